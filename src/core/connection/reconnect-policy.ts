@@ -1,0 +1,94 @@
+import type { NumberStatus } from '../../shared/types';
+import type { CloseInfo } from '../whatsapp/provider';
+
+/**
+ * What to do when a connection closes, decided on WhatsApp's close code alone. The table follows
+ * whatsapp-notes.md: the library's own example reconnects on everything at once, which against a dead
+ * server is ~100 reconnects in 250 ms and, with two sockets on one session, an endless 440 fight.
+ */
+export type ReconnectAction =
+  /** Expected restarts (515 after pairing): same credentials, no delay. */
+  | { kind: 'reconnect-now' }
+  /** Transient: exponential backoff with full jitter. */
+  | { kind: 'backoff' }
+  /** The phone removed this device: the stored session is dead and must go; the owner pairs again. */
+  | { kind: 'wipe-and-pair'; status: NumberStatus; message: string }
+  /** Reconnecting cannot help and may hurt (a ban, a takeover): stop and tell the owner. */
+  | { kind: 'stop'; status: NumberStatus; message: string }
+  /** The QR expired unscanned: wait until the owner asks for a new one. */
+  | { kind: 'wait-for-user'; status: NumberStatus; message: string };
+
+export const CLOSE_CODES = {
+  badSession: 500,
+  connectionClosed: 428,
+  connectionLost: 408,
+  connectionReplaced: 440,
+  forbidden: 403,
+  loggedOut: 401,
+  multideviceMismatch: 411,
+  restartRequired: 515,
+  unavailableService: 503,
+  updateRequired: 405,
+} as const;
+
+const POLICY: Record<number, ReconnectAction> = {
+  [CLOSE_CODES.restartRequired]: { kind: 'reconnect-now' },
+  [CLOSE_CODES.connectionLost]: { kind: 'backoff' },
+  [CLOSE_CODES.connectionClosed]: { kind: 'backoff' },
+  [CLOSE_CODES.badSession]: { kind: 'backoff' },
+  [CLOSE_CODES.unavailableService]: { kind: 'backoff' },
+  [CLOSE_CODES.loggedOut]: {
+    kind: 'wipe-and-pair',
+    status: 'logged-out',
+    message: 'This number was logged out from the phone. Link it again by scanning a new QR code.',
+  },
+  [CLOSE_CODES.connectionReplaced]: {
+    kind: 'stop',
+    status: 'replaced',
+    message:
+      'Another WhatsApp Web session took over this number. Close WhatsApp Web elsewhere, then press Reconnect.',
+  },
+  [CLOSE_CODES.forbidden]: {
+    kind: 'stop',
+    status: 'banned',
+    message: 'WhatsApp has blocked this number. Check the phone for a message from WhatsApp.',
+  },
+  [CLOSE_CODES.updateRequired]: {
+    kind: 'stop',
+    status: 'update-required',
+    message: 'WhatsApp needs a newer version of Switchboard. Install the update, then reconnect.',
+  },
+  [CLOSE_CODES.multideviceMismatch]: {
+    kind: 'stop',
+    status: 'needs-attention',
+    message: 'WhatsApp refused this linked device. Remove it on the phone and link it again.',
+  },
+};
+
+export function decideReconnect(close: CloseInfo): ReconnectAction {
+  // 408 also means "QR refs attempts ended": retrying would show QR codes to nobody, forever.
+  if (close.qrExhausted && !close.paired) {
+    return {
+      kind: 'wait-for-user',
+      status: 'unpaired',
+      message: 'The QR code expired before it was scanned. Ask for a new one when the phone is at hand.',
+    };
+  }
+  // No code at all is a network error (DNS, refused, reset): transient.
+  if (close.code === null) return { kind: 'backoff' };
+  return POLICY[close.code] ?? { kind: 'backoff' };
+}
+
+export interface BackoffOptions {
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/**
+ * Full jitter (AWS's "exponential backoff and jitter"): a random delay between 0 and the exponential
+ * ceiling. Many shop PCs coming back after one ISP outage then spread out instead of reconnecting in step.
+ */
+export function backoffDelay(attempt: number, random: () => number, options: BackoffOptions): number {
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.max(options.baseDelayMs, Math.floor(random() * ceiling));
+}

@@ -1,0 +1,34 @@
+/**
+ * The core's public API: what the Electron shell, the headless host, the central server and the
+ * end-to-end tests use. Anything not exported here is an implementation detail of the core.
+ */
+
+// Errors and shared shapes
+export { SwitchboardError, isSwitchboardError, assertNever } from './errors';
+export type { AppError, ErrorCode, Result } from '../shared/errors';
+export type { Workspace, PhoneNumber, Contact, Faq, Message } from '../shared/dto';
+export type { WorkspaceSettings } from '../shared/settings';
+export type * from '../shared/types';
+export { createId, systemClock, type Clock, type IdGenerator } from './ids';
+
+// Phone numbers
+export {
+  normalizePhoneNumber,
+  normalizePhoneNumberOrThrow,
+  isE164,
+  phoneNumberToJidUser,
+  type PhoneNumberError,
+  type PhoneErrorReason,
+} from './phone/normalize-phone-number';
+
+// Store
+export { openDatabase, type Store, type OpenDatabaseOptions } from './store/open-database';
+export { backupDatabase, restoreDatabase, type BackupProgress, type BackupResult } from './store/backup';
+export { LATEST_MIGRATION } from './store/migrations/index';
+
+// Structured log
+export * from './log/index';
+
+// Workspaces
+export { createWorkspaceService, type WorkspaceService } from './workspace/workspace-service';
+export { createSwitchboard, DATABASE_FILE, type Switchboard, type SwitchboardOptions } from './app';

@@ -1,0 +1,253 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { E164, WorkspaceId } from '../../../shared/types';
+import { openTempStore } from '../../testing/temp-files';
+import type { Store } from '../open-database';
+import { createContactRepository } from './contacts';
+import { createFaqRepository } from './faqs';
+import { createMessageRepository } from './messages';
+import { createPhoneNumberRepository } from './phone-numbers';
+import { createWaAuthRepository } from './wa-auth';
+import { createWorkspaceRepository } from './workspaces';
+import { insertTestWorkspace } from '../../testing/fixtures';
+
+/**
+ * The isolation proof. Two workspaces hold the same data (same FAQ text, same customer number, same
+ * provider message id, same Signal key ids). Every workspace-scoped repository function is called with
+ * workspace A's id and workspace B's row ids; B's rows must come out byte for byte unchanged and no
+ * result may carry anything of B's. A function added to a repository without a case here fails the
+ * coverage check, so the proof stays complete as the repositories grow.
+ */
+
+const A = 'ws-a' as WorkspaceId;
+const B = 'ws-b' as WorkspaceId;
+const CUSTOMER = '+2348031234567' as E164;
+const NUMBER_A = '+2348090000001' as E164;
+const NUMBER_B = '+2348090000002' as E164;
+let idCounter = 0;
+const newId = () => `gen-${++idCounter}`;
+
+let store: Store;
+let cleanup: () => Promise<void>;
+
+const repos = () => ({
+  phoneNumbers: createPhoneNumberRepository(store.db),
+  contacts: createContactRepository(store.db),
+  faqs: createFaqRepository(store.db, newId),
+  messages: createMessageRepository(store.db),
+  waAuth: createWaAuthRepository(store.db),
+});
+
+async function seed(ws: WorkspaceId, suffix: string, number: E164): Promise<void> {
+  await insertTestWorkspace(store.db, ws, { name: 'Same Name Stores' });
+  const r = repos();
+  await r.phoneNumbers.insert(
+    ws,
+    { id: `pn-${suffix}`, e164: number, provider: 'baileys', status: 'connected', label: 'Shop' },
+    1,
+  );
+  await r.contacts.upsert(
+    ws,
+    { phone: CUSTOMER, waId: '2348031234567@s.whatsapp.net', name: 'Emeka' },
+    `ct-${suffix}`,
+    1,
+  );
+  await r.faqs.create(
+    ws,
+    `faq-${suffix}`,
+    {
+      question: 'Una dey open?',
+      answer: 'Yes 9-5',
+      phrasings: ['una dey open', 'are you open'],
+      enabled: true,
+    },
+    1,
+  );
+  await r.messages.insert(
+    ws,
+    {
+      id: `msg-${suffix}`,
+      businessNumber: number,
+      providerMessageId: 'WAMID-SAME',
+      chatId: '2348031234567@s.whatsapp.net',
+      contactId: `ct-${suffix}`,
+      direction: 'in',
+      author: 'contact',
+      text: 'Una dey open?',
+      status: 'received',
+      providerTs: 1,
+    },
+    1,
+  );
+  await r.waAuth.writeCreds(ws, `pn-${suffix}`, `{"creds":"${suffix}"}`, 1);
+  await r.waAuth.setKeys(ws, `pn-${suffix}`, [
+    { type: 'pre-key', id: '1', value: `key-${suffix}` },
+    { type: 'session', id: 'x', value: `sess-${suffix}` },
+  ]);
+}
+
+/** Everything workspace B owns, as stored. */
+async function snapshotB(): Promise<unknown> {
+  return store.exclusive((sqlite) => {
+    const tables = [
+      'workspaces',
+      'phone_numbers',
+      'contacts',
+      'faqs',
+      'faq_phrasings',
+      'messages',
+      'wa_auth_creds',
+      'wa_auth_keys',
+    ];
+    return Object.fromEntries(
+      tables.map((t) => [
+        t,
+        sqlite
+          .prepare(
+            `select * from ${t} where ${t === 'workspaces' ? 'id' : 'workspace_id'} = ? order by rowid`,
+          )
+          .all(B),
+      ]),
+    );
+  });
+}
+
+const B_IDS = ['pn-b', 'ct-b', 'faq-b', 'msg-b', 'key-b', 'sess-b', '"creds":"b"'];
+function expectNothingOfB(result: unknown): void {
+  const text = JSON.stringify(result ?? null);
+  for (const id of B_IDS) expect(text).not.toContain(id);
+  expect(text).not.toContain(B);
+}
+
+type Repos = ReturnType<typeof repos>;
+type Cases = { [R in keyof Repos]: { [F in keyof Repos[R]]: (repo: Repos[R]) => Promise<unknown> } };
+
+// Each function, called as workspace A against B's rows.
+const CASES: Cases = {
+  phoneNumbers: {
+    insert: (r) =>
+      r.insert(
+        A,
+        {
+          id: 'pn-new',
+          e164: '+2348090000003' as E164,
+          provider: 'baileys',
+          status: 'unpaired',
+          label: null,
+        },
+        2,
+      ),
+    list: (r) => r.list(A),
+    get: (r) => r.get(A, 'pn-b'),
+    findByE164: (r) => r.findByE164(A, NUMBER_B),
+    setStatus: (r) => r.setStatus(A, 'pn-b', 'banned', 2),
+    setLabel: (r) => r.setLabel(A, 'pn-b', 'hijacked', 2),
+    delete: (r) => r.delete(A, 'pn-b'),
+  },
+  contacts: {
+    get: (r) => r.get(A, 'ct-b'),
+    findByPhone: (r) => r.findByPhone(A, CUSTOMER),
+    findByWaId: (r) => r.findByWaId(A, '2348031234567@s.whatsapp.net'),
+    upsert: (r) => r.upsert(A, { phone: CUSTOMER, waId: '999@lid', name: 'Changed' }, 'ct-new', 2),
+    list: (r) => r.list(A),
+    rename: (r) => r.rename(A, 'ct-b', 'hijacked', 2),
+    delete: (r) => r.delete(A, 'ct-b'),
+  },
+  faqs: {
+    create: (r) =>
+      r.create(A, 'faq-new', { question: 'Una dey open?', answer: 'No', phrasings: ['x'], enabled: true }, 2),
+    get: (r) => r.get(A, 'faq-b'),
+    list: (r) => r.list(A, { includeDisabled: true }),
+    update: (r) => r.update(A, 'faq-b', { answer: 'hijacked', phrasings: ['hijacked'], enabled: false }, 2),
+    delete: (r) => r.delete(A, 'faq-b'),
+  },
+  messages: {
+    insert: (r) =>
+      r.insert(
+        A,
+        {
+          id: 'msg-new',
+          businessNumber: NUMBER_B,
+          providerMessageId: 'WAMID-SAME',
+          chatId: 'c',
+          contactId: null,
+          direction: 'in',
+          author: 'contact',
+          text: 'x',
+          status: 'received',
+          providerTs: 2,
+        },
+        2,
+      ),
+    get: (r) => r.get(A, 'msg-b'),
+    findByProviderId: (r) => r.findByProviderId(A, NUMBER_B, 'WAMID-SAME'),
+    listByChat: (r) =>
+      r.listByChat(A, '2348031234567@s.whatsapp.net').then((rows) => rows.filter((m) => m.id !== 'msg-a')),
+    setStatus: (r) => r.setStatus(A, 'msg-b', 'failed', 2),
+    countSince: async (r) => {
+      expect(await r.countSince(A, 0)).toBe(2); // A's own message and the one inserted above
+      return null;
+    },
+  },
+  waAuth: {
+    readCreds: (r) => r.readCreds(A, 'pn-b'),
+    writeCreds: (r) => r.writeCreds(A, 'pn-b', '{"creds":"hijacked"}', 2),
+    getKeys: (r) => r.getKeys(A, 'pn-b', 'pre-key', ['1']),
+    setKeys: (r) =>
+      r.setKeys(A, 'pn-b', [
+        { type: 'pre-key', id: '1', value: 'hijacked' },
+        { type: 'session', id: 'x', value: null },
+      ]),
+    clear: (r) => r.clear(A, 'pn-b'),
+    hasCreds: async (r) => {
+      expect(await r.hasCreds(A, 'pn-b')).toBe(false);
+      return null;
+    },
+  },
+};
+
+beforeAll(async () => {
+  ({ store, cleanup } = await openTempStore());
+  await seed(A, 'a', NUMBER_A);
+  await seed(B, 'b', NUMBER_B);
+});
+afterAll(() => cleanup());
+
+describe('workspace isolation', () => {
+  it('has a case for every function of every workspace-scoped repository', () => {
+    const r = repos();
+    for (const name of Object.keys(CASES) as (keyof Repos)[]) {
+      expect(Object.keys(r[name]).sort(), name).toEqual(Object.keys(CASES[name]).sort());
+    }
+  });
+
+  for (const repoName of Object.keys(CASES) as (keyof Repos)[]) {
+    for (const fnName of Object.keys(CASES[repoName])) {
+      it(`${repoName}.${fnName} called for workspace A neither reads nor changes workspace B`, async () => {
+        const before = await snapshotB();
+        const call = (CASES[repoName] as Record<string, (repo: unknown) => Promise<unknown>>)[fnName]!;
+        const result = await call(repos()[repoName]);
+        expectNothingOfB(result);
+        expect(await snapshotB()).toEqual(before);
+      });
+    }
+  }
+
+  it('workspace A sees its own copy of the shared data', async () => {
+    const r = repos();
+    expect((await r.contacts.findByPhone(A, CUSTOMER))?.id).toBe('ct-a');
+    expect((await r.faqs.get(A, 'faq-a'))?.phrasings).toEqual(['una dey open', 'are you open']);
+    expect(await r.waAuth.getKeys(A, 'pn-a', 'pre-key', ['1'])).toEqual({ '1': 'key-a' });
+  });
+
+  it('deleting workspace A removes all of its rows and none of B', async () => {
+    const before = await snapshotB();
+    await store.transaction((trx) => createWorkspaceRepository(trx).delete(A));
+    expect(await snapshotB()).toEqual(before);
+    const left = await store.exclusive((s) =>
+      ['phone_numbers', 'contacts', 'faqs', 'faq_phrasings', 'messages', 'wa_auth_creds', 'wa_auth_keys'].map(
+        (t) => (s.prepare(`select count(*) as n from ${t} where workspace_id = ?`).get(A) as { n: number }).n,
+      ),
+    );
+    expect(left).toEqual([0, 0, 0, 0, 0, 0, 0]);
+  });
+});

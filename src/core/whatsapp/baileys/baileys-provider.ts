@@ -1,0 +1,318 @@
+import makeWASocket, {
+  Browsers,
+  jidNormalizedUser,
+  makeCacheableSignalKeyStore,
+  type proto,
+  type WAMessageKey,
+  type WASocket,
+} from '@whiskeysockets/baileys';
+import type { E164, WorkspaceId } from '../../../shared/types';
+import { SwitchboardError } from '../../errors';
+import type { Logger } from '../../log/logger';
+import { phoneNumberToJidUser } from '../../phone/normalize-phone-number';
+import type { WaAuthRepository } from '../../store/repositories/wa-auth';
+import { createBoundedCache } from '../bounded-cache';
+import type {
+  CloseInfo,
+  DeliveryStatus,
+  ProviderEvents,
+  ProviderListener,
+  SendOptions,
+  WhatsAppProvider,
+} from '../provider';
+import { createBaileysLogger } from './baileys-logger';
+import { mapBaileysMessage, phoneFromJid } from './message-mapper';
+import { loadSqliteAuthState, type SqliteAuthState } from './sqlite-auth-state';
+
+export interface BaileysProviderOptions {
+  businessNumber: E164;
+  workspaceId: WorkspaceId;
+  phoneNumberId: string;
+  authRepo: WaAuthRepository;
+  logger: Logger;
+  /** Text of a message this number sent, for re-encrypting it when a recipient asks for a retry. */
+  getMessageText: (providerMessageId: string) => Promise<string | undefined>;
+  now?: () => number;
+  /** Socket overrides: tests and demo mode point `waWebSocketUrl` at the local WhatsApp server. */
+  socket?: { waWebSocketUrl?: string; connectTimeoutMs?: number; keepAliveIntervalMs?: number };
+  baileysLogLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+}
+
+const QR_FIRST_TTL_MS = 60_000;
+const QR_NEXT_TTL_MS = 20_000;
+
+/**
+ * One business number over Baileys (a linked device, like WhatsApp Web). Holds at most one socket: a
+ * new `connect` ends the previous socket first and silences it, since two sockets on one set of
+ * credentials make WhatsApp close both in turn (440) and corrupt Signal sessions.
+ */
+export function createBaileysProvider(options: BaileysProviderOptions): WhatsAppProvider {
+  const { businessNumber, logger } = options;
+  const now = options.now ?? (() => Date.now());
+  const log = logger.child({ workspaceId: options.workspaceId, meta: { number: businessNumber } });
+  const listeners = new Map<keyof ProviderEvents, Set<(event: never) => void>>();
+  // Kept outside the socket so retry counts survive reconnects (the library's advice).
+  const msgRetryCounterCache = createBoundedCache<unknown>(5_000);
+  // Ids this provider sent: their echoes are ours, not the owner typing on the phone.
+  const sentIds = createBoundedCache<true>(5_000);
+  let sock: WASocket | null = null;
+  let auth: SqliteAuthState | null = null;
+  let open = false;
+  let qrCount = 0;
+  let generation = 0;
+
+  function emit<K extends keyof ProviderEvents>(event: K, payload: ProviderEvents[K]): void {
+    for (const fn of listeners.get(event) ?? []) {
+      try {
+        (fn as ProviderListener<K>)(payload);
+      } catch (error) {
+        log.error('error', `a ${event} listener failed`, { error });
+      }
+    }
+  }
+
+  function endSocket(reason: string): void {
+    const current = sock;
+    sock = null;
+    open = false;
+    generation++;
+    if (current === null) return;
+    current.ev.removeAllListeners('connection.update');
+    current.ev.removeAllListeners('messages.upsert');
+    current.ev.removeAllListeners('messages.update');
+    current.ev.removeAllListeners('creds.update');
+    // end() on a socket that already closed may throw or reject: either way it is gone, as wanted.
+    try {
+      void Promise.resolve(current.end(new Error(reason))).catch(() => undefined);
+    } catch {
+      // Already closed.
+    }
+  }
+
+  type BoomLike = Error & { output?: { statusCode?: number } };
+  function closeInfo(update: { lastDisconnect?: { error?: BoomLike | undefined } | undefined }): CloseInfo {
+    const error = update.lastDisconnect?.error;
+    const code = error?.output?.statusCode ?? null;
+    const message = error?.message ?? 'connection closed';
+    return {
+      code,
+      message,
+      paired: auth?.isPaired() ?? false,
+      qrExhausted: /QR refs attempts ended/i.test(message),
+    };
+  }
+
+  async function getMessage(key: WAMessageKey): Promise<proto.IMessage | undefined> {
+    if (key.id === null || key.id === undefined) return undefined;
+    const text = await options.getMessageText(key.id);
+    return text === undefined ? undefined : { conversation: text };
+  }
+
+  function requireOpen(action: string): WASocket {
+    if (sock === null || !open) {
+      throw new SwitchboardError(
+        'INTERNAL',
+        `Cannot ${action}: ${businessNumber} is not connected to WhatsApp.`,
+        {
+          reason: 'NOT_CONNECTED',
+          number: businessNumber,
+        },
+      );
+    }
+    return sock;
+  }
+
+  const provider: WhatsAppProvider = {
+    kind: 'baileys',
+    businessNumber,
+
+    async connect() {
+      endSocket('replaced by a new connection');
+      const myGeneration = generation;
+      // Read fresh each time: a 401 may have wiped the credentials since the last socket.
+      const loaded = await loadSqliteAuthState({
+        repo: options.authRepo,
+        workspaceId: options.workspaceId,
+        phoneNumberId: options.phoneNumberId,
+        logger: log,
+        now,
+      });
+      if (myGeneration !== generation) return; // a newer connect or a disconnect won the race
+      auth = loaded;
+      qrCount = 0;
+      const baileysLogger = createBaileysLogger(log, options.baileysLogLevel ?? 'warn');
+      const socket = makeWASocket({
+        auth: {
+          creds: loaded.state.creds,
+          keys: makeCacheableSignalKeyStore(loaded.state.keys, baileysLogger),
+        },
+        logger: baileysLogger,
+        browser: Browsers.windows('Switchboard'),
+        // Keep the owner's phone getting notifications; we are a helper, not the primary device.
+        markOnlineOnConnect: false,
+        // An autoresponder needs no history; syncing it costs memory and minutes on a slow line.
+        syncFullHistory: false,
+        shouldSyncHistoryMessage: () => false,
+        msgRetryCounterCache: msgRetryCounterCache as never,
+        getMessage,
+        ...(options.socket?.waWebSocketUrl !== undefined && {
+          waWebSocketUrl: options.socket.waWebSocketUrl,
+        }),
+        ...(options.socket?.connectTimeoutMs !== undefined && {
+          connectTimeoutMs: options.socket.connectTimeoutMs,
+        }),
+        ...(options.socket?.keepAliveIntervalMs !== undefined && {
+          keepAliveIntervalMs: options.socket.keepAliveIntervalMs,
+        }),
+      });
+      sock = socket;
+      const mine = () => sock === socket;
+
+      socket.ev.on('creds.update', () => {
+        void loaded
+          .saveCreds()
+          .catch((error: unknown) => log.error('error', 'saving WhatsApp credentials failed', { error }));
+      });
+
+      socket.ev.on('connection.update', (update) => {
+        if (!mine()) return;
+        if (update.qr !== undefined) {
+          qrCount++;
+          emit('qr', {
+            qr: update.qr,
+            expiresAt: now() + (qrCount === 1 ? QR_FIRST_TTL_MS : QR_NEXT_TTL_MS),
+          });
+        }
+        if (update.connection === 'connecting') emit('status', { state: 'connecting' });
+        if (update.connection === 'open') {
+          open = true;
+          const own = phoneFromJid(
+            socket.user?.id === undefined ? undefined : jidNormalizedUser(socket.user.id),
+          );
+          if (own !== null) emit('paired', { ownNumber: own });
+          emit('status', { state: 'open', isNewLogin: update.isNewLogin === true });
+        }
+        if (update.connection === 'close') {
+          open = false;
+          sock = null;
+          socket.ev.removeAllListeners('messages.upsert');
+          emit('status', { state: 'closed', close: closeInfo(update) });
+        }
+      });
+
+      // Subscribed as soon as the socket exists: offline messages are flushed before 'open' fires.
+      socket.ev.on('messages.upsert', ({ messages, type }) => {
+        if (!mine()) return;
+        for (const msg of messages) {
+          if (
+            msg.key?.fromMe === true &&
+            msg.key.id !== null &&
+            msg.key.id !== undefined &&
+            sentIds.has(msg.key.id)
+          ) {
+            continue;
+          }
+          const mapped = mapBaileysMessage(msg, { businessNumber, offline: type === 'append', now: now() });
+          if (mapped.kind === 'inbound') emit('message', mapped.message);
+          else if (mapped.kind === 'owner-reply') emit('ownerReply', mapped.reply);
+          else log.debug('message.skipped', mapped.reason, { id: msg.key?.id ?? null, type });
+        }
+      });
+
+      socket.ev.on('messages.update', (updates) => {
+        if (!mine()) return;
+        for (const { key, update } of updates) {
+          if (key.fromMe !== true || key.id === null || key.id === undefined || update.status === undefined)
+            continue;
+          const status = ackStatus(update.status);
+          if (status === null) continue;
+          emit('ack', {
+            businessNumber,
+            providerMessageId: key.id,
+            chatId: key.remoteJid ?? '',
+            status,
+            error: null,
+            timestamp: now(),
+          });
+        }
+      });
+    },
+
+    async disconnect(reason) {
+      endSocket(reason);
+      await Promise.resolve();
+    },
+
+    async requestPairingCode() {
+      if (sock === null)
+        throw new SwitchboardError('INTERNAL', 'Start the connection before asking for a pairing code.');
+      if (auth?.isPaired() === true)
+        throw new SwitchboardError('CONFLICT', `${businessNumber} is already linked.`);
+      const code = await sock.requestPairingCode(phoneNumberToJidUser(businessNumber));
+      emit('pairingCode', { code });
+      return code;
+    },
+
+    async sendText(chatId: string, text: string, send: SendOptions) {
+      const socket = requireOpen('send a message');
+      sentIds.set(send.messageId, true);
+      const sent = await socket.sendMessage(chatId, { text }, { messageId: send.messageId });
+      return { providerMessageId: sent?.key.id ?? send.messageId };
+    },
+
+    async sendTyping(chatId, state) {
+      await requireOpen('show typing').sendPresenceUpdate(state, chatId);
+    },
+
+    async markRead(chatId, providerMessageIds) {
+      await requireOpen('mark messages read').readMessages(
+        providerMessageIds.map((id) => ({ remoteJid: chatId, id, fromMe: false })),
+      );
+    },
+
+    ownNumber() {
+      const id = sock?.user?.id ?? auth?.state.creds.me?.id;
+      return id === undefined ? null : phoneFromJid(jidNormalizedUser(id));
+    },
+
+    async ping(timeoutMs) {
+      const socket = requireOpen('check the connection');
+      await socket.query(
+        {
+          tag: 'iq',
+          attrs: { to: '@s.whatsapp.net', type: 'get', xmlns: 'w:p' },
+          content: [{ tag: 'ping', attrs: {} }],
+        },
+        timeoutMs,
+      );
+    },
+
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (set === undefined) {
+        set = new Set();
+        listeners.set(event, set);
+      }
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+  };
+  return provider;
+}
+
+/** Baileys' WebMessageInfo.Status: 2 server ack, 3 delivered, 4 read, 5 played; 0 error. */
+function ackStatus(status: number | null): DeliveryStatus | null {
+  switch (status) {
+    case 0:
+      return 'failed';
+    case 2:
+      return 'sent';
+    case 3:
+      return 'delivered';
+    case 4:
+    case 5:
+      return 'read';
+    default:
+      return null;
+  }
+}

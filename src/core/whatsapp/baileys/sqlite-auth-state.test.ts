@@ -1,0 +1,122 @@
+import { proto } from '@whiskeysockets/baileys';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { E164, WorkspaceId } from '../../../shared/types';
+import { createLogger } from '../../log/logger';
+import type { Store } from '../../store/open-database';
+import { createPhoneNumberRepository } from '../../store/repositories/phone-numbers';
+import { createWaAuthRepository } from '../../store/repositories/wa-auth';
+import { openTempStore } from '../../testing/temp-files';
+import { loadSqliteAuthState } from './sqlite-auth-state';
+import { insertTestWorkspace } from '../../testing/fixtures';
+
+const WS = 'ws' as WorkspaceId;
+let store: Store;
+let cleanup: () => Promise<void>;
+const logger = createLogger({ sinks: [] });
+
+beforeEach(async () => {
+  ({ store, cleanup } = await openTempStore());
+  await insertTestWorkspace(store.db, WS, { name: 'Shop' });
+  await createPhoneNumberRepository(store.db).insert(
+    WS,
+    { id: 'pn', e164: '+2348031234567' as E164, provider: 'baileys', status: 'unpaired', label: null },
+    1,
+  );
+});
+afterEach(() => cleanup());
+
+const load = () =>
+  loadSqliteAuthState({
+    repo: createWaAuthRepository(store.db),
+    workspaceId: WS,
+    phoneNumberId: 'pn',
+    logger,
+    now: () => 5,
+  });
+
+describe('SQLite auth state', () => {
+  it('starts with fresh, unpaired credentials and persists them byte for byte', async () => {
+    const first = await load();
+    expect(first.isPaired()).toBe(false);
+    first.state.creds.account = {
+      details: Buffer.from([1, 2, 3]),
+      accountSignatureKey: Buffer.from([4]),
+      accountSignature: Buffer.from([5]),
+      deviceSignature: Buffer.from([6]),
+    };
+    await first.saveCreds();
+    const second = await load();
+    expect(second.isPaired()).toBe(true);
+    expect(Buffer.from(second.state.creds.noiseKey.private)).toEqual(
+      Buffer.from(first.state.creds.noiseKey.private),
+    );
+    expect(Buffer.from(second.state.creds.signedIdentityKey.public)).toEqual(
+      Buffer.from(first.state.creds.signedIdentityKey.public),
+    );
+    expect(second.state.creds.registrationId).toBe(first.state.creds.registrationId);
+  });
+
+  it('stores, reads and deletes keys by type and id, with Buffers intact', async () => {
+    const { state } = await load();
+    await state.keys.set({
+      'pre-key': {
+        '1': { public: Buffer.from('pub1'), private: Buffer.from('priv1') },
+        '2': { public: Buffer.from('p2'), private: Buffer.from('q2') },
+      },
+      session: { 'abc.0': Buffer.from('session-bytes') },
+    });
+    const keys = await state.keys.get('pre-key', ['1', '2', '3']);
+    expect(Object.keys(keys).sort()).toEqual(['1', '2']);
+    expect(Buffer.from(keys['1']!.private).toString()).toBe('priv1');
+    await state.keys.set({ 'pre-key': { '1': null } });
+    expect(Object.keys(await state.keys.get('pre-key', ['1', '2']))).toEqual(['2']);
+    expect(Buffer.from((await state.keys.get('session', ['abc.0']))['abc.0']!).toString()).toBe(
+      'session-bytes',
+    );
+  });
+
+  it('revives app-state sync keys as protobuf objects', async () => {
+    const { state } = await load();
+    await state.keys.set({
+      'app-state-sync-key': { k1: { keyData: Buffer.from('kd'), timestamp: 42 } },
+    });
+    const { k1 } = await state.keys.get('app-state-sync-key', ['k1']);
+    expect(k1).toBeInstanceOf(proto.Message.AppStateSyncKeyData);
+    expect(Buffer.from(k1!.keyData!).toString()).toBe('kd');
+  });
+
+  it('a batch with a value that cannot be stored changes nothing', async () => {
+    const { state } = await load();
+    await state.keys.set({ 'pre-key': { '1': { public: Buffer.from('a'), private: Buffer.from('b') } } });
+    await expect(
+      state.keys.set({ 'pre-key': { '1': null, '2': { public: Buffer.from('c'), private: 10n } as never } }),
+    ).rejects.toThrow(/BigInt/);
+    expect(Object.keys(await state.keys.get('pre-key', ['1', '2']))).toEqual(['1']);
+  });
+
+  it('reads hundreds of pre-keys in one call (Baileys uploads 812 at pairing)', async () => {
+    const { state } = await load();
+    const batch: Record<string, { public: Buffer; private: Buffer }> = {};
+    for (let i = 1; i <= 812; i++)
+      batch[String(i)] = { public: Buffer.from([i % 256]), private: Buffer.from([i % 7]) };
+    await state.keys.set({ 'pre-key': batch });
+    const ids = Object.keys(batch);
+    expect(Object.keys(await state.keys.get('pre-key', ids))).toHaveLength(812);
+  });
+
+  it('clear forgets the session so the next start asks to pair', async () => {
+    const first = await load();
+    first.state.creds.account = {};
+    await first.saveCreds();
+    await first.state.keys.set({ session: { s: Buffer.from('x') } });
+    await first.state.keys.clear!();
+    const second = await load();
+    expect(second.isPaired()).toBe(false);
+    expect(await second.state.keys.get('session', ['s'])).toEqual({});
+  });
+
+  it('refuses unreadable stored credentials instead of silently starting a new identity', async () => {
+    await createWaAuthRepository(store.db).writeCreds(WS, 'pn', '{not json', 1);
+    await expect(load()).rejects.toThrow(/cannot be read/);
+  });
+});

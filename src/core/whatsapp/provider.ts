@@ -1,0 +1,111 @@
+import type { E164, ProviderKind } from '../../shared/types';
+
+/**
+ * The one interface the rest of the core uses to talk to WhatsApp. Baileys (an unofficial linked
+ * device) and Meta's Cloud API both sit behind it; nothing outside `whatsapp/<provider>/` sees either
+ * library's types. One provider instance serves one business number.
+ */
+
+/** What kind of chat a message came from; the pipeline ignores some of these per workspace. */
+export type ChatKind = 'direct' | 'group' | 'status' | 'broadcast' | 'newsletter';
+
+export interface InboundMessage {
+  /** The shop's number that received it: the routing key. */
+  businessNumber: E164;
+  providerMessageId: string;
+  /** Where a reply goes (a JID for Baileys, the customer's wa_id for the Cloud API). */
+  chatId: string;
+  chatKind: ChatKind;
+  sender: {
+    /** The customer's phone number when known; a LID-only sender may not reveal it. */
+    phone: E164 | null;
+    /** The id they wrote from (phone JID or LID for Baileys, wa_id or user_id for the Cloud API). */
+    waId: string;
+    name: string | null;
+  };
+  /** `undecryptable` arrives as a stub with no content: logged, never answered. */
+  kind: 'text' | 'media' | 'undecryptable' | 'unsupported';
+  text: string | null;
+  /** Provider's send time, UTC ms. */
+  timestamp: number;
+  /** Delivered on reconnect after the app was offline (Baileys 'append'), not live. */
+  offline: boolean;
+  quotedId: string | null;
+}
+
+/** The owner answered a chat by hand from their phone: the pipeline pauses the bot there. */
+export interface OwnerReply {
+  businessNumber: E164;
+  chatId: string;
+  providerMessageId: string;
+  text: string | null;
+  timestamp: number;
+}
+
+export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface DeliveryAck {
+  businessNumber: E164;
+  providerMessageId: string;
+  chatId: string;
+  status: DeliveryStatus;
+  error: { code: string; message: string } | null;
+  timestamp: number;
+}
+
+/** Why a connection closed, in provider-neutral terms; `code` is WhatsApp's (Baileys' DisconnectReason). */
+export interface CloseInfo {
+  code: number | null;
+  message: string;
+  /** Whether this number has stored credentials (a paired device). */
+  paired: boolean;
+  /** The server stopped offering QR codes: nobody scanned in time. */
+  qrExhausted: boolean;
+}
+
+export type ProviderStatus =
+  { state: 'connecting' } | { state: 'open'; isNewLogin: boolean } | { state: 'closed'; close: CloseInfo };
+
+export interface ProviderEvents {
+  qr: { qr: string; expiresAt: number };
+  pairingCode: { code: string };
+  status: ProviderStatus;
+  message: InboundMessage;
+  ownerReply: OwnerReply;
+  ack: DeliveryAck;
+  /** The provider's credentials were paired or changed (e.g. after a scan). */
+  paired: { ownNumber: E164 };
+}
+
+export type ProviderListener<K extends keyof ProviderEvents> = (event: ProviderEvents[K]) => void;
+
+export interface SendOptions {
+  /** Chosen by the caller (the outbox row id), so a send retried after a crash keeps its id. */
+  messageId: string;
+  quotedId?: string;
+}
+
+export interface WhatsAppProvider {
+  readonly kind: ProviderKind;
+  readonly businessNumber: E164;
+  /**
+   * Opens one connection. Resolves once the attempt has started; the outcome arrives as `status`
+   * events. Calling it while a connection is live ends that one first: never two sockets per number.
+   */
+  connect(): Promise<void>;
+  /**
+   * Ends the live connection, if any, without logging out. A socket ended by `disconnect` or replaced
+   * by `connect` emits no further events: only closes the caller did not ask for reach the supervisor.
+   */
+  disconnect(reason: string): Promise<void>;
+  /** Asks for an 8-character code the owner types on the phone, instead of scanning a QR. */
+  requestPairingCode(): Promise<string>;
+  sendText(chatId: string, text: string, options: SendOptions): Promise<{ providerMessageId: string }>;
+  sendTyping(chatId: string, state: 'composing' | 'paused'): Promise<void>;
+  markRead(chatId: string, providerMessageIds: string[]): Promise<void>;
+  /** The paired account's number, or null while unpaired. */
+  ownNumber(): E164 | null;
+  /** A cheap round trip to the server; rejects on timeout. Catches sockets that look open but are dead. */
+  ping(timeoutMs: number): Promise<void>;
+  on<K extends keyof ProviderEvents>(event: K, listener: ProviderListener<K>): () => void;
+}
