@@ -112,7 +112,10 @@ if (!app.requestSingleInstanceLock()) {
     .catch((error: unknown) => {
       // A damaged or too-new database lands here with a message that says what to do.
       electronLog.error('Switchboard failed to start', error);
-      dialog.showErrorBox('Switchboard could not start', error instanceof Error ? error.message : String(error));
+      dialog.showErrorBox(
+        'Switchboard could not start',
+        error instanceof Error ? error.message : String(error),
+      );
       app.exit(1);
     });
 }
