@@ -53,8 +53,8 @@ export function createFakeProvider(businessNumber: E164) {
     on(event, listener) {
       let set = listeners.get(event);
       if (set === undefined) listeners.set(event, (set = new Set()));
-      set.add(listener as (e: never) => void);
-      return () => set.delete(listener as (e: never) => void);
+      set.add(listener);
+      return () => set.delete(listener);
     },
     emit,
     get live() {
