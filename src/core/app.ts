@@ -1,6 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LogLevel } from '../shared/types';
+import type { PhoneNumber } from '../shared/dto';
+import type { LogLevel, WorkspaceId } from '../shared/types';
+import {
+  createConnectionManager,
+  type ConnectionEvent,
+  type ConnectionManager,
+} from './connection/connection-manager';
+import type { SupervisorPolicy } from './connection/reconnect-supervisor';
+import { SwitchboardError } from './errors';
 import { createId, systemClock, type Clock, type IdGenerator } from './ids';
 import type { LogSink } from './log/log-types';
 import { createLogger, type Logger } from './log/logger';
@@ -8,6 +16,12 @@ import { createRetentionTask, createSqliteEventSink } from './log/sqlite-event-s
 import { backupDatabase, type BackupProgress, type BackupResult } from './store/backup';
 import { openDatabase, type Store } from './store/open-database';
 import { createEventLogRepository, type EventLogRepository } from './store/repositories/event-log';
+import { createMessageRepository } from './store/repositories/messages';
+import { createNumberDirectory, createPhoneNumberRepository } from './store/repositories/phone-numbers';
+import { createWaAuthRepository } from './store/repositories/wa-auth';
+import { realTimers, type Timers } from './timers';
+import { createBaileysProvider } from './whatsapp/baileys/baileys-provider';
+import type { WhatsAppProvider } from './whatsapp/provider';
 import { createWorkspaceService, type WorkspaceService } from './workspace/workspace-service';
 
 export interface SwitchboardOptions {
@@ -20,6 +34,21 @@ export interface SwitchboardOptions {
   durability?: 'full' | 'normal';
   clock?: Clock;
   newId?: IdGenerator;
+  whatsapp?: WhatsAppOptions;
+}
+
+export interface WhatsAppOptions {
+  /** Tests and demo mode point Baileys at the local WhatsApp server. */
+  waWebSocketUrl?: string;
+  connectTimeoutMs?: number;
+  keepAliveIntervalMs?: number;
+  policy?: Partial<SupervisorPolicy>;
+  livenessIntervalMs?: number;
+  timers?: Timers;
+  random?: () => number;
+  baileysLogLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  /** Replaces the provider factory (tests of the layers above WhatsApp). */
+  createProvider?: (number: PhoneNumber) => WhatsAppProvider;
 }
 
 export interface Switchboard {
@@ -27,6 +56,12 @@ export interface Switchboard {
   readonly logger: Logger;
   readonly workspaces: WorkspaceService;
   readonly events: EventLogRepository;
+  readonly connections: ConnectionManager;
+  /** Starts every number's connection. */
+  start(): Promise<void>;
+  /** Starts (or restarts) one number's connection: pairing shows a QR through `onConnectionEvent`. */
+  connect(workspaceId: WorkspaceId, phoneNumberId: string): Promise<void>;
+  onConnectionEvent(listener: (event: ConnectionEvent) => void): () => void;
   backup(destination: string, onProgress?: (progress: BackupProgress) => void): Promise<BackupResult>;
   /** Flushes the log and closes the database; safe to call twice. */
   close(): Promise<void>;
@@ -66,6 +101,13 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   });
 
   const workspaces = createWorkspaceService({ store, logger, clock, newId: options.newId ?? createId });
+  const connectionListeners = new Set<(event: ConnectionEvent) => void>();
+  const connections = createWhatsAppConnections(
+    { store, logger, workspaces, options: options.whatsapp ?? {}, clock },
+    (event) => {
+      for (const listener of connectionListeners) listener(event);
+    },
+  );
   let closed = false;
 
   return {
@@ -73,6 +115,21 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     logger,
     workspaces,
     events,
+    connections,
+    start: () => connections.startAll(),
+    async connect(workspaceId, phoneNumberId) {
+      const number = await createPhoneNumberRepository(store.db).get(workspaceId, phoneNumberId);
+      if (number === undefined) {
+        throw new SwitchboardError('NOT_FOUND', 'That number is not linked to this workspace.', {
+          phoneNumberId,
+        });
+      }
+      connections.start(number, 'connect requested');
+    },
+    onConnectionEvent(listener) {
+      connectionListeners.add(listener);
+      return () => connectionListeners.delete(listener);
+    },
     async backup(destination, onProgress) {
       const result = await backupDatabase(store, destination, onProgress === undefined ? {} : { onProgress });
       logger.info('store.backup', `Backup written to ${destination}`, { ...result });
@@ -82,8 +139,64 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       if (closed) return;
       closed = true;
       retention.stop();
+      await connections.stopAll();
       await logger.close();
       await store.close();
     },
   };
+}
+
+/** Wires the connection manager to the store: Baileys providers with SQLite auth, statuses saved and logged. */
+function createWhatsAppConnections(
+  deps: {
+    store: Store;
+    logger: Logger;
+    workspaces: WorkspaceService;
+    options: WhatsAppOptions;
+    clock: Clock;
+  },
+  onEvent: (event: ConnectionEvent) => void,
+): ConnectionManager {
+  const { store, logger, workspaces, options, clock } = deps;
+  const authRepo = createWaAuthRepository(store.db);
+  const messages = createMessageRepository(store.db);
+  const createProvider =
+    options.createProvider ??
+    ((number: PhoneNumber): WhatsAppProvider => {
+      if (number.provider !== 'baileys') {
+        throw new SwitchboardError(
+          'VALIDATION',
+          `The ${number.provider} provider is not available in this version.`,
+        );
+      }
+      return createBaileysProvider({
+        businessNumber: number.e164,
+        workspaceId: number.workspaceId,
+        phoneNumberId: number.id,
+        authRepo,
+        logger,
+        now: () => clock.now(),
+        getMessageText: async (id) =>
+          (await messages.findByProviderId(number.workspaceId, number.e164, id))?.text ?? undefined,
+        socket: {
+          ...(options.waWebSocketUrl !== undefined && { waWebSocketUrl: options.waWebSocketUrl }),
+          ...(options.connectTimeoutMs !== undefined && { connectTimeoutMs: options.connectTimeoutMs }),
+          ...(options.keepAliveIntervalMs !== undefined && { keepAliveIntervalMs: options.keepAliveIntervalMs }),
+        },
+        ...(options.baileysLogLevel !== undefined && { baileysLogLevel: options.baileysLogLevel }),
+      });
+    });
+  return createConnectionManager({
+    listNumbers: () => createNumberDirectory(store.db).listAll(),
+    createProvider,
+    wipeAuth: (number) => authRepo.clear(number.workspaceId, number.id),
+    saveStatus: (number, status, reason) =>
+      workspaces.setNumberStatus(number.workspaceId, number.id, status, reason),
+    onEvent,
+    logger,
+    timers: options.timers ?? realTimers,
+    ...(options.random !== undefined && { random: options.random }),
+    ...(options.policy !== undefined && { policy: options.policy }),
+    ...(options.livenessIntervalMs !== undefined && { livenessIntervalMs: options.livenessIntervalMs }),
+  });
 }

@@ -117,7 +117,9 @@ export function createConnectionManager(options: ConnectionManagerOptions) {
       ...(options.policy !== undefined && { policy: options.policy }),
       onState: (state) => {
         emit({ type: 'state', workspaceId, number: e164, state });
-        if (state.status !== lastSaved) {
+        // 'disabled' here only means this process stopped supervising (shutdown): the number itself is
+        // not disabled, and saving it would keep the number offline at the next start.
+        if (state.status !== lastSaved && state.status !== 'disabled') {
           lastSaved = state.status;
           options
             .saveStatus(number, state.status, state.message ?? state.status)

@@ -1,0 +1,222 @@
+// A simulated customer: a phone number, a LID, a full Signal identity, and a record of everything the
+// business's client did towards them (replies, typing, read receipts).
+import { randomBytes } from 'node:crypto';
+import { proto } from '@whiskeysockets/baileys';
+import type { Account, DeliverySender } from './accounts';
+import { lidUserFor } from './accounts';
+import { lidJid, pnJid } from './frames';
+import { SignalParty } from './signal-party';
+
+export type ContactMessageKind =
+  'conversation' | 'extended' | 'caption' | 'button' | 'list' | 'undecryptable';
+
+export interface ContactReply {
+  id: string;
+  text: string;
+  from: string;
+  at: number;
+}
+
+export interface SimulatedContact {
+  /** E.164, e.g. "+2348031234567". */
+  readonly phone: string;
+  /** The JID the client sees as key.remoteJid: "<digits>@s.whatsapp.net", or "<lid>@lid" with { lid: true }. */
+  readonly jid: string;
+  /** The contact's LID JID (every contact has one; only { lid: true } contacts write from it). */
+  readonly lid: string;
+  readonly name: string | undefined;
+  send(business: string, text: string, options?: { kind?: ContactMessageKind; id?: string }): Promise<string>;
+  readonly replies: ContactReply[];
+  waitForReplies(count: number, timeoutMs?: number): Promise<ContactReply[]>;
+  /** Chat states the client sent to this contact, in order ("composing", "paused", ...). */
+  readonly presence: string[];
+  /** Ids of this contact's messages that the client marked read. */
+  readonly readReceipts: string[];
+}
+
+export interface OutgoingContactMessage {
+  id: string;
+  message?: proto.IMessage;
+  mediaType?: string;
+}
+
+export interface ContactHooks {
+  submit(contact: ContactImpl, business: string, message: OutgoingContactMessage): Promise<void>;
+}
+
+interface ReplyWaiter {
+  count: number;
+  resolve: (replies: ContactReply[]) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export function newMessageId(): string {
+  // WhatsApp Web ids: "3EB0" followed by upper-case hex.
+  return `3EB0${randomBytes(9).toString('hex').toUpperCase()}`;
+}
+
+export function buildContactMessage(
+  kind: ContactMessageKind,
+  text: string,
+): Omit<OutgoingContactMessage, 'id'> {
+  switch (kind) {
+    case 'conversation':
+      return { message: { conversation: text } };
+    case 'extended':
+      return { message: { extendedTextMessage: { text } } };
+    case 'caption':
+      // Only the caption matters to a text bot; the media fields make it look like a real image and are
+      // never downloaded unless the app asks for the media.
+      return {
+        mediaType: 'image',
+        message: {
+          imageMessage: {
+            caption: text,
+            mimetype: 'image/jpeg',
+            url: 'https://mmg.whatsapp.net/simulated/image.enc',
+            directPath: '/simulated/image.enc',
+            mediaKey: randomBytes(32),
+            fileSha256: randomBytes(32),
+            fileEncSha256: randomBytes(32),
+            fileLength: 1024,
+            width: 64,
+            height: 64,
+          },
+        },
+      };
+    case 'button':
+      return {
+        message: {
+          buttonsResponseMessage: {
+            selectedButtonId: 'sim-button-1',
+            selectedDisplayText: text,
+            type: proto.Message.ButtonsResponseMessage.Type.DISPLAY_TEXT,
+          },
+        },
+      };
+    case 'list':
+      return {
+        message: {
+          listResponseMessage: {
+            title: text,
+            listType: proto.Message.ListResponseMessage.ListType.SINGLE_SELECT,
+            singleSelectReply: { selectedRowId: 'sim-row-1' },
+          },
+        },
+      };
+    case 'undecryptable':
+      return {};
+  }
+}
+
+/** The text a customer would see in a message from the business, or undefined for non-text content. */
+export function textOfMessage(message: proto.IMessage): string | undefined {
+  const inner = message.deviceSentMessage?.message ?? message;
+  return (
+    inner.conversation ??
+    inner.extendedTextMessage?.text ??
+    inner.imageMessage?.caption ??
+    inner.videoMessage?.caption ??
+    inner.documentMessage?.caption ??
+    undefined
+  );
+}
+
+export class ContactImpl implements SimulatedContact, DeliverySender {
+  readonly phone: string;
+  readonly digits: string;
+  readonly lidUser: string;
+  readonly byLid: boolean;
+  readonly name: string | undefined;
+  readonly party = new SignalParty();
+  readonly replies: ContactReply[] = [];
+  readonly presence: string[] = [];
+  readonly readReceipts: string[] = [];
+  private readonly waiters = new Set<ReplyWaiter>();
+
+  constructor(
+    digits: string,
+    options: { lid?: boolean; name?: string },
+    private readonly hooks: ContactHooks,
+  ) {
+    this.digits = digits;
+    this.phone = `+${digits}`;
+    this.lidUser = lidUserFor(digits);
+    this.byLid = options.lid === true;
+    this.name = options.name;
+  }
+
+  get jid(): string {
+    return this.byLid ? lidJid(this.lidUser) : pnJid(this.digits);
+  }
+
+  get lid(): string {
+    return lidJid(this.lidUser);
+  }
+
+  get label(): string {
+    return `contact ${this.phone}${this.byLid ? ' (lid)' : ''}`;
+  }
+
+  /**
+   * v7 clients read the other identity from the envelope: a LID sender carries sender_pn (the client
+   * exposes it as key.remoteJidAlt), a phone-number sender carries sender_lid (also remoteJidAlt).
+   */
+  envelope(_account: Account): Record<string, string> {
+    const attrs: Record<string, string> = this.byLid
+      ? { from: this.jid, sender_pn: pnJid(this.digits), addressing_mode: 'lid' }
+      : { from: this.jid, sender_lid: this.lid, addressing_mode: 'pn' };
+    if (this.name) attrs.notify = this.name;
+    return attrs;
+  }
+
+  async send(
+    business: string,
+    text: string,
+    options: { kind?: ContactMessageKind; id?: string } = {},
+  ): Promise<string> {
+    const id = options.id ?? newMessageId();
+    await this.hooks.submit(this, business, {
+      id,
+      ...buildContactMessage(options.kind ?? 'conversation', text),
+    });
+    return id;
+  }
+
+  recordReply(reply: ContactReply): void {
+    this.replies.push(reply);
+    for (const waiter of [...this.waiters]) {
+      if (this.replies.length >= waiter.count) this.settle(waiter, undefined);
+    }
+  }
+
+  waitForReplies(count: number, timeoutMs = 5_000): Promise<ContactReply[]> {
+    if (this.replies.length >= count) return Promise.resolve(this.replies.slice());
+    return new Promise<ContactReply[]>((resolve, reject) => {
+      const waiter: ReplyWaiter = {
+        count,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.settle(
+            waiter,
+            new Error(`${this.label}: ${this.replies.length}/${count} replies after ${timeoutMs} ms`),
+          );
+        }, timeoutMs),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  dispose(): void {
+    for (const waiter of [...this.waiters]) this.settle(waiter, new Error(`${this.label}: server stopped`));
+  }
+
+  private settle(waiter: ReplyWaiter, error: Error | undefined): void {
+    if (!this.waiters.delete(waiter)) return;
+    clearTimeout(waiter.timer);
+    if (error) waiter.reject(error);
+    else waiter.resolve(this.replies.slice());
+  }
+}

@@ -1,0 +1,271 @@
+// Message traffic in both directions: simulated senders -> the business's companion (queued while it is
+// offline, flushed after login, redelivered if a socket dies before the client's receipt), and the
+// companion's own stanzas (messages, receipts, chat states) -> simulated customers.
+import { randomBytes } from 'node:crypto';
+import { encodeWAMessage, proto, unpadRandomMax16 } from '@whiskeysockets/baileys';
+import { takeDeviceBundle, type Account, type CompanionDevice, type PendingDelivery } from './accounts';
+import type { ClientConnection } from './connection';
+import { textOfMessage, type ContactImpl } from './contact';
+import {
+  bytesOf,
+  childOf,
+  childrenNamed,
+  childrenOf,
+  makeNode,
+  splitJid,
+  unixNow,
+  type WANode,
+} from './frames';
+import { historySyncDelivery } from './history-sync';
+
+/** The customer's phone confirms delivery a moment after the message, as over a real network. */
+const DELIVERY_RECEIPT_DELAY_MS = 50;
+
+export interface MailroomDeps {
+  connections(): Iterable<ClientConnection>;
+  contactByUser(user: string): ContactImpl | undefined;
+  log(line: string): void;
+}
+
+export class Mailroom {
+  constructor(private readonly deps: MailroomDeps) {}
+
+  /** Delivers at once if the business has a ready socket, else queues for its next login. */
+  submit(account: Account, item: PendingDelivery): Promise<void> {
+    return this.inAccount(account, async () => {
+      const conn = this.readyConnection(account);
+      if (conn) {
+        await this.deliver(conn, item);
+        return;
+      }
+      item.offline = true;
+      account.outbox.push(item);
+      this.deps.log(`${item.sender.label} -> ${account.digits}: queued ${item.id} (no live socket)`);
+    });
+  }
+
+  /** After <success>: the offline backlog (offline="1"), then <ib><offline count/>, then live traffic. */
+  loggedIn(conn: ClientConnection, account: Account, device: CompanionDevice): void {
+    void this.inAccount(account, async () => {
+      const backlog = account.outbox.splice(0);
+      let delivered = 0;
+      for (const [index, item] of backlog.entries()) {
+        if (!conn.deliverable) {
+          account.outbox.unshift(...backlog.slice(index));
+          return;
+        }
+        item.offline = true;
+        if (await this.deliverOrDrop(conn, item)) delivered++;
+      }
+      if (!conn.deliverable) return;
+      conn.send(makeNode('ib', { from: 's.whatsapp.net' }, [makeNode('offline', { count: delivered })]));
+      conn.ready = true;
+      if (!device.historySynced) await this.deliverOrDrop(conn, historySyncDelivery(account, device));
+    }).catch((err: unknown) => this.deps.log(`${conn.label} offline flush failed: ${String(err)}`));
+  }
+
+  /**
+   * A socket that is going away (closed, replaced, silenced): messages it never confirmed go back to
+   * the front of the queue, and to another ready socket of the same account if there is one.
+   */
+  retire(conn: ClientConnection): void {
+    const account = conn.account;
+    conn.ready = false;
+    if (!account) return;
+    void this.inAccount(account, async () => {
+      const unconfirmed = [...conn.inFlight.values()].filter((item) => !item.transient);
+      conn.inFlight.clear();
+      for (const item of unconfirmed) item.offline = true;
+      account.outbox.unshift(...unconfirmed);
+      const next = this.readyConnection(account);
+      if (!next) return;
+      for (const item of account.outbox.splice(0)) await this.deliverOrDrop(next, item);
+    });
+  }
+
+  // --- from the business -------------------------------------------------------------------------
+
+  async onMessage(conn: ClientConnection, node: WANode): Promise<void> {
+    const { id, to } = node.attrs;
+    conn.send(makeNode('ack', { class: 'message', id, from: to, t: unixNow() }));
+    const account = conn.account;
+    const device = conn.device;
+    if (!id || !to || !account || !device) return;
+    const targets: { jid: string; enc: WANode }[] = [];
+    for (const recipient of childrenNamed(childOf(node, 'participants'), 'to')) {
+      const enc = childOf(recipient, 'enc');
+      if (recipient.attrs.jid && enc) targets.push({ jid: recipient.attrs.jid, enc });
+    }
+    // Peer messages (to the account's own phone) and retry resends carry <enc> directly.
+    for (const enc of childrenNamed(node, 'enc')) targets.push({ jid: to, enc });
+    for (const { jid, enc } of targets) {
+      await this.fromBusiness(conn, account, device, { id, chat: to, jid, enc });
+    }
+  }
+
+  onReceipt(conn: ClientConnection, node: WANode): void {
+    const ids = [
+      node.attrs.id,
+      ...childrenNamed(childOf(node, 'list'), 'item').map((i) => i.attrs.id),
+    ].filter((id): id is string => !!id);
+    conn.send(
+      makeNode('ack', { class: 'receipt', id: node.attrs.id, from: node.attrs.to, type: node.attrs.type }),
+    );
+    for (const id of ids) this.confirm(conn, id);
+    const type = node.attrs.type;
+    if (type === 'read' || type === 'read-self') {
+      this.contactForJid(node.attrs.to)?.readReceipts.push(...ids);
+    } else if (type === 'retry') {
+      this.deps.log(`${conn.label} asked for a retry of ${node.attrs.id} (not simulated)`);
+    }
+  }
+
+  onAck(conn: ClientConnection, node: WANode): void {
+    // A nack (ack class=message with an error) means the client gave up on it: do not redeliver.
+    if (node.attrs.class === 'message' && node.attrs.id) this.confirm(conn, node.attrs.id);
+  }
+
+  onChatState(node: WANode): void {
+    const state = childrenOf(node)[0]?.tag;
+    if (state) this.contactForJid(node.attrs.to)?.presence.push(state);
+  }
+
+  // --- internals ---------------------------------------------------------------------------------
+
+  private confirm(conn: ClientConnection, id: string): void {
+    const item = conn.inFlight.get(id);
+    if (!item) return;
+    conn.inFlight.delete(id);
+    item.onDelivered?.();
+  }
+
+  private contactForJid(jid: string | undefined): ContactImpl | undefined {
+    const parts = splitJid(jid);
+    return parts ? this.deps.contactByUser(parts.user) : undefined;
+  }
+
+  private async fromBusiness(
+    conn: ClientConnection,
+    account: Account,
+    device: CompanionDevice,
+    msg: { id: string; chat: string; jid: string; enc: WANode },
+  ): Promise<void> {
+    const parts = splitJid(msg.jid);
+    const type = msg.enc.attrs.type;
+    const ciphertext = bytesOf(msg.enc);
+    if (!parts || (type !== 'pkmsg' && type !== 'msg') || !ciphertext) {
+      this.deps.log(`${conn.label} unroutable <to jid=${msg.jid}> (${type ?? 'no enc'})`);
+      return;
+    }
+    // Whatever JID the client addressed (phone number or LID), the ciphertext comes from one
+    // companion device: that is the Signal address on the receiving side.
+    const from = { name: account.digits, device: device.id };
+    const contact = parts.device === 0 ? this.deps.contactByUser(parts.user) : undefined;
+    if (contact) {
+      let message: proto.Message;
+      try {
+        message = proto.Message.decode(unpadRandomMax16(await contact.party.decrypt(from, type, ciphertext)));
+      } catch (err) {
+        this.deps.log(`${contact.label} could not decrypt ${msg.id} from ${account.digits}: ${String(err)}`);
+        return;
+      }
+      const text = textOfMessage(message);
+      if (text !== undefined) {
+        contact.recordReply({ id: msg.id, text, from: `+${account.digits}`, at: Date.now() });
+      } else {
+        this.deps.log(`${contact.label} got a non-text message ${msg.id}: ${describe(message)}`);
+      }
+      // Sent a moment later: an instant receipt lands while the client still buffers its own 'append'
+      // upsert of the message and is folded into it instead of surfacing as messages.update.
+      conn.later(DELIVERY_RECEIPT_DELAY_MS, () => {
+        conn.send(makeNode('receipt', { from: msg.chat, id: msg.id, t: unixNow() }));
+      });
+      return;
+    }
+    const ownUser = parts.user === account.digits || parts.user === account.lidUser;
+    if (ownUser && parts.device === 0) {
+      try {
+        const message = proto.Message.decode(
+          unpadRandomMax16(await account.phone.decrypt(from, type, ciphertext)),
+        );
+        this.deps.log(`phone ${account.digits} got ${describe(message)} (${msg.id})`);
+      } catch (err) {
+        this.deps.log(`phone ${account.digits} could not decrypt ${msg.id}: ${String(err)}`);
+      }
+      return;
+    }
+    this.deps.log(`${conn.label} message ${msg.id} for ${msg.jid}: nobody simulated there`);
+  }
+
+  private readyConnection(account: Account): ClientConnection | undefined {
+    let found: ClientConnection | undefined;
+    for (const conn of this.deps.connections()) {
+      if (conn.account === account && conn.ready && conn.deliverable) found = conn;
+    }
+    return found;
+  }
+
+  /** For queue flushes: one message that cannot be encrypted must not take the rest of the queue with it. */
+  private async deliverOrDrop(conn: ClientConnection, item: PendingDelivery): Promise<boolean> {
+    try {
+      await this.deliver(conn, item);
+      return true;
+    } catch (err) {
+      this.deps.log(`${item.sender.label}: dropping ${item.id}, cannot encrypt it: ${String(err)}`);
+      return false;
+    }
+  }
+
+  /** Encrypts for the connection's device and sends it; back to the queue if the socket went away. */
+  private async deliver(conn: ClientConnection, item: PendingDelivery): Promise<void> {
+    const account = conn.account;
+    const device = conn.device;
+    if (!account || !device) return;
+    const requeue = (): void => {
+      if (item.transient) return;
+      item.offline = true;
+      account.outbox.push(item);
+    };
+    if (!conn.deliverable) {
+      requeue();
+      return;
+    }
+    const enc = item.message
+      ? await item.sender.party.encrypt(
+          { name: account.digits, device: device.id },
+          encodeWAMessage(item.message),
+          () => takeDeviceBundle(device),
+        )
+      : { type: 'msg', ciphertext: randomBytes(64) };
+    const stanza = makeNode(
+      'message',
+      {
+        ...item.sender.envelope(account),
+        id: item.id,
+        t: item.t,
+        type: item.mediaType ? 'media' : 'text',
+        offline: item.offline ? '1' : undefined,
+      },
+      [makeNode('enc', { v: 2, type: enc.type, mediatype: item.mediaType }, enc.ciphertext)],
+    );
+    if (!conn.deliverable || !conn.send(stanza)) {
+      requeue();
+      return;
+    }
+    conn.inFlight.set(item.id, item);
+    this.deps.log(
+      `${item.sender.label} -> ${conn.label}: ${item.id} (${enc.type}${item.offline ? ', offline' : ''})`,
+    );
+  }
+
+  /** Everything that encrypts to one account's device runs in order, so Signal counters stay in step. */
+  private inAccount(account: Account, task: () => Promise<void>): Promise<void> {
+    const run = account.chain.then(task);
+    account.chain = run.catch((err: unknown) => this.deps.log(`account ${account.digits}: ${String(err)}`));
+    return run;
+  }
+}
+
+function describe(message: proto.Message): string {
+  return Object.keys(message.toJSON()).join(',');
+}

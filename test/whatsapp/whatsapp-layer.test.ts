@@ -1,0 +1,273 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ConnectionEvent } from '../../src/core/connection/connection-manager';
+import { createWaAuthRepository } from '../../src/core/store/repositories/wa-auth';
+import { createFakeTimers } from '../../src/core/testing/fake-timers';
+import type { E164 } from '../../src/shared/types';
+import { createHarness, isAlert, isMessage, isQr, linkNumber, type Harness } from './harness';
+
+/**
+ * The WhatsApp layer end to end: the real core with the unmodified Baileys client, its auth state in a
+ * real SQLite file, against the local WhatsApp server on 127.0.0.1.
+ */
+let harness: Harness;
+beforeEach(async () => {
+  harness = await createHarness();
+});
+afterEach(async () => {
+  await harness.cleanup();
+});
+
+const SHOP = '+2348090000001';
+
+describe('pairing', () => {
+  it('pairs by QR, restarts after 515, opens; a restarted core opens again from SQLite with no QR', async () => {
+    const core = await harness.startCore();
+    const { workspaceId, e164 } = await linkNumber(harness, core, SHOP);
+    expect(harness.server.linkedDevices(SHOP)).toBe(1);
+    expect((await core.app.workspaces.listNumbers(workspaceId))[0]?.status).toBe('connected');
+    await core.close();
+
+    const again = await harness.startCore();
+    await again.app.start();
+    await again.waitForStatus(e164, 'connected');
+    expect(again.events.some(isQr)).toBe(false);
+    expect(harness.server.linkedDevices(SHOP)).toBe(1);
+  });
+
+  it('pairs with a pairing code typed on the phone', async () => {
+    const core = await harness.startCore();
+    const ws = await core.app.workspaces.create({ name: 'Code Shop' });
+    const number = await core.app.workspaces.addNumber(ws.id, { number: SHOP });
+    await core.app.connect(ws.id, number.id);
+    await core.waitFor(isQr);
+    const code = await core.app.connections.requestPairingCode(ws.id, number.e164);
+    expect(code).toMatch(/^[A-Z0-9]{8}$/);
+    await harness.server.enterPairingCode(SHOP, code);
+    await core.waitForStatus(number.e164, 'connected');
+  });
+});
+
+describe('messages', () => {
+  it('receives a phone contact and a LID contact exactly once each, and they decrypt the replies', async () => {
+    const core = await harness.startCore();
+    const { workspaceId, e164 } = await linkNumber(harness, core, SHOP);
+    const ada = harness.server.contact('+2348031234567', { name: 'Ada' });
+    const bayo = harness.server.contact('+2347061234567', { lid: true, name: 'Bayo' });
+    const adaId = await ada.send(SHOP, 'How much be jollof rice?');
+    const bayoId = await bayo.send(SHOP, 'Una dey open for Sunday?');
+    await core.waitFor(
+      (e): e is Extract<ConnectionEvent, { type: 'message' }> =>
+        isMessage(e) && e.message.providerMessageId === bayoId,
+    );
+    await core.waitFor(
+      (e): e is Extract<ConnectionEvent, { type: 'message' }> =>
+        isMessage(e) && e.message.providerMessageId === adaId,
+    );
+    await new Promise((r) => setTimeout(r, 300)); // room for any duplicate delivery to show up
+    const inbound = core.events.filter(isMessage).map((e) => e.message);
+    expect(inbound.filter((m) => m.providerMessageId === adaId)).toHaveLength(1);
+    expect(inbound.filter((m) => m.providerMessageId === bayoId)).toHaveLength(1);
+    const fromAda = inbound.find((m) => m.providerMessageId === adaId)!;
+    const fromBayo = inbound.find((m) => m.providerMessageId === bayoId)!;
+    expect(fromAda).toMatchObject({
+      businessNumber: e164,
+      text: 'How much be jollof rice?',
+      chatKind: 'direct',
+      offline: false,
+    });
+    expect(fromAda.sender.phone).toBe('+2348031234567');
+    expect(fromBayo.chatId).toMatch(/@lid$/);
+    expect(fromBayo.sender.phone).toBe('+2347061234567');
+
+    const provider = core.app.connections.provider(workspaceId, e164);
+    await provider.markRead(fromAda.chatId, [adaId]);
+    await provider.sendTyping(fromAda.chatId, 'composing');
+    await core.app.connections.sendMessage(workspaceId, fromAda.chatId, 'Jollof na ₦2,500 🍛', {
+      messageId: 'OUTBOX-1',
+    });
+    await core.app.connections.sendMessage(workspaceId, fromBayo.chatId, 'Yes, 12-6pm on Sunday', {
+      messageId: 'OUTBOX-2',
+    });
+    expect((await ada.waitForReplies(1))[0]).toMatchObject({ id: 'OUTBOX-1', text: 'Jollof na ₦2,500 🍛' });
+    expect((await bayo.waitForReplies(1))[0]).toMatchObject({
+      id: 'OUTBOX-2',
+      text: 'Yes, 12-6pm on Sunday',
+    });
+    expect(ada.presence).toContain('composing');
+    expect(ada.readReceipts).toContain(adaId);
+  });
+
+  it('messages sent while the core was offline arrive on reconnect as offline messages, none lost', async () => {
+    const core = await harness.startCore();
+    const { e164 } = await linkNumber(harness, core, SHOP);
+    await core.close();
+    const customer = harness.server.contact('+2348031234567');
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push(await customer.send(SHOP, `Order ${i}: 2 packs of Indomie`));
+
+    const again = await harness.startCore();
+    await again.app.start();
+    await again.waitForStatus(e164, 'connected');
+    const last = ids.at(-1)!;
+    await again.waitFor(
+      (e): e is Extract<ConnectionEvent, { type: 'message' }> =>
+        isMessage(e) && e.message.providerMessageId === last,
+    );
+    const got = again.events.filter(isMessage).map((e) => e.message);
+    expect(got.map((m) => m.providerMessageId).sort()).toEqual([...ids].sort());
+    expect(got.every((m) => m.offline)).toBe(true);
+  });
+
+  it('an undecryptable message is reported as such, with no text', async () => {
+    const core = await harness.startCore();
+    await linkNumber(harness, core, SHOP);
+    const id = await harness.server.contact('+2348031234567').send(SHOP, 'x', { kind: 'undecryptable' });
+    const event = await core.waitFor(
+      (e): e is Extract<ConnectionEvent, { type: 'message' }> =>
+        isMessage(e) && e.message.providerMessageId === id,
+    );
+    expect(event.message).toMatchObject({ kind: 'undecryptable', text: null });
+  });
+
+  it('three numbers in two workspaces: each message reaches its own workspace', async () => {
+    const core = await harness.startCore();
+    const a1 = await linkNumber(harness, core, '+2348090000001');
+    const a2 = await linkNumber(harness, core, '+2348090000002', { id: a1.workspaceId });
+    const b1 = await linkNumber(harness, core, '+2348090000003');
+    expect(a2.workspaceId).toBe(a1.workspaceId);
+    const customer = harness.server.contact('+2348031234567');
+    const sent = new Map<string, { workspaceId: string; e164: E164 }>();
+    for (const target of [a1, a2, b1])
+      sent.set(await customer.send(target.e164, `hello ${target.e164}`), target);
+    for (const [id, target] of sent) {
+      const event = await core.waitFor(
+        (e): e is Extract<ConnectionEvent, { type: 'message' }> =>
+          isMessage(e) && e.message.providerMessageId === id,
+      );
+      expect(event.workspaceId).toBe(target.workspaceId);
+      expect(event.message.businessNumber).toBe(target.e164);
+    }
+    expect(core.events.filter(isMessage)).toHaveLength(3);
+  });
+});
+
+describe('connection supervision', () => {
+  const fast = {
+    keepAliveIntervalMs: 2_000,
+    policy: { baseDelayMs: 50, maxDelayMs: 400, connectTimeoutMs: 2_000, stableAfterMs: 60_000 },
+    random: () => 0.5,
+  };
+
+  for (const [code, status] of [
+    [440, 'replaced'],
+    [403, 'banned'],
+    [405, 'update-required'],
+  ] as const) {
+    it(`a ${code} close stops the number as ${status} and alerts the owner`, async () => {
+      const core = await harness.startCore(fast);
+      const { e164 } = await linkNumber(harness, core, SHOP);
+      harness.server.closeWith(code, SHOP);
+      await core.waitForStatus(e164, status);
+      const alert = await core.waitFor(isAlert);
+      expect(alert.alert.status).toBe(status);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(core.app.connections.state(e164)?.status).toBe(status); // it did not reconnect on its own
+    });
+  }
+
+  it('a 401 wipes the stored session and asks to pair again', async () => {
+    const core = await harness.startCore(fast);
+    const { workspaceId, phoneNumberId, e164 } = await linkNumber(harness, core, SHOP);
+    harness.server.closeWith(401, SHOP);
+    await core.waitForStatus(e164, 'logged-out');
+    const auth = createWaAuthRepository(core.app.store.db);
+    const start = Date.now();
+    while ((await auth.hasCreds(workspaceId, phoneNumberId)) && Date.now() - start < 5_000)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await auth.hasCreds(workspaceId, phoneNumberId)).toBe(false);
+    // Pairing again works from scratch.
+    const from = core.events.length;
+    await core.app.connect(workspaceId, phoneNumberId);
+    const qr = await core.waitFor(isQr, 15_000, from);
+    await harness.server.scanQr(qr.qr, SHOP);
+    await core.waitForStatus(e164, 'connected');
+  });
+
+  for (const code of [515, 428, 408, 500, 503]) {
+    it(`a ${code} close reconnects by itself`, async () => {
+      const core = await harness.startCore(fast);
+      const { e164 } = await linkNumber(harness, core, SHOP);
+      const before = core.events.length;
+      harness.server.closeWith(code, SHOP);
+      await core.waitFor(
+        (e): e is Extract<ConnectionEvent, { type: 'state' }> =>
+          e.type === 'state' && e.state.status !== 'connected',
+        20_000,
+        before,
+      );
+      await core.waitForStatus(e164, 'connected');
+      expect(harness.server.linkedDevices(SHOP)).toBe(1);
+    });
+  }
+
+  it('the watchdog recovers a socket whose upgrade hangs (HTTP 403)', async () => {
+    const core = await harness.startCore(fast);
+    const { e164 } = await linkNumber(harness, core, SHOP);
+    harness.server.setMode('http403');
+    harness.server.dropConnections();
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(core.app.connections.state(e164)?.status).not.toBe('connected');
+    harness.server.setMode('normal');
+    await core.waitForStatus(e164, 'connected', 20_000);
+    expect(core.app.store).toBeDefined();
+  });
+
+  it('racing reconnects of one number leave exactly one live socket', async () => {
+    const core = await harness.startCore(fast);
+    const { workspaceId, phoneNumberId, e164 } = await linkNumber(harness, core, SHOP);
+    await Promise.all(Array.from({ length: 10 }, () => core.app.connect(workspaceId, phoneNumberId)));
+    harness.server.closeWith(428, SHOP);
+    await Promise.all(Array.from({ length: 10 }, () => core.app.connect(workspaceId, phoneNumberId)));
+    await core.waitForStatus(e164, 'connected');
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(harness.server.linkedDevices(SHOP)).toBe(1);
+    expect(core.app.connections.state(e164)?.status).toBe('connected');
+    expect(core.events.some((e) => e.type === 'alert')).toBe(false); // no 440 fight
+  });
+});
+
+describe('outage', () => {
+  it('a server down for two minutes is reconnected to afterwards with backoff, not a storm', async () => {
+    // The supervisor runs on a clock the test moves; Baileys and the server run for real, so each
+    // retry is a real refused connection.
+    const timers = createFakeTimers(Date.now());
+    const core = await harness.startCore({ timers, random: () => 0.5 });
+    const { e164 } = await linkNumber(harness, core, SHOP);
+    harness.server.setMode('refuse');
+    harness.server.dropConnections();
+
+    const isRetryScheduled = (e: ConnectionEvent): e is Extract<ConnectionEvent, { type: 'state' }> =>
+      e.type === 'state' && e.state.nextAttemptAt !== null;
+    await core.waitFor(isRetryScheduled, 15_000);
+    let elapsed = 0;
+    let attempts = 0;
+    const delays: number[] = [];
+    while (elapsed < 120_000) {
+      const seen = core.events.length;
+      const delay = (await timers.next())!;
+      delays.push(delay);
+      elapsed += delay;
+      attempts++;
+      await core.waitFor(isRetryScheduled, 15_000, seen); // this attempt was refused; the next is scheduled
+    }
+    harness.server.setMode('normal');
+    const acceptedBefore = harness.server.connectionAttempts;
+    await timers.next();
+    await core.waitForStatus(e164, 'connected');
+
+    expect(attempts).toBeLessThanOrEqual(10); // the library's own example makes ~100 in 250 ms
+    expect(delays.slice(0, 6)).toEqual([1000, 1000, 2000, 4000, 8000, 16000]);
+    expect(harness.server.connectionAttempts - acceptedBefore).toBe(1);
+    expect(harness.server.linkedDevices(SHOP)).toBe(1);
+  });
+});
