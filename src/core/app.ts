@@ -181,7 +181,9 @@ function createWhatsAppConnections(
         socket: {
           ...(options.waWebSocketUrl !== undefined && { waWebSocketUrl: options.waWebSocketUrl }),
           ...(options.connectTimeoutMs !== undefined && { connectTimeoutMs: options.connectTimeoutMs }),
-          ...(options.keepAliveIntervalMs !== undefined && { keepAliveIntervalMs: options.keepAliveIntervalMs }),
+          ...(options.keepAliveIntervalMs !== undefined && {
+            keepAliveIntervalMs: options.keepAliveIntervalMs,
+          }),
         },
         ...(options.baileysLogLevel !== undefined && { baileysLogLevel: options.baileysLogLevel }),
       });

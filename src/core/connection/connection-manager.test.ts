@@ -89,12 +89,10 @@ describe('connection manager', () => {
     const n1 = NUMBERS[0]!;
     for (let i = 0; i < 20; i++) manager.start(n1, `race ${i}`);
     await timers.advance(0);
-    providers
-      .get(n1.e164)!
-      .emit('status', {
-        state: 'closed',
-        close: { code: 515, message: 'restart', paired: true, qrExhausted: false },
-      });
+    providers.get(n1.e164)!.emit('status', {
+      state: 'closed',
+      close: { code: 515, message: 'restart', paired: true, qrExhausted: false },
+    });
     manager.start(n1, 'owner pressed reconnect');
     await timers.advance(0);
     expect(providers.size).toBe(1);
@@ -173,12 +171,10 @@ describe('connection manager', () => {
     const manager = makeManager();
     await manager.startAll();
     providers.get('+2348090000002')!.emit('qr', { qr: 'QR-DATA', expiresAt: 5 });
-    providers
-      .get('+2348090000002')!
-      .emit('status', {
-        state: 'closed',
-        close: { code: 440, message: 'replaced', paired: true, qrExhausted: false },
-      });
+    providers.get('+2348090000002')!.emit('status', {
+      state: 'closed',
+      close: { code: 440, message: 'replaced', paired: true, qrExhausted: false },
+    });
     expect(events.filter((e) => e.type === 'qr')).toEqual([
       { type: 'qr', workspaceId: WA, number: '+2348090000002', qr: 'QR-DATA', expiresAt: 5 },
     ]);
