@@ -51,8 +51,16 @@ module.exports = {
       comment:
         'src/main, src/server and src/central are separate shells around the core: each may import only src/core, src/shared and its own files, never another shell or the renderer.',
       severity: 'error',
-      from: { path: '^src/(main|server|central)/', pathNot: TEST_CODE },
+      from: { path: '^src/(main|server|central)/', pathNot: `${TEST_CODE}|^src/server/demo\\.ts$` },
       to: { path: '^src/', pathNot: '^src/(core|shared|$1)/' },
+    },
+    {
+      name: 'server-demo-imports-only-simulator-core-shared',
+      comment:
+        "src/server/demo.ts is the headless host's demo mode (npm run serve -- --demo): the one shell file that may use src/simulator (the local WhatsApp server and simulated customers), loaded only with --demo. Nothing else in a shell may.",
+      severity: 'error',
+      from: { path: '^src/server/demo\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/(core|shared|server|simulator)/' },
     },
     {
       name: 'preload-imports-only-shared',

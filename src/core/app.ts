@@ -23,6 +23,8 @@ import { realTimers, type Timers } from './timers';
 import { createBaileysProvider } from './whatsapp/baileys/baileys-provider';
 import type { WhatsAppProvider } from './whatsapp/provider';
 import { createWorkspaceService, type WorkspaceService } from './workspace/workspace-service';
+import { createPipeline, type Pipeline, type PipelineAlert } from './pipeline/pipeline';
+import { openInboundJournal } from './store/inbound-journal';
 
 export interface SwitchboardOptions {
   /** Folder for the database (and the file log, when the shell writes one there). */
@@ -35,6 +37,7 @@ export interface SwitchboardOptions {
   clock?: Clock;
   newId?: IdGenerator;
   whatsapp?: WhatsAppOptions;
+  pipeline?: { timers?: Timers; random?: () => number };
 }
 
 export interface WhatsAppOptions {
@@ -57,6 +60,9 @@ export interface Switchboard {
   readonly workspaces: WorkspaceService;
   readonly events: EventLogRepository;
   readonly connections: ConnectionManager;
+  readonly pipeline: Pipeline;
+  /** Hand-offs and failed sends: the owner is told (UI, desktop notification). */
+  onPipelineAlert(listener: (alert: PipelineAlert) => void): () => void;
   /** Starts every number's connection. */
   start(): Promise<void>;
   /** Starts (or restarts) one number's connection: pairing shows a QR through `onConnectionEvent`. */
@@ -68,6 +74,7 @@ export interface Switchboard {
 }
 
 export const DATABASE_FILE = 'switchboard.db';
+export const INBOUND_JOURNAL_FILE = 'inbound-journal.db';
 
 /**
  * The core's composition root: every shell (desktop, headless, tests) builds the core through here,
@@ -108,6 +115,31 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       for (const listener of connectionListeners) listener(event);
     },
   );
+  const journal = openInboundJournal(join(options.dataDir, INBOUND_JOURNAL_FILE));
+  const alertListeners = new Set<(alert: PipelineAlert) => void>();
+  const pipeline = createPipeline({
+    store,
+    logger,
+    journal,
+    connections: {
+      provider: (workspaceId, e164) => {
+        try {
+          return connections.provider(workspaceId, e164);
+        } catch {
+          return undefined;
+        }
+      },
+    },
+    subscribe: (listener) => {
+      connectionListeners.add(listener);
+      return () => connectionListeners.delete(listener);
+    },
+    onAlert: (alert) => {
+      for (const listener of alertListeners) listener(alert);
+    },
+    ...(options.pipeline?.timers !== undefined && { timers: options.pipeline.timers }),
+    ...(options.pipeline?.random !== undefined && { random: options.pipeline.random }),
+  });
   let closed = false;
 
   return {
@@ -116,7 +148,16 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     workspaces,
     events,
     connections,
-    start: () => connections.startAll(),
+    pipeline,
+    async start() {
+      // The pipeline listens before any connection opens: offline messages arrive right after login.
+      await pipeline.start();
+      await connections.startAll();
+    },
+    onPipelineAlert(listener) {
+      alertListeners.add(listener);
+      return () => alertListeners.delete(listener);
+    },
     async connect(workspaceId, phoneNumberId) {
       const number = await createPhoneNumberRepository(store.db).get(workspaceId, phoneNumberId);
       if (number === undefined) {
@@ -140,6 +181,8 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       closed = true;
       retention.stop();
       await connections.stopAll();
+      await pipeline.stop();
+      journal.close();
       await logger.close();
       await store.close();
     },

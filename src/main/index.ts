@@ -1,9 +1,23 @@
-// Electron shell: lifecycle and the one window. No business logic lives here; the core does the work.
+// Electron shell: lifecycle, the one window, the tray, notifications and the updater. No business logic
+// lives here: the core does the work and the contract (src/shared/contract.ts) is bound to IPC.
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, shell, Tray } from 'electron';
 import electronLog from 'electron-log/main';
+import electronUpdater from 'electron-updater';
 import { createElectronLogSink, createSwitchboard, type Switchboard } from '../core/index';
+import {
+  createCoreRuntime,
+  createDispatcher,
+  createLiveLogSink,
+  type CoreRuntime,
+} from '../core/handlers/index';
+import { alertNotification } from './alert-notifications';
+import { bindContractToIpc, forwardEventsToWindow } from './ipc-binding';
+import { createDesktopShellHandlers, HIDDEN_START_ARG } from './shell-handlers';
+import { TRAY_ICONS } from './tray-icons';
+import { trayStatus, type TrayNumber } from './tray-status';
+import { checkForUpdatesOnStart } from './updater';
 import { isAppNavigation, isExternalWebLink, secureWindowOptions } from './window-options';
 
 // This bundle is ESM (package.json "type": "module"), so there is no CommonJS __dirname. The name is
@@ -16,10 +30,22 @@ const rendererFile = join(mainDir, '../renderer/index.html');
 // Set by `electron-vite dev` only; a packaged app always loads the built file.
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const appUrl = devServerUrl ?? pathToFileURL(rendererFile).href;
+/** Started by the OS at login: stay in the tray until the owner opens the window. */
+const startHidden = process.argv.includes(HIDDEN_START_ARG);
+
+interface RunningCore {
+  app: Switchboard;
+  runtime: CoreRuntime;
+  stop: () => void;
+}
 
 let mainWindow: BrowserWindow | undefined;
-
-let core: Switchboard | undefined;
+let core: RunningCore | undefined;
+let tray: Tray | undefined;
+/** True once the owner chose Quit (tray menu, app menu, OS shutdown): closing the window then quits. */
+let quitting = false;
+let trayHintShown = false;
+const numbers = new Map<string, TrayNumber>();
 
 // The rotating file log: electron-log keeps the last 5 MB plus one rotated file. Its writes are made
 // asynchronous so a log call never waits on the disk.
@@ -27,18 +53,109 @@ electronLog.transports.file.maxSize = 5 * 1024 * 1024;
 electronLog.transports.file.sync = false;
 electronLog.transports.console.level = false;
 
-/** Opens the core in the user's data folder. IPC bindings for the contract arrive with the app issue. */
-async function startCore(): Promise<Switchboard> {
-  return createSwitchboard({
+/** Opens the core in the user's data folder and binds it to IPC, the tray and notifications. */
+async function startCore(): Promise<RunningCore> {
+  const liveLog = createLiveLogSink();
+  const switchboard = await createSwitchboard({
     dataDir: join(app.getPath('userData'), 'data'),
-    sinks: [createElectronLogSink(electronLog)],
+    sinks: [liveLog, createElectronLogSink(electronLog)],
   });
+  const runtime = createCoreRuntime(switchboard, { liveLog });
+  const dispatch = createDispatcher(
+    { ...runtime.handlers, ...createDesktopShellHandlers(app, process.platform) },
+    switchboard.logger,
+  );
+  const unbind = bindContractToIpc(ipcMain, dispatch, (url) => isAppNavigation(url, appUrl));
+  const stops = [
+    unbind,
+    forwardEventsToWindow(runtime.events, () =>
+      mainWindow !== undefined && !mainWindow.isDestroyed() ? mainWindow.webContents : undefined,
+    ),
+    runtime.events.on('alert.raised', (alert) => {
+      const { title, body } = alertNotification(alert);
+      notify(title, body);
+    }),
+    runtime.events.on('connection.changed', ({ e164, status }) => {
+      numbers.set(e164, { e164, status });
+      updateTray();
+    }),
+    runtime.events.on('workspace.changed', () => void refreshNumbers(runtime, switchboard)),
+  ];
+  await refreshNumbers(runtime, switchboard);
+  await switchboard.start();
+  return { app: switchboard, runtime, stop: () => stops.forEach((stop) => stop()) };
+}
+
+/** Every number on this computer, for the tray (numbers come and go with workspace changes). */
+async function refreshNumbers(runtime: CoreRuntime, switchboard: Switchboard): Promise<void> {
+  try {
+    const next = new Map<string, TrayNumber>();
+    for (const workspace of await switchboard.workspaces.list()) {
+      for (const n of await runtime.handlers['connection.list']({ workspaceId: workspace.id })) {
+        next.set(n.e164, { e164: n.e164, status: n.status });
+      }
+    }
+    numbers.clear();
+    for (const [key, value] of next) numbers.set(key, value);
+    updateTray();
+  } catch (error) {
+    electronLog.warn('reading the numbers for the tray failed', error);
+  }
+}
+
+function createTray(): Tray {
+  const created = new Tray(nativeImage.createFromDataURL(TRAY_ICONS.idle));
+  created.setContextMenu(
+    Menu.buildFromTemplate([
+      { label: 'Open Switchboard', click: showMainWindow },
+      { type: 'separator' },
+      {
+        label: 'Quit Switchboard',
+        click: () => {
+          quitting = true;
+          app.quit();
+        },
+      },
+    ]),
+  );
+  created.on('click', showMainWindow);
+  return created;
+}
+
+function updateTray(): void {
+  if (tray === undefined) return;
+  const { tone, tooltip } = trayStatus([...numbers.values()]);
+  tray.setToolTip(tooltip);
+  tray.setImage(nativeImage.createFromDataURL(TRAY_ICONS[tone]));
+}
+
+function notify(title: string, body: string): void {
+  if (!Notification.isSupported()) return;
+  const notification = new Notification({ title, body });
+  notification.on('click', showMainWindow);
+  notification.show();
 }
 
 function createMainWindow(): BrowserWindow {
   const win = new BrowserWindow(secureWindowOptions(preloadPath));
 
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (!startHidden) win.show();
+  });
+
+  // Closing the window keeps Switchboard answering customers from the tray; Quit is in the tray menu.
+  win.on('close', (event) => {
+    if (quitting || tray === undefined) return;
+    event.preventDefault();
+    win.hide();
+    if (!trayHintShown) {
+      trayHintShown = true;
+      notify(
+        'Switchboard is still running',
+        'It keeps answering your customers. Open it from the tray icon, or quit it from the tray menu.',
+      );
+    }
+  });
 
   // No pop-ups: web links open in the user's browser, everything else is dropped.
   win.webContents.setWindowOpenHandler(({ url }) => {
@@ -67,8 +184,12 @@ function createMainWindow(): BrowserWindow {
   return win;
 }
 
-function focusMainWindow(): void {
-  if (mainWindow === undefined) return;
+function showMainWindow(): void {
+  if (mainWindow === undefined) {
+    if (app.isReady()) mainWindow = createMainWindow();
+    mainWindow?.once('ready-to-show', () => mainWindow?.show());
+    return;
+  }
   if (mainWindow.isMinimized()) mainWindow.restore();
   mainWindow.show();
   mainWindow.focus();
@@ -79,25 +200,27 @@ function focusMainWindow(): void {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', focusMainWindow);
+  app.on('second-instance', showMainWindow);
 
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    // With a tray the window only hides; without one (some Linux desktops) closing it quits.
+    if (process.platform !== 'darwin' && tray === undefined) app.quit();
   });
 
-  app.on('activate', () => {
-    if (mainWindow === undefined && app.isReady()) mainWindow = createMainWindow();
-  });
+  app.on('activate', showMainWindow);
 
   // Close the database cleanly (flushes the log, folds the WAL into the file) before quitting.
-  let quitting = false;
+  let closingCore = false;
   app.on('before-quit', (event) => {
-    if (quitting || core === undefined) return;
-    event.preventDefault();
     quitting = true;
+    if (closingCore || core === undefined) return;
+    event.preventDefault();
+    closingCore = true;
     const closing = core;
     core = undefined;
-    closing
+    closing.stop();
+    closing.runtime.close();
+    closing.app
       .close()
       .catch((error: unknown) => electronLog.error('closing the core failed', error))
       .finally(() => app.quit());
@@ -107,7 +230,22 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(async () => {
       core = await startCore();
+      try {
+        tray = createTray();
+        updateTray();
+      } catch (error) {
+        electronLog.warn('no system tray here: closing the window will quit', error);
+      }
       mainWindow = createMainWindow();
+      void checkForUpdatesOnStart({
+        isPackaged: app.isPackaged,
+        updater: () => {
+          const { autoUpdater } = electronUpdater;
+          autoUpdater.logger = electronLog;
+          return autoUpdater;
+        },
+        log: (message, error) => electronLog.info(message, error ?? ''),
+      });
     })
     .catch((error: unknown) => {
       // A damaged or too-new database lands here with a message that says what to do.

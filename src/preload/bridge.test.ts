@@ -67,3 +67,17 @@ describe('createBridge', () => {
     expect(count('evt:connection.changed')).toBe(0);
   });
 });
+
+describe('the allow-lists', () => {
+  it("are exactly the contract's commands and events", async () => {
+    const { COMMAND_NAMES, EVENT_NAMES } = await import('../shared/contract-names');
+    const { commands } = await import('../shared/contract');
+    expect([...COMMAND_NAMES].sort()).toEqual(Object.keys(commands).sort());
+    const { ipc, invoke } = fakeIpc();
+    const bridge = createBridge(ipc, COMMAND_NAMES, EVENT_NAMES);
+    await bridge.invoke('faq.list', { workspaceId: 'w' });
+    expect(invoke).toHaveBeenCalledWith('cmd:faq.list', { workspaceId: 'w' });
+    await expect(bridge.invoke('shell.openExternal', {})).rejects.toThrow(/not an allowed command/);
+    expect(() => bridge.on('log.appended', () => undefined)).not.toThrow();
+  });
+});

@@ -1,6 +1,9 @@
 // The renderer's only door to the main process, kept free of a runtime `electron` import so it can be
 // unit-tested in plain Node. index.ts hands it the real ipcRenderer.
 import type { IpcRendererEvent } from 'electron';
+import { commandChannel, eventChannel } from '../shared/contract-names';
+
+export { commandChannel, eventChannel };
 
 /** The slice of ipcRenderer the bridge uses. */
 export interface IpcLike {
@@ -9,14 +12,14 @@ export interface IpcLike {
   removeListener(channel: string, listener: (event: IpcRendererEvent, ...args: unknown[]) => void): unknown;
 }
 
-/** What `window.switchboard` looks like to the renderer. */
+/**
+ * What `window.switchboard` looks like to the renderer: untyped here on purpose (the renderer wraps it
+ * in a client typed from the contract); the allow-lists decide what gets through.
+ */
 export interface SwitchboardBridge {
   invoke(name: string, input?: unknown): Promise<unknown>;
   on(event: string, fn: (payload: unknown) => void): () => void;
 }
-
-export const commandChannel = (name: string): string => `cmd:${name}`;
-export const eventChannel = (name: string): string => `evt:${name}`;
 
 export function createBridge(
   ipc: IpcLike,

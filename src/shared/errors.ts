@@ -12,6 +12,12 @@ export const ERROR_CODES = [
   'DATABASE_UNAVAILABLE',
   'BACKUP_FAILED',
   'INTERNAL',
+  // Raised by the bindings (IPC, HTTP) rather than the core's services.
+  'UNKNOWN_COMMAND',
+  'UNAUTHORIZED',
+  'PAYLOAD_TOO_LARGE',
+  /** The command exists but not in this shell or mode (start at login in a browser, demo commands). */
+  'UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -4,6 +4,15 @@ import { z } from 'zod';
  * A workspace's settings, stored as JSON and always read through this schema: a value written by an
  * older version gets today's defaults for anything it lacks, and an unknown key is dropped.
  */
+const clockTime = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time as HH:MM');
+const openIntervals = z
+  .array(
+    z
+      .object({ open: clockTime, close: clockTime })
+      .refine((i) => i.open < i.close, { message: 'a day closes after it opens' }),
+  )
+  .max(4);
+
 export const workspaceSettingsSchema = z.object({
   /** IANA time zone for business hours and daily figures. */
   timezone: z.string().min(1).max(64).default('Africa/Lagos'),
@@ -26,6 +35,82 @@ export const workspaceSettingsSchema = z.object({
         .min(0)
         .max(24 * 60)
         .default(30),
+      /** A question the bot cannot answer goes to a human instead of being left unanswered. */
+      onBotAbstain: z.boolean().default(true),
+      /** Told to the customer when the chat is handed to a human; empty sends nothing. */
+      message: z
+        .string()
+        .max(1000)
+        .default('Thanks for your message. Someone from our team will reply to you here shortly.'),
+    })
+    .prefault({}),
+  /** Sent once to a customer who writes to a number for the first time. */
+  greeting: z
+    .object({
+      enabled: z.boolean().default(true),
+      text: z
+        .string()
+        .min(1)
+        .max(1000)
+        .default('Hello, and thank you for contacting us! How can we help you today?'),
+    })
+    .prefault({}),
+  /**
+   * Opening hours in `timezone`. Off by default: a shop that has not set its hours must not tell
+   * customers it is closed. Each day lists open intervals ('HH:MM', close after open, '24:00' allowed).
+   */
+  businessHours: z
+    .object({
+      enabled: z.boolean().default(false),
+      days: z
+        .object({
+          sun: openIntervals.default([]),
+          mon: openIntervals.default([{ open: '08:00', close: '18:00' }]),
+          tue: openIntervals.default([{ open: '08:00', close: '18:00' }]),
+          wed: openIntervals.default([{ open: '08:00', close: '18:00' }]),
+          thu: openIntervals.default([{ open: '08:00', close: '18:00' }]),
+          fri: openIntervals.default([{ open: '08:00', close: '18:00' }]),
+          sat: openIntervals.default([{ open: '09:00', close: '15:00' }]),
+        })
+        .prefault({}),
+      /** Sent at most once per customer per closed period. */
+      awayMessage: z
+        .string()
+        .min(1)
+        .max(1000)
+        .default("Thanks for your message! We're closed right now and will reply as soon as we open."),
+    })
+    .prefault({}),
+  /**
+   * How replies go out (whatsapp-notes.md: mark read, type for a time that grows with the length, random
+   * gaps). Defaults look like a person typing; `enabled: false` sends at once (tests, benchmarks).
+   */
+  pacing: z
+    .object({
+      enabled: z.boolean().default(true),
+      typingMsPerChar: z.number().min(0).max(1000).default(30),
+      minTypingMs: z.number().int().min(0).max(60_000).default(1500),
+      maxTypingMs: z.number().int().min(0).max(120_000).default(8000),
+      /** Each delay is scaled by a random factor in [1 - jitter, 1 + jitter]. */
+      jitter: z.number().min(0).max(0.9).default(0.3),
+      /** Per-number token bucket: sustained replies per minute, and how many may go back to back. */
+      perMinute: z.number().min(0.1).max(600).default(12),
+      burst: z.number().int().min(1).max(100).default(3),
+      maxAttempts: z.number().int().min(1).max(50).default(6),
+      retryBaseMs: z.number().int().min(100).max(3_600_000).default(5000),
+      retryMaxMs: z
+        .number()
+        .int()
+        .min(100)
+        .max(86_400_000)
+        .default(10 * 60_000),
+    })
+    .prefault({}),
+  /** A customer who sends many messages quickly gets one answer per window, not one per message. */
+  floodGuard: z
+    .object({
+      enabled: z.boolean().default(true),
+      windowSeconds: z.number().int().min(1).max(3600).default(10),
     })
     .prefault({}),
   ignore: z

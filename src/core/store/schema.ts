@@ -69,6 +69,8 @@ export interface MessagesTable {
   provider_ts: number | null;
   created_at: number;
   updated_at: number;
+  /** 0003: the kind of chat an inbound message came from (ChatKind); null on older rows and outbound. */
+  chat_kind: Generated<string | null>;
 }
 
 export interface EventsTable {
@@ -97,6 +99,58 @@ export interface WaAuthKeysTable {
   value: string;
 }
 
+/** 0003: replies waiting to be sent, in send order (`seq`); `id` is the WhatsApp message id. */
+export interface OutboxTable {
+  seq: Generated<number>;
+  id: string;
+  workspace_id: string;
+  business_number: string;
+  chat_id: string;
+  inbound_message_id: string | null;
+  kind: string;
+  text: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+  provider_message_id: string | null;
+}
+
+/** 0003: what the pipeline remembers about a chat on one receiving number. */
+export interface ConversationsTable {
+  workspace_id: string;
+  business_number: string;
+  chat_id: string;
+  contact_id: string | null;
+  first_seen_at: number;
+  last_inbound_at: number | null;
+  greeted_at: number | null;
+  handoff_since: number | null;
+  handoff_reason: string | null;
+  bot_paused_until: number | null;
+  last_away_period: string | null;
+  flood_window_start: number | null;
+  flood_count: number;
+  updated_at: number;
+}
+
+/** 0003: inbound messages for a number that belongs to no workspace: kept, never answered. */
+export interface UnroutableMessagesTable {
+  id: string;
+  business_number: string;
+  provider_message_id: string;
+  chat_id: string;
+  sender_wa_id: string | null;
+  sender_phone: string | null;
+  sender_name: string | null;
+  text: string | null;
+  provider_ts: number | null;
+  received_at: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   phone_numbers: PhoneNumbersTable;
@@ -107,4 +161,7 @@ export interface Database {
   events: EventsTable;
   wa_auth_creds: WaAuthCredsTable;
   wa_auth_keys: WaAuthKeysTable;
+  outbox: OutboxTable;
+  conversations: ConversationsTable;
+  unroutable_messages: UnroutableMessagesTable;
 }

@@ -1,20 +1,175 @@
-// Placeholder screen until the real UI (issue #6) lands.
+import { useCallback, useEffect, useState } from 'react';
+import type { AppInfo } from '../../shared/contract';
+import type { Workspace } from '../../shared/dto';
+import { CommandError, createClient, errorMessage, type SwitchboardClient } from './client/client';
+import { createHttpTransport } from './client/http-transport';
+import { createIpcTransport, type PreloadBridge } from './client/ipc-transport';
+import { forgetToken, loadToken, saveToken, takeTokenFromLocation } from './client/token';
+import { Layout, PageHeader } from './components/Layout';
+import { assertNever } from './assert-never';
+import { navigate, useRoute, type Route } from './router';
+import { ComingSoon } from './screens/ComingSoon';
+import { Faqs } from './screens/Faqs';
+import { FirstRun } from './screens/FirstRun';
+import { Home } from './screens/Home';
+import { Logs } from './screens/Logs';
+import { PairNumber, Spinner } from './screens/PairNumber';
+import { Settings } from './screens/Settings';
+import { TokenScreen } from './screens/TokenScreen';
+import { AppProvider, useApp } from './state/app-context';
+
+declare global {
+  interface Window {
+    /** Set by the desktop app's preload; absent in a browser. */
+    switchboard?: PreloadBridge;
+  }
+}
+
+type Boot =
+  | { kind: 'loading' }
+  | { kind: 'token'; refused: boolean }
+  | { kind: 'failed'; message: string }
+  | { kind: 'ready'; client: SwitchboardClient; info: AppInfo; workspaces: Workspace[] };
+
+/** Finds the way to the core (IPC in the desktop app, HTTP with a token in a browser), then the app. */
 export function App() {
-  return (
-    <main className="splash">
-      <div className="splash__card">
-        <div className="splash__logo" aria-hidden="true">
-          <span />
-          <span />
-          <span />
-        </div>
-        <h1 className="splash__title">Switchboard</h1>
-        <p className="splash__tagline">Your shop&rsquo;s WhatsApp, answered</p>
-        <p className="splash__status" role="status" aria-live="polite">
-          <span className="splash__spinner" aria-hidden="true" />
-          Setting up…
-        </p>
-      </div>
-    </main>
+  const [boot, setBoot] = useState<Boot>({ kind: 'loading' });
+
+  const open = useCallback(
+    async (client: SwitchboardClient, token?: { onAccepted: () => void; onRefused: () => void }) => {
+      try {
+        const info = await client.invoke('app.info');
+        const workspaces = await client.invoke('workspace.list');
+        token?.onAccepted();
+        setBoot({ kind: 'ready', client, info, workspaces });
+      } catch (failure) {
+        client.close();
+        if (failure instanceof CommandError && failure.code === 'UNAUTHORIZED' && token !== undefined)
+          token.onRefused();
+        else setBoot({ kind: 'failed', message: errorMessage(failure) });
+      }
+    },
+    [],
   );
+
+  const tryToken = useCallback(
+    (token: string) => {
+      setBoot({ kind: 'loading' });
+      void open(createClient(createHttpTransport(window.location.origin, token)), {
+        // Kept only once the server accepted it.
+        onAccepted: () => saveToken(token),
+        onRefused: () => {
+          forgetToken();
+          setBoot({ kind: 'token', refused: true });
+        },
+      });
+    },
+    [open],
+  );
+
+  useEffect(() => {
+    if (window.switchboard !== undefined) {
+      void open(createClient(createIpcTransport(window.switchboard)));
+      return;
+    }
+    const token = takeTokenFromLocation() ?? loadToken();
+    if (token === null) setBoot({ kind: 'token', refused: false });
+    else tryToken(token);
+    // The printed link opened in a tab that already shows the app.
+    const onHash = () => {
+      const fromLink = takeTokenFromLocation();
+      if (fromLink !== null) tryToken(fromLink);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [open, tryToken]);
+
+  switch (boot.kind) {
+    case 'loading':
+      return (
+        <main className="center-page">
+          <Spinner label="Opening Switchboard…" />
+        </main>
+      );
+    case 'token':
+      return <TokenScreen refused={boot.refused} onSubmit={tryToken} />;
+    case 'failed':
+      return (
+        <main className="center-page">
+          <div className="card card--narrow">
+            <h1 className="card__title">Switchboard is not answering</h1>
+            <p className="muted">{boot.message}</p>
+            <button className="button button--primary" type="button" onClick={() => window.location.reload()}>
+              Try again
+            </button>
+          </div>
+        </main>
+      );
+    case 'ready':
+      return (
+        <AppProvider client={boot.client} info={boot.info} initialWorkspaces={boot.workspaces}>
+          <Main firstRun={boot.workspaces.length === 0} />
+        </AppProvider>
+      );
+    default:
+      return assertNever(boot);
+  }
+}
+
+function Main({ firstRun }: { firstRun: boolean }) {
+  const { workspaces, workspace } = useApp();
+  const route = useRoute();
+  const [onboarding, setOnboarding] = useState(firstRun);
+
+  if (onboarding || workspaces.length === 0 || workspace === undefined) {
+    return <FirstRun onFinished={() => setOnboarding(false)} />;
+  }
+  return (
+    <Layout route={route}>
+      {/* A new workspace is selected while its set-up is still on screen: that screen must not restart. */}
+      <Screen key={route.name === 'new-workspace' ? 'new' : `${workspace.id}:${route.name}`} route={route} />
+    </Layout>
+  );
+}
+
+function Screen({ route }: { route: Route }) {
+  const { workspace } = useApp();
+  switch (route.name) {
+    case 'home':
+      return <Home />;
+    case 'conversations':
+      return <ComingSoon />;
+    case 'faqs':
+      return <Faqs />;
+    case 'logs':
+      return <Logs />;
+    case 'settings':
+      return <Settings />;
+    case 'pair':
+      return (
+        <>
+          <PageHeader title="Link a WhatsApp number" subtitle="Takes a minute. Keep the phone close." />
+          <section className="card">
+            <PairNumber
+              key={route.phoneNumberId}
+              workspaceId={workspace!.id}
+              phoneNumberId={route.phoneNumberId}
+              onDone={() => navigate({ name: 'home' })}
+            />
+          </section>
+        </>
+      );
+    case 'new-workspace':
+      return (
+        <>
+          <PageHeader
+            title="Add a business"
+            subtitle="Each business has its own WhatsApp numbers, FAQs and settings."
+          />
+          <FirstRun embedded />
+        </>
+      );
+    default:
+      return assertNever(route);
+  }
 }

@@ -1,6 +1,8 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { migration0001Initial } from './0001-initial';
 import { migration0002FaqPhrasings } from './0002-faq-phrasings';
+import { migration0003Pipeline } from './0003-pipeline';
+import { migration0004Unanswered } from './0004-unanswered';
 
 /**
  * Every migration, in order. Listed statically (not read from a folder) so the bundled desktop app
@@ -9,6 +11,8 @@ import { migration0002FaqPhrasings } from './0002-faq-phrasings';
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': migration0001Initial,
   '0002-faq-phrasings': migration0002FaqPhrasings,
+  '0003-pipeline': migration0003Pipeline,
+  '0004-unanswered': migration0004Unanswered,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();

@@ -3,12 +3,17 @@ import type { E164, WorkspaceId } from '../../../shared/types';
 import { openTempStore } from '../../testing/temp-files';
 import type { Store } from '../open-database';
 import { createContactRepository } from './contacts';
+import { createConversationRepository } from './conversations';
+import { createFaqVersionRepository } from './faq-versions';
 import { createFaqRepository } from './faqs';
 import { createMessageRepository } from './messages';
+import { createOutboxRepository } from './outbox';
 import { createPhoneNumberRepository } from './phone-numbers';
+import { createPipelineMessageRepository } from './pipeline-messages';
 import { createWaAuthRepository } from './wa-auth';
 import { createWorkspaceRepository } from './workspaces';
 import { insertTestWorkspace } from '../../testing/fixtures';
+import { createUnansweredRepository } from '../../bot/faq/unanswered-repository';
 
 /**
  * The isolation proof. Two workspaces hold the same data (same FAQ text, same customer number, same
@@ -35,6 +40,11 @@ const repos = () => ({
   faqs: createFaqRepository(store.db, newId),
   messages: createMessageRepository(store.db),
   waAuth: createWaAuthRepository(store.db),
+  conversations: createConversationRepository(store.db),
+  outbox: createOutboxRepository(store.db),
+  pipelineMessages: createPipelineMessageRepository(store.db),
+  faqVersions: createFaqVersionRepository(store.db),
+  unanswered: createUnansweredRepository(store.db, newId),
 });
 
 async function seed(ws: WorkspaceId, suffix: string, number: E164): Promise<void> {
@@ -83,7 +93,40 @@ async function seed(ws: WorkspaceId, suffix: string, number: E164): Promise<void
     { type: 'pre-key', id: '1', value: `key-${suffix}` },
     { type: 'session', id: 'x', value: `sess-${suffix}` },
   ]);
+  await r.conversations.saveMany(
+    ws,
+    [{ ...CONVERSATION, businessNumber: number, contactId: `ct-${suffix}` }],
+    1,
+  );
+  await r.outbox.insertMany(
+    ws,
+    [
+      {
+        id: `out-${suffix}`,
+        businessNumber: number,
+        chatId: CHAT,
+        inboundMessageId: `msg-${suffix}`,
+        kind: 'faq',
+        text: 'Yes 9-5',
+      },
+    ],
+    1,
+  );
+  await createUnansweredRepository(store.db, () => `unq-${suffix}`).record(ws, 'Una get size 44??', 1);
 }
+
+const CHAT = '2348031234567@s.whatsapp.net';
+const CONVERSATION = {
+  chatId: CHAT,
+  firstSeenAt: 1,
+  lastInboundAt: 1,
+  greetedAt: 1,
+  handoff: { since: 1, reason: 'handoff-keyword:agent' },
+  botPausedUntil: null,
+  lastAwayPeriod: null,
+  floodWindowStart: null,
+  floodCount: 0,
+};
 
 /** Everything workspace B owns, as stored. */
 async function snapshotB(): Promise<unknown> {
@@ -97,6 +140,9 @@ async function snapshotB(): Promise<unknown> {
       'messages',
       'wa_auth_creds',
       'wa_auth_keys',
+      'conversations',
+      'outbox',
+      'unanswered_questions',
     ];
     return Object.fromEntries(
       tables.map((t) => [
@@ -111,7 +157,7 @@ async function snapshotB(): Promise<unknown> {
   });
 }
 
-const B_IDS = ['pn-b', 'ct-b', 'faq-b', 'msg-b', 'key-b', 'sess-b', '"creds":"b"'];
+const B_IDS = ['pn-b', 'ct-b', 'faq-b', 'msg-b', 'key-b', 'sess-b', '"creds":"b"', 'out-b', 'unq-b'];
 function expectNothingOfB(result: unknown): void {
   const text = JSON.stringify(result ?? null);
   for (const id of B_IDS) expect(text).not.toContain(id);
@@ -203,6 +249,118 @@ const CASES: Cases = {
       return null;
     },
   },
+  conversations: {
+    get: (r) => r.get(A, NUMBER_B, CHAT),
+    getMany: (r) => r.getMany(A, NUMBER_B, [CHAT]).then((m) => [...m.values()]),
+    saveMany: (r) =>
+      r.saveMany(
+        A,
+        [{ ...CONVERSATION, businessNumber: NUMBER_B, contactId: null, handoff: null, floodCount: 9 }],
+        2,
+      ),
+    pause: (r) => r.pause(A, NUMBER_B, CHAT, 99, 2),
+    release: (r) => r.release(A, CHAT, 2),
+    listHandoffs: (r) => r.listHandoffs(A),
+  },
+  outbox: {
+    insertMany: (r) =>
+      r.insertMany(
+        A,
+        [
+          {
+            id: 'out-new',
+            businessNumber: NUMBER_B,
+            chatId: CHAT,
+            inboundMessageId: 'msg-b',
+            kind: 'faq',
+            text: 'x',
+          },
+        ],
+        2,
+      ),
+    get: (r) => r.get(A, 'out-b'),
+    // A's row above names B's message as the one it answers: the join must not reach into B for it.
+    // (The id itself is A's own input, echoed back, so it is left out of the leak check.)
+    listPending: async (r) => {
+      const rows = await r.listPending(A, NUMBER_B);
+      expect(rows.map((row) => row.inboundProviderMessageId)).toEqual([null]);
+      return rows.map(({ inboundMessageId: _, ...row }) => row);
+    },
+    listByChat: (r) =>
+      r.listByChat(A, CHAT).then((rows) => rows.map(({ inboundMessageId: _, ...row }) => row)),
+    pendingNumbers: (r) => r.pendingNumbers(A),
+    markSending: (r) => r.markSending(A, 'out-b', 2),
+    markSent: (r) => r.markSent(A, 'out-b', 'hijacked', 2),
+    reschedule: (r) => r.reschedule(A, 'out-b', { attempts: 9, nextAttemptAt: 9, lastError: 'hijacked' }, 2),
+    markFailed: (r) => r.markFailed(A, 'out-b', 'hijacked', 2),
+    isOwn: async (r) => {
+      expect(await r.isOwn(A, 'out-b')).toBe(false);
+      return null;
+    },
+  },
+  pipelineMessages: {
+    ingest: (r) =>
+      r.ingest(
+        A,
+        [
+          {
+            id: 'msg-ingested',
+            businessNumber: NUMBER_B,
+            providerMessageId: 'WAMID-SAME',
+            chatId: CHAT,
+            chatKind: 'direct',
+            sender: { phone: CUSTOMER, waId: CHAT, name: 'Changed' },
+            text: 'x',
+            providerTs: 2,
+          },
+        ],
+        newId,
+        2,
+      ),
+    setStatuses: (r) => r.setStatuses(A, [{ id: 'msg-b', status: 'failed' }], 2),
+    listUndecided: (r) => r.listUndecided(A),
+    stillUndecided: (r) => r.stillUndecided(A, ['msg-b']).then((ids) => [...ids]),
+    recordOutbound: (r) =>
+      r.recordOutbound(
+        A,
+        {
+          id: 'msg-out',
+          businessNumber: NUMBER_B,
+          providerMessageId: 'WAMID-OUT',
+          chatId: CHAT,
+          author: 'bot',
+          text: 'x',
+          status: 'sending',
+        },
+        2,
+      ),
+    markOutboundSent: (r) => r.markOutboundSent(A, 'msg-b', 'hijacked', 2),
+    advanceStatus: (r) => r.advanceStatus(A, NUMBER_B, 'WAMID-SAME', 'delivered', 2),
+  },
+  faqVersions: {
+    version: async (r) => {
+      // B's FAQ is newer than all of A's: A's fingerprint must not see it.
+      await store.db.updateTable('faqs').set({ updated_at: 999 }).where('id', '=', 'faq-b').execute();
+      const version = await r.version(A);
+      await store.db.updateTable('faqs').set({ updated_at: 1 }).where('id', '=', 'faq-b').execute();
+      expect(version).not.toContain('999');
+      return version;
+    },
+  },
+  unanswered: {
+    record: async (r) => {
+      expect((await r.record(A, 'Una get size 44??', 2))?.count).toBe(2);
+      // A similar new question joins A's group, never B's.
+      const similar = await r.record(A, 'una get size 44 for black?', 2);
+      expect(similar?.groupKey).toBe('unq-a');
+      return similar;
+    },
+    listGroups: (r) => r.listGroups(A),
+    resolve: async (r) => {
+      expect(await r.resolve(A, ['unq-b'])).toBe(0);
+      return null;
+    },
+  },
 };
 
 beforeAll(async () => {
@@ -244,10 +402,21 @@ describe('workspace isolation', () => {
     await store.transaction((trx) => createWorkspaceRepository(trx).delete(A));
     expect(await snapshotB()).toEqual(before);
     const left = await store.exclusive((s) =>
-      ['phone_numbers', 'contacts', 'faqs', 'faq_phrasings', 'messages', 'wa_auth_creds', 'wa_auth_keys'].map(
+      [
+        'phone_numbers',
+        'contacts',
+        'faqs',
+        'faq_phrasings',
+        'messages',
+        'wa_auth_creds',
+        'wa_auth_keys',
+        'conversations',
+        'outbox',
+        'unanswered_questions',
+      ].map(
         (t) => (s.prepare(`select count(*) as n from ${t} where workspace_id = ?`).get(A) as { n: number }).n,
       ),
     );
-    expect(left).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(left).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 });

@@ -1,0 +1,209 @@
+import type { Faq } from '../../../shared/dto';
+import { DEFAULT_WORKSPACE_SETTINGS } from '../../../shared/settings';
+import type { Logger } from '../../log/logger';
+import { confidence } from './calibration';
+import { charGrams, extractFeatures, type TextFeatures } from './features';
+import { createFaqIndex, type FaqIndexOptions, type FaqIndexStats, type IndexedFaq } from './faq-index';
+import { stem } from './stemmer';
+import { toMap } from './sparse-vector';
+
+export interface MatchExplanation {
+  /** The FAQ's phrasing (or question) closest to the message. */
+  matchedPhrasing: string;
+  /** The message's words that carried the match, strongest first (after normalisation). */
+  words: string[];
+  /** How the message was read: Pidgin / chat rewrites and typo look-alikes, for the owner. */
+  notes: string[];
+}
+
+export interface FaqMatch {
+  faqId: string;
+  /** Calibrated: the probability that this FAQ answers the message (see calibration.ts). */
+  confidence: number;
+  explanation: MatchExplanation;
+}
+
+export interface TriedMatch extends FaqMatch {
+  /** Whether the bot would send this answer at the workspace's threshold. */
+  wouldAnswer: boolean;
+}
+
+export interface MatchOptions {
+  limit?: number;
+  /** Abstain below this confidence; defaults to the matcher's threshold. */
+  threshold?: number;
+}
+
+export interface FaqMatcherOptions {
+  /** The workspace's `faq.threshold`. */
+  threshold?: number;
+  logger?: Logger;
+  index?: FaqIndexOptions;
+}
+
+export type FaqInput = Pick<Faq, 'id' | 'question' | 'phrasings' | 'enabled'>;
+
+export type FaqMatcher = ReturnType<typeof createFaqMatcher>;
+
+/** A word's share of the strongest word's contribution below which it is not named as a reason. */
+const WORD_SHARE = 0.2;
+const MAX_WORDS = 5;
+/** How many FAQs compete when confidences are computed (the lead is over the best of them). */
+const RANKED = 4;
+
+/**
+ * One workspace's FAQ matcher. Keep one per workspace in memory and feed it every FAQ change: upserts
+ * are incremental (see faq-index.ts). Nothing here touches the network or the disk.
+ */
+export function createFaqMatcher(options: FaqMatcherOptions = {}) {
+  let threshold = options.threshold ?? DEFAULT_WORKSPACE_SETTINGS.faq.threshold;
+  const index = createFaqIndex(options.index);
+  const logger = options.logger;
+
+  function rank(text: string, limit: number): FaqMatch[] {
+    const features = extractFeatures(text);
+    if (features.counts.size === 0 || index.size === 0) return [];
+    const vector = index.vectorise(features);
+    const builds = index.stats().fullBuilds;
+    const top = index.top(vector, Math.max(limit, RANKED));
+    const stats = index.stats();
+    if (stats.fullBuilds !== builds) {
+      logger?.perf('faq.index_built', stats.lastFullBuildMs, {
+        faqs: stats.faqs,
+        phrasings: stats.phrasings,
+      });
+    }
+    const queryWeights = toMap(vector);
+    return top.slice(0, limit).map(({ entry, score }, i) => {
+      const best = Math.max(...top.filter((_, j) => j !== i).map((t) => t.score), 0);
+      const nearest = nearestPhrasing(entry, queryWeights);
+      return {
+        faqId: entry.id,
+        confidence: confidence({ score, margin: score - best, nearest: nearest.similarity }),
+        explanation: explain(entry, features, queryWeights, nearest.index),
+      };
+    });
+  }
+
+  function nearestPhrasing(
+    entry: IndexedFaq,
+    query: Map<number, number>,
+  ): { index: number; similarity: number } {
+    let bestIndex = 0;
+    let best = -Infinity;
+    entry.vectors.forEach((phrasing, i) => {
+      let sum = 0;
+      for (let k = 0; k < phrasing.ids.length; k++)
+        sum += phrasing.vals[k]! * (query.get(phrasing.ids[k]!) ?? 0);
+      if (sum > best) {
+        best = sum;
+        bestIndex = i;
+      }
+    });
+    return { index: bestIndex, similarity: Math.max(0, best) };
+  }
+
+  function explain(
+    entry: IndexedFaq,
+    features: TextFeatures,
+    queryWeights: Map<number, number>,
+    phrasingIndex: number,
+  ): MatchExplanation {
+    const contribution = (key: string): number => {
+      const id = index.lookup.id(key);
+      return id < 0 ? 0 : (queryWeights.get(id) ?? 0) * index.weight(entry, id);
+    };
+    const byWord = new Map<string, number>();
+    for (const token of new Set(features.tokens)) {
+      let sum = contribution(`w:${stem(token)}`);
+      for (const gram of new Set(charGrams(token))) sum += contribution(`c:${gram}`);
+      byWord.set(token, sum);
+    }
+    const ranked = [...byWord].filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+    const top = ranked[0]?.[1] ?? 0;
+    const words = ranked
+      .filter(([, v]) => v >= top * WORD_SHARE)
+      .slice(0, MAX_WORDS)
+      .map(([w]) => w);
+
+    const notes = features.rewrites.map((r) =>
+      r.to === '' ? `"${r.from}" ignored (${r.why})` : `"${r.from}" read as "${r.to}" (${r.why})`,
+    );
+    const phrasingStems = new Set(entry.features.flatMap((f) => f.stems));
+    for (const word of words) {
+      if (phrasingStems.has(stem(word))) continue;
+      const lookAlike = closestWord(
+        word,
+        entry.features.flatMap((f) => f.tokens),
+      );
+      if (lookAlike !== undefined) notes.push(`"${word}" looks like "${lookAlike}"`);
+    }
+    return { matchedPhrasing: entry.texts[phrasingIndex]!, words, notes };
+  }
+
+  return {
+    /** Adds or replaces an FAQ. Its question counts as one more phrasing; a disabled FAQ is removed. */
+    upsert(faq: FaqInput): void {
+      if (!faq.enabled) {
+        index.remove(faq.id);
+        return;
+      }
+      const texts = [
+        ...new Set([faq.question, ...faq.phrasings].map((t) => t.trim()).filter((t) => t !== '')),
+      ];
+      index.upsert(faq.id, texts);
+    },
+
+    remove(faqId: string): boolean {
+      return index.remove(faqId);
+    },
+
+    /** The FAQs that answer the message, best first; empty when the matcher abstains. */
+    match(text: string, matchOptions: MatchOptions = {}): FaqMatch[] {
+      const limit = matchOptions.limit ?? 1;
+      const floor = matchOptions.threshold ?? threshold;
+      return rank(text, limit).filter((m) => m.confidence >= floor);
+    },
+
+    /** The FAQ editor's "try a message": the top three whatever their confidence, with reasons. */
+    tryMessage(text: string): TriedMatch[] {
+      return rank(text, 3).map((m) => ({ ...m, wouldAnswer: m.confidence >= threshold }));
+    },
+
+    setThreshold(value: number): void {
+      threshold = value;
+    },
+    get threshold() {
+      return threshold;
+    },
+    get size() {
+      return index.size;
+    },
+    /** Trains now rather than on the first message (after loading a workspace's FAQs). */
+    warmUp(): void {
+      index.ensureBuilt();
+    },
+    stats(): FaqIndexStats {
+      return index.stats();
+    },
+  };
+}
+
+/** The phrasing word sharing the most letter pieces with a (misspelt) word, if it shares enough (Dice over 0.4). */
+function closestWord(word: string, candidates: readonly string[]): string | undefined {
+  const grams = new Set(charGrams(word));
+  let best: string | undefined;
+  let bestScore = 0.4;
+  for (const candidate of new Set(candidates)) {
+    if (candidate === word) return undefined;
+    const other = new Set(charGrams(candidate));
+    let shared = 0;
+    for (const g of grams) if (other.has(g)) shared++;
+    const dice = (2 * shared) / (grams.size + other.size);
+    if (dice > bestScore) {
+      bestScore = dice;
+      best = candidate;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,110 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { WorkspaceId } from '../../../shared/types';
+import { insertTestWorkspace } from '../../testing/fixtures';
+import { openTempStore } from '../../testing/temp-files';
+import type { Store } from '../../store/open-database';
+import { createFaqMatcher } from './faq-matcher';
+import { closestQuestion, cosine, questionVectors } from './question-similarity';
+import { PHARMACY_FAQS } from './testing/shop-faqs';
+import { createUnansweredRepository } from './unanswered-repository';
+
+const WS = 'ws-shop' as WorkspaceId;
+let store: Store;
+let cleanup: () => Promise<void>;
+let counter = 0;
+
+beforeEach(async () => {
+  ({ store, cleanup } = await openTempStore());
+  await insertTestWorkspace(store.db, WS);
+  counter = 0;
+});
+afterEach(() => cleanup());
+
+const repo = () => createUnansweredRepository(store.db, () => `q${++counter}`);
+
+describe('question similarity', () => {
+  it('puts differently written versions of one question close together', () => {
+    const [a, b, c] = questionVectors([
+      'una get size 44?',
+      'Do you have size 44 pleaseee',
+      'where is your shop',
+    ]);
+    expect(cosine(a!, b!)).toBeGreaterThan(cosine(a!, c!));
+    expect(closestQuestion('una get size 44 for black', ['where is your shop', 'do you have size 44'])).toBe(
+      1,
+    );
+    expect(closestQuestion('where una dey', [])).toBe(-1);
+  });
+});
+
+describe('unanswered questions', () => {
+  it('counts the same question once however it is written', async () => {
+    const r = repo();
+    const first = await r.record(WS, 'Una get size 44??', 100);
+    const again = await r.record(WS, 'una get size 44 🙏', 200);
+    expect(again?.id).toBe(first?.id);
+    expect(again).toMatchObject({ count: 2, firstSeenAt: 100, lastSeenAt: 200, text: 'Una get size 44??' });
+    expect(again?.normalized).toBe('you have size 44');
+  });
+
+  it('ignores messages with no words', async () => {
+    expect(await repo().record(WS, '🙏🏾👍', 1)).toBeUndefined();
+    expect(await repo().listGroups(WS)).toEqual([]);
+  });
+
+  it('groups similar questions, most asked group first', async () => {
+    const r = repo();
+    await r.record(WS, 'Una get size 44?', 1);
+    await r.record(WS, 'do you have size 44 in black', 2);
+    await r.record(WS, 'you get this shoe for size 44?', 3);
+    await r.record(WS, 'Do you sell gift cards?', 4);
+    await r.record(WS, 'una dey sell gift card', 5);
+    await r.record(WS, 'can I bring my dog inside', 6);
+    await r.record(WS, 'Do you sell gift cards', 7); // asked again
+    const groups = await r.listGroups(WS);
+    const texts = groups.map((g) => g.questions.map((q) => q.text).sort());
+    expect(texts).toContainEqual(
+      ['Una get size 44?', 'do you have size 44 in black', 'you get this shoe for size 44?'].sort(),
+    );
+    expect(texts).toContainEqual(['Do you sell gift cards?', 'una dey sell gift card'].sort());
+    expect(texts).toContainEqual(['can I bring my dog inside']);
+    expect(groups.map((g) => g.count)).toEqual([3, 3, 1]);
+    // Ties go to the group asked most recently: the gift cards.
+    expect(groups[0]).toMatchObject({ representative: 'Do you sell gift cards?', lastSeenAt: 7 });
+  });
+
+  it('resolved questions leave the list, and come back if asked again', async () => {
+    const r = repo();
+    const q = (await r.record(WS, 'Do you sell gift cards?', 1))!;
+    expect(await r.resolve(WS, [q.id])).toBe(1);
+    expect(await r.resolve(WS, [q.id])).toBe(0);
+    expect(await r.resolve(WS, [])).toBe(0);
+    expect(await r.listGroups(WS)).toEqual([]);
+    await r.record(WS, 'do you sell gift cards', 2);
+    const [group] = await r.listGroups(WS);
+    expect(group?.questions[0]).toMatchObject({ id: q.id, count: 2, resolved: false });
+  });
+
+  it('keeps what the matcher abstains on, and a new phrasing from it answers next time', async () => {
+    const matcher = createFaqMatcher();
+    for (const faq of PHARMACY_FAQS) matcher.upsert(faq);
+    const r = repo();
+    const messages = ['una dey sell baby diapers?', 'Do you have pampers', 'una get diaper for newborn'];
+    for (const [i, text] of messages.entries()) {
+      expect(matcher.match(text), text).toEqual([]);
+      await r.record(WS, text, i);
+    }
+    const [group] = await r.listGroups(WS);
+    matcher.upsert({
+      id: 'diapers',
+      question: group!.representative,
+      phrasings: group!.questions.map((q) => q.text),
+      enabled: true,
+    });
+    await r.resolve(
+      WS,
+      group!.questions.map((q) => q.id),
+    );
+    expect(matcher.match('abeg una get pampers?')[0]?.faqId).toBe('diapers');
+  });
+});

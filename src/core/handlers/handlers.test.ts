@@ -1,0 +1,301 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventName, Events, Handlers, NumberState } from '../../shared/contract';
+import type { E164, WorkspaceId } from '../../shared/types';
+import { createSwitchboard, type Switchboard } from '../app';
+import { SwitchboardError } from '../errors';
+import { createFakeProvider, type FakeProvider } from '../testing/fake-provider';
+import { makeTempDir } from '../testing/temp-files';
+import { createDispatcher, type Dispatch } from './dispatch';
+import { createLiveLogSink } from './live-log-sink';
+import { createCoreRuntime, type CoreRuntime } from './runtime';
+
+let app: Switchboard;
+let runtime: CoreRuntime;
+let dispatch: Dispatch;
+let cleanup: () => void;
+const providers = new Map<string, FakeProvider>();
+const seen: { event: EventName; payload: unknown }[] = [];
+
+const shell: Pick<Handlers, 'app.info' | 'app.setStartAtLogin' | 'demo.scanQr' | 'demo.enterPairingCode'> = {
+  'app.info': () => Promise.resolve({ shell: 'browser', version: '0.0.0', demo: false, startAtLogin: null }),
+  'app.setStartAtLogin': () => Promise.reject(new SwitchboardError('UNAVAILABLE', 'not here')),
+  'demo.scanQr': () => Promise.reject(new Error('boom: secret internals')),
+  'demo.enterPairingCode': () => Promise.resolve(null),
+};
+
+async function call(name: string, input?: unknown) {
+  const result = await dispatch(name, input);
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  return result.value as never;
+}
+
+function eventsOf<E extends EventName>(event: E): Events[E][] {
+  return seen.filter((e) => e.event === event).map((e) => e.payload as Events[E]);
+}
+
+beforeEach(async () => {
+  const temp = makeTempDir('switchboard-handlers-');
+  cleanup = temp.cleanup;
+  const liveLog = createLiveLogSink({ intervalMs: 10 });
+  app = await createSwitchboard({
+    dataDir: join(temp.dir, 'data'),
+    durability: 'normal',
+    sinks: [liveLog],
+    whatsapp: {
+      livenessIntervalMs: 0,
+      createProvider: (number) => {
+        const provider = createFakeProvider(number.e164);
+        providers.set(number.e164, provider);
+        return provider;
+      },
+    },
+  });
+  runtime = createCoreRuntime(app, { liveLog });
+  runtime.events.onAny((event, payload) => seen.push({ event, payload }));
+  dispatch = createDispatcher({ ...runtime.handlers, ...shell }, app.logger);
+});
+
+afterEach(async () => {
+  runtime.close();
+  await app.close();
+  cleanup();
+  providers.clear();
+  seen.length = 0;
+});
+
+describe('dispatch', () => {
+  it('refuses an unknown command with a clear error', async () => {
+    const result = await dispatch('faq.explode', {});
+    expect(result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_COMMAND' } });
+    expect(!result.ok && result.error.message).toMatch(
+      /Unknown command "faq.explode". Known commands: .*faq.list/,
+    );
+    expect(await dispatch('toString', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_COMMAND' } });
+  });
+
+  it("refuses invalid input with zod's messages, before any handler runs", async () => {
+    const result = await dispatch('workspace.create', { name: '   ', botMode: 'robot' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe('VALIDATION');
+    expect(result.error.message).toContain('Invalid input for workspace.create');
+    expect(result.error.message).toContain('name: Business name cannot be empty');
+    expect(result.error.message).toContain('botMode');
+    expect(await app.workspaces.list()).toEqual([]);
+  });
+
+  it('passes the code of a SwitchboardError and hides the details of anything else', async () => {
+    expect(await dispatch('app.setStartAtLogin', { enabled: true })).toEqual({
+      ok: false,
+      error: { code: 'UNAVAILABLE', message: 'not here' },
+    });
+    const hidden = await dispatch('demo.scanQr', { workspaceId: 'w', phoneNumberId: 'n' });
+    expect(hidden).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(JSON.stringify(hidden)).not.toContain('secret internals');
+  });
+});
+
+describe('workspace and number handlers', () => {
+  it('creates a workspace with its number, normalised, and announces it', async () => {
+    const created = await call('workspace.create', {
+      name: ' Mama Nkechi Pharmacy ',
+      defaultCountry: 'ng',
+      botMode: 'hybrid',
+      number: '0803 123 4567',
+    });
+    expect(created).toMatchObject({
+      workspace: { name: 'Mama Nkechi Pharmacy', defaultCountry: 'NG', botMode: 'hybrid' },
+      number: { e164: '+2348031234567', status: 'unpaired' },
+    });
+    expect(eventsOf('workspace.changed')).toHaveLength(1);
+    expect(await call('workspace.list')).toHaveLength(1);
+  });
+
+  it('writes nothing when the number is invalid or already taken', async () => {
+    await expect(call('workspace.create', { name: 'A', number: '12' })).rejects.toThrow(
+      /INVALID_PHONE_NUMBER/,
+    );
+    await call('workspace.create', { name: 'B', number: '08031234567' });
+    await expect(call('workspace.create', { name: 'C', number: '+234 803 123 4567' })).rejects.toThrow(
+      /CONFLICT: \+2348031234567 is already linked/,
+    );
+    expect(((await call('workspace.list')) as { name: string }[]).map((w) => w.name)).toEqual(['B']);
+  });
+
+  it('updates settings through the settings schema', async () => {
+    const { workspace } = (await call('workspace.create', { name: 'Shop' })) as { workspace: { id: string } };
+    const updated = await call('workspace.updateSettings', {
+      workspaceId: workspace.id,
+      settings: { faq: { threshold: 0.7 }, handoff: { keywords: ['oga', 'manager'], ownerPauseMinutes: 45 } },
+    });
+    expect(updated).toMatchObject({
+      settings: { faq: { threshold: 0.7 }, handoff: { keywords: ['oga', 'manager'], ownerPauseMinutes: 45 } },
+    });
+    const bad = await dispatch('workspace.updateSettings', {
+      workspaceId: workspace.id,
+      settings: { faq: { threshold: 2 } },
+    });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(!bad.ok && bad.error.message).toContain('FAQ threshold must be between 0 and 1');
+  });
+
+  it('adds and removes numbers, stopping a live connection first', async () => {
+    const { workspace } = (await call('workspace.create', { name: 'Shop' })) as { workspace: { id: string } };
+    const number = (await call('number.add', { workspaceId: workspace.id, number: '08031234567' })) as {
+      id: string;
+      e164: E164;
+    };
+    await call('connection.pair', { workspaceId: workspace.id, phoneNumberId: number.id });
+    expect(app.connections.state(number.e164)).toBeDefined();
+    await call('number.remove', { workspaceId: workspace.id, phoneNumberId: number.id });
+    expect(app.connections.state(number.e164)).toBeUndefined();
+    expect(await call('connection.list', { workspaceId: workspace.id })).toEqual([]);
+    await expect(
+      call('number.remove', { workspaceId: workspace.id, phoneNumberId: number.id }),
+    ).rejects.toThrow(/NOT_FOUND/);
+  });
+});
+
+describe('connection handlers', () => {
+  async function setUp() {
+    const { workspace, number } = (await call('workspace.create', {
+      name: 'Shop',
+      number: '08031234567',
+    })) as {
+      workspace: { id: WorkspaceId };
+      number: { id: string; e164: E164 };
+    };
+    return { ref: { workspaceId: workspace.id, phoneNumberId: number.id }, e164: number.e164 };
+  }
+
+  it('merges the stored status with the live state, QR included while pairing', async () => {
+    const { ref, e164 } = await setUp();
+    expect(await call('connection.list', { workspaceId: ref.workspaceId })).toMatchObject([
+      { e164, status: 'unpaired', qr: null },
+    ]);
+    await call('connection.pair', ref);
+    const provider = providers.get(e164)!;
+    provider.emit('qr', { qr: 'wa-qr-1', expiresAt: Date.now() + 20_000 });
+    const [state] = (await call('connection.list', { workspaceId: ref.workspaceId })) as NumberState[];
+    expect(state).toMatchObject({ status: 'pairing', qr: { qr: 'wa-qr-1' } });
+    expect(eventsOf('connection.qrReceived')).toMatchObject([{ e164, qr: 'wa-qr-1' }]);
+
+    provider.emit('status', { state: 'open', isNewLogin: true });
+    const [after] = (await call('connection.list', { workspaceId: ref.workspaceId })) as NumberState[];
+    expect(after).toMatchObject({ status: 'connected', qr: null });
+    expect(eventsOf('connection.changed').map((e) => e.status)).toEqual([
+      'connecting',
+      'pairing',
+      'connected',
+    ]);
+  });
+
+  it('starts a socket and waits for it before asking for a pairing code', async () => {
+    const { ref, e164 } = await setUp();
+    const pending = call('connection.requestPairingCode', ref);
+    await new Promise((r) => setTimeout(r, 20));
+    providers.get(e164)!.emit('qr', { qr: 'wa-qr-1', expiresAt: Date.now() + 20_000 });
+    expect(await pending).toEqual({ code: 'ABCD1234' });
+  });
+
+  it('reports alerts and customer messages as contract events', async () => {
+    const { ref, e164 } = await setUp();
+    await call('connection.pair', ref);
+    const provider = providers.get(e164)!;
+    provider.emit('status', { state: 'open', isNewLogin: false });
+    provider.emit('status', {
+      state: 'closed',
+      close: { code: 440, message: 'replaced', paired: true, qrExhausted: false },
+    });
+    expect(eventsOf('alert.raised')).toMatchObject([{ e164, status: 'replaced' }]);
+    provider.emit('message', {
+      businessNumber: e164,
+      providerMessageId: 'm1',
+      chatId: '2348099999999@s.whatsapp.net',
+      chatKind: 'direct',
+      sender: { phone: '+2348099999999' as E164, waId: '2348099999999@s.whatsapp.net', name: 'Ada' },
+      kind: 'text',
+      text: 'Are you open?',
+      timestamp: 1,
+      offline: false,
+      quotedId: null,
+    } as never);
+    expect(eventsOf('message.received')).toMatchObject([
+      { from: '+2348099999999', name: 'Ada', text: 'Are you open?' },
+    ]);
+  });
+});
+
+describe('faq handlers', () => {
+  it('creates, searches, edits, disables and deletes FAQs, tidying phrasings', async () => {
+    const { workspace } = (await call('workspace.create', { name: 'Shop' })) as { workspace: { id: string } };
+    const workspaceId = workspace.id;
+    const faq = (await call('faq.create', {
+      workspaceId,
+      question: 'What time do you open?',
+      answer: 'We open 8am to 6pm, Monday to Saturday.',
+      phrasings: ['when do you open', ' When  do you open ', 'what time do you open?', 'opening hours'],
+    })) as { id: string; phrasings: string[] };
+    expect(faq.phrasings).toEqual(['when do you open', 'opening hours']);
+    await call('faq.create', { workspaceId, question: 'Do you deliver?', answer: 'Yes, within Lagos.' });
+
+    expect(await call('faq.list', { workspaceId, search: 'LAGOS' })).toMatchObject([
+      { question: 'Do you deliver?' },
+    ]);
+    const edited = await call('faq.update', {
+      workspaceId,
+      faqId: faq.id,
+      patch: { enabled: false, answer: 'From 9am.' },
+    });
+    expect(edited).toMatchObject({
+      enabled: false,
+      answer: 'From 9am.',
+      phrasings: ['when do you open', 'opening hours'],
+    });
+    expect(await call('faq.list', { workspaceId, includeDisabled: false })).toHaveLength(1);
+
+    await call('faq.delete', { workspaceId, faqId: faq.id });
+    await expect(call('faq.delete', { workspaceId, faqId: faq.id })).rejects.toThrow(/NOT_FOUND/);
+    await expect(call('faq.list', { workspaceId: 'nope' })).rejects.toThrow(/NOT_FOUND/);
+    expect(eventsOf('faq.changed')).toHaveLength(4);
+  });
+});
+
+describe('log handlers', () => {
+  it('pages the event log with filters and announces new entries for the live tail', async () => {
+    const { workspace } = (await call('workspace.create', { name: 'Shop' })) as { workspace: { id: string } };
+    for (let i = 0; i < 5; i++) {
+      await call('faq.create', { workspaceId: workspace.id, question: `Q${i}`, answer: 'A' });
+    }
+    await app.logger.flush();
+    const page1 = (await call('log.query', { workspaceId: workspace.id, typePrefix: 'faq.', limit: 3 })) as {
+      events: { type: string; seq: number }[];
+      nextBeforeSeq: number | null;
+    };
+    expect(page1.events).toHaveLength(3);
+    expect(page1.nextBeforeSeq).not.toBeNull();
+    const page2 = (await call('log.query', {
+      workspaceId: workspace.id,
+      typePrefix: 'faq.',
+      limit: 3,
+      beforeSeq: page1.nextBeforeSeq,
+    })) as { events: unknown[]; nextBeforeSeq: number | null };
+    expect(page2.events).toHaveLength(2);
+    expect(page2.nextBeforeSeq).toBeNull();
+
+    await expect.poll(() => eventsOf('log.appended').flatMap((e) => e.workspaceIds)).toContain(workspace.id);
+    const newest = page1.events[0]!.seq;
+    await call('faq.create', { workspaceId: workspace.id, question: 'Later', answer: 'A' });
+    await expect
+      .poll(
+        async () =>
+          (
+            (await call('log.query', { workspaceId: workspace.id, afterSeq: newest })) as {
+              events: unknown[];
+            }
+          ).events.length,
+      )
+      .toBe(1);
+  });
+});

@@ -1,0 +1,78 @@
+import type { CoreHandlers } from '../../shared/contract';
+import type { WorkspaceId } from '../../shared/types';
+import type { Switchboard } from '../app';
+import { createId, systemClock, type Clock, type IdGenerator } from '../ids';
+import { createConnectionHandlers } from './connection-handlers';
+import { bridgeConnectionEvents, type ConnectionEventBridge } from './connection-events';
+import type { HandlerContext } from './context';
+import { createEventHub, type EventHub } from './event-hub';
+import { createFaqHandlers } from './faq-handlers';
+import { createFaqService } from './faq-service';
+import type { LiveLogSink } from './live-log-sink';
+import { createLogHandlers } from './log-handlers';
+import { createWorkspaceHandlers } from './workspace-handlers';
+
+export interface CoreRuntimeOptions {
+  /** The sink the shell passed to createSwitchboard, for the Logs screen's live tail. */
+  liveLog?: LiveLogSink;
+  clock?: Clock;
+  newId?: IdGenerator;
+}
+
+export interface CoreRuntime {
+  /** The core's half of the contract; each shell adds its own `ShellHandlers`. */
+  readonly handlers: CoreHandlers;
+  /** The contract's events, for the bindings to forward. */
+  readonly events: EventHub;
+  readonly connectionEvents: ConnectionEventBridge;
+  /** Stops forwarding events; the core itself is closed by its owner. */
+  close(): void;
+}
+
+/** The core's implementation of the contract, built on a running Switchboard. */
+export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions = {}): CoreRuntime {
+  const clock = options.clock ?? systemClock;
+  const hub = createEventHub((error, event) =>
+    app.logger.error('error', `a listener of ${event} failed`, { error, event }),
+  );
+  const connectionEvents = bridgeConnectionEvents({
+    subscribe: (listener) => app.onConnectionEvent(listener),
+    events: hub,
+    clock,
+  });
+  const faqs = createFaqService({
+    store: app.store,
+    logger: app.logger,
+    clock,
+    newId: options.newId ?? createId,
+    requireWorkspace: (workspaceId: WorkspaceId) => app.workspaces.get(workspaceId),
+  });
+  const detachLiveLog = options.liveLog?.attach({
+    flush: () => app.logger.flush(),
+    onAppended: (workspaceIds) => hub.emit('log.appended', { workspaceIds }),
+  });
+
+  const ctx: HandlerContext = { app, hub, connectionEvents, faqs, clock };
+  // An FAQ or settings change reaches the next customer at once, not after the pipeline's cache expires.
+  const offFaq = hub.on('faq.changed', ({ workspaceId }) => app.pipeline.invalidate(workspaceId));
+  const offWorkspace = hub.on('workspace.changed', ({ workspaceId }) => app.pipeline.invalidate(workspaceId));
+  const handlers = {
+    ...createWorkspaceHandlers(ctx),
+    ...createConnectionHandlers(ctx),
+    ...createFaqHandlers(ctx),
+    ...createLogHandlers(ctx),
+  } satisfies CoreHandlers;
+
+  return {
+    handlers,
+    events: hub,
+    connectionEvents,
+    close() {
+      offFaq();
+      offWorkspace();
+      detachLiveLog?.();
+      connectionEvents.stop();
+      hub.clear();
+    },
+  };
+}

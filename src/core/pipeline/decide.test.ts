@@ -1,0 +1,511 @@
+import { describe, expect, it } from 'vitest';
+import { workspaceSettingsSchema, type WorkspaceSettingsInput } from '../../shared/settings';
+import { decide } from './decide';
+import { createExactMatchBot } from './exact-match-bot';
+import type { Bot, ConversationState, DecideMessage, Decision } from './types';
+
+/**
+ * decide() as tables: each row is a message, the workspace's settings, the chat's state and the
+ * clock, and the actions, reason and state changes that must come out. Times are Africa/Lagos (UTC+1).
+ */
+const WED_10AM = Date.UTC(2026, 10, 18, 9, 0); // Wed 10:00 Lagos: open
+const WED_9PM = Date.UTC(2026, 10, 18, 20, 0); // Wed 21:00: closed since Wed 18:00
+const THU_6AM = Date.UTC(2026, 10, 19, 5, 0); // Thu 06:00: same closed period as Wed 21:00
+const THU_9PM = Date.UTC(2026, 10, 19, 20, 0); // Thu 21:00: the next closed period
+const SUN_1PM = Date.UTC(2026, 10, 22, 12, 0); // Sun 13:00: closed since Sat 15:00
+const MIN = 60_000;
+
+const faqBot = createExactMatchBot([
+  {
+    id: 'faq-hours',
+    question: 'What time do you open?',
+    answer: 'We open 8am to 6pm.',
+    phrasings: ['una dey open'],
+    enabled: true,
+  },
+  {
+    id: 'faq-price',
+    question: 'How much is delivery?',
+    answer: 'Delivery is ₦1,500.',
+    phrasings: [],
+    enabled: true,
+  },
+]);
+const lowConfidenceBot: Bot = {
+  answer: () => ({ kind: 'answer', text: 'Maybe this?', faqId: 'faq-x', confidence: 0.3, source: 'faq' }),
+};
+const aiBot: Bot = {
+  answer: () => ({ kind: 'answer', text: 'From the model', faqId: null, confidence: 0.9, source: 'ai' }),
+};
+
+const HOURS_ON: WorkspaceSettingsInput = { businessHours: { enabled: true } };
+
+function known(overrides: Partial<ConversationState> = {}): ConversationState {
+  return {
+    firstSeenAt: WED_10AM - 7 * 24 * 60 * MIN,
+    lastInboundAt: WED_10AM - 24 * 60 * MIN,
+    greetedAt: WED_10AM - 7 * 24 * 60 * MIN,
+    handoff: null,
+    botPausedUntil: null,
+    lastAwayPeriod: null,
+    floodWindowStart: null,
+    floodCount: 0,
+    ...overrides,
+  };
+}
+
+function text(t: string, overrides: Partial<DecideMessage> = {}): DecideMessage {
+  return { chatKind: 'direct', kind: 'text', text: t, ...overrides };
+}
+
+interface Row {
+  name: string;
+  message: DecideMessage;
+  state: ConversationState | null;
+  settings?: WorkspaceSettingsInput;
+  now?: number;
+  bot?: Bot;
+  /** Replies as 'reply:<kind>', then 'handoff' / 'ignore'. */
+  actions: string[];
+  reason: string;
+  status?: Decision['status'];
+  changes?: Partial<ConversationState>;
+}
+
+const rows: Row[] = [
+  // The bot answers.
+  {
+    name: 'a known contact asks an FAQ: answered, flood window starts',
+    message: text('What time do you open?'),
+    state: known(),
+    actions: ['reply:faq'],
+    reason: 'faq-answer',
+    changes: { lastInboundAt: WED_10AM, floodWindowStart: WED_10AM, floodCount: 1 },
+  },
+  {
+    name: 'case, spacing and punctuation do not matter',
+    message: text('  WHAT time do you OPEN??!  '),
+    state: known(),
+    actions: ['reply:faq'],
+    reason: 'faq-answer',
+  },
+  {
+    name: 'an AI answer is queued as kind ai',
+    message: text('anything'),
+    state: known(),
+    bot: aiBot,
+    actions: ['reply:ai'],
+    reason: 'ai-answer',
+  },
+  // Greeting.
+  {
+    name: 'a first-time contact gets the greeting, then the answer',
+    message: text('How much is delivery?'),
+    state: null,
+    actions: ['reply:greeting', 'reply:faq'],
+    reason: 'greeting+faq-answer',
+    changes: { firstSeenAt: WED_10AM, greetedAt: WED_10AM, lastInboundAt: WED_10AM },
+  },
+  {
+    name: 'a first-time "hi" gets the greeting and no hand-off: the greeting asks how to help',
+    message: text('hi'),
+    state: null,
+    actions: ['reply:greeting'],
+    reason: 'greeting+abstain-covered',
+    changes: { greetedAt: WED_10AM },
+  },
+  {
+    name: 'greeting switched off: a first-time question the bot cannot answer goes to a human',
+    message: text('hi'),
+    state: null,
+    settings: { greeting: { enabled: false } },
+    actions: ['reply:handoff', 'handoff'],
+    reason: 'handoff-bot',
+    changes: { firstSeenAt: WED_10AM, handoff: { since: WED_10AM, reason: 'handoff-bot:no-exact-match' } },
+  },
+  {
+    name: 'a known contact is not greeted again',
+    message: text('una dey open'),
+    state: known({ greetedAt: null }),
+    actions: ['reply:faq'],
+    reason: 'faq-answer',
+  },
+  // Hand-off.
+  {
+    name: 'the bot cannot answer: hand-off notice, chat marked, owner alerted',
+    message: text('Do you sell fridges?'),
+    state: known(),
+    actions: ['reply:handoff', 'handoff'],
+    reason: 'handoff-bot',
+    changes: { handoff: { since: WED_10AM, reason: 'handoff-bot:no-exact-match' } },
+  },
+  {
+    name: 'an answer below the confidence threshold counts as no answer',
+    message: text('fridge?'),
+    state: known(),
+    bot: lowConfidenceBot,
+    actions: ['reply:handoff', 'handoff'],
+    reason: 'handoff-bot',
+    changes: { handoff: { since: WED_10AM, reason: 'handoff-bot:low-confidence' } },
+  },
+  {
+    name: 'hand-off on abstain switched off: nothing is sent, nothing marked',
+    message: text('Do you sell fridges?'),
+    state: known(),
+    settings: { handoff: { onBotAbstain: false } },
+    actions: ['ignore'],
+    reason: 'bot-abstained-no-exact-match',
+    status: 'processed',
+  },
+  {
+    name: 'an empty hand-off message marks the chat without telling the customer',
+    message: text('Do you sell fridges?'),
+    state: known(),
+    settings: { handoff: { message: '' } },
+    actions: ['handoff'],
+    reason: 'handoff-bot',
+  },
+  {
+    name: 'a hand-off keyword, in any case and punctuation',
+    message: text('Please, let me talk to a HUMAN!!'),
+    state: known(),
+    actions: ['reply:handoff', 'handoff'],
+    reason: 'handoff-keyword',
+    changes: { handoff: { since: WED_10AM, reason: 'handoff-keyword:human' } },
+  },
+  {
+    name: 'a several-word keyword',
+    message: text('customer care abeg'),
+    state: known(),
+    actions: ['reply:handoff', 'handoff'],
+    reason: 'handoff-keyword',
+  },
+  {
+    name: 'a keyword matches whole words only ("humanity" is not "human")',
+    message: text('What time do you open? humanity'),
+    state: known(),
+    settings: { handoff: { onBotAbstain: false } },
+    actions: ['ignore'],
+    reason: 'bot-abstained-no-exact-match',
+  },
+  {
+    name: 'keywords are configurable',
+    message: text('I wan see Oga'),
+    state: known(),
+    settings: { handoff: { keywords: ['oga'] } },
+    actions: ['reply:handoff', 'handoff'],
+    reason: 'handoff-keyword',
+    changes: { handoff: { since: WED_10AM, reason: 'handoff-keyword:oga' } },
+  },
+  {
+    name: 'hand-off beats the greeting: a newcomer asking for a person is not greeted',
+    message: text('agent please'),
+    state: null,
+    actions: ['reply:handoff', 'handoff'],
+    reason: 'handoff-keyword',
+    changes: { firstSeenAt: WED_10AM },
+  },
+  {
+    name: 'a chat waiting for a human: the bot stays quiet, even for an FAQ',
+    message: text('What time do you open?'),
+    state: known({ handoff: { since: WED_10AM - MIN, reason: 'handoff-keyword:agent' } }),
+    actions: ['ignore'],
+    reason: 'handoff-active',
+    status: 'processed',
+    changes: { lastInboundAt: WED_10AM },
+  },
+  {
+    name: 'a chat waiting for a human: a second keyword does not alert again',
+    message: text('agent!!!'),
+    state: known({ handoff: { since: WED_10AM - MIN, reason: 'handoff-keyword:agent' } }),
+    actions: ['ignore'],
+    reason: 'handoff-active',
+  },
+  // Owner pause.
+  {
+    name: 'the owner replied by hand 10 minutes ago: the bot stays quiet',
+    message: text('What time do you open?'),
+    state: known({ botPausedUntil: WED_10AM + 20 * MIN }),
+    actions: ['ignore'],
+    reason: 'owner-paused',
+  },
+  {
+    name: 'the owner pause is over: the bot answers again',
+    message: text('What time do you open?'),
+    state: known({ botPausedUntil: WED_10AM }),
+    actions: ['reply:faq'],
+    reason: 'faq-answer',
+  },
+  {
+    name: 'a keyword during the owner pause: the owner is already there, nothing happens',
+    message: text('agent'),
+    state: known({ botPausedUntil: WED_10AM + MIN }),
+    actions: ['ignore'],
+    reason: 'owner-paused',
+  },
+  // Chat kinds.
+  ...(['group', 'status', 'broadcast', 'newsletter'] as const).map((chatKind): Row => ({
+    name: `a ${chatKind} message is ignored by default and the chat is not tracked`,
+    message: text('What time do you open?', { chatKind }),
+    state: null,
+    actions: ['ignore'],
+    reason: `ignored-${chatKind}`,
+    status: 'ignored',
+    changes: {},
+  })),
+  ...(
+    [
+      ['group', 'groups'],
+      ['status', 'statusBroadcasts'],
+      ['broadcast', 'broadcasts'],
+      ['newsletter', 'newsletters'],
+    ] as const
+  ).map(([chatKind, setting]): Row => ({
+    name: `ignoring ${chatKind} chats is switchable`,
+    message: text('What time do you open?', { chatKind }),
+    state: known(),
+    settings: { ignore: { [setting]: false } },
+    actions: ['reply:faq'],
+    reason: 'faq-answer',
+  })),
+  // Message kinds.
+  {
+    name: 'undecryptable: never answered (not even greeted), but tracked and logged',
+    message: { chatKind: 'direct', kind: 'undecryptable', text: null },
+    state: null,
+    actions: ['ignore'],
+    reason: 'undecryptable',
+    status: 'ignored',
+    changes: { firstSeenAt: WED_10AM, lastInboundAt: WED_10AM },
+  },
+  {
+    name: 'a photo without a caption from a known contact needs a person',
+    message: { chatKind: 'direct', kind: 'media', text: null },
+    state: known(),
+    actions: ['reply:handoff', 'handoff'],
+    reason: 'handoff-media',
+  },
+  {
+    name: 'a first photo without a caption: the greeting, no hand-off yet',
+    message: { chatKind: 'direct', kind: 'media', text: null },
+    state: null,
+    actions: ['reply:greeting'],
+    reason: 'greeting+no-text-media',
+  },
+  {
+    name: 'a reaction or sticker is not a question',
+    message: { chatKind: 'direct', kind: 'unsupported', text: null },
+    state: known(),
+    actions: ['ignore'],
+    reason: 'no-text-unsupported',
+    status: 'processed',
+  },
+  // Business hours.
+  {
+    name: 'closed: the away message, then the answer',
+    message: text('What time do you open?'),
+    state: known(),
+    settings: HOURS_ON,
+    now: WED_9PM,
+    actions: ['reply:away', 'reply:faq'],
+    reason: 'away+faq-answer',
+    changes: { lastAwayPeriod: '2026-11-18T18:00' },
+  },
+  {
+    name: 'closed, away already sent this closed period (same night, next morning): only the answer',
+    message: text('What time do you open?'),
+    state: known({ lastAwayPeriod: '2026-11-18T18:00' }),
+    settings: HOURS_ON,
+    now: THU_6AM,
+    actions: ['reply:faq'],
+    reason: 'faq-answer',
+  },
+  {
+    name: 'closed, the next night is a new period: away again',
+    message: text('What time do you open?'),
+    state: known({ lastAwayPeriod: '2026-11-18T18:00' }),
+    settings: HOURS_ON,
+    now: THU_9PM,
+    actions: ['reply:away', 'reply:faq'],
+    reason: 'away+faq-answer',
+    changes: { lastAwayPeriod: '2026-11-19T18:00' },
+  },
+  {
+    name: 'closed all Sunday: the period began at Saturday closing',
+    message: text('What time do you open?'),
+    state: known(),
+    settings: HOURS_ON,
+    now: SUN_1PM,
+    actions: ['reply:away', 'reply:faq'],
+    reason: 'away+faq-answer',
+    changes: { lastAwayPeriod: '2026-11-21T15:00' },
+  },
+  {
+    name: 'open: no away message',
+    message: text('What time do you open?'),
+    state: known(),
+    settings: HOURS_ON,
+    now: WED_10AM,
+    actions: ['reply:faq'],
+    reason: 'faq-answer',
+  },
+  {
+    name: 'closed, first-time contact: greeting, then away, then the answer',
+    message: text('How much is delivery?'),
+    state: null,
+    settings: HOURS_ON,
+    now: WED_9PM,
+    actions: ['reply:greeting', 'reply:away', 'reply:faq'],
+    reason: 'greeting+away+faq-answer',
+  },
+  {
+    name: 'closed, a keyword: the away message replaces "someone will reply shortly"',
+    message: text('I need an agent'),
+    state: known(),
+    settings: HOURS_ON,
+    now: WED_9PM,
+    actions: ['reply:away', 'handoff'],
+    reason: 'handoff-keyword',
+    changes: {
+      lastAwayPeriod: '2026-11-18T18:00',
+      handoff: { since: WED_9PM, reason: 'handoff-keyword:agent' },
+    },
+  },
+  {
+    name: 'closed, a keyword, away already sent: marked and alerted, nothing sent',
+    message: text('I need an agent'),
+    state: known({ lastAwayPeriod: '2026-11-18T18:00' }),
+    settings: HOURS_ON,
+    now: WED_9PM,
+    actions: ['handoff'],
+    reason: 'handoff-keyword',
+  },
+  {
+    name: 'closed, the bot cannot answer: away (not the hand-off notice), and marked for a human',
+    message: text('Do you sell fridges?'),
+    state: known(),
+    settings: HOURS_ON,
+    now: WED_9PM,
+    actions: ['reply:away', 'handoff'],
+    reason: 'handoff-bot',
+  },
+  {
+    name: 'an unknown time zone never makes the shop look closed',
+    message: text('What time do you open?'),
+    state: known(),
+    settings: { ...HOURS_ON, timezone: 'Mars/Olympus_Mons' },
+    now: WED_9PM,
+    actions: ['reply:faq'],
+    reason: 'faq-answer',
+  },
+  {
+    name: 'the hours follow the workspace time zone (21:00 in Lagos is 13:00 in Chicago: open)',
+    message: text('What time do you open?'),
+    state: known(),
+    settings: { ...HOURS_ON, timezone: 'America/Chicago' },
+    now: WED_9PM,
+    actions: ['reply:faq'],
+    reason: 'faq-answer',
+  },
+  // Flood guard.
+  {
+    name: 'flood guard: a message 3 s after an answer is counted, not answered',
+    message: text('How much is delivery?'),
+    state: known({ floodWindowStart: WED_10AM - 3000, floodCount: 1 }),
+    actions: ['ignore'],
+    reason: 'flood-guard',
+    status: 'processed',
+    changes: { floodCount: 2 },
+  },
+  {
+    name: 'flood guard: after the window the next message is answered and starts a new window',
+    message: text('How much is delivery?'),
+    state: known({ floodWindowStart: WED_10AM - 10_000, floodCount: 7 }),
+    actions: ['reply:faq'],
+    reason: 'faq-answer',
+    changes: { floodWindowStart: WED_10AM, floodCount: 1 },
+  },
+  {
+    name: 'flood guard: the window is configurable',
+    message: text('How much is delivery?'),
+    state: known({ floodWindowStart: WED_10AM - 20_000, floodCount: 1 }),
+    settings: { floodGuard: { windowSeconds: 30 } },
+    actions: ['ignore'],
+    reason: 'flood-guard',
+  },
+  {
+    name: 'flood guard switched off: every message is answered',
+    message: text('How much is delivery?'),
+    state: known({ floodWindowStart: WED_10AM - 1000, floodCount: 1 }),
+    settings: { floodGuard: { enabled: false } },
+    actions: ['reply:faq'],
+    reason: 'faq-answer',
+  },
+  {
+    name: 'flood guard: a hand-off keyword inside the window still reaches a person',
+    message: text('agent'),
+    state: known({ floodWindowStart: WED_10AM - 1000, floodCount: 3 }),
+    actions: ['reply:handoff', 'handoff'],
+    reason: 'handoff-keyword',
+  },
+  {
+    name: 'flood guard: an unanswerable message inside the window does not hand off',
+    message: text('hello?? hello??'),
+    state: known({ floodWindowStart: WED_10AM - 1000, floodCount: 3 }),
+    actions: ['ignore'],
+    reason: 'flood-guard',
+  },
+];
+
+describe('decide', () => {
+  it.each(rows)('$name', (row) => {
+    const settings = workspaceSettingsSchema.parse(row.settings ?? {});
+    const state = row.state === null ? null : Object.freeze({ ...row.state });
+    const decision = decide(row.message, settings, row.bot ?? faqBot, state, row.now ?? WED_10AM);
+    expect(decision.actions.map((a) => (a.type === 'reply' ? `reply:${a.kind}` : a.type))).toEqual(
+      row.actions,
+    );
+    expect(decision.reason).toBe(row.reason);
+    if (row.status !== undefined) expect(decision.status).toBe(row.status);
+    if (row.changes !== undefined) {
+      if (Object.keys(row.changes).length === 0) expect(decision.stateChanges).toEqual({});
+      else expect(decision.stateChanges).toMatchObject(row.changes);
+    }
+  });
+
+  it('replies carry the configured texts and the FAQ that answered', () => {
+    const settings = workspaceSettingsSchema.parse({
+      ...HOURS_ON,
+      greeting: { text: 'Welcome to Chidi Pharmacy!' },
+      businessHours: { enabled: true, awayMessage: 'We are closed. Back at 8am.' },
+    });
+    const decision = decide(text('How much is delivery?'), settings, faqBot, null, WED_9PM);
+    expect(decision.actions).toEqual([
+      { type: 'reply', kind: 'greeting', text: 'Welcome to Chidi Pharmacy!', faqId: null, confidence: null },
+      { type: 'reply', kind: 'away', text: 'We are closed. Back at 8am.', faqId: null, confidence: null },
+      { type: 'reply', kind: 'faq', text: 'Delivery is ₦1,500.', faqId: 'faq-price', confidence: 1 },
+    ]);
+  });
+
+  it('is pure: the same inputs give the same decision, and the state passed in is not touched', () => {
+    const settings = workspaceSettingsSchema.parse(HOURS_ON);
+    const state = Object.freeze(known({ floodWindowStart: WED_9PM - 60_000 }));
+    const a = decide(text('What time do you open?'), settings, faqBot, state, WED_9PM);
+    const b = decide(text('What time do you open?'), settings, faqBot, state, WED_9PM);
+    expect(a).toEqual(b);
+    expect(state).toEqual(known({ floodWindowStart: WED_9PM - 60_000 }));
+  });
+
+  it('a flood of ten messages in two seconds gets one answer (decisions chained through the state)', () => {
+    const settings = workspaceSettingsSchema.parse({});
+    let state: ConversationState = known();
+    let answers = 0;
+    for (let i = 0; i < 10; i++) {
+      const d = decide(text('How much is delivery?'), settings, faqBot, state, WED_10AM + i * 200);
+      answers += d.actions.filter((a) => a.type === 'reply').length;
+      state = { ...state, ...d.stateChanges };
+    }
+    expect(answers).toBe(1);
+    expect(state.floodCount).toBe(10);
+  });
+});

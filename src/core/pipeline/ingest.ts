@@ -1,0 +1,110 @@
+import type { WorkspaceId } from '../../shared/types';
+import type { IdGenerator } from '../ids';
+import type { Logger } from '../log/logger';
+import type { HotPath } from '../store/repositories/hot-path';
+import { createPipelineMessageRepository, type InboundRow } from '../store/repositories/pipeline-messages';
+import type { RoutedMessage } from './route';
+import type { DecideMessage } from './types';
+
+/** A message that is stored and waits for its decision. */
+export interface StoredMessage {
+  id: string;
+  workspaceId: WorkspaceId;
+  businessNumber: InboundRow['businessNumber'];
+  chatId: string;
+  contactId: string | null;
+  providerMessageId: string;
+  message: DecideMessage;
+}
+
+export interface Ingest {
+  /** Writes a batch in one transaction; returns only the messages seen for the first time. */
+  ingest(batch: readonly RoutedMessage[]): Promise<StoredMessage[]>;
+}
+
+/**
+ * The first write, before anything else happens to a message: stored once (unique on workspace,
+ * receiving number and provider id) with its sender as a contact. A redelivery (after a reconnect,
+ * or the same message twice in one batch) is dropped and logged, never decided twice.
+ */
+export function createIngest(deps: {
+  hotPath: HotPath;
+  logger: Logger;
+  newId: IdGenerator;
+  now: () => number;
+}): Ingest {
+  const log = deps.logger;
+  return {
+    async ingest(batch) {
+      if (batch.length === 0) return [];
+      const groups = new Map<WorkspaceId, { row: InboundRow; routed: RoutedMessage }[]>();
+      for (const routed of batch) {
+        const m = routed.message;
+        let group = groups.get(routed.workspaceId);
+        if (group === undefined) groups.set(routed.workspaceId, (group = []));
+        group.push({
+          routed,
+          row: {
+            id: deps.newId(),
+            businessNumber: m.businessNumber,
+            providerMessageId: m.providerMessageId,
+            chatId: m.chatId,
+            chatKind: m.chatKind,
+            sender: { phone: m.sender.phone, waId: m.sender.waId, name: m.sender.name },
+            text: m.text,
+            providerTs: m.timestamp,
+          },
+        });
+      }
+      const now = deps.now();
+      const outcomes = await deps.hotPath.transaction(async (trx) => {
+        const repo = createPipelineMessageRepository(trx);
+        const all = [];
+        for (const [workspaceId, group] of groups) {
+          const results = await repo.ingest(
+            workspaceId,
+            group.map((g) => g.row),
+            deps.newId,
+            now,
+          );
+          all.push(...results.map((outcome, i) => ({ outcome, ...group[i]! })));
+        }
+        return all;
+      });
+
+      const stored: StoredMessage[] = [];
+      for (const { outcome, row, routed } of outcomes) {
+        const m = routed.message;
+        const entryLog = log.child({ workspaceId: routed.workspaceId, contactId: outcome.contactId });
+        if (!outcome.inserted) {
+          entryLog.info('message.deduplicated', `Redelivered message ${m.providerMessageId} dropped`, {
+            number: m.businessNumber,
+            chatId: m.chatId,
+            providerMessageId: m.providerMessageId,
+            offline: m.offline,
+          });
+          continue;
+        }
+        entryLog.info('message.received', `Message from ${m.chatId} stored`, {
+          messageId: row.id,
+          number: m.businessNumber,
+          chatId: m.chatId,
+          providerMessageId: m.providerMessageId,
+          kind: m.kind,
+          chatKind: m.chatKind,
+          offline: m.offline,
+        });
+        stored.push({
+          id: row.id,
+          workspaceId: routed.workspaceId,
+          businessNumber: m.businessNumber,
+          chatId: m.chatId,
+          contactId: outcome.contactId,
+          providerMessageId: m.providerMessageId,
+          message: { chatKind: m.chatKind, kind: m.kind, text: m.text },
+        });
+      }
+      return stored;
+    },
+  };
+}

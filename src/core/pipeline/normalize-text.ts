@@ -1,0 +1,28 @@
+/**
+ * One normal form for matching what customers type against FAQ phrasings and hand-off keywords:
+ * "Una dey open?!" and "una  dey OPEN" match. Apostrophes vanish ("don't" = "dont"); other
+ * punctuation and symbols (emoji, currency signs) become spaces; case and width are folded (NFKC).
+ */
+const APOSTROPHES = /['\u2019\u2018`\u00b4]/g;
+const PUNCTUATION_AND_SYMBOLS = /[\p{P}\p{S}]+/gu;
+const WHITESPACE = /\s+/g;
+
+export function normalizeText(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(APOSTROPHES, '')
+    .replace(PUNCTUATION_AND_SYMBOLS, ' ')
+    .replace(WHITESPACE, ' ')
+    .trim();
+}
+
+/** The first keyword that appears in the text as whole words (both already normalised). */
+export function findKeyword(normalizedText: string, normalizedKeywords: readonly string[]): string | null {
+  if (normalizedText === '') return null;
+  const padded = ` ${normalizedText} `;
+  for (const keyword of normalizedKeywords) {
+    if (keyword !== '' && padded.includes(` ${keyword} `)) return keyword;
+  }
+  return null;
+}

@@ -1,0 +1,569 @@
+import type { E164, MessageStatus, WorkspaceId } from '../../shared/types';
+import type { ConnectionEvent } from '../connection/connection-manager';
+import { assertNever } from '../errors';
+import type { IdGenerator } from '../ids';
+import type { Logger } from '../log/logger';
+import type { Store } from '../store/open-database';
+import type { InboundJournal } from '../store/inbound-journal';
+import { createConversationRepository } from '../store/repositories/conversations';
+import { createFaqVersionRepository } from '../store/repositories/faq-versions';
+import { createHotPath } from '../store/repositories/hot-path';
+import { createOutboxRepository } from '../store/repositories/outbox';
+import { createNumberDirectory } from '../store/repositories/phone-numbers';
+import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
+import { createWorkspaceRepository } from '../store/repositories/workspaces';
+import { realTimers, type Timers } from '../timers';
+import type {
+  DeliveryAck,
+  DeliveryStatus,
+  InboundMessage,
+  OwnerReply,
+  WhatsAppProvider,
+} from '../whatsapp/provider';
+import { createFaqBotFactory, type BotFactory } from './exact-match-bot';
+import { createIngest, type StoredMessage } from './ingest';
+import { createOutboxId, createTimeOrderedId } from './outbox-id';
+import { createProcessor, type HandoffAlert } from './process';
+import { createRouter, type Incoming } from './route';
+import { createSender, type Sender } from './sender';
+import { createWorkspaceCache } from './workspace-cache';
+
+/** What the pipeline needs of the connections: the provider of a number, whichever kind it is. */
+export interface PipelineConnections {
+  /** The live provider of a workspace's number; undefined (or a throw) when it has none. */
+  provider(workspaceId: WorkspaceId, e164: E164): WhatsAppProvider | undefined;
+}
+
+export type PipelineAlert =
+  | ({ type: 'handoff' } & HandoffAlert)
+  | {
+      type: 'send-failed';
+      workspaceId: WorkspaceId;
+      businessNumber: E164;
+      chatId: string;
+      outboxId: string;
+      error: string;
+    };
+
+export interface PipelineOptions {
+  store: Store;
+  logger: Logger;
+  connections: PipelineConnections;
+  /** Where ConnectionEvents come from (Switchboard.onConnectionEvent); `handleEvent` works without it. */
+  subscribe?: (listener: (event: ConnectionEvent) => void) => () => void;
+  timers?: Timers;
+  random?: () => number;
+  newId?: IdGenerator;
+  newOutboxId?: () => string;
+  /** Each workspace's bot; defaults to the exact-match FAQ bot over its enabled FAQs. */
+  bot?: BotFactory;
+  /**
+   * A cheap fingerprint of what a workspace's bot is built from; an expired bot is rebuilt only when it
+   * changed. Defaults to the FAQs' fingerprint with the default bot, none (rebuild on expiry) otherwise.
+   */
+  botVersion?: (workspaceId: WorkspaceId) => Promise<string>;
+  onAlert?: (alert: PipelineAlert) => void;
+  /** false: decide and queue but never send (benchmarks of the inbound path). Default true. */
+  sending?: boolean;
+  /** Most messages per transaction (group commit). */
+  maxBatch?: number;
+  /**
+   * Time one batch may take (ingest + decide, each a stretch the event loop waits for): batch sizes
+   * follow the measured cost per message so the app stays responsive during a burst.
+   */
+  batchBudgetMs?: number;
+  settingsTtlMs?: number;
+  notConnectedRetryMs?: number;
+  /**
+   * Holds each inbound message from the moment the provider emits it until ingest has committed it:
+   * the provider has already acknowledged it to WhatsApp, so this is its only copy (see inbound-journal).
+   */
+  journal?: InboundJournal;
+}
+
+const journalKey = (message: InboundMessage): string =>
+  `${message.businessNumber}\u0000${message.providerMessageId}`;
+
+export interface Pipeline {
+  /** Subscribes, re-decides messages stored but never decided, and resumes every unfinished outbox row. */
+  start(): Promise<void>;
+  /** Unsubscribes, finishes the work already accepted, and stops the senders. */
+  stop(): Promise<void>;
+  handleEvent(event: ConnectionEvent): void;
+  /** Hands a chat back to the bot after a hand-off; returns how many conversations were waiting. */
+  release(workspaceId: WorkspaceId, chatId: string): Promise<number>;
+  /** Settings or FAQs changed: use the new ones from the next message on. */
+  invalidate(workspaceId?: WorkspaceId): void;
+  /** Resolves once every event handed in so far is processed (not sent). */
+  idle(): Promise<void>;
+}
+
+type Work =
+  | { type: 'message'; incoming: Incoming }
+  | { type: 'stored'; stored: StoredMessage }
+  | { type: 'owner-reply'; workspaceId: WorkspaceId; reply: OwnerReply }
+  | { type: 'ack'; workspaceId: WorkspaceId; ack: DeliveryAck };
+
+/**
+ * The messaging pipeline (architecture.md): ingest -> route -> decide -> outbox -> send. Events are
+ * handled strictly in arrival order through one queue, so an owner's reply pauses the bot before the
+ * customer's next message is decided. Consecutive inbound messages are taken as a batch (group commit:
+ * one transaction for the batch's ingest, one for its decisions), so a burst costs a few fsyncs, not
+ * two per message; between batches the loop yields to the event loop, so a burst never starves I/O.
+ * Nothing lives only here: after a crash, `start` picks everything up from the database.
+ */
+export function createPipeline(options: PipelineOptions): Pipeline {
+  const { store } = options;
+  const timers = options.timers ?? realTimers;
+  const random = options.random ?? Math.random;
+  const newId = options.newId ?? (() => createTimeOrderedId(timers.now()));
+  const log = options.logger;
+  const now = () => timers.now();
+  const maxBatch = Math.max(1, options.maxBatch ?? 100);
+  const sending = options.sending ?? true;
+  const faqVersions = createFaqVersionRepository(store.db);
+  const botVersion =
+    options.botVersion ??
+    (options.bot === undefined ? (id: WorkspaceId) => faqVersions.version(id) : undefined);
+  const cache = createWorkspaceCache({
+    store,
+    botFactory: options.bot ?? createFaqBotFactory(store),
+    ...(botVersion !== undefined && { botVersion }),
+    now,
+    ...(options.settingsTtlMs !== undefined && { ttlMs: options.settingsTtlMs }),
+  });
+  const directory = createNumberDirectory(store.db);
+  const senders = new Map<string, Sender>();
+  const alert = (a: PipelineAlert) => {
+    try {
+      options.onAlert?.(a);
+    } catch (error) {
+      log.error('error', 'a pipeline alert handler failed', { error });
+    }
+  };
+
+  const hotPath = createHotPath(store);
+  const processor = createProcessor({
+    hotPath,
+    logger: log,
+    cache,
+    router: createRouter({ store, logger: log, newId, now }),
+    ingest: createIngest({ hotPath, logger: log, newId, now }),
+    newOutboxId: options.newOutboxId ?? (() => createOutboxId(timers.now())),
+    now,
+    onQueued: (workspaceId, number) => kickSender(workspaceId, number),
+    onHandoff: (h) => alert({ type: 'handoff', ...h }),
+  });
+
+  const batchSize = createBatchSizer(maxBatch, options.batchBudgetMs ?? 8);
+  const queue = createQueue<Work>();
+  let draining: Promise<void> | null = null;
+  let unsubscribe: (() => void) | null = null;
+  let stopped = false;
+
+  function providerOf(workspaceId: WorkspaceId, number: E164): WhatsAppProvider | undefined {
+    try {
+      return options.connections.provider(workspaceId, number);
+    } catch {
+      return undefined;
+    }
+  }
+
+  function kickSender(workspaceId: WorkspaceId, number: E164): void {
+    if (!sending || stopped) return;
+    const key = `${workspaceId}\u0000${number}`;
+    let sender = senders.get(key);
+    if (sender === undefined) {
+      sender = createSender({
+        workspaceId,
+        businessNumber: number,
+        store,
+        logger: log,
+        timers,
+        random,
+        provider: () => providerOf(workspaceId, number),
+        settings: () => cache.settings(workspaceId),
+        ...(options.notConnectedRetryMs !== undefined && {
+          notConnectedRetryMs: options.notConnectedRetryMs,
+        }),
+        onFailed: (row, error) =>
+          alert({
+            type: 'send-failed',
+            workspaceId,
+            businessNumber: number,
+            chatId: row.chatId,
+            outboxId: row.id,
+            error,
+          }),
+      });
+      senders.set(key, sender);
+    }
+    sender.kick();
+  }
+
+  function enqueue(work: Work): void {
+    queue.push(work);
+    if (draining === null) {
+      draining = drain().finally(() => {
+        draining = null;
+      });
+    }
+  }
+
+  async function drain(): Promise<void> {
+    while (queue.length > 0) {
+      const first = queue.peek()!;
+      try {
+        switch (first.type) {
+          case 'message': {
+            const batch = takeWhile('message', (w) => w.incoming);
+            let started = performance.now();
+            const stored = await processor.ingest(batch);
+            // Committed (stored, deduplicated or kept as unroutable): the journal's copy can go.
+            forgetJournaled(batch.map((incoming) => journalKey(incoming.message)));
+            let spent = performance.now() - started;
+            // The batch is safe on disk: let timers and I/O run before its decisions.
+            await yieldToLoop();
+            started = performance.now();
+            await processor.decideAndCommit(stored);
+            spent += performance.now() - started;
+            batchSize.observe(batch.length, spent);
+            break;
+          }
+          case 'stored': {
+            const batch = takeWhile('stored', (w) => w.stored);
+            await processor.decideAndCommit(batch);
+            break;
+          }
+          case 'owner-reply':
+            queue.shift();
+            await ownerReplied(first.workspaceId, first.reply);
+            break;
+          case 'ack':
+            queue.shift();
+            await acked(first.workspaceId, first.ack);
+            break;
+          default:
+            assertNever(first, 'pipeline work');
+        }
+      } catch (error) {
+        // Ingest failed (the disk, a bug): the provider still holds these messages and redelivers them
+        // after a reconnect; nothing was half-written.
+        log.error('message.failed', `Processing ${first.type} failed`, { error, stage: first.type });
+      }
+      // Let timers and I/O run between batches: a 2,000-message burst must not freeze the app.
+      if (queue.length > 0) await yieldToLoop();
+    }
+  }
+
+  function takeWhile<K extends 'message' | 'stored', T>(
+    type: K,
+    pick: (w: Extract<Work, { type: K }>) => T,
+  ): T[] {
+    const batch: T[] = [];
+    const limit = batchSize.next();
+    while (batch.length < limit && queue.peek()?.type === type) {
+      batch.push(pick(queue.shift() as Extract<Work, { type: K }>));
+    }
+    return batch;
+  }
+
+  async function ownerOf(number: E164): Promise<WorkspaceId | undefined> {
+    return (await directory.ownerOf(number))?.workspaceId;
+  }
+
+  /** The owner typed in a chat from the phone: the bot steps back there for ownerPauseMinutes. */
+  async function ownerReplied(connectionWorkspaceId: WorkspaceId, reply: OwnerReply): Promise<void> {
+    const workspaceId = (await ownerOf(reply.businessNumber)) ?? connectionWorkspaceId;
+    const wsLog = log.child({ workspaceId });
+    // Our own sends come back as "from me" too: they are the bot, not the owner.
+    if (await createOutboxRepository(store.db).isOwn(workspaceId, reply.providerMessageId)) {
+      wsLog.debug('owner.echo', `Echo of our own reply ${reply.providerMessageId} ignored`, {
+        chatId: reply.chatId,
+      });
+      return;
+    }
+    const settings = await cache.settings(workspaceId);
+    if (settings === undefined) return;
+    const t = now();
+    const minutes = settings.handoff.ownerPauseMinutes;
+    await store.transaction(async (trx) => {
+      await createPipelineMessageRepository(trx).recordOutbound(
+        workspaceId,
+        {
+          id: newId(),
+          businessNumber: reply.businessNumber,
+          providerMessageId: reply.providerMessageId,
+          chatId: reply.chatId,
+          author: 'owner',
+          text: reply.text,
+          status: 'sent',
+        },
+        t,
+      );
+      if (minutes > 0) {
+        await createConversationRepository(trx).pause(
+          workspaceId,
+          reply.businessNumber,
+          reply.chatId,
+          t + minutes * 60_000,
+          t,
+        );
+      }
+    });
+    wsLog.info('bot.paused', `The owner replied in ${reply.chatId}; the bot keeps out for ${minutes} min`, {
+      chatId: reply.chatId,
+      number: reply.businessNumber,
+      until: t + minutes * 60_000,
+      minutes,
+    });
+  }
+
+  async function acked(connectionWorkspaceId: WorkspaceId, ack: DeliveryAck): Promise<void> {
+    const workspaceId = (await ownerOf(ack.businessNumber)) ?? connectionWorkspaceId;
+    const t = now();
+    const status: MessageStatus = ackStatus(ack.status);
+    const outbox = createOutboxRepository(store.db);
+    // A reply whose send went out just before a crash is known from its ack: no need to send it again.
+    if (status !== 'failed') {
+      const row = await outbox.get(workspaceId, ack.providerMessageId);
+      if (row !== undefined && row.status !== 'sent' && row.status !== 'failed') {
+        await outbox.markSent(workspaceId, row.id, ack.providerMessageId, t);
+      }
+    }
+    const changed = await createPipelineMessageRepository(store.db).advanceStatus(
+      workspaceId,
+      ack.businessNumber,
+      ack.providerMessageId,
+      status,
+      t,
+    );
+    log
+      .child({ workspaceId })
+      .log(
+        ack.status === 'failed' ? 'warn' : 'debug',
+        'message.ack',
+        `${ack.status}: ${ack.providerMessageId}`,
+        {
+          providerMessageId: ack.providerMessageId,
+          chatId: ack.chatId,
+          status: ack.status,
+          applied: changed,
+          ...(ack.error !== null && { error: ack.error }),
+        },
+      );
+  }
+
+  function forgetJournaled(keys: string[]): void {
+    try {
+      options.journal?.remove(keys);
+    } catch (error) {
+      // Harmless: a leftover entry is ingested again at the next start and dropped as a duplicate.
+      log.warn('journal.failed', 'Could not clear ingested messages from the inbound journal', { error });
+    }
+  }
+
+  /** Messages a previous run received (and WhatsApp considers delivered) but never committed. */
+  function replayJournal(): void {
+    const journal = options.journal;
+    if (journal === undefined) return;
+    const pending = journal.pending();
+    if (pending.length === 0) return;
+    log.warn(
+      'message.recovered',
+      `${pending.length} message(s) received before the last stop were not yet stored; storing them now`,
+      {
+        count: pending.length,
+      },
+    );
+    for (const entry of pending) enqueue({ type: 'message', incoming: entry.payload as Incoming });
+  }
+
+  async function recover(): Promise<void> {
+    const workspaces = await createWorkspaceRepository(store.db).listAll();
+    const messages = createPipelineMessageRepository(store.db);
+    const outbox = createOutboxRepository(store.db);
+    for (const ws of workspaces) {
+      for (const row of await messages.listUndecided(ws.id, 5000)) {
+        log
+          .child({ workspaceId: ws.id, contactId: row.contactId })
+          .info(
+            'message.recovered',
+            `Message ${row.id} was stored but not decided before the last stop; deciding it now`,
+            { messageId: row.id, chatId: row.chatId, number: row.businessNumber },
+          );
+        enqueue({
+          type: 'stored',
+          stored: {
+            id: row.id,
+            workspaceId: ws.id,
+            businessNumber: row.businessNumber,
+            chatId: row.chatId,
+            contactId: row.contactId,
+            providerMessageId: row.providerMessageId,
+            message: {
+              chatKind: (row.chatKind ?? 'direct') as InboundMessage['chatKind'],
+              // Without text it may have been undecryptable (the row does not say): never answer a guess.
+              kind: row.text === null ? 'undecryptable' : 'text',
+              text: row.text,
+            },
+          },
+        });
+      }
+      for (const number of await outbox.pendingNumbers(ws.id)) kickSender(ws.id, number);
+    }
+  }
+
+  const pipeline: Pipeline = {
+    async start() {
+      stopped = false;
+      if (options.subscribe !== undefined && unsubscribe === null) {
+        unsubscribe = options.subscribe((event) => pipeline.handleEvent(event));
+      }
+      replayJournal();
+      await recover();
+    },
+
+    async stop() {
+      unsubscribe?.();
+      unsubscribe = null;
+      await pipeline.idle();
+      stopped = true;
+      await Promise.all([...senders.values()].map((s) => s.stop()));
+      senders.clear();
+    },
+
+    handleEvent(event) {
+      switch (event.type) {
+        case 'message': {
+          const incoming: Incoming = { message: event.message, connectionWorkspaceId: event.workspaceId };
+          try {
+            // Synchronously, in the tick the provider emitted it: from here a crash cannot lose it.
+            options.journal?.append(journalKey(event.message), incoming);
+          } catch (error) {
+            log.error(
+              'journal.failed',
+              'Could not journal an inbound message; it is only in memory until stored',
+              {
+                error,
+                providerMessageId: event.message.providerMessageId,
+              },
+            );
+          }
+          enqueue({ type: 'message', incoming });
+          return;
+        }
+        case 'owner-reply':
+          enqueue({ type: 'owner-reply', workspaceId: event.workspaceId, reply: event.reply });
+          return;
+        case 'ack':
+          enqueue({ type: 'ack', workspaceId: event.workspaceId, ack: event.ack });
+          return;
+        case 'state':
+          // Back online: replies that waited for the connection go now.
+          if (event.state.status === 'connected') {
+            const sender = senders.get(`${event.workspaceId}\u0000${event.number}`);
+            if (sender !== undefined) sender.kick();
+            else void resumeNumber(event.workspaceId, event.number);
+          }
+          return;
+        case 'qr':
+        case 'pairing-code':
+        case 'alert':
+          return;
+        default:
+          assertNever(event, 'connection event');
+      }
+    },
+
+    async release(workspaceId, chatId) {
+      const released = await createConversationRepository(store.db).release(workspaceId, chatId, now());
+      log.child({ workspaceId }).info('handoff.released', `Chat ${chatId} handed back to the bot`, {
+        chatId,
+        conversations: released,
+      });
+      return released;
+    },
+
+    invalidate: (workspaceId) => cache.invalidate(workspaceId),
+
+    async idle() {
+      while (draining !== null) await draining;
+    },
+  };
+  return pipeline;
+
+  async function resumeNumber(workspaceId: WorkspaceId, number: E164): Promise<void> {
+    try {
+      const pending = await createOutboxRepository(store.db).pendingNumbers(workspaceId);
+      if (pending.includes(number)) kickSender(workspaceId, number);
+    } catch (error) {
+      log.error('error', `Resuming the outbox of ${number} failed`, { error });
+    }
+  }
+}
+
+function ackStatus(status: DeliveryStatus): MessageStatus {
+  switch (status) {
+    case 'sent':
+    case 'delivered':
+    case 'read':
+    case 'failed':
+      return status;
+    default:
+      return assertNever(status, 'delivery status');
+  }
+}
+
+function yieldToLoop(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Group commit sized by time, not count: bigger batches amortise each commit's fsync, but a batch
+ * holds the event loop for its whole ingest (and again for its decide). The cost per message is
+ * tracked (moving average) and the next batch takes what fits the budget, never fewer than
+ * MIN_BATCH: when the disk is slow (a commit's fsync dominates), smaller batches would only add commits.
+ */
+const MIN_BATCH = 16;
+
+function createBatchSizer(max: number, budgetMs: number) {
+  let msPerMessage: number | null = null;
+  const floor = Math.min(max, MIN_BATCH);
+  return {
+    next: () =>
+      msPerMessage === null
+        ? Math.min(max, 25)
+        : Math.max(floor, Math.min(max, Math.floor(budgetMs / msPerMessage))),
+    observe(count: number, ms: number) {
+      if (count < 5) return; // a lone message costs mostly its commits: it says little about a burst
+      const sample = ms / count;
+      msPerMessage = msPerMessage === null ? sample : msPerMessage * 0.7 + sample * 0.3;
+    },
+  };
+}
+
+/** FIFO with O(1) shift: Array#shift moves every element, which a 20,000-message burst notices. */
+function createQueue<T>() {
+  let items: (T | undefined)[] = [];
+  let head = 0;
+  return {
+    push(item: T) {
+      items.push(item);
+    },
+    peek: (): T | undefined => items[head],
+    shift(): T | undefined {
+      const item = items[head];
+      items[head] = undefined;
+      head += 1;
+      if (head > 1024 && head * 2 > items.length) {
+        items = items.slice(head);
+        head = 0;
+      }
+      return item;
+    },
+    get length() {
+      return items.length - head;
+    },
+  };
+}

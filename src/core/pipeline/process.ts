@@ -1,0 +1,296 @@
+import type { WorkspaceSettings } from '../../shared/settings';
+import type { E164, WorkspaceId } from '../../shared/types';
+import type { Logger } from '../log/logger';
+import { createConversationRepository, type ConversationRecord } from '../store/repositories/conversations';
+import type { HotPath } from '../store/repositories/hot-path';
+import { createOutboxRepository, type NewOutboxRow } from '../store/repositories/outbox';
+import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
+import { decide } from './decide';
+import type { Ingest, StoredMessage } from './ingest';
+import type { Incoming, Router } from './route';
+import type { Bot, Decision } from './types';
+import type { WorkspaceCache } from './workspace-cache';
+
+export interface HandoffAlert {
+  workspaceId: WorkspaceId;
+  businessNumber: E164;
+  chatId: string;
+  contactId: string | null;
+  reason: string;
+  messageId: string;
+}
+
+export interface ProcessorDeps {
+  hotPath: HotPath;
+  logger: Logger;
+  cache: WorkspaceCache;
+  router: Router;
+  ingest: Ingest;
+  newOutboxId: () => string;
+  now: () => number;
+  /** Called after a commit that queued replies for a number: its sender has work. */
+  onQueued: (workspaceId: WorkspaceId, businessNumber: E164) => void;
+  onHandoff: (alert: HandoffAlert) => void;
+}
+
+export interface Processor {
+  /** route -> ingest: the batch's first transaction. What comes back is stored and waits for decide. */
+  ingest(batch: readonly Incoming[]): Promise<StoredMessage[]>;
+  /** decide -> outbox for messages already stored (a batch just ingested, or found undecided at start). */
+  decideAndCommit(stored: readonly StoredMessage[]): Promise<void>;
+}
+
+interface Decided {
+  stored: StoredMessage;
+  decision: Decision;
+  outbox: NewOutboxRow[];
+}
+
+interface Context {
+  settings: WorkspaceSettings;
+  bot: Bot;
+}
+
+export function createProcessor(deps: ProcessorDeps): Processor {
+  const log = deps.logger;
+
+  /**
+   * The decisions of a batch, their outbox rows, the chats' new states and the inbound rows' new
+   * statuses commit in ONE transaction: either a message is decided with everything that follows from
+   * it, or it stays 'received' with nothing half-written, to be decided again.
+   */
+  async function commit(
+    pending: readonly StoredMessage[],
+    contexts: Map<WorkspaceId, Context>,
+  ): Promise<Decided[]> {
+    const now = deps.now();
+    return deps.hotPath.transaction(async (trx) => {
+      let batch = pending;
+      const conversations = createConversationRepository(trx);
+      const outbox = createOutboxRepository(trx);
+      const messages = createPipelineMessageRepository(trx);
+
+      // Only messages still waiting: one reached twice (live and by start-up recovery) is decided once.
+      const waiting = new Set<string>();
+      for (const [workspaceId, group] of groupBy(batch, (m) => m.workspaceId)) {
+        for (const id of await messages.stillUndecided(
+          workspaceId,
+          group.map((m) => m.id),
+        ))
+          waiting.add(id);
+      }
+      batch = batch.filter((m) => waiting.has(m.id));
+
+      const chatsByNumber = new Map<string, { workspaceId: WorkspaceId; number: E164; chats: string[] }>();
+      for (const m of batch) {
+        const key = `${m.workspaceId}\u0000${m.businessNumber}`;
+        let entry = chatsByNumber.get(key);
+        if (entry === undefined) {
+          chatsByNumber.set(
+            key,
+            (entry = { workspaceId: m.workspaceId, number: m.businessNumber, chats: [] }),
+          );
+        }
+        entry.chats.push(m.chatId);
+      }
+      const states = new Map<string, ConversationRecord>();
+      for (const { workspaceId, number, chats } of chatsByNumber.values()) {
+        const found = await conversations.getMany(workspaceId, number, chats);
+        for (const [chatId, record] of found) states.set(chatKey(workspaceId, number, chatId), record);
+      }
+
+      // Decided in arrival order; each decision sees the state the previous one in its chat left.
+      const changed = new Map<string, { workspaceId: WorkspaceId; record: ConversationRecord }>();
+      const decided: Decided[] = [];
+      for (const m of batch) {
+        const context = contexts.get(m.workspaceId)!;
+        const key = chatKey(m.workspaceId, m.businessNumber, m.chatId);
+        const before = states.get(key);
+        const decision = decide(m.message, context.settings, context.bot, before ?? null, now);
+        if (Object.keys(decision.stateChanges).length > 0) {
+          const record: ConversationRecord = {
+            ...(before ?? {
+              ...EMPTY_RECORD,
+              businessNumber: m.businessNumber,
+              chatId: m.chatId,
+              firstSeenAt: now,
+            }),
+            ...decision.stateChanges,
+            contactId: m.contactId ?? before?.contactId ?? null,
+          };
+          states.set(key, record);
+          changed.set(key, { workspaceId: m.workspaceId, record });
+        }
+        const rows: NewOutboxRow[] = [];
+        for (const action of decision.actions) {
+          if (action.type !== 'reply') continue;
+          rows.push({
+            id: deps.newOutboxId(),
+            businessNumber: m.businessNumber,
+            chatId: m.chatId,
+            inboundMessageId: m.id,
+            kind: action.kind,
+            text: action.text,
+          });
+        }
+        decided.push({ stored: m, decision, outbox: rows });
+      }
+
+      for (const [workspaceId, group] of groupBy(decided, (d) => d.stored.workspaceId)) {
+        const records = [...changed.values()]
+          .filter((c) => c.workspaceId === workspaceId)
+          .map((c) => c.record);
+        if (records.length > 0) await conversations.saveMany(workspaceId, records, now);
+        const rows = group.flatMap((d) => d.outbox);
+        if (rows.length > 0) await outbox.insertMany(workspaceId, rows, now);
+        await messages.setStatuses(
+          workspaceId,
+          group.map((d) => ({ id: d.stored.id, status: d.decision.status })),
+          now,
+        );
+      }
+      return decided;
+    });
+  }
+
+  function report(decided: readonly Decided[]): void {
+    const numbers = new Map<string, { workspaceId: WorkspaceId; number: E164 }>();
+    for (const { stored, decision, outbox } of decided) {
+      const entryLog = log.child({ workspaceId: stored.workspaceId, contactId: stored.contactId });
+      entryLog.info('message.decided', `${decision.reason} for ${stored.chatId}`, {
+        messageId: stored.id,
+        chatId: stored.chatId,
+        number: stored.businessNumber,
+        reason: decision.reason,
+        actions: decision.actions.map((a) => (a.type === 'reply' ? `reply:${a.kind}` : a.type)),
+        ...(outbox.length > 0 && { faqId: firstFaqId(decision) }),
+      });
+      if (outbox.length > 0) {
+        // One entry per message, not per row: a burst logs enough already (the event log shares the disk).
+        entryLog.debug(
+          'outbox.queued',
+          `${outbox.map((r) => r.kind).join(' + ')} queued for ${stored.chatId}`,
+          {
+            chatId: stored.chatId,
+            number: stored.businessNumber,
+            inboundMessageId: stored.id,
+            rows: outbox.map((r) => ({ outboxId: r.id, kind: r.kind })),
+          },
+        );
+      }
+      for (const action of decision.actions) {
+        if (action.type !== 'handoff') continue;
+        entryLog.warn('handoff.requested', `Chat ${stored.chatId} needs a person (${action.reason})`, {
+          chatId: stored.chatId,
+          number: stored.businessNumber,
+          reason: action.reason,
+          messageId: stored.id,
+        });
+        deps.onHandoff({
+          workspaceId: stored.workspaceId,
+          businessNumber: stored.businessNumber,
+          chatId: stored.chatId,
+          contactId: stored.contactId,
+          reason: action.reason,
+          messageId: stored.id,
+        });
+      }
+      if (outbox.length > 0) {
+        numbers.set(`${stored.workspaceId}\u0000${stored.businessNumber}`, {
+          workspaceId: stored.workspaceId,
+          number: stored.businessNumber,
+        });
+      }
+    }
+    for (const { workspaceId, number } of numbers.values()) deps.onQueued(workspaceId, number);
+  }
+
+  async function decideAndCommit(stored: readonly StoredMessage[]): Promise<void> {
+    if (stored.length === 0) return;
+    // Loaded before the transaction: the bot factory reads FAQs, and the store has one connection.
+    const contexts = new Map<WorkspaceId, Context>();
+    const ready: StoredMessage[] = [];
+    for (const m of stored) {
+      if (!contexts.has(m.workspaceId)) {
+        try {
+          const settings = await deps.cache.settings(m.workspaceId);
+          if (settings !== undefined) {
+            contexts.set(m.workspaceId, { settings, bot: await deps.cache.bot(m.workspaceId) });
+          }
+        } catch (error) {
+          log.error('message.failed', `Loading the settings of workspace ${m.workspaceId} failed`, {
+            workspaceId: m.workspaceId,
+            stage: 'decide',
+            error,
+          });
+        }
+      }
+      if (contexts.has(m.workspaceId)) ready.push(m);
+    }
+    try {
+      report(await commit(ready, contexts));
+    } catch (error) {
+      if (ready.length === 1) {
+        failed(ready[0]!, error);
+        return;
+      }
+      // One bad message must not hold back the others: decide them one by one.
+      for (const m of ready) {
+        try {
+          report(await commit([m], contexts));
+        } catch (single) {
+          failed(m, single);
+        }
+      }
+    }
+  }
+
+  function failed(m: StoredMessage, error: unknown): void {
+    log
+      .child({ workspaceId: m.workspaceId, contactId: m.contactId })
+      .error(
+        'message.failed',
+        `Deciding message ${m.id} failed; it stays stored and is decided again at the next start`,
+        { messageId: m.id, chatId: m.chatId, number: m.businessNumber, stage: 'decide', error },
+      );
+  }
+
+  return {
+    async ingest(batch) {
+      return deps.ingest.ingest(await deps.router.route(batch));
+    },
+    decideAndCommit,
+  };
+}
+
+const EMPTY_RECORD: Omit<ConversationRecord, 'businessNumber' | 'chatId'> = {
+  contactId: null,
+  firstSeenAt: 0,
+  lastInboundAt: null,
+  greetedAt: null,
+  handoff: null,
+  botPausedUntil: null,
+  lastAwayPeriod: null,
+  floodWindowStart: null,
+  floodCount: 0,
+};
+
+function chatKey(workspaceId: string, number: string, chatId: string): string {
+  return `${workspaceId}\u0000${number}\u0000${chatId}`;
+}
+
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    let group = groups.get(k);
+    if (group === undefined) groups.set(k, (group = []));
+    group.push(item);
+  }
+  return groups;
+}
+
+function firstFaqId(decision: Decision): string | null {
+  for (const a of decision.actions) if (a.type === 'reply' && a.faqId !== null) return a.faqId;
+  return null;
+}

@@ -1,0 +1,53 @@
+import type { ConversationRecord } from '../store/repositories/conversations';
+import type { OutboxKind } from '../store/repositories/outbox';
+import type { InboundMessage } from '../whatsapp/provider';
+
+/**
+ * The pipeline's vocabulary: what decide() reads and returns. Plain data, no I/O, so decisions can be
+ * tested as tables and replayed from the database.
+ */
+
+export type BotAnswer = {
+  kind: 'answer';
+  text: string;
+  faqId: string | null;
+  confidence: number;
+  source: 'faq' | 'ai';
+};
+export type BotAbstain = { kind: 'abstain'; reason: string };
+export type BotResult = BotAnswer | BotAbstain;
+
+/**
+ * What answers a customer's question. Synchronous on purpose: decide() stays a pure function. An
+ * answerer that needs I/O (an AI model) runs before decide and hands its result in as a Bot.
+ */
+export interface Bot {
+  answer(text: string): BotResult;
+}
+
+/** The bot's own replies; 'owner' rows are typed by a person and never come from decide. */
+export type ReplyKind = Exclude<OutboxKind, 'owner'>;
+
+export type Action =
+  | { type: 'reply'; kind: ReplyKind; text: string; faqId: string | null; confidence: number | null }
+  /** Mark the chat for a human and alert the owner; the bot stays quiet there until released. */
+  | { type: 'handoff'; reason: string }
+  /** Nothing is sent; the reason is logged. */
+  | { type: 'ignore'; reason: string };
+
+/** decide()'s view of a chat: the conversation row without its key. */
+export type ConversationState = Omit<ConversationRecord, 'businessNumber' | 'chatId' | 'contactId'>;
+
+/** What decide() needs of a message: routing and identity are settled before it runs. */
+export type DecideMessage = Pick<InboundMessage, 'chatKind' | 'kind' | 'text'>;
+
+export interface Decision {
+  /** Replies in the order they are to be sent, plus at most one handoff, or a single ignore. */
+  actions: Action[];
+  /** Why, as a short code for the log and tests (e.g. 'faq-answer', 'handoff-keyword'). */
+  reason: string;
+  /** Fields of the conversation state to overwrite; empty when the chat is not tracked (ignored kinds). */
+  stateChanges: Partial<ConversationState>;
+  /** The inbound row's new status. */
+  status: 'processed' | 'ignored';
+}

@@ -1,0 +1,88 @@
+import type { WorkspaceSettings } from '../../shared/settings';
+import type { WorkspaceId } from '../../shared/types';
+import type { Store } from '../store/open-database';
+import { createWorkspaceRepository } from '../store/repositories/workspaces';
+import type { BotFactory } from './exact-match-bot';
+import type { Bot } from './types';
+
+/**
+ * Each workspace's settings and bot, kept between messages: parsing settings and indexing 1,000 FAQs
+ * per message would cost more than the rest of the pipeline. A change made in this process applies at
+ * once through `invalidate`; one made elsewhere within `ttlMs`. For the bot, when a cheap `botVersion`
+ * is known, an expired entry is only rebuilt if the version moved (a rebuild blocks the loop ~10 ms).
+ */
+export interface WorkspaceCache {
+  /** Undefined when the workspace no longer exists. */
+  settings(workspaceId: WorkspaceId): Promise<WorkspaceSettings | undefined>;
+  bot(workspaceId: WorkspaceId): Promise<Bot>;
+  invalidate(workspaceId?: WorkspaceId): void;
+}
+
+interface Entry<T> {
+  checkedAt: number;
+  value: Promise<T>;
+}
+
+interface BuiltBot {
+  bot: Bot;
+  /** What it was built from (botVersion), null when unknown. */
+  version: string | null;
+}
+
+export function createWorkspaceCache(options: {
+  store: Store;
+  botFactory: BotFactory;
+  botVersion?: (workspaceId: WorkspaceId) => Promise<string>;
+  now: () => number;
+  ttlMs?: number;
+}): WorkspaceCache {
+  const ttlMs = options.ttlMs ?? 5000;
+  const workspaces = createWorkspaceRepository(options.store.db);
+  const settings = new Map<WorkspaceId, Entry<WorkspaceSettings | undefined>>();
+  const bots = new Map<WorkspaceId, Entry<BuiltBot>>();
+
+  function remember<T>(map: Map<WorkspaceId, Entry<T>>, id: WorkspaceId, entry: Entry<T>): Promise<T> {
+    map.set(id, entry);
+    // A failed load is not kept: the next message tries again.
+    entry.value.catch(() => {
+      if (map.get(id) === entry) map.delete(id);
+    });
+    return entry.value;
+  }
+
+  async function buildBot(id: WorkspaceId, previous: Entry<BuiltBot> | undefined): Promise<BuiltBot> {
+    const version = options.botVersion === undefined ? null : await options.botVersion(id);
+    if (previous !== undefined && version !== null) {
+      const kept = await previous.value.catch(() => null);
+      if (kept !== null && kept.version === version) return kept;
+    }
+    return { bot: await options.botFactory(id), version };
+  }
+
+  return {
+    settings(id) {
+      const now = options.now();
+      const hit = settings.get(id);
+      if (hit !== undefined && now - hit.checkedAt < ttlMs) return hit.value;
+      const value = workspaces.get(id).then((w) => w?.settings);
+      return remember(settings, id, { checkedAt: now, value });
+    },
+
+    async bot(id) {
+      const now = options.now();
+      const hit = bots.get(id);
+      if (hit !== undefined && now - hit.checkedAt < ttlMs) return (await hit.value).bot;
+      return (await remember(bots, id, { checkedAt: now, value: buildBot(id, hit) })).bot;
+    },
+
+    invalidate(id) {
+      if (id === undefined) {
+        settings.clear();
+        bots.clear();
+      } else {
+        settings.delete(id);
+        bots.delete(id);
+      }
+    },
+  };
+}

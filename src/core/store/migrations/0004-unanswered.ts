@@ -1,0 +1,45 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+
+/**
+ * Questions the FAQ matcher abstained on, kept per workspace so the owner can turn them into phrasings
+ * or new FAQs. One row per distinct normalised text ("Una dey open??" and "una dey open" are one row,
+ * counted twice); `group_key` gathers similar rows (the FAQ matcher's features decide, at record time).
+ */
+export const migration0004Unanswered: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('unanswered_questions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      // The customer's words as first seen (WhatsApp allows 65,536 characters; a question is short).
+      .addColumn('text', 'text', (c) => c.notNull().check(sql`length(text) between 1 and 2000`))
+      .addColumn('normalized', 'text', (c) => c.notNull().check(sql`length(normalized) between 1 and 2000`))
+      .addColumn('count', 'integer', (c) =>
+        c
+          .notNull()
+          .defaultTo(1)
+          .check(sql`count >= 1`),
+      )
+      .addColumn('first_seen_at', 'integer', (c) => c.notNull())
+      .addColumn('last_seen_at', 'integer', (c) => c.notNull())
+      .addColumn('group_key', 'text', (c) => c.notNull())
+      .addColumn('resolved', 'integer', (c) =>
+        c
+          .notNull()
+          .defaultTo(0)
+          .check(sql`resolved in (0, 1)`),
+      )
+      .addUniqueConstraint('unanswered_questions_workspace_normalized', ['workspace_id', 'normalized'])
+      .execute();
+    await db.schema
+      .createIndex('unanswered_questions_workspace_open')
+      .on('unanswered_questions')
+      .columns(['workspace_id', 'resolved', 'last_seen_at'])
+      .execute();
+    await db.schema
+      .createIndex('unanswered_questions_workspace_group')
+      .on('unanswered_questions')
+      .columns(['workspace_id', 'group_key'])
+      .execute();
+  },
+};

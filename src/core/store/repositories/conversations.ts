@@ -1,0 +1,191 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { E164, WorkspaceId } from '../../../shared/types';
+import type { ConversationsTable, Database } from '../schema';
+import { powerOfTwoChunks } from './chunks';
+
+/** What the pipeline remembers about one chat on one receiving number (camelCase of the row). */
+export interface ConversationRecord {
+  businessNumber: E164;
+  chatId: string;
+  contactId: string | null;
+  firstSeenAt: number;
+  lastInboundAt: number | null;
+  greetedAt: number | null;
+  handoff: { since: number; reason: string } | null;
+  botPausedUntil: number | null;
+  lastAwayPeriod: string | null;
+  floodWindowStart: number | null;
+  floodCount: number;
+}
+
+export type ConversationRepository = ReturnType<typeof createConversationRepository>;
+
+export function createConversationRepository(db: Kysely<Database>) {
+  return {
+    async get(
+      workspaceId: WorkspaceId,
+      businessNumber: E164,
+      chatId: string,
+    ): Promise<ConversationRecord | undefined> {
+      const row = await db
+        .selectFrom('conversations')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('business_number', '=', businessNumber)
+        .where('chat_id', '=', chatId)
+        .executeTakeFirst();
+      return row === undefined ? undefined : toRecord(row);
+    },
+
+    /** The states of many chats on one number in one query: decide runs over a batch of messages. */
+    async getMany(
+      workspaceId: WorkspaceId,
+      businessNumber: E164,
+      chatIds: readonly string[],
+    ): Promise<Map<string, ConversationRecord>> {
+      const found = new Map<string, ConversationRecord>();
+      for (const chunk of powerOfTwoChunks([...new Set(chatIds)])) {
+        const rows = await db
+          .selectFrom('conversations')
+          .selectAll()
+          .where('workspace_id', '=', workspaceId)
+          .where('business_number', '=', businessNumber)
+          .where('chat_id', 'in', chunk)
+          .execute();
+        for (const row of rows) found.set(row.chat_id, toRecord(row));
+      }
+      return found;
+    },
+
+    /** Writes whole states (insert or replace), several per statement: the hot path of decide's commit. */
+    async saveMany(
+      workspaceId: WorkspaceId,
+      records: readonly ConversationRecord[],
+      now: number,
+    ): Promise<void> {
+      // 14 columns x 128 rows: well under SQLite's 32,766 bound parameters.
+      for (const chunk of powerOfTwoChunks(records)) {
+        const rows = chunk.map((r) => toRow(workspaceId, r, now));
+        await db
+          .insertInto('conversations')
+          .values(rows)
+          .onConflict((oc) =>
+            oc.columns(['workspace_id', 'business_number', 'chat_id']).doUpdateSet((eb) => ({
+              contact_id: eb.fn.coalesce(eb.ref('excluded.contact_id'), eb.ref('conversations.contact_id')),
+              first_seen_at: eb.ref('excluded.first_seen_at'),
+              last_inbound_at: eb.ref('excluded.last_inbound_at'),
+              greeted_at: eb.ref('excluded.greeted_at'),
+              handoff_since: eb.ref('excluded.handoff_since'),
+              handoff_reason: eb.ref('excluded.handoff_reason'),
+              bot_paused_until: eb.ref('excluded.bot_paused_until'),
+              last_away_period: eb.ref('excluded.last_away_period'),
+              flood_window_start: eb.ref('excluded.flood_window_start'),
+              flood_count: eb.ref('excluded.flood_count'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute();
+      }
+    },
+
+    /**
+     * The owner answered by hand: the bot keeps out of this chat until `until`. Creates the state when
+     * the owner writes first, so the customer is not greeted as a stranger afterwards.
+     */
+    async pause(
+      workspaceId: WorkspaceId,
+      businessNumber: E164,
+      chatId: string,
+      until: number,
+      now: number,
+    ): Promise<void> {
+      await db
+        .insertInto('conversations')
+        .values({
+          workspace_id: workspaceId,
+          business_number: businessNumber,
+          chat_id: chatId,
+          first_seen_at: now,
+          bot_paused_until: until,
+          flood_count: 0,
+          updated_at: now,
+        })
+        .onConflict((oc) =>
+          oc.columns(['workspace_id', 'business_number', 'chat_id']).doUpdateSet((eb) => ({
+            // Never shorten a longer pause already in place (a CASE, not SQLite's two-argument max(),
+            // so the statement also runs on PostgreSQL).
+            bot_paused_until: eb
+              .case()
+              .when('conversations.bot_paused_until', '>', eb.ref('excluded.bot_paused_until'))
+              .then(eb.ref('conversations.bot_paused_until'))
+              .else(eb.ref('excluded.bot_paused_until'))
+              .end(),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    },
+
+    /** Hands a chat back to the bot on every number of the workspace; returns how many were waiting. */
+    async release(workspaceId: WorkspaceId, chatId: string, now: number): Promise<number> {
+      const result = await db
+        .updateTable('conversations')
+        .set({ handoff_since: null, handoff_reason: null, updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('chat_id', '=', chatId)
+        .where('handoff_since', 'is not', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    /** Chats waiting for a human, oldest first: the owner's to-do list. */
+    async listHandoffs(workspaceId: WorkspaceId, limit = 200): Promise<ConversationRecord[]> {
+      const rows = await db
+        .selectFrom('conversations')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('handoff_since', 'is not', null)
+        .orderBy('handoff_since')
+        .orderBy('chat_id')
+        .limit(Math.min(limit, 1000))
+        .execute();
+      return rows.map(toRecord);
+    },
+  };
+}
+
+function toRow(workspaceId: WorkspaceId, r: ConversationRecord, now: number): ConversationsTable {
+  return {
+    workspace_id: workspaceId,
+    business_number: r.businessNumber,
+    chat_id: r.chatId,
+    contact_id: r.contactId,
+    first_seen_at: r.firstSeenAt,
+    last_inbound_at: r.lastInboundAt,
+    greeted_at: r.greetedAt,
+    handoff_since: r.handoff?.since ?? null,
+    handoff_reason: r.handoff?.reason ?? null,
+    bot_paused_until: r.botPausedUntil,
+    last_away_period: r.lastAwayPeriod,
+    flood_window_start: r.floodWindowStart,
+    flood_count: r.floodCount,
+    updated_at: now,
+  };
+}
+
+function toRecord(row: Selectable<ConversationsTable>): ConversationRecord {
+  return {
+    businessNumber: row.business_number as E164,
+    chatId: row.chat_id,
+    contactId: row.contact_id,
+    firstSeenAt: row.first_seen_at,
+    lastInboundAt: row.last_inbound_at,
+    greetedAt: row.greeted_at,
+    handoff:
+      row.handoff_since === null ? null : { since: row.handoff_since, reason: row.handoff_reason ?? '' },
+    botPausedUntil: row.bot_paused_until,
+    lastAwayPeriod: row.last_away_period,
+    floodWindowStart: row.flood_window_start,
+    floodCount: row.flood_count,
+  };
+}

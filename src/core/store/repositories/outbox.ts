@@ -1,0 +1,245 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { E164, WorkspaceId } from '../../../shared/types';
+import type { Database, OutboxTable } from '../schema';
+import { powerOfTwoChunks } from './chunks';
+
+export const OUTBOX_KINDS = ['faq', 'ai', 'greeting', 'away', 'handoff', 'owner'] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
+
+export interface NewOutboxRow {
+  /** The WhatsApp message id every attempt sends with (chosen here, stable across retries). */
+  id: string;
+  businessNumber: E164;
+  chatId: string;
+  /** Our id of the inbound message this answers, if any. */
+  inboundMessageId: string | null;
+  kind: OutboxKind;
+  text: string;
+}
+
+export interface OutboxRow extends NewOutboxRow {
+  seq: number;
+  workspaceId: WorkspaceId;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+  sentAt: number | null;
+  providerMessageId: string | null;
+}
+
+/** A pending row with what the sender needs to mark the answered message read. */
+export interface PendingOutboxRow extends OutboxRow {
+  inboundProviderMessageId: string | null;
+}
+
+export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
+
+/**
+ * Spelled as literals, not bound parameters: SQLite only uses the partial `outbox_pending` index when
+ * the query's WHERE repeats the index's own constants.
+ */
+const PENDING = sql<boolean>`outbox.status in ('queued', 'sending')`;
+
+export function createOutboxRepository(db: Kysely<Database>) {
+  return {
+    async insertMany(workspaceId: WorkspaceId, rows: readonly NewOutboxRow[], now: number): Promise<void> {
+      for (const chunk of powerOfTwoChunks(rows)) {
+        await db
+          .insertInto('outbox')
+          .values(
+            chunk.map((r) => ({
+              id: r.id,
+              workspace_id: workspaceId,
+              business_number: r.businessNumber,
+              chat_id: r.chatId,
+              inbound_message_id: r.inboundMessageId,
+              kind: r.kind,
+              text: r.text,
+              status: 'queued',
+              attempts: 0,
+              next_attempt_at: now,
+              last_error: null,
+              created_at: now,
+              updated_at: now,
+              sent_at: null,
+              provider_message_id: null,
+            })),
+          )
+          .execute();
+      }
+    },
+
+    async get(workspaceId: WorkspaceId, id: string): Promise<OutboxRow | undefined> {
+      const row = await db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row === undefined ? undefined : toRow(row);
+    },
+
+    /** Unfinished rows of one number in send order, with the provider id of the message each answers. */
+    async listPending(
+      workspaceId: WorkspaceId,
+      businessNumber: E164,
+      limit = 100,
+    ): Promise<PendingOutboxRow[]> {
+      const rows = await db
+        .selectFrom('outbox')
+        .leftJoin('messages', (join) =>
+          join
+            .onRef('messages.id', '=', 'outbox.inbound_message_id')
+            .onRef('messages.workspace_id', '=', 'outbox.workspace_id'),
+        )
+        .selectAll('outbox')
+        .select('messages.provider_message_id as inbound_provider_message_id')
+        .where('outbox.workspace_id', '=', workspaceId)
+        .where('outbox.business_number', '=', businessNumber)
+        .where(PENDING)
+        .orderBy('outbox.seq')
+        .limit(Math.min(limit, 1000))
+        .execute();
+      return rows.map((row) => ({
+        ...toRow(row),
+        inboundProviderMessageId: row.inbound_provider_message_id,
+      }));
+    },
+
+    /** A chat's rows, oldest first (the screen of a conversation, and tests). */
+    async listByChat(workspaceId: WorkspaceId, chatId: string, limit = 200): Promise<OutboxRow[]> {
+      const rows = await db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('chat_id', '=', chatId)
+        .orderBy('seq')
+        .limit(Math.min(limit, 1000))
+        .execute();
+      return rows.map(toRow);
+    },
+
+    /** The numbers of this workspace with unfinished rows: where senders must resume after a start. */
+    async pendingNumbers(workspaceId: WorkspaceId): Promise<E164[]> {
+      const rows = await db
+        .selectFrom('outbox')
+        .select('business_number')
+        .distinct()
+        .where('workspace_id', '=', workspaceId)
+        .where(PENDING)
+        .execute();
+      return rows.map((r) => r.business_number as E164);
+    },
+
+    /**
+     * Recorded before the provider is called, attempt counted: a crash from here on leaves the row
+     * 'sending', and the next start sends it again with the same id.
+     */
+    async markSending(workspaceId: WorkspaceId, id: string, now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('outbox')
+        .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), updated_at: now }))
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .where(PENDING)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    /** Idempotent: a row already sent keeps its first provider id and time. */
+    async markSent(
+      workspaceId: WorkspaceId,
+      id: string,
+      providerMessageId: string,
+      now: number,
+    ): Promise<boolean> {
+      const result = await db
+        .updateTable('outbox')
+        .set({
+          status: 'sent',
+          provider_message_id: providerMessageId,
+          sent_at: now,
+          last_error: null,
+          updated_at: now,
+        })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .where('status', '!=', 'sent')
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    /** Back to the queue, to be tried again at `nextAttemptAt` (a failed attempt, or no connection). */
+    async reschedule(
+      workspaceId: WorkspaceId,
+      id: string,
+      retry: { attempts: number; nextAttemptAt: number; lastError: string | null },
+      now: number,
+    ): Promise<boolean> {
+      const result = await db
+        .updateTable('outbox')
+        .set({
+          status: 'queued',
+          attempts: retry.attempts,
+          next_attempt_at: retry.nextAttemptAt,
+          last_error: retry.lastError,
+          updated_at: now,
+        })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .where(PENDING)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    async markFailed(workspaceId: WorkspaceId, id: string, error: string, now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('outbox')
+        .set({ status: 'failed', last_error: error, updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .where(PENDING)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    /**
+     * Whether a message id is one the pipeline sent: its echo from the owner's phone must not count as
+     * the owner typing. Matched on our id, which is the id the message travels with (SendOptions).
+     */
+    async isOwn(workspaceId: WorkspaceId, messageId: string): Promise<boolean> {
+      const row = await db
+        .selectFrom('outbox')
+        .select('seq')
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', messageId)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+  };
+}
+
+function toRow(row: Selectable<OutboxTable>): OutboxRow {
+  return {
+    seq: row.seq,
+    id: row.id,
+    workspaceId: row.workspace_id as WorkspaceId,
+    businessNumber: row.business_number as E164,
+    chatId: row.chat_id,
+    inboundMessageId: row.inbound_message_id,
+    kind: row.kind as OutboxKind,
+    text: row.text,
+    status: row.status as OutboxStatus,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    sentAt: row.sent_at,
+    providerMessageId: row.provider_message_id,
+  };
+}

@@ -1,0 +1,125 @@
+import { useState, type FormEvent } from 'react';
+import type { CreatedWorkspace } from '../../../shared/contract';
+import { BOT_MODES, type BotMode } from '../../../shared/types';
+import { errorMessage } from '../client/client';
+import { Field } from '../components/Field';
+import { BOT_MODE_VIEW, COUNTRIES } from '../format';
+import { useApp } from '../state/app-context';
+
+/** Business name, country, WhatsApp number and how to answer: everything a new workspace needs. */
+export function CreateWorkspaceForm(props: {
+  onCreated: (created: CreatedWorkspace) => void;
+  submitLabel?: string;
+}) {
+  const { client } = useApp();
+  const [name, setName] = useState('');
+  const [country, setCountry] = useState('NG');
+  const [number, setNumber] = useState('');
+  const [botMode, setBotMode] = useState<BotMode>('faq');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await client.invoke('workspace.create', {
+        name,
+        defaultCountry: country,
+        botMode,
+        number,
+      });
+      props.onCreated(created);
+    } catch (failure) {
+      setError(errorMessage(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="form" onSubmit={(e) => void submit(e)} aria-label="Create your business">
+      <label className="field">
+        <span className="field__label">Business name</span>
+        <input
+          className="input"
+          name="businessName"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="e.g. Mama Nkechi Pharmacy"
+          required
+          maxLength={200}
+          autoFocus
+        />
+      </label>
+      <div className="field-row">
+        <label className="field">
+          <span className="field__label">Country</span>
+          <select
+            className="input"
+            name="country"
+            value={country}
+            onChange={(e) => setCountry(e.target.value)}
+          >
+            {COUNTRIES.map((c) => (
+              <option key={c.code} value={c.code}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <Field
+          className="field--grow"
+          label="WhatsApp number"
+          hint="The number your customers message. Keep the phone with it nearby."
+        >
+          {(control) => (
+            <input
+              {...control}
+              className="input"
+              name="number"
+              type="tel"
+              inputMode="tel"
+              value={number}
+              onChange={(e) => setNumber(e.target.value)}
+              placeholder="e.g. 0803 123 4567"
+              required
+            />
+          )}
+        </Field>
+      </div>
+      <fieldset className="field">
+        <legend className="field__label">How should Switchboard answer?</legend>
+        <div className="choice-grid">
+          {BOT_MODES.map((mode) => (
+            <label key={mode} className={`choice${botMode === mode ? ' choice--active' : ''}`}>
+              <input
+                type="radio"
+                name="botMode"
+                value={mode}
+                checked={botMode === mode}
+                onChange={() => setBotMode(mode)}
+              />
+              <span className={`tag${mode === 'faq' ? ' tag--accent' : ''}`}>
+                {BOT_MODE_VIEW[mode].badge}
+              </span>
+              <span className="choice__title">{BOT_MODE_VIEW[mode].title}</span>
+              <span className="choice__text">{BOT_MODE_VIEW[mode].text}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      {error !== null && (
+        <p className="notice notice--problem" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="form__actions">
+        <button className="button button--primary" type="submit" disabled={busy}>
+          {busy ? 'Creating…' : (props.submitLabel ?? 'Continue')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,304 @@
+import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { Workspace } from '../../../shared/dto';
+import { BOT_MODES, type BotMode } from '../../../shared/types';
+import { errorMessage } from '../client/client';
+import { Field } from '../components/Field';
+import { Icon } from '../components/Icon';
+import { PageHeader } from '../components/Layout';
+import { BOT_MODE_VIEW, COUNTRIES } from '../format';
+import { useApp, useWorkspace } from '../state/app-context';
+
+interface Draft {
+  name: string;
+  defaultCountry: string;
+  botMode: BotMode;
+  threshold: number;
+  keywords: string[];
+  ownerPauseMinutes: number;
+}
+
+const draftOf = (w: Workspace): Draft => ({
+  name: w.name,
+  defaultCountry: w.defaultCountry,
+  botMode: w.botMode,
+  threshold: w.settings.faq.threshold,
+  keywords: w.settings.handoff.keywords,
+  ownerPauseMinutes: w.settings.handoff.ownerPauseMinutes,
+});
+
+/** How this business is answered, when a person takes over, and (desktop) this computer's settings. */
+export function Settings() {
+  const { client, reloadWorkspaces } = useApp();
+  const workspace = useWorkspace();
+  const [draft, setDraft] = useState(() => draftOf(workspace));
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  // A change saved here or in another window: show what is stored now.
+  useEffect(() => setDraft(draftOf(workspace)), [workspace]);
+
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+    setSaved(false);
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await client.invoke('workspace.update', {
+        workspaceId: workspace.id,
+        patch: { name: draft.name, defaultCountry: draft.defaultCountry, botMode: draft.botMode },
+      });
+      await client.invoke('workspace.updateSettings', {
+        workspaceId: workspace.id,
+        settings: {
+          faq: { threshold: draft.threshold },
+          handoff: { keywords: draft.keywords, ownerPauseMinutes: draft.ownerPauseMinutes },
+        },
+      });
+      await reloadWorkspaces();
+      setSaved(true);
+    } catch (failure) {
+      setError(errorMessage(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <PageHeader title="Settings" subtitle={`How Switchboard works for ${workspace.name}.`} />
+      <form className="settings" onSubmit={(e) => void submit(e)} aria-label="Business settings">
+        <section className="card settings__section">
+          <h2 className="card__title card__title--small">Business</h2>
+          <div className="field-row">
+            <label className="field field--grow">
+              <span className="field__label">Business name</span>
+              <input
+                className="input"
+                name="businessName"
+                value={draft.name}
+                onChange={(e) => set('name', e.target.value)}
+                required
+                maxLength={200}
+              />
+            </label>
+            <label className="field">
+              <span className="field__label">Country</span>
+              <select
+                className="input"
+                value={draft.defaultCountry}
+                onChange={(e) => set('defaultCountry', e.target.value)}
+              >
+                {COUNTRIES.some((c) => c.code === draft.defaultCountry) ? null : (
+                  <option value={draft.defaultCountry}>{draft.defaultCountry}</option>
+                )}
+                {COUNTRIES.map((c) => (
+                  <option key={c.code} value={c.code}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+        </section>
+
+        <section className="card settings__section">
+          <h2 className="card__title card__title--small">Answering customers</h2>
+          <fieldset className="field">
+            <legend className="field__label">Bot mode</legend>
+            <div className="choice-grid">
+              {BOT_MODES.map((mode) => (
+                <label key={mode} className={`choice${draft.botMode === mode ? ' choice--active' : ''}`}>
+                  <input
+                    type="radio"
+                    name="botMode"
+                    value={mode}
+                    checked={draft.botMode === mode}
+                    onChange={() => set('botMode', mode)}
+                  />
+                  <span className={`tag${mode === 'faq' ? ' tag--accent' : ''}`}>
+                    {BOT_MODE_VIEW[mode].badge}
+                  </span>
+                  <span className="choice__title">{BOT_MODE_VIEW[mode].title}</span>
+                  <span className="choice__text">{BOT_MODE_VIEW[mode].text}</span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <Field
+            label={
+              <>
+                FAQ match threshold <span className="value-pill">{Math.round(draft.threshold * 100)}%</span>
+              </>
+            }
+            hint="How sure Switchboard must be that a message is one of your FAQs before it answers. Higher means fewer, safer answers; the rest go to you."
+          >
+            {(control) => (
+              <input
+                {...control}
+                className="range"
+                type="range"
+                name="threshold"
+                min={0.3}
+                max={0.95}
+                step={0.05}
+                value={draft.threshold}
+                onChange={(e) => set('threshold', Number(e.target.value))}
+              />
+            )}
+          </Field>
+        </section>
+
+        <section className="card settings__section">
+          <h2 className="card__title card__title--small">Handing over to you</h2>
+          <div className="field">
+            <span className="field__label" id="keywords-label">
+              Hand-off words
+            </span>
+            <KeywordEditor keywords={draft.keywords} onChange={(k) => set('keywords', k)} />
+            <span className="field__hint">
+              When a customer writes one of these, the bot steps back and the chat waits for you.
+            </span>
+          </div>
+          <Field
+            className="field--narrow"
+            label="Quiet time after you reply"
+            hint="When you answer a chat from your phone, the bot stays quiet in that chat for this long."
+          >
+            {(control) => (
+              <span className="input-suffix">
+                <input
+                  {...control}
+                  className="input"
+                  type="number"
+                  name="ownerPauseMinutes"
+                  min={0}
+                  max={1440}
+                  step={1}
+                  value={draft.ownerPauseMinutes}
+                  onChange={(e) => set('ownerPauseMinutes', Number(e.target.value))}
+                />
+                <span className="input-suffix__text">minutes</span>
+              </span>
+            )}
+          </Field>
+        </section>
+
+        {error !== null && (
+          <p className="notice notice--problem" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="settings__save">
+          {saved && (
+            <span className="saved" role="status">
+              <Icon name="check" size={18} /> Saved
+            </span>
+          )}
+          <button className="button button--primary" type="submit" disabled={busy}>
+            {busy ? 'Saving…' : 'Save changes'}
+          </button>
+        </div>
+      </form>
+      <ThisComputer />
+    </>
+  );
+}
+
+function KeywordEditor({ keywords, onChange }: { keywords: string[]; onChange: (next: string[]) => void }) {
+  const [text, setText] = useState('');
+  const add = () => {
+    const word = text.trim();
+    if (word === '' || keywords.some((k) => k.toLocaleLowerCase() === word.toLocaleLowerCase())) {
+      setText('');
+      return;
+    }
+    onChange([...keywords, word]);
+    setText('');
+  };
+  const onKey = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'Enter' || event.key === ',') {
+      event.preventDefault();
+      add();
+    } else if (event.key === 'Backspace' && text === '' && keywords.length > 0) {
+      onChange(keywords.slice(0, -1));
+    }
+  };
+  return (
+    <div className="chips-input" aria-labelledby="keywords-label">
+      {keywords.map((k) => (
+        <span key={k} className="chip chip--removable">
+          {k}
+          <button
+            type="button"
+            aria-label={`Remove ${k}`}
+            onClick={() => onChange(keywords.filter((x) => x !== k))}
+          >
+            ×
+          </button>
+        </span>
+      ))}
+      <input
+        className="chips-input__input"
+        value={text}
+        maxLength={50}
+        placeholder={keywords.length === 0 ? 'e.g. manager' : 'Add a word…'}
+        aria-label="Add a hand-off word"
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={onKey}
+        onBlur={add}
+      />
+    </div>
+  );
+}
+
+function ThisComputer() {
+  const { client, info } = useApp();
+  const [startAtLogin, setStartAtLogin] = useState(info.startAtLogin);
+  const [error, setError] = useState<string | null>(null);
+  const toggle = async (enabled: boolean) => {
+    setError(null);
+    try {
+      setStartAtLogin((await client.invoke('app.setStartAtLogin', { enabled })).startAtLogin);
+    } catch (failure) {
+      setError(errorMessage(failure));
+    }
+  };
+  return (
+    <section className="card settings__section">
+      <h2 className="card__title card__title--small">This computer</h2>
+      {info.shell === 'desktop' && startAtLogin !== null ? (
+        <label className="switch switch--row">
+          <input
+            type="checkbox"
+            role="switch"
+            checked={startAtLogin}
+            onChange={(e) => void toggle(e.target.checked)}
+          />
+          <span className="switch__track" aria-hidden="true" />
+          <span>
+            <strong>Start Switchboard when I log in</strong>
+            <span className="field__hint">
+              Recommended: customers get answers even if you forget to open it.
+            </span>
+          </span>
+        </label>
+      ) : (
+        <p className="muted">
+          {info.shell === 'desktop'
+            ? 'Starting at login is not available on this system.'
+            : 'You are using Switchboard in a browser. Starting at login is a setting of the desktop app.'}
+        </p>
+      )}
+      {error !== null && <p className="field__error">{error}</p>}
+      <p className="muted small">
+        Switchboard {info.version}
+        {info.demo ? ' · demo mode' : ''}
+      </p>
+    </section>
+  );
+}

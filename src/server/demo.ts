@@ -1,0 +1,148 @@
+// Demo mode (`npm run serve -- --demo`): a local WhatsApp server, a simulated phone that links by QR
+// or code, and a few customers who write to the shop now and then. A newcomer sees the whole flow with
+// no phone and no internet. Only ever loaded in demo mode: trustSimulator() makes this process trust
+// the simulator's certificates, which must never happen in a process that talks to the real WhatsApp.
+import type { E164 } from '../shared/types';
+import { startWhatsAppServer, trustSimulator, type WhatsAppServer } from '../simulator/index';
+import type { DemoController } from './host';
+
+export interface DemoCustomer {
+  phone: string;
+  name: string;
+}
+
+export const DEMO_CUSTOMERS: readonly DemoCustomer[] = [
+  { phone: '+2348031110001', name: 'Chioma Okafor' },
+  { phone: '+2348052220002', name: 'Tunde Bakare' },
+  { phone: '+2347063330003', name: 'Aisha Bello' },
+  { phone: '+2348094440004', name: 'Emeka Nwosu' },
+];
+
+/** What the customers ask: most match the demo FAQs, some need a person. */
+export const DEMO_MESSAGES: readonly string[] = [
+  'What time do you open?',
+  'Do you deliver?',
+  'Can I pay by transfer?',
+  'Good afternoon, do you have paracetamol in stock?',
+  'How much is delivery to Lekki?',
+  'I want to speak to a human please',
+];
+
+export const DEMO_FAQS = [
+  {
+    question: 'What time do you open?',
+    answer: 'We are open Monday to Saturday, 8am to 6pm. On Sundays we open from 12pm to 4pm.',
+    phrasings: ['When do you open?', 'Opening hours', 'Are you open today?'],
+  },
+  {
+    question: 'Do you deliver?',
+    answer:
+      'Yes! We deliver within Lagos the same day for orders placed before 2pm. Delivery starts at ₦1,500.',
+    phrasings: ['Do you do delivery?', 'Can you deliver to me?'],
+  },
+  {
+    question: 'Can I pay by transfer?',
+    answer: 'Yes, we accept bank transfer, POS and cash. We send the account details when you order.',
+    phrasings: ['Do you accept transfer?', 'How do I pay?'],
+  },
+] as const;
+
+export interface DemoOptions {
+  /** Simulated customers write every `intervalMs` (randomised ±50%). 0 turns them off. Default 25 s. */
+  intervalMs?: number;
+  /** Delay before a newly connected number gets its first customer message. Default 4 s. */
+  firstMessageAfterMs?: number;
+  /** Give each new workspace a few FAQs so answers can be seen at once. Default true. */
+  seedFaqs?: boolean;
+  log?: (line: string) => void;
+}
+
+export type Demo = DemoController & { readonly server: WhatsAppServer };
+
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const server = await startWhatsAppServer();
+  trustSimulator(server);
+  const intervalMs = options.intervalMs ?? 25_000;
+  const firstAfterMs = options.firstMessageAfterMs ?? 4_000;
+  const log = options.log ?? (() => undefined);
+  const connected = new Set<E164>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const unsubscribers: (() => void)[] = [];
+  const seeded = new Set<string>();
+  let turn = 0;
+  let stopped = false;
+
+  const later = (fn: () => void, ms: number): void => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!stopped) fn();
+    }, ms);
+    timer.unref();
+    timers.add(timer);
+  };
+
+  const sendOne = (business: E164): void => {
+    const customer = DEMO_CUSTOMERS[turn % DEMO_CUSTOMERS.length]!;
+    const text = DEMO_MESSAGES[turn % DEMO_MESSAGES.length]!;
+    turn += 1;
+    server
+      .contact(customer.phone, { name: customer.name })
+      .send(business, text)
+      .then(
+        () => log(`${customer.name} -> ${business}: ${text}`),
+        (error: unknown) => log(`a demo customer could not write to ${business}: ${String(error)}`),
+      );
+  };
+
+  const tick = (): void => {
+    for (const business of connected) sendOne(business);
+    later(tick, intervalMs * (0.5 + Math.random()));
+  };
+  if (intervalMs > 0) later(tick, intervalMs);
+
+  return {
+    server,
+    waWebSocketUrl: server.url,
+    scanQr: (e164, qr) => server.scanQr(qr, e164, { name: 'Demo phone' }),
+    enterPairingCode: (e164, code) => server.enterPairingCode(e164, code, { name: 'Demo phone' }),
+    attach({ events, handlers }) {
+      unsubscribers.push(
+        events.on('connection.changed', ({ e164, status }) => {
+          if (status !== 'connected') {
+            connected.delete(e164);
+            return;
+          }
+          if (connected.has(e164)) return;
+          connected.add(e164);
+          if (intervalMs > 0) later(() => connected.has(e164) && sendOne(e164), firstAfterMs);
+        }),
+      );
+      if (options.seedFaqs === false) return;
+      unsubscribers.push(
+        events.on('workspace.changed', ({ workspaceId }) => {
+          if (seeded.has(workspaceId)) return;
+          seeded.add(workspaceId);
+          void (async () => {
+            const existing = await handlers['faq.list']({ workspaceId, includeDisabled: true });
+            if (existing.length > 0) return;
+            for (const faq of DEMO_FAQS) {
+              await handlers['faq.create']({
+                workspaceId,
+                ...faq,
+                phrasings: [...faq.phrasings],
+                enabled: true,
+              });
+            }
+          })().catch((error: unknown) => log(`could not add the demo FAQs: ${String(error)}`));
+        }),
+      );
+    },
+    async stop() {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      for (const off of unsubscribers.splice(0)) off();
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,171 @@
+import { join } from 'node:path';
+import type { ShellHandlers } from '../shared/contract';
+import type { E164 } from '../shared/types';
+import {
+  createJsonLinesFileSink,
+  createSwitchboard,
+  SwitchboardError,
+  type LogSink,
+  type Switchboard,
+  type SwitchboardOptions,
+} from '../core/index';
+import {
+  createCoreRuntime,
+  createDispatcher,
+  createLiveLogSink,
+  type CoreRuntime,
+  type EventHub,
+} from '../core/handlers/index';
+import { createHttpBinding, type HttpBinding } from './http-binding';
+
+/** Demo mode's hooks into the local WhatsApp server (see demo.ts); the host knows only this shape. */
+export interface DemoController {
+  /** Where Baileys connects instead of WhatsApp. */
+  readonly waWebSocketUrl: string;
+  /** The simulated phone of `e164` scans the QR the owner sees. */
+  scanQr(e164: E164, qr: string): Promise<void>;
+  /** The simulated phone of `e164` types the pairing code. */
+  enterPairingCode(e164: E164, code: string): Promise<void>;
+  /** Lets the simulated customers follow connections (they write to connected numbers). */
+  attach(host: { events: EventHub; handlers: CoreRuntime['handlers'] }): void;
+  stop(): Promise<void>;
+}
+
+export interface HeadlessHostOptions {
+  dataDir: string;
+  token: string;
+  /** Default 127.0.0.1: the UI is reachable from this computer only. */
+  host?: string;
+  /** Default 0 (any free port). */
+  port?: number;
+  /** The renderer build (out/renderer). */
+  staticDir?: string;
+  demo?: DemoController;
+  whatsapp?: SwitchboardOptions['whatsapp'];
+  version?: string;
+  /** Also write the log as JSON lines under <dataDir>/logs. Default true. */
+  fileLog?: boolean;
+  durability?: SwitchboardOptions['durability'];
+  log?: (line: string) => void;
+}
+
+export interface HeadlessHost {
+  readonly url: string;
+  readonly port: number;
+  readonly app: Switchboard;
+  readonly runtime: CoreRuntime;
+  readonly binding: HttpBinding;
+  close(): Promise<void>;
+}
+
+/**
+ * The headless host: the same core as the desktop app, bound to HTTP + WebSocket instead of IPC.
+ * Listening comes before connecting the numbers, so the UI is up while WhatsApp sockets start.
+ */
+export async function startHeadlessHost(options: HeadlessHostOptions): Promise<HeadlessHost> {
+  const liveLog = createLiveLogSink();
+  const sinks: LogSink[] = [liveLog];
+  if (options.fileLog !== false) sinks.push(createJsonLinesFileSink({ dir: join(options.dataDir, 'logs') }));
+  const demo = options.demo;
+  const app = await createSwitchboard({
+    dataDir: options.dataDir,
+    sinks,
+    ...(options.durability !== undefined && { durability: options.durability }),
+    whatsapp: {
+      ...options.whatsapp,
+      ...(demo !== undefined && { waWebSocketUrl: demo.waWebSocketUrl }),
+    },
+  });
+  const runtime = createCoreRuntime(app, { liveLog });
+
+  const pairingOf = async (
+    workspaceId: Parameters<Switchboard['workspaces']['listNumbers']>[0],
+    id: string,
+  ) => {
+    const number = (await app.workspaces.listNumbers(workspaceId)).find((n) => n.id === id);
+    if (number === undefined)
+      throw new SwitchboardError('NOT_FOUND', 'That number is not linked to this workspace.');
+    return { e164: number.e164, pairing: runtime.connectionEvents.pairing(number.e164) };
+  };
+  const demoOnly = (): never => {
+    throw new SwitchboardError(
+      'UNAVAILABLE',
+      'The demo phone exists only in demo mode (npm run serve -- --demo).',
+    );
+  };
+
+  const shell: ShellHandlers = {
+    'app.info': () =>
+      Promise.resolve({
+        shell: 'browser',
+        version: options.version ?? '0.0.0',
+        demo: demo !== undefined,
+        startAtLogin: null,
+      }),
+    'app.setStartAtLogin': () =>
+      Promise.reject(
+        new SwitchboardError(
+          'UNAVAILABLE',
+          'Start at login is a setting of the desktop app, not of the browser.',
+        ),
+      ),
+    async 'demo.scanQr'({ workspaceId, phoneNumberId }) {
+      if (demo === undefined) return demoOnly();
+      const { e164, pairing } = await pairingOf(workspaceId, phoneNumberId);
+      if (pairing.qr === null) {
+        throw new SwitchboardError('CONFLICT', 'There is no QR code on screen for this number right now.');
+      }
+      await demo.scanQr(e164, pairing.qr.qr);
+      return null;
+    },
+    async 'demo.enterPairingCode'({ workspaceId, phoneNumberId }) {
+      if (demo === undefined) return demoOnly();
+      const { e164, pairing } = await pairingOf(workspaceId, phoneNumberId);
+      if (pairing.code === null) {
+        throw new SwitchboardError('CONFLICT', 'Ask for a pairing code first.');
+      }
+      await demo.enterPairingCode(e164, pairing.code);
+      return null;
+    },
+  };
+
+  const dispatch = createDispatcher({ ...runtime.handlers, ...shell }, app.logger);
+  const binding = createHttpBinding({
+    dispatch,
+    events: runtime.events,
+    token: options.token,
+    ...(options.staticDir !== undefined && { staticDir: options.staticDir }),
+    ...(options.log !== undefined && { log: options.log }),
+  });
+  let listening: { port: number; url: string };
+  try {
+    listening = await binding.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  } catch (error) {
+    runtime.close();
+    await app.close();
+    throw error;
+  }
+  demo?.attach({ events: runtime.events, handlers: runtime.handlers });
+  await app.start();
+  app.logger.info('host.started', `Headless host listening on ${listening.url}`, {
+    url: listening.url,
+    demo: demo !== undefined,
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: listening.url,
+    port: listening.port,
+    app,
+    runtime,
+    binding,
+    close() {
+      closing ??= (async () => {
+        await binding.close();
+        runtime.close();
+        await app.close();
+      })();
+      return closing;
+    },
+  };
+}

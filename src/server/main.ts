@@ -1,0 +1,92 @@
+// `npm run serve`: the headless host. The same core and UI as the desktop app, in a browser.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadOrCreateAccessToken } from './access-token';
+import { isLoopback, parseServeArgs, USAGE, type ServeOptions } from './cli';
+import { startHeadlessHost, type DemoController } from './host';
+import { ensureRendererBuild, PROJECT_ROOT, rendererBuildDir } from './renderer-build';
+
+const log = (line: string): void => console.log(line);
+
+async function main(options: ServeOptions): Promise<void> {
+  if (!isLoopback(options.host)) {
+    log(
+      `Warning: listening on ${options.host} makes Switchboard reachable from other computers on the network. ` +
+        'Anyone with the access token can run it.',
+    );
+  }
+  const staticDir = options.build ? await ensureRendererBuild(PROJECT_ROOT, log) : rendererBuildDir();
+
+  let tempDir: string | undefined;
+  if (options.dataDir === undefined) tempDir = mkdtempSync(join(tmpdir(), 'switchboard-demo-'));
+  const dataDir = options.dataDir ?? tempDir!;
+  const token = loadOrCreateAccessToken(dataDir, { rotate: options.newToken });
+
+  let demo: DemoController | undefined;
+  if (options.demo) {
+    // Loaded only in demo mode: it makes this process trust the local WhatsApp server.
+    const { startDemo } = await import('./demo');
+    demo = await startDemo({ log: (line) => log(`[demo] ${line}`) });
+  }
+  const version = (
+    JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }
+  ).version;
+  const host = await startHeadlessHost({
+    dataDir,
+    token: token.token,
+    host: options.host,
+    port: options.port,
+    staticDir,
+    version,
+    log,
+    ...(demo !== undefined && { demo }),
+  });
+
+  log('');
+  log(`Switchboard ${version} is running${demo !== undefined ? ' in demo mode' : ''}.`);
+  log(`  Data folder:  ${dataDir}${tempDir !== undefined ? ' (temporary, removed on exit)' : ''}`);
+  if (token.created) {
+    log(`  Access token: ${token.token}`);
+    log('                (shown this once; it is stored owner-only in the data folder)');
+    log(`  Open:         ${host.url}/#token=${token.token}`);
+  } else {
+    log(`  Open:         ${host.url}/`);
+    log(`  Access token: in ${token.path} (run with --new-token to replace it)`);
+    if (token.repairedPermissions)
+      log('                (its permissions were too open and are owner-only again)');
+  }
+  log('Press Ctrl+C to stop.');
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log(`\n${signal}: stopping...`);
+    void (async () => {
+      await host.close();
+      await demo?.stop();
+      if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
+    })()
+      .catch((error: unknown) => console.error('Stopping failed:', error))
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+let options: ServeOptions;
+try {
+  options = parseServeArgs(process.argv.slice(2));
+} catch (error) {
+  console.error(`${(error as Error).message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (options.help) {
+  log(USAGE);
+} else {
+  main(options).catch((error: unknown) => {
+    console.error('Switchboard could not start:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,63 @@
+/**
+ * The contract's names, with no imports at all: the sandboxed preload bundles this file to build its
+ * allow-lists, and a preload can load no library (zod included) at run time. contract.ts checks at
+ * compile time that these lists and its schema map name exactly the same commands and events.
+ */
+
+export const COMMAND_NAMES = [
+  'app.info',
+  'app.setStartAtLogin',
+  'demo.scanQr',
+  'demo.enterPairingCode',
+  'workspace.list',
+  'workspace.create',
+  'workspace.update',
+  'workspace.updateSettings',
+  'number.add',
+  'number.remove',
+  'connection.list',
+  'connection.pair',
+  'connection.requestPairingCode',
+  'connection.reconnect',
+  'faq.list',
+  'faq.create',
+  'faq.update',
+  'faq.delete',
+  'log.query',
+] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/** Commands each shell implements itself (they depend on Electron, or on demo mode); the core does the rest. */
+export const SHELL_COMMAND_NAMES = [
+  'app.info',
+  'app.setStartAtLogin',
+  'demo.scanQr',
+  'demo.enterPairingCode',
+] as const satisfies readonly CommandName[];
+export type ShellCommandName = (typeof SHELL_COMMAND_NAMES)[number];
+export type CoreCommandName = Exclude<CommandName, ShellCommandName>;
+
+/** Event names are past tense: something that already happened. */
+export const EVENT_NAMES = [
+  'connection.changed',
+  'connection.qrReceived',
+  'connection.pairingCodeReceived',
+  'alert.raised',
+  'message.received',
+  'workspace.changed',
+  'faq.changed',
+  'log.appended',
+] as const;
+export type EventName = (typeof EVENT_NAMES)[number];
+
+export function isCommandName(value: unknown): value is CommandName {
+  return typeof value === 'string' && (COMMAND_NAMES as readonly string[]).includes(value);
+}
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && (EVENT_NAMES as readonly string[]).includes(value);
+}
+
+/** IPC channel names, shared by the preload (renderer side) and the main process binding. */
+export const commandChannel = (name: string): string => `cmd:${name}`;
+export const eventChannel = (name: string): string => `evt:${name}`;

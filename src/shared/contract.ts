@@ -1,0 +1,282 @@
+import { z } from 'zod';
+import {
+  type CommandName,
+  type CoreCommandName,
+  type EventName,
+  type ShellCommandName,
+} from './contract-names';
+import type { Faq, PhoneNumber, Workspace } from './dto';
+import type { Result } from './errors';
+import { addPhoneNumberInput, createWorkspaceInput, updateWorkspaceInput, userText } from './schemas';
+import { LOG_LEVELS, type E164, type LogLevel, type NumberStatus, type WorkspaceId } from './types';
+
+/**
+ * The one contract between the UI and the core. `commands` maps each command's name to the zod schema
+ * of its input and (as a type only) its output; `Events` maps each event to its payload. The core's
+ * handler object, the Electron IPC binding, the headless host's HTTP + WebSocket binding and the
+ * renderer's client are all derived from these two with mapped types, so a command added here without
+ * a handler, or renamed in one place only, fails to compile.
+ */
+
+export * from './contract-names';
+
+// --- shapes that only the contract uses -------------------------------------------------------------
+
+/** A number as the home screen shows it: the stored row merged with its live connection state. */
+export interface NumberState {
+  phoneNumberId: string;
+  workspaceId: WorkspaceId;
+  e164: E164;
+  label: string | null;
+  status: NumberStatus;
+  /** Failed attempts in a row (reconnecting). */
+  attempt: number;
+  /** When the next reconnect attempt starts (UTC ms), while reconnecting. */
+  nextAttemptAt: number | null;
+  /** What the owner should know or do, in words. */
+  message: string | null;
+  lastCloseCode: number | null;
+  /** The QR on screen while pairing, until it expires. */
+  qr: { qr: string; expiresAt: number } | null;
+  /** The pairing code the owner types on the phone, once asked for. */
+  pairingCode: string | null;
+}
+
+export interface CreatedWorkspace {
+  workspace: Workspace;
+  /** The number given at creation, added and ready to pair; null when none was given. */
+  number: PhoneNumber | null;
+}
+
+export interface AppInfo {
+  /** 'desktop' is the Electron app; 'browser' the headless host's UI. */
+  shell: 'desktop' | 'browser';
+  version: string;
+  /** Demo mode: a local WhatsApp server with simulated customers, no phone needed. */
+  demo: boolean;
+  /** Whether the app starts when the user logs in; null where the shell cannot do that. */
+  startAtLogin: boolean | null;
+}
+
+export interface LogEvent {
+  seq: number;
+  ts: number;
+  level: LogLevel;
+  type: string;
+  workspaceId: string | null;
+  contactId: string | null;
+  message: string;
+  meta: Record<string, unknown> | null;
+}
+
+export interface LogPage {
+  /** Newest first. */
+  events: LogEvent[];
+  /** Pass as `beforeSeq` for the next (older) page; null when there is none. */
+  nextBeforeSeq: number | null;
+}
+
+// --- input schemas ------------------------------------------------------------------------------------
+
+const idOf = (label: string) =>
+  z
+    .string({ error: `${label} is required` })
+    .trim()
+    .min(1, `${label} is required`)
+    .max(100, `${label} is too long`);
+const workspaceIdInput = idOf('workspaceId').transform((id) => id as WorkspaceId);
+const numberRef = z.strictObject({ workspaceId: workspaceIdInput, phoneNumberId: idOf('phoneNumberId') });
+const noInput = z.strictObject({}).default({});
+
+/** The settings the UI edits today; more groups join as their screens arrive. */
+export const settingsPatchInput = z.strictObject({
+  faq: z
+    .strictObject({
+      threshold: z
+        .number({ error: 'FAQ threshold must be a number' })
+        .min(0, 'FAQ threshold must be between 0 and 1')
+        .max(1, 'FAQ threshold must be between 0 and 1'),
+    })
+    .partial()
+    .optional(),
+  handoff: z
+    .strictObject({
+      keywords: z.array(userText('Hand-off keyword', 50)).max(50, 'at most 50 hand-off keywords'),
+      ownerPauseMinutes: z
+        .number({ error: 'Pause minutes must be a number' })
+        .int('Pause minutes must be a whole number')
+        .min(0, 'Pause minutes cannot be negative')
+        .max(24 * 60, 'Pause minutes can be at most 1440 (one day)'),
+      onBotAbstain: z.boolean(),
+      message: z.string().max(1000, 'Hand-off message is too long (at most 1000 characters)'),
+    })
+    .partial()
+    .optional(),
+});
+export type SettingsPatchInput = z.input<typeof settingsPatchInput>;
+
+const faqFields = {
+  question: userText('Question', 300),
+  answer: userText('Answer', 4000),
+  /** Other ways customers ask the same question. */
+  phrasings: z.array(userText('Phrasing', 300)).max(100, 'at most 100 phrasings per FAQ'),
+  enabled: z.boolean(),
+};
+
+export const logQueryInput = z.strictObject({
+  /** null: the machine's own events (start-up, database), not a workspace's. */
+  workspaceId: idOf('workspaceId').nullable(),
+  levels: z.array(z.enum(LOG_LEVELS)).max(LOG_LEVELS.length).optional(),
+  minLevel: z.enum(LOG_LEVELS).optional(),
+  types: z.array(z.string().max(100)).max(50).optional(),
+  typePrefix: z.string().max(100).optional(),
+  since: z.number().int().nonnegative().optional(),
+  until: z.number().int().nonnegative().optional(),
+  search: z.string().max(200, 'search is too long').optional(),
+  beforeSeq: z.number().int().positive().optional(),
+  afterSeq: z.number().int().nonnegative().optional(),
+  limit: z.number().int().min(1).max(500).default(50),
+});
+
+// --- the command map --------------------------------------------------------------------------------
+
+interface CommandSpec<Input extends z.ZodType, Output> {
+  input: Input;
+  /** Type only: never read at run time. */
+  output: Output;
+}
+
+/** `command<Output>()(inputSchema)`: the schema is a value, the output a type. */
+const command =
+  <Output>() =>
+  <Input extends z.ZodType>(input: Input): CommandSpec<Input, Output> => ({
+    input,
+    output: undefined as unknown as Output,
+  });
+
+export const commands = {
+  'app.info': command<AppInfo>()(noInput),
+  'app.setStartAtLogin': command<AppInfo>()(z.strictObject({ enabled: z.boolean() })),
+  'demo.scanQr': command<null>()(numberRef),
+  'demo.enterPairingCode': command<null>()(numberRef),
+
+  'workspace.list': command<Workspace[]>()(noInput),
+  'workspace.create': command<CreatedWorkspace>()(
+    z.strictObject({
+      ...createWorkspaceInput.shape,
+      /** The shop's WhatsApp number, added with the workspace (optional: it can be added later). */
+      number: z
+        .string({ error: 'phone number must be text' })
+        .trim()
+        .max(64, 'phone number is too long')
+        .optional()
+        .transform((value) => (value === '' ? undefined : value)),
+    }),
+  ),
+  'workspace.update': command<Workspace>()(
+    z.strictObject({ workspaceId: workspaceIdInput, patch: updateWorkspaceInput }),
+  ),
+  'workspace.updateSettings': command<Workspace>()(
+    z.strictObject({ workspaceId: workspaceIdInput, settings: settingsPatchInput }),
+  ),
+
+  'number.add': command<PhoneNumber>()(
+    z.strictObject({ workspaceId: workspaceIdInput, ...addPhoneNumberInput.shape }),
+  ),
+  'number.remove': command<null>()(numberRef),
+
+  'connection.list': command<NumberState[]>()(z.strictObject({ workspaceId: workspaceIdInput })),
+  /** Starts linking a number: a QR arrives as `connection.qrReceived`. Again for a fresh QR. */
+  'connection.pair': command<NumberState>()(numberRef),
+  /** The alternative to the QR: a code the owner types on the phone. */
+  'connection.requestPairingCode': command<{ code: string }>()(numberRef),
+  'connection.reconnect': command<NumberState>()(numberRef),
+
+  'faq.list': command<Faq[]>()(
+    z.strictObject({
+      workspaceId: workspaceIdInput,
+      search: z.string().max(200, 'search is too long').optional(),
+      includeDisabled: z.boolean().default(true),
+    }),
+  ),
+  'faq.create': command<Faq>()(
+    z.strictObject({
+      workspaceId: workspaceIdInput,
+      ...faqFields,
+      phrasings: faqFields.phrasings.default([]),
+      enabled: faqFields.enabled.default(true),
+    }),
+  ),
+  'faq.update': command<Faq>()(
+    z.strictObject({
+      workspaceId: workspaceIdInput,
+      faqId: idOf('faqId'),
+      patch: z.strictObject(faqFields).partial(),
+    }),
+  ),
+  'faq.delete': command<null>()(z.strictObject({ workspaceId: workspaceIdInput, faqId: idOf('faqId') })),
+
+  'log.query': command<LogPage>()(logQueryInput),
+} satisfies { [K in CommandName]: CommandSpec<z.ZodType, unknown> };
+
+export type Commands = typeof commands;
+/** What a caller sends (defaults may be left out). */
+export type CommandInput<K extends CommandName> = z.input<Commands[K]['input']>;
+/** What a handler receives: the input after the schema parsed it (trimmed, defaults filled in). */
+export type CommandArgs<K extends CommandName> = z.output<Commands[K]['input']>;
+export type CommandOutput<K extends CommandName> = Commands[K]['output'];
+export type CommandResult<K extends CommandName> = Result<CommandOutput<K>>;
+
+/** Input as call arguments: optional when the command needs none. */
+export type InputArgs<K extends CommandName> =
+  undefined extends CommandInput<K> ? [input?: CommandInput<K>] : [input: CommandInput<K>];
+
+export type Handler<K extends CommandName> = (input: CommandArgs<K>) => Promise<CommandOutput<K>>;
+/** One handler per command: leaving one out fails to compile wherever a `Handlers` is built. */
+export type Handlers = { [K in CommandName]: Handler<K> };
+export type CoreHandlers = { [K in CoreCommandName]: Handler<K> };
+export type ShellHandlers = { [K in ShellCommandName]: Handler<K> };
+
+// --- events ---------------------------------------------------------------------------------------------
+
+export interface ConnectionChanged {
+  workspaceId: WorkspaceId;
+  e164: E164;
+  status: NumberStatus;
+  attempt: number;
+  nextAttemptAt: number | null;
+  message: string | null;
+  lastCloseCode: number | null;
+}
+
+export interface Events {
+  'connection.changed': ConnectionChanged;
+  'connection.qrReceived': { workspaceId: WorkspaceId; e164: E164; qr: string; expiresAt: number };
+  'connection.pairingCodeReceived': { workspaceId: WorkspaceId; e164: E164; code: string };
+  /** The owner must act: a number needs attention, was logged out, replaced, banned... */
+  'alert.raised': { workspaceId: WorkspaceId; e164: E164; status: NumberStatus; message: string; at: number };
+  'message.received': {
+    workspaceId: WorkspaceId;
+    businessNumber: E164;
+    /** The customer's phone number, or their WhatsApp id when the phone is hidden. */
+    from: string;
+    name: string | null;
+    text: string | null;
+    at: number;
+  };
+  /** A workspace, its settings or its numbers changed (possibly from another window). */
+  'workspace.changed': { workspaceId: WorkspaceId };
+  'faq.changed': { workspaceId: WorkspaceId };
+  /** New entries reached the event log; `log.query` with `afterSeq` reads them. */
+  'log.appended': { workspaceIds: (string | null)[] };
+}
+
+export type EventPayload<E extends EventName> = Events[E];
+
+// --- compile-time checks: the name lists and the maps agree ---------------------------------------------
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const eventNamesMatch: Same<EventName, keyof Events> = true;
+const commandNamesMatch: Same<CommandName, keyof Commands> = true;
+void eventNamesMatch;
+void commandNamesMatch;

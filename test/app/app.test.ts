@@ -1,0 +1,279 @@
+// The UI in real Chromium (Debian's /usr/bin/chromium driven by playwright-core) against the headless
+// host: the real core, a real SQLite file, the real Baileys client and the local WhatsApp server.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { newAccessToken } from '../../src/server/access-token';
+import { startDemo, type Demo } from '../../src/server/demo';
+import { startHeadlessHost, type HeadlessHost } from '../../src/server/host';
+import { ensureRendererBuild } from '../../src/server/renderer-build';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  // eslint-disable-next-line no-console -- a skipped suite must say why, where the runner shows it
+  console.warn(
+    `test/app: ${CHROMIUM} is missing, so the browser tests are skipped (apt-get install -y chromium).`,
+  );
+}
+
+/** toolchain.md: without the networking flags Chromium floods the closed network with connections. */
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const SHOTS = join(import.meta.dirname, 'screenshots');
+const SHOP_NUMBER = '+2348031234567';
+const SECOND_NUMBER = '+2348052223344';
+
+let demo: Demo;
+let host: HeadlessHost;
+let context: BrowserContext;
+let page: Page;
+let dir: string;
+const token = newAccessToken();
+
+async function shot(name: string, target: Page = page): Promise<void> {
+  await target.evaluate('window.scrollTo(0, 0)');
+  await target.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function api(name: string, input: unknown): Promise<unknown> {
+  const response = await fetch(`${host.url}/api/commands/${name}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  const result = (await response.json()) as { ok: boolean; value: unknown };
+  if (!result.ok) throw new Error(JSON.stringify(result));
+  return result.value;
+}
+
+const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+const badge = (e164: string) => page.locator(`[data-e164="${e164}"] .badge`);
+
+describe.skipIf(!hasChromium)('the app in a browser', () => {
+  beforeAll(async () => {
+    await ensureRendererBuild();
+    mkdirSync(SHOTS, { recursive: true });
+    dir = mkdtempSync(join(tmpdir(), 'switchboard-app-'));
+    demo = await startDemo({ intervalMs: 2_000, firstMessageAfterMs: 300, seedFaqs: false });
+    host = await startHeadlessHost({
+      dataDir: join(dir, 'data'),
+      token,
+      staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
+      demo,
+      fileLog: false,
+      durability: 'normal',
+      version: '0.1.0',
+      // A short, fixed first backoff so "reconnecting" is on screen long enough to see, then goes.
+      whatsapp: { livenessIntervalMs: 0, random: () => 1, policy: { baseDelayMs: 1_500, maxDelayMs: 3_000 } },
+    });
+    context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      viewport: { width: 1280, height: 860 },
+      locale: 'en-NG',
+      timezoneId: 'Africa/Lagos',
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(10_000);
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await host?.close();
+    await demo?.stop();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail')
+      await shot(`failed-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
+  it('refuses a wrong access token', async () => {
+    await page.goto(`${host.url}/#token=${newAccessToken()}`);
+    await expect.poll(() => page.getByText('That access token was not accepted').isVisible()).toBe(true);
+    expect(await page.evaluate('window.location.hash')).toBe('#/');
+    await shot('01-token-refused');
+  });
+
+  it('first run: creates the workspace, pairs by QR, and shows the number connected', async () => {
+    // The token form on the refusal screen, as an owner would retype it.
+    await page.getByLabel('Access token').fill(token);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Business name').fill('Mama Nkechi Pharmacy');
+    await page.getByLabel('WhatsApp number').fill('0803 123 4567');
+    await shot('02-first-run');
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    const qr = page.locator('svg.qr[data-qr]');
+    await qr.waitFor();
+    await expect.poll(() => page.locator('.countdown').textContent()).toMatch(/New code in \d+ s/);
+    await shot('03-pair-qr');
+    // The simulated phone scans exactly the QR the page received.
+    await demo.server.scanQr((await qr.getAttribute('data-qr'))!, SHOP_NUMBER);
+    await page.getByText('WhatsApp is linked').waitFor({ timeout: 15_000 });
+    await shot('04-paired');
+    await page.getByRole('button', { name: 'Go to your dashboard' }).click();
+
+    await expect.poll(() => badge(SHOP_NUMBER).textContent()).toBe('Connected');
+    await page.locator('.message-list__item').first().waitFor({ timeout: 10_000 });
+    await shot('05-home-connected');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot('05b-home-phone-width');
+    await page.setViewportSize({ width: 1280, height: 860 });
+  }, 40_000);
+
+  it('the FAQ editor creates, edits, switches off and searches FAQs', async () => {
+    await nav('FAQs').click();
+    await page.getByText('No FAQs yet').waitFor();
+    await shot('06-faqs-empty');
+    await page.getByRole('button', { name: 'New FAQ' }).click();
+    const editor = page.getByRole('form', { name: 'New FAQ' });
+    await editor.getByLabel('Question', { exact: true }).fill('Do you deliver?');
+    await editor
+      .getByLabel('Other ways customers ask it')
+      .fill('Can you deliver to Lekki?\nDo you do delivery');
+    await editor.getByLabel('Answer', { exact: true }).fill('Yes, within Lagos the same day.');
+    await shot('07-faq-editor');
+    await editor.getByRole('button', { name: 'Add FAQ' }).click();
+    const item = page.getByRole('listitem', { name: 'Do you deliver?' });
+    await item.waitFor();
+    expect(await item.textContent()).toContain('Can you deliver to Lekki?');
+
+    await item.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: 'Edit FAQ' });
+    await edit.getByLabel('Answer', { exact: true }).fill('Yes! Same day within Lagos, from ₦1,500.');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await expect
+      .poll(() => item.locator('.faq__answer').textContent())
+      .toBe('Yes! Same day within Lagos, from ₦1,500.');
+
+    await api('faq.create', {
+      workspaceId: ((await api('workspace.list', {})) as { id: string }[])[0]!.id,
+      question: 'What time do you open?',
+      answer: 'Monday to Saturday, 8am to 6pm.',
+      phrasings: ['When do you open?', 'Opening hours', 'Are you open on Sunday?', 'Are you open today?'],
+    });
+    await page.getByRole('listitem', { name: 'What time do you open?' }).waitFor(); // arrived by event
+    await item.getByRole('switch').uncheck({ force: true });
+    await expect.poll(() => item.getAttribute('class')).toContain('faq--off');
+    await shot('08-faqs-list');
+    await page.getByLabel('Search FAQs').fill('lagos');
+    await expect.poll(() => page.locator('.faq').count()).toBe(1);
+    await page.getByLabel('Search FAQs').fill('');
+  });
+
+  it('the logs view shows entries, filters them and tails new ones live', async () => {
+    await nav('Activity log').click();
+    const rows = page.locator('tr.log-row');
+    await rows.first().waitFor();
+    const types = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-type')));
+    expect(types).toEqual(expect.arrayContaining(['workspace.created', 'faq.created', 'connection.changed']));
+    await shot('09-logs');
+
+    await page.getByLabel('Kind').selectOption('faq.');
+    await expect
+      .poll(async () =>
+        (await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-type')))).every((t) =>
+          t?.startsWith('faq.'),
+        ),
+      )
+      .toBe(true);
+    await rows.first().click();
+    await page.locator('.log-detail pre').waitFor();
+    await shot('10-logs-filtered');
+
+    const before = await rows.count();
+    const workspaceId = ((await api('workspace.list', {})) as { id: string }[])[0]!.id;
+    await api('faq.create', { workspaceId, question: 'Can I pay by transfer?', answer: 'Yes.' });
+    await expect.poll(() => rows.count()).toBe(before + 1);
+    expect(await rows.first().textContent()).toContain('Can I pay by transfer?');
+
+    await page.getByLabel('Level').selectOption('warn');
+    await page.getByText('Nothing matches these filters.').waitFor();
+    await page.getByLabel('Level').selectOption('all');
+    await page.getByLabel('Kind').selectOption('');
+  });
+
+  it('a dropped connection shows "reconnecting", then "connected" again', async () => {
+    await nav('Home').click();
+    await expect.poll(() => badge(SHOP_NUMBER).textContent()).toBe('Connected');
+    demo.server.closeWith(428, SHOP_NUMBER);
+    await expect.poll(() => badge(SHOP_NUMBER).textContent(), { interval: 50 }).toBe('Reconnecting');
+    expect(await page.locator(`[data-e164="${SHOP_NUMBER}"] .number-card__detail`).textContent()).toMatch(
+      /Trying again (in \d+ s|now)/,
+    );
+    await shot('11-home-reconnecting');
+    await expect.poll(() => badge(SHOP_NUMBER).textContent(), { timeout: 15_000 }).toBe('Connected');
+  }, 30_000);
+
+  it('settings save bot mode, threshold, hand-off words and pause minutes', async () => {
+    await nav('Settings').click();
+    await page.getByLabel('FAQ match threshold').fill('0.7');
+    await page.getByLabel('Add a hand-off word').fill('oga');
+    await page.getByLabel('Add a hand-off word').press('Enter');
+    await page.getByLabel('Quiet time after you reply').fill('45');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await shot('12-settings');
+    const [workspace] = (await api('workspace.list', {})) as {
+      settings: { faq: { threshold: number }; handoff: { keywords: string[]; ownerPauseMinutes: number } };
+    }[];
+    expect(workspace!.settings.faq.threshold).toBe(0.7);
+    expect(workspace!.settings.handoff.keywords).toContain('oga');
+    expect(workspace!.settings.handoff.ownerPauseMinutes).toBe(45);
+  });
+
+  it('a reseller adds a second business, links it with the demo phone, and switches between them', async () => {
+    await page.getByRole('button', { name: 'Switch business' }).click();
+    await shot('13-switcher');
+    await page.getByRole('button', { name: 'Add a business' }).click();
+    await page.getByLabel('Business name').fill('Bukola Fabrics');
+    await page.getByLabel('WhatsApp number').fill('0805 222 3344');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    // This time with a pairing code, typed by the demo phone.
+    await page.getByRole('tab', { name: 'Use a pairing code' }).click();
+    await page.getByRole('button', { name: 'Get a pairing code' }).click();
+    await expect
+      .poll(() => page.locator('.pairing-code__value').textContent())
+      .toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    await shot('13b-pair-code');
+    await page.getByRole('button', { name: 'Enter code on demo phone' }).click();
+    await page.getByText('WhatsApp is linked').waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Go to your dashboard' }).click();
+    await expect.poll(() => badge(SECOND_NUMBER).textContent()).toBe('Connected');
+    expect(await page.locator('.switcher__name').textContent()).toBe('Bukola Fabrics');
+
+    // The phone unlinks the computer: "logged out", an alert, and linking again with the demo phone.
+    demo.server.closeWith(401, SECOND_NUMBER);
+    await expect.poll(() => badge(SECOND_NUMBER).textContent()).toBe('Logged out');
+    await expect.poll(() => page.locator('.alert-list__item').first().textContent()).toMatch(/logged out/i);
+    await shot('13c-home-logged-out');
+    await page.getByRole('button', { name: 'Link again' }).click();
+    await page.locator('svg.qr[data-qr]').waitFor();
+    await page.getByRole('button', { name: 'Scan with demo phone' }).click();
+    await page.getByText('WhatsApp is linked').waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Go to your dashboard' }).click();
+    await expect.poll(() => badge(SECOND_NUMBER).textContent()).toBe('Connected');
+
+    await page.getByRole('button', { name: 'Switch business' }).click();
+    await page.getByRole('option', { name: /Mama Nkechi Pharmacy/ }).click();
+    await expect.poll(() => badge(SHOP_NUMBER).textContent()).toBe('Connected');
+    await nav('Conversations').click();
+    await page.getByText('Coming soon').waitFor();
+    await shot('14-conversations-soon');
+  }, 30_000);
+});
