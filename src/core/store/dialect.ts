@@ -1,4 +1,12 @@
-import { SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysely';
+import {
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+} from 'kysely';
+import { yieldIfStarved } from '../loop-yield';
 
 /**
  * SQLite runs DDL inside transactions, but kysely's adapter says it does not, so its Migrator would
@@ -11,8 +19,27 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
   }
 }
 
+/** Every query first lets a starved event loop turn (see loop-yield): bursts stay responsive. */
+class YieldingSqliteDriver extends SqliteDriver {
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    await yieldIfStarved();
+    return super.acquireConnection();
+  }
+}
+
 export class SwitchboardSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+
   override createAdapter(): DialectAdapter {
     return new TransactionalDdlSqliteAdapter();
+  }
+
+  override createDriver(): Driver {
+    return new YieldingSqliteDriver(this.#config);
   }
 }
