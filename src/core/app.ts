@@ -23,7 +23,7 @@ import { realTimers, type Timers } from './timers';
 import { createBaileysProvider } from './whatsapp/baileys/baileys-provider';
 import type { WhatsAppProvider } from './whatsapp/provider';
 import { createWorkspaceService, type WorkspaceService } from './workspace/workspace-service';
-import { createPipeline, type Pipeline, type PipelineAlert } from './pipeline/pipeline';
+import { createPipeline, type ChatActivity, type Pipeline, type PipelineAlert } from './pipeline/pipeline';
 import { openInboundJournal } from './store/inbound-journal';
 
 export interface SwitchboardOptions {
@@ -63,6 +63,8 @@ export interface Switchboard {
   readonly pipeline: Pipeline;
   /** Hand-offs and failed sends: the owner is told (UI, desktop notification). */
   onPipelineAlert(listener: (alert: PipelineAlert) => void): () => void;
+  /** A chat changed (a message stored, a reply sent, a hand-off): committed, ready to read. */
+  onChatActivity(listener: (activity: ChatActivity) => void): () => void;
   /** Starts every number's connection. */
   start(): Promise<void>;
   /** Starts (or restarts) one number's connection: pairing shows a QR through `onConnectionEvent`. */
@@ -117,6 +119,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   );
   const journal = openInboundJournal(join(options.dataDir, INBOUND_JOURNAL_FILE));
   const alertListeners = new Set<(alert: PipelineAlert) => void>();
+  const activityListeners = new Set<(activity: ChatActivity) => void>();
   const pipeline = createPipeline({
     store,
     logger,
@@ -136,6 +139,9 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     },
     onAlert: (alert) => {
       for (const listener of alertListeners) listener(alert);
+    },
+    onActivity: (activity) => {
+      for (const listener of activityListeners) listener(activity);
     },
     ...(options.pipeline?.timers !== undefined && { timers: options.pipeline.timers }),
     ...(options.pipeline?.random !== undefined && { random: options.pipeline.random }),
@@ -166,6 +172,10 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
         });
       }
       connections.start(number, 'connect requested');
+    },
+    onChatActivity(listener) {
+      activityListeners.add(listener);
+      return () => activityListeners.delete(listener);
     },
     onConnectionEvent(listener) {
       connectionListeners.add(listener);

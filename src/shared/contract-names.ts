@@ -24,6 +24,11 @@ export const COMMAND_NAMES = [
   'faq.update',
   'faq.delete',
   'log.query',
+  'conversation.list',
+  'conversation.thread',
+  'conversation.release',
+  'conversation.pause',
+  'conversation.reply',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
@@ -47,6 +52,7 @@ export const EVENT_NAMES = [
   'workspace.changed',
   'faq.changed',
   'log.appended',
+  'conversation.changed',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

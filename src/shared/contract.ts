@@ -8,7 +8,15 @@ import {
 import type { Faq, PhoneNumber, Workspace } from './dto';
 import type { Result } from './errors';
 import { addPhoneNumberInput, createWorkspaceInput, updateWorkspaceInput, userText } from './schemas';
-import { LOG_LEVELS, type E164, type LogLevel, type NumberStatus, type WorkspaceId } from './types';
+import {
+  LOG_LEVELS,
+  type E164,
+  type LogLevel,
+  type MessageAuthor,
+  type MessageStatus,
+  type NumberStatus,
+  type WorkspaceId,
+} from './types';
 
 /**
  * The one contract between the UI and the core. `commands` maps each command's name to the zod schema
@@ -76,6 +84,43 @@ export interface LogPage {
   nextBeforeSeq: number | null;
 }
 
+/** One chat in the Conversations list, newest activity first. */
+export interface ConversationSummary {
+  /** The customer's WhatsApp chat id (what the thread, release, pause and reply commands take). */
+  chatId: string;
+  /** The shop's number the last message went through. */
+  businessNumber: E164;
+  contactName: string | null;
+  /** The customer's phone (E.164), null when WhatsApp hides it. */
+  contactPhone: string | null;
+  lastMessage: { text: string | null; at: number; author: MessageAuthor };
+  /** The bot handed the chat to a person and waits for "Release to bot". */
+  handedOff: boolean;
+  handoffReason: string | null;
+  /** The bot keeps out of this chat until then (UTC ms); null when it is not paused. */
+  botPausedUntil: number | null;
+}
+
+/** What kind of bot reply a message was (null for the customer's and the owner's messages). */
+export type BotReplyKind = 'faq' | 'ai' | 'greeting' | 'away' | 'handoff';
+
+export interface ThreadMessage {
+  id: string;
+  author: MessageAuthor;
+  text: string | null;
+  at: number;
+  status: MessageStatus;
+  kind: BotReplyKind | null;
+}
+
+export interface ConversationThread {
+  chatId: string;
+  /** Oldest first, for display. */
+  messages: ThreadMessage[];
+  /** Pass as `before` for older messages; null when there are none. */
+  nextBefore: number | null;
+}
+
 // --- input schemas ------------------------------------------------------------------------------------
 
 const idOf = (label: string) =>
@@ -87,6 +132,7 @@ const idOf = (label: string) =>
 const workspaceIdInput = idOf('workspaceId').transform((id) => id as WorkspaceId);
 const numberRef = z.strictObject({ workspaceId: workspaceIdInput, phoneNumberId: idOf('phoneNumberId') });
 const noInput = z.strictObject({}).default({});
+const chatRef = { workspaceId: workspaceIdInput, chatId: idOf('chatId').max(200, 'chatId is too long') };
 
 /** The settings the UI edits today; more groups join as their screens arrive. */
 export const settingsPatchInput = z.strictObject({
@@ -109,6 +155,27 @@ export const settingsPatchInput = z.strictObject({
         .max(24 * 60, 'Pause minutes can be at most 1440 (one day)'),
       onBotAbstain: z.boolean(),
       message: z.string().max(1000, 'Hand-off message is too long (at most 1000 characters)'),
+    })
+    .partial()
+    .optional(),
+  greeting: z
+    .strictObject({
+      enabled: z.boolean(),
+      text: userText('Greeting', 1000),
+    })
+    .partial()
+    .optional(),
+  /** Typing-time pacing of replies; off sends at once. */
+  pacing: z.strictObject({ enabled: z.boolean() }).partial().optional(),
+  /** One bot answer per window to a customer who writes many messages quickly. */
+  floodGuard: z
+    .strictObject({
+      enabled: z.boolean(),
+      windowSeconds: z
+        .number({ error: 'Flood window must be a number' })
+        .int('Flood window must be whole seconds')
+        .min(1, 'Flood window must be at least 1 second')
+        .max(3600, 'Flood window can be at most 3600 seconds'),
     })
     .partial()
     .optional(),
@@ -217,6 +284,36 @@ export const commands = {
   'faq.delete': command<null>()(z.strictObject({ workspaceId: workspaceIdInput, faqId: idOf('faqId') })),
 
   'log.query': command<LogPage>()(logQueryInput),
+
+  'conversation.list': command<ConversationSummary[]>()(
+    z.strictObject({
+      workspaceId: workspaceIdInput,
+      limit: z.number().int().min(1).max(200).default(50),
+    }),
+  ),
+  'conversation.thread': command<ConversationThread>()(
+    z.strictObject({
+      ...chatRef,
+      before: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(200).default(100),
+    }),
+  ),
+  /** Hands a chat back to the bot after a hand-off; returns how many conversations were waiting. */
+  'conversation.release': command<{ released: number }>()(z.strictObject(chatRef)),
+  'conversation.pause': command<{ botPausedUntil: number }>()(
+    z.strictObject({
+      ...chatRef,
+      minutes: z
+        .number({ error: 'minutes must be a number' })
+        .int('minutes must be a whole number')
+        .min(1, 'pause for at least 1 minute')
+        .max(7 * 24 * 60, 'pause for at most a week'),
+    }),
+  ),
+  /** The owner answers from the app: sent at once, and the bot keeps out of the chat for a while. */
+  'conversation.reply': command<ThreadMessage>()(
+    z.strictObject({ ...chatRef, text: userText('Reply', 4096) }),
+  ),
 } satisfies { [K in CommandName]: CommandSpec<z.ZodType, unknown> };
 
 export type Commands = typeof commands;
@@ -269,6 +366,8 @@ export interface Events {
   'faq.changed': { workspaceId: WorkspaceId };
   /** New entries reached the event log; `log.query` with `afterSeq` reads them. */
   'log.appended': { workspaceIds: (string | null)[] };
+  /** A chat got a message (either way) or its hand-off/pause state changed: lists and threads reload. */
+  'conversation.changed': { workspaceId: WorkspaceId; chatId: string };
 }
 
 export type EventPayload<E extends EventName> = Events[E];

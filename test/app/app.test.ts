@@ -208,6 +208,86 @@ describe.skipIf(!hasChromium)('the app in a browser', () => {
     await page.getByLabel('Kind').selectOption('');
   });
 
+  it('main flow: a customer asks, the bot answers from the FAQ, the owner edits it, the new answer goes out', async () => {
+    const workspaceId = ((await api('workspace.list', {})) as { id: string }[])[0]!.id;
+    // No typing time, no greeting and no flood window: the replies come at once and each question is answered.
+    await api('workspace.updateSettings', {
+      workspaceId,
+      settings: { pacing: { enabled: false }, greeting: { enabled: false }, floodGuard: { enabled: false } },
+    });
+
+    // The owner writes an FAQ in the UI.
+    await nav('FAQs').click();
+    await page.getByRole('button', { name: 'New FAQ' }).click();
+    const editor = page.getByRole('form', { name: 'New FAQ' });
+    await editor.getByLabel('Question', { exact: true }).fill('Do you sell inhalers?');
+    await editor.getByLabel('Answer', { exact: true }).fill('Yes, we stock Ventolin inhalers.');
+    await editor.getByRole('button', { name: 'Add FAQ' }).click();
+    const item = page.getByRole('listitem', { name: 'Do you sell inhalers?' });
+    await item.waitFor();
+
+    // A customer asks on WhatsApp; the bot answers with the FAQ.
+    const customer = demo.server.contact('+2348077776666', { name: 'Ngozi Eze' });
+    await customer.send(SHOP_NUMBER, 'Do you sell inhalers?');
+    const [first] = await customer.waitForReplies(1, 10_000);
+    expect(first!.text).toBe('Yes, we stock Ventolin inhalers.');
+
+    // The owner changes the answer; the next customer question gets the new one.
+    await item.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: 'Edit FAQ' });
+    await edit.getByLabel('Answer', { exact: true }).fill('Yes! Ventolin inhalers, ₦4,500 each.');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await expect
+      .poll(() => item.locator('.faq__answer').textContent())
+      .toBe('Yes! Ventolin inhalers, ₦4,500 each.');
+    await customer.send(SHOP_NUMBER, 'Do you sell inhalers?');
+    const replies = await customer.waitForReplies(2, 10_000);
+    expect(replies.map((r) => r.text)).toEqual([
+      'Yes, we stock Ventolin inhalers.',
+      'Yes! Ventolin inhalers, ₦4,500 each.',
+    ]);
+
+    // Conversations: the chat, both bot answers labelled as FAQ answers.
+    await nav('Conversations').click();
+    const chat = page.getByRole('navigation', { name: 'Chats' }).getByRole('button', { name: 'Ngozi Eze' });
+    await chat.click();
+    const thread = page.getByRole('region', { name: 'Conversation with Ngozi Eze' });
+    const bot = thread.locator('.bubble--bot');
+    await expect
+      .poll(() => bot.locator('.bubble__text').allTextContents())
+      .toEqual(['Yes, we stock Ventolin inhalers.', 'Yes! Ventolin inhalers, ₦4,500 each.']);
+    expect(await bot.locator('.bubble__label').allTextContents()).toEqual(['Bot · FAQ', 'Bot · FAQ']);
+    expect(await thread.locator('.bubble--contact .bubble__text').allTextContents()).toEqual([
+      'Do you sell inhalers?',
+      'Do you sell inhalers?',
+    ]);
+
+    // The owner answers from the app (Enter sends): it reaches the customer and the bot steps back.
+    await thread.getByLabel('Your reply').fill('We also have the children’s one. Shall I keep one for you?');
+    await thread.getByLabel('Your reply').press('Enter');
+    const [, , mine] = await customer.waitForReplies(3, 10_000);
+    expect(mine!.text).toBe('We also have the children’s one. Shall I keep one for you?');
+    await thread.locator('.bubble--owner .bubble__label', { hasText: 'You' }).waitFor();
+    await chat.locator('.tag--paused', { hasText: 'Bot paused' }).waitFor();
+    expect(await thread.getByLabel('Your reply').inputValue()).toBe('');
+    await shot('15-conversations');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot('15b-conversations-phone-thread');
+    await thread.getByRole('button', { name: 'Back to chats' }).click();
+    await page.getByRole('navigation', { name: 'Chats' }).waitFor();
+    await shot('15c-conversations-phone-list');
+    await page.setViewportSize({ width: 1280, height: 860 });
+
+    // The activity log has the message entries.
+    await nav('Activity log').click();
+    await page.getByLabel('Kind').selectOption('message.');
+    const rows = page.locator('tr.log-row');
+    await expect
+      .poll(() => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-type'))))
+      .toEqual(expect.arrayContaining(['message.received', 'message.sent']));
+    await page.getByLabel('Kind').selectOption('');
+  }, 60_000);
+
   it('a dropped connection shows "reconnecting", then "connected" again', async () => {
     await nav('Home').click();
     await expect.poll(() => badge(SHOP_NUMBER).textContent()).toBe('Connected');
@@ -273,7 +353,7 @@ describe.skipIf(!hasChromium)('the app in a browser', () => {
     await page.getByRole('option', { name: /Mama Nkechi Pharmacy/ }).click();
     await expect.poll(() => badge(SHOP_NUMBER).textContent()).toBe('Connected');
     await nav('Conversations').click();
-    await page.getByText('Coming soon').waitFor();
-    await shot('14-conversations-soon');
+    await page.getByRole('navigation', { name: 'Chats' }).getByRole('button').first().waitFor();
+    await shot('14-conversations');
   }, 30_000);
 });

@@ -36,6 +36,7 @@ describe('the contract', () => {
     const stubCore = {
       logger: { error: () => undefined, flush: () => Promise.resolve() },
       onConnectionEvent: () => () => undefined,
+      onChatActivity: () => () => undefined,
       store: { db: {} },
       workspaces: {},
     } as unknown as Parameters<typeof createCoreRuntime>[0];

@@ -299,3 +299,172 @@ describe('log handlers', () => {
       .toBe(1);
   });
 });
+
+describe('conversation handlers', () => {
+  const CHAT = '2348099999999@s.whatsapp.net';
+  let seq = 0;
+
+  async function connectedShop() {
+    const { workspace, number } = (await call('workspace.create', {
+      name: 'Shop',
+      number: '08031234567',
+    })) as { workspace: { id: WorkspaceId }; number: { id: string; e164: E164 } };
+    const workspaceId = workspace.id;
+    await call('workspace.updateSettings', {
+      workspaceId,
+      settings: { pacing: { enabled: false }, greeting: { enabled: false } },
+    });
+    await call('faq.create', {
+      workspaceId,
+      question: 'What time do you open?',
+      answer: 'We open 8am to 6pm.',
+    });
+    await app.pipeline.start();
+    await call('connection.pair', { workspaceId, phoneNumberId: number.id });
+    const provider = providers.get(number.e164)!;
+    provider.emit('status', { state: 'open', isNewLogin: false });
+    const customer = (text: string) =>
+      provider.emit('message', {
+        businessNumber: number.e164,
+        providerMessageId: `m${++seq}`,
+        chatId: CHAT,
+        chatKind: 'direct',
+        sender: { phone: '+2348099999999' as E164, waId: CHAT, name: 'Ada' },
+        kind: 'text',
+        text,
+        timestamp: Date.now(),
+        offline: false,
+        quotedId: null,
+      } as never);
+    return { workspaceId, e164: number.e164, provider, customer };
+  }
+
+  type Summary = { chatId: string; handedOff: boolean; botPausedUntil: number | null };
+  type Thread = {
+    messages: { author: string; text: string; kind: string | null }[];
+    nextBefore: number | null;
+  };
+
+  it('lists chats by last message and shows the thread with who wrote what and the bot reply kinds', async () => {
+    const { workspaceId, provider, customer } = await connectedShop();
+    customer('What time do you open?');
+    await expect.poll(() => provider.sent.length).toBe(1);
+    expect(provider.sent[0]).toMatchObject({ chatId: CHAT, text: 'We open 8am to 6pm.' });
+
+    await expect
+      .poll(async () => ((await call('conversation.list', { workspaceId })) as unknown[]).length)
+      .toBe(1);
+    await expect
+      .poll(async () => ((await call('conversation.list', { workspaceId })) as Summary[])[0])
+      .toMatchObject({
+        chatId: CHAT,
+        contactName: 'Ada',
+        contactPhone: '+2348099999999',
+        lastMessage: { author: 'bot', text: 'We open 8am to 6pm.' },
+        handedOff: false,
+        botPausedUntil: null,
+      });
+    const thread = (await call('conversation.thread', { workspaceId, chatId: CHAT })) as Thread;
+    expect(thread.messages).toMatchObject([
+      { author: 'contact', text: 'What time do you open?', kind: null },
+      { author: 'bot', text: 'We open 8am to 6pm.', kind: 'faq' },
+    ]);
+    expect(thread.nextBefore).toBeNull();
+    // Paging: the newest one, then the rest.
+    const newest = (await call('conversation.thread', { workspaceId, chatId: CHAT, limit: 1 })) as Thread;
+    expect(newest.messages.map((m) => m.author)).toEqual(['bot']);
+    expect(newest.nextBefore).not.toBeNull();
+    expect(eventsOf('conversation.changed')).toContainEqual({ workspaceId, chatId: CHAT });
+
+    // Another workspace sees none of it.
+    const other = (await call('workspace.create', { name: 'Other' })) as { workspace: { id: string } };
+    expect(await call('conversation.list', { workspaceId: other.workspace.id })).toEqual([]);
+    expect(
+      ((await call('conversation.thread', { workspaceId: other.workspace.id, chatId: CHAT })) as Thread)
+        .messages,
+    ).toEqual([]);
+    await expect(call('conversation.list', { workspaceId: 'nope' })).rejects.toThrow(/NOT_FOUND/);
+  });
+
+  it('hands off, releases, pauses, and sends the owner reply which pauses the bot', async () => {
+    const { workspaceId, e164, provider, customer } = await connectedShop();
+    customer('I want to speak to a human');
+    await expect
+      .poll(async () => ((await call('conversation.list', { workspaceId })) as Summary[])[0]?.handedOff)
+      .toBe(true);
+    expect(await call('conversation.release', { workspaceId, chatId: CHAT })).toEqual({ released: 1 });
+    expect(((await call('conversation.list', { workspaceId })) as Summary[])[0]?.handedOff).toBe(false);
+    expect(await call('conversation.release', { workspaceId, chatId: CHAT })).toEqual({ released: 0 });
+
+    const before = Date.now();
+    const paused = (await call('conversation.pause', { workspaceId, chatId: CHAT, minutes: 30 })) as {
+      botPausedUntil: number;
+    };
+    expect(paused.botPausedUntil).toBeGreaterThanOrEqual(before + 30 * 60_000);
+    expect(((await call('conversation.list', { workspaceId })) as Summary[])[0]?.botPausedUntil).toBe(
+      paused.botPausedUntil,
+    );
+    // Paused: a question the bot knows gets no answer.
+    const sentBefore = provider.sent.length;
+    customer('What time do you open?');
+    await app.pipeline.idle();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(provider.sent.length).toBe(sentBefore);
+
+    const reply = (await call('conversation.reply', {
+      workspaceId,
+      chatId: CHAT,
+      text: '  We open at 8, come by!  ',
+    })) as { id: string; author: string; text: string };
+    expect(reply).toMatchObject({ author: 'owner', text: 'We open at 8, come by!', status: 'sent' });
+    const out = provider.sent.at(-1)!;
+    expect(out).toMatchObject({ chatId: CHAT, text: 'We open at 8, come by!' });
+    expect(out.messageId).toMatch(/^3EB0[0-9A-F]+$/);
+    // The echo of the same message from the phone is not stored twice.
+    provider.emit('ownerReply', {
+      businessNumber: e164,
+      chatId: CHAT,
+      providerMessageId: out.messageId,
+      text: out.text,
+      timestamp: Date.now(),
+    });
+    await app.pipeline.idle();
+    const thread = (await call('conversation.thread', { workspaceId, chatId: CHAT })) as Thread;
+    expect(thread.messages.filter((m) => m.author === 'owner')).toHaveLength(1);
+    expect(thread.messages.at(-1)).toMatchObject({ author: 'owner', text: 'We open at 8, come by!' });
+    await app.logger.flush();
+    const logged = (await call('log.query', { workspaceId, types: ['message.sent'] })) as {
+      events: { meta: { kind?: string } | null }[];
+    };
+    expect(logged.events.map((e) => e.meta?.kind)).toContain('owner');
+  });
+
+  it('refuses a reply with no number connected, an empty or too long reply, and an unknown chat', async () => {
+    const { workspaceId, provider, customer } = await connectedShop();
+    customer('What time do you open?');
+    await expect.poll(() => provider.sent.length).toBe(1);
+    await expect(call('conversation.reply', { workspaceId, chatId: CHAT, text: '   ' })).rejects.toThrow(
+      /VALIDATION: .*Reply cannot be empty/,
+    );
+    await expect(
+      call('conversation.reply', { workspaceId, chatId: CHAT, text: 'x'.repeat(4097) }),
+    ).rejects.toThrow(/VALIDATION: .*at most 4096/);
+    expect(
+      (await dispatch('conversation.reply', { workspaceId, chatId: CHAT, text: 'x'.repeat(4096) })).ok,
+    ).toBe(true);
+    await expect(
+      call('conversation.reply', { workspaceId, chatId: 'nobody@s.whatsapp.net', text: 'Hi' }),
+    ).rejects.toThrow(/NOT_FOUND/);
+    await expect(call('conversation.pause', { workspaceId, chatId: CHAT, minutes: 0 })).rejects.toThrow(
+      /VALIDATION/,
+    );
+
+    provider.emit('status', {
+      state: 'closed',
+      close: { code: 401, message: 'logged out', paired: true, qrExhausted: false },
+    });
+    await expect(call('conversation.reply', { workspaceId, chatId: CHAT, text: 'Hello?' })).rejects.toThrow(
+      /UNAVAILABLE: No WhatsApp number of this business is connected/,
+    );
+  });
+});

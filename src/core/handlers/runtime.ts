@@ -3,6 +3,7 @@ import type { WorkspaceId } from '../../shared/types';
 import type { Switchboard } from '../app';
 import { createId, systemClock, type Clock, type IdGenerator } from '../ids';
 import { createConnectionHandlers } from './connection-handlers';
+import { createConversationHandlers } from './conversation-handlers';
 import { bridgeConnectionEvents, type ConnectionEventBridge } from './connection-events';
 import type { HandlerContext } from './context';
 import { createEventHub, type EventHub } from './event-hub';
@@ -56,11 +57,16 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
   // An FAQ or settings change reaches the next customer at once, not after the pipeline's cache expires.
   const offFaq = hub.on('faq.changed', ({ workspaceId }) => app.pipeline.invalidate(workspaceId));
   const offWorkspace = hub.on('workspace.changed', ({ workspaceId }) => app.pipeline.invalidate(workspaceId));
+  // Chats changed in the pipeline (a message stored, a reply sent): the Conversations screen reloads.
+  const offActivity = app.onChatActivity(({ workspaceId, chatId }) =>
+    hub.emit('conversation.changed', { workspaceId, chatId }),
+  );
   const handlers = {
     ...createWorkspaceHandlers(ctx),
     ...createConnectionHandlers(ctx),
     ...createFaqHandlers(ctx),
     ...createLogHandlers(ctx),
+    ...createConversationHandlers(ctx),
   } satisfies CoreHandlers;
 
   return {
@@ -70,6 +76,7 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
     close() {
       offFaq();
       offWorkspace();
+      offActivity();
       detachLiveLog?.();
       connectionEvents.stop();
       hub.clear();

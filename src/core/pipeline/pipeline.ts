@@ -45,6 +45,11 @@ export type PipelineAlert =
       error: string;
     };
 
+export interface ChatActivity {
+  workspaceId: WorkspaceId;
+  chatId: string;
+}
+
 export interface PipelineOptions {
   store: Store;
   logger: Logger;
@@ -63,6 +68,11 @@ export interface PipelineOptions {
    */
   botVersion?: (workspaceId: WorkspaceId) => Promise<string>;
   onAlert?: (alert: PipelineAlert) => void;
+  /**
+   * A chat changed, after the change is committed: a message was stored and decided (hand-off state
+   * included), a reply went out or failed, the owner wrote from the phone. For screens to reload.
+   */
+  onActivity?: (activity: ChatActivity) => void;
   /** false: decide and queue but never send (benchmarks of the inbound path). Default true. */
   sending?: boolean;
   /** Most messages per transaction (group commit). */
@@ -142,6 +152,23 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     }
   };
 
+  const activity = (workspaceId: WorkspaceId, chatId: string) => {
+    try {
+      options.onActivity?.({ workspaceId, chatId });
+    } catch (error) {
+      log.error('error', 'a pipeline activity listener failed', { error });
+    }
+  };
+  const storedActivity = (stored: readonly StoredMessage[]) => {
+    const seen = new Set<string>();
+    for (const s of stored) {
+      const key = `${s.workspaceId}\u0000${s.chatId}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      activity(s.workspaceId, s.chatId);
+    }
+  };
+
   const hotPath = createHotPath(store);
   const processor = createProcessor({
     hotPath,
@@ -186,7 +213,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         ...(options.notConnectedRetryMs !== undefined && {
           notConnectedRetryMs: options.notConnectedRetryMs,
         }),
-        onFailed: (row, error) =>
+        onSent: (row) => activity(workspaceId, row.chatId),
+        onFailed: (row, error) => {
+          activity(workspaceId, row.chatId);
           alert({
             type: 'send-failed',
             workspaceId,
@@ -194,7 +223,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             chatId: row.chatId,
             outboxId: row.id,
             error,
-          }),
+          });
+        },
       });
       senders.set(key, sender);
     }
@@ -228,11 +258,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             await processor.decideAndCommit(stored);
             spent += performance.now() - started;
             batchSize.observe(batch.length, spent);
+            storedActivity(stored);
             break;
           }
           case 'stored': {
             const batch = takeWhile('stored', (w) => w.stored);
             await processor.decideAndCommit(batch);
+            storedActivity(batch);
             break;
           }
           case 'owner-reply':
@@ -317,6 +349,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       until: t + minutes * 60_000,
       minutes,
     });
+    activity(workspaceId, reply.chatId);
   }
 
   async function acked(connectionWorkspaceId: WorkspaceId, ack: DeliveryAck): Promise<void> {

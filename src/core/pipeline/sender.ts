@@ -22,6 +22,8 @@ export interface SenderOptions {
   /** How long to wait before trying again when the number is not connected and no reconnect is heard of. */
   notConnectedRetryMs?: number;
   onFailed?: (row: PendingOutboxRow, error: string) => void;
+  /** A row went out (after it was recorded as sent). */
+  onSent?: (row: PendingOutboxRow) => void;
 }
 
 export interface Sender {
@@ -181,6 +183,7 @@ export function createSender(o: SenderOptions): Sender {
         latencyMs: now - row.createdAt,
         sendMs: now - started,
       });
+      o.onSent?.(row);
       return true;
     } catch (error) {
       return failed(row, attempt, error, pacing);

@@ -8,7 +8,7 @@ import { forgetToken, loadToken, saveToken, takeTokenFromLocation } from './clie
 import { Layout, PageHeader } from './components/Layout';
 import { assertNever } from './assert-never';
 import { navigate, useRoute, type Route } from './router';
-import { ComingSoon } from './screens/ComingSoon';
+import { Conversations } from './screens/Conversations';
 import { Faqs } from './screens/Faqs';
 import { FirstRun } from './screens/FirstRun';
 import { Home } from './screens/Home';
@@ -138,7 +138,7 @@ function Screen({ route }: { route: Route }) {
     case 'home':
       return <Home />;
     case 'conversations':
-      return <ComingSoon />;
+      return <Conversations />;
     case 'faqs':
       return <Faqs />;
     case 'logs':

@@ -261,6 +261,12 @@ const CASES: Cases = {
     pause: (r) => r.pause(A, NUMBER_B, CHAT, 99, 2),
     release: (r) => r.release(A, CHAT, 2),
     listHandoffs: (r) => r.listHandoffs(A),
+    listRecent: async (r) => {
+      const chats = await r.listRecent(A);
+      // A's chat names A's own contact, never B's copy of the same customer.
+      expect(chats.find((c) => c.chatId === CHAT)?.contactId).toBe('ct-a');
+      return chats;
+    },
   },
   outbox: {
     insertMany: (r) =>
@@ -289,6 +295,11 @@ const CASES: Cases = {
     listByChat: (r) =>
       r.listByChat(A, CHAT).then((rows) => rows.map(({ inboundMessageId: _, ...row }) => row)),
     pendingNumbers: (r) => r.pendingNumbers(A),
+    kindsOf: async (r) => {
+      const kinds = await r.kindsOf(A, ['out-b', 'out-a']);
+      expect([...kinds.keys()]).toEqual(['out-a']);
+      return [...kinds];
+    },
     markSending: (r) => r.markSending(A, 'out-b', 2),
     markSent: (r) => r.markSent(A, 'out-b', 'hijacked', 2),
     reschedule: (r) => r.reschedule(A, 'out-b', { attempts: 9, nextAttemptAt: 9, lastError: 'hijacked' }, 2),

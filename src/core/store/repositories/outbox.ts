@@ -123,6 +123,21 @@ export function createOutboxRepository(db: Kysely<Database>) {
       return rows.map(toRow);
     },
 
+    /** The kind of each of these rows that exists (a chat's bot replies carry their outbox id as message id). */
+    async kindsOf(workspaceId: WorkspaceId, ids: readonly string[]): Promise<Map<string, OutboxKind>> {
+      const kinds = new Map<string, OutboxKind>();
+      for (const chunk of powerOfTwoChunks([...new Set(ids)])) {
+        const rows = await db
+          .selectFrom('outbox')
+          .select(['id', 'kind'])
+          .where('workspace_id', '=', workspaceId)
+          .where('id', 'in', chunk)
+          .execute();
+        for (const row of rows) kinds.set(row.id, row.kind as OutboxKind);
+      }
+      return kinds;
+    },
+
     /** The numbers of this workspace with unfinished rows: where senders must resume after a start. */
     async pendingNumbers(workspaceId: WorkspaceId): Promise<E164[]> {
       const rows = await db

@@ -1,0 +1,190 @@
+import type { BotReplyKind, CoreHandlers, ThreadMessage } from '../../shared/contract';
+import type { Message } from '../../shared/dto';
+import type { E164, WorkspaceId } from '../../shared/types';
+import { SwitchboardError } from '../errors';
+import { createOutboxId, createTimeOrderedId } from '../pipeline/outbox-id';
+import { createConversationRepository } from '../store/repositories/conversations';
+import { createMessageRepository } from '../store/repositories/messages';
+import { createOutboxRepository, type OutboxKind } from '../store/repositories/outbox';
+import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
+import type { HandlerContext } from './context';
+
+type ConversationHandlers = Pick<
+  CoreHandlers,
+  | 'conversation.list'
+  | 'conversation.thread'
+  | 'conversation.release'
+  | 'conversation.pause'
+  | 'conversation.reply'
+>;
+
+const NOT_CONNECTED =
+  'No WhatsApp number of this business is connected right now, so the reply was not sent. ' +
+  'Reconnect the number on the Home screen, then try again.';
+
+const botKind = (kind: OutboxKind | undefined): BotReplyKind | null =>
+  kind === undefined || kind === 'owner' ? null : kind;
+
+/** The Conversations screen: chats, their threads, and what the owner does in them. */
+export function createConversationHandlers(ctx: HandlerContext): ConversationHandlers {
+  const { app, hub, clock } = ctx;
+  const db = app.store.db;
+  const changed = (workspaceId: WorkspaceId, chatId: string) =>
+    hub.emit('conversation.changed', { workspaceId, chatId });
+
+  /** The numbers the chat went through, newest first; NOT_FOUND for a chat with no messages. */
+  async function numbersOfChat(workspaceId: WorkspaceId, chatId: string): Promise<E164[]> {
+    const recent = await createMessageRepository(db).listByChat(workspaceId, chatId, { limit: 200 });
+    if (recent.length === 0) {
+      throw new SwitchboardError('NOT_FOUND', 'That chat has no messages in this business.', { chatId });
+    }
+    return [...new Set(recent.map((m) => m.businessNumber))];
+  }
+
+  async function pause(workspaceId: WorkspaceId, numbers: readonly E164[], chatId: string, minutes: number) {
+    const now = clock.now();
+    const until = now + minutes * 60_000;
+    const repo = createConversationRepository(db);
+    await app.store.transaction(async (trx) => {
+      for (const number of numbers) {
+        await createConversationRepository(trx).pause(workspaceId, number, chatId, until, now);
+      }
+    });
+    // pause() never shortens a longer pause already in place: report what holds now.
+    let holds = until;
+    for (const number of numbers) {
+      holds = Math.max(holds, (await repo.get(workspaceId, number, chatId))?.botPausedUntil ?? 0);
+    }
+    return holds;
+  }
+
+  const toThread = (m: Message, kinds: Map<string, OutboxKind>): ThreadMessage => ({
+    id: m.id,
+    author: m.author,
+    text: m.text,
+    at: m.createdAt,
+    status: m.status,
+    kind: m.author === 'bot' ? botKind(kinds.get(m.id)) : null,
+  });
+
+  return {
+    async 'conversation.list'({ workspaceId, limit }) {
+      await app.workspaces.get(workspaceId);
+      const now = clock.now();
+      const chats = await createConversationRepository(db).listRecent(workspaceId, limit);
+      return chats.map((chat) => ({
+        chatId: chat.chatId,
+        businessNumber: chat.businessNumber,
+        contactName: chat.contactName,
+        contactPhone: chat.contactPhone,
+        lastMessage: { text: chat.lastText, at: chat.lastAt, author: chat.lastAuthor },
+        handedOff: chat.handoffSince !== null,
+        handoffReason: chat.handoffReason,
+        botPausedUntil:
+          chat.botPausedUntil !== null && chat.botPausedUntil > now ? chat.botPausedUntil : null,
+      }));
+    },
+
+    async 'conversation.thread'({ workspaceId, chatId, before, limit }) {
+      await app.workspaces.get(workspaceId);
+      const newestFirst = await createMessageRepository(db).listByChat(workspaceId, chatId, {
+        ...(before !== undefined && { before }),
+        limit: limit + 1,
+      });
+      const page = newestFirst.slice(0, limit).reverse();
+      const kinds = await createOutboxRepository(db).kindsOf(
+        workspaceId,
+        page.filter((m) => m.author === 'bot').map((m) => m.id),
+      );
+      return {
+        chatId,
+        messages: page.map((m) => toThread(m, kinds)),
+        nextBefore: newestFirst.length > limit ? (page[0]?.createdAt ?? null) : null,
+      };
+    },
+
+    async 'conversation.release'({ workspaceId, chatId }) {
+      await app.workspaces.get(workspaceId);
+      const released = await app.pipeline.release(workspaceId, chatId);
+      changed(workspaceId, chatId);
+      return { released };
+    },
+
+    async 'conversation.pause'({ workspaceId, chatId, minutes }) {
+      await app.workspaces.get(workspaceId);
+      const numbers = await numbersOfChat(workspaceId, chatId);
+      const botPausedUntil = await pause(workspaceId, numbers, chatId, minutes);
+      app.logger
+        .child({ workspaceId })
+        .info('bot.paused', `The bot keeps out of ${chatId} for ${minutes} min`, {
+          chatId,
+          minutes,
+          until: botPausedUntil,
+          by: 'owner',
+        });
+      changed(workspaceId, chatId);
+      return { botPausedUntil };
+    },
+
+    async 'conversation.reply'({ workspaceId, chatId, text }) {
+      const workspace = await app.workspaces.get(workspaceId);
+      const chatNumbers = await numbersOfChat(workspaceId, chatId);
+      // The number the customer wrote to, when it is online; otherwise another of the business's numbers.
+      const live = (await app.workspaces.listNumbers(workspaceId))
+        .map((n) => n.e164)
+        .filter((e164) => app.connections.state(e164)?.status === 'connected');
+      const from = chatNumbers.find((e164) => live.includes(e164)) ?? live[0];
+      if (from === undefined) throw new SwitchboardError('UNAVAILABLE', NOT_CONNECTED, { chatId });
+
+      const now = clock.now();
+      const id = createTimeOrderedId(now);
+      const messageId = createOutboxId(now);
+      const messages = createPipelineMessageRepository(db);
+      // Recorded first, under the id it travels with: the echo from the phone then finds it, not a copy.
+      await messages.recordOutbound(
+        workspaceId,
+        {
+          id,
+          businessNumber: from,
+          providerMessageId: messageId,
+          chatId,
+          author: 'owner',
+          text,
+          status: 'sending',
+        },
+        now,
+      );
+      const log = app.logger.child({ workspaceId });
+      let providerMessageId: string;
+      try {
+        ({ providerMessageId } = await app.connections.sendMessage(workspaceId, chatId, text, {
+          messageId,
+          from,
+        }));
+      } catch (error) {
+        await createMessageRepository(db).setStatus(workspaceId, id, 'failed', clock.now());
+        log.warn('message.failed', `The owner's reply to ${chatId} was not sent`, { chatId, error });
+        changed(workspaceId, chatId);
+        throw new SwitchboardError(
+          'UNAVAILABLE',
+          `The reply was not sent: WhatsApp did not take it (${error instanceof Error ? error.message : String(error)}). Try again in a moment.`,
+          { chatId },
+          { cause: error },
+        );
+      }
+      const sentAt = clock.now();
+      await messages.markOutboundSent(workspaceId, id, providerMessageId, sentAt);
+      log.info('message.sent', `owner reply sent to ${chatId}`, {
+        chatId,
+        kind: 'owner',
+        providerMessageId,
+        number: from,
+      });
+      // As when the owner answers from the phone: the bot steps back in this chat for a while.
+      const minutes = workspace.settings.handoff.ownerPauseMinutes;
+      if (minutes > 0) await pause(workspaceId, [from], chatId, minutes);
+      changed(workspaceId, chatId);
+      return { id, author: 'owner', text, at: now, status: 'sent', kind: null };
+    },
+  };
+}

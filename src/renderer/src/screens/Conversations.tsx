@@ -1,0 +1,424 @@
+import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { BotReplyKind, ConversationSummary, ConversationThread } from '../../../shared/contract';
+import { errorMessage } from '../client/client';
+import { Icon } from '../components/Icon';
+import { PageHeader } from '../components/Layout';
+import { formatPhone } from '../format';
+import { useApp, useEvent, useNow, useOnReconnect, useWorkspace } from '../state/app-context';
+
+/** A safety net under the live events: the list and the open thread are read again this often. */
+const REFRESH_MS = 10_000;
+const PAUSE_MINUTES = 30;
+const MAX_REPLY = 4096;
+
+const KIND_LABEL: Record<BotReplyKind, string> = {
+  faq: 'FAQ',
+  ai: 'AI',
+  greeting: 'Greeting',
+  away: 'Away message',
+  handoff: 'Hand-off',
+};
+
+const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const day = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+
+/** Today: 14:05; another day: 3 Nov. */
+function shortTime(ts: number, now = Date.now()): string {
+  return new Date(ts).toDateString() === new Date(now).toDateString() ? clock.format(ts) : day.format(ts);
+}
+
+function chatName(chat: Pick<ConversationSummary, 'contactName' | 'contactPhone' | 'chatId'>): string {
+  if (chat.contactName !== null && chat.contactName.trim() !== '') return chat.contactName;
+  if (chat.contactPhone !== null) return formatPhone(chat.contactPhone);
+  return chat.chatId.split('@')[0] ?? chat.chatId;
+}
+
+function initials(name: string): string {
+  const words = name
+    .replace(/[^\p{L}\p{N}\s]/gu, '')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
+  if (words.length === 0) return '#';
+  return ((words[0]?.[0] ?? '') + (words[1]?.[0] ?? '')).toUpperCase();
+}
+
+/** Chats on the left, the open one on the right (one after the other at phone width). */
+export function Conversations() {
+  const { client } = useApp();
+  const workspace = useWorkspace();
+  const [chats, setChats] = useState<ConversationSummary[] | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const loadChats = useCallback(async () => {
+    try {
+      const list = await client.invoke('conversation.list', { workspaceId: workspace.id });
+      setChats(list);
+      setError(null);
+      // On a wide screen the newest chat opens at once; on a phone the list comes first.
+      setSelected((current) =>
+        current === null && list.length > 0 && window.matchMedia('(min-width: 761px)').matches
+          ? list[0]!.chatId
+          : current,
+      );
+    } catch (failure) {
+      setError(errorMessage(failure));
+    }
+  }, [client, workspace.id]);
+
+  useEffect(() => {
+    void loadChats();
+    const timer = setInterval(() => void loadChats(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [loadChats]);
+  useOnReconnect(() => void loadChats());
+  useEvent('conversation.changed', (event) => {
+    if (event.workspaceId === workspace.id) void loadChats();
+  });
+
+  const chat = chats?.find((c) => c.chatId === selected) ?? null;
+
+  return (
+    <>
+      <PageHeader
+        title="Conversations"
+        subtitle="Every chat with your customers: what they asked, what the bot answered, and where you are needed."
+      />
+      {error !== null && (
+        <p className="notice notice--problem" role="alert">
+          {error}
+        </p>
+      )}
+      {chats === null ? (
+        <div className="card card--skeleton" />
+      ) : chats.length === 0 ? (
+        <div className="empty card">
+          <span className="empty__icon" aria-hidden="true">
+            <Icon name="chat" size={28} />
+          </span>
+          <p className="empty__title">No conversations yet</p>
+          <p className="muted">
+            When customers write to your WhatsApp number, their chats and the bot&rsquo;s answers show here.
+          </p>
+        </div>
+      ) : (
+        <div className={`conversations${chat !== null ? ' conversations--thread' : ''}`}>
+          <ChatList chats={chats} selected={selected} onSelect={setSelected} />
+          {chat !== null ? (
+            <Thread key={chat.chatId} chat={chat} onBack={() => setSelected(null)} />
+          ) : (
+            <section className="thread thread--empty card">
+              <Icon name="message" size={28} />
+              <p className="muted">Pick a chat to read it and reply.</p>
+            </section>
+          )}
+        </div>
+      )}
+    </>
+  );
+}
+
+function ChatList(props: {
+  chats: ConversationSummary[];
+  selected: string | null;
+  onSelect: (chatId: string) => void;
+}) {
+  const now = useNow(30_000);
+  return (
+    <nav className="chat-list card card--flush" aria-label="Chats">
+      <ul className="chat-list__items">
+        {props.chats.map((chat) => {
+          const name = chatName(chat);
+          const active = chat.chatId === props.selected;
+          const who =
+            chat.lastMessage.author === 'bot' ? 'Bot: ' : chat.lastMessage.author === 'owner' ? 'You: ' : '';
+          const paused = chat.botPausedUntil !== null && chat.botPausedUntil > now;
+          return (
+            <li key={chat.chatId}>
+              <button
+                type="button"
+                className={`chat-item${active ? ' chat-item--active' : ''}${chat.handedOff ? ' chat-item--needs-you' : ''}`}
+                aria-current={active ? 'true' : undefined}
+                aria-label={name}
+                data-chat-id={chat.chatId}
+                onClick={() => props.onSelect(chat.chatId)}
+              >
+                <span className="avatar" aria-hidden="true">
+                  {initials(name)}
+                </span>
+                <span className="chat-item__body">
+                  <span className="chat-item__top">
+                    <span className="chat-item__name">{name}</span>
+                    <span className="chat-item__time">{shortTime(chat.lastMessage.at, now)}</span>
+                  </span>
+                  <span className="chat-item__preview">
+                    {who}
+                    {chat.lastMessage.text ?? 'Media or unsupported message'}
+                  </span>
+                  {(chat.handedOff || paused) && (
+                    <span className="chat-item__badges">
+                      {chat.handedOff && <span className="tag tag--needs-you">Needs you</span>}
+                      {paused && <span className="tag tag--paused">Bot paused</span>}
+                    </span>
+                  )}
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}
+
+function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => void }) {
+  const { client } = useApp();
+  const workspace = useWorkspace();
+  const now = useNow(30_000);
+  const [thread, setThread] = useState<ConversationThread | null>(null);
+  const [olderLoading, setOlderLoading] = useState(false);
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState<'send' | 'release' | 'pause' | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const scroller = useRef<HTMLOListElement>(null);
+  const stickToBottom = useRef(true);
+  const name = chatName(chat);
+  const ref = { workspaceId: workspace.id, chatId: chat.chatId };
+  const paused = chat.botPausedUntil !== null && chat.botPausedUntil > now;
+
+  const load = useCallback(async () => {
+    try {
+      const latest = await client.invoke('conversation.thread', {
+        workspaceId: workspace.id,
+        chatId: chat.chatId,
+      });
+      // Keep older pages the owner already loaded above the newest ones.
+      setThread((current) => {
+        if (current === null || latest.messages.length === 0) return latest;
+        const first = latest.messages[0]!.at;
+        const older = current.messages.filter((m) => m.at < first);
+        return older.length === 0
+          ? latest
+          : { ...latest, messages: [...older, ...latest.messages], nextBefore: current.nextBefore };
+      });
+    } catch (failure) {
+      setError(errorMessage(failure));
+    }
+  }, [client, workspace.id, chat.chatId]);
+
+  useEffect(() => {
+    void load();
+    const timer = setInterval(() => void load(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [load]);
+  useOnReconnect(() => void load());
+  useEvent('conversation.changed', (event) => {
+    if (event.workspaceId === workspace.id && event.chatId === chat.chatId) void load();
+  });
+
+  // New messages scroll into view unless the owner scrolled up to read older ones.
+  useEffect(() => {
+    const box = scroller.current;
+    if (box !== null && stickToBottom.current) box.scrollTop = box.scrollHeight;
+  }, [thread]);
+
+  const loadOlder = async () => {
+    if (thread?.nextBefore == null) return;
+    setOlderLoading(true);
+    try {
+      const page = await client.invoke('conversation.thread', { ...ref, before: thread.nextBefore });
+      stickToBottom.current = false;
+      setThread({ ...thread, messages: [...page.messages, ...thread.messages], nextBefore: page.nextBefore });
+    } catch (failure) {
+      setError(errorMessage(failure));
+    } finally {
+      setOlderLoading(false);
+    }
+  };
+
+  const act = async (kind: 'send' | 'release' | 'pause', action: () => Promise<unknown>) => {
+    setBusy(kind);
+    try {
+      await action();
+      setError(null);
+      return true;
+    } catch (failure) {
+      setError(errorMessage(failure));
+      return false;
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const send = async (event?: FormEvent) => {
+    event?.preventDefault();
+    const reply = text.trim();
+    if (reply === '' || busy === 'send') return;
+    stickToBottom.current = true;
+    const sent = await act('send', () => client.invoke('conversation.reply', { ...ref, text: reply }));
+    if (sent) {
+      setText('');
+      void load();
+    }
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void send();
+    }
+  };
+
+  return (
+    <section className="thread card card--flush" aria-label={`Conversation with ${name}`}>
+      <header className="thread__head">
+        <button
+          className="button button--ghost button--small thread__back"
+          type="button"
+          onClick={onBack}
+          aria-label="Back to chats"
+        >
+          <span className="thread__back-arrow" aria-hidden="true">
+            <Icon name="chevron" size={18} />
+          </span>
+          Chats
+        </button>
+        <span className="avatar avatar--large" aria-hidden="true">
+          {initials(name)}
+        </span>
+        <div className="thread__who">
+          <h2 className="thread__name">{name}</h2>
+          <p className="thread__meta">
+            {chat.contactPhone !== null && chat.contactName !== null && (
+              <span className="thread__meta-part">{formatPhone(chat.contactPhone)} ·</span>
+            )}
+            <span className="thread__meta-part">via {formatPhone(chat.businessNumber)}</span>
+          </p>
+        </div>
+        <div className="thread__actions">
+          {chat.handedOff && (
+            <button
+              className="button button--primary button--small"
+              type="button"
+              disabled={busy !== null}
+              onClick={() => void act('release', () => client.invoke('conversation.release', ref))}
+            >
+              Release to bot
+            </button>
+          )}
+          <button
+            className="button button--secondary button--small"
+            type="button"
+            disabled={busy !== null}
+            onClick={() =>
+              void act('pause', () => client.invoke('conversation.pause', { ...ref, minutes: PAUSE_MINUTES }))
+            }
+          >
+            Pause bot {PAUSE_MINUTES} min
+          </button>
+        </div>
+      </header>
+      {(chat.handedOff || paused) && (
+        <div className="thread__state">
+          {chat.handedOff && (
+            <p className="thread__state-line thread__state-line--needs-you">
+              <span className="tag tag--needs-you">Needs you</span> The bot handed this chat to you
+              {chat.handoffReason !== null && chat.handoffReason !== '' && (
+                <span className="muted"> ({describeHandoff(chat.handoffReason)})</span>
+              )}
+              . It stays quiet here until you release it.
+            </p>
+          )}
+          {paused && (
+            <p className="thread__state-line">
+              <span className="tag tag--paused">Bot paused</span> The bot keeps out of this chat until{' '}
+              {clock.format(chat.botPausedUntil!)}.
+            </p>
+          )}
+        </div>
+      )}
+      <ol
+        className="thread__messages"
+        ref={scroller}
+        aria-label="Messages"
+        onScroll={(e) => {
+          const box = e.currentTarget;
+          stickToBottom.current = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+        }}
+      >
+        {thread?.nextBefore != null && (
+          <li className="thread__older">
+            <button
+              className="button button--ghost button--small"
+              type="button"
+              disabled={olderLoading}
+              onClick={() => void loadOlder()}
+            >
+              {olderLoading ? 'Loading…' : 'Show older messages'}
+            </button>
+          </li>
+        )}
+        {thread === null ? (
+          <li className="thread__loading muted">Loading messages…</li>
+        ) : (
+          thread.messages.map((m) => (
+            <li
+              key={m.id}
+              className={`bubble bubble--${m.author}${m.status === 'failed' ? ' bubble--failed' : ''}`}
+              data-author={m.author}
+            >
+              {m.author !== 'contact' && (
+                <span className="bubble__label">
+                  {m.author === 'owner' ? 'You' : m.kind !== null ? `Bot · ${KIND_LABEL[m.kind]}` : 'Bot'}
+                </span>
+              )}
+              <span className="bubble__text">
+                {m.text ?? <em className="muted">Media or unsupported message</em>}
+              </span>
+              <span className="bubble__time">
+                {m.status === 'failed'
+                  ? 'Not sent · '
+                  : m.status === 'queued' || m.status === 'sending'
+                    ? 'Sending · '
+                    : ''}
+                {shortTime(m.at, now)}
+              </span>
+            </li>
+          ))
+        )}
+      </ol>
+      {error !== null && (
+        <p className="notice notice--problem thread__error" role="alert">
+          {error}
+        </p>
+      )}
+      <form className="composer" aria-label="Reply" onSubmit={(e) => void send(e)}>
+        <textarea
+          className="input composer__input"
+          aria-label="Your reply"
+          placeholder="Write a reply… (Enter sends)"
+          title="Enter sends; Shift+Enter starts a new line"
+          rows={2}
+          maxLength={MAX_REPLY}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        <button
+          className="button button--primary"
+          type="submit"
+          disabled={text.trim() === '' || busy === 'send'}
+        >
+          {busy === 'send' ? 'Sending…' : 'Send'}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function describeHandoff(reason: string): string {
+  if (reason.startsWith('handoff-keyword:')) return `asked for "${reason.slice('handoff-keyword:'.length)}"`;
+  if (reason.startsWith('handoff-bot:') || reason.includes('abstain')) return 'no FAQ answered the question';
+  return reason;
+}
