@@ -15,7 +15,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await harness.cleanup();
-});
+}, 60_000);
 
 const SHOP = '+2348090000001';
 

@@ -20,6 +20,7 @@ import type {
   OwnerReply,
   WhatsAppProvider,
 } from '../whatsapp/provider';
+import { createUnansweredRepository } from '../bot/faq/unanswered-repository';
 import { createFaqBotFactory, type BotFactory } from './exact-match-bot';
 import { createIngest, type StoredMessage } from './ingest';
 import { createOutboxId, createTimeOrderedId } from './outbox-id';
@@ -73,6 +74,8 @@ export interface PipelineOptions {
    * included), a reply went out or failed, the owner wrote from the phone. For screens to reload.
    */
   onActivity?: (activity: ChatActivity) => void;
+  /** A question the bot could not answer was recorded (after its decision committed). */
+  onUnanswered?: (workspaceId: WorkspaceId) => void;
   /** false: decide and queue but never send (benchmarks of the inbound path). Default true. */
   sending?: boolean;
   /** Most messages per transaction (group commit). */
@@ -90,6 +93,8 @@ export interface PipelineOptions {
    */
   journal?: InboundJournal;
 }
+
+const SENDER_STOP_GRACE_MS = 3_000;
 
 const journalKey = (message: InboundMessage): string =>
   `${message.businessNumber}\u0000${message.providerMessageId}`;
@@ -169,6 +174,40 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     }
   };
 
+  // Questions the bot abstained on, for the owner's Unanswered screen. Recorded after the decision
+  // commits, off the hot path: a failure here is logged and never holds a message back.
+  const unanswered = createUnansweredRepository(store.db, newId);
+  const recording = new Set<Promise<void>>();
+  const recordUnanswered = (stored: StoredMessage) => {
+    const text = stored.message.text;
+    if (text === null || text === undefined || text.trim() === '') return;
+    const entryLog = log.child({ workspaceId: stored.workspaceId, contactId: stored.contactId });
+    const done: Promise<void> = unanswered
+      .record(stored.workspaceId, text, now())
+      .then((row) => {
+        if (row === undefined) return;
+        entryLog.info(
+          'bot.unanswered',
+          `No confident answer for "${row.text.slice(0, 80)}" (asked ${row.count}x)`,
+          {
+            messageId: stored.id,
+            chatId: stored.chatId,
+            questionId: row.id,
+            count: row.count,
+          },
+        );
+        options.onUnanswered?.(stored.workspaceId);
+      })
+      .catch((error: unknown) => {
+        entryLog.warn('bot.unanswered_failed', 'Could not record an unanswered question', {
+          messageId: stored.id,
+          error,
+        });
+      })
+      .finally(() => recording.delete(done));
+    recording.add(done);
+  };
+
   const hotPath = createHotPath(store);
   const processor = createProcessor({
     hotPath,
@@ -180,6 +219,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     now,
     onQueued: (workspaceId, number) => kickSender(workspaceId, number),
     onHandoff: (h) => alert({ type: 'handoff', ...h }),
+    onAbstained: recordUnanswered,
   });
 
   const batchSize = createBatchSizer(maxBatch, options.batchBudgetMs ?? 8);
@@ -462,7 +502,23 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       unsubscribe = null;
       await pipeline.idle();
       stopped = true;
-      await Promise.all([...senders.values()].map((s) => s.stop()));
+      // A send in flight on a socket that was just closed can wait for Baileys' own query timeout (60 s).
+      // Shutdown does not wait that long: such a row stays 'sending' and is sent again, with the same
+      // id, at the next start.
+      const stopping = Promise.all([...senders.values()].map((s) => s.stop()));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const gaveUp = await Promise.race([
+        stopping.then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), SENDER_STOP_GRACE_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (gaveUp)
+        log.warn(
+          'pipeline.stop',
+          'A reply was still being sent at shutdown; it will be resent at the next start',
+        );
       senders.clear();
     },
 
@@ -521,7 +577,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     invalidate: (workspaceId) => cache.invalidate(workspaceId),
 
     async idle() {
-      while (draining !== null) await draining;
+      while (draining !== null || recording.size > 0) {
+        if (draining !== null) await draining;
+        await Promise.all([...recording]);
+      }
     },
   };
   return pipeline;
