@@ -65,6 +65,8 @@ export interface Switchboard {
   onPipelineAlert(listener: (alert: PipelineAlert) => void): () => void;
   /** A chat changed (a message stored, a reply sent, a hand-off): committed, ready to read. */
   onChatActivity(listener: (activity: ChatActivity) => void): () => void;
+  /** The bot could not answer a customer's question: it was recorded for the Unanswered screen. */
+  onUnanswered(listener: (workspaceId: WorkspaceId) => void): () => void;
   /** Starts every number's connection. */
   start(): Promise<void>;
   /** Starts (or restarts) one number's connection: pairing shows a QR through `onConnectionEvent`. */
@@ -120,6 +122,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   const journal = openInboundJournal(join(options.dataDir, INBOUND_JOURNAL_FILE));
   const alertListeners = new Set<(alert: PipelineAlert) => void>();
   const activityListeners = new Set<(activity: ChatActivity) => void>();
+  const unansweredListeners = new Set<(workspaceId: WorkspaceId) => void>();
   const pipeline = createPipeline({
     store,
     logger,
@@ -142,6 +145,9 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     },
     onActivity: (activity) => {
       for (const listener of activityListeners) listener(activity);
+    },
+    onUnanswered: (workspaceId) => {
+      for (const listener of unansweredListeners) listener(workspaceId);
     },
     ...(options.pipeline?.timers !== undefined && { timers: options.pipeline.timers }),
     ...(options.pipeline?.random !== undefined && { random: options.pipeline.random }),
@@ -176,6 +182,10 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     onChatActivity(listener) {
       activityListeners.add(listener);
       return () => activityListeners.delete(listener);
+    },
+    onUnanswered(listener) {
+      unansweredListeners.add(listener);
+      return () => unansweredListeners.delete(listener);
     },
     onConnectionEvent(listener) {
       connectionListeners.add(listener);

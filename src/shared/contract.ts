@@ -121,6 +121,49 @@ export interface ConversationThread {
   nextBefore: number | null;
 }
 
+/** One FAQ as "try a message" shows it. */
+export interface FaqTryMatch {
+  faqId: string;
+  question: string;
+  /** Calibrated, 0-1. */
+  confidence: number;
+  /** The FAQ's phrasing (or question) closest to the message. */
+  matchedPhrasing: string;
+  /** The message's words that carried the match, strongest first. */
+  words: string[];
+  /** How the message was read (Pidgin, chat spellings, typos). */
+  notes: string[];
+  /** Whether the bot would send this answer at the workspace's threshold. */
+  wouldAnswer: boolean;
+}
+
+export interface FaqTryResult {
+  threshold: number;
+  /** Best first, at most three, whatever their confidence. */
+  matches: FaqTryMatch[];
+}
+
+export interface FaqImportResult {
+  created: number;
+  updated: number;
+  /** Rows left out, with the line they start on. */
+  errors: { line: number; message: string }[];
+}
+
+/** Similar questions the bot could not answer, as the Unanswered screen shows them. */
+export interface UnansweredGroupView {
+  key: string;
+  /** The most asked wording. */
+  representative: string;
+  /** Times any question of the group was asked. */
+  count: number;
+  lastSeenAt: number;
+  /** The group's wordings, most asked first. */
+  samples: { id: string; text: string; count: number }[];
+  /** Every question id of the group (what `unanswered.resolve` takes). */
+  ids: string[];
+}
+
 // --- input schemas ------------------------------------------------------------------------------------
 
 const idOf = (label: string) =>
@@ -283,6 +326,39 @@ export const commands = {
   ),
   'faq.delete': command<null>()(z.strictObject({ workspaceId: workspaceIdInput, faqId: idOf('faqId') })),
 
+  /** The FAQ editor's "try a message": the matcher's top three for a text, with reasons. */
+  'faq.try': command<FaqTryResult>()(
+    z.strictObject({ workspaceId: workspaceIdInput, text: userText('Message', 1000) }),
+  ),
+  'faq.exportCsv': command<{ csv: string; filename: string }>()(
+    z.strictObject({ workspaceId: workspaceIdInput }),
+  ),
+  /** Imports FAQs from CSV: broken rows are reported and skipped, the good ones stored together. */
+  'faq.importCsv': command<FaqImportResult>()(
+    z.strictObject({
+      workspaceId: workspaceIdInput,
+      csv: z.string({ error: 'csv must be text' }).max(1_000_000, 'The CSV file is too big (at most 1 MB)'),
+    }),
+  ),
+
+  'unanswered.list': command<UnansweredGroupView[]>()(z.strictObject({ workspaceId: workspaceIdInput })),
+  /** Turns a group of unanswered questions into phrasings of an FAQ, a new FAQ, or dismisses it. */
+  'unanswered.resolve': command<{ resolved: number; faqId: string | null }>()(
+    z.strictObject({
+      workspaceId: workspaceIdInput,
+      ids: z.array(idOf('id')).min(1, 'pick at least one question').max(500, 'at most 500 questions'),
+      action: z.discriminatedUnion('type', [
+        z.strictObject({ type: z.literal('add-phrasing'), faqId: idOf('faqId') }),
+        z.strictObject({
+          type: z.literal('new-faq'),
+          question: faqFields.question,
+          answer: faqFields.answer,
+        }),
+        z.strictObject({ type: z.literal('dismiss') }),
+      ]),
+    }),
+  ),
+
   'log.query': command<LogPage>()(logQueryInput),
 
   'conversation.list': command<ConversationSummary[]>()(
@@ -364,6 +440,10 @@ export interface Events {
   /** A workspace, its settings or its numbers changed (possibly from another window). */
   'workspace.changed': { workspaceId: WorkspaceId };
   'faq.changed': { workspaceId: WorkspaceId };
+  /** A CSV import's progress: rows stored so far of those to store. */
+  'faq.importProgressed': { workspaceId: WorkspaceId; done: number; total: number };
+  /** A question the bot could not answer was recorded, or the owner handled some. */
+  'unanswered.changed': { workspaceId: WorkspaceId };
   /** New entries reached the event log; `log.query` with `afterSeq` reads them. */
   'log.appended': { workspaceIds: (string | null)[] };
   /** A chat got a message (either way) or its hand-off/pause state changed: lists and threads reload. */

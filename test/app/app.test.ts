@@ -288,6 +288,75 @@ describe.skipIf(!hasChromium)('the app in a browser', () => {
     await page.getByLabel('Kind').selectOption('');
   }, 60_000);
 
+  it('the FAQ screen tries a message and imports a CSV with a broken row', async () => {
+    await nav('FAQs').click();
+    await page.getByRole('listitem', { name: 'Do you sell inhalers?' }).waitFor();
+    await page.getByRole('button', { name: 'Try a message' }).click();
+    await page.getByLabel('Customer message to try').fill('pls una get ventolin inhaler?');
+    await page.getByRole('button', { name: 'Try it' }).click();
+    const best = page.locator('.try__match').first();
+    await best.waitFor();
+    expect(await best.locator('.try__question').textContent()).toBe('Do you sell inhalers?');
+    expect(await best.locator('.chip--word').count()).toBeGreaterThan(0);
+    await shot('16-faq-try');
+
+    const csv = [
+      'question,answer,phrasings,enabled',
+      '"Do you take card?","Yes, all cards, and ""transfer"" too",card payment|pos,yes',
+      'Where is the shop?,12 Allen Avenue Ikeja,where una dey|address,yes',
+      'Broken row with,too,many,columns,here',
+      ',no question,,yes',
+    ].join('\r\n');
+    await page
+      .getByLabel('CSV file to import')
+      .setInputFiles({ name: 'faqs.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    const result = page.getByRole('region', { name: 'CSV import' });
+    await result.locator('.import__summary').waitFor();
+    expect(await result.locator('.import__summary').textContent()).toContain(
+      '2 FAQs added, 0 updated, 2 rows skipped',
+    );
+    expect(await result.getByRole('list', { name: 'Rows not imported' }).textContent()).toContain('Line 4:');
+    await page.getByRole('listitem', { name: 'Where is the shop?' }).waitFor();
+    await shot('17-faq-import');
+    await result.getByRole('button', { name: 'Close' }).click();
+  }, 30_000);
+
+  it('an unanswered question becomes an FAQ, and the customer then gets its answer', async () => {
+    const workspaceId = ((await api('workspace.list', {})) as { id: string }[])[0]!.id;
+    const customer = demo.server.contact('+2348066665555', { name: 'Tunde Bakare' });
+    // No FAQ covers it (the matcher must abstain, or the bot would answer instead).
+    const tried = (await api('faq.try', { workspaceId, text: 'Blood pressure machine, how much?' })) as {
+      matches: { wouldAnswer: boolean }[];
+    };
+    expect(tried.matches.some((m) => m.wouldAnswer)).toBe(false);
+    await customer.send(SHOP_NUMBER, 'Blood pressure machine, how much?');
+
+    await nav('Unanswered').click();
+    const group = page.getByRole('listitem', { name: 'Blood pressure machine, how much?' });
+    await group.waitFor({ timeout: 10_000 });
+    expect(await group.locator('.unanswered__count').textContent()).toContain('1×');
+    await shot('18-unanswered');
+    await group.getByRole('button', { name: 'New FAQ' }).click();
+    const form = group.getByRole('form', { name: 'New FAQ from this question' });
+    expect(await form.getByLabel('Question').inputValue()).toBe('Blood pressure machine, how much?');
+    await form.getByLabel('Answer').fill('Yes: Omron machines from ₦18,000.');
+    await shot('18b-unanswered-new-faq');
+    await form.getByRole('button', { name: 'Create FAQ' }).click();
+    await group.waitFor({ state: 'detached' });
+
+    // The chat went to a person when the bot could not answer; handed back, the bot now knows.
+    const chats = (await api('conversation.list', { workspaceId })) as {
+      chatId: string;
+      contactName: string | null;
+    }[];
+    const chatId = chats.find((c) => c.contactName === 'Tunde Bakare')!.chatId;
+    await api('conversation.release', { workspaceId, chatId });
+    const before = (await customer.waitForReplies(0)).length;
+    await customer.send(SHOP_NUMBER, 'Blood pressure machine, how much?');
+    const replies = await customer.waitForReplies(before + 1, 10_000);
+    expect(replies.at(-1)!.text).toBe('Yes: Omron machines from ₦18,000.');
+  }, 40_000);
+
   it('a dropped connection shows "reconnecting", then "connected" again', async () => {
     await nav('Home').click();
     await expect.poll(() => badge(SHOP_NUMBER).textContent()).toBe('Connected');

@@ -37,6 +37,7 @@ describe('the contract', () => {
       logger: { error: () => undefined, flush: () => Promise.resolve() },
       onConnectionEvent: () => () => undefined,
       onChatActivity: () => () => undefined,
+      onUnanswered: () => () => undefined,
       store: { db: {} },
       workspaces: {},
     } as unknown as Parameters<typeof createCoreRuntime>[0];

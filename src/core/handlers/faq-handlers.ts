@@ -1,30 +1,129 @@
-import type { CoreHandlers } from '../../shared/contract';
+import type { CoreHandlers, UnansweredGroupView } from '../../shared/contract';
+import type { WorkspaceId } from '../../shared/types';
+import { createFaqMatcher, type FaqMatcher } from '../bot/faq/faq-matcher';
+import { createUnansweredRepository } from '../bot/faq/unanswered-repository';
+import { createId } from '../ids';
 import type { HandlerContext } from './context';
 
-type FaqHandlers = Pick<CoreHandlers, 'faq.list' | 'faq.create' | 'faq.update' | 'faq.delete'>;
+type FaqHandlers = Pick<
+  CoreHandlers,
+  | 'faq.list'
+  | 'faq.create'
+  | 'faq.update'
+  | 'faq.delete'
+  | 'faq.try'
+  | 'faq.exportCsv'
+  | 'faq.importCsv'
+  | 'unanswered.list'
+  | 'unanswered.resolve'
+>;
+
+interface CachedMatcher {
+  matcher: FaqMatcher;
+  questions: Map<string, string>;
+}
+
+/** Sample wordings the Unanswered screen shows per group. */
+const SAMPLES = 5;
 
 export function createFaqHandlers(ctx: HandlerContext): FaqHandlers {
-  const { faqs, hub } = ctx;
+  const { faqs, hub, app } = ctx;
+  // "Try a message": one matcher per workspace, rebuilt after its FAQs or settings change.
+  const matchers = new Map<WorkspaceId, Promise<CachedMatcher>>();
+  const forget = ({ workspaceId }: { workspaceId: WorkspaceId }) => void matchers.delete(workspaceId);
+  hub.on('faq.changed', forget);
+  hub.on('workspace.changed', forget);
+
+  function matcherOf(workspaceId: WorkspaceId): Promise<CachedMatcher> {
+    let entry = matchers.get(workspaceId);
+    if (entry === undefined) {
+      entry = (async () => {
+        const workspace = await app.workspaces.get(workspaceId);
+        const enabled = await faqs.list(workspaceId, { includeDisabled: false });
+        const matcher = createFaqMatcher({ threshold: workspace.settings.faq.threshold, logger: app.logger });
+        for (const faq of enabled) matcher.upsert(faq);
+        return { matcher, questions: new Map(enabled.map((f) => [f.id, f.question])) };
+      })();
+      const built = entry;
+      matchers.set(workspaceId, built);
+      built.catch(() => {
+        if (matchers.get(workspaceId) === built) matchers.delete(workspaceId);
+      });
+    }
+    return entry;
+  }
+
+  const changed = (workspaceId: WorkspaceId) => hub.emit('faq.changed', { workspaceId });
+
   return {
     'faq.list': ({ workspaceId, search, includeDisabled }) =>
       faqs.list(workspaceId, { includeDisabled, ...(search !== undefined && { search }) }),
 
     async 'faq.create'({ workspaceId, ...fields }) {
       const faq = await faqs.create(workspaceId, fields);
-      hub.emit('faq.changed', { workspaceId });
+      changed(workspaceId);
       return faq;
     },
 
     async 'faq.update'({ workspaceId, faqId, patch }) {
       const faq = await faqs.update(workspaceId, faqId, patch);
-      hub.emit('faq.changed', { workspaceId });
+      changed(workspaceId);
       return faq;
     },
 
     async 'faq.delete'({ workspaceId, faqId }) {
       await faqs.delete(workspaceId, faqId);
-      hub.emit('faq.changed', { workspaceId });
+      changed(workspaceId);
       return null;
+    },
+
+    async 'faq.try'({ workspaceId, text }) {
+      const { matcher, questions } = await matcherOf(workspaceId);
+      return {
+        threshold: matcher.threshold,
+        matches: matcher.tryMessage(text).map((m) => ({
+          faqId: m.faqId,
+          question: questions.get(m.faqId) ?? '',
+          confidence: m.confidence,
+          matchedPhrasing: m.explanation.matchedPhrasing,
+          words: m.explanation.words,
+          notes: m.explanation.notes,
+          wouldAnswer: m.wouldAnswer,
+        })),
+      };
+    },
+
+    async 'faq.exportCsv'({ workspaceId }) {
+      const csv = await faqs.exportCsv(workspaceId);
+      return { csv, filename: `faqs-${new Date(ctx.clock.now()).toISOString().slice(0, 10)}.csv` };
+    },
+
+    async 'faq.importCsv'({ workspaceId, csv }) {
+      const result = await faqs.importCsv(workspaceId, csv, (done, total) =>
+        hub.emit('faq.importProgressed', { workspaceId, done, total }),
+      );
+      if (result.created + result.updated > 0) changed(workspaceId);
+      return result;
+    },
+
+    async 'unanswered.list'({ workspaceId }) {
+      await app.workspaces.get(workspaceId);
+      const groups = await createUnansweredRepository(app.store.db, createId).listGroups(workspaceId);
+      return groups.map((g): UnansweredGroupView => ({
+        key: g.key,
+        representative: g.representative,
+        count: g.count,
+        lastSeenAt: g.lastSeenAt,
+        samples: g.questions.slice(0, SAMPLES).map((q) => ({ id: q.id, text: q.text, count: q.count })),
+        ids: g.questions.map((q) => q.id),
+      }));
+    },
+
+    async 'unanswered.resolve'({ workspaceId, ids, action }) {
+      const result = await faqs.resolveUnanswered(workspaceId, ids, action);
+      if (result.faqId !== null) changed(workspaceId);
+      hub.emit('unanswered.changed', { workspaceId });
+      return result;
     },
   };
 }

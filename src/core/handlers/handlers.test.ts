@@ -262,6 +262,119 @@ describe('faq handlers', () => {
   });
 });
 
+describe('faq try, CSV export and import', () => {
+  async function shop(): Promise<WorkspaceId> {
+    const { workspace } = (await call('workspace.create', { name: 'Shop' })) as {
+      workspace: { id: WorkspaceId };
+    };
+    return workspace.id;
+  }
+
+  it('tries a message against the enabled FAQs, with reasons, and sees FAQ changes at once', async () => {
+    const workspaceId = await shop();
+    await call('faq.create', {
+      workspaceId,
+      question: 'Do you deliver?',
+      answer: 'Yes, within Lagos.',
+      phrasings: ['do you do delivery', 'can you deliver to my house'],
+    });
+    const hours = (await call('faq.create', {
+      workspaceId,
+      question: 'What time do you open?',
+      answer: '8am.',
+      phrasings: ['opening hours'],
+    })) as { id: string };
+    type Tried = {
+      threshold: number;
+      matches: { question: string; confidence: number; words: string[]; wouldAnswer: boolean }[];
+    };
+    const tried = (await call('faq.try', { workspaceId, text: 'una dey deliver to my house?' })) as Tried;
+    expect(tried.threshold).toBe(0.55);
+    expect(tried.matches[0]).toMatchObject({ question: 'Do you deliver?', wouldAnswer: true });
+    expect(tried.matches[0]!.confidence).toBeGreaterThan(0.55);
+    expect(tried.matches[0]!.words.length).toBeGreaterThan(0);
+    expect(tried.matches.length).toBeLessThanOrEqual(3);
+
+    await call('faq.update', { workspaceId, faqId: hours.id, patch: { enabled: false } });
+    const after = (await call('faq.try', { workspaceId, text: 'what time do you open' })) as Tried;
+    expect(after.matches.map((m) => m.question)).not.toContain('What time do you open?');
+    await expect(call('faq.try', { workspaceId, text: '   ' })).rejects.toThrow(/VALIDATION/);
+  });
+
+  it('imports good rows in one go, skips broken ones with their line, and round-trips the export', async () => {
+    const workspaceId = await shop();
+    await call('faq.create', { workspaceId, question: 'Do you deliver?', answer: 'No.' });
+    const csv = [
+      '\uFEFFquestion,answer,phrasings,enabled',
+      '"Do you deliver?","Yes, ""fast"", in Lagos",delivery|una dey deliver,yes',
+      'What time do you open?,"8am\nto 6pm",,yes',
+      ',missing question,,yes',
+      'Too,few',
+      'Where are you?,Lekki,"where una dey",no',
+      'where are you?,duplicate,,yes',
+      `Long?,${'x'.repeat(4001)},,yes`,
+    ].join('\r\n');
+    const result = (await call('faq.importCsv', { workspaceId, csv })) as {
+      created: number;
+      updated: number;
+      errors: { line: number; message: string }[];
+    };
+    expect(result).toMatchObject({ created: 2, updated: 1 });
+    expect(result.errors).toEqual([
+      { line: 5, message: 'Question cannot be empty' },
+      { line: 6, message: expect.stringContaining('too few columns') },
+      { line: 8, message: 'the same question as line 7' },
+      { line: 9, message: 'Answer is too long (at most 4000 characters)' },
+    ]);
+    const faqs = (await call('faq.list', { workspaceId })) as {
+      question: string;
+      answer: string;
+      phrasings: string[];
+      enabled: boolean;
+    }[];
+    faqs.sort((a, b) => a.question.localeCompare(b.question));
+    expect(faqs.map((f) => [f.question, f.answer, f.phrasings, f.enabled])).toEqual([
+      ['Do you deliver?', 'Yes, "fast", in Lagos', ['delivery', 'una dey deliver'], true],
+      ['What time do you open?', '8am\nto 6pm', [], true],
+      ['Where are you?', 'Lekki', ['where una dey'], false],
+    ]);
+    expect(eventsOf('faq.importProgressed').at(-1)).toEqual({ workspaceId, done: 3, total: 3 });
+
+    const exported = (await call('faq.exportCsv', { workspaceId })) as { csv: string; filename: string };
+    expect(exported.filename).toMatch(/^faqs-\d{4}-\d\d-\d\d\.csv$/);
+    const other = await shop();
+    expect(await call('faq.importCsv', { workspaceId: other, csv: exported.csv })).toEqual({
+      created: 3,
+      updated: 0,
+      errors: [],
+    });
+    const copied = (await call('faq.list', { workspaceId: other })) as typeof faqs;
+    copied.sort((a, b) => a.question.localeCompare(b.question));
+    expect(copied.map((f) => [f.question, f.answer, f.phrasings, f.enabled])).toEqual(
+      faqs.map((f) => [f.question, f.answer, f.phrasings, f.enabled]),
+    );
+    // Importing the same file again changes the FAQs in place.
+    expect(await call('faq.importCsv', { workspaceId: other, csv: exported.csv })).toMatchObject({
+      created: 0,
+      updated: 3,
+    });
+    await expect(call('faq.importCsv', { workspaceId, csv: 'x'.repeat(1_000_001) })).rejects.toThrow(
+      /at most 1 MB/,
+    );
+  });
+
+  it('stores nothing when every row is broken', async () => {
+    const workspaceId = await shop();
+    const result = (await call('faq.importCsv', {
+      workspaceId,
+      csv: 'question,answer\n"broken,\n',
+    })) as { created: number; errors: unknown[] };
+    expect(result.created).toBe(0);
+    expect(result.errors).toHaveLength(1);
+    expect(await call('faq.list', { workspaceId })).toEqual([]);
+  });
+});
+
 describe('log handlers', () => {
   it('pages the event log with filters and announces new entries for the live tail', async () => {
     const { workspace } = (await call('workspace.create', { name: 'Shop' })) as { workspace: { id: string } };
@@ -466,5 +579,95 @@ describe('conversation handlers', () => {
     await expect(call('conversation.reply', { workspaceId, chatId: CHAT, text: 'Hello?' })).rejects.toThrow(
       /UNAVAILABLE: No WhatsApp number of this business is connected/,
     );
+  });
+
+  it('records what the bot could not answer, and turns it into an FAQ the bot then uses', async () => {
+    const { workspaceId, provider, customer } = await connectedShop();
+    customer('Do you sell size 44 sneakers?');
+    await expect
+      .poll(async () => ((await call('unanswered.list', { workspaceId })) as unknown[]).length)
+      .toBe(1);
+    // A chat already with a person is not the bot's question; released, the bot abstains again.
+    await call('conversation.release', { workspaceId, chatId: CHAT });
+    customer('do you sell size 44 sneakers??');
+    await app.pipeline.idle();
+    type Group = { representative: string; count: number; ids: string[]; samples: { text: string }[] };
+    const [group] = (await call('unanswered.list', { workspaceId })) as Group[];
+    expect(group).toMatchObject({ representative: 'Do you sell size 44 sneakers?', count: 2 });
+    expect(eventsOf('unanswered.changed').length).toBeGreaterThanOrEqual(1);
+    const logged = (await call('log.query', { workspaceId, types: ['bot.unanswered'] })) as {
+      events: unknown[];
+    };
+    expect(logged.events.length).toBeGreaterThanOrEqual(1);
+
+    const created = (await call('unanswered.resolve', {
+      workspaceId,
+      ids: group!.ids,
+      action: { type: 'new-faq', question: 'Do you have size 44?', answer: 'Yes, size 44 is N25,000.' },
+    })) as { resolved: number; faqId: string };
+    expect(created.resolved).toBe(group!.ids.length);
+    const faq = ((await call('faq.list', { workspaceId })) as { id: string; phrasings: string[] }[]).find(
+      (f) => f.id === created.faqId,
+    )!;
+    expect(faq.phrasings).toEqual(['Do you sell size 44 sneakers?']);
+    expect(await call('unanswered.list', { workspaceId })).toEqual([]);
+    await expect(
+      call('unanswered.resolve', { workspaceId, ids: group!.ids, action: { type: 'dismiss' } }),
+    ).rejects.toThrow(/NOT_FOUND/);
+
+    // The chat went to a person; once released, the same question gets the new answer.
+    await call('conversation.release', { workspaceId, chatId: CHAT });
+    customer('Do you sell size 44 sneakers?');
+    await expect.poll(() => provider.sent.at(-1)?.text).toBe('Yes, size 44 is N25,000.');
+  });
+
+  it('adds a group as phrasings of an FAQ, or dismisses it, and never touches another workspace', async () => {
+    const { workspaceId, customer } = await connectedShop();
+    customer('Which bank do I pay into?');
+    await expect
+      .poll(async () => ((await call('unanswered.list', { workspaceId })) as unknown[]).length)
+      .toBe(1);
+    await call('conversation.release', { workspaceId, chatId: CHAT });
+    customer('Is parking available near the shop?');
+    await expect
+      .poll(async () => ((await call('unanswered.list', { workspaceId })) as unknown[]).length)
+      .toBe(2);
+    type Group = { representative: string; ids: string[] };
+    const groups = (await call('unanswered.list', { workspaceId })) as Group[];
+    const bank = groups.find((g) => g.representative.includes('bank'))!;
+    const parking = groups.find((g) => g.representative.includes('parking'))!;
+    const pay = (await call('faq.create', {
+      workspaceId,
+      question: 'How do I pay?',
+      answer: 'Transfer.',
+    })) as {
+      id: string;
+    };
+    const { workspace: other } = (await call('workspace.create', { name: 'Other' })) as {
+      workspace: { id: string };
+    };
+    await expect(
+      call('unanswered.resolve', { workspaceId: other.id, ids: bank.ids, action: { type: 'dismiss' } }),
+    ).rejects.toThrow(/NOT_FOUND/);
+    await expect(
+      call('unanswered.resolve', {
+        workspaceId,
+        ids: bank.ids,
+        action: { type: 'add-phrasing', faqId: 'nope' },
+      }),
+    ).rejects.toThrow(/NOT_FOUND/);
+    expect(await call('unanswered.list', { workspaceId })).toHaveLength(2); // nothing half-done
+
+    await call('unanswered.resolve', {
+      workspaceId,
+      ids: bank.ids,
+      action: { type: 'add-phrasing', faqId: pay.id },
+    });
+    const faqs = (await call('faq.list', { workspaceId })) as { id: string; phrasings: string[] }[];
+    expect(faqs.find((f) => f.id === pay.id)!.phrasings).toEqual(['Which bank do I pay into?']);
+    expect(
+      await call('unanswered.resolve', { workspaceId, ids: parking.ids, action: { type: 'dismiss' } }),
+    ).toEqual({ resolved: 1, faqId: null });
+    expect(await call('unanswered.list', { workspaceId })).toEqual([]);
   });
 });

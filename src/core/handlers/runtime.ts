@@ -61,6 +61,7 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
   const offActivity = app.onChatActivity(({ workspaceId, chatId }) =>
     hub.emit('conversation.changed', { workspaceId, chatId }),
   );
+  const offUnanswered = app.onUnanswered((workspaceId) => hub.emit('unanswered.changed', { workspaceId }));
   const handlers = {
     ...createWorkspaceHandlers(ctx),
     ...createConnectionHandlers(ctx),
@@ -77,6 +78,7 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
       offFaq();
       offWorkspace();
       offActivity();
+      offUnanswered();
       detachLiveLog?.();
       connectionEvents.stop();
       hub.clear();

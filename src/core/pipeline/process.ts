@@ -31,6 +31,8 @@ export interface ProcessorDeps {
   /** Called after a commit that queued replies for a number: its sender has work. */
   onQueued: (workspaceId: WorkspaceId, businessNumber: E164) => void;
   onHandoff: (alert: HandoffAlert) => void;
+  /** Called after a commit for a message the bot had no confident answer to (for the owner to teach it). */
+  onAbstained?: (stored: StoredMessage) => void;
 }
 
 export interface Processor {
@@ -195,6 +197,13 @@ export function createProcessor(deps: ProcessorDeps): Processor {
           messageId: stored.id,
         });
       }
+      if (isAbstention(decision)) {
+        try {
+          deps.onAbstained?.(stored);
+        } catch (error) {
+          entryLog.error('error', 'recording an unanswered question failed', { error });
+        }
+      }
       if (outbox.length > 0) {
         numbers.set(`${stored.workspaceId}\u0000${stored.businessNumber}`, {
           workspaceId: stored.workspaceId,
@@ -289,6 +298,15 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
   }
   return groups;
 }
+
+/** The bot had no confident answer (whether the chat went to a person or the bot just kept quiet). */
+function isAbstention(decision: Decision): boolean {
+  return (
+    decision.reason.endsWith(ABSTAINED) ||
+    decision.actions.some((a) => a.type === 'handoff' && a.reason === `handoff-bot:${ABSTAINED}`)
+  );
+}
+const ABSTAINED = 'no-confident-match';
 
 function firstFaqId(decision: Decision): string | null {
   for (const a of decision.actions) if (a.type === 'reply' && a.faqId !== null) return a.faqId;

@@ -9,6 +9,7 @@ import { Layout, PageHeader } from './components/Layout';
 import { assertNever } from './assert-never';
 import { navigate, useRoute, type Route } from './router';
 import { Conversations } from './screens/Conversations';
+import { Unanswered } from './screens/Unanswered';
 import { Faqs } from './screens/Faqs';
 import { FirstRun } from './screens/FirstRun';
 import { Home } from './screens/Home';
@@ -139,6 +140,8 @@ function Screen({ route }: { route: Route }) {
       return <Home />;
     case 'conversations':
       return <Conversations />;
+    case 'unanswered':
+      return <Unanswered />;
     case 'faqs':
       return <Faqs />;
     case 'logs':

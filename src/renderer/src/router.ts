@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 export type Route =
   | { name: 'home' }
   | { name: 'conversations' }
+  | { name: 'unanswered' }
   | { name: 'faqs' }
   | { name: 'logs' }
   | { name: 'settings' }
@@ -15,6 +16,7 @@ export function parseRoute(hash: string): Route {
   const [first, second] = path.split('/');
   switch (first) {
     case 'conversations':
+    case 'unanswered':
     case 'faqs':
     case 'logs':
     case 'settings':

@@ -6,6 +6,7 @@ import { Icon, type IconName } from './Icon';
 const NAV: { route: Route; label: string; icon: IconName }[] = [
   { route: { name: 'home' }, label: 'Home', icon: 'home' },
   { route: { name: 'conversations' }, label: 'Conversations', icon: 'chat' },
+  { route: { name: 'unanswered' }, label: 'Unanswered', icon: 'alert' },
   { route: { name: 'faqs' }, label: 'FAQs', icon: 'faq' },
   { route: { name: 'logs' }, label: 'Activity log', icon: 'logs' },
   { route: { name: 'settings' }, label: 'Settings', icon: 'settings' },

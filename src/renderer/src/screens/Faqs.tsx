@@ -5,12 +5,13 @@ import { Field } from '../components/Field';
 import { Icon } from '../components/Icon';
 import { PageHeader } from '../components/Layout';
 import { useApp, useEvent, useOnReconnect, useWorkspace } from '../state/app-context';
+import { CsvButtons, TryMessage } from './FaqTools';
 
 type Editing = { kind: 'new' } | { kind: 'edit'; faq: Faq } | null;
 
 /**
- * The owner's FAQ: list, search, add, edit, switch on/off, delete. The toolbar is where CSV import and
- * export and "try a message" will sit; the editor is its own component so they can reuse it.
+ * The owner's FAQ: list, search, add, edit, switch on/off, delete, "try a message", CSV import and
+ * export. The editor is its own component so other screens can reuse it.
  */
 export function Faqs() {
   const { client } = useApp();
@@ -19,6 +20,7 @@ export function Faqs() {
   const [search, setSearch] = useState('');
   const [editing, setEditing] = useState<Editing>(null);
   const [error, setError] = useState<string | null>(null);
+  const [trying, setTrying] = useState(false);
 
   const load = useCallback(async () => {
     try {
@@ -54,13 +56,23 @@ export function Faqs() {
         title="FAQs"
         subtitle="The questions customers ask most, with your answers. Switchboard replies with them word for word."
         actions={
-          <button
-            className="button button--primary"
-            type="button"
-            onClick={() => setEditing({ kind: 'new' })}
-          >
-            <Icon name="plus" size={18} /> New FAQ
-          </button>
+          <>
+            <button
+              className="button button--secondary"
+              type="button"
+              aria-pressed={trying}
+              onClick={() => setTrying((t) => !t)}
+            >
+              <Icon name="message" size={18} /> Try a message
+            </button>
+            <button
+              className="button button--primary"
+              type="button"
+              onClick={() => setEditing({ kind: 'new' })}
+            >
+              <Icon name="plus" size={18} /> New FAQ
+            </button>
+          </>
         }
       />
       {error !== null && (
@@ -68,6 +80,7 @@ export function Faqs() {
           {error}
         </p>
       )}
+      {trying && <TryMessage workspaceId={workspace.id} />}
       {editing !== null && (
         <FaqEditor
           key={editing.kind === 'edit' ? editing.faq.id : 'new'}
@@ -93,6 +106,7 @@ export function Faqs() {
             {faqs.length} FAQ{faqs.length === 1 ? '' : 's'} · {enabledCount} on
           </span>
         )}
+        <CsvButtons workspaceId={workspace.id} />
       </div>
       {faqs === null ? (
         <div className="card card--skeleton" />

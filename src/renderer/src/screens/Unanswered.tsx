@@ -1,0 +1,230 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { UnansweredGroupView } from '../../../shared/contract';
+import type { Faq } from '../../../shared/dto';
+import { errorMessage } from '../client/client';
+import { Field } from '../components/Field';
+import { Icon } from '../components/Icon';
+import { PageHeader } from '../components/Layout';
+import { formatTime } from '../format';
+import { useApp, useEvent, useOnReconnect, useWorkspace } from '../state/app-context';
+
+/**
+ * What customers asked that no FAQ answered, similar questions grouped: the owner turns a group into
+ * phrasings of an FAQ or into a new FAQ (two clicks), or dismisses it.
+ */
+export function Unanswered() {
+  const { client } = useApp();
+  const workspace = useWorkspace();
+  const [groups, setGroups] = useState<UnansweredGroupView[] | null>(null);
+  const [faqs, setFaqs] = useState<Faq[]>([]);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const [g, f] = await Promise.all([
+        client.invoke('unanswered.list', { workspaceId: workspace.id }),
+        client.invoke('faq.list', { workspaceId: workspace.id }),
+      ]);
+      setGroups(g);
+      setFaqs(f);
+      setError(null);
+    } catch (failure) {
+      setError(errorMessage(failure));
+    }
+  }, [client, workspace.id]);
+
+  useEffect(() => {
+    setGroups(null);
+    void load();
+  }, [load]);
+  useOnReconnect(() => void load());
+  useEvent('unanswered.changed', (event) => {
+    if (event.workspaceId === workspace.id) void load();
+  });
+  useEvent('faq.changed', (event) => {
+    if (event.workspaceId === workspace.id) void load();
+  });
+
+  return (
+    <>
+      <PageHeader
+        title="Unanswered"
+        subtitle="Questions the bot was not sure about, so a person had to answer. Teach it once and it answers next time."
+      />
+      {error !== null && (
+        <p className="notice notice--problem" role="alert">
+          {error}
+        </p>
+      )}
+      {groups === null ? (
+        <div className="card card--skeleton" />
+      ) : groups.length === 0 ? (
+        <div className="empty card">
+          <span className="empty__icon" aria-hidden="true">
+            <Icon name="check" size={28} />
+          </span>
+          <p className="empty__title">Nothing waiting</p>
+          <p className="muted">When a customer asks something no FAQ covers, it shows up here.</p>
+        </div>
+      ) : (
+        <ul className="unanswered-list">
+          {groups.map((group) => (
+            <UnansweredItem key={group.key} workspaceId={workspace.id} group={group} faqs={faqs} />
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+type Mode = 'idle' | 'pick' | 'new';
+
+function UnansweredItem(props: { workspaceId: string; group: UnansweredGroupView; faqs: Faq[] }) {
+  const { client } = useApp();
+  const { group } = props;
+  const [mode, setMode] = useState<Mode>('idle');
+  const [question, setQuestion] = useState(group.representative.slice(0, 300));
+  const [answer, setAnswer] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const resolve = async (
+    action:
+      | { type: 'add-phrasing'; faqId: string }
+      | { type: 'new-faq'; question: string; answer: string }
+      | { type: 'dismiss' },
+  ) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await client.invoke('unanswered.resolve', { workspaceId: props.workspaceId, ids: group.ids, action });
+    } catch (failure) {
+      setError(errorMessage(failure));
+      setBusy(false);
+    }
+  };
+
+  const createFaq = (event: FormEvent) => {
+    event.preventDefault();
+    void resolve({ type: 'new-faq', question, answer });
+  };
+
+  const others = group.samples.filter((s) => s.text !== group.representative);
+  return (
+    <li className="unanswered" aria-label={group.representative}>
+      <div className="unanswered__head">
+        <p className="unanswered__text">&ldquo;{group.representative}&rdquo;</p>
+        <span className="unanswered__count" title="Times asked">
+          {group.count}× asked
+        </span>
+      </div>
+      <p className="unanswered__samples">
+        Last asked {formatTime(group.lastSeenAt)}
+        {others.length > 0 && (
+          <>
+            {' · also: '}
+            {others.map((s) => (
+              <span key={s.id} className="chip">
+                {s.text}
+              </span>
+            ))}
+          </>
+        )}
+      </p>
+      {mode === 'idle' && (
+        <div className="unanswered__actions">
+          <button
+            className="button button--primary button--small"
+            type="button"
+            onClick={() => setMode('new')}
+          >
+            <Icon name="plus" size={16} /> New FAQ
+          </button>
+          <button
+            className="button button--secondary button--small"
+            type="button"
+            disabled={props.faqs.length === 0}
+            onClick={() => setMode('pick')}
+          >
+            Add to FAQ…
+          </button>
+          <button
+            className="button button--ghost button--small"
+            type="button"
+            disabled={busy}
+            onClick={() => void resolve({ type: 'dismiss' })}
+          >
+            Dismiss
+          </button>
+        </div>
+      )}
+      {mode === 'pick' && (
+        <div className="unanswered__actions" role="group" aria-label="Add as another way to ask">
+          <span className="muted">Another way to ask:</span>
+          {props.faqs.map((faq) => (
+            <button
+              key={faq.id}
+              className="button button--secondary button--small"
+              type="button"
+              disabled={busy}
+              onClick={() => void resolve({ type: 'add-phrasing', faqId: faq.id })}
+            >
+              {faq.question}
+            </button>
+          ))}
+          <button
+            className="button button--ghost button--small"
+            type="button"
+            onClick={() => setMode('idle')}
+          >
+            Cancel
+          </button>
+        </div>
+      )}
+      {mode === 'new' && (
+        <form className="unanswered__form" onSubmit={createFaq} aria-label="New FAQ from this question">
+          <Field label="Question">
+            {(control) => (
+              <input
+                {...control}
+                className="input"
+                value={question}
+                maxLength={300}
+                required
+                onChange={(e) => setQuestion(e.target.value)}
+              />
+            )}
+          </Field>
+          <Field label="Answer" hint="What the bot sends when someone asks this again.">
+            {(control) => (
+              <textarea
+                {...control}
+                className="input textarea"
+                rows={3}
+                placeholder="e.g. Yes, we have it: ₦18,000."
+                value={answer}
+                maxLength={4000}
+                required
+                autoFocus
+                onChange={(e) => setAnswer(e.target.value)}
+              />
+            )}
+          </Field>
+          <div className="unanswered__actions">
+            <button className="button button--primary button--small" type="submit" disabled={busy}>
+              {busy ? 'Saving…' : 'Create FAQ'}
+            </button>
+            <button
+              className="button button--ghost button--small"
+              type="button"
+              onClick={() => setMode('idle')}
+            >
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+      {error !== null && <p className="field__error">{error}</p>}
+    </li>
+  );
+}
