@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import type { CreatedWorkspace } from '../../../shared/contract';
 import { BOT_MODES, type BotMode } from '../../../shared/types';
-import { errorMessage } from '../client/client';
 import { Field } from '../components/Field';
 import { BOT_MODE_VIEW, COUNTRIES } from '../format';
 import { useApp } from '../state/app-context';
+import { useAction } from '../state/use-action';
 
 /** Business name, country, WhatsApp number and how to answer: everything a new workspace needs. */
 export function CreateWorkspaceForm(props: {
@@ -16,14 +16,11 @@ export function CreateWorkspaceForm(props: {
   const [country, setCountry] = useState('NG');
   const [number, setNumber] = useState('');
   const [botMode, setBotMode] = useState<BotMode>('faq');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const created = await client.invoke('workspace.create', {
         name,
         defaultCountry: country,
@@ -31,11 +28,7 @@ export function CreateWorkspaceForm(props: {
         number,
       });
       props.onCreated(created);
-    } catch (failure) {
-      setError(errorMessage(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

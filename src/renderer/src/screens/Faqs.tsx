@@ -6,6 +6,7 @@ import { Icon } from '../components/Icon';
 import { PageHeader } from '../components/Layout';
 import { useApp, useEvent, useOnReconnect, useWorkspace } from '../state/app-context';
 import { CsvButtons, TryMessage } from './FaqTools';
+import { useAction } from '../state/use-action';
 
 type Editing = { kind: 'new' } | { kind: 'edit'; faq: Faq } | null;
 
@@ -237,13 +238,10 @@ export function FaqEditor(props: { workspaceId: string; faq: Faq | null; onDone:
   const [phrasings, setPhrasings] = useState(props.faq?.phrasings.join('\n') ?? '');
   const [answer, setAnswer] = useState(props.faq?.answer ?? '');
   const [enabled, setEnabled] = useState(props.faq?.enabled ?? true);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     const fields = {
       question,
       answer,
@@ -253,7 +251,7 @@ export function FaqEditor(props: { workspaceId: string; faq: Faq | null; onDone:
         .map((line) => line.trim())
         .filter((line) => line !== ''),
     };
-    try {
+    await run(async () => {
       if (props.faq === null)
         await client.invoke('faq.create', { workspaceId: props.workspaceId, ...fields });
       else
@@ -263,11 +261,7 @@ export function FaqEditor(props: { workspaceId: string; faq: Faq | null; onDone:
           patch: fields,
         });
       props.onDone();
-    } catch (failure) {
-      setError(errorMessage(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

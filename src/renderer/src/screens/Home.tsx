@@ -7,6 +7,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { formatCountdown, formatPhone, formatTime, greeting, STATUS_VIEW } from '../format';
 import { navigate } from '../router';
 import { useApp, useEvent, useNow, useOnReconnect, useWorkspace } from '../state/app-context';
+import { useAction } from '../state/use-action';
 
 /** Each number's state at a glance, what needs the owner, and customers writing in right now. */
 export function Home() {
@@ -197,22 +198,9 @@ export function Home() {
 
 function NumberCard({ number, now }: { number: NumberState; now: number }) {
   const { client } = useApp();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run: act } = useAction();
   const [confirmRemove, setConfirmRemove] = useState(false);
   const view = STATUS_VIEW[number.status];
-
-  const act = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (failure) {
-      setError(errorMessage(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
   const ref = { workspaceId: number.workspaceId, phoneNumberId: number.phoneNumberId };
   const pair = () => navigate({ name: 'pair', phoneNumberId: number.phoneNumberId });
   const reconnect = () => void act(() => client.invoke('connection.reconnect', ref));
@@ -306,13 +294,10 @@ function AddNumber({ workspaceId, onClose }: { workspaceId: string; onClose: () 
   const { client } = useApp();
   const [number, setNumber] = useState('');
   const [label, setLabel] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const added = await client.invoke('number.add', {
         workspaceId,
         number,
@@ -320,11 +305,7 @@ function AddNumber({ workspaceId, onClose }: { workspaceId: string; onClose: () 
       });
       onClose();
       navigate({ name: 'pair', phoneNumberId: added.id });
-    } catch (failure) {
-      setError(errorMessage(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="card form form--inline" onSubmit={(e) => void submit(e)} aria-label="Add a number">

@@ -7,6 +7,7 @@ import { Icon } from '../components/Icon';
 import { PageHeader } from '../components/Layout';
 import { BOT_MODE_VIEW, COUNTRIES } from '../format';
 import { useApp, useWorkspace } from '../state/app-context';
+import { useAction } from '../state/use-action';
 
 interface Draft {
   name: string;
@@ -32,8 +33,7 @@ export function Settings() {
   const workspace = useWorkspace();
   const [draft, setDraft] = useState(() => draftOf(workspace));
   const [saved, setSaved] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   // A change saved here or in another window: show what is stored now.
   useEffect(() => setDraft(draftOf(workspace)), [workspace]);
@@ -45,9 +45,7 @@ export function Settings() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await client.invoke('workspace.update', {
         workspaceId: workspace.id,
         patch: { name: draft.name, defaultCountry: draft.defaultCountry, botMode: draft.botMode },
@@ -61,11 +59,7 @@ export function Settings() {
       });
       await reloadWorkspaces();
       setSaved(true);
-    } catch (failure) {
-      setError(errorMessage(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
