@@ -166,42 +166,24 @@ export function Logs() {
             System
           </button>
         </div>
-        <select
-          className="input input--compact"
-          aria-label="Level"
+        <FilterSelect
+          label="Level"
           value={filters.level}
-          onChange={(e) => set('level', e.target.value as Filters['level'])}
-        >
-          {LEVEL_OPTIONS.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
-        </select>
-        <select
-          className="input input--compact"
-          aria-label="Kind"
+          options={LEVEL_OPTIONS}
+          onChange={(v) => set('level', v)}
+        />
+        <FilterSelect
+          label="Kind"
           value={filters.type}
-          onChange={(e) => set('type', e.target.value)}
-        >
-          {TYPE_OPTIONS.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
-        </select>
-        <select
-          className="input input--compact"
-          aria-label="Time"
+          options={TYPE_OPTIONS}
+          onChange={(v) => set('type', v)}
+        />
+        <FilterSelect
+          label="Time"
           value={filters.time}
-          onChange={(e) => set('time', e.target.value as Filters['time'])}
-        >
-          {TIME_OPTIONS.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
-        </select>
+          options={TIME_OPTIONS}
+          onChange={(v) => set('time', v)}
+        />
         <input
           className="input input--compact filters__search"
           type="search"
@@ -296,5 +278,28 @@ export function Logs() {
         </button>
       </div>
     </>
+  );
+}
+
+/** One filter drop-down; the value stays typed as one of its options. */
+function FilterSelect<V extends string>(props: {
+  label: string;
+  value: V;
+  options: readonly { value: V; label: string }[];
+  onChange: (value: V) => void;
+}) {
+  return (
+    <select
+      className="input input--compact"
+      aria-label={props.label}
+      value={props.value}
+      onChange={(e) => props.onChange(e.target.value as V)}
+    >
+      {props.options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
   );
 }
