@@ -28,7 +28,14 @@ export interface MailroomDeps {
 }
 
 export class Mailroom {
+  /** Ids of messages to a business that its client confirmed, for tests of when that happens. */
+  private readonly confirmedIds = new Set<string>();
+
   constructor(private readonly deps: MailroomDeps) {}
+
+  confirmed(id: string): boolean {
+    return this.confirmedIds.has(id);
+  }
 
   /** Delivers at once if the business has a ready socket, else queues for its next login. */
   submit(account: Account, item: PendingDelivery): Promise<void> {
@@ -135,6 +142,7 @@ export class Mailroom {
   private confirm(conn: ClientConnection, id: string): void {
     const item = conn.inFlight.get(id);
     if (!item) return;
+    this.confirmedIds.add(id);
     conn.inFlight.delete(id);
     item.onDelivered?.();
   }

@@ -46,6 +46,11 @@ export interface WhatsAppServer {
   readonly connectionAttempts: number;
   /** Live, logged-in sockets of that business number. */
   linkedDevices(phone: string): number;
+  /**
+   * Whether the business's client has confirmed (receipt or ack) the message with this id: from then on
+   * WhatsApp never delivers it again, so the client must have kept it.
+   */
+  deliveryConfirmed(messageId: string): boolean;
   stop(): Promise<void>;
 }
 
@@ -116,6 +121,10 @@ export class SimulatorServer implements WhatsAppServer {
   linkedDevices(phone: string): number {
     const account = this.accounts.get(phoneDigits(phone));
     return [...this.connections].filter((c) => c.account === account && c.deliverable).length;
+  }
+
+  deliveryConfirmed(messageId: string): boolean {
+    return this.mailroom.confirmed(messageId);
   }
 
   contact(phone: string, options: { lid?: boolean; name?: string } = {}): SimulatedContact {

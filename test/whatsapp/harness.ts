@@ -11,7 +11,10 @@ export interface Harness {
   server: WhatsAppServer;
   dataDir: string;
   /** Starts a core on the shared data folder; every core started is closed by `cleanup`. */
-  startCore(overrides?: Partial<SwitchboardOptions['whatsapp']>): Promise<Core>;
+  startCore(
+    overrides?: Partial<SwitchboardOptions['whatsapp']>,
+    options?: Pick<SwitchboardOptions, 'sinks'>,
+  ): Promise<Core>;
   cleanup(): Promise<void>;
 }
 
@@ -35,8 +38,9 @@ export async function createHarness(): Promise<Harness> {
   return {
     server,
     dataDir: join(dir, 'data'),
-    async startCore(overrides = {}) {
+    async startCore(overrides = {}, options = {}) {
       const app = await createSwitchboard({
+        ...options,
         dataDir: join(dir, 'data'),
         durability: 'normal',
         whatsapp: { waWebSocketUrl: server.url, livenessIntervalMs: 0, ...overrides },

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionEvent } from '../../src/core/connection/connection-manager';
+import type { LogSink } from '../../src/core/log/log-types';
 import { createWaAuthRepository } from '../../src/core/store/repositories/wa-auth';
 import { createFakeTimers } from '../../src/core/testing/fake-timers';
 import type { E164 } from '../../src/shared/types';
@@ -95,6 +96,65 @@ describe('messages', () => {
     });
     expect(ada.presence).toContain('composing');
     expect(ada.readReceipts).toContain(adaId);
+  });
+
+  it('hands each message to the core before Baileys sends its receipt, live and offline, once each', async () => {
+    // After the receipt WhatsApp never delivers a message again: a crash between receipt and hand-over
+    // would lose it. Baileys logs (debug) each receipt synchronously before sending it; at the moment
+    // the core sees a message, that line must not have been written yet.
+    const receipted = new Set<string>();
+    const receiptLog: LogSink = {
+      write(entry) {
+        if (entry.message !== 'sending receipt for messages') return;
+        const ids = (entry.meta as { messageIds?: unknown } | null)?.messageIds;
+        if (Array.isArray(ids)) for (const id of ids) receipted.add(String(id));
+      },
+      flush: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+    };
+    const receiptedOnArrival = new Map<string, boolean[]>();
+    const start = async () => {
+      const core = await harness.startCore({ baileysLogLevel: 'debug' }, { sinks: [receiptLog] });
+      core.app.onConnectionEvent((e) => {
+        if (!isMessage(e)) return;
+        const id = e.message.providerMessageId;
+        receiptedOnArrival.set(id, [...(receiptedOnArrival.get(id) ?? []), receipted.has(id)]);
+      });
+      return core;
+    };
+    const core = await start();
+    const { e164 } = await linkNumber(harness, core, SHOP);
+    const ada = harness.server.contact('+2348031234567', { name: 'Ada' });
+    const bayo = harness.server.contact('+2347061234567', { lid: true, name: 'Bayo' });
+    const live: string[] = [];
+    for (let i = 0; i < 10; i++) live.push(await (i % 2 === 0 ? ada : bayo).send(SHOP, `Live order ${i}`));
+    for (const id of live) {
+      await core.waitFor(
+        (e): e is Extract<ConnectionEvent, { type: 'message' }> =>
+          isMessage(e) && e.message.providerMessageId === id,
+      );
+    }
+    await core.close();
+    const offline: string[] = [];
+    for (let i = 0; i < 6; i++) offline.push(await (i % 2 === 0 ? ada : bayo).send(SHOP, `Night order ${i}`));
+    const again = await start();
+    await again.app.start();
+    await again.waitForStatus(e164, 'connected');
+    for (const id of offline) {
+      await again.waitFor(
+        (e): e is Extract<ConnectionEvent, { type: 'message' }> =>
+          isMessage(e) && e.message.providerMessageId === id,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 300)); // room for a repeat from the later upsert
+    for (const id of [...live, ...offline]) {
+      expect(receiptedOnArrival.get(id), id).toEqual([false]);
+      expect(receipted.has(id), id).toBe(true);
+    }
+    const arrived = again.events.filter(isMessage).map((e) => e.message);
+    expect(arrived.map((m) => m.providerMessageId).sort()).toEqual([...offline].sort());
+    expect(arrived.every((m) => m.offline)).toBe(true);
+    expect(arrived.find((m) => m.sender.name === 'Bayo')?.sender.phone).toBe('+2347061234567');
   });
 
   it('messages sent while the core was offline arrive on reconnect as offline messages, none lost', async () => {

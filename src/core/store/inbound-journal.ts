@@ -1,13 +1,15 @@
 import BetterSqlite3 from 'better-sqlite3';
 
 /**
- * Baileys acknowledges a message to WhatsApp *before* it hands it to us (messages-recv: receipt and
- * ack, then upsert), so WhatsApp will never deliver it again. Between that ack and the pipeline's
- * batched ingest commit, the message exists only in this process's memory: a crash there loses it.
+ * Once WhatsApp has a client's delivery receipt it never delivers that message again, so from the
+ * receipt on the message must survive a crash. The provider hands each decrypted message over *before*
+ * Baileys sends the receipt (whatsapp/baileys/before-receipt), but the pipeline's ingest commits in
+ * batches, later: until then the message would exist only in this process's memory.
  *
  * The journal closes that window. The pipeline appends each inbound message here synchronously, in the
- * same tick the provider emits it, and deletes it once ingest has committed it to the main database. On
- * start, whatever is left is ingested again (ingest is idempotent on the provider id).
+ * same tick the provider emits it (so before the receipt), and deletes it once ingest has committed it
+ * to the main database. On start, whatever is left is ingested again (ingest is idempotent on the
+ * provider id).
  *
  * It is a separate SQLite file with its own connection on purpose: a synchronous write on the main
  * connection would join whatever kysely transaction is in flight, and a second connection to the main

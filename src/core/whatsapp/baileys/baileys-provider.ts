@@ -4,6 +4,7 @@ import makeWASocket, {
   makeCacheableSignalKeyStore,
   type proto,
   type WAMessageKey,
+  type WAMessage,
   type WASocket,
 } from '@whiskeysockets/baileys';
 import type { E164, WorkspaceId } from '../../../shared/types';
@@ -21,6 +22,7 @@ import type {
   WhatsAppProvider,
 } from '../provider';
 import { createBaileysLogger } from './baileys-logger';
+import { deliverBeforeReceipt } from './before-receipt';
 import { mapBaileysMessage, phoneFromJid } from './message-mapper';
 import { loadSqliteAuthState, type SqliteAuthState } from './sqlite-auth-state';
 
@@ -55,6 +57,8 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
   const msgRetryCounterCache = createBoundedCache<unknown>(5_000);
   // Ids this provider sent: their echoes are ours, not the owner typing on the phone.
   const sentIds = createBoundedCache<true>(5_000);
+  // Ids already handed over before their receipt (see before-receipt): their upsert is a repeat.
+  const deliveredEarly = createBoundedCache<true>(5_000);
   let sock: WASocket | null = null;
   let auth: SqliteAuthState | null = null;
   let open = false;
@@ -200,22 +204,44 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
         }
       });
 
+      /** One received message to the core: a customer's message, the owner typing on the phone, or noise. */
+      const deliver = (msg: WAMessage, offline: boolean, via: 'before-receipt' | 'upsert') => {
+        const id = msg.key?.id ?? null;
+        if (msg.key?.fromMe === true && id !== null && sentIds.has(id)) return; // our own echo
+        const mapped = mapBaileysMessage(msg, { businessNumber, offline, now: now() });
+        if (mapped.kind === 'inbound') emit('message', mapped.message);
+        else if (mapped.kind === 'owner-reply') emit('ownerReply', mapped.reply);
+        else log.debug('message.skipped', mapped.reason, { id, via });
+      };
+
+      deliverBeforeReceipt(socket, {
+        me: () => {
+          const me = loaded.state.creds.me;
+          return me === undefined ? null : { id: me.id, lid: me.lid ?? '' };
+        },
+        onDecrypted: (msg, offline) => {
+          if (!mine()) return;
+          if (msg.key.id !== null && msg.key.id !== undefined) deliveredEarly.set(msg.key.id, true);
+          deliver(msg, offline, 'before-receipt');
+        },
+        onError: (error, id) =>
+          log.warn(
+            'message.early_failed',
+            'Could not read a message before its receipt; using the later copy',
+            {
+              error,
+              id,
+            },
+          ),
+      });
+
       // Subscribed as soon as the socket exists: offline messages are flushed before 'open' fires.
       socket.ev.on('messages.upsert', ({ messages, type }) => {
         if (!mine()) return;
         for (const msg of messages) {
-          if (
-            msg.key?.fromMe === true &&
-            msg.key.id !== null &&
-            msg.key.id !== undefined &&
-            sentIds.has(msg.key.id)
-          ) {
-            continue;
-          }
-          const mapped = mapBaileysMessage(msg, { businessNumber, offline: type === 'append', now: now() });
-          if (mapped.kind === 'inbound') emit('message', mapped.message);
-          else if (mapped.kind === 'owner-reply') emit('ownerReply', mapped.reply);
-          else log.debug('message.skipped', mapped.reason, { id: msg.key?.id ?? null, type });
+          const id = msg.key?.id;
+          if (id !== null && id !== undefined && deliveredEarly.del(id)) continue;
+          deliver(msg, type === 'append', 'upsert');
         }
       });
 
