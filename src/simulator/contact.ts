@@ -32,6 +32,11 @@ export interface SimulatedContact {
   readonly presence: string[];
   /** Ids of this contact's messages that the client marked read. */
   readonly readReceipts: string[];
+  /**
+   * The phone loses its Signal sessions (as after restoring a backup): the next message from the
+   * business cannot be decrypted, and the phone asks for it again with a retry receipt.
+   */
+  forgetSessions(): void;
 }
 
 export interface OutgoingContactMessage {
@@ -182,6 +187,10 @@ export class ContactImpl implements SimulatedContact, DeliverySender {
       ...buildContactMessage(options.kind ?? 'conversation', text),
     });
     return id;
+  }
+
+  forgetSessions(): void {
+    this.party.forgetSessions();
   }
 
   recordReply(reply: ContactReply): void {

@@ -20,6 +20,8 @@ import { historySyncDelivery } from './history-sync';
 
 /** The customer's phone confirms delivery a moment after the message, as over a real network. */
 const DELIVERY_RECEIPT_DELAY_MS = 50;
+/** A phone asks the sender to re-encrypt a message it cannot decrypt this many times, then gives up. */
+const MAX_RETRY_REQUESTS = 3;
 
 export interface MailroomDeps {
   connections(): Iterable<ClientConnection>;
@@ -30,6 +32,8 @@ export interface MailroomDeps {
 export class Mailroom {
   /** Ids of messages to a business that its client confirmed, for tests of when that happens. */
   private readonly confirmedIds = new Set<string>();
+  /** Retry receipts a customer's phone sent per message it could not decrypt. */
+  private readonly retryRequests = new Map<string, number>();
 
   constructor(private readonly deps: MailroomDeps) {}
 
@@ -147,6 +151,50 @@ export class Mailroom {
     item.onDelivered?.();
   }
 
+  /**
+   * What a real phone does with a message it cannot decrypt (the sender's Signal session is behind or
+   * ahead of its own, e.g. the sender crashed after sending but before saving its session): a retry
+   * receipt with a fresh key bundle, so the sender builds a new session and sends the message again
+   * under the same id. Baileys answers it by re-encrypting the message it gets from `getMessage`.
+   */
+  private askForRetry(conn: ClientConnection, contact: ContactImpl, msg: { id: string; chat: string }): void {
+    const count = (this.retryRequests.get(msg.id) ?? 0) + 1;
+    if (count > MAX_RETRY_REQUESTS) {
+      this.deps.log(`${contact.label} gives up on ${msg.id} after ${MAX_RETRY_REQUESTS} retry requests`);
+      return;
+    }
+    this.retryRequests.set(msg.id, count);
+    const bundle = contact.party.bundle();
+    const t = unixNow();
+    const keys: WANode[] = [
+      makeNode('type', {}, Buffer.from([5])),
+      makeNode('identity', {}, Buffer.from(bundle.identityKey)),
+    ];
+    if (bundle.preKey) {
+      keys.push(
+        makeNode('key', {}, [
+          makeNode('id', {}, bigEndian(bundle.preKey.keyId, 3)),
+          makeNode('value', {}, Buffer.from(bundle.preKey.publicKey)),
+        ]),
+      );
+    }
+    keys.push(
+      makeNode('skey', {}, [
+        makeNode('id', {}, bigEndian(bundle.signedPreKey.keyId, 3)),
+        makeNode('value', {}, Buffer.from(bundle.signedPreKey.publicKey)),
+        makeNode('signature', {}, Buffer.from(bundle.signedPreKey.signature)),
+      ]),
+    );
+    this.deps.log(`${contact.label} asks ${conn.label} to retry ${msg.id} (${count})`);
+    conn.send(
+      makeNode('receipt', { from: msg.chat, id: msg.id, type: 'retry', t }, [
+        makeNode('retry', { count, id: msg.id, t, v: 1 }),
+        makeNode('registration', {}, bigEndian(bundle.registrationId, 4)),
+        makeNode('keys', {}, keys),
+      ]),
+    );
+  }
+
   private contactForJid(jid: string | undefined): ContactImpl | undefined {
     const parts = splitJid(jid);
     return parts ? this.deps.contactByUser(parts.user) : undefined;
@@ -175,6 +223,7 @@ export class Mailroom {
         message = proto.Message.decode(unpadRandomMax16(await contact.party.decrypt(from, type, ciphertext)));
       } catch (err) {
         this.deps.log(`${contact.label} could not decrypt ${msg.id} from ${account.digits}: ${String(err)}`);
+        this.askForRetry(conn, contact, msg);
         return;
       }
       const text = textOfMessage(message);
@@ -272,6 +321,12 @@ export class Mailroom {
     account.chain = run.catch((err: unknown) => this.deps.log(`account ${account.digits}: ${String(err)}`));
     return run;
   }
+}
+
+function bigEndian(value: number, bytes: number): Buffer {
+  const out = Buffer.alloc(bytes);
+  for (let i = bytes - 1, v = value; i >= 0; i--, v = Math.floor(v / 256)) out[i] = v & 0xff;
+  return out;
 }
 
 function describe(message: proto.Message): string {

@@ -89,6 +89,10 @@ export class SignalParty {
     };
   }
 
+  forgetSessions(): void {
+    this.sessions.clear();
+  }
+
   hasSession(address: SignalAddress): boolean {
     return this.sessions.get(toAddress(address).toString())?.haveOpenSession() ?? false;
   }

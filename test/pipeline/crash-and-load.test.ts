@@ -167,7 +167,11 @@ describe('crash and load', () => {
     await waitUntil(
       () => total() >= 200,
       90_000,
-      () => `${total()} of 200 answered`,
+      () =>
+        `${total()} of 200 answered; short: ${contacts
+          .filter((c) => distinctReplies(c) < PER_CONTACT)
+          .map((c) => `${c.phone} has ${distinctReplies(c)}`)
+          .join(', ')}`,
     );
     await new Promise((r) => setTimeout(r, 1_500)); // any duplicate would show up by now
     for (const contact of contacts) {

@@ -157,6 +157,30 @@ describe('messages', () => {
     expect(arrived.find((m) => m.sender.name === 'Bayo')?.sender.phone).toBe('+2347061234567');
   });
 
+  it("a reply the customer's phone cannot decrypt is sent again after the phone's retry receipt", async () => {
+    const core = await harness.startCore();
+    const { workspaceId } = await linkNumber(harness, core, SHOP);
+    const ada = harness.server.contact('+2348031234567', { name: 'Ada' });
+    const id = await ada.send(SHOP, 'Una get bread?');
+    const inbound = await core.waitFor(
+      (e): e is Extract<ConnectionEvent, { type: 'message' }> =>
+        isMessage(e) && e.message.providerMessageId === id,
+    );
+    await core.app.connections.sendMessage(workspaceId, inbound.message.chatId, 'Yes, fresh bread', {
+      messageId: 'OUTBOX-A',
+    });
+    await ada.waitForReplies(1);
+    ada.forgetSessions(); // her phone can no longer read what the shop's session encrypts
+    await core.app.connections.sendMessage(workspaceId, inbound.message.chatId, '₦1,200 a loaf', {
+      messageId: 'OUTBOX-B',
+    });
+    const replies = await ada.waitForReplies(2, 15_000);
+    expect(replies.map((r) => [r.id, r.text])).toEqual([
+      ['OUTBOX-A', 'Yes, fresh bread'],
+      ['OUTBOX-B', '₦1,200 a loaf'],
+    ]);
+  });
+
   it('messages sent while the core was offline arrive on reconnect as offline messages, none lost', async () => {
     const core = await harness.startCore();
     const { e164 } = await linkNumber(harness, core, SHOP);

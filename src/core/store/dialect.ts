@@ -1,4 +1,12 @@
-import { SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysely';
+import {
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+} from 'kysely';
+import { yieldIfStarved } from '../loop-yield';
 
 /**
  * SQLite runs DDL inside transactions, but kysely's adapter says it does not, so its Migrator would
@@ -12,14 +20,32 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
 }
 
 /**
- * Queries never yield to the event loop here, on purpose (tried, measured, reverted): Baileys
- * acknowledges a message before emitting it, and the pipeline's journal append runs in the same
- * microtask chain as that acknowledgement, before the ack's bytes leave the process. Yielding inside
- * that chain let the ack reach WhatsApp first, and the kill -9 test then lost about 9 of 200 messages.
- * The cost is event-loop stalls during large bursts (see the README's benchmark notes).
+ * Every query first lets a starved event loop turn (see loop-yield): without it a 2,000-message burst
+ * with real Baileys stalled the loop for up to 10 s. This is safe for durability only because inbound
+ * messages are journaled synchronously *before* Baileys sends the delivery receipt
+ * (whatsapp/baileys/before-receipt); an earlier try, when the journal write still followed the receipt,
+ * let the receipt leave first and the kill -9 test lost messages.
  */
+class YieldingSqliteDriver extends SqliteDriver {
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    await yieldIfStarved();
+    return super.acquireConnection();
+  }
+}
+
 export class SwitchboardSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+
   override createAdapter(): DialectAdapter {
     return new TransactionalDdlSqliteAdapter();
+  }
+
+  override createDriver(): Driver {
+    return new YieldingSqliteDriver(this.#config);
   }
 }
