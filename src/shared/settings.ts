@@ -13,6 +13,24 @@ const openIntervals = z
   )
   .max(4);
 
+/** One AI endpoint the bot may ask; its API key is stored apart, encrypted, never in settings. */
+export const aiProviderSettingsSchema = z.object({
+  /** Unique in the workspace; names the provider in logs and keys its stored API key. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a provider id is lower-case letters, digits and dashes'),
+  kind: z.enum(['openai-compatible', 'anthropic']),
+  /** e.g. https://api.openai.com/v1 (OpenAI-compatible, up to the version) or https://api.anthropic.com. */
+  baseUrl: z
+    .string()
+    .max(300)
+    .url('the address must be a URL such as https://api.openai.com/v1')
+    .refine((u) => /^https?:\/\//i.test(u), 'the address must start with https:// or http://'),
+  model: z.string().trim().min(1, 'a model name is required').max(100),
+  /** 'fast' answers simple questions cheaply; 'smart' takes buying intent and long chats. */
+  tier: z.enum(['fast', 'smart']),
+  enabled: z.boolean().default(true),
+});
+export type AiProviderSettings = z.infer<typeof aiProviderSettingsSchema>;
+
 export const workspaceSettingsSchema = z.object({
   /** IANA time zone for business hours and daily figures. */
   timezone: z.string().min(1).max(64).default('Africa/Lagos'),
@@ -111,6 +129,24 @@ export const workspaceSettingsSchema = z.object({
     .object({
       enabled: z.boolean().default(true),
       windowSeconds: z.number().int().min(1).max(3600).default(10),
+    })
+    .prefault({}),
+  /** The AI side of the bot (bot mode 'ai' or 'hybrid'); FAQ-only workspaces never call it. */
+  ai: z
+    .object({
+      /** What the shop sells and anything customers often ask, in the owner's words: the AI's grounding. */
+      about: z.string().max(1000).default(''),
+      /** Tried in order within a tier; a failing one hands over to the next. */
+      providers: z
+        .array(aiProviderSettingsSchema)
+        .max(6)
+        .refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'provider ids must differ')
+        .default([]),
+      /** Spending caps in US dollars; null means no cap for that period. */
+      dailyBudgetUsd: z.number().min(0).max(1000).nullable().default(1),
+      monthlyBudgetUsd: z.number().min(0).max(10_000).nullable().default(20),
+      /** How long one provider may take before the next is tried. */
+      timeoutMs: z.number().int().min(1000).max(60_000).default(15_000),
     })
     .prefault({}),
   ignore: z

@@ -6,7 +6,7 @@ import { createFaqMatcher } from '../bot/faq/faq-matcher';
 import { createFaqRepository } from '../store/repositories/faqs';
 import { createWorkspaceRepository } from '../store/repositories/workspaces';
 import { normalizeText } from './normalize-text';
-import type { Bot } from './types';
+import type { Bot, FaqCandidate } from './types';
 
 export type FaqEntry = Pick<Faq, 'id' | 'question' | 'answer' | 'phrasings' | 'enabled'>;
 
@@ -59,6 +59,21 @@ export function createMatchingFaqBot(faqs: readonly FaqEntry[], threshold: numbe
       const faq = best === undefined ? undefined : byId.get(best.faqId);
       if (best === undefined || faq === undefined) return { kind: 'abstain', reason: 'no-confident-match' };
       return { kind: 'answer', text: faq.answer, faqId: faq.id, confidence: best.confidence, source: 'faq' };
+    },
+    candidates(text, limit) {
+      const out: FaqCandidate[] = [];
+      const first = exact.answer(text);
+      if (first.kind === 'answer' && first.faqId !== null) {
+        const faq = byId.get(first.faqId);
+        if (faq !== undefined)
+          out.push({ faqId: faq.id, question: faq.question, answer: faq.answer, confidence: 1 });
+      }
+      for (const m of matcher.match(text, { limit: limit + 1, threshold: 0 })) {
+        const faq = byId.get(m.faqId);
+        if (faq === undefined || out.some((c) => c.faqId === faq.id)) continue;
+        out.push({ faqId: faq.id, question: faq.question, answer: faq.answer, confidence: m.confidence });
+      }
+      return out.slice(0, limit);
     },
   };
 }

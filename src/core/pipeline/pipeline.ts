@@ -24,7 +24,9 @@ import { createUnansweredRepository } from '../bot/faq/unanswered-repository';
 import { createFaqBotFactory, type BotFactory } from './exact-match-bot';
 import { createIngest, type StoredMessage } from './ingest';
 import { createOutboxId, createTimeOrderedId } from './outbox-id';
-import { createProcessor, type HandoffAlert } from './process';
+import { createProcessor, type AiAnswer, type HandoffAlert } from './process';
+import { createAiLane } from './ai-lane';
+import type { WorkspaceAiFactory } from '../bot/ai/workspace-ai';
 import { createRouter, type Incoming } from './route';
 import { createSender, type Sender } from './sender';
 import { createWorkspaceCache } from './workspace-cache';
@@ -63,6 +65,10 @@ export interface PipelineOptions {
   newOutboxId?: () => string;
   /** Each workspace's bot; defaults to the exact-match FAQ bot over its enabled FAQs. */
   bot?: BotFactory;
+  /** Builds each workspace's AI (bot modes 'ai' and 'hybrid'); without it every workspace answers from FAQs. */
+  ai?: WorkspaceAiFactory;
+  /** Chats whose AI answers are awaited at once (default 4). */
+  aiConcurrency?: number;
   /**
    * A cheap fingerprint of what a workspace's bot is built from; an expired bot is rebuilt only when it
    * changed. Defaults to the FAQs' fingerprint with the default bot, none (rebuild on expiry) otherwise.
@@ -117,7 +123,9 @@ type Work =
   | { type: 'message'; incoming: Incoming }
   | { type: 'stored'; stored: StoredMessage }
   | { type: 'owner-reply'; workspaceId: WorkspaceId; reply: OwnerReply }
-  | { type: 'ack'; workspaceId: WorkspaceId; ack: DeliveryAck };
+  | { type: 'ack'; workspaceId: WorkspaceId; ack: DeliveryAck }
+  /** Back from the AI lane: decided here, in queue order with owner replies, then `done`. */
+  | { type: 'ai-answered'; stored: StoredMessage; answer: AiAnswer | null; done: () => void };
 
 /**
  * The messaging pipeline (architecture.md): ingest -> route -> decide -> outbox -> send. Events are
@@ -144,6 +152,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     store,
     botFactory: options.bot ?? createFaqBotFactory(store),
     ...(botVersion !== undefined && { botVersion }),
+    ...(options.ai !== undefined && { aiFactory: options.ai }),
     now,
     ...(options.settingsTtlMs !== undefined && { ttlMs: options.settingsTtlMs }),
   });
@@ -208,9 +217,40 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     recording.add(done);
   };
 
+  const newAiLane = () =>
+    createAiLane({
+      concurrency: Math.max(1, options.aiConcurrency ?? 4),
+      onError: (error) => log.error('error', 'an AI lane task failed', { error }),
+    });
+  let aiLane = newAiLane();
+  const chatOf = (m: StoredMessage) => `${m.workspaceId}\u0000${m.businessNumber}\u0000${m.chatId}`;
+  /** The message waits for the AI off the queue, then comes back to be decided in queue order. */
+  const toAiLane = (m: StoredMessage) => {
+    aiLane.push(chatOf(m), async (signal) => {
+      let answer: AiAnswer | null = null;
+      try {
+        answer = await processor.askAi(m, signal);
+      } catch (error) {
+        log
+          .child({ workspaceId: m.workspaceId })
+          .error('ai.failed', 'Asking the AI failed; deciding without it', {
+            messageId: m.id,
+            error,
+          });
+      }
+      // Stopping: the message stays stored and undecided, and is decided again at the next start.
+      if (signal.aborted || stopped) return;
+      await new Promise<void>((done) => enqueue({ type: 'ai-answered', stored: m, answer, done }));
+    });
+  };
+
   const hotPath = createHotPath(store);
   const processor = createProcessor({
     hotPath,
+    db: store.db,
+    ...(options.ai !== undefined && {
+      aiLane: { holds: (m: StoredMessage) => aiLane.holds(chatOf(m)), push: toAiLane },
+    }),
     logger: log,
     cache,
     router: createRouter({ store, logger: log, newId, now }),
@@ -314,6 +354,15 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           case 'ack':
             queue.shift();
             await acked(first.workspaceId, first.ack);
+            break;
+          case 'ai-answered':
+            queue.shift();
+            try {
+              await processor.decideWithAi(first.stored, first.answer);
+              storedActivity([first.stored]);
+            } finally {
+              first.done();
+            }
             break;
           default:
             assertNever(first, 'pipeline work');
@@ -500,6 +549,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     async stop() {
       unsubscribe?.();
       unsubscribe = null;
+      // AI calls in flight are abandoned: their messages are decided again at the next start.
+      aiLane.stop();
+      aiLane = newAiLane();
       await pipeline.idle();
       stopped = true;
       // A send in flight on a socket that was just closed can wait for Baileys' own query timeout (60 s).
@@ -577,9 +629,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     invalidate: (workspaceId) => cache.invalidate(workspaceId),
 
     async idle() {
-      while (draining !== null || recording.size > 0) {
+      while (draining !== null || recording.size > 0 || aiLane.size > 0) {
         if (draining !== null) await draining;
         await Promise.all([...recording]);
+        await aiLane.idle();
       }
     },
   };

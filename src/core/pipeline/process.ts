@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import type { WorkspaceSettings } from '../../shared/settings';
+import type { Database } from '../store/schema';
 import type { E164, WorkspaceId } from '../../shared/types';
 import type { Logger } from '../log/logger';
 import { createConversationRepository, type ConversationRecord } from '../store/repositories/conversations';
@@ -8,7 +10,11 @@ import { createPipelineMessageRepository } from '../store/repositories/pipeline-
 import { decide } from './decide';
 import type { Ingest, StoredMessage } from './ingest';
 import type { Incoming, Router } from './route';
-import type { Bot, Decision } from './types';
+import type { Bot, BotResult, Decision } from './types';
+import type { HybridOutcome } from '../bot/ai/hybrid';
+import type { WorkspaceAi } from '../bot/ai/workspace-ai';
+import type { ChatMessage } from '../bot/ai/types';
+import { createMessageRepository } from '../store/repositories/messages';
 import type { WorkspaceCache } from './workspace-cache';
 
 export interface HandoffAlert {
@@ -22,6 +28,8 @@ export interface HandoffAlert {
 
 export interface ProcessorDeps {
   hotPath: HotPath;
+  /** For the AI lane's reads (chat state, recent messages), outside any transaction. */
+  db: Kysely<Database>;
   logger: Logger;
   cache: WorkspaceCache;
   router: Router;
@@ -33,6 +41,20 @@ export interface ProcessorDeps {
   onHandoff: (alert: HandoffAlert) => void;
   /** Called after a commit for a message the bot had no confident answer to (for the owner to teach it). */
   onAbstained?: (stored: StoredMessage) => void;
+  /**
+   * The AI lane (see ai-lane): a message that needs the AI, or whose chat already waits for it, is
+   * handed over instead of being decided in this batch; the lane decides it later with `decideWithAi`.
+   */
+  aiLane?: {
+    holds(stored: StoredMessage): boolean;
+    push(stored: StoredMessage): void;
+  };
+}
+
+/** What the AI said about one message, handed back in to be decided with. */
+export interface AiAnswer {
+  result: BotResult;
+  outcome: HybridOutcome;
 }
 
 export interface Processor {
@@ -40,18 +62,32 @@ export interface Processor {
   ingest(batch: readonly Incoming[]): Promise<StoredMessage[]>;
   /** decide -> outbox for messages already stored (a batch just ingested, or found undecided at start). */
   decideAndCommit(stored: readonly StoredMessage[]): Promise<void>;
+  /**
+   * For the AI lane: asks the workspace's AI if the message needs it (null when it does not: the chat
+   * is paused, the FAQ answer is confident, it is not a question...). Reads, never writes.
+   */
+  askAi(stored: StoredMessage, signal: AbortSignal): Promise<AiAnswer | null>;
+  /** For the AI lane: decides and commits one message, with the AI's answer if there is one. */
+  decideWithAi(stored: StoredMessage, answer: AiAnswer | null): Promise<void>;
 }
 
 interface Decided {
   stored: StoredMessage;
   decision: Decision;
   outbox: NewOutboxRow[];
+  /** Set when the AI was asked about this message: why it answered or not, and what it cost. */
+  ai?: HybridOutcome;
 }
 
 interface Context {
   settings: WorkspaceSettings;
   bot: Bot;
+  ai: WorkspaceAi | null;
 }
+
+/** FAQs given to the AI as grounding, and chat messages as context. */
+const AI_GROUNDING_FAQS = 5;
+const AI_HISTORY_MESSAGES = 6;
 
 export function createProcessor(deps: ProcessorDeps): Processor {
   const log = deps.logger;
@@ -64,6 +100,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   async function commit(
     pending: readonly StoredMessage[],
     contexts: Map<WorkspaceId, Context>,
+    answers?: ReadonlyMap<string, AiAnswer>,
   ): Promise<Decided[]> {
     const now = deps.now();
     return deps.hotPath.transaction(async (trx) => {
@@ -108,7 +145,9 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         const context = contexts.get(m.workspaceId)!;
         const key = chatKey(m.workspaceId, m.businessNumber, m.chatId);
         const before = states.get(key);
-        const decision = decide(m.message, context.settings, context.bot, before ?? null, now);
+        const answer = answers?.get(m.id);
+        const bot: Bot = answer === undefined ? context.bot : { answer: () => answer.result };
+        const decision = decide(m.message, context.settings, bot, before ?? null, now);
         if (Object.keys(decision.stateChanges).length > 0) {
           const record: ConversationRecord = {
             ...(before ?? {
@@ -135,7 +174,12 @@ export function createProcessor(deps: ProcessorDeps): Processor {
             text: action.text,
           });
         }
-        decided.push({ stored: m, decision, outbox: rows });
+        decided.push({
+          stored: m,
+          decision,
+          outbox: rows,
+          ...(answer !== undefined && { ai: answer.outcome }),
+        });
       }
 
       for (const [workspaceId, group] of groupBy(decided, (d) => d.stored.workspaceId)) {
@@ -157,7 +201,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
 
   function report(decided: readonly Decided[]): void {
     const numbers = new Map<string, { workspaceId: WorkspaceId; number: E164 }>();
-    for (const { stored, decision, outbox } of decided) {
+    for (const { stored, decision, outbox, ai } of decided) {
       const entryLog = log.child({ workspaceId: stored.workspaceId, contactId: stored.contactId });
       entryLog.info('message.decided', `${decision.reason} for ${stored.chatId}`, {
         messageId: stored.id,
@@ -166,6 +210,15 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         reason: decision.reason,
         actions: decision.actions.map((a) => (a.type === 'reply' ? `reply:${a.kind}` : a.type)),
         ...(outbox.length > 0 && { faqId: firstFaqId(decision) }),
+        ...(ai !== undefined && {
+          ai: {
+            reason: ai.reason,
+            tier: ai.route?.tier ?? null,
+            provider: ai.ai?.provider ?? null,
+            model: ai.ai?.model ?? null,
+            costUsd: ai.costUsd,
+          },
+        }),
       });
       if (outbox.length > 0) {
         // One entry per message, not per row: a burst logs enough already (the event log shares the disk).
@@ -222,10 +275,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     for (const m of stored) {
       if (!contexts.has(m.workspaceId)) {
         try {
-          const settings = await deps.cache.settings(m.workspaceId);
-          if (settings !== undefined) {
-            contexts.set(m.workspaceId, { settings, bot: await deps.cache.bot(m.workspaceId) });
-          }
+          const context = await loadContext(m.workspaceId);
+          if (context !== undefined) contexts.set(m.workspaceId, context);
         } catch (error) {
           log.error('message.failed', `Loading the settings of workspace ${m.workspaceId} failed`, {
             workspaceId: m.workspaceId,
@@ -234,10 +285,104 @@ export function createProcessor(deps: ProcessorDeps): Processor {
           });
         }
       }
-      if (contexts.has(m.workspaceId)) ready.push(m);
+      if (!contexts.has(m.workspaceId)) continue;
+      // A chat waiting for the AI keeps its order: this message queues behind it, whatever it needs.
+      if (
+        deps.aiLane !== undefined &&
+        (deps.aiLane.holds(m) || (await needsAi(m, contexts.get(m.workspaceId)!)))
+      ) {
+        deps.aiLane.push(m);
+        continue;
+      }
+      ready.push(m);
     }
+    await commitEach(ready, contexts);
+  }
+
+  async function loadContext(workspaceId: WorkspaceId): Promise<Context | undefined> {
+    const settings = await deps.cache.settings(workspaceId);
+    if (settings === undefined) return undefined;
+    return { settings, bot: await deps.cache.bot(workspaceId), ai: await deps.cache.ai(workspaceId) };
+  }
+
+  /**
+   * Whether deciding this message would ask the bot a question the AI should take: decide() runs with
+   * a bot that notes the question (decide is pure, so this costs one state read and changes nothing).
+   */
+  async function needsAi(m: StoredMessage, context: Context): Promise<boolean> {
+    return (await questionForAi(m, context)) !== null;
+  }
+
+  async function questionForAi(m: StoredMessage, context: Context): Promise<string | null> {
+    if (context.ai === null || m.message.kind !== 'text') return null;
+    const state = await createConversationRepository(deps.db).get(m.workspaceId, m.businessNumber, m.chatId);
+    let asked: string | null = null;
+    const noting: Bot = {
+      answer(text) {
+        asked = text;
+        return context.bot.answer(text);
+      },
+    };
+    decide(m.message, context.settings, noting, state ?? null, deps.now());
+    if (asked === null) return null;
+    const question: string = asked;
+    if (context.ai.mode === 'hybrid') {
+      const faq = context.bot.answer(question);
+      if (faq.kind === 'answer' && faq.confidence >= context.settings.faq.threshold) return null;
+    }
+    return question;
+  }
+
+  async function history(m: StoredMessage): Promise<ChatMessage[]> {
+    const rows = await createMessageRepository(deps.db).listByChat(m.workspaceId, m.chatId, {
+      limit: AI_HISTORY_MESSAGES + 1,
+    });
+    return (
+      rows
+        .filter((r) => r.id !== m.id && r.text !== null && r.text.trim() !== '')
+        .slice(0, AI_HISTORY_MESSAGES)
+        // Oldest first; a reply stored in the same millisecond as its question comes after it.
+        .sort(
+          (a, b) =>
+            a.createdAt - b.createdAt || (a.direction === b.direction ? 0 : a.direction === 'in' ? -1 : 1),
+        )
+        .map((r) => ({ role: r.direction === 'in' ? 'user' : 'assistant', content: r.text! }))
+    );
+  }
+
+  async function askAi(m: StoredMessage, signal: AbortSignal): Promise<AiAnswer | null> {
+    const context = await loadContext(m.workspaceId);
+    if (context === undefined || context.ai === null) return null;
+    const question = await questionForAi(m, context);
+    if (question === null) return null;
+    const candidates = context.bot.candidates?.(question, AI_GROUNDING_FAQS) ?? [];
+    const best = candidates[0];
+    const outcome = await context.ai.answer({
+      text: question,
+      faqMatch:
+        best === undefined ? null : { faqId: best.faqId, confidence: best.confidence, answer: best.answer },
+      faqs: candidates.map((c) => ({ question: c.question, answer: c.answer })),
+      history: await history(m),
+      signal,
+    });
+    return { result: outcome.result, outcome };
+  }
+
+  async function decideWithAi(m: StoredMessage, answer: AiAnswer | null): Promise<void> {
+    const context = await loadContext(m.workspaceId);
+    if (context === undefined) return;
+    const contexts = new Map([[m.workspaceId, context]]);
+    await commitEach([m], contexts, answer === null ? undefined : new Map([[m.id, answer]]));
+  }
+
+  async function commitEach(
+    ready: readonly StoredMessage[],
+    contexts: Map<WorkspaceId, Context>,
+    answers?: ReadonlyMap<string, AiAnswer>,
+  ): Promise<void> {
+    if (ready.length === 0) return;
     try {
-      report(await commit(ready, contexts));
+      report(await commit(ready, contexts, answers));
     } catch (error) {
       if (ready.length === 1) {
         failed(ready[0]!, error);
@@ -246,7 +391,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       // One bad message must not hold back the others: decide them one by one.
       for (const m of ready) {
         try {
-          report(await commit([m], contexts));
+          report(await commit([m], contexts, answers));
         } catch (single) {
           failed(m, single);
         }
@@ -269,6 +414,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       return deps.ingest.ingest(await deps.router.route(batch));
     },
     decideAndCommit,
+    askAi,
+    decideWithAi,
   };
 }
 
@@ -299,14 +446,16 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
   return groups;
 }
 
-/** The bot had no confident answer (whether the chat went to a person or the bot just kept quiet). */
+/**
+ * The bot had no confident answer (whether the chat went to a person or the bot just kept quiet):
+ * the FAQ matcher abstained, or the AI did (HANDOFF, budget spent, providers down).
+ */
 function isAbstention(decision: Decision): boolean {
   return (
-    decision.reason.endsWith(ABSTAINED) ||
-    decision.actions.some((a) => a.type === 'handoff' && a.reason === `handoff-bot:${ABSTAINED}`)
+    decision.reason.includes('bot-abstained-') ||
+    decision.actions.some((a) => a.type === 'handoff' && a.reason.startsWith('handoff-bot:'))
   );
 }
-const ABSTAINED = 'no-confident-match';
 
 function firstFaqId(decision: Decision): string | null {
   for (const a of decision.actions) if (a.type === 'reply' && a.faqId !== null) return a.faqId;

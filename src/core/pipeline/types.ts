@@ -23,6 +23,18 @@ export type BotResult = BotAnswer | BotAbstain;
  */
 export interface Bot {
   answer(text: string): BotResult;
+  /**
+   * The closest FAQs at any confidence, best first: what an AI answer is grounded in when the bot
+   * itself is not confident. Optional: a bot without FAQs has none.
+   */
+  candidates?(text: string, limit: number): FaqCandidate[];
+}
+
+export interface FaqCandidate {
+  faqId: string;
+  question: string;
+  answer: string;
+  confidence: number;
 }
 
 /** The bot's own replies; 'owner' rows are typed by a person and never come from decide. */

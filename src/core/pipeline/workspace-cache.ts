@@ -4,6 +4,7 @@ import type { Store } from '../store/open-database';
 import { createWorkspaceRepository } from '../store/repositories/workspaces';
 import type { BotFactory } from './exact-match-bot';
 import type { Bot } from './types';
+import type { WorkspaceAi, WorkspaceAiFactory } from '../bot/ai/workspace-ai';
 
 /**
  * Each workspace's settings and bot, kept between messages: parsing settings and indexing 1,000 FAQs
@@ -15,6 +16,8 @@ export interface WorkspaceCache {
   /** Undefined when the workspace no longer exists. */
   settings(workspaceId: WorkspaceId): Promise<WorkspaceSettings | undefined>;
   bot(workspaceId: WorkspaceId): Promise<Bot>;
+  /** The workspace's AI, or null (FAQ-only mode, no provider set up, or no AI factory given). */
+  ai(workspaceId: WorkspaceId): Promise<WorkspaceAi | null>;
   invalidate(workspaceId?: WorkspaceId): void;
 }
 
@@ -35,11 +38,13 @@ export function createWorkspaceCache(options: {
   botVersion?: (workspaceId: WorkspaceId) => Promise<string>;
   now: () => number;
   ttlMs?: number;
+  aiFactory?: WorkspaceAiFactory;
 }): WorkspaceCache {
   const ttlMs = options.ttlMs ?? 5000;
   const workspaces = createWorkspaceRepository(options.store.db);
   const settings = new Map<WorkspaceId, Entry<WorkspaceSettings | undefined>>();
   const bots = new Map<WorkspaceId, Entry<BuiltBot>>();
+  const ais = new Map<WorkspaceId, Entry<WorkspaceAi | null>>();
 
   function remember<T>(map: Map<WorkspaceId, Entry<T>>, id: WorkspaceId, entry: Entry<T>): Promise<T> {
     map.set(id, entry);
@@ -75,13 +80,25 @@ export function createWorkspaceCache(options: {
       return (await remember(bots, id, { checkedAt: now, value: buildBot(id, hit) })).bot;
     },
 
+    ai(id) {
+      const factory = options.aiFactory;
+      if (factory === undefined) return Promise.resolve(null);
+      const now = options.now();
+      const hit = ais.get(id);
+      if (hit !== undefined && now - hit.checkedAt < ttlMs) return hit.value;
+      const value = workspaces.get(id).then((w) => (w === undefined ? null : factory(w)));
+      return remember(ais, id, { checkedAt: now, value });
+    },
+
     invalidate(id) {
       if (id === undefined) {
         settings.clear();
         bots.clear();
+        ais.clear();
       } else {
         settings.delete(id);
         bots.delete(id);
+        ais.delete(id);
       }
     },
   };

@@ -79,6 +79,26 @@ describe('FAQ matcher on a pharmacy FAQ', () => {
   });
 });
 
+describe('a small shop', () => {
+  const SMALL: FaqInput[] = [
+    { id: 'hours', question: 'What time do you open?', phrasings: [], enabled: true },
+    { id: 'delivery', question: 'How much is delivery?', phrasings: [], enabled: true },
+    { id: 'price', question: 'Price?', phrasings: [], enabled: true },
+  ];
+  it('does not answer a question that shares only words like "do" and "you" with an FAQ', () => {
+    const matcher = createFaqMatcher({ threshold: 0.55 });
+    for (const faq of SMALL) matcher.upsert(faq);
+    // With three FAQs "do" and "you" look rare, so their weight alone used to clear the threshold.
+    expect(matcher.match('Do you sell baby diapers?')).toEqual([]);
+    const tried = matcher.tryMessage('Do you sell baby diapers?')[0]!;
+    expect(tried.confidence).toBeLessThanOrEqual(0.1);
+    expect(tried.explanation.notes).toContain('matched on common words only');
+    // A real content word still carries a match.
+    expect(matcher.match('Do you open on Sunday?')[0]?.faqId).toBe('hours');
+    expect(matcher.match('And delivery to Ikeja?')[0]?.faqId).toBe('delivery');
+  });
+});
+
 describe('explanations', () => {
   it('names the phrasing and the words that carried a match, and the Pidgin it read', () => {
     const match = best(pharmacy(), 'Abeg una dey open for Sunday??')!;

@@ -4,6 +4,7 @@ import type { Logger } from '../../log/logger';
 import { confidence } from './calibration';
 import { charGrams, extractFeatures, type TextFeatures } from './features';
 import { createFaqIndex, type FaqIndexOptions, type FaqIndexStats, type IndexedFaq } from './faq-index';
+import { isFunctionWord } from './function-words';
 import { stem } from './stemmer';
 import { toMap } from './sparse-vector';
 
@@ -45,6 +46,8 @@ export type FaqInput = Pick<Faq, 'id' | 'question' | 'phrasings' | 'enabled'>;
 
 export type FaqMatcher = ReturnType<typeof createFaqMatcher>;
 
+/** The most a match carried only by function words can claim (below any sensible threshold). */
+const GRAMMAR_ONLY_CAP = 0.1;
 /** A word's share of the strongest word's contribution below which it is not named as a reason. */
 const WORD_SHARE = 0.2;
 const MAX_WORDS = 5;
@@ -77,10 +80,15 @@ export function createFaqMatcher(options: FaqMatcherOptions = {}) {
     return top.slice(0, limit).map(({ entry, score }, i) => {
       const best = Math.max(...top.filter((_, j) => j !== i).map((t) => t.score), 0);
       const nearest = nearestPhrasing(entry, queryWeights);
+      const explanation = explain(entry, features, queryWeights, nearest.index);
+      const calibrated = confidence({ score, margin: score - best, nearest: nearest.similarity });
+      // Carried only by words like "do" and "you": not a match, however rare those words are here.
+      const grammarOnly = explanation.words.length > 0 && explanation.words.every(isFunctionWord);
+      if (grammarOnly) explanation.notes.push('matched on common words only');
       return {
         faqId: entry.id,
-        confidence: confidence({ score, margin: score - best, nearest: nearest.similarity }),
-        explanation: explain(entry, features, queryWeights, nearest.index),
+        confidence: grammarOnly ? Math.min(calibrated, GRAMMAR_ONLY_CAP) : calibrated,
+        explanation,
       };
     });
   }
