@@ -55,6 +55,15 @@ export const workspaceSettingsSchema = z.object({
         .default(30),
       /** A question the bot cannot answer goes to a human instead of being left unanswered. */
       onBotAbstain: z.boolean().default(true),
+      /**
+       * A message older than this when it reaches the shop (the PC was off) goes to a person rather
+       * than getting the bot's answer days late; 0 answers every message however old.
+       */
+      staleAfterHours: z
+        .number()
+        .min(0)
+        .max(24 * 30)
+        .default(12),
       /** Told to the customer when the chat is handed to a human; empty sends nothing. */
       message: z
         .string()

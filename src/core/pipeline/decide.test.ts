@@ -455,6 +455,37 @@ const rows: Row[] = [
     actions: ['ignore'],
     reason: 'flood-guard',
   },
+  // Stale messages: the PC was off and WhatsApp delivers a day's backlog.
+  {
+    name: 'a question sent 13 hours ago goes to a person, not a late bot answer',
+    message: text('What time do you open?', { sentAt: WED_10AM - 13 * 60 * MIN }),
+    state: known(),
+    actions: ['reply:handoff', 'handoff'],
+    reason: 'handoff-stale',
+    changes: { handoff: { since: WED_10AM, reason: 'handoff-stale' } },
+  },
+  {
+    name: 'a question sent 11 hours ago is still answered',
+    message: text('What time do you open?', { sentAt: WED_10AM - 11 * 60 * MIN }),
+    state: known(),
+    actions: ['reply:faq'],
+    reason: 'faq-answer',
+  },
+  {
+    name: 'staleAfterHours 0 answers however old',
+    message: text('What time do you open?', { sentAt: WED_10AM - 72 * 60 * MIN }),
+    state: known(),
+    settings: { handoff: { staleAfterHours: 0 } },
+    actions: ['reply:faq'],
+    reason: 'faq-answer',
+  },
+  {
+    name: 'a stale sticker is not a question: no hand-off',
+    message: { chatKind: 'direct', kind: 'unsupported', text: null, sentAt: WED_10AM - 48 * 60 * MIN },
+    state: known(),
+    actions: ['ignore'],
+    reason: 'no-text-unsupported',
+  },
 ];
 
 describe('decide', () => {

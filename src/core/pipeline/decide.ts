@@ -17,7 +17,9 @@ import type { Action, Bot, ConversationState, DecideMessage, Decision } from './
  *     would be a guess).
  *  3. a chat waiting for a human, then a chat the owner is answering by hand: the bot keeps out.
  *  4. hand-off keywords: before the flood guard and the greeting, so "I want a human" is never lost in
- *     a burst and a newcomer who asks for a person gets the hand-off notice, not a greeting.
+ *     a burst and a newcomer who asks for a person gets the hand-off notice, not a greeting. Then a
+ *     stale message (older than `staleAfterHours` when it reached the shop: the PC was off) goes to a
+ *     person too: a bot answer days late reads as a machine that was not listening.
  *  5. flood guard: one bot answer per window; later messages in the window are counted, not answered.
  *  6. greeting (a first-time contact), then the away message (once per closed period), then the bot's
  *     answer: sent in that order, so the customer reads welcome -> we are closed -> the answer.
@@ -66,6 +68,16 @@ export function decide(
   const text = message.text ?? '';
   const keyword = findKeyword(normalizeText(text), settings.handoff.keywords.map(normalizeText));
   if (keyword !== null) return handoff(`handoff-keyword:${keyword}`, []);
+
+  const staleMs = settings.handoff.staleAfterHours * 3_600_000;
+  if (
+    staleMs > 0 &&
+    message.sentAt != null &&
+    now - message.sentAt > staleMs &&
+    message.kind !== 'unsupported'
+  ) {
+    return handoff('handoff-stale', []);
+  }
 
   const flood = settings.floodGuard;
   if (

@@ -101,7 +101,7 @@ export function createIngest(deps: {
           chatId: m.chatId,
           contactId: outcome.contactId,
           providerMessageId: m.providerMessageId,
-          message: { chatKind: m.chatKind, kind: m.kind, text: m.text },
+          message: { chatKind: m.chatKind, kind: m.kind, text: m.text, sentAt: m.timestamp },
         });
       }
       return stored;

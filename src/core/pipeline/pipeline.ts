@@ -528,6 +528,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
               // Without text it may have been undecryptable (the row does not say): never answer a guess.
               kind: row.text === null ? 'undecryptable' : 'text',
               text: row.text,
+              sentAt: row.providerTs,
             },
           },
         });

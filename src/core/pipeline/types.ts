@@ -50,8 +50,12 @@ export type Action =
 /** decide()'s view of a chat: the conversation row without its key. */
 export type ConversationState = Omit<ConversationRecord, 'businessNumber' | 'chatId' | 'contactId'>;
 
-/** What decide() needs of a message: routing and identity are settled before it runs. */
-export type DecideMessage = Pick<InboundMessage, 'chatKind' | 'kind' | 'text'>;
+/**
+ * What decide() needs of a message: routing and identity are settled before it runs. `sentAt` is the
+ * customer's send time (the provider's timestamp), when known: a message that waited days on WhatsApp's
+ * servers while the PC was off is not answered by the bot as if it had just arrived.
+ */
+export type DecideMessage = Pick<InboundMessage, 'chatKind' | 'kind' | 'text'> & { sentAt?: number | null };
 
 export interface Decision {
   /** Replies in the order they are to be sent, plus at most one handoff, or a single ignore. */
