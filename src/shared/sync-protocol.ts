@@ -8,13 +8,20 @@ import { z } from 'zod';
  * Endpoints (JSON unless said; errors are `{ error: { code, message } }` with a 4xx/5xx status):
  *   GET  /api/v1/health                         -> HealthResponse (no auth)
  *   POST /api/v1/enroll      EnrollRequest      -> EnrollResponse (no auth: the one-time code is the proof)
+ *        401: the code is unknown or expired; 409: it was already used (either way: ask for a new one).
  *   POST /api/v1/ingest      IngestRequest      -> IngestResponse
  *        Authorization: Bearer <workspace token>; body may be gzip (Content-Encoding: gzip).
  *        Idempotent on (central workspace, installation, seq): a batch sent twice stores nothing twice.
+ *        The token names the workspace and the installation it was issued to; a body naming another
+ *        installation gets 403. A whole batch commits in one transaction, or nothing of it does.
+ *        What the client should do: 200 -> the whole batch is stored; 429 -> wait Retry-After seconds;
+ *        5xx or no answer -> retry the same batch later (resending is safe); 413 -> send fewer events;
+ *        401 -> the token is no longer valid (enroll again); other 4xx -> a bug: do not retry as is.
  *   Admin (Authorization: Bearer <admin token>, or the dashboard's session cookie):
- *   POST /api/admin/enrollments CreateEnrollmentRequest -> CreateEnrollmentResponse
+ *   POST /api/admin/enrollments CreateEnrollmentRequest -> 201 CreateEnrollmentResponse
  *   GET  /api/admin/installations, /api/admin/workspaces, /api/admin/workspaces/:id,
- *        /api/admin/workspaces/:id/events?before=<seq>&limit=&level=&type=
+ *        /api/admin/workspaces/:id/events?before=<seq>&limit=&level=&type=&installation=
+ *        (level: one or several, comma-separated; type: exact, or a prefix ending in `*`)
  */
 export const SYNC_PROTOCOL_VERSION = 1;
 
@@ -23,7 +30,7 @@ export const SYNC_LIMITS = {
   maxEventsPerBatch: 1_000,
   /** Uncompressed JSON bytes of one ingest body; also the bound on a gzip body once inflated. */
   maxBatchBytes: 4 * 1024 * 1024,
-  /** Bytes on the wire (after gzip). */
+  /** Bytes on the wire (after gzip): a body sent without gzip must fit in this too. */
   maxRequestBytes: 1024 * 1024,
   maxEventMessageChars: 2_000,
   maxEventMetaChars: 16_000,
@@ -108,7 +115,10 @@ export type SyncedNumber = z.infer<typeof syncedNumber>;
 export const ingestRequest = z.object({
   protocol: z.literal(SYNC_PROTOCOL_VERSION),
   installationId: z.string().min(8).max(64),
-  /** Events in ascending seq order, no gaps required (retention and other workspaces leave gaps). */
+  /**
+   * Events in strictly ascending seq order (each seq once; 400 otherwise), no gaps required (retention
+   * and other workspaces leave gaps).
+   */
   events: z.array(syncedEvent).max(SYNC_LIMITS.maxEventsPerBatch),
   numbers: z.array(syncedNumber).max(100).default([]),
   /** Events still waiting after this batch: the dashboard shows installations that are catching up. */

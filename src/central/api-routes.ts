@@ -1,0 +1,131 @@
+import { sql } from 'kysely';
+import type { Clock } from '../core/ids';
+import {
+  createEnrollmentRequest,
+  enrollRequest,
+  ingestRequest,
+  SYNC_LIMITS,
+  SYNC_PROTOCOL_VERSION,
+  type HealthResponse,
+} from '../shared/sync-protocol';
+import { listEvents, listInstallations, listWorkspaces } from './admin-queries';
+import { eventsQuery } from './admin-types';
+import { authenticateWorkspace, type AdminAuth } from './auth';
+import type { CentralDatabase } from './db/open';
+import { createEnrollment, enroll } from './enroll';
+import { CentralError } from './errors';
+import { parseWith, readJson } from './http/body';
+import { clientAddress } from './http/request';
+import { sendJson } from './http/respond';
+import type { RequestContext, Route } from './http/router';
+import { ingestBatch } from './ingest';
+import type { RateLimiter } from './rate-limit';
+import { takeOrRefuse } from './rate-limited';
+
+export interface ApiDeps {
+  database: CentralDatabase;
+  clock: Clock;
+  auth: AdminAuth;
+  /** Per workspace token. */
+  ingestLimiter: RateLimiter;
+  /** Per client address, on the endpoints that take no token. */
+  anonymousLimiter: RateLimiter;
+  log: (line: string) => void;
+}
+
+const SMALL_BODY = { maxWireBytes: 64 * 1024, maxInflatedBytes: 64 * 1024 };
+const BATCH_BODY = { maxWireBytes: SYNC_LIMITS.maxRequestBytes, maxInflatedBytes: SYNC_LIMITS.maxBatchBytes };
+
+/** The endpoints of src/shared/sync-protocol.ts. */
+export function apiRoutes(deps: ApiDeps): Route[] {
+  const { database, clock, auth } = deps;
+
+  async function health({ res }: RequestContext): Promise<void> {
+    let ok = true;
+    try {
+      await sql`select 1`.execute(database.db);
+    } catch (error) {
+      ok = false;
+      deps.log(`health: the database does not answer: ${(error as Error).message}`);
+    }
+    const body: HealthResponse = { ok, protocol: SYNC_PROTOCOL_VERSION, database: database.kind };
+    sendJson(res, ok ? 200 : 503, body);
+  }
+
+  async function enrollRoute({ req, res }: RequestContext): Promise<void> {
+    takeOrRefuse(deps.anonymousLimiter, clientAddress(req), 'enrollment attempts from this address');
+    const body = parseWith(enrollRequest, await readJson(req, res, SMALL_BODY), 'The enrollment request');
+    sendJson(res, 200, await enroll(database, body, clock.now()));
+  }
+
+  async function ingestRoute({ req, res }: RequestContext): Promise<void> {
+    const principal = await authenticateWorkspace(database.db, req);
+    takeOrRefuse(deps.ingestLimiter, principal.tokenHash, 'requests with this workspace token');
+    const json = await readJson(req, res, BATCH_BODY);
+    checkProtocol(json);
+    const batch = parseWith(ingestRequest, json, 'The batch');
+    sendJson(res, 200, await ingestBatch(database, principal, batch, clock.now()));
+  }
+
+  async function createEnrollmentRoute({ req, res }: RequestContext): Promise<void> {
+    auth.requireAdmin(req);
+    const body = parseWith(createEnrollmentRequest, await readJson(req, res, SMALL_BODY), 'The request');
+    sendJson(res, 201, await createEnrollment(database, body, clock.now()));
+  }
+
+  async function installations({ req, res }: RequestContext): Promise<void> {
+    auth.requireAdmin(req);
+    sendJson(res, 200, { installations: await listInstallations(database.db) });
+  }
+
+  async function workspaces({ req, res }: RequestContext): Promise<void> {
+    auth.requireAdmin(req);
+    sendJson(res, 200, { workspaces: await listWorkspaces(database.db, clock.now()) });
+  }
+
+  async function workspace({ req, res, params }: RequestContext): Promise<void> {
+    auth.requireAdmin(req);
+    const [found] = await listWorkspaces(database.db, clock.now(), params.id);
+    if (found === undefined) throw noWorkspace(params.id!);
+    sendJson(res, 200, found);
+  }
+
+  async function events({ req, res, params, url }: RequestContext): Promise<void> {
+    auth.requireAdmin(req);
+    const query = parseWith(eventsQuery, Object.fromEntries(url.searchParams), 'The query');
+    const exists = await database.db
+      .selectFrom('workspaces')
+      .select('id')
+      .where('id', '=', params.id!)
+      .executeTakeFirst();
+    if (exists === undefined) throw noWorkspace(params.id!);
+    sendJson(res, 200, await listEvents(database.db, params.id!, query));
+  }
+
+  return [
+    { method: 'GET', path: '/api/v1/health', handler: health },
+    { method: 'POST', path: '/api/v1/enroll', handler: enrollRoute },
+    { method: 'POST', path: '/api/v1/ingest', handler: ingestRoute },
+    { method: 'POST', path: '/api/admin/enrollments', handler: createEnrollmentRoute },
+    { method: 'GET', path: '/api/admin/installations', handler: installations },
+    { method: 'GET', path: '/api/admin/workspaces', handler: workspaces },
+    { method: 'GET', path: '/api/admin/workspaces/:id', handler: workspace },
+    { method: 'GET', path: '/api/admin/workspaces/:id/events', handler: events },
+  ];
+}
+
+/** A client speaking another protocol version gets told so, not a list of schema complaints. */
+function checkProtocol(json: unknown): void {
+  if (typeof json !== 'object' || json === null || !('protocol' in json)) return;
+  const { protocol } = json;
+  if (typeof protocol === 'number' && protocol !== SYNC_PROTOCOL_VERSION) {
+    throw new CentralError(
+      'BAD_REQUEST',
+      `This server speaks sync protocol ${SYNC_PROTOCOL_VERSION}; the batch says ${protocol}. ` +
+        (protocol > SYNC_PROTOCOL_VERSION ? 'Update the central server.' : 'Update Switchboard on this PC.'),
+    );
+  }
+}
+
+const noWorkspace = (id: string): CentralError =>
+  new CentralError('NOT_FOUND', `No workspace with id ${id}.`);

@@ -1,0 +1,108 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+
+/**
+ * The first central schema, written with kysely's schema builder only, so the same migration runs on
+ * SQLite and PostgreSQL. Times are `bigint` (PostgreSQL's int8; SQLite's integer affinity).
+ */
+export const migration0001Initial: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('workspaces')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull().check(sql`length(name) between 1 and 200`))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('installations')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('app_version', 'text', (c) => c.notNull())
+      .addColumn('platform', 'text', (c) => c.notNull())
+      .addColumn('first_seen_at', 'bigint', (c) => c.notNull())
+      .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('enrollments')
+      .addColumn('code_hash', 'text', (c) => c.primaryKey())
+      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .addColumn('used_at', 'bigint')
+      .addColumn('installation_id', 'text', (c) => c.references('installations.id'))
+      .execute();
+    await db.schema.createIndex('enrollments_workspace').on('enrollments').column('workspace_id').execute();
+
+    await db.schema
+      .createTable('workspace_links')
+      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('installation_id', 'text', (c) => c.notNull().references('installations.id'))
+      .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('local_workspace_name', 'text', (c) => c.notNull())
+      .addColumn('enrolled_at', 'bigint', (c) => c.notNull())
+      .addColumn('last_seen_at', 'bigint')
+      .addColumn('backlog', 'bigint', (c) => c.notNull().defaultTo(0))
+      .addPrimaryKeyConstraint('workspace_links_pk', ['workspace_id', 'installation_id'])
+      .execute();
+    await db.schema
+      .createIndex('workspace_links_installation')
+      .on('workspace_links')
+      .column('installation_id')
+      .execute();
+
+    // The hot table. No foreign keys: the ingest endpoint has already proved the (workspace,
+    // installation) pair through its token, and a check per row would only slow the batch down.
+    await db.schema
+      .createTable('events')
+      .addColumn('workspace_id', 'text', (c) => c.notNull())
+      .addColumn('installation_id', 'text', (c) => c.notNull())
+      .addColumn('seq', 'bigint', (c) => c.notNull())
+      .addColumn('ts', 'bigint', (c) => c.notNull())
+      .addColumn('level', 'text', (c) => c.notNull().check(sql`level in ('debug', 'info', 'warn', 'error')`))
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('contact_id', 'text')
+      .addColumn('message', 'text', (c) => c.notNull())
+      .addColumn('meta', 'text')
+      .addColumn('text', 'text')
+      .addColumn('received_at', 'bigint', (c) => c.notNull())
+      // What makes a resent batch store nothing twice (insert ... on conflict do nothing).
+      .addPrimaryKeyConstraint('events_pk', ['workspace_id', 'installation_id', 'seq'])
+      .execute();
+    // The drill-down pages a workspace's events by seq, newest first.
+    await db.schema
+      .createIndex('events_workspace_seq')
+      .on('events')
+      .columns(['workspace_id', 'seq'])
+      .execute();
+    // "Errors in the last 24 h": a partial index holds only the (few) error rows.
+    await db.schema
+      .createIndex('events_errors')
+      .on('events')
+      .columns(['ts', 'workspace_id'])
+      .where(sql.ref('level'), '=', 'error')
+      .execute();
+
+    await db.schema
+      .createTable('number_states')
+      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('number', 'text', (c) => c.notNull())
+      .addColumn('installation_id', 'text', (c) => c.notNull())
+      .addColumn('provider', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addColumn('reported_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('number_states_pk', ['workspace_id', 'number'])
+      .execute();
+
+    await db.schema
+      .createTable('daily_counts')
+      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('day', 'integer', (c) => c.notNull())
+      .addColumn('messages_in', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('messages_out', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('errors', 'integer', (c) => c.notNull().defaultTo(0))
+      .addPrimaryKeyConstraint('daily_counts_pk', ['workspace_id', 'day'])
+      .execute();
+  },
+};

@@ -1,0 +1,25 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { migration0001Initial } from './0001-initial';
+
+/** Every central migration, in order; listed statically like the core's. Names sort lexically. */
+export const CENTRAL_MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-initial': migration0001Initial,
+};
+
+export const CENTRAL_MIGRATION_NAMES: readonly string[] = Object.keys(CENTRAL_MIGRATIONS).sort();
+export const CENTRAL_MIGRATION_TABLE = 'central_migration';
+
+/** A provider that stops at `upTo` (inclusive): migration tests build a database at an older version. */
+export function centralMigrationProvider(upTo?: string): MigrationProvider {
+  return {
+    getMigrations: () =>
+      Promise.resolve(
+        Object.fromEntries(
+          CENTRAL_MIGRATION_NAMES.filter((n) => upTo === undefined || n <= upTo).map((n) => [
+            n,
+            CENTRAL_MIGRATIONS[n]!,
+          ]),
+        ),
+      ),
+  };
+}

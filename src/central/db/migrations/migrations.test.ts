@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestTarget, TEST_DIALECTS, type TestTarget } from '../../testing/databases';
+import { openCentralDatabase } from '../open';
+import { createPostgresKysely } from '../open-postgres';
+import { createSqliteKysely } from '../open-sqlite';
+import { CENTRAL_MIGRATION_NAMES, CENTRAL_MIGRATION_TABLE } from './index';
+
+/** Every migration file has a test below; this keeps a new migration from shipping without one. */
+const TESTED = ['0001-initial'];
+
+const TABLES = [
+  'daily_counts',
+  'enrollments',
+  'events',
+  'installations',
+  'number_states',
+  'workspace_links',
+  'workspaces',
+];
+
+describe('central migrations', () => {
+  it('every migration has an upgrade test', () => {
+    expect(CENTRAL_MIGRATION_NAMES).toEqual(TESTED);
+  });
+});
+
+describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
+  let target: TestTarget | undefined;
+  afterEach(async () => {
+    await target?.cleanup();
+    target = undefined;
+  });
+
+  it('0001-initial: an empty database gets every table; reopening changes nothing; int8 reads as number', async () => {
+    target = await createTestTarget(kind);
+    const first = await openCentralDatabase(target.config);
+    expect(first.schemaVersion).toBe('0001-initial');
+    const tables = (await first.db.introspection.getTables())
+      .filter(
+        (t) => target!.config.kind === 'sqlite' || t.schema === (target!.config as { schema: string }).schema,
+      )
+      .map((t) => t.name)
+      .filter((name) => !name.startsWith(CENTRAL_MIGRATION_TABLE))
+      .sort();
+    expect(tables).toEqual(TABLES);
+    await first.db
+      .insertInto('workspaces')
+      .values({ id: 'w1', name: 'Chidi Pharmacy', created_at: 2 ** 52 + 1 })
+      .execute();
+    await first.close();
+
+    const again = await openCentralDatabase(target.config);
+    expect(again.schemaVersion).toBe('0001-initial');
+    const row = await again.db.selectFrom('workspaces').selectAll().executeTakeFirstOrThrow();
+    expect(row).toEqual({ id: 'w1', name: 'Chidi Pharmacy', created_at: 2 ** 52 + 1 });
+    await again.close();
+  });
+
+  it('refuses, untouched, a database written by a newer central server', async () => {
+    target = await createTestTarget(kind);
+    const current = await openCentralDatabase(target.config);
+    await current.db
+      .insertInto(CENTRAL_MIGRATION_TABLE as 'workspaces')
+      .values({ name: '9999-from-the-future', timestamp: new Date().toISOString() } as never)
+      .execute();
+    await current.close();
+    await expect(openCentralDatabase(target.config)).rejects.toThrow(
+      /written by a newer version of the central server \(migration 9999-from-the-future\)/,
+    );
+    const raw =
+      target.config.kind === 'sqlite'
+        ? createSqliteKysely(target.config).db
+        : createPostgresKysely(target.config, () => undefined).db;
+    const applied = await raw
+      .selectFrom(CENTRAL_MIGRATION_TABLE as 'workspaces')
+      .select('name')
+      .orderBy('name')
+      .execute();
+    await raw.destroy();
+    expect(applied.map((r) => r.name)).toEqual(['0001-initial', '9999-from-the-future']);
+  });
+
+  it('reports an unreachable database with what to check', async () => {
+    if (kind !== 'postgres') {
+      await expect(
+        openCentralDatabase({ kind: 'sqlite', path: '/nonexistent/dir/central.db' }),
+      ).rejects.toThrow(/Could not open the SQLite database at \/nonexistent\/dir\/central\.db/);
+      return;
+    }
+    await expect(
+      openCentralDatabase({ kind: 'postgres', url: 'postgres://nobody:secret@127.0.0.1:1/none' }),
+    ).rejects.toThrow(/Could not connect to PostgreSQL at postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none/);
+  });
+});

@@ -1,0 +1,194 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
+import { CentralError } from '../errors';
+import { CENTRAL_MIGRATION_TABLE, centralMigrationProvider } from './migrations/index';
+import { createPostgresKysely, redactUrl, type PostgresConfig } from './open-postgres';
+import { createSqliteKysely, type SqliteConfig } from './open-sqlite';
+import type { CentralSchema } from './schema';
+
+export type { PostgresConfig } from './open-postgres';
+export type { SqliteConfig } from './open-sqlite';
+export type DatabaseConfig = SqliteConfig | PostgresConfig;
+export type DatabaseKind = DatabaseConfig['kind'];
+/** The database or a transaction on it: functions that read or write take either. */
+export type CentralDb = Kysely<CentralSchema>;
+
+export interface CentralDatabase {
+  readonly kind: DatabaseKind;
+  readonly db: Kysely<CentralSchema>;
+  /** Where the data lives, for logs (never a password). */
+  readonly location: string;
+  /** The latest migration applied. */
+  readonly schemaVersion: string;
+  /**
+   * All of it commits or none of it does. On PostgreSQL a deadlock or serialization failure is retried
+   * (a few times, with jitter), so `fn` must be safe to run again: ours only write inside it.
+   */
+  transaction<T>(fn: (trx: Transaction<CentralSchema>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenCentralDatabaseOptions {
+  /** Stop migrating at this migration (inclusive). Only migration tests use it. */
+  migrateTo?: string;
+  /** Where a PostgreSQL pool reports a lost idle connection. */
+  log?: (line: string) => void;
+}
+
+export async function openCentralDatabase(
+  config: DatabaseConfig,
+  options: OpenCentralDatabaseOptions = {},
+): Promise<CentralDatabase> {
+  switch (config.kind) {
+    case 'sqlite':
+      return openSqlite(config, options);
+    case 'postgres':
+      return openPostgres(config, options);
+  }
+}
+
+async function openSqlite(
+  config: SqliteConfig,
+  options: OpenCentralDatabaseOptions,
+): Promise<CentralDatabase> {
+  let opened: ReturnType<typeof createSqliteKysely>;
+  try {
+    opened = createSqliteKysely(config);
+  } catch (error) {
+    throw new CentralError(
+      'UNAVAILABLE',
+      `Could not open the SQLite database at ${config.path}: ${(error as Error).message}. Check that the ` +
+        'folder exists, that this user may write to it, and that the file is a central database.',
+      { cause: error },
+    );
+  }
+  const { db, checkpoint } = opened;
+  try {
+    const schemaVersion = await migrate(db, config.path, undefined, options.migrateTo);
+    let closed = false;
+    return {
+      kind: 'sqlite',
+      db,
+      location: config.path,
+      schemaVersion,
+      transaction: (fn) => db.transaction().execute(fn),
+      async close() {
+        if (closed) return;
+        closed = true;
+        // Fold the write-ahead log back into the main file so a copy of the file alone is complete.
+        await db.connection().execute(() => Promise.resolve(checkpoint()));
+        await db.destroy();
+      },
+    };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
+async function openPostgres(
+  config: PostgresConfig,
+  options: OpenCentralDatabaseOptions,
+): Promise<CentralDatabase> {
+  const location = redactUrl(config.url);
+  const log = options.log ?? (() => undefined);
+  const { db } = createPostgresKysely(config, (error) =>
+    log(`PostgreSQL connection lost (${error.message}); the pool will reconnect`),
+  );
+  try {
+    let schema: string | null;
+    try {
+      const result = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+      schema = result.rows[0]?.schema ?? null;
+    } catch (error) {
+      throw new CentralError(
+        'UNAVAILABLE',
+        `Could not connect to PostgreSQL at ${location}: ${describe(error)}. Check DATABASE_URL and that ` +
+          'the server is running and accepts this user.',
+        { cause: error },
+      );
+    }
+    if (schema === null) {
+      throw new CentralError(
+        'UNAVAILABLE',
+        `PostgreSQL at ${location} has no schema to write to: the search_path names none that exists. ` +
+          'Create the schema or fix the search_path.',
+      );
+    }
+    const schemaVersion = await migrate(db, location, schema, options.migrateTo);
+    let closed = false;
+    return {
+      kind: 'postgres',
+      db,
+      location: schema === 'public' ? location : `${location} (schema ${schema})`,
+      schemaVersion,
+      transaction: (fn) => retryingConflicts(() => db.transaction().execute(fn)),
+      async close() {
+        if (closed) return;
+        closed = true;
+        await db.destroy();
+      },
+    };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
+async function migrate(
+  db: Kysely<CentralSchema>,
+  location: string,
+  schema: string | undefined,
+  upTo: string | undefined,
+): Promise<string> {
+  const migrator = new Migrator({
+    db,
+    provider: centralMigrationProvider(upTo),
+    migrationTableName: CENTRAL_MIGRATION_TABLE,
+    migrationLockTableName: `${CENTRAL_MIGRATION_TABLE}_lock`,
+    // Kysely looks for its tables in every schema unless told which: with several central databases
+    // in one PostgreSQL database (one schema each), it would find another's.
+    ...(schema !== undefined && { migrationTableSchema: schema }),
+  });
+  const { error, results } =
+    upTo === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(upTo);
+  if (error !== undefined) {
+    const text = describe(error);
+    const missing = /previously executed migration (\S+) is missing/.exec(text);
+    if (missing !== null) {
+      throw new CentralError(
+        'UNAVAILABLE',
+        `The central database at ${location} was written by a newer version of the central server ` +
+          `(migration ${missing[1]}). Run that version or newer; this one has left the database untouched.`,
+      );
+    }
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new CentralError(
+      'INTERNAL',
+      `Upgrading the central database at ${location} failed at migration ${failed}: ${text}`,
+      { cause: error },
+    );
+  }
+  const applied = (await migrator.getMigrations()).filter((m) => m.executedAt !== undefined);
+  return applied.at(-1)?.name ?? '';
+}
+
+const RETRYABLE = new Set(['40001', '40P01']);
+
+async function retryingConflicts<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= 4 || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
+      await delay(Math.random() * 20 * attempt);
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return describe(error.errors[0]);
+  if (error instanceof Error) return error.message || (error as { code?: string }).code || error.name;
+  return String(error);
+}

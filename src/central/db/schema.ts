@@ -1,0 +1,92 @@
+/**
+ * The central database's tables as kysely sees them (snake_case as stored). Times are UTC milliseconds
+ * (`bigint` in PostgreSQL, read back as JS numbers by open-postgres.ts), ids are strings, and secrets are
+ * stored only as SHA-256 hashes.
+ */
+
+/** A workspace as the central team sees it; made together with its enrollment code. */
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+/** One installation (one PC's data folder); it can push several workspaces. */
+export interface InstallationsTable {
+  id: string;
+  name: string;
+  app_version: string;
+  platform: string;
+  first_seen_at: number;
+  last_seen_at: number;
+}
+
+/** A one-time code that links one installation's workspace to a central workspace. */
+export interface EnrollmentsTable {
+  code_hash: string;
+  workspace_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  installation_id: string | null;
+}
+
+/**
+ * What an enrollment made: this installation pushes into this workspace with the token whose hash is
+ * here. The token is the only proof the ingest endpoint accepts, and it names the workspace.
+ */
+export interface WorkspaceLinksTable {
+  workspace_id: string;
+  installation_id: string;
+  token_hash: string;
+  local_workspace_name: string;
+  enrolled_at: number;
+  last_seen_at: number | null;
+  /** Events the installation still had waiting after its latest push. */
+  backlog: number;
+}
+
+export interface EventsTable {
+  workspace_id: string;
+  installation_id: string;
+  seq: number;
+  ts: number;
+  level: string;
+  type: string;
+  contact_id: string | null;
+  message: string;
+  meta: string | null;
+  text: string | null;
+  received_at: number;
+}
+
+/** Each number's latest reported connection state. */
+export interface NumberStatesTable {
+  workspace_id: string;
+  number: string;
+  installation_id: string;
+  provider: string;
+  status: string;
+  updated_at: number;
+  reported_at: number;
+}
+
+/** Counters kept in the ingest transaction, so the dashboard never scans the events table for them. */
+export interface DailyCountsTable {
+  workspace_id: string;
+  /** Days since 1970-01-01 (UTC) of the events' own timestamps. */
+  day: number;
+  messages_in: number;
+  messages_out: number;
+  errors: number;
+}
+
+export interface CentralSchema {
+  workspaces: WorkspacesTable;
+  installations: InstallationsTable;
+  enrollments: EnrollmentsTable;
+  workspace_links: WorkspaceLinksTable;
+  events: EventsTable;
+  number_states: NumberStatesTable;
+  daily_counts: DailyCountsTable;
+}

@@ -1,0 +1,81 @@
+// `npm run central`: the central sync server (enrollment, ingest, admin API and dashboard).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadOrCreateAdminToken, ADMIN_TOKEN_ENV } from './admin-token';
+import { isLoopback, parseCentralArgs, SQLITE_FILE, USAGE, type CentralOptions } from './cli';
+import { openCentralDatabase, type DatabaseConfig } from './db/open';
+import { createCentralServer } from './server';
+
+const log = (line: string): void => console.log(line);
+
+async function main(options: CentralOptions): Promise<void> {
+  if (!isLoopback(options.host)) {
+    log(
+      `Warning: listening on ${options.host} makes the central server reachable from the network. Put it ` +
+        'behind an HTTPS proxy: workspace and admin tokens travel in request headers.',
+    );
+  }
+  mkdirSync(options.dataDir, { recursive: true });
+  const admin = loadOrCreateAdminToken(options.dataDir, process.env, { rotate: options.newAdminToken });
+  const config: DatabaseConfig =
+    options.databaseUrl !== undefined
+      ? { kind: 'postgres', url: options.databaseUrl }
+      : { kind: 'sqlite', path: join(options.dataDir, SQLITE_FILE) };
+  const database = await openCentralDatabase(config, { log });
+  const server = createCentralServer({ database, adminToken: admin.token, log });
+  let url: string;
+  try {
+    ({ url } = await server.listen(options.port, options.host));
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+
+  log('');
+  log('Switchboard central server is running.');
+  log(`Listening on ${url}`);
+  log(`  Dashboard:    ${url}/`);
+  log(`  Database:     ${database.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'} at ${database.location}`);
+  if (admin.source === 'env') {
+    log(`  Admin token:  from ${ADMIN_TOKEN_ENV}`);
+  } else if (admin.created) {
+    log(`  Admin token:  ${admin.token}`);
+    log(`                (shown this once; it is stored owner-only in ${admin.path})`);
+  } else {
+    log(`  Admin token:  in ${admin.path} (run with --new-admin-token to replace it)`);
+    if (admin.repairedPermissions)
+      log('                (its permissions were too open and are owner-only again)');
+  }
+  log('Press Ctrl+C to stop.');
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log(`\n${signal}: stopping...`);
+    void (async () => {
+      await server.close();
+      await database.close();
+    })()
+      .catch((error: unknown) => console.error('Stopping failed:', error))
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+let options: CentralOptions;
+try {
+  options = parseCentralArgs(process.argv.slice(2));
+} catch (error) {
+  console.error(`${(error as Error).message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (options.help) {
+  log(USAGE);
+} else {
+  main(options).catch((error: unknown) => {
+    console.error('The central server could not start:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

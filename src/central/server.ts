@@ -1,0 +1,155 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { systemClock, type Clock } from '../core/ids';
+import { apiRoutes } from './api-routes';
+import { createAdminAuth } from './auth';
+import { errorPage } from './dashboard/error-page';
+import { dashboardRoutes, PAGE_HEADERS } from './dashboard/routes';
+import type { CentralDatabase } from './db/open';
+import { isDatabaseUnavailable } from './db/unavailable';
+import { CentralError } from './errors';
+import { requestUrl } from './http/request';
+import { sendHtml, sendJsonError } from './http/respond';
+import { createRouter } from './http/router';
+import { ANONYMOUS_RATE, createRateLimiter, INGEST_RATE, type TokenBucketOptions } from './rate-limit';
+
+export interface CentralServerOptions {
+  database: CentralDatabase;
+  adminToken: string;
+  clock?: Clock;
+  rateLimits?: {
+    /** Per workspace token on ingest. Default 20/s, burst 40. */
+    ingest?: TokenBucketOptions;
+    /** Per client address on enroll and the dashboard's sign-in. Default 2/s, burst 20. */
+    anonymous?: TokenBucketOptions;
+  };
+  log?: (line: string) => void;
+}
+
+export interface CentralServer {
+  readonly server: Server;
+  listen(port: number, host: string): Promise<{ port: number; url: string }>;
+  /** Stops taking connections, lets requests in flight finish (a few seconds at most), then closes. */
+  close(): Promise<void>;
+}
+
+/** In-flight requests get this long to finish when the server closes. */
+const CLOSE_GRACE_MS = 5_000;
+
+export function createCentralServer(options: CentralServerOptions): CentralServer {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? (() => undefined);
+  const auth = createAdminAuth(options.adminToken, clock);
+  const anonymousLimiter = createRateLimiter(options.rateLimits?.anonymous ?? ANONYMOUS_RATE, clock);
+  const ingestLimiter = createRateLimiter(options.rateLimits?.ingest ?? INGEST_RATE, clock);
+  const route = createRouter([
+    ...apiRoutes({ database: options.database, clock, auth, ingestLimiter, anonymousLimiter, log }),
+    ...dashboardRoutes({ database: options.database, clock, auth, anonymousLimiter }),
+  ]);
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = requestUrl(req);
+    try {
+      const match = route(req.method ?? 'GET', url.pathname);
+      switch (match.kind) {
+        case 'found':
+          await match.route.handler({ req, res, url, params: match.params });
+          return;
+        case 'wrong-method':
+          throw new CentralError('BAD_REQUEST', `${url.pathname} takes ${match.allowed.join(' or ')}.`, {
+            status: 405,
+            headers: { Allow: match.allowed.join(', ') },
+          });
+        case 'not-found':
+          throw new CentralError('NOT_FOUND', `There is nothing at ${url.pathname}.`);
+      }
+    } catch (error) {
+      let failure: CentralError;
+      if (error instanceof CentralError) {
+        failure = error;
+      } else if (isDatabaseUnavailable(error)) {
+        log(`${req.method} ${url.pathname}: the database is unavailable: ${(error as Error).message}`);
+        failure = new CentralError(
+          'UNAVAILABLE',
+          'The central database is not reachable right now; try again shortly.',
+          {
+            headers: { 'Retry-After': '5' },
+          },
+        );
+      } else {
+        log(
+          `${req.method} ${url.pathname} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
+        failure = new CentralError(
+          'INTERNAL',
+          'Something went wrong on the central server; try again later.',
+        );
+      }
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      // A body nobody read yet is read and dropped, so the connection can carry the next request.
+      if (!req.readableEnded && req.listenerCount('data') === 0) req.resume();
+      if (url.pathname.startsWith('/api/')) {
+        sendJsonError(res, failure);
+      } else {
+        const signedIn = auth.hasSession(req);
+        sendHtml(res, failure.status, errorPage(titleFor(failure), failure.message, signedIn), {
+          ...PAGE_HEADERS,
+          ...failure.headers,
+        });
+      }
+    }
+  }
+
+  const server = createServer((req, res) => void handle(req, res));
+  // Slow or stuck clients cannot hold a connection open for ever.
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 60_000;
+  server.on('clientError', (_error, socket) => socket.destroy());
+
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve({ port: address.port, url: `http://${shownHost}:${address.port}` });
+        });
+      });
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+function titleFor(error: CentralError): string {
+  switch (error.status) {
+    case 404:
+      return 'Not found';
+    case 400:
+      return 'That request was not understood';
+    case 401:
+    case 403:
+      return 'Not allowed';
+    case 429:
+      return 'Too many requests';
+    default:
+      return error.status >= 500 ? 'Something went wrong' : 'That did not work';
+  }
+}
