@@ -8,7 +8,7 @@ import {
   type ConnectionManager,
 } from './connection/connection-manager';
 import type { SupervisorPolicy } from './connection/reconnect-supervisor';
-import { SwitchboardError } from './errors';
+import { assertNever, SwitchboardError } from './errors';
 import { createId, systemClock, type Clock, type IdGenerator } from './ids';
 import type { LogSink } from './log/log-types';
 import { createLogger, type Logger } from './log/logger';
@@ -21,10 +21,17 @@ import { createNumberDirectory, createPhoneNumberRepository } from './store/repo
 import { createWaAuthRepository } from './store/repositories/wa-auth';
 import { realTimers, type Timers } from './timers';
 import { createBaileysProvider } from './whatsapp/baileys/baileys-provider';
+import { createCloudApiProvider, type CloudApiNumberConfig } from './whatsapp/cloud-api/cloud-api-provider';
 import type { WhatsAppProvider } from './whatsapp/provider';
 import { createWorkspaceService, type WorkspaceService } from './workspace/workspace-service';
 import { createPipeline, type ChatActivity, type Pipeline, type PipelineAlert } from './pipeline/pipeline';
 import { openInboundJournal } from './store/inbound-journal';
+import { createFileKeySecretBox } from './secrets/file-key-secret-box';
+import type { SecretBox } from './secrets/secret-box';
+import { createSyncService, type SyncService, type SyncServiceOptions } from './sync/sync-service';
+import { createAiKeyRepository, createPersistentBudgetLedger } from './bot/ai/ai-store';
+import { createAiService, type AiService } from './bot/ai/ai-service';
+import { createWorkspaceAiFactory } from './bot/ai/workspace-ai';
 
 export interface SwitchboardOptions {
   /** Folder for the database (and the file log, when the shell writes one there). */
@@ -32,12 +39,30 @@ export interface SwitchboardOptions {
   /** Extra sinks from the shell: electron-log in the desktop app, a JSON-lines file headless. */
   sinks?: LogSink[];
   minLogLevel?: LogLevel;
-  retention?: { maxAgeDays?: number; maxRows?: number };
+  retention?: {
+    maxAgeDays?: number;
+    maxRows?: number;
+    /**
+     * Events an enrolled workspace has not pushed yet survive age and maxRows; past this many rows in
+     * all, the oldest go anyway (logged). Default 1.5 x maxRows.
+     */
+    hardMaxRows?: number;
+  };
   durability?: 'full' | 'normal';
   clock?: Clock;
   newId?: IdGenerator;
   whatsapp?: WhatsAppOptions;
   pipeline?: { timers?: Timers; random?: () => number };
+  /**
+   * Seals the central server's tokens before they are stored. Default: AES-256-GCM with a key file in
+   * dataDir (secrets.key); the desktop shell passes one built on the operating system's key store.
+   */
+  secrets?: SecretBox;
+  /** The push client to the central server (issue #7). */
+  sync?: Pick<
+    SyncServiceOptions,
+    'transport' | 'timers' | 'random' | 'appVersion' | 'installationName' | 'pusher' | 'notifyIntervalMs'
+  >;
 }
 
 export interface WhatsAppOptions {
@@ -52,6 +77,17 @@ export interface WhatsAppOptions {
   baileysLogLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
   /** Replaces the provider factory (tests of the layers above WhatsApp). */
   createProvider?: (number: PhoneNumber) => WhatsAppProvider;
+  /** Numbers on Meta's Cloud API (provider 'cloud-api'): where each one's ids and token come from. */
+  cloudApi?: CloudApiOptions;
+}
+
+export interface CloudApiOptions {
+  /** The number's phone_number_id, waba_id and token; undefined when none are known (it cannot start). */
+  numberConfig: (number: PhoneNumber) => CloudApiNumberConfig | undefined;
+  /** Tests and demo mode point it at the local Graph API server. */
+  baseUrl?: string;
+  graphApiVersion?: string;
+  healthIntervalMs?: number;
 }
 
 export interface Switchboard {
@@ -61,6 +97,10 @@ export interface Switchboard {
   readonly events: EventLogRepository;
   readonly connections: ConnectionManager;
   readonly pipeline: Pipeline;
+  /** Central sync: enrollment, the pushers, their status. Pushing starts with `start()`. */
+  readonly sync: SyncService;
+  /** The AI side of the bot: providers, sealed keys, budgets, a live test. */
+  readonly ai: AiService;
   /** Hand-offs and failed sends: the owner is told (UI, desktop notification). */
   onPipelineAlert(listener: (alert: PipelineAlert) => void): () => void;
   /** A chat changed (a message stored, a reply sent, a hand-off): committed, ready to read. */
@@ -98,20 +138,35 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     ...(options.minLogLevel !== undefined && { minLevel: options.minLogLevel }),
   });
   const events = createEventLogRepository(store);
-  const retention = createRetentionTask({
-    repo: events,
-    logger,
-    maxAgeMs: (options.retention?.maxAgeDays ?? 90) * 24 * 60 * 60 * 1000,
-    maxRows: options.retention?.maxRows ?? 2_000_000,
-    now: () => clock.now(),
-  });
-  retention.start();
   logger.info('store.opened', `Database opened at schema ${store.schemaVersion}`, {
     path: store.path,
     schema: store.schemaVersion,
   });
 
   const workspaces = createWorkspaceService({ store, logger, clock, newId: options.newId ?? createId });
+  const secrets = options.secrets ?? createFileKeySecretBox({ dataDir: options.dataDir });
+  const sync = createSyncService({
+    store,
+    logger,
+    secrets,
+    events,
+    getWorkspace: (workspaceId) => workspaces.get(workspaceId),
+    ...options.sync,
+  });
+  const maxRows = options.retention?.maxRows ?? 2_000_000;
+  const retention = createRetentionTask({
+    repo: events,
+    logger,
+    maxAgeMs: (options.retention?.maxAgeDays ?? 90) * 24 * 60 * 60 * 1000,
+    maxRows,
+    // Nothing an enrolled workspace has not pushed is deleted, up to a hard cap.
+    keepUnsynced: {
+      hardMaxRows: options.retention?.hardMaxRows ?? Math.round(maxRows * 1.5),
+      onForced: (forced) => sync.backlogDropped(forced.map((f) => f.workspaceId)),
+    },
+    now: () => clock.now(),
+  });
+  retention.start();
   const connectionListeners = new Set<(event: ConnectionEvent) => void>();
   const connections = createWhatsAppConnections(
     { store, logger, workspaces, options: options.whatsapp ?? {}, clock },
@@ -121,6 +176,20 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   );
   const journal = openInboundJournal(join(options.dataDir, INBOUND_JOURNAL_FILE));
   const alertListeners = new Set<(alert: PipelineAlert) => void>();
+  const raise = (alert: PipelineAlert) => {
+    for (const listener of alertListeners) listener(alert);
+  };
+  // API keys sealed like the sync tokens; spending written through so budgets hold across restarts.
+  const aiKeys = createAiKeyRepository(store.db, secrets, logger);
+  const aiLedger = createPersistentBudgetLedger({ db: store.db, now: () => clock.now(), logger });
+  await aiLedger.load();
+  const aiFactory = createWorkspaceAiFactory({
+    keys: aiKeys,
+    ledger: aiLedger,
+    logger,
+    now: () => clock.now(),
+    onBudgetExhausted: (workspaceId, period) => raise({ type: 'ai-budget', workspaceId, period }),
+  });
   const activityListeners = new Set<(activity: ChatActivity) => void>();
   const unansweredListeners = new Set<(workspaceId: WorkspaceId) => void>();
   const pipeline = createPipeline({
@@ -140,9 +209,8 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       connectionListeners.add(listener);
       return () => connectionListeners.delete(listener);
     },
-    onAlert: (alert) => {
-      for (const listener of alertListeners) listener(alert);
-    },
+    onAlert: raise,
+    ai: aiFactory,
     onActivity: (activity) => {
       for (const listener of activityListeners) listener(activity);
     },
@@ -151,6 +219,14 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     },
     ...(options.pipeline?.timers !== undefined && { timers: options.pipeline.timers }),
     ...(options.pipeline?.random !== undefined && { random: options.pipeline.random }),
+  });
+  const ai = createAiService({
+    workspaces,
+    keys: aiKeys,
+    ledger: aiLedger,
+    logger,
+    now: () => clock.now(),
+    onChanged: (workspaceId) => pipeline.invalidate(workspaceId),
   });
   let closed = false;
 
@@ -161,10 +237,13 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     events,
     connections,
     pipeline,
+    sync,
+    ai,
     async start() {
       // The pipeline listens before any connection opens: offline messages arrive right after login.
       await pipeline.start();
       await connections.startAll();
+      await sync.start();
     },
     onPipelineAlert(listener) {
       alertListeners.add(listener);
@@ -200,8 +279,10 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       if (closed) return;
       closed = true;
       retention.stop();
+      await sync.stop();
       await connections.stopAll();
       await pipeline.stop();
+      await aiLedger.flush();
       journal.close();
       await logger.close();
       await store.close();
@@ -226,11 +307,13 @@ function createWhatsAppConnections(
   const createProvider =
     options.createProvider ??
     ((number: PhoneNumber): WhatsAppProvider => {
-      if (number.provider !== 'baileys') {
-        throw new SwitchboardError(
-          'VALIDATION',
-          `The ${number.provider} provider is not available in this version.`,
-        );
+      switch (number.provider) {
+        case 'cloud-api':
+          return createCloudProvider(number, options.cloudApi, logger);
+        case 'baileys':
+          break;
+        default:
+          return assertNever(number.provider, 'provider kind');
       }
       return createBaileysProvider({
         businessNumber: number.e164,
@@ -263,5 +346,28 @@ function createWhatsAppConnections(
     ...(options.random !== undefined && { random: options.random }),
     ...(options.policy !== undefined && { policy: options.policy }),
     ...(options.livenessIntervalMs !== undefined && { livenessIntervalMs: options.livenessIntervalMs }),
+  });
+}
+
+function createCloudProvider(
+  number: PhoneNumber,
+  options: CloudApiOptions | undefined,
+  logger: Logger,
+): WhatsAppProvider {
+  const config = options?.numberConfig(number);
+  if (config === undefined) {
+    throw new SwitchboardError(
+      'VALIDATION',
+      `${number.e164} is set to use the WhatsApp Cloud API, but its phone number ID and token are missing.`,
+    );
+  }
+  return createCloudApiProvider({
+    ...config,
+    businessNumber: number.e164,
+    workspaceId: number.workspaceId,
+    logger,
+    ...(options?.baseUrl !== undefined && { baseUrl: options.baseUrl }),
+    ...(options?.graphApiVersion !== undefined && { graphApiVersion: options.graphApiVersion }),
+    ...(options?.healthIntervalMs !== undefined && { healthIntervalMs: options.healthIntervalMs }),
   });
 }

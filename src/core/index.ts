@@ -29,6 +29,9 @@ export { LATEST_MIGRATION } from './store/migrations/index';
 // Structured log
 export * from './log/index';
 
+// Secrets (the central server's tokens are sealed before they are stored)
+export { createFileKeySecretBox, SecretBoxError, SECRETS_KEY_FILE, type SecretBox } from './secrets/index';
+
 // Workspaces
 export { createWorkspaceService, type WorkspaceService } from './workspace/workspace-service';
 export { createSwitchboard, DATABASE_FILE, type Switchboard, type SwitchboardOptions } from './app';

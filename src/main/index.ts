@@ -2,10 +2,26 @@
 // lives here: the core does the work and the contract (src/shared/contract.ts) is bound to IPC.
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, shell, Tray } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeImage,
+  Notification,
+  safeStorage,
+  shell,
+  Tray,
+} from 'electron';
 import electronLog from 'electron-log/main';
 import electronUpdater from 'electron-updater';
-import { createElectronLogSink, createSwitchboard, type Switchboard } from '../core/index';
+import {
+  createElectronLogSink,
+  createFileKeySecretBox,
+  createSwitchboard,
+  type Switchboard,
+} from '../core/index';
 import {
   createCoreRuntime,
   createDispatcher,
@@ -14,6 +30,7 @@ import {
 } from '../core/handlers/index';
 import { alertNotification } from './alert-notifications';
 import { bindContractToIpc, forwardEventsToWindow } from './ipc-binding';
+import { createSafeStorageSecretBox } from './safe-storage-secret-box';
 import { createDesktopShellHandlers, HIDDEN_START_ARG } from './shell-handlers';
 import { TRAY_ICONS } from './tray-icons';
 import { trayStatus, type TrayNumber } from './tray-status';
@@ -56,9 +73,13 @@ electronLog.transports.console.level = false;
 /** Opens the core in the user's data folder and binds it to IPC, the tray and notifications. */
 async function startCore(): Promise<RunningCore> {
   const liveLog = createLiveLogSink();
+  const dataDir = join(app.getPath('userData'), 'data');
   const switchboard = await createSwitchboard({
-    dataDir: join(app.getPath('userData'), 'data'),
+    dataDir,
     sinks: [liveLog, createElectronLogSink(electronLog)],
+    // The central server's tokens, sealed with the OS key store (the key file where there is none).
+    secrets: createSafeStorageSecretBox(safeStorage, createFileKeySecretBox({ dataDir })),
+    sync: { appVersion: app.getVersion() },
   });
   const runtime = createCoreRuntime(switchboard, { liveLog });
   const dispatch = createDispatcher(

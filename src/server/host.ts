@@ -46,6 +46,8 @@ export interface HeadlessHostOptions {
   /** Also write the log as JSON lines under <dataDir>/logs. Default true. */
   fileLog?: boolean;
   durability?: SwitchboardOptions['durability'];
+  /** Central sync timings (tests shorten the backoff and the idle poll). */
+  sync?: SwitchboardOptions['sync'];
   log?: (line: string) => void;
 }
 
@@ -71,6 +73,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     dataDir: options.dataDir,
     sinks,
     ...(options.durability !== undefined && { durability: options.durability }),
+    sync: { ...options.sync, ...(options.version !== undefined && { appVersion: options.version }) },
     whatsapp: {
       ...options.whatsapp,
       ...(demo !== undefined && { waWebSocketUrl: demo.waWebSocketUrl }),

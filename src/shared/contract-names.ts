@@ -29,11 +29,22 @@ export const COMMAND_NAMES = [
   'unanswered.list',
   'unanswered.resolve',
   'log.query',
+  'log.export',
+  'stats.home',
   'conversation.list',
   'conversation.thread',
   'conversation.release',
   'conversation.pause',
   'conversation.reply',
+  'sync.status',
+  'sync.enroll',
+  'sync.leave',
+  'sync.update',
+  'ai.status',
+  'ai.saveProvider',
+  'ai.removeProvider',
+  'ai.update',
+  'ai.test',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
@@ -60,6 +71,7 @@ export const EVENT_NAMES = [
   'unanswered.changed',
   'log.appended',
   'conversation.changed',
+  'sync.changed',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

@@ -8,6 +8,9 @@ import {
 import type { Faq, PhoneNumber, Workspace } from './dto';
 import type { Result } from './errors';
 import { addPhoneNumberInput, createWorkspaceInput, updateWorkspaceInput, userText } from './schemas';
+import { businessHoursPatch, pacingPatch, timeZoneInput } from './settings-patch';
+import { syncCommands, type SyncEvents } from './sync-contract';
+import { aiCommands } from './ai-contract';
 import {
   LOG_LEVELS,
   type E164,
@@ -27,6 +30,8 @@ import {
  */
 
 export * from './contract-names';
+export * from './sync-contract';
+export * from './ai-contract';
 
 // --- shapes that only the contract uses -------------------------------------------------------------
 
@@ -82,6 +87,56 @@ export interface LogPage {
   events: LogEvent[];
   /** Pass as `beforeSeq` for the next (older) page; null when there is none. */
   nextBeforeSeq: number | null;
+}
+
+/** One page of a log export: `log.export` is called again with `cursor` until it comes back null. */
+export interface LogExportPage {
+  /** The page as CSV (the header row on the first page only) or JSON lines, ready to append. */
+  text: string;
+  /** Events in this page. */
+  count: number;
+  /** Events the whole export holds (counted on the first page, when no cursor was given); else null. */
+  total: number | null;
+  /** Pass back as `cursor` for the next page; null when this was the last. Opaque. */
+  cursor: string | null;
+  /** A file name for the whole export, e.g. switchboard-log-2026-05-20.csv. */
+  filename: string;
+}
+
+/** One day on the home screen, in the workspace's time zone (see `HomeStats.timeZone`). */
+export interface DayActivity {
+  /** The local date, 'YYYY-MM-DD'. */
+  date: string;
+  /** When the local day starts (UTC ms); it ends where the next one starts. */
+  start: number;
+  /** Customer messages received (ignored chats such as groups and status updates left out). */
+  messagesIn: number;
+  /** Replies the bot sent (failed sends left out). */
+  botMessagesOut: number;
+  /** Messages the owner sent, from the app or the phone. */
+  ownerMessagesOut: number;
+  /** Customer messages the bot answered from an FAQ (or the AI). */
+  botAnswered: number;
+  /** Customer messages handed to a person: a hand-off word, a photo, or a question the bot could not answer. */
+  handoffs: number;
+  /** Questions the bot could not answer while hand-offs were switched off: nobody was told. */
+  unanswered: number;
+  /** Customer messages that needed an answer: botAnswered + handoffs + unanswered. */
+  needingAnswer: number;
+  /** botAnswered / needingAnswer (0-1); null when no message needed an answer. */
+  answerRate: number | null;
+}
+
+export interface HomeStats {
+  /** The IANA zone the days are counted in (the workspace's; UTC when that one is unknown). */
+  timeZone: string;
+  /** Oldest first; the last one is today so far. */
+  days: DayActivity[];
+  /** The same object as the last day. */
+  today: DayActivity;
+  /** Chats handed to a person that the owner has neither answered nor released since. */
+  handoffsWaiting: { chats: number; oldestSince: number | null };
+  generatedAt: number;
 }
 
 /** One chat in the Conversations list, newest activity first. */
@@ -208,8 +263,11 @@ export const settingsPatchInput = z.strictObject({
     })
     .partial()
     .optional(),
-  /** Typing-time pacing of replies; off sends at once. */
-  pacing: z.strictObject({ enabled: z.boolean() }).partial().optional(),
+  /** Typing-time pacing of replies and the per-number rate limit; off sends at once. */
+  pacing: pacingPatch.optional(),
+  /** The zone business hours and the home screen's days are counted in. */
+  timezone: timeZoneInput.optional(),
+  businessHours: businessHoursPatch.optional(),
   /** One bot answer per window to a customer who writes many messages quickly. */
   floodGuard: z
     .strictObject({
@@ -246,6 +304,17 @@ export const logQueryInput = z.strictObject({
   beforeSeq: z.number().int().positive().optional(),
   afterSeq: z.number().int().nonnegative().optional(),
   limit: z.number().int().min(1).max(500).default(50),
+});
+
+/** The Logs screen's filters (no paging) for an export, read a page at a time. */
+export const logExportInput = logQueryInput.omit({ beforeSeq: true, afterSeq: true, limit: true }).extend({
+  format: z.enum(['csv', 'jsonl']).default('csv'),
+  /** The previous page's `cursor`; absent for the first page. */
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}-\d{1,15}$/, 'cursor must be the one the previous page returned')
+    .optional(),
+  pageSize: z.number().int().min(1).max(1000).default(1000),
 });
 
 // --- the command map --------------------------------------------------------------------------------
@@ -360,6 +429,15 @@ export const commands = {
   ),
 
   'log.query': command<LogPage>()(logQueryInput),
+  /** The filtered log as CSV or JSON lines, newest first, a page per call (the screen shows progress). */
+  'log.export': command<LogExportPage>()(logExportInput),
+  /** The home screen's figures: today, the last days (default 14) and the hand-offs waiting. */
+  'stats.home': command<HomeStats>()(
+    z.strictObject({
+      workspaceId: workspaceIdInput,
+      days: z.number().int().min(1, 'at least 1 day').max(60, 'at most 60 days').default(14),
+    }),
+  ),
 
   'conversation.list': command<ConversationSummary[]>()(
     z.strictObject({
@@ -390,7 +468,14 @@ export const commands = {
   'conversation.reply': command<ThreadMessage>()(
     z.strictObject({ ...chatRef, text: userText('Reply', 4096) }),
   ),
+  // Central sync (issue #7): its commands, status and event are declared in sync-contract.ts.
+  ...syncCommands,
+  // The AI side of the bot (issue #5): providers, keys, budgets; declared in ai-contract.ts.
+  ...aiCommands,
 } satisfies { [K in CommandName]: CommandSpec<z.ZodType, unknown> };
+/** Merged into `Events` below (declaration merging): the sync events live beside their commands. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges SyncEvents, adds nothing
+export interface Events extends SyncEvents {}
 
 export type Commands = typeof commands;
 /** What a caller sends (defaults may be left out). */

@@ -17,6 +17,13 @@ export interface ContactReply {
   at: number;
 }
 
+/**
+ * How the business's next message to a contact fails: `nack`, the server refuses the message with an
+ * error ack (463: the account may not start new chats; Baileys reports it as a failed status); or
+ * `devicesError`, the device-list query before the send fails (Baileys' sendMessage throws).
+ */
+export type SendFault = { nack: number } | { devicesError: number };
+
 export interface SimulatedContact {
   /** E.164, e.g. "+2348031234567". */
   readonly phone: string;
@@ -37,6 +44,8 @@ export interface SimulatedContact {
    * business cannot be decrypted, and the phone asks for it again with a retry receipt.
    */
   forgetSessions(): void;
+  /** The business's next message to this contact fails as `fault` says (each call queues one). */
+  failNextSend(fault: SendFault): void;
 }
 
 export interface OutgoingContactMessage {
@@ -139,6 +148,7 @@ export class ContactImpl implements SimulatedContact, DeliverySender {
   readonly presence: string[] = [];
   readonly readReceipts: string[] = [];
   private readonly waiters = new Set<ReplyWaiter>();
+  private readonly sendFaults: SendFault[] = [];
 
   constructor(
     digits: string,
@@ -191,6 +201,18 @@ export class ContactImpl implements SimulatedContact, DeliverySender {
 
   forgetSessions(): void {
     this.party.forgetSessions();
+  }
+
+  failNextSend(fault: SendFault): void {
+    this.sendFaults.push(fault);
+  }
+
+  /** The queued fault of this kind, used up; undefined when none waits. */
+  takeSendFault(kind: 'nack' | 'devicesError'): number | undefined {
+    const index = this.sendFaults.findIndex((f) => kind in f);
+    if (index < 0) return undefined;
+    const [fault] = this.sendFaults.splice(index, 1);
+    return 'nack' in fault! ? fault.nack : fault!.devicesError;
   }
 
   recordReply(reply: ContactReply): void {

@@ -3,7 +3,7 @@ import { trustSimulatorRoot } from './certificates';
 import { SimulatorServer, type WhatsAppServer, type WhatsAppServerOptions } from './server';
 
 export type { WhatsAppServer, WhatsAppServerOptions } from './server';
-export type { SimulatedContact, ContactReply, ContactMessageKind } from './contact';
+export type { SimulatedContact, ContactReply, ContactMessageKind, SendFault } from './contact';
 export type { TransportMode } from './ws-transport';
 
 export async function startWhatsAppServer(options: WhatsAppServerOptions = {}): Promise<WhatsAppServer> {

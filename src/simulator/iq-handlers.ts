@@ -192,6 +192,7 @@ function bundleForUser(env: IqEnv, user: WANode): WANode {
 function answerUsync(env: IqEnv, iq: WANode): WANode {
   const usync = childOf(iq, 'usync');
   const protocols = childrenOf(childOf(usync, 'query')).map((p) => p.tag);
+  let failure: number | undefined;
   const users = childrenNamed(childOf(usync, 'list'), 'user').map((user) => {
     let jid = user.attrs.jid;
     if (!jid) {
@@ -203,12 +204,17 @@ function answerUsync(env: IqEnv, iq: WANode): WANode {
       }
     }
     const target = resolveUser(env, jid);
+    if (target.kind === 'contact') failure ??= target.contact.takeSendFault('devicesError');
     return makeNode(
       'user',
       { jid: jid ?? '' },
       protocols.map((protocol) => usyncProtocolResult(env, protocol, target)),
     );
   });
+  if (failure !== undefined) {
+    env.log(`usync failed on purpose with ${failure}`);
+    return iqError(iq, failure, 'internal-server-error');
+  }
   return result(iq, [
     makeNode(
       'usync',

@@ -98,6 +98,13 @@ export class Mailroom {
 
   async onMessage(conn: ClientConnection, node: WANode): Promise<void> {
     const { id, to } = node.attrs;
+    const nack = this.contactForJid(to)?.takeSendFault('nack');
+    if (nack !== undefined) {
+      // Refused by the server (a test asked for it): an error ack, and the message goes nowhere.
+      this.deps.log(`${conn.label} message ${id} to ${to} refused with error ${nack}`);
+      conn.send(makeNode('ack', { class: 'message', id, from: to, t: unixNow(), error: String(nack) }));
+      return;
+    }
     conn.send(makeNode('ack', { class: 'message', id, from: to, t: unixNow() }));
     const account = conn.account;
     const device = conn.device;

@@ -1,37 +1,16 @@
 // The UI in real Chromium (Debian's /usr/bin/chromium driven by playwright-core) against the headless
 // host: the real core, a real SQLite file, the real Baileys client and the local WhatsApp server.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newAccessToken } from '../../src/server/access-token';
 import { startDemo, type Demo } from '../../src/server/demo';
 import { startHeadlessHost, type HeadlessHost } from '../../src/server/host';
 import { ensureRendererBuild } from '../../src/server/renderer-build';
+import { callApi, hasChromium, launchChromium, navLink, screenshot } from './helpers';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  // eslint-disable-next-line no-console -- a skipped suite must say why, where the runner shows it
-  console.warn(
-    `test/app: ${CHROMIUM} is missing, so the browser tests are skipped (apt-get install -y chromium).`,
-  );
-}
-
-/** toolchain.md: without the networking flags Chromium floods the closed network with connections. */
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const SHOTS = join(import.meta.dirname, 'screenshots');
 const SHOP_NUMBER = '+2348031234567';
 const SECOND_NUMBER = '+2348052223344';
 
@@ -42,29 +21,14 @@ let page: Page;
 let dir: string;
 const token = newAccessToken();
 
-async function shot(name: string, target: Page = page): Promise<void> {
-  await target.evaluate('window.scrollTo(0, 0)');
-  await target.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function api(name: string, input: unknown): Promise<unknown> {
-  const response = await fetch(`${host.url}/api/commands/${name}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const result = (await response.json()) as { ok: boolean; value: unknown };
-  if (!result.ok) throw new Error(JSON.stringify(result));
-  return result.value;
-}
-
-const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+const shot = (name: string, target: Page = page): Promise<void> => screenshot(target, name);
+const api = (name: string, input: unknown): Promise<unknown> => callApi(host.url, token, name, input);
+const nav = (name: string) => navLink(page, name);
 const badge = (e164: string) => page.locator(`[data-e164="${e164}"] .badge`);
 
 describe.skipIf(!hasChromium)('the app in a browser', () => {
   beforeAll(async () => {
     await ensureRendererBuild();
-    mkdirSync(SHOTS, { recursive: true });
     dir = mkdtempSync(join(tmpdir(), 'switchboard-app-'));
     demo = await startDemo({ intervalMs: 2_000, firstMessageAfterMs: 300, seedFaqs: false });
     host = await startHeadlessHost({
@@ -78,14 +42,7 @@ describe.skipIf(!hasChromium)('the app in a browser', () => {
       // A short, fixed first backoff so "reconnecting" is on screen long enough to see, then goes.
       whatsapp: { livenessIntervalMs: 0, random: () => 1, policy: { baseDelayMs: 1_500, maxDelayMs: 3_000 } },
     });
-    context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport: { width: 1280, height: 860 },
-      locale: 'en-NG',
-      timezoneId: 'Africa/Lagos',
-    });
+    context = await launchChromium(join(dir, 'chromium-profile'));
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(10_000);
   }, 60_000);
@@ -180,9 +137,17 @@ describe.skipIf(!hasChromium)('the app in a browser', () => {
     await nav('Activity log').click();
     const rows = page.locator('tr.log-row');
     await rows.first().waitFor();
-    const types = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-type')));
-    expect(types).toEqual(expect.arrayContaining(['workspace.created', 'faq.created', 'connection.changed']));
+    const typesInView = () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-type')));
+    const types = await typesInView();
     await shot('09-logs');
+    // The list is virtual (only the rows in view exist): the oldest entries are at its bottom.
+    await page
+      .getByRole('region', { name: 'Log entries' })
+      .evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    await expect.poll(typesInView).toContain('workspace.created');
+    types.push(...(await typesInView()));
+    expect(types).toEqual(expect.arrayContaining(['workspace.created', 'faq.created', 'connection.changed']));
+    await page.getByRole('region', { name: 'Log entries' }).evaluate((el) => el.scrollTo({ top: 0 }));
 
     await page.getByLabel('Kind').selectOption('faq.');
     await expect

@@ -57,7 +57,7 @@ export async function createHarness(): Promise<Harness> {
   };
 }
 
-function wrapCore(app: Switchboard): Core {
+export function wrapCore(app: Switchboard): Core {
   const events: ConnectionEvent[] = [];
   const waiters = new Set<() => void>();
   app.onConnectionEvent((event) => {

@@ -29,6 +29,12 @@ export const CLOSE_CODES = {
   restartRequired: 515,
   unavailableService: 503,
   updateRequired: 405,
+  // Switchboard's own codes (1000+) for providers whose failures are not WhatsApp socket closes: the
+  // Cloud API is plain HTTP, where an expired token is an error code on a request, not a closed socket.
+  /** The number's credentials were refused (expired or revoked token, missing permission). */
+  credentialsRefused: 1401,
+  /** WhatsApp restricted the business account (policy block, locked account, payment problem). */
+  accountRestricted: 1403,
 } as const;
 
 const POLICY: Record<number, ReconnectAction> = {
@@ -57,6 +63,18 @@ const POLICY: Record<number, ReconnectAction> = {
     kind: 'stop',
     status: 'update-required',
     message: 'WhatsApp needs a newer version of Switchboard. Install the update, then reconnect.',
+  },
+  [CLOSE_CODES.credentialsRefused]: {
+    kind: 'stop',
+    status: 'needs-attention',
+    message:
+      "WhatsApp refused this number's access token (expired, revoked or missing a permission). Enter a new token, then reconnect.",
+  },
+  [CLOSE_CODES.accountRestricted]: {
+    kind: 'stop',
+    status: 'needs-attention',
+    message:
+      'WhatsApp restricted this business account (a policy block, a locked account or a payment problem). Check WhatsApp Manager, then reconnect.',
   },
   [CLOSE_CODES.multideviceMismatch]: {
     kind: 'stop',

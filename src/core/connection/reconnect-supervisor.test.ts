@@ -69,6 +69,8 @@ describe('reconnect policy table', () => {
     ['403 banned', close(403), 'stop', 'banned'],
     ['405 update required', close(405), 'stop', 'update-required'],
     ['411 multidevice mismatch', close(411), 'stop', 'needs-attention'],
+    ['1401 credentials refused (Cloud API token)', close(1401), 'stop', 'needs-attention'],
+    ['1403 account restricted (Cloud API)', close(1403), 'stop', 'needs-attention'],
     [
       'QR refs exhausted while unpaired',
       close(408, { paired: false, qrExhausted: true }),

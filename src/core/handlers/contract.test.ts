@@ -38,6 +38,7 @@ describe('the contract', () => {
       onConnectionEvent: () => () => undefined,
       onChatActivity: () => () => undefined,
       onUnanswered: () => () => undefined,
+      sync: { onChanged: () => () => undefined },
       store: { db: {} },
       workspaces: {},
     } as unknown as Parameters<typeof createCoreRuntime>[0];

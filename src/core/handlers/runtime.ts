@@ -11,6 +11,9 @@ import { createFaqHandlers } from './faq-handlers';
 import { createFaqService } from './faq-service';
 import type { LiveLogSink } from './live-log-sink';
 import { createLogHandlers } from './log-handlers';
+import { createStatsHandlers } from './stats-handlers';
+import { createSyncHandlers } from './sync-handlers';
+import { createAiHandlers } from './ai-handlers';
 import { createWorkspaceHandlers } from './workspace-handlers';
 
 export interface CoreRuntimeOptions {
@@ -62,12 +65,16 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
     hub.emit('conversation.changed', { workspaceId, chatId }),
   );
   const offUnanswered = app.onUnanswered((workspaceId) => hub.emit('unanswered.changed', { workspaceId }));
+  const offSync = app.sync.onChanged((workspaceId) => hub.emit('sync.changed', { workspaceId }));
   const handlers = {
     ...createWorkspaceHandlers(ctx),
     ...createConnectionHandlers(ctx),
     ...createFaqHandlers(ctx),
     ...createLogHandlers(ctx),
     ...createConversationHandlers(ctx),
+    ...createSyncHandlers(ctx),
+    ...createAiHandlers(ctx),
+    ...createStatsHandlers(ctx),
   } satisfies CoreHandlers;
 
   return {
@@ -79,6 +86,7 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
       offWorkspace();
       offActivity();
       offUnanswered();
+      offSync();
       detachLiveLog?.();
       connectionEvents.stop();
       hub.clear();

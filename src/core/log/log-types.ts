@@ -26,6 +26,23 @@ export type KnownEventType =
   | 'store.restore'
   | 'log.dropped'
   | 'log.retention'
+  // Central sync (src/core/sync). sync.pushed goes to the machine's log, not the workspace's: a plain
+  // successful push must never create a new event to push (see sync/pusher.ts).
+  | 'sync.enrolled'
+  | 'sync.enroll_failed'
+  | 'sync.left'
+  | 'sync.settings'
+  | 'sync.started'
+  | 'sync.pushed'
+  | 'sync.caught_up'
+  | 'sync.failed'
+  | 'sync.recovered'
+  | 'sync.retry_after'
+  | 'sync.batch_shrunk'
+  | 'sync.event_withheld'
+  | 'sync.ack_anomaly'
+  | 'sync.needs_attention'
+  | 'sync.backlog_dropped'
   | 'error'
   | 'perf';
 

@@ -3,6 +3,7 @@ import type { Store } from '../store/open-database';
 import {
   createEventLogRepository,
   type EventLogRepository,
+  type ForcedDeletion,
   type NewEvent,
 } from '../store/repositories/event-log';
 import type { LogEntry, LogSink } from './log-types';
@@ -321,10 +322,16 @@ function safeNow(now: () => number): number {
 // ---------------------------------------------------------------------------------------------------
 
 export interface RetentionTaskOptions {
-  repo: Pick<EventLogRepository, 'enforceRetention'>;
+  repo: Pick<EventLogRepository, 'enforceRetention'> &
+    Partial<Pick<EventLogRepository, 'enforceRetentionKeepingUnsynced'>>;
   logger: Logger;
   maxAgeMs?: number;
   maxRows?: number;
+  /**
+   * Keep events that enrolled workspaces have not pushed to their central server yet, up to this many
+   * rows in the table; past it the oldest go anyway, logged as `sync.backlog_dropped` per workspace.
+   */
+  keepUnsynced?: { hardMaxRows: number; onForced?: (forced: ForcedDeletion[]) => void };
   /** How often to run; default hourly. */
   intervalMs?: number;
   now?: () => number;
@@ -349,15 +356,37 @@ export function createRetentionTask(options: RetentionTaskOptions): RetentionTas
   const pass = async (): Promise<number> => {
     const startedAt = performance.now();
     try {
-      const deleted = await repo.enforceRetention({
-        maxAgeMs: options.maxAgeMs,
-        maxRows: options.maxRows,
-        now: now(),
-      });
+      const policy = { maxAgeMs: options.maxAgeMs, maxRows: options.maxRows, now: now() };
+      const guard = options.keepUnsynced;
+      let deleted: number;
+      let forced: ForcedDeletion[] = [];
+      if (guard !== undefined && repo.enforceRetentionKeepingUnsynced !== undefined) {
+        ({ deleted, forced } = await repo.enforceRetentionKeepingUnsynced({
+          ...policy,
+          hardMaxRows: guard.hardMaxRows,
+        }));
+      } else {
+        deleted = await repo.enforceRetention(policy);
+      }
+      for (const f of forced) {
+        logger
+          .child({ workspaceId: f.workspaceId === '' ? null : f.workspaceId })
+          .warn(
+            'sync.backlog_dropped',
+            `${f.count} log events were deleted before the central server received them: the log reached ` +
+              `its limit of ${guard?.hardMaxRows ?? 0} rows while the server could not be reached`,
+            { count: f.count, throughSeq: f.throughSeq, hardMaxRows: guard?.hardMaxRows ?? null },
+          );
+      }
+      if (forced.length > 0) guard?.onForced?.(forced);
       const meta = {
         deleted,
         maxAgeMs: options.maxAgeMs ?? null,
         maxRows: options.maxRows ?? null,
+        ...(guard !== undefined && {
+          hardMaxRows: guard.hardMaxRows,
+          forced: forced.reduce((sum, f) => sum + f.count, 0),
+        }),
         durationMs: Math.round(performance.now() - startedAt),
       };
       logger.log(

@@ -46,7 +46,9 @@ export type PipelineAlert =
       chatId: string;
       outboxId: string;
       error: string;
-    };
+    }
+  /** The workspace's AI budget for the day or month is spent: FAQ answers and hand-offs only until it renews. */
+  | { type: 'ai-budget'; workspaceId: WorkspaceId; period: 'day' | 'month' };
 
 export interface ChatActivity {
   workspaceId: WorkspaceId;
@@ -408,7 +410,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     if (settings === undefined) return;
     const t = now();
     const minutes = settings.handoff.ownerPauseMinutes;
-    await store.transaction(async (trx) => {
+    const cancelled = await store.transaction(async (trx) => {
       await createPipelineMessageRepository(trx).recordOutbound(
         workspaceId,
         {
@@ -422,16 +424,34 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         },
         t,
       );
-      if (minutes > 0) {
-        await createConversationRepository(trx).pause(
-          workspaceId,
-          reply.businessNumber,
-          reply.chatId,
-          t + minutes * 60_000,
-          t,
-        );
-      }
+      if (minutes === 0) return [];
+      await createConversationRepository(trx).pause(
+        workspaceId,
+        reply.businessNumber,
+        reply.chatId,
+        t + minutes * 60_000,
+        t,
+      );
+      // The owner answered: a bot reply still waiting for its turn would answer the customer twice.
+      return createOutboxRepository(trx).cancelQueuedBotReplies(
+        workspaceId,
+        reply.businessNumber,
+        reply.chatId,
+        'cancelled: the owner replied by hand',
+        t,
+      );
     });
+    if (cancelled.length > 0) {
+      wsLog.info(
+        'outbox.cancelled',
+        `${cancelled.length} queued bot repl${cancelled.length === 1 ? 'y' : 'ies'} to ${reply.chatId} dropped: the owner replied`,
+        {
+          chatId: reply.chatId,
+          number: reply.businessNumber,
+          outboxIds: cancelled,
+        },
+      );
+    }
     wsLog.info('bot.paused', `The owner replied in ${reply.chatId}; the bot keeps out for ${minutes} min`, {
       chatId: reply.chatId,
       number: reply.businessNumber,
@@ -449,7 +469,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     // A reply whose send went out just before a crash is known from its ack: no need to send it again.
     if (status !== 'failed') {
       const row = await outbox.get(workspaceId, ack.providerMessageId);
-      if (row !== undefined && row.status !== 'sent' && row.status !== 'failed') {
+      if (row !== undefined && (row.status === 'queued' || row.status === 'sending')) {
         await outbox.markSent(workspaceId, row.id, ack.providerMessageId, t);
       }
     }

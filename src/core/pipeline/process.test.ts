@@ -265,6 +265,36 @@ describe('decide and commit', () => {
     expect(owner).toMatchObject([{ provider_message_id: 'OWNER-1', text: 'Hi Emeka!', direction: 'out' }]);
   });
 
+  it("the owner replying by hand drops the bot's replies still waiting in that chat, and only there", async () => {
+    kit = await createKit({ settings: { greeting: { enabled: false }, pacing: { enabled: true } } });
+    kit.receive('What time do you open?');
+    kit.receive('How much is delivery?', { chatId: 'other@s.whatsapp.net' });
+    await kit.drive({ until: async () => (await outbox(kit)).length === 1 });
+    expect((await outbox(kit))[0]!.status).toBe('queued'); // typing... (pacing)
+    kit.emit({
+      type: 'owner-reply',
+      workspaceId: WS_A,
+      reply: {
+        businessNumber: NUMBER_A,
+        chatId: CHAT,
+        providerMessageId: 'OWNER-1',
+        text: 'We open at 8, Emeka',
+        timestamp: kit.timers.now(),
+      },
+    });
+    await kit.drive();
+    expect((await outbox(kit)).map((r) => [r.status, r.lastError])).toEqual([
+      ['cancelled', 'cancelled: the owner replied by hand'],
+    ]);
+    expect(kit.sink.ofType('outbox.cancelled')[0]!.meta).toMatchObject({ chatId: CHAT });
+    const sent = kit.providers
+      .get(NUMBER_A)!
+      .calls.filter((c) => c.op === 'send')
+      .map((c) => c.chatId);
+    expect(sent).toEqual(['other@s.whatsapp.net']);
+    expect((await outbox(kit, WS_A, 'other@s.whatsapp.net'))[0]!.status).toBe('sent');
+  });
+
   it('the pause follows the workspace setting', async () => {
     kit = await createKit({
       settings: {

@@ -8,6 +8,7 @@ import type { HotPath } from '../store/repositories/hot-path';
 import { createOutboxRepository, type NewOutboxRow } from '../store/repositories/outbox';
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
 import { decide } from './decide';
+import { answerOutcome } from './outcome';
 import type { Ingest, StoredMessage } from './ingest';
 import type { Incoming, Router } from './route';
 import type { Bot, BotResult, Decision } from './types';
@@ -191,7 +192,11 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         if (rows.length > 0) await outbox.insertMany(workspaceId, rows, now);
         await messages.setStatuses(
           workspaceId,
-          group.map((d) => ({ id: d.stored.id, status: d.decision.status })),
+          group.map((d) => ({
+            id: d.stored.id,
+            status: d.decision.status,
+            outcome: answerOutcome(d.decision),
+          })),
           now,
         );
       }

@@ -8,12 +8,17 @@ import { isSwitchboardError } from '../errors';
  *   not retry it, whatsapp-notes.md); the row fails at once.
  * - 'transient': anything else; retried with backoff up to the workspace's maxAttempts.
  */
-export type SendFailureClass = 'not-connected' | 'permanent' | 'transient';
+export const SEND_FAILURE_CLASSES = ['not-connected', 'permanent', 'transient'] as const;
+export type SendFailureClass = (typeof SEND_FAILURE_CLASSES)[number];
 
 const NOT_CONNECTED = /not connected|connection closed|connection lost|socket closed/i;
 
 export function classifySendError(error: unknown): SendFailureClass {
   if (isSwitchboardError(error)) {
+    // A provider that knows what its error means says so (the Cloud API decides on Meta's error code):
+    // that wins over the guesses below, which a message like "(#190) ... subcode 463" would fool.
+    const declared = error.details?.sendClass;
+    if ((SEND_FAILURE_CLASSES as readonly unknown[]).includes(declared)) return declared as SendFailureClass;
     if (error.details?.reason === 'NOT_CONNECTED') return 'not-connected';
     if (error.code === 'VALIDATION') return 'permanent';
   }

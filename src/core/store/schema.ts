@@ -71,6 +71,8 @@ export interface MessagesTable {
   updated_at: number;
   /** 0003: the kind of chat an inbound message came from (ChatKind); null on older rows and outbound. */
   chat_kind: Generated<string | null>;
+  /** 0006: what became of an inbound message that needed an answer (MessageOutcome); null otherwise. */
+  outcome: Generated<string | null>;
 }
 
 export interface EventsTable {
@@ -151,6 +153,30 @@ export interface UnroutableMessagesTable {
   received_at: number;
 }
 
+/** 0005: this data folder's identity for the central server (one row, made by the migration). */
+export interface InstallationTable {
+  singleton: Generated<number>;
+  id: string;
+  created_at: number;
+}
+
+/** 0005: one row per workspace enrolled with a central server. */
+export interface SyncStateTable {
+  workspace_id: string;
+  server_url: string;
+  central_workspace_id: string;
+  central_workspace_name: string;
+  token_sealed: string;
+  last_acked_seq: number;
+  share_message_text: number;
+  state: string;
+  enrolled_at: number;
+  last_success_at: number | null;
+  last_error: string | null;
+  last_error_at: number | null;
+  updated_at: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   phone_numbers: PhoneNumbersTable;
@@ -164,4 +190,6 @@ export interface Database {
   outbox: OutboxTable;
   conversations: ConversationsTable;
   unroutable_messages: UnroutableMessagesTable;
+  installation: InstallationTable;
+  sync_state: SyncStateTable;
 }

@@ -51,6 +51,24 @@ export interface DeliveryAck {
   status: DeliveryStatus;
   error: { code: string; message: string } | null;
   timestamp: number;
+  /**
+   * The caller's id for the message (SendOptions.messageId) when the provider could not use it as the
+   * message id: the Cloud API echoes it from `biz_opaque_callback_data`. Absent when it equals
+   * providerMessageId (Baileys) or is unknown.
+   */
+  clientMessageId?: string | null;
+  /** What WhatsApp says this message costs, when it says (Cloud API status webhooks). */
+  pricing?: MessagePricing | null;
+}
+
+export interface MessagePricing {
+  billable: boolean;
+  /** 'PMP' (per message) since July 2025; older notifications say 'CBP'. */
+  model: string | null;
+  /** 'service', 'utility', 'marketing', 'authentication', ... */
+  category: string | null;
+  /** e.g. 'free_customer_service', 'regular'. */
+  type: string | null;
 }
 
 /** Why a connection closed, in provider-neutral terms; `code` is WhatsApp's (Baileys' DisconnectReason). */

@@ -3,6 +3,10 @@ import { migration0001Initial } from './0001-initial';
 import { migration0002FaqPhrasings } from './0002-faq-phrasings';
 import { migration0003Pipeline } from './0003-pipeline';
 import { migration0004Unanswered } from './0004-unanswered';
+import { migration0005Sync } from './0005-sync';
+import { migration0006MessageOutcome } from './0006-message-outcome';
+import { migration0007Ai } from './0007-ai';
+import { migration0008OutboxCancelled } from './0008-outbox-cancelled';
 
 /**
  * Every migration, in order. Listed statically (not read from a folder) so the bundled desktop app
@@ -13,6 +17,10 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002-faq-phrasings': migration0002FaqPhrasings,
   '0003-pipeline': migration0003Pipeline,
   '0004-unanswered': migration0004Unanswered,
+  '0005-sync': migration0005Sync,
+  '0006-message-outcome': migration0006MessageOutcome,
+  '0007-ai': migration0007Ai,
+  '0008-outbox-cancelled': migration0008OutboxCancelled,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();

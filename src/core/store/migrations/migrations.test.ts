@@ -19,7 +19,16 @@ function tempPath(): string {
 }
 
 /** Every migration file has a test below; this keeps a new migration from shipping without one. */
-const TESTED = ['0001-initial', '0002-faq-phrasings', '0003-pipeline', '0004-unanswered'];
+const TESTED = [
+  '0001-initial',
+  '0002-faq-phrasings',
+  '0003-pipeline',
+  '0004-unanswered',
+  '0005-sync',
+  '0006-message-outcome',
+  '0007-ai',
+  '0008-outbox-cancelled',
+];
 
 describe('migrations', () => {
   it('every migration has an upgrade test', () => {
@@ -326,6 +335,289 @@ describe('migrations', () => {
     expect(await db.selectFrom('unanswered_questions').select(['id', 'workspace_id']).execute()).toEqual([
       { id: 'u2', workspace_id: 'wb' },
     ]);
+    await upgraded.close();
+  });
+
+  it('0005-sync: rows written before it survive; the installation gets one stable id; sync state cascades', async () => {
+    const path = tempPath();
+    const previous = MIGRATION_NAMES[MIGRATION_NAMES.indexOf('0005-sync') - 1]!;
+    const old = await openDatabase({ path, migrateTo: previous });
+    const workspace = (id: string, name: string) => ({
+      id,
+      name,
+      default_country: 'NG',
+      bot_mode: 'faq',
+      tier: 'free',
+      settings: '{}',
+      created_at: 1,
+      updated_at: 1,
+    });
+    await old.db
+      .insertInto('workspaces')
+      .values([workspace('wa', 'Chidi Pharmacy'), workspace('wb', 'Ada Boutique')])
+      .execute();
+    await old.db
+      .insertInto('events')
+      .values([
+        {
+          ts: 5,
+          level: 'info',
+          type: 'workspace.created',
+          workspace_id: 'wa',
+          contact_id: null,
+          message: 'a',
+          meta: null,
+        },
+        {
+          ts: 6,
+          level: 'warn',
+          type: 'message.failed',
+          workspace_id: 'wb',
+          contact_id: null,
+          message: 'b',
+          meta: '{}',
+        },
+      ])
+      .execute();
+    await old.close();
+
+    const upgraded = await openDatabase({ path, migrateTo: '0005-sync' });
+    expect(upgraded.schemaVersion).toBe('0005-sync');
+    expect(
+      await upgraded.db.selectFrom('events').select(['seq', 'workspace_id']).orderBy('seq').execute(),
+    ).toEqual([
+      { seq: 1, workspace_id: 'wa' },
+      { seq: 2, workspace_id: 'wb' },
+    ]);
+    const installation = await upgraded.db.selectFrom('installation').selectAll().execute();
+    expect(installation).toHaveLength(1);
+    expect(installation[0]!.id).toMatch(/^[0-9a-f]{32}$/);
+    expect(installation[0]!.created_at).toBeGreaterThan(1_600_000_000_000);
+    // One row only: the identity cannot fork inside one file.
+    await expect(
+      upgraded.db
+        .insertInto('installation')
+        .values({ singleton: 2, id: 'another-id', created_at: 1 })
+        .execute(),
+    ).rejects.toThrow(/CHECK/);
+    expect(await upgraded.db.selectFrom('sync_state').selectAll().execute()).toEqual([]);
+
+    const row = (workspaceId: string) => ({
+      workspace_id: workspaceId,
+      server_url: 'https://central.example.ng',
+      central_workspace_id: 'cw-1',
+      central_workspace_name: 'Chidi Pharmacy (HQ)',
+      token_sealed: 'v1:sealed',
+      last_acked_seq: 0,
+      share_message_text: 0,
+      state: 'active',
+      enrolled_at: 10,
+      last_success_at: null,
+      last_error: null,
+      last_error_at: null,
+      updated_at: 10,
+    });
+    await upgraded.db
+      .insertInto('sync_state')
+      .values([row('wa'), row('wb')])
+      .execute();
+    for (const bad of [
+      { server_url: 'ftp://central.example.ng' },
+      { share_message_text: 2 },
+      { state: 'paused' },
+      { last_acked_seq: -1 },
+      { last_error: 'boom' },
+    ]) {
+      await expect(
+        upgraded.db
+          .insertInto('sync_state')
+          .values({ ...row('wa'), workspace_id: 'wc', ...bad })
+          .execute(),
+        JSON.stringify(bad),
+      ).rejects.toThrow(/CHECK/);
+    }
+    await upgraded.db.deleteFrom('workspaces').where('id', '=', 'wa').execute();
+    expect(await upgraded.db.selectFrom('sync_state').select('workspace_id').execute()).toEqual([
+      { workspace_id: 'wb' },
+    ]);
+    await upgraded.close();
+
+    // Reopening (and migrating nothing) keeps the same installation id.
+    const again = await openDatabase({ path });
+    expect(await again.db.selectFrom('installation').select('id').execute()).toEqual([
+      { id: installation[0]!.id },
+    ]);
+    await again.close();
+  });
+
+  it('0006-message-outcome: messages survive and get the outcome their outbox rows show', async () => {
+    const path = tempPath();
+    const previous = MIGRATION_NAMES[MIGRATION_NAMES.indexOf('0006-message-outcome') - 1]!;
+    const old = await openDatabase({ path, migrateTo: previous });
+    const workspace = (id: string) => ({
+      id,
+      name: `Shop ${id}`,
+      default_country: 'NG',
+      bot_mode: 'faq',
+      tier: 'free',
+      settings: '{}',
+      created_at: 1,
+      updated_at: 1,
+    });
+    await old.db
+      .insertInto('workspaces')
+      .values([workspace('wa'), workspace('wb')])
+      .execute();
+    const message = (id: string, workspaceId: string, direction: 'in' | 'out', text: string) => ({
+      id,
+      workspace_id: workspaceId,
+      business_number: '+2348090000001',
+      provider_message_id: `p-${id}`,
+      chat_id: 'c1',
+      contact_id: null,
+      direction,
+      author: direction === 'in' ? 'contact' : 'bot',
+      text,
+      status: direction === 'in' ? 'processed' : 'sent',
+      provider_ts: null,
+      created_at: 10,
+      updated_at: 10,
+    });
+    await old.db
+      .insertInto('messages')
+      .values([
+        message('m-faq', 'wa', 'in', 'What time do you open?'),
+        message('m-handoff', 'wa', 'in', 'I want a human'),
+        message('m-greeting', 'wa', 'in', 'hi'),
+        message('m-quiet', 'wa', 'in', 'ok thanks'),
+        message('o-faq', 'wa', 'out', 'We open at 8'),
+        // Workspace B has a message with the same id as one of A's answered ones: ids are per workspace.
+        message('m-other', 'wb', 'in', 'What time do you open?'),
+      ])
+      .execute();
+    const outbox = (id: string, workspaceId: string, inbound: string | null, kind: string) => ({
+      id,
+      workspace_id: workspaceId,
+      business_number: '+2348090000001',
+      chat_id: 'c1',
+      inbound_message_id: inbound,
+      kind,
+      text: 'reply',
+      status: 'sent',
+      attempts: 1,
+      next_attempt_at: 10,
+      last_error: null,
+      created_at: 10,
+      updated_at: 10,
+      sent_at: 10,
+      provider_message_id: null,
+    });
+    await old.db
+      .insertInto('outbox')
+      .values([
+        outbox('ob1', 'wa', 'm-faq', 'greeting'),
+        outbox('ob2', 'wa', 'm-faq', 'faq'),
+        outbox('ob3', 'wa', 'm-handoff', 'handoff'),
+        outbox('ob4', 'wa', 'm-greeting', 'greeting'),
+        outbox('ob5', 'wa', null, 'owner'),
+        // B's outbox names A's message: the backfill matches within a workspace only.
+        outbox('ob6', 'wb', 'm-quiet', 'faq'),
+      ])
+      .execute();
+    await old.close();
+
+    const upgraded = await openDatabase({ path, migrateTo: '0006-message-outcome' });
+    expect(upgraded.schemaVersion).toBe('0006-message-outcome');
+    const rows = await upgraded.db
+      .selectFrom('messages')
+      .select(['id', 'workspace_id', 'text', 'outcome'])
+      .orderBy('id')
+      .execute();
+    expect(rows.map((r) => [r.id, r.outcome])).toEqual([
+      ['m-faq', 'bot'],
+      ['m-greeting', null],
+      ['m-handoff', 'handoff'],
+      ['m-other', null],
+      ['m-quiet', null],
+      ['o-faq', null],
+    ]);
+    expect(rows.find((r) => r.id === 'm-faq')?.text).toBe('What time do you open?');
+    await expect(
+      upgraded.db.updateTable('messages').set({ outcome: 'maybe' }).where('id', '=', 'm-quiet').execute(),
+    ).rejects.toThrow(/CHECK constraint failed/);
+    await upgraded.close();
+  });
+
+  it('0007-ai: rows written before it survive; AI keys and spend are unique per workspace and cascade', async () => {
+    const path = tempPath();
+    const old = await openDatabase({ path, migrateTo: '0006-message-outcome' });
+    await sql`insert into workspaces (id, name, default_country, bot_mode, tier, settings, created_at, updated_at)
+      values ('wa', 'Shop A', 'NG', 'hybrid', 'free', '{}', 1, 1), ('wb', 'Shop B', 'NG', 'faq', 'free', '{}', 1, 1)`.execute(
+      old.db,
+    );
+    await old.close();
+    const upgraded = await openDatabase({ path, migrateTo: '0007-ai' });
+    expect(upgraded.schemaVersion).toBe('0007-ai');
+    const db = upgraded.db;
+    expect((await sql<{ n: number }>`select count(*) as n from workspaces`.execute(db)).rows[0]!.n).toBe(2);
+    await sql`insert into ai_keys (workspace_id, provider_id, key_sealed, hint, updated_at)
+      values ('wa', 'openai', 'v1:x', '1234', 1), ('wb', 'openai', 'v1:y', '5678', 1)`.execute(db);
+    await expect(
+      sql`insert into ai_keys (workspace_id, provider_id, key_sealed, hint, updated_at)
+        values ('wa', 'openai', 'v1:z', '0000', 2)`.execute(db),
+    ).rejects.toThrow(/UNIQUE/);
+    await sql`insert into ai_spend (workspace_id, period, period_key, nano_usd, updated_at)
+      values ('wa', 'day', '2026-11-25', 5, 1), ('wa', 'month', '2026-11', 5, 1)`.execute(db);
+    await expect(
+      sql`insert into ai_spend (workspace_id, period, period_key, nano_usd, updated_at)
+        values ('wa', 'week', '2026-W48', 5, 1)`.execute(db),
+    ).rejects.toThrow(/CHECK constraint failed/);
+    await sql`delete from workspaces where id = 'wa'`.execute(db);
+    expect((await sql`select workspace_id from ai_keys`.execute(db)).rows).toEqual([{ workspace_id: 'wb' }]);
+    expect((await sql`select * from ai_spend`.execute(db)).rows).toEqual([]);
+    await upgraded.close();
+  });
+
+  it('0008-outbox-cancelled: outbox rows, their seq high-water mark and indexes survive; cancelled is allowed', async () => {
+    const path = tempPath();
+    const old = await openDatabase({ path, migrateTo: '0007-ai' });
+    await sql`insert into workspaces (id, name, default_country, bot_mode, tier, settings, created_at, updated_at)
+      values ('wa', 'Shop A', 'NG', 'faq', 'free', '{}', 1, 1)`.execute(old.db);
+    for (const [id, status] of [
+      ['o1', 'sent'],
+      ['o2', 'queued'],
+      ['o3', 'failed'],
+    ] as const) {
+      await sql`insert into outbox (id, workspace_id, business_number, chat_id, kind, text, status,
+          next_attempt_at, created_at, updated_at)
+        values (${id}, 'wa', '+2348090000001', 'c1', 'faq', ${`reply ${id}`}, ${status}, 0, 1, 1)`.execute(
+        old.db,
+      );
+    }
+    await sql`delete from outbox where id = 'o3'`.execute(old.db); // the newest row is gone: seq 3 stays used
+    await old.close();
+
+    const upgraded = await openDatabase({ path, migrateTo: '0008-outbox-cancelled' });
+    const db = upgraded.db;
+    expect((await sql`select seq, id, status, text from outbox order by seq`.execute(db)).rows).toEqual([
+      { seq: 1, id: 'o1', status: 'sent', text: 'reply o1' },
+      { seq: 2, id: 'o2', status: 'queued', text: 'reply o2' },
+    ]);
+    await sql`update outbox set status = 'cancelled' where id = 'o2'`.execute(db);
+    await sql`insert into outbox (id, workspace_id, business_number, chat_id, kind, text, status,
+        next_attempt_at, created_at, updated_at)
+      values ('o4', 'wa', '+2348090000001', 'c1', 'faq', 'reply o4', 'queued', 0, 1, 1)`.execute(db);
+    expect((await sql`select seq from outbox where id = 'o4'`.execute(db)).rows).toEqual([{ seq: 4 }]);
+    await expect(sql`update outbox set status = 'lost' where id = 'o4'`.execute(db)).rejects.toThrow(
+      /CHECK constraint failed/,
+    );
+    const indexes = (
+      await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'outbox'
+        and name not like 'sqlite_%' order by name`.execute(db)
+    ).rows.map((r) => r.name);
+    expect(indexes).toEqual(['outbox_pending', 'outbox_workspace_chat']);
+    await sql`delete from workspaces where id = 'wa'`.execute(db);
+    expect((await sql`select count(*) as n from outbox`.execute(db)).rows).toEqual([{ n: 0 }]);
     await upgraded.close();
   });
 

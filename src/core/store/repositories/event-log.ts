@@ -1,8 +1,8 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import { LOG_LEVELS, type LogLevel } from '../../../shared/types';
 import type { SqliteConnection, Store } from '../open-database';
-import type { EventsTable } from '../schema';
+import type { Database, EventsTable } from '../schema';
 
 /** A row as the log sink hands it over: meta already serialised to JSON text. */
 export interface NewEvent {
@@ -45,6 +45,8 @@ export interface EventQuery {
   beforeSeq?: number;
   /** Only events written after this seq (e.g. newer than what the screen already shows). */
   afterSeq?: number;
+  /** Only events written up to this seq (inclusive): an export's end, fixed when it starts. */
+  throughSeq?: number;
   limit?: number;
 }
 
@@ -59,6 +61,25 @@ export interface RetentionPolicy {
   maxAgeMs?: number;
   maxRows?: number;
   now: number;
+}
+
+/** Retention that keeps events an enrolled workspace has not pushed yet, up to a hard cap. */
+export interface GuardedRetentionPolicy extends RetentionPolicy {
+  /** The table never keeps more rows than this, pushed or not: a server that is never reachable cannot fill the disk. */
+  hardMaxRows: number;
+}
+
+/** Events the hard cap deleted before their workspace's central server acknowledged them. */
+export interface ForcedDeletion {
+  workspaceId: string;
+  count: number;
+  /** The highest seq deleted unpushed. */
+  throughSeq: number;
+}
+
+export interface GuardedRetentionResult {
+  deleted: number;
+  forced: ForcedDeletion[];
 }
 
 export type EventLogRepository = ReturnType<typeof createEventLogRepository>;
@@ -77,6 +98,59 @@ const RETENTION_CHUNK = 5000;
 export function createEventLogRepository(store: Store) {
   const { db } = store;
   const writer = createBatchWriter();
+
+  /** The filter's WHERE clauses (shared by a page and its count, so the two always agree). */
+  async function filtered<O>(
+    base: SelectQueryBuilder<Database, 'events', O>,
+    filter: EventQuery,
+  ): Promise<SelectQueryBuilder<Database, 'events', O>> {
+    let query =
+      filter.workspaceId === null
+        ? base.where('workspace_id', 'is', null)
+        : base.where('workspace_id', '=', filter.workspaceId);
+
+    const levels = levelsOf(filter);
+    if (levels !== undefined) query = query.where('level', 'in', levels.length > 0 ? levels : ['']);
+    if (filter.types !== undefined)
+      query = query.where('type', 'in', filter.types.length > 0 ? filter.types : ['']);
+    if (filter.typePrefix !== undefined && filter.typePrefix !== '') {
+      const prefix = filter.typePrefix;
+      const upper = prefixUpperBound(prefix);
+      // A range on the raw bytes uses the type index and, unlike LIKE, is case-sensitive and has no
+      // wildcards to escape.
+      query =
+        upper === undefined
+          ? query.where(sql<string>`substr(type, 1, ${[...prefix].length})`, '=', prefix)
+          : query.where('type', '>=', prefix).where('type', '<', upper);
+    }
+    if (filter.since !== undefined) query = query.where('ts', '>=', filter.since);
+    if (filter.until !== undefined) query = query.where('ts', '<', filter.until);
+    if (filter.afterSeq !== undefined) query = query.where('seq', '>', filter.afterSeq);
+    if (filter.throughSeq !== undefined) query = query.where('seq', '<=', filter.throughSeq);
+    if (filter.search !== undefined && filter.search !== '') {
+      const pattern = `%${escapeLike(filter.search)}%`;
+      query = query.where((eb) =>
+        eb.or([
+          eb(sql<string>`message`, 'like', sql<string>`${pattern} escape '\\'`),
+          eb(sql<string>`meta`, 'like', sql<string>`${pattern} escape '\\'`),
+        ]),
+      );
+    }
+    if (filter.beforeSeq !== undefined) {
+      const before = filter.beforeSeq;
+      const cursor = await db.selectFrom('events').select('ts').where('seq', '=', before).executeTakeFirst();
+      if (cursor === undefined) {
+        // The cursor row is gone (retention): everything at or below it is older anyway.
+        query = query.where('seq', '<', before);
+      } else {
+        const ts = cursor.ts;
+        query = query
+          .where('ts', '<=', ts)
+          .where((eb) => eb.or([eb('ts', '<', ts), eb.and([eb('ts', '=', ts), eb('seq', '<', before)])]));
+      }
+    }
+    return query;
+  }
 
   return {
     /**
@@ -99,56 +173,7 @@ export function createEventLogRepository(store: Store) {
      */
     async query(filter: EventQuery): Promise<EventPage> {
       const limit = clampLimit(filter.limit);
-      let query = db.selectFrom('events').selectAll();
-      query =
-        filter.workspaceId === null
-          ? query.where('workspace_id', 'is', null)
-          : query.where('workspace_id', '=', filter.workspaceId);
-
-      const levels = levelsOf(filter);
-      if (levels !== undefined) query = query.where('level', 'in', levels.length > 0 ? levels : ['']);
-      if (filter.types !== undefined)
-        query = query.where('type', 'in', filter.types.length > 0 ? filter.types : ['']);
-      if (filter.typePrefix !== undefined && filter.typePrefix !== '') {
-        const prefix = filter.typePrefix;
-        const upper = prefixUpperBound(prefix);
-        // A range on the raw bytes uses the type index and, unlike LIKE, is case-sensitive and has no
-        // wildcards to escape.
-        query =
-          upper === undefined
-            ? query.where(sql<string>`substr(type, 1, ${[...prefix].length})`, '=', prefix)
-            : query.where('type', '>=', prefix).where('type', '<', upper);
-      }
-      if (filter.since !== undefined) query = query.where('ts', '>=', filter.since);
-      if (filter.until !== undefined) query = query.where('ts', '<', filter.until);
-      if (filter.afterSeq !== undefined) query = query.where('seq', '>', filter.afterSeq);
-      if (filter.search !== undefined && filter.search !== '') {
-        const pattern = `%${escapeLike(filter.search)}%`;
-        query = query.where((eb) =>
-          eb.or([
-            eb(sql<string>`message`, 'like', sql<string>`${pattern} escape '\\'`),
-            eb(sql<string>`meta`, 'like', sql<string>`${pattern} escape '\\'`),
-          ]),
-        );
-      }
-      if (filter.beforeSeq !== undefined) {
-        const before = filter.beforeSeq;
-        const cursor = await db
-          .selectFrom('events')
-          .select('ts')
-          .where('seq', '=', before)
-          .executeTakeFirst();
-        if (cursor === undefined) {
-          // The cursor row is gone (retention): everything at or below it is older anyway.
-          query = query.where('seq', '<', before);
-        } else {
-          const ts = cursor.ts;
-          query = query
-            .where('ts', '<=', ts)
-            .where((eb) => eb.or([eb('ts', '<', ts), eb.and([eb('ts', '=', ts), eb('seq', '<', before)])]));
-        }
-      }
-
+      const query = await filtered(db.selectFrom('events').selectAll(), filter);
       const rows = await query
         .orderBy('ts', 'desc')
         .orderBy('seq', 'desc')
@@ -157,6 +182,15 @@ export function createEventLogRepository(store: Store) {
       const hasMore = rows.length > limit;
       const events = (hasMore ? rows.slice(0, limit) : rows).map(toStoredEvent);
       return { events, nextBeforeSeq: hasMore ? (events.at(-1)?.seq ?? null) : null };
+    },
+
+    /** How many events match a filter (`limit` ignored): what an export of it will hold. */
+    async countMatching(filter: EventQuery): Promise<number> {
+      const query = await filtered(
+        db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')),
+        filter,
+      );
+      return Number((await query.executeTakeFirstOrThrow()).n);
     },
 
     /**
@@ -241,7 +275,125 @@ export function createEventLogRepository(store: Store) {
       }
       return deleted;
     },
+
+    /**
+     * enforceRetention, except that age and maxRows never delete an event that an enrolled workspace
+     * has not pushed yet (seq above its last acknowledged seq in sync_state). Only past `hardMaxRows`
+     * does the oldest go regardless, and those deletions are returned per workspace so they can be
+     * logged. Each pass walks forward from a cursor, so unpushed rows are stepped over once per pass,
+     * not once per chunk.
+     */
+    async enforceRetentionKeepingUnsynced(policy: GuardedRetentionPolicy): Promise<GuardedRetentionResult> {
+      let deleted = 0;
+      const deleteSeqs = async (seqs: number[]): Promise<number> => {
+        if (seqs.length === 0) return 0;
+        const result = await db.deleteFrom('events').where('seq', 'in', seqs).executeTakeFirst();
+        return Number(result.numDeletedRows);
+      };
+      const total = async (): Promise<number> =>
+        Number(
+          (
+            await db
+              .selectFrom('events')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+
+      if (policy.maxAgeMs !== undefined && Number.isFinite(policy.maxAgeMs)) {
+        const cutoff = policy.now - policy.maxAgeMs;
+        let after = { ts: Number.MIN_SAFE_INTEGER, seq: 0 };
+        for (;;) {
+          const rows = await db
+            .selectFrom('events')
+            .select(['ts', 'seq'])
+            .where('ts', '<', cutoff)
+            .where((eb) =>
+              eb.or([eb('ts', '>', after.ts), eb.and([eb('ts', '=', after.ts), eb('seq', '>', after.seq)])]),
+            )
+            .where((eb) => eb.not(unsynced(eb)))
+            .orderBy('ts')
+            .orderBy('seq')
+            .limit(RETENTION_CHUNK)
+            .execute();
+          deleted += await deleteSeqs(rows.map((r) => r.seq));
+          const last = rows.at(-1);
+          if (last === undefined || rows.length < RETENTION_CHUNK) break;
+          after = last;
+        }
+      }
+
+      if (policy.maxRows !== undefined && Number.isFinite(policy.maxRows)) {
+        let excess = (await total()) - Math.max(0, Math.floor(policy.maxRows));
+        let after = 0;
+        while (excess > 0) {
+          const seqs = (
+            await db
+              .selectFrom('events')
+              .select('seq')
+              .where('seq', '>', after)
+              .where((eb) => eb.not(unsynced(eb)))
+              .orderBy('seq')
+              .limit(Math.min(excess, RETENTION_CHUNK))
+              .execute()
+          ).map((r) => r.seq);
+          if (seqs.length === 0) break;
+          const n = await deleteSeqs(seqs);
+          deleted += n;
+          excess -= seqs.length;
+          after = seqs.at(-1)!;
+        }
+      }
+
+      const forced = new Map<string, ForcedDeletion>();
+      let excess = (await total()) - Math.max(0, Math.floor(policy.hardMaxRows));
+      while (excess > 0) {
+        const seqs = (
+          await db
+            .selectFrom('events')
+            .select('seq')
+            .orderBy('seq')
+            .limit(Math.min(excess, RETENTION_CHUNK))
+            .execute()
+        ).map((r) => r.seq);
+        if (seqs.length === 0) break;
+        const lost = await db
+          .selectFrom('events')
+          .select((eb) => [
+            'workspace_id',
+            eb.fn.countAll<number>().as('n'),
+            eb.fn.max<number>('seq').as('through'),
+          ])
+          .where('seq', 'in', seqs)
+          .where((eb) => unsynced(eb))
+          .groupBy('workspace_id')
+          .execute();
+        for (const row of lost) {
+          const workspaceId = row.workspace_id ?? '';
+          const before = forced.get(workspaceId);
+          forced.set(workspaceId, {
+            workspaceId,
+            count: (before?.count ?? 0) + Number(row.n),
+            throughSeq: Math.max(before?.throughSeq ?? 0, Number(row.through)),
+          });
+        }
+        deleted += await deleteSeqs(seqs);
+        excess -= seqs.length;
+      }
+      return { deleted, forced: [...forced.values()] };
+    },
   };
+}
+
+/** An event its workspace's central server has not acknowledged yet (its workspace is enrolled). */
+function unsynced(eb: ExpressionBuilder<Database, 'events'>) {
+  return eb.exists(
+    eb
+      .selectFrom('sync_state')
+      .select(sql<number>`1`.as('one'))
+      .whereRef('sync_state.workspace_id', '=', 'events.workspace_id')
+      .whereRef('events.seq', '>', 'sync_state.last_acked_seq'),
+  );
 }
 
 /**

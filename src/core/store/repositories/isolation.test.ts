@@ -10,10 +10,17 @@ import { createMessageRepository } from './messages';
 import { createOutboxRepository } from './outbox';
 import { createPhoneNumberRepository } from './phone-numbers';
 import { createPipelineMessageRepository } from './pipeline-messages';
+import { createStatsRepository } from './stats';
 import { createWaAuthRepository } from './wa-auth';
 import { createWorkspaceRepository } from './workspaces';
 import { insertTestWorkspace } from '../../testing/fixtures';
 import { createUnansweredRepository } from '../../bot/faq/unanswered-repository';
+import { createSyncStateRepository } from './sync-state';
+import { join } from 'node:path';
+import { createAiKeyRepository } from '../../bot/ai/ai-store';
+import { createFileKeySecretBox } from '../../secrets/file-key-secret-box';
+import type { SecretBox } from '../../secrets/secret-box';
+import { makeTempDir } from '../../testing/temp-files';
 
 /**
  * The isolation proof. Two workspaces hold the same data (same FAQ text, same customer number, same
@@ -33,6 +40,7 @@ const newId = () => `gen-${++idCounter}`;
 
 let store: Store;
 let cleanup: () => Promise<void>;
+let box: SecretBox;
 
 const repos = () => ({
   phoneNumbers: createPhoneNumberRepository(store.db),
@@ -45,6 +53,9 @@ const repos = () => ({
   pipelineMessages: createPipelineMessageRepository(store.db),
   faqVersions: createFaqVersionRepository(store.db),
   unanswered: createUnansweredRepository(store.db, newId),
+  stats: createStatsRepository(store.db),
+  syncState: createSyncStateRepository(store.db),
+  aiKeys: createAiKeyRepository(store.db, box),
 });
 
 async function seed(ws: WorkspaceId, suffix: string, number: E164): Promise<void> {
@@ -113,6 +124,30 @@ async function seed(ws: WorkspaceId, suffix: string, number: E164): Promise<void
     1,
   );
   await createUnansweredRepository(store.db, () => `unq-${suffix}`).record(ws, 'Una get size 44??', 1);
+  await r.aiKeys.set(ws, 'openai', `sk-key-${suffix}-00000000`, 1);
+  await r.syncState.save(
+    ws,
+    {
+      serverUrl: 'https://central.example.ng',
+      centralWorkspaceId: `cw-${suffix}`,
+      centralWorkspaceName: 'Same Name Stores HQ',
+      tokenSealed: `v1:tok-${suffix}`,
+      lastAckedSeq: 0,
+    },
+    1,
+  );
+  await store.db
+    .insertInto('events')
+    .values({
+      ts: 1,
+      level: 'info',
+      type: 'message.received',
+      workspace_id: ws,
+      contact_id: `ct-${suffix}`,
+      message: `evt-${suffix}`,
+      meta: JSON.stringify({ messageId: `msg-${suffix}` }),
+    })
+    .execute();
 }
 
 const CHAT = '2348031234567@s.whatsapp.net';
@@ -143,6 +178,10 @@ async function snapshotB(): Promise<unknown> {
       'conversations',
       'outbox',
       'unanswered_questions',
+      'sync_state',
+      'ai_keys',
+      'ai_spend',
+      'events',
     ];
     return Object.fromEntries(
       tables.map((t) => [
@@ -157,7 +196,21 @@ async function snapshotB(): Promise<unknown> {
   });
 }
 
-const B_IDS = ['pn-b', 'ct-b', 'faq-b', 'msg-b', 'key-b', 'sess-b', '"creds":"b"', 'out-b', 'unq-b'];
+const B_IDS = [
+  'pn-b',
+  'ct-b',
+  'faq-b',
+  'msg-b',
+  'key-b',
+  'sess-b',
+  '"creds":"b"',
+  'out-b',
+  'unq-b',
+  'cw-b',
+  'tok-b',
+  'evt-b',
+  'sk-key-b',
+];
 function expectNothingOfB(result: unknown): void {
   const text = JSON.stringify(result ?? null);
   for (const id of B_IDS) expect(text).not.toContain(id);
@@ -308,6 +361,17 @@ const CASES: Cases = {
       expect(await r.isOwn(A, 'out-b')).toBe(false);
       return null;
     },
+    // B's queued reply sits in the same chat on B's number: only A's own rows may be cancelled.
+    cancelQueuedBotReplies: (r) => r.cancelQueuedBotReplies(A, NUMBER_B, CHAT, 'hijacked', 2),
+  },
+  aiKeys: {
+    set: (r) => r.set(A, 'openai', 'sk-key-a-new-11111111', 2),
+    remove: (r) => r.remove(A, 'other-provider'),
+    list: (r) => r.list(A),
+    get: async (r) => {
+      expect(await r.get(A, 'openai')).not.toContain('-b-');
+      return r.get(A, 'openai');
+    },
   },
   pipelineMessages: {
     ingest: (r) =>
@@ -328,7 +392,7 @@ const CASES: Cases = {
         newId,
         2,
       ),
-    setStatuses: (r) => r.setStatuses(A, [{ id: 'msg-b', status: 'failed' }], 2),
+    setStatuses: (r) => r.setStatuses(A, [{ id: 'msg-b', status: 'failed', outcome: 'bot' }], 2),
     listUndecided: (r) => r.listUndecided(A),
     stillUndecided: (r) => r.stillUndecided(A, ['msg-b']).then((ids) => [...ids]),
     recordOutbound: (r) =>
@@ -372,10 +436,80 @@ const CASES: Cases = {
       return null;
     },
   },
+  syncState: {
+    get: async (r) => {
+      expect((await r.get(A))?.centralWorkspaceId).toBe('cw-a');
+      return r.get(A);
+    },
+    save: (r) =>
+      r.save(
+        A,
+        {
+          serverUrl: 'https://other.example.ng',
+          centralWorkspaceId: 'cw-new',
+          centralWorkspaceName: 'x',
+          tokenSealed: 'v1:hijacked',
+          lastAckedSeq: 0,
+        },
+        2,
+      ),
+    recordAck: async (r) => {
+      expect(await r.recordAck(A, 2, 999, 3)).toBe(true);
+      return null;
+    },
+    recordError: (r) => r.recordError(A, 2, 'hijacked', 3),
+    markNeedsAttention: (r) => r.markNeedsAttention(A, 2, 'hijacked', 3),
+    setShareMessageText: (r) => r.setShareMessageText(A, true, 3),
+    // B's event sits in the same seq range: the read and the count see A's only.
+    readEvents: async (r) => {
+      const events = await r.readEvents(A, 0, Number.MAX_SAFE_INTEGER, 100);
+      expect(events.map((e) => e.message)).toEqual(['evt-a']);
+      return events;
+    },
+    countEvents: async (r) => {
+      expect(await r.countEvents(A, 0, Number.MAX_SAFE_INTEGER)).toBe(1);
+      return null;
+    },
+    textsOf: async (r) => {
+      const texts = await r.textsOf(A, { messageIds: ['msg-b', 'msg-a'], outboxIds: ['out-b', 'out-a'] });
+      expect([...texts.keys()].sort()).toEqual(['msg-a', 'out-a']);
+      return [...texts];
+    },
+    remove: (r) => r.remove(A),
+  },
+  // Figures are numbers, which the leak check cannot see: each must equal what A's own rows give.
+  stats: {
+    activity: async (r) => {
+      const own = await store.db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('workspace_id', '=', A)
+        .where('direction', '=', 'in')
+        .where('status', '!=', 'ignored')
+        .executeTakeFirstOrThrow();
+      const activity = await r.activity(A, 0, Number.MAX_SAFE_INTEGER);
+      expect(activity.messagesIn).toBe(Number(own.n));
+      return activity;
+    },
+    waitingHandoffs: async (r) => {
+      // B's copy of the chat waits for a person; A's own may have been released by an earlier case.
+      const own = await createConversationRepository(store.db).listHandoffs(A);
+      const waiting = await r.waitingHandoffs(A);
+      expect(waiting.chats).toBe(own.length);
+      return waiting;
+    },
+  },
 };
 
 beforeAll(async () => {
   ({ store, cleanup } = await openTempStore());
+  const keyDir = makeTempDir('switchboard-isolation-key-');
+  box = createFileKeySecretBox({ keyPath: join(keyDir.dir, 'secrets.key') });
+  const closeStore = cleanup;
+  cleanup = async () => {
+    await closeStore();
+    keyDir.cleanup();
+  };
   await seed(A, 'a', NUMBER_A);
   await seed(B, 'b', NUMBER_B);
 });
@@ -424,10 +558,14 @@ describe('workspace isolation', () => {
         'conversations',
         'outbox',
         'unanswered_questions',
+        'sync_state',
+        'ai_keys',
+        'ai_spend',
+        'events',
       ].map(
         (t) => (s.prepare(`select count(*) as n from ${t} where workspace_id = ?`).get(A) as { n: number }).n,
       ),
     );
-    expect(left).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(left).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 });

@@ -5,7 +5,9 @@ import { powerOfTwoChunks } from './chunks';
 
 export const OUTBOX_KINDS = ['faq', 'ai', 'greeting', 'away', 'handoff', 'owner'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
-export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
+/** What the bot sends on its own; 'owner' rows are typed by a person and never cancelled for them. */
+export const BOT_OUTBOX_KINDS: readonly OutboxKind[] = ['faq', 'ai', 'greeting', 'away', 'handoff'];
 
 export interface NewOutboxRow {
   /** The WhatsApp message id every attempt sends with (chosen here, stable across retries). */
@@ -209,6 +211,31 @@ export function createOutboxRepository(db: Kysely<Database>) {
         .where(PENDING)
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
+    },
+
+    /**
+     * The bot's replies still waiting in a chat (not yet handed to WhatsApp) are dropped: the owner
+     * answered there by hand. Rows already 'sending' may be at WhatsApp and are left alone. Returns the
+     * ids cancelled (migration 0008).
+     */
+    async cancelQueuedBotReplies(
+      workspaceId: WorkspaceId,
+      businessNumber: E164,
+      chatId: string,
+      reason: string,
+      now: number,
+    ): Promise<string[]> {
+      const rows = await db
+        .updateTable('outbox')
+        .set({ status: 'cancelled', last_error: reason, updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('business_number', '=', businessNumber)
+        .where('chat_id', '=', chatId)
+        .where('status', '=', 'queued')
+        .where('kind', 'in', BOT_OUTBOX_KINDS)
+        .returning('id')
+        .execute();
+      return rows.map((r) => r.id);
     },
 
     async markFailed(workspaceId: WorkspaceId, id: string, error: string, now: number): Promise<boolean> {

@@ -53,6 +53,20 @@ export interface UndecidedRow {
   createdAt: number;
 }
 
+/**
+ * What became of an inbound message that needed an answer (migration 0006): the bot answered it, it
+ * went to a person, or nobody was told. Null when no answer was expected.
+ */
+export const MESSAGE_OUTCOMES = ['bot', 'handoff', 'unanswered'] as const;
+export type MessageOutcome = (typeof MESSAGE_OUTCOMES)[number];
+
+export interface StatusUpdate {
+  id: string;
+  status: MessageStatus;
+  /** Written with the status when given (null clears it); left as it is when undefined. */
+  outcome?: MessageOutcome | null;
+}
+
 export type PipelineMessageRepository = ReturnType<typeof createPipelineMessageRepository>;
 
 /** Statuses an ack may move a message from (a late 'delivered' never undoes 'read'). */
@@ -225,23 +239,33 @@ export function createPipelineMessageRepository(db: Kysely<Database>) {
       }));
     },
 
-    /** Moves decided messages out of 'received', grouped into one statement per status. */
+    /**
+     * Moves decided messages out of 'received' with their outcome, grouped into one statement per
+     * (status, outcome): a batch has a handful of groups, not one statement per message.
+     */
     async setStatuses(
       workspaceId: WorkspaceId,
-      updates: readonly { id: string; status: MessageStatus }[],
+      updates: readonly StatusUpdate[],
       now: number,
     ): Promise<void> {
-      const byStatus = new Map<MessageStatus, string[]>();
+      const groups = new Map<
+        string,
+        { status: MessageStatus; outcome?: MessageOutcome | null; ids: string[] }
+      >();
       for (const u of updates) {
-        let ids = byStatus.get(u.status);
-        if (ids === undefined) byStatus.set(u.status, (ids = []));
-        ids.push(u.id);
+        const key = `${u.status}\u0000${u.outcome === undefined ? '-' : String(u.outcome)}`;
+        let group = groups.get(key);
+        if (group === undefined) {
+          group = { status: u.status, ids: [], ...(u.outcome !== undefined && { outcome: u.outcome }) };
+          groups.set(key, group);
+        }
+        group.ids.push(u.id);
       }
-      for (const [status, ids] of byStatus) {
+      for (const { status, outcome, ids } of groups.values()) {
         for (const chunk of powerOfTwoChunks(ids)) {
           await db
             .updateTable('messages')
-            .set({ status, updated_at: now })
+            .set({ status, updated_at: now, ...(outcome !== undefined && { outcome }) })
             .where('id', 'in', chunk)
             // Still scoped, but kept off the index: with an IN list of bound ids, SQLite's planner
             // (no statistics) prefers the (workspace_id, created_at) index and walks the workspace's

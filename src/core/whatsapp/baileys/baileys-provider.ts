@@ -112,6 +112,20 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
     return text === undefined ? undefined : { conversation: text };
   }
 
+  function emitAck(id: string, chatId: string, status: DeliveryStatus, stub: (string | null)[] | null): void {
+    // An error ack carries WhatsApp's code (463: may not start new chats) as its first stub parameter.
+    const code = status === 'failed' ? (stub?.[0] ?? null) : null;
+    emit('ack', {
+      businessNumber,
+      providerMessageId: id,
+      chatId,
+      status,
+      error:
+        status === 'failed' ? { code: code ?? 'unknown', message: 'WhatsApp refused the message' } : null,
+      timestamp: now(),
+    });
+  }
+
   function requireOpen(action: string): WASocket {
     if (sock === null || !open) {
       throw new SwitchboardError(
@@ -207,7 +221,14 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
       /** One received message to the core: a customer's message, the owner typing on the phone, or noise. */
       const deliver = (msg: WAMessage, offline: boolean, via: 'before-receipt' | 'upsert') => {
         const id = msg.key?.id ?? null;
-        if (msg.key?.fromMe === true && id !== null && sentIds.has(id)) return; // our own echo
+        if (msg.key?.fromMe === true && id !== null && sentIds.has(id)) {
+          // Our own echo. Baileys' event buffer folds a receipt (or an error ack) that lands while
+          // the echo is still buffered into the echo's status instead of a messages.update: report it.
+          const code = msg.status === null || msg.status === undefined ? null : Number(msg.status);
+          const status = code === 0 || (code ?? 0) >= 3 ? ackStatus(code) : null;
+          if (status !== null) emitAck(id, msg.key.remoteJid ?? '', status, stubParameters(msg));
+          return;
+        }
         const mapped = mapBaileysMessage(msg, { businessNumber, offline, now: now() });
         if (mapped.kind === 'inbound') emit('message', mapped.message);
         else if (mapped.kind === 'owner-reply') emit('ownerReply', mapped.reply);
@@ -251,15 +272,7 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
           if (key.fromMe !== true || key.id === null || key.id === undefined || update.status === undefined)
             continue;
           const status = ackStatus(update.status);
-          if (status === null) continue;
-          emit('ack', {
-            businessNumber,
-            providerMessageId: key.id,
-            chatId: key.remoteJid ?? '',
-            status,
-            error: null,
-            timestamp: now(),
-          });
+          if (status !== null) emitAck(key.id, key.remoteJid ?? '', status, stubParameters(update));
         }
       });
     },
@@ -324,6 +337,11 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
     },
   };
   return provider;
+}
+
+function stubParameters(message: { messageStubParameters?: unknown }): (string | null)[] | null {
+  const value = message.messageStubParameters;
+  return Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v : null)) : null;
 }
 
 /** Baileys' WebMessageInfo.Status: 2 server ack, 3 delivered, 4 read, 5 played; 0 error. */

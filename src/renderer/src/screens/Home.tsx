@@ -8,6 +8,7 @@ import { formatCountdown, formatPhone, formatTime, greeting, STATUS_VIEW } from 
 import { navigate } from '../router';
 import { useApp, useEvent, useNow, useOnReconnect, useWorkspace } from '../state/app-context';
 import { useAction } from '../state/use-action';
+import { ActivityChart, TodayStats, useHomeStats } from './HomeStats';
 
 /** Each number's state at a glance, what needs the owner, and customers writing in right now. */
 export function Home() {
@@ -20,6 +21,7 @@ export function Home() {
   const [error, setError] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const now = useNow(1000);
+  const homeStats = useHomeStats();
 
   const load = useCallback(async () => {
     try {
@@ -121,6 +123,8 @@ export function Home() {
         </section>
       )}
 
+      <TodayStats stats={homeStats.stats} error={homeStats.error} />
+
       <section className="section" aria-labelledby="numbers-title">
         <h2 className="section__title" id="numbers-title">
           WhatsApp numbers
@@ -143,6 +147,8 @@ export function Home() {
           </div>
         )}
       </section>
+
+      <ActivityChart stats={homeStats.stats} />
 
       <div className="grid-2">
         <section className="card" aria-labelledby="alerts-title">
@@ -188,7 +194,7 @@ export function Home() {
             </ul>
           )}
           <p className="card__foot muted">
-            Full conversations, with the bot&rsquo;s replies, are coming soon.
+            Whole chats, with the bot&rsquo;s replies, are in <a href="#/conversations">Conversations</a>.
           </p>
         </section>
       </div>

@@ -1,12 +1,20 @@
-import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { CommandInput, LogEvent } from '../../../shared/contract';
 import type { LogLevel } from '../../../shared/types';
 import { errorMessage } from '../client/client';
 import { PageHeader } from '../components/Layout';
 import { formatTime } from '../format';
 import { useApp, useEvent, useOnReconnect, useWorkspace } from '../state/app-context';
+import { useVirtualRows } from '../state/use-virtual-rows';
+import { LogExport, type ExportFilter } from './LogExport';
+import './logs.css';
 
-const PAGE_SIZE = 50;
+/** Rows per request as the list scrolls (the command allows up to 500). */
+const PAGE_SIZE = 200;
+/** Every row is one line this tall (logs.css): the virtual window depends on it. */
+const ROW_HEIGHT = 40;
+/** Start loading the next page when this many loaded rows are left below the view. */
+const PREFETCH_ROWS = 60;
 
 const TYPE_OPTIONS = [
   { value: '', label: 'All kinds' },
@@ -16,6 +24,7 @@ const TYPE_OPTIONS = [
   { value: 'faq.', label: 'FAQs' },
   { value: 'workspace.', label: 'Business settings' },
   { value: 'store.', label: 'Database' },
+  { value: 'sync.', label: 'Central sync' },
   { value: 'error', label: 'Errors' },
 ] as const;
 
@@ -41,7 +50,14 @@ interface Filters {
   search: string;
 }
 
-/** The event log: every decision and connection change, filtered, paged, and tailed live. */
+const number = new Intl.NumberFormat();
+const fullTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
+
+/**
+ * The event log: every decision and connection change, filtered, tailed live, and exported. The list
+ * is virtual (only the rows in view are in the page) and loads older pages as it is scrolled, so a
+ * log of 100k entries scrolls like one of fifty.
+ */
 export function Logs() {
   const { client } = useApp();
   const workspace = useWorkspace();
@@ -56,45 +72,58 @@ export function Logs() {
   const [live, setLive] = useState(true);
   const [events, setEvents] = useState<LogEvent[] | null>(null);
   const [next, setNext] = useState<number | null>(null);
-  const [cursors, setCursors] = useState<number[]>([]);
+  const [loadingMore, setLoadingMore] = useState(false);
   const [fresh, setFresh] = useState<Set<number>>(new Set());
-  const [open, setOpen] = useState<number | null>(null);
+  const [selected, setSelected] = useState<LogEvent | null>(null);
+  const [exporting, setExporting] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const tailing = useRef(false);
+  const scroller = useRef<HTMLDivElement>(null);
+  /** Rows added above the view by the live tail: the view moves down by as much, so it stays put. */
+  const shiftBy = useRef(0);
+  /** Bumped on every new query: an answer to an older one is dropped. */
+  const generation = useRef(0);
 
   const scopeId = filters.scope === 'workspace' ? workspace.id : null;
-
+  // The time window is fixed when the filters change (not on every render), so pages agree.
+  const filter = useMemo<ExportFilter>(() => {
+    const time = TIME_OPTIONS.find((t) => t.value === filters.time);
+    return {
+      workspaceId: scopeId,
+      ...(filters.level !== 'all' && { minLevel: filters.level }),
+      ...(filters.type !== '' && { typePrefix: filters.type }),
+      ...(time?.ms != null && { since: Date.now() - time.ms }),
+      ...(filters.search.trim() !== '' && { search: filters.search.trim() }),
+    };
+  }, [filters, scopeId]);
   const query = useCallback(
-    (extra: Partial<CommandInput<'log.query'>>): CommandInput<'log.query'> => {
-      const time = TIME_OPTIONS.find((t) => t.value === filters.time);
-      return {
-        workspaceId: scopeId,
-        limit: PAGE_SIZE,
-        ...(filters.level !== 'all' && { minLevel: filters.level }),
-        ...(filters.type !== '' && { typePrefix: filters.type }),
-        ...(time?.ms != null && { since: Date.now() - time.ms }),
-        ...(filters.search.trim() !== '' && { search: filters.search.trim() }),
-        ...extra,
-      };
-    },
-    [filters, scopeId],
+    (extra: Partial<CommandInput<'log.query'>>): CommandInput<'log.query'> => ({
+      ...filter,
+      limit: PAGE_SIZE,
+      ...extra,
+    }),
+    [filter],
   );
 
-  const cursor = cursors.at(-1);
   const load = useCallback(async () => {
+    const mine = ++generation.current;
     try {
-      const page = await client.invoke('log.query', query(cursor === undefined ? {} : { beforeSeq: cursor }));
+      const page = await client.invoke('log.query', query({}));
+      if (mine !== generation.current) return;
       setEvents(page.events);
       setNext(page.nextBeforeSeq);
       setFresh(new Set());
       setError(null);
+      scroller.current?.scrollTo({ top: 0 });
     } catch (failure) {
-      setError(errorMessage(failure));
+      if (mine === generation.current) setError(errorMessage(failure));
     }
-  }, [client, query, cursor]);
+  }, [client, query]);
 
-  useEffect(() => void load(), [load]);
-  useEffect(() => setCursors([]), [filters, workspace.id]);
+  useEffect(() => {
+    setEvents(null);
+    setSelected(null);
+    void load();
+  }, [load]);
   useOnReconnect(() => void load());
 
   // The search box waits for a pause in typing.
@@ -103,31 +132,91 @@ export function Logs() {
     return () => clearTimeout(timer);
   }, [search]);
 
-  useEvent('log.appended', (event) => {
-    if (!live || cursor !== undefined || events === null || tailing.current) return;
-    if (!event.workspaceIds.includes(scopeId)) return;
-    tailing.current = true;
-    const newest = events[0]?.seq ?? 0;
+  const count = events?.length ?? 0;
+  const view = useVirtualRows(scroller, count, ROW_HEIGHT);
+
+  // Older entries: the next page once the view comes near the end of what is loaded.
+  const nearEnd = view.scrollTop + view.viewHeight >= (count - PREFETCH_ROWS) * ROW_HEIGHT;
+  useEffect(() => {
+    if (!nearEnd || next === null || loadingMore || events === null) return;
+    const mine = generation.current;
+    setLoadingMore(true);
     client
-      .invoke('log.query', query({ afterSeq: newest }))
+      .invoke('log.query', query({ beforeSeq: next }))
       .then((page) => {
-        if (page.events.length === 0) return;
-        const merged = [...page.events, ...events];
-        if (merged.length > PAGE_SIZE) {
-          // What falls off the bottom is now on the next (older) page.
-          merged.length = PAGE_SIZE;
-          setNext(merged.at(-1)!.seq);
-        }
-        setEvents(merged);
-        setFresh(new Set(page.events.map((e) => e.seq)));
+        if (mine !== generation.current) return;
+        setEvents((current) => (current === null ? current : [...current, ...page.events]));
+        setNext(page.nextBeforeSeq);
       })
-      .catch(() => undefined)
-      .finally(() => (tailing.current = false));
+      .catch((failure: unknown) => {
+        if (mine === generation.current) setError(errorMessage(failure));
+      })
+      .finally(() => setLoadingMore(false));
+  }, [nearEnd, next, loadingMore, events, client, query]);
+
+  // Live tail: newer entries go on top. One query at a time; an append during one asks for another.
+  const tail = useRef({ running: false, again: false });
+  // The highest seq near the top (entries written in one burst may share a millisecond).
+  const newest = useMemo(
+    () => Math.max(0, ...(events ?? []).slice(0, PAGE_SIZE).map((e) => e.seq)),
+    [events],
+  );
+  const runTail = useCallback(async () => {
+    if (tail.current.running) {
+      tail.current.again = true;
+      return;
+    }
+    tail.current.running = true;
+    const mine = generation.current;
+    try {
+      const page = await client.invoke('log.query', query({ afterSeq: newest }));
+      if (mine !== generation.current || page.events.length === 0) return;
+      if (page.events.length === PAGE_SIZE) {
+        // More arrived than one page holds: start over from the newest rather than leave a gap.
+        void load();
+        return;
+      }
+      if ((scroller.current?.scrollTop ?? 0) > 0) shiftBy.current += page.events.length * ROW_HEIGHT;
+      setEvents((current) => (current === null ? current : [...page.events, ...current]));
+      setFresh(new Set(page.events.map((e) => e.seq)));
+    } catch {
+      // The next append tries again.
+    } finally {
+      tail.current.running = false;
+      if (tail.current.again) {
+        tail.current.again = false;
+        void runTailRef.current();
+      }
+    }
+  }, [client, query, newest, load]);
+  const runTailRef = useRef(runTail);
+  useEffect(() => {
+    runTailRef.current = runTail;
+  });
+  useLayoutEffect(() => {
+    if (shiftBy.current === 0 || scroller.current === null) return;
+    scroller.current.scrollTop += shiftBy.current;
+    shiftBy.current = 0;
+  }, [events]);
+
+  useEvent('log.appended', (event) => {
+    if (!live || events === null || !event.workspaceIds.includes(scopeId)) return;
+    void runTail();
   });
 
   const set = <K extends keyof Filters>(key: K, value: Filters[K]) =>
     setFilters((f) => ({ ...f, [key]: value }));
   const now = Date.now();
+  const rows = events?.slice(view.start, view.end) ?? [];
+  const summary = [
+    filters.scope === 'workspace' ? workspace.name : 'System',
+    LEVEL_OPTIONS.find((o) => o.value === filters.level)?.label,
+    TYPE_OPTIONS.find((o) => o.value === filters.type)?.label,
+    TIME_OPTIONS.find((o) => o.value === filters.time)?.label.toLowerCase(),
+    filters.search.trim() !== '' ? `containing “${filters.search.trim()}”` : null,
+  ]
+    .filter((part) => part != null)
+    .join(' · ');
 
   return (
     <>
@@ -135,14 +224,21 @@ export function Logs() {
         title="Activity log"
         subtitle="Everything Switchboard did and why: connections, messages, answers and changes."
         actions={
-          <label className="live-toggle">
-            <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} />
-            <span
-              className={`live-toggle__dot${live && cursor === undefined ? ' live-toggle__dot--on' : ''}`}
-              aria-hidden="true"
-            />
-            Live
-          </label>
+          <>
+            <button
+              className="button button--secondary"
+              type="button"
+              aria-expanded={exporting}
+              onClick={() => setExporting((open) => !open)}
+            >
+              Export…
+            </button>
+            <label className="live-toggle">
+              <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} />
+              <span className={`live-toggle__dot${live ? ' live-toggle__dot--on' : ''}`} aria-hidden="true" />
+              Live
+            </label>
+          </>
         }
       />
       <div className="filters" role="group" aria-label="Filters">
@@ -193,91 +289,145 @@ export function Logs() {
           onChange={(e) => setSearch(e.target.value)}
         />
       </div>
+      {exporting && <LogExport filter={filter} summary={summary} onClose={() => setExporting(false)} />}
       {error !== null && (
         <p className="notice notice--problem" role="alert">
           {error}
         </p>
       )}
       <div className="card card--flush">
-        <table className="log-table">
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Level</th>
-              <th scope="col">Kind</th>
-              <th scope="col">What happened</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events === null ? (
+        <div className="log-scroll" ref={scroller} role="region" aria-label="Log entries" tabIndex={-1}>
+          <table className="log-table" aria-rowcount={count}>
+            <colgroup>
+              <col className="log-table__col-time" />
+              <col className="log-table__col-level" />
+              <col className="log-table__col-type" />
+              <col />
+            </colgroup>
+            <thead>
               <tr>
-                <td colSpan={4} className="log-table__empty">
-                  Loading…
-                </td>
+                <th scope="col">Time</th>
+                <th scope="col">Level</th>
+                <th scope="col">Kind</th>
+                <th scope="col">What happened</th>
               </tr>
-            ) : events.length === 0 ? (
-              <tr>
-                <td colSpan={4} className="log-table__empty">
-                  Nothing matches these filters.
-                </td>
-              </tr>
-            ) : (
-              events.map((e) => (
-                <Fragment key={e.seq}>
-                  <tr
-                    className={`log-row log-row--${e.level}${fresh.has(e.seq) ? ' log-row--new' : ''}${open === e.seq ? ' log-row--open' : ''}`}
-                    data-type={e.type}
-                    data-level={e.level}
-                    onClick={() => setOpen(open === e.seq ? null : e.seq)}
-                  >
-                    <td className="log-row__time">
-                      <time dateTime={new Date(e.ts).toISOString()}>{formatTime(e.ts, now)}</time>
-                    </td>
-                    <td>
-                      <span className={`level level--${e.level}`}>{e.level}</span>
-                    </td>
-                    <td className="log-row__type">{e.type}</td>
-                    <td className="log-row__message">{e.message}</td>
-                  </tr>
-                  {open === e.seq && (
-                    <tr className="log-detail">
-                      <td colSpan={4}>
-                        <pre>{JSON.stringify(e.meta ?? {}, null, 2)}</pre>
-                      </td>
+            </thead>
+            <tbody>
+              {events === null ? (
+                <tr>
+                  <td colSpan={4} className="log-table__empty">
+                    Loading…
+                  </td>
+                </tr>
+              ) : events.length === 0 ? (
+                <tr>
+                  <td colSpan={4} className="log-table__empty">
+                    Nothing matches these filters.
+                  </td>
+                </tr>
+              ) : (
+                <>
+                  {view.padTop > 0 && (
+                    <tr className="log-spacer" aria-hidden="true" style={{ height: view.padTop }}>
+                      <td colSpan={4} />
                     </tr>
                   )}
-                </Fragment>
-              ))
-            )}
-          </tbody>
-        </table>
+                  {rows.map((e, i) => (
+                    <tr
+                      key={e.seq}
+                      className={`log-row log-row--${e.level}${fresh.has(e.seq) ? ' log-row--new' : ''}${selected?.seq === e.seq ? ' log-row--open' : ''}`}
+                      data-type={e.type}
+                      data-level={e.level}
+                      aria-rowindex={view.start + i + 1}
+                      aria-selected={selected?.seq === e.seq}
+                      tabIndex={0}
+                      onClick={() => setSelected(selected?.seq === e.seq ? null : e)}
+                      onKeyDown={(key) => {
+                        if (key.key === 'Enter' || key.key === ' ') {
+                          key.preventDefault();
+                          setSelected(selected?.seq === e.seq ? null : e);
+                        }
+                      }}
+                    >
+                      <td className="log-row__time">
+                        <time dateTime={new Date(e.ts).toISOString()}>{formatTime(e.ts, now)}</time>
+                      </td>
+                      <td>
+                        <span className={`level level--${e.level}`}>{e.level}</span>
+                      </td>
+                      <td className="log-row__type" title={e.type}>
+                        {e.type}
+                      </td>
+                      <td className="log-row__message" title={e.message}>
+                        {e.message}
+                      </td>
+                    </tr>
+                  ))}
+                  {view.padBottom > 0 && (
+                    <tr className="log-spacer" aria-hidden="true" style={{ height: view.padBottom }}>
+                      <td colSpan={4} />
+                    </tr>
+                  )}
+                </>
+              )}
+            </tbody>
+          </table>
+        </div>
+        <div className="log-foot" role="status">
+          {events === null
+            ? ''
+            : events.length === 0
+              ? ''
+              : loadingMore
+                ? `${number.format(events.length)} entries loaded · loading older ones…`
+                : next !== null
+                  ? `${number.format(events.length)} entries loaded · scroll down for older ones`
+                  : `All ${number.format(events.length)} ${events.length === 1 ? 'entry' : 'entries'} shown`}
+          {live && events !== null && (
+            <span className="log-foot__live"> · new entries appear at the top</span>
+          )}
+        </div>
       </div>
-      <div className="pager">
-        <button
-          className="button button--ghost"
-          type="button"
-          disabled={cursor === undefined}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
-          ← Newer
-        </button>
-        <span className="muted">
-          {cursor === undefined
-            ? live
-              ? 'Showing the newest, live'
-              : 'Showing the newest'
-            : `Page ${cursors.length + 1}`}
-        </span>
-        <button
-          className="button button--ghost"
-          type="button"
-          disabled={next === null}
-          onClick={() => next !== null && setCursors((c) => [...c, next])}
-        >
-          Older →
-        </button>
-      </div>
+      {selected !== null && <LogDetail event={selected} onClose={() => setSelected(null)} />}
     </>
+  );
+}
+
+/** One entry in full, beside the list (rows are one line each, so details open here). */
+function LogDetail({ event, onClose }: { event: LogEvent; onClose: () => void }) {
+  const latestClose = useRef(onClose);
+  useEffect(() => {
+    latestClose.current = onClose;
+  });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') latestClose.current();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+  return (
+    <aside className="log-detail" aria-label="Log entry details">
+      <div className="log-detail__head">
+        <span className={`level level--${event.level}`}>{event.level}</span>
+        <code className="log-detail__type">{event.type}</code>
+        <button
+          className="button button--ghost button--small log-detail__close"
+          type="button"
+          onClick={onClose}
+          aria-label="Close details"
+        >
+          ×
+        </button>
+      </div>
+      <time className="muted small" dateTime={new Date(event.ts).toISOString()}>
+        {fullTime.format(event.ts)}
+      </time>
+      <p className="log-detail__message">{event.message}</p>
+      <h3 className="log-detail__subtitle">Details</h3>
+      <pre>{JSON.stringify(event.meta ?? {}, null, 2)}</pre>
+      <p className="muted small">Entry #{event.seq}</p>
+    </aside>
   );
 }
 

@@ -1,4 +1,5 @@
-import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { settingsPatchInput } from '../../../shared/contract';
 import type { Workspace } from '../../../shared/dto';
 import { BOT_MODES, type BotMode } from '../../../shared/types';
 import { errorMessage } from '../client/client';
@@ -8,6 +9,20 @@ import { PageHeader } from '../components/Layout';
 import { BOT_MODE_VIEW, COUNTRIES } from '../format';
 import { useApp, useWorkspace } from '../state/app-context';
 import { useAction } from '../state/use-action';
+import { AiSettings } from './AiSettings';
+import { CentralSync } from './CentralSync';
+import {
+  fieldErrorsOf,
+  hoursDraftOf,
+  hoursPatch,
+  pacingDraftOf,
+  pacingPatch,
+  type FieldErrors,
+  type HoursDraft,
+  type PacingDraft,
+} from './settings-schedule';
+import { OpeningHoursSection } from './SettingsHours';
+import { PacingSection } from './SettingsPacing';
 
 interface Draft {
   name: string;
@@ -16,6 +31,8 @@ interface Draft {
   threshold: number;
   keywords: string[];
   ownerPauseMinutes: number;
+  hours: HoursDraft;
+  pacing: PacingDraft;
 }
 
 const draftOf = (w: Workspace): Draft => ({
@@ -25,7 +42,21 @@ const draftOf = (w: Workspace): Draft => ({
   threshold: w.settings.faq.threshold,
   keywords: w.settings.handoff.keywords,
   ownerPauseMinutes: w.settings.handoff.ownerPauseMinutes,
+  hours: hoursDraftOf(w.settings),
+  pacing: pacingDraftOf(w.settings),
 });
+
+/** The settings the form saves; checked here with the contract's own schema before they are sent. */
+const settingsOf = (draft: Draft) => ({
+  faq: { threshold: draft.threshold },
+  handoff: { keywords: draft.keywords, ownerPauseMinutes: draft.ownerPauseMinutes },
+  ...hoursPatch(draft.hours),
+  ...pacingPatch(draft.pacing),
+});
+const problemsOf = (draft: Draft): FieldErrors => {
+  const checked = settingsPatchInput.safeParse(settingsOf(draft));
+  return checked.success ? {} : fieldErrorsOf(checked.error.issues);
+};
 
 /** How this business is answered, when a person takes over, and (desktop) this computer's settings. */
 export function Settings() {
@@ -33,7 +64,9 @@ export function Settings() {
   const workspace = useWorkspace();
   const [draft, setDraft] = useState(() => draftOf(workspace));
   const [saved, setSaved] = useState(false);
-  const { busy, error, run } = useAction();
+  const { busy, error, setError, run } = useAction();
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const form = useRef<HTMLFormElement>(null);
 
   // A change saved here or in another window: show what is stored now.
   useEffect(() => setDraft(draftOf(workspace)), [workspace]);
@@ -43,8 +76,22 @@ export function Settings() {
     setSaved(false);
   };
 
+  // After a refused save, each message goes away as soon as its field is put right.
+  const showingProblems = Object.keys(fieldErrors).length > 0;
+  useEffect(() => {
+    if (showingProblems) setFieldErrors(problemsOf(draft));
+  }, [draft, showingProblems]);
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    const problems = problemsOf(draft);
+    setFieldErrors(problems);
+    if (Object.keys(problems).length > 0) {
+      setSaved(false);
+      setError('Some settings need a change before they can be saved: see the messages in red.');
+      requestAnimationFrame(() => form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      return;
+    }
     await run(async () => {
       await client.invoke('workspace.update', {
         workspaceId: workspace.id,
@@ -52,10 +99,7 @@ export function Settings() {
       });
       await client.invoke('workspace.updateSettings', {
         workspaceId: workspace.id,
-        settings: {
-          faq: { threshold: draft.threshold },
-          handoff: { keywords: draft.keywords, ownerPauseMinutes: draft.ownerPauseMinutes },
-        },
+        settings: settingsOf(draft),
       });
       await reloadWorkspaces();
       setSaved(true);
@@ -65,7 +109,7 @@ export function Settings() {
   return (
     <>
       <PageHeader title="Settings" subtitle={`How Switchboard works for ${workspace.name}.`} />
-      <form className="settings" onSubmit={(e) => void submit(e)} aria-label="Business settings">
+      <form ref={form} className="settings" onSubmit={(e) => void submit(e)} aria-label="Business settings">
         <section className="card settings__section">
           <h2 className="card__title card__title--small">Business</h2>
           <div className="field-row">
@@ -182,6 +226,13 @@ export function Settings() {
           </Field>
         </section>
 
+        <OpeningHoursSection
+          draft={draft.hours}
+          errors={fieldErrors}
+          onChange={(next) => set('hours', next)}
+        />
+        <PacingSection draft={draft.pacing} errors={fieldErrors} onChange={(next) => set('pacing', next)} />
+
         {error !== null && (
           <p className="notice notice--problem" role="alert">
             {error}
@@ -198,6 +249,8 @@ export function Settings() {
           </button>
         </div>
       </form>
+      <AiSettings />
+      <CentralSync />
       <ThisComputer />
     </>
   );

@@ -1,0 +1,195 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AiStatus, AiTestResult, Handlers } from '../../shared/contract';
+import type { E164 } from '../../shared/types';
+import { createSwitchboard, DATABASE_FILE, type Switchboard } from '../app';
+import { startLlmServer, type LlmServer } from '../bot/ai/testing/llm-server';
+import { SwitchboardError } from '../errors';
+import { createFakeProvider, type FakeProvider } from '../testing/fake-provider';
+import { createMemorySink } from '../testing/memory-sink';
+import { makeTempDir } from '../testing/temp-files';
+import { createDispatcher, type Dispatch } from './dispatch';
+import { createCoreRuntime, type CoreRuntime } from './runtime';
+
+/**
+ * Settings' "AI answers" section through the contract, on the real core and a local LLM server that
+ * speaks the OpenAI protocol on 127.0.0.1: keys are sealed and never come back, a live test says what
+ * is wrong in words, budgets are validated.
+ */
+const KEY = 'sk-proj-5f4e3d2c1b0a99887766';
+let app: Switchboard;
+let runtime: CoreRuntime;
+let dispatch: Dispatch;
+let llm: LlmServer;
+let dir: string;
+let cleanup: () => void;
+const sink = createMemorySink();
+const fakes = new Map<string, FakeProvider>();
+
+const shell: Pick<Handlers, 'app.info' | 'app.setStartAtLogin' | 'demo.scanQr' | 'demo.enterPairingCode'> = {
+  'app.info': () => Promise.resolve({ shell: 'browser', version: '0.0.0', demo: false, startAtLogin: null }),
+  'app.setStartAtLogin': () => Promise.reject(new SwitchboardError('UNAVAILABLE', 'not here')),
+  'demo.scanQr': () => Promise.resolve(null),
+  'demo.enterPairingCode': () => Promise.resolve(null),
+};
+
+async function call<T>(name: string, input?: unknown): Promise<T> {
+  const result = await dispatch(name, input);
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  return result.value as T;
+}
+
+beforeEach(async () => {
+  llm = await startLlmServer('openai', (request) =>
+    request.headers.authorization === `Bearer ${KEY}`
+      ? { text: 'OK' }
+      : { status: 401, body: { error: 'bad key' } },
+  );
+  const temp = makeTempDir('switchboard-ai-handlers-');
+  dir = join(temp.dir, 'data');
+  cleanup = temp.cleanup;
+  sink.entries.length = 0;
+  app = await createSwitchboard({
+    dataDir: dir,
+    durability: 'normal',
+    sinks: [sink],
+    whatsapp: {
+      livenessIntervalMs: 0,
+      createProvider: (n) => {
+        const fake = createFakeProvider(n.e164);
+        fakes.set(n.e164, fake);
+        return fake;
+      },
+    },
+  });
+  runtime = createCoreRuntime(app);
+  dispatch = createDispatcher({ ...runtime.handlers, ...shell }, app.logger);
+});
+
+afterEach(async () => {
+  runtime.close();
+  await app.close();
+  await llm.close();
+  cleanup();
+});
+
+async function workspace(): Promise<string> {
+  const { workspace } = await call<{ workspace: { id: string } }>('workspace.create', {
+    name: 'Chidi Pharmacy',
+    botMode: 'hybrid',
+  });
+  return workspace.id;
+}
+
+const provider = () => ({
+  id: 'openai',
+  kind: 'openai-compatible',
+  baseUrl: `${llm.url}/v1`,
+  model: 'gpt-4o-mini',
+  tier: 'fast',
+});
+
+describe('ai commands', () => {
+  it('saves a provider with a sealed key, shows only its last four characters, and tests it live', async () => {
+    const workspaceId = await workspace();
+    const first = await call<AiStatus>('ai.status', { workspaceId });
+    expect(first.problem).toContain('No AI provider yet');
+    const saved = await call<AiStatus>('ai.saveProvider', {
+      workspaceId,
+      provider: provider(),
+      apiKey: ` ${KEY} `,
+    });
+    expect(saved.providers).toEqual([
+      expect.objectContaining({ id: 'openai', keyHint: '7766', enabled: true }),
+    ]);
+    expect(saved.problem).toBeNull();
+    expect(JSON.stringify(saved)).not.toContain(KEY);
+
+    const test = await call<AiTestResult>('ai.test', { workspaceId, providerId: 'openai' });
+    expect(test).toMatchObject({ ok: true, message: expect.stringContaining('gpt-4o-mini answered') });
+    expect(llm.requests.at(-1)!.headers.authorization).toBe(`Bearer ${KEY}`);
+
+    await app.logger.flush();
+    expect(JSON.stringify(sink.entries)).not.toContain(KEY);
+    expect(readFileSync(join(dir, DATABASE_FILE)).includes(Buffer.from(KEY))).toBe(false);
+  });
+
+  it('a wrong key fails the test with what to do; removing the provider removes its key', async () => {
+    const workspaceId = await workspace();
+    await call('ai.saveProvider', { workspaceId, provider: provider(), apiKey: 'sk-wrong-key-000000' });
+    const test = await call<AiTestResult>('ai.test', { workspaceId, providerId: 'openai' });
+    expect(test).toMatchObject({ ok: false, message: expect.stringContaining('refused the API key') });
+    const removed = await call<AiStatus>('ai.removeProvider', { workspaceId, providerId: 'openai' });
+    expect(removed.providers).toEqual([]);
+    const again = await call<AiStatus>('ai.saveProvider', { workspaceId, provider: provider() });
+    expect(again.providers[0]!.keyHint).toBeNull();
+    expect(again.problem).toContain('No enabled provider has an API key');
+  });
+
+  it('budgets and the shop description are saved; bad values are refused with a clear message', async () => {
+    const workspaceId = await workspace();
+    const updated = await call<AiStatus>('ai.update', {
+      workspaceId,
+      about: 'Medicines, baby food, cosmetics',
+      dailyBudgetUsd: 2,
+      monthlyBudgetUsd: null,
+    });
+    expect(updated).toMatchObject({
+      about: 'Medicines, baby food, cosmetics',
+      budget: { dailyUsd: 2, monthlyUsd: null },
+    });
+    const bad = await dispatch('ai.update', { workspaceId, dailyBudgetUsd: -5 });
+    expect(bad).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', message: expect.stringContaining('cannot be negative') },
+    });
+    const badUrl = await dispatch('ai.saveProvider', {
+      workspaceId,
+      provider: { ...provider(), baseUrl: 'file:///etc/passwd' },
+    });
+    expect(badUrl).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    const badKey = await dispatch('ai.saveProvider', {
+      workspaceId,
+      provider: provider(),
+      apiKey: 'has spaces in it',
+    });
+    expect(badKey).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('paste it again') },
+    });
+    const unknown = await dispatch('ai.test', { workspaceId, providerId: 'nobody' });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('a saved provider answers the next customer at once, and the spend shows in the status', async () => {
+    const workspaceId = await workspace();
+    await call('workspace.updateSettings', {
+      workspaceId,
+      settings: { greeting: { enabled: false }, pacing: { enabled: false } },
+    });
+    await call('number.add', { workspaceId, number: '+2348090000001' });
+    await app.start();
+    // The pipeline read the settings before the provider existed: the save must reach it at once.
+    await call('ai.saveProvider', { workspaceId, provider: provider(), apiKey: KEY });
+    const fake = fakes.get('+2348090000001')!;
+    fake.emit('message', {
+      businessNumber: '+2348090000001' as E164,
+      providerMessageId: 'WAMID-1',
+      chatId: '2348031234567@s.whatsapp.net',
+      chatKind: 'direct',
+      sender: { phone: '+2348031234567' as E164, waId: '2348031234567@s.whatsapp.net', name: 'Emeka' },
+      kind: 'text',
+      text: 'Do you have baby diapers?',
+      timestamp: Date.now(),
+      offline: false,
+      quotedId: null,
+    });
+    await app.pipeline.idle();
+    const rows = await app.store.db.selectFrom('outbox').select(['kind', 'text']).execute();
+    expect(rows).toEqual([{ kind: 'ai', text: 'OK' }]);
+    const status = await call<AiStatus>('ai.status', { workspaceId });
+    expect(status.spend.dayCalls).toBe(1);
+    expect(status.spend.dayUsd).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,162 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventName, Handlers } from '../../shared/contract';
+import { createSwitchboard, type Switchboard } from '../app';
+import { SwitchboardError } from '../errors';
+import { createScriptedTransport, json } from '../testing/scripted-transport';
+import { makeTempDir } from '../testing/temp-files';
+import { createDispatcher, type Dispatch } from './dispatch';
+import { createCoreRuntime, type CoreRuntime } from './runtime';
+
+let app: Switchboard;
+let runtime: CoreRuntime;
+let dispatch: Dispatch;
+let cleanup: () => void;
+let script: ReturnType<typeof createScriptedTransport>;
+const seen: { event: EventName; payload: unknown }[] = [];
+
+const shell: Pick<Handlers, 'app.info' | 'app.setStartAtLogin' | 'demo.scanQr' | 'demo.enterPairingCode'> = {
+  'app.info': () => Promise.resolve({ shell: 'browser', version: '0.0.0', demo: false, startAtLogin: null }),
+  'app.setStartAtLogin': () => Promise.reject(new SwitchboardError('UNAVAILABLE', 'not here')),
+  'demo.scanQr': () => Promise.resolve(null),
+  'demo.enterPairingCode': () => Promise.resolve(null),
+};
+
+beforeEach(async () => {
+  const temp = makeTempDir('switchboard-sync-handlers-');
+  cleanup = temp.cleanup;
+  script = createScriptedTransport(json(200, { ackedSeq: 0, stored: 0, duplicates: 0 }));
+  app = await createSwitchboard({
+    dataDir: join(temp.dir, 'data'),
+    durability: 'normal',
+    whatsapp: { livenessIntervalMs: 0 },
+    sync: { transport: script.transport },
+  });
+  runtime = createCoreRuntime(app);
+  runtime.events.onAny((event, payload) => seen.push({ event, payload }));
+  dispatch = createDispatcher({ ...runtime.handlers, ...shell }, app.logger);
+});
+
+afterEach(async () => {
+  runtime.close();
+  await app.close();
+  cleanup();
+  seen.length = 0;
+});
+
+async function workspace(): Promise<string> {
+  const result = await dispatch('workspace.create', { name: 'Chidi Pharmacy' });
+  if (!result.ok) throw new Error(result.error.message);
+  return (result.value as { workspace: { id: string } }).workspace.id;
+}
+
+describe('sync handlers', () => {
+  it('refuse a server address that is not http(s) and a code that cannot be one, before calling anything', async () => {
+    const workspaceId = await workspace();
+    for (const [serverUrl, code, message] of [
+      [
+        'ftp://central.example.ng',
+        '7KQ2-M9XD-4TNB-H3WE',
+        'serverUrl: Server address must be a web address starting with http:// or https://',
+      ],
+      ['central.example.ng', '7KQ2-M9XD-4TNB-H3WE', 'serverUrl: Server address must be a web address'],
+      [
+        'https://admin:pw@central.example.ng',
+        '7KQ2-M9XD-4TNB-H3WE',
+        'must not contain a user name, password, ? or #',
+      ],
+      [
+        'https://central.example.ng',
+        '7KQ2;DROP',
+        'code: An enrollment code has only letters, digits and dashes',
+      ],
+      ['https://central.example.ng', 'AB-C', 'code: That enrollment code is too short'],
+      ['https://central.example.ng', '', 'code: Enrollment code is required'],
+    ]) {
+      const result = await dispatch('sync.enroll', { workspaceId, serverUrl, code });
+      expect(result.ok, serverUrl).toBe(false);
+      if (!result.ok) {
+        expect(result.error.code).toBe('VALIDATION');
+        expect(result.error.message).toContain(message);
+      }
+    }
+    expect(script.requests).toHaveLength(0);
+  });
+
+  it('enroll, update and leave: each returns the status and announces sync.changed', async () => {
+    const workspaceId = await workspace();
+    expect(await dispatch('sync.status', { workspaceId })).toMatchObject({
+      ok: true,
+      value: { enrolled: false, phase: 'off', backlog: 0 },
+    });
+    script.reply(
+      json(200, { workspaceId: 'cw-1', workspaceName: 'Chidi HQ', workspaceToken: `sbw_${'t'.repeat(43)}` }),
+    );
+    const enrolled = await dispatch('sync.enroll', {
+      workspaceId,
+      serverUrl: ' https://central.example.ng/switchboard/ ',
+      code: ' 7kq2 m9xd 4tnb h3we ',
+    });
+    expect(enrolled).toMatchObject({
+      ok: true,
+      value: {
+        enrolled: true,
+        serverUrl: 'https://central.example.ng/switchboard',
+        centralWorkspaceName: 'Chidi HQ',
+      },
+    });
+    expect(script.requests[0]).toMatchObject({
+      url: 'https://central.example.ng/switchboard/api/v1/enroll',
+      body: { code: '7kq2 m9xd 4tnb h3we' },
+    });
+    expect(await dispatch('sync.update', { workspaceId, shareMessageText: true })).toMatchObject({
+      ok: true,
+      value: { shareMessageText: true },
+    });
+    expect(await dispatch('sync.leave', { workspaceId })).toMatchObject({
+      ok: true,
+      value: { enrolled: false },
+    });
+    const changes = seen.filter((e) => e.event === 'sync.changed');
+    expect(changes.length).toBeGreaterThanOrEqual(3);
+    expect(changes.every((e) => (e.payload as { workspaceId: string }).workspaceId === workspaceId)).toBe(
+      true,
+    );
+  });
+
+  it('tell the owner what to do next when it fails', async () => {
+    const workspaceId = await workspace();
+    script.reply(
+      json(401, {
+        error: {
+          code: 'UNAUTHORIZED',
+          message:
+            'This enrollment code is not valid. Check it for typos, or ask the central team for a new one.',
+        },
+      }),
+    );
+    expect(
+      await dispatch('sync.enroll', {
+        workspaceId,
+        serverUrl: 'https://central.example.ng',
+        code: '7KQ2-M9XD-4TNB-H3WE',
+      }),
+    ).toEqual({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        message:
+          'The central server refused the code: This enrollment code is not valid. Check it for typos, or ask the central team for a new one.',
+        details: { serverUrl: 'https://central.example.ng' },
+      },
+    });
+    expect(await dispatch('sync.update', { workspaceId, shareMessageText: true })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', message: expect.stringContaining('Enroll it first') },
+    });
+    expect(await dispatch('sync.status', { workspaceId: 'missing' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+  });
+});

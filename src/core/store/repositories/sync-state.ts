@@ -1,0 +1,291 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { LogLevel, WorkspaceId } from '../../../shared/types';
+import type { Database, SyncStateTable } from '../schema';
+
+export type SyncRowState = 'active' | 'needs-attention';
+
+/** A workspace's enrollment with a central server, as stored. */
+export interface SyncStateRow {
+  workspaceId: WorkspaceId;
+  serverUrl: string;
+  centralWorkspaceId: string;
+  centralWorkspaceName: string;
+  tokenSealed: string;
+  lastAckedSeq: number;
+  shareMessageText: boolean;
+  state: SyncRowState;
+  /** Also the enrollment's generation: writes about a push check it, so a reply from before an enroll again is dropped. */
+  enrolledAt: number;
+  lastSuccessAt: number | null;
+  lastError: string | null;
+  lastErrorAt: number | null;
+  updatedAt: number;
+}
+
+export interface NewEnrollment {
+  serverUrl: string;
+  centralWorkspaceId: string;
+  centralWorkspaceName: string;
+  tokenSealed: string;
+  lastAckedSeq: number;
+}
+
+/** An event row as the pusher reads it: meta stays the JSON text it was stored as. */
+export interface RawEvent {
+  seq: number;
+  ts: number;
+  level: LogLevel;
+  type: string;
+  contactId: string | null;
+  message: string;
+  meta: string | null;
+}
+
+export type SyncStateRepository = ReturnType<typeof createSyncStateRepository>;
+
+/**
+ * The push client's per-workspace state and its reads of the workspace's events and message texts.
+ * Every function takes the workspace: an event, a message or an outbox row of another workspace can
+ * never end up in this workspace's batch.
+ */
+export function createSyncStateRepository(db: Kysely<Database>) {
+  return {
+    async get(workspaceId: WorkspaceId): Promise<SyncStateRow | undefined> {
+      const row = await db
+        .selectFrom('sync_state')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .executeTakeFirst();
+      return row === undefined ? undefined : toRow(row);
+    },
+
+    /**
+     * Enrolls (or enrolls again): a new token, active, no error. The share-message-text choice of an
+     * earlier enrollment is kept: the owner made it, not the server.
+     */
+    async save(workspaceId: WorkspaceId, enrollment: NewEnrollment, now: number): Promise<void> {
+      await db
+        .insertInto('sync_state')
+        .values({
+          workspace_id: workspaceId,
+          server_url: enrollment.serverUrl,
+          central_workspace_id: enrollment.centralWorkspaceId,
+          central_workspace_name: enrollment.centralWorkspaceName,
+          token_sealed: enrollment.tokenSealed,
+          last_acked_seq: enrollment.lastAckedSeq,
+          share_message_text: 0,
+          state: 'active',
+          enrolled_at: now,
+          last_success_at: null,
+          last_error: null,
+          last_error_at: null,
+          updated_at: now,
+        })
+        .onConflict((oc) =>
+          oc.column('workspace_id').doUpdateSet({
+            server_url: enrollment.serverUrl,
+            central_workspace_id: enrollment.centralWorkspaceId,
+            central_workspace_name: enrollment.centralWorkspaceName,
+            token_sealed: enrollment.tokenSealed,
+            last_acked_seq: enrollment.lastAckedSeq,
+            state: 'active',
+            enrolled_at: now,
+            last_success_at: null,
+            last_error: null,
+            last_error_at: null,
+            updated_at: now,
+          }),
+        )
+        .execute();
+    },
+
+    async remove(workspaceId: WorkspaceId): Promise<boolean> {
+      const result = await db
+        .deleteFrom('sync_state')
+        .where('workspace_id', '=', workspaceId)
+        .executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+
+    /** The server committed events up to `ackedSeq`: a success, and the error (if any) is over. */
+    async recordAck(
+      workspaceId: WorkspaceId,
+      enrolledAt: number,
+      ackedSeq: number,
+      now: number,
+    ): Promise<boolean> {
+      const result = await db
+        .updateTable('sync_state')
+        .set({
+          last_acked_seq: ackedSeq,
+          last_success_at: now,
+          last_error: null,
+          last_error_at: null,
+          updated_at: now,
+        })
+        .where('workspace_id', '=', workspaceId)
+        .where('enrolled_at', '=', enrolledAt)
+        .where('state', '=', 'active')
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    async recordError(
+      workspaceId: WorkspaceId,
+      enrolledAt: number,
+      message: string,
+      now: number,
+    ): Promise<boolean> {
+      const result = await db
+        .updateTable('sync_state')
+        .set({ last_error: message.slice(0, 2000), last_error_at: now, updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('enrolled_at', '=', enrolledAt)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    /** The server refused the token: nothing is pushed until the workspace is enrolled again. */
+    async markNeedsAttention(
+      workspaceId: WorkspaceId,
+      enrolledAt: number,
+      message: string,
+      now: number,
+    ): Promise<boolean> {
+      const result = await db
+        .updateTable('sync_state')
+        .set({
+          state: 'needs-attention',
+          last_error: message.slice(0, 2000),
+          last_error_at: now,
+          updated_at: now,
+        })
+        .where('workspace_id', '=', workspaceId)
+        .where('enrolled_at', '=', enrolledAt)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    async setShareMessageText(workspaceId: WorkspaceId, share: boolean, now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('sync_state')
+        .set({ share_message_text: share ? 1 : 0, updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    /**
+     * The workspace's events with afterSeq < seq <= throughSeq, oldest first. The caller keeps the seq
+     * window small: the scan walks the rowid range (`+workspace_id` keeps SQLite off the workspace index,
+     * which would sort the workspace's whole history), so one call never reads more than the window,
+     * however many of its rows belong to other workspaces.
+     */
+    async readEvents(
+      workspaceId: WorkspaceId,
+      afterSeq: number,
+      throughSeq: number,
+      limit: number,
+    ): Promise<RawEvent[]> {
+      const rows = await db
+        .selectFrom('events')
+        .select(['seq', 'ts', 'level', 'type', 'contact_id', 'message', 'meta'])
+        .where('seq', '>', afterSeq)
+        .where('seq', '<=', throughSeq)
+        .where(sql<string | null>`+workspace_id`, '=', workspaceId)
+        .orderBy('seq', 'asc')
+        .limit(Math.max(1, Math.floor(limit)))
+        .execute();
+      return rows.map((r) => ({
+        seq: r.seq,
+        ts: r.ts,
+        level: r.level as LogLevel,
+        type: r.type,
+        contactId: r.contact_id,
+        message: r.message,
+        meta: r.meta,
+      }));
+    },
+
+    /** How many of the workspace's events have afterSeq < seq <= throughSeq (same window rule as readEvents). */
+    async countEvents(workspaceId: WorkspaceId, afterSeq: number, throughSeq: number): Promise<number> {
+      const row = await db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('seq', '>', afterSeq)
+        .where('seq', '<=', throughSeq)
+        .where(sql<string | null>`+workspace_id`, '=', workspaceId)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    /** The texts of this workspace's messages and outbox rows, by id (ids of another workspace find nothing). */
+    async textsOf(
+      workspaceId: WorkspaceId,
+      ids: { messageIds: readonly string[]; outboxIds: readonly string[] },
+    ): Promise<Map<string, string>> {
+      const texts = new Map<string, string>();
+      if (ids.messageIds.length > 0) {
+        const rows = await db
+          .selectFrom('messages')
+          .select(['id', 'text'])
+          .where('workspace_id', '=', workspaceId)
+          .where('id', 'in', [...ids.messageIds])
+          .execute();
+        for (const row of rows) if (row.text !== null) texts.set(row.id, row.text);
+      }
+      if (ids.outboxIds.length > 0) {
+        const rows = await db
+          .selectFrom('outbox')
+          .select(['id', 'text'])
+          .where('workspace_id', '=', workspaceId)
+          .where('id', 'in', [...ids.outboxIds])
+          .execute();
+        for (const row of rows) texts.set(row.id, row.text);
+      }
+      return texts;
+    },
+  };
+}
+
+/** The machine-wide side of sync: which workspaces push, and this data folder's identity. */
+export function createSyncDirectory(db: Kysely<Database>) {
+  return {
+    /** Every enrolled workspace, for starting their pushers (the one cross-workspace read of sync_state). */
+    async listEnrolled(): Promise<{ workspaceId: WorkspaceId; state: SyncRowState }[]> {
+      const rows = await db
+        .selectFrom('sync_state')
+        .select(['workspace_id', 'state'])
+        .orderBy('workspace_id')
+        .execute();
+      return rows.map((r) => ({
+        workspaceId: r.workspace_id as WorkspaceId,
+        state: r.state as SyncRowState,
+      }));
+    },
+
+    /** This data folder's installation id (made by migration 0005, never changed). */
+    async installationId(): Promise<string> {
+      const row = await db.selectFrom('installation').select('id').executeTakeFirstOrThrow();
+      return row.id;
+    },
+  };
+}
+
+function toRow(row: Selectable<SyncStateTable>): SyncStateRow {
+  return {
+    workspaceId: row.workspace_id as WorkspaceId,
+    serverUrl: row.server_url,
+    centralWorkspaceId: row.central_workspace_id,
+    centralWorkspaceName: row.central_workspace_name,
+    tokenSealed: row.token_sealed,
+    lastAckedSeq: row.last_acked_seq,
+    shareMessageText: row.share_message_text === 1,
+    state: row.state === 'needs-attention' ? 'needs-attention' : 'active',
+    enrolledAt: row.enrolled_at,
+    lastSuccessAt: row.last_success_at,
+    lastError: row.last_error,
+    lastErrorAt: row.last_error_at,
+    updatedAt: row.updated_at,
+  };
+}

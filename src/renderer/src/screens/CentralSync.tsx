@@ -1,0 +1,285 @@
+import { useState, type FormEvent } from 'react';
+import type { SyncPhase, SyncStatus } from '../../../shared/contract';
+import { Field } from '../components/Field';
+import { formatCountdown, formatTime, type Tone } from '../format';
+import { useApp, useNow, useWorkspace } from '../state/app-context';
+import { useAction } from '../state/use-action';
+import { useWorkspaceStatus } from '../state/use-workspace-status';
+
+/** How each sync phase reads on screen. */
+const PHASE_VIEW: Record<SyncPhase, { label: string; tone: Tone }> = {
+  off: { label: 'Off', tone: 'idle' },
+  idle: { label: 'Up to date', tone: 'ok' },
+  pushing: { label: 'Sending', tone: 'busy' },
+  'catching-up': { label: 'Catching up', tone: 'busy' },
+  retrying: { label: 'Waiting to retry', tone: 'problem' },
+  'needs-attention': { label: 'Needs attention', tone: 'problem' },
+};
+
+/**
+ * Settings › Central sync: enroll this business with the central team's server (address + one-time
+ * code), see whether its activity log is getting there, choose whether message texts go too, leave.
+ */
+export function CentralSync() {
+  const { client } = useApp();
+  const workspace = useWorkspace();
+  const {
+    status,
+    set: setStatus,
+    loadError,
+  } = useWorkspaceStatus((workspaceId) => client.invoke('sync.status', { workspaceId }), 'sync.changed');
+
+  return (
+    <section className="card settings__section central-sync" aria-labelledby="central-sync-title">
+      <div className="central-sync__head">
+        <h2 className="card__title card__title--small" id="central-sync-title">
+          Central sync
+        </h2>
+        {status !== null && <PhaseBadge phase={status.phase} />}
+      </div>
+      {loadError !== null && (
+        <p className="notice notice--problem" role="alert">
+          {loadError}
+        </p>
+      )}
+      {status === null ? (
+        loadError === null && <p className="muted">Loading…</p>
+      ) : !status.enrolled ? (
+        <>
+          <p className="muted">
+            Send this business&apos;s activity log to your organisation&apos;s central server, so the central
+            team can follow every shop in one place. Your administrator gives you the server address and a
+            one-time code. Switchboard keeps working the same if the server cannot be reached; the log waits
+            here.
+          </p>
+          <EnrollForm workspaceId={workspace.id} initialUrl="" onEnrolled={setStatus} />
+        </>
+      ) : (
+        <SyncDetails status={status} onChange={setStatus} />
+      )}
+    </section>
+  );
+}
+
+function PhaseBadge({ phase }: { phase: SyncPhase }) {
+  const view = PHASE_VIEW[phase];
+  return (
+    <span className={`badge badge--${view.tone}`} data-phase={phase}>
+      <span className="badge__dot" aria-hidden="true" />
+      {view.label}
+    </span>
+  );
+}
+
+function EnrollForm(props: {
+  workspaceId: string;
+  initialUrl: string;
+  again?: boolean;
+  onEnrolled: (status: SyncStatus) => void;
+}) {
+  const { client } = useApp();
+  const { busy, error, run } = useAction();
+  const [serverUrl, setServerUrl] = useState(props.initialUrl);
+  const [code, setCode] = useState('');
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    await run(async () => {
+      const status = await client.invoke('sync.enroll', { workspaceId: props.workspaceId, serverUrl, code });
+      setCode('');
+      props.onEnrolled(status);
+    });
+  };
+
+  return (
+    <form
+      className="central-sync__form"
+      aria-label={props.again === true ? 'Enroll again' : 'Enroll with a central server'}
+      onSubmit={(e) => void submit(e)}
+    >
+      <div className="field-row">
+        <Field
+          className="field--grow"
+          label="Server address"
+          hint="Starts with https:// (or http:// on your own network)."
+        >
+          {(control) => (
+            <input
+              {...control}
+              className="input"
+              type="url"
+              name="serverUrl"
+              inputMode="url"
+              autoComplete="url"
+              placeholder="https://central.example.com"
+              value={serverUrl}
+              onChange={(e) => setServerUrl(e.target.value)}
+              required
+              maxLength={500}
+            />
+          )}
+        </Field>
+        <Field label="Enrollment code" hint="Letters and digits, like 7KQ2-M9XD-4TNB-H3WE.">
+          {(control) => (
+            <input
+              {...control}
+              className="input central-sync__code"
+              name="code"
+              autoComplete="off"
+              spellCheck={false}
+              autoCapitalize="characters"
+              placeholder="XXXX-XXXX-XXXX-XXXX"
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              required
+              maxLength={64}
+            />
+          )}
+        </Field>
+      </div>
+      {error !== null && (
+        <p className="notice notice--problem" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="settings__save">
+        <button className="button button--primary" type="submit" disabled={busy}>
+          {busy ? 'Connecting…' : props.again === true ? 'Enroll again' : 'Connect to central server'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function SyncDetails({ status, onChange }: { status: SyncStatus; onChange: (status: SyncStatus) => void }) {
+  const { client } = useApp();
+  const share = useAction();
+  const leave = useAction();
+  const [confirmLeave, setConfirmLeave] = useState(false);
+  const now = useNow(1000);
+  const workspaceId = status.workspaceId;
+
+  // Shown switched at once; back as it was if the core refuses.
+  const [shareDraft, setShareDraft] = useState<boolean | null>(null);
+  const setShare = async (shareMessageText: boolean) => {
+    setShareDraft(shareMessageText);
+    await share.run(async () =>
+      onChange(await client.invoke('sync.update', { workspaceId, shareMessageText })),
+    );
+    setShareDraft(null);
+  };
+  const stop = () =>
+    leave.run(async () => {
+      onChange(await client.invoke('sync.leave', { workspaceId }));
+      setConfirmLeave(false);
+    });
+
+  const { catchingUp, lastError } = status;
+  return (
+    <>
+      <p className="central-sync__target">
+        Sending to <strong>{status.centralWorkspaceName}</strong> at{' '}
+        <span className="mono">{status.serverUrl}</span>
+      </p>
+      <dl className="central-sync__facts">
+        <div>
+          <dt>Last sent</dt>
+          <dd data-fact="last-success">
+            {status.lastSuccessAt === null ? 'Not yet' : formatTime(status.lastSuccessAt, now)}
+          </dd>
+        </div>
+        <div>
+          <dt>Waiting to send</dt>
+          <dd data-fact="backlog">
+            {status.backlog.toLocaleString()} {status.backlog === 1 ? 'event' : 'events'}
+          </dd>
+        </div>
+        {status.nextAttemptAt !== null && (
+          <div>
+            <dt>Next try</dt>
+            <dd data-fact="next-attempt">in {formatCountdown(status.nextAttemptAt - now)}</dd>
+          </div>
+        )}
+      </dl>
+      {catchingUp !== null && (
+        <div className="central-sync__progress">
+          <p>
+            Catching up: {catchingUp.done.toLocaleString()} of {catchingUp.total.toLocaleString()} waiting
+            events sent
+          </p>
+          <progress
+            className="import__bar"
+            max={Math.max(catchingUp.total, 1)}
+            value={catchingUp.done}
+            aria-label="Catching up"
+          />
+        </div>
+      )}
+      {lastError !== null && (
+        <p className="notice notice--problem central-sync__error" role="alert">
+          {lastError.message} <span className="small">({formatTime(lastError.at, now)})</span>
+        </p>
+      )}
+      {status.phase === 'needs-attention' && (
+        <EnrollForm
+          workspaceId={workspaceId}
+          initialUrl={status.serverUrl ?? ''}
+          again
+          onEnrolled={onChange}
+        />
+      )}
+      <label className="switch switch--row">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={shareDraft ?? status.shareMessageText}
+          disabled={share.busy}
+          onChange={(e) => void setShare(e.target.checked)}
+        />
+        <span className="switch__track" aria-hidden="true" />
+        <span>
+          <strong>Share message texts</strong>
+          <span className="field__hint">
+            Off: the central team sees what happened (a message came in, the bot answered, a chat was handed
+            to you) but not what customers wrote. On: the words of each message go too.
+          </span>
+        </span>
+      </label>
+      {share.error !== null && <p className="field__error">{share.error}</p>}
+      <div className="central-sync__leave">
+        {confirmLeave ? (
+          <>
+            <span>
+              Stop sending this business&apos;s log? What was already sent stays on the central server;
+              joining again needs a new code.
+            </span>
+            <button
+              className="button button--danger button--small"
+              type="button"
+              disabled={leave.busy}
+              onClick={() => void stop()}
+            >
+              {leave.busy ? 'Stopping…' : 'Yes, stop syncing'}
+            </button>
+            <button
+              className="button button--ghost button--small"
+              type="button"
+              onClick={() => setConfirmLeave(false)}
+            >
+              Cancel
+            </button>
+          </>
+        ) : (
+          <button
+            className="button button--ghost button--small"
+            type="button"
+            onClick={() => setConfirmLeave(true)}
+          >
+            Stop syncing
+          </button>
+        )}
+      </div>
+      {leave.error !== null && <p className="field__error">{leave.error}</p>}
+    </>
+  );
+}

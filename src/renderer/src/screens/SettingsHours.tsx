@@ -1,0 +1,242 @@
+import { useId, useMemo } from 'react';
+import { DAY_KEYS, type DayKey } from '../../../shared/settings-patch';
+import {
+  DAY_NAMES,
+  timeZoneGroups,
+  type FieldErrors,
+  type HoursDraft,
+  type Interval,
+} from './settings-schedule';
+import './settings-schedule.css';
+
+const WEEKDAYS: readonly DayKey[] = ['tue', 'wed', 'thu', 'fri'];
+const AWAY_MAX = 1000;
+
+/**
+ * Opening hours, their time zone and the away message. Each day is open or closed, with up to four
+ * periods (a lunch break is two); a problem shows under the day it is about.
+ */
+export function OpeningHoursSection(props: {
+  draft: HoursDraft;
+  errors: FieldErrors;
+  onChange: (next: HoursDraft) => void;
+}) {
+  const { draft, errors, onChange } = props;
+  const id = useId();
+  const zones = useMemo(timeZoneGroups, []);
+  const computerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const suggested = [...new Set([draft.timezone, computerZone])];
+
+  const setDay = (day: DayKey, intervals: Interval[]) =>
+    onChange({ ...draft, days: { ...draft.days, [day]: intervals } });
+  const copyMonday = () => {
+    const days = { ...draft.days };
+    for (const day of WEEKDAYS) days[day] = draft.days.mon.map((i) => ({ ...i }));
+    onChange({ ...draft, days });
+  };
+
+  return (
+    <section className="card settings__section" aria-labelledby={`${id}-title`}>
+      <h2 className="card__title card__title--small" id={`${id}-title`}>
+        Opening hours
+      </h2>
+      <label className="switch switch--row">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={draft.enabled}
+          onChange={(e) => onChange({ ...draft, enabled: e.target.checked })}
+        />
+        <span className="switch__track" aria-hidden="true" />
+        <span>
+          <strong>Tell customers when you are closed</strong>
+          <span className="field__hint">
+            Outside these hours a customer gets your away message once, and the bot still answers what it
+            knows. Off: Switchboard never says you are closed.
+          </span>
+        </span>
+      </label>
+
+      <div className="field field--narrow">
+        <label className="field__label" htmlFor={`${id}-zone`}>
+          Time zone
+        </label>
+        <select
+          id={`${id}-zone`}
+          className="input"
+          value={draft.timezone}
+          aria-invalid={errors.timezone !== undefined}
+          aria-describedby={`${id}-zone-hint`}
+          onChange={(e) => onChange({ ...draft, timezone: e.target.value })}
+        >
+          <optgroup label="Suggested">
+            {suggested.map((zone) => (
+              <option key={`s-${zone}`} value={zone}>
+                {zone.replaceAll('_', ' ')}
+                {zone === computerZone ? ' (this computer)' : ''}
+              </option>
+            ))}
+          </optgroup>
+          {zones.map((group) => (
+            <optgroup key={group.region} label={group.region}>
+              {group.zones
+                .filter((zone) => !suggested.includes(zone))
+                .map((zone) => (
+                  <option key={zone} value={zone}>
+                    {zone.replaceAll('_', ' ')}
+                  </option>
+                ))}
+            </optgroup>
+          ))}
+        </select>
+        <span className="field__hint" id={`${id}-zone-hint`}>
+          Opening hours and the daily figures on Home follow this time zone.
+        </span>
+        {errors.timezone !== undefined && <p className="field__error">{errors.timezone}</p>}
+      </div>
+
+      <div
+        className={`hours${draft.enabled ? '' : ' hours--off'}`}
+        role="group"
+        aria-label="Opening hours by day"
+      >
+        {DAY_KEYS.map((day) => (
+          <DayRow
+            key={day}
+            day={day}
+            intervals={draft.days[day]}
+            errors={errors}
+            onChange={(intervals) => setDay(day, intervals)}
+          />
+        ))}
+        <div className="hours__tools">
+          <button className="button button--ghost button--small" type="button" onClick={copyMonday}>
+            Copy Monday to Tuesday–Friday
+          </button>
+          <span className="field__hint">Open until midnight: close at 12:00 AM (00:00).</span>
+        </div>
+      </div>
+
+      <div className="field">
+        <label className="field__label" htmlFor={`${id}-away`}>
+          Away message
+        </label>
+        <textarea
+          id={`${id}-away`}
+          className="input textarea"
+          name="awayMessage"
+          rows={3}
+          maxLength={AWAY_MAX}
+          value={draft.awayMessage}
+          aria-invalid={errors['businessHours.awayMessage'] !== undefined}
+          aria-describedby={`${id}-away-hint`}
+          onChange={(e) => onChange({ ...draft, awayMessage: e.target.value })}
+        />
+        <span className="field__hint field__hint--split" id={`${id}-away-hint`}>
+          <span>Sent when a customer writes while you are closed, once until you open again.</span>
+          <span>
+            {draft.awayMessage.length}/{AWAY_MAX}
+          </span>
+        </span>
+        {errors['businessHours.awayMessage'] !== undefined && (
+          <p className="field__error">{errors['businessHours.awayMessage']}</p>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function DayRow(props: {
+  day: DayKey;
+  intervals: Interval[];
+  errors: FieldErrors;
+  onChange: (intervals: Interval[]) => void;
+}) {
+  const { day, intervals, errors, onChange } = props;
+  const name = DAY_NAMES[day];
+  const open = intervals.length > 0;
+  const prefix = `businessHours.days.${day}`;
+  const dayErrors = Object.entries(errors)
+    .filter(([path]) => path === prefix || path.startsWith(`${prefix}.`))
+    .map(([, message]) => message);
+  const invalid = (index: number, field: keyof Interval) =>
+    errors[`${prefix}.${index}.${field}`] !== undefined || errors[`${prefix}.${index}`] !== undefined;
+  const last = intervals.at(-1);
+
+  const update = (index: number, field: keyof Interval, value: string) =>
+    onChange(intervals.map((i, k) => (k === index ? { ...i, [field]: value } : i)));
+
+  return (
+    <div className={`hours__day${open ? '' : ' hours__day--closed'}`} data-day={day}>
+      <span className="hours__name">{name}</span>
+      <label className="checkbox hours__open">
+        <input
+          type="checkbox"
+          checked={open}
+          aria-label={`Open on ${name}`}
+          onChange={(e) => onChange(e.target.checked ? [{ open: '09:00', close: '17:00' }] : [])}
+        />
+        {open ? 'Open' : 'Closed'}
+      </label>
+      <div className="hours__intervals">
+        {!open && <span className="muted small">Closed all day</span>}
+        {intervals.map((interval, index) => (
+          <span key={index} className="hours__interval">
+            <input
+              className="input input--compact hours__time"
+              type="time"
+              value={interval.open}
+              aria-label={`${name} opens at`}
+              aria-invalid={invalid(index, 'open')}
+              onChange={(e) => update(index, 'open', e.target.value)}
+            />
+            <span className="muted">to</span>
+            <input
+              className="input input--compact hours__time"
+              type="time"
+              value={interval.close}
+              aria-label={`${name} closes at`}
+              aria-invalid={invalid(index, 'close')}
+              onChange={(e) => update(index, 'close', e.target.value)}
+            />
+            {intervals.length > 1 && (
+              <button
+                className="button button--ghost button--small hours__remove"
+                type="button"
+                aria-label={`Remove ${name} ${interval.open} to ${interval.close}`}
+                onClick={() => onChange(intervals.filter((_, k) => k !== index))}
+              >
+                ×
+              </button>
+            )}
+          </span>
+        ))}
+        {open && intervals.length < 4 && last !== undefined && (
+          <button
+            className="button button--ghost button--small"
+            type="button"
+            aria-label={`Add opening hours on ${name}`}
+            onClick={() => onChange([...intervals, nextInterval(last)])}
+          >
+            + Add hours
+          </button>
+        )}
+      </div>
+      {dayErrors.length > 0 && (
+        <p className="field__error hours__error" role="alert">
+          {[...new Set(dayErrors)].join(' ')}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A second period after the last one (after a lunch break), within the day. */
+function nextInterval(last: Interval): Interval {
+  const hour = Number(last.close.slice(0, 2));
+  if (!Number.isFinite(hour) || last.close === '00:00' || hour >= 22)
+    return { open: '20:00', close: '22:00' };
+  const start = Math.min(hour + 1, 22);
+  const pad = (h: number) => `${String(h).padStart(2, '0')}:00`;
+  return { open: pad(start), close: pad(Math.min(start + 3, 23)) };
+}

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import type { WorkspaceId } from './types';
+
+/**
+ * The central sync part of the contract (issue #7): the commands the Settings screen's "Central sync"
+ * section calls, the status they return and the event that tells the screen to reload. contract.ts
+ * spreads `syncCommands` into its command map and merges `SyncEvents` into its `Events`, so every
+ * binding and the renderer's client see them like any other command. This file must not import
+ * contract.ts (that would be an import cycle); its helpers are the same shape as contract.ts's.
+ */
+
+/** What the pusher is doing for a workspace. */
+export type SyncPhase =
+  /** Not enrolled with a central server. */
+  | 'off'
+  /** Everything pushed; waiting for new events. */
+  | 'idle'
+  | 'pushing'
+  /** A large backlog (after days offline, or a first enrollment) is going out batch by batch. */
+  | 'catching-up'
+  /** The last attempt failed; the next one is at `nextAttemptAt`. Events wait on disk. */
+  | 'retrying'
+  /** The server refused this computer's key: nothing is pushed until the workspace is enrolled again. */
+  | 'needs-attention';
+
+export interface SyncStatus {
+  workspaceId: WorkspaceId;
+  enrolled: boolean;
+  phase: SyncPhase;
+  serverUrl: string | null;
+  centralWorkspaceId: string | null;
+  centralWorkspaceName: string | null;
+  enrolledAt: number | null;
+  /** Whether message texts go with the events (off by default: only the events' own summaries do). */
+  shareMessageText: boolean;
+  /** The highest event seq the central server has confirmed it stored. */
+  lastAckedSeq: number;
+  /** Events of this workspace waiting to be pushed. */
+  backlog: number;
+  lastSuccessAt: number | null;
+  /** What went wrong last, in words that say what to do; cleared by the next success. */
+  lastError: { message: string; at: number } | null;
+  /** When the next attempt starts (UTC ms), while retrying. */
+  nextAttemptAt: number | null;
+  /** While catching up: events pushed since it started, of `total` (pushed + still waiting). */
+  catchingUp: { done: number; total: number } | null;
+}
+
+const workspaceIdInput = z
+  .string({ error: 'workspaceId is required' })
+  .trim()
+  .min(1, 'workspaceId is required')
+  .max(100, 'workspaceId is too long')
+  .transform((id) => id as WorkspaceId);
+
+/** The central server's address: http(s) only, no credentials, query or fragment; no trailing slash. */
+export const serverUrlInput = z
+  .string({ error: 'Server address is required' })
+  .trim()
+  .min(1, 'Server address is required')
+  .max(500, 'Server address is too long (at most 500 characters)')
+  .pipe(
+    z.url({
+      protocol: /^https?$/,
+      error: 'Server address must be a web address starting with http:// or https://',
+    }),
+  )
+  .refine((value) => {
+    const url = parseUrl(value);
+    // A value z.url() refused already has its issue; zod 4 still runs this check on it.
+    return (
+      url === undefined ||
+      (url.username === '' && url.password === '' && url.search === '' && url.hash === '')
+    );
+  }, 'Server address must not contain a user name, password, ? or #')
+  .transform((value) => {
+    const url = parseUrl(value);
+    return url === undefined ? value : `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  });
+
+function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The one-time enrollment code from the central team, e.g. 7KQ2-M9XD-4TNB-H3WE (any case, spaces allowed). */
+export const enrollmentCodeInput = z
+  .string({ error: 'Enrollment code is required' })
+  .trim()
+  .min(1, 'Enrollment code is required')
+  .max(64, 'Enrollment code is too long (at most 64 characters)')
+  .refine(
+    (value) => /^[A-Za-z0-9][A-Za-z0-9 -]*$/.test(value),
+    'An enrollment code has only letters, digits and dashes, like 7KQ2-M9XD-4TNB-H3WE',
+  )
+  .refine(
+    (value) => value.replace(/[\s-]/g, '').length >= 6,
+    'That enrollment code is too short: it looks like 7KQ2-M9XD-4TNB-H3WE',
+  );
+
+interface SyncCommandSpec<Input extends z.ZodType, Output> {
+  input: Input;
+  /** Type only: never read at run time. */
+  output: Output;
+}
+
+const command =
+  <Output>() =>
+  <Input extends z.ZodType>(input: Input): SyncCommandSpec<Input, Output> => ({
+    input,
+    output: undefined as unknown as Output,
+  });
+
+const workspaceRef = z.strictObject({ workspaceId: workspaceIdInput });
+
+export const syncCommands = {
+  'sync.status': command<SyncStatus>()(workspaceRef),
+  /** Spends a one-time code from the central team: the workspace starts pushing its log there. */
+  'sync.enroll': command<SyncStatus>()(
+    z.strictObject({ workspaceId: workspaceIdInput, serverUrl: serverUrlInput, code: enrollmentCodeInput }),
+  ),
+  /** Stops pushing and forgets the server and its key (events already pushed stay on the server). */
+  'sync.leave': command<SyncStatus>()(workspaceRef),
+  'sync.update': command<SyncStatus>()(
+    z.strictObject({
+      workspaceId: workspaceIdInput,
+      shareMessageText: z.boolean({ error: 'shareMessageText must be true or false' }),
+    }),
+  ),
+};
+
+export interface SyncEvents {
+  /** A workspace's sync status changed (enrolled, pushed, failed, left): `sync.status` reads it. */
+  'sync.changed': { workspaceId: WorkspaceId };
+}

@@ -1,0 +1,15 @@
+// Public entry point of the local Graph API server (tests, benchmarks and, later, demo mode).
+export { startGraphApiServer } from './server';
+export type {
+  GraphApiServer,
+  GraphApiServerOptions,
+  RequestRecord,
+  SentMessage,
+  StatusBehaviour,
+} from './server';
+export type { CloudCustomer, CloudCustomerOptions, CloudReply } from './customer';
+export type { FaultMatch, GraphFault, RequestKind } from './faults';
+export type { SimNumber, SimNumberInit, SimTemplate } from './business';
+export type { SimClock } from './clock';
+export type { WebhookBehaviour, WebhookDelivery } from './webhook-sender';
+export { signBody } from './webhook-sender';

@@ -1,0 +1,203 @@
+// One test suite for every WhatsAppProvider (the BullMQ habit in style-by-example.md): the behaviours
+// the rest of Switchboard relies on, checked through the real core (createSwitchboard: connection
+// manager, supervisor, pipeline, FAQ bot, SQLite) against each provider's local server. A third
+// provider only has to supply a ConformanceTarget and pass.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFaqRepository } from '../../../src/core/store/repositories/faqs';
+import type { E164, ProviderKind, WorkspaceId } from '../../../src/shared/types';
+import { isQr, type Core } from '../harness';
+
+export const SHOP = '+2348090000001' as E164;
+export const QUESTION = 'What are your opening hours?';
+export const ANSWER = 'We are open 8am to 6pm, Monday to Saturday.';
+
+export interface ConformanceShop {
+  workspaceId: WorkspaceId;
+  phoneNumberId: string;
+  e164: E164;
+}
+
+export interface ConformanceCustomer {
+  readonly phone: string;
+  /** Writes to the shop; resolves with the provider's message id. */
+  send(text: string): Promise<string>;
+  /** WhatsApp delivers that message again, with the same id. */
+  redeliver(id: string, text: string): Promise<void>;
+  /** What their phone shows from the shop: one entry per distinct message. */
+  replies(): { id: string; text: string }[];
+  waitForReplies(count: number, timeoutMs?: number): Promise<void>;
+}
+
+export interface ConformanceEnv {
+  /** A core whose numbers use this provider, on this environment's one data folder. */
+  startCore(): Promise<Core>;
+  /** Adds SHOP to the workspace and connects it the first time, as the owner would (QR, token check). */
+  link(core: Core, workspaceId: WorkspaceId): Promise<ConformanceShop>;
+  customer(phone: string): ConformanceCustomer;
+  /** The next send to this customer fails the way this provider's server fails a send. */
+  failNextSend(phone: string, kind: 'transient' | 'permanent'): void;
+  /** Send requests the server got for this customer, when it can tell. */
+  sendAttempts?(phone: string): number;
+  cleanup(): Promise<void>;
+}
+
+export interface ConformanceTarget {
+  kind: ProviderKind;
+  create(): Promise<ConformanceEnv>;
+}
+
+async function waitUntil(
+  check: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A shop answering one FAQ at once: no greeting, no flood guard, no pacing, quick retries. */
+async function createShopWorkspace(core: Core): Promise<WorkspaceId> {
+  const ws = await core.app.workspaces.create({ name: 'Mama Put Kitchen' });
+  await core.app.workspaces.updateSettings(ws.id, {
+    greeting: { enabled: false },
+    floodGuard: { enabled: false },
+    pacing: { enabled: false, retryBaseMs: 100, retryMaxMs: 200, maxAttempts: 5 },
+  });
+  await core.app.store.transaction(async (trx) => {
+    await createFaqRepository(trx, () => 'phrasing-1').create(
+      ws.id,
+      'faq-hours',
+      { question: QUESTION, answer: ANSWER, phrasings: [QUESTION], enabled: true },
+      Date.now(),
+    );
+  });
+  return ws.id;
+}
+
+function rows(core: Core) {
+  const db = core.app.store.db;
+  return {
+    inbound: (providerMessageId: string) =>
+      db
+        .selectFrom('messages')
+        .selectAll()
+        .where('direction', '=', 'in')
+        .where('provider_message_id', '=', providerMessageId)
+        .execute(),
+    outbound: () =>
+      db.selectFrom('messages').selectAll().where('direction', '=', 'out').orderBy('created_at').execute(),
+    outbox: () => db.selectFrom('outbox').selectAll().orderBy('seq').execute(),
+  };
+}
+
+export function describeProviderConformance(target: ConformanceTarget): void {
+  describe(`WhatsAppProvider conformance: ${target.kind}`, () => {
+    let env: ConformanceEnv;
+    beforeEach(async () => {
+      env = await target.create();
+    });
+    afterEach(async () => {
+      await env.cleanup();
+    }, 60_000);
+
+    async function connectedShop(): Promise<{ core: Core; shop: ConformanceShop }> {
+      const core = await env.startCore();
+      await core.app.start(); // the pipeline listens before the number connects
+      const workspaceId = await createShopWorkspace(core);
+      const shop = await env.link(core, workspaceId);
+      return { core, shop };
+    }
+
+    it('connects, and the number is connected under its own number', async () => {
+      const { core, shop } = await connectedShop();
+      expect(core.app.connections.state(shop.e164)?.status).toBe('connected');
+      const provider = core.app.connections.provider(shop.workspaceId, shop.e164);
+      expect(provider.kind).toBe(target.kind);
+      expect(provider.ownNumber()).toBe(SHOP);
+      expect((await core.app.workspaces.listNumbers(shop.workspaceId))[0]?.status).toBe('connected');
+    });
+
+    it('receives a message once, even when WhatsApp delivers it again', async () => {
+      const { core } = await connectedShop();
+      const ada = env.customer('+2348031234567');
+      const id = await ada.send(QUESTION);
+      await ada.waitForReplies(1);
+      await ada.redeliver(id, QUESTION);
+      await ada.redeliver(id, QUESTION);
+      await pause(700); // room for a second answer to show up
+      expect(await rows(core).inbound(id)).toHaveLength(1);
+      expect(ada.replies()).toHaveLength(1);
+    });
+
+    it('replies: the customer gets the answer, recorded under the id the provider gave it', async () => {
+      const { core } = await connectedShop();
+      const ada = env.customer('+2348031234567');
+      await ada.send(QUESTION);
+      await ada.waitForReplies(1);
+      expect(ada.replies()[0]!.text).toBe(ANSWER);
+      await waitUntil(
+        async () => (await rows(core).outbound())[0]?.provider_message_id === ada.replies()[0]!.id,
+        'the reply recorded with its provider id',
+      );
+    });
+
+    it('reports delivery statuses: the reply is marked delivered (or read)', async () => {
+      const { core } = await connectedShop();
+      const ada = env.customer('+2348031234567');
+      await ada.send(QUESTION);
+      await ada.waitForReplies(1);
+      await waitUntil(
+        async () => ['delivered', 'read'].includes((await rows(core).outbound())[0]?.status ?? ''),
+        'a delivered status',
+      );
+    });
+
+    it('retries a transient send error: the reply arrives once, on the second attempt', async () => {
+      const { core } = await connectedShop();
+      const ada = env.customer('+2348031234567');
+      env.failNextSend(ada.phone, 'transient');
+      await ada.send(QUESTION);
+      await ada.waitForReplies(1, 10_000);
+      await pause(300);
+      expect(ada.replies()).toHaveLength(1);
+      const [row] = await rows(core).outbox();
+      expect(row).toMatchObject({ status: 'sent', attempts: 2 }); // attempts count every try
+      if (env.sendAttempts !== undefined) expect(env.sendAttempts(ada.phone)).toBe(2);
+    });
+
+    it('does not retry a permanent send error: the reply is marked failed and never arrives', async () => {
+      const { core } = await connectedShop();
+      const ada = env.customer('+2348031234567');
+      env.failNextSend(ada.phone, 'permanent');
+      await ada.send(QUESTION);
+      await waitUntil(async () => (await rows(core).outbound())[0]?.status === 'failed', 'the failed reply');
+      await pause(800); // several retry delays (100-200 ms): a retry would have happened by now
+      expect(ada.replies()).toHaveLength(0);
+      const outbox = await rows(core).outbox();
+      expect(outbox).toHaveLength(1);
+      expect(['sent', 'failed']).toContain(outbox[0]!.status);
+      expect((await rows(core).outbound())[0]!.status).toBe('failed');
+      if (env.sendAttempts !== undefined) expect(env.sendAttempts(ada.phone)).toBe(1);
+    });
+
+    it('restarts from stored credentials with no pairing, and answers what arrived meanwhile', async () => {
+      const first = await connectedShop();
+      await first.core.close();
+      const ada = env.customer('+2348031234567');
+      const id = await ada.send(QUESTION); // while the shop's PC is off
+      const again = await env.startCore();
+      await again.app.start();
+      await again.waitForStatus(SHOP, 'connected');
+      await ada.waitForReplies(1, 20_000);
+      expect(ada.replies()[0]!.text).toBe(ANSWER);
+      expect(again.events.some(isQr)).toBe(false);
+      expect(await rows(again).inbound(id)).toHaveLength(1);
+    });
+  });
+}
