@@ -52,7 +52,15 @@ export interface RecordingProvider extends WhatsAppProvider {
   releaseHung(): void;
 }
 
-export function createRecordingProvider(number: E164, timers: FakeTimers): RecordingProvider {
+/**
+ * `cloudApi`: behaves as a Cloud API number does for the outbox: its kind is 'cloud-api' and each send
+ * gets an id of Meta's (`wamid.<our id>`) instead of ours.
+ */
+export function createRecordingProvider(
+  number: E164,
+  timers: FakeTimers,
+  options: { cloudApi?: boolean } = {},
+): RecordingProvider {
   const fake = createFakeProvider(number);
   const calls: CallLog = [];
   const failures: Error[] = [];
@@ -61,7 +69,7 @@ export function createRecordingProvider(number: E164, timers: FakeTimers): Recor
   return {
     fake,
     calls,
-    kind: fake.kind,
+    kind: options.cloudApi === true ? 'cloud-api' : fake.kind,
     businessNumber: number,
     connect: () => fake.connect(),
     disconnect: (reason) => fake.disconnect(reason),
@@ -69,15 +77,16 @@ export function createRecordingProvider(number: E164, timers: FakeTimers): Recor
     ownNumber: () => fake.ownNumber(),
     ping: (ms) => fake.ping(ms),
     on: (event, listener) => fake.on(event, listener),
-    async sendText(chatId, text, options) {
-      calls.push({ at: timers.now(), op: 'send', chatId, detail: options.messageId });
+    async sendText(chatId, text, sendOptions) {
+      calls.push({ at: timers.now(), op: 'send', chatId, detail: sendOptions.messageId });
       if (hang) {
         hang = false;
         return new Promise((_resolve, reject) => hung.push(reject));
       }
       const failure = failures.shift();
       if (failure !== undefined) throw failure;
-      return fake.sendText(chatId, text, options);
+      const sent = await fake.sendText(chatId, text, sendOptions);
+      return options.cloudApi === true ? { providerMessageId: `wamid.${sendOptions.messageId}` } : sent;
     },
     sendTyping(chatId, state) {
       calls.push({ at: timers.now(), op: 'typing', chatId, detail: state });
@@ -114,6 +123,7 @@ export interface Kit {
   /** A second pipeline on the same database file (a restart after a crash). */
   restart(
     overrides?: Partial<PipelineOptions>,
+    providerOptions?: { cloudApi?: boolean },
   ): Promise<{ store: Store; pipeline: Pipeline; provider: RecordingProvider }>;
   setSettings(workspaceId: WorkspaceId, input: WorkspaceSettingsInput): Promise<void>;
   cleanup(): Promise<void>;
@@ -122,7 +132,12 @@ export interface Kit {
 let providerCounter = 0;
 
 export async function createKit(
-  options: { settings?: WorkspaceSettingsInput; pipeline?: Partial<PipelineOptions> } = {},
+  options: {
+    settings?: WorkspaceSettingsInput;
+    pipeline?: Partial<PipelineOptions>;
+    /** NUMBER_A and NUMBER_B behave as Cloud API numbers (see createRecordingProvider). */
+    cloudApi?: boolean;
+  } = {},
 ): Promise<Kit> {
   const { dir, cleanup: removeDir } = makeTempDir();
   const path = join(dir, 'switchboard.db');
@@ -159,7 +174,7 @@ export async function createKit(
   const logger = createLogger({ sinks: [sink], now: () => timers.now() });
   const providers = new Map<E164, RecordingProvider>();
   for (const n of [NUMBER_A, NUMBER_B]) {
-    const p = createRecordingProvider(n, timers);
+    const p = createRecordingProvider(n, timers, { cloudApi: options.cloudApi === true });
     await p.connect();
     providers.set(n, p);
   }
@@ -240,10 +255,10 @@ export async function createKit(
       }
       throw new Error('drive: no end in sight');
     },
-    async restart(overrides = {}) {
+    async restart(overrides = {}, providerOptions = {}) {
       const second = await openDatabase({ path });
       extra.push({ store: second });
-      const provider = createRecordingProvider(NUMBER_A, timers);
+      const provider = createRecordingProvider(NUMBER_A, timers, providerOptions);
       await provider.connect();
       const provs = new Map<E164, RecordingProvider>([[NUMBER_A, provider]]);
       const p = createPipeline({ ...pipelineOptions(second, provs, `r${++providerCounter}-`), ...overrides });

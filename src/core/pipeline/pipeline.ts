@@ -466,14 +466,25 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const t = now();
     const status: MessageStatus = ackStatus(ack.status);
     const outbox = createOutboxRepository(store.db);
-    // A reply whose send went out just before a crash is known from its ack: no need to send it again.
-    if (status !== 'failed') {
-      const row = await outbox.get(workspaceId, ack.providerMessageId);
-      if (row !== undefined && (row.status === 'queued' || row.status === 'sending')) {
+    const messages = createPipelineMessageRepository(store.db);
+    // Our own id names the outbox row: it is the message id for Baileys, and travels beside Meta's id
+    // (biz_opaque_callback_data) for the Cloud API, where a status can come before the send's answer
+    // recorded Meta's id, or after a crash cut the send off.
+    const row = await outbox.get(workspaceId, ack.clientMessageId ?? ack.providerMessageId);
+    if (row !== undefined) {
+      const unfinished = row.status === 'queued' || row.status === 'sending';
+      // A reply whose send went out just before a crash is known from its ack: no need to send it again.
+      if (unfinished && status !== 'failed') {
         await outbox.markSent(workspaceId, row.id, ack.providerMessageId, t);
+      } else if (unfinished && row.status === 'sending' && ack.clientMessageId != null) {
+        // Meta took the send and then failed it: sending it again would fail the same way.
+        await outbox.markFailed(workspaceId, row.id, ack.error?.message ?? 'failed after it was sent', t);
+      }
+      if (ack.providerMessageId !== row.id) {
+        await messages.attachProviderId(workspaceId, row.id, ack.providerMessageId, t);
       }
     }
-    const changed = await createPipelineMessageRepository(store.db).advanceStatus(
+    const changed = await messages.advanceStatus(
       workspaceId,
       ack.businessNumber,
       ack.providerMessageId,

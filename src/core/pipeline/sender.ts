@@ -24,6 +24,12 @@ export interface SenderOptions {
   onFailed?: (row: PendingOutboxRow, error: string) => void;
   /** A row went out (after it was recorded as sent). */
   onSent?: (row: PendingOutboxRow) => void;
+  /**
+   * Cloud API only: how long a row whose send was cut short (still 'sending' at start) waits for Meta's
+   * status webhook before it is sent again. Meta gives each send a new id, so sending again too early
+   * would answer the customer twice; a status carrying our id (biz_opaque_callback_data) settles it.
+   */
+  reconcileMs?: number;
 }
 
 export interface Sender {
@@ -46,6 +52,7 @@ export function createSender(o: SenderOptions): Sender {
   const bucket = createTokenBucket();
   const log = o.logger.child({ workspaceId: o.workspaceId, meta: { number: o.businessNumber } });
   const notConnectedRetryMs = o.notConnectedRetryMs ?? 30_000;
+  const reconcileMs = o.reconcileMs ?? 10 * 60_000;
   /** The last inbound message marked read per chat: a greeting, away and answer to one message read it once. */
   const lastRead = new Map<string, string>();
 
@@ -109,6 +116,29 @@ export function createSender(o: SenderOptions): Sender {
         if (!kicked) await wait(notConnectedRetryMs, true);
         continue;
       }
+      const head = due[0]!;
+      if (head.status === 'sending' && provider.kind === 'cloud-api' && now < head.updatedAt + reconcileMs) {
+        await outbox.reschedule(
+          o.workspaceId,
+          head.id,
+          {
+            attempts: head.attempts,
+            nextAttemptAt: head.updatedAt + reconcileMs,
+            lastError: "waiting for Meta's status of an attempt that was cut short",
+          },
+          now,
+        );
+        log.info(
+          'outbox.reconciling',
+          `Reply ${head.id} may have gone out before a restart; waiting for its status`,
+          {
+            outboxId: head.id,
+            chatId: head.chatId,
+            until: head.updatedAt + reconcileMs,
+          },
+        );
+        continue;
+      }
       const pacing = settings.pacing;
       if (pacing.enabled) {
         const delay = bucket.take(o.timers.now(), pacing.perMinute, pacing.burst);
@@ -118,7 +148,7 @@ export function createSender(o: SenderOptions): Sender {
           continue;
         }
       }
-      const keepGoing = await sendOne(due[0]!, provider, settings);
+      const keepGoing = await sendOne(head, provider, settings);
       if (!keepGoing && !stopped && !kicked) await wait(notConnectedRetryMs, true);
     }
   }

@@ -410,6 +410,7 @@ const CASES: Cases = {
         2,
       ),
     markOutboundSent: (r) => r.markOutboundSent(A, 'msg-b', 'hijacked', 2),
+    attachProviderId: (r) => r.attachProviderId(A, 'msg-b', 'hijacked', 2),
     advanceStatus: (r) => r.advanceStatus(A, NUMBER_B, 'WAMID-SAME', 'delivered', 2),
   },
   faqVersions: {

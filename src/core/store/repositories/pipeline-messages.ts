@@ -385,6 +385,26 @@ export function createPipelineMessageRepository(db: Kysely<Database>) {
     },
 
     /** Applies a delivery ack to the message with that provider id, never moving it backwards. */
+    /**
+     * The provider's own id for an outbound message we recorded under our id (Cloud API: Meta assigns
+     * the id), so its statuses find it. Only replaces our placeholder, never another provider id.
+     */
+    async attachProviderId(
+      workspaceId: WorkspaceId,
+      id: string,
+      providerMessageId: string,
+      now: number,
+    ): Promise<boolean> {
+      const result = await db
+        .updateTable('messages')
+        .set({ provider_message_id: providerMessageId, updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .where('provider_message_id', '=', id)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
     async advanceStatus(
       workspaceId: WorkspaceId,
       businessNumber: E164,
