@@ -356,6 +356,9 @@ export function createPipelineMessageRepository(db: Kysely<Database>) {
           updated_at: now,
           chat_kind: null,
         })
+        // Any conflict, not only messages.insert's (number, provider id): a Cloud API row resent after a
+        // crash still has our id but already carries Meta's id (attachProviderId), so it meets the row on
+        // its primary key instead, and must stay as it is.
         .onConflict((oc) => oc.doNothing())
         .execute();
     },
