@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadOrCreateAdminToken, ADMIN_TOKEN_ENV } from './admin-token';
 import { isLoopback, parseCentralArgs, SQLITE_FILE, USAGE, type CentralOptions } from './cli';
 import { openCentralDatabase, type DatabaseConfig } from './db/open';
+import { loadOrCreateSecretKey } from './secret-key';
 import { createCentralServer } from './server';
 
 const log = (line: string): void => console.log(line);
@@ -17,12 +18,13 @@ async function main(options: CentralOptions): Promise<void> {
   }
   mkdirSync(options.dataDir, { recursive: true });
   const admin = loadOrCreateAdminToken(options.dataDir, process.env, { rotate: options.newAdminToken });
+  const secretKey = loadOrCreateSecretKey(options.dataDir);
   const config: DatabaseConfig =
     options.databaseUrl !== undefined
       ? { kind: 'postgres', url: options.databaseUrl }
       : { kind: 'sqlite', path: join(options.dataDir, SQLITE_FILE) };
   const database = await openCentralDatabase(config, { log });
-  const server = createCentralServer({ database, adminToken: admin.token, log });
+  const server = createCentralServer({ database, adminToken: admin.token, secretKey, log });
   let url: string;
   try {
     ({ url } = await server.listen(options.port, options.host));

@@ -12,10 +12,17 @@ import { requestUrl } from './http/request';
 import { sendHtml, sendJsonError } from './http/respond';
 import { createRouter } from './http/router';
 import { ANONYMOUS_RATE, createRateLimiter, INGEST_RATE, type TokenBucketOptions } from './rate-limit';
+import { relayRoutes } from './relay-routes';
+import { createRelayWaiters } from './webhook-relay';
 
 export interface CentralServerOptions {
   database: CentralDatabase;
   adminToken: string;
+  /**
+   * Seals the App Secrets of Cloud numbers (secret-key.ts). Without it the webhook relay answers 503;
+   * `npm run central` always passes one.
+   */
+  secretKey?: Buffer;
   clock?: Clock;
   rateLimits?: {
     /** Per workspace token on ingest. Default 20/s, burst 40. */
@@ -42,9 +49,19 @@ export function createCentralServer(options: CentralServerOptions): CentralServe
   const auth = createAdminAuth(options.adminToken, clock);
   const anonymousLimiter = createRateLimiter(options.rateLimits?.anonymous ?? ANONYMOUS_RATE, clock);
   const ingestLimiter = createRateLimiter(options.rateLimits?.ingest ?? INGEST_RATE, clock);
+  const waiters = createRelayWaiters();
   const route = createRouter([
     ...apiRoutes({ database: options.database, clock, auth, ingestLimiter, anonymousLimiter, log }),
     ...dashboardRoutes({ database: options.database, clock, auth, anonymousLimiter }),
+    ...relayRoutes({
+      database: options.database,
+      clock,
+      auth,
+      secretKey: options.secretKey,
+      pollLimiter: ingestLimiter,
+      waiters,
+      log,
+    }),
   ]);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -91,7 +108,7 @@ export function createCentralServer(options: CentralServerOptions): CentralServe
       }
       // A body nobody read yet is read and dropped, so the connection can carry the next request.
       if (!req.readableEnded && req.listenerCount('data') === 0) req.resume();
-      if (url.pathname.startsWith('/api/')) {
+      if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/webhooks/')) {
         sendJsonError(res, failure);
       } else {
         const signedIn = auth.hasSession(req);
@@ -124,6 +141,8 @@ export function createCentralServer(options: CentralServerOptions): CentralServe
       });
     },
     close() {
+      // Long polls answer now (with what they have) instead of holding the close for their wait.
+      waiters.shutdown();
       closing ??= new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
         force.unref();

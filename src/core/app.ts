@@ -21,7 +21,9 @@ import { createNumberDirectory, createPhoneNumberRepository } from './store/repo
 import { createWaAuthRepository } from './store/repositories/wa-auth';
 import { realTimers, type Timers } from './timers';
 import { createBaileysProvider } from './whatsapp/baileys/baileys-provider';
-import { createCloudApiProvider, type CloudApiNumberConfig } from './whatsapp/cloud-api/cloud-api-provider';
+import { createCloudApiProvider } from './whatsapp/cloud-api/cloud-api-provider';
+import { createCloudRelay, type CloudRelayTuning } from './whatsapp/cloud-api/relay-client';
+import { createCloudService, type CloudProviderConfig, type CloudService } from './cloud/cloud-service';
 import type { WhatsAppProvider } from './whatsapp/provider';
 import { createWorkspaceService, type WorkspaceService } from './workspace/workspace-service';
 import { createPipeline, type ChatActivity, type Pipeline, type PipelineAlert } from './pipeline/pipeline';
@@ -63,6 +65,8 @@ export interface SwitchboardOptions {
     SyncServiceOptions,
     'transport' | 'timers' | 'random' | 'appVersion' | 'installationName' | 'pusher' | 'notifyIntervalMs'
   >;
+  /** The webhook relay client (Cloud numbers' webhooks through the central server of the sync enrollment). */
+  cloudRelay?: CloudRelayTuning & { timers?: Timers; random?: () => number };
 }
 
 export interface WhatsAppOptions {
@@ -82,8 +86,11 @@ export interface WhatsAppOptions {
 }
 
 export interface CloudApiOptions {
-  /** The number's phone_number_id, waba_id and token; undefined when none are known (it cannot start). */
-  numberConfig: (number: PhoneNumber) => CloudApiNumberConfig | undefined;
+  /**
+   * The number's phone_number_id, waba_id and token; undefined when none are known (it cannot start).
+   * Default: what "Connect an official number" stored (cloud.connect), the token sealed.
+   */
+  numberConfig?: (number: PhoneNumber) => CloudProviderConfig | undefined;
   /** Tests and demo mode point it at the local Graph API server. */
   baseUrl?: string;
   graphApiVersion?: string;
@@ -101,6 +108,8 @@ export interface Switchboard {
   readonly sync: SyncService;
   /** The AI side of the bot: providers, sealed keys, budgets, a live test. */
   readonly ai: AiService;
+  /** Numbers on the WhatsApp Cloud API: stored credentials, the live check, templates, pricing. */
+  readonly cloud: CloudService;
   /** Hand-offs and failed sends: the owner is told (UI, desktop notification). */
   onPipelineAlert(listener: (alert: PipelineAlert) => void): () => void;
   /** A chat changed (a message stored, a reply sent, a hand-off): committed, ready to read. */
@@ -153,6 +162,23 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     getWorkspace: (workspaceId) => workspaces.get(workspaceId),
     ...options.sync,
   });
+  // Cloud numbers' sealed credentials, read before any connection starts (a Cloud number survives a restart).
+  const cloud = createCloudService({
+    store,
+    secrets,
+    logger,
+    clock,
+    workspaces,
+    defaults: {
+      ...(options.whatsapp?.cloudApi?.baseUrl !== undefined && {
+        baseUrl: options.whatsapp.cloudApi.baseUrl,
+      }),
+      ...(options.whatsapp?.cloudApi?.graphApiVersion !== undefined && {
+        graphApiVersion: options.whatsapp.cloudApi.graphApiVersion,
+      }),
+    },
+  });
+  await cloud.load();
   const maxRows = options.retention?.maxRows ?? 2_000_000;
   const retention = createRetentionTask({
     repo: events,
@@ -169,11 +195,27 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   retention.start();
   const connectionListeners = new Set<(event: ConnectionEvent) => void>();
   const connections = createWhatsAppConnections(
-    { store, logger, workspaces, options: options.whatsapp ?? {}, clock },
+    {
+      store,
+      logger,
+      workspaces,
+      options: options.whatsapp ?? {},
+      clock,
+      cloudConfig: (number) => options.whatsapp?.cloudApi?.numberConfig?.(number) ?? cloud.configFor(number),
+    },
     (event) => {
       for (const listener of connectionListeners) listener(event);
     },
   );
+  const detachCloud = cloud.attach({
+    connections,
+    subscribe: (listener) => {
+      connectionListeners.add(listener);
+      return () => connectionListeners.delete(listener);
+    },
+  });
+  // Cloud numbers' webhooks, fetched from the central server the workspace is enrolled with (issue #9).
+  const relay = createCloudRelay({ store, secrets, logger, connections, ...options.cloudRelay });
   const journal = openInboundJournal(join(options.dataDir, INBOUND_JOURNAL_FILE));
   const alertListeners = new Set<(alert: PipelineAlert) => void>();
   const raise = (alert: PipelineAlert) => {
@@ -239,11 +281,14 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     pipeline,
     sync,
     ai,
+    cloud,
     async start() {
       // The pipeline listens before any connection opens: offline messages arrive right after login.
       await pipeline.start();
       await connections.startAll();
       await sync.start();
+      sync.onChanged(() => void relay.refresh().catch(() => undefined));
+      await relay.start();
     },
     onPipelineAlert(listener) {
       alertListeners.add(listener);
@@ -279,6 +324,8 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       if (closed) return;
       closed = true;
       retention.stop();
+      detachCloud();
+      await relay.stop();
       await sync.stop();
       await connections.stopAll();
       await pipeline.stop();
@@ -298,6 +345,7 @@ function createWhatsAppConnections(
     workspaces: WorkspaceService;
     options: WhatsAppOptions;
     clock: Clock;
+    cloudConfig: (number: PhoneNumber) => CloudProviderConfig | undefined;
   },
   onEvent: (event: ConnectionEvent) => void,
 ): ConnectionManager {
@@ -309,7 +357,7 @@ function createWhatsAppConnections(
     ((number: PhoneNumber): WhatsAppProvider => {
       switch (number.provider) {
         case 'cloud-api':
-          return createCloudProvider(number, options.cloudApi, logger);
+          return createCloudProvider(number, deps.cloudConfig(number), options.cloudApi, logger);
         case 'baileys':
           break;
         default:
@@ -351,23 +399,26 @@ function createWhatsAppConnections(
 
 function createCloudProvider(
   number: PhoneNumber,
+  config: CloudProviderConfig | undefined,
   options: CloudApiOptions | undefined,
   logger: Logger,
 ): WhatsAppProvider {
-  const config = options?.numberConfig(number);
   if (config === undefined) {
     throw new SwitchboardError(
       'VALIDATION',
       `${number.e164} is set to use the WhatsApp Cloud API, but its phone number ID and token are missing.`,
     );
   }
+  // The number's own Graph address and version (stored with it) win over the app's defaults.
+  const baseUrl = config.baseUrl ?? options?.baseUrl;
+  const graphApiVersion = config.graphApiVersion ?? options?.graphApiVersion;
   return createCloudApiProvider({
     ...config,
     businessNumber: number.e164,
     workspaceId: number.workspaceId,
     logger,
-    ...(options?.baseUrl !== undefined && { baseUrl: options.baseUrl }),
-    ...(options?.graphApiVersion !== undefined && { graphApiVersion: options.graphApiVersion }),
+    ...(baseUrl !== undefined && { baseUrl }),
+    ...(graphApiVersion !== undefined && { graphApiVersion }),
     ...(options?.healthIntervalMs !== undefined && { healthIntervalMs: options.healthIntervalMs }),
   });
 }

@@ -45,6 +45,11 @@ export const COMMAND_NAMES = [
   'ai.removeProvider',
   'ai.update',
   'ai.test',
+  'cloud.connect',
+  'cloud.status',
+  'cloud.templates',
+  'cloud.window',
+  'conversation.sendTemplate',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

@@ -11,6 +11,7 @@ import { addPhoneNumberInput, createWorkspaceInput, updateWorkspaceInput, userTe
 import { businessHoursPatch, pacingPatch, timeZoneInput } from './settings-patch';
 import { syncCommands, type SyncEvents } from './sync-contract';
 import { aiCommands } from './ai-contract';
+import { cloudCommands } from './cloud-contract';
 import {
   LOG_LEVELS,
   type E164,
@@ -32,6 +33,7 @@ import {
 export * from './contract-names';
 export * from './sync-contract';
 export * from './ai-contract';
+export * from './cloud-contract';
 
 // --- shapes that only the contract uses -------------------------------------------------------------
 
@@ -472,6 +474,8 @@ export const commands = {
   ...syncCommands,
   // The AI side of the bot (issue #5): providers, keys, budgets; declared in ai-contract.ts.
   ...aiCommands,
+  // WhatsApp Cloud API numbers (issue #9): connect, templates, service windows; in cloud-contract.ts.
+  ...cloudCommands,
 } satisfies { [K in CommandName]: CommandSpec<z.ZodType, unknown> };
 /** Merged into `Events` below (declaration merging): the sync events live beside their commands. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges SyncEvents, adds nothing

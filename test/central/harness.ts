@@ -1,5 +1,6 @@
 // The central server over real HTTP on 127.0.0.1, against a test database (SQLite file or its own
 // PostgreSQL schema), with a clock the test can move and helpers speaking the sync protocol.
+import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { CentralDatabase, DatabaseKind } from '../../src/central/db/open';
 import { newAdminToken } from '../../src/central/secrets';
@@ -23,6 +24,7 @@ export interface TestServer {
   kind: DatabaseKind;
   url: string;
   adminToken: string;
+  secretKey: Buffer;
   database: CentralDatabase;
   clock: { now(): number; set(ms: number): void; advance(ms: number): void };
   request<T = unknown>(
@@ -70,9 +72,11 @@ export async function startTestServer(
     advance: (ms: number) => void (now += ms),
   };
   const adminToken = newAdminToken();
+  const secretKey = randomBytes(32);
   const server = createCentralServer({
     database: test.database,
     adminToken,
+    secretKey,
     clock,
     rateLimits: { ingest: NO_LIMITS, anonymous: NO_LIMITS, ...options.rateLimits },
     log: (line) => process.stderr.write(`[central] ${line}\n`),
@@ -103,6 +107,7 @@ export async function startTestServer(
     kind,
     url,
     adminToken,
+    secretKey,
     database: test.database,
     clock,
     request,

@@ -81,6 +81,45 @@ export interface DailyCountsTable {
   errors: number;
 }
 
+/** A Cloud API number whose webhooks this server relays, and the workspace they go to. */
+export interface CloudNumbersTable {
+  phone_number_id: string;
+  workspace_id: string;
+  /** The Meta app's App Secret, sealed with the server's key (secret-key.ts): HMAC needs it back. */
+  app_secret_sealed: string;
+  /** SHA-256 of the verify token (only ever compared). */
+  verify_token_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RelayCursorsTable {
+  workspace_id: string;
+  /** The last seq given to a notification of this workspace. */
+  last_seq: number;
+  /** Everything up to here was handed to the desktop's pipeline. */
+  acked_seq: number;
+}
+
+/** One change of a webhook POST, waiting for (or already taken by) its workspace's desktop. */
+export interface RelayNotificationsTable {
+  workspace_id: string;
+  seq: number;
+  phone_number_id: string;
+  dedupe_key: string;
+  /** JSON: `{object, entry: [{id, changes: [change]}]}`. */
+  payload: string;
+  received_at: number;
+}
+
+/** A change for a phone_number_id no workspace registered: kept for the admin, never delivered. */
+export interface RelayUnroutableTable {
+  dedupe_key: string;
+  phone_number_id: string;
+  payload: string;
+  received_at: number;
+}
+
 export interface CentralSchema {
   workspaces: WorkspacesTable;
   installations: InstallationsTable;
@@ -89,4 +128,8 @@ export interface CentralSchema {
   events: EventsTable;
   number_states: NumberStatesTable;
   daily_counts: DailyCountsTable;
+  cloud_numbers: CloudNumbersTable;
+  relay_cursors: RelayCursorsTable;
+  relay_notifications: RelayNotificationsTable;
+  relay_unroutable: RelayUnroutableTable;
 }

@@ -8,6 +8,8 @@ import { createMessageRepository } from '../store/repositories/messages';
 import { createOutboxRepository, type OutboxKind } from '../store/repositories/outbox';
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
 import type { HandlerContext } from './context';
+import { WINDOW_CLOSED_MESSAGE } from '../pipeline/service-window';
+import { numbersOfChat as chatNumbersOf, replyNumber, windowOf } from './reply-number';
 
 type ConversationHandlers = Pick<
   CoreHandlers,
@@ -32,14 +34,7 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
   const changed = (workspaceId: WorkspaceId, chatId: string) =>
     hub.emit('conversation.changed', { workspaceId, chatId });
 
-  /** The numbers the chat went through, newest first; NOT_FOUND for a chat with no messages. */
-  async function numbersOfChat(workspaceId: WorkspaceId, chatId: string): Promise<E164[]> {
-    const recent = await createMessageRepository(db).listByChat(workspaceId, chatId, { limit: 200 });
-    if (recent.length === 0) {
-      throw new SwitchboardError('NOT_FOUND', 'That chat has no messages in this business.', { chatId });
-    }
-    return [...new Set(recent.map((m) => m.businessNumber))];
-  }
+  const numbersOfChat = (workspaceId: WorkspaceId, chatId: string) => chatNumbersOf(ctx, workspaceId, chatId);
 
   async function pause(workspaceId: WorkspaceId, numbers: readonly E164[], chatId: string, minutes: number) {
     const now = clock.now();
@@ -130,11 +125,19 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
       const workspace = await app.workspaces.get(workspaceId);
       const chatNumbers = await numbersOfChat(workspaceId, chatId);
       // The number the customer wrote to, when it is online; otherwise another of the business's numbers.
-      const live = (await app.workspaces.listNumbers(workspaceId))
-        .map((n) => n.e164)
-        .filter((e164) => app.connections.state(e164)?.status === 'connected');
-      const from = chatNumbers.find((e164) => live.includes(e164)) ?? live[0];
-      if (from === undefined) throw new SwitchboardError('UNAVAILABLE', NOT_CONNECTED, { chatId });
+      const fromNumber = await replyNumber(ctx, workspaceId, chatNumbers);
+      if (fromNumber === undefined) throw new SwitchboardError('UNAVAILABLE', NOT_CONNECTED, { chatId });
+      const from = fromNumber.e164;
+      // On the Cloud API, Meta refuses free text 24 h after the customer last wrote: say so before sending.
+      const window = await windowOf(ctx, fromNumber, chatId);
+      if (!window.open) {
+        throw new SwitchboardError('VALIDATION', WINDOW_CLOSED_MESSAGE, {
+          chatId,
+          reason: 'SERVICE_WINDOW_CLOSED',
+          number: from,
+          closesAt: window.closesAt,
+        });
+      }
 
       const now = clock.now();
       const id = createTimeOrderedId(now);

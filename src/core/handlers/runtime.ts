@@ -14,6 +14,7 @@ import { createLogHandlers } from './log-handlers';
 import { createStatsHandlers } from './stats-handlers';
 import { createSyncHandlers } from './sync-handlers';
 import { createAiHandlers } from './ai-handlers';
+import { createCloudHandlers } from './cloud-handlers';
 import { createWorkspaceHandlers } from './workspace-handlers';
 
 export interface CoreRuntimeOptions {
@@ -74,6 +75,7 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
     ...createConversationHandlers(ctx),
     ...createSyncHandlers(ctx),
     ...createAiHandlers(ctx),
+    ...createCloudHandlers(ctx),
     ...createStatsHandlers(ctx),
   } satisfies CoreHandlers;
 

@@ -6,14 +6,18 @@ import { createSqliteKysely } from '../open-sqlite';
 import { CENTRAL_MIGRATION_NAMES, CENTRAL_MIGRATION_TABLE } from './index';
 
 /** Every migration file has a test below; this keeps a new migration from shipping without one. */
-const TESTED = ['0001-initial'];
+const TESTED = ['0001-initial', '0002-webhook-relay'];
 
 const TABLES = [
+  'cloud_numbers',
   'daily_counts',
   'enrollments',
   'events',
   'installations',
   'number_states',
+  'relay_cursors',
+  'relay_notifications',
+  'relay_unroutable',
   'workspace_links',
   'workspaces',
 ];
@@ -34,7 +38,7 @@ describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
   it('0001-initial: an empty database gets every table; reopening changes nothing; int8 reads as number', async () => {
     target = await createTestTarget(kind);
     const first = await openCentralDatabase(target.config);
-    expect(first.schemaVersion).toBe('0001-initial');
+    expect(first.schemaVersion).toBe('0002-webhook-relay');
     const tables = (await first.db.introspection.getTables())
       .filter(
         (t) => target!.config.kind === 'sqlite' || t.schema === (target!.config as { schema: string }).schema,
@@ -50,10 +54,44 @@ describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
     await first.close();
 
     const again = await openCentralDatabase(target.config);
-    expect(again.schemaVersion).toBe('0001-initial');
+    expect(again.schemaVersion).toBe('0002-webhook-relay');
     const row = await again.db.selectFrom('workspaces').selectAll().executeTakeFirstOrThrow();
     expect(row).toEqual({ id: 'w1', name: 'Chidi Pharmacy', created_at: 2 ** 52 + 1 });
     await again.close();
+  });
+
+  it('0002-webhook-relay: a 0001 database keeps its rows and gains the relay tables', async () => {
+    target = await createTestTarget(kind);
+    const old = await openCentralDatabase(target.config, { migrateTo: '0001-initial' });
+    expect(old.schemaVersion).toBe('0001-initial');
+    await old.db
+      .insertInto('workspaces')
+      .values({ id: 'w1', name: 'Chidi Pharmacy', created_at: 1 })
+      .execute();
+    await old.close();
+
+    const upgraded = await openCentralDatabase(target.config);
+    expect(upgraded.schemaVersion).toBe('0002-webhook-relay');
+    expect(await upgraded.db.selectFrom('workspaces').selectAll().execute()).toEqual([
+      { id: 'w1', name: 'Chidi Pharmacy', created_at: 1 },
+    ]);
+    await upgraded.db
+      .insertInto('relay_cursors')
+      .values({ workspace_id: 'w1', last_seq: 0, acked_seq: 0 })
+      .execute();
+    const row = { workspace_id: 'w1', phone_number_id: '1065', payload: '{}', received_at: 1 };
+    await upgraded.db
+      .insertInto('relay_notifications')
+      .values({ ...row, seq: 1, dedupe_key: 'k' })
+      .execute();
+    // The same change twice in one workspace is refused by the unique key.
+    await expect(
+      upgraded.db
+        .insertInto('relay_notifications')
+        .values({ ...row, seq: 2, dedupe_key: 'k' })
+        .execute(),
+    ).rejects.toThrow();
+    await upgraded.close();
   });
 
   it('refuses, untouched, a database written by a newer central server', async () => {
@@ -77,7 +115,11 @@ describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
       .orderBy('name')
       .execute();
     await raw.destroy();
-    expect(applied.map((r) => r.name)).toEqual(['0001-initial', '9999-from-the-future']);
+    expect(applied.map((r) => r.name)).toEqual([
+      '0001-initial',
+      '0002-webhook-relay',
+      '9999-from-the-future',
+    ]);
   });
 
   it('reports an unreachable database with what to check', async () => {

@@ -7,6 +7,7 @@ import { migration0005Sync } from './0005-sync';
 import { migration0006MessageOutcome } from './0006-message-outcome';
 import { migration0007Ai } from './0007-ai';
 import { migration0008OutboxCancelled } from './0008-outbox-cancelled';
+import { migration0009CloudNumbers } from './0009-cloud-numbers';
 
 /**
  * Every migration, in order. Listed statically (not read from a folder) so the bundled desktop app
@@ -21,6 +22,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-message-outcome': migration0006MessageOutcome,
   '0007-ai': migration0007Ai,
   '0008-outbox-cancelled': migration0008OutboxCancelled,
+  '0009-cloud-numbers': migration0009CloudNumbers,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();

@@ -28,6 +28,7 @@ const TESTED = [
   '0006-message-outcome',
   '0007-ai',
   '0008-outbox-cancelled',
+  '0009-cloud-numbers',
 ];
 
 describe('migrations', () => {
@@ -618,6 +619,53 @@ describe('migrations', () => {
     expect(indexes).toEqual(['outbox_pending', 'outbox_workspace_chat']);
     await sql`delete from workspaces where id = 'wa'`.execute(db);
     expect((await sql`select count(*) as n from outbox`.execute(db)).rows).toEqual([{ n: 0 }]);
+    await upgraded.close();
+  });
+
+  it('0009-cloud-numbers: numbers survive; a Cloud row per number, unique phone_number_id, cascades', async () => {
+    const path = tempPath();
+    const old = await openDatabase({ path, migrateTo: '0008-outbox-cancelled' });
+    await sql`insert into workspaces (id, name, default_country, bot_mode, tier, settings, created_at, updated_at)
+      values ('wa', 'Shop A', 'NG', 'faq', 'free', '{}', 1, 1), ('wb', 'Shop B', 'NG', 'faq', 'free', '{}', 1, 1)`.execute(
+      old.db,
+    );
+    await sql`insert into phone_numbers (id, workspace_id, e164, provider, status, label, created_at, updated_at)
+      values ('pa', 'wa', '+2348090000001', 'baileys', 'connected', null, 1, 1),
+             ('pb', 'wb', '+2348090000002', 'cloud-api', 'unpaired', null, 1, 1)`.execute(old.db);
+    await old.close();
+
+    const upgraded = await openDatabase({ path, migrateTo: '0009-cloud-numbers' });
+    expect(upgraded.schemaVersion).toBe('0009-cloud-numbers');
+    const db = upgraded.db;
+    expect((await sql`select id, provider from phone_numbers order by id`.execute(db)).rows).toEqual([
+      { id: 'pa', provider: 'baileys' },
+      { id: 'pb', provider: 'cloud-api' },
+    ]);
+    const cloudRow = (number: string, ws: string, pnid: string) =>
+      sql`insert into cloud_numbers (number_id, workspace_id, phone_number_id, waba_id, token_sealed, token_hint,
+          created_at, updated_at)
+        values (${number}, ${ws}, ${pnid}, '102290129340398', 'v1:sealed', 'abcd', 1, 1)`.execute(db);
+    await cloudRow('pb', 'wb', '106540352242922');
+    // One Meta phone_number_id, one number on the machine (webhooks are routed by it).
+    await expect(cloudRow('pa', 'wa', '106540352242922')).rejects.toThrow(/UNIQUE/);
+    // Only a number that exists.
+    await expect(cloudRow('nope', 'wa', '106540352242999')).rejects.toThrow(/FOREIGN KEY/);
+    await sql`insert into cloud_message_pricing (workspace_id, business_number, provider_message_id, billable,
+        category, recorded_at)
+      values ('wb', '+2348090000002', 'wamid.1', 1, 'service', 1)`.execute(db);
+    await expect(
+      sql`insert into cloud_message_pricing (workspace_id, business_number, provider_message_id, billable, recorded_at)
+        values ('wb', '+2348090000002', 'wamid.1', 0, 2)`.execute(db),
+    ).rejects.toThrow(/UNIQUE/);
+    await expect(
+      sql`insert into cloud_message_pricing (workspace_id, business_number, provider_message_id, billable, recorded_at)
+        values ('wb', '+2348090000002', 'wamid.2', 2, 2)`.execute(db),
+    ).rejects.toThrow(/CHECK constraint failed/);
+    // Removing the number removes its Cloud settings (and its sealed token); the workspace its pricing.
+    await sql`delete from phone_numbers where id = 'pb'`.execute(db);
+    expect((await sql`select count(*) as n from cloud_numbers`.execute(db)).rows).toEqual([{ n: 0 }]);
+    await sql`delete from workspaces where id = 'wb'`.execute(db);
+    expect((await sql`select count(*) as n from cloud_message_pricing`.execute(db)).rows).toEqual([{ n: 0 }]);
     await upgraded.close();
   });
 

@@ -21,6 +21,8 @@ import { createAiKeyRepository } from '../../bot/ai/ai-store';
 import { createFileKeySecretBox } from '../../secrets/file-key-secret-box';
 import type { SecretBox } from '../../secrets/secret-box';
 import { makeTempDir } from '../../testing/temp-files';
+import { createCloudNumberRepository } from '../../cloud/cloud-store';
+import { createServiceWindowRepository } from '../../pipeline/service-window';
 
 /**
  * The isolation proof. Two workspaces hold the same data (same FAQ text, same customer number, same
@@ -56,6 +58,19 @@ const repos = () => ({
   stats: createStatsRepository(store.db),
   syncState: createSyncStateRepository(store.db),
   aiKeys: createAiKeyRepository(store.db, box),
+  cloudNumbers: createCloudNumberRepository(store.db, box),
+  serviceWindow: createServiceWindowRepository(store.db),
+});
+
+const PRICING = { billable: true, model: 'PMP', category: 'service', type: 'regular' };
+const cloudInput = (suffix: string) => ({
+  phoneNumberId: `PNID-${suffix}`,
+  wabaId: '102290129340398',
+  accessToken: `EAAG-token-${suffix}-0000000000000000`,
+  appSecret: `app-secret-${suffix}-00000000`,
+  verifyToken: `verify-${suffix}`,
+  graphBaseUrl: null,
+  graphVersion: null,
 });
 
 async function seed(ws: WorkspaceId, suffix: string, number: E164): Promise<void> {
@@ -125,6 +140,18 @@ async function seed(ws: WorkspaceId, suffix: string, number: E164): Promise<void
   );
   await createUnansweredRepository(store.db, () => `unq-${suffix}`).record(ws, 'Una get size 44??', 1);
   await r.aiKeys.set(ws, 'openai', `sk-key-${suffix}-00000000`, 1);
+  await r.cloudNumbers.save(
+    ws,
+    `pn-${suffix}`,
+    cloudInput(suffix),
+    { displayPhoneNumber: number, verifiedName: 'Same Name Stores', qualityRating: 'GREEN', checkedAt: 1 },
+    1,
+  );
+  await r.cloudNumbers.recordPricing(
+    ws,
+    { businessNumber: number, providerMessageId: 'WAMID-SAME', pricing: PRICING },
+    1,
+  );
   await r.syncState.save(
     ws,
     {
@@ -181,6 +208,8 @@ async function snapshotB(): Promise<unknown> {
       'sync_state',
       'ai_keys',
       'ai_spend',
+      'cloud_numbers',
+      'cloud_message_pricing',
       'events',
     ];
     return Object.fromEntries(
@@ -210,6 +239,10 @@ const B_IDS = [
   'tok-b',
   'evt-b',
   'sk-key-b',
+  'PNID-b',
+  'EAAG-token-b',
+  'app-secret-b',
+  'verify-b',
 ];
 function expectNothingOfB(result: unknown): void {
   const text = JSON.stringify(result ?? null);
@@ -240,6 +273,10 @@ const CASES: Cases = {
     findByE164: (r) => r.findByE164(A, NUMBER_B),
     setStatus: (r) => r.setStatus(A, 'pn-b', 'banned', 2),
     setLabel: (r) => r.setLabel(A, 'pn-b', 'hijacked', 2),
+    setProvider: async (r) => {
+      expect(await r.setProvider(A, 'pn-b', 'cloud-api', 2)).toBe(false);
+      return null;
+    },
     delete: (r) => r.delete(A, 'pn-b'),
   },
   contacts: {
@@ -478,6 +515,57 @@ const CASES: Cases = {
     },
     remove: (r) => r.remove(A),
   },
+  cloudNumbers: {
+    save: async (r) => {
+      expect(await r.save(A, 'pn-b', cloudInput('x'), null, 2)).toBeUndefined();
+      return null;
+    },
+    get: async (r) => {
+      expect(await r.get(A, 'pn-b')).toBeUndefined();
+      return r.get(A, 'pn-a');
+    },
+    list: (r) => r.list(A),
+    credentials: async (r) => {
+      expect(await r.credentials(A, 'pn-b')).toBeUndefined();
+      const own = await r.credentials(A, 'pn-a');
+      expect(own?.accessToken).toBe('EAAG-token-a-0000000000000000');
+      return own;
+    },
+    recordProfile: async (r) => {
+      const profile = {
+        displayPhoneNumber: null,
+        verifiedName: 'hijacked',
+        qualityRating: 'RED',
+        checkedAt: 2,
+      };
+      expect(await r.recordProfile(A, 'pn-b', profile)).toBe(false);
+      return null;
+    },
+    remove: async (r) => {
+      expect(await r.remove(A, 'pn-b')).toBe(false);
+      return null;
+    },
+    // Same wamid, B's number: a row of A's own (B's pricing row stays as it was).
+    recordPricing: (r) =>
+      r.recordPricing(A, { businessNumber: NUMBER_B, providerMessageId: 'WAMID-SAME', pricing: PRICING }, 2),
+    pricingSummary: async (r) => {
+      const own = await store.db
+        .withTables<{ cloud_message_pricing: { workspace_id: string } }>()
+        .selectFrom('cloud_message_pricing')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('workspace_id', '=', A)
+        .executeTakeFirstOrThrow();
+      const summary = await r.pricingSummary(A, 0);
+      expect(summary.messages).toBe(Number(own.n));
+      return summary;
+    },
+  },
+  serviceWindow: {
+    lastInboundAt: async (r) => {
+      expect(await r.lastInboundAt(A, NUMBER_B, '2348031234567@s.whatsapp.net')).toBeNull();
+      return r.lastInboundAt(A, NUMBER_A, '2348031234567@s.whatsapp.net');
+    },
+  },
   // Figures are numbers, which the leak check cannot see: each must equal what A's own rows give.
   stats: {
     activity: async (r) => {
@@ -562,11 +650,13 @@ describe('workspace isolation', () => {
         'sync_state',
         'ai_keys',
         'ai_spend',
+        'cloud_numbers',
+        'cloud_message_pricing',
         'events',
       ].map(
         (t) => (s.prepare(`select count(*) as n from ${t} where workspace_id = ?`).get(A) as { n: number }).n,
       ),
     );
-    expect(left).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(left).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 });

@@ -91,6 +91,22 @@ export function createPhoneNumberRepository(db: Kysely<Database>) {
       return result.numUpdatedRows > 0n;
     },
 
+    /** Moves a number to another provider (a QR-linked number to the Cloud API): its history stays. */
+    async setProvider(
+      workspaceId: WorkspaceId,
+      id: string,
+      provider: ProviderKind,
+      now: number,
+    ): Promise<boolean> {
+      const result = await db
+        .updateTable('phone_numbers')
+        .set({ provider, updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
     async delete(workspaceId: WorkspaceId, id: string): Promise<boolean> {
       const result = await db
         .deleteFrom('phone_numbers')

@@ -74,7 +74,23 @@ export interface CloudApiProvider extends WhatsAppProvider {
   /** The last health check's answer, or null before the first. */
   profile(): CloudNumberProfile | null;
   listTemplates(): Promise<MessageTemplate[]>;
+  /**
+   * Sends an approved template: the only message Meta allows outside the 24-hour customer service
+   * window. The outbox id travels in `biz_opaque_callback_data`, as with texts.
+   */
+  sendTemplate(
+    chatId: string,
+    template: TemplateToSend,
+    send: SendOptions,
+  ): Promise<{ providerMessageId: string }>;
   downloadMedia(mediaId: string): Promise<{ bytes: Buffer; mimeType: string | null }>;
+}
+
+/** `{"type":"template","template":{"name","language":{"code"},"components"?}}` */
+export interface TemplateToSend {
+  name: string;
+  language: string;
+  components?: unknown[];
 }
 
 interface PhoneNumberAnswer {
@@ -465,6 +481,35 @@ export function createCloudApiProvider(options: CloudApiProviderOptions): CloudA
 
     listTemplates() {
       return request('list templates', {}, () => listTemplates(graph, wabaId));
+    },
+
+    async sendTemplate(chatId, template, send) {
+      requireOpen('send a template');
+      const meta = { chatId, outboxId: send.messageId, template: template.name };
+      const answer = await request('send a template', meta, () =>
+        graph.post<SendAnswer>(`/${phoneNumberId}/messages`, {
+          messaging_product: 'whatsapp',
+          recipient_type: 'individual',
+          ...addressOf(chatId),
+          type: 'template',
+          template: {
+            name: template.name,
+            language: { code: template.language },
+            ...(template.components !== undefined &&
+              template.components.length > 0 && { components: template.components }),
+          },
+          biz_opaque_callback_data: send.messageId,
+        }),
+      );
+      const id = answer.messages?.[0]?.id;
+      if (typeof id !== 'string' || id === '') {
+        throw failure('send a template', new Error('the API accepted the template but returned no id'), meta);
+      }
+      log.info('cloud.template_sent', `Sent template ${template.name} to ${chatId} as ${id}`, {
+        ...meta,
+        providerMessageId: id,
+      });
+      return { providerMessageId: id };
     },
 
     downloadMedia(mediaId) {

@@ -1,10 +1,16 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { BotReplyKind, ConversationSummary, ConversationThread } from '../../../shared/contract';
+import type {
+  BotReplyKind,
+  ChatWindow,
+  ConversationSummary,
+  ConversationThread,
+} from '../../../shared/contract';
 import { errorMessage } from '../client/client';
 import { Icon } from '../components/Icon';
 import { PageHeader } from '../components/Layout';
 import { formatPhone } from '../format';
 import { useApp, useEvent, useNow, useOnReconnect, useWorkspace } from '../state/app-context';
+import { TemplateComposer } from './TemplateComposer';
 
 /** A safety net under the live events: the list and the open thread are read again this often. */
 const REFRESH_MS = 10_000;
@@ -177,6 +183,8 @@ function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => voi
   const workspace = useWorkspace();
   const now = useNow(30_000);
   const [thread, setThread] = useState<ConversationThread | null>(null);
+  // On a Cloud number, whether the 24-hour window still lets the owner write freely.
+  const [serviceWindow, setServiceWindow] = useState<ChatWindow | null>(null);
   const [olderLoading, setOlderLoading] = useState(false);
   const [text, setText] = useState('');
   const [busy, setBusy] = useState<'send' | 'release' | 'pause' | null>(null);
@@ -205,6 +213,11 @@ function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => voi
     } catch (failure) {
       setError(errorMessage(failure));
     }
+    setServiceWindow(
+      await client
+        .invoke('cloud.window', { workspaceId: workspace.id, chatId: chat.chatId })
+        .catch(() => null),
+    );
   }, [client, workspace.id, chat.chatId]);
 
   useEffect(() => {
@@ -393,26 +406,35 @@ function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => voi
           {error}
         </p>
       )}
-      <form className="composer" aria-label="Reply" onSubmit={(e) => void send(e)}>
-        <textarea
-          className="input composer__input"
-          aria-label="Your reply"
-          placeholder="Write a reply… (Enter sends)"
-          title="Enter sends; Shift+Enter starts a new line"
-          rows={2}
-          maxLength={MAX_REPLY}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={onKeyDown}
+      {serviceWindow?.cloud === true && !serviceWindow.open ? (
+        <TemplateComposer
+          workspaceId={workspace.id}
+          chatId={chat.chatId}
+          window={serviceWindow}
+          onSent={() => void load()}
         />
-        <button
-          className="button button--primary"
-          type="submit"
-          disabled={text.trim() === '' || busy === 'send'}
-        >
-          {busy === 'send' ? 'Sending…' : 'Send'}
-        </button>
-      </form>
+      ) : (
+        <form className="composer" aria-label="Reply" onSubmit={(e) => void send(e)}>
+          <textarea
+            className="input composer__input"
+            aria-label="Your reply"
+            placeholder="Write a reply… (Enter sends)"
+            title="Enter sends; Shift+Enter starts a new line"
+            rows={2}
+            maxLength={MAX_REPLY}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={onKeyDown}
+          />
+          <button
+            className="button button--primary"
+            type="submit"
+            disabled={text.trim() === '' || busy === 'send'}
+          >
+            {busy === 'send' ? 'Sending…' : 'Send'}
+          </button>
+        </form>
+      )}
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import type { LogEvent, NumberState } from '../../../shared/contract';
+import type { CloudNumberView, CloudStatus, LogEvent, NumberState } from '../../../shared/contract';
 import { errorMessage } from '../client/client';
 import { Icon } from '../components/Icon';
 import { PageHeader } from '../components/Layout';
@@ -9,6 +9,7 @@ import { navigate } from '../router';
 import { useApp, useEvent, useNow, useOnReconnect, useWorkspace } from '../state/app-context';
 import { useAction } from '../state/use-action';
 import { ActivityChart, TodayStats, useHomeStats } from './HomeStats';
+import { CloudConnectForm, CloudSpendLine, QualityRating } from './CloudConnect';
 
 /** Each number's state at a glance, what needs the owner, and customers writing in right now. */
 export function Home() {
@@ -19,7 +20,9 @@ export function Home() {
   const [faqCount, setFaqCount] = useState<number | null>(null);
   const messages = recentMessages[workspace.id] ?? [];
   const [error, setError] = useState<string | null>(null);
-  const [adding, setAdding] = useState(false);
+  const [adding, setAdding] = useState<false | 'qr' | 'cloud'>(false);
+  const [cloud, setCloud] = useState<CloudStatus | null>(null);
+  const [aiMonthUsd, setAiMonthUsd] = useState<number | null>(null);
   const now = useNow(1000);
   const homeStats = useHomeStats();
 
@@ -36,6 +39,17 @@ export function Home() {
       setError(null);
     } catch (failure) {
       setError(errorMessage(failure));
+    }
+    // Official numbers' names, quality ratings and what their messages cost (beside the AI's spend).
+    try {
+      const [cloudStatus, ai] = await Promise.all([
+        client.invoke('cloud.status', { workspaceId: workspace.id }),
+        client.invoke('ai.status', { workspaceId: workspace.id }),
+      ]);
+      setCloud(cloudStatus);
+      setAiMonthUsd(ai.spend.monthUsd);
+    } catch {
+      setCloud(null);
     }
   }, [client, workspace.id]);
 
@@ -83,7 +97,7 @@ export function Home() {
                 : `${connected} of ${numbers.length} number${numbers.length === 1 ? '' : 's'} connected.`
         }
         actions={
-          <button className="button button--secondary" type="button" onClick={() => setAdding(true)}>
+          <button className="button button--secondary" type="button" onClick={() => setAdding('qr')}>
             <Icon name="plus" size={18} /> Add a number
           </button>
         }
@@ -129,23 +143,48 @@ export function Home() {
         <h2 className="section__title" id="numbers-title">
           WhatsApp numbers
         </h2>
-        {adding && <AddNumber workspaceId={workspace.id} onClose={() => setAdding(false)} />}
+        {adding === 'qr' && (
+          <AddNumber
+            workspaceId={workspace.id}
+            onClose={() => setAdding(false)}
+            onOfficial={() => setAdding('cloud')}
+          />
+        )}
+        {adding === 'cloud' && (
+          <CloudConnectForm
+            workspaceId={workspace.id}
+            onClose={() => {
+              setAdding(false);
+              void load();
+            }}
+            onConnected={() => void load()}
+          />
+        )}
         {numbers === null ? (
           <div className="card card--skeleton" />
         ) : numbers.length === 0 && !adding ? (
           <div className="empty card">
             <p>No WhatsApp number yet.</p>
-            <button className="button button--primary" type="button" onClick={() => setAdding(true)}>
+            <button className="button button--primary" type="button" onClick={() => setAdding('qr')}>
               Add your number
+            </button>{' '}
+            <button className="button button--secondary" type="button" onClick={() => setAdding('cloud')}>
+              Connect an official number
             </button>
           </div>
         ) : (
           <div className="number-list">
             {numbers.map((n) => (
-              <NumberCard key={n.phoneNumberId} number={n} now={now} />
+              <NumberCard
+                key={n.phoneNumberId}
+                number={n}
+                now={now}
+                cloud={cloud?.numbers.find((c) => c.numberId === n.phoneNumberId)}
+              />
             ))}
           </div>
         )}
+        {cloud !== null && <CloudSpendLine status={cloud} aiMonthUsd={aiMonthUsd} />}
       </section>
 
       <ActivityChart stats={homeStats.stats} />
@@ -202,7 +241,16 @@ export function Home() {
   );
 }
 
-function NumberCard({ number, now }: { number: NumberState; now: number }) {
+function NumberCard({
+  number,
+  now,
+  cloud,
+}: {
+  number: NumberState;
+  now: number;
+  /** Set for a number on the WhatsApp Cloud API: its verified name and quality rating. */
+  cloud?: CloudNumberView | undefined;
+}) {
   const { client } = useApp();
   const { busy, error, run: act } = useAction();
   const [confirmRemove, setConfirmRemove] = useState(false);
@@ -222,8 +270,11 @@ function NumberCard({ number, now }: { number: NumberState; now: number }) {
     detail = number.message;
   }
 
+  if (cloud !== undefined && number.status === 'connected')
+    detail = 'Official number on the WhatsApp Cloud API.';
   const action =
-    number.status === 'unpaired' || number.status === 'logged-out' || number.status === 'pairing' ? (
+    cloud === undefined &&
+    (number.status === 'unpaired' || number.status === 'logged-out' || number.status === 'pairing') ? (
       <button className="button button--primary" type="button" onClick={pair}>
         {number.status === 'pairing'
           ? 'Continue linking'
@@ -254,6 +305,12 @@ function NumberCard({ number, now }: { number: NumberState; now: number }) {
             <span className="number-card__number">{formatPhone(number.e164)}</span>
             {number.label !== null && <span className="muted">{number.label}</span>}
           </div>
+          {cloud !== undefined && (
+            <p className="cloud-number" data-testid="cloud-number">
+              <span data-fact="verified-name">{cloud.verifiedName ?? 'Name not verified yet'}</span>
+              <QualityRating rating={cloud.qualityRating} />
+            </p>
+          )}
           <p className="number-card__detail">{detail}</p>
           {error !== null && <p className="field__error">{error}</p>}
         </div>
@@ -296,7 +353,15 @@ function NumberCard({ number, now }: { number: NumberState; now: number }) {
   );
 }
 
-function AddNumber({ workspaceId, onClose }: { workspaceId: string; onClose: () => void }) {
+function AddNumber({
+  workspaceId,
+  onClose,
+  onOfficial,
+}: {
+  workspaceId: string;
+  onClose: () => void;
+  onOfficial: () => void;
+}) {
   const { client } = useApp();
   const [number, setNumber] = useState('');
   const [label, setLabel] = useState('');
@@ -345,6 +410,9 @@ function AddNumber({ workspaceId, onClose }: { workspaceId: string; onClose: () 
         </p>
       )}
       <div className="form__actions">
+        <button className="button button--ghost add-number__alt" type="button" onClick={onOfficial}>
+          Connect an official number instead
+        </button>
         <button className="button button--ghost" type="button" onClick={onClose}>
           Cancel
         </button>

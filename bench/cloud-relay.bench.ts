@@ -1,0 +1,203 @@
+/**
+ * Webhook relay intake: signed Cloud API notifications POSTed over real HTTP on 127.0.0.1 to the central
+ * server (raw body, HMAC-SHA256 against the registered App Secret, JSON + schema, routing by
+ * phone_number_id, one transaction per POST, 200 after commit), against the same rows written straight
+ * through the database (the dedupe look-up, the seq counter, the insert; one transaction each, no HTTP,
+ * no HMAC) in the same run. Four senders at once, one message per notification, as Meta sends them.
+ * SQLite with fsync on every commit, and PostgreSQL at 127.0.0.1:5432 when it answers. One JSON line per
+ * database on stdout; progress on stderr.
+ *
+ *   npx tsx bench/cloud-relay.bench.ts [notificationsPerRun]
+ */
+import { randomBytes } from 'node:crypto';
+import type { DatabaseKind } from '../src/central/db/open';
+import { createEnrollment } from '../src/central/enroll';
+import { newAdminToken, sha256Hex } from '../src/central/secrets';
+import { createCentralServer } from '../src/central/server';
+import { openTestDatabase, testPostgresUrl, type TestDatabase } from '../src/central/testing/databases';
+import { registerCloudNumber, signWebhook } from '../src/central/webhook-relay';
+
+const COUNT = Number(process.argv[2] ?? 4_000);
+const SENDERS = 4;
+const RUNS = 3;
+const APP_SECRET = 'bench-app-secret-0123456789';
+const PHONE_NUMBER_ID = '106540352242922';
+
+function body(i: number): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '102290129340398',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
+                contacts: [
+                  {
+                    profile: { name: `Customer ${i % 50}` },
+                    wa_id: `23480${String(i % 50).padStart(8, '0')}`,
+                  },
+                ],
+                messages: [
+                  {
+                    from: `23480${String(i % 50).padStart(8, '0')}`,
+                    id: `wamid.bench${i}.${randomBytes(6).toString('hex')}`,
+                    timestamp: String(Math.floor(Date.now() / 1000)),
+                    type: 'text',
+                    text: { body: `What time do you open on Sunday? (${i})` },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    }),
+  );
+}
+
+async function prepare(
+  kind: DatabaseKind,
+): Promise<{ test: TestDatabase; key: Buffer; workspaceId: string }> {
+  const test = await openTestDatabase(kind);
+  const key = randomBytes(32);
+  const { workspaceId } = await createEnrollment(
+    test.database,
+    { workspaceName: 'Bench', validForHours: 1 },
+    Date.now(),
+  );
+  await registerCloudNumber(
+    test.database,
+    key,
+    { phoneNumberId: PHONE_NUMBER_ID, workspaceId, appSecret: APP_SECRET, verifyToken: 'bench-verify-token' },
+    Date.now(),
+  );
+  return { test, key, workspaceId };
+}
+
+async function inParallel(count: number, fn: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: SENDERS }, async () => {
+      for (let i = next++; i < count; i = next++) await fn(i);
+    }),
+  );
+  return count / ((performance.now() - started) / 1000);
+}
+
+async function overHttp(kind: DatabaseKind): Promise<number> {
+  const { test, key } = await prepare(kind);
+  const server = createCentralServer({
+    database: test.database,
+    adminToken: newAdminToken(),
+    secretKey: key,
+  });
+  try {
+    const { url } = await server.listen(0, '127.0.0.1');
+    const bodies = Array.from({ length: COUNT }, (_, i) => body(i));
+    return await inParallel(COUNT, async (i) => {
+      const response = await fetch(`${url}/webhooks/whatsapp`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Hub-Signature-256': signWebhook(bodies[i]!, APP_SECRET),
+        },
+        body: bodies[i],
+      });
+      const answer = (await response.json()) as { stored?: number };
+      if (response.status !== 200 || answer.stored !== 1)
+        throw new Error(`webhook refused: ${response.status} ${JSON.stringify(answer)}`);
+    });
+  } finally {
+    await server.close();
+    await test.cleanup();
+  }
+}
+
+async function direct(kind: DatabaseKind): Promise<number> {
+  const { test, workspaceId } = await prepare(kind);
+  try {
+    const payloads = Array.from({ length: COUNT }, (_, i) => body(i).toString('utf8'));
+    return await inParallel(COUNT, async (i) => {
+      const payload = payloads[i]!;
+      const dedupeKey = sha256Hex(payload);
+      await test.database.transaction(async (trx) => {
+        const seen = await trx
+          .selectFrom('relay_notifications')
+          .select('seq')
+          .where('workspace_id', '=', workspaceId)
+          .where('dedupe_key', '=', dedupeKey)
+          .executeTakeFirst();
+        if (seen !== undefined) throw new Error('duplicate in the bench data');
+        const { last_seq: seq } = await trx
+          .updateTable('relay_cursors')
+          .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+          .where('workspace_id', '=', workspaceId)
+          .returning('last_seq')
+          .executeTakeFirstOrThrow();
+        await trx
+          .insertInto('relay_notifications')
+          .values({
+            workspace_id: workspaceId,
+            seq,
+            phone_number_id: PHONE_NUMBER_ID,
+            dedupe_key: dedupeKey,
+            payload,
+            received_at: Date.now(),
+          })
+          .execute();
+      });
+    });
+  } finally {
+    await test.cleanup();
+  }
+}
+
+async function measure(kind: DatabaseKind): Promise<void> {
+  log(`${kind}: warming up`);
+  await overHttp(kind);
+  await direct(kind);
+  let best = 0;
+  let baseline = 0;
+  for (let run = 1; run <= RUNS; run++) {
+    const viaHttp = await overHttp(kind);
+    const viaDb = await direct(kind);
+    log(`${kind} run ${run}: HTTP ${Math.round(viaHttp)}/s, direct ${Math.round(viaDb)}/s`);
+    best = Math.max(best, viaHttp);
+    baseline = Math.max(baseline, viaDb);
+  }
+  const figure = {
+    name: `cloud.relay.intake.${kind}`,
+    value: Math.round(best),
+    unit: 'notifications/s',
+    baseline: Math.round(baseline),
+    ratio: Math.round((best / baseline) * 100) / 100,
+    senders: SENDERS,
+  };
+  process.stdout.write(`${JSON.stringify(figure)}\n`);
+}
+
+async function main(): Promise<void> {
+  await measure('sqlite');
+  try {
+    await testPostgresUrl();
+  } catch (error) {
+    log(`skipping cloud.relay.intake.postgres: ${(error as Error).message}`);
+    return;
+  }
+  await measure('postgres');
+}
+
+function log(text: string): void {
+  process.stderr.write(`[cloud.relay.intake] ${text}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,148 @@
+import type { Clock } from '../core/ids';
+import {
+  cloudNumberRegistration,
+  RELAY_LIMITS,
+  relayAckRequest,
+  relayPollQuery,
+  type RelayAckResponse,
+  type RelayPollResponse,
+} from '../shared/relay-protocol';
+import { authenticateWorkspace, type AdminAuth } from './auth';
+import type { CentralDatabase } from './db/open';
+import { CentralError } from './errors';
+import { parseWith, readBody, readJson } from './http/body';
+import { SECURITY_HEADERS, sendJson } from './http/respond';
+import type { RequestContext, Route } from './http/router';
+import type { RateLimiter } from './rate-limit';
+import { takeOrRefuse } from './rate-limited';
+import {
+  ackRelay,
+  intakeWebhook,
+  isKnownVerifyToken,
+  listCloudNumbers,
+  readRelay,
+  registerCloudNumber,
+  type RelayWaiters,
+} from './webhook-relay';
+
+export interface RelayDeps {
+  database: CentralDatabase;
+  clock: Clock;
+  auth: AdminAuth;
+  /** Seals Cloud numbers' App Secrets; undefined: the relay is off (503 with what to do). */
+  secretKey: Buffer | undefined;
+  /** Per workspace token. */
+  pollLimiter: RateLimiter;
+  waiters: RelayWaiters;
+  log: (line: string) => void;
+}
+
+const SMALL_BODY = { maxWireBytes: 64 * 1024, maxInflatedBytes: 64 * 1024 };
+const WEBHOOK_BODY = {
+  maxWireBytes: RELAY_LIMITS.maxWebhookBytes,
+  maxInflatedBytes: RELAY_LIMITS.maxWebhookBytes,
+};
+/** While a long poll waits, the database is also looked at this often (another server may have taken the POST). */
+const RECHECK_MS = 1_000;
+
+/** The webhook relay of issue #9: Meta's callback, the desktop's long poll and ack, the admin's numbers. */
+export function relayRoutes(deps: RelayDeps): Route[] {
+  const { database, clock, auth, waiters } = deps;
+
+  const keyOrRefuse = (): Buffer => {
+    if (deps.secretKey !== undefined) return deps.secretKey;
+    throw new CentralError(
+      'UNAVAILABLE',
+      'The webhook relay is off: this server was started without a secret key for App Secrets.',
+    );
+  };
+
+  async function verify({ res, url }: RequestContext): Promise<void> {
+    const mode = url.searchParams.get('hub.mode');
+    const token = url.searchParams.get('hub.verify_token') ?? '';
+    const challenge = url.searchParams.get('hub.challenge') ?? '';
+    const ok = mode === 'subscribe' && (await isKnownVerifyToken(database.db, token));
+    const body = ok ? challenge : 'Forbidden';
+    res.writeHead(ok ? 200 : 403, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': String(Buffer.byteLength(body)),
+    });
+    res.end(body);
+  }
+
+  async function webhook({ req, res }: RequestContext): Promise<void> {
+    const key = keyOrRefuse();
+    const raw = await readBody(req, res, WEBHOOK_BODY);
+    const signature = req.headers['x-hub-signature-256'];
+    const result = await intakeWebhook(
+      database,
+      key,
+      raw,
+      typeof signature === 'string' ? signature : undefined,
+      clock.now(),
+    );
+    if (result.unroutable > 0)
+      deps.log(
+        `webhook: ${result.unroutable} change(s) for an unregistered phone_number_id kept as unroutable`,
+      );
+    // Committed: only now may Meta forget it.
+    sendJson(res, 200, { stored: result.stored, duplicates: result.duplicates });
+    waiters.notify(result.workspaces);
+  }
+
+  async function poll({ req, res, url }: RequestContext): Promise<void> {
+    const principal = await authenticateWorkspace(database.db, req);
+    takeOrRefuse(deps.pollLimiter, principal.tokenHash, 'requests with this workspace token');
+    const query = parseWith(relayPollQuery, Object.fromEntries(url.searchParams), 'The query');
+    const { workspaceId } = principal;
+    if (query.after !== undefined && query.after > 0)
+      await ackRelay(database, workspaceId, query.after, clock.now());
+    const after = query.after ?? 0;
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    const deadline = Date.now() + query.wait * 1000;
+    for (;;) {
+      const batch = await readRelay(database.db, workspaceId, after, query.limit);
+      const left = deadline - Date.now();
+      if (batch.notifications.length > 0 || left <= 0 || waiters.closed || gone.signal.aborted) {
+        if (gone.signal.aborted) return;
+        const body: RelayPollResponse = batch;
+        sendJson(res, 200, body);
+        return;
+      }
+      await waiters.wait(workspaceId, Math.min(left, RECHECK_MS), gone.signal);
+    }
+  }
+
+  async function ack({ req, res }: RequestContext): Promise<void> {
+    const principal = await authenticateWorkspace(database.db, req);
+    takeOrRefuse(deps.pollLimiter, principal.tokenHash, 'requests with this workspace token');
+    const body = parseWith(relayAckRequest, await readJson(req, res, SMALL_BODY), 'The acknowledgement');
+    const answer: RelayAckResponse = {
+      ackedSeq: await ackRelay(database, principal.workspaceId, body.seq, clock.now()),
+    };
+    sendJson(res, 200, answer);
+  }
+
+  async function register({ req, res }: RequestContext): Promise<void> {
+    auth.requireAdmin(req);
+    const key = keyOrRefuse();
+    const body = parseWith(cloudNumberRegistration, await readJson(req, res, SMALL_BODY), 'The request');
+    sendJson(res, 201, await registerCloudNumber(database, key, body, clock.now()));
+  }
+
+  async function list({ req, res }: RequestContext): Promise<void> {
+    auth.requireAdmin(req);
+    sendJson(res, 200, { cloudNumbers: await listCloudNumbers(database.db) });
+  }
+
+  return [
+    { method: 'GET', path: '/webhooks/whatsapp', handler: verify },
+    { method: 'POST', path: '/webhooks/whatsapp', handler: webhook },
+    { method: 'GET', path: '/api/v1/relay', handler: poll },
+    { method: 'POST', path: '/api/v1/relay/ack', handler: ack },
+    { method: 'POST', path: '/api/admin/cloud-numbers', handler: register },
+    { method: 'GET', path: '/api/admin/cloud-numbers', handler: list },
+  ];
+}

@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import type { E164, MessageAuthor, MessageStatus, WorkspaceId } from './types';
+
+/**
+ * The WhatsApp Cloud API part of the contract (issue #9): connecting an official number (checked with
+ * a live call to Meta before anything is saved), its templates, its 24-hour customer service windows,
+ * and what its messages cost. Tokens go in and never come back: only their last four characters do.
+ * contract.ts spreads `cloudCommands` into its command map. This file must not import contract.ts (an
+ * import cycle).
+ */
+
+/** A Cloud number as Home and Settings show it. */
+export interface CloudNumberView {
+  /** Our number's id (what connection.* and number.remove take). */
+  numberId: string;
+  workspaceId: WorkspaceId;
+  e164: E164;
+  /** Meta's phone_number_id and WhatsApp Business Account id. */
+  phoneNumberId: string;
+  wabaId: string;
+  /** As Meta shows it, e.g. "+234 809 000 0001". */
+  displayPhoneNumber: string | null;
+  verifiedName: string | null;
+  /** GREEN, YELLOW, RED or UNKNOWN; null before the first check. */
+  qualityRating: string | null;
+  /** When Meta last answered the health check (UTC ms). */
+  lastCheckedAt: number | null;
+  /** The access token's last four characters. */
+  tokenHint: string;
+  /** Set when this host takes webhooks itself (app secret and verify token stored, sealed). */
+  takesWebhooks: boolean;
+  graphBaseUrl: string | null;
+  graphVersion: string | null;
+}
+
+/** What the workspace's Cloud messages cost, from the `pricing` object of their status webhooks. */
+export interface CloudSpend {
+  /** Messages with a pricing object this month (the shop's time zone is not applied: UTC month). */
+  monthMessages: number;
+  monthBillable: number;
+  /** Billable messages this month per category (service, utility, marketing, authentication). */
+  billableByCategory: Record<string, number>;
+}
+
+export interface CloudStatus {
+  workspaceId: WorkspaceId;
+  numbers: CloudNumberView[];
+  spend: CloudSpend;
+}
+
+/** One approved template of a number's WhatsApp Business Account. */
+export interface CloudTemplate {
+  name: string;
+  language: string;
+  category: string | null;
+  /** The body's text, with {{1}}-style parameters as Meta stores them; null when it has none. */
+  body: string | null;
+  /** Templates with parameters need values this app cannot fill in yet: they are listed, not sendable. */
+  sendable: boolean;
+}
+
+/** A chat's 24-hour customer service window on the number that would answer it. */
+export interface ChatWindow {
+  chatId: string;
+  /** The number a reply would go out from; null when none of the business's numbers is connected. */
+  businessNumber: E164 | null;
+  /** True when that number is on the Cloud API: only then does the window apply. */
+  cloud: boolean;
+  lastInboundAt: number | null;
+  closesAt: number | null;
+  /** False: only a template can be sent now. Always true for numbers linked with a QR code. */
+  open: boolean;
+}
+
+/** The template as it appears in the chat (the same shape as a thread message). */
+export interface SentTemplateMessage {
+  id: string;
+  author: MessageAuthor;
+  text: string | null;
+  at: number;
+  status: MessageStatus;
+  kind: null;
+}
+
+const workspaceIdInput = z
+  .string({ error: 'workspaceId is required' })
+  .trim()
+  .min(1, 'workspaceId is required')
+  .max(100, 'workspaceId is too long')
+  .transform((id) => id as WorkspaceId);
+
+const metaId = (label: string, where: string) =>
+  z
+    .string({ error: `${label} is required` })
+    .trim()
+    .min(1, `${label} is required`)
+    .regex(/^\d{5,30}$/, `${label} is a long number of digits only: copy it from ${where}`);
+
+/** One printable line without spaces: what Meta issues for tokens and secrets. */
+const secretText = (label: string, min: number, max: number) =>
+  z
+    .string({ error: `${label} must be text` })
+    .trim()
+    .min(min, `That ${label.toLowerCase()} is too short: paste the whole of it`)
+    .max(max, `That ${label.toLowerCase()} is too long`)
+    .refine((v) => /^[\x21-\x7e]+$/.test(v), `${label} has no spaces or special characters: paste it again`);
+
+/** An optional form field: left empty means not given. */
+const optional = <T extends z.ZodType<string, string>>(schema: T) =>
+  z
+    .union([z.literal(''), schema])
+    .optional()
+    .transform((v) => (v === '' || v === undefined ? undefined : v));
+
+const chatIdInput = z
+  .string({ error: 'chatId is required' })
+  .trim()
+  .min(1, 'chatId is required')
+  .max(200, 'chatId is too long');
+
+interface CloudCommandSpec<Input extends z.ZodType, Output> {
+  input: Input;
+  /** Type only: never read at run time. */
+  output: Output;
+}
+
+const command =
+  <Output>() =>
+  <Input extends z.ZodType>(input: Input): CloudCommandSpec<Input, Output> => ({
+    input,
+    output: undefined as unknown as Output,
+  });
+
+export const cloudCommands = {
+  /**
+   * Connects an official number: checked with a live `GET /{phone_number_id}` (and the WABA's
+   * templates) before anything is saved. The number is the one Meta names; a number of this workspace
+   * linked with a QR code moves to the Cloud API and keeps its history.
+   */
+  'cloud.connect': command<CloudNumberView>()(
+    z.strictObject({
+      workspaceId: workspaceIdInput,
+      phoneNumberId: metaId(
+        'Phone number ID',
+        "WhatsApp Manager › Phone numbers (or the app's API Setup page)",
+      ),
+      wabaId: metaId('WhatsApp Business Account ID', 'WhatsApp Manager › Account tools'),
+      accessToken: secretText('Access token', 20, 2000),
+      appSecret: optional(secretText('App secret', 8, 200)),
+      verifyToken: optional(secretText('Verify token', 1, 200)),
+      graphBaseUrl: optional(
+        z
+          .string()
+          .trim()
+          .max(300, 'The Graph API address is too long')
+          .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'The Graph API address starts with https://'),
+      ),
+      graphVersion: optional(
+        z
+          .string()
+          .trim()
+          .regex(/^v\d{1,3}\.\d{1,2}$/, 'A Graph API version looks like v25.0'),
+      ),
+      label: optional(z.string().trim().max(100, 'The label can be at most 100 characters')),
+    }),
+  ),
+  'cloud.status': command<CloudStatus>()(z.strictObject({ workspaceId: workspaceIdInput })),
+  /** The number's approved templates, read live from its WhatsApp Business Account. */
+  'cloud.templates': command<CloudTemplate[]>()(
+    z.strictObject({
+      workspaceId: workspaceIdInput,
+      e164: z
+        .string({ error: 'e164 is required' })
+        .regex(/^\+[1-9]\d{6,14}$/, 'e164 is a phone number like +2348031234567')
+        .transform((v) => v as E164),
+    }),
+  ),
+  /** Whether the owner may write freely in a chat now, or only send a template. */
+  'cloud.window': command<ChatWindow>()(
+    z.strictObject({ workspaceId: workspaceIdInput, chatId: chatIdInput }),
+  ),
+  /** Sends one of the number's approved templates in a chat (what is left once the window closed). */
+  'conversation.sendTemplate': command<SentTemplateMessage>()(
+    z.strictObject({
+      workspaceId: workspaceIdInput,
+      chatId: chatIdInput,
+      name: z
+        .string({ error: 'Pick a template' })
+        .regex(/^[a-z0-9_]{1,512}$/, 'A template name is lower-case letters, digits and underscores'),
+      language: z
+        .string({ error: 'language is required' })
+        .regex(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/, 'A template language looks like en or en_US'),
+    }),
+  ),
+};

@@ -1,0 +1,171 @@
+// "Connect an official number" in real Chromium against the headless host and the local Graph API
+// server on 127.0.0.1: from Home's "Add a number", a wrong token is refused with what to fix, the right
+// one is checked live and shows the display number, verified name and quality rating; the number card
+// on Home then shows the name and rating, and the token never reaches the page.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebhookReceiver, type WebhookReceiver } from '../../src/core/testing/webhook-receiver';
+import type { CloudApiProvider } from '../../src/core/whatsapp/cloud-api/cloud-api-provider';
+import { newAccessToken } from '../../src/server/access-token';
+import { startHeadlessHost, type HeadlessHost } from '../../src/server/host';
+import { ensureRendererBuild } from '../../src/server/renderer-build';
+import type { CloudStatus } from '../../src/shared/contract';
+import type { Workspace } from '../../src/shared/dto';
+import {
+  startGraphApiServer,
+  type GraphApiServer,
+  type SimNumber,
+} from '../../src/simulator/graph-api/index';
+import { callApi, hasChromium, launchChromium, navLink, screenshot, SHOTS } from './helpers';
+
+const SHOP = '+2348090000001';
+const DAY = 24 * 60 * 60 * 1000;
+let sim: GraphApiServer;
+let receiver: WebhookReceiver;
+let simNumber: SimNumber;
+let host: HeadlessHost;
+let context: BrowserContext;
+let page: Page;
+let dir: string;
+let workspaceId: string;
+const token = newAccessToken();
+
+const api = <T = unknown>(name: string, input: unknown): Promise<T> =>
+  callApi(host.url, token, name, input) as Promise<T>;
+const poll = <T>(fn: () => Promise<T>, timeout = 15_000) => expect.poll(fn, { timeout });
+const form = () => page.getByRole('form', { name: 'Connect an official number' });
+
+describe.skipIf(!hasChromium)('connecting an official number from Home', () => {
+  beforeAll(async () => {
+    await ensureRendererBuild();
+    // Meta's clock runs a day and an hour behind ours: what a customer writes is already outside the
+    // 24-hour window when it arrives (as after a weekend with the PC off).
+    sim = await startGraphApiServer({
+      startTime: Date.now() - DAY - 60 * 60 * 1000,
+      statuses: { delayMs: 10 },
+    });
+    simNumber = sim.addNumber({ phone: SHOP, verifiedName: 'Mama Nkechi Pharmacy', qualityRating: 'YELLOW' });
+    dir = mkdtempSync(join(tmpdir(), 'switchboard-cloud-ui-'));
+    host = await startHeadlessHost({
+      dataDir: join(dir, 'data'),
+      token,
+      staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
+      fileLog: false,
+      durability: 'normal',
+      version: '0.1.0',
+      whatsapp: { livenessIntervalMs: 0, cloudApi: { healthIntervalMs: 0 } },
+    });
+    workspaceId = (
+      await api<{ workspace: Workspace }>('workspace.create', {
+        name: 'Mama Nkechi Pharmacy',
+        botMode: 'faq',
+      })
+    ).workspace.id;
+    // The relay is another slice: a receiver hands the signed webhooks to the host's Cloud provider.
+    receiver = await startWebhookReceiver({
+      appSecret: sim.appSecret,
+      deliver: (notification) => {
+        try {
+          const provider = host.app.connections.provider(workspaceId as never, SHOP as never);
+          (provider as CloudApiProvider).handleWebhook(notification);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    });
+    sim.setWebhookUrl(receiver.url);
+    context = await launchChromium(join(dir, 'chromium-profile'));
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${host.url}/#token=${token}`);
+  }, 90_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await host?.close();
+    await receiver?.close();
+    await sim?.stop();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a wrong token with what to fix, then connects and shows what Meta says about the number', async () => {
+    await page.getByRole('button', { name: 'Add a number' }).click();
+    await page.getByRole('button', { name: 'Connect an official number instead' }).click();
+    await form().getByLabel('Phone number ID').fill(simNumber.phoneNumberId);
+    await form().getByLabel('WhatsApp Business Account ID').fill(simNumber.wabaId);
+    await form().getByLabel('Access token').fill('EAAGthis-token-is-not-valid-000000');
+    await form().getByText('Webhooks on this computer and advanced settings').click();
+    await form().getByLabel('Graph API address').fill(sim.url);
+    await screenshot(page, 'cloud-01-form');
+    await form().getByRole('button', { name: 'Check and connect' }).click();
+    await poll(() => form().getByRole('alert').textContent()).toContain(
+      'The access token was refused: create a new system-user token',
+    );
+    await form().screenshot({ path: join(SHOTS, 'cloud-02-wrong-token.png') });
+    expect((await api<CloudStatus>('cloud.status', { workspaceId })).numbers).toEqual([]);
+
+    await form().getByLabel('Access token').fill(simNumber.accessToken);
+    await form().getByRole('button', { name: 'Check and connect' }).click();
+    const result = page.getByRole('region', { name: 'Connect an official number' });
+    await poll(() => result.getByRole('status').textContent()).toContain('Connected.');
+    expect(await result.locator('[data-fact="verified-name"]').textContent()).toBe('Mama Nkechi Pharmacy');
+    expect(await result.locator('[data-fact="display-number"]').textContent()).toMatch(/809/);
+    expect(await result.locator('[data-fact="quality"]').textContent()).toBe('Medium quality');
+    await result.screenshot({ path: join(SHOTS, 'cloud-03-connected.png') });
+    await result.getByRole('button', { name: 'Done' }).click();
+  });
+
+  it('shows the Cloud number on Home with its name and quality rating; the token never reaches the page', async () => {
+    const card = page.getByRole('article', { name: /WhatsApp number/ });
+    await poll(() => card.textContent()).toContain('Connected');
+    const cloud = card.getByTestId('cloud-number');
+    await poll(() => cloud.textContent()).toContain('Mama Nkechi Pharmacy');
+    expect(await cloud.textContent()).toContain('Medium quality');
+    expect(await card.getByRole('button', { name: 'Link this number' }).count()).toBe(0);
+    await poll(() => page.getByTestId('cloud-spend').textContent()).toContain('WhatsApp Cloud this month');
+    await screenshot(page, 'cloud-04-home');
+    expect(await page.content()).not.toContain(simNumber.accessToken);
+    const status = await api<CloudStatus>('cloud.status', { workspaceId });
+    expect(JSON.stringify(status)).not.toContain(simNumber.accessToken);
+    expect(status.numbers[0]).toMatchObject({
+      verifiedName: 'Mama Nkechi Pharmacy',
+      qualityRating: 'YELLOW',
+    });
+  });
+
+  it('a chat whose 24-hour window has closed offers the approved templates instead of the reply box', async () => {
+    const customer = sim.customer('+2348031234567', { name: 'Emeka Obi' });
+    await customer.send(SHOP, 'Good morning, is my order ready?');
+    await navLink(page, 'Conversations').click();
+    await page
+      .getByRole('button', { name: /Emeka Obi/ })
+      .first()
+      .click();
+    const picker = page.getByRole('form', { name: 'Send a template' });
+    await poll(() => picker.getByRole('status').textContent()).toContain(
+      'This customer last wrote more than 24 hours ago: WhatsApp only allows a template now.',
+    );
+    expect(await page.getByRole('form', { name: 'Reply' }).count()).toBe(0);
+    await poll(() => picker.getByLabel('Template').locator('option').count()).toBeGreaterThan(0);
+    await picker.getByLabel('Template').selectOption({ label: 'hello_world (en_US) — Hello World' });
+    await screenshot(page, 'cloud-05-window-closed');
+    await picker.getByRole('button', { name: 'Send template' }).click();
+    await customer.waitForReplies(1);
+    expect(customer.replies[0]).toMatchObject({ template: 'hello_world' });
+    const thread = page.getByRole('region', { name: /Conversation with/ });
+    await poll(() => thread.textContent()).toContain('Hello World');
+    await screenshot(page, 'cloud-06-template-sent');
+    // The API refuses a typed reply just the same.
+    await expect(
+      api('conversation.reply', {
+        workspaceId,
+        chatId: (await api<{ chatId: string }[]>('conversation.list', { workspaceId }))[0]!.chatId,
+        text: 'Hello?',
+      }),
+    ).rejects.toThrow('WhatsApp only allows a template now');
+  });
+});

@@ -1,0 +1,239 @@
+// The webhook relay's central side over real HTTP, on SQLite and PostgreSQL: the GET handshake, signed
+// POSTs committed before 200 and stored once, refusals that store nothing, unroutable changes, and the
+// long poll + ack, each workspace token seeing only its own workspace's notifications.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DIALECTS } from '../../src/central/testing/databases';
+import { signWebhook } from '../../src/central/webhook-relay';
+import type { RelayPollResponse } from '../../src/shared/relay-protocol';
+import { startTestServer, type EnrolledWorkspace, type TestServer } from './harness';
+
+const APP_SECRET = 'app-secret-of-the-meta-app';
+const OTHER_SECRET = 'app-secret-of-another-meta-app';
+
+function notification(phoneNumberId: string, messageId: string, text = 'Ẹ káàárọ̀ 👋 do you open Sunday?') {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId },
+              contacts: [{ profile: { name: 'Sheena' }, wa_id: '2348031234567' }],
+              messages: [
+                {
+                  from: '2348031234567',
+                  id: messageId,
+                  timestamp: '1749416383',
+                  type: 'text',
+                  text: { body: text },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** Meta escapes non-ASCII as \uXXXX: the signature is over these exact bytes. */
+const metaBytes = (value: unknown): Buffer =>
+  Buffer.from(
+    JSON.stringify(value).replace(
+      /[\u007f-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    ),
+  );
+
+describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) => {
+  let central: TestServer;
+  let shopA: EnrolledWorkspace;
+  let shopB: EnrolledWorkspace;
+  beforeAll(async () => {
+    central = await startTestServer(kind);
+    shopA = await central.enrolled('Shop A');
+    shopB = await central.enrolled('Shop B');
+    for (const [phoneNumberId, shop, appSecret] of [
+      ['1001', shopA, APP_SECRET],
+      ['2002', shopB, APP_SECRET],
+      ['3003', shopB, OTHER_SECRET],
+    ] as const) {
+      const reply = await central.admin('POST', '/api/admin/cloud-numbers', {
+        phoneNumberId,
+        workspaceId: shop.workspaceId,
+        appSecret,
+        verifyToken: `verify-${phoneNumberId}-token`,
+      });
+      expect(reply.status).toBe(201);
+    }
+  });
+  afterAll(() => central?.close());
+
+  const post = (body: Buffer, signature?: string) =>
+    central.request<{ stored?: number; duplicates?: number }>('POST', '/webhooks/whatsapp', {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(signature !== undefined && { 'X-Hub-Signature-256': signature }),
+      },
+      body,
+    });
+  const poll = (token: string, query = 'wait=0') =>
+    central.request<RelayPollResponse>('GET', `/api/v1/relay?${query}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+  const rows = async (table: 'relay_notifications' | 'relay_unroutable') =>
+    Number(
+      (
+        await central.database.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it('answers the verification handshake only for a registered verify token', async () => {
+    const ok = await central.request(
+      'GET',
+      '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=verify-1001-token&hub.challenge=1158201444',
+    );
+    expect(ok).toMatchObject({ status: 200, body: '1158201444' });
+    const wrong = await central.request(
+      'GET',
+      '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1',
+    );
+    expect(wrong.status).toBe(403);
+    const mode = await central.request(
+      'GET',
+      '/webhooks/whatsapp?hub.mode=unsubscribe&hub.verify_token=verify-1001-token&hub.challenge=1',
+    );
+    expect(mode.status).toBe(403);
+  });
+
+  it('refuses a missing or wrong signature, malformed JSON and a non-notification, storing nothing', async () => {
+    const body = metaBytes(notification('1001', 'wamid.refused'));
+    expect((await post(body)).status).toBe(401);
+    expect((await post(body, signWebhook(body, 'not-the-secret'))).status).toBe(401);
+    expect((await post(body, 'sha256=zz')).status).toBe(401);
+    // Signed over other bytes (the same JSON re-serialised without Meta's escaping).
+    const reserialised = Buffer.from(JSON.stringify(notification('1001', 'wamid.refused')));
+    expect((await post(body, signWebhook(reserialised, APP_SECRET))).status).toBe(401);
+    const broken = Buffer.from('{"object":"whatsapp_business_account","entry":[');
+    expect((await post(broken, signWebhook(broken, APP_SECRET))).status).toBe(400);
+    const other = Buffer.from('{"object":"page","entry":[]}');
+    expect((await post(other, signWebhook(other, APP_SECRET))).status).toBe(400);
+    expect(await rows('relay_notifications')).toBe(0);
+    expect(await rows('relay_unroutable')).toBe(0);
+  });
+
+  it('commits a signed notification before 200, stores a replay once, keeps an unknown number unroutable', async () => {
+    const body = metaBytes(notification('1001', 'wamid.first'));
+    const first = await post(body, signWebhook(body, APP_SECRET));
+    expect(first).toMatchObject({ status: 200, body: { stored: 1, duplicates: 0 } });
+    const replay = await post(body, signWebhook(body, APP_SECRET));
+    expect(replay).toMatchObject({ status: 200, body: { stored: 0, duplicates: 1 } });
+
+    const unknown = metaBytes(notification('9999', 'wamid.nobody'));
+    expect((await post(unknown, signWebhook(unknown, APP_SECRET))).status).toBe(200);
+    // 3003 belongs to another Meta app: a POST signed with this app's secret cannot speak for it.
+    const spoof = metaBytes(notification('3003', 'wamid.spoof'));
+    expect((await post(spoof, signWebhook(spoof, APP_SECRET))).status).toBe(200);
+    expect(await rows('relay_unroutable')).toBe(2);
+
+    const pollA = await poll(shopA.token);
+    expect(pollA.status).toBe(200);
+    expect(pollA.body.notifications.map((n) => n.phoneNumberId)).toEqual(['1001']);
+    const stored = pollA.body.notifications[0]!;
+    expect(JSON.stringify(stored.notification)).toContain('Ẹ káàárọ̀ 👋');
+    // B's token sees nothing of A's, and none of the unroutable ones.
+    expect((await poll(shopB.token)).body.notifications).toEqual([]);
+  });
+
+  it('splits a POST per change and workspace, keeps order, delivers only to its own workspace, acks by seq', async () => {
+    const multi = notification('1001', 'wamid.a1');
+    const second = notification('2002', 'wamid.b1').entry[0]!.changes[0]!;
+    const third = notification('1001', 'wamid.a2').entry[0]!.changes[0]!;
+    multi.entry[0]!.changes.push(second, third);
+    const body = metaBytes(multi);
+    expect(await post(body, signWebhook(body, APP_SECRET))).toMatchObject({
+      status: 200,
+      body: { stored: 3 },
+    });
+
+    const a = await poll(shopA.token);
+    const idsOf = (r: RelayPollResponse) =>
+      r.notifications.map((n) => JSON.stringify(n.notification).match(/wamid\.\w+/)![0]);
+    expect(idsOf(a.body)).toEqual(['wamid.first', 'wamid.a1', 'wamid.a2']);
+    const seqs = a.body.notifications.map((n) => n.seq);
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    const b = await poll(shopB.token);
+    expect(idsOf(b.body)).toEqual(['wamid.b1']);
+
+    // Acknowledged by POST: gone from the next poll; unacked ones stay.
+    const ack = await central.request<{ ackedSeq: number }>('POST', '/api/v1/relay/ack', {
+      headers: { Authorization: `Bearer ${shopA.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ seq: seqs[1] }),
+    });
+    expect(ack).toMatchObject({ status: 200, body: { ackedSeq: seqs[1] } });
+    expect(idsOf((await poll(shopA.token)).body)).toEqual(['wamid.a2']);
+    // Acknowledged by `after`; an ack past the last seq given out is clamped.
+    expect((await poll(shopA.token, `after=${seqs[2]! + 50}&wait=0`)).body).toEqual({
+      notifications: [],
+      ackedSeq: seqs[2],
+    });
+    // Another workspace's token cannot acknowledge A's notifications.
+    await central.request('POST', '/api/v1/relay/ack', {
+      headers: { Authorization: `Bearer ${shopB.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ seq: 1_000 }),
+    });
+    expect(idsOf((await poll(shopB.token)).body)).toEqual([]);
+  });
+
+  it('a long poll waits for the next notification and answers as soon as it is committed', async () => {
+    const started = Date.now();
+    const waiting = poll(shopA.token, 'wait=10');
+    await new Promise((r) => setTimeout(r, 150));
+    const body = metaBytes(notification('1001', 'wamid.later'));
+    expect((await post(body, signWebhook(body, APP_SECRET))).status).toBe(200);
+    const answer = await waiting;
+    expect(answer.body.notifications).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // Without a token, or with a wrong one: 401.
+    expect((await central.request('GET', '/api/v1/relay')).status).toBe(401);
+    expect((await poll('sbw_' + 'x'.repeat(43))).status).toBe(401);
+  });
+
+  it('the admin API refuses a registration without the admin token or for an unknown workspace', async () => {
+    const anonymous = await central.request('POST', '/api/admin/cloud-numbers', {
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        phoneNumberId: '4004',
+        workspaceId: shopA.workspaceId,
+        appSecret: 'x'.repeat(10),
+        verifyToken: 'y'.repeat(10),
+      }),
+    });
+    expect(anonymous.status).toBe(401);
+    const unknown = await central.admin('POST', '/api/admin/cloud-numbers', {
+      phoneNumberId: '4004',
+      workspaceId: 'nope',
+      appSecret: 'x'.repeat(10),
+      verifyToken: 'y'.repeat(10),
+    });
+    expect(unknown.status).toBe(404);
+    const listed = await central.admin<{ cloudNumbers: { phoneNumberId: string }[] }>(
+      'GET',
+      '/api/admin/cloud-numbers',
+    );
+    expect(listed.body.cloudNumbers.map((n) => n.phoneNumberId)).toEqual(['1001', '2002', '3003']);
+    expect(JSON.stringify(listed.body)).not.toContain(APP_SECRET);
+    const sealed = await central.database.db
+      .selectFrom('cloud_numbers')
+      .select('app_secret_sealed')
+      .execute();
+    expect(JSON.stringify(sealed)).not.toContain(APP_SECRET);
+  });
+});

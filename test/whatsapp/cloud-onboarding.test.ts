@@ -1,0 +1,249 @@
+// Connecting an official number (issue #9) through the contract's handlers, against the local Graph API
+// server: the live check before saving (and the errors that say what to fix), the token sealed and
+// never logged, a Cloud number that survives a restart with no config from outside, the 24-hour window
+// (an owner's reply refused after it, an approved template sent instead), and the pricing of statuses.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSwitchboard, type Switchboard } from '../../src/core/app';
+import { createCoreRuntime, type CoreRuntime } from '../../src/core/handlers/index';
+import { SERVICE_WINDOW_MS } from '../../src/core/pipeline/service-window';
+import { makeTempDir } from '../../src/core/testing/temp-files';
+import { startWebhookReceiver, type WebhookReceiver } from '../../src/core/testing/webhook-receiver';
+import type { CloudApiProvider } from '../../src/core/whatsapp/cloud-api/cloud-api-provider';
+import type { CoreHandlers } from '../../src/shared/contract';
+import { commands } from '../../src/shared/contract';
+import type { E164, WorkspaceId } from '../../src/shared/types';
+import {
+  startGraphApiServer,
+  type GraphApiServer,
+  type SimNumber,
+} from '../../src/simulator/graph-api/index';
+
+const SHOP = '+2348090000001' as E164;
+const CUSTOMER = '+2348031234567';
+
+let sim: GraphApiServer;
+let simNumber: SimNumber;
+let receiver: WebhookReceiver;
+let dir: string;
+let cleanupDir: () => void;
+/** Our clock follows the simulator's, so moving one moves both. */
+const clock = { now: () => sim.clock.now() };
+let core: { app: Switchboard; runtime: CoreRuntime } | null = null;
+let workspaceId: WorkspaceId;
+
+async function startCore(): Promise<{ app: Switchboard; runtime: CoreRuntime }> {
+  const app = await createSwitchboard({
+    dataDir: join(dir, 'data'),
+    durability: 'normal',
+    clock,
+    // No numberConfig: what cloud.connect stored is all the core has.
+    whatsapp: { livenessIntervalMs: 0, cloudApi: { healthIntervalMs: 0 } },
+  });
+  const runtime = createCoreRuntime(app, { clock });
+  await app.start();
+  core = { app, runtime };
+  return core;
+}
+
+async function stopCore(): Promise<void> {
+  if (core === null) return;
+  core.runtime.close();
+  await core.app.close();
+  core = null;
+}
+
+/** A command as a shell calls it: the contract's schema first, then the handler. */
+async function call<K extends keyof CoreHandlers>(
+  name: K,
+  input: Parameters<CoreHandlers[K]>[0] | Record<string, unknown>,
+): Promise<Awaited<ReturnType<CoreHandlers[K]>>> {
+  const parsed = commands[name].input.parse(input) as Parameters<CoreHandlers[K]>[0];
+  const handler = core!.runtime.handlers[name] as (
+    input: unknown,
+  ) => Promise<Awaited<ReturnType<CoreHandlers[K]>>>;
+  return handler(parsed);
+}
+
+async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const connectInput = (over: Record<string, unknown> = {}) => ({
+  workspaceId,
+  phoneNumberId: simNumber.phoneNumberId,
+  wabaId: simNumber.wabaId,
+  accessToken: simNumber.accessToken,
+  appSecret: '',
+  verifyToken: '',
+  graphBaseUrl: sim.url,
+  graphVersion: '',
+  ...over,
+});
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('connecting an official number', () => {
+  beforeAll(async () => {
+    sim = await startGraphApiServer({
+      statuses: { delayMs: 10 },
+      webhooks: { retryBaseMs: 50, retryMaxMs: 500 },
+    });
+    simNumber = sim.addNumber({ phone: SHOP, verifiedName: 'Mama Nkechi Pharmacy', qualityRating: 'GREEN' });
+    ({ dir, cleanup: cleanupDir } = makeTempDir('switchboard-cloud-onboarding-'));
+    // The relay is another slice: here a receiver hands verified webhooks to the live provider.
+    receiver = await startWebhookReceiver({
+      appSecret: sim.appSecret,
+      deliver: (notification) => {
+        if (core === null) return false;
+        try {
+          (core.app.connections.provider(workspaceId, SHOP) as CloudApiProvider).handleWebhook(notification);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    });
+    sim.setWebhookUrl(receiver.url);
+    await startCore();
+    workspaceId = (await call('workspace.create', { name: 'Mama Nkechi Pharmacy' })).workspace.id;
+  }, 30_000);
+
+  afterAll(async () => {
+    await stopCore();
+    await receiver?.close();
+    await sim?.stop();
+    cleanupDir?.();
+  });
+
+  it('refuses a bad token, an unknown phone number ID, an unknown WABA and an unreachable server, saving nothing', async () => {
+    await expect(
+      call('cloud.connect', connectInput({ accessToken: 'EAAGwrongwrongwrongwrongwrong' })),
+    ).rejects.toThrow('The access token was refused: create a new system-user token');
+    await expect(call('cloud.connect', connectInput({ phoneNumberId: '999999999999999' }))).rejects.toThrow(
+      "check the phone number ID in Meta's WhatsApp Manager",
+    );
+    await expect(call('cloud.connect', connectInput({ wabaId: '888888888888888' }))).rejects.toThrow(
+      'check the WhatsApp Business Account ID',
+    );
+    const port = await closedPort();
+    await expect(
+      call('cloud.connect', connectInput({ graphBaseUrl: `http://127.0.0.1:${port}` })),
+    ).rejects.toThrow(`Could not reach the WhatsApp Cloud API at http://127.0.0.1:${port}`);
+    // The schema catches a phone number typed where the ID goes.
+    expect(() =>
+      commands['cloud.connect'].input.parse(connectInput({ phoneNumberId: '+234 809 000 0001' })),
+    ).toThrow(/digits only/);
+    expect(await call('connection.list', { workspaceId })).toEqual([]);
+    expect((await call('cloud.status', { workspaceId })).numbers).toEqual([]);
+  });
+
+  it('checks live, saves the token sealed, and the number connects showing its name and quality rating', async () => {
+    const view = await call(
+      'cloud.connect',
+      connectInput({ appSecret: sim.appSecret, verifyToken: 'my-verify-token' }),
+    );
+    expect(view).toMatchObject({
+      e164: SHOP,
+      phoneNumberId: simNumber.phoneNumberId,
+      wabaId: simNumber.wabaId,
+      verifiedName: 'Mama Nkechi Pharmacy',
+      qualityRating: 'GREEN',
+      tokenHint: simNumber.accessToken.slice(-4),
+      takesWebhooks: true,
+    });
+    expect(view.displayPhoneNumber).toMatch(/809/);
+    await waitFor(
+      async () => (await call('connection.list', { workspaceId }))[0]?.status === 'connected',
+      'the Cloud number to connect',
+    );
+    const status = await call('cloud.status', { workspaceId });
+    expect(status.numbers).toHaveLength(1);
+    // Neither the token nor the app secret is anywhere in clear: not in a result, the database or the log.
+    await core!.app.logger.flush();
+    const text = JSON.stringify(status) + JSON.stringify(view);
+    const file = readFileSync(join(dir, 'data', 'switchboard.db')).toString('latin1');
+    for (const secret of [simNumber.accessToken, sim.appSecret, 'my-verify-token']) {
+      expect(text).not.toContain(secret);
+      expect(file).not.toContain(secret);
+    }
+  });
+
+  it('a Cloud number survives a restart: the core builds its provider from what was stored', async () => {
+    await stopCore();
+    await startCore();
+    await waitFor(
+      async () => (await call('connection.list', { workspaceId }))[0]?.status === 'connected',
+      'the Cloud number to connect after a restart',
+    );
+    expect((await call('cloud.status', { workspaceId })).numbers[0]?.verifiedName).toBe(
+      'Mama Nkechi Pharmacy',
+    );
+  });
+
+  it('refuses an owner reply after 24 hours and sends an approved template instead; statuses record pricing', async () => {
+    const customer = sim.customer(CUSTOMER);
+    await customer.send(SHOP, 'Good evening, do you have Panadol Extra?');
+    let chatId = '';
+    await waitFor(async () => {
+      const chats = await call('conversation.list', { workspaceId, limit: 10 });
+      chatId = chats[0]?.chatId ?? '';
+      return chatId !== '';
+    }, 'the message to be stored');
+
+    const inside = await call('cloud.window', { workspaceId, chatId });
+    expect(inside).toMatchObject({ cloud: true, open: true, businessNumber: SHOP });
+    await call('conversation.reply', { workspaceId, chatId, text: 'Yes, we have it. N1,200 a pack.' });
+    await customer.waitForReplies(1);
+
+    sim.clock.advance(SERVICE_WINDOW_MS + 60_000);
+    const after = await call('cloud.window', { workspaceId, chatId });
+    expect(after).toMatchObject({ cloud: true, open: false });
+    expect(after.closesAt).toBe(inside.closesAt);
+    await expect(
+      call('conversation.reply', { workspaceId, chatId, text: 'Are you still there?' }),
+    ).rejects.toThrow('This customer last wrote more than 24 hours ago: WhatsApp only allows a template now');
+    expect(sim.sent.filter((s) => s.text === 'Are you still there?')).toEqual([]);
+
+    const templates = await call('cloud.templates', { workspaceId, e164: SHOP });
+    expect(templates.length).toBeGreaterThan(0);
+    const hello = templates.find((t) => t.name === 'hello_world')!;
+    expect(hello).toMatchObject({ language: 'en_US', body: 'Hello World', sendable: true });
+    const sent = await call('conversation.sendTemplate', {
+      workspaceId,
+      chatId,
+      name: 'hello_world',
+      language: 'en_US',
+    });
+    expect(sent).toMatchObject({ author: 'owner', text: 'Hello World', status: 'sent' });
+    expect(sim.sent.at(-1)).toMatchObject({ template: 'hello_world', text: null });
+    await customer.waitForReplies(2);
+    const thread = await call('conversation.thread', { workspaceId, chatId, limit: 50 });
+    expect(thread.messages.map((m) => m.text)).toContain('Hello World');
+
+    // Statuses carry `pricing`: one row per message, seen beside the AI cost.
+    await sim.idle();
+    await waitFor(
+      async () => (await call('cloud.status', { workspaceId })).spend.monthMessages >= 2,
+      'pricing',
+    );
+    const { spend } = await call('cloud.status', { workspaceId });
+    expect(spend.monthMessages).toBe(2);
+  });
+});
