@@ -1,10 +1,8 @@
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { newAdminToken } from './secrets';
+import { loadOrCreateTokenFile } from '../core/secrets/token-file';
 
 export const ADMIN_TOKEN_FILE = 'central-admin-token';
 export const ADMIN_TOKEN_ENV = 'CENTRAL_ADMIN_TOKEN';
-const FILE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const MIN_ENV_TOKEN_LENGTH = 32;
 
 export type AdminToken =
@@ -39,32 +37,6 @@ export function loadOrCreateAdminToken(
     }
     return { source: 'env', token };
   }
-  mkdirSync(dataDir, { recursive: true });
-  const path = join(dataDir, ADMIN_TOKEN_FILE);
-  if (options.rotate !== true) {
-    const existing = readToken(path);
-    if (existing !== undefined) {
-      let repairedPermissions = false;
-      // Windows has no POSIX modes: the user's profile folder is what protects the file there.
-      if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
-        chmodSync(path, 0o600);
-        repairedPermissions = true;
-      }
-      return { source: 'file', token: existing, path, created: false, repairedPermissions };
-    }
-  }
-  const token = newAdminToken();
-  writeFileSync(path, `${token}\n`, { mode: 0o600 });
-  // `mode` applies only when the file is created; an existing file keeps its mode unless told.
-  if (process.platform !== 'win32') chmodSync(path, 0o600);
-  return { source: 'file', token, path, created: true, repairedPermissions: false };
-}
-
-function readToken(path: string): string | undefined {
-  try {
-    const text = readFileSync(path, 'utf8').trim();
-    return FILE_TOKEN_PATTERN.test(text) ? text : undefined;
-  } catch {
-    return undefined;
-  }
+  const file = loadOrCreateTokenFile(join(dataDir, ADMIN_TOKEN_FILE), options);
+  return { source: 'file', ...file };
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 
 /**
  * Secrets the central server hands out. Only their SHA-256 hashes are stored: a copy of the database
@@ -39,15 +39,7 @@ export const hashEnrollmentCode = (code: string): string =>
   sha256Hex(`enrollment-code:${normalizeEnrollmentCode(code)}`);
 
 /** A new admin token: 32 random bytes, base64url. */
-export const newAdminToken = (): string => randomBytes(32).toString('base64url');
-
-/** Constant-time comparison (hashing first makes the lengths equal). */
-export function secretMatches(candidate: string | undefined, secret: string): boolean {
-  if (candidate === undefined || candidate === '') return false;
-  const a = createHash('sha256').update(candidate).digest();
-  const b = createHash('sha256').update(secret).digest();
-  return timingSafeEqual(a, b);
-}
+export { newToken as newAdminToken, tokenMatches as secretMatches } from '../core/secrets/token-file';
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');

@@ -87,6 +87,4 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
 }
 
 /** Addresses only this computer can reach. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
+export { isLoopback } from '../core/secrets/token-file';
