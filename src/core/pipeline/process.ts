@@ -294,7 +294,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       // A chat waiting for the AI keeps its order: this message queues behind it, whatever it needs.
       if (
         deps.aiLane !== undefined &&
-        (deps.aiLane.holds(m) || (await needsAi(m, contexts.get(m.workspaceId)!)))
+        (deps.aiLane.holds(m) || (await questionForAi(m, contexts.get(m.workspaceId)!)) !== null)
       ) {
         deps.aiLane.push(m);
         continue;
@@ -311,13 +311,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   }
 
   /**
-   * Whether deciding this message would ask the bot a question the AI should take: decide() runs with
-   * a bot that notes the question (decide is pure, so this costs one state read and changes nothing).
+   * The question deciding this message would put to the bot, when the AI should take it; null when it
+   * should not. decide() runs with a bot that notes the question (decide is pure, so this costs one
+   * state read and changes nothing).
    */
-  async function needsAi(m: StoredMessage, context: Context): Promise<boolean> {
-    return (await questionForAi(m, context)) !== null;
-  }
-
   async function questionForAi(m: StoredMessage, context: Context): Promise<string | null> {
     if (context.ai === null || m.message.kind !== 'text') return null;
     const state = await createConversationRepository(deps.db).get(m.workspaceId, m.businessNumber, m.chatId);
@@ -358,6 +355,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   async function askAi(m: StoredMessage, signal: AbortSignal): Promise<AiAnswer | null> {
     const context = await loadContext(m.workspaceId);
     if (context === undefined || context.ai === null) return null;
+    // Asked again, not remembered from when the message was queued: the owner may have taken the chat since.
     const question = await questionForAi(m, context);
     if (question === null) return null;
     const candidates = context.bot.candidates?.(question, AI_GROUNDING_FAQS) ?? [];

@@ -5,8 +5,8 @@ import { SwitchboardError } from '../../errors';
 import type { Logger } from '../../log/logger';
 import type { WorkspaceService } from '../../workspace/workspace-service';
 import type { AiKeyRepository, PersistentBudgetLedger } from './ai-store';
-import { createAnthropicProvider, createOpenAiCompatibleProvider } from './providers';
-import { ProviderError, type AiProvider } from './types';
+import { providerFromSettings } from './providers';
+import { ProviderError } from './types';
 
 /**
  * What the owner does with the AI from Settings: add a provider with its key, set the budgets and what
@@ -142,7 +142,7 @@ export function createAiService(options: {
           message: 'No API key is stored for this provider: enter the key and save.',
         };
       }
-      const provider = build(config, key);
+      const provider = providerFromSettings(config, key, TEST_TIMEOUT_MS);
       const started = performance.now();
       const log = options.logger.child({ workspaceId });
       try {
@@ -170,19 +170,6 @@ export function createAiService(options: {
       }
     },
   };
-}
-
-function build(config: AiProviderSettings, apiKey: string): AiProvider {
-  const common = {
-    name: config.id,
-    baseUrl: config.baseUrl,
-    apiKey,
-    model: config.model,
-    timeoutMs: TEST_TIMEOUT_MS,
-  };
-  return config.kind === 'anthropic'
-    ? createAnthropicProvider(common)
-    : createOpenAiCompatibleProvider(common);
 }
 
 /** A failed test in words that say what to check. The key never appears (ProviderError keeps it out). */

@@ -3,7 +3,7 @@ import type { WorkspaceId } from '../../../shared/types';
 import type { Logger } from '../../log/logger';
 import type { SecretBox } from '../../secrets/secret-box';
 import type { Database } from '../../store/schema';
-import type { BudgetLedger, BudgetPeriod, PeriodKeys, Spend } from './cost';
+import { periodKeysIn, type BudgetLedger, type BudgetPeriod, type PeriodKeys, type Spend } from './cost';
 import type { AiKeyStore } from './workspace-ai';
 
 /** Tables of migration 0007-ai, declared here (like unanswered questions) to keep them beside their code. */
@@ -133,16 +133,7 @@ export function createPersistentBudgetLedger(options: {
   logger?: Logger;
 }): PersistentBudgetLedger {
   const table = options.db.withTables<AiTables>();
-  const format = new Intl.DateTimeFormat('en-CA', {
-    timeZone: options.timeZone ?? 'Africa/Lagos',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  });
-  const keysAt = (ms: number): PeriodKeys => {
-    const day = format.format(new Date(ms));
-    return { day, month: day.slice(0, 7) };
-  };
+  const keysAt = periodKeysIn(options.timeZone ?? 'Africa/Lagos');
   interface Totals {
     keys: PeriodKeys;
     day: number;

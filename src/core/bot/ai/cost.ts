@@ -108,17 +108,22 @@ export interface BudgetLedgerOptions {
   timeZone?: string;
 }
 
-export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
+/** The day ('YYYY-MM-DD') and month ('YYYY-MM') a moment falls in, in an IANA time zone. */
+export function periodKeysIn(timeZone: string): (ms: number) => PeriodKeys {
   const format = new Intl.DateTimeFormat('en-CA', {
-    timeZone: options.timeZone ?? 'UTC',
+    timeZone,
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
   });
-  const keysAt = (ms: number): PeriodKeys => {
+  return (ms) => {
     const day = format.format(new Date(ms));
     return { day, month: day.slice(0, 7) };
   };
+}
+
+export function createBudgetLedger(options: BudgetLedgerOptions): BudgetLedger {
+  const keysAt = periodKeysIn(options.timeZone ?? 'UTC');
   const totals = new Map<string, Spend>();
   const notices = new Set<string>();
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AiProviderSettings } from '../../../shared/settings';
 import { ProviderError, type AiProvider, type CompletionRequest, type CompletionResult } from './types';
 
 /**
@@ -183,4 +184,16 @@ export function createAnthropicProvider(config: AnthropicConfig): AiProvider {
       };
     },
   };
+}
+
+/** The provider a workspace configured (Settings > AI answers), with its key opened from the key store. */
+export function providerFromSettings(
+  config: AiProviderSettings,
+  apiKey: string,
+  timeoutMs: number,
+): AiProvider {
+  const common = { name: config.id, baseUrl: config.baseUrl, apiKey, model: config.model, timeoutMs };
+  return config.kind === 'anthropic'
+    ? createAnthropicProvider(common)
+    : createOpenAiCompatibleProvider(common);
 }

@@ -7,7 +7,7 @@ import type { BudgetLedger, BudgetPeriod } from './cost';
 import { answerHybrid, type HybridFaqMatch, type HybridOutcome } from './hybrid';
 import { createAiOrchestrator, type AiOrchestrator } from './orchestrator';
 import { describeHours, type FaqEntry } from './prompt';
-import { createAnthropicProvider, createOpenAiCompatibleProvider } from './providers';
+import { providerFromSettings } from './providers';
 import type { AiProvider, ChatMessage, Tier } from './types';
 
 /**
@@ -108,7 +108,7 @@ export function createWorkspaceAiFactory(options: WorkspaceAiFactoryOptions): Wo
 
     const tiers: Record<Tier, AiProvider[]> = { fast: [], smart: [] };
     for (const { config, key } of usable) {
-      tiers[config.tier].push(createProvider(config, key, settings.ai.timeoutMs));
+      tiers[config.tier].push(providerFromSettings(config, key, settings.ai.timeoutMs));
     }
     // A tier with no provider of its own borrows the other's: one cheap model can serve both.
     if (tiers.fast.length === 0) tiers.fast = tiers.smart;
@@ -147,25 +147,4 @@ export function createWorkspaceAiFactory(options: WorkspaceAiFactoryOptions): Wo
     built.set(workspace.id, { fingerprint, ai });
     return ai;
   };
-}
-
-function createProvider(config: AiProviderSettings, apiKey: string, timeoutMs: number): AiProvider {
-  switch (config.kind) {
-    case 'openai-compatible':
-      return createOpenAiCompatibleProvider({
-        name: config.id,
-        baseUrl: config.baseUrl,
-        apiKey,
-        model: config.model,
-        timeoutMs,
-      });
-    case 'anthropic':
-      return createAnthropicProvider({
-        name: config.id,
-        baseUrl: config.baseUrl,
-        apiKey,
-        model: config.model,
-        timeoutMs,
-      });
-  }
 }
