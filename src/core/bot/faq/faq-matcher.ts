@@ -1,7 +1,7 @@
 import type { Faq } from '../../../shared/dto';
 import { DEFAULT_WORKSPACE_SETTINGS } from '../../../shared/settings';
 import type { Logger } from '../../log/logger';
-import { confidence } from './calibration';
+import { confidence, type ConfidenceInputs } from './calibration';
 import { charGrams, extractFeatures, type TextFeatures } from './features';
 import { createFaqIndex, type FaqIndexOptions, type FaqIndexStats, type IndexedFaq } from './faq-index';
 import { isFunctionWord } from './function-words';
@@ -21,6 +21,8 @@ export interface FaqMatch {
   faqId: string;
   /** Calibrated: the probability that this FAQ answers the message (see calibration.ts). */
   confidence: number;
+  /** The raw signals the confidence was computed from: what a logged decision can be explained by. */
+  signals: ConfidenceInputs;
   explanation: MatchExplanation;
 }
 
@@ -53,6 +55,16 @@ const WORD_SHARE = 0.2;
 const MAX_WORDS = 5;
 /** How many FAQs compete when confidences are computed (the lead is over the best of them). */
 const RANKED = 4;
+/** Uncovered words named in an explanation: at least this share of the rarest one's weight. */
+const UNCOVERED_SHARE = 0.6;
+const MAX_UNCOVERED = 3;
+
+/** A meaning-carrying word of the message, with how rare it is among the FAQs (IDF over FAQs). */
+interface ContentWord {
+  word: string;
+  stem: string;
+  weight: number;
+}
 
 /**
  * One workspace's FAQ matcher. Keep one per workspace in memory and feed it every FAQ change: upserts
@@ -62,6 +74,8 @@ export function createFaqMatcher(options: FaqMatcherOptions = {}) {
   let threshold = options.threshold ?? DEFAULT_WORKSPACE_SETTINGS.faq.threshold;
   const index = createFaqIndex(options.index);
   const logger = options.logger;
+  /** Each indexed FAQ's word stems, for coverage; an upsert makes a new entry, so nothing goes stale. */
+  const stemsOf = new WeakMap<IndexedFaq, Set<string>>();
 
   function rank(text: string, limit: number): FaqMatch[] {
     const features = extractFeatures(text);
@@ -77,20 +91,82 @@ export function createFaqMatcher(options: FaqMatcherOptions = {}) {
       });
     }
     const queryWeights = toMap(vector);
+    const content = contentWords(features);
     return top.slice(0, limit).map(({ entry, score }, i) => {
       const best = Math.max(...top.filter((_, j) => j !== i).map((t) => t.score), 0);
       const nearest = nearestPhrasing(entry, queryWeights);
       const explanation = explain(entry, features, queryWeights, nearest.index);
-      const calibrated = confidence({ score, margin: score - best, nearest: nearest.similarity });
+      const covered = coverage(entry, content);
+      const signals: ConfidenceInputs = {
+        score,
+        margin: score - best,
+        nearest: nearest.similarity,
+        coverage: covered.share,
+      };
+      const calibrated = confidence(signals);
+      if (covered.uncovered.length > 0) {
+        const quoted = covered.uncovered.map((w) => `"${w}"`).join(', ');
+        explanation.notes.push(`not in this FAQ's phrasings: ${quoted}`);
+      }
       // Carried only by words like "do" and "you": not a match, however rare those words are here.
       const grammarOnly = explanation.words.length > 0 && explanation.words.every(isFunctionWord);
       if (grammarOnly) explanation.notes.push('matched on common words only');
       return {
         faqId: entry.id,
         confidence: grammarOnly ? Math.min(calibrated, GRAMMAR_ONLY_CAP) : calibrated,
+        signals,
         explanation,
       };
     });
+  }
+
+  function faqStems(entry: IndexedFaq): Set<string> {
+    let stems = stemsOf.get(entry);
+    if (stems === undefined) stemsOf.set(entry, (stems = new Set(entry.features.flatMap((f) => f.stems))));
+    return stems;
+  }
+
+  function contentWords(features: TextFeatures): ContentWord[] {
+    const out: ContentWord[] = [];
+    const seen = new Set<string>();
+    for (const word of features.tokens) {
+      const s = stem(word);
+      if (isFunctionWord(word) || seen.has(s)) continue;
+      seen.add(s);
+      const id = index.lookup.id(`w:${s}`);
+      out.push({ word, stem: s, weight: id < 0 ? index.lookup.unseenIdf() : index.lookup.idf(id) });
+    }
+    return out;
+  }
+
+  /**
+   * How much of the message's meaning the FAQ's phrasings use: the IDF-weighted share of its content
+   * words found among them. A message that shares the FAQ's topic words but adds a rare one the FAQ
+   * never mentions ("my refund is not showing" against "how do I get a refund") is often a different
+   * question; the calibration weighs that in. The rarest words missing are named for the owner, who can
+   * add a phrasing with them or a new FAQ.
+   */
+  function coverage(
+    entry: IndexedFaq,
+    content: readonly ContentWord[],
+  ): { share: number; uncovered: string[] } {
+    const stems = faqStems(entry);
+    let total = 0;
+    let found = 0;
+    const missing: ContentWord[] = [];
+    for (const c of content) {
+      total += c.weight;
+      if (stems.has(c.stem)) found += c.weight;
+      else missing.push(c);
+    }
+    missing.sort((a, b) => b.weight - a.weight);
+    const rarest = missing[0]?.weight ?? 0;
+    const uncovered = missing
+      .filter((c) => c.weight >= rarest * UNCOVERED_SHARE)
+      .slice(0, MAX_UNCOVERED)
+      .map((c) => c.word);
+    // Only function words ("how do I"): nothing to miss; the grammar-only cap handles such messages.
+    return { share: total === 0 ? 1 : found / total, uncovered };
   }
 
   function nearestPhrasing(
@@ -137,7 +213,7 @@ export function createFaqMatcher(options: FaqMatcherOptions = {}) {
     const notes = features.rewrites.map((r) =>
       r.to === '' ? `"${r.from}" ignored (${r.why})` : `"${r.from}" read as "${r.to}" (${r.why})`,
     );
-    const phrasingStems = new Set(entry.features.flatMap((f) => f.stems));
+    const phrasingStems = faqStems(entry);
     for (const word of words) {
       if (phrasingStems.has(stem(word))) continue;
       const lookAlike = closestWord(
