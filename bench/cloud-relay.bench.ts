@@ -4,8 +4,10 @@
  * phone_number_id, one transaction per POST, 200 after commit), against the same rows written straight
  * through the database (the dedupe look-up, the seq counter, the insert; one transaction each, no HTTP,
  * no HMAC) in the same run. Four senders at once, one message per notification, as Meta sends them.
+ * Twice: with one registered number, and with 200 (a reseller's numbers, each under its own Meta app,
+ * the POSTs spread over all of them), where intake must find the one secret that signed each POST.
  * SQLite with fsync on every commit, and PostgreSQL at 127.0.0.1:5432 when it answers. One JSON line per
- * database on stdout; progress on stderr.
+ * database and case on stdout; progress on stderr.
  *
  *   npx tsx bench/cloud-relay.bench.ts [notificationsPerRun]
  */
@@ -15,15 +17,19 @@ import { createEnrollment } from '../src/central/enroll';
 import { newAdminToken, sha256Hex } from '../src/central/secrets';
 import { createCentralServer } from '../src/central/server';
 import { openTestDatabase, testPostgresUrl, type TestDatabase } from '../src/central/testing/databases';
-import { registerCloudNumber, signWebhook } from '../src/central/webhook-relay';
+import { registerCloudNumber } from '../src/central/cloud-numbers';
+import { signWebhook } from '../src/central/webhook-relay';
 
 const COUNT = Number(process.argv[2] ?? 4_000);
 const SENDERS = 4;
 const RUNS = 3;
-const APP_SECRET = 'bench-app-secret-0123456789';
-const PHONE_NUMBER_ID = '106540352242922';
+/** Registered numbers in each case: the figure's name carries it when it is not 1. */
+const CASES = [1, 200];
 
-function body(i: number): Buffer {
+const phoneNumberIdOf = (k: number): string => String(106540352242922 + k);
+const appSecretOf = (k: number): string => `bench-app-secret-${k}-0123456789`;
+
+function body(i: number, numbers: number): Buffer {
   return Buffer.from(
     JSON.stringify({
       object: 'whatsapp_business_account',
@@ -35,7 +41,10 @@ function body(i: number): Buffer {
               field: 'messages',
               value: {
                 messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
+                metadata: {
+                  display_phone_number: '15550783881',
+                  phone_number_id: phoneNumberIdOf(i % numbers),
+                },
                 contacts: [
                   {
                     profile: { name: `Customer ${i % 50}` },
@@ -62,6 +71,7 @@ function body(i: number): Buffer {
 
 async function prepare(
   kind: DatabaseKind,
+  numbers: number,
 ): Promise<{ test: TestDatabase; key: Buffer; workspaceId: string }> {
   const test = await openTestDatabase(kind);
   const key = randomBytes(32);
@@ -70,12 +80,19 @@ async function prepare(
     { workspaceName: 'Bench', validForHours: 1 },
     Date.now(),
   );
-  await registerCloudNumber(
-    test.database,
-    key,
-    { phoneNumberId: PHONE_NUMBER_ID, workspaceId, appSecret: APP_SECRET, verifyToken: 'bench-verify-token' },
-    Date.now(),
-  );
+  for (let k = 0; k < numbers; k++) {
+    await registerCloudNumber(
+      test.database,
+      key,
+      {
+        phoneNumberId: phoneNumberIdOf(k),
+        workspaceId,
+        appSecret: appSecretOf(k),
+        verifyToken: `bench-verify-token-${k}`,
+      },
+      Date.now(),
+    );
+  }
   return { test, key, workspaceId };
 }
 
@@ -90,8 +107,8 @@ async function inParallel(count: number, fn: (i: number) => Promise<void>): Prom
   return count / ((performance.now() - started) / 1000);
 }
 
-async function overHttp(kind: DatabaseKind): Promise<number> {
-  const { test, key } = await prepare(kind);
+async function overHttp(kind: DatabaseKind, numbers: number): Promise<number> {
+  const { test, key } = await prepare(kind, numbers);
   const server = createCentralServer({
     database: test.database,
     adminToken: newAdminToken(),
@@ -99,13 +116,13 @@ async function overHttp(kind: DatabaseKind): Promise<number> {
   });
   try {
     const { url } = await server.listen(0, '127.0.0.1');
-    const bodies = Array.from({ length: COUNT }, (_, i) => body(i));
+    const bodies = Array.from({ length: COUNT }, (_, i) => body(i, numbers));
     return await inParallel(COUNT, async (i) => {
       const response = await fetch(`${url}/webhooks/whatsapp`, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
-          'X-Hub-Signature-256': signWebhook(bodies[i]!, APP_SECRET),
+          'X-Hub-Signature-256': signWebhook(bodies[i]!, appSecretOf(i % numbers)),
         },
         body: bodies[i],
       });
@@ -119,10 +136,10 @@ async function overHttp(kind: DatabaseKind): Promise<number> {
   }
 }
 
-async function direct(kind: DatabaseKind): Promise<number> {
-  const { test, workspaceId } = await prepare(kind);
+async function direct(kind: DatabaseKind, numbers: number): Promise<number> {
+  const { test, workspaceId } = await prepare(kind, numbers);
   try {
-    const payloads = Array.from({ length: COUNT }, (_, i) => body(i).toString('utf8'));
+    const payloads = Array.from({ length: COUNT }, (_, i) => body(i, numbers).toString('utf8'));
     return await inParallel(COUNT, async (i) => {
       const payload = payloads[i]!;
       const dedupeKey = sha256Hex(payload);
@@ -145,7 +162,7 @@ async function direct(kind: DatabaseKind): Promise<number> {
           .values({
             workspace_id: workspaceId,
             seq,
-            phone_number_id: PHONE_NUMBER_ID,
+            phone_number_id: phoneNumberIdOf(i % numbers),
             dedupe_key: dedupeKey,
             payload,
             received_at: Date.now(),
@@ -158,39 +175,41 @@ async function direct(kind: DatabaseKind): Promise<number> {
   }
 }
 
-async function measure(kind: DatabaseKind): Promise<void> {
-  log(`${kind}: warming up`);
-  await overHttp(kind);
-  await direct(kind);
+async function measure(kind: DatabaseKind, numbers: number): Promise<void> {
+  const label = `${kind}, ${numbers} number${numbers === 1 ? '' : 's'}`;
+  log(`${label}: warming up`);
+  await overHttp(kind, numbers);
+  await direct(kind, numbers);
   let best = 0;
   let baseline = 0;
   for (let run = 1; run <= RUNS; run++) {
-    const viaHttp = await overHttp(kind);
-    const viaDb = await direct(kind);
-    log(`${kind} run ${run}: HTTP ${Math.round(viaHttp)}/s, direct ${Math.round(viaDb)}/s`);
+    const viaHttp = await overHttp(kind, numbers);
+    const viaDb = await direct(kind, numbers);
+    log(`${label} run ${run}: HTTP ${Math.round(viaHttp)}/s, direct ${Math.round(viaDb)}/s`);
     best = Math.max(best, viaHttp);
     baseline = Math.max(baseline, viaDb);
   }
   const figure = {
-    name: `cloud.relay.intake.${kind}`,
+    name: `cloud.relay.intake.${kind}${numbers === 1 ? '' : `.numbers${numbers}`}`,
     value: Math.round(best),
     unit: 'notifications/s',
     baseline: Math.round(baseline),
     ratio: Math.round((best / baseline) * 100) / 100,
     senders: SENDERS,
+    registeredNumbers: numbers,
   };
   process.stdout.write(`${JSON.stringify(figure)}\n`);
 }
 
 async function main(): Promise<void> {
-  await measure('sqlite');
+  for (const numbers of CASES) await measure('sqlite', numbers);
   try {
     await testPostgresUrl();
   } catch (error) {
     log(`skipping cloud.relay.intake.postgres: ${(error as Error).message}`);
     return;
   }
-  await measure('postgres');
+  for (const numbers of CASES) await measure('postgres', numbers);
 }
 
 function log(text: string): void {

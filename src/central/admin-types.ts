@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CloudNumberSummary } from '../shared/relay-protocol';
 import type { SyncedNumber } from '../shared/sync-protocol';
 import { LOG_LEVELS, type LogLevel } from '../shared/types';
 
@@ -92,3 +93,12 @@ export const eventsQuery = z.object({
   installation: optionalText(64),
 });
 export type EventsQuery = z.output<typeof eventsQuery>;
+
+/** A registered Cloud number with what the dashboard shows of its webhooks. */
+export interface CloudNumberActivity extends CloudNumberSummary {
+  workspaceName: string;
+  /** When its newest notification still held was received (acknowledged ones go after 8 days). */
+  lastWebhookAt: number | null;
+  /** Its notifications committed here that the workspace's desktop has not acknowledged yet. */
+  queued: number;
+}

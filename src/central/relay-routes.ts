@@ -8,6 +8,7 @@ import {
   type RelayPollResponse,
 } from '../shared/relay-protocol';
 import { authenticateWorkspace, type AdminAuth } from './auth';
+import { isKnownVerifyToken, listCloudNumbers, type CloudNumberRegistry } from './cloud-numbers';
 import type { CentralDatabase } from './db/open';
 import { CentralError } from './errors';
 import { parseWith, readBody, readJson } from './http/body';
@@ -15,22 +16,15 @@ import { SECURITY_HEADERS, sendJson } from './http/respond';
 import type { RequestContext, Route } from './http/router';
 import type { RateLimiter } from './rate-limit';
 import { takeOrRefuse } from './rate-limited';
-import {
-  ackRelay,
-  intakeWebhook,
-  isKnownVerifyToken,
-  listCloudNumbers,
-  readRelay,
-  registerCloudNumber,
-  type RelayWaiters,
-} from './webhook-relay';
+import { intakeWebhook } from './webhook-intake';
+import { ackRelay, readRelay, type RelayWaiters } from './webhook-relay';
 
 export interface RelayDeps {
   database: CentralDatabase;
   clock: Clock;
   auth: AdminAuth;
-  /** Seals Cloud numbers' App Secrets; undefined: the relay is off (503 with what to do). */
-  secretKey: Buffer | undefined;
+  /** The registered Cloud numbers; without a secret key the relay is off (503 with what to do). */
+  cloudNumbers: CloudNumberRegistry;
   /** Per workspace token. */
   pollLimiter: RateLimiter;
   waiters: RelayWaiters;
@@ -47,15 +41,7 @@ const RECHECK_MS = 1_000;
 
 /** The webhook relay of issue #9: Meta's callback, the desktop's long poll and ack, the admin's numbers. */
 export function relayRoutes(deps: RelayDeps): Route[] {
-  const { database, clock, auth, waiters } = deps;
-
-  const keyOrRefuse = (): Buffer => {
-    if (deps.secretKey !== undefined) return deps.secretKey;
-    throw new CentralError(
-      'UNAVAILABLE',
-      'The webhook relay is off: this server was started without a secret key for App Secrets.',
-    );
-  };
+  const { database, clock, auth, waiters, cloudNumbers } = deps;
 
   async function verify({ res, url }: RequestContext): Promise<void> {
     const mode = url.searchParams.get('hub.mode');
@@ -72,12 +58,12 @@ export function relayRoutes(deps: RelayDeps): Route[] {
   }
 
   async function webhook({ req, res }: RequestContext): Promise<void> {
-    const key = keyOrRefuse();
+    const secrets = cloudNumbers.secrets();
     const raw = await readBody(req, res, WEBHOOK_BODY);
     const signature = req.headers['x-hub-signature-256'];
     const result = await intakeWebhook(
       database,
-      key,
+      secrets,
       raw,
       typeof signature === 'string' ? signature : undefined,
       clock.now(),
@@ -127,9 +113,19 @@ export function relayRoutes(deps: RelayDeps): Route[] {
 
   async function register({ req, res }: RequestContext): Promise<void> {
     auth.requireAdmin(req);
-    const key = keyOrRefuse();
+    cloudNumbers.requireEnabled();
     const body = parseWith(cloudNumberRegistration, await readJson(req, res, SMALL_BODY), 'The request');
-    sendJson(res, 201, await registerCloudNumber(database, key, body, clock.now()));
+    const { number } = await cloudNumbers.register(body, clock.now());
+    sendJson(res, 201, number);
+  }
+
+  async function remove({ req, res, params }: RequestContext): Promise<void> {
+    auth.requireAdmin(req);
+    req.resume();
+    if (!(await cloudNumbers.remove(params.phoneNumberId!)))
+      throw new CentralError('NOT_FOUND', `No Cloud number ${params.phoneNumberId} is registered.`);
+    res.writeHead(204, SECURITY_HEADERS);
+    res.end();
   }
 
   async function list({ req, res }: RequestContext): Promise<void> {
@@ -144,5 +140,6 @@ export function relayRoutes(deps: RelayDeps): Route[] {
     { method: 'POST', path: '/api/v1/relay/ack', handler: ack },
     { method: 'POST', path: '/api/admin/cloud-numbers', handler: register },
     { method: 'GET', path: '/api/admin/cloud-numbers', handler: list },
+    { method: 'DELETE', path: '/api/admin/cloud-numbers/:phoneNumberId', handler: remove },
   ];
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../core/ids';
 import { apiRoutes } from './api-routes';
 import { createAdminAuth } from './auth';
+import { createCloudNumberRegistry } from './cloud-numbers';
 import { errorPage } from './dashboard/error-page';
 import { dashboardRoutes, PAGE_HEADERS } from './dashboard/routes';
 import type { CentralDatabase } from './db/open';
@@ -50,14 +51,16 @@ export function createCentralServer(options: CentralServerOptions): CentralServe
   const anonymousLimiter = createRateLimiter(options.rateLimits?.anonymous ?? ANONYMOUS_RATE, clock);
   const ingestLimiter = createRateLimiter(options.rateLimits?.ingest ?? INGEST_RATE, clock);
   const waiters = createRelayWaiters();
+  // One registry for the admin API and the dashboard: a change through either drops the opened secret.
+  const cloudNumbers = createCloudNumberRegistry(options.database, options.secretKey);
   const route = createRouter([
     ...apiRoutes({ database: options.database, clock, auth, ingestLimiter, anonymousLimiter, log }),
-    ...dashboardRoutes({ database: options.database, clock, auth, anonymousLimiter }),
+    ...dashboardRoutes({ database: options.database, clock, auth, anonymousLimiter, cloudNumbers }),
     ...relayRoutes({
       database: options.database,
       clock,
       auth,
-      secretKey: options.secretKey,
+      cloudNumbers,
       pollLimiter: ingestLimiter,
       waiters,
       log,

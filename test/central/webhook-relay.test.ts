@@ -1,8 +1,10 @@
 // The webhook relay's central side over real HTTP, on SQLite and PostgreSQL: the GET handshake, signed
 // POSTs committed before 200 and stored once, refusals that store nothing, unroutable changes, and the
-// long poll + ack, each workspace token seeing only its own workspace's notifications.
+// long poll + ack, each workspace token seeing only its own workspace's notifications; routing by the
+// numbers a POST names under the secret that signed it, and registrations taking effect at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DIALECTS } from '../../src/central/testing/databases';
+import { registerCloudNumber } from '../../src/central/cloud-numbers';
 import { signWebhook } from '../../src/central/webhook-relay';
 import type { RelayPollResponse } from '../../src/shared/relay-protocol';
 import { startTestServer, type EnrolledWorkspace, type TestServer } from './harness';
@@ -235,5 +237,75 @@ describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) 
       .select('app_secret_sealed')
       .execute();
     expect(JSON.stringify(sealed)).not.toContain(APP_SECRET);
+  });
+
+  it('routes a POST by the numbers it names, yet only under the secret that signed it', async () => {
+    // 1001 (this app) and 3003 (another app) in one POST signed by this app: 3003's change is unroutable.
+    const mixed = notification('1001', 'wamid.mixed1');
+    mixed.entry[0]!.changes.push(notification('3003', 'wamid.mixed3').entry[0]!.changes[0]!);
+    const body = metaBytes(mixed);
+    const before = await rows('relay_unroutable');
+    expect(await post(body, signWebhook(body, APP_SECRET))).toMatchObject({
+      status: 200,
+      body: { stored: 1 },
+    });
+    expect(await rows('relay_unroutable')).toBe(before + 1);
+    // Naming 1001 but signed by the other app: not 1001's secret, still a registered one, so kept unroutable.
+    const other = metaBytes(notification('1001', 'wamid.other-app'));
+    expect(await post(other, signWebhook(other, OTHER_SECRET))).toMatchObject({
+      status: 200,
+      body: { stored: 0 },
+    });
+    expect(await rows('relay_unroutable')).toBe(before + 2);
+    // Broken JSON with a well-formed but wrong signature is a 401, not a 400: nothing was verified.
+    const broken = Buffer.from('{"object":"whatsapp_business_account","entry":[');
+    expect((await post(broken, signWebhook(broken, 'not-the-secret'))).status).toBe(401);
+    const bare = Buffer.from('{"object":"page","entry":[]}');
+    expect((await post(bare, signWebhook(bare, OTHER_SECRET))).status).toBe(400);
+  });
+
+  it('a number registered again, or removed, takes effect on the next POST', async () => {
+    const register = (appSecret: string) =>
+      central.admin('POST', '/api/admin/cloud-numbers', {
+        phoneNumberId: '5005',
+        workspaceId: shopA.workspaceId,
+        appSecret,
+        verifyToken: 'verify-5005-token',
+      });
+    const send = (id: string, appSecret: string) => {
+      const body = metaBytes(notification('5005', id));
+      return post(body, signWebhook(body, appSecret));
+    };
+    expect((await register('first-secret-5005')).status).toBe(201);
+    expect((await send('wamid.5005a', 'first-secret-5005')).body).toMatchObject({ stored: 1 });
+    expect((await register('second-secret-5005')).status).toBe(201);
+    expect((await send('wamid.5005b', 'first-secret-5005')).status).toBe(401);
+    expect((await send('wamid.5005c', 'second-secret-5005')).body).toMatchObject({ stored: 1 });
+
+    // Registered again through another server sharing this database: this one follows at once.
+    await registerCloudNumber(
+      central.database,
+      central.secretKey,
+      {
+        phoneNumberId: '5005',
+        workspaceId: shopB.workspaceId,
+        appSecret: 'third-secret-5005',
+        verifyToken: 'verify-5005-token',
+      },
+      central.clock.now(),
+    );
+    expect((await send('wamid.5005d', 'second-secret-5005')).status).toBe(401);
+    expect((await send('wamid.5005e', 'third-secret-5005')).body).toMatchObject({ stored: 1 });
+    expect(
+      (await poll(shopB.token)).body.notifications.filter((n) => n.phoneNumberId === '5005'),
+    ).toHaveLength(1);
+
+    const removed = await central.request('DELETE', '/api/admin/cloud-numbers/5005', {
+      headers: { Authorization: `Bearer ${central.adminToken}` },
+    });
+    expect(removed.status).toBe(204);
+    expect((await send('wamid.5005f', 'third-secret-5005')).status).toBe(401);
+    expect((await central.admin('DELETE', '/api/admin/cloud-numbers/5005')).status).toBe(404);
+    expect((await central.request('DELETE', '/api/admin/cloud-numbers/1001')).status).toBe(401);
   });
 });

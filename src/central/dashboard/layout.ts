@@ -18,7 +18,7 @@ export function page(options: PageOptions): string {
   const header = options.signedIn
     ? html`<header class="top">
         <div class="brand">Switchboard <span>Central</span></div>
-        <nav><a href="/">Overview</a></nav>
+        <nav><a href="/">Overview</a><a href="/cloud-numbers">Cloud numbers</a></nav>
         <form method="post" action="/logout"><button class="quiet" type="submit">Sign out</button></form>
       </header>`
     : html`<header class="top">
@@ -29,7 +29,7 @@ export function page(options: PageOptions): string {
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="same-origin" />
         <link rel="icon" href="data:," />
         <title>${options.title} · Switchboard Central</title>
         ${STYLE_ELEMENT}

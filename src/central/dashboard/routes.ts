@@ -3,6 +3,7 @@ import { createEnrollmentRequest } from '../../shared/sync-protocol';
 import { listEvents, listInstallations, listWorkspaces } from '../admin-queries';
 import { eventsQuery } from '../admin-types';
 import type { AdminAuth } from '../auth';
+import type { CloudNumberRegistry } from '../cloud-numbers';
 import type { CentralDatabase } from '../db/open';
 import { createEnrollment } from '../enroll';
 import { CentralError } from '../errors';
@@ -12,6 +13,7 @@ import { redirect, sendHtml } from '../http/respond';
 import type { RequestContext, Route } from '../http/router';
 import type { RateLimiter } from '../rate-limit';
 import { takeOrRefuse } from '../rate-limited';
+import { cloudNumberRoutes } from './cloud-number-routes';
 import { enrollmentCreatedPage } from './enrollment-page';
 import { loginPage } from './login-page';
 import { overviewPage } from './overview-page';
@@ -23,9 +25,15 @@ export interface DashboardDeps {
   clock: Clock;
   auth: AdminAuth;
   anonymousLimiter: RateLimiter;
+  cloudNumbers: CloudNumberRegistry;
 }
 
-export const PAGE_HEADERS = { 'Content-Security-Policy': DASHBOARD_CSP };
+/**
+ * `same-origin`, not `no-referrer`: under `no-referrer` a browser sends `Origin: null` with every form
+ * POST, and the Origin check on forms that change something (auth.requireAdmin) refuses that. Under
+ * `same-origin` our own forms carry our origin while other sites still get no referrer.
+ */
+export const PAGE_HEADERS = { 'Content-Security-Policy': DASHBOARD_CSP, 'Referrer-Policy': 'same-origin' };
 
 /** The dashboard: server-rendered pages, no script; a session cookie after signing in with the admin token. */
 export function dashboardRoutes(deps: DashboardDeps): Route[] {
@@ -104,5 +112,6 @@ export function dashboardRoutes(deps: DashboardDeps): Route[] {
     { method: 'POST', path: '/logout', handler: logout },
     { method: 'POST', path: '/enrollments', handler: newEnrollment },
     { method: 'GET', path: '/workspaces/:id', handler: workspace },
+    ...cloudNumberRoutes({ ...deps, show, signedIn }),
   ];
 }

@@ -14,6 +14,7 @@ a:hover { text-decoration: underline; }
 .top { background: #101828; color: #fff; display: flex; align-items: center; gap: 20px; padding: 10px 28px; }
 .top .brand { font-weight: 650; font-size: 16px; letter-spacing: .01em; }
 .top .brand span { color: #98a2b3; font-weight: 400; }
+.top nav { display: flex; gap: 18px; }
 .top nav a { color: #d0d5dd; }
 .top form { margin-left: auto; }
 main { max-width: 1200px; margin: 0 auto; padding: 24px 28px 48px; }
@@ -69,6 +70,14 @@ pre { white-space: pre-wrap; word-break: break-word; margin: 6px 0 0; font-size:
 .legend .out { background: var(--out); }
 .pager { display: flex; gap: 16px; justify-content: flex-end; margin-top: 12px; }
 .ev-message { max-width: 520px; word-break: break-word; }
+.card.narrow { max-width: 760px; }
+h1 .mono { font-size: inherit; }
+.form-grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 14px 18px; align-items: start; }
+.form-grid .field input, .form-grid .field select { width: 100%; }
+.form-grid > div:last-child { grid-column: 1 / -1; }
+.field-error { color: var(--bad); font-size: 12px; margin-top: 4px; }
+[aria-invalid="true"] { border-color: var(--bad); background: #fffbfa; }
+button.danger { background: var(--bad); }
 `;
 
 /** For the Content-Security-Policy: the one inline style block the pages may have. */

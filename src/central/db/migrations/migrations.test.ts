@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestTarget, TEST_DIALECTS, type TestTarget } from '../../testing/databases';
 import { openCentralDatabase } from '../open';
@@ -6,7 +7,9 @@ import { createSqliteKysely } from '../open-sqlite';
 import { CENTRAL_MIGRATION_NAMES, CENTRAL_MIGRATION_TABLE } from './index';
 
 /** Every migration file has a test below; this keeps a new migration from shipping without one. */
-const TESTED = ['0001-initial', '0002-webhook-relay'];
+const TESTED = ['0001-initial', '0002-webhook-relay', '0003-relay-number-index'];
+
+const LATEST = TESTED.at(-1);
 
 const TABLES = [
   'cloud_numbers',
@@ -38,7 +41,7 @@ describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
   it('0001-initial: an empty database gets every table; reopening changes nothing; int8 reads as number', async () => {
     target = await createTestTarget(kind);
     const first = await openCentralDatabase(target.config);
-    expect(first.schemaVersion).toBe('0002-webhook-relay');
+    expect(first.schemaVersion).toBe(LATEST);
     const tables = (await first.db.introspection.getTables())
       .filter(
         (t) => target!.config.kind === 'sqlite' || t.schema === (target!.config as { schema: string }).schema,
@@ -54,7 +57,7 @@ describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
     await first.close();
 
     const again = await openCentralDatabase(target.config);
-    expect(again.schemaVersion).toBe('0002-webhook-relay');
+    expect(again.schemaVersion).toBe(LATEST);
     const row = await again.db.selectFrom('workspaces').selectAll().executeTakeFirstOrThrow();
     expect(row).toEqual({ id: 'w1', name: 'Chidi Pharmacy', created_at: 2 ** 52 + 1 });
     await again.close();
@@ -70,7 +73,7 @@ describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
       .execute();
     await old.close();
 
-    const upgraded = await openCentralDatabase(target.config);
+    const upgraded = await openCentralDatabase(target.config, { migrateTo: '0002-webhook-relay' });
     expect(upgraded.schemaVersion).toBe('0002-webhook-relay');
     expect(await upgraded.db.selectFrom('workspaces').selectAll().execute()).toEqual([
       { id: 'w1', name: 'Chidi Pharmacy', created_at: 1 },
@@ -91,6 +94,47 @@ describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
         .values({ ...row, seq: 2, dedupe_key: 'k' })
         .execute(),
     ).rejects.toThrow();
+    await upgraded.close();
+  });
+
+  it('0003-relay-number-index: a 0002 database keeps its notifications and gains the per-number index', async () => {
+    target = await createTestTarget(kind);
+    const old = await openCentralDatabase(target.config, { migrateTo: '0002-webhook-relay' });
+    await old.db
+      .insertInto('workspaces')
+      .values({ id: 'w1', name: 'Chidi Pharmacy', created_at: 1 })
+      .execute();
+    await old.db
+      .insertInto('relay_cursors')
+      .values({ workspace_id: 'w1', last_seq: 2, acked_seq: 1 })
+      .execute();
+    const rows = [1, 2].map((seq) => ({
+      workspace_id: 'w1',
+      seq,
+      phone_number_id: '1065',
+      dedupe_key: `k${seq}`,
+      payload: '{}',
+      received_at: seq * 1000,
+    }));
+    await old.db.insertInto('relay_notifications').values(rows).execute();
+    await old.close();
+
+    const upgraded = await openCentralDatabase(target.config);
+    expect(upgraded.schemaVersion).toBe('0003-relay-number-index');
+    expect(await upgraded.db.selectFrom('relay_notifications').selectAll().orderBy('seq').execute()).toEqual(
+      rows,
+    );
+    const indexes =
+      target.config.kind === 'sqlite'
+        ? await sql<{ name: string }>`select name from sqlite_master where type = 'index'`.execute(
+            upgraded.db,
+          )
+        : await sql<{
+            name: string;
+          }>`select indexname as name from pg_indexes where schemaname = current_schema()`.execute(
+            upgraded.db,
+          );
+    expect(indexes.rows.map((r) => r.name)).toContain('relay_notifications_number');
     await upgraded.close();
   });
 
@@ -118,6 +162,7 @@ describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
     expect(applied.map((r) => r.name)).toEqual([
       '0001-initial',
       '0002-webhook-relay',
+      '0003-relay-number-index',
       '9999-from-the-future',
     ]);
   });
