@@ -235,10 +235,26 @@ describe('sending', () => {
         messaging_product: 'whatsapp',
         to: '2348031234567',
         type: 'template',
-        template: { name: 'order_ready', language: { code: 'en' } },
+        template: {
+          name: 'order_ready',
+          language: { code: 'en' },
+          components: [{ type: 'body', parameters: [{ type: 'text', text: 'ORD-9' }] }],
+        },
       },
     });
     expect(template.status).toBe(200);
+    // Meta counts a template's values: one per placeholder of its body.
+    const unfilled = await graph(`/${number.phoneNumberId}/messages`, {
+      method: 'POST',
+      body: {
+        messaging_product: 'whatsapp',
+        to: '2348031234567',
+        type: 'template',
+        template: { name: 'order_ready', language: { code: 'en' } },
+      },
+    });
+    expect(unfilled.status).toBe(400);
+    expect(await unfilled.json()).toMatchObject({ error: { code: 132000 } });
     // A customer who never wrote is outside the window too.
     const stranger = await graph(`/${number.phoneNumberId}/messages`, {
       method: 'POST',

@@ -45,7 +45,12 @@ const CATALOGUE: Record<number, CatalogueEntry> = {
     details: 'Too many messages sent from the sender phone number to the same recipient phone number.',
   },
   131057: { http: 503, message: 'Account in maintenance mode' },
+  132000: {
+    http: 400,
+    message: 'Number of parameters does not match the expected number of params',
+  },
   132001: { http: 404, message: 'Template name does not exist in the translation' },
+  132018: { http: 400, message: 'There was an issue with the parameters in your template.' },
 };
 
 export interface GraphErrorAnswer {

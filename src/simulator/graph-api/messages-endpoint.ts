@@ -50,13 +50,19 @@ export class MessagesEndpoint {
 
   constructor(private readonly deps: MessagesEndpointDeps) {}
 
+  /** Status chains still under way: a chain counts until its last status has been answered. */
+  private chains = 0;
+  private stopped = false;
+
   get pendingStatuses(): number {
-    return this.statusTimers.size;
+    return this.statusTimers.size + this.chains;
   }
 
   stop(): void {
+    this.stopped = true;
     for (const timer of this.statusTimers) clearTimeout(timer);
     this.statusTimers.clear();
+    this.chains = 0;
   }
 
   /** `{"status":"read","message_id":...}`, with `typing_indicator` to show "typing...". */
@@ -93,6 +99,9 @@ export class MessagesEndpoint {
     } else if (json.type === 'template') {
       template = this.findTemplate(number, json.template);
       if (template === null) return graphError(132001);
+      const filled = fillBody(template, json.template);
+      if (typeof filled !== 'string') return filled;
+      text = filled;
     } else {
       // Media, interactive and the rest exist on the real API; the simulator does not play them.
       return graphError(131051, { details: `type ${String(json.type)} is not simulated` });
@@ -101,7 +110,7 @@ export class MessagesEndpoint {
       id: newWamid(),
       phoneNumberId: number.phoneNumberId,
       to: customer.address,
-      text,
+      text: template === null ? text : null,
       template: template?.name ?? null,
       callbackData: typeof json.biz_opaque_callback_data === 'string' ? json.biz_opaque_callback_data : null,
       quotedId: (json.context as { message_id?: string } | undefined)?.message_id ?? null,
@@ -175,23 +184,67 @@ export class MessagesEndpoint {
       statuses = statuses.filter((s) => s !== 'delivered');
     }
     if (statuses.length > 1 && this.deps.random() < outOfOrder) statuses.reverse();
-    statuses.forEach((status, i) => {
-      const timer = setTimeout(
-        () => {
-          this.statusTimers.delete(timer);
-          const json: WebhookStatusJson = {
-            id: sent.id,
-            status,
-            timestamp: unixSeconds(this.deps.clock.now()),
-            recipient_id: customer.waId,
-            ...(sent.callbackData !== null && { biz_opaque_callback_data: sent.callbackData }),
-            ...(status === 'failed' ? { errors: [statusError(failure ?? 131026)] } : { pricing }),
-          };
-          this.deps.webhooks.send(statusesNotification(number, [json]));
-        },
-        delayMs * (i + 1),
-      );
+    // One after another, each `delayMs` after the previous one was answered (see sendInTurn).
+    const next = (i: number): void => {
+      const status = statuses[i];
+      if (this.stopped) return;
+      if (status === undefined) {
+        this.chains--;
+        return;
+      }
+      const timer = setTimeout(() => {
+        this.statusTimers.delete(timer);
+        const json: WebhookStatusJson = {
+          id: sent.id,
+          status,
+          timestamp: unixSeconds(this.deps.clock.now()),
+          recipient_id: customer.waId,
+          ...(sent.callbackData !== null && { biz_opaque_callback_data: sent.callbackData }),
+          ...(status === 'failed' ? { errors: [statusError(failure ?? 131026)] } : { pricing }),
+        };
+        void this.deps.webhooks.sendInTurn(statusesNotification(number, [json])).then(() => next(i + 1));
+      }, delayMs);
       this.statusTimers.add(timer);
-    });
+    };
+    this.chains++;
+    next(0);
   }
+}
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
+
+/**
+ * Meta's checks on a template's body values, and the text the customer then reads: one `text`
+ * parameter per distinct placeholder of the body (132000 otherwise), positional ones in order, named
+ * ones by `parameter_name`; no new lines, tabs or five spaces in a row (132018).
+ */
+function fillBody(template: SimTemplate, raw: unknown): string | GraphErrorAnswer {
+  const body = (template.components as { type?: unknown; text?: unknown }[]).find((c) => c.type === 'BODY');
+  const text = typeof body?.text === 'string' ? body.text : `[template ${template.name}]`;
+  const names = [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]!))];
+  const components = (raw as { components?: unknown } | undefined)?.components;
+  const bodyPart = Array.isArray(components)
+    ? (components as { type?: unknown; parameters?: unknown }[]).find(
+        (c) => typeof c.type === 'string' && c.type.toLowerCase() === 'body',
+      )
+    : undefined;
+  const given = Array.isArray(bodyPart?.parameters)
+    ? (bodyPart.parameters as { type?: unknown; text?: unknown; parameter_name?: unknown }[])
+    : [];
+  if (given.length !== names.length) {
+    return graphError(132000, { details: `body: expected ${names.length}, got ${given.length}` });
+  }
+  const values = new Map<string, string>();
+  const positional = names.every((n) => /^\d+$/.test(n));
+  for (const [i, p] of given.entries()) {
+    if (p.type !== 'text' || typeof p.text !== 'string' || /[\n\t]| {5,}/.test(p.text)) {
+      return graphError(132018, { details: `body parameter ${i + 1}` });
+    }
+    const name = positional ? String(i + 1) : p.parameter_name;
+    if (typeof name !== 'string' || !names.includes(name)) {
+      return graphError(132000, { details: `body: unknown parameter ${String(name)}` });
+    }
+    values.set(name, p.text);
+  }
+  return text.replace(PLACEHOLDER, (whole, name: string) => values.get(name) ?? whole);
 }

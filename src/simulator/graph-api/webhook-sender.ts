@@ -57,6 +57,21 @@ export class WebhookSender {
 
   /** Queues one notification for delivery; returns its record (state and results fill in over time). */
   send(notification: unknown): WebhookDelivery {
+    const delivery = this.queue(notification);
+    void this.attempt(delivery, false);
+    return delivery;
+  }
+
+  /**
+   * The same, resolving once the first attempt has been answered: a message's statuses go one after
+   * another this way, so with `outOfOrder: 0` they arrive in order even on a loaded machine (separate
+   * concurrent POSTs can overtake each other).
+   */
+  async sendInTurn(notification: unknown): Promise<void> {
+    await this.attempt(this.queue(notification), false);
+  }
+
+  private queue(notification: unknown): WebhookDelivery {
     const body = metaJson(notification);
     const delivery: WebhookDelivery = {
       id: this.deliveries.length + 1,
@@ -66,7 +81,6 @@ export class WebhookSender {
       state: 'pending',
     };
     this.deliveries.push(delivery);
-    void this.attempt(delivery, false);
     return delivery;
   }
 
