@@ -22,8 +22,10 @@ import { createWaAuthRepository } from './store/repositories/wa-auth';
 import { realTimers, type Timers } from './timers';
 import { createBaileysProvider } from './whatsapp/baileys/baileys-provider';
 import { createCloudApiProvider } from './whatsapp/cloud-api/cloud-api-provider';
-import { createCloudRelay, type CloudRelayTuning } from './whatsapp/cloud-api/relay-client';
+import { createCloudRelay, type CloudRelay, type CloudRelayTuning } from './whatsapp/cloud-api/relay-client';
+import { createStoredPhoneNumberIds } from './cloud/stored-phone-number-ids';
 import { createCloudService, type CloudProviderConfig, type CloudService } from './cloud/cloud-service';
+import { createDirectWebhooks, type DirectWebhooks } from './cloud/direct-webhooks';
 import type { WhatsAppProvider } from './whatsapp/provider';
 import { createWorkspaceService, type WorkspaceService } from './workspace/workspace-service';
 import { createPipeline, type ChatActivity, type Pipeline, type PipelineAlert } from './pipeline/pipeline';
@@ -110,6 +112,10 @@ export interface Switchboard {
   readonly ai: AiService;
   /** Numbers on the WhatsApp Cloud API: stored credentials, the live check, templates, pricing. */
   readonly cloud: CloudService;
+  /** Cloud numbers' webhooks fetched from the central server; its status per workspace, for the UI. */
+  readonly cloudRelay: Pick<CloudRelay, 'status' | 'onChanged'>;
+  /** Cloud numbers' webhooks taken by this process itself (the headless host's `/webhooks/whatsapp`). */
+  readonly cloudWebhooks: DirectWebhooks;
   /** Hand-offs and failed sends: the owner is told (UI, desktop notification). */
   onPipelineAlert(listener: (alert: PipelineAlert) => void): () => void;
   /** A chat changed (a message stored, a reply sent, a hand-off): committed, ready to read. */
@@ -215,7 +221,28 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     },
   });
   // Cloud numbers' webhooks, fetched from the central server the workspace is enrolled with (issue #9).
-  const relay = createCloudRelay({ store, secrets, logger, connections, ...options.cloudRelay });
+  const relay = createCloudRelay({
+    store,
+    secrets,
+    logger,
+    connections,
+    newId: options.newId ?? createId,
+    storedPhoneNumberIds: createStoredPhoneNumberIds({
+      store,
+      secrets,
+      override: options.whatsapp?.cloudApi?.numberConfig,
+    }),
+    ...options.cloudRelay,
+  });
+  // Or taken directly, on a host Meta can reach (the same checks as the relay's intake).
+  const cloudWebhooks = createDirectWebhooks({
+    store,
+    secrets,
+    logger,
+    connections,
+    clock,
+    newId: options.newId ?? createId,
+  });
   const journal = openInboundJournal(join(options.dataDir, INBOUND_JOURNAL_FILE));
   const alertListeners = new Set<(alert: PipelineAlert) => void>();
   const raise = (alert: PipelineAlert) => {
@@ -282,6 +309,8 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     sync,
     ai,
     cloud,
+    cloudWebhooks,
+    cloudRelay: relay,
     async start() {
       // The pipeline listens before any connection opens: offline messages arrive right after login.
       await pipeline.start();

@@ -35,3 +35,11 @@ export { createFileKeySecretBox, SecretBoxError, SECRETS_KEY_FILE, type SecretBo
 // Workspaces
 export { createWorkspaceService, type WorkspaceService } from './workspace/workspace-service';
 export { createSwitchboard, DATABASE_FILE, type Switchboard, type SwitchboardOptions } from './app';
+
+// Cloud API webhooks taken by the host itself (issue #9)
+export {
+  DIRECT_WEBHOOK_MAX_BYTES,
+  type DeliveryAnswer,
+  type DirectWebhooks,
+  type HandshakeAnswer,
+} from './cloud/direct-webhooks';

@@ -2,7 +2,16 @@
 // or code, and a few customers who write to the shop now and then. A newcomer sees the whole flow with
 // no phone and no internet. Only ever loaded in demo mode: trustSimulator() makes this process trust
 // the simulator's certificates, which must never happen in a process that talks to the real WhatsApp.
+//
+// It also runs the local Graph API server with one official (Cloud API) number, so "Connect an
+// official number" can be tried too. That server is plain http on 127.0.0.1 and needs no trust; the
+// host makes it demo mode's default Graph address (as Baileys' is the local WhatsApp server), so a
+// token typed in demo mode never leaves this computer. Its webhooks go, signed with the simulator's app
+// secret, to the host's own `/webhooks/whatsapp` (webhook-route.ts): exactly the path a reseller's
+// server takes Meta's on, with the same checks, not through a central server.
+import type { DemoCloudNumber } from '../shared/cloud-contract';
 import type { E164 } from '../shared/types';
+import { startGraphApiServer, type GraphApiServer } from '../simulator/graph-api/index';
 import { startWhatsAppServer, trustSimulator, type WhatsAppServer } from '../simulator/index';
 import type { DemoController } from './host';
 
@@ -47,6 +56,20 @@ export const DEMO_FAQS = [
   },
 ] as const;
 
+/**
+ * The demo's official number. Fixed ids and token: with `--data-dir` the number connected in an earlier
+ * demo run still matches the simulator (whose state lives in memory) after a restart.
+ */
+export const DEMO_CLOUD = {
+  e164: '+2348090000555' as E164,
+  verifiedName: 'Demo Pharmacy (official)',
+  phoneNumberId: '106540352242922',
+  wabaId: '102290129340398',
+  accessToken: 'EAAGdemo0000000000sim00000000000000000000',
+  appSecret: 'demo-app-secret-not-for-real-use',
+  verifyToken: 'demo-verify-token',
+} as const;
+
 export interface DemoOptions {
   /** Simulated customers write every `intervalMs` (randomised ±50%). 0 turns them off. Default 25 s. */
   intervalMs?: number;
@@ -57,7 +80,11 @@ export interface DemoOptions {
   log?: (line: string) => void;
 }
 
-export type Demo = DemoController & { readonly server: WhatsAppServer };
+export type Demo = DemoController & {
+  readonly server: WhatsAppServer;
+  /** The local Graph API server of the demo's official number. */
+  readonly graph: GraphApiServer;
+};
 
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const server = await startWhatsAppServer();
@@ -65,6 +92,18 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const intervalMs = options.intervalMs ?? 25_000;
   const firstAfterMs = options.firstMessageAfterMs ?? 4_000;
   const log = options.log ?? (() => undefined);
+  const graph = await startGraphApiServer({ appSecret: DEMO_CLOUD.appSecret, statuses: { delayMs: 200 } });
+  graph.addNumber({
+    phone: DEMO_CLOUD.e164,
+    phoneNumberId: DEMO_CLOUD.phoneNumberId,
+    wabaId: DEMO_CLOUD.wabaId,
+    verifiedName: DEMO_CLOUD.verifiedName,
+    accessToken: DEMO_CLOUD.accessToken,
+  });
+  const cloudNumber: DemoCloudNumber = { ...DEMO_CLOUD, graphBaseUrl: graph.url };
+  // No callback URL yet: the host is not listening. attach() sets it; until then (and while the host
+  // answers 404 before the number has its app secret, or 503 before its provider runs) the simulator
+  // keeps each webhook and retries it, as Meta does, so nothing a customer wrote is lost.
   const connected = new Set<E164>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const unsubscribers: (() => void)[] = [];
@@ -85,13 +124,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const customer = DEMO_CUSTOMERS[turn % DEMO_CUSTOMERS.length]!;
     const text = DEMO_MESSAGES[turn % DEMO_MESSAGES.length]!;
     turn += 1;
-    server
-      .contact(customer.phone, { name: customer.name })
-      .send(business, text)
-      .then(
-        () => log(`${customer.name} -> ${business}: ${text}`),
-        (error: unknown) => log(`a demo customer could not write to ${business}: ${String(error)}`),
-      );
+    const sent =
+      business === DEMO_CLOUD.e164
+        ? graph.customer(customer.phone, { name: customer.name }).send(business, text)
+        : server.contact(customer.phone, { name: customer.name }).send(business, text);
+    sent.then(
+      () => log(`${customer.name} -> ${business}: ${text}`),
+      (error: unknown) => log(`a demo customer could not write to ${business}: ${String(error)}`),
+    );
   };
 
   const tick = (): void => {
@@ -102,10 +142,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 
   return {
     server,
+    graph,
+    cloudNumber,
     waWebSocketUrl: server.url,
     scanQr: (e164, qr) => server.scanQr(qr, e164, { name: 'Demo phone' }),
     enterPairingCode: (e164, code) => server.enterPairingCode(e164, code, { name: 'Demo phone' }),
-    attach({ events, handlers }) {
+    attach({ events, handlers, webhookUrl }) {
+      graph.setWebhookUrl(webhookUrl);
       unsubscribers.push(
         events.on('connection.changed', ({ e164, status }) => {
           if (status !== 'connected') {
@@ -142,6 +185,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       for (const off of unsubscribers.splice(0)) off();
+      await graph.stop();
       await server.stop();
     },
   };

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { ShellHandlers } from '../shared/contract';
+import type { DemoCloudNumber, ShellHandlers } from '../shared/contract';
 import type { E164 } from '../shared/types';
 import {
   createJsonLinesFileSink,
@@ -17,6 +17,7 @@ import {
   type EventHub,
 } from '../core/handlers/index';
 import { createHttpBinding, type HttpBinding } from './http-binding';
+import { createWebhookRoute, WEBHOOK_PATH } from './webhook-route';
 
 /** Demo mode's hooks into the local WhatsApp server (see demo.ts); the host knows only this shape. */
 export interface DemoController {
@@ -26,8 +27,14 @@ export interface DemoController {
   scanQr(e164: E164, qr: string): Promise<void>;
   /** The simulated phone of `e164` types the pairing code. */
   enterPairingCode(e164: E164, code: string): Promise<void>;
-  /** Lets the simulated customers follow connections (they write to connected numbers). */
-  attach(host: { events: EventHub; handlers: CoreRuntime['handlers'] }): void;
+  /** The simulated official number (Cloud API), offered in "Connect an official number". */
+  readonly cloudNumber?: DemoCloudNumber;
+  /**
+   * Called once the host listens: the simulated customers follow connections (they write to connected
+   * numbers), and the simulated Graph API sends its webhooks to `webhookUrl`, the host's own
+   * `/webhooks/whatsapp` (before that it keeps them and retries, as Meta does).
+   */
+  attach(host: { events: EventHub; handlers: CoreRuntime['handlers']; webhookUrl: string }): void;
   stop(): Promise<void>;
 }
 
@@ -48,6 +55,8 @@ export interface HeadlessHostOptions {
   durability?: SwitchboardOptions['durability'];
   /** Central sync timings (tests shorten the backoff and the idle poll). */
   sync?: SwitchboardOptions['sync'];
+  /** The webhook relay's timings (tests shorten its backoff and waits). */
+  cloudRelay?: SwitchboardOptions['cloudRelay'];
   log?: (line: string) => void;
 }
 
@@ -74,9 +83,14 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     sinks,
     ...(options.durability !== undefined && { durability: options.durability }),
     sync: { ...options.sync, ...(options.version !== undefined && { appVersion: options.version }) },
+    ...(options.cloudRelay !== undefined && { cloudRelay: options.cloudRelay }),
     whatsapp: {
       ...options.whatsapp,
       ...(demo !== undefined && { waWebSocketUrl: demo.waWebSocketUrl }),
+      // Demo mode's Graph API is the local one, as its WhatsApp is (a number may still name its own).
+      ...(demo?.cloudNumber !== undefined && {
+        cloudApi: { baseUrl: demo.cloudNumber.graphBaseUrl, ...options.whatsapp?.cloudApi },
+      }),
     },
   });
   const runtime = createCoreRuntime(app, { liveLog });
@@ -103,6 +117,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
         shell: 'browser',
         version: options.version ?? '0.0.0',
         demo: demo !== undefined,
+        ...(demo?.cloudNumber !== undefined && { demoCloudNumber: demo.cloudNumber }),
         startAtLogin: null,
       }),
     'app.setStartAtLogin': () =>
@@ -137,6 +152,8 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     dispatch,
     events: runtime.events,
     token: options.token,
+    // Off (404) until a Cloud number has an app secret stored: the intake decides per request.
+    webhooks: createWebhookRoute(app.cloudWebhooks),
     ...(options.staticDir !== undefined && { staticDir: options.staticDir }),
     ...(options.log !== undefined && { log: options.log }),
   });
@@ -148,7 +165,11 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     await app.close();
     throw error;
   }
-  demo?.attach({ events: runtime.events, handlers: runtime.handlers });
+  demo?.attach({
+    events: runtime.events,
+    handlers: runtime.handlers,
+    webhookUrl: `${listening.url}${WEBHOOK_PATH}`,
+  });
   await app.start();
   app.logger.info('host.started', `Headless host listening on ${listening.url}`, {
     url: listening.url,

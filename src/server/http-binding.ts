@@ -6,7 +6,10 @@ import type { AppError, ErrorCode, Result } from '../shared/errors';
 import { assertNever } from '../core/index';
 import type { Dispatch, EventHub } from '../core/handlers/index';
 import { tokenMatches } from './access-token';
+import { readBody } from './read-body';
+import { sendJson } from './send-json';
 import { SECURITY_HEADERS, serveStatic } from './static-files';
+import { WEBHOOK_PATH, type WebhookRoute } from './webhook-route';
 import { WebSocketServer, WS_OPEN, type WebSocketLike } from './ws';
 
 export const COMMAND_PATH = '/api/commands/';
@@ -21,6 +24,8 @@ export interface HttpBindingOptions {
   token: string;
   /** The renderer build to serve; without it only the API answers. */
   staticDir?: string;
+  /** Meta's Cloud API webhooks at WEBHOOK_PATH, outside the token check (Meta cannot send it). */
+  webhooks?: WebhookRoute;
   /** Larger request bodies get 413. Default 1 MiB. */
   maxBodyBytes?: number;
   /** WebSocket ping interval; a client that misses a pong is dropped. Default 30 s. */
@@ -58,6 +63,15 @@ export function createHttpBinding(options: HttpBindingOptions): HttpBinding {
 
   const server = createServer((req, res) => {
     const pathname = safePathname(req.url);
+    if (pathname === WEBHOOK_PATH && options.webhooks !== undefined) {
+      options.webhooks(req, res).catch((error: unknown) => {
+        log(`webhook failed: ${String(error)}`);
+        // Not 200: Meta sends it again later.
+        if (!res.headersSent) sendResult(res, 500, internalError());
+        else res.destroy();
+      });
+      return;
+    }
     if (pathname.startsWith('/api/')) {
       handleApi(req, res, pathname).catch((error: unknown) => {
         log(`request failed: ${String(error)}`);
@@ -119,10 +133,11 @@ export function createHttpBinding(options: HttpBindingOptions): HttpBinding {
       res.on('finish', () => req.destroy());
       return;
     }
+    const text = body.bytes.toString('utf8');
     let input: unknown;
-    if (body.text.trim() !== '') {
+    if (text.trim() !== '') {
       try {
-        input = JSON.parse(body.text);
+        input = JSON.parse(text);
       } catch {
         sendResult(res, 400, { code: 'VALIDATION', message: 'The request body is not valid JSON.' });
         return;
@@ -254,18 +269,6 @@ function sendResult(
   );
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...SECURITY_HEADERS,
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': String(Buffer.byteLength(text)),
-    'Cache-Control': 'no-store',
-    ...headers,
-  });
-  res.end(text);
-}
-
 const internalError = (): AppError => ({ code: 'INTERNAL', message: 'Something went wrong on our side.' });
 
 function refuseUpgrade(socket: Duplex, status: number, text: string): void {
@@ -295,40 +298,4 @@ function bearerFromProtocols(req: IncomingMessage): string | undefined {
     .map((p) => p.trim())
     .find((p) => p.startsWith(BEARER_PROTOCOL_PREFIX));
   return entry?.slice(BEARER_PROTOCOL_PREFIX.length);
-}
-
-type Body = { kind: 'ok'; text: string } | { kind: 'too-large' };
-
-function readBody(req: IncomingMessage, limit: number): Promise<Body> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.pause();
-    return Promise.resolve({ kind: 'too-large' });
-  }
-  return new Promise((resolvePromise, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on('data', (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > limit) {
-        done = true;
-        req.pause();
-        resolvePromise({ kind: 'too-large' });
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (done) return;
-      done = true;
-      resolvePromise({ kind: 'ok', text: Buffer.concat(chunks).toString('utf8') });
-    });
-    req.on('error', (error) => {
-      if (done) return;
-      done = true;
-      reject(error);
-    });
-  });
 }

@@ -56,6 +56,8 @@ async function main(options: ServeOptions): Promise<void> {
     if (token.repairedPermissions)
       log('                (its permissions were too open and are owner-only again)');
   }
+  if (await host.app.cloudWebhooks.enabled())
+    log(`  Webhooks:     ${host.url}/webhooks/whatsapp (Meta's callback, behind your HTTPS reverse proxy)`);
   log('Press Ctrl+C to stop.');
 
   let stopping = false;

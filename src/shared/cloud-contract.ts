@@ -48,6 +48,67 @@ export interface CloudStatus {
   spend: CloudSpend;
 }
 
+/**
+ * Where the webhook relay of a workspace stands (Cloud numbers' webhooks fetched from the central
+ * server of its sync enrollment, src/core/whatsapp/cloud-api/relay-client.ts):
+ * - `not-enrolled`: the workspace is not enrolled with a central server, so no webhook reaches it that way;
+ * - `idle`: enrolled, but it has no Cloud number yet;
+ * - `polling`: connected, waiting for Meta's next webhook;
+ * - `refused`: the central server refused the workspace's token (enroll again);
+ * - `unreachable`: the central server could not be reached or failed; `nextRetryAt` says when again;
+ * - `waiting-for-number`: a webhook is for a number of this workspace that is not running yet
+ *   (`waitingFor`); later ones wait behind it, in order, until it runs.
+ */
+export type CloudRelayState =
+  'not-enrolled' | 'idle' | 'polling' | 'refused' | 'unreachable' | 'waiting-for-number';
+
+export interface CloudRelayStatus {
+  workspaceId: WorkspaceId;
+  state: CloudRelayState;
+  /** The central server polled; null when not enrolled. */
+  serverUrl: string | null;
+  /** When the relay entered this state (UTC ms); null before it first ran. */
+  since: number | null;
+  /** What went wrong, in words (network error, HTTP status); null while all is well. */
+  problem: string | null;
+  /** Failed polls (or waits) in a row. */
+  failures: number;
+  /** When it tries again (UTC ms), while unreachable, refused or waiting for a number. */
+  nextRetryAt: number | null;
+  /** The phone_number_id a webhook waits for, in `waiting-for-number`. */
+  waitingFor: string | null;
+  /** When a webhook was last handed to a number here, and how many since Switchboard started. */
+  lastDeliveryAt: number | null;
+  delivered: number;
+  /**
+   * Customers' messages kept as unroutable since start (stored in `unroutable_messages`, never
+   * answered): their webhook was for a number no longer in this workspace, so it was acknowledged
+   * without delivery. Statuses in such webhooks are only logged.
+   */
+  keptUnroutable: number;
+  lastKeptUnroutable: { phoneNumberId: string; reason: string; at: number } | null;
+}
+
+/** The cloud part of the contract's events (merged into `Events` by contract.ts). */
+export interface CloudEvents {
+  /** The workspace's webhook relay changed state or delivered (at most about once a second). */
+  'cloud.relayChanged': CloudRelayStatus;
+}
+
+/** Demo mode only: the simulated official number, for "Use the demo number" in the connect form. */
+export interface DemoCloudNumber {
+  phoneNumberId: string;
+  wabaId: string;
+  accessToken: string;
+  appSecret: string;
+  verifyToken: string;
+  /** E.164 of the simulated number, and the name Meta (the simulator) gives it. */
+  e164: E164;
+  verifiedName: string;
+  /** Where the simulated Graph API listens (demo mode's default Graph address). */
+  graphBaseUrl: string;
+}
+
 /** One approved template of a number's WhatsApp Business Account. */
 export interface CloudTemplate {
   name: string;
@@ -55,8 +116,12 @@ export interface CloudTemplate {
   category: string | null;
   /** The body's text, with {{1}}-style parameters as Meta stores them; null when it has none. */
   body: string | null;
-  /** Templates with parameters need values this app cannot fill in yet: they are listed, not sendable. */
+  /** The body's values to fill in, in the order `conversation.sendTemplate` takes them ("1", "2" or names). */
+  parameters: string[];
+  /** False when the template needs something this app cannot fill in (a media header, a link button). */
   sendable: boolean;
+  /** Why it is not sendable, in the owner's words; null when it is. */
+  unsendableReason: string | null;
 }
 
 /** A chat's 24-hour customer service window on the number that would answer it. */
@@ -165,6 +230,8 @@ export const cloudCommands = {
     }),
   ),
   'cloud.status': command<CloudStatus>()(z.strictObject({ workspaceId: workspaceIdInput })),
+  /** The workspace's webhook relay: polling, refused, unreachable (and when again), last delivery. */
+  'cloud.relay': command<CloudRelayStatus>()(z.strictObject({ workspaceId: workspaceIdInput })),
   /** The number's approved templates, read live from its WhatsApp Business Account. */
   'cloud.templates': command<CloudTemplate[]>()(
     z.strictObject({
@@ -190,6 +257,15 @@ export const cloudCommands = {
       language: z
         .string({ error: 'language is required' })
         .regex(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/, 'A template language looks like en or en_US'),
+      /** One value per entry of the template's `parameters`, in that order. */
+      parameters: z
+        .array(
+          z
+            .string({ error: 'A template value is text' })
+            .max(1024, 'A template value is at most 1,024 characters'),
+        )
+        .max(100, 'A template takes at most 100 values')
+        .optional(),
     }),
   ),
 };

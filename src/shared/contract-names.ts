@@ -47,6 +47,7 @@ export const COMMAND_NAMES = [
   'ai.test',
   'cloud.connect',
   'cloud.status',
+  'cloud.relay',
   'cloud.templates',
   'cloud.window',
   'conversation.sendTemplate',
@@ -77,6 +78,7 @@ export const EVENT_NAMES = [
   'log.appended',
   'conversation.changed',
   'sync.changed',
+  'cloud.relayChanged',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

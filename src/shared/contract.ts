@@ -11,7 +11,7 @@ import { addPhoneNumberInput, createWorkspaceInput, updateWorkspaceInput, userTe
 import { businessHoursPatch, pacingPatch, timeZoneInput } from './settings-patch';
 import { syncCommands, type SyncEvents } from './sync-contract';
 import { aiCommands } from './ai-contract';
-import { cloudCommands } from './cloud-contract';
+import { cloudCommands, type CloudEvents, type DemoCloudNumber } from './cloud-contract';
 import {
   LOG_LEVELS,
   type E164,
@@ -69,6 +69,8 @@ export interface AppInfo {
   version: string;
   /** Demo mode: a local WhatsApp server with simulated customers, no phone needed. */
   demo: boolean;
+  /** Demo mode's simulated official number, for "Use the demo number" in "Connect an official number". */
+  demoCloudNumber?: DemoCloudNumber;
   /** Whether the app starts when the user logs in; null where the shell cannot do that. */
   startAtLogin: boolean | null;
 }
@@ -477,9 +479,8 @@ export const commands = {
   // WhatsApp Cloud API numbers (issue #9): connect, templates, service windows; in cloud-contract.ts.
   ...cloudCommands,
 } satisfies { [K in CommandName]: CommandSpec<z.ZodType, unknown> };
-/** Merged into `Events` below (declaration merging): the sync events live beside their commands. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges SyncEvents, adds nothing
-export interface Events extends SyncEvents {}
+/** Merged into `Events` below (declaration merging): the sync and cloud events live beside their commands. */
+export interface Events extends SyncEvents, CloudEvents {}
 
 export type Commands = typeof commands;
 /** What a caller sends (defaults may be left out). */

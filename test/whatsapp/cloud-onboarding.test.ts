@@ -197,6 +197,20 @@ describe('connecting an official number', () => {
     );
   });
 
+  it('takes a new token for a connected number, keeping its app secret and verify token when left empty', async () => {
+    const fresh = `EAAG${'n'.repeat(40)}NEW1`;
+    sim.setAccessToken(simNumber.phoneNumberId, fresh);
+    const view = await call('cloud.connect', connectInput({ accessToken: fresh }));
+    expect(view).toMatchObject({ e164: SHOP, tokenHint: 'NEW1', takesWebhooks: true });
+    await waitFor(
+      async () => (await call('connection.list', { workspaceId }))[0]?.status === 'connected',
+      'the Cloud number to connect with its new token',
+    );
+    const status = await call('cloud.status', { workspaceId });
+    expect(status.numbers).toHaveLength(1);
+    expect(status.numbers[0]).toMatchObject({ tokenHint: 'NEW1', takesWebhooks: true });
+  });
+
   it('refuses an owner reply after 24 hours and sends an approved template instead; statuses record pricing', async () => {
     const customer = sim.customer(CUSTOMER);
     await customer.send(SHOP, 'Good evening, do you have Panadol Extra?');
@@ -237,13 +251,45 @@ describe('connecting an official number', () => {
     const thread = await call('conversation.thread', { workspaceId, chatId, limit: 50 });
     expect(thread.messages.map((m) => m.text)).toContain('Hello World');
 
+    // A template with a value: refused in words when the values are wrong (nothing sent, nothing
+    // stored), then sent filled in, and the conversation keeps the text the customer reads.
+    const orderReady = templates.find((t) => t.name === 'order_ready')!;
+    expect(orderReady).toMatchObject({ parameters: ['1'], sendable: true, unsendableReason: null });
+    const sentBefore = sim.sent.length;
+    await expect(
+      call('conversation.sendTemplate', { workspaceId, chatId, name: 'order_ready', language: 'en' }),
+    ).rejects.toThrow('order_ready needs 1 value(s), one for each of {{1}}; 0 were given.');
+    await expect(
+      call('conversation.sendTemplate', {
+        workspaceId,
+        chatId,
+        name: 'order_ready',
+        language: 'en',
+        parameters: ['ORD-1042\nsecond line'],
+      }),
+    ).rejects.toThrow('The value for {{1}} has a new line or a tab');
+    expect(sim.sent.length).toBe(sentBefore);
+    const filled = await call('conversation.sendTemplate', {
+      workspaceId,
+      chatId,
+      name: 'order_ready',
+      language: 'en',
+      parameters: [' ORD-1042 '],
+    });
+    expect(filled).toMatchObject({ text: 'Your order ORD-1042 is ready for pick-up.', status: 'sent' });
+    await customer.waitForReplies(3);
+    expect(customer.replies.at(-1)).toMatchObject({
+      template: 'order_ready',
+      text: 'Your order ORD-1042 is ready for pick-up.',
+    });
+
     // Statuses carry `pricing`: one row per message, seen beside the AI cost.
     await sim.idle();
     await waitFor(
-      async () => (await call('cloud.status', { workspaceId })).spend.monthMessages >= 2,
+      async () => (await call('cloud.status', { workspaceId })).spend.monthMessages >= 3,
       'pricing',
     );
     const { spend } = await call('cloud.status', { workspaceId });
-    expect(spend.monthMessages).toBe(2);
+    expect(spend.monthMessages).toBe(3);
   });
 });

@@ -19,6 +19,7 @@ import { createGraphClient, GraphApiError } from '../whatsapp/cloud-api/graph-cl
 import { classifyGraphError } from '../whatsapp/cloud-api/graph-errors';
 import { listTemplates, type MessageTemplate } from '../whatsapp/cloud-api/templates-and-media';
 import type { WorkspaceService } from '../workspace/workspace-service';
+import { templateShape } from './template-parameters';
 import {
   createCloudNumberDirectory,
   createCloudNumberRepository,
@@ -233,6 +234,15 @@ export function createCloudService(options: CloudServiceOptions) {
         await phones.setProvider(workspaceId, number.id, 'cloud-api', clock.now());
         number = { ...number, provider: 'cloud-api' };
       }
+      // A new token for a number already here: an app secret and verify token left empty keep the
+      // stored ones (the owner replacing an expired token should not have to find them again).
+      if (!added && (credentials.appSecret === null || credentials.verifyToken === null)) {
+        const previous = await repo.credentials(workspaceId, number.id);
+        if (previous?.phoneNumberId === credentials.phoneNumberId) {
+          credentials.appSecret ??= previous.appSecret;
+          credentials.verifyToken ??= previous.verifyToken;
+        }
+      }
       let stored: StoredCloudNumber | undefined;
       try {
         stored = await repo.save(
@@ -373,16 +383,16 @@ function newer(a: CloudProfileRecord | null, b: CloudProfileRecord | null): Clou
 }
 
 function toCloudTemplate(t: MessageTemplate): CloudTemplate {
-  const components = t.components as { type?: unknown; text?: unknown }[];
-  const body = components.find((c) => c.type === 'BODY');
-  const text = typeof body?.text === 'string' ? body.text : null;
-  // Parameters ({{1}}, a header image, ...) need values the app cannot ask for yet.
-  const hasParameters =
-    (text !== null && /\{\{[^}]+\}\}/.test(text)) ||
-    components.some(
-      (c) => c.type === 'HEADER' && (typeof c.text !== 'string' || /\{\{[^}]+\}\}/.test(c.text)),
-    );
-  return { name: t.name, language: t.language, category: t.category, body: text, sendable: !hasParameters };
+  const shape = templateShape(t.components);
+  return {
+    name: t.name,
+    language: t.language,
+    category: t.category,
+    body: shape.body,
+    parameters: shape.parameters.map((p) => p.name),
+    sendable: shape.unsendable === null,
+    unsendableReason: shape.unsendable,
+  };
 }
 
 /** A failed live call, in words that say what to fix. The token never appears (graph-client scrubs it). */

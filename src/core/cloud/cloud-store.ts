@@ -271,6 +271,60 @@ export function createCloudNumberDirectory(db: Kysely<Database>, box: SecretBox,
   };
 }
 
+/** What the host's own webhook intake needs of one Cloud number: never its access token. */
+export interface CloudWebhookKeys {
+  numberId: string;
+  workspaceId: WorkspaceId;
+  e164: E164;
+  phoneNumberId: string;
+  appSecret: string | null;
+  verifyToken: string | null;
+}
+
+/**
+ * Machine-level, like createCloudNumberDirectory: webhooks name a phone_number_id, not a workspace, so
+ * the intake looks across workspaces. Opens only the app secret and verify token; a row whose secrets
+ * cannot be opened (sealed on another computer) is reported by its phone_number_id, not thrown.
+ */
+export function createCloudWebhookDirectory(db: Kysely<Database>, box: SecretBox) {
+  const table = db.withTables<CloudTables>();
+  return {
+    async listKeys(): Promise<{ keys: CloudWebhookKeys[]; unreadable: string[] }> {
+      const rows = await table
+        .selectFrom('cloud_numbers')
+        .innerJoin('phone_numbers', 'phone_numbers.id', 'cloud_numbers.number_id')
+        .select([
+          'cloud_numbers.number_id',
+          'cloud_numbers.workspace_id',
+          'cloud_numbers.phone_number_id',
+          'cloud_numbers.app_secret_sealed',
+          'cloud_numbers.verify_token_sealed',
+          'phone_numbers.e164',
+        ])
+        .where('phone_numbers.provider', '=', 'cloud-api')
+        .orderBy('cloud_numbers.created_at')
+        .execute();
+      const keys: CloudWebhookKeys[] = [];
+      const unreadable: string[] = [];
+      for (const row of rows) {
+        try {
+          keys.push({
+            numberId: row.number_id,
+            workspaceId: row.workspace_id as WorkspaceId,
+            e164: row.e164 as E164,
+            phoneNumberId: row.phone_number_id,
+            appSecret: row.app_secret_sealed === null ? null : box.open(row.app_secret_sealed),
+            verifyToken: row.verify_token_sealed === null ? null : box.open(row.verify_token_sealed),
+          });
+        } catch {
+          unreadable.push(row.phone_number_id);
+        }
+      }
+      return { keys, unreadable };
+    },
+  };
+}
+
 function openCredentials(
   row: Selectable<CloudNumbersTable>,
   box: SecretBox,

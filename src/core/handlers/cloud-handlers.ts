@@ -1,4 +1,10 @@
-import type { CoreHandlers } from '../../shared/contract';
+import type { CloudTemplate, CoreHandlers } from '../../shared/contract';
+import {
+  bodyComponents,
+  fillTemplate,
+  parameterProblem,
+  parametersNamed,
+} from '../cloud/template-parameters';
 import { SwitchboardError } from '../errors';
 import { createOutboxId, createTimeOrderedId } from '../pipeline/outbox-id';
 import { createMessageRepository } from '../store/repositories/messages';
@@ -9,7 +15,12 @@ import { numbersOfChat, replyNumber, windowOf } from './reply-number';
 
 type CloudHandlers = Pick<
   CoreHandlers,
-  'cloud.connect' | 'cloud.status' | 'cloud.templates' | 'cloud.window' | 'conversation.sendTemplate'
+  | 'cloud.connect'
+  | 'cloud.status'
+  | 'cloud.relay'
+  | 'cloud.templates'
+  | 'cloud.window'
+  | 'conversation.sendTemplate'
 >;
 
 /**
@@ -28,6 +39,11 @@ export function createCloudHandlers(ctx: HandlerContext): CloudHandlers {
     },
 
     'cloud.status': ({ workspaceId }) => app.cloud.status(workspaceId),
+
+    async 'cloud.relay'({ workspaceId }) {
+      await app.workspaces.get(workspaceId);
+      return app.cloudRelay.status(workspaceId);
+    },
 
     async 'cloud.templates'({ workspaceId, e164 }) {
       await app.workspaces.get(workspaceId);
@@ -51,7 +67,7 @@ export function createCloudHandlers(ctx: HandlerContext): CloudHandlers {
       return { chatId, businessNumber: number.e164, ...window };
     },
 
-    async 'conversation.sendTemplate'({ workspaceId, chatId, name, language }) {
+    async 'conversation.sendTemplate'({ workspaceId, chatId, name, language, parameters = [] }) {
       const workspace = await app.workspaces.get(workspaceId);
       const number = await replyNumber(ctx, workspaceId, await numbersOfChat(ctx, workspaceId, chatId));
       const provider = number === undefined ? undefined : app.cloud.provider(number);
@@ -76,14 +92,15 @@ export function createCloudHandlers(ctx: HandlerContext): CloudHandlers {
       if (!template.sendable) {
         throw new SwitchboardError(
           'VALIDATION',
-          `${name} needs values for its parameters, which Switchboard cannot fill in yet: pick a template without {{1}}-style parameters.`,
+          `${name} cannot be sent from Switchboard: ${template.unsendableReason ?? 'it needs values it cannot fill in'}. Pick another template.`,
           { name, language },
         );
       }
+      const filled = fillParameters(template, parameters);
       const now = clock.now();
       const id = createTimeOrderedId(now);
       const messageId = createOutboxId(now);
-      const text = template.body ?? `Template ${name}`;
+      const text = filled.text;
       const messages = createPipelineMessageRepository(db);
       await messages.recordOutbound(
         workspaceId,
@@ -101,7 +118,11 @@ export function createCloudHandlers(ctx: HandlerContext): CloudHandlers {
       const log = app.logger.child({ workspaceId });
       let providerMessageId: string;
       try {
-        ({ providerMessageId } = await provider.sendTemplate(chatId, { name, language }, { messageId }));
+        ({ providerMessageId } = await provider.sendTemplate(
+          chatId,
+          { name, language, components: filled.components },
+          { messageId },
+        ));
       } catch (error) {
         await createMessageRepository(db).setStatus(workspaceId, id, 'failed', clock.now());
         log.warn('message.failed', `The template ${name} to ${chatId} was not sent`, {
@@ -139,5 +160,44 @@ export function createCloudHandlers(ctx: HandlerContext): CloudHandlers {
       hub.emit('conversation.changed', { workspaceId, chatId });
       return { id, author: 'owner', text, at: now, status: 'sent', kind: null };
     },
+  };
+}
+
+/**
+ * Checks the owner's values against the template's placeholders and fills them in: the text the
+ * conversation keeps (what the customer reads) and the Graph API components. Refused here, in words,
+ * rather than by Meta's 132000 after the row is written.
+ */
+function fillParameters(
+  template: CloudTemplate,
+  values: readonly string[],
+): { text: string; components: unknown[] } {
+  const { name, language } = template;
+  if (values.length !== template.parameters.length) {
+    throw new SwitchboardError(
+      'VALIDATION',
+      template.parameters.length === 0
+        ? `${name} takes no values, but ${values.length} were given.`
+        : `${name} needs ${template.parameters.length} value(s), one for each of ` +
+            `${template.parameters.map((p) => `{{${p}}}`).join(', ')}; ${values.length} were given.`,
+      { name, language, field: 'parameters' },
+    );
+  }
+  const shape = parametersNamed(template.parameters);
+  values.forEach((value, i) => {
+    const problem = parameterProblem(value);
+    if (problem !== null) {
+      throw new SwitchboardError('VALIDATION', `The value for {{${shape[i]!.name}}} ${problem}.`, {
+        name,
+        language,
+        field: `parameters.${i}`,
+      });
+    }
+  });
+  const trimmed = values.map((v) => v.trim());
+  const byName = new Map(shape.map((p, i) => [p.name, trimmed[i]!]));
+  return {
+    text: template.body === null ? `Template ${name}` : fillTemplate(template.body, byName),
+    components: bodyComponents(shape, trimmed),
   };
 }

@@ -39,6 +39,7 @@ describe('the contract', () => {
       onChatActivity: () => () => undefined,
       onUnanswered: () => () => undefined,
       sync: { onChanged: () => () => undefined },
+      cloudRelay: { onChanged: () => () => undefined },
       store: { db: {} },
       workspaces: {},
     } as unknown as Parameters<typeof createCoreRuntime>[0];

@@ -67,6 +67,7 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
   );
   const offUnanswered = app.onUnanswered((workspaceId) => hub.emit('unanswered.changed', { workspaceId }));
   const offSync = app.sync.onChanged((workspaceId) => hub.emit('sync.changed', { workspaceId }));
+  const offRelay = app.cloudRelay.onChanged((status) => hub.emit('cloud.relayChanged', status));
   const handlers = {
     ...createWorkspaceHandlers(ctx),
     ...createConnectionHandlers(ctx),
@@ -89,6 +90,7 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
       offActivity();
       offUnanswered();
       offSync();
+      offRelay();
       detachLiveLog?.();
       connectionEvents.stop();
       hub.clear();

@@ -5,6 +5,7 @@ import type { Store } from '../store/open-database';
 import { createNumberDirectory } from '../store/repositories/phone-numbers';
 import { createUnroutableMessageStore } from '../store/repositories/unroutable';
 import type { InboundMessage } from '../whatsapp/provider';
+import { unroutableRow } from '../whatsapp/unroutable-row';
 
 export interface Incoming {
   message: InboundMessage;
@@ -71,18 +72,7 @@ export function createRouter(deps: {
 
   async function keepUnroutable(messages: InboundMessage[]): Promise<void> {
     const now = deps.now();
-    const rows = messages.map((m) => ({
-      id: deps.newId(),
-      businessNumber: m.businessNumber,
-      providerMessageId: m.providerMessageId,
-      chatId: m.chatId,
-      senderWaId: m.sender.waId,
-      senderPhone: m.sender.phone,
-      senderName: m.sender.name,
-      text: m.text,
-      providerTs: m.timestamp,
-      receivedAt: now,
-    }));
+    const rows = messages.map((m) => unroutableRow(m, deps.newId(), now));
     const inserted = await unroutableStore.insertMany(rows);
     rows.forEach((row, i) => {
       const m = messages[i]!;

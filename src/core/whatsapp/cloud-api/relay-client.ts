@@ -1,15 +1,20 @@
+import type { CloudRelayStatus } from '../../../shared/cloud-contract';
 import type { WorkspaceId } from '../../../shared/types';
 import { relayPollResponse, type RelayNotification } from '../../../shared/relay-protocol';
 import type { ConnectionManager } from '../../connection/connection-manager';
+import { createId, type IdGenerator } from '../../ids';
 import type { Logger } from '../../log/logger';
 import type { SecretBox } from '../../secrets/secret-box';
 import type { Store } from '../../store/open-database';
 import { createPhoneNumberRepository } from '../../store/repositories/phone-numbers';
 import { createSyncDirectory, createSyncStateRepository } from '../../store/repositories/sync-state';
+import { createUnroutableMessageStore } from '../../store/repositories/unroutable';
 import { backoffDelay, type BackoffPolicy } from '../../sync/backoff';
 import { describeNetworkError } from '../../sync/transport';
 import { realTimers, type TimerHandle, type Timers } from '../../timers';
 import type { CloudApiProvider } from './cloud-api-provider';
+import { createRelayStatusBoard } from './relay-status';
+import { unroutableRows } from './unroutable-rows';
 import { notificationSchema } from './webhook-schema';
 
 /**
@@ -21,8 +26,15 @@ import { notificationSchema } from './webhook-schema';
  * before the call returns, so the client acknowledges right after. A crash between the two means the
  * server delivers it again and the pipeline's unique key drops the repeat: exactly once in the pipeline.
  *
- * A notification whose number has no live provider (not started yet, or removed) is not acknowledged:
- * the client stops at it, keeping the order, and tries again after a backoff.
+ * A notification for a number of the workspace whose provider is not live yet is not acknowledged:
+ * the client stops at it and tries again after a backoff. Acknowledging is cumulative (one seq per
+ * workspace), so skipping it would lose it; the workspace's order is kept and its other numbers wait
+ * too. A notification for a phone_number_id the workspace no longer has (the number was removed) can
+ * never be delivered; so it blocks nothing, the customers' messages in it are kept in
+ * `unroutable_messages` (as direct-webhooks.ts keeps an unknown number's, never answered), logged and
+ * counted as kept as unroutable, and only then acknowledged. A crash before the ack makes the server
+ * deliver it again, and the table's unique key (business number + provider id) keeps it once. Its
+ * statuses concern messages of a number that is gone: they are logged and left out.
  */
 export interface CloudRelayTuning {
   /** Seconds the server may hold a poll open. Default 25. */
@@ -43,6 +55,13 @@ export interface CloudRelayOptions extends CloudRelayTuning {
   timers?: Timers;
   random?: () => number;
   fetch?: typeof fetch;
+  /** Ids of the unroutable_messages rows. */
+  newId?: IdGenerator;
+  /**
+   * The phone_number_ids of the workspace's Cloud numbers as stored, running or not: a notification
+   * for any other id is kept as unroutable rather than waited for.
+   */
+  storedPhoneNumberIds(workspaceId: WorkspaceId): Promise<ReadonlySet<string>>;
 }
 
 export interface CloudRelay {
@@ -52,6 +71,10 @@ export interface CloudRelay {
   refresh(): Promise<void>;
   /** Cancels polls in flight and waits for every poller to end. Nothing is lost: unacked stays on the server. */
   stop(): Promise<void>;
+  /** What the workspace's poller is doing, for the UI. */
+  status(workspaceId: WorkspaceId): CloudRelayStatus;
+  /** A state change at once; deliveries at most about once a second per workspace. */
+  onChanged(listener: (status: CloudRelayStatus) => void): () => void;
 }
 
 export const RELAY_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 60_000, minMs: 250 };
@@ -61,6 +84,9 @@ interface Target {
   centralWorkspaceId: string;
   token: string;
 }
+
+/** Why there is no target: not enrolled, or enrolled but the token cannot be used. */
+type NoTarget = { left: true } | { left: false; problem: string };
 
 export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
   const { store, secrets, connections } = options;
@@ -74,9 +100,12 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
   const syncState = createSyncStateRepository(store.db);
   const directory = createSyncDirectory(store.db);
   const numbers = createPhoneNumberRepository(store.db);
+  const unroutableStore = createUnroutableMessageStore(store.db);
+  const newId = options.newId ?? createId;
   const log = options.logger.child({ meta: { component: 'cloud-relay' } });
   const pollers = new Map<WorkspaceId, Promise<void>>();
   const stopping = new AbortController();
+  const board = createRelayStatusBoard(timers);
   let started = false;
 
   const sleep = (ms: number): Promise<void> =>
@@ -92,14 +121,28 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
       stopping.signal.addEventListener('abort', done);
     });
 
-  async function targetOf(workspaceId: WorkspaceId): Promise<Target | undefined> {
+  async function targetOf(workspaceId: WorkspaceId): Promise<Target | NoTarget> {
     const row = await syncState.get(workspaceId);
-    if (row === undefined || row.state !== 'active') return undefined;
-    return {
-      serverUrl: row.serverUrl.replace(/\/+$/, ''),
-      centralWorkspaceId: row.centralWorkspaceId,
-      token: secrets.open(row.tokenSealed),
-    };
+    if (row === undefined) return { left: true };
+    if (row.state !== 'active') {
+      return {
+        left: false,
+        problem: 'central sync needs attention: the central server refused this business’s token',
+      };
+    }
+    try {
+      return {
+        serverUrl: row.serverUrl.replace(/\/+$/, ''),
+        centralWorkspaceId: row.centralWorkspaceId,
+        token: secrets.open(row.tokenSealed),
+      };
+    } catch (error) {
+      log.error('cloud.relay_token', 'The workspace token for the relay cannot be opened', {
+        workspaceId,
+        error,
+      });
+      return { left: false, problem: 'the central sync token cannot be opened on this computer' };
+    }
   }
 
   async function cloudProviders(workspaceId: WorkspaceId): Promise<Map<string, CloudApiProvider>> {
@@ -150,19 +193,82 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
     return { status: response.status, json };
   }
 
-  /** Hands notifications to their providers in order; returns the last seq handed over and whether it stopped early. */
+  /**
+   * A notification that can never be delivered here: its customers' messages are stored in
+   * `unroutable_messages` (once: a redelivery finds them there) and it is logged with what it carried,
+   * never silently. Throws when the store fails: then it is not acknowledged and comes again.
+   */
+  async function keepUnroutable(
+    workspaceId: WorkspaceId,
+    item: RelayNotification,
+    reason: string,
+  ): Promise<void> {
+    const parsed = notificationSchema.safeParse(item.notification);
+    const { rows, notKept } = parsed.success
+      ? unroutableRows(parsed.data, new Set([item.phoneNumberId]), { newId, now: timers.now() })
+      : { rows: [], notKept: [] };
+    const inserted = rows.length === 0 ? new Set<string>() : await unroutableStore.insertMany(rows);
+    const value = changeValueOf(item.notification);
+    const kept = rows.filter((r) => inserted.has(r.id)).length;
+    const lost = notKept.reduce((sum, n) => sum + n.messages, 0);
+    const meta = {
+      seq: item.seq,
+      phoneNumberId: item.phoneNumberId,
+      receivedAt: item.receivedAt,
+      reason,
+      messages: value.messages,
+      statuses: value.statuses,
+      kept,
+      repeats: rows.length - kept,
+      providerMessageIds: rows.map((r) => r.providerMessageId),
+    };
+    // In the workspace's own log, so the owner sees it on the Logs screen.
+    const wsLog = log.child({ workspaceId });
+    const text =
+      `Webhook ${item.seq} for phone_number_id ${item.phoneNumberId} kept as unroutable ` +
+      `(${kept} customer message${kept === 1 ? '' : 's'} kept unanswered` +
+      `${rows.length > kept ? `, ${rows.length - kept} already kept` : ''}` +
+      `${value.statuses > 0 ? `, ${value.statuses} status${value.statuses === 1 ? '' : 'es'} left out` : ''}): ${reason}`;
+    if (kept > 0) wsLog.warn('cloud.relay_unroutable', text, meta);
+    else wsLog.info('cloud.relay_unroutable', text, meta);
+    if (lost > 0)
+      wsLog.error(
+        'cloud.relay_unroutable_unkept',
+        `Webhook ${item.seq} for phone_number_id ${item.phoneNumberId}: ${lost} message${lost === 1 ? '' : 's'} could not be kept (Meta's display number is not a phone number)`,
+        { seq: item.seq, phoneNumberId: item.phoneNumberId, messages: lost },
+      );
+    board.keptUnroutable(workspaceId, item.phoneNumberId, reason, kept);
+  }
+
+  /**
+   * Hands notifications to their providers in order; returns the last seq that may be acknowledged,
+   * how many reached a provider, and the phone_number_id it stopped at, if any.
+   */
   async function deliver(
     workspaceId: WorkspaceId,
     notifications: readonly RelayNotification[],
-  ): Promise<{ handled: number | undefined; blockedOn: string | undefined }> {
+  ): Promise<{ handled: number | undefined; delivered: number; blockedOn: string | undefined }> {
     const providers = await cloudProviders(workspaceId);
+    let stored: ReadonlySet<string> | undefined;
     let handled: number | undefined;
+    let delivered = 0;
     for (const item of notifications) {
       const provider = providers.get(item.phoneNumberId);
-      if (provider === undefined) return { handled, blockedOn: item.phoneNumberId };
+      if (provider === undefined) {
+        stored ??= await options.storedPhoneNumberIds(workspaceId);
+        if (stored.has(item.phoneNumberId)) return { handled, delivered, blockedOn: item.phoneNumberId };
+        await keepUnroutable(
+          workspaceId,
+          item,
+          'no number of this business has that phone number ID any more (removed)',
+        );
+        handled = item.seq;
+        continue;
+      }
       const parsed = notificationSchema.safeParse(item.notification);
       if (parsed.success) {
         provider.handleWebhook(parsed.data);
+        delivered++;
       } else {
         // Verified by the server and stored as Meta sent it: cannot happen unless the server is broken.
         log.warn('cloud.relay_skipped', `Relay notification ${item.seq} is not a notification; skipped`, {
@@ -172,16 +278,27 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
       }
       handled = item.seq;
     }
-    return { handled, blockedOn: undefined };
+    return { handled, delivered, blockedOn: undefined };
   }
 
   async function run(workspaceId: WorkspaceId): Promise<void> {
     let cursor: { key: string; after: number } | undefined;
     let failures = 0;
     const wsLog = log.child({ workspaceId });
-    const retry = async (why: string, meta: Record<string, unknown>): Promise<void> => {
+    const retry = async (
+      state: 'unreachable' | 'waiting-for-number',
+      why: string,
+      meta: Record<string, unknown>,
+      details: { serverUrl: string; waitingFor?: string },
+    ): Promise<void> => {
       failures++;
       const delay = backoffDelay(failures, random, backoff);
+      board.set(workspaceId, state, {
+        ...details,
+        problem: why,
+        failures,
+        nextRetryAt: timers.now() + delay,
+      });
       if (failures === 1 || failures % 10 === 0)
         wsLog.warn('cloud.relay_retry', `Webhook relay: ${why}; retrying in ${Math.round(delay / 1000)} s`, {
           ...meta,
@@ -191,46 +308,67 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
       await sleep(delay);
     };
     while (!stopping.signal.aborted) {
-      let target: Target | undefined;
-      try {
-        target = await targetOf(workspaceId);
-      } catch (error) {
-        wsLog.error('cloud.relay_token', 'The workspace token for the relay cannot be opened', { error });
-        target = undefined;
-      }
-      if (target === undefined) {
-        if ((await syncState.get(workspaceId).catch(() => undefined)) === undefined) break; // left sync
+      const target = await targetOf(workspaceId).catch((error: unknown): NoTarget => ({
+        left: false,
+        problem: String(error),
+      }));
+      if ('left' in target) {
+        if (target.left) break;
+        board.set(workspaceId, 'refused', {
+          problem: target.problem,
+          nextRetryAt: timers.now() + idleCheckMs,
+        });
         await sleep(idleCheckMs);
         continue;
       }
       if (!(await hasCloudNumbers(workspaceId))) {
+        board.set(workspaceId, 'idle', { serverUrl: target.serverUrl });
         await sleep(idleCheckMs);
         continue;
       }
       const key = `${target.serverUrl}|${target.centralWorkspaceId}`;
       if (cursor?.key !== key) cursor = { key, after: 0 };
+      const before = board.get(workspaceId);
+      if (before.state === 'not-enrolled' || before.state === 'idle' || before.serverUrl !== target.serverUrl)
+        board.set(workspaceId, 'polling', { serverUrl: target.serverUrl });
       const url = `${target.serverUrl}/api/v1/relay?after=${cursor.after}&wait=${waitSeconds}`;
       let answer: { status: number; json: unknown };
       try {
         answer = await request('GET', url, target.token, (waitSeconds + 15) * 1000);
       } catch (error) {
         if (stopping.signal.aborted) break;
-        await retry(describeNetworkError(error), { serverUrl: target.serverUrl });
+        await retry(
+          'unreachable',
+          describeNetworkError(error),
+          { serverUrl: target.serverUrl },
+          { serverUrl: target.serverUrl },
+        );
         continue;
       }
       if (answer.status === 401 || answer.status === 403) {
         wsLog.warn('cloud.relay_refused', 'The central server refused the workspace token for the relay', {
           status: answer.status,
         });
+        board.set(workspaceId, 'refused', {
+          serverUrl: target.serverUrl,
+          problem: `the central server refused this business’s token (HTTP ${answer.status})`,
+          nextRetryAt: timers.now() + refusedRetryMs,
+        });
         await sleep(refusedRetryMs);
         continue;
       }
       const body = relayPollResponse.safeParse(answer.json);
       if (answer.status !== 200 || !body.success) {
-        await retry(`the central server answered HTTP ${answer.status}`, { status: answer.status });
+        await retry(
+          'unreachable',
+          `the central server answered HTTP ${answer.status}`,
+          { status: answer.status },
+          { serverUrl: target.serverUrl },
+        );
         continue;
       }
-      const { handled, blockedOn } = await deliver(workspaceId, body.data.notifications);
+      const { handled, delivered, blockedOn } = await deliver(workspaceId, body.data.notifications);
+      board.delivered(workspaceId, delivered);
       if (handled !== undefined) {
         cursor.after = handled;
         // Acknowledged at once (the next poll's `after` says it too, should this one be lost).
@@ -239,12 +377,16 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
         }).catch(() => undefined);
       }
       if (blockedOn !== undefined) {
-        await retry(`no live Cloud API number with phone_number_id ${blockedOn} here`, {
-          phoneNumberId: blockedOn,
-        });
+        await retry(
+          'waiting-for-number',
+          `no live Cloud API number with phone_number_id ${blockedOn} here`,
+          { phoneNumberId: blockedOn },
+          { serverUrl: target.serverUrl, waitingFor: blockedOn },
+        );
         continue;
       }
       failures = 0;
+      board.set(workspaceId, 'polling', { serverUrl: target.serverUrl });
     }
   }
 
@@ -252,7 +394,10 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
     if (pollers.has(workspaceId) || stopping.signal.aborted) return;
     const running = run(workspaceId)
       .catch((error: unknown) => log.error('cloud.relay_failed', 'The webhook relay stopped', { error }))
-      .finally(() => pollers.delete(workspaceId));
+      .finally(() => {
+        pollers.delete(workspaceId);
+        if (!stopping.signal.aborted) board.forget(workspaceId);
+      });
     pollers.set(workspaceId, running);
   }
 
@@ -269,7 +414,26 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
     async stop() {
       stopping.abort();
       await Promise.all([...pollers.values()]);
+      board.stop();
     },
+    status: (workspaceId) => board.get(workspaceId),
+    onChanged: (listener) => board.onChanged(listener),
   };
   return relay;
+}
+
+/** How many messages and statuses a relayed notification carried (for the record of an unroutable one). */
+function changeValueOf(notification: unknown): { messages: number; statuses: number } {
+  const parsed = notificationSchema.safeParse(notification);
+  if (!parsed.success) return { messages: 0, statuses: 0 };
+  let messages = 0;
+  let statuses = 0;
+  for (const entry of parsed.data.entry) {
+    for (const change of entry.changes) {
+      const value = (change.value ?? {}) as { messages?: unknown; statuses?: unknown };
+      messages += Array.isArray(value.messages) ? value.messages.length : 0;
+      statuses += Array.isArray(value.statuses) ? value.statuses.length : 0;
+    }
+  }
+  return { messages, statuses };
 }

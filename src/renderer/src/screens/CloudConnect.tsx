@@ -32,17 +32,34 @@ export function CloudConnectForm(props: {
   workspaceId: string;
   onClose: () => void;
   onConnected?: (view: CloudNumberView) => void;
+  /**
+   * A connected number whose token is to be replaced (expired, revoked): its IDs and Graph settings
+   * are filled in, and an app secret and verify token left empty keep the ones stored.
+   */
+  existing?: CloudNumberView | undefined;
 }) {
-  const { client } = useApp();
+  const { client, info } = useApp();
   const { busy, error, run } = useAction();
-  const [phoneNumberId, setPhoneNumberId] = useState('');
-  const [wabaId, setWabaId] = useState('');
+  const existing = props.existing;
+  const demoNumber = existing === undefined ? info.demoCloudNumber : undefined;
+  const [phoneNumberId, setPhoneNumberId] = useState(existing?.phoneNumberId ?? '');
+  const [wabaId, setWabaId] = useState(existing?.wabaId ?? '');
   const [accessToken, setAccessToken] = useState('');
   const [appSecret, setAppSecret] = useState('');
   const [verifyToken, setVerifyToken] = useState('');
-  const [graphBaseUrl, setGraphBaseUrl] = useState('');
-  const [graphVersion, setGraphVersion] = useState('');
+  const [graphBaseUrl, setGraphBaseUrl] = useState(existing?.graphBaseUrl ?? '');
+  const [graphVersion, setGraphVersion] = useState(existing?.graphVersion ?? '');
   const [connected, setConnected] = useState<CloudNumberView | null>(null);
+  // Demo mode: the simulated official number's values, as they would be copied from Meta. The Graph
+  // address stays empty: demo mode's default is the local simulator, wherever it listens next time.
+  const fillDemoNumber = () => {
+    if (demoNumber === undefined) return;
+    setPhoneNumberId(demoNumber.phoneNumberId);
+    setWabaId(demoNumber.wabaId);
+    setAccessToken(demoNumber.accessToken);
+    setAppSecret(demoNumber.appSecret);
+    setVerifyToken(demoNumber.verifyToken);
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -100,14 +117,40 @@ export function CloudConnectForm(props: {
     <form
       className="card form cloud-connect"
       onSubmit={(e) => void submit(e)}
-      aria-label="Connect an official number"
+      aria-label={existing === undefined ? 'Connect an official number' : 'Update the access token'}
     >
-      <h3 className="card__title card__title--small">Connect an official number (WhatsApp Cloud API)</h3>
-      <p className="muted">
-        For a number on Meta&rsquo;s WhatsApp Business Platform: no phone or QR code needed. Copy the IDs from
-        WhatsApp Manager and a system-user token from Meta Business Settings. Switchboard checks them with
-        Meta before saving.
-      </p>
+      {existing === undefined ? (
+        <>
+          <h3 className="card__title card__title--small">Connect an official number (WhatsApp Cloud API)</h3>
+          <p className="muted">
+            For a number on Meta&rsquo;s WhatsApp Business Platform: no phone or QR code needed. Copy the IDs
+            from WhatsApp Manager and a system-user token from Meta Business Settings. Switchboard checks them
+            with Meta before saving.
+          </p>
+        </>
+      ) : (
+        <>
+          <h3 className="card__title card__title--small">
+            New access token for {formatPhone(existing.e164)}
+          </h3>
+          <p className="muted">
+            Meta no longer accepts the token ending in <span className="mono">…{existing.tokenHint}</span>{' '}
+            when it expires or is revoked. Make a new system-user token in Meta Business Settings and paste it
+            here: Switchboard checks it with Meta, then answers this number again. Its chats stay as they are.
+          </p>
+        </>
+      )}
+      {demoNumber !== undefined && (
+        <div className="notice cloud-connect__demo" role="note">
+          <span>
+            Demo mode: Meta is simulated on this computer. Try it with the demo number{' '}
+            <strong>{demoNumber.verifiedName}</strong> ({formatPhone(demoNumber.e164)}).
+          </span>
+          <button className="button button--demo" type="button" onClick={fillDemoNumber}>
+            Use the demo number
+          </button>
+        </div>
+      )}
       <div className="field-row">
         <Field
           className="field--grow"
@@ -124,7 +167,7 @@ export function CloudConnectForm(props: {
               onChange={(e) => setPhoneNumberId(e.target.value)}
               required
               maxLength={30}
-              autoFocus
+              autoFocus={existing === undefined}
             />
           )}
         </Field>
@@ -156,6 +199,7 @@ export function CloudConnectForm(props: {
             onChange={(e) => setAccessToken(e.target.value)}
             required
             maxLength={2000}
+            autoFocus={existing !== undefined}
           />
         )}
       </Field>
@@ -164,6 +208,7 @@ export function CloudConnectForm(props: {
         <p className="muted">
           Only when this computer has a public address and receives Meta&rsquo;s webhooks itself. Otherwise
           leave these empty.
+          {existing?.takesWebhooks === true && ' Left empty, the app secret and verify token stored stay.'}
         </p>
         <div className="field-row">
           <Field className="field--grow" label="App secret (optional)">
@@ -232,7 +277,7 @@ export function CloudConnectForm(props: {
           Cancel
         </button>
         <button className="button button--primary" type="submit" disabled={busy}>
-          {busy ? 'Checking with Meta…' : 'Check and connect'}
+          {busy ? 'Checking with Meta…' : existing === undefined ? 'Check and connect' : 'Check and save'}
         </button>
       </div>
     </form>

@@ -1,5 +1,11 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import type { CloudNumberView, CloudStatus, LogEvent, NumberState } from '../../../shared/contract';
+import type {
+  CloudNumberView,
+  CloudRelayStatus,
+  CloudStatus,
+  LogEvent,
+  NumberState,
+} from '../../../shared/contract';
 import { errorMessage } from '../client/client';
 import { Icon } from '../components/Icon';
 import { PageHeader } from '../components/Layout';
@@ -10,6 +16,7 @@ import { useApp, useEvent, useNow, useOnReconnect, useWorkspace } from '../state
 import { useAction } from '../state/use-action';
 import { ActivityChart, TodayStats, useHomeStats } from './HomeStats';
 import { CloudConnectForm, CloudSpendLine, QualityRating } from './CloudConnect';
+import { CloudRelayLine } from './CloudRelayLine';
 
 /** Each number's state at a glance, what needs the owner, and customers writing in right now. */
 export function Home() {
@@ -20,8 +27,9 @@ export function Home() {
   const [faqCount, setFaqCount] = useState<number | null>(null);
   const messages = recentMessages[workspace.id] ?? [];
   const [error, setError] = useState<string | null>(null);
-  const [adding, setAdding] = useState<false | 'qr' | 'cloud'>(false);
+  const [adding, setAdding] = useState<false | 'qr' | 'cloud' | { token: CloudNumberView }>(false);
   const [cloud, setCloud] = useState<CloudStatus | null>(null);
+  const [relay, setRelay] = useState<CloudRelayStatus | null>(null);
   const [aiMonthUsd, setAiMonthUsd] = useState<number | null>(null);
   const now = useNow(1000);
   const homeStats = useHomeStats();
@@ -42,11 +50,13 @@ export function Home() {
     }
     // Official numbers' names, quality ratings and what their messages cost (beside the AI's spend).
     try {
-      const [cloudStatus, ai] = await Promise.all([
+      const [cloudStatus, ai, relayStatus] = await Promise.all([
         client.invoke('cloud.status', { workspaceId: workspace.id }),
         client.invoke('ai.status', { workspaceId: workspace.id }),
+        client.invoke('cloud.relay', { workspaceId: workspace.id }),
       ]);
       setCloud(cloudStatus);
+      setRelay(relayStatus);
       setAiMonthUsd(ai.spend.monthUsd);
     } catch {
       setCloud(null);
@@ -65,6 +75,10 @@ export function Home() {
   });
   useEvent('workspace.changed', (event) => {
     if (event.workspaceId === workspace.id) void load();
+  });
+  // How Cloud numbers' webhooks arrive: the relay says when that changes (and after deliveries).
+  useEvent('cloud.relayChanged', (status) => {
+    if (status.workspaceId === workspace.id) setRelay(status);
   });
   useEvent('faq.changed', (event) => {
     if (event.workspaceId === workspace.id) void load();
@@ -150,8 +164,10 @@ export function Home() {
             onOfficial={() => setAdding('cloud')}
           />
         )}
-        {adding === 'cloud' && (
+        {(adding === 'cloud' || typeof adding === 'object') && (
           <CloudConnectForm
+            key={typeof adding === 'object' ? adding.token.numberId : 'new'}
+            existing={typeof adding === 'object' ? adding.token : undefined}
             workspaceId={workspace.id}
             onClose={() => {
               setAdding(false);
@@ -180,6 +196,11 @@ export function Home() {
                 number={n}
                 now={now}
                 cloud={cloud?.numbers.find((c) => c.numberId === n.phoneNumberId)}
+                relay={relay}
+                onNewToken={() => {
+                  const view = cloud?.numbers.find((c) => c.numberId === n.phoneNumberId);
+                  if (view !== undefined) setAdding({ token: view });
+                }}
               />
             ))}
           </div>
@@ -245,11 +266,17 @@ function NumberCard({
   number,
   now,
   cloud,
+  relay,
+  onNewToken,
 }: {
   number: NumberState;
   now: number;
   /** Set for a number on the WhatsApp Cloud API: its verified name and quality rating. */
   cloud?: CloudNumberView | undefined;
+  /** The workspace's webhook relay: how a Cloud number's messages reach this computer. */
+  relay?: CloudRelayStatus | null;
+  /** Opens the form that replaces a Cloud number's access token. */
+  onNewToken?: () => void;
 }) {
   const { client } = useApp();
   const { busy, error, run: act } = useAction();
@@ -312,12 +339,29 @@ function NumberCard({
             </p>
           )}
           <p className="number-card__detail">{detail}</p>
+          {cloud !== undefined && relay !== null && relay !== undefined && (
+            <CloudRelayLine status={relay} takesWebhooks={cloud.takesWebhooks} now={now} />
+          )}
           {error !== null && <p className="field__error">{error}</p>}
         </div>
       </div>
       <div className="number-card__side">
         <StatusBadge status={number.status} />
         <div className="number-card__actions">
+          {cloud !== undefined && onNewToken !== undefined && (
+            // An expired or revoked token is the usual reason a Cloud number needs attention.
+            <button
+              className={
+                number.status === 'needs-attention'
+                  ? 'button button--primary'
+                  : 'button button--ghost button--small'
+              }
+              type="button"
+              onClick={onNewToken}
+            >
+              New token
+            </button>
+          )}
           {action}
           {confirmRemove ? (
             <span className="confirm">

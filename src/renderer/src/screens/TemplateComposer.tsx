@@ -39,6 +39,15 @@ export function TemplateComposer(props: {
   }, [client, props.workspaceId, e164]);
 
   const chosen = templates?.find((t) => `${t.name}|${t.language}` === picked);
+  // One value per placeholder of the chosen template; kept by name so switching back keeps them.
+  const [values, setValues] = useState<Record<string, string>>({});
+  const filled = chosen?.parameters.map((p) => values[`${picked}|${p}`] ?? '') ?? [];
+  const missing = filled.some((v) => v.trim() === '');
+  const preview =
+    chosen?.body?.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (whole, name: string) => {
+      const value = values[`${picked}|${name}`]?.trim();
+      return value === undefined || value === '' ? whole : value;
+    }) ?? null;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (chosen === undefined) return;
@@ -48,6 +57,7 @@ export function TemplateComposer(props: {
         chatId: props.chatId,
         name: chosen.name,
         language: chosen.language,
+        ...(filled.length > 0 && { parameters: filled }),
       });
       props.onSent();
     });
@@ -79,11 +89,37 @@ export function TemplateComposer(props: {
         {templates?.map((t) => (
           <option key={`${t.name}|${t.language}`} value={`${t.name}|${t.language}`} disabled={!t.sendable}>
             {t.name} ({t.language}){t.body !== null ? ` — ${t.body.slice(0, 80)}` : ''}
-            {t.sendable ? '' : ' (needs parameters)'}
+            {t.sendable ? '' : ` (cannot be sent from here: ${t.unsendableReason ?? 'unsupported'})`}
           </option>
         ))}
       </select>
-      <button className="button button--primary" type="submit" disabled={chosen === undefined || busy}>
+      {chosen !== undefined && chosen.parameters.length > 0 && (
+        <fieldset className="composer__values">
+          <legend>Fill in the template</legend>
+          {chosen.parameters.map((name) => (
+            <label key={name} className="composer__value">
+              <span>{`{{${name}}}`}</span>
+              <input
+                className="input"
+                value={values[`${picked}|${name}`] ?? ''}
+                maxLength={1024}
+                placeholder={/^\d+$/.test(name) ? `Value ${name}` : name.replace(/_/g, ' ')}
+                onChange={(e) => setValues((v) => ({ ...v, [`${picked}|${name}`]: e.target.value }))}
+              />
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {preview !== null && (
+        <p className="composer__preview" aria-label="Message preview">
+          {preview}
+        </p>
+      )}
+      <button
+        className="button button--primary"
+        type="submit"
+        disabled={chosen === undefined || missing || busy}
+      >
         {busy ? 'Sending…' : 'Send template'}
       </button>
       {error !== null && (

@@ -1,0 +1,192 @@
+// Demo mode's official number and the Cloud number card's relay status, in real Chromium against the
+// headless host: "Use the demo number" fills in the simulated number, the live check passes against
+// the local Graph API server, a simulated customer writes to it and the bot's answer goes out through
+// that server. Then the workspace is enrolled with a central server that is down, refuses the token,
+// and finally works: the card says each time what is happening and what to do.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createFileKeySecretBox } from '../../src/core/secrets/file-key-secret-box';
+import { createSyncStateRepository } from '../../src/core/store/repositories/sync-state';
+import { newAccessToken } from '../../src/server/access-token';
+import { DEMO_CLOUD, DEMO_FAQS, startDemo, type Demo } from '../../src/server/demo';
+import { startHeadlessHost, type HeadlessHost } from '../../src/server/host';
+import { ensureRendererBuild } from '../../src/server/renderer-build';
+import type { CloudRelayStatus } from '../../src/shared/contract';
+import type { Workspace } from '../../src/shared/dto';
+import type { WorkspaceId } from '../../src/shared/types';
+import { FakeRelayServer, RELAY_TOKEN } from '../whatsapp/fake-relay-server';
+import { callApi, hasChromium, launchChromium, screenshot, SHOTS, waitUntil } from './helpers';
+
+let demo: Demo;
+let host: HeadlessHost;
+let relay: FakeRelayServer;
+let context: BrowserContext;
+let page: Page;
+let dir: string;
+let workspaceId: WorkspaceId;
+const token = newAccessToken();
+
+const api = <T = unknown>(name: string, input: unknown): Promise<T> =>
+  callApi(host.url, token, name, input) as Promise<T>;
+const poll = <T>(fn: () => Promise<T>, timeout = 15_000) => expect.poll(fn, { timeout });
+const card = () => page.locator(`[data-e164="${DEMO_CLOUD.e164}"]`);
+const relayLine = () => card().getByTestId('cloud-relay');
+
+describe.skipIf(!hasChromium)('demo mode’s official number and the relay status on its card', () => {
+  beforeAll(async () => {
+    await ensureRendererBuild();
+    dir = mkdtempSync(join(tmpdir(), 'switchboard-cloud-demo-'));
+    demo = await startDemo({ intervalMs: 60_000, firstMessageAfterMs: 300, seedFaqs: true });
+    host = await startHeadlessHost({
+      dataDir: join(dir, 'data'),
+      token,
+      staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
+      demo,
+      fileLog: false,
+      durability: 'normal',
+      version: '0.1.0',
+      whatsapp: { livenessIntervalMs: 0 },
+      // Fixed, short retries so each state stays on screen long enough to look at, then moves on.
+      cloudRelay: {
+        waitSeconds: 1,
+        backoff: { baseMs: 2_500, maxMs: 2_500, minMs: 2_500 },
+        refusedRetryMs: 2_500,
+        idleCheckMs: 500,
+        random: () => 1,
+      },
+    });
+    relay = new FakeRelayServer();
+    await relay.listen();
+    await relay.close(); // its port is known; the server is down for now
+    workspaceId = (
+      await api<{ workspace: Workspace }>('workspace.create', {
+        name: 'Mama Nkechi Pharmacy',
+        botMode: 'faq',
+      })
+    ).workspace.id;
+    await waitUntil(
+      async () => (await api<unknown[]>('faq.list', { workspaceId })).length === DEMO_FAQS.length,
+      'the demo FAQs',
+    );
+    context = await launchChromium(join(dir, 'chromium-profile'));
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${host.url}/#token=${token}`);
+  }, 90_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await host?.close();
+    await demo?.stop();
+    await relay?.close();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  afterEach(async (test) => {
+    if (test.task.result?.state === 'fail')
+      await screenshot(page, `failed-${test.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
+  it('connects the demo’s official number with one button, and a customer is answered through the Graph API', async () => {
+    await page.getByRole('button', { name: 'Connect an official number' }).click();
+    const form = page.getByRole('form', { name: 'Connect an official number' });
+    await form.getByRole('button', { name: 'Use the demo number' }).click();
+    expect(await form.getByLabel('Phone number ID').inputValue()).toBe(DEMO_CLOUD.phoneNumberId);
+    expect(await form.getByLabel('WhatsApp Business Account ID').inputValue()).toBe(DEMO_CLOUD.wabaId);
+    await form.screenshot({ path: join(SHOTS, 'cloud-demo-01-form.png') });
+    await form.getByRole('button', { name: 'Check and connect' }).click();
+    const result = page.getByRole('region', { name: 'Connect an official number' });
+    await poll(() => result.getByRole('status').textContent()).toContain('Connected.');
+    expect(await result.locator('[data-fact="verified-name"]').textContent()).toBe(DEMO_CLOUD.verifiedName);
+    await result.getByRole('button', { name: 'Done' }).click();
+
+    await poll(() => card().locator('.badge').textContent()).toBe('Connected');
+    await poll(() => relayLine().textContent()).toContain('straight to this computer');
+    // The demo's first customer writes 0.3 s after the number connected: a greeting, then the FAQ's answer.
+    const customer = demo.graph.customer('+2348031110001');
+    await poll(() => Promise.resolve(customer.replies.map((r) => r.text))).toContain(DEMO_FAQS[0].answer);
+    expect(customer.replies.every((r) => r.from === DEMO_CLOUD.e164)).toBe(true);
+    expect(
+      demo.graph.requests.some((r) => r.kind === 'send' && r.phoneNumberId === DEMO_CLOUD.phoneNumberId),
+    ).toBe(true);
+    await poll(() => page.locator('.message-list__item').first().textContent()).toContain(
+      'What time do you open?',
+    );
+    await screenshot(page, 'cloud-demo-02-home');
+  }, 40_000);
+
+  it('shows the relay unreachable with its next retry, then refused with what to do, then working', async () => {
+    // Enrolled with a central server (written as sync.enroll would) whose address answers nothing.
+    await createSyncStateRepository(host.app.store.db).save(
+      workspaceId,
+      {
+        serverUrl: relay.url,
+        centralWorkspaceId: 'central-ws-1',
+        centralWorkspaceName: 'Mama Nkechi Pharmacy',
+        tokenSealed: createFileKeySecretBox({ dataDir: join(dir, 'data') }).seal(RELAY_TOKEN),
+        lastAckedSeq: 0,
+      },
+      Date.now(),
+    );
+    await host.app.sync.setShareMessageText(workspaceId, false); // announces the enrollment
+
+    await poll(() => relayLine().getAttribute('data-state')).toBe('unreachable');
+    expect(await relayLine().textContent()).toMatch(
+      /Cannot reach the central server \(127\.0\.0\.1:\d+\): the connection was refused.*Customers’ messages wait there safely\. Trying again in \d s\./,
+    );
+    await card().screenshot({ path: join(SHOTS, 'cloud-demo-03-relay-unreachable.png') });
+
+    relay.mode = 'refuse';
+    await relay.listen(relay.port);
+    await poll(() => relayLine().getAttribute('data-state')).toBe('refused');
+    expect(await relayLine().textContent()).toContain(
+      'Enroll this business again in Settings › Central sync, with a new code from your central team.',
+    );
+    await expect(relayLine().getByRole('alert').isVisible()).resolves.toBe(true);
+    await card().screenshot({ path: join(SHOTS, 'cloud-demo-04-relay-refused.png') });
+
+    relay.mode = 'ok';
+    relay.add(DEMO_CLOUD.phoneNumberId, {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: DEMO_CLOUD.wabaId,
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: {
+                  display_phone_number: '2348090000555',
+                  phone_number_id: DEMO_CLOUD.phoneNumberId,
+                },
+                contacts: [{ profile: { name: 'Bola' }, wa_id: '2348031110009' }],
+                messages: [
+                  {
+                    from: '2348031110009',
+                    id: 'wamid.relayed-1',
+                    timestamp: String(Math.floor(Date.now() / 1000)),
+                    type: 'text',
+                    text: { body: 'Do you deliver?' },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    await poll(() => relayLine().getAttribute('data-state')).toBe('polling');
+    await poll(() => relayLine().textContent()).toContain('(1 since Switchboard started)');
+    expect(await relayLine().textContent()).toMatch(
+      /Receiving customers’ messages through the central server \(127\.0\.0\.1:\d+\)\./,
+    );
+    await poll(() => Promise.resolve(relay.acked)).toBe(1);
+    const status = await api<CloudRelayStatus>('cloud.relay', { workspaceId });
+    expect(status).toMatchObject({ state: 'polling', delivered: 1, failures: 0, problem: null });
+    await card().screenshot({ path: join(SHOTS, 'cloud-demo-05-relay-working.png') });
+  }, 60_000);
+});
