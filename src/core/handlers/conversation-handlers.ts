@@ -9,7 +9,7 @@ import { createOutboxRepository, type OutboxKind } from '../store/repositories/o
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
 import type { HandlerContext } from './context';
 import { WINDOW_CLOSED_MESSAGE } from '../pipeline/service-window';
-import { numbersOfChat as chatNumbersOf, replyNumber, windowOf } from './reply-number';
+import { notConnectedMessage, numbersOfChat as chatNumbersOf, replyNumber, windowOf } from './reply-number';
 
 type ConversationHandlers = Pick<
   CoreHandlers,
@@ -19,10 +19,6 @@ type ConversationHandlers = Pick<
   | 'conversation.pause'
   | 'conversation.reply'
 >;
-
-const NOT_CONNECTED =
-  'No WhatsApp number of this business is connected right now, so the reply was not sent. ' +
-  'Reconnect the number on the Home screen, then try again.';
 
 const botKind = (kind: OutboxKind | undefined): BotReplyKind | null =>
   kind === undefined || kind === 'owner' ? null : kind;
@@ -126,7 +122,9 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
       const chatNumbers = await numbersOfChat(workspaceId, chatId);
       // The number the customer wrote to, when it is online; otherwise another of the business's numbers.
       const fromNumber = await replyNumber(ctx, workspaceId, chatNumbers);
-      if (fromNumber === undefined) throw new SwitchboardError('UNAVAILABLE', NOT_CONNECTED, { chatId });
+      if (fromNumber === undefined) {
+        throw new SwitchboardError('UNAVAILABLE', notConnectedMessage(chatNumbers), { chatId });
+      }
       const from = fromNumber.e164;
       // On the Cloud API, Meta refuses free text 24 h after the customer last wrote: say so before sending.
       const window = await windowOf(ctx, fromNumber, chatId);

@@ -577,7 +577,7 @@ describe('conversation handlers', () => {
       close: { code: 401, message: 'logged out', paired: true, qrExhausted: false },
     });
     await expect(call('conversation.reply', { workspaceId, chatId: CHAT, text: 'Hello?' })).rejects.toThrow(
-      /UNAVAILABLE: No WhatsApp number of this business is connected/,
+      /UNAVAILABLE: \+\d+, the number this customer wrote to, is not connected right now/,
     );
   });
 

@@ -26,17 +26,31 @@ export async function numbersOfChat(
 
 /**
  * The number an owner's message in a chat goes out from: the one the customer wrote to when it is
- * online, otherwise another connected number of the business; undefined when none is connected.
+ * online, otherwise another connected number of the business of the same kind; undefined when none is.
+ * Never a number of the other kind: a chat's id is a WhatsApp JID for a number linked with a QR code
+ * and a wa_id on the Cloud API, so a reply through the other kind cannot even be addressed.
  */
 export async function replyNumber(
   ctx: HandlerContext,
   workspaceId: WorkspaceId,
   chatNumbers: readonly E164[],
 ): Promise<PhoneNumber | undefined> {
-  const live = (await ctx.app.workspaces.listNumbers(workspaceId)).filter(
-    (n) => ctx.app.connections.state(n.e164)?.status === 'connected',
-  );
-  return live.find((n) => chatNumbers.includes(n.e164)) ?? live[0];
+  const all = await ctx.app.workspaces.listNumbers(workspaceId);
+  const live = all.filter((n) => ctx.app.connections.state(n.e164)?.status === 'connected');
+  const own = live.find((n) => chatNumbers.includes(n.e164));
+  if (own !== undefined) return own;
+  const kinds = new Set(all.filter((n) => chatNumbers.includes(n.e164)).map((n) => n.provider));
+  return live.find((n) => kinds.has(n.provider));
+}
+
+/** Why a reply cannot go out: the chat's own number is offline (and no other of its kind is online). */
+export function notConnectedMessage(chatNumbers: readonly E164[]): string {
+  const own = chatNumbers[0];
+  return own === undefined
+    ? 'No WhatsApp number of this business is connected right now, so the reply was not sent. ' +
+        'Reconnect the number on the Home screen, then try again.'
+    : `${own}, the number this customer wrote to, is not connected right now, so the reply was not ` +
+        'sent. Reconnect it on the Home screen, then try again.';
 }
 
 /** The 24-hour service window of `chatId` on `number`; always open for a number linked with a QR code. */
