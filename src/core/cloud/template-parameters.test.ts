@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  bodyComponents,
-  fillTemplate,
-  parameterProblem,
-  parametersNamed,
-  templateShape,
-} from './template-parameters';
+import { fillTemplate } from '../../shared/template-text';
+import { bodyComponents, parameterProblem, parametersNamed, templateShape } from './template-parameters';
 
 const body = (text: string) => ({ type: 'BODY', text });
 

@@ -12,6 +12,8 @@
  * templates are listed but not sendable (with the reason shown).
  */
 
+import { isPositionalPlaceholder, TEMPLATE_PLACEHOLDER } from '../../shared/template-text';
+
 export interface TemplateParameter {
   /** "1", "2", ... for positional placeholders; the name for named ones. */
   name: string;
@@ -29,8 +31,6 @@ export interface TemplateShape {
 
 /** A template body value: Meta's own limit per parameter. */
 export const MAX_PARAMETER_LENGTH = 1024;
-
-const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
 
 interface RawComponent {
   type?: unknown;
@@ -74,13 +74,13 @@ export function templateShape(components: readonly unknown[]): TemplateShape {
 
 /** The parameters back from their names (as `CloudTemplate.parameters` lists them). */
 export function parametersNamed(names: readonly string[]): TemplateParameter[] {
-  return names.map((name) => ({ name, positional: /^\d+$/.test(name) }));
+  return names.map((name) => ({ name, positional: isPositionalPlaceholder(name) }));
 }
 
 function placeholdersOf(text: string): TemplateParameter[] {
   const seen = new Set<string>();
   const out: TemplateParameter[] = [];
-  for (const match of text.matchAll(PLACEHOLDER)) {
+  for (const match of text.matchAll(TEMPLATE_PLACEHOLDER)) {
     const name = match[1]!;
     if (seen.has(name)) continue;
     seen.add(name);
@@ -97,11 +97,6 @@ export function parameterProblem(value: string): string | null {
   if (/ {5,}/.test(value)) return 'has more than four spaces in a row, which WhatsApp refuses';
   if (value.length > MAX_PARAMETER_LENGTH) return `is longer than ${MAX_PARAMETER_LENGTH} characters`;
   return null;
-}
-
-/** The body as the customer will read it: what the conversation keeps. */
-export function fillTemplate(body: string, values: ReadonlyMap<string, string>): string {
-  return body.replace(PLACEHOLDER, (whole, name: string) => values.get(name) ?? whole);
 }
 
 /** The Graph API `components` for the values (none when the template takes none). */

@@ -1,10 +1,6 @@
 import type { CloudTemplate, CoreHandlers } from '../../shared/contract';
-import {
-  bodyComponents,
-  fillTemplate,
-  parameterProblem,
-  parametersNamed,
-} from '../cloud/template-parameters';
+import { fillTemplate } from '../../shared/template-text';
+import { bodyComponents, parameterProblem, parametersNamed } from '../cloud/template-parameters';
 import { SwitchboardError } from '../errors';
 import { createOutboxId, createTimeOrderedId } from '../pipeline/outbox-id';
 import { createMessageRepository } from '../store/repositories/messages';

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ChatWindow, CloudTemplate } from '../../../shared/contract';
+import { fillTemplate, isPositionalPlaceholder } from '../../../shared/template-text';
 import { errorMessage } from '../client/client';
 import { useApp } from '../state/app-context';
 import { useAction } from '../state/use-action';
@@ -43,11 +44,13 @@ export function TemplateComposer(props: {
   const [values, setValues] = useState<Record<string, string>>({});
   const filled = chosen?.parameters.map((p) => values[`${picked}|${p}`] ?? '') ?? [];
   const missing = filled.some((v) => v.trim() === '');
-  const preview =
-    chosen?.body?.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (whole, name: string) => {
-      const value = values[`${picked}|${name}`]?.trim();
-      return value === undefined || value === '' ? whole : value;
-    }) ?? null;
+  // What the customer will read; a placeholder without a value yet stays as it is.
+  const given = new Map(
+    (chosen?.parameters ?? [])
+      .map((p) => [p, values[`${picked}|${p}`]?.trim() ?? ''] as const)
+      .filter(([, value]) => value !== ''),
+  );
+  const preview = chosen?.body == null ? null : fillTemplate(chosen.body, given);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (chosen === undefined) return;
@@ -103,7 +106,7 @@ export function TemplateComposer(props: {
                 className="input"
                 value={values[`${picked}|${name}`] ?? ''}
                 maxLength={1024}
-                placeholder={/^\d+$/.test(name) ? `Value ${name}` : name.replace(/_/g, ' ')}
+                placeholder={isPositionalPlaceholder(name) ? `Value ${name}` : name.replace(/_/g, ' ')}
                 onChange={(e) => setValues((v) => ({ ...v, [`${picked}|${name}`]: e.target.value }))}
               />
             </label>
