@@ -18,7 +18,7 @@ import { newAdminToken, sha256Hex } from '../src/central/secrets';
 import { createCentralServer } from '../src/central/server';
 import { openTestDatabase, testPostgresUrl, type TestDatabase } from '../src/central/testing/databases';
 import { registerCloudNumber } from '../src/central/cloud-numbers';
-import { signWebhook } from '../src/central/webhook-relay';
+import { signBody } from '../src/simulator/graph-api/index';
 
 const COUNT = Number(process.argv[2] ?? 4_000);
 const SENDERS = 4;
@@ -122,7 +122,7 @@ async function overHttp(kind: DatabaseKind, numbers: number): Promise<number> {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
-          'X-Hub-Signature-256': signWebhook(bodies[i]!, appSecretOf(i % numbers)),
+          'X-Hub-Signature-256': signBody(bodies[i]!, appSecretOf(i % numbers)),
         },
         body: bodies[i],
       });

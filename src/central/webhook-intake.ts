@@ -1,10 +1,10 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import {
   changeValueSchema,
   notificationSchema,
   type WebhookNotification,
 } from '../core/whatsapp/cloud-api/webhook-schema';
+import { isSignatureHeader, verifyWebhookSignature } from '../core/whatsapp/cloud-api/webhook';
 import type { CloudSecrets, RoutableNumber } from './cloud-secrets';
 import type { CentralDatabase } from './db/open';
 import type { CentralSchema } from './db/schema';
@@ -21,8 +21,6 @@ export interface IntakeResult {
   /** Workspaces that got new notifications: their waiting polls are woken. */
   workspaces: string[];
 }
-
-const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
 
 /**
  * One webhook POST, all or nothing: verified against the App Secrets of the registered numbers (over
@@ -47,19 +45,17 @@ export async function intakeWebhook(
   signatureHeader: string | undefined,
   now: number,
 ): Promise<IntakeResult> {
-  const match = SIGNATURE.exec(signatureHeader?.trim() ?? '');
-  if (match === null)
+  if (signatureHeader === undefined || !isSignatureHeader(signatureHeader))
     throw new CentralError('UNAUTHORIZED', 'Missing or malformed X-Hub-Signature-256 header.');
-  const given = Buffer.from(match[1]!, 'hex');
   const parsed = parseNotification(rawBody);
   const changes = parsed.ok ? splitChanges(parsed.notification) : [];
 
   const named = [...new Set(changes.map((c) => c.phoneNumberId).filter((id) => id !== ''))];
   const candidates = await secrets.named(database.db, named);
   const tried = new Set<string>();
-  let signedWith = signingSecret(candidates, rawBody, given, tried);
+  let signedWith = signingSecret(candidates, rawBody, signatureHeader, tried);
   if (signedWith === undefined)
-    signedWith = signingSecret(await secrets.all(database.db), rawBody, given, tried);
+    signedWith = signingSecret(await secrets.all(database.db), rawBody, signatureHeader, tried);
   if (signedWith === undefined)
     throw new CentralError('UNAUTHORIZED', 'X-Hub-Signature-256 does not match the body.');
   if (!parsed.ok) throw parsed.error;
@@ -85,14 +81,13 @@ export async function intakeWebhook(
 function signingSecret(
   numbers: readonly RoutableNumber[],
   rawBody: Buffer,
-  given: Buffer,
+  signatureHeader: string,
   tried: Set<string>,
 ): string | undefined {
   for (const { appSecret } of numbers) {
     if (appSecret === null || tried.has(appSecret)) continue;
     tried.add(appSecret);
-    const expected = createHmac('sha256', appSecret).update(rawBody).digest();
-    if (timingSafeEqual(expected, given)) return appSecret;
+    if (verifyWebhookSignature(rawBody, signatureHeader, appSecret)) return appSecret;
   }
   return undefined;
 }

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { RELAY_LIMITS, type RelayNotification } from '../shared/relay-protocol';
 import type { CentralDatabase, CentralDb } from './db/open';
 
@@ -117,9 +116,4 @@ export function createRelayWaiters(): RelayWaiters {
       for (const set of [...waiting.values()]) for (const wake of [...set]) wake();
     },
   };
-}
-
-/** Test and bench support: a signature as Meta computes it. */
-export function signWebhook(body: Buffer | string, appSecret: string): string {
-  return `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`;
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DIALECTS } from '../../src/central/testing/databases';
-import { signWebhook } from '../../src/central/webhook-relay';
+import { signBody } from '../../src/simulator/graph-api/index';
 import { startTestServer, type EnrolledWorkspace, type TestServer } from './harness';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -53,7 +53,7 @@ async function seed(central: TestServer): Promise<{ chidi: EnrolledWorkspace; ad
       ],
     });
     const reply = await central.request('POST', '/webhooks/whatsapp', {
-      headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': signWebhook(body, APP_SECRET) },
+      headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': signBody(body, APP_SECRET) },
       body,
     });
     expect(reply.status).toBe(200);

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DIALECTS } from '../../src/central/testing/databases';
 import { registerCloudNumber } from '../../src/central/cloud-numbers';
-import { signWebhook } from '../../src/central/webhook-relay';
+import { signBody } from '../../src/simulator/graph-api/index';
 import type { RelayPollResponse } from '../../src/shared/relay-protocol';
 import { startTestServer, type EnrolledWorkspace, type TestServer } from './harness';
 
@@ -118,31 +118,31 @@ describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) 
   it('refuses a missing or wrong signature, malformed JSON and a non-notification, storing nothing', async () => {
     const body = metaBytes(notification('1001', 'wamid.refused'));
     expect((await post(body)).status).toBe(401);
-    expect((await post(body, signWebhook(body, 'not-the-secret'))).status).toBe(401);
+    expect((await post(body, signBody(body, 'not-the-secret'))).status).toBe(401);
     expect((await post(body, 'sha256=zz')).status).toBe(401);
     // Signed over other bytes (the same JSON re-serialised without Meta's escaping).
     const reserialised = Buffer.from(JSON.stringify(notification('1001', 'wamid.refused')));
-    expect((await post(body, signWebhook(reserialised, APP_SECRET))).status).toBe(401);
+    expect((await post(body, signBody(reserialised, APP_SECRET))).status).toBe(401);
     const broken = Buffer.from('{"object":"whatsapp_business_account","entry":[');
-    expect((await post(broken, signWebhook(broken, APP_SECRET))).status).toBe(400);
+    expect((await post(broken, signBody(broken, APP_SECRET))).status).toBe(400);
     const other = Buffer.from('{"object":"page","entry":[]}');
-    expect((await post(other, signWebhook(other, APP_SECRET))).status).toBe(400);
+    expect((await post(other, signBody(other, APP_SECRET))).status).toBe(400);
     expect(await rows('relay_notifications')).toBe(0);
     expect(await rows('relay_unroutable')).toBe(0);
   });
 
   it('commits a signed notification before 200, stores a replay once, keeps an unknown number unroutable', async () => {
     const body = metaBytes(notification('1001', 'wamid.first'));
-    const first = await post(body, signWebhook(body, APP_SECRET));
+    const first = await post(body, signBody(body, APP_SECRET));
     expect(first).toMatchObject({ status: 200, body: { stored: 1, duplicates: 0 } });
-    const replay = await post(body, signWebhook(body, APP_SECRET));
+    const replay = await post(body, signBody(body, APP_SECRET));
     expect(replay).toMatchObject({ status: 200, body: { stored: 0, duplicates: 1 } });
 
     const unknown = metaBytes(notification('9999', 'wamid.nobody'));
-    expect((await post(unknown, signWebhook(unknown, APP_SECRET))).status).toBe(200);
+    expect((await post(unknown, signBody(unknown, APP_SECRET))).status).toBe(200);
     // 3003 belongs to another Meta app: a POST signed with this app's secret cannot speak for it.
     const spoof = metaBytes(notification('3003', 'wamid.spoof'));
-    expect((await post(spoof, signWebhook(spoof, APP_SECRET))).status).toBe(200);
+    expect((await post(spoof, signBody(spoof, APP_SECRET))).status).toBe(200);
     expect(await rows('relay_unroutable')).toBe(2);
 
     const pollA = await poll(shopA.token);
@@ -160,7 +160,7 @@ describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) 
     const third = notification('1001', 'wamid.a2').entry[0]!.changes[0]!;
     multi.entry[0]!.changes.push(second, third);
     const body = metaBytes(multi);
-    expect(await post(body, signWebhook(body, APP_SECRET))).toMatchObject({
+    expect(await post(body, signBody(body, APP_SECRET))).toMatchObject({
       status: 200,
       body: { stored: 3 },
     });
@@ -199,7 +199,7 @@ describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) 
     const waiting = poll(shopA.token, 'wait=10');
     await new Promise((r) => setTimeout(r, 150));
     const body = metaBytes(notification('1001', 'wamid.later'));
-    expect((await post(body, signWebhook(body, APP_SECRET))).status).toBe(200);
+    expect((await post(body, signBody(body, APP_SECRET))).status).toBe(200);
     const answer = await waiting;
     expect(answer.body.notifications).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -245,23 +245,23 @@ describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) 
     mixed.entry[0]!.changes.push(notification('3003', 'wamid.mixed3').entry[0]!.changes[0]!);
     const body = metaBytes(mixed);
     const before = await rows('relay_unroutable');
-    expect(await post(body, signWebhook(body, APP_SECRET))).toMatchObject({
+    expect(await post(body, signBody(body, APP_SECRET))).toMatchObject({
       status: 200,
       body: { stored: 1 },
     });
     expect(await rows('relay_unroutable')).toBe(before + 1);
     // Naming 1001 but signed by the other app: not 1001's secret, still a registered one, so kept unroutable.
     const other = metaBytes(notification('1001', 'wamid.other-app'));
-    expect(await post(other, signWebhook(other, OTHER_SECRET))).toMatchObject({
+    expect(await post(other, signBody(other, OTHER_SECRET))).toMatchObject({
       status: 200,
       body: { stored: 0 },
     });
     expect(await rows('relay_unroutable')).toBe(before + 2);
     // Broken JSON with a well-formed but wrong signature is a 401, not a 400: nothing was verified.
     const broken = Buffer.from('{"object":"whatsapp_business_account","entry":[');
-    expect((await post(broken, signWebhook(broken, 'not-the-secret'))).status).toBe(401);
+    expect((await post(broken, signBody(broken, 'not-the-secret'))).status).toBe(401);
     const bare = Buffer.from('{"object":"page","entry":[]}');
-    expect((await post(bare, signWebhook(bare, OTHER_SECRET))).status).toBe(400);
+    expect((await post(bare, signBody(bare, OTHER_SECRET))).status).toBe(400);
   });
 
   it('a number registered again, or removed, takes effect on the next POST', async () => {
@@ -274,7 +274,7 @@ describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) 
       });
     const send = (id: string, appSecret: string) => {
       const body = metaBytes(notification('5005', id));
-      return post(body, signWebhook(body, appSecret));
+      return post(body, signBody(body, appSecret));
     };
     expect((await register('first-secret-5005')).status).toBe(201);
     expect((await send('wamid.5005a', 'first-secret-5005')).body).toMatchObject({ stored: 1 });

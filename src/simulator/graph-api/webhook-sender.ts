@@ -42,7 +42,7 @@ export interface WebhookSenderDeps {
   log(line: string): void;
 }
 
-export function signBody(body: Buffer, appSecret: string): string {
+export function signBody(body: Buffer | string, appSecret: string): string {
   return `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`;
 }
 

@@ -23,6 +23,11 @@ export type ParsedWebhook =
 
 const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
 
+/** Whether the header has the shape `sha256=<64 hex digits>`; says nothing about whether it matches. */
+export function isSignatureHeader(signatureHeader: string | null | undefined): boolean {
+  return typeof signatureHeader === 'string' && SIGNATURE.test(signatureHeader.trim());
+}
+
 /**
  * Checks `X-Hub-Signature-256: sha256=<hex>`, the HMAC-SHA256 of the raw body bytes with the App
  * Secret. Over the bytes as received: re-serialised JSON differs for emoji and accents (Meta escapes
