@@ -21,37 +21,23 @@ import {
   type GraphApiServer,
   type SimNumber,
 } from '../../src/simulator/graph-api/index';
+import { messagesNotification } from '../../src/simulator/graph-api/notifications';
 import { FakeRelayServer, RELAY_TOKEN } from './fake-relay-server';
 
 /** One inbound text, in Meta's envelope, as the central server stores each change. */
 function textNotification(number: SimNumber, from: string, id: string, text: string): unknown {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: number.wabaId,
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: number.digits, phone_number_id: number.phoneNumberId },
-              contacts: [{ profile: { name: 'Ada' }, wa_id: from }],
-              messages: [
-                {
-                  from,
-                  id,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: 'text',
-                  text: { body: text },
-                },
-              ],
-            },
-          },
-        ],
+  return messagesNotification(number, [
+    {
+      contact: { profile: { name: 'Ada' }, wa_id: from },
+      message: {
+        from,
+        id,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        type: 'text',
+        text: { body: text },
       },
-    ],
-  };
+    },
+  ]);
 }
 
 async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) {
