@@ -197,10 +197,7 @@ export function Home() {
                 now={now}
                 cloud={cloud?.numbers.find((c) => c.numberId === n.phoneNumberId)}
                 relay={relay}
-                onNewToken={() => {
-                  const view = cloud?.numbers.find((c) => c.numberId === n.phoneNumberId);
-                  if (view !== undefined) setAdding({ token: view });
-                }}
+                onNewToken={(view) => setAdding({ token: view })}
               />
             ))}
           </div>
@@ -276,7 +273,7 @@ function NumberCard({
   /** The workspace's webhook relay: how a Cloud number's messages reach this computer. */
   relay?: CloudRelayStatus | null;
   /** Opens the form that replaces a Cloud number's access token. */
-  onNewToken?: () => void;
+  onNewToken?: (cloud: CloudNumberView) => void;
 }) {
   const { client } = useApp();
   const { busy, error, run: act } = useAction();
@@ -357,7 +354,7 @@ function NumberCard({
                   : 'button button--ghost button--small'
               }
               type="button"
-              onClick={onNewToken}
+              onClick={() => onNewToken(cloud)}
             >
               New token
             </button>
