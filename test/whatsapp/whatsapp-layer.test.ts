@@ -157,6 +157,40 @@ describe('messages', () => {
     expect(arrived.find((m) => m.sender.name === 'Bayo')?.sender.phone).toBe('+2347061234567');
   });
 
+  it('a burst from each customer reaches the core in the order they sent it, new contacts included', async () => {
+    // Baileys handles live stanzas concurrently: each awaits LID-mapping lookups before its decrypt
+    // lock, and a new contact's first message also stores a mapping and moves a session, so the
+    // messages behind it used to overtake it (seen in CI: answers went out 1, 5, 2, 3, 4).
+    const core = await harness.startCore();
+    await linkNumber(harness, core, SHOP);
+    const customers = [
+      harness.server.contact('+2348031234567', { name: 'Ada' }),
+      harness.server.contact('+2347061234567', { lid: true, name: 'Bayo' }),
+      harness.server.contact('+2348059876543'),
+    ];
+    const sent = new Map<string, string[]>();
+    for (let i = 0; i < 8; i++) {
+      for (const customer of customers) {
+        // Back to back, each waiting only for the server to take it: a burst, in a known order.
+        const id = await customer.send(SHOP, `Order ${i}`);
+        sent.set(customer.phone, [...(sent.get(customer.phone) ?? []), id]);
+      }
+    }
+    const all = [...sent.values()].flat();
+    for (const id of all) {
+      await core.waitFor(
+        (e): e is Extract<ConnectionEvent, { type: 'message' }> =>
+          isMessage(e) && e.message.providerMessageId === id,
+        20_000,
+      );
+    }
+    const arrived = core.events.filter(isMessage).map((e) => e.message);
+    for (const customer of customers) {
+      const order = arrived.filter((m) => m.sender.phone === customer.phone).map((m) => m.providerMessageId);
+      expect(order, customer.phone).toEqual(sent.get(customer.phone));
+    }
+  });
+
   it("a reply the customer's phone cannot decrypt is sent again after the phone's retry receipt", async () => {
     const core = await harness.startCore();
     const { workspaceId } = await linkNumber(harness, core, SHOP);

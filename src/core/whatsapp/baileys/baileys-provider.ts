@@ -23,6 +23,7 @@ import type {
 } from '../provider';
 import { createBaileysLogger } from './baileys-logger';
 import { deliverBeforeReceipt } from './before-receipt';
+import { handleMessagesInOrder } from './in-order-messages';
 import { mapBaileysMessage, phoneFromJid } from './message-mapper';
 import { loadSqliteAuthState, type SqliteAuthState } from './sqlite-auth-state';
 
@@ -42,6 +43,8 @@ export interface BaileysProviderOptions {
 
 const QR_FIRST_TTL_MS = 60_000;
 const QR_NEXT_TTL_MS = 20_000;
+/** How long one slow inbound message may hold the later ones of its chat (see in-order-messages). */
+const MESSAGE_STALL_MS = 10_000;
 
 /**
  * One business number over Baileys (a linked device, like WhatsApp Web). Holds at most one socket: a
@@ -185,6 +188,15 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
       });
       sock = socket;
       const mine = () => sock === socket;
+      handleMessagesInOrder(socket.ws, {
+        stallMs: MESSAGE_STALL_MS,
+        onStall: (id, chat) =>
+          log.warn(
+            'message.slow',
+            `A message from ${chat} took over ${MESSAGE_STALL_MS / 1000} s to read; later ones no longer wait for it`,
+            { id, chat },
+          ),
+      });
 
       socket.ev.on('creds.update', () => {
         void loaded
