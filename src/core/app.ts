@@ -317,6 +317,15 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       await connections.startAll();
       await sync.start();
       sync.onChanged(() => void relay.refresh().catch(() => undefined));
+      // A number that runs again gets the webhooks kept for it at once, not at the relay's next poll.
+      connectionListeners.add((event) => {
+        if (event.type === 'state' && event.state.status === 'connected')
+          void relay
+            .release(event.workspaceId)
+            .catch((error: unknown) =>
+              logger.error('cloud.relay_failed', 'Handing kept webhooks to a number failed', { error }),
+            );
+      });
       await relay.start();
     },
     onPipelineAlert(listener) {

@@ -55,12 +55,25 @@ export interface CloudStatus {
  * - `idle`: enrolled, but it has no Cloud number yet;
  * - `polling`: connected, waiting for Meta's next webhook;
  * - `refused`: the central server refused the workspace's token (enroll again);
- * - `unreachable`: the central server could not be reached or failed; `nextRetryAt` says when again;
- * - `waiting-for-number`: a webhook is for a number of this workspace that is not running yet
- *   (`waitingFor`); later ones wait behind it, in order, until it runs.
+ * - `unreachable`: the central server could not be reached or failed; `nextRetryAt` says when again.
+ * Whatever the state, `held` lists webhooks kept on this computer for a number that is not running.
  */
-export type CloudRelayState =
-  'not-enrolled' | 'idle' | 'polling' | 'refused' | 'unreachable' | 'waiting-for-number';
+export type CloudRelayState = 'not-enrolled' | 'idle' | 'polling' | 'refused' | 'unreachable';
+
+/**
+ * Webhooks kept on this computer for one Cloud number of the workspace that is not running
+ * (disconnected by the owner, being restarted with a new token): acknowledged to the central server, handed to the number in order once it
+ * runs again. The workspace's other numbers do not wait for it.
+ */
+export interface CloudRelayHeld {
+  phoneNumberId: string;
+  webhooks: number;
+  /** Customers' messages and delivery statuses in them. */
+  messages: number;
+  statuses: number;
+  /** When the oldest was kept (UTC ms). */
+  since: number;
+}
 
 export interface CloudRelayStatus {
   workspaceId: WorkspaceId;
@@ -73,10 +86,10 @@ export interface CloudRelayStatus {
   problem: string | null;
   /** Failed polls (or waits) in a row. */
   failures: number;
-  /** When it tries again (UTC ms), while unreachable, refused or waiting for a number. */
+  /** When it tries again (UTC ms), while unreachable or refused. */
   nextRetryAt: number | null;
-  /** The phone_number_id a webhook waits for, in `waiting-for-number`. */
-  waitingFor: string | null;
+  /** Per number not running: what waits for it on this computer (empty when nothing does). */
+  held: CloudRelayHeld[];
   /** When a webhook was last handed to a number here, and how many since Switchboard started. */
   lastDeliveryAt: number | null;
   delivered: number;

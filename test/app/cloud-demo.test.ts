@@ -35,6 +35,37 @@ const poll = <T>(fn: () => Promise<T>, timeout = 15_000) => expect.poll(fn, { ti
 const card = () => page.locator(`[data-e164="${DEMO_CLOUD.e164}"]`);
 const relayLine = () => card().getByTestId('cloud-relay');
 
+/** One customer's text to the demo's official number, as the central server relays Meta's webhook. */
+function customerWrites(from: string, id: string, text: string): unknown {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: DEMO_CLOUD.wabaId,
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '2348090000555', phone_number_id: DEMO_CLOUD.phoneNumberId },
+              contacts: [{ profile: { name: 'Bola' }, wa_id: from }],
+              messages: [
+                {
+                  from,
+                  id,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  type: 'text',
+                  text: { body: text },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
 describe.skipIf(!hasChromium)('demo mode’s official number and the relay status on its card', () => {
   beforeAll(async () => {
     await ensureRendererBuild();
@@ -149,36 +180,10 @@ describe.skipIf(!hasChromium)('demo mode’s official number and the relay statu
     await card().screenshot({ path: join(SHOTS, 'cloud-demo-04-relay-refused.png') });
 
     relay.mode = 'ok';
-    relay.add(DEMO_CLOUD.phoneNumberId, {
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: DEMO_CLOUD.wabaId,
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: {
-                  display_phone_number: '2348090000555',
-                  phone_number_id: DEMO_CLOUD.phoneNumberId,
-                },
-                contacts: [{ profile: { name: 'Bola' }, wa_id: '2348031110009' }],
-                messages: [
-                  {
-                    from: '2348031110009',
-                    id: 'wamid.relayed-1',
-                    timestamp: String(Math.floor(Date.now() / 1000)),
-                    type: 'text',
-                    text: { body: 'Do you deliver?' },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      ],
-    });
+    relay.add(
+      DEMO_CLOUD.phoneNumberId,
+      customerWrites('2348031110009', 'wamid.relayed-1', 'Do you deliver?'),
+    );
     await poll(() => relayLine().getAttribute('data-state')).toBe('polling');
     await poll(() => relayLine().textContent()).toContain('(1 since Switchboard started)');
     expect(await relayLine().textContent()).toMatch(
@@ -188,5 +193,50 @@ describe.skipIf(!hasChromium)('demo mode’s official number and the relay statu
     const status = await api<CloudRelayStatus>('cloud.relay', { workspaceId });
     expect(status).toMatchObject({ state: 'polling', delivered: 1, failures: 0, problem: null });
     await card().screenshot({ path: join(SHOTS, 'cloud-demo-05-relay-working.png') });
+  }, 60_000);
+  it('while the number is not running, its customers’ messages are kept on this computer, then answered', async () => {
+    // As while "New token" restarts it: the number's provider is stopped for a moment.
+    await host.app.connections.remove(workspaceId, DEMO_CLOUD.e164);
+    relay.add(
+      DEMO_CLOUD.phoneNumberId,
+      customerWrites('2348031110010', 'wamid.relayed-2', 'What time do you open?'),
+    );
+    relay.add(
+      DEMO_CLOUD.phoneNumberId,
+      customerWrites('2348031110010', 'wamid.relayed-3', 'Do you deliver?'),
+    );
+    const held = () => card().getByTestId('cloud-relay-held');
+    await poll(() => held().textContent()).toContain(
+      '2 customer messages wait on this computer for this number',
+    );
+    expect(await held().textContent()).toContain('answered in order as soon as it is back on');
+    // Kept here, so the central server has nothing left waiting.
+    await poll(() => Promise.resolve(relay.acked)).toBe(3);
+    await card().screenshot({ path: join(SHOTS, 'cloud-demo-06-relay-held.png') });
+
+    const profile = await host.app.store.db
+      .selectFrom('phone_numbers')
+      .select('id')
+      .where('e164', '=', DEMO_CLOUD.e164)
+      .executeTakeFirstOrThrow();
+    await host.app.connect(workspaceId, profile.id);
+    await poll(() => held().count()).toBe(0);
+    // Handed to the number in the order the customer wrote (the relay's own customers are not the
+    // simulator's, so Meta's simulator would refuse a free-form reply to them: the inbound is the test).
+    const inbound = () =>
+      host.app.store.db
+        .selectFrom('messages')
+        .select('provider_message_id')
+        .where('chat_id', '=', '2348031110010')
+        .where('direction', '=', 'in')
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+    await poll(async () => (await inbound()).map((m) => m.provider_message_id)).toEqual([
+      'wamid.relayed-2',
+      'wamid.relayed-3',
+    ]);
+    const status = await api<CloudRelayStatus>('cloud.relay', { workspaceId });
+    expect(status.held).toEqual([]);
   }, 60_000);
 });

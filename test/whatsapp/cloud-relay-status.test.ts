@@ -2,8 +2,8 @@
 // API providers against the local Graph API server) and a small relay server on 127.0.0.1 that speaks
 // src/shared/relay-protocol.ts and can refuse the token, fail, or be down. A notification for a number
 // the workspace no longer has is kept as unroutable (its customer messages stored, once, before the ack)
-// instead of blocking the numbers after it; one for a stored number that is not running yet waits, in
-// order, until it runs.
+// instead of blocking the numbers after it; one for a stored number that is not running is kept on the
+// PC (acknowledged, so the other numbers go on) and handed to it, in order, when it runs.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSwitchboard, type Switchboard } from '../../src/core/app';
@@ -267,10 +267,10 @@ describe('the webhook relay client: status and queue', () => {
     expect((await t.status()).keptUnroutable).toBe(1);
   }, 30_000);
 
-  it('a stored number that is not running yet holds the queue in order until it runs', async () => {
+  it('a number that is not running: its webhooks are kept here and acknowledged; the others go on; it gets them in order when it runs', async () => {
     const t = await setUp(['+2348090000031', '+2348090000032']);
     const [later, other] = t.added as [(typeof t.added)[0], (typeof t.added)[0]];
-    // Stored, but its provider is not running (as before it starts, or while it is being replaced).
+    // Stored, but its provider is not running (disconnected, or being restarted with a new token).
     await t.app.connections.remove(t.workspaceId, later.number.e164);
     t.relay.add(
       later.simNumber.phoneNumberId,
@@ -280,22 +280,102 @@ describe('the webhook relay client: status and queue', () => {
       other.simNumber.phoneNumberId,
       textNotification(other.simNumber, '2348031110005', 'wamid.O1', 'Two'),
     );
+    t.relay.add(
+      later.simNumber.phoneNumberId,
+      textNotification(later.simNumber, '2348031110004', 'wamid.L2', 'Three'),
+    );
+    const held = () =>
+      t.app.store.db
+        .selectFrom('cloud_relay_held' as never)
+        .select(['seq' as never])
+        .orderBy('id' as never)
+        .execute() as Promise<{ seq: number }[]>;
     await t.enroll();
 
-    await waitUntil(async () => (await t.status()).state === 'waiting-for-number', 'waiting for the number');
+    // The other number's customer is answered; nothing waits on the central server.
+    await waitUntil(() => t.inbound('wamid.O1'), 'the other number’s message');
+    await waitUntil(() => t.relay.acked === 3, 'all three acknowledged');
+    expect(await t.inbound('wamid.L1')).toBe(false);
+    expect(await held()).toEqual([{ seq: 1 }, { seq: 3 }]);
+    await waitUntil(async () => (await t.status()).held.length === 1, 'the held count');
     const waiting = await t.status();
-    expect(waiting.waitingFor).toBe(later.simNumber.phoneNumberId);
-    expect(waiting.nextRetryAt).not.toBeNull();
-    await new Promise((r) => setTimeout(r, 400));
-    // Nothing skipped, nothing dropped: the protocol acknowledges by one seq per workspace.
-    expect(t.relay.acked).toBe(0);
-    expect(await t.inbound('wamid.O1')).toBe(false);
-    expect((await t.status()).keptUnroutable).toBe(0);
+    expect(waiting.state).toBe('polling');
+    expect(waiting.held).toEqual([
+      {
+        phoneNumberId: later.simNumber.phoneNumberId,
+        webhooks: 2,
+        messages: 2,
+        statuses: 0,
+        since: expect.any(Number) as unknown,
+      },
+    ]);
+    expect(waiting.keptUnroutable).toBe(0);
+    await t.app.logger.flush();
+    expect(t.sink.ofType('cloud.relay_held').map((e) => (e.meta as { seq: number }).seq)).toEqual([1, 3]);
 
+    // The client crashed after keeping them, before its ack: the server sends them again; still once.
+    t.relay.redeliver();
+    await waitUntil(() => t.relay.acked === 3, 'acknowledged again');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await held()).toEqual([{ seq: 1 }, { seq: 3 }]);
+
+    // Newer messages for the other number still go straight through.
+    t.relay.add(
+      other.simNumber.phoneNumberId,
+      textNotification(other.simNumber, '2348031110005', 'wamid.O2', 'Four'),
+    );
+    await waitUntil(() => t.inbound('wamid.O2'), 'the other number’s second message');
+    expect(await held()).toHaveLength(2);
+
+    // The number runs again: what was kept reaches it at once (not at the next poll), in order.
     await t.app.connect(t.workspaceId, later.number.id);
-    await waitUntil(() => t.inbound('wamid.O1'), 'the queue to move');
-    expect(await t.inbound('wamid.L1')).toBe(true);
-    await waitUntil(() => t.relay.acked === 2, 'both acknowledged');
-    await waitUntil(async () => (await t.status()).state === 'polling', 'polling');
+    await waitUntil(() => t.inbound('wamid.L2'), 'the kept messages');
+    const order = await t.app.store.db
+      .selectFrom('messages')
+      .select('provider_message_id')
+      .where('business_number', '=', later.number.e164)
+      .where('direction', '=', 'in')
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    expect(order.map((m) => m.provider_message_id)).toEqual(['wamid.L1', 'wamid.L2']);
+    expect(await held()).toEqual([]);
+    await waitUntil(async () => (await t.status()).held.length === 0, 'nothing held');
+    await t.app.logger.flush();
+    expect(t.sink.ofType('cloud.relay_released')).toHaveLength(1);
+    expect(t.sink.ofType('cloud.relay_released')[0]).toMatchObject({
+      workspaceId: t.workspaceId,
+      meta: { phoneNumberId: later.simNumber.phoneNumberId, released: 2 },
+    });
+  }, 30_000);
+
+  it('what was kept for a number that is then removed is kept as unroutable, never answered', async () => {
+    const t = await setUp(['+2348090000041', '+2348090000042']);
+    const [gone, other] = t.added as [(typeof t.added)[0], (typeof t.added)[0]];
+    await t.app.connections.remove(t.workspaceId, gone.number.e164);
+    t.relay.add(
+      gone.simNumber.phoneNumberId,
+      textNotification(gone.simNumber, '2348031110006', 'wamid.G1', 'Still open?'),
+    );
+    await t.enroll();
+    await waitUntil(() => t.relay.acked === 1, 'acknowledged');
+    await waitUntil(async () => (await t.status()).held.length === 1, 'held');
+
+    await t.app.workspaces.removeNumber(t.workspaceId, gone.number.id);
+    t.configs.delete(gone.number.e164);
+    // The next webhook (for the number that stays) makes the relay look again.
+    t.relay.add(
+      other.simNumber.phoneNumberId,
+      textNotification(other.simNumber, '2348031110007', 'wamid.K2', 'Hello'),
+    );
+    await waitUntil(() => t.inbound('wamid.K2'), 'the other number’s message');
+    await waitUntil(async () => (await t.status()).held.length === 0, 'nothing held');
+    const kept = await t.app.store.db
+      .selectFrom('unroutable_messages')
+      .select(['provider_message_id', 'text'])
+      .execute();
+    expect(kept).toEqual([{ provider_message_id: 'wamid.G1', text: 'Still open?' }]);
+    expect(await t.inbound('wamid.G1')).toBe(false);
+    expect((await t.status()).keptUnroutable).toBe(1);
   }, 30_000);
 });

@@ -29,6 +29,7 @@ const TESTED = [
   '0007-ai',
   '0008-outbox-cancelled',
   '0009-cloud-numbers',
+  '0010-cloud-relay-held',
 ];
 
 describe('migrations', () => {
@@ -666,6 +667,45 @@ describe('migrations', () => {
     expect((await sql`select count(*) as n from cloud_numbers`.execute(db)).rows).toEqual([{ n: 0 }]);
     await sql`delete from workspaces where id = 'wb'`.execute(db);
     expect((await sql`select count(*) as n from cloud_message_pricing`.execute(db)).rows).toEqual([{ n: 0 }]);
+    await upgraded.close();
+  });
+
+  it('0010-cloud-relay-held: one row per relay seq and server, in fetch order, gone with the workspace', async () => {
+    const path = tempPath();
+    const old = await openDatabase({ path, migrateTo: '0009-cloud-numbers' });
+    await sql`insert into workspaces (id, name, default_country, bot_mode, tier, settings, created_at, updated_at)
+      values ('wa', 'Shop A', 'NG', 'faq', 'free', '{}', 1, 1)`.execute(old.db);
+    await old.close();
+
+    const upgraded = await openDatabase({ path, migrateTo: '0010-cloud-relay-held' });
+    expect(upgraded.schemaVersion).toBe('0010-cloud-relay-held');
+    const db = upgraded.db;
+    const hold = (key: string, seq: number, pnid = '106540352242922', messages = 1) =>
+      sql`insert into cloud_relay_held (workspace_id, phone_number_id, relay_key, seq, notification, messages,
+          statuses, received_at, held_at)
+        values ('wa', ${pnid}, ${key}, ${seq}, '{}', ${messages}, 0, 1, 1)`.execute(db);
+    await hold('https://central.example.ng|cw-1', 4);
+    await hold('https://central.example.ng|cw-1', 2);
+    // A redelivered seq from the same server is the same webhook; another server's seq 4 is not.
+    await expect(hold('https://central.example.ng|cw-1', 4)).rejects.toThrow(/UNIQUE/);
+    await hold('https://other.example.ng|cw-9', 4);
+    await expect(hold('https://central.example.ng|cw-1', 0)).rejects.toThrow(/CHECK constraint failed/);
+    await expect(hold('https://central.example.ng|cw-1', 5, '')).rejects.toThrow(/CHECK constraint failed/);
+    await expect(hold('https://central.example.ng|cw-1', 6, '1', -1)).rejects.toThrow(
+      /CHECK constraint failed/,
+    );
+    await expect(
+      sql`insert into cloud_relay_held (workspace_id, phone_number_id, relay_key, seq, notification, messages,
+          statuses, received_at, held_at) values ('nope', '1', 'k', 1, '{}', 0, 0, 1, 1)`.execute(db),
+    ).rejects.toThrow(/FOREIGN KEY/);
+    // The id keeps the order they were fetched in, whatever their seqs.
+    expect((await sql`select seq from cloud_relay_held order by id`.execute(db)).rows).toEqual([
+      { seq: 4 },
+      { seq: 2 },
+      { seq: 4 },
+    ]);
+    await sql`delete from workspaces where id = 'wa'`.execute(db);
+    expect((await sql`select count(*) as n from cloud_relay_held`.execute(db)).rows).toEqual([{ n: 0 }]);
     await upgraded.close();
   });
 

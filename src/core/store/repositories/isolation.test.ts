@@ -23,6 +23,7 @@ import type { SecretBox } from '../../secrets/secret-box';
 import { makeTempDir } from '../../testing/temp-files';
 import { createCloudNumberRepository } from '../../cloud/cloud-store';
 import { createServiceWindowRepository } from '../../pipeline/service-window';
+import { createHeldWebhookStore } from '../../whatsapp/cloud-api/held-webhooks';
 
 /**
  * The isolation proof. Two workspaces hold the same data (same FAQ text, same customer number, same
@@ -60,6 +61,7 @@ const repos = () => ({
   aiKeys: createAiKeyRepository(store.db, box),
   cloudNumbers: createCloudNumberRepository(store.db, box),
   serviceWindow: createServiceWindowRepository(store.db),
+  heldWebhooks: createHeldWebhookStore(store.db),
 });
 
 const PRICING = { billable: true, model: 'PMP', category: 'service', type: 'regular' };
@@ -152,6 +154,14 @@ async function seed(ws: WorkspaceId, suffix: string, number: E164): Promise<void
     { businessNumber: number, providerMessageId: 'WAMID-SAME', pricing: PRICING },
     1,
   );
+  // The same relay server and seq in both workspaces (a relay seq is unique only per central workspace).
+  await r.heldWebhooks.hold(
+    ws,
+    'https://central.example.ng|cw',
+    { seq: 7, phoneNumberId: `PNID-${suffix}`, receivedAt: 1, notification: { marker: `evt-${suffix}` } },
+    { messages: 1, statuses: 0 },
+    1,
+  );
   await r.syncState.save(
     ws,
     {
@@ -210,6 +220,7 @@ async function snapshotB(): Promise<unknown> {
       'ai_spend',
       'cloud_numbers',
       'cloud_message_pricing',
+      'cloud_relay_held',
       'events',
     ];
     return Object.fromEntries(
@@ -560,6 +571,23 @@ const CASES: Cases = {
       return summary;
     },
   },
+  heldWebhooks: {
+    // Same server key and seq as B's row: A gets a row of its own, B's stays as it was.
+    hold: (r) =>
+      r.hold(
+        A,
+        'https://central.example.ng|cw',
+        { seq: 7, phoneNumberId: 'PNID-a', receivedAt: 2, notification: { marker: 'new' } },
+        { messages: 1, statuses: 0 },
+        2,
+      ),
+    summary: (r) => r.summary(A),
+    next: async (r) => {
+      expect(await r.next(A, 'PNID-b', 10)).toEqual([]);
+      return r.next(A, 'PNID-a', 10);
+    },
+    remove: (r) => r.remove(A, [1, 2, 3, 4, 5, 6, 7, 8]),
+  },
   serviceWindow: {
     lastInboundAt: async (r) => {
       expect(await r.lastInboundAt(A, NUMBER_B, '2348031234567@s.whatsapp.net')).toBeNull();
@@ -652,11 +680,12 @@ describe('workspace isolation', () => {
         'ai_spend',
         'cloud_numbers',
         'cloud_message_pricing',
+        'cloud_relay_held',
         'events',
       ].map(
         (t) => (s.prepare(`select count(*) as n from ${t} where workspace_id = ?`).get(A) as { n: number }).n,
       ),
     );
-    expect(left).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(left).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 });

@@ -13,6 +13,7 @@ import { backoffDelay, type BackoffPolicy } from '../../sync/backoff';
 import { describeNetworkError } from '../../sync/transport';
 import { realTimers, type TimerHandle, type Timers } from '../../timers';
 import type { CloudApiProvider } from './cloud-api-provider';
+import { createHeldWebhookStore } from './held-webhooks';
 import { createRelayStatusBoard } from './relay-status';
 import { unroutableRows } from './unroutable-rows';
 import { notificationSchema } from './webhook-schema';
@@ -26,11 +27,14 @@ import { notificationSchema } from './webhook-schema';
  * before the call returns, so the client acknowledges right after. A crash between the two means the
  * server delivers it again and the pipeline's unique key drops the repeat: exactly once in the pipeline.
  *
- * A notification for a number of the workspace whose provider is not live yet is not acknowledged:
- * the client stops at it and tries again after a backoff. Acknowledging is cumulative (one seq per
- * workspace), so skipping it would lose it; the workspace's order is kept and its other numbers wait
- * too. A notification for a phone_number_id the workspace no longer has (the number was removed) can
- * never be delivered; so it blocks nothing, the customers' messages in it are kept in
+ * A notification for a number of the workspace whose provider is not running (switched off, being
+ * restarted with a new token, not started yet) is kept on this PC (`cloud_relay_held`,
+ * held-webhooks.ts) and only then acknowledged: acknowledging is cumulative (one seq per workspace), and
+ * keeping it here is what lets the workspace's other numbers go on instead of waiting behind it. Once
+ * the number runs (its connection says so, or at the next poll) what it holds is handed to it in
+ * order, before anything newer for it; until then newer ones join the held. A notification for a
+ * phone_number_id the workspace no longer has (the number was removed) can never be delivered; so it
+ * blocks nothing, the customers' messages in it are kept in
  * `unroutable_messages` (as direct-webhooks.ts keeps an unknown number's, never answered), logged and
  * counted as kept as unroutable, and only then acknowledged. A crash before the ack makes the server
  * deliver it again, and the table's unique key (business number + provider id) keeps it once. Its
@@ -71,6 +75,8 @@ export interface CloudRelay {
   refresh(): Promise<void>;
   /** Cancels polls in flight and waits for every poller to end. Nothing is lost: unacked stays on the server. */
   stop(): Promise<void>;
+  /** A number of the workspace runs again: hand it what was kept for it, now rather than at the next poll. */
+  release(workspaceId: WorkspaceId): Promise<void>;
   /** What the workspace's poller is doing, for the UI. */
   status(workspaceId: WorkspaceId): CloudRelayStatus;
   /** A state change at once; deliveries at most about once a second per workspace. */
@@ -101,6 +107,9 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
   const directory = createSyncDirectory(store.db);
   const numbers = createPhoneNumberRepository(store.db);
   const unroutableStore = createUnroutableMessageStore(store.db);
+  const heldStore = createHeldWebhookStore(store.db);
+  /** Per workspace, the end of its chain of deliveries and releases: they never run at once. */
+  const turns = new Map<WorkspaceId, Promise<unknown>>();
   const newId = options.newId ?? createId;
   const log = options.logger.child({ meta: { component: 'cloud-relay' } });
   const pollers = new Map<WorkspaceId, Promise<void>>();
@@ -240,45 +249,129 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
     board.keptUnroutable(workspaceId, item.phoneNumberId, reason, kept);
   }
 
+  /** Runs `task` after the workspace's earlier deliveries and releases: held webhooks keep their order. */
+  function inTurn<T>(workspaceId: WorkspaceId, task: () => Promise<T>): Promise<T> {
+    const result = (turns.get(workspaceId) ?? Promise.resolve()).then(task);
+    const tail = result.catch(() => undefined);
+    turns.set(workspaceId, tail);
+    void tail.then(() => {
+      if (turns.get(workspaceId) === tail) turns.delete(workspaceId);
+    });
+    return result;
+  }
+
+  /** One notification to its provider; false when it is not a notification (logged, skipped). */
+  function handOver(workspaceId: WorkspaceId, provider: CloudApiProvider, item: RelayNotification): boolean {
+    const parsed = notificationSchema.safeParse(item.notification);
+    if (parsed.success) {
+      provider.handleWebhook(parsed.data);
+      return true;
+    }
+    // Verified by the server and stored as Meta sent it: cannot happen unless the server is broken.
+    log.warn('cloud.relay_skipped', `Relay notification ${item.seq} is not a notification; skipped`, {
+      workspaceId,
+      seq: item.seq,
+    });
+    return false;
+  }
+
   /**
-   * Hands notifications to their providers in order; returns the last seq that may be acknowledged,
-   * how many reached a provider, and the phone_number_id it stopped at, if any.
+   * Hands what is kept here to each number that runs again, oldest first, and turns what was kept for
+   * a number since removed into unroutable messages. Returns how many reached a provider.
+   */
+  async function releaseHeld(
+    workspaceId: WorkspaceId,
+    providers: ReadonlyMap<string, CloudApiProvider>,
+  ): Promise<number> {
+    const held = await heldStore.summary(workspaceId);
+    let delivered = 0;
+    let stored: ReadonlySet<string> | undefined;
+    for (const { phoneNumberId } of held) {
+      const provider = providers.get(phoneNumberId);
+      if (provider === undefined) {
+        stored ??= await options.storedPhoneNumberIds(workspaceId);
+        if (stored.has(phoneNumberId)) continue; // still not running: it keeps waiting here
+      }
+      let released = 0;
+      for (;;) {
+        const batch = await heldStore.next(workspaceId, phoneNumberId, 100);
+        if (batch.length === 0) break;
+        for (const item of batch) {
+          if (provider === undefined)
+            await keepUnroutable(workspaceId, item, 'its number was removed while its messages waited here');
+          else if (handOver(workspaceId, provider, item)) released++;
+        }
+        // Handed over (the pipeline's journal has them) or kept as unroutable: only now gone from here.
+        await heldStore.remove(
+          workspaceId,
+          batch.map((item) => item.id),
+        );
+      }
+      if (provider !== undefined) {
+        delivered += released;
+        log
+          .child({ workspaceId })
+          .info(
+            'cloud.relay_released',
+            `${released} webhook${released === 1 ? '' : 's'} kept on this computer handed to phone_number_id ${phoneNumberId}, which runs again`,
+            { phoneNumberId, released },
+          );
+      }
+    }
+    if (held.length > 0) board.held(workspaceId, await heldStore.summary(workspaceId));
+    return delivered;
+  }
+
+  /** Keeps a notification for a stored number that is not running; acknowledged once it is here. */
+  async function hold(workspaceId: WorkspaceId, relayKey: string, item: RelayNotification): Promise<void> {
+    const counts = changeValueOf(item.notification);
+    const isNew = await heldStore.hold(workspaceId, relayKey, item, counts, timers.now());
+    if (!isNew) return;
+    log
+      .child({ workspaceId })
+      .warn(
+        'cloud.relay_held',
+        `Webhook ${item.seq} for phone_number_id ${item.phoneNumberId}, which is not running, kept on this computer until it runs (${counts.messages} customer message${counts.messages === 1 ? '' : 's'}, ${counts.statuses} status${counts.statuses === 1 ? '' : 'es'})`,
+        { seq: item.seq, phoneNumberId: item.phoneNumberId, ...counts },
+      );
+  }
+
+  /**
+   * Hands notifications to their providers in order (what is kept here for a number first); returns
+   * the last seq that may be acknowledged and how many reached a provider.
    */
   async function deliver(
     workspaceId: WorkspaceId,
+    relayKey: string,
     notifications: readonly RelayNotification[],
-  ): Promise<{ handled: number | undefined; delivered: number; blockedOn: string | undefined }> {
+  ): Promise<{ handled: number | undefined; delivered: number }> {
     const providers = await cloudProviders(workspaceId);
+    let delivered = await releaseHeld(workspaceId, providers);
+    // Numbers with webhooks still kept here: newer ones for them join the queue, never overtake it.
+    const waiting = new Set((await heldStore.summary(workspaceId)).map((h) => h.phoneNumberId));
     let stored: ReadonlySet<string> | undefined;
     let handled: number | undefined;
-    let delivered = 0;
     for (const item of notifications) {
       const provider = providers.get(item.phoneNumberId);
-      if (provider === undefined) {
-        stored ??= await options.storedPhoneNumberIds(workspaceId);
-        if (stored.has(item.phoneNumberId)) return { handled, delivered, blockedOn: item.phoneNumberId };
-        await keepUnroutable(
-          workspaceId,
-          item,
-          'no number of this business has that phone number ID any more (removed)',
-        );
-        handled = item.seq;
-        continue;
-      }
-      const parsed = notificationSchema.safeParse(item.notification);
-      if (parsed.success) {
-        provider.handleWebhook(parsed.data);
-        delivered++;
+      if (provider !== undefined && !waiting.has(item.phoneNumberId)) {
+        if (handOver(workspaceId, provider, item)) delivered++;
       } else {
-        // Verified by the server and stored as Meta sent it: cannot happen unless the server is broken.
-        log.warn('cloud.relay_skipped', `Relay notification ${item.seq} is not a notification; skipped`, {
-          workspaceId,
-          seq: item.seq,
-        });
+        stored ??= await options.storedPhoneNumberIds(workspaceId);
+        if (provider !== undefined || stored.has(item.phoneNumberId)) {
+          await hold(workspaceId, relayKey, item);
+          waiting.add(item.phoneNumberId);
+        } else {
+          await keepUnroutable(
+            workspaceId,
+            item,
+            'no number of this business has that phone number ID any more (removed)',
+          );
+        }
       }
       handled = item.seq;
     }
-    return { handled, delivered, blockedOn: undefined };
+    if (waiting.size > 0) board.held(workspaceId, await heldStore.summary(workspaceId));
+    return { handled, delivered };
   }
 
   async function run(workspaceId: WorkspaceId): Promise<void> {
@@ -286,14 +379,13 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
     let failures = 0;
     const wsLog = log.child({ workspaceId });
     const retry = async (
-      state: 'unreachable' | 'waiting-for-number',
       why: string,
       meta: Record<string, unknown>,
-      details: { serverUrl: string; waitingFor?: string },
+      details: { serverUrl: string },
     ): Promise<void> => {
       failures++;
       const delay = backoffDelay(failures, random, backoff);
-      board.set(workspaceId, state, {
+      board.set(workspaceId, 'unreachable', {
         ...details,
         problem: why,
         failures,
@@ -322,6 +414,8 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
         continue;
       }
       if (!(await hasCloudNumbers(workspaceId))) {
+        // What was kept for a number since removed becomes unroutable (kept, never answered).
+        await inTurn(workspaceId, () => releaseHeld(workspaceId, new Map()));
         board.set(workspaceId, 'idle', { serverUrl: target.serverUrl });
         await sleep(idleCheckMs);
         continue;
@@ -338,7 +432,6 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
       } catch (error) {
         if (stopping.signal.aborted) break;
         await retry(
-          'unreachable',
           describeNetworkError(error),
           { serverUrl: target.serverUrl },
           { serverUrl: target.serverUrl },
@@ -360,14 +453,15 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
       const body = relayPollResponse.safeParse(answer.json);
       if (answer.status !== 200 || !body.success) {
         await retry(
-          'unreachable',
           `the central server answered HTTP ${answer.status}`,
           { status: answer.status },
           { serverUrl: target.serverUrl },
         );
         continue;
       }
-      const { handled, delivered, blockedOn } = await deliver(workspaceId, body.data.notifications);
+      const { handled, delivered } = await inTurn(workspaceId, () =>
+        deliver(workspaceId, key, body.data.notifications),
+      );
       board.delivered(workspaceId, delivered);
       if (handled !== undefined) {
         cursor.after = handled;
@@ -375,15 +469,6 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
         await request('POST', `${target.serverUrl}/api/v1/relay/ack`, target.token, 15_000, {
           seq: handled,
         }).catch(() => undefined);
-      }
-      if (blockedOn !== undefined) {
-        await retry(
-          'waiting-for-number',
-          `no live Cloud API number with phone_number_id ${blockedOn} here`,
-          { phoneNumberId: blockedOn },
-          { serverUrl: target.serverUrl, waitingFor: blockedOn },
-        );
-        continue;
       }
       failures = 0;
       board.set(workspaceId, 'polling', { serverUrl: target.serverUrl });
@@ -416,6 +501,12 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
       await Promise.all([...pollers.values()]);
       board.stop();
     },
+    release: (workspaceId) =>
+      inTurn(workspaceId, async () => {
+        if (stopping.signal.aborted) return;
+        const delivered = await releaseHeld(workspaceId, await cloudProviders(workspaceId));
+        board.delivered(workspaceId, delivered);
+      }),
     status: (workspaceId) => board.get(workspaceId),
     onChanged: (listener) => board.onChanged(listener),
   };

@@ -1,4 +1,4 @@
-import type { CloudRelayState, CloudRelayStatus } from '../../../shared/cloud-contract';
+import type { CloudRelayHeld, CloudRelayState, CloudRelayStatus } from '../../../shared/cloud-contract';
 import type { WorkspaceId } from '../../../shared/types';
 import type { TimerHandle, Timers } from '../../timers';
 
@@ -11,11 +11,11 @@ export interface RelayStatusBoard {
   set(
     workspaceId: WorkspaceId,
     state: CloudRelayState,
-    details?: Partial<
-      Pick<CloudRelayStatus, 'serverUrl' | 'problem' | 'failures' | 'nextRetryAt' | 'waitingFor'>
-    >,
+    details?: Partial<Pick<CloudRelayStatus, 'serverUrl' | 'problem' | 'failures' | 'nextRetryAt'>>,
   ): void;
   delivered(workspaceId: WorkspaceId, count: number): void;
+  /** What is kept on this computer for numbers not running (from the store, after each change). */
+  held(workspaceId: WorkspaceId, held: readonly CloudRelayHeld[]): void;
   /** `messages` customer messages of a removed number's webhook were newly stored as unroutable. */
   keptUnroutable(workspaceId: WorkspaceId, phoneNumberId: string, reason: string, messages: number): void;
   /** The poller ended (left sync, or the app stops): the workspace is not enrolled any more. */
@@ -43,7 +43,7 @@ export function createRelayStatusBoard(timers: Timers): RelayStatusBoard {
     problem: null,
     failures: 0,
     nextRetryAt: null,
-    waitingFor: null,
+    held: [],
     lastDeliveryAt: null,
     delivered: 0,
     keptUnroutable: 0,
@@ -88,7 +88,6 @@ export function createRelayStatusBoard(timers: Timers): RelayStatusBoard {
         problem: details.problem ?? null,
         failures: details.failures ?? 0,
         nextRetryAt: details.nextRetryAt ?? null,
-        waitingFor: details.waitingFor ?? null,
         since: before.state === state && before.since !== null ? before.since : timers.now(),
       };
       const same =
@@ -97,7 +96,6 @@ export function createRelayStatusBoard(timers: Timers): RelayStatusBoard {
         before.problem === next.problem &&
         before.failures === next.failures &&
         before.nextRetryAt === next.nextRetryAt &&
-        before.waitingFor === next.waitingFor &&
         statuses.has(workspaceId);
       statuses.set(workspaceId, next);
       if (!same) announce(workspaceId);
@@ -112,6 +110,12 @@ export function createRelayStatusBoard(timers: Timers): RelayStatusBoard {
       });
       announceSoon(workspaceId);
     },
+    held(workspaceId, held) {
+      const before = current(workspaceId);
+      if (JSON.stringify(before.held) === JSON.stringify(held)) return;
+      statuses.set(workspaceId, { ...before, held: held.map((h) => ({ ...h })) });
+      announce(workspaceId);
+    },
     keptUnroutable(workspaceId, phoneNumberId, reason, messages) {
       if (messages <= 0) return;
       const before = current(workspaceId);
@@ -124,10 +128,11 @@ export function createRelayStatusBoard(timers: Timers): RelayStatusBoard {
     },
     forget(workspaceId) {
       if (!statuses.has(workspaceId)) return;
-      const { delivered, lastDeliveryAt, keptUnroutable, lastKeptUnroutable } = current(workspaceId);
+      const { delivered, lastDeliveryAt, keptUnroutable, lastKeptUnroutable, held } = current(workspaceId);
       statuses.set(workspaceId, {
         ...initial(workspaceId),
         since: timers.now(),
+        held,
         delivered,
         lastDeliveryAt,
         keptUnroutable,

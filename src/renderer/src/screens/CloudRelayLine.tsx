@@ -1,10 +1,17 @@
 import type { CloudRelayStatus } from '../../../shared/contract';
 import { navigate } from '../router';
-import { describeKeptUnroutable, describeRelay } from './cloud-relay-text';
+import { describeHeld, describeKeptUnroutable, describeRelay } from './cloud-relay-text';
 
 /** On a Cloud number's card: whether customers' messages reach it, and what to do when they do not. */
-export function CloudRelayLine(props: { status: CloudRelayStatus; takesWebhooks: boolean; now: number }) {
+export function CloudRelayLine(props: {
+  status: CloudRelayStatus;
+  /** This card's number: what the relay keeps for it while it is not running is said here. */
+  phoneNumberId: string;
+  takesWebhooks: boolean;
+  now: number;
+}) {
   const line = describeRelay(props.status, props.takesWebhooks, props.now);
+  const held = describeHeld(props.status, props.phoneNumberId, props.now);
   const unroutable = describeKeptUnroutable(props.status);
   return (
     <div className="cloud-relay" data-testid="cloud-relay" data-state={props.status.state}>
@@ -28,6 +35,12 @@ export function CloudRelayLine(props: { status: CloudRelayStatus; takesWebhooks:
         >
           Open Central sync settings
         </button>
+      )}
+      {held !== null && (
+        <p className="cloud-relay__held" data-testid="cloud-relay-held" role="status">
+          <span className="dot dot--busy" aria-hidden="true" />
+          <span>{held}</span>
+        </p>
       )}
       {unroutable !== null && <p className="muted cloud-relay__unroutable">{unroutable}</p>}
     </div>

@@ -337,7 +337,12 @@ function NumberCard({
           )}
           <p className="number-card__detail">{detail}</p>
           {cloud !== undefined && relay !== null && relay !== undefined && (
-            <CloudRelayLine status={relay} takesWebhooks={cloud.takesWebhooks} now={now} />
+            <CloudRelayLine
+              status={relay}
+              phoneNumberId={cloud.phoneNumberId}
+              takesWebhooks={cloud.takesWebhooks}
+              now={now}
+            />
           )}
           {error !== null && <p className="field__error">{error}</p>}
         </div>

@@ -87,13 +87,6 @@ export function describeRelay(status: CloudRelayStatus, takesWebhooks: boolean, 
             : null,
         toSettings: false,
       };
-    case 'waiting-for-number':
-      return {
-        tone: 'busy',
-        text: `Messages from Meta are waiting for a number of this business that is not running yet (phone number ID ${status.waitingFor ?? '?'}); they are delivered in order once it runs.${retryIn(status, now)}`,
-        todo: 'If a number below needs attention, press Reconnect on it.',
-        toSettings: false,
-      };
   }
 }
 
@@ -105,5 +98,25 @@ export function describeKeptUnroutable(status: CloudRelayStatus): string | null 
     `${count} customer message${count === 1 ? '' : 's'} from Meta ` +
     `${count === 1 ? 'was' : 'were'} for a number no longer in this business ` +
     `(phone number ID ${status.lastKeptUnroutable.phoneNumberId}): kept as unroutable on this computer, not answered. See Logs.`
+  );
+}
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * What the relay keeps on this computer for this number while it is not running (said on its own
+ * card): nothing is lost, the rest of the business goes on, and it all arrives, in order, once the
+ * number runs again.
+ */
+export function describeHeld(status: CloudRelayStatus, phoneNumberId: string, now: number): string | null {
+  const held = status.held.find((h) => h.phoneNumberId === phoneNumberId);
+  if (held === undefined) return null;
+  const what =
+    held.messages > 0
+      ? plural(held.messages, 'customer message waits', 'customer messages wait')
+      : plural(held.statuses, 'delivery update waits', 'delivery updates wait');
+  return (
+    `${what} on this computer for this number (since ${formatTime(held.since, now)}): ` +
+    'they are kept safely and answered in order as soon as it is back on.'
   );
 }
