@@ -25,14 +25,20 @@ import { messagesNotification } from '../../src/simulator/graph-api/notification
 import { FakeRelayServer, RELAY_TOKEN } from './fake-relay-server';
 
 /** One inbound text, in Meta's envelope, as the central server stores each change. */
-function textNotification(number: SimNumber, from: string, id: string, text: string): unknown {
+function textNotification(
+  number: SimNumber,
+  from: string,
+  id: string,
+  text: string,
+  sentAt = Date.now(),
+): unknown {
   return messagesNotification(number, [
     {
       contact: { profile: { name: 'Ada' }, wa_id: from },
       message: {
         from,
         id,
-        timestamp: String(Math.floor(Date.now() / 1000)),
+        timestamp: String(Math.floor(sentAt / 1000)),
         type: 'text',
         text: { body: text },
       },
@@ -377,5 +383,35 @@ describe('the webhook relay client: status and queue', () => {
     expect(kept).toEqual([{ provider_message_id: 'wamid.G1', text: 'Still open?' }]);
     expect(await t.inbound('wamid.G1')).toBe(false);
     expect((await t.status()).keptUnroutable).toBe(1);
+  }, 30_000);
+  it('a customer message that arrives more than 24 hours late goes to a person: no reply Meta would refuse', async () => {
+    const t = await setUp(['+2348090000051']);
+    const [shop] = t.added as [(typeof t.added)[0]];
+    // The PC was off for a day and a half: the relay kept the webhook all that time.
+    const sentAt = Date.now() - 30 * 60 * 60 * 1000;
+    t.relay.add(
+      shop.simNumber.phoneNumberId,
+      textNotification(shop.simNumber, '2348031110008', 'wamid.LATE', 'What time do you open?', sentAt),
+    );
+    await t.enroll();
+    await waitUntil(() => t.inbound('wamid.LATE'), 'the late message');
+    const handedOff = async () =>
+      (
+        await t.app.store.db
+          .selectFrom('conversations')
+          .select('handoff_reason')
+          .where('chat_id', '=', '2348031110008')
+          .executeTakeFirst()
+      )?.handoff_reason ?? null;
+    await waitUntil(async () => (await handedOff()) !== null, 'the hand-off');
+    expect(await handedOff()).toBe('handoff-stale');
+    await t.app.logger.flush();
+    const decided = t.sink.ofType('message.decided').find((e) => e.message.includes('2348031110008'));
+    expect(decided?.meta).toMatchObject({ reason: 'handoff-stale+window-closed', actions: ['handoff'] });
+    await new Promise((r) => setTimeout(r, 300));
+    // Nothing was sent to the customer (no hand-off notice, no answer): Meta would refuse it (131047).
+    expect(t.sim.requests.filter((r) => r.kind === 'send')).toEqual([]);
+    const outbox = await t.app.store.db.selectFrom('outbox').select('id').execute();
+    expect(outbox).toEqual([]);
   }, 30_000);
 });

@@ -486,6 +486,48 @@ const rows: Row[] = [
     actions: ['ignore'],
     reason: 'no-text-unsupported',
   },
+  // The Cloud API's 24-hour window: past `replyBy` Meta refuses any free-form reply (131047).
+  {
+    name: 'a Cloud message that arrives 25 hours late: no reply can go out, a person takes it',
+    message: text('What time do you open?', {
+      sentAt: WED_10AM - 25 * 60 * MIN,
+      replyBy: WED_10AM - 60 * MIN,
+    }),
+    state: known(),
+    settings: { handoff: { staleAfterHours: 0 } },
+    actions: ['handoff'],
+    reason: 'handoff-window-closed',
+    changes: { handoff: { since: WED_10AM, reason: 'handoff-window-closed' } },
+  },
+  {
+    name: 'a stale Cloud message past its window: handed over without the hand-off notice',
+    message: text('What time do you open?', {
+      sentAt: WED_10AM - 30 * 60 * MIN,
+      replyBy: WED_10AM - 6 * 60 * MIN,
+    }),
+    state: known(),
+    actions: ['handoff'],
+    reason: 'handoff-stale+window-closed',
+    changes: { handoff: { since: WED_10AM, reason: 'handoff-stale' } },
+  },
+  {
+    name: 'a Cloud message 23 hours old, window still open: answered',
+    message: text('What time do you open?', {
+      sentAt: WED_10AM - 23 * 60 * MIN,
+      replyBy: WED_10AM + 60 * MIN,
+    }),
+    state: known(),
+    settings: { handoff: { staleAfterHours: 0 } },
+    actions: ['reply:faq'],
+    reason: 'faq-answer',
+  },
+  {
+    name: 'a chat already with a person stays with them, window or not',
+    message: text('Hello?', { sentAt: WED_10AM - 30 * 60 * MIN, replyBy: WED_10AM - 6 * 60 * MIN }),
+    state: known({ handoff: { since: WED_10AM - 60 * MIN, reason: 'handoff-keyword:agent' } }),
+    actions: ['ignore'],
+    reason: 'handoff-active',
+  },
 ];
 
 describe('decide', () => {
@@ -502,6 +544,21 @@ describe('decide', () => {
       if (Object.keys(row.changes).length === 0) expect(decision.stateChanges).toEqual({});
       else expect(decision.stateChanges).toMatchObject(row.changes);
     }
+  });
+
+  it('past the reply window a newcomer is not marked greeted nor the flood window started: nothing was sent', () => {
+    const settings = workspaceSettingsSchema.parse({ handoff: { staleAfterHours: 0 }, ...HOURS_ON });
+    const late = text('What time do you open?', {
+      sentAt: WED_9PM - 25 * 60 * MIN,
+      replyBy: WED_9PM - 60 * MIN,
+    });
+    const decision = decide(late, settings, faqBot, null, WED_9PM);
+    expect(decision.actions).toEqual([{ type: 'handoff', reason: 'handoff-window-closed' }]);
+    expect(decision.stateChanges).toEqual({
+      lastInboundAt: WED_9PM,
+      firstSeenAt: WED_9PM,
+      handoff: { since: WED_9PM, reason: 'handoff-window-closed' },
+    });
   });
 
   it('replies carry the configured texts and the FAQ that answered', () => {

@@ -25,8 +25,55 @@ import type { Action, Bot, ConversationState, DecideMessage, Decision } from './
  *     answer: sent in that order, so the customer reads welcome -> we are closed -> the answer.
  *  7. a bot that cannot answer hands the chat to a human, unless the greeting just went out (its
  *     "how can we help?" is the answer to "hi").
+ *  8. past `replyBy` (a Cloud API message more than 24 hours old: the PC was off) no free-form reply
+ *     can go out, Meta would refuse it (131047): the replies are dropped and the chat goes to a person,
+ *     who can send an approved template. The bot is not even asked (process.ts skips the AI).
  */
 export function decide(
+  message: DecideMessage,
+  settings: WorkspaceSettings,
+  bot: Bot,
+  state: ConversationState | null,
+  now: number,
+): Decision {
+  const decision = decideReplies(message, settings, bot, state, now);
+  return message.replyBy != null && now >= message.replyBy ? withoutReplies(decision, now) : decision;
+}
+
+/** Replying is no longer allowed: the same decision with no reply, and the chat with a person. */
+function withoutReplies(decision: Decision, now: number): Decision {
+  const dropped = decision.actions.filter((a) => a.type === 'reply');
+  if (dropped.length === 0) return decision;
+  // What a dropped reply would have recorded as done did not happen.
+  const changes = { ...decision.stateChanges };
+  for (const action of dropped) {
+    if (action.type !== 'reply') continue;
+    if (action.kind === 'greeting') delete changes.greetedAt;
+    if (action.kind === 'away') delete changes.lastAwayPeriod;
+    if (action.kind === 'faq' || action.kind === 'ai') {
+      delete changes.floodWindowStart;
+      delete changes.floodCount;
+    }
+  }
+  const handoff = decision.actions.find((a) => a.type === 'handoff');
+  if (handoff !== undefined) {
+    return {
+      ...decision,
+      actions: [handoff],
+      reason: `${decision.reason}+window-closed`,
+      stateChanges: changes,
+    };
+  }
+  const reason = 'handoff-window-closed';
+  return {
+    actions: [{ type: 'handoff', reason }],
+    reason,
+    stateChanges: { ...changes, handoff: { since: now, reason } },
+    status: 'processed',
+  };
+}
+
+function decideReplies(
   message: DecideMessage,
   settings: WorkspaceSettings,
   bot: Bot,

@@ -101,7 +101,13 @@ export function createIngest(deps: {
           chatId: m.chatId,
           contactId: outcome.contactId,
           providerMessageId: m.providerMessageId,
-          message: { chatKind: m.chatKind, kind: m.kind, text: m.text, sentAt: m.timestamp },
+          message: {
+            chatKind: m.chatKind,
+            kind: m.kind,
+            text: m.text,
+            sentAt: m.timestamp,
+            replyBy: m.replyWindowMs === undefined ? null : m.timestamp + m.replyWindowMs,
+          },
         });
       }
       return stored;

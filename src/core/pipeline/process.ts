@@ -317,6 +317,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
    */
   async function questionForAi(m: StoredMessage, context: Context): Promise<string | null> {
     if (context.ai === null || m.message.kind !== 'text') return null;
+    // Past the reply window decide() sends nothing: an AI answer would be paid for and thrown away.
+    if (m.message.replyBy != null && deps.now() >= m.message.replyBy) return null;
     const state = await createConversationRepository(deps.db).get(m.workspaceId, m.businessNumber, m.chatId);
     let asked: string | null = null;
     const noting: Bot = {

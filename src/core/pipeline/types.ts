@@ -55,7 +55,11 @@ export type ConversationState = Omit<ConversationRecord, 'businessNumber' | 'cha
  * customer's send time (the provider's timestamp), when known: a message that waited days on WhatsApp's
  * servers while the PC was off is not answered by the bot as if it had just arrived.
  */
-export type DecideMessage = Pick<InboundMessage, 'chatKind' | 'kind' | 'text'> & { sentAt?: number | null };
+export type DecideMessage = Pick<InboundMessage, 'chatKind' | 'kind' | 'text'> & {
+  sentAt?: number | null;
+  /** The last moment a free-form reply may go out (the Cloud API's 24-hour window); null: no limit. */
+  replyBy?: number | null;
+};
 
 export interface Decision {
   /** Replies in the order they are to be sent, plus at most one handoff, or a single ignore. */

@@ -31,6 +31,11 @@ export interface InboundMessage {
   /** Delivered on reconnect after the app was offline (Baileys 'append'), not live. */
   offline: boolean;
   quotedId: string | null;
+  /**
+   * How long after `timestamp` a free-form reply may still be sent (the Cloud API's 24-hour customer
+   * service window); absent when the provider sets no limit (Baileys).
+   */
+  replyWindowMs?: number;
 }
 
 /** The owner answered a chat by hand from their phone: the pipeline pauses the bot there. */

@@ -123,6 +123,8 @@ describe('mapNotification', () => {
         timestamp: 1_749_416_383_000,
         offline: false,
         quotedId: null,
+        // Free-form replies only within Meta's 24-hour customer service window.
+        replyWindowMs: 24 * 60 * 60 * 1000,
       },
     ]);
     expect(mapped.acks).toEqual([]);

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { E164 } from '../../../shared/types';
 import { normalizePhoneNumber } from '../../phone/normalize-phone-number';
+import { SERVICE_WINDOW_MS } from '../../pipeline/service-window';
 import type { DeliveryAck, DeliveryStatus, InboundMessage, MessagePricing } from '../provider';
 import {
   changeValueSchema,
@@ -211,6 +212,7 @@ function toInbound(
     // Webhooks are pushed live; a backlog after an outage shows in `timestamp`, which decide() checks.
     offline: false,
     quotedId: m.context?.id ?? null,
+    replyWindowMs: SERVICE_WINDOW_MS,
   };
 }
 
