@@ -14,7 +14,7 @@ import {
   type UnknownNumberChange,
   type WebhookNotification,
 } from '../whatsapp/cloud-api/webhook';
-import { digitsOf, unroutableRows } from '../whatsapp/cloud-api/unroutable-rows';
+import { digitsOf, storeUnroutable } from '../whatsapp/cloud-api/unroutable-rows';
 import { createCloudWebhookDirectory, type CloudWebhookKeys } from './cloud-store';
 
 /**
@@ -162,11 +162,15 @@ export function createDirectWebhooks(options: DirectWebhooksOptions): DirectWebh
     }[],
   ): Promise<void> {
     const ids = new Set(changes.map((c) => c.change.phoneNumberId));
-    const { rows } = unroutableRows(notification, ids, { newId: options.newId, now: clock.now() });
-    const inserted = rows.length === 0 ? new Set<string>() : await unroutableStore.insertMany(rows);
+    const stored = await storeUnroutable(unroutableStore, notification, ids, {
+      newId: options.newId,
+      now: clock.now(),
+    });
     for (const { change, why, keys: known } of changes) {
-      const mine = rows.filter((r) => digitsOf(r.businessNumber) === digitsOf(change.displayPhoneNumber));
-      const kept = mine.filter((r) => inserted.has(r.id)).length;
+      const mine = stored.rows.filter(
+        (r) => digitsOf(r.businessNumber) === digitsOf(change.displayPhoneNumber),
+      );
+      const { kept, repeats } = stored.kept(mine);
       const where = known === undefined ? log : log.child({ workspaceId: known.workspaceId });
       where.warn(
         'cloud.webhook_unroutable',
@@ -178,7 +182,7 @@ export function createDirectWebhooks(options: DirectWebhooksOptions): DirectWebh
           messages: change.messages,
           statuses: change.statuses,
           kept,
-          repeats: mine.length - kept,
+          repeats,
           providerMessageIds: mine.map((r) => r.providerMessageId),
         },
       );

@@ -15,7 +15,7 @@ import { realTimers, type TimerHandle, type Timers } from '../../timers';
 import type { CloudApiProvider } from './cloud-api-provider';
 import { createHeldWebhookStore } from './held-webhooks';
 import { createRelayStatusBoard } from './relay-status';
-import { unroutableRows } from './unroutable-rows';
+import { storeUnroutable } from './unroutable-rows';
 import { notificationSchema } from './webhook-schema';
 
 /**
@@ -213,12 +213,16 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
     reason: string,
   ): Promise<void> {
     const parsed = notificationSchema.safeParse(item.notification);
-    const { rows, notKept } = parsed.success
-      ? unroutableRows(parsed.data, new Set([item.phoneNumberId]), { newId, now: timers.now() })
-      : { rows: [], notKept: [] };
-    const inserted = rows.length === 0 ? new Set<string>() : await unroutableStore.insertMany(rows);
+    const stored = parsed.success
+      ? await storeUnroutable(unroutableStore, parsed.data, new Set([item.phoneNumberId]), {
+          newId,
+          now: timers.now(),
+        })
+      : undefined;
+    const rows = stored?.rows ?? [];
+    const notKept = stored?.notKept ?? [];
     const value = changeValueOf(item.notification);
-    const kept = rows.filter((r) => inserted.has(r.id)).length;
+    const { kept, repeats } = stored?.kept() ?? { kept: 0, repeats: 0 };
     const lost = notKept.reduce((sum, n) => sum + n.messages, 0);
     const meta = {
       seq: item.seq,
@@ -228,7 +232,7 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
       messages: value.messages,
       statuses: value.statuses,
       kept,
-      repeats: rows.length - kept,
+      repeats,
       providerMessageIds: rows.map((r) => r.providerMessageId),
     };
     // In the workspace's own log, so the owner sees it on the Logs screen.
@@ -236,7 +240,7 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
     const text =
       `Webhook ${item.seq} for phone_number_id ${item.phoneNumberId} kept as unroutable ` +
       `(${kept} customer message${kept === 1 ? '' : 's'} kept unanswered` +
-      `${rows.length > kept ? `, ${rows.length - kept} already kept` : ''}` +
+      `${repeats > 0 ? `, ${repeats} already kept` : ''}` +
       `${value.statuses > 0 ? `, ${value.statuses} status${value.statuses === 1 ? '' : 'es'} left out` : ''}): ${reason}`;
     if (kept > 0) wsLog.warn('cloud.relay_unroutable', text, meta);
     else wsLog.info('cloud.relay_unroutable', text, meta);

@@ -1,7 +1,7 @@
 import type { E164 } from '../../../shared/types';
 import type { IdGenerator } from '../../ids';
 import { normalizePhoneNumber } from '../../phone/normalize-phone-number';
-import type { UnroutableMessage } from '../../store/repositories/unroutable';
+import type { UnroutableMessage, UnroutableMessageStore } from '../../store/repositories/unroutable';
 import { unroutableRow } from '../unroutable-row';
 import { mapNotification, type WebhookNotification } from './webhook';
 
@@ -36,6 +36,31 @@ export function unroutableRows(
     .filter((u) => phoneNumberIds.has(u.phoneNumberId) && u.messages > 0)
     .map((u) => ({ phoneNumberId: u.phoneNumberId, messages: u.messages }));
   return { rows, notKept };
+}
+
+/**
+ * `unroutableRows`, stored: each customer message once (a repeat finds its row there). `kept` tells,
+ * for any subset of the rows, how many were new and how many were already there, for the log line.
+ * Throws when the store fails, so the caller does not acknowledge what it could not keep.
+ */
+export async function storeUnroutable(
+  store: UnroutableMessageStore,
+  notification: WebhookNotification,
+  phoneNumberIds: ReadonlySet<string>,
+  deps: { newId: IdGenerator; now: number },
+): Promise<
+  UnroutableRows & { kept(rows?: readonly UnroutableMessage[]): { kept: number; repeats: number } }
+> {
+  const { rows, notKept } = unroutableRows(notification, phoneNumberIds, deps);
+  const inserted = rows.length === 0 ? new Set<string>() : await store.insertMany(rows);
+  return {
+    rows,
+    notKept,
+    kept(subset = rows) {
+      const kept = subset.filter((r) => inserted.has(r.id)).length;
+      return { kept, repeats: subset.length - kept };
+    },
+  };
 }
 
 export const digitsOf = (s: string): string => s.replace(/\D/g, '');
