@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { loadOrCreateAdminToken, ADMIN_TOKEN_ENV } from './admin-token';
 import { isLoopback, parseCentralArgs, SQLITE_FILE, USAGE, type CentralOptions } from './cli';
 import { openCentralDatabase, type DatabaseConfig } from './db/open';
+import { runCommand } from '../core/process/run-command';
 import { loadOrCreateSecretKey } from './secret-key';
 import { createCentralServer } from './server';
 
 const log = (line: string): void => console.log(line);
 
-async function main(options: CentralOptions): Promise<void> {
+async function start(options: CentralOptions): Promise<() => Promise<void>> {
   if (!isLoopback(options.host)) {
     log(
       `Warning: listening on ${options.host} makes the central server reachable from the network. Put it ` +
@@ -49,35 +50,15 @@ async function main(options: CentralOptions): Promise<void> {
       log('                (its permissions were too open and are owner-only again)');
   }
   log('Press Ctrl+C to stop.');
-
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    log(`\n${signal}: stopping...`);
-    void (async () => {
-      await server.close();
-      await database.close();
-    })()
-      .catch((error: unknown) => console.error('Stopping failed:', error))
-      .finally(() => process.exit(0));
+  return async () => {
+    await server.close();
+    await database.close();
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-let options: CentralOptions;
-try {
-  options = parseCentralArgs(process.argv.slice(2));
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (options.help) {
-  log(USAGE);
-} else {
-  main(options).catch((error: unknown) => {
-    console.error('The central server could not start:', error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+void runCommand({
+  parse: parseCentralArgs,
+  usage: USAGE,
+  cannotStart: 'The central server could not start:',
+  start,
+});

@@ -6,10 +6,11 @@ import { loadOrCreateAccessToken } from './access-token';
 import { isLoopback, parseServeArgs, USAGE, type ServeOptions } from './cli';
 import { startHeadlessHost, type DemoController } from './host';
 import { ensureRendererBuild, PROJECT_ROOT, rendererBuildDir } from './renderer-build';
+import { runCommand } from '../core/process/run-command';
 
 const log = (line: string): void => console.log(line);
 
-async function main(options: ServeOptions): Promise<void> {
+async function start(options: ServeOptions): Promise<() => Promise<void>> {
   if (!isLoopback(options.host)) {
     log(
       `Warning: listening on ${options.host} makes Switchboard reachable from other computers on the network. ` +
@@ -59,36 +60,16 @@ async function main(options: ServeOptions): Promise<void> {
   if (await host.app.cloudWebhooks.enabled())
     log(`  Webhooks:     ${host.url}/webhooks/whatsapp (Meta's callback, behind your HTTPS reverse proxy)`);
   log('Press Ctrl+C to stop.');
-
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    log(`\n${signal}: stopping...`);
-    void (async () => {
-      await host.close();
-      await demo?.stop();
-      if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
-    })()
-      .catch((error: unknown) => console.error('Stopping failed:', error))
-      .finally(() => process.exit(0));
+  return async () => {
+    await host.close();
+    await demo?.stop();
+    if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-let options: ServeOptions;
-try {
-  options = parseServeArgs(process.argv.slice(2));
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (options.help) {
-  log(USAGE);
-} else {
-  main(options).catch((error: unknown) => {
-    console.error('Switchboard could not start:', error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+void runCommand({
+  parse: parseServeArgs,
+  usage: USAGE,
+  cannotStart: 'Switchboard could not start:',
+  start,
+});
