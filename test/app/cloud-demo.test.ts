@@ -14,6 +14,7 @@ import { newAccessToken } from '../../src/server/access-token';
 import { DEMO_CLOUD, DEMO_FAQS, startDemo, type Demo } from '../../src/server/demo';
 import { startHeadlessHost, type HeadlessHost } from '../../src/server/host';
 import { ensureRendererBuild } from '../../src/server/renderer-build';
+import { messagesNotification } from '../../src/simulator/graph-api/notifications';
 import type { CloudRelayStatus } from '../../src/shared/contract';
 import type { Workspace } from '../../src/shared/dto';
 import type { WorkspaceId } from '../../src/shared/types';
@@ -37,33 +38,18 @@ const relayLine = () => card().getByTestId('cloud-relay');
 
 /** One customer's text to the demo's official number, as the central server relays Meta's webhook. */
 function customerWrites(from: string, id: string, text: string): unknown {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: DEMO_CLOUD.wabaId,
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '2348090000555', phone_number_id: DEMO_CLOUD.phoneNumberId },
-              contacts: [{ profile: { name: 'Bola' }, wa_id: from }],
-              messages: [
-                {
-                  from,
-                  id,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: 'text',
-                  text: { body: text },
-                },
-              ],
-            },
-          },
-        ],
+  return messagesNotification({ ...DEMO_CLOUD, digits: '2348090000555' }, [
+    {
+      contact: { profile: { name: 'Bola' }, wa_id: from },
+      message: {
+        from,
+        id,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        type: 'text',
+        text: { body: text },
       },
-    ],
-  };
+    },
+  ]);
 }
 
 describe.skipIf(!hasChromium)('demo mode’s official number and the relay status on its card', () => {

@@ -8,7 +8,11 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DIALECTS } from '../../src/central/testing/databases';
 import { signBody } from '../../src/simulator/graph-api/index';
+import { messagesNotification } from '../../src/simulator/graph-api/notifications';
 import { startTestServer, type EnrolledWorkspace, type TestServer } from './harness';
+
+/** The Meta number the webhooks are for (Meta's own test number). */
+const META_NUMBER = { phoneNumberId: '106540352242922', wabaId: '102290129340398', digits: '15550783881' };
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'];
@@ -32,26 +36,14 @@ async function seed(central: TestServer): Promise<{ chidi: EnrolledWorkspace; ad
     expect(reply.status).toBe(201);
   }
   for (const id of ['wamid.one', 'wamid.two']) {
-    const body = JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
+    const body = JSON.stringify(
+      messagesNotification(META_NUMBER, [
         {
-          id: '102290129340398',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-                messages: [
-                  { from: '2348031234567', id, timestamp: '1749416383', type: 'text', text: { body: 'Hi' } },
-                ],
-              },
-            },
-          ],
+          contact: { profile: { name: 'Ada' }, wa_id: '2348031234567' },
+          message: { from: '2348031234567', id, timestamp: '1749416383', type: 'text', text: { body: 'Hi' } },
         },
-      ],
-    });
+      ]),
+    );
     const reply = await central.request('POST', '/webhooks/whatsapp', {
       headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': signBody(body, APP_SECRET) },
       body,

@@ -6,50 +6,34 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DIALECTS } from '../../src/central/testing/databases';
 import { registerCloudNumber } from '../../src/central/cloud-numbers';
 import { signBody } from '../../src/simulator/graph-api/index';
+import { messagesNotification, metaJson } from '../../src/simulator/graph-api/notifications';
 import type { RelayPollResponse } from '../../src/shared/relay-protocol';
 import { startTestServer, type EnrolledWorkspace, type TestServer } from './harness';
 
 const APP_SECRET = 'app-secret-of-the-meta-app';
 const OTHER_SECRET = 'app-secret-of-another-meta-app';
 
-function notification(phoneNumberId: string, messageId: string, text = 'Ẹ káàárọ̀ 👋 do you open Sunday?') {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId },
-              contacts: [{ profile: { name: 'Sheena' }, wa_id: '2348031234567' }],
-              messages: [
-                {
-                  from: '2348031234567',
-                  id: messageId,
-                  timestamp: '1749416383',
-                  type: 'text',
-                  text: { body: text },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  };
-}
+/** Meta's envelope, typed far enough for the tests that put several changes in one POST. */
+type Envelope = { object: string; entry: { id: string; changes: unknown[] }[] };
 
-/** Meta escapes non-ASCII as \uXXXX: the signature is over these exact bytes. */
-const metaBytes = (value: unknown): Buffer =>
-  Buffer.from(
-    JSON.stringify(value).replace(
-      /[\u007f-\uffff]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-    ),
-  );
+function notification(
+  phoneNumberId: string,
+  messageId: string,
+  text = 'Ẹ káàárọ̀ 👋 do you open Sunday?',
+): Envelope {
+  return messagesNotification({ phoneNumberId, wabaId: '102290129340398', digits: '15550783881' }, [
+    {
+      contact: { profile: { name: 'Sheena' }, wa_id: '2348031234567' },
+      message: {
+        from: '2348031234567',
+        id: messageId,
+        timestamp: '1749416383',
+        type: 'text',
+        text: { body: text },
+      },
+    },
+  ]) as unknown as Envelope;
+}
 
 describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) => {
   let central: TestServer;
@@ -116,7 +100,7 @@ describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) 
   });
 
   it('refuses a missing or wrong signature, malformed JSON and a non-notification, storing nothing', async () => {
-    const body = metaBytes(notification('1001', 'wamid.refused'));
+    const body = metaJson(notification('1001', 'wamid.refused'));
     expect((await post(body)).status).toBe(401);
     expect((await post(body, signBody(body, 'not-the-secret'))).status).toBe(401);
     expect((await post(body, 'sha256=zz')).status).toBe(401);
@@ -132,16 +116,16 @@ describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) 
   });
 
   it('commits a signed notification before 200, stores a replay once, keeps an unknown number unroutable', async () => {
-    const body = metaBytes(notification('1001', 'wamid.first'));
+    const body = metaJson(notification('1001', 'wamid.first'));
     const first = await post(body, signBody(body, APP_SECRET));
     expect(first).toMatchObject({ status: 200, body: { stored: 1, duplicates: 0 } });
     const replay = await post(body, signBody(body, APP_SECRET));
     expect(replay).toMatchObject({ status: 200, body: { stored: 0, duplicates: 1 } });
 
-    const unknown = metaBytes(notification('9999', 'wamid.nobody'));
+    const unknown = metaJson(notification('9999', 'wamid.nobody'));
     expect((await post(unknown, signBody(unknown, APP_SECRET))).status).toBe(200);
     // 3003 belongs to another Meta app: a POST signed with this app's secret cannot speak for it.
-    const spoof = metaBytes(notification('3003', 'wamid.spoof'));
+    const spoof = metaJson(notification('3003', 'wamid.spoof'));
     expect((await post(spoof, signBody(spoof, APP_SECRET))).status).toBe(200);
     expect(await rows('relay_unroutable')).toBe(2);
 
@@ -159,7 +143,7 @@ describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) 
     const second = notification('2002', 'wamid.b1').entry[0]!.changes[0]!;
     const third = notification('1001', 'wamid.a2').entry[0]!.changes[0]!;
     multi.entry[0]!.changes.push(second, third);
-    const body = metaBytes(multi);
+    const body = metaJson(multi);
     expect(await post(body, signBody(body, APP_SECRET))).toMatchObject({
       status: 200,
       body: { stored: 3 },
@@ -198,7 +182,7 @@ describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) 
     const started = Date.now();
     const waiting = poll(shopA.token, 'wait=10');
     await new Promise((r) => setTimeout(r, 150));
-    const body = metaBytes(notification('1001', 'wamid.later'));
+    const body = metaJson(notification('1001', 'wamid.later'));
     expect((await post(body, signBody(body, APP_SECRET))).status).toBe(200);
     const answer = await waiting;
     expect(answer.body.notifications).toHaveLength(1);
@@ -242,8 +226,8 @@ describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) 
   it('routes a POST by the numbers it names, yet only under the secret that signed it', async () => {
     // 1001 (this app) and 3003 (another app) in one POST signed by this app: 3003's change is unroutable.
     const mixed = notification('1001', 'wamid.mixed1');
-    mixed.entry[0]!.changes.push(notification('3003', 'wamid.mixed3').entry[0]!.changes[0]!);
-    const body = metaBytes(mixed);
+    mixed.entry[0]!.changes.push(notification('3003', 'wamid.mixed3').entry[0]!.changes[0]);
+    const body = metaJson(mixed);
     const before = await rows('relay_unroutable');
     expect(await post(body, signBody(body, APP_SECRET))).toMatchObject({
       status: 200,
@@ -251,7 +235,7 @@ describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) 
     });
     expect(await rows('relay_unroutable')).toBe(before + 1);
     // Naming 1001 but signed by the other app: not 1001's secret, still a registered one, so kept unroutable.
-    const other = metaBytes(notification('1001', 'wamid.other-app'));
+    const other = metaJson(notification('1001', 'wamid.other-app'));
     expect(await post(other, signBody(other, OTHER_SECRET))).toMatchObject({
       status: 200,
       body: { stored: 0 },
@@ -273,7 +257,7 @@ describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) 
         verifyToken: 'verify-5005-token',
       });
     const send = (id: string, appSecret: string) => {
-      const body = metaBytes(notification('5005', id));
+      const body = metaJson(notification('5005', id));
       return post(body, signBody(body, appSecret));
     };
     expect((await register('first-secret-5005')).status).toBe(201);
