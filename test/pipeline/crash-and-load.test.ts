@@ -83,7 +83,15 @@ function startCoreProcess(expectNumbers = 1): Promise<ChildProcess> {
   const script = join(import.meta.dirname, 'core-process.ts');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', script, dataDir, server.url, Buffer.from(server.rootPublicKey).toString('hex')],
+    [
+      '--expose-gc',
+      '--import',
+      'tsx',
+      script,
+      dataDir,
+      server.url,
+      Buffer.from(server.rootPublicKey).toString('hex'),
+    ],
     {
       stdio: ['pipe', 'pipe', 'pipe'],
     },
@@ -114,7 +122,7 @@ function kill(child: ChildProcess): Promise<void> {
   });
 }
 
-function loopStats(child: ChildProcess): Promise<{ p99: number; max: number; mean: number }> {
+function loopStats(child: ChildProcess): Promise<{ p99: number; max: number; mean: number; heapMb: number }> {
   return new Promise((resolve) => {
     const onData = (chunk: Buffer) => {
       const line = chunk
@@ -123,7 +131,7 @@ function loopStats(child: ChildProcess): Promise<{ p99: number; max: number; mea
         .find((l) => l.startsWith('STATS '));
       if (line === undefined) return;
       child.stdout!.off('data', onData);
-      resolve(JSON.parse(line.slice(6)) as { p99: number; max: number; mean: number });
+      resolve(JSON.parse(line.slice(6)) as { p99: number; max: number; mean: number; heapMb: number });
     };
     child.stdout!.on('data', onData);
     child.stdin!.write('STATS\n');
@@ -192,7 +200,7 @@ describe('load and backlog', () => {
       burst: 50,
     });
     const core = await startCoreProcess(numbers.length);
-    await loopStats(core); // reset the histogram: measure the burst only
+    const before = await loopStats(core); // reset the histogram: measure the burst only
     const contacts = Array.from({ length: 200 }, (_, i) =>
       server.contact(`+2347031${String(i).padStart(6, '0')}`),
     );
@@ -213,7 +221,7 @@ describe('load and backlog', () => {
     const stats = await loopStats(core);
     // eslint-disable-next-line no-console -- the figures a reader of the test output wants
     console.log(
-      `burst: 2000 answered in ${elapsedS.toFixed(1)} s; core event-loop delay p99 ${stats.p99.toFixed(1)} ms, max ${stats.max.toFixed(1)} ms`,
+      `burst: 2000 answered in ${elapsedS.toFixed(1)} s; core event-loop delay p99 ${stats.p99.toFixed(1)} ms, max ${stats.max.toFixed(1)} ms; heap after GC ${before.heapMb.toFixed(0)} -> ${stats.heapMb.toFixed(0)} MB`,
     );
     // 600 replies/min per number: 500 replies per number cannot all go out in under ~40 s.
     expect(elapsedS).toBeGreaterThan(35);
