@@ -13,7 +13,8 @@ describe('deliverBeforeReceipt', () => {
     const socket = {
       ws: new EventEmitter(),
       messageRetryManager: {
-        addRecentMessage: () => void seen.push(transaction.getStore()),
+        addRecentMessage: (_to: string, _id: string, _message: object) =>
+          void seen.push(transaction.getStore()),
       },
     };
     deliverBeforeReceipt(socket, {
