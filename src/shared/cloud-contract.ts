@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  documentFilenameProblem,
+  MAX_BUTTON_VALUE,
+  MAX_HEADER_TEXT_VALUE,
+  mediaLinkProblem,
+} from './template-text';
 import type { E164, MessageAuthor, MessageStatus, WorkspaceId } from './types';
 
 /**
@@ -122,6 +128,35 @@ export interface DemoCloudNumber {
   graphBaseUrl: string;
 }
 
+/**
+ * A template's header: text (perhaps with one placeholder to fill in), or an image, video or document
+ * the owner links to when sending. `other` is a kind Switchboard cannot send (a location).
+ */
+export interface CloudTemplateHeader {
+  format: 'text' | 'image' | 'video' | 'document' | 'other';
+  /** A text header as Meta stores it, with its placeholder; null for the other kinds. */
+  text: string | null;
+  /**
+   * The text header's placeholder ("1" or a name), filled by `header.text` of
+   * `conversation.sendTemplate`; null when there is none.
+   */
+  parameter: string | null;
+}
+
+/** One button of a template, in Meta's order. */
+export interface CloudTemplateButton {
+  /** Its position among the template's buttons, from 0: what Meta's `index` names when sending. */
+  index: number;
+  /** Meta's button type in lower case: quick_reply, url, phone_number, copy_code, ... */
+  type: string;
+  /** The label the customer sees. */
+  text: string;
+  /** A link button's address as Meta stores it, with its placeholder; null for other buttons. */
+  url: string | null;
+  /** The link's placeholder to fill in; null when the link is fixed (or it is not a link button). */
+  parameter: string | null;
+}
+
 /** One approved template of a number's WhatsApp Business Account. */
 export interface CloudTemplate {
   name: string;
@@ -131,7 +166,17 @@ export interface CloudTemplate {
   body: string | null;
   /** The body's values to fill in, in the order `conversation.sendTemplate` takes them ("1", "2" or names). */
   parameters: string[];
-  /** False when the template needs something this app cannot fill in (a media header, a link button). */
+  /**
+   * The header, null when there is none. A media header needs `header.link` when sending, a text
+   * header with a `parameter` needs `header.text`.
+   */
+  header: CloudTemplateHeader | null;
+  /**
+   * Every button, in order. Those with a `parameter` each need a value in `buttons` of
+   * `conversation.sendTemplate`, in this order.
+   */
+  buttons: CloudTemplateButton[];
+  /** False when the template needs something this app cannot fill in (a location header, a coupon code). */
   sendable: boolean;
   /** Why it is not sendable, in the owner's words; null when it is. */
   unsendableReason: string | null;
@@ -189,6 +234,13 @@ const optional = <T extends z.ZodType<string, string>>(schema: T) =>
     .union([z.literal(''), schema])
     .optional()
     .transform((v) => (v === '' || v === undefined ? undefined : v));
+
+/** Text checked by one of template-text's rules; the message names the field and what to fix. */
+const checkedText = (label: string, problem: (value: string) => string | null) =>
+  z.string({ error: `${label} is text` }).superRefine((value, ctx) => {
+    const found = problem(value);
+    if (found !== null) ctx.addIssue({ code: 'custom', message: `${label} ${found}` });
+  });
 
 const chatIdInput = z
   .string({ error: 'chatId is required' })
@@ -278,6 +330,33 @@ export const cloudCommands = {
             .max(1024, 'A template value is at most 1,024 characters'),
         )
         .max(100, 'A template takes at most 100 values')
+        .optional(),
+      /**
+       * The header's value: `link` (and for a document, optionally `filename`) for an image, video or
+       * document header; `text` for a text header's placeholder.
+       */
+      header: z
+        .strictObject(
+          {
+            link: checkedText('The header link', mediaLinkProblem).optional(),
+            filename: checkedText('The file name', documentFilenameProblem).optional(),
+            text: z
+              .string({ error: 'The header value is text' })
+              .max(MAX_HEADER_TEXT_VALUE, 'The header value is at most 60 characters')
+              .optional(),
+          },
+          { error: 'header is an object with a link (and a filename) or a text, and nothing else' },
+        )
+        .optional(),
+      /** One value per button of the template with a `parameter` (a link to complete), in order. */
+      buttons: z
+        .array(
+          z
+            .string({ error: 'A button value is text' })
+            .max(MAX_BUTTON_VALUE, 'A button value is at most 2,000 characters'),
+          { error: 'buttons is a list of values, one per button link to fill in' },
+        )
+        .max(10, 'A template has at most 10 buttons')
         .optional(),
     }),
   ),

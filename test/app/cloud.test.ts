@@ -20,6 +20,7 @@ import {
   type SimNumber,
 } from '../../src/simulator/graph-api/index';
 import { callApi, hasChromium, launchChromium, navLink, screenshot, SHOTS } from './helpers';
+import { NEW_STOCK_TEMPLATE, STORE_LOCATION_TEMPLATE } from '../../src/simulator/graph-api/sample-templates';
 
 const SHOP = '+2348090000001';
 const DAY = 24 * 60 * 60 * 1000;
@@ -37,6 +38,13 @@ const api = <T = unknown>(name: string, input: unknown): Promise<T> =>
   callApi(host.url, token, name, input) as Promise<T>;
 const poll = <T>(fn: () => Promise<T>, timeout = 15_000) => expect.poll(fn, { timeout });
 const form = () => page.getByRole('form', { name: 'Connect an official number' });
+/** A screenshot in a taller window, where a template's boxes all show without scrolling. */
+async function tallScreenshot(name: string): Promise<void> {
+  const size = page.viewportSize()!;
+  await page.setViewportSize({ width: size.width, height: 1240 });
+  await screenshot(page, name);
+  await page.setViewportSize(size);
+}
 
 describe.skipIf(!hasChromium)('connecting an official number from Home', () => {
   beforeAll(async () => {
@@ -199,5 +207,81 @@ describe.skipIf(!hasChromium)('connecting an official number from Home', () => {
         text: 'Hello?',
       }),
     ).rejects.toThrow('WhatsApp only allows a template now');
+  });
+
+  it('sends a template with an image header and a link button: a box for each, checked as typed, and a preview', async () => {
+    sim.setTemplates(simNumber.wabaId, [
+      {
+        name: 'hello_world',
+        language: 'en_US',
+        status: 'APPROVED',
+        category: 'UTILITY',
+        components: [{ type: 'BODY', text: 'Hello World' }],
+      },
+      NEW_STOCK_TEMPLATE,
+      STORE_LOCATION_TEMPLATE,
+    ]);
+    // The composer reads the templates when the chat opens: open it again.
+    await navLink(page, 'Home').click();
+    await navLink(page, 'Conversations').click();
+    await page
+      .getByRole('button', { name: /Emeka Obi/ })
+      .first()
+      .click();
+    const picker = page.getByRole('form', { name: 'Send a template' });
+    const template = picker.getByLabel('Template');
+    await poll(() => template.locator('option').count()).toBe(3);
+    expect(await template.locator('option', { hasText: 'store_location' }).isDisabled()).toBe(true);
+    expect(await template.locator('option', { hasText: 'store_location' }).textContent()).toContain(
+      'cannot be sent from here: its header is a location',
+    );
+    await template.selectOption({ label: 'new_stock (en) — New stock of {{1}} just came in!' });
+
+    const send = picker.getByRole('button', { name: 'Send template' });
+    const link = picker.getByLabel('Image link');
+    const buttonValue = picker.getByLabel('“See it” link');
+    expect(await send.isDisabled()).toBe(true);
+    expect(await picker.textContent()).toContain('A public https link to the image');
+    expect(await picker.textContent()).toContain('https://shop.ng/p/…');
+    // Wrong values: what to fix, next to the box, and the button waits.
+    await link.fill('http://cdn.shop.ng/ankara.jpg');
+    await picker.getByPlaceholder('Value 1').fill('Ankara fabric');
+    await buttonValue.fill('ankara 6yd');
+    const problems = picker.getByRole('alert');
+    await poll(() => problems.allTextContents()).toEqual([
+      'The link must start with https:// (WhatsApp only fetches the file from a secure public link).',
+      'The value has a space or a new line in it, which cannot go into a link.',
+    ]);
+    expect(await link.getAttribute('aria-invalid')).toBe('true');
+    expect(await send.isDisabled()).toBe(true);
+    await tallScreenshot('cloud-08-template-media-errors');
+
+    await link.fill('https://cdn.shop.ng/ankara.jpg');
+    await buttonValue.fill('ankara-6yd');
+    await poll(() => problems.count()).toBe(0);
+    const preview = picker.getByRole('group', { name: 'Message preview' });
+    expect(await preview.textContent()).toBe(
+      'Image: ankara.jpgNew stock of Ankara fabric just came in!Stop promotionsSee it',
+    );
+    expect(await send.isDisabled()).toBe(false);
+    await tallScreenshot('cloud-09-template-media');
+
+    // In the usual window the boxes scroll inside the composer: the button is still within reach.
+    await send.scrollIntoViewIfNeeded();
+    expect(await send.isVisible()).toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'cloud-09b-template-media-scrolled.png') });
+    await send.click();
+    const customer = sim.customer('+2348031234567');
+    await poll(async () => customer.replies.find((r) => r.template === 'new_stock')).toBeDefined();
+    // What the simulated Graph API received: Meta's header, body and button components.
+    expect(sim.sent.findLast((m) => m.template === 'new_stock')!.components).toEqual([
+      { type: 'header', parameters: [{ type: 'image', image: { link: 'https://cdn.shop.ng/ankara.jpg' } }] },
+      { type: 'body', parameters: [{ type: 'text', text: 'Ankara fabric' }] },
+      { type: 'button', sub_type: 'url', index: '1', parameters: [{ type: 'text', text: 'ankara-6yd' }] },
+    ]);
+    const thread = page.getByRole('region', { name: /Conversation with/ });
+    await poll(() => thread.textContent()).toContain('[image] New stock of Ankara fabric just came in!');
+    expect(await thread.textContent()).toContain('[See it: https://shop.ng/p/ankara-6yd]');
+    await screenshot(page, 'cloud-10-template-media-sent');
   });
 });

@@ -9,6 +9,7 @@ import {
   type GraphApiServer,
   type SimNumber,
 } from '../../src/simulator/graph-api/index';
+import { NEW_STOCK_TEMPLATE } from '../../src/simulator/graph-api/sample-templates';
 
 const SHOP = '+2348090000001';
 
@@ -261,6 +262,136 @@ describe('sending', () => {
       body: textTo('2347000000000', 'hi'),
     });
     expect(((await stranger.json()) as { error: { code: number } }).error.code).toBe(131047);
+  });
+
+  it("checks a template's header and button values against the stored template, as Meta does", async () => {
+    sim.setTemplates(number.wabaId, [
+      NEW_STOCK_TEMPLATE,
+      // No body value here: the header alone is what is checked.
+      {
+        name: 'order_shipped',
+        language: 'en',
+        status: 'APPROVED',
+        category: 'UTILITY',
+        components: [
+          { type: 'HEADER', format: 'TEXT', text: 'Order {{order_id}}' },
+          { type: 'BODY', text: 'It is on its way.' },
+        ],
+      },
+    ]);
+    const customer = sim.customer('+2348031234567');
+    const header = {
+      type: 'header',
+      parameters: [{ type: 'image', image: { link: 'https://cdn.shop.ng/a.jpg' } }],
+    };
+    const bodyPart = { type: 'body', parameters: [{ type: 'text', text: 'Ankara' }] };
+    const button = {
+      type: 'button',
+      sub_type: 'url',
+      index: '1',
+      parameters: [{ type: 'text', text: 'ankara' }],
+    };
+    const send = async (name: string, components: unknown[]) => {
+      const response = await graph(`/${number.phoneNumberId}/messages`, {
+        method: 'POST',
+        body: {
+          messaging_product: 'whatsapp',
+          to: '2348031234567',
+          type: 'template',
+          template: { name, language: { code: 'en' }, components },
+        },
+      });
+      const json = (await response.json()) as { error?: { code: number; error_data: { details: string } } };
+      return json.error === undefined
+        ? response.status
+        : `${json.error.code} ${json.error.error_data.details}`;
+    };
+
+    expect(await send('new_stock', [header, bodyPart, button])).toBe(200);
+    expect(sim.sent.at(-1)).toMatchObject({ template: 'new_stock', components: [header, bodyPart, button] });
+    await customer.waitForReplies(1);
+    expect(customer.replies.at(-1)!.text).toBe(
+      '[image] New stock of Ankara just came in!\n[See it: https://shop.ng/p/ankara]',
+    );
+
+    // Missing or extra header and button values: 132000, nothing sent.
+    const sentBefore = sim.sent.length;
+    expect(await send('new_stock', [bodyPart, button])).toBe('132000 header: expected 1, got 0');
+    expect(await send('new_stock', [header, bodyPart])).toBe('132000 button 1: expected 1, got 0');
+    expect(
+      await send('new_stock', [
+        header,
+        bodyPart,
+        { ...button, parameters: [...button.parameters, { type: 'text', text: 'x' }] },
+      ]),
+    ).toBe('132000 button 1: expected 1, got 2');
+    expect(await send('new_stock', [header, bodyPart, button, { ...button, index: '3' }])).toBe(
+      '132000 button: no button at index 3 to fill in',
+    );
+    expect(await send('new_stock', [header, bodyPart, button, { ...button, index: '0' }])).toMatch(
+      /^132000 /,
+    );
+    // A quick reply may carry a payload.
+    expect(
+      await send('new_stock', [
+        header,
+        bodyPart,
+        button,
+        {
+          type: 'button',
+          sub_type: 'quick_reply',
+          index: '0',
+          parameters: [{ type: 'payload', payload: 'STOP' }],
+        },
+      ]),
+    ).toBe(200);
+    // A media header needs a link or an id (131008), of the header's own kind (132012).
+    expect(
+      await send('new_stock', [
+        { type: 'header', parameters: [{ type: 'image', image: {} }] },
+        bodyPart,
+        button,
+      ]),
+    ).toBe('131008 header: image needs a link or an id');
+    expect(
+      await send('new_stock', [
+        { type: 'header', parameters: [{ type: 'image', image: { id: '1234567890' } }] },
+        bodyPart,
+        button,
+      ]),
+    ).toBe(200);
+    expect(
+      await send('new_stock', [
+        { type: 'header', parameters: [{ type: 'video', video: { link: 'https://cdn.shop.ng/a.mp4' } }] },
+        bodyPart,
+        button,
+      ]),
+    ).toBe('132012 header: expected image, got video');
+
+    // A text header's placeholder: one text value, named ones by parameter_name.
+    const named = {
+      type: 'header',
+      parameters: [{ type: 'text', parameter_name: 'order_id', text: 'ORD-7' }],
+    };
+    expect(await send('order_shipped', [])).toBe('132000 header: expected 1, got 0');
+    expect(
+      await send('order_shipped', [{ type: 'header', parameters: [{ type: 'text', text: 'ORD-7' }] }]),
+    ).toMatch(/^132000 header: unknown parameter/);
+    expect(await send('order_shipped', [named])).toBe(200);
+    expect(sim.sent.length).toBe(sentBefore + 3);
+    await customer.waitForReplies(4);
+    expect(customer.replies.at(-1)!.text).toBe('Order ORD-7\nIt is on its way.');
+    // A header for a template that has none is a parameter too many.
+    sim.setTemplates(number.wabaId, [
+      {
+        name: 'hello_world',
+        language: 'en',
+        status: 'APPROVED',
+        category: 'UTILITY',
+        components: [{ type: 'BODY', text: 'Hello' }],
+      },
+    ]);
+    expect(await send('hello_world', [header])).toBe('132000 header: expected 0, got 1');
   });
 
   it('190 on a missing, wrong or expired token', async () => {

@@ -20,6 +20,11 @@ import {
   type GraphApiServer,
   type SimNumber,
 } from '../../src/simulator/graph-api/index';
+import {
+  NEW_STOCK_TEMPLATE,
+  ORDER_SHIPPED_TEMPLATE,
+  STORE_LOCATION_TEMPLATE,
+} from '../../src/simulator/graph-api/sample-templates';
 
 const SHOP = '+2348090000001' as E164;
 const CUSTOMER = '+2348031234567';
@@ -291,5 +296,118 @@ describe('connecting an official number', () => {
     );
     const { spend } = await call('cloud.status', { workspaceId });
     expect(spend.monthMessages).toBe(3);
+  });
+
+  it('sends a template with an image header and a link button; bad values are refused in words, nothing lost', async () => {
+    sim.setTemplates(simNumber.wabaId, [NEW_STOCK_TEMPLATE, ORDER_SHIPPED_TEMPLATE, STORE_LOCATION_TEMPLATE]);
+    const chatId = (await call('conversation.list', { workspaceId, limit: 10 }))[0]!.chatId;
+    expect((await call('cloud.window', { workspaceId, chatId })).open).toBe(false);
+    const templates = await call('cloud.templates', { workspaceId, e164: SHOP });
+    expect(templates.find((t) => t.name === 'new_stock')).toMatchObject({
+      sendable: true,
+      parameters: ['1'],
+      header: { format: 'image', text: null, parameter: null },
+      buttons: [
+        { index: 0, type: 'quick_reply', text: 'Stop promotions', url: null, parameter: null },
+        { index: 1, type: 'url', text: 'See it', url: 'https://shop.ng/p/{{1}}', parameter: '1' },
+      ],
+    });
+    expect(templates.find((t) => t.name === 'order_shipped')).toMatchObject({
+      sendable: true,
+      header: { format: 'text', parameter: 'order_id' },
+    });
+    expect(templates.find((t) => t.name === 'store_location')).toMatchObject({
+      sendable: false,
+      unsendableReason: 'its header is a location, which Switchboard cannot attach yet',
+    });
+
+    const before = {
+      sent: sim.sent.length,
+      thread: (await call('conversation.thread', { workspaceId, chatId, limit: 50 })).messages.length,
+    };
+    const input = {
+      workspaceId,
+      chatId,
+      name: 'new_stock',
+      language: 'en',
+      parameters: ['Ankara fabric'],
+      header: { link: 'https://cdn.shop.ng/ankara.jpg' },
+      buttons: ['ankara-6yd'],
+    };
+    // Malformed input stops at the contract's schema, in words.
+    expect(() =>
+      commands['conversation.sendTemplate'].input.parse({
+        ...input,
+        header: { link: 'http://cdn.shop.ng/a.jpg' },
+      }),
+    ).toThrow('The header link must start with https://');
+    expect(() =>
+      commands['conversation.sendTemplate'].input.parse({
+        ...input,
+        header: { url: 'https://cdn.shop.ng/a.jpg' },
+      }),
+    ).toThrow();
+    expect(() =>
+      commands['conversation.sendTemplate'].input.parse({ ...input, buttons: 'ankara' }),
+    ).toThrow();
+    // Missing or wrong values are refused before anything is written or sent.
+    const { header: _header, ...withoutHeader } = input;
+    await expect(call('conversation.sendTemplate', withoutHeader)).rejects.toThrow(
+      'new_stock starts with an image: give a public https link to the image (header link).',
+    );
+    await expect(call('conversation.sendTemplate', { ...input, buttons: [] })).rejects.toThrow(
+      'new_stock needs 1 button value(s), one for the link of each of "See it"; 0 were given.',
+    );
+    await expect(call('conversation.sendTemplate', { ...input, buttons: ['ankara 6yd'] })).rejects.toThrow(
+      'The value for the "See it" button has a space or a new line in it',
+    );
+    await expect(
+      call('conversation.sendTemplate', {
+        workspaceId,
+        chatId,
+        name: 'store_location',
+        language: 'en',
+      }),
+    ).rejects.toThrow('store_location cannot be sent from Switchboard: its header is a location');
+    expect(sim.sent.length).toBe(before.sent);
+    expect((await call('conversation.thread', { workspaceId, chatId, limit: 50 })).messages).toHaveLength(
+      before.thread,
+    );
+
+    const sent = await call('conversation.sendTemplate', input);
+    expect(sent).toMatchObject({
+      status: 'sent',
+      text: '[image] New stock of Ankara fabric just came in!\n[See it: https://shop.ng/p/ankara-6yd]',
+    });
+    expect(sim.sent.at(-1)).toMatchObject({
+      template: 'new_stock',
+      components: [
+        {
+          type: 'header',
+          parameters: [{ type: 'image', image: { link: 'https://cdn.shop.ng/ankara.jpg' } }],
+        },
+        { type: 'body', parameters: [{ type: 'text', text: 'Ankara fabric' }] },
+        { type: 'button', sub_type: 'url', index: '1', parameters: [{ type: 'text', text: 'ankara-6yd' }] },
+      ],
+    });
+    const customer = sim.customer(CUSTOMER);
+    await waitFor(() => customer.replies.some((r) => r.template === 'new_stock'), 'the template to arrive');
+    expect(customer.replies.find((r) => r.template === 'new_stock')!.text).toBe(sent.text);
+
+    const shipped = await call('conversation.sendTemplate', {
+      workspaceId,
+      chatId,
+      name: 'order_shipped',
+      language: 'en',
+      parameters: ['Ada'],
+      header: { text: 'ORD-1042' },
+    });
+    expect(shipped.text).toBe('Order ORD-1042\nHi Ada, it is on its way.');
+    expect(sim.sent.at(-1)!.components).toEqual([
+      { type: 'header', parameters: [{ type: 'text', parameter_name: 'order_id', text: 'ORD-1042' }] },
+      { type: 'body', parameters: [{ type: 'text', parameter_name: 'name', text: 'Ada' }] },
+    ]);
+    const thread = await call('conversation.thread', { workspaceId, chatId, limit: 50 });
+    expect(thread.messages.map((m) => m.text)).toEqual(expect.arrayContaining([sent.text, shipped.text]));
   });
 });

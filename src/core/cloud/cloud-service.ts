@@ -390,6 +390,8 @@ function toCloudTemplate(t: MessageTemplate): CloudTemplate {
     category: t.category,
     body: shape.body,
     parameters: shape.parameters.map((p) => p.name),
+    header: shape.header,
+    buttons: shape.buttons,
     sendable: shape.unsendable === null,
     unsendableReason: shape.unsendable,
   };

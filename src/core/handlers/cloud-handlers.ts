@@ -1,6 +1,5 @@
-import type { CloudTemplate, CoreHandlers } from '../../shared/contract';
-import { fillTemplate } from '../../shared/template-text';
-import { bodyComponents, parameterProblem, parametersNamed } from '../cloud/template-parameters';
+import type { CoreHandlers } from '../../shared/contract';
+import { fillTemplateValues } from '../cloud/template-parameters';
 import { SwitchboardError } from '../errors';
 import { createOutboxId, createTimeOrderedId } from '../pipeline/outbox-id';
 import { createMessageRepository } from '../store/repositories/messages';
@@ -63,7 +62,7 @@ export function createCloudHandlers(ctx: HandlerContext): CloudHandlers {
       return { chatId, businessNumber: number.e164, ...window };
     },
 
-    async 'conversation.sendTemplate'({ workspaceId, chatId, name, language, parameters = [] }) {
+    async 'conversation.sendTemplate'({ workspaceId, chatId, name, language, parameters, header, buttons }) {
       const workspace = await app.workspaces.get(workspaceId);
       const number = await replyNumber(ctx, workspaceId, await numbersOfChat(ctx, workspaceId, chatId));
       const provider = number === undefined ? undefined : app.cloud.provider(number);
@@ -92,7 +91,9 @@ export function createCloudHandlers(ctx: HandlerContext): CloudHandlers {
           { name, language },
         );
       }
-      const filled = fillParameters(template, parameters);
+      // Checked and built before anything is written: a wrong value is refused in words (naming the
+      // field), rather than by Meta's 132000 after the row is stored.
+      const filled = fillTemplateValues(template, { parameters, header, buttons });
       const now = clock.now();
       const id = createTimeOrderedId(now);
       const messageId = createOutboxId(now);
@@ -156,44 +157,5 @@ export function createCloudHandlers(ctx: HandlerContext): CloudHandlers {
       hub.emit('conversation.changed', { workspaceId, chatId });
       return { id, author: 'owner', text, at: now, status: 'sent', kind: null };
     },
-  };
-}
-
-/**
- * Checks the owner's values against the template's placeholders and fills them in: the text the
- * conversation keeps (what the customer reads) and the Graph API components. Refused here, in words,
- * rather than by Meta's 132000 after the row is written.
- */
-function fillParameters(
-  template: CloudTemplate,
-  values: readonly string[],
-): { text: string; components: unknown[] } {
-  const { name, language } = template;
-  if (values.length !== template.parameters.length) {
-    throw new SwitchboardError(
-      'VALIDATION',
-      template.parameters.length === 0
-        ? `${name} takes no values, but ${values.length} were given.`
-        : `${name} needs ${template.parameters.length} value(s), one for each of ` +
-            `${template.parameters.map((p) => `{{${p}}}`).join(', ')}; ${values.length} were given.`,
-      { name, language, field: 'parameters' },
-    );
-  }
-  const shape = parametersNamed(template.parameters);
-  values.forEach((value, i) => {
-    const problem = parameterProblem(value);
-    if (problem !== null) {
-      throw new SwitchboardError('VALIDATION', `The value for {{${shape[i]!.name}}} ${problem}.`, {
-        name,
-        language,
-        field: `parameters.${i}`,
-      });
-    }
-  });
-  const trimmed = values.map((v) => v.trim());
-  const byName = new Map(shape.map((p, i) => [p.name, trimmed[i]!]));
-  return {
-    text: template.body === null ? `Template ${name}` : fillTemplate(template.body, byName),
-    components: bodyComponents(shape, trimmed),
   };
 }

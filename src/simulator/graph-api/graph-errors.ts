@@ -50,6 +50,7 @@ const CATALOGUE: Record<number, CatalogueEntry> = {
     message: 'Number of parameters does not match the expected number of params',
   },
   132001: { http: 404, message: 'Template name does not exist in the translation' },
+  132012: { http: 400, message: 'Parameter format does not match format in the created template' },
   132018: { http: 400, message: 'There was an issue with the parameters in your template.' },
 };
 

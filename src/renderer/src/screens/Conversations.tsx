@@ -442,9 +442,9 @@ function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => voi
 function describeHandoff(reason: string): string {
   if (reason.startsWith('handoff-keyword:')) return `asked for "${reason.slice('handoff-keyword:'.length)}"`;
   if (reason.startsWith('handoff-bot:') || reason.includes('abstain')) return 'no FAQ answered the question';
-  if (reason === 'handoff-stale') return 'their message was old when it arrived (this computer was off)';
+  if (reason === 'handoff-stale') return 'their message arrived late, while this computer was off';
   if (reason === 'handoff-media') return 'they sent a photo or file the bot cannot read';
   if (reason === 'handoff-window-closed')
-    return 'their message arrived more than 24 hours late: only an approved template can answer it';
+    return 'their message arrived more than 24 hours late, so only an approved template can answer it';
   return reason;
 }

@@ -1,0 +1,48 @@
+import type { SimTemplate } from './business';
+
+type Template = Omit<SimTemplate, 'id'>;
+
+/**
+ * Approved templates of the shapes a shop really has, for tests and demos of the template composer:
+ * one with an image header and a link button to complete, one with a named header value, and one
+ * Switchboard cannot send (a location header).
+ */
+export const NEW_STOCK_TEMPLATE: Template = {
+  name: 'new_stock',
+  language: 'en',
+  status: 'APPROVED',
+  category: 'MARKETING',
+  components: [
+    { type: 'HEADER', format: 'IMAGE' },
+    { type: 'BODY', text: 'New stock of {{1}} just came in!' },
+    {
+      type: 'BUTTONS',
+      buttons: [
+        { type: 'QUICK_REPLY', text: 'Stop promotions' },
+        { type: 'URL', text: 'See it', url: 'https://shop.ng/p/{{1}}' },
+      ],
+    },
+  ],
+};
+
+export const ORDER_SHIPPED_TEMPLATE: Template = {
+  name: 'order_shipped',
+  language: 'en',
+  status: 'APPROVED',
+  category: 'UTILITY',
+  components: [
+    { type: 'HEADER', format: 'TEXT', text: 'Order {{order_id}}' },
+    { type: 'BODY', text: 'Hi {{name}}, it is on its way.' },
+  ],
+};
+
+export const STORE_LOCATION_TEMPLATE: Template = {
+  name: 'store_location',
+  language: 'en',
+  status: 'APPROVED',
+  category: 'UTILITY',
+  components: [
+    { type: 'HEADER', format: 'LOCATION' },
+    { type: 'BODY', text: 'Find us here' },
+  ],
+};
