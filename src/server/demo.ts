@@ -11,7 +11,13 @@
 // server takes Meta's on, with the same checks, not through a central server.
 import type { DemoCloudNumber } from '../shared/cloud-contract';
 import type { E164 } from '../shared/types';
-import { startGraphApiServer, type GraphApiServer } from '../simulator/graph-api/index';
+import {
+  DEFAULT_TEMPLATES,
+  NEW_STOCK_TEMPLATE,
+  ORDER_SHIPPED_TEMPLATE,
+  startGraphApiServer,
+  type GraphApiServer,
+} from '../simulator/graph-api/index';
 import { startWhatsAppServer, trustSimulator, type WhatsAppServer } from '../simulator/index';
 import type { DemoController } from './host';
 
@@ -100,6 +106,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     verifiedName: DEMO_CLOUD.verifiedName,
     accessToken: DEMO_CLOUD.accessToken,
   });
+  // Besides the plain ones, templates with an image header and a link button, and with a header
+  // value: what a shop sends to a customer whose 24 hours have passed, to try in the composer.
+  graph.setTemplates(DEMO_CLOUD.wabaId, [...DEFAULT_TEMPLATES, NEW_STOCK_TEMPLATE, ORDER_SHIPPED_TEMPLATE]);
   const cloudNumber: DemoCloudNumber = { ...DEMO_CLOUD, graphBaseUrl: graph.url };
   // No callback URL yet: the host is not listening. attach() sets it; until then (and while the host
   // answers 404 before the number has its app secret, or 503 before its provider runs) the simulator

@@ -13,3 +13,5 @@ export type { SimNumber, SimNumberInit, SimTemplate } from './business';
 export type { SimClock } from './clock';
 export type { WebhookBehaviour, WebhookDelivery } from './webhook-sender';
 export { signBody } from './webhook-sender';
+export { NEW_STOCK_TEMPLATE, ORDER_SHIPPED_TEMPLATE, STORE_LOCATION_TEMPLATE } from './sample-templates';
+export { DEFAULT_TEMPLATES } from './business';
