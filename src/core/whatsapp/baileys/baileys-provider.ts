@@ -24,6 +24,7 @@ import type {
 import { createBaileysLogger } from './baileys-logger';
 import { deliverBeforeReceipt } from './before-receipt';
 import { handleMessagesInOrder } from './in-order-messages';
+import { keepLidCacheOutOfTransactions } from './transaction-timers';
 import { mapBaileysMessage, phoneFromJid } from './message-mapper';
 import { loadSqliteAuthState, type SqliteAuthState } from './sqlite-auth-state';
 
@@ -188,6 +189,8 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
       });
       sock = socket;
       const mine = () => sock === socket;
+      if (!keepLidCacheOutOfTransactions(socket))
+        log.debug('baileys.lid_cache', 'This Baileys has no LID-mapping cache to keep out of transactions');
       handleMessagesInOrder(socket.ws, {
         stallMs: MESSAGE_STALL_MS,
         onStall: (id, chat) =>
