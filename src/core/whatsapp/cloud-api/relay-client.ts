@@ -1,4 +1,4 @@
-import type { CloudRelayStatus } from '../../../shared/cloud-contract';
+import type { CloudRelayHeld, CloudRelayStatus } from '../../../shared/cloud-contract';
 import type { WorkspaceId } from '../../../shared/types';
 import { relayPollResponse, type RelayNotification } from '../../../shared/relay-protocol';
 import type { ConnectionManager } from '../../connection/connection-manager';
@@ -281,12 +281,13 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
 
   /**
    * Hands what is kept here to each number that runs again, oldest first, and turns what was kept for
-   * a number since removed into unroutable messages. Returns how many reached a provider.
+   * a number since removed into unroutable messages. Returns how many reached a provider and what is
+   * still kept (read again only when something was kept before).
    */
   async function releaseHeld(
     workspaceId: WorkspaceId,
     providers: ReadonlyMap<string, CloudApiProvider>,
-  ): Promise<number> {
+  ): Promise<{ delivered: number; remaining: CloudRelayHeld[] }> {
     const held = await heldStore.summary(workspaceId);
     let delivered = 0;
     let stored: ReadonlySet<string> | undefined;
@@ -322,8 +323,10 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
           );
       }
     }
-    if (held.length > 0) board.held(workspaceId, await heldStore.summary(workspaceId));
-    return delivered;
+    if (held.length === 0) return { delivered, remaining: [] };
+    const remaining = await heldStore.summary(workspaceId);
+    board.held(workspaceId, remaining);
+    return { delivered, remaining };
   }
 
   /** Keeps a notification for a stored number that is not running; acknowledged once it is here. */
@@ -350,9 +353,11 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
     notifications: readonly RelayNotification[],
   ): Promise<{ handled: number | undefined; delivered: number }> {
     const providers = await cloudProviders(workspaceId);
-    let delivered = await releaseHeld(workspaceId, providers);
+    const released = await releaseHeld(workspaceId, providers);
+    let delivered = released.delivered;
     // Numbers with webhooks still kept here: newer ones for them join the queue, never overtake it.
-    const waiting = new Set((await heldStore.summary(workspaceId)).map((h) => h.phoneNumberId));
+    const waiting = new Set(released.remaining.map((h) => h.phoneNumberId));
+    let heldNow = false;
     let stored: ReadonlySet<string> | undefined;
     let handled: number | undefined;
     for (const item of notifications) {
@@ -364,6 +369,7 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
         if (provider !== undefined || stored.has(item.phoneNumberId)) {
           await hold(workspaceId, relayKey, item);
           waiting.add(item.phoneNumberId);
+          heldNow = true;
         } else {
           await keepUnroutable(
             workspaceId,
@@ -374,7 +380,8 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
       }
       handled = item.seq;
     }
-    if (waiting.size > 0) board.held(workspaceId, await heldStore.summary(workspaceId));
+    // releaseHeld has already shown what was kept before; only new ones change it.
+    if (heldNow) board.held(workspaceId, await heldStore.summary(workspaceId));
     return { handled, delivered };
   }
 
@@ -508,7 +515,7 @@ export function createCloudRelay(options: CloudRelayOptions): CloudRelay {
     release: (workspaceId) =>
       inTurn(workspaceId, async () => {
         if (stopping.signal.aborted) return;
-        const delivered = await releaseHeld(workspaceId, await cloudProviders(workspaceId));
+        const { delivered } = await releaseHeld(workspaceId, await cloudProviders(workspaceId));
         board.delivered(workspaceId, delivered);
       }),
     status: (workspaceId) => board.get(workspaceId),
