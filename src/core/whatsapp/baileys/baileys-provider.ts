@@ -24,7 +24,7 @@ import type {
 import { createBaileysLogger } from './baileys-logger';
 import { deliverBeforeReceipt } from './before-receipt';
 import { handleMessagesInOrder } from './in-order-messages';
-import { keepLidCacheOutOfTransactions } from './transaction-timers';
+import { keepCachesOutOfTransactions } from './transaction-timers';
 import { mapBaileysMessage, phoneFromJid } from './message-mapper';
 import { loadSqliteAuthState, type SqliteAuthState } from './sqlite-auth-state';
 
@@ -189,8 +189,10 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
       });
       sock = socket;
       const mine = () => sock === socket;
-      if (!keepLidCacheOutOfTransactions(socket))
-        log.debug('baileys.lid_cache', 'This Baileys has no LID-mapping cache to keep out of transactions');
+      // Before deliverBeforeReceipt wraps addRecentMessage too (its wrapper calls this one).
+      const kept = keepCachesOutOfTransactions(socket);
+      if (!kept.recentMessages || !kept.lidMapping)
+        log.debug('baileys.cache_timers', 'This Baileys lacks a cache to keep out of transactions', kept);
       handleMessagesInOrder(socket.ws, {
         stallMs: MESSAGE_STALL_MS,
         onStall: (id, chat) =>

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   cleanMessage,
   decodeMessageNode,
@@ -57,14 +56,8 @@ export function deliverBeforeReceipt(socket: SocketSurface, options: BeforeRecei
   });
 
   const addRecentMessage = manager.addRecentMessage.bind(manager);
-  // Baileys calls this for every message it sends from inside its key-store transaction, whose
-  // AsyncLocalStorage context holds every Signal session the send touched. The LRU behind it starts a
-  // 5-minute TTL timer right there, and a timer keeps the async context it was created in alive: each
-  // send pinned copies of those sessions for 5 minutes (a 2,000-message burst held 800 MB of heap).
-  // Run it in the context this socket was set up in, which holds no transaction.
-  const outsideTransactions = AsyncLocalStorage.snapshot();
   manager.addRecentMessage = (to, id, message) => {
-    outsideTransactions(() => addRecentMessage(to, id, message));
+    addRecentMessage(to, id, message);
     const node = waiting.get(id);
     if (node === undefined) return; // a message we sent
     waiting.delete(id);

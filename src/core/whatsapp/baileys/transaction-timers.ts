@@ -1,26 +1,49 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**
- * Keeps Baileys' LID-mapping cache from pinning Signal sessions in memory.
+ * Keeps Baileys' TTL caches from pinning Signal sessions in memory.
  *
- * Baileys (rc14) reads and writes its LID <-> phone-number cache (an lru-cache with a 3-day TTL, its
- * age renewed on every read) from inside its key-store transaction, an AsyncLocalStorage context that
- * holds every Signal session the transaction touched. Each read or write starts a new TTL timer, and a
- * Node timer keeps the async context it was created in alive: every customer held copies of sessions
- * for up to three days (a 2,000-reply burst to 200 customers on 4 numbers: 200 MB of heap after GC
- * with this cache, 58 MB without). The cache's methods are run in the context the socket was set up
- * in, which holds no transaction. Returns false when this Baileys has no such cache (nothing to do).
+ * Baileys (rc14) touches two lru-caches from inside its key-store transaction, an AsyncLocalStorage
+ * context that holds every Signal session the transaction used: the recent-message cache of its retry
+ * manager, on every message it sends (`addRecentMessage`, 5-minute TTL), and its LID <-> phone-number
+ * cache, on every lookup (3-day TTL, renewed on every read). Each call starts a TTL timer, and a Node
+ * timer keeps the async context it was created in alive: every send held copies of sessions for minutes
+ * to days (a 2,000-reply burst to 200 customers on 4 numbers: 812 MB of heap after GC with both, 58 MB
+ * without). Those methods are run in the context the socket was set up in, which holds no
+ * transaction. Call right after the socket is created, before anything else wraps them.
  */
-export function keepLidCacheOutOfTransactions(socket: { signalRepository: unknown }): boolean {
-  const repository = socket.signalRepository as { lidMapping?: { mappingCache?: unknown } } | null;
-  const cache = repository?.lidMapping?.mappingCache as Record<string, unknown> | undefined;
-  if (cache === undefined || cache === null) return false;
+export interface TransactionTimerSurface {
+  signalRepository: unknown;
+  messageRetryManager: object | null;
+}
+
+/** Returns which caches this Baileys has that were kept out (a newer one may have neither). */
+export function keepCachesOutOfTransactions(socket: TransactionTimerSurface): {
+  recentMessages: boolean;
+  lidMapping: boolean;
+} {
   const outside = AsyncLocalStorage.snapshot();
-  for (const name of ['get', 'set', 'has', 'delete', 'peek']) {
-    const method = cache[name];
+  const repository = socket.signalRepository as { lidMapping?: { mappingCache?: unknown } } | null;
+  return {
+    recentMessages: runOutside(socket.messageRetryManager, ['addRecentMessage'], outside),
+    lidMapping: runOutside(
+      repository?.lidMapping?.mappingCache,
+      ['get', 'set', 'has', 'delete', 'peek'],
+      outside,
+    ),
+  };
+}
+
+function runOutside(target: unknown, names: readonly string[], outside: <R>(fn: () => R) => R): boolean {
+  if (typeof target !== 'object' || target === null) return false;
+  const object = target as Record<string, unknown>;
+  let found = false;
+  for (const name of names) {
+    const method = object[name];
     if (typeof method !== 'function') continue;
-    const bound = (method as (...args: unknown[]) => unknown).bind(cache);
-    cache[name] = (...args: unknown[]) => outside(() => bound(...args));
+    const bound = (method as (...args: unknown[]) => unknown).bind(object);
+    object[name] = (...args: unknown[]) => outside(() => bound(...args));
+    found = true;
   }
-  return true;
+  return found;
 }
