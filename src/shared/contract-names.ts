@@ -34,6 +34,7 @@ export const COMMAND_NAMES = [
   'conversation.list',
   'conversation.thread',
   'conversation.release',
+  'conversation.takeOver',
   'conversation.pause',
   'conversation.reply',
   'sync.status',
@@ -77,6 +78,7 @@ export const EVENT_NAMES = [
   'unanswered.changed',
   'log.appended',
   'conversation.changed',
+  'conversation.escalated',
   'sync.changed',
   'cloud.relayChanged',
 ] as const;

@@ -158,6 +158,13 @@ export interface ConversationSummary {
   handoffReason: string | null;
   /** The bot keeps out of this chat until then (UTC ms); null when it is not paused. */
   botPausedUntil: number | null;
+  /**
+   * A person owes the customer an answer since then (UTC ms): the chat is in "Needs you" until the
+   * owner answers or gives it back to the bot. Null when nobody is waiting.
+   */
+  waitingSince: number | null;
+  /** Why it waits, as decide()'s reason code ('handoff-bot', 'owner-paused', 'handoff-request', ...). */
+  waitingReason: string | null;
 }
 
 /** What kind of bot reply a message was (null for the customer's and the owner's messages). */
@@ -456,8 +463,13 @@ export const commands = {
       limit: z.number().int().min(1).max(200).default(100),
     }),
   ),
-  /** Hands a chat back to the bot after a hand-off; returns how many conversations were waiting. */
+  /**
+   * "Give back to the bot": ends the hand-off, the owner's pause and the wait, so the bot answers the
+   * customer's next question; returns how many conversations were with a person.
+   */
   'conversation.release': command<{ released: number }>()(z.strictObject(chatRef)),
+  /** "Take over": the owner answers this chat; the bot keeps out until it is given back. */
+  'conversation.takeOver': command<{ ok: true }>()(z.strictObject(chatRef)),
   'conversation.pause': command<{ botPausedUntil: number }>()(
     z.strictObject({
       ...chatRef,
@@ -538,6 +550,22 @@ export interface Events {
   'log.appended': { workspaceIds: (string | null)[] };
   /** A chat got a message (either way) or its hand-off/pause state changed: lists and threads reload. */
   'conversation.changed': { workspaceId: WorkspaceId; chatId: string };
+  /**
+   * A chat started needing a person (the bot handed it over, the customer wrote in a chat paused by the
+   * owner), or the customer asked for a person again (`again`). For notifications: the desktop app and
+   * the browser tell the owner at once.
+   */
+  'conversation.escalated': {
+    workspaceId: WorkspaceId;
+    chatId: string;
+    businessNumber: E164;
+    contactName: string | null;
+    contactPhone: string | null;
+    /** decide()'s reason code ('handoff-bot:no-match', 'handoff-request:talk ... someone', 'owner-paused'). */
+    reason: string;
+    waitingSince: number;
+    again: boolean;
+  };
 }
 
 export type EventPayload<E extends EventName> = Events[E];

@@ -64,6 +64,11 @@ export const workspaceSettingsSchema = z.object({
         .min(0)
         .max(24 * 30)
         .default(12),
+      /**
+       * A message longer than this (characters) goes to a person: an order, a complaint, a story is not
+       * an FAQ question. 0 lets the bot try every length.
+       */
+      longMessageChars: z.number().int().min(0).max(10_000).default(300),
       /** Told to the customer when the chat is handed to a human; empty sends nothing. */
       message: z
         .string()

@@ -38,6 +38,7 @@ describe('the contract', () => {
       onConnectionEvent: () => () => undefined,
       onChatActivity: () => () => undefined,
       onUnanswered: () => () => undefined,
+      onPipelineAlert: () => () => undefined,
       sync: { onChanged: () => () => undefined },
       cloudRelay: { onChanged: () => () => undefined },
       store: { db: {} },

@@ -16,6 +16,7 @@ type ConversationHandlers = Pick<
   | 'conversation.list'
   | 'conversation.thread'
   | 'conversation.release'
+  | 'conversation.takeOver'
   | 'conversation.pause'
   | 'conversation.reply'
 >;
@@ -73,6 +74,8 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
         handoffReason: chat.handoffReason,
         botPausedUntil:
           chat.botPausedUntil !== null && chat.botPausedUntil > now ? chat.botPausedUntil : null,
+        waitingSince: chat.waitingSince,
+        waitingReason: chat.waitingReason,
       }));
     },
 
@@ -99,6 +102,29 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
       const released = await app.pipeline.release(workspaceId, chatId);
       changed(workspaceId, chatId);
       return { released };
+    },
+
+    async 'conversation.takeOver'({ workspaceId, chatId }) {
+      await app.workspaces.get(workspaceId);
+      const numbers = await numbersOfChat(workspaceId, chatId);
+      const now = clock.now();
+      await app.store.transaction(async (trx) => {
+        for (const number of numbers) {
+          await createConversationRepository(trx).takeOver(workspaceId, number, chatId, now);
+        }
+      });
+      app.logger
+        .child({ workspaceId })
+        .info(
+          'handoff.taken_over',
+          `The owner took over ${chatId}; the bot keeps out until it is given back`,
+          {
+            chatId,
+            by: 'owner',
+          },
+        );
+      changed(workspaceId, chatId);
+      return { ok: true };
     },
 
     async 'conversation.pause'({ workspaceId, chatId, minutes }) {
@@ -182,6 +208,7 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
         number: from,
       });
       // As when the owner answers from the phone: the bot steps back in this chat for a while.
+      await createConversationRepository(db).answeredByOwner(workspaceId, chatId, sentAt);
       const minutes = workspace.settings.handoff.ownerPauseMinutes;
       if (minutes > 0) await pause(workspaceId, [from], chatId, minutes);
       changed(workspaceId, chatId);

@@ -16,6 +16,7 @@ import { createSyncHandlers } from './sync-handlers';
 import { createAiHandlers } from './ai-handlers';
 import { createCloudHandlers } from './cloud-handlers';
 import { createWorkspaceHandlers } from './workspace-handlers';
+import { createContactRepository } from '../store/repositories/contacts';
 
 export interface CoreRuntimeOptions {
   /** The sink the shell passed to createSwitchboard, for the Logs screen's live tail. */
@@ -65,6 +66,27 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
   const offActivity = app.onChatActivity(({ workspaceId, chatId }) =>
     hub.emit('conversation.changed', { workspaceId, chatId }),
   );
+  // A chat started needing a person: the shells notify the owner (desktop notification, browser).
+  const contacts = createContactRepository(app.store.db);
+  const offNeedsPerson = app.onPipelineAlert((alert) => {
+    if (alert.type !== 'handoff') return;
+    void (async () => {
+      const contact =
+        alert.contactId === null ? undefined : await contacts.get(alert.workspaceId, alert.contactId);
+      hub.emit('conversation.escalated', {
+        workspaceId: alert.workspaceId,
+        chatId: alert.chatId,
+        businessNumber: alert.businessNumber,
+        contactName: contact?.name ?? null,
+        contactPhone: contact?.phone ?? null,
+        reason: alert.reason,
+        waitingSince: alert.waitingSince,
+        again: alert.again,
+      });
+    })().catch((error: unknown) =>
+      app.logger.error('error', 'telling the owner about a chat that needs a person failed', { error }),
+    );
+  });
   const offUnanswered = app.onUnanswered((workspaceId) => hub.emit('unanswered.changed', { workspaceId }));
   const offSync = app.sync.onChanged((workspaceId) => hub.emit('sync.changed', { workspaceId }));
   const offRelay = app.cloudRelay.onChanged((status) => hub.emit('cloud.relayChanged', status));
@@ -89,6 +111,7 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
       offWorkspace();
       offActivity();
       offUnanswered();
+      offNeedsPerson();
       offSync();
       offRelay();
       detachLiveLog?.();

@@ -50,6 +50,9 @@ function known(overrides: Partial<ConversationState> = {}): ConversationState {
     lastAwayPeriod: null,
     floodWindowStart: null,
     floodCount: 0,
+    lastAnswerFaqId: null,
+    waiting: null,
+    releasedAt: null,
     ...overrides,
   };
 }
@@ -99,10 +102,10 @@ const rows: Row[] = [
   },
   // Greeting.
   {
-    name: 'a first-time contact gets the greeting, then the answer',
+    name: 'a first-time contact gets the greeting and the answer in one message',
     message: text('How much is delivery?'),
     state: null,
-    actions: ['reply:greeting', 'reply:faq'],
+    actions: ['reply:greeting+faq'],
     reason: 'greeting+faq-answer',
     changes: { firstSeenAt: WED_10AM, greetedAt: WED_10AM, lastInboundAt: WED_10AM },
   },
@@ -111,12 +114,12 @@ const rows: Row[] = [
     message: text('hi'),
     state: null,
     actions: ['reply:greeting'],
-    reason: 'greeting+abstain-covered',
+    reason: 'greeting+small-talk-greeting',
     changes: { greetedAt: WED_10AM },
   },
   {
     name: 'greeting switched off: a first-time question the bot cannot answer goes to a human',
-    message: text('hi'),
+    message: text('Do you sell fridges?'),
     state: null,
     settings: { greeting: { enabled: false } },
     actions: ['reply:handoff', 'handoff'],
@@ -215,11 +218,16 @@ const rows: Row[] = [
     changes: { lastInboundAt: WED_10AM },
   },
   {
-    name: 'a chat waiting for a human: a second keyword does not alert again',
+    name: 'a chat waiting for a human: asking again is acknowledged and alerts again (issue 13)',
     message: text('agent!!!'),
-    state: known({ handoff: { since: WED_10AM - MIN, reason: 'handoff-keyword:agent' } }),
-    actions: ['ignore'],
-    reason: 'handoff-active',
+    state: known({
+      handoff: { since: WED_10AM - MIN, reason: 'handoff-keyword:agent' },
+      waiting: { since: WED_10AM - MIN, reason: 'handoff-keyword:agent' },
+    }),
+    actions: ['reply:handoff', 'handoff'],
+    reason: 'handoff-keyword-again',
+    // Still waiting since the first request: the Needs-you order is by the oldest unanswered message.
+    changes: { waiting: { since: WED_10AM - MIN, reason: 'handoff-keyword:agent' } },
   },
   // Owner pause.
   {
@@ -237,11 +245,12 @@ const rows: Row[] = [
     reason: 'faq-answer',
   },
   {
-    name: 'a keyword during the owner pause: the owner is already there, nothing happens',
+    name: 'a request for a person during the owner pause: acknowledged, the owner alerted',
     message: text('agent'),
     state: known({ botPausedUntil: WED_10AM + MIN }),
-    actions: ['ignore'],
-    reason: 'owner-paused',
+    actions: ['reply:handoff', 'handoff'],
+    reason: 'handoff-keyword-again',
+    changes: { waiting: { since: WED_10AM, reason: 'handoff-keyword-again:agent' } },
   },
   // Chat kinds.
   ...(['group', 'status', 'broadcast', 'newsletter'] as const).map((chatKind): Row => ({
@@ -286,11 +295,11 @@ const rows: Row[] = [
     reason: 'handoff-media',
   },
   {
-    name: 'a first photo without a caption: the greeting, no hand-off yet',
+    name: 'a first photo without a caption: the greeting and the hand-off notice, a person takes it',
     message: { chatKind: 'direct', kind: 'media', text: null },
     state: null,
-    actions: ['reply:greeting'],
-    reason: 'greeting+no-text-media',
+    actions: ['reply:greeting+handoff', 'handoff'],
+    reason: 'handoff-media',
   },
   {
     name: 'a reaction or sticker is not a question',
@@ -307,7 +316,7 @@ const rows: Row[] = [
     state: known(),
     settings: HOURS_ON,
     now: WED_9PM,
-    actions: ['reply:away', 'reply:faq'],
+    actions: ['reply:away+faq'],
     reason: 'away+faq-answer',
     changes: { lastAwayPeriod: '2026-11-18T18:00' },
   },
@@ -326,7 +335,7 @@ const rows: Row[] = [
     state: known({ lastAwayPeriod: '2026-11-18T18:00' }),
     settings: HOURS_ON,
     now: THU_9PM,
-    actions: ['reply:away', 'reply:faq'],
+    actions: ['reply:away+faq'],
     reason: 'away+faq-answer',
     changes: { lastAwayPeriod: '2026-11-19T18:00' },
   },
@@ -336,7 +345,7 @@ const rows: Row[] = [
     state: known(),
     settings: HOURS_ON,
     now: SUN_1PM,
-    actions: ['reply:away', 'reply:faq'],
+    actions: ['reply:away+faq'],
     reason: 'away+faq-answer',
     changes: { lastAwayPeriod: '2026-11-21T15:00' },
   },
@@ -350,12 +359,12 @@ const rows: Row[] = [
     reason: 'faq-answer',
   },
   {
-    name: 'closed, first-time contact: greeting, then away, then the answer',
+    name: 'closed, first-time contact: greeting, away and the answer composed into one message',
     message: text('How much is delivery?'),
     state: null,
     settings: HOURS_ON,
     now: WED_9PM,
-    actions: ['reply:greeting', 'reply:away', 'reply:faq'],
+    actions: ['reply:greeting+away+faq'],
     reason: 'greeting+away+faq-answer',
   },
   {
@@ -409,11 +418,11 @@ const rows: Row[] = [
   },
   // Flood guard.
   {
-    name: 'flood guard: a message 3 s after an answer is counted, not answered',
+    name: 'flood guard: the same question 3 s after its answer is counted, not answered twice',
     message: text('How much is delivery?'),
-    state: known({ floodWindowStart: WED_10AM - 3000, floodCount: 1 }),
+    state: known({ floodWindowStart: WED_10AM - 3000, floodCount: 1, lastAnswerFaqId: 'faq-price' }),
     actions: ['ignore'],
-    reason: 'flood-guard',
+    reason: 'flood-guard-repeat',
     status: 'processed',
     changes: { floodCount: 2 },
   },
@@ -428,10 +437,25 @@ const rows: Row[] = [
   {
     name: 'flood guard: the window is configurable',
     message: text('How much is delivery?'),
-    state: known({ floodWindowStart: WED_10AM - 20_000, floodCount: 1 }),
+    state: known({ floodWindowStart: WED_10AM - 20_000, floodCount: 1, lastAnswerFaqId: 'faq-price' }),
     settings: { floodGuard: { windowSeconds: 30 } },
     actions: ['ignore'],
-    reason: 'flood-guard',
+    reason: 'flood-guard-repeat',
+  },
+  {
+    name: 'flood guard: a different question inside the window is answered (issue 13: it was dropped)',
+    message: text('What time do you open?'),
+    state: known({ floodWindowStart: WED_10AM - 3000, floodCount: 1, lastAnswerFaqId: 'faq-price' }),
+    actions: ['reply:faq'],
+    reason: 'faq-answer',
+    changes: { floodCount: 2, lastAnswerFaqId: 'faq-hours' },
+  },
+  {
+    name: 'flood guard: a different question the bot cannot answer inside the window goes to a person',
+    message: text('Do you sell fridges?'),
+    state: known({ floodWindowStart: WED_10AM - 3000, floodCount: 1, lastAnswerFaqId: 'faq-price' }),
+    actions: ['reply:handoff', 'handoff'],
+    reason: 'handoff-bot',
   },
   {
     name: 'flood guard switched off: every message is answered',
@@ -449,11 +473,11 @@ const rows: Row[] = [
     reason: 'handoff-keyword',
   },
   {
-    name: 'flood guard: an unanswerable message inside the window does not hand off',
+    name: 'flood guard: small talk inside the window does not hand off',
     message: text('hello?? hello??'),
-    state: known({ floodWindowStart: WED_10AM - 1000, floodCount: 3 }),
+    state: known({ floodWindowStart: WED_10AM - 1000, floodCount: 3, lastInboundAt: WED_10AM - 1000 }),
     actions: ['ignore'],
-    reason: 'flood-guard',
+    reason: 'small-talk-greeting',
   },
   // Stale messages: the PC was off and WhatsApp delivers a day's backlog.
   {
@@ -526,7 +550,159 @@ const rows: Row[] = [
     message: text('Hello?', { sentAt: WED_10AM - 30 * 60 * MIN, replyBy: WED_10AM - 6 * 60 * MIN }),
     state: known({ handoff: { since: WED_10AM - 60 * MIN, reason: 'handoff-keyword:agent' } }),
     actions: ['ignore'],
+    reason: 'handoff-active+small-talk-greeting',
+  },
+  // Issue 13: the conversation policy a shop can trust.
+  {
+    name: '#2 a first message that greets and asks: the greeting and the answer, one message',
+    message: text('Good afternoon, how much is delivery?'),
+    state: null,
+    actions: ['reply:greeting+faq'],
+    reason: 'greeting+faq-answer',
+  },
+  {
+    name: '#2 a first message that greets and asks what the bot cannot answer: greeting and hand-off',
+    message: text('Good afternoon, do you have Panadol Extra in stock?'),
+    state: null,
+    actions: ['reply:greeting+handoff', 'handoff'],
+    reason: 'handoff-bot',
+    changes: { waiting: { since: WED_10AM, reason: 'handoff-bot:no-exact-match' } },
+  },
+  ...['hello??', 'good morning', 'Good morning sir', '👍', 'thanks!!', 'ok', 'Ok ma', 'bye o', 'e se'].map(
+    (t): Row => ({
+      name: `#3 small talk from a returning customer is not handed off: "${t}"`,
+      message: text(t),
+      state: known({ lastInboundAt: WED_10AM - 5 * MIN }),
+      actions: ['ignore'],
+      reason: `small-talk-${/bye/.test(t) ? 'goodbye' : /hello|morning/.test(t) ? 'greeting' : 'thanks'}`,
+      changes: { lastInboundAt: WED_10AM },
+    }),
+  ),
+  {
+    name: '#3 a returning customer greeting after hours of silence gets the greeting again',
+    message: text('hello??'),
+    state: known(),
+    actions: ['reply:greeting'],
+    reason: 'greeting+small-talk-greeting',
+    changes: { greetedAt: WED_10AM },
+  },
+  {
+    name: '#3 "are you there?" after a while gets the greeting, not a hand-off',
+    message: text('Are you there?'),
+    state: known(),
+    actions: ['reply:greeting'],
+    reason: 'greeting+small-talk-presence',
+  },
+  {
+    name: '#3 "thanks" after the owner answered, in a paused chat: left, the chat does not wait',
+    message: text('Thank you so much'),
+    state: known({ botPausedUntil: WED_10AM + 10 * MIN }),
+    actions: ['ignore'],
+    reason: 'owner-paused+small-talk-thanks',
+    changes: { lastInboundAt: WED_10AM },
+  },
+  ...[
+    'please let me talk to someone',
+    'talk to person',
+    'I want to speak with somebody',
+    'call me',
+    'abeg make I talk to person',
+    'Can I spek to one of your staff pls',
+  ].map((t): Row => ({
+    name: `#4 a request for a person is recognised: "${t}"`,
+    message: text(t),
+    state: known(),
+    actions: ['reply:handoff', 'handoff'],
+    reason: 'handoff-request',
+  })),
+  {
+    name: '#4 a second request in a chat already with a person: acknowledged, alerted again',
+    message: text('please let me talk to someone'),
+    state: known({
+      handoff: { since: WED_10AM - 30 * MIN, reason: 'handoff-bot:no-match' },
+      waiting: { since: WED_10AM - 30 * MIN, reason: 'handoff-bot:no-match' },
+    }),
+    actions: ['reply:handoff', 'handoff'],
+    reason: 'handoff-request-again',
+  },
+  {
+    name: '#1 a question in a chat paused by the owner: the bot keeps out, the chat needs the owner',
+    message: text('How much is delivery?'),
+    state: known({ botPausedUntil: WED_10AM + 10 * MIN }),
+    actions: ['ignore'],
+    reason: 'owner-paused',
+    changes: { waiting: { since: WED_10AM, reason: 'owner-paused' } },
+  },
+  {
+    name: '#1 given back to the bot (pause and hand-off cleared): the next question is answered',
+    message: text('How much is delivery?'),
+    state: known({ releasedAt: WED_10AM - MIN }),
+    actions: ['reply:faq'],
+    reason: 'faq-answer',
+  },
+  {
+    name: '#1 a question in a chat already with a person waits for the person',
+    message: text('How much is delivery?'),
+    state: known({ handoff: { since: WED_10AM - MIN, reason: 'owner-took-over' } }),
+    actions: ['ignore'],
     reason: 'handoff-active',
+    changes: { waiting: { since: WED_10AM, reason: 'handoff-active' } },
+  },
+  {
+    name: '#8 a newcomer at night: greeting, away and answer in one message',
+    message: text('What time do you open?'),
+    state: null,
+    settings: HOURS_ON,
+    now: WED_9PM,
+    actions: ['reply:greeting+away+faq'],
+    reason: 'greeting+away+faq-answer',
+  },
+  {
+    name: '#8 a newcomer at night who only says hi: greeting and away in one message',
+    message: text('hi'),
+    state: null,
+    settings: HOURS_ON,
+    now: WED_9PM,
+    actions: ['reply:greeting+away'],
+    reason: 'greeting+away+small-talk-greeting',
+  },
+  {
+    name: '#9 an order list goes to a person, not an FAQ answer',
+    message: text(
+      'I want to order:\n2 tins of Peak milk\n1 bag of rice\n3 packs Indomie\nHow much is delivery?',
+    ),
+    state: known(),
+    actions: ['reply:handoff', 'handoff'],
+    reason: 'handoff-order',
+  },
+  {
+    name: '#9 "I want to buy" is an order for a person',
+    message: text('I want to buy 2 cartons, how much is delivery?'),
+    state: known(),
+    actions: ['reply:handoff', 'handoff'],
+    reason: 'handoff-order',
+  },
+  {
+    name: '#9 a very long message goes to a person',
+    message: text(`How much is delivery? ${'My sister told me about your shop and '.repeat(10)}`),
+    state: known(),
+    actions: ['reply:handoff', 'handoff'],
+    reason: 'handoff-long',
+  },
+  {
+    name: '#9 the length limit is a setting (0: no limit)',
+    message: text(`How much is delivery?${' '.repeat(400)}`),
+    state: known(),
+    settings: { handoff: { longMessageChars: 0 } },
+    actions: ['reply:faq'],
+    reason: 'faq-answer',
+  },
+  {
+    name: '#10 a question in another language from a new contact: greeting and hand-off, not greeting only',
+    message: text('Ṣé ẹ ní oògùn ibà?'),
+    state: null,
+    actions: ['reply:greeting+handoff', 'handoff'],
+    reason: 'handoff-bot',
   },
 ];
 
@@ -535,9 +711,10 @@ describe('decide', () => {
     const settings = workspaceSettingsSchema.parse(row.settings ?? {});
     const state = row.state === null ? null : Object.freeze({ ...row.state });
     const decision = decide(row.message, settings, row.bot ?? faqBot, state, row.now ?? WED_10AM);
-    expect(decision.actions.map((a) => (a.type === 'reply' ? `reply:${a.kind}` : a.type))).toEqual(
-      row.actions,
-    );
+    // A composed reply shows its parts: 'reply:greeting+faq' is one message, greeting then answer.
+    expect(
+      decision.actions.map((a) => (a.type === 'reply' ? `reply:${(a.parts ?? [a.kind]).join('+')}` : a.type)),
+    ).toEqual(row.actions);
     expect(decision.reason).toBe(row.reason);
     if (row.status !== undefined) expect(decision.status).toBe(row.status);
     if (row.changes !== undefined) {
@@ -558,6 +735,7 @@ describe('decide', () => {
       lastInboundAt: WED_9PM,
       firstSeenAt: WED_9PM,
       handoff: { since: WED_9PM, reason: 'handoff-window-closed' },
+      waiting: { since: WED_9PM, reason: 'handoff-window-closed' },
     });
   });
 
@@ -569,9 +747,14 @@ describe('decide', () => {
     });
     const decision = decide(text('How much is delivery?'), settings, faqBot, null, WED_9PM);
     expect(decision.actions).toEqual([
-      { type: 'reply', kind: 'greeting', text: 'Welcome to Chidi Pharmacy!', faqId: null, confidence: null },
-      { type: 'reply', kind: 'away', text: 'We are closed. Back at 8am.', faqId: null, confidence: null },
-      { type: 'reply', kind: 'faq', text: 'Delivery is ₦1,500.', faqId: 'faq-price', confidence: 1 },
+      {
+        type: 'reply',
+        kind: 'faq',
+        text: 'Welcome to Chidi Pharmacy!\n\nWe are closed. Back at 8am.\n\nDelivery is ₦1,500.',
+        faqId: 'faq-price',
+        confidence: 1,
+        parts: ['greeting', 'away', 'faq'],
+      },
     ]);
   });
 
@@ -584,7 +767,7 @@ describe('decide', () => {
     expect(state).toEqual(known({ floodWindowStart: WED_9PM - 60_000 }));
   });
 
-  it('a flood of ten messages in two seconds gets one answer (decisions chained through the state)', () => {
+  it('a flood of the same question ten times in two seconds gets one answer (decisions chained through the state)', () => {
     const settings = workspaceSettingsSchema.parse({});
     let state: ConversationState = known();
     let answers = 0;

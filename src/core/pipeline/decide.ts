@@ -3,28 +3,43 @@ import { assertNever } from '../errors';
 import type { ChatKind } from '../whatsapp/provider';
 import { openness } from './business-hours';
 import { findKeyword, normalizeText } from './normalize-text';
+import { orderOrLongMessage } from './order-message';
+import { findPersonRequest } from './person-request';
+import { readSmallTalk } from './small-talk';
 import type { Action, Bot, ConversationState, DecideMessage, Decision } from './types';
+
+/** A customer who greets again after this long gets the greeting again ("hello??" the next morning). */
+const REGREET_AFTER_MS = 6 * 3_600_000;
+/** WhatsApp takes 4,096 characters a message: composed replies stay well under it, else go apart. */
+const MAX_COMPOSED_CHARS = 4000;
 
 /**
  * The pipeline's one decision, as a pure function: the same message, settings, bot, state and clock
  * always give the same actions. No I/O, no clock of its own, so the policies below are tested as tables
- * (decide.test.ts) and a decision can be replayed from the database.
+ * (decide.test.ts) and by generated conversations (decide.property.test.ts), and a decision can be
+ * replayed from the database.
  *
- * Order of the policies, and why:
+ * Every message ends in exactly one outcome (Decision.outcome): answered, with a person who has been
+ * told, deliberately left for a reason, or unanswered (hand-offs off; in Unanswered). Order of the
+ * policies, and why:
  *  1. ignored chat kinds (groups, status, broadcasts, newsletters): not a customer talking to the shop;
- *     the chat is not even tracked.
- *  2. undecryptable: nothing to read; logged, never answered (answering a message we could not read
- *     would be a guess).
- *  3. a chat waiting for a human, then a chat the owner is answering by hand: the bot keeps out.
- *  4. hand-off keywords: before the flood guard and the greeting, so "I want a human" is never lost in
- *     a burst and a newcomer who asks for a person gets the hand-off notice, not a greeting. Then a
- *     stale message (older than `staleAfterHours` when it reached the shop: the PC was off) goes to a
- *     person too: a bot answer days late reads as a machine that was not listening.
- *  5. flood guard: one bot answer per window; later messages in the window are counted, not answered.
- *  6. greeting (a first-time contact), then the away message (once per closed period), then the bot's
- *     answer: sent in that order, so the customer reads welcome -> we are closed -> the answer.
- *  7. a bot that cannot answer hands the chat to a human, unless the greeting just went out (its
- *     "how can we help?" is the answer to "hi").
+ *     the chat is not even tracked. Unreadable messages: logged, never answered (it would be a guess).
+ *  2. a chat with a person (handed over, taken over, or the owner answered by hand a moment ago): the
+ *     bot keeps out, but the message is not lost: the chat waits for the person ("Needs you"), unless
+ *     it is only small talk ("thanks" after the owner's answer). A new request for a person there is
+ *     acknowledged and alerts the owner again.
+ *  3. a request for a person (hand-off keywords, "let me talk to someone", "call me", Pidgin): before
+ *     everything else, so it is never lost in a burst and a newcomer gets the hand-off notice.
+ *  4. stale (older than `staleAfterHours` when it reached the shop: the PC was off), orders and long
+ *     messages: a person, not a late or beside-the-point bot answer.
+ *  5. small talk (small-talk.ts): a greeting gets the greeting (a newcomer, or again after hours of
+ *     silence); thanks/ok/emoji/goodbye are left, never handed over. A greeting in front of a question
+ *     leaves the question, which is decided as if it came alone.
+ *  6. flood guard: the same question again inside the window (the bot would give the same FAQ) is
+ *     counted, not answered twice; a different question is decided as usual.
+ *  7. greeting (a first-time contact), the away message (once per closed period), then the bot's
+ *     answer, or the hand-off when it has none: composed into one message, welcome -> we are closed ->
+ *     the answer.
  *  8. past `replyBy` (a Cloud API message more than 24 hours old: the PC was off) no free-form reply
  *     can go out, Meta would refuse it (131047): the replies are dropped and the chat goes to a person,
  *     who can send an approved template. The bot is not even asked (process.ts skips the AI).
@@ -37,11 +52,13 @@ export function decide(
   now: number,
 ): Decision {
   const decision = decideReplies(message, settings, bot, state, now);
-  return message.replyBy != null && now >= message.replyBy ? withoutReplies(decision, now) : decision;
+  const allowed =
+    message.replyBy != null && now >= message.replyBy ? withoutReplies(decision, state, now) : decision;
+  return composed(allowed);
 }
 
 /** Replying is no longer allowed: the same decision with no reply, and the chat with a person. */
-function withoutReplies(decision: Decision, now: number): Decision {
+function withoutReplies(decision: Decision, state: ConversationState | null, now: number): Decision {
   const dropped = decision.actions.filter((a) => a.type === 'reply');
   if (dropped.length === 0) return decision;
   // What a dropped reply would have recorded as done did not happen.
@@ -53,6 +70,7 @@ function withoutReplies(decision: Decision, now: number): Decision {
     if (action.kind === 'faq' || action.kind === 'ai') {
       delete changes.floodWindowStart;
       delete changes.floodCount;
+      delete changes.lastAnswerFaqId;
     }
   }
   const handoff = decision.actions.find((a) => a.type === 'handoff');
@@ -68,9 +86,36 @@ function withoutReplies(decision: Decision, now: number): Decision {
   return {
     actions: [{ type: 'handoff', reason }],
     reason,
-    stateChanges: { ...changes, handoff: { since: now, reason } },
+    outcome: 'person',
+    stateChanges: {
+      ...changes,
+      handoff: { since: now, reason },
+      waiting: state?.waiting ?? { since: now, reason },
+    },
     status: 'processed',
   };
+}
+
+/**
+ * One message instead of three (issue 13: a newcomer at night got the greeting, then "we are closed",
+ * then the answer): replies of one decision are joined, in order, into the last one's kind.
+ */
+function composed(decision: Decision): Decision {
+  const replies = decision.actions.filter((a) => a.type === 'reply');
+  if (replies.length < 2) return decision;
+  const text = replies.map((r) => r.text.trim()).join('\n\n');
+  if (text.length > MAX_COMPOSED_CHARS) return decision;
+  const last = replies[replies.length - 1]!;
+  const answer = replies.find((r) => r.faqId !== null || r.confidence !== null) ?? last;
+  const one: Action = {
+    type: 'reply',
+    kind: last.kind,
+    text,
+    faqId: answer.faqId,
+    confidence: answer.confidence,
+    parts: replies.map((r) => r.kind),
+  };
+  return { ...decision, actions: [one, ...decision.actions.filter((a) => a.type !== 'reply')] };
 }
 
 function decideReplies(
@@ -81,17 +126,18 @@ function decideReplies(
   now: number,
 ): Decision {
   const ignoredKind = ignoredChatKind(message.chatKind, settings.ignore);
-  if (ignoredKind !== null) return ignore(`ignored-${ignoredKind}`, {}, 'ignored');
+  if (ignoredKind !== null) return left(`ignored-${ignoredKind}`, {}, 'ignored');
 
   const isNew = state === null;
   const changes: Partial<ConversationState> = { lastInboundAt: now };
   if (isNew) changes.firstSeenAt = now;
 
-  if (message.kind === 'undecryptable') return ignore('undecryptable', changes, 'ignored');
-  if (state?.handoff != null) return ignore('handoff-active', changes, 'processed');
-  if (state?.botPausedUntil != null && now < state.botPausedUntil) {
-    return ignore('owner-paused', changes, 'processed');
-  }
+  if (message.kind === 'undecryptable') return left('undecryptable', changes, 'ignored');
+
+  const text = message.kind === 'text' ? (message.text ?? '') : '';
+  const talk = readSmallTalk(text);
+  const keyword = findKeyword(normalizeText(text), settings.handoff.keywords.map(normalizeText));
+  const request = keyword !== null ? `keyword:${keyword}` : findPersonRequest(text);
 
   const hours = openness(settings, now);
   const awayDue = !hours.open && state?.lastAwayPeriod !== hours.period;
@@ -101,7 +147,8 @@ function decideReplies(
   };
   /** Outside hours the away message replaces the hand-off notice: "someone will reply shortly" would be untrue. */
   const handoff = (reason: string, replies: Action[]): Decision => {
-    changes.handoff = { since: now, reason };
+    changes.handoff = state?.handoff ?? { since: now, reason };
+    changes.waiting = state?.waiting ?? { since: now, reason };
     const actions = [...replies];
     if (!hours.open) {
       if (awayDue && !replies.some((a) => a.type === 'reply' && a.kind === 'away')) actions.push(awayReply());
@@ -109,13 +156,44 @@ function decideReplies(
       actions.push(reply('handoff', settings.handoff.message));
     }
     actions.push({ type: 'handoff', reason });
-    return { actions, reason: reason.split(':')[0]!, stateChanges: changes, status: 'processed' };
+    return {
+      actions,
+      reason: reason.split(':')[0]!,
+      outcome: 'person',
+      stateChanges: changes,
+      status: 'processed',
+    };
+  };
+  /** 'handoff-keyword:agent', 'handoff-request:talk ... someone'; '-again' in a chat already with a person. */
+  const requestReason = (r: string, again: boolean) => {
+    const code = r.startsWith('keyword:') ? 'handoff-keyword' : 'handoff-request';
+    return `${code}${again ? '-again' : ''}:${r.startsWith('keyword:') ? r.slice(8) : r}`;
   };
 
-  const text = message.text ?? '';
-  const keyword = findKeyword(normalizeText(text), settings.handoff.keywords.map(normalizeText));
-  if (keyword !== null) return handoff(`handoff-keyword:${keyword}`, []);
+  // 2. The chat is with a person: the bot keeps out, the person is told.
+  const withPerson = state?.handoff != null;
+  const paused = state?.botPausedUntil != null && now < state.botPausedUntil;
+  if (withPerson || paused) {
+    const why = withPerson ? 'handoff-active' : 'owner-paused';
+    if (request !== null) {
+      // Asked again: acknowledged every time, and the owner alerted again.
+      return handoff(requestReason(request, true), []);
+    }
+    if (talk.only && talk.kind !== 'presence') return left(`${why}+small-talk-${talk.kind}`, changes);
+    changes.waiting = state?.waiting ?? { since: now, reason: why };
+    return {
+      actions: [{ type: 'ignore', reason: why }],
+      reason: why,
+      outcome: 'person',
+      stateChanges: changes,
+      status: 'processed',
+    };
+  }
 
+  // 3. A request for a person.
+  if (request !== null) return handoff(requestReason(request, false), []);
+
+  // 4. Stale, orders and long messages.
   const staleMs = settings.handoff.staleAfterHours * 3_600_000;
   if (
     staleMs > 0 &&
@@ -126,36 +204,59 @@ function decideReplies(
     return handoff('handoff-stale', []);
   }
 
-  const flood = settings.floodGuard;
-  if (
-    flood.enabled &&
-    state?.floodWindowStart != null &&
-    now - state.floodWindowStart < flood.windowSeconds * 1000
-  ) {
-    changes.floodCount = state.floodCount + 1;
-    return ignore('flood-guard', changes, 'processed');
-  }
-
   const replies: Action[] = [];
-  const greeted = isNew && settings.greeting.enabled;
-  if (greeted) {
+  const greet = () => {
+    if (!settings.greeting.enabled) return;
     replies.push(reply('greeting', settings.greeting.text));
     changes.greetedAt = now;
+  };
+  if (isNew) greet();
+  const prefix = () => replies.map((a) => (a.type === 'reply' ? a.kind : a.type)).join('+');
+  const withPrefix = (reason: string) => (prefix() === '' ? reason : `${prefix()}+${reason}`);
+
+  const shape = message.kind === 'text' ? orderOrLongMessage(text, settings.handoff.longMessageChars) : null;
+  if (shape !== null) return handoff(`handoff-${shape}`, replies);
+
+  // 5. Small talk.
+  if (message.kind === 'text' && talk.only) {
+    const greeting = talk.kind === 'greeting' || talk.kind === 'presence';
+    const quietFor = state?.lastInboundAt == null ? Infinity : now - state.lastInboundAt;
+    if (greeting && !isNew && quietFor >= REGREET_AFTER_MS) greet();
+    if (greeting && awayDue) replies.push(awayReply());
+    const reason = withPrefix(`small-talk-${talk.kind}`);
+    if (replies.length === 0) return left(reason, changes);
+    return { actions: replies, reason, outcome: 'answered', stateChanges: changes, status: 'processed' };
   }
+
   if (awayDue) replies.push(awayReply());
-  const prefix = replies.map((a) => (a.type === 'reply' ? a.kind : a.type)).join('+');
-  const withPrefix = (reason: string) => (prefix === '' ? reason : `${prefix}+${reason}`);
 
   if (message.kind !== 'text' || text.trim() === '') {
     // A photo without a caption is a question only a person can read; a reaction or a sticker is not.
-    if (message.kind === 'media' && !greeted && settings.handoff.onBotAbstain) {
-      return handoff('handoff-media', replies);
+    if (message.kind === 'media') {
+      if (settings.handoff.onBotAbstain) return handoff('handoff-media', replies);
+      return decided(replies, withPrefix('no-text-media'), changes, 'unanswered');
     }
-    return decided(replies, withPrefix(`no-text-${message.kind}`), changes);
+    return decided(replies, withPrefix(`no-text-${message.kind}`), changes, 'left');
   }
 
-  const answer = bot.answer(text);
-  if (answer.kind === 'answer' && answer.confidence >= settings.faq.threshold) {
+  const question = talk.rest.trim() === '' ? text : talk.rest;
+  const answer = bot.answer(question);
+  const confident = answer.kind === 'answer' && answer.confidence >= settings.faq.threshold;
+
+  // 6. Flood guard: the same answer again inside the window is counted, not sent twice.
+  const flood = settings.floodGuard;
+  const inWindow =
+    flood.enabled &&
+    state?.floodWindowStart != null &&
+    now - state.floodWindowStart < flood.windowSeconds * 1000;
+  if (inWindow && confident && answer.faqId !== null && answer.faqId === state?.lastAnswerFaqId) {
+    changes.floodCount = (state?.floodCount ?? 0) + 1;
+    return left(withPrefix('flood-guard-repeat'), changes);
+  }
+
+  // 7. The answer, or the hand-off.
+  if (answer.kind === 'answer' && confident) {
+    const reason = withPrefix(`${answer.source}-answer`);
     replies.push({
       type: 'reply',
       kind: answer.source,
@@ -163,27 +264,41 @@ function decideReplies(
       faqId: answer.faqId,
       confidence: answer.confidence,
     });
-    changes.floodWindowStart = now;
-    changes.floodCount = 1;
-    return decided(replies, withPrefix(`${answer.source}-answer`), changes);
+    if (inWindow) {
+      changes.floodCount = (state?.floodCount ?? 0) + 1;
+    } else {
+      changes.floodWindowStart = now;
+      changes.floodCount = 1;
+    }
+    changes.lastAnswerFaqId = answer.faqId;
+    return decided(replies, reason, changes, 'answered');
   }
   const why = answer.kind === 'abstain' ? answer.reason : 'low-confidence';
-  if (greeted) return decided(replies, withPrefix('abstain-covered'), changes);
   if (settings.handoff.onBotAbstain) return handoff(`handoff-bot:${why}`, replies);
-  return decided(replies, withPrefix(`bot-abstained-${why}`), changes);
+  return decided(replies, withPrefix(`bot-abstained-${why}`), changes, 'unanswered');
 }
 
 function reply(kind: 'greeting' | 'away' | 'handoff', text: string): Action {
   return { type: 'reply', kind, text, faqId: null, confidence: null };
 }
 
-function ignore(reason: string, changes: Partial<ConversationState>, status: Decision['status']): Decision {
-  return { actions: [{ type: 'ignore', reason }], reason, stateChanges: changes, status };
+/** Deliberately not answered, for `reason`. */
+function left(
+  reason: string,
+  changes: Partial<ConversationState>,
+  status: Decision['status'] = 'processed',
+): Decision {
+  return { actions: [{ type: 'ignore', reason }], reason, outcome: 'left', stateChanges: changes, status };
 }
 
-function decided(replies: Action[], reason: string, changes: Partial<ConversationState>): Decision {
-  if (replies.length === 0) return ignore(reason, changes, 'processed');
-  return { actions: replies, reason, stateChanges: changes, status: 'processed' };
+function decided(
+  replies: Action[],
+  reason: string,
+  changes: Partial<ConversationState>,
+  outcome: Decision['outcome'],
+): Decision {
+  if (replies.length === 0) return { ...left(reason, changes), outcome };
+  return { actions: replies, reason, outcome, stateChanges: changes, status: 'processed' };
 }
 
 function ignoredChatKind(kind: ChatKind, ignore: WorkspaceSettings['ignore']): ChatKind | null {

@@ -25,6 +25,9 @@ const known = (overrides: Partial<ConversationState> = {}): ConversationState =>
   lastAwayPeriod: null,
   floodWindowStart: null,
   floodCount: 0,
+  lastAnswerFaqId: null,
+  waiting: null,
+  releasedAt: null,
   ...overrides,
 });
 const text = (t: string, overrides: Partial<DecideMessage> = {}): DecideMessage => ({
@@ -95,9 +98,9 @@ const cases: {
     outcome: null,
   },
   {
-    name: 'the flood guard',
+    name: 'the flood guard: the same question again',
     message: text('What time do you open?'),
-    state: known({ floodWindowStart: WED_10AM - 1000, floodCount: 1 }),
+    state: known({ floodWindowStart: WED_10AM - 1000, floodCount: 1, lastAnswerFaqId: 'faq-hours' }),
     outcome: null,
   },
   { name: 'a group message', message: text('What time do you open?', { chatKind: 'group' }), outcome: null },

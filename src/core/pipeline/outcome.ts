@@ -14,7 +14,6 @@ import type { Decision } from './types';
 export function answerOutcome(decision: Decision): MessageOutcome | null {
   if (decision.actions.some((a) => a.type === 'handoff')) return 'handoff';
   if (decision.actions.some((a) => a.type === 'reply' && (a.kind === 'faq' || a.kind === 'ai'))) return 'bot';
-  // decide() names it 'bot-abstained-<why>', after any greeting/away prefix ('away+bot-abstained-...').
-  if (/(^|\+)bot-abstained-/.test(decision.reason)) return 'unanswered';
+  if (decision.outcome === 'unanswered') return 'unanswered';
   return null;
 }

@@ -424,6 +424,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         },
         t,
       );
+      // A person answered: the chat no longer waits for one ("Needs you" empties).
+      await createConversationRepository(trx).answeredByOwner(workspaceId, reply.chatId, t);
       if (minutes === 0) return [];
       await createConversationRepository(trx).pause(
         workspaceId,
@@ -651,7 +653,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
     async release(workspaceId, chatId) {
       const released = await createConversationRepository(store.db).release(workspaceId, chatId, now());
-      log.child({ workspaceId }).info('handoff.released', `Chat ${chatId} handed back to the bot`, {
+      log.child({ workspaceId }).info('handoff.released', `Chat ${chatId} given back to the bot`, {
         chatId,
         conversations: released,
       });

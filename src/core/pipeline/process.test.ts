@@ -30,8 +30,9 @@ describe('ingest', () => {
     kit.emit({ type: 'message', workspaceId: WS_A, message: first });
     await kit.drive();
     expect(await messages(kit)).toHaveLength(1);
-    expect((await outbox(kit)).map((r) => r.kind)).toEqual(['greeting', 'faq']);
-    expect(kit.providers.get(NUMBER_A)!.fake.sent).toHaveLength(2);
+    // The greeting and the answer go as one message.
+    expect((await outbox(kit)).map((r) => r.kind)).toEqual(['faq']);
+    expect(kit.providers.get(NUMBER_A)!.fake.sent).toHaveLength(1);
     const dedup = kit.sink.ofType('message.deduplicated');
     expect(dedup).toHaveLength(1);
     expect(dedup[0]!.meta).toMatchObject({ providerMessageId: first.providerMessageId, number: NUMBER_A });
@@ -44,7 +45,7 @@ describe('ingest', () => {
     kit.emit({ type: 'message', workspaceId: WS_A, message: { ...m, offline: true } });
     await kit.drive();
     expect(await messages(kit)).toHaveLength(1);
-    expect((await outbox(kit)).map((r) => r.kind)).toEqual(['greeting', 'faq']);
+    expect((await outbox(kit)).map((r) => r.kind)).toEqual(['faq']);
     expect(kit.sink.ofType('message.deduplicated')).toHaveLength(1);
   });
 
@@ -91,10 +92,7 @@ describe('route', () => {
       [WS_A, NUMBER_A],
       [WS_B, NUMBER_B],
     ]);
-    expect((await outbox(kit, WS_B)).map((r) => [r.kind, r.businessNumber])).toEqual([
-      ['greeting', NUMBER_B],
-      ['faq', NUMBER_B],
-    ]);
+    expect((await outbox(kit, WS_B)).map((r) => [r.kind, r.businessNumber])).toEqual([['faq', NUMBER_B]]);
     const routed = kit.sink.ofType('message.routed');
     expect(routed.map((e) => e.meta)).toEqual([
       expect.objectContaining({ workspaceId: WS_A, number: NUMBER_A, why: 'number-directory' }),
@@ -152,7 +150,7 @@ describe('decide and commit', () => {
     await kit.pipeline.start();
     await kit.drive();
     expect((await messages(kit))[0]!.status).toBe('processed');
-    expect(await outbox(kit)).toHaveLength(2); // greeting + answer
+    expect(await outbox(kit)).toHaveLength(1); // greeting + answer, one message
     expect(kit.sink.ofType('message.recovered')).toHaveLength(1);
   });
 
@@ -168,7 +166,7 @@ describe('decide and commit', () => {
       ['bad@s.whatsapp.net', 'received'],
       [CHAT, 'processed'],
     ]);
-    expect(await outbox(kit)).toHaveLength(2);
+    expect(await outbox(kit)).toHaveLength(1);
   });
 
   it('a flood of messages gets one answer; every message is stored and counted', async () => {
@@ -178,9 +176,9 @@ describe('decide and commit', () => {
     expect(await messages(kit)).toHaveLength(10);
     expect((await outbox(kit)).map((r) => r.kind)).toEqual(['faq']);
     expect((await conversation(kit))?.floodCount).toBe(10);
-    expect(kit.sink.ofType('message.decided').filter((e) => e.meta?.reason === 'flood-guard')).toHaveLength(
-      9,
-    );
+    expect(
+      kit.sink.ofType('message.decided').filter((e) => e.meta?.reason === 'flood-guard-repeat'),
+    ).toHaveLength(9);
   });
 
   it('hands a chat to a person, alerts the owner, stays quiet there until released', async () => {
@@ -208,13 +206,19 @@ describe('decide and commit', () => {
     kit.receive('What time do you open?');
     await kit.drive();
     const kinds = () => outbox(kit).then((rows) => rows.map((r) => r.kind));
-    expect(await kinds()).toEqual(['greeting', 'faq', 'handoff']);
+    expect(await kinds()).toEqual(['faq', 'handoff']);
+    // The questions asked meanwhile wait for the person: one alert, when the chat started waiting.
+    expect(kit.alerts).toHaveLength(1);
+    expect((await conversation(kit))?.waiting?.since).toBe(
+      kit.alerts[0]!.type === 'handoff' ? kit.alerts[0]!.waitingSince : -1,
+    );
 
     expect(await kit.pipeline.release(WS_A, CHAT)).toBe(1);
     expect(kit.sink.ofType('handoff.released')).toHaveLength(1);
+    expect((await conversation(kit))?.waiting).toBeNull();
     kit.receive('What time do you open?');
     await kit.drive();
-    expect(await kinds()).toEqual(['greeting', 'faq', 'handoff', 'faq']);
+    expect(await kinds()).toEqual(['faq', 'handoff', 'faq']);
   });
 
   it('release is scoped to the workspace', async () => {
@@ -401,13 +405,13 @@ describe('decide and commit', () => {
       workspaceId: WS_A,
       meta: expect.objectContaining({
         reason: 'greeting+faq-answer',
-        actions: ['reply:greeting', 'reply:faq'],
+        actions: ['reply:greeting+faq'],
       }),
     });
     expect(decided.contactId).not.toBeNull();
     const sent = kit.sink.ofType('message.sent');
-    expect(sent).toHaveLength(2);
-    expect(sent[0]!.meta).toMatchObject({ kind: 'greeting', attempt: 1, latencyMs: expect.any(Number) });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.meta).toMatchObject({ kind: 'faq', attempt: 1, latencyMs: expect.any(Number) });
   });
 
   it('re-reads settings after invalidate', async () => {

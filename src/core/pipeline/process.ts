@@ -18,6 +18,10 @@ import type { ChatMessage } from '../bot/ai/types';
 import { createMessageRepository } from '../store/repositories/messages';
 import type { WorkspaceCache } from './workspace-cache';
 
+/**
+ * A chat needs a person: the bot handed it over, the customer asked for a person (again), or wrote in
+ * a chat that is with a person or paused by the owner and nobody has answered yet.
+ */
 export interface HandoffAlert {
   workspaceId: WorkspaceId;
   businessNumber: E164;
@@ -25,6 +29,10 @@ export interface HandoffAlert {
   contactId: string | null;
   reason: string;
   messageId: string;
+  /** Since when the chat waits for a person (the earliest unanswered message's decision). */
+  waitingSince: number;
+  /** The chat was already waiting: this is a reminder (the customer asked for a person again). */
+  again: boolean;
 }
 
 export interface ProcessorDeps {
@@ -76,6 +84,8 @@ interface Decided {
   stored: StoredMessage;
   decision: Decision;
   outbox: NewOutboxRow[];
+  /** The chat's wait for a person after this decision, and whether it was waiting before it. */
+  waiting: { since: number; before: boolean } | null;
   /** Set when the AI was asked about this message: why it answered or not, and what it cost. */
   ai?: HybridOutcome;
 }
@@ -175,10 +185,12 @@ export function createProcessor(deps: ProcessorDeps): Processor {
             text: action.text,
           });
         }
+        const after = states.get(key)?.waiting ?? null;
         decided.push({
           stored: m,
           decision,
           outbox: rows,
+          waiting: after === null ? null : { since: after.since, before: before?.waiting != null },
           ...(answer !== undefined && { ai: answer.outcome }),
         });
       }
@@ -196,6 +208,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
             id: d.stored.id,
             status: d.decision.status,
             outcome: answerOutcome(d.decision),
+            decision: d.decision.reason,
           })),
           now,
         );
@@ -206,14 +219,16 @@ export function createProcessor(deps: ProcessorDeps): Processor {
 
   function report(decided: readonly Decided[]): void {
     const numbers = new Map<string, { workspaceId: WorkspaceId; number: E164 }>();
-    for (const { stored, decision, outbox, ai } of decided) {
+    for (const { stored, decision, outbox, ai, waiting } of decided) {
       const entryLog = log.child({ workspaceId: stored.workspaceId, contactId: stored.contactId });
       entryLog.info('message.decided', `${decision.reason} for ${stored.chatId}`, {
         messageId: stored.id,
         chatId: stored.chatId,
         number: stored.businessNumber,
         reason: decision.reason,
-        actions: decision.actions.map((a) => (a.type === 'reply' ? `reply:${a.kind}` : a.type)),
+        actions: decision.actions.map((a) =>
+          a.type === 'reply' ? `reply:${(a.parts ?? [a.kind]).join('+')}` : a.type,
+        ),
         ...(outbox.length > 0 && { faqId: firstFaqId(decision) }),
         ...(ai !== undefined && {
           ai: {
@@ -238,21 +253,27 @@ export function createProcessor(deps: ProcessorDeps): Processor {
           },
         );
       }
-      for (const action of decision.actions) {
-        if (action.type !== 'handoff') continue;
-        entryLog.warn('handoff.requested', `Chat ${stored.chatId} needs a person (${action.reason})`, {
+      // The owner is told when a chat starts needing a person, and again when the customer asks again.
+      const handoff = decision.actions.find((a) => a.type === 'handoff');
+      if (waiting !== null && (handoff !== undefined || !waiting.before)) {
+        const reason = handoff?.reason ?? decision.reason;
+        entryLog.warn('handoff.requested', `Chat ${stored.chatId} needs a person (${reason})`, {
           chatId: stored.chatId,
           number: stored.businessNumber,
-          reason: action.reason,
+          reason,
           messageId: stored.id,
+          waitingSince: waiting.since,
+          again: waiting.before,
         });
         deps.onHandoff({
           workspaceId: stored.workspaceId,
           businessNumber: stored.businessNumber,
           chatId: stored.chatId,
           contactId: stored.contactId,
-          reason: action.reason,
+          reason,
           messageId: stored.id,
+          waitingSince: waiting.since,
+          again: waiting.before,
         });
       }
       if (isAbstention(decision)) {
@@ -434,6 +455,9 @@ const EMPTY_RECORD: Omit<ConversationRecord, 'businessNumber' | 'chatId'> = {
   lastAwayPeriod: null,
   floodWindowStart: null,
   floodCount: 0,
+  lastAnswerFaqId: null,
+  waiting: null,
+  releasedAt: null,
 };
 
 function chatKey(workspaceId: string, number: string, chatId: string): string {

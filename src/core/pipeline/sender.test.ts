@@ -29,21 +29,23 @@ const allSent = async (n: number) =>
 
 describe('sender', () => {
   it('marks the message read, shows typing, waits, then sends, each chat in order', async () => {
-    kit = await createKit({ settings: paced({}, { greeting: { enabled: true } }) });
+    kit = await createKit({ settings: paced() });
     const t0 = kit.timers.now();
-    const m = kit.receive('How much is delivery?');
+    const m1 = kit.receive('How much is delivery?');
+    const m2 = kit.receive('What time do you open?');
     await kit.drive({ until: () => allSent(2) });
-    const [greeting, answer] = await rows();
-    expect([greeting!.kind, answer!.kind]).toEqual(['greeting', 'faq']);
-    const g = typingDelayMs(greeting!.text.length, workspaceSettingsSchema.parse({}).pacing, () => 0.5);
-    const a = typingDelayMs(answer!.text.length, workspaceSettingsSchema.parse({}).pacing, () => 0.5);
+    const [first, second] = await rows();
+    expect([first!.kind, second!.kind]).toEqual(['faq', 'faq']);
+    expect(first!.inboundMessageId).not.toBe(second!.inboundMessageId);
+    const a = typingDelayMs(first!.text.length, workspaceSettingsSchema.parse({}).pacing, () => 0.5);
+    const b = typingDelayMs(second!.text.length, workspaceSettingsSchema.parse({}).pacing, () => 0.5);
     expect(provider().calls).toEqual([
-      { at: t0, op: 'read', chatId: CHAT, detail: m.providerMessageId },
+      { at: t0, op: 'read', chatId: CHAT, detail: m1.providerMessageId },
       { at: t0, op: 'typing', chatId: CHAT, detail: 'composing' },
-      { at: t0 + g, op: 'send', chatId: CHAT, detail: greeting!.id },
-      // The same inbound message is not marked read twice.
-      { at: t0 + g, op: 'typing', chatId: CHAT, detail: 'composing' },
-      { at: t0 + g + a, op: 'send', chatId: CHAT, detail: answer!.id },
+      { at: t0 + a, op: 'send', chatId: CHAT, detail: first!.id },
+      { at: t0 + a, op: 'read', chatId: CHAT, detail: m2.providerMessageId },
+      { at: t0 + a, op: 'typing', chatId: CHAT, detail: 'composing' },
+      { at: t0 + a + b, op: 'send', chatId: CHAT, detail: second!.id },
     ]);
   });
 
@@ -175,28 +177,31 @@ describe('sender', () => {
   });
 
   it('a reply waiting for a retry holds back the later replies of its chat, not other chats', async () => {
-    kit = await createKit({ settings: paced(NO_TYPING, { greeting: { enabled: true } }) });
+    kit = await createKit({ settings: paced(NO_TYPING) });
     provider().failNext(new Error('timed out'));
-    kit.receive('Price?'); // greeting + answer in CHAT
+    kit.receive('Price?');
+    kit.receive('What time do you open?'); // two answers in CHAT
     await kit.drive({ until: async () => kit.sink.ofType('message.failed').length > 0 });
     kit.receive('Price?', { chatId: OTHER });
+    kit.receive('What time do you open?', { chatId: OTHER });
     await kit.drive({ until: () => allSent(4) });
-    const [greeting, answer] = await rows();
-    const [otherGreeting, otherAnswer] = await rows(OTHER);
+    const [first, later] = await rows();
+    const [otherFirst, otherLater] = await rows(OTHER);
     expect(sends().map((s) => s.detail)).toEqual([
-      greeting!.id, // failed
-      otherGreeting!.id,
-      otherAnswer!.id,
-      greeting!.id,
-      answer!.id,
+      first!.id, // failed
+      otherFirst!.id,
+      otherLater!.id,
+      first!.id,
+      later!.id,
     ]);
   });
 
   it('after a crash, a row left sending is sent again with the same id; a sent row is not', async () => {
-    kit = await createKit({ settings: paced(NO_TYPING, { greeting: { enabled: true } }) });
+    kit = await createKit({ settings: paced(NO_TYPING) });
     kit.receive('Price?');
     await kit.drive({ until: () => allSent(1) });
     provider().hangNext(); // the process dies while WhatsApp has the answer
+    kit.receive('What time do you open?');
     await kit.drive({ until: async () => (await rows())[1]?.status === 'sending' });
     const [greeting, answer] = await rows();
     expect(greeting!.status).toBe('sent');

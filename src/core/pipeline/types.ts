@@ -41,7 +41,18 @@ export interface FaqCandidate {
 export type ReplyKind = Exclude<OutboxKind, 'owner'>;
 
 export type Action =
-  | { type: 'reply'; kind: ReplyKind; text: string; faqId: string | null; confidence: number | null }
+  | {
+      type: 'reply';
+      kind: ReplyKind;
+      text: string;
+      faqId: string | null;
+      confidence: number | null;
+      /**
+       * Set when several replies were composed into this one message (greeting + away + answer): their
+       * kinds in order. `kind` is then the last, the one that answers.
+       */
+      parts?: ReplyKind[];
+    }
   /** Mark the chat for a human and alert the owner; the bot stays quiet there until released. */
   | { type: 'handoff'; reason: string }
   /** Nothing is sent; the reason is logged. */
@@ -61,7 +72,18 @@ export type DecideMessage = Pick<InboundMessage, 'chatKind' | 'kind' | 'text'> &
   replyBy?: number | null;
 };
 
+/**
+ * Where a customer message ended, one of exactly four (the outcome check counts them):
+ *  - answered: a reply went to it (an FAQ or AI answer, or the greeting that answers a "hi");
+ *  - person: a person owes the customer an answer and has been told (the chat is in "Needs you");
+ *  - left: deliberately not answered, for the reason in `reason` (a group, small talk, a repeat,
+ *    a reaction, an unreadable message);
+ *  - unanswered: the bot had no answer and hand-offs are switched off: in Unanswered for the owner.
+ */
+export type DecisionOutcome = 'answered' | 'person' | 'left' | 'unanswered';
+
 export interface Decision {
+  outcome: DecisionOutcome;
   /** Replies in the order they are to be sent, plus at most one handoff, or a single ignore. */
   actions: Action[];
   /** Why, as a short code for the log and tests (e.g. 'faq-answer', 'handoff-keyword'). */

@@ -73,6 +73,8 @@ export interface MessagesTable {
   chat_kind: Generated<string | null>;
   /** 0006: what became of an inbound message that needed an answer (MessageOutcome); null otherwise. */
   outcome: Generated<string | null>;
+  /** 0011: decide()'s reason code for an inbound message; null before it was decided. */
+  decision: Generated<string | null>;
 }
 
 export interface EventsTable {
@@ -137,6 +139,13 @@ export interface ConversationsTable {
   flood_window_start: number | null;
   flood_count: number;
   updated_at: number;
+  /** 0011: a person owes the customer an answer since then (the "Needs you" list); null otherwise. */
+  waiting_since: number | null;
+  waiting_reason: string | null;
+  /** 0011: when the owner last gave the chat back to the bot. */
+  released_at: number | null;
+  /** 0011: the FAQ the bot answered last, for the flood guard's "same question again". */
+  last_answer_faq_id: string | null;
 }
 
 /** 0003: inbound messages for a number that belongs to no workspace: kept, never answered. */

@@ -30,6 +30,7 @@ const TESTED = [
   '0008-outbox-cancelled',
   '0009-cloud-numbers',
   '0010-cloud-relay-held',
+  '0011-conversation-policy',
 ];
 
 describe('migrations', () => {
@@ -706,6 +707,43 @@ describe('migrations', () => {
     ]);
     await sql`delete from workspaces where id = 'wa'`.execute(db);
     expect((await sql`select count(*) as n from cloud_relay_held`.execute(db)).rows).toEqual([{ n: 0 }]);
+    await upgraded.close();
+  });
+
+  it('0011-conversation-policy: a hand-off the owner has not answered since waits from its hand-off', async () => {
+    const path = tempPath();
+    const old = await openDatabase({ path, migrateTo: '0010-cloud-relay-held' });
+    await sql`insert into workspaces (id, name, default_country, bot_mode, tier, settings, created_at, updated_at)
+      values ('wa', 'Shop A', 'NG', 'faq', 'free', '{}', 1, 1)`.execute(old.db);
+    const chat = (n: number) => `23480312345${n}@s.whatsapp.net`;
+    // 1: handed over at 10, nobody answered. 2: handed over at 10, the owner answered at 12. 3: no hand-off.
+    for (const n of [1, 2, 3]) {
+      await sql`insert into conversations (workspace_id, business_number, chat_id, first_seen_at, handoff_since,
+          handoff_reason, flood_count, updated_at)
+        values ('wa', '+2348090000001', ${chat(n)}, 1, ${n === 3 ? null : 10},
+          ${n === 3 ? null : 'handoff-bot:no-match'}, 0, 1)`.execute(old.db);
+    }
+    await sql`insert into messages (id, workspace_id, business_number, provider_message_id, chat_id, contact_id,
+        direction, author, text, status, provider_ts, created_at, updated_at)
+      values ('m1', 'wa', '+2348090000001', 'P1', ${chat(2)}, null, 'out', 'owner', 'I am here', 'sent', 12, 12, 12),
+        ('m2', 'wa', '+2348090000001', 'P2', ${chat(1)}, null, 'out', 'owner', 'Earlier', 'sent', 5, 5, 5)`.execute(
+      old.db,
+    );
+    await old.close();
+
+    const upgraded = await openDatabase({ path, migrateTo: '0011-conversation-policy' });
+    expect(upgraded.schemaVersion).toBe('0011-conversation-policy');
+    const rows = await sql<{ chat_id: string; waiting_since: number | null; waiting_reason: string | null }>`
+      select chat_id, waiting_since, waiting_reason from conversations order by chat_id`.execute(upgraded.db);
+    expect(rows.rows).toEqual([
+      { chat_id: chat(1), waiting_since: 10, waiting_reason: 'handoff-bot:no-match' },
+      { chat_id: chat(2), waiting_since: null, waiting_reason: null },
+      { chat_id: chat(3), waiting_since: null, waiting_reason: null },
+    ]);
+    const decisions = await sql<{ decision: string | null }>`select decision from messages`.execute(
+      upgraded.db,
+    );
+    expect(decisions.rows.every((r) => r.decision === null)).toBe(true);
     await upgraded.close();
   });
 

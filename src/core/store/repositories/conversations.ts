@@ -16,6 +16,16 @@ export interface ConversationRecord {
   lastAwayPeriod: string | null;
   floodWindowStart: number | null;
   floodCount: number;
+  /** The FAQ the bot answered last (the flood guard counts the same one again as a repeat). */
+  lastAnswerFaqId: string | null;
+  /**
+   * A person owes the customer an answer since `since` (the "Needs you" list): set by a hand-off, a
+   * message in a chat already with a person or paused by the owner, a reply that could not be sent;
+   * cleared by the owner's answer or by giving the chat back to the bot.
+   */
+  waiting: { since: number; reason: string } | null;
+  /** When the owner last gave the chat back to the bot. */
+  releasedAt: number | null;
 }
 
 /** A chat as the Conversations list shows it: its newest message and its state on any number. */
@@ -31,6 +41,9 @@ export interface RecentChat {
   handoffSince: number | null;
   handoffReason: string | null;
   botPausedUntil: number | null;
+  /** A person owes the customer an answer since then (earliest over the chat's numbers); null if not. */
+  waitingSince: number | null;
+  waitingReason: string | null;
 }
 
 interface RecentChatRow {
@@ -45,7 +58,12 @@ interface RecentChatRow {
   handoff_since: number | null;
   handoff_reason: string | null;
   bot_paused_until: number | null;
+  waiting_since: number | null;
+  waiting_reason: string | null;
 }
+
+/** The hand-off reason of a chat the owner took over from the bot. */
+export const OWNER_TOOK_OVER = 'owner-took-over';
 
 export type ConversationRepository = ReturnType<typeof createConversationRepository>;
 
@@ -110,6 +128,10 @@ export function createConversationRepository(db: Kysely<Database>) {
               last_away_period: eb.ref('excluded.last_away_period'),
               flood_window_start: eb.ref('excluded.flood_window_start'),
               flood_count: eb.ref('excluded.flood_count'),
+              last_answer_faq_id: eb.ref('excluded.last_answer_faq_id'),
+              waiting_since: eb.ref('excluded.waiting_since'),
+              waiting_reason: eb.ref('excluded.waiting_reason'),
+              released_at: eb.ref('excluded.released_at'),
               updated_at: eb.ref('excluded.updated_at'),
             })),
           )
@@ -155,16 +177,101 @@ export function createConversationRepository(db: Kysely<Database>) {
         .execute();
     },
 
-    /** Hands a chat back to the bot on every number of the workspace; returns how many were waiting. */
+    /**
+     * "Give back to the bot": ends the hand-off, the owner's pause and the wait on every number of the
+     * workspace, so the customer's next question is the bot's again. Returns how many chats were with
+     * a person (handed over, paused or waiting).
+     */
     async release(workspaceId: WorkspaceId, chatId: string, now: number): Promise<number> {
       const result = await db
         .updateTable('conversations')
-        .set({ handoff_since: null, handoff_reason: null, updated_at: now })
+        .set({
+          handoff_since: null,
+          handoff_reason: null,
+          bot_paused_until: null,
+          waiting_since: null,
+          waiting_reason: null,
+          released_at: now,
+          updated_at: now,
+        })
         .where('workspace_id', '=', workspaceId)
         .where('chat_id', '=', chatId)
-        .where('handoff_since', 'is not', null)
+        .where((eb) =>
+          eb.or([
+            eb('handoff_since', 'is not', null),
+            eb('waiting_since', 'is not', null),
+            eb('bot_paused_until', '>', now),
+          ]),
+        )
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
+    },
+
+    /**
+     * "Take over": the owner answers this chat from now on; the bot keeps out on every number of the
+     * chat until it is given back. Creates the state on `businessNumber` when the bot never saw the chat.
+     */
+    async takeOver(
+      workspaceId: WorkspaceId,
+      businessNumber: E164,
+      chatId: string,
+      now: number,
+    ): Promise<void> {
+      await db
+        .insertInto('conversations')
+        .values({
+          workspace_id: workspaceId,
+          business_number: businessNumber,
+          chat_id: chatId,
+          first_seen_at: now,
+          handoff_since: now,
+          handoff_reason: OWNER_TOOK_OVER,
+          flood_count: 0,
+          updated_at: now,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      await db
+        .updateTable('conversations')
+        .set({ handoff_since: now, handoff_reason: OWNER_TOOK_OVER, updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('chat_id', '=', chatId)
+        .where('handoff_since', 'is', null)
+        .execute();
+    },
+
+    /** A person answered the customer (from the app or the phone): the chat no longer waits. */
+    async answeredByOwner(workspaceId: WorkspaceId, chatId: string, now: number): Promise<number> {
+      const result = await db
+        .updateTable('conversations')
+        .set({ waiting_since: null, waiting_reason: null, updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('chat_id', '=', chatId)
+        .where('waiting_since', 'is not', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    /**
+     * The chat needs a person from `now` (a reply could not be sent, a queued reply went stale): the
+     * earliest wait is kept. Only on numbers where the chat is tracked.
+     */
+    async markWaiting(
+      workspaceId: WorkspaceId,
+      businessNumber: E164,
+      chatId: string,
+      reason: string,
+      now: number,
+    ): Promise<boolean> {
+      const result = await db
+        .updateTable('conversations')
+        .set({ waiting_since: now, waiting_reason: reason, updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('business_number', '=', businessNumber)
+        .where('chat_id', '=', chatId)
+        .where('waiting_since', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
 
     /**
@@ -199,7 +306,12 @@ export function createConversationRepository(db: Kysely<Database>) {
             where c.workspace_id = ${workspaceId} and c.chat_id = w.chat_id and c.handoff_since is not null
             order by c.handoff_since desc limit 1) as handoff_reason,
           (select max(c.bot_paused_until) from conversations c
-            where c.workspace_id = ${workspaceId} and c.chat_id = w.chat_id) as bot_paused_until
+            where c.workspace_id = ${workspaceId} and c.chat_id = w.chat_id) as bot_paused_until,
+          (select min(c.waiting_since) from conversations c
+            where c.workspace_id = ${workspaceId} and c.chat_id = w.chat_id) as waiting_since,
+          (select c.waiting_reason from conversations c
+            where c.workspace_id = ${workspaceId} and c.chat_id = w.chat_id and c.waiting_since is not null
+            order by c.waiting_since limit 1) as waiting_reason
         from who w
         left join contacts ct on ct.workspace_id = ${workspaceId} and ct.id = w.contact_id
         order by w.created_at desc, w.chat_id
@@ -216,17 +328,19 @@ export function createConversationRepository(db: Kysely<Database>) {
         handoffSince: row.handoff_since,
         handoffReason: row.handoff_reason,
         botPausedUntil: row.bot_paused_until,
+        waitingSince: row.waiting_since,
+        waitingReason: row.waiting_reason,
       }));
     },
 
-    /** Chats waiting for a human, oldest first: the owner's to-do list. */
-    async listHandoffs(workspaceId: WorkspaceId, limit = 200): Promise<ConversationRecord[]> {
+    /** Chats a person owes an answer, longest waiting first: the "Needs you" list. */
+    async listWaiting(workspaceId: WorkspaceId, limit = 200): Promise<ConversationRecord[]> {
       const rows = await db
         .selectFrom('conversations')
         .selectAll()
         .where('workspace_id', '=', workspaceId)
-        .where('handoff_since', 'is not', null)
-        .orderBy('handoff_since')
+        .where('waiting_since', 'is not', null)
+        .orderBy('waiting_since')
         .orderBy('chat_id')
         .limit(Math.min(limit, 1000))
         .execute();
@@ -250,6 +364,10 @@ function toRow(workspaceId: WorkspaceId, r: ConversationRecord, now: number): Co
     last_away_period: r.lastAwayPeriod,
     flood_window_start: r.floodWindowStart,
     flood_count: r.floodCount,
+    last_answer_faq_id: r.lastAnswerFaqId,
+    waiting_since: r.waiting?.since ?? null,
+    waiting_reason: r.waiting?.reason ?? null,
+    released_at: r.releasedAt,
     updated_at: now,
   };
 }
@@ -268,5 +386,9 @@ function toRecord(row: Selectable<ConversationsTable>): ConversationRecord {
     lastAwayPeriod: row.last_away_period,
     floodWindowStart: row.flood_window_start,
     floodCount: row.flood_count,
+    lastAnswerFaqId: row.last_answer_faq_id,
+    waiting:
+      row.waiting_since === null ? null : { since: row.waiting_since, reason: row.waiting_reason ?? '' },
+    releasedAt: row.released_at,
   };
 }

@@ -198,6 +198,9 @@ const CONVERSATION = {
   lastAwayPeriod: null,
   floodWindowStart: null,
   floodCount: 0,
+  lastAnswerFaqId: null,
+  waiting: null,
+  releasedAt: null,
 };
 
 /** Everything workspace B owns, as stored. */
@@ -361,7 +364,10 @@ const CASES: Cases = {
       ),
     pause: (r) => r.pause(A, NUMBER_B, CHAT, 99, 2),
     release: (r) => r.release(A, CHAT, 2),
-    listHandoffs: (r) => r.listHandoffs(A),
+    takeOver: (r) => r.takeOver(A, NUMBER_B, CHAT, 2),
+    answeredByOwner: (r) => r.answeredByOwner(A, CHAT, 2),
+    markWaiting: (r) => r.markWaiting(A, NUMBER_B, CHAT, 'send-failed', 2),
+    listWaiting: (r) => r.listWaiting(A),
     listRecent: async (r) => {
       const chats = await r.listRecent(A);
       // A's chat names A's own contact, never B's copy of the same customer.
@@ -610,7 +616,7 @@ const CASES: Cases = {
     },
     waitingHandoffs: async (r) => {
       // B's copy of the chat waits for a person; A's own may have been released by an earlier case.
-      const own = await createConversationRepository(store.db).listHandoffs(A);
+      const own = await createConversationRepository(store.db).listWaiting(A);
       const waiting = await r.waitingHandoffs(A);
       expect(waiting.chats).toBe(own.length);
       return waiting;

@@ -65,6 +65,8 @@ export interface StatusUpdate {
   status: MessageStatus;
   /** Written with the status when given (null clears it); left as it is when undefined. */
   outcome?: MessageOutcome | null;
+  /** decide()'s reason code (migration 0011); left as it is when undefined. */
+  decision?: string;
 }
 
 export type PipelineMessageRepository = ReturnType<typeof createPipelineMessageRepository>;
@@ -250,22 +252,32 @@ export function createPipelineMessageRepository(db: Kysely<Database>) {
     ): Promise<void> {
       const groups = new Map<
         string,
-        { status: MessageStatus; outcome?: MessageOutcome | null; ids: string[] }
+        { status: MessageStatus; outcome?: MessageOutcome | null; decision?: string; ids: string[] }
       >();
       for (const u of updates) {
-        const key = `${u.status}\u0000${u.outcome === undefined ? '-' : String(u.outcome)}`;
+        const key = `${u.status}\u0000${u.outcome === undefined ? '-' : String(u.outcome)}\u0000${u.decision ?? ''}`;
         let group = groups.get(key);
         if (group === undefined) {
-          group = { status: u.status, ids: [], ...(u.outcome !== undefined && { outcome: u.outcome }) };
+          group = {
+            status: u.status,
+            ids: [],
+            ...(u.outcome !== undefined && { outcome: u.outcome }),
+            ...(u.decision !== undefined && { decision: u.decision }),
+          };
           groups.set(key, group);
         }
         group.ids.push(u.id);
       }
-      for (const { status, outcome, ids } of groups.values()) {
+      for (const { status, outcome, decision, ids } of groups.values()) {
         for (const chunk of powerOfTwoChunks(ids)) {
           await db
             .updateTable('messages')
-            .set({ status, updated_at: now, ...(outcome !== undefined && { outcome }) })
+            .set({
+              status,
+              updated_at: now,
+              ...(outcome !== undefined && { outcome }),
+              ...(decision !== undefined && { decision }),
+            })
             .where('id', 'in', chunk)
             // Still scoped, but kept off the index: with an IN list of bound ids, SQLite's planner
             // (no statistics) prefers the (workspace_id, created_at) index and walks the workspace's

@@ -76,6 +76,9 @@ const handoff = (workspaceId: WorkspaceId, chatId: string, since: number) =>
         lastAwayPeriod: null,
         floodWindowStart: null,
         floodCount: 0,
+        lastAnswerFaqId: null,
+        waiting: { since, reason: 'handoff-keyword:agent' },
+        releasedAt: null,
       },
     ],
     since,
@@ -133,21 +136,24 @@ describe('stats repository', () => {
 
   it('counts chats waiting for a person until the owner answers or releases them', async () => {
     const stats = createStatsRepository(store.db);
+    const conversations = createConversationRepository(store.db);
     expect(await stats.waitingHandoffs(A)).toEqual({ chats: 0, oldestSince: null });
 
     await handoff(A, 'answered', T0);
-    await messages(A, [{ at: T0 + 5, author: 'owner', chat: 'answered' }]);
-    await handoff(A, 'replied-before', T0 + 10);
-    await messages(A, [{ at: T0 + 9, author: 'owner', chat: 'replied-before' }]);
-    await handoff(A, 'reply-failed', T0 + 20);
-    await messages(A, [{ at: T0 + 21, author: 'owner', status: 'failed', chat: 'reply-failed' }]);
+    await conversations.answeredByOwner(A, 'answered', T0 + 5);
+    await handoff(A, 'waiting', T0 + 10);
     await handoff(A, 'bot-only', T0 + 30);
     await messages(A, [{ at: T0 + 31, author: 'bot', chat: 'bot-only' }]);
     await handoff(A, 'released', T0 + 40);
-    await createConversationRepository(store.db).release(A, 'released', T0 + 41);
-    // Workspace B: the same chat waits there, and B's owner answered A's waiting chat id in B.
-    await handoff(B, 'replied-before', T0 - 100);
-    await messages(B, [{ at: T0 + 50, author: 'owner', chat: 'reply-failed' }]);
+    await conversations.release(A, 'released', T0 + 41);
+    // A reply that could not be sent: the chat waits from then (the earliest wait is kept).
+    await handoff(A, 'send-failed', T0 + 60);
+    expect(await conversations.markWaiting(A, NUMBER, 'send-failed', 'send-failed', T0 + 70)).toBe(false);
+    // Workspace B: the same chat waits there, and B's owner answering it does not touch A's.
+    await handoff(B, 'waiting', T0 - 100);
+    await handoff(B, 'answered-in-b', T0 - 50);
+    await conversations.answeredByOwner(B, 'answered-in-b', T0 + 50);
+    await conversations.answeredByOwner(B, 'bot-only', T0 + 50);
 
     expect(await stats.waitingHandoffs(A)).toEqual({ chats: 3, oldestSince: T0 + 10 });
     expect(await stats.waitingHandoffs(B)).toEqual({ chats: 1, oldestSince: T0 - 100 });

@@ -78,28 +78,16 @@ export function createStatsRepository(db: Kysely<Database>) {
      * conversations_handoffs index, one indexed probe of messages_workspace_chat per waiting chat.
      */
     async waitingHandoffs(workspaceId: WorkspaceId): Promise<WaitingHandoffs> {
+      // waiting_since is set when a chat starts needing a person and cleared by the owner's answer or
+      // "Give back to the bot" (migration 0011): the same list as "Needs you".
       const row = await db
         .selectFrom('conversations as c')
         .select((eb) => [
           eb.fn.count<number>('c.chat_id').distinct().as('chats'),
-          eb.fn.min<number | null>('c.handoff_since').as('oldest'),
+          eb.fn.min<number | null>('c.waiting_since').as('oldest'),
         ])
         .where('c.workspace_id', '=', workspaceId)
-        .where('c.handoff_since', 'is not', null)
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('messages as m')
-                .select(sql`1`.as('one'))
-                .where('m.workspace_id', '=', workspaceId)
-                .whereRef('m.chat_id', '=', 'c.chat_id')
-                .whereRef('m.created_at', '>=', 'c.handoff_since')
-                .where('m.author', '=', 'owner')
-                .where('m.status', '!=', 'failed'),
-            ),
-          ),
-        )
+        .where('c.waiting_since', 'is not', null)
         .executeTakeFirstOrThrow();
       return { chats: Number(row.chats), oldestSince: row.oldest === null ? null : Number(row.oldest) };
     },

@@ -187,7 +187,7 @@ function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => voi
   const [serviceWindow, setServiceWindow] = useState<ChatWindow | null>(null);
   const [olderLoading, setOlderLoading] = useState(false);
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState<'send' | 'release' | 'pause' | null>(null);
+  const [busy, setBusy] = useState<'send' | 'release' | 'pause' | 'takeOver' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const scroller = useRef<HTMLOListElement>(null);
   const stickToBottom = useRef(true);
@@ -250,7 +250,7 @@ function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => voi
     }
   };
 
-  const act = async (kind: 'send' | 'release' | 'pause', action: () => Promise<unknown>) => {
+  const act = async (kind: 'send' | 'release' | 'pause' | 'takeOver', action: () => Promise<unknown>) => {
     setBusy(kind);
     try {
       await action();
@@ -310,26 +310,41 @@ function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => voi
           </p>
         </div>
         <div className="thread__actions">
-          {chat.handedOff && (
+          {chat.handedOff || paused || chat.waitingSince !== null ? (
             <button
               className="button button--primary button--small"
               type="button"
               disabled={busy !== null}
               onClick={() => void act('release', () => client.invoke('conversation.release', ref))}
+              title="The bot answers this customer's next questions again"
             >
-              Release to bot
+              Give back to the bot
+            </button>
+          ) : (
+            <button
+              className="button button--secondary button--small"
+              type="button"
+              disabled={busy !== null}
+              onClick={() => void act('takeOver', () => client.invoke('conversation.takeOver', ref))}
+              title="You answer this chat; the bot keeps out until you give it back"
+            >
+              Take over
             </button>
           )}
-          <button
-            className="button button--secondary button--small"
-            type="button"
-            disabled={busy !== null}
-            onClick={() =>
-              void act('pause', () => client.invoke('conversation.pause', { ...ref, minutes: PAUSE_MINUTES }))
-            }
-          >
-            Pause bot {PAUSE_MINUTES} min
-          </button>
+          {!chat.handedOff && !paused && (
+            <button
+              className="button button--ghost button--small"
+              type="button"
+              disabled={busy !== null}
+              onClick={() =>
+                void act('pause', () =>
+                  client.invoke('conversation.pause', { ...ref, minutes: PAUSE_MINUTES }),
+                )
+              }
+            >
+              Pause bot {PAUSE_MINUTES} min
+            </button>
+          )}
         </div>
       </header>
       {(chat.handedOff || paused) && (
@@ -440,11 +455,20 @@ function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => voi
 }
 
 function describeHandoff(reason: string): string {
-  if (reason.startsWith('handoff-keyword:')) return `asked for "${reason.slice('handoff-keyword:'.length)}"`;
-  if (reason.startsWith('handoff-bot:') || reason.includes('abstain')) return 'no FAQ answered the question';
-  if (reason === 'handoff-stale') return 'their message arrived late, while this computer was off';
-  if (reason === 'handoff-media') return 'they sent a photo or file the bot cannot read';
-  if (reason === 'handoff-window-closed')
+  const code = reason.replace(/\+again$/, '');
+  if (code.startsWith('handoff-keyword:')) return `asked for "${code.slice('handoff-keyword:'.length)}"`;
+  if (code.startsWith('handoff-request')) return 'they asked to talk to a person';
+  if (code.startsWith('handoff-bot:') || code.includes('abstain')) return 'no FAQ answered the question';
+  if (code === 'handoff-stale') return 'their message arrived late, while this computer was off';
+  if (code === 'handoff-media') return 'they sent a photo or file the bot cannot read';
+  if (code === 'handoff-order') return 'they want to order';
+  if (code === 'handoff-long') return 'their message is too long for an FAQ answer';
+  if (code === 'owner-took-over') return 'you took over';
+  if (code === 'owner-paused') return 'they wrote while you were answering by hand';
+  if (code === 'handoff-active') return 'they wrote again';
+  if (code === 'send-failed') return 'a reply could not be sent';
+  if (code === 'reply-stale') return "the bot's reply waited too long to be sent";
+  if (code === 'handoff-window-closed')
     return 'their message arrived more than 24 hours late, so only an approved template can answer it';
-  return reason;
+  return code;
 }
