@@ -5,6 +5,7 @@ import { formatPhone } from '../shared/format-phone';
 const TITLES: Partial<Record<NumberStatus, string>> = {
   'needs-attention': 'A WhatsApp number needs attention',
   'logged-out': 'A WhatsApp number was logged out',
+  'wrong-phone': 'The QR code was scanned with the wrong phone',
   replaced: 'WhatsApp was opened elsewhere',
   banned: 'WhatsApp blocked a number',
   'update-required': 'Switchboard needs an update',

@@ -14,6 +14,7 @@ export const MAX_TOOLTIP = 127;
 const PROBLEM: ReadonlySet<NumberStatus> = new Set([
   'needs-attention',
   'logged-out',
+  'wrong-phone',
   'replaced',
   'banned',
   'update-required',
@@ -28,6 +29,7 @@ const STATUS_WORDS: Record<NumberStatus, string> = {
   reconnecting: 'reconnecting',
   'needs-attention': 'needs attention',
   'logged-out': 'logged out',
+  'wrong-phone': 'scanned with the wrong phone',
   replaced: 'open elsewhere',
   banned: 'blocked by WhatsApp',
   'update-required': 'update needed',

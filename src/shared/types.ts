@@ -28,6 +28,8 @@ export const NUMBER_STATUSES = [
   'reconnecting',
   'needs-attention',
   'logged-out',
+  /** The QR was scanned with a phone whose WhatsApp is another number: that link was undone. */
+  'wrong-phone',
   'replaced',
   'banned',
   'update-required',

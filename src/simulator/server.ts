@@ -31,7 +31,11 @@ export interface WhatsAppServer {
    * trust it before connecting: see trustSimulator().
    */
   readonly rootPublicKey: Uint8Array;
-  /** The phone of `phone` scans the QR string the client emitted: pair-success, then the 515 restart. */
+  /**
+   * The phone whose WhatsApp account is `phone` scans the QR string the client emitted: pair-success,
+   * then the 515 restart. As on WhatsApp, a QR is not tied to a number: a phone of another number than
+   * the one the client means links the client to that other account.
+   */
   scanQr(qr: string, phone: string, options?: { name?: string }): Promise<void>;
   /** The phone of `phone` types the code the client got from requestPairingCode(). */
   enterPairingCode(phone: string, code: string, options?: { name?: string }): Promise<void>;
@@ -46,6 +50,8 @@ export interface WhatsAppServer {
   readonly connectionAttempts: number;
   /** Live, logged-in sockets of that business number. */
   linkedDevices(phone: string): number;
+  /** Whether that account still lists a linked companion (a logout or an unlink removes it). */
+  hasCompanion(phone: string): boolean;
   /**
    * Whether the business's client has confirmed (receipt or ack) the message with this id: from then on
    * WhatsApp never delivers it again, so the client must have kept it.
@@ -121,6 +127,10 @@ export class SimulatorServer implements WhatsAppServer {
   linkedDevices(phone: string): number {
     const account = this.accounts.get(phoneDigits(phone));
     return [...this.connections].filter((c) => c.account === account && c.deliverable).length;
+  }
+
+  hasCompanion(phone: string): boolean {
+    return this.accounts.get(phoneDigits(phone))?.device !== undefined;
   }
 
   deliveryConfirmed(messageId: string): boolean {

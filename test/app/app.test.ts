@@ -391,4 +391,33 @@ describe.skipIf(!hasChromium)('the app in a browser', () => {
     await page.getByRole('navigation', { name: 'Chats' }).getByRole('button').first().waitFor();
     await shot('14-conversations');
   }, 30_000);
+
+  it('a QR scanned with the phone of another number says so, and a new QR links the right phone', async () => {
+    await page.getByRole('button', { name: 'Switch business' }).click();
+    await page.getByRole('option', { name: /Bukola Fabrics/ }).click();
+    demo.server.closeWith(401, SECOND_NUMBER);
+    await expect.poll(() => badge(SECOND_NUMBER).textContent()).toBe('Logged out');
+    await page.getByRole('button', { name: 'Link again' }).click();
+    const qr = page.locator('svg.qr[data-qr]');
+    await qr.waitFor();
+    await demo.server.scanQr((await qr.getAttribute('data-qr'))!, '+2348129990000');
+    const explained =
+      'This QR was scanned with the WhatsApp of +234 812 999 0000, not +234 805 222 3344. Scan again with the phone that has +234 805 222 3344.';
+    await page.getByText(explained).waitFor({ timeout: 15_000 });
+    await page.getByText('Scanned with the wrong phone.').waitFor();
+    await shot('14b-pair-wrong-phone');
+
+    await nav('Home').click();
+    await expect.poll(() => badge(SECOND_NUMBER).textContent()).toBe('Wrong phone');
+    expect(await page.locator(`[data-e164="${SECOND_NUMBER}"] .number-card__detail`).textContent()).toBe(
+      explained,
+    );
+    await shot('14c-home-wrong-phone');
+    await page.getByRole('button', { name: 'Show a new QR' }).click();
+    await qr.waitFor();
+    await page.getByRole('button', { name: 'Scan with demo phone' }).click();
+    await page.getByText('WhatsApp is linked').waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Go to your dashboard' }).click();
+    await expect.poll(() => badge(SECOND_NUMBER).textContent()).toBe('Connected');
+  }, 40_000);
 });

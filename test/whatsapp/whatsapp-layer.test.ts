@@ -3,6 +3,7 @@ import type { ConnectionEvent } from '../../src/core/connection/connection-manag
 import type { LogSink } from '../../src/core/log/log-types';
 import { createWaAuthRepository } from '../../src/core/store/repositories/wa-auth';
 import { createFakeTimers } from '../../src/core/testing/fake-timers';
+import { createMemorySink } from '../../src/core/testing/memory-sink';
 import type { E164 } from '../../src/shared/types';
 import { createHarness, isAlert, isMessage, isQr, linkNumber, type Harness } from './harness';
 
@@ -45,6 +46,55 @@ describe('pairing', () => {
     expect(code).toMatch(/^[A-Z0-9]{8}$/);
     await harness.server.enterPairingCode(SHOP, code);
     await core.waitForStatus(number.e164, 'connected');
+  });
+
+  it('a QR scanned with the phone of another number: explained, logged out there, wiped; a new QR with the right phone connects', async () => {
+    const OTHER = '+2348120000009';
+    const sink = createMemorySink();
+    const core = await harness.startCore({}, { sinks: [sink] });
+    const ws = await core.app.workspaces.create({ name: 'Wrong Phone Shop' });
+    const number = await core.app.workspaces.addNumber(ws.id, { number: SHOP });
+    // A customer of the other number: once linked to it, the session must not hand their message over.
+    const stranger = harness.server.contact('+2347039990000', { name: 'Not our customer' });
+    const strangerId = await stranger.send(OTHER, 'Are you open?');
+    await core.app.connect(ws.id, number.id);
+    const qr = await core.waitFor(isQr);
+    await harness.server.scanQr(qr.qr, OTHER);
+
+    await core.waitForStatus(SHOP, 'wrong-phone');
+    const message =
+      'This QR was scanned with the WhatsApp of +234 812 000 0009, not +234 809 000 0001. Scan again with the phone that has +234 809 000 0001.';
+    expect(core.app.connections.state(SHOP as E164)?.message).toBe(message);
+    expect((await core.waitFor(isAlert)).alert).toEqual({ number: SHOP, status: 'wrong-phone', message });
+    expect((await core.app.workspaces.listNumbers(ws.id))[0]?.status).toBe('wrong-phone');
+    // The session linked to the other account is gone: logged out on that phone and wiped here.
+    const auth = createWaAuthRepository(core.app.store.db);
+    const start = Date.now();
+    while ((await auth.hasCreds(ws.id, number.id)) && Date.now() - start < 5_000)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await auth.hasCreds(ws.id, number.id)).toBe(false);
+    expect(harness.server.hasCompanion(OTHER)).toBe(false);
+    expect(harness.server.linkedDevices(OTHER)).toBe(0);
+    // Its offline message reached the session (flushed before 'open') and went no further.
+    expect(harness.server.deliveryConfirmed(strangerId)).toBe(true);
+    expect(core.events.filter(isMessage)).toEqual([]);
+    await sink.flush();
+    expect(sink.ofType('connection.wrong_phone')[0]).toMatchObject({
+      level: 'error',
+      workspaceId: ws.id,
+      meta: { number: SHOP, linkedNumber: OTHER },
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(core.app.connections.state(SHOP as E164)?.status).toBe('wrong-phone'); // no reconnect by itself
+
+    // "Show a new QR", scanned with the right phone.
+    const from = core.events.length;
+    await core.app.connect(ws.id, number.id);
+    const again = await core.waitFor(isQr, 15_000, from);
+    await harness.server.scanQr(again.qr, SHOP);
+    await core.waitForStatus(SHOP, 'connected');
+    expect(harness.server.linkedDevices(SHOP)).toBe(1);
+    expect((await core.app.workspaces.listNumbers(ws.id))[0]?.status).toBe('connected');
   });
 });
 

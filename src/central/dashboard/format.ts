@@ -36,6 +36,7 @@ export function statusTone(status: string): Tone {
       return 'warn';
     case 'needs-attention':
     case 'logged-out':
+    case 'wrong-phone':
     case 'replaced':
     case 'banned':
     case 'update-required':

@@ -37,6 +37,7 @@ let providers: Map<string, FakeProvider>;
 let events: ConnectionEvent[];
 let saved: [string, NumberStatus][];
 let wiped: string[];
+let sink: ReturnType<typeof createMemorySink>;
 
 function makeManager(livenessIntervalMs = 0) {
   return createConnectionManager({
@@ -55,7 +56,7 @@ function makeManager(livenessIntervalMs = 0) {
       return Promise.resolve();
     },
     onEvent: (e) => events.push(e),
-    logger: createLogger({ sinks: [createMemorySink()] }),
+    logger: createLogger({ sinks: [sink] }),
     timers,
     random: () => 0.5,
     livenessIntervalMs,
@@ -68,6 +69,7 @@ beforeEach(() => {
   events = [];
   saved = [];
   wiped = [];
+  sink = createMemorySink();
 });
 
 const open = (e164: string) => providers.get(e164)!.emit('status', { state: 'open', isNewLogin: false });
@@ -156,15 +158,40 @@ describe('connection manager', () => {
     expect(p.connects).toBe(2);
   });
 
-  it('a QR scanned with the wrong phone stops the number, wipes its auth and says which phone to use', async () => {
+  it('a QR scanned with the wrong phone: logged, then the number shows wrong-phone, is wiped and alerts', async () => {
     const manager = makeManager();
     await manager.startAll();
-    providers.get('+2348090000001')!.emit('paired', { ownNumber: '+2347000000000' as E164 });
+    const p = providers.get('+2348090000001')!;
+    // pair-success with another account: logged at once; the provider goes on to log that link out.
+    p.emit('paired', { ownNumber: '+2347000000000' as E164 });
     await timers.advance(0);
+    expect(sink.ofType('connection.wrong_phone')).toMatchObject([
+      { level: 'error', workspaceId: WA, meta: { number: '+2348090000001', linkedNumber: '+2347000000000' } },
+    ]);
+    expect(wiped).toEqual([]);
+    p.emit('status', {
+      state: 'closed',
+      close: {
+        code: 1409,
+        message: 'linked to another number',
+        paired: false,
+        qrExhausted: false,
+        linkedNumber: '+2347000000000' as E164,
+      },
+    });
+    await timers.advance(0);
+    const message =
+      'This QR was scanned with the WhatsApp of +234 700 000 0000, not +234 809 000 0001. Scan again with the phone that has +234 809 000 0001.';
+    expect(manager.state('+2348090000001' as E164)).toMatchObject({ status: 'wrong-phone', message });
+    expect(saved).toContainEqual(['+2348090000001', 'wrong-phone']);
     expect(wiped).toEqual(['+2348090000001']);
-    const alert = events.find((e) => e.type === 'alert');
-    expect(alert).toBeDefined();
-    expect(JSON.stringify(alert)).toMatch(/scanned with \+2347000000000/);
+    expect(events.find((e) => e.type === 'alert')).toMatchObject({
+      workspaceId: WA,
+      alert: { number: '+2348090000001', status: 'wrong-phone', message },
+    });
+    // It waits for the owner: no reconnect with a session that answers for someone else.
+    await timers.advance(120_000);
+    expect(p.connects).toBe(1);
   });
 
   it('forwards QR codes and alerts with their workspace', async () => {

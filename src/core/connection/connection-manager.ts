@@ -33,7 +33,7 @@ export interface ConnectionManagerOptions {
   /** Every number on this machine, read at start. */
   listNumbers: () => Promise<PhoneNumber[]>;
   createProvider: (number: PhoneNumber) => WhatsAppProvider;
-  /** Forget a number's credentials (after a 401, or a phone that is not this number scanned the QR). */
+  /** Forget a number's credentials (after a 401, or when a phone that is not this number scanned the QR). */
   wipeAuth: (number: PhoneNumber) => Promise<void>;
   /** Persist the status the UI shows for a number. */
   saveStatus: (number: PhoneNumber, status: NumberStatus, reason: string) => Promise<void>;
@@ -106,6 +106,7 @@ export function createConnectionManager(options: ConnectionManagerOptions) {
     const workspaceId = number.workspaceId;
     const e164 = number.e164;
     let lastSaved: NumberStatus = number.status;
+    const numberLog = log.child({ workspaceId });
     const supervisor = createReconnectSupervisor({
       number: e164,
       connect: () => provider.connect(),
@@ -113,7 +114,7 @@ export function createConnectionManager(options: ConnectionManagerOptions) {
       wipeAuth: () => options.wipeAuth(number),
       timers,
       ...(options.random !== undefined && { random: options.random }),
-      logger: log.child({ workspaceId }),
+      logger: numberLog,
       ...(options.policy !== undefined && { policy: options.policy }),
       onState: (state) => {
         emit({ type: 'state', workspaceId, number: e164, state });
@@ -143,20 +144,12 @@ export function createConnectionManager(options: ConnectionManagerOptions) {
       ),
       provider.on('paired', ({ ownNumber }) => {
         if (ownNumber === e164) return;
-        // The owner scanned with another phone: that account must not be answered as this shop's number.
-        log.error('connection.wrong-phone', `${e164} was linked with the phone of ${ownNumber}`, {
+        // The owner scanned with another phone. The provider delivers nothing for that account, logs the
+        // link out once it is logged in, and closes with linkedToAnotherNumber: the supervisor then
+        // wipes the session, shows 'wrong-phone' with both numbers and alerts the owner.
+        numberLog.error('connection.wrong_phone', `${e164} was linked with the WhatsApp of ${ownNumber}`, {
           number: e164,
-          ownNumber,
-        });
-        void supervisor.stop('linked with the wrong phone').then(() => options.wipeAuth(number));
-        emit({
-          type: 'alert',
-          workspaceId,
-          alert: {
-            number: e164,
-            status: 'needs-attention',
-            message: `The QR code was scanned with ${ownNumber}, not ${e164}. Scan it with the phone that has ${e164}.`,
-          },
+          linkedNumber: ownNumber,
         });
       }),
       provider.on('message', (message) => emit({ type: 'message', workspaceId, message })),

@@ -1,5 +1,6 @@
-import type { NumberStatus } from '../../shared/types';
+import type { E164, NumberStatus } from '../../shared/types';
 import type { CloseInfo } from '../whatsapp/provider';
+import { wrongPhoneMessage } from './wrong-phone';
 
 /**
  * What to do when a connection closes, decided on WhatsApp's close code alone. The table follows
@@ -11,7 +12,7 @@ export type ReconnectAction =
   | { kind: 'reconnect-now' }
   /** Transient: exponential backoff with full jitter. */
   | { kind: 'backoff' }
-  /** The phone removed this device: the stored session is dead and must go; the owner pairs again. */
+  /** The stored session is dead or not ours (logged out, linked to another number): it must go; the owner pairs again. */
   | { kind: 'wipe-and-pair'; status: NumberStatus; message: string }
   /** Reconnecting cannot help and may hurt (a ban, a takeover): stop and tell the owner. */
   | { kind: 'stop'; status: NumberStatus; message: string }
@@ -35,6 +36,8 @@ export const CLOSE_CODES = {
   credentialsRefused: 1401,
   /** WhatsApp restricted the business account (policy block, locked account, payment problem). */
   accountRestricted: 1403,
+  /** The QR was scanned with the WhatsApp of another number; the provider logged that link out. */
+  linkedToAnotherNumber: 1409,
 } as const;
 
 const POLICY: Record<number, ReconnectAction> = {
@@ -83,7 +86,19 @@ const POLICY: Record<number, ReconnectAction> = {
   },
 };
 
-export function decideReconnect(close: CloseInfo): ReconnectAction {
+/** `registered` is the number the workspace added: the wrong-phone message names it. */
+export function decideReconnect(close: CloseInfo, registered?: E164): ReconnectAction {
+  // Never reconnect a session that answers for someone else's number: it is wiped, the owner scans again.
+  if (close.code === CLOSE_CODES.linkedToAnotherNumber) {
+    return {
+      kind: 'wipe-and-pair',
+      status: 'wrong-phone',
+      message:
+        registered === undefined
+          ? 'This QR was scanned with the WhatsApp of another number. Scan again with the phone that has this number.'
+          : wrongPhoneMessage(registered, close.linkedNumber),
+    };
+  }
   // 408 also means "QR refs attempts ended": retrying would show QR codes to nobody, forever.
   if (close.qrExhausted && !close.paired) {
     return {

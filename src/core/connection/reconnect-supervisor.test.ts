@@ -72,6 +72,12 @@ describe('reconnect policy table', () => {
     ['1401 credentials refused (Cloud API token)', close(1401), 'stop', 'needs-attention'],
     ['1403 account restricted (Cloud API)', close(1403), 'stop', 'needs-attention'],
     [
+      '1409 linked to another number (QR scanned with the wrong phone)',
+      close(1409),
+      'wipe-and-pair',
+      'wrong-phone',
+    ],
+    [
       'QR refs exhausted while unpaired',
       close(408, { paired: false, qrExhausted: true }),
       'wait-for-user',
@@ -85,6 +91,19 @@ describe('reconnect policy table', () => {
       if (status !== null) expect((action as { status: NumberStatus }).status).toBe(status);
     });
   }
+
+  it('1409 names both numbers: the one that scanned and the one to scan with', () => {
+    const action = decideReconnect(
+      close(1409, { paired: false, linkedNumber: '+2348109876543' as E164 }),
+      '+2348031234567' as E164,
+    );
+    expect(action).toEqual({
+      kind: 'wipe-and-pair',
+      status: 'wrong-phone',
+      message:
+        'This QR was scanned with the WhatsApp of +234 810 987 6543, not +234 803 123 4567. Scan again with the phone that has +234 803 123 4567.',
+    });
+  });
 
   it('backoff grows exponentially from 1 s, capped at 60 s, with full jitter', () => {
     const opts = { baseDelayMs: 1000, maxDelayMs: 60_000 };

@@ -185,7 +185,7 @@ export function createReconnectSupervisor(options: ReconnectSupervisorOptions) {
     if (!running) return;
     clearAll();
     state.lastClose = close;
-    const action = decideReconnect(close);
+    const action = decideReconnect(close, number);
     const reason = `closed ${close.code ?? 'network'}: ${close.message}`;
     switch (action.kind) {
       case 'reconnect-now':

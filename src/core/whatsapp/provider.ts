@@ -84,6 +84,9 @@ export interface CloseInfo {
   paired: boolean;
   /** The server stopped offering QR codes: nobody scanned in time. */
   qrExhausted: boolean;
+  /** The WhatsApp account the session was linked to, when it is not this number (a QR scanned with
+   * another phone); the provider closed it on purpose with CLOSE_CODES.linkedToAnotherNumber. */
+  linkedNumber?: E164;
 }
 
 export type ProviderStatus =

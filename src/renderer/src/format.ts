@@ -29,6 +29,11 @@ export const STATUS_VIEW: Record<NumberStatus, { label: string; tone: Tone; hint
     hint: 'Switchboard could not keep this number connected.',
   },
   'logged-out': { label: 'Logged out', tone: 'problem', hint: 'This number was logged out. Link it again.' },
+  'wrong-phone': {
+    label: 'Wrong phone',
+    tone: 'problem',
+    hint: 'The QR code was scanned with the WhatsApp of another number. Scan a new one with this number’s phone.',
+  },
   replaced: {
     label: 'Open elsewhere',
     tone: 'problem',

@@ -1,4 +1,5 @@
 import makeWASocket, {
+  type AuthenticationCreds,
   Browsers,
   jidNormalizedUser,
   makeCacheableSignalKeyStore,
@@ -8,6 +9,7 @@ import makeWASocket, {
   type WASocket,
 } from '@whiskeysockets/baileys';
 import type { E164, WorkspaceId } from '../../../shared/types';
+import { CLOSE_CODES } from '../../connection/reconnect-policy';
 import { SwitchboardError } from '../../errors';
 import type { Logger } from '../../log/logger';
 import { phoneNumberToJidUser } from '../../phone/normalize-phone-number';
@@ -68,6 +70,17 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
   let open = false;
   let qrCount = 0;
   let generation = 0;
+  // The account the stored session is linked to when it is not this number (the owner scanned the QR
+  // with another phone). Such a session never delivers a message, is logged out as soon as it is
+  // logged in (which takes the device off that phone's list), and closes as linkedToAnotherNumber.
+  let linkedElsewhere: E164 | null = null;
+
+  /** The paired account's number if it differs from this number; only `account` means paired. */
+  function otherAccount(creds: Partial<AuthenticationCreds>): E164 | null {
+    if (creds.account === undefined || creds.account === null || creds.me?.id === undefined) return null;
+    const own = phoneFromJid(jidNormalizedUser(creds.me.id));
+    return own !== null && own !== businessNumber ? own : null;
+  }
 
   function emit<K extends keyof ProviderEvents>(event: K, payload: ProviderEvents[K]): void {
     for (const fn of listeners.get(event) ?? []) {
@@ -102,6 +115,16 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
     const error = update.lastDisconnect?.error;
     const code = error?.output?.statusCode ?? null;
     const message = error?.message ?? 'connection closed';
+    // The 515 right after the scan must go on: the next login is what lets the link be logged out.
+    if (linkedElsewhere !== null && code !== CLOSE_CODES.restartRequired) {
+      return {
+        code: CLOSE_CODES.linkedToAnotherNumber,
+        message: `linked to ${linkedElsewhere}, not ${businessNumber} (${message})`,
+        paired: false,
+        qrExhausted: false,
+        linkedNumber: linkedElsewhere,
+      };
+    }
     return {
       code,
       message,
@@ -162,6 +185,7 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
       if (myGeneration !== generation) return; // a newer connect or a disconnect won the race
       auth = loaded;
       qrCount = 0;
+      linkedElsewhere = otherAccount(loaded.state.creds);
       const baileysLogger = createBaileysLogger(log, options.baileysLogLevel ?? 'warn');
       const socket = makeWASocket({
         auth: {
@@ -203,7 +227,15 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
           ),
       });
 
-      socket.ev.on('creds.update', () => {
+      socket.ev.on('creds.update', (update) => {
+        if (mine() && linkedElsewhere === null && update.account !== undefined) {
+          // pair-success: the first moment the scanning phone's account is known.
+          const other = otherAccount({ ...loaded.state.creds, ...update });
+          if (other !== null) {
+            linkedElsewhere = other;
+            emit('paired', { ownNumber: other });
+          }
+        }
         void loaded
           .saveCreds()
           .catch((error: unknown) => log.error('error', 'saving WhatsApp credentials failed', { error }));
@@ -219,6 +251,14 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
           });
         }
         if (update.connection === 'connecting') emit('status', { state: 'connecting' });
+        if (update.connection === 'open' && linkedElsewhere !== null) {
+          log.warn('connection.wrong_phone', `Logging out the session linked to ${linkedElsewhere}`, {
+            linkedNumber: linkedElsewhere,
+          });
+          // logout() removes this device from that phone, then closes with 401 (reported as 1409).
+          socket.logout('linked to another number').catch(() => socket.end(undefined));
+          return;
+        }
         if (update.connection === 'open') {
           open = true;
           const own = phoneFromJid(
@@ -238,6 +278,13 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
       /** One received message to the core: a customer's message, the owner typing on the phone, or noise. */
       const deliver = (msg: WAMessage, offline: boolean, via: 'before-receipt' | 'upsert') => {
         const id = msg.key?.id ?? null;
+        if (linkedElsewhere !== null) {
+          log.debug('message.skipped', `not for ${businessNumber}: the session is linked to another number`, {
+            id,
+            via,
+          });
+          return;
+        }
         if (msg.key?.fromMe === true && id !== null && sentIds.has(id)) {
           // Our own echo. Baileys' event buffer folds a receipt (or an error ack) that lands while
           // the echo is still buffered into the echo's status instead of a messages.update: report it.

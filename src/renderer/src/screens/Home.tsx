@@ -298,13 +298,18 @@ function NumberCard({
     detail = 'Official number on the WhatsApp Cloud API.';
   const action =
     cloud === undefined &&
-    (number.status === 'unpaired' || number.status === 'logged-out' || number.status === 'pairing') ? (
+    (number.status === 'unpaired' ||
+      number.status === 'logged-out' ||
+      number.status === 'wrong-phone' ||
+      number.status === 'pairing') ? (
       <button className="button button--primary" type="button" onClick={pair}>
         {number.status === 'pairing'
           ? 'Continue linking'
           : number.status === 'logged-out'
             ? 'Link again'
-            : 'Link this number'}
+            : number.status === 'wrong-phone'
+              ? 'Show a new QR'
+              : 'Link this number'}
       </button>
     ) : number.status === 'needs-attention' ||
       number.status === 'replaced' ||

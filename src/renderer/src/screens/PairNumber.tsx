@@ -122,7 +122,9 @@ export function PairNumber(props: { workspaceId: string; phoneNumberId: string; 
   }
 
   const liveQr = qr !== null && qr.expiresAt > now ? qr : null;
-  const linking = scanned;
+  // A scan by another number's phone ends the link (it was logged out): say so, offer a new QR.
+  const wrongPhone = state.status === 'wrong-phone';
+  const linking = scanned && !wrongPhone;
 
   return (
     <div className="pair">
@@ -170,7 +172,7 @@ export function PairNumber(props: { workspaceId: string; phoneNumberId: string; 
           <span className="muted">
             {linking
               ? 'Phone found. Finishing the link…'
-              : state.status === 'unpaired' && state.message !== null
+              : (state.status === 'unpaired' || wrongPhone) && state.message !== null
                 ? state.message
                 : state.status === 'pairing'
                   ? 'Keep this page open until the phone says it is linked.'
@@ -193,6 +195,18 @@ export function PairNumber(props: { workspaceId: string; phoneNumberId: string; 
               </div>
               <Countdown expiresAt={liveQr.expiresAt} now={now} />
             </>
+          ) : wrongPhone ? (
+            <div className="qr-placeholder" role="alert">
+              <p>Scanned with the wrong phone.</p>
+              <button
+                className="button button--primary"
+                type="button"
+                disabled={busy !== null}
+                onClick={() => void startPairing()}
+              >
+                Show a new QR
+              </button>
+            </div>
           ) : state.status === 'unpaired' ? (
             <div className="qr-placeholder">
               <p>The QR code expired.</p>
