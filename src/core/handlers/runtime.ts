@@ -17,6 +17,7 @@ import { createAiHandlers } from './ai-handlers';
 import { createCloudHandlers } from './cloud-handlers';
 import { createWorkspaceHandlers } from './workspace-handlers';
 import { createContactRepository } from '../store/repositories/contacts';
+import { createConversationRepository } from '../store/repositories/conversations';
 
 export interface CoreRuntimeOptions {
   /** The sink the shell passed to createSwitchboard, for the Logs screen's live tail. */
@@ -71,8 +72,18 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
   const offNeedsPerson = app.onPipelineAlert((alert) => {
     if (alert.type !== 'handoff') return;
     void (async () => {
-      const contact =
-        alert.contactId === null ? undefined : await contacts.get(alert.workspaceId, alert.contactId);
+      // The sender's alerts name the chat only: its contact is the conversation's.
+      const contactId =
+        alert.contactId ??
+        (
+          await createConversationRepository(app.store.db).get(
+            alert.workspaceId,
+            alert.businessNumber,
+            alert.chatId,
+          )
+        )?.contactId ??
+        null;
+      const contact = contactId === null ? undefined : await contacts.get(alert.workspaceId, contactId);
       hub.emit('conversation.escalated', {
         workspaceId: alert.workspaceId,
         chatId: alert.chatId,

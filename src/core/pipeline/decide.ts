@@ -180,6 +180,8 @@ function decideReplies(
       return handoff(requestReason(request, true), []);
     }
     if (talk.only && talk.kind !== 'presence') return left(`${why}+small-talk-${talk.kind}`, changes);
+    // A sticker or a reaction is not something to answer; a photo (a transfer receipt) is.
+    if (message.kind === 'unsupported') return left(`${why}+no-text-unsupported`, changes);
     changes.waiting = state?.waiting ?? { since: now, reason: why };
     return {
       actions: [{ type: 'ignore', reason: why }],

@@ -297,7 +297,6 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         }),
         onSent: (row) => activity(workspaceId, row.chatId),
         onFailed: (row, error) => {
-          activity(workspaceId, row.chatId);
           alert({
             type: 'send-failed',
             workspaceId,
@@ -306,11 +305,51 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             outboxId: row.id,
             error,
           });
+          // The customer got no answer: the chat waits for a person, who is told.
+          void createConversationRepository(store.db)
+            .markWaiting(workspaceId, number, row.chatId, 'send-failed', now())
+            .then((started) => {
+              if (started) escalate(workspaceId, number, row, 'send-failed');
+              activity(workspaceId, row.chatId);
+            })
+            .catch((e: unknown) => log.error('error', 'marking a chat as waiting failed', { error: e }));
+        },
+        onStale: (row, _cancelled, started) => {
+          if (started) escalate(workspaceId, number, row, 'reply-stale');
+          activity(workspaceId, row.chatId);
         },
       });
       senders.set(key, sender);
     }
     sender.kick();
+  }
+
+  /** A chat the sender could not answer now waits for a person: told like a hand-off. */
+  function escalate(
+    workspaceId: WorkspaceId,
+    number: E164,
+    row: { chatId: string; inboundMessageId: string | null },
+    reason: string,
+  ): void {
+    const t = now();
+    log.child({ workspaceId }).warn('handoff.requested', `Chat ${row.chatId} needs a person (${reason})`, {
+      chatId: row.chatId,
+      number,
+      reason,
+      waitingSince: t,
+      again: false,
+    });
+    alert({
+      type: 'handoff',
+      workspaceId,
+      businessNumber: number,
+      chatId: row.chatId,
+      contactId: null,
+      reason,
+      messageId: row.inboundMessageId ?? '',
+      waitingSince: t,
+      again: false,
+    });
   }
 
   function enqueue(work: Work): void {

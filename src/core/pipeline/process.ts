@@ -208,7 +208,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
             id: d.stored.id,
             status: d.decision.status,
             outcome: answerOutcome(d.decision),
-            decision: d.decision.reason,
+            decision: { reason: d.decision.reason, outcome: d.decision.outcome },
           })),
           now,
         );

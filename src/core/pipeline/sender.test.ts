@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { workspaceSettingsSchema, type WorkspaceSettingsInput } from '../../shared/settings';
 import { SwitchboardError } from '../errors';
 import { createFaqRepository } from '../store/repositories/faqs';
+import { createConversationRepository } from '../store/repositories/conversations';
 import { createOutboxRepository } from '../store/repositories/outbox';
 import { typingDelayMs } from './pacing';
 import { createKit, NUMBER_A, WS_A, type Kit } from './pipeline-test-kit';
@@ -114,7 +115,7 @@ describe('sender', () => {
     kit = await createKit({ settings: paced({ ...NO_TYPING, maxAttempts: 2 }) });
     provider().failNext(new Error('boom'), new Error('boom'));
     kit.receive('Price?');
-    await kit.drive({ until: async () => (await rows())[0]?.status === 'failed' });
+    await kit.drive({ until: async () => (await rows())[0]?.status === 'failed' && kit.alerts.length === 2 });
     const [row] = await rows();
     expect(row).toMatchObject({ status: 'failed', attempts: 2, lastError: 'boom' });
     const out = await kit.store.db
@@ -125,6 +126,8 @@ describe('sender', () => {
     expect(out?.status).toBe('failed');
     expect(kit.alerts).toEqual([
       expect.objectContaining({ type: 'send-failed', outboxId: row!.id, error: 'boom' }),
+      // The customer got no answer: the chat now waits for a person, who is told.
+      expect.objectContaining({ type: 'handoff', reason: 'send-failed', chatId: CHAT }),
     ]);
     expect(kit.sink.ofType('message.failed').at(-1)).toMatchObject({
       level: 'error',
@@ -161,6 +164,39 @@ describe('sender', () => {
     });
     await kit.drive({ until: () => allSent(1) });
     expect((await rows())[0]).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
+  it('a bot reply still queued past the stale limit is not sent: cancelled, the chat goes to a person (issue 13 #11)', async () => {
+    // The PC was off all night with the answer still in the outbox.
+    kit = await createKit({ settings: paced(NO_TYPING), pipeline: { sending: false } });
+    kit.receive('What time do you open?');
+    kit.receive('How much is delivery?');
+    await kit.drive();
+    expect((await rows()).map((r) => r.status)).toEqual(['queued', 'queued']);
+    await kit.timers.advance(13 * 3_600_000);
+
+    const second = await kit.restart({ sending: true });
+    await kit.drive({ until: async () => (await rows()).every((r) => r.status === 'cancelled') });
+    expect(second.provider.calls.filter((c) => c.op === 'send')).toEqual([]);
+    const state = await createConversationRepository(kit.store.db).get(WS_A, NUMBER_A, CHAT);
+    expect(state?.waiting).toEqual({ since: kit.timers.now(), reason: 'reply-stale' });
+    expect(state?.handoff?.reason).toBe('reply-stale');
+    expect(kit.sink.ofType('outbox.stale')).toHaveLength(1);
+    expect(kit.sink.ofType('handoff.requested').at(-1)?.meta).toMatchObject({ reason: 'reply-stale' });
+    await second.pipeline.stop();
+  });
+
+  it('a reply given up on leaves the chat waiting for a person, who is told', async () => {
+    kit = await createKit({ settings: paced({ ...NO_TYPING, maxAttempts: 1 }) });
+    provider().failNext(new Error('boom'));
+    kit.receive('Price?');
+    await kit.drive({ until: async () => (await rows())[0]?.status === 'failed' });
+    await kit.drive({
+      until: async () =>
+        (await createConversationRepository(kit.store.db).get(WS_A, NUMBER_A, CHAT))?.waiting != null,
+    });
+    expect(kit.alerts.map((a) => a.type)).toEqual(['send-failed', 'handoff']);
+    expect(kit.alerts[1]).toMatchObject({ reason: 'send-failed', chatId: CHAT, again: false });
   });
 
   it('a database error stops nothing for good: the sender tries again later', async () => {

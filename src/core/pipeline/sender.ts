@@ -2,6 +2,7 @@ import type { WorkspaceSettings } from '../../shared/settings';
 import type { E164, WorkspaceId } from '../../shared/types';
 import type { Logger } from '../log/logger';
 import type { Store } from '../store/open-database';
+import { createConversationRepository } from '../store/repositories/conversations';
 import { createOutboxRepository, type PendingOutboxRow } from '../store/repositories/outbox';
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
 import type { TimerHandle, Timers } from '../timers';
@@ -22,6 +23,12 @@ export interface SenderOptions {
   /** How long to wait before trying again when the number is not connected and no reconnect is heard of. */
   notConnectedRetryMs?: number;
   onFailed?: (row: PendingOutboxRow, error: string) => void;
+  /**
+   * A bot reply waited in the outbox longer than the workspace's stale limit (the PC was off all night):
+   * it and the chat's other queued bot replies were cancelled and the chat handed to a person.
+   * `waiting` is true when the chat started waiting for a person with it.
+   */
+  onStale?: (row: PendingOutboxRow, cancelled: string[], waiting: boolean) => void;
   /** A row went out (after it was recorded as sent). */
   onSent?: (row: PendingOutboxRow) => void;
   /**
@@ -139,6 +146,7 @@ export function createSender(o: SenderOptions): Sender {
         );
         continue;
       }
+      if (await staleReply(head, settings, now)) continue;
       const pacing = settings.pacing;
       if (pacing.enabled) {
         const delay = bucket.take(o.timers.now(), pacing.perMinute, pacing.burst);
@@ -151,6 +159,49 @@ export function createSender(o: SenderOptions): Sender {
       const keepGoing = await sendOne(head, provider, settings);
       if (!keepGoing && !stopped && !kicked) await wait(notConnectedRetryMs, true);
     }
+  }
+
+  /**
+   * A bot reply still queued past the stale limit is decided again: a 13-hour-late "we open at 8am"
+   * reads as a machine that was not listening, so it is cancelled with the chat's other queued bot
+   * replies, and the chat goes to a person. A row already 'sending' may have gone out: it is finished.
+   */
+  async function staleReply(
+    row: PendingOutboxRow,
+    settings: WorkspaceSettings,
+    now: number,
+  ): Promise<boolean> {
+    const staleMs = settings.handoff.staleAfterHours * 3_600_000;
+    if (staleMs <= 0 || row.kind === 'owner' || row.status !== 'queued' || now - row.createdAt <= staleMs) {
+      return false;
+    }
+    const reason = 'reply-stale';
+    const { cancelled, waiting } = await o.store.transaction(async (trx) => {
+      const cancelled = await createOutboxRepository(trx).cancelQueuedBotReplies(
+        o.workspaceId,
+        o.businessNumber,
+        row.chatId,
+        `cancelled: waited ${Math.round((now - row.createdAt) / 3_600_000)} h to be sent`,
+        now,
+      );
+      const waiting = await createConversationRepository(trx).markWaiting(
+        o.workspaceId,
+        o.businessNumber,
+        row.chatId,
+        reason,
+        now,
+        true,
+      );
+      return { cancelled, waiting };
+    });
+    log.warn(
+      'outbox.stale',
+      `A reply to ${row.chatId} waited ${Math.round((now - row.createdAt) / 60_000)} min to be sent; ` +
+        `it was not sent and the chat goes to a person`,
+      { outboxId: row.id, chatId: row.chatId, cancelled, queuedAt: row.createdAt },
+    );
+    o.onStale?.(row, cancelled, waiting);
+    return true;
   }
 
   /** Returns false when the number turned out not to be connected. */

@@ -75,6 +75,8 @@ export interface MessagesTable {
   outcome: Generated<string | null>;
   /** 0011: decide()'s reason code for an inbound message; null before it was decided. */
   decision: Generated<string | null>;
+  /** 0011: the decision's outcome: answered, person, left or unanswered (DecisionOutcome). */
+  disposition: Generated<string | null>;
 }
 
 export interface EventsTable {

@@ -15,9 +15,12 @@ import { sql, type Kysely, type Migration } from 'kysely';
  * conversations.last_answer_faq_id: the FAQ the bot answered last in the flood window, so a repeat
  *   ("price?", "price??") is counted while a different question in the window is still answered.
  * messages.decision: decide()'s reason code for an inbound message ('faq-answer', 'small-talk-thanks',
- *   'owner-paused', ...): why it ended as it did, for the outcome check and the thread.
+ *   'owner-paused', ...): why it ended as it did, in the owner's log and the thread.
+ * messages.disposition: which of the four outcomes it ended in (answered, person, left, unanswered): what
+ *   the outcome check (pipeline/outcome-check.ts) holds against the outbox and the chat's state.
  *
- * Backfill: a chat handed over and not answered by the owner since waits from its hand-off.
+ * Backfill: a chat handed over and not answered by the owner since waits from its hand-off; decided
+ * messages get the disposition their stored outcome says, or 'left' where nothing says more.
  */
 export const migration0011ConversationPolicy: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
@@ -26,6 +29,12 @@ export const migration0011ConversationPolicy: Migration = {
     await sql`alter table conversations add column released_at integer`.execute(db);
     await sql`alter table conversations add column last_answer_faq_id text`.execute(db);
     await sql`alter table messages add column decision text`.execute(db);
+    await sql`alter table messages add column disposition text
+      check (disposition is null or disposition in ('answered', 'person', 'left', 'unanswered'))`.execute(db);
+    await sql`update messages set disposition = case outcome
+        when 'bot' then 'answered' when 'handoff' then 'person' when 'unanswered' then 'unanswered'
+        else 'left' end
+      where direction = 'in' and status in ('processed', 'ignored')`.execute(db);
     await sql`update conversations set waiting_since = handoff_since, waiting_reason = handoff_reason
       where handoff_since is not null and not exists (
         select 1 from messages m

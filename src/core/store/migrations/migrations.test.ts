@@ -726,9 +726,13 @@ describe('migrations', () => {
     await sql`insert into messages (id, workspace_id, business_number, provider_message_id, chat_id, contact_id,
         direction, author, text, status, provider_ts, created_at, updated_at)
       values ('m1', 'wa', '+2348090000001', 'P1', ${chat(2)}, null, 'out', 'owner', 'I am here', 'sent', 12, 12, 12),
-        ('m2', 'wa', '+2348090000001', 'P2', ${chat(1)}, null, 'out', 'owner', 'Earlier', 'sent', 5, 5, 5)`.execute(
+        ('m2', 'wa', '+2348090000001', 'P2', ${chat(1)}, null, 'out', 'owner', 'Earlier', 'sent', 5, 5, 5),
+        ('m3', 'wa', '+2348090000001', 'P3', ${chat(3)}, null, 'in', 'contact', 'Price?', 'processed', 6, 6, 6),
+        ('m4', 'wa', '+2348090000001', 'P4', ${chat(3)}, null, 'in', 'contact', 'ok', 'processed', 7, 7, 7),
+        ('m5', 'wa', '+2348090000001', 'P5', ${chat(3)}, null, 'in', 'contact', 'hm', 'received', 8, 8, 8)`.execute(
       old.db,
     );
+    await sql`update messages set outcome = 'bot' where id = 'm3'`.execute(old.db);
     await old.close();
 
     const upgraded = await openDatabase({ path, migrateTo: '0011-conversation-policy' });
@@ -740,10 +744,19 @@ describe('migrations', () => {
       { chat_id: chat(2), waiting_since: null, waiting_reason: null },
       { chat_id: chat(3), waiting_since: null, waiting_reason: null },
     ]);
-    const decisions = await sql<{ decision: string | null }>`select decision from messages`.execute(
-      upgraded.db,
-    );
-    expect(decisions.rows.every((r) => r.decision === null)).toBe(true);
+    const decisions = await sql<{ id: string; decision: string | null; disposition: string | null }>`
+      select id, decision, disposition from messages order by id`.execute(upgraded.db);
+    // Decided messages get the outcome their stored outcome says, or 'left'; undecided and outbound none.
+    expect(decisions.rows).toEqual([
+      { id: 'm1', decision: null, disposition: null },
+      { id: 'm2', decision: null, disposition: null },
+      { id: 'm3', decision: null, disposition: 'answered' },
+      { id: 'm4', decision: null, disposition: 'left' },
+      { id: 'm5', decision: null, disposition: null },
+    ]);
+    await expect(
+      sql`update messages set disposition = 'maybe' where id = 'm3'`.execute(upgraded.db),
+    ).rejects.toThrow(/CHECK constraint failed/);
     await upgraded.close();
   });
 

@@ -254,7 +254,8 @@ export function createConversationRepository(db: Kysely<Database>) {
 
     /**
      * The chat needs a person from `now` (a reply could not be sent, a queued reply went stale): the
-     * earliest wait is kept. Only on numbers where the chat is tracked.
+     * earliest wait is kept. With `handOver` the bot also keeps out until the chat is given back.
+     * Returns true when the chat was not waiting before (the owner is to be told).
      */
     async markWaiting(
       workspaceId: WorkspaceId,
@@ -262,7 +263,18 @@ export function createConversationRepository(db: Kysely<Database>) {
       chatId: string,
       reason: string,
       now: number,
+      handOver = false,
     ): Promise<boolean> {
+      if (handOver) {
+        await db
+          .updateTable('conversations')
+          .set({ handoff_since: now, handoff_reason: reason, updated_at: now })
+          .where('workspace_id', '=', workspaceId)
+          .where('business_number', '=', businessNumber)
+          .where('chat_id', '=', chatId)
+          .where('handoff_since', 'is', null)
+          .execute();
+      }
       const result = await db
         .updateTable('conversations')
         .set({ waiting_since: now, waiting_reason: reason, updated_at: now })

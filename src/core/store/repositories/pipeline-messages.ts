@@ -65,8 +65,8 @@ export interface StatusUpdate {
   status: MessageStatus;
   /** Written with the status when given (null clears it); left as it is when undefined. */
   outcome?: MessageOutcome | null;
-  /** decide()'s reason code (migration 0011); left as it is when undefined. */
-  decision?: string;
+  /** decide()'s reason code and outcome (migration 0011); left as they are when undefined. */
+  decision?: { reason: string; outcome: 'answered' | 'person' | 'left' | 'unanswered' };
 }
 
 export type PipelineMessageRepository = ReturnType<typeof createPipelineMessageRepository>;
@@ -252,10 +252,15 @@ export function createPipelineMessageRepository(db: Kysely<Database>) {
     ): Promise<void> {
       const groups = new Map<
         string,
-        { status: MessageStatus; outcome?: MessageOutcome | null; decision?: string; ids: string[] }
+        {
+          status: MessageStatus;
+          outcome?: MessageOutcome | null;
+          decision?: StatusUpdate['decision'];
+          ids: string[];
+        }
       >();
       for (const u of updates) {
-        const key = `${u.status}\u0000${u.outcome === undefined ? '-' : String(u.outcome)}\u0000${u.decision ?? ''}`;
+        const key = `${u.status}\u0000${u.outcome === undefined ? '-' : String(u.outcome)}\u0000${u.decision?.reason ?? ''}\u0000${u.decision?.outcome ?? ''}`;
         let group = groups.get(key);
         if (group === undefined) {
           group = {
@@ -276,7 +281,7 @@ export function createPipelineMessageRepository(db: Kysely<Database>) {
               status,
               updated_at: now,
               ...(outcome !== undefined && { outcome }),
-              ...(decision !== undefined && { decision }),
+              ...(decision !== undefined && { decision: decision.reason, disposition: decision.outcome }),
             })
             .where('id', 'in', chunk)
             // Still scoped, but kept off the index: with an IN list of bound ids, SQLite's planner
