@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { workspaceSettingsSchema, type WorkspaceSettingsInput } from '../../shared/settings';
+import { EMPTY_CONVERSATION } from '../store/repositories/conversations';
 import { decide } from './decide';
 import { createExactMatchBot } from './exact-match-bot';
 import { findPersonRequest } from './person-request';
@@ -99,7 +100,7 @@ describe('decide over generated conversations', () => {
     fc.assert(
       fc.property(settingsInput, fc.array(event, { minLength: 1, maxLength: 40 }), (input, script) => {
         const settings = workspaceSettingsSchema.parse(input);
-        let state: ConversationState | null = null;
+        let state = null as ConversationState | null;
         let now = START;
         const decided: { at: number; outcome: DecisionOutcome }[] = [];
         /** When a person last answered, and when the chat was last given back. */
@@ -139,19 +140,7 @@ describe('decide over generated conversations', () => {
           expect(handoffs.length).toBeLessThanOrEqual(1);
           if (e.group !== 'group-chat') {
             state = {
-              ...(state ?? {
-                firstSeenAt: now,
-                lastInboundAt: null,
-                greetedAt: null,
-                handoff: null,
-                botPausedUntil: null,
-                lastAwayPeriod: null,
-                floodWindowStart: null,
-                floodCount: 0,
-                lastAnswerFaqId: null,
-                waiting: null,
-                releasedAt: null,
-              }),
+              ...(state ?? { ...EMPTY_CONVERSATION, firstSeenAt: now }),
               ...d.stateChanges,
             };
           } else {

@@ -3,7 +3,11 @@ import type { WorkspaceSettings } from '../../shared/settings';
 import type { Database } from '../store/schema';
 import type { E164, WorkspaceId } from '../../shared/types';
 import type { Logger } from '../log/logger';
-import { createConversationRepository, type ConversationRecord } from '../store/repositories/conversations';
+import {
+  createConversationRepository,
+  EMPTY_CONVERSATION,
+  type ConversationRecord,
+} from '../store/repositories/conversations';
 import type { HotPath } from '../store/repositories/hot-path';
 import { createOutboxRepository, type NewOutboxRow } from '../store/repositories/outbox';
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
@@ -162,7 +166,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         if (Object.keys(decision.stateChanges).length > 0) {
           const record: ConversationRecord = {
             ...(before ?? {
-              ...EMPTY_RECORD,
+              ...EMPTY_CONVERSATION,
               businessNumber: m.businessNumber,
               chatId: m.chatId,
               firstSeenAt: now,
@@ -444,21 +448,6 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     decideWithAi,
   };
 }
-
-const EMPTY_RECORD: Omit<ConversationRecord, 'businessNumber' | 'chatId'> = {
-  contactId: null,
-  firstSeenAt: 0,
-  lastInboundAt: null,
-  greetedAt: null,
-  handoff: null,
-  botPausedUntil: null,
-  lastAwayPeriod: null,
-  floodWindowStart: null,
-  floodCount: 0,
-  lastAnswerFaqId: null,
-  waiting: null,
-  releasedAt: null,
-};
 
 function chatKey(workspaceId: string, number: string, chatId: string): string {
   return `${workspaceId}\u0000${number}\u0000${chatId}`;

@@ -62,6 +62,22 @@ interface RecentChatRow {
   waiting_reason: string | null;
 }
 
+/** A chat the pipeline has not seen before: what a first message's decision starts from. */
+export const EMPTY_CONVERSATION: Readonly<Omit<ConversationRecord, 'businessNumber' | 'chatId'>> = {
+  contactId: null,
+  firstSeenAt: 0,
+  lastInboundAt: null,
+  greetedAt: null,
+  handoff: null,
+  botPausedUntil: null,
+  lastAwayPeriod: null,
+  floodWindowStart: null,
+  floodCount: 0,
+  lastAnswerFaqId: null,
+  waiting: null,
+  releasedAt: null,
+};
+
 /** The hand-off reason of a chat the owner took over from the bot. */
 export const OWNER_TOOK_OVER = 'owner-took-over';
 
