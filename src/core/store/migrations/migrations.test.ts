@@ -30,6 +30,7 @@ const TESTED = [
   '0008-outbox-cancelled',
   '0009-cloud-numbers',
   '0010-cloud-relay-held',
+  '0012-lid-mappings', // 0012-lid-mappings.test.ts
 ];
 
 describe('migrations', () => {
