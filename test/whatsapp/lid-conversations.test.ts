@@ -5,11 +5,10 @@
 // switch address mid-conversation and whose first history sync carries LID mappings, as WhatsApp's do.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCoreRuntime, type CoreRuntime } from '../../src/core/handlers/index';
-import { commands, type CoreHandlers } from '../../src/shared/contract';
 import { DEFAULT_WORKSPACE_SETTINGS } from '../../src/shared/settings';
 import type { WorkspaceId } from '../../src/shared/types';
 import { HISTORY_MESSAGE_TEXT } from '../../src/simulator/history-sync';
-import { createHarness, linkNumber, type Core, type Harness } from './harness';
+import { commandCaller, createHarness, linkNumber, type Core, type Harness, waitUntil } from './harness';
 
 const SHOP = '+2348090000001';
 const ADA = '+2348031234567';
@@ -22,27 +21,12 @@ let core: Core;
 let runtime: CoreRuntime;
 let workspaceId: WorkspaceId;
 
-async function call<K extends keyof CoreHandlers>(
-  name: K,
-  input: Parameters<CoreHandlers[K]>[0] | Record<string, unknown>,
-): Promise<Awaited<ReturnType<CoreHandlers[K]>>> {
-  const parsed = commands[name].input.parse(input) as Parameters<CoreHandlers[K]>[0];
-  const handler = runtime.handlers[name] as (input: unknown) => Promise<Awaited<ReturnType<CoreHandlers[K]>>>;
-  return handler(parsed);
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const call = commandCaller(() => runtime);
 
 /** The message is stored and decided, and every reply asked for is handed to WhatsApp. */
 async function settled(providerMessageId: string): Promise<void> {
   const db = core.app.store.db;
-  await waitFor(async () => {
+  await waitUntil(async () => {
     const row = await db
       .selectFrom('messages')
       .select('status')
@@ -135,7 +119,7 @@ describe('a customer who writes by phone number and by LID', () => {
         .where('workspace_id', '=', workspaceId)
         .where('lid', '=', bola.lid)
         .execute();
-    await waitFor(async () => (await stored()).length > 0, 'the history sync mapping to be stored');
+    await waitUntil(async () => (await stored()).length > 0, 'the history sync mapping to be stored');
     expect(await stored()).toEqual([{ lid: bola.lid, phone_jid: bola.pnJid, business_number: SHOP }]);
 
     // She writes by LID with no phone number in the envelope: only the stored mapping can tell.

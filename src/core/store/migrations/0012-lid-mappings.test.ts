@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../../testing/temp-files';
+import { tempDatabasePath } from '../../testing/temp-files';
 import { openDatabase } from '../open-database';
 import { MIGRATION_NAMES } from './index';
 
@@ -13,11 +12,7 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   while (cleanups.length > 0) cleanups.pop()!();
 });
-function tempPath(): string {
-  const { dir, cleanup } = makeTempDir();
-  cleanups.push(cleanup);
-  return join(dir, 'switchboard.db');
-}
+const tempPath = () => tempDatabasePath(cleanups);
 
 describe(THIS, () => {
   it("seeds each workspace's mappings from Baileys' key store, LID chats and contacts; rows survive", async () => {

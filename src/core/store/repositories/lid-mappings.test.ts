@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { E164, WorkspaceId } from '../../../shared/types';
-import { makeTempDir } from '../../testing/temp-files';
+import { tempDatabasePath } from '../../testing/temp-files';
 import { MIGRATION_NAMES } from '../migrations/index';
 import { openDatabase, type Store } from '../open-database';
 import { createLidMappingRepository, repairSplitChats } from './lid-mappings';
@@ -17,11 +16,7 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   while (cleanups.length > 0) cleanups.pop()!();
 });
-function tempPath(): string {
-  const { dir, cleanup } = makeTempDir();
-  cleanups.push(cleanup);
-  return join(dir, 'switchboard.db');
-}
+const tempPath = () => tempDatabasePath(cleanups);
 
 /** A file as a version before 0012 left it: Chidi's chat split in two on SHOP, LID-only on SHOP_2. */
 async function splitChatBefore0012(path: string): Promise<void> {
@@ -55,62 +50,33 @@ async function splitChatBefore0012(path: string): Promise<void> {
   await outbox('o1', 'wa', PHONE_CHAT, 'sent');
   await outbox('o2', 'wa', LID_CHAT, 'queued');
   await outbox('o3', 'wb', LID_CHAT, 'queued');
-  const conversation = (
-    ws: string,
-    number: string,
-    chat: string,
-    s: {
-      first: number;
-      inbound: number;
-      greeted: number | null;
-      handoff: [number, string] | null;
-      paused: number | null;
-      away: string | null;
-      flood: [number, number] | null;
-    },
-  ) =>
-    sql`insert into conversations (workspace_id, business_number, chat_id, contact_id, first_seen_at, last_inbound_at,
-        greeted_at, handoff_since, handoff_reason, bot_paused_until, last_away_period, flood_window_start,
-        flood_count, updated_at)
-      values (${ws}, ${number}, ${chat}, ${chat === PHONE_CHAT ? 'c3' : null}, ${s.first}, ${s.inbound}, ${s.greeted},
-        ${s.handoff?.[0] ?? null}, ${s.handoff?.[1] ?? null}, ${s.paused}, ${s.away}, ${s.flood?.[0] ?? null},
-        ${s.flood?.[1] ?? 0}, 1)`.execute(db);
-  await conversation('wa', SHOP, PHONE_CHAT, {
-    first: 100,
-    inbound: 150,
-    greeted: 100,
-    handoff: null,
-    paused: 120,
-    away: '2026-11-18T18:00',
-    flood: [140, 2],
-  });
-  await conversation('wa', SHOP, LID_CHAT, {
-    first: 200,
-    inbound: 300,
-    greeted: 200,
-    handoff: [250, 'handoff-keyword:agent'],
-    paused: 900,
-    away: '2026-11-19T18:00',
-    flood: [280, 1],
-  });
-  await conversation('wa', SHOP_2, LID_CHAT, {
-    first: 300,
-    inbound: 300,
-    greeted: 300,
-    handoff: null,
-    paused: null,
-    away: null,
-    flood: null,
-  });
-  await conversation('wb', SHOP, LID_CHAT, {
-    first: 400,
-    inbound: 400,
-    greeted: 400,
-    handoff: null,
-    paused: null,
-    away: null,
-    flood: null,
-  });
+  // [workspace, number, chat, first seen, last inbound, greeted, hand-off, paused until, away, flood]
+  type Handoff = [number, string] | null;
+  const states: [
+    string,
+    string,
+    string,
+    number,
+    number,
+    number,
+    Handoff,
+    number | null,
+    string | null,
+    [number, number] | null,
+  ][] = [
+    ['wa', SHOP, PHONE_CHAT, 100, 150, 100, null, 120, '2026-11-18T18:00', [140, 2]],
+    ['wa', SHOP, LID_CHAT, 200, 300, 200, [250, 'handoff-keyword:agent'], 900, '2026-11-19T18:00', [280, 1]],
+    ['wa', SHOP_2, LID_CHAT, 300, 300, 300, null, null, null, null],
+    ['wb', SHOP, LID_CHAT, 400, 400, 400, null, null, null, null],
+  ];
+  for (const [ws, number, chat, first, inbound, greeted, handoff, paused, away, flood] of states) {
+    await sql`insert into conversations (workspace_id, business_number, chat_id, contact_id, first_seen_at,
+        last_inbound_at, greeted_at, handoff_since, handoff_reason, bot_paused_until, last_away_period,
+        flood_window_start, flood_count, updated_at)
+      values (${ws}, ${number}, ${chat}, ${chat === PHONE_CHAT ? 'c3' : null}, ${first}, ${inbound}, ${greeted},
+        ${handoff?.[0] ?? null}, ${handoff?.[1] ?? null}, ${paused}, ${away}, ${flood?.[0] ?? null},
+        ${flood?.[1] ?? 0}, 1)`.execute(db);
+  }
   await old.close();
 }
 
