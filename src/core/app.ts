@@ -21,6 +21,8 @@ import { createNumberDirectory, createPhoneNumberRepository } from './store/repo
 import { createWaAuthRepository } from './store/repositories/wa-auth';
 import { realTimers, type Timers } from './timers';
 import { createBaileysProvider } from './whatsapp/baileys/baileys-provider';
+import { createWorkspaceLidDirectories } from './whatsapp/baileys/lid-directory';
+import { repairSplitChats } from './store/repositories/lid-mappings';
 import { createCloudApiProvider } from './whatsapp/cloud-api/cloud-api-provider';
 import { createCloudRelay, type CloudRelay, type CloudRelayTuning } from './whatsapp/cloud-api/relay-client';
 import { createStoredPhoneNumberIds } from './cloud/stored-phone-number-ids';
@@ -157,6 +159,15 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     path: store.path,
     schema: store.schemaVersion,
   });
+  // Before anything reads a chat: one customer written by phone number and by LID is one chat.
+  for (const [workspaceId, chats] of await repairSplitChats(store, clock.now())) {
+    logger
+      .child({ workspaceId })
+      .info('lid.chats_merged', `${chats} chat(s) kept under a LID merged into the customer's phone chat`, {
+        chats,
+        at: 'start',
+      });
+  }
 
   const workspaces = createWorkspaceService({ store, logger, clock, newId: options.newId ?? createId });
   const secrets = options.secrets ?? createFileKeySecretBox({ dataDir: options.dataDir });
@@ -390,6 +401,7 @@ function createWhatsAppConnections(
   const { store, logger, workspaces, options, clock } = deps;
   const authRepo = createWaAuthRepository(store.db);
   const messages = createMessageRepository(store.db);
+  const lidDirectory = createWorkspaceLidDirectories({ store, logger, now: () => clock.now() });
   const createProvider =
     options.createProvider ??
     ((number: PhoneNumber): WhatsAppProvider => {
@@ -410,6 +422,7 @@ function createWhatsAppConnections(
         now: () => clock.now(),
         getMessageText: async (id) =>
           (await messages.findByProviderId(number.workspaceId, number.e164, id))?.text ?? undefined,
+        lidDirectory: lidDirectory(number.workspaceId),
         socket: {
           ...(options.waWebSocketUrl !== undefined && { waWebSocketUrl: options.waWebSocketUrl }),
           ...(options.connectTimeoutMs !== undefined && { connectTimeoutMs: options.connectTimeoutMs }),

@@ -14,6 +14,8 @@ export interface ContactReply {
   id: string;
   text: string;
   from: string;
+  /** The address the business sent it to (phone-number JID or LID): both reach the phone. */
+  to: string;
   at: number;
 }
 
@@ -24,13 +26,27 @@ export interface ContactReply {
  */
 export type SendFault = { nack: number } | { devicesError: number };
 
+/**
+ * Which address a contact writes from: its phone number ('pn'), or its LID ('lid'), as WhatsApp's LID
+ * migration moves accounts over. `alt: false` leaves the other address out of the envelope, as
+ * WhatsApp sometimes does: the client must then know the mapping already.
+ */
+export interface Addressing {
+  mode: 'pn' | 'lid';
+  alt?: boolean;
+}
+
 export interface SimulatedContact {
   /** E.164, e.g. "+2348031234567". */
   readonly phone: string;
-  /** The JID the client sees as key.remoteJid: "<digits>@s.whatsapp.net", or "<lid>@lid" with { lid: true }. */
+  /** The JID the client sees as key.remoteJid: "<digits>@s.whatsapp.net", or "<lid>@lid" when by LID. */
   readonly jid: string;
-  /** The contact's LID JID (every contact has one; only { lid: true } contacts write from it). */
+  /** The contact's LID JID (every contact has one; only contacts addressed by LID write from it). */
   readonly lid: string;
+  /** The phone-number JID, "<digits>@s.whatsapp.net". */
+  readonly pnJid: string;
+  /** From the next message on, writes from this address (mid-conversation, as real accounts do). */
+  addressBy(addressing: Addressing): void;
   readonly name: string | undefined;
   send(business: string, text: string, options?: { kind?: ContactMessageKind; id?: string }): Promise<string>;
   readonly replies: ContactReply[];
@@ -141,7 +157,9 @@ export class ContactImpl implements SimulatedContact, DeliverySender {
   readonly phone: string;
   readonly digits: string;
   readonly lidUser: string;
-  readonly byLid: boolean;
+  byLid: boolean;
+  /** Whether the envelope names the other address too (sender_pn / sender_lid). */
+  withAlt = true;
   readonly name: string | undefined;
   readonly party = new SignalParty();
   readonly replies: ContactReply[] = [];
@@ -170,18 +188,28 @@ export class ContactImpl implements SimulatedContact, DeliverySender {
     return lidJid(this.lidUser);
   }
 
+  get pnJid(): string {
+    return pnJid(this.digits);
+  }
+
+  addressBy(addressing: Addressing): void {
+    this.byLid = addressing.mode === 'lid';
+    this.withAlt = addressing.alt !== false;
+  }
+
   get label(): string {
     return `contact ${this.phone}${this.byLid ? ' (lid)' : ''}`;
   }
 
   /**
-   * v7 clients read the other identity from the envelope: a LID sender carries sender_pn (the client
-   * exposes it as key.remoteJidAlt), a phone-number sender carries sender_lid (also remoteJidAlt).
+   * v7 clients read the other identity from the envelope (decode-wa-message.ts, extractAddressingContext):
+   * a LID sender carries sender_pn (the client exposes it as key.remoteJidAlt), a phone-number sender
+   * carries sender_lid (also remoteJidAlt); addressing_mode says which of the two `from` is.
    */
   envelope(_account: Account): Record<string, string> {
     const attrs: Record<string, string> = this.byLid
-      ? { from: this.jid, sender_pn: pnJid(this.digits), addressing_mode: 'lid' }
-      : { from: this.jid, sender_lid: this.lid, addressing_mode: 'pn' };
+      ? { from: this.jid, addressing_mode: 'lid', ...(this.withAlt && { sender_pn: this.pnJid }) }
+      : { from: this.jid, addressing_mode: 'pn', ...(this.withAlt && { sender_lid: this.lid }) };
     if (this.name) attrs.notify = this.name;
     return attrs;
   }

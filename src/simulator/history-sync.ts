@@ -5,16 +5,43 @@
 // notification arrives. An inline, empty INITIAL_BOOTSTRAP is processed without any media download; the
 // client then runs its app-state sync (answered with empty collections), goes online, flushes, and
 // sets accountSyncCounter = 1 so later logins skip the wait.
+//
+// Like the real one, the bootstrap carries the phone's chats: every customer the server knows at that
+// moment, each with the LID <-> phone-number mapping (phoneNumberToLidMappings, and the chat's
+// pnJid/lidJid) and one old message, so tests can check that the mappings are learnt and the history
+// is not imported.
 import { deflateSync } from 'node:zlib';
 import { proto } from '@whiskeysockets/baileys';
 import type { Account, CompanionDevice, DeliverySender, PendingDelivery } from './accounts';
-import { newMessageId } from './contact';
+import { newMessageId, type ContactImpl } from './contact';
 import { pnJid, unixNow } from './frames';
 
-export function historySyncDelivery(account: Account, device: CompanionDevice): PendingDelivery {
+/** The text of the one old message each customer has in the history sync. */
+export const HISTORY_MESSAGE_TEXT = 'An old message from before the link';
+
+export function historySyncDelivery(
+  account: Account,
+  device: CompanionDevice,
+  contacts: readonly ContactImpl[],
+): PendingDelivery {
   const payload = proto.HistorySync.encode({
     syncType: proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP,
-    conversations: [],
+    conversations: contacts.map((c) => ({
+      id: c.jid,
+      pnJid: c.pnJid,
+      lidJid: c.lid,
+      displayName: c.name ?? null,
+      messages: [
+        {
+          message: {
+            key: { remoteJid: c.jid, fromMe: false, id: newMessageId() },
+            message: { conversation: HISTORY_MESSAGE_TEXT },
+            messageTimestamp: unixNow() - 86_400,
+          },
+        },
+      ],
+    })),
+    phoneNumberToLidMappings: contacts.map((c) => ({ pnJid: c.pnJid, lidJid: c.lid })),
     chunkOrder: 0,
     progress: 100,
   }).finish();

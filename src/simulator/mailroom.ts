@@ -26,6 +26,8 @@ const MAX_RETRY_REQUESTS = 3;
 export interface MailroomDeps {
   connections(): Iterable<ClientConnection>;
   contactByUser(user: string): ContactImpl | undefined;
+  /** Every customer the server knows: the business phone's history (see history-sync.ts). */
+  contacts(): Iterable<ContactImpl>;
   log(line: string): void;
 }
 
@@ -71,7 +73,8 @@ export class Mailroom {
       if (!conn.deliverable) return;
       conn.send(makeNode('ib', { from: 's.whatsapp.net' }, [makeNode('offline', { count: delivered })]));
       conn.ready = true;
-      if (!device.historySynced) await this.deliverOrDrop(conn, historySyncDelivery(account, device));
+      if (!device.historySynced)
+        await this.deliverOrDrop(conn, historySyncDelivery(account, device, [...this.deps.contacts()]));
     }).catch((err: unknown) => this.deps.log(`${conn.label} offline flush failed: ${String(err)}`));
   }
 
@@ -235,7 +238,7 @@ export class Mailroom {
       }
       const text = textOfMessage(message);
       if (text !== undefined) {
-        contact.recordReply({ id: msg.id, text, from: `+${account.digits}`, at: Date.now() });
+        contact.recordReply({ id: msg.id, text, from: `+${account.digits}`, to: msg.chat, at: Date.now() });
       } else {
         this.deps.log(`${contact.label} got a non-text message ${msg.id}: ${describe(message)}`);
       }

@@ -39,7 +39,11 @@ export interface WhatsAppServer {
   scanQr(qr: string, phone: string, options?: { name?: string }): Promise<void>;
   /** The phone of `phone` types the code the client got from requestPairingCode(). */
   enterPairingCode(phone: string, code: string, options?: { name?: string }): Promise<void>;
-  /** A simulated customer; the same number always returns the same customer. */
+  /**
+   * A simulated customer; the same number always returns the same customer. `lid: true` writes from
+   * its LID (switch later with `addressBy`). Every customer created before a business's first login
+   * is in that login's history sync, with its LID <-> phone mapping and one old message.
+   */
   contact(phone: string, options?: { lid?: boolean; name?: string }): SimulatedContact;
   /** Closes the live sockets of `business` (or all) the way WhatsApp does for that status code. */
   closeWith(code: number, business?: string): void;
@@ -88,6 +92,7 @@ export class SimulatorServer implements WhatsAppServer {
     this.mailroom = new Mailroom({
       connections: () => this.connections,
       contactByUser: (user) => this.contactsByUser.get(user),
+      contacts: () => this.contacts.values(),
       log: this.log,
     });
     this.linker = new Linker({
@@ -141,7 +146,8 @@ export class SimulatorServer implements WhatsAppServer {
     const digits = phoneDigits(phone);
     const existing = this.contacts.get(digits);
     if (existing) {
-      if (existing.byLid !== (options.lid === true)) {
+      // Asking again for the addressing it writes from now (addressBy may have changed it) is fine.
+      if (options.lid !== undefined && existing.byLid !== options.lid) {
         throw new Error(`contact ${phone} already exists with lid=${existing.byLid}`);
       }
       return existing;

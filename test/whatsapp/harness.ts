@@ -2,6 +2,8 @@
 // file, real Baileys client) against the local WhatsApp server on 127.0.0.1.
 import { join } from 'node:path';
 import { createSwitchboard, type Switchboard, type SwitchboardOptions } from '../../src/core/app';
+import type { CoreRuntime } from '../../src/core/handlers/index';
+import { commands, type CoreHandlers } from '../../src/shared/contract';
 import type { ConnectionEvent } from '../../src/core/connection/connection-manager';
 import { makeTempDir } from '../../src/core/testing/temp-files';
 import type { E164, NumberStatus, WorkspaceId } from '../../src/shared/types';
@@ -138,4 +140,31 @@ export async function linkNumber(
   await harness.server.scanQr(qr.qr, number.e164);
   await core.waitForStatus(number.e164, 'connected');
   return { workspaceId: ws.id, phoneNumberId: number.id, e164: number.e164 };
+}
+
+/** Calls commands as a shell does (the contract's schema first, then the handler) on `runtime()`. */
+export function commandCaller(runtime: () => CoreRuntime) {
+  return async <K extends keyof CoreHandlers>(
+    name: K,
+    input: Parameters<CoreHandlers[K]>[0] | Record<string, unknown>,
+  ): Promise<Awaited<ReturnType<CoreHandlers[K]>>> => {
+    const parsed = commands[name].input.parse(input) as Parameters<CoreHandlers[K]>[0];
+    const handler = runtime().handlers[name] as (
+      input: unknown,
+    ) => Promise<Awaited<ReturnType<CoreHandlers[K]>>>;
+    return handler(parsed);
+  };
+}
+
+/** Polls `check` until it holds; fails naming `what` after `timeoutMs`. */
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

@@ -11,8 +11,6 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCoreRuntime, type CoreRuntime } from '../../src/core/handlers/index';
 import { createWebhookRoute } from '../../src/server/webhook-route';
-import type { CoreHandlers } from '../../src/shared/contract';
-import { commands } from '../../src/shared/contract';
 import type { E164, WorkspaceId } from '../../src/shared/types';
 import type { SimulatedContact } from '../../src/simulator/index';
 import {
@@ -21,7 +19,7 @@ import {
   type GraphApiServer,
   type SimNumber,
 } from '../../src/simulator/graph-api/index';
-import { createHarness, isQr, type Core, type Harness } from './harness';
+import { commandCaller, createHarness, isQr, type Core, type Harness, waitUntil } from './harness';
 
 /** Linked by QR (Baileys). */
 const QR_SHOP = '+2348090000001' as E164;
@@ -56,23 +54,8 @@ let cloudNumber: SimNumber;
 let intake: Server;
 let workspaceId: WorkspaceId;
 
-/** A command as a shell calls it: the contract's schema first, then the handler. */
-async function call<K extends keyof CoreHandlers>(
-  name: K,
-  input: Parameters<CoreHandlers[K]>[0] | Record<string, unknown>,
-): Promise<Awaited<ReturnType<CoreHandlers[K]>>> {
-  const parsed = commands[name].input.parse(input) as Parameters<CoreHandlers[K]>[0];
-  const handler = runtime.handlers[name] as (input: unknown) => Promise<Awaited<ReturnType<CoreHandlers[K]>>>;
-  return handler(parsed);
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const call = commandCaller(() => runtime);
+const waitFor = waitUntil;
 
 /** What a QR-linked number's customer saw: one entry per distinct message (a retry can repeat one). */
 const qrReplies = (contact: SimulatedContact) => [

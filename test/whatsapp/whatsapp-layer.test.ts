@@ -127,7 +127,9 @@ describe('messages', () => {
       offline: false,
     });
     expect(fromAda.sender.phone).toBe('+2348031234567');
-    expect(fromBayo.chatId).toMatch(/@lid$/);
+    // He wrote from his LID; his chat is keyed by the phone number in the envelope (one customer, one chat).
+    expect(fromBayo.chatId).toBe(bayo.pnJid);
+    expect(fromBayo.sender.waId).toBe(bayo.lid);
     expect(fromBayo.sender.phone).toBe('+2347061234567');
 
     const provider = core.app.connections.provider(workspaceId, e164);

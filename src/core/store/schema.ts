@@ -188,6 +188,20 @@ export interface SyncStateTable {
   updated_at: number;
 }
 
+/** 0012: the phone number a LID stands for, per workspace (see lid-mappings.ts). */
+export interface LidMappingsTable {
+  workspace_id: string;
+  /** `<digits>@lid`, no device. */
+  lid: string;
+  /** `<digits>@s.whatsapp.net`, no device: the chat id the rest of the app uses. */
+  phone_jid: string;
+  /** The receiving number that learnt it ('' when seeded from older rows that do not say). */
+  business_number: string;
+  source: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   phone_numbers: PhoneNumbersTable;
@@ -203,4 +217,5 @@ export interface Database {
   unroutable_messages: UnroutableMessagesTable;
   installation: InstallationTable;
   sync_state: SyncStateTable;
+  lid_mappings: LidMappingsTable;
 }

@@ -9,6 +9,13 @@ export function makeTempDir(prefix = 'switchboard-test-'): { dir: string; cleanu
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** A path for a new database file in a fresh temp folder; the folder's removal goes onto `cleanups`. */
+export function tempDatabasePath(cleanups: (() => void)[]): string {
+  const { dir, cleanup } = makeTempDir();
+  cleanups.push(cleanup);
+  return join(dir, 'switchboard.db');
+}
+
 /** A real SQLite file in a temp folder, as the app uses it (WAL, foreign keys, migrations). */
 export async function openTempStore(
   options: Partial<OpenDatabaseOptions> = {},

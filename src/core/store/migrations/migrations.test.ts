@@ -31,6 +31,7 @@ const TESTED = [
   '0009-cloud-numbers',
   '0010-cloud-relay-held',
   '0011-conversation-policy',
+  '0012-lid-mappings', // 0012-lid-mappings.test.ts
 ];
 
 describe('migrations', () => {

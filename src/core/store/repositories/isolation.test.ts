@@ -24,6 +24,7 @@ import { makeTempDir } from '../../testing/temp-files';
 import { createCloudNumberRepository } from '../../cloud/cloud-store';
 import { createServiceWindowRepository } from '../../pipeline/service-window';
 import { createHeldWebhookStore } from '../../whatsapp/cloud-api/held-webhooks';
+import { createLidMappingRepository } from './lid-mappings';
 
 /**
  * The isolation proof. Two workspaces hold the same data (same FAQ text, same customer number, same
@@ -62,6 +63,7 @@ const repos = () => ({
   cloudNumbers: createCloudNumberRepository(store.db, box),
   serviceWindow: createServiceWindowRepository(store.db),
   heldWebhooks: createHeldWebhookStore(store.db),
+  lidMappings: createLidMappingRepository(store.db),
 });
 
 const PRICING = { billable: true, model: 'PMP', category: 'service', type: 'regular' };
@@ -162,6 +164,8 @@ async function seed(ws: WorkspaceId, suffix: string, number: E164): Promise<void
     { messages: 1, statuses: 0 },
     1,
   );
+  // The same customer's LID in both workspaces.
+  await r.lidMappings.learn(ws, number, [{ lid: CUSTOMER_LID, phoneJid: CHAT }], 'message', 1);
   await r.syncState.save(
     ws,
     {
@@ -188,6 +192,7 @@ async function seed(ws: WorkspaceId, suffix: string, number: E164): Promise<void
 }
 
 const CHAT = '2348031234567@s.whatsapp.net';
+const CUSTOMER_LID = '123456789012345@lid';
 const CONVERSATION = {
   chatId: CHAT,
   firstSeenAt: 1,
@@ -224,6 +229,7 @@ async function snapshotB(): Promise<unknown> {
       'cloud_numbers',
       'cloud_message_pricing',
       'cloud_relay_held',
+      'lid_mappings',
       'events',
     ];
     return Object.fromEntries(
@@ -577,6 +583,13 @@ const CASES: Cases = {
       return summary;
     },
   },
+  lidMappings: {
+    list: (r) => r.list(A),
+    // The LID B knows, tied to another phone in A: A's row changes, B's stays.
+    learn: (r) =>
+      r.learn(A, NUMBER_B, [{ lid: CUSTOMER_LID, phoneJid: '2348039999999@s.whatsapp.net' }], 'message', 2),
+    mergeSplitChats: (r) => r.mergeSplitChats(A, 2),
+  },
   heldWebhooks: {
     // Same server key and seq as B's row: A gets a row of its own, B's stays as it was.
     hold: (r) =>
@@ -687,11 +700,12 @@ describe('workspace isolation', () => {
         'cloud_numbers',
         'cloud_message_pricing',
         'cloud_relay_held',
+        'lid_mappings',
         'events',
       ].map(
         (t) => (s.prepare(`select count(*) as n from ${t} where workspace_id = ?`).get(A) as { n: number }).n,
       ),
     );
-    expect(left).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(left).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 });

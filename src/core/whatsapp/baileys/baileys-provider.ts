@@ -3,7 +3,7 @@ import makeWASocket, {
   Browsers,
   jidNormalizedUser,
   makeCacheableSignalKeyStore,
-  type proto,
+  proto,
   type WAMessageKey,
   type WAMessage,
   type WASocket,
@@ -27,6 +27,7 @@ import { createBaileysLogger } from './baileys-logger';
 import { deliverBeforeReceipt } from './before-receipt';
 import { handleMessagesInOrder } from './in-order-messages';
 import { keepCachesOutOfTransactions } from './transaction-timers';
+import { lidPairsOfKey, type LidDirectory } from './lid-directory';
 import { mapBaileysMessage, phoneFromJid } from './message-mapper';
 import { loadSqliteAuthState, type SqliteAuthState } from './sqlite-auth-state';
 
@@ -38,6 +39,11 @@ export interface BaileysProviderOptions {
   logger: Logger;
   /** Text of a message this number sent, for re-encrypting it when a recipient asks for a retry. */
   getMessageText: (providerMessageId: string) => Promise<string | undefined>;
+  /**
+   * The workspace's LID -> phone-number map: fed by what this socket learns, used to key a customer's
+   * chat by phone number whichever address they write from. Without it chats are keyed as addressed.
+   */
+  lidDirectory?: LidDirectory;
   now?: () => number;
   /** Socket overrides: tests and demo mode point `waWebSocketUrl` at the local WhatsApp server. */
   socket?: { waWebSocketUrl?: string; connectTimeoutMs?: number; keepAliveIntervalMs?: number };
@@ -56,6 +62,7 @@ const MESSAGE_STALL_MS = 10_000;
  */
 export function createBaileysProvider(options: BaileysProviderOptions): WhatsAppProvider {
   const { businessNumber, logger } = options;
+  const lids = options.lidDirectory;
   const now = options.now ?? (() => Date.now());
   const log = logger.child({ workspaceId: options.workspaceId, meta: { number: businessNumber } });
   const listeners = new Map<keyof ProviderEvents, Set<(event: never) => void>>();
@@ -102,6 +109,7 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
     current.ev.removeAllListeners('messages.upsert');
     current.ev.removeAllListeners('messages.update');
     current.ev.removeAllListeners('creds.update');
+    current.ev.removeAllListeners('lid-mapping.update');
     // end() on a socket that already closed may throw or reject: either way it is gone, as wanted.
     try {
       void Promise.resolve(current.end(new Error(reason))).catch(() => undefined);
@@ -181,7 +189,11 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
         phoneNumberId: options.phoneNumberId,
         logger: log,
         now,
+        ...(lids !== undefined && {
+          onLidMappings: (pairs) => lids.learn(businessNumber, pairs, 'key-store'),
+        }),
       });
+      await lids?.load();
       if (myGeneration !== generation) return; // a newer connect or a disconnect won the race
       auth = loaded;
       qrCount = 0;
@@ -198,7 +210,16 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
         markOnlineOnConnect: false,
         // An autoresponder needs no history; syncing it costs memory and minutes on a slow line.
         syncFullHistory: false,
-        shouldSyncHistoryMessage: () => false,
+        // Except the first sync's INITIAL_BOOTSTRAP chunk: it carries the LID <-> phone mappings of
+        // the recent chats (phoneNumberToLidMappings, and pnJid/lidJid per chat), and nothing else
+        // has them for customers who write by LID alone. It is one chunk (often inline, else one
+        // download). Baileys stores its mappings in the key store, where onLidMappings (above) takes
+        // them; we never listen to 'messaging-history.set', so its chats and messages are dropped
+        // unread: no history is imported. RECENT and FULL stay off: they are the bulk, and refusing
+        // RECENT is also what keeps Baileys from holding every event for up to 20 s after the first
+        // login while it waits for history.
+        shouldSyncHistoryMessage: ({ syncType }) =>
+          syncType === proto.Message.HistorySyncType.INITIAL_BOOTSTRAP,
         msgRetryCounterCache: msgRetryCounterCache as never,
         getMessage,
         ...(options.socket?.waWebSocketUrl !== undefined && {
@@ -240,6 +261,12 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
           .saveCreds()
           .catch((error: unknown) => log.error('error', 'saving WhatsApp credentials failed', { error }));
       });
+
+      if (lids !== undefined) {
+        socket.ev.on('lid-mapping.update', (mapping) => {
+          if (mine()) lids.learn(businessNumber, [mapping], 'lid-mapping.update');
+        });
+      }
 
       socket.ev.on('connection.update', (update) => {
         if (!mine()) return;
@@ -293,7 +320,14 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
           if (status !== null) emitAck(id, msg.key.remoteJid ?? '', status, stubParameters(msg));
           return;
         }
-        const mapped = mapBaileysMessage(msg, { businessNumber, offline, now: now() });
+        // Learnt before mapping, so this very message is keyed by what it reveals.
+        if (lids !== undefined) lids.learn(businessNumber, lidPairsOfKey(msg.key), 'message');
+        const mapped = mapBaileysMessage(msg, {
+          businessNumber,
+          offline,
+          now: now(),
+          ...(lids !== undefined && { phoneJidOf: (lid: string) => lids.phoneJidOf(lid) }),
+        });
         if (mapped.kind === 'inbound') emit('message', mapped.message);
         else if (mapped.kind === 'owner-reply') emit('ownerReply', mapped.reply);
         else log.debug('message.skipped', mapped.reason, { id, via });

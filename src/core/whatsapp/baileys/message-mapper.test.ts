@@ -59,18 +59,47 @@ describe('mapBaileysMessage', () => {
     });
   });
 
-  it('resolves a LID sender to the phone number in the alt JID and replies to the LID', () => {
+  it('keys a LID sender by the phone number in the alt JID: the same chat as writing by phone number', () => {
     const m = inbound(
       mapBaileysMessage(
         msg(
-          { remoteJid: '123456789012345@lid', remoteJidAlt: '2348031234567@s.whatsapp.net' },
+          { remoteJid: '123456789012345@lid', remoteJidAlt: '2348031234567:3@s.whatsapp.net' },
           { conversation: 'hi' },
         ),
         ctx,
       ),
     );
-    expect(m.chatId).toBe('123456789012345@lid');
+    expect(m.chatId).toBe('2348031234567@s.whatsapp.net');
     expect(m.sender).toMatchObject({ phone: '+2348031234567', waId: '123456789012345@lid' });
+  });
+
+  it('keys a LID sender without an alt JID by the phone number learnt before, else by the LID', () => {
+    const known = (lid: string) =>
+      lid === '123456789012345@lid' ? '2348031234567@s.whatsapp.net' : undefined;
+    const m = inbound(
+      mapBaileysMessage(msg({ remoteJid: '123456789012345@lid' }, { conversation: 'hi' }), {
+        ...ctx,
+        phoneJidOf: known,
+      }),
+    );
+    expect(m.chatId).toBe('2348031234567@s.whatsapp.net');
+    expect(m.sender.phone).toBe('+2348031234567');
+    const stranger = inbound(
+      mapBaileysMessage(msg({ remoteJid: '999999999999999@lid' }, { conversation: 'hi' }), {
+        ...ctx,
+        phoneJidOf: known,
+      }),
+    );
+    expect(stranger.chatId).toBe('999999999999999@lid');
+    expect(stranger.sender.phone).toBeNull();
+  });
+
+  it("files the owner's reply in a LID chat under the customer's phone chat", () => {
+    const m = mapBaileysMessage(
+      msg({ remoteJid: '123456789012345@lid', fromMe: true }, { conversation: 'I dey come' }),
+      { ...ctx, phoneJidOf: () => '2348031234567@s.whatsapp.net' },
+    );
+    expect(m).toMatchObject({ kind: 'owner-reply', reply: { chatId: '2348031234567@s.whatsapp.net' } });
   });
 
   it('keeps a LID sender without a known phone number', () => {

@@ -5,6 +5,7 @@ import {
   isJidStatusBroadcast,
   isLidUser,
   isPnUser,
+  jidNormalizedUser,
   normalizeMessageContent,
   proto,
   type WAMessage,
@@ -33,6 +34,23 @@ export function phoneFromJid(jid: string | null | undefined): E164 | null {
   const result = normalizePhoneNumber(jid, 'NG');
   return result.ok ? result.value : null;
 }
+
+/**
+ * The phone-number JID (no device) behind `jid`: itself when it is one; for a LID, the message's alt
+ * address when that is a phone number, else what the workspace learnt earlier; otherwise null.
+ */
+export function phoneJidOf(
+  jid: string,
+  alt: string | null | undefined,
+  knownPhoneJidOf: (lid: string) => string | undefined,
+): string | null {
+  if (isPnUser(jid) === true) return jidNormalizedUser(jid);
+  if (isLidUser(jid) !== true) return null;
+  if (typeof alt === 'string' && isPnUser(alt) === true) return jidNormalizedUser(alt);
+  return knownPhoneJidOf(jid) ?? null;
+}
+
+const nothingKnown = () => undefined;
 
 /** Text a customer typed, wherever this message type keeps it. */
 export function extractText(content: proto.IMessage | null | undefined): string | null {
@@ -91,7 +109,13 @@ function toMillis(ts: WAMessage['messageTimestamp'], fallback: number): number {
  */
 export function mapBaileysMessage(
   msg: WAMessage,
-  context: { businessNumber: E164; offline: boolean; now: number },
+  context: {
+    businessNumber: E164;
+    offline: boolean;
+    now: number;
+    /** The workspace's LID -> phone-number JID map (lid-directory.ts). */
+    phoneJidOf?: (lid: string) => string | undefined;
+  },
 ): MappedMessage {
   const key = msg.key;
   const remoteJid = key?.remoteJid;
@@ -101,6 +125,13 @@ export function mapBaileysMessage(
   }
   const timestamp = toMillis(msg.messageTimestamp, context.now);
   const text = extractText(msg.message);
+  const known = context.phoneJidOf ?? nothingKnown;
+  const chatKind = chatKindOf(remoteJid);
+  // One customer, one chat: a direct chat is keyed by the phone-number JID whenever it is known, so
+  // writing by phone number one day and by LID the next (WhatsApp's LID migration) stays one
+  // conversation, one greeting, one pause; replies go to the phone-number JID, which always arrives.
+  const chatId =
+    chatKind === 'direct' ? (phoneJidOf(remoteJid, key.remoteJidAlt, known) ?? remoteJid) : remoteJid;
 
   if (key.fromMe === true) {
     if (msg.message === null || msg.message === undefined || isProtocolOnly(msg.message)) {
@@ -110,7 +141,7 @@ export function mapBaileysMessage(
       kind: 'owner-reply',
       reply: {
         businessNumber: context.businessNumber,
-        chatId: remoteJid,
+        chatId,
         providerMessageId: id,
         text,
         timestamp,
@@ -118,18 +149,18 @@ export function mapBaileysMessage(
     };
   }
 
-  const chatKind = chatKindOf(remoteJid);
   // In a group the sender is the participant; in a direct chat it is the chat itself.
   const senderJid = chatKind === 'group' ? (key.participant ?? remoteJid) : remoteJid;
   const altJid = chatKind === 'group' ? key.participantAlt : key.remoteJidAlt;
-  // A contact may write from a LID (WhatsApp's private id); the phone number then travels in the alt JID.
-  const phone = phoneFromJid(senderJid) ?? (isLidUser(senderJid) === true ? phoneFromJid(altJid) : null);
+  // A contact may write from a LID (WhatsApp's private id); the phone number then travels in the alt
+  // JID, or was learnt before.
+  const phone = phoneFromJid(phoneJidOf(senderJid, altJid, known));
   const sender = { phone, waId: senderJid, name: msg.pushName ?? null };
   const quotedId = normalizeMessageContent(msg.message)?.extendedTextMessage?.contextInfo?.stanzaId ?? null;
   const base = {
     businessNumber: context.businessNumber,
     providerMessageId: id,
-    chatId: remoteJid,
+    chatId,
     chatKind,
     sender,
     timestamp,

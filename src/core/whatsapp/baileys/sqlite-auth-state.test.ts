@@ -119,4 +119,24 @@ describe('SQLite auth state', () => {
     await createWaAuthRepository(store.db).writeCreds(WS, 'pn', '{not json', 1);
     await expect(load()).rejects.toThrow(/cannot be read/);
   });
+
+  it('reports the LID mappings Baileys stores, after they commit, and nothing else', async () => {
+    const seen: { lid: string; pn: string }[][] = [];
+    const state = await loadSqliteAuthState({
+      repo: createWaAuthRepository(store.db),
+      workspaceId: WS,
+      phoneNumberId: 'pn',
+      logger,
+      now: () => 5,
+      onLidMappings: (pairs) => seen.push(pairs),
+    });
+    await state.state.keys.set({ session: { 'x.0': Buffer.from([1]) } });
+    await state.state.keys.set({
+      'lid-mapping': { '2348031234567': '123456789012345', '123456789012345_reverse': '2348031234567' },
+    });
+    expect(seen).toEqual([[{ lid: '123456789012345@lid', pn: '2348031234567@s.whatsapp.net' }]]);
+    expect(await state.state.keys.get('lid-mapping', ['2348031234567'])).toEqual({
+      '2348031234567': '123456789012345',
+    });
+  });
 });

@@ -32,6 +32,12 @@ export async function loadSqliteAuthState(options: {
   phoneNumberId: string;
   logger: Logger;
   now: () => number;
+  /**
+   * LID <-> phone pairs Baileys stored (its 'lid-mapping' keys: `<pnUser>` -> `<lidUser>`), after they
+   * commit. Every mapping Baileys learns lands there, including the first history sync's, which it
+   * otherwise keeps to itself (rc14's event buffer drops `lidPnMappings` from 'messaging-history.set').
+   */
+  onLidMappings?: (pairs: { lid: string; pn: string }[]) => void;
 }): Promise<SqliteAuthState> {
   const { repo, workspaceId, phoneNumberId } = options;
   const stored = await repo.readCreds(workspaceId, phoneNumberId);
@@ -79,6 +85,12 @@ export async function loadSqliteAuthState(options: {
         }
       }
       await repo.setKeys(workspaceId, phoneNumberId, changes);
+      const pairs = Object.entries(data['lid-mapping'] ?? {}).flatMap(([pnUser, lidUser]) =>
+        typeof lidUser === 'string' && !pnUser.endsWith('_reverse')
+          ? [{ lid: `${lidUser}@lid`, pn: `${pnUser}@s.whatsapp.net` }]
+          : [],
+      );
+      if (pairs.length > 0) options.onLidMappings?.(pairs);
     },
 
     async clear() {
