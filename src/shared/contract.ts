@@ -263,7 +263,13 @@ export const settingsPatchInput = z.strictObject({
         .min(0, 'Pause minutes cannot be negative')
         .max(24 * 60, 'Pause minutes can be at most 1440 (one day)'),
       onBotAbstain: z.boolean(),
+      messageEnabled: z.boolean(),
       message: z.string().max(1000, 'Hand-off message is too long (at most 1000 characters)'),
+      longMessageChars: z
+        .number({ error: 'Long message length must be a number' })
+        .int('Long message length must be a whole number')
+        .min(0, 'Long message length cannot be negative')
+        .max(10_000, 'Long message length can be at most 10,000 characters'),
     })
     .partial()
     .optional(),

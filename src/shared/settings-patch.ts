@@ -74,6 +74,7 @@ export const businessHoursPatch = z
       sat: dayHours,
       sun: dayHours,
     }),
+    awayEnabled: z.boolean({ error: 'Away message on or off must be true or false' }),
     awayMessage: userText('Away message', 1000),
   })
   .partial();

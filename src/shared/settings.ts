@@ -69,14 +69,19 @@ export const workspaceSettingsSchema = z.object({
        * an FAQ question. 0 lets the bot try every length.
        */
       longMessageChars: z.number().int().min(0).max(10_000).default(300),
-      /** Told to the customer when the chat is handed to a human; empty sends nothing. */
+      /** Whether the customer is told when the chat is handed to a person. */
+      messageEnabled: z.boolean().default(true),
+      /**
+       * Told to the customer when the chat is handed to a human; empty sends nothing. May use {business}
+       * and {hours} (today's opening hours).
+       */
       message: z
         .string()
         .max(1000)
         .default('Thanks for your message. Someone from our team will reply to you here shortly.'),
     })
     .prefault({}),
-  /** Sent once to a customer who writes to a number for the first time. */
+  /** Sent once to a customer who writes to a number for the first time. May use {business} and {hours}. */
   greeting: z
     .object({
       enabled: z.boolean().default(true),
@@ -105,7 +110,9 @@ export const workspaceSettingsSchema = z.object({
           sat: openIntervals.default([{ open: '09:00', close: '15:00' }]),
         })
         .prefault({}),
-      /** Sent at most once per customer per closed period. */
+      /** Whether the away message is sent (hours still decide when a hand-off notice would be untrue). */
+      awayEnabled: z.boolean().default(true),
+      /** Sent at most once per customer per closed period. May use {business} and {hours}. */
       awayMessage: z
         .string()
         .min(1)

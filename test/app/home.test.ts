@@ -283,7 +283,8 @@ describe.skipIf(!hasChromium)('home, logs and settings in a browser', () => {
     await hours.getByRole('switch').check({ force: true });
     await hours.getByLabel('Monday closes at').fill('07:00');
     await hours.getByLabel('Add opening hours on Saturday').click();
-    await hours.getByRole('textbox', { name: 'Away message' }).fill('   ');
+    const messages = page.getByRole('region', { name: 'Messages to customers' });
+    await messages.getByRole('textbox', { name: 'Away message' }).fill('   ');
     await page.getByRole('region', { name: 'Reply pacing' }).getByRole('switch').check({ force: true });
     await page.getByLabel('Replies per minute').fill('0');
     await page.getByLabel('Longest typing time').fill('0.5');
@@ -293,7 +294,7 @@ describe.skipIf(!hasChromium)('home, logs and settings in a browser', () => {
       .poll(() => page.locator('[data-day="mon"] .field__error').textContent())
       .toBe('Closing time must be after opening time');
     expect(
-      await hours.locator('.field__error').filter({ hasText: 'Away message cannot be empty' }).count(),
+      await messages.locator('.field__error').filter({ hasText: 'Away message cannot be empty' }).count(),
     ).toBe(1);
     const perMinute = page.getByLabel('Replies per minute');
     expect(await perMinute.getAttribute('aria-invalid')).toBe('true');
@@ -319,7 +320,7 @@ describe.skipIf(!hasChromium)('home, logs and settings in a browser', () => {
     // Fixed one by one, each message goes as its field is put right; then it saves.
     await hours.getByLabel('Monday closes at').fill('00:00'); // midnight
     await expect.poll(() => page.locator('[data-day="mon"] .field__error').count()).toBe(0);
-    await hours
+    await messages
       .getByRole('textbox', { name: 'Away message' })
       .fill('We are closed now. We open at 8am and will answer you then.');
     await perMinute.fill('10');
@@ -343,6 +344,36 @@ describe.skipIf(!hasChromium)('home, logs and settings in a browser', () => {
     // Midnight shows as 00:00 again after the reload.
     expect(await hours.getByLabel('Monday closes at').inputValue()).toBe('00:00');
     await shot('27-settings-hours-pacing');
+  }, 40_000);
+
+  it('settings edit the messages to customers: their own words, {business} and {hours}, each on or off', async () => {
+    await nav('Settings').click();
+    const messages = page.getByRole('region', { name: 'Messages to customers' });
+    // This shop had its greeting off: switched on, its text shows.
+    await messages.getByRole('switch', { name: /Greeting/ }).check({ force: true });
+    await messages
+      .getByRole('textbox', { name: 'Greeting' })
+      .fill('Welcome to {business}! We are open {hours}.');
+    // The preview shows what the customer will read.
+    await expect
+      .poll(() => messages.getByLabel('Greeting as the customer reads it').textContent())
+      .toMatch(/^Customer reads: “Welcome to Mama Nkechi Pharmacy! We are open .+\.”$/);
+    await messages.getByRole('switch', { name: /Hand-off notice/ }).uncheck({ force: true });
+    expect(await messages.getByRole('textbox', { name: 'Hand-off notice' }).count()).toBe(0);
+    await messages.screenshot({ path: join(SHOTS, '28-settings-messages.png') });
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    const [after] = await api<Workspace[]>('workspace.list', {});
+    expect(after!.settings.greeting).toEqual({
+      enabled: true,
+      text: 'Welcome to {business}! We are open {hours}.',
+    });
+    expect(after!.settings.handoff.messageEnabled).toBe(false);
+    // As it was, for the tests that follow.
+    await messages.getByRole('switch', { name: /Hand-off notice/ }).check({ force: true });
+    await messages.getByRole('switch', { name: /Greeting/ }).uncheck({ force: true });
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
   }, 40_000);
 });
 

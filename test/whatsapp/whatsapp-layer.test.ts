@@ -5,7 +5,7 @@ import { createWaAuthRepository } from '../../src/core/store/repositories/wa-aut
 import { createFakeTimers } from '../../src/core/testing/fake-timers';
 import { createMemorySink } from '../../src/core/testing/memory-sink';
 import type { E164 } from '../../src/shared/types';
-import { createHarness, isAlert, isMessage, isQr, linkNumber, type Harness } from './harness';
+import { createHarness, isAlert, isMessage, isQr, linkNumber, type Harness, waitUntil } from './harness';
 
 /**
  * The WhatsApp layer end to end: the real core with the unmodified Baileys client, its auth state in a
@@ -76,7 +76,11 @@ describe('pairing', () => {
     expect(harness.server.hasCompanion(OTHER)).toBe(false);
     expect(harness.server.linkedDevices(OTHER)).toBe(0);
     // Its offline message reached the session (flushed before 'open') and went no further.
-    expect(harness.server.deliveryConfirmed(strangerId)).toBe(true);
+    await waitUntil(
+      () => harness.server.deliveryConfirmed(strangerId),
+      'the offline message to be received',
+      5_000,
+    );
     expect(core.events.filter(isMessage)).toEqual([]);
     await sink.flush();
     expect(sink.ofType('connection.wrong_phone')[0]).toMatchObject({

@@ -758,6 +758,35 @@ describe('decide', () => {
     ]);
   });
 
+  it("the owner's texts name the business and today's hours, and each can be switched off", () => {
+    const settings = workspaceSettingsSchema.parse({
+      businessHours: { enabled: true, awayMessage: '{business} is closed now. Today we open {hours}.' },
+      greeting: { text: 'Welcome to {business}!' },
+      handoff: { message: '{business}: someone will reply shortly.' },
+    });
+    const shop = { name: 'Chidi Pharmacy' };
+    const night = decide(text('How much is delivery?'), settings, faqBot, null, WED_9PM, shop);
+    expect(night.actions[0]).toMatchObject({
+      text: 'Welcome to Chidi Pharmacy!\n\nChidi Pharmacy is closed now. Today we open 8:00 to 18:00.\n\nDelivery is ₦1,500.',
+    });
+    const day = decide(text('Do you sell fridges?'), settings, faqBot, known(), WED_10AM, shop);
+    expect(day.actions[0]).toMatchObject({
+      kind: 'handoff',
+      text: 'Chidi Pharmacy: someone will reply shortly.',
+    });
+
+    const quiet = workspaceSettingsSchema.parse({
+      businessHours: { enabled: true, awayEnabled: false },
+      handoff: { messageEnabled: false },
+    });
+    expect(decide(text('How much is delivery?'), quiet, faqBot, known(), WED_9PM, shop).actions).toEqual([
+      expect.objectContaining({ kind: 'faq', text: 'Delivery is ₦1,500.' }),
+    ]);
+    const handedOver = decide(text('Do you sell fridges?'), quiet, faqBot, known(), WED_10AM, shop);
+    expect(handedOver.actions).toEqual([{ type: 'handoff', reason: 'handoff-bot:no-exact-match' }]);
+    expect(handedOver.outcome).toBe('person');
+  });
+
   it('is pure: the same inputs give the same decision, and the state passed in is not touched', () => {
     const settings = workspaceSettingsSchema.parse(HOURS_ON);
     const state = Object.freeze(known({ floodWindowStart: WED_9PM - 60_000 }));

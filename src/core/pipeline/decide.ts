@@ -1,12 +1,19 @@
 import type { WorkspaceSettings } from '../../shared/settings';
 import { assertNever } from '../errors';
 import type { ChatKind } from '../whatsapp/provider';
+import { fillReplyText, hoursToday } from '../../shared/reply-text';
 import { openness } from './business-hours';
 import { findKeyword, normalizeText } from './normalize-text';
 import { orderOrLongMessage } from './order-message';
 import { findPersonRequest } from './person-request';
 import { readSmallTalk } from './small-talk';
 import type { Action, Bot, ConversationState, DecideMessage, Decision } from './types';
+
+/** What the owner's texts may name (see shared/reply-text). */
+export interface ShopProfile {
+  name: string;
+}
+const NO_PROFILE: ShopProfile = { name: '' };
 
 /** A customer who greets again after this long gets the greeting again ("hello??" the next morning). */
 const REGREET_AFTER_MS = 6 * 3_600_000;
@@ -50,8 +57,9 @@ export function decide(
   bot: Bot,
   state: ConversationState | null,
   now: number,
+  shop: ShopProfile = NO_PROFILE,
 ): Decision {
-  const decision = decideReplies(message, settings, bot, state, now);
+  const decision = decideReplies(message, settings, bot, state, now, shop);
   const allowed =
     message.replyBy != null && now >= message.replyBy ? withoutReplies(decision, state, now) : decision;
   return composed(allowed);
@@ -124,7 +132,16 @@ function decideReplies(
   bot: Bot,
   state: ConversationState | null,
   now: number,
+  shop: ShopProfile,
 ): Decision {
+  /** The owner's own texts, with {business} and {hours} filled in. */
+  const reply = (kind: 'greeting' | 'away' | 'handoff', text: string): Action => ({
+    type: 'reply',
+    kind,
+    text: fillReplyText(text, { business: shop.name, hours: hoursToday(settings, now) }),
+    faqId: null,
+    confidence: null,
+  });
   const ignoredKind = ignoredChatKind(message.chatKind, settings.ignore);
   if (ignoredKind !== null) return left(`ignored-${ignoredKind}`, {}, 'ignored');
 
@@ -140,7 +157,7 @@ function decideReplies(
   const request = keyword !== null ? `keyword:${keyword}` : findPersonRequest(text);
 
   const hours = openness(settings, now);
-  const awayDue = !hours.open && state?.lastAwayPeriod !== hours.period;
+  const awayDue = !hours.open && settings.businessHours.awayEnabled && state?.lastAwayPeriod !== hours.period;
   const awayReply = (): Action => {
     if (!hours.open) changes.lastAwayPeriod = hours.period;
     return reply('away', settings.businessHours.awayMessage);
@@ -152,7 +169,7 @@ function decideReplies(
     const actions = [...replies];
     if (!hours.open) {
       if (awayDue && !replies.some((a) => a.type === 'reply' && a.kind === 'away')) actions.push(awayReply());
-    } else if (settings.handoff.message.trim() !== '') {
+    } else if (settings.handoff.messageEnabled && settings.handoff.message.trim() !== '') {
       actions.push(reply('handoff', settings.handoff.message));
     }
     actions.push({ type: 'handoff', reason });
@@ -278,10 +295,6 @@ function decideReplies(
   const why = answer.kind === 'abstain' ? answer.reason : 'low-confidence';
   if (settings.handoff.onBotAbstain) return handoff(`handoff-bot:${why}`, replies);
   return decided(replies, withPrefix(`bot-abstained-${why}`), changes, 'unanswered');
-}
-
-function reply(kind: 'greeting' | 'away' | 'handoff', text: string): Action {
-  return { type: 'reply', kind, text, faqId: null, confidence: null };
 }
 
 /** Deliberately not answered, for `reason`. */

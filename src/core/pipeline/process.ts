@@ -11,7 +11,7 @@ import {
 import type { HotPath } from '../store/repositories/hot-path';
 import { createOutboxRepository, type NewOutboxRow } from '../store/repositories/outbox';
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
-import { decide } from './decide';
+import { decide, type ShopProfile } from './decide';
 import { answerOutcome } from './outcome';
 import type { Ingest, StoredMessage } from './ingest';
 import type { Incoming, Router } from './route';
@@ -96,6 +96,7 @@ interface Decided {
 
 interface Context {
   settings: WorkspaceSettings;
+  shop: ShopProfile;
   bot: Bot;
   ai: WorkspaceAi | null;
 }
@@ -162,7 +163,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         const before = states.get(key);
         const answer = answers?.get(m.id);
         const bot: Bot = answer === undefined ? context.bot : { answer: () => answer.result };
-        const decision = decide(m.message, context.settings, bot, before ?? null, now);
+        const decision = decide(m.message, context.settings, bot, before ?? null, now, context.shop);
         if (Object.keys(decision.stateChanges).length > 0) {
           const record: ConversationRecord = {
             ...(before ?? {
@@ -332,7 +333,12 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   async function loadContext(workspaceId: WorkspaceId): Promise<Context | undefined> {
     const settings = await deps.cache.settings(workspaceId);
     if (settings === undefined) return undefined;
-    return { settings, bot: await deps.cache.bot(workspaceId), ai: await deps.cache.ai(workspaceId) };
+    return {
+      settings,
+      shop: { name: await deps.cache.name(workspaceId) },
+      bot: await deps.cache.bot(workspaceId),
+      ai: await deps.cache.ai(workspaceId),
+    };
   }
 
   /**

@@ -15,6 +15,8 @@ import type { WorkspaceAi, WorkspaceAiFactory } from '../bot/ai/workspace-ai';
 export interface WorkspaceCache {
   /** Undefined when the workspace no longer exists. */
   settings(workspaceId: WorkspaceId): Promise<WorkspaceSettings | undefined>;
+  /** The business's name, for the {business} in the owner's texts; '' when the workspace is gone. */
+  name(workspaceId: WorkspaceId): Promise<string>;
   bot(workspaceId: WorkspaceId): Promise<Bot>;
   /** The workspace's AI, or null (FAQ-only mode, no provider set up, or no AI factory given). */
   ai(workspaceId: WorkspaceId): Promise<WorkspaceAi | null>;
@@ -42,7 +44,7 @@ export function createWorkspaceCache(options: {
 }): WorkspaceCache {
   const ttlMs = options.ttlMs ?? 5000;
   const workspaces = createWorkspaceRepository(options.store.db);
-  const settings = new Map<WorkspaceId, Entry<WorkspaceSettings | undefined>>();
+  const records = new Map<WorkspaceId, Entry<{ settings: WorkspaceSettings; name: string } | undefined>>();
   const bots = new Map<WorkspaceId, Entry<BuiltBot>>();
   const ais = new Map<WorkspaceId, Entry<WorkspaceAi | null>>();
 
@@ -55,6 +57,16 @@ export function createWorkspaceCache(options: {
     return entry.value;
   }
 
+  function record(id: WorkspaceId) {
+    const now = options.now();
+    const hit = records.get(id);
+    if (hit !== undefined && now - hit.checkedAt < ttlMs) return hit.value;
+    const value = workspaces
+      .get(id)
+      .then((w) => (w === undefined ? undefined : { settings: w.settings, name: w.name }));
+    return remember(records, id, { checkedAt: now, value });
+  }
+
   async function buildBot(id: WorkspaceId, previous: Entry<BuiltBot> | undefined): Promise<BuiltBot> {
     const version = options.botVersion === undefined ? null : await options.botVersion(id);
     if (previous !== undefined && version !== null) {
@@ -65,13 +77,8 @@ export function createWorkspaceCache(options: {
   }
 
   return {
-    settings(id) {
-      const now = options.now();
-      const hit = settings.get(id);
-      if (hit !== undefined && now - hit.checkedAt < ttlMs) return hit.value;
-      const value = workspaces.get(id).then((w) => w?.settings);
-      return remember(settings, id, { checkedAt: now, value });
-    },
+    settings: (id) => record(id).then((r) => r?.settings),
+    name: (id) => record(id).then((r) => r?.name ?? ''),
 
     async bot(id) {
       const now = options.now();
@@ -92,11 +99,11 @@ export function createWorkspaceCache(options: {
 
     invalidate(id) {
       if (id === undefined) {
-        settings.clear();
+        records.clear();
         bots.clear();
         ais.clear();
       } else {
-        settings.delete(id);
+        records.delete(id);
         bots.delete(id);
         ais.delete(id);
       }

@@ -23,6 +23,7 @@ import {
 } from './settings-schedule';
 import { OpeningHoursSection } from './SettingsHours';
 import { PacingSection } from './SettingsPacing';
+import { MessagesSection, messagesDraftOf, messagesPatch, type MessagesDraft } from './SettingsMessages';
 
 interface Draft {
   name: string;
@@ -33,6 +34,7 @@ interface Draft {
   ownerPauseMinutes: number;
   hours: HoursDraft;
   pacing: PacingDraft;
+  messages: MessagesDraft;
 }
 
 const draftOf = (w: Workspace): Draft => ({
@@ -44,12 +46,18 @@ const draftOf = (w: Workspace): Draft => ({
   ownerPauseMinutes: w.settings.handoff.ownerPauseMinutes,
   hours: hoursDraftOf(w.settings),
   pacing: pacingDraftOf(w.settings),
+  messages: messagesDraftOf(w.settings),
 });
 
 /** The settings the form saves; checked here with the contract's own schema before they are sent. */
 const settingsOf = (draft: Draft) => ({
   faq: { threshold: draft.threshold },
-  handoff: { keywords: draft.keywords, ownerPauseMinutes: draft.ownerPauseMinutes },
+  ...messagesPatch(draft.messages),
+  handoff: {
+    ...messagesPatch(draft.messages).handoff,
+    keywords: draft.keywords,
+    ownerPauseMinutes: draft.ownerPauseMinutes,
+  },
   ...hoursPatch(draft.hours),
   ...pacingPatch(draft.pacing),
 });
@@ -190,6 +198,15 @@ export function Settings() {
             )}
           </Field>
         </section>
+
+        <MessagesSection
+          business={draft.name}
+          draft={draft.messages}
+          hours={draft.hours}
+          errors={fieldErrors}
+          onChange={(messages) => set('messages', messages)}
+          onHoursChange={(hours) => set('hours', hours)}
+        />
 
         <section className="card settings__section">
           <h2 className="card__title card__title--small">Handing over to you</h2>

@@ -10,7 +10,6 @@ import {
 import './settings-schedule.css';
 
 const WEEKDAYS: readonly DayKey[] = ['tue', 'wed', 'thu', 'fri'];
-const AWAY_MAX = 1000;
 
 /**
  * Opening hours, their time zone and the away message. Each day is open or closed, with up to four
@@ -115,32 +114,6 @@ export function OpeningHoursSection(props: {
           </button>
           <span className="field__hint">Open until midnight: close at 12:00 AM (00:00).</span>
         </div>
-      </div>
-
-      <div className="field">
-        <label className="field__label" htmlFor={`${id}-away`}>
-          Away message
-        </label>
-        <textarea
-          id={`${id}-away`}
-          className="input textarea"
-          name="awayMessage"
-          rows={3}
-          maxLength={AWAY_MAX}
-          value={draft.awayMessage}
-          aria-invalid={errors['businessHours.awayMessage'] !== undefined}
-          aria-describedby={`${id}-away-hint`}
-          onChange={(e) => onChange({ ...draft, awayMessage: e.target.value })}
-        />
-        <span className="field__hint field__hint--split" id={`${id}-away-hint`}>
-          <span>Sent when a customer writes while you are closed, once until you open again.</span>
-          <span>
-            {draft.awayMessage.length}/{AWAY_MAX}
-          </span>
-        </span>
-        {errors['businessHours.awayMessage'] !== undefined && (
-          <p className="field__error">{errors['businessHours.awayMessage']}</p>
-        )}
       </div>
     </section>
   );

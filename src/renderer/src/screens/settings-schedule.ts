@@ -17,6 +17,7 @@ export interface HoursDraft {
   enabled: boolean;
   timezone: string;
   days: Record<DayKey, Interval[]>;
+  awayEnabled: boolean;
   awayMessage: string;
 }
 
@@ -52,7 +53,13 @@ export function hoursDraftOf(settings: WorkspaceSettings): HoursDraft {
   const days = {} as Record<DayKey, Interval[]>;
   for (const day of DAY_KEYS)
     days[day] = hours.days[day].map((i) => ({ open: i.open, close: showClose(i.close) }));
-  return { enabled: hours.enabled, timezone: settings.timezone, days, awayMessage: hours.awayMessage };
+  return {
+    enabled: hours.enabled,
+    timezone: settings.timezone,
+    days,
+    awayEnabled: hours.awayEnabled,
+    awayMessage: hours.awayMessage,
+  };
 }
 
 export function hoursPatch(draft: HoursDraft): Pick<SettingsPatchInput, 'timezone' | 'businessHours'> {
@@ -61,7 +68,12 @@ export function hoursPatch(draft: HoursDraft): Pick<SettingsPatchInput, 'timezon
     days[day] = draft.days[day].map((i) => ({ open: i.open, close: storeClose(i.close) }));
   return {
     timezone: draft.timezone,
-    businessHours: { enabled: draft.enabled, days, awayMessage: draft.awayMessage },
+    businessHours: {
+      enabled: draft.enabled,
+      days,
+      awayEnabled: draft.awayEnabled,
+      awayMessage: draft.awayMessage,
+    },
   };
 }
 
