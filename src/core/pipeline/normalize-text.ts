@@ -26,3 +26,19 @@ export function findKeyword(normalizedText: string, normalizedKeywords: readonly
   }
   return null;
 }
+
+/**
+ * One word as the small-talk and person-request tables compare it: tone marks dropped ("ẹ kú àárọ̀" ~
+ * "e ku aaro": customers type Yoruba with and without them) and doubled letters folded ("hellooo" ~
+ * "hello", "okk" ~ "ok", "somebodyy" ~ "somebody").
+ */
+export function foldWord(word: string): string {
+  return word
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/(\p{L})\1+/gu, '$1');
+}
+
+/** A text as folded words (normalizeText, then foldWord). */
+export const foldedWords = (text: string): string[] =>
+  normalizeText(text).split(' ').filter(Boolean).map(foldWord);

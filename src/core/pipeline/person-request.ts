@@ -1,4 +1,4 @@
-import { normalizeText } from './normalize-text';
+import { foldedWords, foldWord } from './normalize-text';
 
 /**
  * Is the customer asking for a person? "please let me talk to someone", "I want to speak with somebody",
@@ -89,12 +89,9 @@ const BOT_QUESTIONS = [
 /** How many words may stand between the verb and the person ("talk to one of your staff"). */
 const GAP = 4;
 
-function fold(word: string): string {
-  return word.replace(/(\p{L})\1+/gu, '$1');
-}
-const words = (text: string) => normalizeText(text).split(' ').filter(Boolean).map(fold);
+const words = foldedWords;
 
-const TALK_WORDS = new Set([...TALK, ...TALK_MISSPELT].map(fold));
+const TALK_WORDS = new Set([...TALK, ...TALK_MISSPELT].map(foldWord));
 const PEOPLE_PHRASES = PEOPLE.map(words);
 const CALLS = CALL_PATTERNS.map(words);
 const BOTS = BOT_QUESTIONS.map(words);

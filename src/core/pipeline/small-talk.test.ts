@@ -9,6 +9,8 @@ describe('readSmallTalk', () => {
     ['Good morning sir', 'greeting'],
     ['how far', 'greeting'],
     ['Ekaaro ma', 'greeting'],
+    ['Ẹ kú àárọ̀ o', 'greeting'],
+    ['e ku aaro', 'greeting'],
     ['salam alaikum', 'greeting'],
     ['thanks!!', 'thanks'],
     ['thankss', 'thanks'],

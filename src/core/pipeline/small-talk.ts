@@ -1,4 +1,4 @@
-import { normalizeText } from './normalize-text';
+import { foldedWords, foldWord, normalizeText } from './normalize-text';
 
 /**
  * Small talk: what customers write that is not a question. "hi", "good morning sir", "thanks!!", "ok",
@@ -58,6 +58,7 @@ export const SMALL_TALK_TABLE: readonly Phrase[] = [
   ),
   ...p('greeting', 'pcm', 'how market', 'how work', 'how the day', 'how family'),
   ...p('greeting', 'yo', 'e kaaro', 'ekaaro', 'e kaasan', 'ekaasan', 'e kale', 'ekale', 'bawo', 'bawo ni'),
+  ...p('greeting', 'yo', 'ẹ kú àárọ̀', 'ẹ kú ọ̀sán', 'ẹ kú ìrọ̀lẹ́', 'ẹ kú alẹ́', 'ẹ n lẹ', 'pẹlẹ o'),
   ...p('greeting', 'ig', 'kedu', 'ndewo', 'nnoo'),
   ...p('greeting', 'ha', 'sannu', 'ina kwana', 'barka'),
   ...p('greeting', 'ar', 'salam', 'salaam', 'salam alaikum', 'assalamu alaikum', 'asalam alaikum'),
@@ -118,15 +119,10 @@ const FILLERS = new Set(
     'then',
     'too',
     'also',
-  ].map(fold),
+  ].map(foldWord),
 );
 
-/** Doubled letters folded, on both sides: "hellooo" ~ "hello", "okk" ~ "ok", "thankss" ~ "thanks". */
-function fold(word: string): string {
-  return word.replace(/(\p{L})\1+/gu, '$1');
-}
-
-const tokens = (text: string): string[] => normalizeText(text).split(' ').filter(Boolean).map(fold);
+const tokens = foldedWords;
 
 /** Phrases as folded token lists, longest first: "good morning" is taken before "good". */
 const PHRASES: readonly { words: string[]; kind: SmallTalkKind }[] = SMALL_TALK_TABLE.map((e) => ({
