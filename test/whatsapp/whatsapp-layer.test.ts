@@ -5,7 +5,7 @@ import { createWaAuthRepository } from '../../src/core/store/repositories/wa-aut
 import { createFakeTimers } from '../../src/core/testing/fake-timers';
 import { createMemorySink } from '../../src/core/testing/memory-sink';
 import type { E164 } from '../../src/shared/types';
-import { createHarness, isAlert, isMessage, isQr, linkNumber, type Harness, waitUntil } from './harness';
+import { createHarness, isAlert, isMessage, isQr, linkNumber, type Harness } from './harness';
 
 /**
  * The WhatsApp layer end to end: the real core with the unmodified Baileys client, its auth state in a
@@ -56,7 +56,7 @@ describe('pairing', () => {
     const number = await core.app.workspaces.addNumber(ws.id, { number: SHOP });
     // A customer of the other number: once linked to it, the session must not hand their message over.
     const stranger = harness.server.contact('+2347039990000', { name: 'Not our customer' });
-    const strangerId = await stranger.send(OTHER, 'Are you open?');
+    await stranger.send(OTHER, 'Are you open?');
     await core.app.connect(ws.id, number.id);
     const qr = await core.waitFor(isQr);
     await harness.server.scanQr(qr.qr, OTHER);
@@ -75,12 +75,8 @@ describe('pairing', () => {
     expect(await auth.hasCreds(ws.id, number.id)).toBe(false);
     expect(harness.server.hasCompanion(OTHER)).toBe(false);
     expect(harness.server.linkedDevices(OTHER)).toBe(0);
-    // Its offline message reached the session (flushed before 'open') and went no further.
-    await waitUntil(
-      () => harness.server.deliveryConfirmed(strangerId),
-      'the offline message to be received',
-      5_000,
-    );
+    // Its offline message reaches the session before the logout or, on a busy machine, not at all (the
+    // logout can win the race): either way it goes no further than the session.
     expect(core.events.filter(isMessage)).toEqual([]);
     await sink.flush();
     expect(sink.ofType('connection.wrong_phone')[0]).toMatchObject({
