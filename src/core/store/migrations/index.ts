@@ -10,6 +10,7 @@ import { migration0008OutboxCancelled } from './0008-outbox-cancelled';
 import { migration0009CloudNumbers } from './0009-cloud-numbers';
 import { migration0010CloudRelayHeld } from './0010-cloud-relay-held';
 import { migration0011ConversationPolicy } from './0011-conversation-policy';
+import { migration0013ChatRead } from './0013-chat-read';
 
 /**
  * Every migration, in order. Listed statically (not read from a folder) so the bundled desktop app
@@ -27,6 +28,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0009-cloud-numbers': migration0009CloudNumbers,
   '0010-cloud-relay-held': migration0010CloudRelayHeld,
   '0011-conversation-policy': migration0011ConversationPolicy,
+  // 0012 is another branch's; names only need to sort in order.
+  '0013-chat-read': migration0013ChatRead,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();
