@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'react';
+import { chatHash, workspaceOfHash } from '../../shared/chat-link';
 
 /** The screens, addressed by the URL fragment (works the same from file:// in Electron and over HTTP). */
 export type Route =
   | { name: 'home' }
-  | { name: 'conversations' }
+  /** With a chat: that chat open (a notification's click), in `workspaceId` when given. */
+  | { name: 'conversations'; chatId?: string; workspaceId?: string }
   | { name: 'unanswered' }
   | { name: 'faqs' }
   | { name: 'logs' }
@@ -15,7 +17,15 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#\/?/, '').split('?')[0] ?? '';
   const [first, second] = path.split('/');
   switch (first) {
-    case 'conversations':
+    case 'conversations': {
+      if (second === undefined || second === '') return { name: first };
+      const workspaceId = workspaceOfHash(hash);
+      return {
+        name: first,
+        chatId: decodeURIComponent(second),
+        ...(workspaceId !== null && { workspaceId }),
+      };
+    }
     case 'unanswered':
     case 'faqs':
     case 'logs':
@@ -40,6 +50,11 @@ export function hrefOf(route: Route): string {
       return `#/pair/${encodeURIComponent(route.phoneNumberId)}`;
     case 'new-workspace':
       return '#/new';
+    case 'conversations':
+      if (route.chatId === undefined) return '#/conversations';
+      return route.workspaceId === undefined
+        ? `#/conversations/${encodeURIComponent(route.chatId)}`
+        : `#${chatHash(route.workspaceId, route.chatId)}`;
     default:
       return `#/${route.name}`;
   }

@@ -23,6 +23,7 @@ import {
 } from './settings-schedule';
 import { OpeningHoursSection } from './SettingsHours';
 import { PacingSection } from './SettingsPacing';
+import { NotificationsSection } from './NotificationsSettings';
 
 interface Draft {
   name: string;
@@ -31,6 +32,7 @@ interface Draft {
   threshold: number;
   keywords: string[];
   ownerPauseMinutes: number;
+  remindAfterMinutes: number;
   hours: HoursDraft;
   pacing: PacingDraft;
 }
@@ -42,6 +44,7 @@ const draftOf = (w: Workspace): Draft => ({
   threshold: w.settings.faq.threshold,
   keywords: w.settings.handoff.keywords,
   ownerPauseMinutes: w.settings.handoff.ownerPauseMinutes,
+  remindAfterMinutes: w.settings.notifications.remindAfterMinutes,
   hours: hoursDraftOf(w.settings),
   pacing: pacingDraftOf(w.settings),
 });
@@ -50,6 +53,7 @@ const draftOf = (w: Workspace): Draft => ({
 const settingsOf = (draft: Draft) => ({
   faq: { threshold: draft.threshold },
   handoff: { keywords: draft.keywords, ownerPauseMinutes: draft.ownerPauseMinutes },
+  notifications: { remindAfterMinutes: draft.remindAfterMinutes },
   ...hoursPatch(draft.hours),
   ...pacingPatch(draft.pacing),
 });
@@ -224,6 +228,28 @@ export function Settings() {
               </span>
             )}
           </Field>
+          <Field
+            className="field--narrow"
+            label="Remind me after"
+            hint="A chat still waiting for you after this long is notified again, every time this long passes, until you answer it. 0 turns reminders off."
+          >
+            {(control) => (
+              <span className="input-suffix">
+                <input
+                  {...control}
+                  className="input"
+                  type="number"
+                  name="remindAfterMinutes"
+                  min={0}
+                  max={1440}
+                  step={1}
+                  value={draft.remindAfterMinutes}
+                  onChange={(e) => set('remindAfterMinutes', Number(e.target.value))}
+                />
+                <span className="input-suffix__text">minutes</span>
+              </span>
+            )}
+          </Field>
         </section>
 
         <OpeningHoursSection
@@ -249,6 +275,7 @@ export function Settings() {
           </button>
         </div>
       </form>
+      <NotificationsSection />
       <AiSettings />
       <CentralSync />
       <ThisComputer />
