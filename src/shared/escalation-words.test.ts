@@ -20,8 +20,8 @@ const event = {
 
 describe('escalation words', () => {
   it.each([
-    ['handoff-keyword:agent', 'they asked for "agent"'],
-    ['handoff-keyword-again:agent', 'they asked for "agent"'],
+    ['handoff-keyword:agent', 'they asked for a person ("agent")'],
+    ['handoff-keyword-again:agent', 'they asked for a person ("agent")'],
     ['handoff-request:talk ... someone', 'they asked to talk to a person'],
     ['handoff-request-again:speak ... human', 'they asked to talk to a person'],
     ['handoff-bot:no-match', 'no FAQ answered the question'],

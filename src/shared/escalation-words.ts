@@ -13,7 +13,7 @@ export const REMINDER_REASON = 'reminder';
 export function describeWaiting(reason: string): string {
   const code = reason.replace(/\+again$/, '');
   const keyword = /^handoff-keyword(?:-again)?:(.*)$/.exec(code);
-  if (keyword !== null) return `they asked for "${keyword[1]}"`;
+  if (keyword !== null) return `they asked for a person ("${keyword[1]}")`;
   if (code.startsWith('handoff-request')) return 'they asked to talk to a person';
   if (code.startsWith('handoff-bot:') || code.includes('abstain')) return 'no FAQ answered the question';
   if (code === 'handoff-stale') return 'their message arrived late, while this computer was off';

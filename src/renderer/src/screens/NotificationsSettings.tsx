@@ -101,7 +101,11 @@ export function NotificationsSection() {
           <span className="field__hint">A short chime, on this computer only.</span>
         </span>
       </label>
-      <button className="button button--ghost button--small" type="button" onClick={testSound}>
+      <button
+        className="button button--secondary button--small notify-test"
+        type="button"
+        onClick={testSound}
+      >
         Play the sound
       </button>
     </section>
