@@ -9,10 +9,18 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Workspace } from '../../src/shared/dto';
 import { newAccessToken } from '../../src/server/access-token';
-import { startDemo, type Demo } from '../../src/server/demo';
-import { startHeadlessHost, type HeadlessHost } from '../../src/server/host';
-import { ensureRendererBuild } from '../../src/server/renderer-build';
-import { callApi, hasChromium, launchChromium, navLink, screenshot, SHOTS, waitUntil } from './helpers';
+import type { Demo } from '../../src/server/demo';
+import type { HeadlessHost } from '../../src/server/host';
+import {
+  callApi,
+  hasChromium,
+  launchChromium,
+  navLink,
+  screenshot,
+  SHOTS,
+  linkDemoShop,
+  startDemoHost,
+} from './helpers';
 
 const SHOP_NUMBER = '+2348031234567';
 const CHIOMA = { phone: '+2348031110001', name: 'Chioma Okafor' };
@@ -46,12 +54,8 @@ interface Shown {
   body: string | undefined;
   tag: string | undefined;
 }
-declare global {
-  interface Window {
-    __shown: Shown[];
-    __shownObjects: { onclick: (() => void) | null }[];
-  }
-}
+/** How many notifications the page has shown (recorded by CAPTURE_NOTIFICATIONS). */
+const shownCount = () => page.evaluate<number>('window.__shown.length');
 
 /**
  * Records every `new Notification(...)` the page makes (headless Chromium draws none), keeping the
@@ -77,42 +81,14 @@ const CAPTURE_NOTIFICATIONS = `(() => {
 
 describe.skipIf(!hasChromium)('notifications, unread counts and Needs you in a browser', () => {
   beforeAll(async () => {
-    await ensureRendererBuild();
     dir = mkdtempSync(join(tmpdir(), 'switchboard-notify-'));
-    // No simulated customers of their own: every message here is one the test sends.
-    demo = await startDemo({ intervalMs: 0, seedFaqs: true });
-    host = await startHeadlessHost({
-      dataDir: join(dir, 'data'),
-      token,
-      staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
-      demo,
-      fileLog: false,
-      durability: 'normal',
-      version: '0.1.0',
-      whatsapp: { livenessIntervalMs: 0 },
-    });
+    ({ demo, host } = await startDemoHost(dir, token));
     const created = await api<{ workspace: Workspace; number: { id: string } }>('workspace.create', {
       name: 'Mama Nkechi Pharmacy',
       number: '0803 123 4567',
     });
     workspaceId = created.workspace.id;
-    const ref = { workspaceId, phoneNumberId: created.number.id };
-    await api('connection.pair', ref);
-    await waitUntil(() => api('demo.scanQr', ref).then(() => true), 'a QR code to scan');
-    await waitUntil(
-      async () =>
-        (await api<{ status: string }[]>('connection.list', { workspaceId }))[0]?.status === 'connected',
-      'the number to connect',
-      20_000,
-    );
-    await api('workspace.updateSettings', {
-      workspaceId,
-      settings: { pacing: { enabled: false }, greeting: { enabled: false }, floodGuard: { enabled: false } },
-    });
-    await waitUntil(
-      async () => (await api<unknown[]>('faq.list', { workspaceId })).length === 3,
-      'the demo FAQs',
-    );
+    await linkDemoShop(api, { workspaceId, phoneNumberId: created.number.id });
 
     context = await launchChromium(join(dir, 'chromium-profile'));
     // The owner allowed notifications for this page (the browser's own permission, not a mock).
@@ -137,17 +113,17 @@ describe.skipIf(!hasChromium)('notifications, unread counts and Needs you in a b
   });
 
   it('a customer asking for a person is notified at once, and the tab title counts the chats', async () => {
-    expect(await page.evaluate(() => Notification.permission)).toBe('granted');
+    expect(await page.evaluate<string>('Notification.permission')).toBe('granted');
     await poll(() => page.title()).toBe('Switchboard');
 
     // An FAQ the bot answers: unread for the owner, but nobody needs to be told.
     await say(CHIOMA, 'What time do you open?');
     await poll(menuUnread).toBe('1');
-    expect(await page.evaluate(() => window.__shown.length)).toBe(0);
+    expect(await shownCount()).toBe(0);
 
     await say(TUNDE, 'I want to speak to a human please');
-    await poll(() => page.evaluate(() => window.__shown.length)).toBe(1);
-    expect(await page.evaluate(() => window.__shown[0])).toEqual({
+    await poll(() => shownCount()).toBe(1);
+    expect(await page.evaluate<Shown>('window.__shown[0]')).toEqual({
       title: 'Tunde Bakare needs you',
       body: 'They asked for a person ("human"). The bot keeps out until you answer or give the chat back.',
       tag: `chat:${chatOf(TUNDE.phone)}`,
@@ -157,8 +133,8 @@ describe.skipIf(!hasChromium)('notifications, unread counts and Needs you in a b
     // A second chat needing a person, a little later: the title counts both.
     await new Promise((r) => setTimeout(r, 1_200));
     await say(AISHA, 'Please can I talk to someone? It is about my order');
-    await poll(() => page.evaluate(() => window.__shown.length)).toBe(2);
-    expect(await page.evaluate(() => window.__shown[1]!.title)).toBe('Aisha Bello needs you');
+    await poll(() => shownCount()).toBe(2);
+    expect(await page.evaluate<string>('window.__shown[1].title')).toBe('Aisha Bello needs you');
     await poll(() => page.title()).toBe('(2) Switchboard');
     await poll(menuUnread).toBe('3');
     await shot('60-notify-home-menu-unread');
@@ -209,9 +185,9 @@ describe.skipIf(!hasChromium)('notifications, unread counts and Needs you in a b
 
   it('clicking a notification opens that chat; answering takes it off Needs you and the title', async () => {
     await navLink(page, 'Home').click();
-    await page.evaluate(() => window.__shownObjects[0]!.onclick?.());
+    await page.evaluate('window.__shownObjects[0].onclick()');
     await page.getByRole('heading', { name: TUNDE.name }).waitFor();
-    expect(await page.evaluate(() => window.location.hash)).toBe(
+    expect(await page.evaluate<string>('window.location.hash')).toBe(
       `#/conversations/${encodeURIComponent(chatOf(TUNDE.phone))}?w=${encodeURIComponent(workspaceId)}`,
     );
     await poll(() => row(TUNDE.phone).getAttribute('data-unread')).toBe('0');
@@ -242,13 +218,15 @@ describe.skipIf(!hasChromium)('notifications, unread counts and Needs you in a b
       const hint = fresh.getByRole('region', { name: 'Notifications' });
       await hint.waitFor();
       expect(await hint.textContent()).toContain('Get told when a customer needs you');
-      expect(await fresh.evaluate(() => Notification.permission)).toBe('default');
+      expect(await fresh.evaluate<string>('Notification.permission')).toBe('default');
       await shot('65-notify-permission-hint', fresh);
       await navLink(fresh, 'Settings').click();
       const section = fresh.getByRole('region', { name: 'Notifications on this computer' });
       await section.waitFor();
       await section.getByRole('switch').check({ force: true });
-      expect(await fresh.evaluate(() => localStorage.getItem('switchboard.notificationSound'))).toBe('on');
+      expect(
+        await fresh.evaluate<string | null>("localStorage.getItem('switchboard.notificationSound')"),
+      ).toBe('on');
       await section.screenshot({ path: join(SHOTS, '66-notify-settings-this-computer.png') });
       // The reminder minutes are the business's, saved with the other hand-over settings.
       const remind = fresh.getByLabel('Remind me after');

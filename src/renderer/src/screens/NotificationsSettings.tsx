@@ -14,7 +14,7 @@ const WHY =
  */
 export function NotificationsHint() {
   const { info } = useApp();
-  const { permission, requestPermission } = useAttention();
+  const { permission } = useAttention();
   const [dismissed, setDismissed] = useState(() => readDismissed());
   if (info.shell !== 'browser' || permission !== 'default' || dismissed) return null;
   return (
@@ -24,13 +24,7 @@ export function NotificationsHint() {
         <span className="muted">{WHY}</span>
       </div>
       <div className="notify-hint__actions">
-        <button
-          className="button button--primary button--small"
-          type="button"
-          onClick={() => void requestPermission()}
-        >
-          Turn on notifications
-        </button>
+        <TurnOnButton primary />
         <button
           className="button button--ghost button--small"
           type="button"
@@ -50,6 +44,20 @@ export function NotificationsHint() {
   );
 }
 
+/** Asks the browser for permission: only ever from this click, so the owner knows why it asks. */
+function TurnOnButton({ primary = false }: { primary?: boolean }) {
+  const { requestPermission } = useAttention();
+  return (
+    <button
+      className={`button ${primary ? 'button--primary' : 'button--secondary'} button--small`}
+      type="button"
+      onClick={() => void requestPermission()}
+    >
+      Turn on notifications
+    </button>
+  );
+}
+
 function readDismissed(): boolean {
   try {
     return localStorage.getItem(DISMISSED_KEY) === '1';
@@ -61,7 +69,7 @@ function readDismissed(): boolean {
 /** Settings, "Notifications on this computer": permission (browser), the chime, a test. */
 export function NotificationsSection() {
   const { info } = useApp();
-  const { permission, requestPermission, sound, setSound, testSound } = useAttention();
+  const { permission, sound, setSound, testSound } = useAttention();
   return (
     <section className="card settings__section" aria-label="Notifications on this computer">
       <h2 className="card__title card__title--small">Notifications on this computer</h2>
@@ -84,13 +92,7 @@ export function NotificationsSection() {
       ) : (
         <div className="notify-row">
           <p className="muted">{WHY} Your browser will ask you to allow it.</p>
-          <button
-            className="button button--secondary button--small"
-            type="button"
-            onClick={() => void requestPermission()}
-          >
-            Turn on notifications
-          </button>
+          <TurnOnButton />
         </div>
       )}
       <label className="switch switch--row">

@@ -206,50 +206,20 @@ export function Settings() {
               When a customer writes one of these, the bot steps back and the chat waits for you.
             </span>
           </div>
-          <Field
-            className="field--narrow"
+          <MinutesField
             label="Quiet time after you reply"
             hint="When you answer a chat from your phone, the bot stays quiet in that chat for this long."
-          >
-            {(control) => (
-              <span className="input-suffix">
-                <input
-                  {...control}
-                  className="input"
-                  type="number"
-                  name="ownerPauseMinutes"
-                  min={0}
-                  max={1440}
-                  step={1}
-                  value={draft.ownerPauseMinutes}
-                  onChange={(e) => set('ownerPauseMinutes', Number(e.target.value))}
-                />
-                <span className="input-suffix__text">minutes</span>
-              </span>
-            )}
-          </Field>
-          <Field
-            className="field--narrow"
+            name="ownerPauseMinutes"
+            value={draft.ownerPauseMinutes}
+            onChange={(minutes) => set('ownerPauseMinutes', minutes)}
+          />
+          <MinutesField
             label="Remind me after"
             hint="A chat still waiting for you after this long is notified again, every time this long passes, until you answer it. 0 turns reminders off."
-          >
-            {(control) => (
-              <span className="input-suffix">
-                <input
-                  {...control}
-                  className="input"
-                  type="number"
-                  name="remindAfterMinutes"
-                  min={0}
-                  max={1440}
-                  step={1}
-                  value={draft.remindAfterMinutes}
-                  onChange={(e) => set('remindAfterMinutes', Number(e.target.value))}
-                />
-                <span className="input-suffix__text">minutes</span>
-              </span>
-            )}
-          </Field>
+            name="remindAfterMinutes"
+            value={draft.remindAfterMinutes}
+            onChange={(minutes) => set('remindAfterMinutes', minutes)}
+          />
         </section>
 
         <OpeningHoursSection
@@ -280,6 +250,36 @@ export function Settings() {
       <CentralSync />
       <ThisComputer />
     </>
+  );
+}
+
+/** A number of minutes from 0 to a day. */
+function MinutesField(props: {
+  label: string;
+  hint: string;
+  name: string;
+  value: number;
+  onChange: (minutes: number) => void;
+}) {
+  return (
+    <Field className="field--narrow" label={props.label} hint={props.hint}>
+      {(control) => (
+        <span className="input-suffix">
+          <input
+            {...control}
+            className="input"
+            type="number"
+            name={props.name}
+            min={0}
+            max={1440}
+            step={1}
+            value={props.value}
+            onChange={(e) => props.onChange(Number(e.target.value))}
+          />
+          <span className="input-suffix__text">minutes</span>
+        </span>
+      )}
+    </Field>
   );
 }
 
