@@ -167,7 +167,12 @@ describe.skipIf(!hasChromium)('notifications, unread counts and Needs you in a b
   }, 60_000);
 
   it('Needs you lists only the chats waiting for a person, the longest waiting first', async () => {
-    await page.getByRole('button', { name: /^Needs you/ }).click();
+    // From the home screen's "Waiting for you" card, as an owner would get there.
+    await navLink(page, 'Home').click();
+    await page.getByRole('link', { name: 'See who needs you' }).click();
+    await poll(() => page.getByRole('button', { name: /^Needs you/ }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
     await poll(() => page.locator('.chat-item').count()).toBe(2);
     const order = await page
       .locator('.chat-item')

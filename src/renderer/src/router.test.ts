@@ -15,4 +15,9 @@ describe('router', () => {
     expect(parseRoute('#/conversations')).toEqual({ name: 'conversations' });
     expect(hrefOf({ name: 'conversations' })).toBe('#/conversations');
   });
+
+  it('opens the Needs you list by address', () => {
+    expect(hrefOf({ name: 'conversations', needsYou: true })).toBe('#/conversations?show=needs-you');
+    expect(parseRoute('#/conversations?show=needs-you')).toEqual({ name: 'conversations', needsYou: true });
+  });
 });

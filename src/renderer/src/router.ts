@@ -4,8 +4,11 @@ import { chatHash, workspaceOfHash } from '../../shared/chat-link';
 /** The screens, addressed by the URL fragment (works the same from file:// in Electron and over HTTP). */
 export type Route =
   | { name: 'home' }
-  /** With a chat: that chat open (a notification's click), in `workspaceId` when given. */
-  | { name: 'conversations'; chatId?: string; workspaceId?: string }
+  /**
+   * With a chat: that chat open (a notification's click), in `workspaceId` when given. `needsYou`
+   * opens on the "Needs you" list (the home screen's waiting chats).
+   */
+  | { name: 'conversations'; chatId?: string; workspaceId?: string; needsYou?: true }
   | { name: 'unanswered' }
   | { name: 'faqs' }
   | { name: 'logs' }
@@ -18,7 +21,11 @@ export function parseRoute(hash: string): Route {
   const [first, second] = path.split('/');
   switch (first) {
     case 'conversations': {
-      if (second === undefined || second === '') return { name: first };
+      if (second === undefined || second === '') {
+        return /(?:^|[?&])show=needs-you(?:&|$)/.test(hash.split('?')[1] ?? '')
+          ? { name: first, needsYou: true }
+          : { name: first };
+      }
       const workspaceId = workspaceOfHash(hash);
       return {
         name: first,
@@ -51,7 +58,8 @@ export function hrefOf(route: Route): string {
     case 'new-workspace':
       return '#/new';
     case 'conversations':
-      if (route.chatId === undefined) return '#/conversations';
+      if (route.chatId === undefined)
+        return route.needsYou === true ? '#/conversations?show=needs-you' : '#/conversations';
       return route.workspaceId === undefined
         ? `#/conversations/${encodeURIComponent(route.chatId)}`
         : `#${chatHash(route.workspaceId, route.chatId)}`;

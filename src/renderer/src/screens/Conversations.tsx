@@ -67,7 +67,9 @@ export function Conversations() {
   const routeChat = route.name === 'conversations' ? route.chatId : undefined;
   const [chats, setChats] = useState<ConversationSummary[] | null>(null);
   const [selected, setSelected] = useState<string | null>(routeChat ?? null);
-  const [filter, setFilter] = useState<Filter>('all');
+  const [filter, setFilter] = useState<Filter>(
+    route.name === 'conversations' && route.needsYou === true ? 'needs-you' : 'all',
+  );
   const [error, setError] = useState<string | null>(null);
 
   // A chat's address (a notification, the back button): show that chat.
