@@ -28,13 +28,17 @@ import {
   createLiveLogSink,
   type CoreRuntime,
 } from '../core/handlers/index';
+import { chatHash } from '../shared/chat-link';
+import { escalationNotification } from '../shared/escalation-words';
+import type { WorkspaceId } from '../shared/types';
 import { alertNotification } from './alert-notifications';
 import { bindContractToIpc, forwardEventsToWindow } from './ipc-binding';
 import { createSafeStorageSecretBox } from './safe-storage-secret-box';
 import { createDesktopShellHandlers, HIDDEN_START_ARG } from './shell-handlers';
-import { TRAY_ICONS } from './tray-icons';
+import { TRAY_ICONS, WAITING_OVERLAY_ICON } from './tray-icons';
 import { trayStatus, type TrayNumber } from './tray-status';
 import { checkForUpdatesOnStart } from './updater';
+import { createWaitingCounter, waitingBadge } from './waiting-badge';
 import { isAppNavigation, isExternalWebLink, secureWindowOptions } from './window-options';
 
 // This bundle is ESM (package.json "type": "module"), so there is no CommonJS __dirname. The name is
@@ -63,6 +67,10 @@ let tray: Tray | undefined;
 let quitting = false;
 let trayHintShown = false;
 const numbers = new Map<string, TrayNumber>();
+/** Chats waiting for a person over every workspace: on the tray tooltip and the taskbar. */
+let waiting = 0;
+/** Shown notifications, kept referenced: one garbage-collected before its click loses the click. */
+const shownNotifications = new Set<Notification>();
 
 // The rotating file log: electron-log keeps the last 5 MB plus one rotated file. Its writes are made
 // asynchronous so a log call never waits on the disk.
@@ -96,12 +104,37 @@ async function startCore(): Promise<RunningCore> {
       const { title, body } = alertNotification(alert);
       notify(title, body);
     }),
+    // A chat needs a person (or still does: a reminder): the notification opens that chat.
+    runtime.events.on('conversation.escalated', (event) => {
+      const { title, body } = escalationNotification(event, Date.now());
+      notify(title, body, () => openChat(runtime, event.workspaceId, event.chatId));
+    }),
     runtime.events.on('connection.changed', ({ e164, status }) => {
       numbers.set(e164, { e164, status });
       updateTray();
     }),
     runtime.events.on('workspace.changed', () => void refreshNumbers(runtime, switchboard)),
   ];
+  const counter = createWaitingCounter({
+    count: async () => {
+      let total = 0;
+      for (const workspace of await switchboard.workspaces.list()) {
+        total += (await runtime.handlers['conversation.counts']({ workspaceId: workspace.id })).waiting;
+      }
+      return total;
+    },
+    onChange: (count) => {
+      waiting = count;
+      updateTray();
+      updateTaskbar();
+    },
+    onError: (error) => electronLog.warn('counting the chats waiting for a person failed', error),
+  });
+  for (const event of ['conversation.changed', 'conversation.escalated', 'workspace.changed'] as const) {
+    stops.push(runtime.events.on(event, () => counter.refresh()));
+  }
+  stops.push(() => counter.stop());
+  counter.refresh();
   await refreshNumbers(runtime, switchboard);
   await switchboard.start();
   return { app: switchboard, runtime, stop: () => stops.forEach((stop) => stop()) };
@@ -145,19 +178,62 @@ function createTray(): Tray {
 
 function updateTray(): void {
   if (tray === undefined) return;
-  const { tone, tooltip } = trayStatus([...numbers.values()]);
+  const { tone, tooltip } = trayStatus([...numbers.values()], waiting);
   tray.setToolTip(tooltip);
   tray.setImage(nativeImage.createFromDataURL(TRAY_ICONS[tone]));
 }
 
-function notify(title: string, body: string): void {
+/** The dock / launcher number, or the Windows taskbar dot, for the chats waiting for a person. */
+function updateTaskbar(): void {
+  const badge = waitingBadge(waiting, process.platform);
+  try {
+    if (process.platform !== 'win32') app.setBadgeCount(badge.badgeCount);
+    if (process.platform === 'win32' && mainWindow !== undefined && !mainWindow.isDestroyed()) {
+      mainWindow.setOverlayIcon(
+        badge.overlay === null ? null : nativeImage.createFromDataURL(WAITING_OVERLAY_ICON),
+        badge.overlay?.description ?? '',
+      );
+    }
+  } catch (error) {
+    // Not every Linux desktop has a launcher that shows counts.
+    electronLog.warn('showing the waiting chats on the taskbar failed', error);
+  }
+}
+
+function notify(title: string, body: string, onClick: () => void = showMainWindow): void {
   if (!Notification.isSupported()) return;
   const notification = new Notification({ title, body });
-  notification.on('click', showMainWindow);
+  shownNotifications.add(notification);
+  const forget = () => shownNotifications.delete(notification);
+  notification.on('click', () => {
+    forget();
+    onClick();
+  });
+  notification.on('close', forget);
+  notification.on('failed', forget);
   notification.show();
 }
 
-function createMainWindow(): BrowserWindow {
+/**
+ * Opens a chat from its notification: a loaded window hears `notification.clicked` and shows it;
+ * a window that is not there yet opens on the chat's address.
+ */
+function openChat(runtime: CoreRuntime, workspaceId: WorkspaceId, chatId: string): void {
+  const win = mainWindow;
+  if (win !== undefined && !win.isDestroyed() && !win.webContents.isLoading()) {
+    showMainWindow();
+    runtime.events.emit('notification.clicked', { workspaceId, chatId });
+    return;
+  }
+  if (win === undefined && app.isReady()) {
+    mainWindow = createMainWindow(chatHash(workspaceId, chatId));
+    mainWindow.once('ready-to-show', () => mainWindow?.show());
+    return;
+  }
+  showMainWindow();
+}
+
+function createMainWindow(hash?: string): BrowserWindow {
   const win = new BrowserWindow(secureWindowOptions(preloadPath));
 
   win.once('ready-to-show', () => {
@@ -200,7 +276,11 @@ function createMainWindow(): BrowserWindow {
     if (mainWindow === win) mainWindow = undefined;
   });
 
-  const loading = devServerUrl !== undefined ? win.loadURL(devServerUrl) : win.loadFile(rendererFile);
+  win.webContents.once('did-finish-load', updateTaskbar);
+  const loading =
+    devServerUrl !== undefined
+      ? win.loadURL(hash === undefined ? devServerUrl : `${devServerUrl}#${hash}`)
+      : win.loadFile(rendererFile, hash === undefined ? {} : { hash });
   loading.catch((error: unknown) => console.error('Could not load the renderer', error));
   return win;
 }

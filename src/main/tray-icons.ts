@@ -9,3 +9,7 @@ export const TRAY_ICONS: Record<TrayTone, string> = {
   problem:
     'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAYAAABzenr0AAABEUlEQVR42mM4a6fBMJCYVA0BZ+00+s/aaew/a6fxHw3vh8oFUNsBAkC64aydxnssluLC76F6BCh1QACJFmNzSAC5DphPgcXoeD6pDqCm5XgdQS/LcToCW5z/pzEOwOUAAQoTHCkJUwCbAxroYDkMN2BzwHs6OuA9ugMC6Gg5SlqAOaB/ABzQj+wAbGX7/2tJAf/fH97zHwRANIgPk3s2f8r/n8+fgDGITYweLHUH3AEYCi54mf7/8/nTf2QA4oPEQRaiA5AYPj04HIHbAQ/aKv9jAyBxkK/RAUgMn56h5wB6R8GAJ8IBz4YDXhANeFE8KCqjAa+OB7xBMiiaZIOiUToomuWDomMyKLpmg6JzSlMMAP7HHSWRCqxbAAAAAElFTkSuQmCC',
 };
+
+/** The taskbar overlay on Windows while chats wait for a person: a 16x16 red dot with a white rim. */
+export const WAITING_OVERLAY_ICON =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAYAAAAf8/9hAAAAeElEQVR4nK2T3QnAMAiEHcMJskNXySqZxc36mD2uFCwkqaWtKtxLuPsg/hAAMsQAKoCmqvp281pBwXPJChrDG4B+uvZSTGl19U4AfgsbEB4B8iW8QOQC8J/wAmHSDnsBlXRMXkBLAYS/EG5ieIwpixRe5ZRjcp3zAYQm0b+bLJMzAAAAAElFTkSuQmCC';

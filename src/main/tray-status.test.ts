@@ -44,4 +44,25 @@ describe('trayStatus', () => {
     expect(tooltip.length).toBeLessThanOrEqual(MAX_TOOLTIP);
     expect(tooltip.endsWith('…')).toBe(true);
   });
+
+  it('says how many chats need you right under the headline', () => {
+    expect(trayStatus([{ e164: '+2348031234567', status: 'connected' }], 2).tooltip).toBe(
+      'Switchboard: WhatsApp connected\n2 chats need you',
+    );
+    expect(trayStatus([], 1).tooltip).toBe('Switchboard: no WhatsApp number linked yet\n1 chat needs you');
+    expect(
+      trayStatus(
+        [
+          { e164: '+2348031234567', status: 'connected' },
+          { e164: '+2348051234567', status: 'logged-out' },
+        ],
+        3,
+      ).tooltip.split('\n'),
+    ).toEqual([
+      'Switchboard: 1 of 2 connected',
+      '3 chats need you',
+      '+234 805 123 4567: logged out',
+      '+234 803 123 4567: connected',
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import type { NumberStatus } from '../shared/types';
 import { formatPhone } from '../shared/format-phone';
+import { chatsNeedingYou } from './waiting-badge';
 
 export type TrayTone = 'idle' | 'ok' | 'busy' | 'problem';
 
@@ -38,9 +39,18 @@ const STATUS_WORDS: Record<NumberStatus, string> = {
 
 export const statusWords = (status: NumberStatus): string => STATUS_WORDS[status];
 
-/** The tray's colour and tooltip for the numbers on this computer: the worst state leads. */
-export function trayStatus(numbers: readonly TrayNumber[]): { tone: TrayTone; tooltip: string } {
-  if (numbers.length === 0) return { tone: 'idle', tooltip: 'Switchboard: no WhatsApp number linked yet' };
+/**
+ * The tray's colour and tooltip for the numbers on this computer: the worst state leads. Chats waiting
+ * for a person (`waiting`) come right under the headline, so hovering the icon says who needs you.
+ */
+export function trayStatus(numbers: readonly TrayNumber[], waiting = 0): { tone: TrayTone; tooltip: string } {
+  const waitingLine = waiting > 0 ? [chatsNeedingYou(waiting)] : [];
+  if (numbers.length === 0) {
+    return {
+      tone: 'idle',
+      tooltip: ['Switchboard: no WhatsApp number linked yet', ...waitingLine].join('\n'),
+    };
+  }
   const problem = numbers.filter((n) => PROBLEM.has(n.status));
   const busy = numbers.filter((n) => BUSY.has(n.status));
   const connected = numbers.filter((n) => n.status === 'connected');
@@ -55,7 +65,7 @@ export function trayStatus(numbers: readonly TrayNumber[]): { tone: TrayTone; to
     ...busy,
     ...numbers.filter((n) => !PROBLEM.has(n.status) && !BUSY.has(n.status)),
   ];
-  const lines = [headline];
+  const lines = [headline, ...waitingLine];
   if (connected.length !== numbers.length || numbers.length > 1) {
     for (const n of ordered) lines.push(`${formatPhone(n.e164)}: ${statusWords(n.status)}`);
   }

@@ -37,6 +37,8 @@ export const COMMAND_NAMES = [
   'conversation.takeOver',
   'conversation.pause',
   'conversation.reply',
+  'conversation.markRead',
+  'conversation.counts',
   'sync.status',
   'sync.enroll',
   'sync.leave',
@@ -79,6 +81,7 @@ export const EVENT_NAMES = [
   'log.appended',
   'conversation.changed',
   'conversation.escalated',
+  'notification.clicked',
   'sync.changed',
   'cloud.relayChanged',
 ] as const;

@@ -165,6 +165,20 @@ export interface ConversationSummary {
   waitingSince: number | null;
   /** Why it waits, as decide()'s reason code ('handoff-bot', 'owner-paused', 'handoff-request', ...). */
   waitingReason: string | null;
+  /** Customer messages the owner has not seen: newer than the chat was last opened or answered. */
+  unread: number;
+}
+
+/** What the menu, the tab title and the tray count for one workspace. */
+export interface ConversationCounts {
+  /** Customer messages not yet seen, over every chat. */
+  unread: number;
+  /** Chats with at least one unread message. */
+  unreadChats: number;
+  /** Chats a person owes an answer (the "Needs you" list). */
+  waiting: number;
+  /** Since when the longest-waiting chat waits (UTC ms); null when none waits. */
+  oldestWaitingSince: number | null;
 }
 
 /** What kind of bot reply a message was (null for the customer's and the owner's messages). */
@@ -285,6 +299,17 @@ export const settingsPatchInput = z.strictObject({
   /** The zone business hours and the home screen's days are counted in. */
   timezone: timeZoneInput.optional(),
   businessHours: businessHoursPatch.optional(),
+  /** Reminders about chats still waiting for a person. */
+  notifications: z
+    .strictObject({
+      remindAfterMinutes: z
+        .number({ error: 'Reminder minutes must be a number' })
+        .int('Reminder minutes must be a whole number')
+        .min(0, 'Reminder minutes cannot be negative')
+        .max(24 * 60, 'Reminder minutes can be at most 1440 (one day)'),
+    })
+    .partial()
+    .optional(),
   /** One bot answer per window to a customer who writes many messages quickly. */
   floodGuard: z
     .strictObject({
@@ -486,6 +511,15 @@ export const commands = {
         .max(7 * 24 * 60, 'pause for at most a week'),
     }),
   ),
+  /**
+   * The owner saw the chat (opened it, or it was open when messages arrived): customer messages up to
+   * `upTo` (the newest shown; default now) are read. The marker never goes back.
+   */
+  'conversation.markRead': command<{ unread: number }>()(
+    z.strictObject({ ...chatRef, upTo: z.number().int().nonnegative().optional() }),
+  ),
+  /** Unread messages and chats waiting for a person, for the menu, the tab title and the tray. */
+  'conversation.counts': command<ConversationCounts>()(z.strictObject({ workspaceId: workspaceIdInput })),
   /** The owner answers from the app: sent at once, and the bot keeps out of the chat for a while. */
   'conversation.reply': command<ThreadMessage>()(
     z.strictObject({ ...chatRef, text: userText('Reply', 4096) }),
@@ -572,6 +606,11 @@ export interface Events {
     waitingSince: number;
     again: boolean;
   };
+  /**
+   * The owner clicked a desktop notification about a chat: the window opens that chat. Emitted by the
+   * desktop shell only.
+   */
+  'notification.clicked': { workspaceId: WorkspaceId; chatId: string };
 }
 
 export type EventPayload<E extends EventName> = Events[E];

@@ -170,6 +170,21 @@ export const workspaceSettingsSchema = z.object({
       timeoutMs: z.number().int().min(1000).max(60_000).default(15_000),
     })
     .prefault({}),
+  /** Telling the owner about chats that need a person (desktop notifications, the browser tab). */
+  notifications: z
+    .object({
+      /**
+       * A chat still waiting for a person after this many minutes is notified again, once per that many
+       * minutes, until someone answers it or gives it back to the bot; 0 reminds never.
+       */
+      remindAfterMinutes: z
+        .number()
+        .int()
+        .min(0)
+        .max(24 * 60)
+        .default(10),
+    })
+    .prefault({}),
   ignore: z
     .object({
       groups: z.boolean().default(true),

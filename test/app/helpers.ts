@@ -3,6 +3,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startDemo, type Demo } from '../../src/server/demo';
+import { startHeadlessHost, type HeadlessHost } from '../../src/server/host';
+import { ensureRendererBuild } from '../../src/server/renderer-build';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -80,4 +83,53 @@ export async function waitUntil(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+type Api = <T = unknown>(name: string, input: unknown) => Promise<T>;
+
+/**
+ * The headless host in demo mode over `<dir>/data`, with no simulated customers of its own (every
+ * message is one the test sends) and the demo FAQs added to each new workspace.
+ */
+export async function startDemoHost(dir: string, token: string): Promise<{ demo: Demo; host: HeadlessHost }> {
+  await ensureRendererBuild();
+  const demo = await startDemo({ intervalMs: 0, seedFaqs: true });
+  const host = await startHeadlessHost({
+    dataDir: join(dir, 'data'),
+    token,
+    staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
+    demo,
+    fileLog: false,
+    durability: 'normal',
+    version: '0.1.0',
+    whatsapp: { livenessIntervalMs: 0 },
+  });
+  return { demo, host };
+}
+
+/**
+ * Links a number through the demo phone's QR, as an installer would script it, then makes the shop
+ * answer at once (no typing time, greeting or flood guard) once its demo FAQs are in.
+ */
+export async function linkDemoShop(
+  api: Api,
+  ref: { workspaceId: string; phoneNumberId: string },
+): Promise<void> {
+  const { workspaceId } = ref;
+  await api('connection.pair', ref);
+  await waitUntil(() => api('demo.scanQr', ref).then(() => true), 'a QR code to scan');
+  await waitUntil(
+    async () =>
+      (await api<{ status: string }[]>('connection.list', { workspaceId }))[0]?.status === 'connected',
+    'the number to connect',
+    20_000,
+  );
+  await api('workspace.updateSettings', {
+    workspaceId,
+    settings: { pacing: { enabled: false }, greeting: { enabled: false }, floodGuard: { enabled: false } },
+  });
+  await waitUntil(
+    async () => (await api<unknown[]>('faq.list', { workspaceId })).length === 3,
+    'the demo FAQs',
+  );
 }

@@ -11,10 +11,18 @@ import type { Workspace } from '../../src/shared/dto';
 import { parseCsv } from '../../src/core/handlers/faq-csv';
 import type { NewEvent } from '../../src/core/store/repositories/event-log';
 import { newAccessToken } from '../../src/server/access-token';
-import { startDemo, type Demo } from '../../src/server/demo';
-import { startHeadlessHost, type HeadlessHost } from '../../src/server/host';
-import { ensureRendererBuild } from '../../src/server/renderer-build';
-import { callApi, hasChromium, launchChromium, navLink, screenshot, SHOTS, waitUntil } from './helpers';
+import type { Demo } from '../../src/server/demo';
+import type { HeadlessHost } from '../../src/server/host';
+import {
+  callApi,
+  hasChromium,
+  launchChromium,
+  navLink,
+  screenshot,
+  SHOTS,
+  linkDemoShop,
+  startDemoHost,
+} from './helpers';
 
 const SHOP_NUMBER = '+2348031234567';
 
@@ -39,20 +47,8 @@ const todayInChart = (series: string) =>
 
 describe.skipIf(!hasChromium)('home, logs and settings in a browser', () => {
   beforeAll(async () => {
-    await ensureRendererBuild();
     dir = mkdtempSync(join(tmpdir(), 'switchboard-home-'));
-    // No simulated customers of its own: every message here is one the test sends.
-    demo = await startDemo({ intervalMs: 0, seedFaqs: true });
-    host = await startHeadlessHost({
-      dataDir: join(dir, 'data'),
-      token,
-      staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
-      demo,
-      fileLog: false,
-      durability: 'normal',
-      version: '0.1.0',
-      whatsapp: { livenessIntervalMs: 0 },
-    });
+    ({ demo, host } = await startDemoHost(dir, token));
 
     // A linked shop, set up through the API as an installer would script it.
     const created = await api<{ workspace: Workspace; number: { id: string } }>('workspace.create', {
@@ -75,24 +71,8 @@ describe.skipIf(!hasChromium)('home, logs and settings in a browser', () => {
     await host.app.events.appendBatch(rows);
     // Two weeks of a shop's customer messages (as the pipeline stores them), so the chart has a history.
     await seedHistory(host, workspaceId);
-    const ref = { workspaceId, phoneNumberId: created.number.id };
-    await api('connection.pair', ref);
-    await waitUntil(() => api('demo.scanQr', ref).then(() => true), 'a QR code to scan');
-    await waitUntil(
-      async () =>
-        (await api<{ status: string }[]>('connection.list', { workspaceId }))[0]?.status === 'connected',
-      'the number to connect',
-      20_000,
-    );
     // Replies at once and every question answered on its own: the figures follow each message.
-    await api('workspace.updateSettings', {
-      workspaceId,
-      settings: { pacing: { enabled: false }, greeting: { enabled: false }, floodGuard: { enabled: false } },
-    });
-    await waitUntil(
-      async () => (await api<unknown[]>('faq.list', { workspaceId })).length === 3,
-      'the demo FAQs',
-    );
+    await linkDemoShop(api, { workspaceId, phoneNumberId: created.number.id });
 
     context = await launchChromium(join(dir, 'chromium-profile'));
     page = context.pages()[0] ?? (await context.newPage());

@@ -3,6 +3,7 @@ import type { Message } from '../../shared/dto';
 import type { E164, WorkspaceId } from '../../shared/types';
 import { SwitchboardError } from '../errors';
 import { createOutboxId, createTimeOrderedId } from '../pipeline/outbox-id';
+import { createChatReadRepository } from '../store/repositories/chat-reads';
 import { createConversationRepository } from '../store/repositories/conversations';
 import { createMessageRepository } from '../store/repositories/messages';
 import { createOutboxRepository, type OutboxKind } from '../store/repositories/outbox';
@@ -64,6 +65,10 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
       await app.workspaces.get(workspaceId);
       const now = clock.now();
       const chats = await createConversationRepository(db).listRecent(workspaceId, limit);
+      const unread = await createChatReadRepository(db).unreadOf(
+        workspaceId,
+        chats.map((chat) => chat.chatId),
+      );
       return chats.map((chat) => ({
         chatId: chat.chatId,
         businessNumber: chat.businessNumber,
@@ -76,6 +81,7 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
           chat.botPausedUntil !== null && chat.botPausedUntil > now ? chat.botPausedUntil : null,
         waitingSince: chat.waitingSince,
         waitingReason: chat.waitingReason,
+        unread: unread.get(chat.chatId) ?? 0,
       }));
     },
 

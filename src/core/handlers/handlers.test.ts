@@ -5,6 +5,7 @@ import type { E164, WorkspaceId } from '../../shared/types';
 import { createSwitchboard, type Switchboard } from '../app';
 import { SwitchboardError } from '../errors';
 import { createFakeProvider, type FakeProvider } from '../testing/fake-provider';
+import { createFakeTimers } from '../testing/fake-timers';
 import { makeTempDir } from '../testing/temp-files';
 import { createDispatcher, type Dispatch } from './dispatch';
 import { createLiveLogSink } from './live-log-sink';
@@ -669,5 +670,103 @@ describe('conversation handlers', () => {
       await call('unanswered.resolve', { workspaceId, ids: parking.ids, action: { type: 'dismiss' } }),
     ).toEqual({ resolved: 1, faqId: null });
     expect(await call('unanswered.list', { workspaceId })).toEqual([]);
+  });
+
+  type Counts = { unread: number; unreadChats: number; waiting: number; oldestWaitingSince: number | null };
+  const unreadOf = async (workspaceId: string) =>
+    ((await call('conversation.list', { workspaceId })) as { unread: number }[])[0]?.unread;
+
+  it('counts customer messages the owner has not seen; opening or answering the chat reads them', async () => {
+    const { workspaceId, provider, customer } = await connectedShop();
+    customer('What time do you open?');
+    await expect.poll(() => provider.sent.length).toBe(1);
+    await expect.poll(() => unreadOf(workspaceId)).toBe(1);
+    customer('I want to speak to a human');
+    // Stored first, decided a moment later: the chat waits once the hand-off is committed.
+    await expect
+      .poll(async () => ((await call('conversation.counts', { workspaceId })) as Counts).waiting)
+      .toBe(1);
+    const counts = (await call('conversation.counts', { workspaceId })) as Counts;
+    expect(counts).toMatchObject({ unread: 2, unreadChats: 1, waiting: 1 });
+    expect(counts.oldestWaitingSince).toBeGreaterThan(0);
+
+    // Opened: read, announced once (a second call moves nothing and says nothing).
+    const changedBefore = eventsOf('conversation.changed').length;
+    expect(await call('conversation.markRead', { workspaceId, chatId: CHAT })).toEqual({ unread: 0 });
+    expect(eventsOf('conversation.changed').length).toBe(changedBefore + 1);
+    expect(await call('conversation.markRead', { workspaceId, chatId: CHAT })).toEqual({ unread: 0 });
+    expect(eventsOf('conversation.changed').length).toBe(changedBefore + 1);
+    expect(await call('conversation.counts', { workspaceId })).toMatchObject({ unread: 0, unreadChats: 0 });
+
+    // A marker never goes back: an older "seen up to" leaves the chat read.
+    customer('Hello?');
+    await expect.poll(() => unreadOf(workspaceId)).toBe(1);
+    expect(await call('conversation.markRead', { workspaceId, chatId: CHAT, upTo: 1 })).toEqual({
+      unread: 1,
+    });
+    // The owner answering (from the app here; from the phone alike) reads the chat too.
+    await call('conversation.reply', { workspaceId, chatId: CHAT, text: 'I am here, how can I help?' });
+    expect(await unreadOf(workspaceId)).toBe(0);
+    expect(await call('conversation.counts', { workspaceId })).toMatchObject({ unread: 0, waiting: 0 });
+  });
+
+  it('keeps read markers and counts to their workspace', async () => {
+    const { workspaceId, customer } = await connectedShop();
+    customer('What time do you open?');
+    await expect.poll(() => unreadOf(workspaceId)).toBe(1);
+    const { workspace: other } = (await call('workspace.create', { name: 'Other' })) as {
+      workspace: { id: string };
+    };
+    // The same chat id in another workspace: marking it there reads nothing here.
+    expect(await call('conversation.markRead', { workspaceId: other.id, chatId: CHAT })).toEqual({
+      unread: 0,
+    });
+    expect(await unreadOf(workspaceId)).toBe(1);
+    expect(await call('conversation.counts', { workspaceId: other.id })).toEqual({
+      unread: 0,
+      unreadChats: 0,
+      waiting: 0,
+      oldestWaitingSince: null,
+    });
+    await expect(call('conversation.markRead', { workspaceId: 'nope', chatId: CHAT })).rejects.toThrow(
+      /NOT_FOUND/,
+    );
+    await expect(call('conversation.counts', { workspaceId: 'nope' })).rejects.toThrow(/NOT_FOUND/);
+  });
+
+  it("reminds the owner of a chat still waiting after the workspace's minutes, until it is answered", async () => {
+    const { workspaceId, customer } = await connectedShop();
+    await call('workspace.updateSettings', {
+      workspaceId,
+      settings: { notifications: { remindAfterMinutes: 2 } },
+    });
+    const timers = createFakeTimers(Date.now());
+    const reminding = createCoreRuntime(app, { timers, reminderCheckMs: 1_000 });
+    const told: Events['conversation.escalated'][] = [];
+    // The fake clock fires the check; the check reads SQLite for real, so let it finish between steps.
+    const pass = async (ms: number) => {
+      for (let i = 0; i < ms / 1_000; i++) {
+        await timers.advance(1_000);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    };
+    reminding.events.on('conversation.escalated', (event) => told.push(event));
+    try {
+      customer('I want to speak to a human');
+      await expect.poll(() => told.length).toBe(1);
+      expect(told[0]).toMatchObject({ chatId: CHAT, contactName: 'Ada', again: false });
+      await pass(60_000);
+      expect(told).toHaveLength(1);
+      await pass(61_000);
+      await expect.poll(() => told.length).toBe(2);
+      expect(told[1]).toMatchObject({ chatId: CHAT, reason: 'reminder', again: true, contactName: 'Ada' });
+      expect(told[1]!.waitingSince).toBe(told[0]!.waitingSince);
+
+      await call('conversation.reply', { workspaceId, chatId: CHAT, text: 'Hello Ada, I am here.' });
+      await pass(5 * 60_000);
+      expect(told).toHaveLength(2);
+    } finally {
+      reminding.close();
+    }
   });
 });

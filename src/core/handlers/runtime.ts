@@ -12,18 +12,25 @@ import { createFaqService } from './faq-service';
 import type { LiveLogSink } from './live-log-sink';
 import { createLogHandlers } from './log-handlers';
 import { createStatsHandlers } from './stats-handlers';
+import { createUnreadHandlers } from './unread-handlers';
 import { createSyncHandlers } from './sync-handlers';
 import { createAiHandlers } from './ai-handlers';
 import { createCloudHandlers } from './cloud-handlers';
 import { createWorkspaceHandlers } from './workspace-handlers';
 import { createContactRepository } from '../store/repositories/contacts';
 import { createConversationRepository } from '../store/repositories/conversations';
+import { realTimers, type Timers } from '../timers';
+import { createWaitingReminders, type WaitingChat } from './waiting-reminders';
 
 export interface CoreRuntimeOptions {
   /** The sink the shell passed to createSwitchboard, for the Logs screen's live tail. */
   liveLog?: LiveLogSink;
   clock?: Clock;
   newId?: IdGenerator;
+  /** The reminders' timer (tests move it by hand). */
+  timers?: Timers;
+  /** How often the reminders look for chats still waiting; default 30 s. */
+  reminderCheckMs?: number;
 }
 
 export interface CoreRuntime {
@@ -98,6 +105,17 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
       app.logger.error('error', 'telling the owner about a chat that needs a person failed', { error }),
     );
   });
+  // A chat still waiting after the workspace's reminder minutes is notified again, once per that time.
+  const reminders = createWaitingReminders({
+    timers: options.timers ?? realTimers,
+    ...(options.reminderCheckMs !== undefined && { checkEveryMs: options.reminderCheckMs }),
+    loadWaiting: () => waitingChats(app, contacts),
+    remind: (event) => hub.emit('conversation.escalated', event),
+    onError: (error) => app.logger.warn('error', 'reading the chats waiting for a person failed', { error }),
+  });
+  const offTold = hub.on('conversation.escalated', ({ workspaceId, chatId }) =>
+    reminders.noteTold(workspaceId, chatId, (options.timers ?? realTimers).now()),
+  );
   const offUnanswered = app.onUnanswered((workspaceId) => hub.emit('unanswered.changed', { workspaceId }));
   const offSync = app.sync.onChanged((workspaceId) => hub.emit('sync.changed', { workspaceId }));
   const offRelay = app.cloudRelay.onChanged((status) => hub.emit('cloud.relayChanged', status));
@@ -107,6 +125,7 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
     ...createFaqHandlers(ctx),
     ...createLogHandlers(ctx),
     ...createConversationHandlers(ctx),
+    ...createUnreadHandlers(ctx),
     ...createSyncHandlers(ctx),
     ...createAiHandlers(ctx),
     ...createCloudHandlers(ctx),
@@ -123,6 +142,8 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
       offActivity();
       offUnanswered();
       offNeedsPerson();
+      offTold();
+      reminders.stop();
       offSync();
       offRelay();
       detachLiveLog?.();
@@ -130,4 +151,33 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
       hub.clear();
     },
   };
+}
+
+/** Every chat a person owes an answer, over the workspaces that remind, once per chat (its earliest wait). */
+async function waitingChats(
+  app: Switchboard,
+  contacts: ReturnType<typeof createContactRepository>,
+): Promise<WaitingChat[]> {
+  const chats: WaitingChat[] = [];
+  for (const workspace of await app.workspaces.list()) {
+    const remindAfterMinutes = workspace.settings.notifications.remindAfterMinutes;
+    if (remindAfterMinutes <= 0) continue;
+    const seen = new Set<string>();
+    for (const record of await createConversationRepository(app.store.db).listWaiting(workspace.id, 1000)) {
+      if (record.waiting === null || seen.has(record.chatId)) continue;
+      seen.add(record.chatId);
+      const contact =
+        record.contactId === null ? undefined : await contacts.get(workspace.id, record.contactId);
+      chats.push({
+        workspaceId: workspace.id,
+        chatId: record.chatId,
+        businessNumber: record.businessNumber,
+        contactName: contact?.name ?? null,
+        contactPhone: contact?.phone ?? null,
+        waitingSince: record.waiting.since,
+        remindAfterMinutes,
+      });
+    }
+  }
+  return chats;
 }

@@ -18,6 +18,7 @@ import { PairNumber, Spinner } from './screens/PairNumber';
 import { Settings } from './screens/Settings';
 import { TokenScreen } from './screens/TokenScreen';
 import { AppProvider, useApp } from './state/app-context';
+import { AttentionProvider } from './state/attention';
 
 declare global {
   interface Window {
@@ -109,7 +110,9 @@ export function App() {
     case 'ready':
       return (
         <AppProvider client={boot.client} info={boot.info} initialWorkspaces={boot.workspaces}>
-          <Main firstRun={boot.workspaces.length === 0} />
+          <AttentionProvider>
+            <Main firstRun={boot.workspaces.length === 0} />
+          </AttentionProvider>
         </AppProvider>
       );
     default:
@@ -118,9 +121,16 @@ export function App() {
 }
 
 function Main({ firstRun }: { firstRun: boolean }) {
-  const { workspaces, workspace } = useApp();
+  const { workspaces, workspace, selectWorkspace } = useApp();
   const route = useRoute();
   const [onboarding, setOnboarding] = useState(firstRun);
+  // A chat's address (a notification's click) names its business: switch to it.
+  const routeWorkspace = route.name === 'conversations' ? route.workspaceId : undefined;
+  useEffect(() => {
+    if (routeWorkspace !== undefined && workspaces.some((w) => w.id === routeWorkspace)) {
+      selectWorkspace(routeWorkspace);
+    }
+  }, [routeWorkspace, workspaces, selectWorkspace]);
 
   if (onboarding || workspaces.length === 0 || workspace === undefined) {
     return <FirstRun onFinished={() => setOnboarding(false)} />;

@@ -1,9 +1,14 @@
 import { useEffect, useState } from 'react';
+import { chatHash, workspaceOfHash } from '../../shared/chat-link';
 
 /** The screens, addressed by the URL fragment (works the same from file:// in Electron and over HTTP). */
 export type Route =
   | { name: 'home' }
-  | { name: 'conversations' }
+  /**
+   * With a chat: that chat open (a notification's click), in `workspaceId` when given. `needsYou`
+   * opens on the "Needs you" list (the home screen's waiting chats).
+   */
+  | { name: 'conversations'; chatId?: string; workspaceId?: string; needsYou?: true }
   | { name: 'unanswered' }
   | { name: 'faqs' }
   | { name: 'logs' }
@@ -15,7 +20,19 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#\/?/, '').split('?')[0] ?? '';
   const [first, second] = path.split('/');
   switch (first) {
-    case 'conversations':
+    case 'conversations': {
+      if (second === undefined || second === '') {
+        return /(?:^|[?&])show=needs-you(?:&|$)/.test(hash.split('?')[1] ?? '')
+          ? { name: first, needsYou: true }
+          : { name: first };
+      }
+      const workspaceId = workspaceOfHash(hash);
+      return {
+        name: first,
+        chatId: decodeURIComponent(second),
+        ...(workspaceId !== null && { workspaceId }),
+      };
+    }
     case 'unanswered':
     case 'faqs':
     case 'logs':
@@ -40,6 +57,12 @@ export function hrefOf(route: Route): string {
       return `#/pair/${encodeURIComponent(route.phoneNumberId)}`;
     case 'new-workspace':
       return '#/new';
+    case 'conversations':
+      if (route.chatId === undefined)
+        return route.needsYou === true ? '#/conversations?show=needs-you' : '#/conversations';
+      return route.workspaceId === undefined
+        ? `#/conversations/${encodeURIComponent(route.chatId)}`
+        : `#${chatHash(route.workspaceId, route.chatId)}`;
     default:
       return `#/${route.name}`;
   }

@@ -11,6 +11,7 @@ import { migration0009CloudNumbers } from './0009-cloud-numbers';
 import { migration0010CloudRelayHeld } from './0010-cloud-relay-held';
 import { migration0011ConversationPolicy } from './0011-conversation-policy';
 import { migration0012LidMappings } from './0012-lid-mappings';
+import { migration0013ChatRead } from './0013-chat-read';
 
 /**
  * Every migration, in order. Listed statically (not read from a folder) so the bundled desktop app
@@ -29,6 +30,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0010-cloud-relay-held': migration0010CloudRelayHeld,
   '0011-conversation-policy': migration0011ConversationPolicy,
   '0012-lid-mappings': migration0012LidMappings,
+  '0013-chat-read': migration0013ChatRead,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();

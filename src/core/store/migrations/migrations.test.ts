@@ -32,6 +32,7 @@ const TESTED = [
   '0010-cloud-relay-held',
   '0011-conversation-policy',
   '0012-lid-mappings', // 0012-lid-mappings.test.ts
+  '0013-chat-read',
 ];
 
 describe('migrations', () => {
@@ -758,6 +759,61 @@ describe('migrations', () => {
     await expect(
       sql`update messages set disposition = 'maybe' where id = 'm3'`.execute(upgraded.db),
     ).rejects.toThrow(/CHECK constraint failed/);
+    await upgraded.close();
+  });
+
+  it('0013-chat-read: every stored chat is read up to its newest message; markers go with the workspace', async () => {
+    const path = tempPath();
+    const old = await openDatabase({ path, migrateTo: '0011-conversation-policy' });
+    for (const ws of ['wa', 'wb']) {
+      await sql`insert into workspaces (id, name, default_country, bot_mode, tier, settings, created_at, updated_at)
+        values (${ws}, ${ws}, 'NG', 'faq', 'free', '{}', 1, 1)`.execute(old.db);
+    }
+    const chat = (n: number) => `23480312345${n}@s.whatsapp.net`;
+    // wa: chat 1 has three messages (newest at 30), chat 2 one at 15; wb: chat 1 one at 99.
+    const rows: [string, string, number, string][] = [
+      ['wa', chat(1), 10, 'contact'],
+      ['wa', chat(1), 20, 'bot'],
+      ['wa', chat(1), 30, 'contact'],
+      ['wa', chat(2), 15, 'contact'],
+      ['wb', chat(1), 99, 'contact'],
+    ];
+    for (const [i, [ws, chatId, at, author]] of rows.entries()) {
+      await sql`insert into messages (id, workspace_id, business_number, provider_message_id, chat_id, contact_id,
+          direction, author, text, status, provider_ts, created_at, updated_at)
+        values (${`m${i}`}, ${ws}, '+2348090000001', ${`P${i}`}, ${chatId}, null,
+          ${author === 'contact' ? 'in' : 'out'}, ${author}, 'hi', 'received', ${at}, ${at}, ${at})`.execute(
+        old.db,
+      );
+    }
+    await old.close();
+
+    const upgraded = await openDatabase({ path, migrateTo: '0013-chat-read' });
+    expect(upgraded.schemaVersion).toBe('0013-chat-read');
+    const reads = await sql<{ workspace_id: string; chat_id: string; read_at: number }>`
+      select workspace_id, chat_id, read_at from chat_reads order by workspace_id, chat_id`.execute(
+      upgraded.db,
+    );
+    expect(reads.rows).toEqual([
+      { workspace_id: 'wa', chat_id: chat(1), read_at: 30 },
+      { workspace_id: 'wa', chat_id: chat(2), read_at: 15 },
+      { workspace_id: 'wb', chat_id: chat(1), read_at: 99 },
+    ]);
+    // One marker per chat of a workspace; none for a workspace that does not exist.
+    await expect(
+      sql`insert into chat_reads (workspace_id, chat_id, read_at, updated_at) values ('wa', ${chat(1)}, 40, 40)`.execute(
+        upgraded.db,
+      ),
+    ).rejects.toThrow(/UNIQUE/);
+    await expect(
+      sql`insert into chat_reads (workspace_id, chat_id, read_at, updated_at) values ('nope', 'x', 1, 1)`.execute(
+        upgraded.db,
+      ),
+    ).rejects.toThrow(/FOREIGN KEY/);
+    await sql`delete from workspaces where id = 'wa'`.execute(upgraded.db);
+    expect((await sql`select workspace_id from chat_reads`.execute(upgraded.db)).rows).toEqual([
+      { workspace_id: 'wb' },
+    ]);
     await upgraded.close();
   });
 

@@ -3,6 +3,7 @@ import type { E164, WorkspaceId } from '../../../shared/types';
 import { openTempStore } from '../../testing/temp-files';
 import type { Store } from '../open-database';
 import { createContactRepository } from './contacts';
+import { createChatReadRepository } from './chat-reads';
 import { createConversationRepository } from './conversations';
 import { createFaqVersionRepository } from './faq-versions';
 import { createFaqRepository } from './faqs';
@@ -64,6 +65,7 @@ const repos = () => ({
   serviceWindow: createServiceWindowRepository(store.db),
   heldWebhooks: createHeldWebhookStore(store.db),
   lidMappings: createLidMappingRepository(store.db),
+  chatReads: createChatReadRepository(store.db),
 });
 
 const PRICING = { billable: true, model: 'PMP', category: 'service', type: 'regular' };
@@ -118,6 +120,8 @@ async function seed(ws: WorkspaceId, suffix: string, number: E164): Promise<void
     },
     1,
   );
+  // Read up to the message above; a later one (below) is unread in each workspace.
+  await r.chatReads.markRead(ws, CHAT, 1, 1);
   await r.waAuth.writeCreds(ws, `pn-${suffix}`, `{"creds":"${suffix}"}`, 1);
   await r.waAuth.setKeys(ws, `pn-${suffix}`, [
     { type: 'pre-key', id: '1', value: `key-${suffix}` },
@@ -230,6 +234,7 @@ async function snapshotB(): Promise<unknown> {
       'cloud_message_pricing',
       'cloud_relay_held',
       'lid_mappings',
+      'chat_reads',
       'events',
     ];
     return Object.fromEntries(
@@ -607,6 +612,36 @@ const CASES: Cases = {
     },
     remove: (r) => r.remove(A, [1, 2, 3, 4, 5, 6, 7, 8]),
   },
+  chatReads: {
+    // Same chat id as B's: A gets (or moves) its own marker, B's stays as it was.
+    markRead: (r) => r.markRead(A, CHAT, Number.MAX_SAFE_INTEGER, 2),
+    readAt: async (r) => {
+      const own = await store.db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.max('created_at').as('at'))
+        .where('workspace_id', '=', A)
+        .where('chat_id', '=', CHAT)
+        .executeTakeFirstOrThrow();
+      const readAt = await r.readAt(A, CHAT);
+      expect(readAt).toBeLessThanOrEqual(Number(own.at));
+      return readAt;
+    },
+    // Figures: each must be what A's own rows give, whatever B's hold.
+    unreadOf: async (r) => {
+      const own = await store.db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('workspace_id', '=', A)
+        .where('chat_id', '=', CHAT)
+        .where('author', '=', 'contact')
+        .where('created_at', '>', (await r.readAt(A, CHAT)) ?? 0)
+        .executeTakeFirstOrThrow();
+      const unread = await r.unreadOf(A);
+      expect(unread.get(CHAT) ?? 0).toBe(Number(own.n));
+      expect((await r.unreadOf(A, [CHAT])).get(CHAT) ?? 0).toBe(Number(own.n));
+      return [...unread.entries()];
+    },
+  },
   serviceWindow: {
     lastInboundAt: async (r) => {
       expect(await r.lastInboundAt(A, NUMBER_B, '2348031234567@s.whatsapp.net')).toBeNull();
@@ -701,11 +736,13 @@ describe('workspace isolation', () => {
         'cloud_message_pricing',
         'cloud_relay_held',
         'lid_mappings',
+        'chat_reads',
         'events',
       ].map(
         (t) => (s.prepare(`select count(*) as n from ${t} where workspace_id = ?`).get(A) as { n: number }).n,
       ),
     );
-    expect(left).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(left).toHaveLength(19);
+    expect(left).toEqual(left.map(() => 0));
   });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { hrefOf, navigate, type Route } from '../router';
 import { useApp } from '../state/app-context';
+import { useAttention } from '../state/attention';
 import { Icon, type IconName } from './Icon';
 
 const NAV: { route: Route; label: string; icon: IconName }[] = [
@@ -13,7 +14,9 @@ const NAV: { route: Route; label: string; icon: IconName }[] = [
 ];
 
 export function Layout({ route, children }: { route: Route; children: ReactNode }) {
-  const { info, stream } = useApp();
+  const { info, stream, workspace } = useApp();
+  const { counts } = useAttention();
+  const unread = workspace === undefined ? 0 : (counts[workspace.id]?.unread ?? 0);
   return (
     <div className="shell">
       <aside className="sidebar">
@@ -40,6 +43,11 @@ export function Layout({ route, children }: { route: Route; children: ReactNode 
                 >
                   <Icon name={item.icon} />
                   <span>{item.label}</span>
+                  {item.route.name === 'conversations' && unread > 0 && (
+                    <span className="nav__count" title={`${unread} unread`} data-testid="nav-unread">
+                      {unread > 99 ? '99+' : unread}
+                    </span>
+                  )}
                 </a>
               );
             })}

@@ -5,16 +5,21 @@ import type {
   ConversationSummary,
   ConversationThread,
 } from '../../../shared/contract';
+import { customerName, describeWaiting, waitedFor } from '../../../shared/escalation-words';
 import { errorMessage } from '../client/client';
 import { Icon } from '../components/Icon';
 import { PageHeader } from '../components/Layout';
 import { formatPhone } from '../format';
+import { navigate, useRoute } from '../router';
 import { useApp, useEvent, useNow, useOnReconnect, useWorkspace } from '../state/app-context';
+import { NotificationsHint } from './NotificationsSettings';
 import { TemplateComposer } from './TemplateComposer';
 
 /** A safety net under the live events: the list and the open thread are read again this often. */
 const REFRESH_MS = 10_000;
 const PAUSE_MINUTES = 30;
+/** Enough recent chats that the ones waiting long for a person are still among them. */
+const LIST_LIMIT = 200;
 const MAX_REPLY = 4096;
 
 const KIND_LABEL: Record<BotReplyKind, string> = {
@@ -33,10 +38,15 @@ function shortTime(ts: number, now = Date.now()): string {
   return new Date(ts).toDateString() === new Date(now).toDateString() ? clock.format(ts) : day.format(ts);
 }
 
-function chatName(chat: Pick<ConversationSummary, 'contactName' | 'contactPhone' | 'chatId'>): string {
-  if (chat.contactName !== null && chat.contactName.trim() !== '') return chat.contactName;
-  if (chat.contactPhone !== null) return formatPhone(chat.contactPhone);
-  return chat.chatId.split('@')[0] ?? chat.chatId;
+const chatName = customerName;
+
+type Filter = 'all' | 'needs-you';
+
+/** The "Needs you" list: chats a person owes an answer, the longest waiting first. */
+export function needingYou(chats: readonly ConversationSummary[]): ConversationSummary[] {
+  return chats
+    .filter((c) => c.waitingSince !== null)
+    .sort((a, b) => a.waitingSince! - b.waitingSince! || a.chatId.localeCompare(b.chatId));
 }
 
 function initials(name: string): string {
@@ -53,13 +63,34 @@ function initials(name: string): string {
 export function Conversations() {
   const { client } = useApp();
   const workspace = useWorkspace();
+  const route = useRoute();
+  const routeChat = route.name === 'conversations' ? route.chatId : undefined;
   const [chats, setChats] = useState<ConversationSummary[] | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(routeChat ?? null);
+  const [filter, setFilter] = useState<Filter>(
+    route.name === 'conversations' && route.needsYou === true ? 'needs-you' : 'all',
+  );
   const [error, setError] = useState<string | null>(null);
+
+  // A chat's address (a notification, the back button): show that chat.
+  useEffect(() => {
+    if (routeChat !== undefined) setSelected(routeChat);
+  }, [routeChat]);
+  const select = (chatId: string | null) => {
+    setSelected(chatId);
+    navigate(
+      chatId === null
+        ? { name: 'conversations' }
+        : { name: 'conversations', chatId, workspaceId: workspace.id },
+    );
+  };
 
   const loadChats = useCallback(async () => {
     try {
-      const list = await client.invoke('conversation.list', { workspaceId: workspace.id });
+      const list = await client.invoke('conversation.list', {
+        workspaceId: workspace.id,
+        limit: LIST_LIMIT,
+      });
       setChats(list);
       setError(null);
       // On a wide screen the newest chat opens at once; on a phone the list comes first.
@@ -84,6 +115,7 @@ export function Conversations() {
   });
 
   const chat = chats?.find((c) => c.chatId === selected) ?? null;
+  const waiting = chats === null ? [] : needingYou(chats);
 
   return (
     <>
@@ -91,6 +123,7 @@ export function Conversations() {
         title="Conversations"
         subtitle="Every chat with your customers: what they asked, what the bot answered, and where you are needed."
       />
+      <NotificationsHint />
       {error !== null && (
         <p className="notice notice--problem" role="alert">
           {error}
@@ -110,9 +143,16 @@ export function Conversations() {
         </div>
       ) : (
         <div className={`conversations${chat !== null ? ' conversations--thread' : ''}`}>
-          <ChatList chats={chats} selected={selected} onSelect={setSelected} />
+          <ChatList
+            chats={filter === 'needs-you' ? waiting : chats}
+            waitingCount={waiting.length}
+            filter={filter}
+            onFilter={setFilter}
+            selected={selected}
+            onSelect={select}
+          />
           {chat !== null ? (
-            <Thread key={chat.chatId} chat={chat} onBack={() => setSelected(null)} />
+            <Thread key={chat.chatId} chat={chat} onBack={() => select(null)} />
           ) : (
             <section className="thread thread--empty card">
               <Icon name="message" size={28} />
@@ -127,12 +167,42 @@ export function Conversations() {
 
 function ChatList(props: {
   chats: ConversationSummary[];
+  waitingCount: number;
+  filter: Filter;
+  onFilter: (filter: Filter) => void;
   selected: string | null;
   onSelect: (chatId: string) => void;
 }) {
-  const now = useNow(30_000);
+  // "waiting 12 min" moves on while the screen is open.
+  const now = useNow(15_000);
+  const needsYouView = props.filter === 'needs-you';
   return (
     <nav className="chat-list card card--flush" aria-label="Chats">
+      <div className="chat-filter" role="group" aria-label="Show chats">
+        <button
+          type="button"
+          className="chat-filter__button"
+          aria-pressed={!needsYouView}
+          onClick={() => props.onFilter('all')}
+        >
+          All chats
+        </button>
+        <button
+          type="button"
+          className="chat-filter__button chat-filter__button--needs-you"
+          aria-pressed={needsYouView}
+          onClick={() => props.onFilter('needs-you')}
+        >
+          Needs you
+          {props.waitingCount > 0 && <span className="chat-filter__count">{props.waitingCount}</span>}
+        </button>
+      </div>
+      {needsYouView && props.chats.length === 0 && (
+        <p className="chat-list__empty muted">
+          Nobody is waiting for you right now. Chats the bot hands to you show here, the longest waiting
+          first.
+        </p>
+      )}
       <ul className="chat-list__items">
         {props.chats.map((chat) => {
           const name = chatName(chat);
@@ -140,14 +210,17 @@ function ChatList(props: {
           const who =
             chat.lastMessage.author === 'bot' ? 'Bot: ' : chat.lastMessage.author === 'owner' ? 'You: ' : '';
           const paused = chat.botPausedUntil !== null && chat.botPausedUntil > now;
+          const waitingFor = chat.waitingSince === null ? null : waitedFor(chat.waitingSince, now);
+          const withYou = chat.handedOff && waitingFor === null;
           return (
             <li key={chat.chatId}>
               <button
                 type="button"
-                className={`chat-item${active ? ' chat-item--active' : ''}${chat.handedOff ? ' chat-item--needs-you' : ''}`}
+                className={`chat-item${active ? ' chat-item--active' : ''}${waitingFor !== null ? ' chat-item--needs-you' : ''}${chat.unread > 0 ? ' chat-item--unread' : ''}`}
                 aria-current={active ? 'true' : undefined}
                 aria-label={name}
                 data-chat-id={chat.chatId}
+                data-unread={chat.unread}
                 onClick={() => props.onSelect(chat.chatId)}
               >
                 <span className="avatar" aria-hidden="true">
@@ -158,15 +231,30 @@ function ChatList(props: {
                     <span className="chat-item__name">{name}</span>
                     <span className="chat-item__time">{shortTime(chat.lastMessage.at, now)}</span>
                   </span>
-                  <span className="chat-item__preview">
-                    {who}
-                    {chat.lastMessage.text ?? 'Media or unsupported message'}
+                  <span className="chat-item__bottom">
+                    <span className="chat-item__preview">
+                      {who}
+                      {chat.lastMessage.text ?? 'Media or unsupported message'}
+                    </span>
+                    {chat.unread > 0 && (
+                      <span className="chat-item__unread" title={`${chat.unread} unread`}>
+                        {chat.unread > 99 ? '99+' : chat.unread}
+                      </span>
+                    )}
                   </span>
-                  {(chat.handedOff || paused) && (
+                  {(waitingFor !== null || withYou || paused) && (
                     <span className="chat-item__badges">
-                      {chat.handedOff && <span className="tag tag--needs-you">Needs you</span>}
+                      {waitingFor !== null && (
+                        <span className="tag tag--needs-you" data-waiting-since={chat.waitingSince}>
+                          Needs you · waiting {waitingFor}
+                        </span>
+                      )}
+                      {withYou && <span className="tag tag--with-you">With you</span>}
                       {paused && <span className="tag tag--paused">Bot paused</span>}
                     </span>
+                  )}
+                  {needsYouView && chat.waitingReason !== null && (
+                    <span className="chat-item__why">{capitalise(describeWaiting(chat.waitingReason))}</span>
                   )}
                 </span>
               </button>
@@ -177,6 +265,8 @@ function ChatList(props: {
     </nav>
   );
 }
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => void }) {
   const { client } = useApp();
@@ -229,6 +319,22 @@ function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => voi
   useEvent('conversation.changed', (event) => {
     if (event.workspaceId === workspace.id && event.chatId === chat.chatId) void load();
   });
+
+  // Open and on screen: what the customer wrote is read, including messages arriving while it is open.
+  const newestAt = thread?.messages.at(-1)?.at ?? null;
+  const unread = chat.unread;
+  useEffect(() => {
+    if (newestAt === null || unread === 0) return;
+    const mark = () => {
+      if (document.visibilityState !== 'visible') return;
+      void client
+        .invoke('conversation.markRead', { workspaceId: workspace.id, chatId: chat.chatId, upTo: newestAt })
+        .catch(() => undefined);
+    };
+    mark();
+    document.addEventListener('visibilitychange', mark);
+    return () => document.removeEventListener('visibilitychange', mark);
+  }, [client, workspace.id, chat.chatId, newestAt, unread]);
 
   // New messages scroll into view unless the owner scrolled up to read older ones.
   useEffect(() => {
@@ -347,13 +453,23 @@ function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => voi
           )}
         </div>
       </header>
-      {(chat.handedOff || paused) && (
+      {(chat.handedOff || paused || chat.waitingSince !== null) && (
         <div className="thread__state">
-          {chat.handedOff && (
+          {chat.waitingSince !== null && (
             <p className="thread__state-line thread__state-line--needs-you">
-              <span className="tag tag--needs-you">Needs you</span> The bot handed this chat to you
+              <span className="tag tag--needs-you">Needs you</span> Waiting{' '}
+              {waitedFor(chat.waitingSince, now)} for your answer
+              {chat.waitingReason !== null && chat.waitingReason !== '' && (
+                <span className="muted"> ({describeWaiting(chat.waitingReason)})</span>
+              )}
+              . Reply here or from your phone, or give the chat back to the bot.
+            </p>
+          )}
+          {chat.handedOff && chat.waitingSince === null && (
+            <p className="thread__state-line">
+              <span className="tag tag--with-you">With you</span> The bot handed this chat to you
               {chat.handoffReason !== null && chat.handoffReason !== '' && (
-                <span className="muted"> ({describeHandoff(chat.handoffReason)})</span>
+                <span className="muted"> ({describeWaiting(chat.handoffReason)})</span>
               )}
               . It stays quiet here until you release it.
             </p>
@@ -452,23 +568,4 @@ function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => voi
       )}
     </section>
   );
-}
-
-function describeHandoff(reason: string): string {
-  const code = reason.replace(/\+again$/, '');
-  if (code.startsWith('handoff-keyword:')) return `asked for "${code.slice('handoff-keyword:'.length)}"`;
-  if (code.startsWith('handoff-request')) return 'they asked to talk to a person';
-  if (code.startsWith('handoff-bot:') || code.includes('abstain')) return 'no FAQ answered the question';
-  if (code === 'handoff-stale') return 'their message arrived late, while this computer was off';
-  if (code === 'handoff-media') return 'they sent a photo or file the bot cannot read';
-  if (code === 'handoff-order') return 'they want to order';
-  if (code === 'handoff-long') return 'their message is too long for an FAQ answer';
-  if (code === 'owner-took-over') return 'you took over';
-  if (code === 'owner-paused') return 'they wrote while you were answering by hand';
-  if (code === 'handoff-active') return 'they wrote again';
-  if (code === 'send-failed') return 'a reply could not be sent';
-  if (code === 'reply-stale') return "the bot's reply waited too long to be sent";
-  if (code === 'handoff-window-closed')
-    return 'their message arrived more than 24 hours late, so only an approved template can answer it';
-  return code;
 }

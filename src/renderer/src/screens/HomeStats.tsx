@@ -3,6 +3,7 @@ import type { DayActivity, HomeStats as Stats } from '../../../shared/contract';
 import { errorMessage } from '../client/client';
 import { BarChart, type BarSeries } from '../components/BarChart';
 import { Icon } from '../components/Icon';
+import { hrefOf } from '../router';
 import { useApp, useEvent, useNow, useOnReconnect, useWorkspace } from '../state/app-context';
 import { useThrottle } from '../state/use-throttle';
 import './home-stats.css';
@@ -173,7 +174,7 @@ export function TodayStats({ stats, error }: { stats: Stats | null; error: strin
                 {waiting.chats === 1
                   ? `chat handed to you, waiting for ${formatWait(now - waiting.oldestSince)}.`
                   : `chats handed to you · the longest waiting for ${formatWait(now - waiting.oldestSince)}.`}{' '}
-                <a href="#/conversations">Open conversations</a>
+                <a href={hrefOf({ name: 'conversations', needsYou: true })}>See who needs you</a>
               </>
             )}
           </span>

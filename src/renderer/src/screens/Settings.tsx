@@ -24,6 +24,7 @@ import {
 import { OpeningHoursSection } from './SettingsHours';
 import { PacingSection } from './SettingsPacing';
 import { MessagesSection, messagesDraftOf, messagesPatch, type MessagesDraft } from './SettingsMessages';
+import { NotificationsSection } from './NotificationsSettings';
 
 interface Draft {
   name: string;
@@ -32,6 +33,7 @@ interface Draft {
   threshold: number;
   keywords: string[];
   ownerPauseMinutes: number;
+  remindAfterMinutes: number;
   hours: HoursDraft;
   pacing: PacingDraft;
   messages: MessagesDraft;
@@ -44,6 +46,7 @@ const draftOf = (w: Workspace): Draft => ({
   threshold: w.settings.faq.threshold,
   keywords: w.settings.handoff.keywords,
   ownerPauseMinutes: w.settings.handoff.ownerPauseMinutes,
+  remindAfterMinutes: w.settings.notifications.remindAfterMinutes,
   hours: hoursDraftOf(w.settings),
   pacing: pacingDraftOf(w.settings),
   messages: messagesDraftOf(w.settings),
@@ -58,6 +61,7 @@ const settingsOf = (draft: Draft) => ({
     keywords: draft.keywords,
     ownerPauseMinutes: draft.ownerPauseMinutes,
   },
+  notifications: { remindAfterMinutes: draft.remindAfterMinutes },
   ...hoursPatch(draft.hours),
   ...pacingPatch(draft.pacing),
 });
@@ -219,28 +223,20 @@ export function Settings() {
               When a customer writes one of these, the bot steps back and the chat waits for you.
             </span>
           </div>
-          <Field
-            className="field--narrow"
+          <MinutesField
             label="Quiet time after you reply"
             hint="When you answer a chat from your phone, the bot stays quiet in that chat for this long."
-          >
-            {(control) => (
-              <span className="input-suffix">
-                <input
-                  {...control}
-                  className="input"
-                  type="number"
-                  name="ownerPauseMinutes"
-                  min={0}
-                  max={1440}
-                  step={1}
-                  value={draft.ownerPauseMinutes}
-                  onChange={(e) => set('ownerPauseMinutes', Number(e.target.value))}
-                />
-                <span className="input-suffix__text">minutes</span>
-              </span>
-            )}
-          </Field>
+            name="ownerPauseMinutes"
+            value={draft.ownerPauseMinutes}
+            onChange={(minutes) => set('ownerPauseMinutes', minutes)}
+          />
+          <MinutesField
+            label="Remind me after"
+            hint="A chat still waiting for you after this long is notified again, every time this long passes, until you answer it. 0 turns reminders off."
+            name="remindAfterMinutes"
+            value={draft.remindAfterMinutes}
+            onChange={(minutes) => set('remindAfterMinutes', minutes)}
+          />
         </section>
 
         <OpeningHoursSection
@@ -266,10 +262,41 @@ export function Settings() {
           </button>
         </div>
       </form>
+      <NotificationsSection />
       <AiSettings />
       <CentralSync />
       <ThisComputer />
     </>
+  );
+}
+
+/** A number of minutes from 0 to a day. */
+function MinutesField(props: {
+  label: string;
+  hint: string;
+  name: string;
+  value: number;
+  onChange: (minutes: number) => void;
+}) {
+  return (
+    <Field className="field--narrow" label={props.label} hint={props.hint}>
+      {(control) => (
+        <span className="input-suffix">
+          <input
+            {...control}
+            className="input"
+            type="number"
+            name={props.name}
+            min={0}
+            max={1440}
+            step={1}
+            value={props.value}
+            onChange={(e) => props.onChange(Number(e.target.value))}
+          />
+          <span className="input-suffix__text">minutes</span>
+        </span>
+      )}
+    </Field>
   );
 }
 
