@@ -15,7 +15,7 @@ export interface Harness {
   /** Starts a core on the shared data folder; every core started is closed by `cleanup`. */
   startCore(
     overrides?: Partial<SwitchboardOptions['whatsapp']>,
-    options?: Pick<SwitchboardOptions, 'sinks'>,
+    options?: Pick<SwitchboardOptions, 'sinks' | 'pipeline'>,
   ): Promise<Core>;
   cleanup(): Promise<void>;
 }
