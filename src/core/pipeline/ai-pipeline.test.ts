@@ -126,6 +126,35 @@ describe('the AI in the pipeline', () => {
     expect(groups.map((g) => g.representative)).toEqual(['Can I pay half now and half next week?']);
   });
 
+  it("a brand-new customer's question the model hands off: greeting and hand-off notice, a person told (issue 19 #3)", async () => {
+    await setup({ respond: () => ({ text: 'HANDOFF' }), settings: { greeting: { enabled: true } } });
+    kit.receive('Good morning, can I pay half now and half next week?');
+    await kit.drive();
+    const rows = await outbox();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.kind).toBe('handoff');
+    expect(rows[0]!.text).toContain('How can we help you today?');
+    expect(kit.alerts).toEqual([
+      expect.objectContaining({ type: 'handoff', reason: 'handoff-bot:ai-handoff' }),
+    ]);
+    // The model was asked the question, without the greeting in front of it.
+    expect((llm.requests[0]!.body.messages as { content: string }[]).at(-1)!.content).toBe(
+      'can I pay half now and half next week?',
+    );
+    const groups = await createUnansweredRepository(kit.store.db, () => 'q-1').listGroups(WS_A);
+    expect(groups).toHaveLength(1);
+  });
+
+  it('a new customer\'s "Good morning" gets the greeting, and the AI is not asked or paid (issue 19 #4)', async () => {
+    await setup({ mode: 'ai', settings: { greeting: { enabled: true } } });
+    kit.receive('Good morning');
+    kit.receive('hello??', { chatId: OTHER_CHAT });
+    await kit.drive();
+    expect(llm.requests).toHaveLength(0);
+    expect((await outbox()).map((r) => r.kind)).toEqual(['greeting']);
+    expect((await outbox(OTHER_CHAT)).map((r) => r.kind)).toEqual(['greeting']);
+  });
+
   it("keeps each chat's order while the AI thinks, and does not hold up other chats", async () => {
     await setup({ respond: (r) => (JSON.stringify(r.body).includes('diapers') ? { delayMs: 400 } : {}) });
     kit.receive('Do you sell baby diapers?');
