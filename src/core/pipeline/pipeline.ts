@@ -20,7 +20,7 @@ import type {
   OwnerReply,
   WhatsAppProvider,
 } from '../whatsapp/provider';
-import { createUnansweredRepository } from '../bot/faq/unanswered-repository';
+import { createUnansweredRepository, type UnansweredQuestion } from '../bot/faq/unanswered-repository';
 import { createFaqBotFactory, type BotFactory } from './exact-match-bot';
 import { createIngest, type StoredMessage } from './ingest';
 import { createOutboxId, createTimeOrderedId } from './outbox-id';
@@ -186,38 +186,56 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   };
 
   // Questions the bot abstained on, for the owner's Unanswered screen. Recorded after the decision
-  // commits, off the hot path: a failure here is logged and never holds a message back.
-  const unanswered = createUnansweredRepository(store.db, newId);
+  // commits, off the hot path: a failure here is logged and never holds a message back. The questions of
+  // one decided batch are recorded together (collected until the batch's report is done): one
+  // transaction and one pass of the grouping over the open questions, not one each.
   const recording = new Set<Promise<void>>();
+  let abstained: StoredMessage[] = [];
   const recordUnanswered = (stored: StoredMessage) => {
     const text = stored.message.text;
     if (text === null || text === undefined || text.trim() === '') return;
-    const entryLog = log.child({ workspaceId: stored.workspaceId, contactId: stored.contactId });
-    const done: Promise<void> = unanswered
-      .record(stored.workspaceId, text, now())
-      .then((row) => {
-        if (row === undefined) return;
-        entryLog.info(
-          'bot.unanswered',
-          `No confident answer for "${row.text.slice(0, 80)}" (asked ${row.count}x)`,
-          {
-            messageId: stored.id,
-            chatId: stored.chatId,
-            questionId: row.id,
-            count: row.count,
-          },
-        );
-        options.onUnanswered?.(stored.workspaceId);
-      })
-      .catch((error: unknown) => {
-        entryLog.warn('bot.unanswered_failed', 'Could not record an unanswered question', {
-          messageId: stored.id,
-          error,
-        });
+    abstained.push(stored);
+    if (abstained.length > 1) return;
+    const done: Promise<void> = Promise.resolve()
+      .then(async () => {
+        const batch = abstained;
+        abstained = [];
+        for (const [workspaceId, group] of groupByWorkspace(batch)) await recordBatch(workspaceId, group);
       })
       .finally(() => recording.delete(done));
     recording.add(done);
   };
+  async function recordBatch(workspaceId: WorkspaceId, batch: StoredMessage[]): Promise<void> {
+    let rows: (UnansweredQuestion | undefined)[];
+    try {
+      rows = await store.transaction((trx) =>
+        createUnansweredRepository(trx, newId).recordMany(
+          workspaceId,
+          batch.map((m) => m.message.text ?? ''),
+          now(),
+        ),
+      );
+    } catch (error) {
+      log.child({ workspaceId }).warn('bot.unanswered_failed', 'Could not record unanswered questions', {
+        messageIds: batch.map((m) => m.id),
+        error,
+      });
+      return;
+    }
+    for (const [k, stored] of batch.entries()) {
+      const row = rows[k];
+      if (row === undefined) continue;
+      log
+        .child({ workspaceId, contactId: stored.contactId })
+        .info('bot.unanswered', `No confident answer for "${row.text.slice(0, 80)}" (asked ${row.count}x)`, {
+          messageId: stored.id,
+          chatId: stored.chatId,
+          questionId: row.id,
+          count: row.count,
+        });
+    }
+    options.onUnanswered?.(workspaceId);
+  }
 
   const newAiLane = () =>
     createAiLane({
@@ -731,6 +749,16 @@ function ackStatus(status: DeliveryStatus): MessageStatus {
     default:
       return assertNever(status, 'delivery status');
   }
+}
+
+function groupByWorkspace(messages: readonly StoredMessage[]): Map<WorkspaceId, StoredMessage[]> {
+  const groups = new Map<WorkspaceId, StoredMessage[]>();
+  for (const m of messages) {
+    let group = groups.get(m.workspaceId);
+    if (group === undefined) groups.set(m.workspaceId, (group = []));
+    group.push(m);
+  }
+  return groups;
 }
 
 function yieldToLoop(): Promise<void> {

@@ -52,17 +52,28 @@ export const GROUP_SIMILARITY = 0.3;
  * above GROUP_SIMILARITY.
  */
 export function closestQuestion(text: string, others: readonly string[]): number {
-  if (others.length === 0) return -1;
-  const vectors = questionVectors([text, ...others]);
-  const own = vectors[0]!;
-  let best = -1;
-  let bestScore = GROUP_SIMILARITY;
-  for (let i = 1; i < vectors.length; i++) {
-    const score = cosine(own, vectors[i]!);
-    if (score >= bestScore) {
-      bestScore = score;
-      best = i - 1;
+  return closestForEach(others, [text])[0]!;
+}
+
+/**
+ * For each of `fresh` (new questions, in the order they came), the index in `[...open, ...fresh]` of the
+ * question it belongs with (an open one, or a new one before it), or -1. One vectorisation for the whole
+ * batch: a burst of unanswered questions costs one pass over the open window, not one each.
+ */
+export function closestForEach(open: readonly string[], fresh: readonly string[]): number[] {
+  if (fresh.length === 0) return [];
+  const vectors = questionVectors([...open, ...fresh]);
+  return fresh.map((_, k) => {
+    const own = vectors[open.length + k]!;
+    let best = -1;
+    let bestScore = GROUP_SIMILARITY;
+    for (let i = 0; i < open.length + k; i++) {
+      const score = cosine(own, vectors[i]!);
+      if (score >= bestScore) {
+        bestScore = score;
+        best = i;
+      }
     }
-  }
-  return best;
+    return best;
+  });
 }

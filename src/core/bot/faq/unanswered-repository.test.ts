@@ -73,6 +73,31 @@ describe('unanswered questions', () => {
     expect(groups[0]).toMatchObject({ representative: 'Do you sell gift cards?', lastSeenAt: 7 });
   });
 
+  it('a burst is recorded at once, grouped as if asked one by one', async () => {
+    const r = repo();
+    await r.record(WS, 'Do you sell gift cards?', 1);
+    const burst = await r.recordMany(
+      WS,
+      [
+        'Una get size 44?',
+        'do you have size 44 in black',
+        'Do you sell gift cards',
+        '🙏🏾',
+        'Una get size 44?',
+        'can I bring my dog inside',
+      ],
+      2,
+    );
+    expect(burst[3]).toBeUndefined();
+    // The same question twice in the burst is one row asked twice; a new one joins a new one before it.
+    expect(burst[0]?.id).toBe(burst[4]?.id);
+    expect(burst[4]?.count).toBe(2);
+    expect(burst[1]?.groupKey).toBe(burst[0]?.groupKey);
+    expect(burst[2]).toMatchObject({ count: 2, lastSeenAt: 2 });
+    const groups = await r.listGroups(WS);
+    expect(groups.map((g) => g.count)).toEqual([3, 2, 1]);
+  });
+
   it('resolved questions leave the list, and come back if asked again', async () => {
     const r = repo();
     const q = (await r.record(WS, 'Do you sell gift cards?', 1))!;

@@ -3,7 +3,7 @@ import type { WorkspaceId } from '../../../shared/types';
 import type { IdGenerator } from '../../ids';
 import type { Database } from '../../store/schema';
 import { normaliseToString } from './normalise';
-import { closestQuestion } from './question-similarity';
+import { closestForEach } from './question-similarity';
 
 /** The table of migration 0004 (declared here: the matcher's feature owns it). */
 export interface UnansweredQuestionsTable {
@@ -58,56 +58,104 @@ export function createUnansweredRepository(db: Kysely<Database>, newId: IdGenera
 
   return {
     /** Counts an abstained question; returns its row, or undefined for text with no words (emoji only). */
+    /** One question the bot could not answer (see recordMany). */
     async record(
       workspaceId: WorkspaceId,
       text: string,
       now: number,
     ): Promise<UnansweredQuestion | undefined> {
-      const kept = text.trim().slice(0, MAX_TEXT);
-      const normalized = normaliseToString(kept).slice(0, MAX_TEXT);
-      if (normalized === '') return undefined;
-      const existing = await table
-        .selectFrom('unanswered_questions')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('normalized', '=', normalized)
-        .executeTakeFirst();
-      if (existing !== undefined) {
-        // Asked again: it counts, and a question marked resolved that still was not answered reopens.
+      return (await this.recordMany(workspaceId, [text], now))[0];
+    },
+
+    /**
+     * Questions the bot could not answer, as one burst: the same question (after normalisation) counts
+     * on its row, and a new one joins the group of the most similar open question (or of a new one
+     * earlier in the burst). Returns each text's row after recording, undefined for an empty text.
+     * Call inside a transaction: a burst costs one commit.
+     */
+    async recordMany(
+      workspaceId: WorkspaceId,
+      texts: readonly string[],
+      now: number,
+    ): Promise<(UnansweredQuestion | undefined)[]> {
+      const items = texts.map((t) => {
+        const kept = t.trim().slice(0, MAX_TEXT);
+        return { kept, normalized: normaliseToString(kept).slice(0, MAX_TEXT) };
+      });
+      const asked = new Map<string, { kept: string; times: number }>();
+      for (const { kept, normalized } of items) {
+        if (normalized === '') continue;
+        const entry = asked.get(normalized);
+        if (entry === undefined) asked.set(normalized, { kept, times: 1 });
+        else entry.times += 1;
+      }
+      const rows = new Map<string, UnansweredQuestionsTable>();
+      const wanted = [...asked.keys()];
+      for (let i = 0; i < wanted.length; i += 500) {
+        const found = await table
+          .selectFrom('unanswered_questions')
+          .selectAll()
+          .where('workspace_id', '=', workspaceId)
+          .where('normalized', 'in', wanted.slice(i, i + 500))
+          .execute();
+        for (const row of found) rows.set(row.normalized, row);
+      }
+      // Asked again: it counts, and a question marked resolved that still was not answered reopens.
+      for (const [normalized, { times }] of asked) {
+        const existing = rows.get(normalized);
+        if (existing === undefined) continue;
+        const updated = { ...existing, count: existing.count + times, last_seen_at: now, resolved: 0 };
         await table
           .updateTable('unanswered_questions')
-          .set({ count: existing.count + 1, last_seen_at: now, resolved: 0 })
+          .set({ count: updated.count, last_seen_at: now, resolved: 0 })
           .where('workspace_id', '=', workspaceId)
           .where('id', '=', existing.id)
           .execute();
-        return toQuestion({ ...existing, count: existing.count + 1, last_seen_at: now, resolved: 0 });
+        rows.set(normalized, updated);
       }
-      const open = await table
-        .selectFrom('unanswered_questions')
-        .select(['normalized', 'group_key'])
-        .where('workspace_id', '=', workspaceId)
-        .where('resolved', '=', 0)
-        .orderBy('last_seen_at', 'desc')
-        .limit(GROUPING_WINDOW)
-        .execute();
-      const id = newId();
-      const closest = closestQuestion(
-        normalized,
-        open.map((o) => o.normalized),
-      );
-      const row: UnansweredQuestionsTable = {
-        id,
-        workspace_id: workspaceId,
-        text: kept,
-        normalized,
-        count: 1,
-        first_seen_at: now,
-        last_seen_at: now,
-        group_key: closest < 0 ? id : open[closest]!.group_key,
-        resolved: 0,
-      };
-      await table.insertInto('unanswered_questions').values(row).execute();
-      return toQuestion(row);
+      const fresh = wanted.filter((n) => !rows.has(n));
+      if (fresh.length > 0) {
+        const open = await table
+          .selectFrom('unanswered_questions')
+          .select(['normalized', 'group_key'])
+          .where('workspace_id', '=', workspaceId)
+          .where('resolved', '=', 0)
+          .orderBy('last_seen_at', 'desc')
+          .limit(GROUPING_WINDOW)
+          .execute();
+        const closest = closestForEach(
+          open.map((o) => o.normalized),
+          fresh,
+        );
+        const inserted: UnansweredQuestionsTable[] = [];
+        for (const [k, normalized] of fresh.entries()) {
+          const id = newId();
+          const c = closest[k]!;
+          inserted.push({
+            id,
+            workspace_id: workspaceId,
+            text: asked.get(normalized)!.kept,
+            normalized,
+            count: asked.get(normalized)!.times,
+            first_seen_at: now,
+            last_seen_at: now,
+            group_key:
+              c < 0 ? id : c < open.length ? open[c]!.group_key : inserted[c - open.length]!.group_key,
+            resolved: 0,
+          });
+        }
+        for (let i = 0; i < inserted.length; i += 100) {
+          await table
+            .insertInto('unanswered_questions')
+            .values(inserted.slice(i, i + 100))
+            .execute();
+        }
+        for (const row of inserted) rows.set(row.normalized, row);
+      }
+      return items.map(({ normalized }) => {
+        const row = rows.get(normalized);
+        return row === undefined ? undefined : toQuestion(row);
+      });
     },
 
     /** Open questions in groups of similar ones, most asked group first. */

@@ -496,6 +496,14 @@ const CASES: Cases = {
       expect(similar?.groupKey).toBe('unq-a');
       return similar;
     },
+    recordMany: async (r) => {
+      const before = (await r.listGroups(A)).find((g) => g.key === 'unq-a')?.count ?? 0;
+      const [again, fresh] = await r.recordMany(A, ['Una get size 44??', 'una get size 44 in red?'], 3);
+      expect(again?.groupKey).toBe('unq-a');
+      expect((await r.listGroups(A)).find((g) => g.key === 'unq-a')?.count).toBe(before + 2);
+      expect(fresh?.groupKey).toBe('unq-a');
+      return [again, fresh];
+    },
     listGroups: (r) => r.listGroups(A),
     resolve: async (r) => {
       expect(await r.resolve(A, ['unq-b'])).toBe(0);
