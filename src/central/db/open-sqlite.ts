@@ -1,5 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely } from 'kysely';
+import { NulTextPlugin } from './nul-text';
 import { CentralSqliteDialect } from './sqlite-dialect';
 import type { CentralSchema } from './schema';
 
@@ -32,7 +33,10 @@ export function createSqliteKysely(config: SqliteConfig): {
     sqlite.close();
     throw error;
   }
-  const db = new Kysely<CentralSchema>({ dialect: new CentralSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<CentralSchema>({
+    dialect: new CentralSqliteDialect({ database: sqlite }),
+    plugins: [new NulTextPlugin()],
+  });
   return {
     db,
     checkpoint: () => {
