@@ -199,7 +199,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         if (row === undefined) return;
         entryLog.info(
           'bot.unanswered',
-          `No confident answer for "${row.text.slice(0, 80)}" (asked ${row.count}x)`,
+          // Never the question itself: events reach the central server, texts only when shared (by messageId).
+          `No confident answer; question ${row.id} is in Unanswered (asked ${row.count}x)`,
           {
             messageId: stored.id,
             chatId: stored.chatId,
