@@ -109,6 +109,45 @@ describe.each(TEST_DIALECTS)('push client and central server (%s)', (kind) => {
     expect(stored).toEqual(local);
     expect(done.lastAckedSeq).toBe(local.at(-1));
   }, 120_000);
+
+  it('an event and a shared text with NUL in them arrive as they are (PostgreSQL refused them: 500 for ever)', async () => {
+    const server = await central(kind);
+    const pharmacy = await shop('Chidi Pharmacy');
+    const enrolled = await pharmacy.app.sync.enroll(
+      pharmacy.workspaceId,
+      server.url,
+      await server.createCode('HQ'),
+    );
+    await pharmacy.app.sync.setShareMessageText(pharmacy.workspaceId, true);
+    await pharmacy.app.store.db
+      .insertInto('messages')
+      .values({
+        id: 'm-nul',
+        workspace_id: pharmacy.workspaceId,
+        business_number: '+2348090000001',
+        provider_message_id: 'P-NUL',
+        chat_id: '2348031234567@s.whatsapp.net',
+        contact_id: null,
+        direction: 'in',
+        author: 'contact',
+        text: 'Ventolin\u0000 inhaler',
+        status: 'received',
+        provider_ts: 1,
+        created_at: 1,
+        updated_at: 1,
+      })
+      .execute();
+    await pharmacy.addEvents(3, (i) =>
+      i === 1 ? { message: 'NUL\u0000 here', meta: JSON.stringify({ messageId: 'm-nul' }) } : {},
+    );
+    await waitUntilPushed(pharmacy);
+    const stored = await server.storedEvents(enrolled.centralWorkspaceId!);
+    expect(stored.map((e) => e.seq)).toEqual(await pharmacy.localSeqs());
+    expect(stored.find((e) => e.text !== null)).toMatchObject({
+      message: 'NUL\u0000 here',
+      text: 'Ventolin\u0000 inhaler',
+    });
+  }, 60_000);
 });
 
 describe('tokens and enrollment against the central server (sqlite)', () => {
