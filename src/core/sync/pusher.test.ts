@@ -349,6 +349,15 @@ describe('pusher', () => {
     // After the placeholder fails, the streak's backoff grows to its cap.
     expect(delays.at(-1)).toBe(300_000);
     expect(await acked()).toBe(0);
+
+    // A proxy's 502 while the server is down behind it is not a poison batch: no event is withheld.
+    await pusher!.stop();
+    const withheldBefore = sink.ofType('sync.event_withheld').length;
+    const proxied = createScriptedTransport({ status: 502, retryAfter: null, text: '<h1>Bad Gateway</h1>' });
+    startPusher(proxied.transport, { random: () => 1 });
+    for (let i = 0; i < 8; i++) await tick();
+    expect(proxied.requests.every((r) => seqsOf(r).length === 2)).toBe(true);
+    expect(sink.ofType('sync.event_withheld')).toHaveLength(withheldBefore);
   });
 
   it('an acknowledgement below what was sent is not a success: it pauses, then resends', async () => {

@@ -475,13 +475,15 @@ export function createPusher(options: PusherOptions): Pusher {
   }
 
   /**
-   * A server error (5xx but 503) is taken as temporary, but the same batch failing POISON_AFTER times
-   * in a row is more likely an event the server cannot store (a poison batch): it is then halved like a
-   * refused batch, down to the one event, which goes as a placeholder. A server that fails every request
-   * costs one event's content at most: its placeholder fails too and the pusher backs off as usual.
+   * A server error is taken as temporary, but the same batch failing with 500 POISON_AFTER times in a
+   * row is more likely an event the server cannot store (a poison batch): it is then halved like a
+   * refused batch, down to the one event, which goes as a placeholder. Only 500, the server's own
+   * failure: a proxy's 502/504 (the server down behind it) never costs an event. A server that fails
+   * every request costs one event's content at most: its placeholder fails too and the pusher backs off
+   * as usual.
    */
   function isPoison(batch: Batch, status: number): boolean {
-    if (status < 500) return false;
+    if (status !== 500) return false;
     const first = batch.events[0]!.seq;
     const last = batch.events.at(-1)!.seq;
     if (repeated?.first === first && repeated.last === last) repeated.count += 1;
