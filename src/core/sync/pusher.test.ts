@@ -102,6 +102,17 @@ async function tick(): Promise<number | null> {
   return delay;
 }
 
+/** Fires timers until the pusher rests (idle poll) or `max` requests went out; the delays it waited. */
+async function tickUntilIdle(requests: readonly RecordedRequest[], max: number): Promise<(number | null)[]> {
+  const delays: (number | null)[] = [];
+  while (requests.length < max) {
+    const delay = await tick();
+    if (delay === null || (delay === 5_000 && pusher!.state().phase === 'idle')) break;
+    delays.push(delay);
+  }
+  return delays;
+}
+
 const seqsOf = (request: RecordedRequest): number[] =>
   (request.body.events as { seq: number }[]).map((e) => e.seq);
 const acked = async () => (await syncState().get(WS))!.lastAckedSeq;
@@ -271,12 +282,7 @@ describe('pusher', () => {
         : ackAll(request),
     );
     startPusher(script.transport, { random: () => 0.5 });
-    const delays: (number | null)[] = [];
-    while (script.requests.length < 20) {
-      const delay = await tick();
-      if (delay === null || (delay === 5_000 && pusher!.state().phase === 'idle')) break;
-      delays.push(delay);
-    }
+    const delays = await tickUntilIdle(script.requests, 20);
     expect(script.requests.map((r) => seqsOf(r))).toEqual([
       range(1, 8), // refused
       range(1, 4), // halved: fine
@@ -307,12 +313,7 @@ describe('pusher', () => {
         : ackAll(request),
     );
     startPusher(script.transport, { random: () => 1 });
-    const delays: (number | null)[] = [];
-    while (script.requests.length < 40) {
-      const delay = await tick();
-      if (delay === null || (delay === 5_000 && pusher!.state().phase === 'idle')) break;
-      delays.push(delay);
-    }
+    const delays = await tickUntilIdle(script.requests, 40);
     expect(await acked()).toBe(8);
     const placeholder = script.requests.at(-2)!.body.events[0];
     expect(placeholder).toMatchObject({ seq: 6 });
