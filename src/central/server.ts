@@ -88,14 +88,15 @@ export function createCentralServer(options: CentralServerOptions): CentralServe
       let failure: CentralError;
       if (options.database.noteFailure(error)) {
         log(
-          `${req.method} ${url.pathname}: the central database is damaged (${(error as Error).message}); ` +
+          `${req.method} ${url.pathname}: the central database at ${options.database.location} is damaged ` +
+            `(${(error as Error).message}); ` +
             'writes are refused until it is restored from a backup',
         );
       }
       if (error instanceof CentralError) {
         failure = error;
       } else if (isDamageError(error)) {
-        failure = damagedError(options.database.location, (error as Error).message);
+        failure = damagedError((error as Error).message);
       } else if (isDatabaseUnavailable(error)) {
         log(`${req.method} ${url.pathname}: the database is unavailable: ${(error as Error).message}`);
         failure = new CentralError(

@@ -47,7 +47,7 @@ describe('a central SQLite database damaged while the server runs', () => {
     expect(read.status).toBe(503);
     expect(read.body.error.message).toMatch(/is damaged .* restores it from a backup/);
     expect(central.logs.slice(logged)).toEqual([
-      expect.stringMatching(/the central database is damaged .*writes are refused/),
+      expect.stringMatching(/the central database at .*central\.db is damaged .*writes are refused/),
     ]);
 
     // A write that would not touch the damaged pages is refused all the same, and told when to come back.
@@ -74,7 +74,7 @@ describe('a central SQLite database damaged while the server runs', () => {
     const home = await central.request<string>('GET', '/', { headers: { Cookie: cookie } });
     // The overview reads the damaged table, so the error page says it; a page that can render says it first.
     expect(home.status).toBe(503);
-    expect(home.body).toMatch(/The central database at .* is damaged .* restores it from a backup/);
+    expect(home.body).toMatch(/The central database is damaged .* restores it from a backup/);
     const overview = overviewPage({
       workspaces: [],
       installations: [],

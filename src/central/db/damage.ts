@@ -23,11 +23,12 @@ export function isDamageError(error: unknown): boolean {
 /** Clients are asked to come back in this long: the damage lasts until an administrator restores a backup. */
 const DAMAGED_RETRY_AFTER_S = 300;
 
-export function damagedError(location: string, detail: string): CentralError {
+/** The answer to every write once the database is damaged; it goes to clients, so it names no path. */
+export function damagedError(detail: string): CentralError {
   return new CentralError(
     'UNAVAILABLE',
-    `The central database at ${location} is damaged (${detail}); it takes no more writes until an ` +
-      'administrator restores it from a backup. Events wait on their computers and are sent again then.',
+    `The central database is damaged (${detail}); it takes no more writes until an administrator ` +
+      'restores it from a backup. Events wait on their computers and are sent again then.',
     { headers: { 'Retry-After': String(DAMAGED_RETRY_AFTER_S) } },
   );
 }

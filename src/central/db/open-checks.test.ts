@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../core/testing/temp-files';
-import { createTestTarget, testPostgresUrl, type TestTarget } from '../testing/databases';
+import {
+  createTestTarget,
+  openTestDatabase,
+  TEST_DIALECTS,
+  testPostgresUrl,
+  type TestTarget,
+} from '../testing/databases';
 import { openCentralDatabase } from './open';
 
 const cleanups: (() => unknown)[] = [];
@@ -116,5 +122,26 @@ describe('opening a central PostgreSQL database', () => {
     await expect(openCentralDatabase({ kind: 'postgres', url: url.toString() })).rejects.toThrow(
       /PostgreSQL at .* takes no writes .*transaction_read_only/,
     );
+  });
+});
+
+describe.each(TEST_DIALECTS)('a damage error at run time (%s)', (kind) => {
+  it('stops every write before it reaches the database; reads go on', async () => {
+    const test = await openTestDatabase(kind);
+    cleanups.push(() => test.cleanup());
+    const { database } = test;
+    const write = () =>
+      database.db.insertInto('workspaces').values({ id: 'w', name: 'W', created_at: 1 }).execute();
+    expect(database.noteFailure(new Error('a plain failure'))).toBe(false);
+    expect(database.damaged).toBeNull();
+    const code = kind === 'sqlite' ? 'SQLITE_CORRUPT_INDEX' : 'XX001';
+    expect(database.noteFailure(Object.assign(new Error('page 7 is malformed'), { code }))).toBe(true);
+    expect(database.noteFailure(Object.assign(new Error('again'), { code }))).toBe(false);
+    expect(database.damaged).toBe('page 7 is malformed');
+    await expect(write()).rejects.toMatchObject({ status: 503, headers: { 'Retry-After': '300' } });
+    await expect(database.transaction((trx) => trx.deleteFrom('workspaces').execute())).rejects.toThrow(
+      /The central database is damaged \(page 7 is malformed\)/,
+    );
+    expect(await database.db.selectFrom('workspaces').selectAll().execute()).toEqual([]);
   });
 });

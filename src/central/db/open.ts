@@ -74,7 +74,7 @@ async function openSqlite(
   const { db: unguarded, checkpoint } = opened;
   try {
     const schemaVersion = await migrate(unguarded, config.path, undefined, options.migrateTo);
-    const damage = damageTracker(config.path);
+    const damage = damageTracker();
     const db = unguarded.withPlugin(damage.guard);
     let closed = false;
     return {
@@ -142,14 +142,13 @@ async function openPostgres(
       );
     }
     const schemaVersion = await migrate(db, location, schema, options.migrateTo);
-    const where = schema === 'public' ? location : `${location} (schema ${schema})`;
-    const damage = damageTracker(where);
+    const damage = damageTracker();
     const guarded = db.withPlugin(damage.guard);
     let closed = false;
     return {
       kind: 'postgres',
       db: guarded,
-      location: where,
+      location: schema === 'public' ? location : `${location} (schema ${schema})`,
       schemaVersion,
       transaction: (fn) => retryingConflicts(() => guarded.transaction().execute(fn)),
       get damaged() {
@@ -207,7 +206,7 @@ async function migrate(
 }
 
 /** The damage state of one open database and the plugin that refuses writes once there is some. */
-function damageTracker(location: string) {
+function damageTracker() {
   let refusal: CentralError | null = null;
   let detail: string | null = null;
   return {
@@ -216,7 +215,7 @@ function damageTracker(location: string) {
     note: (error: unknown): boolean => {
       if (detail !== null || !isDamageError(error)) return false;
       detail = describe(error);
-      refusal = damagedError(location, detail);
+      refusal = damagedError(detail);
       return true;
     },
   };
