@@ -48,7 +48,14 @@ export function apiRoutes(deps: ApiDeps): Route[] {
       ok = false;
       deps.log(`health: the database does not answer: ${(error as Error).message}`);
     }
-    const body: HealthResponse = { ok, protocol: SYNC_PROTOCOL_VERSION, database: database.kind };
+    const damaged = database.damaged;
+    if (damaged !== null) ok = false;
+    const body: HealthResponse = {
+      ok,
+      protocol: SYNC_PROTOCOL_VERSION,
+      database: database.kind,
+      ...(damaged !== null && { problem: `The database is damaged (${damaged}); writes are refused.` }),
+    };
     sendJson(res, ok ? 200 : 503, body);
   }
 

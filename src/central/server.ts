@@ -7,6 +7,7 @@ import { createCloudNumberRegistry } from './cloud-numbers';
 import { errorPage } from './dashboard/error-page';
 import { dashboardRoutes, PAGE_HEADERS } from './dashboard/routes';
 import type { CentralDatabase } from './db/open';
+import { damagedError, isDamageError } from './db/damage';
 import { isDatabaseUnavailable } from './db/unavailable';
 import { CentralError } from './errors';
 import { requestUrl } from './http/request';
@@ -85,8 +86,17 @@ export function createCentralServer(options: CentralServerOptions): CentralServe
       }
     } catch (error) {
       let failure: CentralError;
+      if (options.database.noteFailure(error)) {
+        log(
+          `${req.method} ${url.pathname}: the central database at ${options.database.location} is damaged ` +
+            `(${(error as Error).message}); ` +
+            'writes are refused until it is restored from a backup',
+        );
+      }
       if (error instanceof CentralError) {
         failure = error;
+      } else if (isDamageError(error)) {
+        failure = damagedError((error as Error).message);
       } else if (isDatabaseUnavailable(error)) {
         log(`${req.method} ${url.pathname}: the database is unavailable: ${(error as Error).message}`);
         failure = new CentralError(

@@ -5,6 +5,7 @@ import {
   type WebhookNotification,
 } from '../core/whatsapp/cloud-api/webhook-schema';
 import { isSignatureHeader, verifyWebhookSignature } from '../core/whatsapp/cloud-api/webhook';
+import { PHONE_NUMBER_ID } from '../shared/relay-protocol';
 import type { CloudSecrets, RoutableNumber } from './cloud-secrets';
 import type { CentralDatabase } from './db/open';
 import type { CentralSchema } from './db/schema';
@@ -49,6 +50,12 @@ export async function intakeWebhook(
     throw new CentralError('UNAUTHORIZED', 'Missing or malformed X-Hub-Signature-256 header.');
   const parsed = parseNotification(rawBody);
   const changes = parsed.ok ? splitChanges(parsed.notification) : [];
+  // Checked before any query or HMAC: a forged id ("1\u0000", 5 KB of text) costs nothing and logs nothing.
+  if (changes.some((c) => c.phoneNumberId !== '' && !PHONE_NUMBER_ID.test(c.phoneNumberId)))
+    throw new CentralError(
+      'BAD_REQUEST',
+      'metadata.phone_number_id must be digits (Meta’s phone_number_id).',
+    );
 
   const named = [...new Set(changes.map((c) => c.phoneNumberId).filter((id) => id !== ''))];
   const candidates = await secrets.named(database.db, named);

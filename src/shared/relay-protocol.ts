@@ -55,11 +55,11 @@ export type RelayAckRequest = z.infer<typeof relayAckRequest>;
 export const relayAckResponse = z.object({ ackedSeq: seq });
 export type RelayAckResponse = z.infer<typeof relayAckResponse>;
 
+/** Meta's phone_number_id: digits only. A webhook naming anything else is refused before any query. */
+export const PHONE_NUMBER_ID = /^\d{1,32}$/;
+
 export const cloudNumberRegistration = z.object({
-  phoneNumberId: z
-    .string()
-    .trim()
-    .regex(/^\d{1,32}$/, 'digits only (Meta’s phone_number_id)'),
+  phoneNumberId: z.string().trim().regex(PHONE_NUMBER_ID, 'digits only (Meta’s phone_number_id)'),
   workspaceId: z.string().trim().min(1).max(64),
   /** The Meta app's App Secret: signs the webhooks. Kept encrypted with the server's key. */
   appSecret: z.string().trim().min(8).max(200),

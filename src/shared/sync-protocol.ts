@@ -59,6 +59,8 @@ export const healthResponse = z.object({
   ok: z.boolean(),
   protocol: z.number().int(),
   database: z.enum(['sqlite', 'postgres']),
+  /** Why `ok` is false when the database answers but is damaged (writes are refused then). */
+  problem: z.string().optional(),
 });
 export type HealthResponse = z.infer<typeof healthResponse>;
 

@@ -26,6 +26,8 @@ export interface TestServer {
   adminToken: string;
   secretKey: Buffer;
   database: CentralDatabase;
+  /** Every line the server logged, in order. */
+  logs: string[];
   clock: { now(): number; set(ms: number): void; advance(ms: number): void };
   request<T = unknown>(
     method: string,
@@ -72,6 +74,7 @@ export async function startTestServer(
     advance: (ms: number) => void (now += ms),
   };
   const adminToken = newAdminToken();
+  const logs: string[] = [];
   const secretKey = randomBytes(32);
   const server = createCentralServer({
     database: test.database,
@@ -79,7 +82,10 @@ export async function startTestServer(
     secretKey,
     clock,
     rateLimits: { ingest: NO_LIMITS, anonymous: NO_LIMITS, ...options.rateLimits },
-    log: (line) => process.stderr.write(`[central] ${line}\n`),
+    log: (line) => {
+      logs.push(line);
+      process.stderr.write(`[central] ${line}\n`);
+    },
   });
   const { url } = await server.listen(0, '127.0.0.1');
 
@@ -109,6 +115,7 @@ export async function startTestServer(
     adminToken,
     secretKey,
     database: test.database,
+    logs,
     clock,
     request,
     admin: (method, path, json) =>

@@ -299,6 +299,37 @@ describe.each(TEST_DIALECTS)('central HTTP API (%s)', (kind) => {
     });
   });
 
+  it('stores text with NUL faithfully (one rule for every text column): ingest, admin inputs, path ids, filters', async () => {
+    // PostgreSQL refuses U+0000 in text: it was a 500 for ever, and the push client resent the batch.
+    const name = 'Nul\u0000Shop \uE000e';
+    const ws = await central.enrolled(name, makeInstallation({ name: 'PC\u0000 1' }));
+    const texts = ['Hi\u0000 there', '\u0000', 'private \uE000 use \uE0000', 'plain'];
+    const events = texts.map((message, i) =>
+      makeEvent(i + 1, { message, text: `${message}!`, contactId: `c\u0000${i}`, type: 'message.received' }),
+    );
+    const reply = await central.push(ws.token, makeBatch(ws.installation.id, events));
+    expect(reply).toMatchObject({ status: 200, body: { ackedSeq: 4, stored: 4 } });
+    const base = `/api/admin/workspaces/${ws.workspaceId}`;
+    const page = await central.admin<EventsPage>('GET', `${base}/events?limit=10`);
+    expect(page.body.events.map((e) => [e.message, e.text, e.contactId]).reverse()).toEqual(
+      texts.map((t, i) => [t, `${t}!`, `c\u0000${i}`]),
+    );
+    expect((await central.admin<WorkspaceSummary>('GET', base)).body.name).toBe(name);
+    // Path ids and filters with NUL: not found or nothing matches, never a 500.
+    expect((await central.admin('GET', '/api/admin/workspaces/a%00b')).status).toBe(404);
+    expect((await central.admin('GET', '/api/admin/workspaces/a%00b/events')).status).toBe(404);
+    const filtered = await central.admin<EventsPage>(
+      'GET',
+      `${base}/events?type=message.%00*&installation=x%00`,
+    );
+    expect(filtered).toMatchObject({ status: 200, body: { events: [] } });
+    const code = await central.admin('POST', '/api/admin/enrollments', {
+      workspaceName: '\u0000',
+      validForHours: 1,
+    });
+    expect(code.status).toBe(201);
+  });
+
   it('answers unknown paths with 404 and wrong methods with 405, as JSON', async () => {
     const missing = await central.request('GET', '/api/v1/nothing');
     expect(missing.status).toBe(404);

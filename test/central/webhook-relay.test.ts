@@ -115,6 +115,22 @@ describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) 
     expect(await rows('relay_unroutable')).toBe(0);
   });
 
+  it('refuses a phone_number_id that is not digits with 400 before any query, and logs nothing', async () => {
+    // "1\u0000" was a 500 with a 2 KB stack trace per POST on PostgreSQL (500 POSTs: 1.1 MB of log).
+    const logged = central.logs.length;
+    for (const id of ['1\u0000', '1001 or 1=1', 'x'.repeat(5000)]) {
+      const body = metaJson(notification(id, 'wamid.forged'));
+      for (const signature of [signBody(body, 'forged'), signBody(body, APP_SECRET)]) {
+        const reply = await post(body, signature);
+        expect(reply.status).toBe(400);
+        expect(JSON.stringify(reply.body).length).toBeLessThan(300);
+      }
+    }
+    expect(central.logs.slice(logged)).toEqual([]);
+    expect(await rows('relay_notifications')).toBe(0);
+    expect(await rows('relay_unroutable')).toBe(0);
+  });
+
   it('commits a signed notification before 200, stores a replay once, keeps an unknown number unroutable', async () => {
     const body = metaJson(notification('1001', 'wamid.first'));
     const first = await post(body, signBody(body, APP_SECRET));

@@ -32,7 +32,9 @@ export interface Central {
   createCode(workspaceName: string, validForHours?: number): Promise<string>;
   /** The seqs the server stored for a central workspace, ascending. */
   storedSeqs(centralWorkspaceId: string): Promise<number[]>;
-  storedEvents(centralWorkspaceId: string): Promise<{ seq: number; type: string; text: string | null }[]>;
+  storedEvents(
+    centralWorkspaceId: string,
+  ): Promise<{ seq: number; type: string; message: string; text: string | null }[]>;
   close(): Promise<void>;
 }
 
@@ -69,11 +71,11 @@ function centralQueries(database: () => Promise<{ db: CentralDatabase; done: () 
       try {
         const rows = await db.db
           .selectFrom('events')
-          .select(['seq', 'type', 'text'])
+          .select(['seq', 'type', 'message', 'text'])
           .where('workspace_id', '=', centralWorkspaceId)
           .orderBy('seq')
           .execute();
-        return rows.map((r) => ({ seq: Number(r.seq), type: r.type, text: r.text }));
+        return rows.map((r) => ({ seq: Number(r.seq), type: r.type, message: r.message, text: r.text }));
       } finally {
         await done();
       }

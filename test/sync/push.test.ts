@@ -109,6 +109,28 @@ describe.each(TEST_DIALECTS)('push client and central server (%s)', (kind) => {
     expect(stored).toEqual(local);
     expect(done.lastAckedSeq).toBe(local.at(-1));
   }, 120_000);
+
+  it('an event and a shared text with NUL in them arrive as they are (PostgreSQL refused them: 500 for ever)', async () => {
+    const server = await central(kind);
+    const pharmacy = await shop('Chidi Pharmacy');
+    const enrolled = await pharmacy.app.sync.enroll(
+      pharmacy.workspaceId,
+      server.url,
+      await server.createCode('HQ'),
+    );
+    await pharmacy.app.sync.setShareMessageText(pharmacy.workspaceId, true);
+    await storeInbound(pharmacy, 'm-nul', 'Ventolin\u0000 inhaler');
+    await pharmacy.addEvents(3, (i) =>
+      i === 1 ? { message: 'NUL\u0000 here', meta: JSON.stringify({ messageId: 'm-nul' }) } : {},
+    );
+    await waitUntilPushed(pharmacy);
+    const stored = await server.storedEvents(enrolled.centralWorkspaceId!);
+    expect(stored.map((e) => e.seq)).toEqual(await pharmacy.localSeqs());
+    expect(stored.find((e) => e.text !== null)).toMatchObject({
+      message: 'NUL\u0000 here',
+      text: 'Ventolin\u0000 inhaler',
+    });
+  }, 60_000);
 });
 
 describe('tokens and enrollment against the central server (sqlite)', () => {
@@ -210,25 +232,7 @@ describe('tokens and enrollment against the central server (sqlite)', () => {
       server.url,
       await server.createCode('HQ'),
     );
-    const messages = pharmacy.app.store.db;
-    await messages
-      .insertInto('messages')
-      .values({
-        id: 'm-1',
-        workspace_id: pharmacy.workspaceId,
-        business_number: '+2348090000001',
-        provider_message_id: 'P1',
-        chat_id: '2348031234567@s.whatsapp.net',
-        contact_id: null,
-        direction: 'in',
-        author: 'contact',
-        text: 'Una get Ventolin inhaler?',
-        status: 'received',
-        provider_ts: 1,
-        created_at: 1,
-        updated_at: 1,
-      })
-      .execute();
+    await storeInbound(pharmacy, 'm-1', 'Una get Ventolin inhaler?');
     await pharmacy.addEvents(1, () => ({
       meta: JSON.stringify({ messageId: 'm-1' }),
       message: 'not shared',
@@ -242,6 +246,28 @@ describe('tokens and enrollment against the central server (sqlite)', () => {
     expect(withText[0]!.text).toBe('Una get Ventolin inhaler?');
   }, 60_000);
 });
+
+/** An inbound customer message in the shop's store, for events that name it by messageId. */
+async function storeInbound(owner: Shop, id: string, text: string): Promise<void> {
+  await owner.app.store.db
+    .insertInto('messages')
+    .values({
+      id,
+      workspace_id: owner.workspaceId,
+      business_number: '+2348090000001',
+      provider_message_id: `P-${id}`,
+      chat_id: '2348031234567@s.whatsapp.net',
+      contact_id: null,
+      direction: 'in',
+      author: 'contact',
+      text,
+      status: 'received',
+      provider_ts: 1,
+      created_at: 1,
+      updated_at: 1,
+    })
+    .execute();
+}
 
 /** A port nothing listens on (taken, then released). */
 function freePort(): Promise<number> {

@@ -9,6 +9,8 @@ export function overviewPage(data: {
   workspaces: readonly WorkspaceSummary[];
   installations: readonly InstallationSummary[];
   now: number;
+  /** The database reported damage (writes are refused): said first, with what to do. */
+  damaged?: string | null;
 }): string {
   const { workspaces, installations, now } = data;
   const numbers = workspaces.flatMap((w) => w.numbers);
@@ -20,6 +22,7 @@ export function overviewPage(data: {
     title: 'Overview',
     signedIn: true,
     body: html`<h1>Overview</h1>
+      ${data.damaged == null ? '' : html`<p class="notice bad" role="alert">The central database is damaged (${data.damaged}). It takes no more writes: uploads, enrollments and changes are refused until it is restored from a backup. Stop the server, restore the latest backup, start it again.</p>`}
       <p class="sub">Times are UTC. An installation that has not pushed for 15 minutes is marked quiet.</p>
       <section class="stats">
         ${stat(formatCount(workspaces.length), `workspaces (${enrolled} enrolled)`)}

@@ -59,7 +59,7 @@ export function dashboardRoutes(deps: DashboardDeps): Route[] {
       listWorkspaces(database.db, now),
       listInstallations(database.db),
     ]);
-    show(ctx, 200, overviewPage({ workspaces, installations, now }));
+    show(ctx, 200, overviewPage({ workspaces, installations, now, damaged: database.damaged }));
   }
 
   async function login(ctx: RequestContext): Promise<void> {

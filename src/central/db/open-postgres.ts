@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { NulTextPlugin } from './nul-text';
 import type { CentralSchema } from './schema';
 
 export interface PostgresConfig {
@@ -52,7 +53,11 @@ export function createPostgresKysely(
   });
   // An idle client losing its connection (the database restarting) must not crash the server.
   pool.on('error', onPoolError);
-  return { db: new Kysely<CentralSchema>({ dialect: new PostgresDialect({ pool }) }), pool };
+  const db = new Kysely<CentralSchema>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new NulTextPlugin()],
+  });
+  return { db, pool };
 }
 
 /** The URL without its password, for logs and error messages. */

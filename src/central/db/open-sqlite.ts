@@ -1,5 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely } from 'kysely';
+import { NulTextPlugin } from './nul-text';
+import { asStartError, checkSqliteFile, checkSqliteLocation } from './sqlite-checks';
 import { CentralSqliteDialect } from './sqlite-dialect';
 import type { CentralSchema } from './schema';
 
@@ -19,6 +21,7 @@ export function createSqliteKysely(config: SqliteConfig): {
   db: Kysely<CentralSchema>;
   checkpoint: () => void;
 } {
+  checkSqliteLocation(config.path);
   const sqlite = new BetterSqlite3(config.path);
   try {
     sqlite.pragma('busy_timeout = 5000');
@@ -28,11 +31,15 @@ export function createSqliteKysely(config: SqliteConfig): {
       if (mode !== 'wal') throw new Error(`could not switch to WAL (journal mode is ${String(mode)})`);
     }
     sqlite.pragma(`synchronous = ${config.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
+    checkSqliteFile(sqlite, config.path);
   } catch (error) {
     sqlite.close();
-    throw error;
+    throw asStartError(config.path, error);
   }
-  const db = new Kysely<CentralSchema>({ dialect: new CentralSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<CentralSchema>({
+    dialect: new CentralSqliteDialect({ database: sqlite }),
+    plugins: [new NulTextPlugin()],
+  });
   return {
     db,
     checkpoint: () => {

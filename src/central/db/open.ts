@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
 import { CentralError } from '../errors';
+import { damagedError, isDamageError, WriteGuardPlugin } from './damage';
 import { CENTRAL_MIGRATION_TABLE, centralMigrationProvider } from './migrations/index';
 import { createPostgresKysely, redactUrl, type PostgresConfig } from './open-postgres';
 import { createSqliteKysely, type SqliteConfig } from './open-sqlite';
@@ -25,6 +26,13 @@ export interface CentralDatabase {
    * (a few times, with jitter), so `fn` must be safe to run again: ours only write inside it.
    */
   transaction<T>(fn: (trx: Transaction<CentralSchema>) => Promise<T>): Promise<T>;
+  /**
+   * Set once the database said it is damaged (see `noteFailure`): from then on every write is refused
+   * with 503 before it reaches the database, and health and the dashboard say so. Null while whole.
+   */
+  readonly damaged: string | null;
+  /** Looks at a failed query's error: a damage error marks the database damaged. True when it did now. */
+  noteFailure(error: unknown): boolean;
   close(): Promise<void>;
 }
 
@@ -55,6 +63,7 @@ async function openSqlite(
   try {
     opened = createSqliteKysely(config);
   } catch (error) {
+    if (error instanceof CentralError) throw error;
     throw new CentralError(
       'UNAVAILABLE',
       `Could not open the SQLite database at ${config.path}: ${(error as Error).message}. Check that the ` +
@@ -62,9 +71,11 @@ async function openSqlite(
       { cause: error },
     );
   }
-  const { db, checkpoint } = opened;
+  const { db: unguarded, checkpoint } = opened;
   try {
-    const schemaVersion = await migrate(db, config.path, undefined, options.migrateTo);
+    const schemaVersion = await migrate(unguarded, config.path, undefined, options.migrateTo);
+    const damage = damageTracker();
+    const db = unguarded.withPlugin(damage.guard);
     let closed = false;
     return {
       kind: 'sqlite',
@@ -72,16 +83,20 @@ async function openSqlite(
       location: config.path,
       schemaVersion,
       transaction: (fn) => db.transaction().execute(fn),
+      get damaged() {
+        return damage.detail();
+      },
+      noteFailure: damage.note,
       async close() {
         if (closed) return;
         closed = true;
         // Fold the write-ahead log back into the main file so a copy of the file alone is complete.
-        await db.connection().execute(() => Promise.resolve(checkpoint()));
-        await db.destroy();
+        await unguarded.connection().execute(() => Promise.resolve(checkpoint()));
+        await unguarded.destroy();
       },
     };
   } catch (error) {
-    await db.destroy();
+    await unguarded.destroy();
     throw error;
   }
 }
@@ -115,14 +130,31 @@ async function openPostgres(
           'Create the schema or fix the search_path.',
       );
     }
+    const readOnly = await sql<{
+      read_only: string;
+    }>`select current_setting('transaction_read_only') as read_only`.execute(db);
+    if (readOnly.rows[0]?.read_only === 'on') {
+      throw new CentralError(
+        'UNAVAILABLE',
+        `PostgreSQL at ${location} takes no writes (transaction_read_only is on): it is a standby, or ` +
+          'default_transaction_read_only is set for this database or user. Point DATABASE_URL at the ' +
+          'primary server, or turn the setting off (alter database/role ... reset default_transaction_read_only).',
+      );
+    }
     const schemaVersion = await migrate(db, location, schema, options.migrateTo);
+    const damage = damageTracker();
+    const guarded = db.withPlugin(damage.guard);
     let closed = false;
     return {
       kind: 'postgres',
-      db,
+      db: guarded,
       location: schema === 'public' ? location : `${location} (schema ${schema})`,
       schemaVersion,
-      transaction: (fn) => retryingConflicts(() => db.transaction().execute(fn)),
+      transaction: (fn) => retryingConflicts(() => guarded.transaction().execute(fn)),
+      get damaged() {
+        return damage.detail();
+      },
+      noteFailure: damage.note,
       async close() {
         if (closed) return;
         closed = true;
@@ -171,6 +203,22 @@ async function migrate(
   }
   const applied = (await migrator.getMigrations()).filter((m) => m.executedAt !== undefined);
   return applied.at(-1)?.name ?? '';
+}
+
+/** The damage state of one open database and the plugin that refuses writes once there is some. */
+function damageTracker() {
+  let refusal: CentralError | null = null;
+  let detail: string | null = null;
+  return {
+    guard: new WriteGuardPlugin(() => refusal),
+    detail: () => detail,
+    note: (error: unknown): boolean => {
+      if (detail !== null || !isDamageError(error)) return false;
+      detail = describe(error);
+      refusal = damagedError(detail);
+      return true;
+    },
+  };
 }
 
 const RETRYABLE = new Set(['40001', '40P01']);

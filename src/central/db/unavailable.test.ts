@@ -4,7 +4,7 @@ import { isDatabaseUnavailable } from './unavailable';
 describe('isDatabaseUnavailable', () => {
   it('tells an unreachable or busy database from a failed query', () => {
     const withCode = (code: string) => Object.assign(new Error(code), { code });
-    for (const code of ['ECONNREFUSED', '08006', '57P01', '53300', 'SQLITE_BUSY'])
+    for (const code of ['ECONNREFUSED', '08006', '57P01', '53300', 'SQLITE_BUSY', 'SQLITE_READONLY', '25006'])
       expect(isDatabaseUnavailable(withCode(code))).toBe(true);
     for (const code of ['23505', '23514', '42P01', 'SQLITE_CONSTRAINT_CHECK'])
       expect(isDatabaseUnavailable(withCode(code))).toBe(false);

@@ -1,7 +1,8 @@
 /**
  * Errors that say the database cannot be reached or is busy, not that the request was wrong: 503, so a
  * client retries later. Network errors of the PostgreSQL driver, PostgreSQL's connection exceptions
- * (class 08), shutdown and too-many-connections states, and a locked SQLite file.
+ * (class 08), shutdown and too-many-connections states, a locked SQLite file, and a database that became
+ * read-only after the start (checked there): the client waits instead of taking it for a poison batch.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -14,6 +15,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     code.startsWith('08') ||
     ['57P01', '57P02', '57P03', '53300'].includes(code) ||
     code === 'SQLITE_BUSY' ||
-    code === 'SQLITE_LOCKED'
+    code === 'SQLITE_LOCKED' ||
+    code.startsWith('SQLITE_READONLY') ||
+    code === '25006'
   );
 }

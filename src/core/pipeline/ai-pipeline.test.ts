@@ -155,6 +155,26 @@ describe('the AI in the pipeline', () => {
     expect((await outbox(OTHER_CHAT)).map((r) => r.kind)).toEqual(['greeting']);
   });
 
+  it("no log entry of the AI paths carries the customer's question or the AI's answer (they reach the central server)", async () => {
+    const { aiSink } = await setup({
+      respond: (r) =>
+        JSON.stringify(r.body).includes('zqhandaivx')
+          ? { text: 'HANDOFF' }
+          : { text: 'Yes we stock zqaianswervx.' },
+    });
+    kit.receive('Do you sell zqaiquestionvx diapers?');
+    await kit.drive();
+    kit.receive('Can I pay zqhandaivx half now?', { chatId: OTHER_CHAT });
+    await kit.drive();
+    expect((await outbox()).map((r) => r.text)).toEqual(['Yes we stock zqaianswervx.']);
+    const entries = [...kit.sink.entries, ...aiSink.entries];
+    expect(entries.map((e) => e.type)).toContain('bot.unanswered');
+    const leaks = entries.filter((e) =>
+      /zq(aiquestion|aianswer|handai)vx/i.test(`${e.message} ${JSON.stringify(e.meta)}`),
+    );
+    expect(leaks).toEqual([]);
+  });
+
   it("keeps each chat's order while the AI thinks, and does not hold up other chats", async () => {
     await setup({ respond: (r) => (JSON.stringify(r.body).includes('diapers') ? { delayMs: 400 } : {}) });
     kit.receive('Do you sell baby diapers?');

@@ -225,14 +225,17 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     for (const [k, stored] of batch.entries()) {
       const row = rows[k];
       if (row === undefined) continue;
-      log
-        .child({ workspaceId, contactId: stored.contactId })
-        .info('bot.unanswered', `No confident answer for "${row.text.slice(0, 80)}" (asked ${row.count}x)`, {
+      log.child({ workspaceId, contactId: stored.contactId }).info(
+        'bot.unanswered',
+        // Never the question itself: events reach the central server, texts only when shared (by messageId).
+        `No confident answer; question ${row.id} is in Unanswered (asked ${row.count}x)`,
+        {
           messageId: stored.id,
           chatId: stored.chatId,
           questionId: row.id,
           count: row.count,
-        });
+        },
+      );
     }
     options.onUnanswered?.(workspaceId);
   }

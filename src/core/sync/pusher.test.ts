@@ -102,6 +102,17 @@ async function tick(): Promise<number | null> {
   return delay;
 }
 
+/** Fires timers until the pusher rests (idle poll) or `max` requests went out; the delays it waited. */
+async function tickUntilIdle(requests: readonly RecordedRequest[], max: number): Promise<(number | null)[]> {
+  const delays: (number | null)[] = [];
+  while (requests.length < max) {
+    const delay = await tick();
+    if (delay === null || (delay === 5_000 && pusher!.state().phase === 'idle')) break;
+    delays.push(delay);
+  }
+  return delays;
+}
+
 const seqsOf = (request: RecordedRequest): number[] =>
   (request.body.events as { seq: number }[]).map((e) => e.seq);
 const acked = async () => (await syncState().get(WS))!.lastAckedSeq;
@@ -271,12 +282,7 @@ describe('pusher', () => {
         : ackAll(request),
     );
     startPusher(script.transport, { random: () => 0.5 });
-    const delays: (number | null)[] = [];
-    while (script.requests.length < 20) {
-      const delay = await tick();
-      if (delay === null || (delay === 5_000 && pusher!.state().phase === 'idle')) break;
-      delays.push(delay);
-    }
+    const delays = await tickUntilIdle(script.requests, 20);
     expect(script.requests.map((r) => seqsOf(r))).toEqual([
       range(1, 8), // refused
       range(1, 4), // halved: fine
@@ -296,6 +302,63 @@ describe('pusher', () => {
     expect(delays.filter((d) => d !== 0).every((d) => d! >= 500 && d! <= 2_000)).toBe(true);
     expect(sink.ofType('sync.batch_shrunk').length).toBe(4);
     expect(sink.ofType('sync.event_withheld')).toHaveLength(1);
+  });
+
+  it('a batch that keeps failing with a server error is a poison batch: halved down to the event, which goes as a placeholder', async () => {
+    await append(8, (i) => (i === 5 ? { message: 'Hi\u0000 there' } : {}));
+    // A PostgreSQL central before it escaped NUL: 500 for any batch carrying one, for ever.
+    const script = createScriptedTransport((request) =>
+      (request.body.events as { message: string }[]).some((e) => e.message.includes('\u0000'))
+        ? json(500, { error: { code: 'INTERNAL', message: 'Something went wrong' } })
+        : ackAll(request),
+    );
+    startPusher(script.transport, { random: () => 1 });
+    const delays = await tickUntilIdle(script.requests, 40);
+    expect(await acked()).toBe(8);
+    const placeholder = script.requests.at(-2)!.body.events[0];
+    expect(placeholder).toMatchObject({ seq: 6 });
+    expect(placeholder.message).toBe(
+      '[withheld: the central server refused this event: the same upload failed 3 times in a row: Something went wrong]',
+    );
+    // Three tries of each batch that fails, never a long backoff, halved down to event 6.
+    const three = (seqs: number[]) => [seqs, seqs, seqs];
+    expect(script.requests.map((r) => seqsOf(r))).toEqual([
+      ...three(range(1, 8)),
+      range(1, 4),
+      ...three(range(5, 8)),
+      ...three([5, 6]),
+      [5],
+      ...three([6, 7]),
+      ...three([6]),
+      [6], // the placeholder
+      [7, 8],
+    ]);
+    expect(Math.max(...delays.map((d) => d ?? 0))).toBeLessThanOrEqual(4_000);
+    expect(sink.ofType('sync.event_withheld')).toMatchObject([
+      { level: 'warn', workspaceId: WS, meta: { seq: 6, status: 500 } },
+    ]);
+    expect(sink.ofType('sync.event_withheld')[0]!.message).toContain('keeps failing on event 6');
+  });
+
+  it('a server that fails every request costs one event at most: its placeholder fails too, then it backs off', async () => {
+    await append(2);
+    const script = createScriptedTransport(json(500, { error: { code: 'INTERNAL', message: 'down' } }));
+    startPusher(script.transport, { random: () => 1 });
+    const delays: (number | null)[] = [];
+    for (let i = 0; i < 20; i++) delays.push(await tick());
+    expect(sink.ofType('sync.event_withheld')).toHaveLength(1);
+    // After the placeholder fails, the streak's backoff grows to its cap.
+    expect(delays.at(-1)).toBe(300_000);
+    expect(await acked()).toBe(0);
+
+    // A proxy's 502 while the server is down behind it is not a poison batch: no event is withheld.
+    await pusher!.stop();
+    const withheldBefore = sink.ofType('sync.event_withheld').length;
+    const proxied = createScriptedTransport({ status: 502, retryAfter: null, text: '<h1>Bad Gateway</h1>' });
+    startPusher(proxied.transport, { random: () => 1 });
+    for (let i = 0; i < 8; i++) await tick();
+    expect(proxied.requests.every((r) => seqsOf(r).length === 2)).toBe(true);
+    expect(sink.ofType('sync.event_withheld')).toHaveLength(withheldBefore);
   });
 
   it('an acknowledgement below what was sent is not a success: it pauses, then resends', async () => {

@@ -21,6 +21,9 @@ import { SyncNetworkError, type SyncHttpResponse, type SyncTransport } from './t
 
 const gzip = promisify(gzipCallback);
 
+/** The same batch failing with a server error this many times in a row is treated as a poison batch. */
+export const POISON_AFTER = 3;
+
 /**
  * One workspace's push loop: read the events after the last acknowledged seq, send them as one gzip
  * batch, store the seq the server says it committed, repeat; wait and retry on failure. Everything it
@@ -173,6 +176,8 @@ export function createPusher(options: PusherOptions): Pusher {
   let noneThrough = 0;
   /** Single events the server refused (seq -> its message): sent as a stub that says so. */
   const withheld = new Map<number, string>();
+  /** The batch the last server error (5xx) answered, and how many times in a row it did. */
+  let repeated: { first: number; last: number; count: number } | null = null;
   let catchUp: { startedAt: number; done: number } | null = null;
 
   const setPhase = (next: PusherPhase): void => {
@@ -322,6 +327,15 @@ export function createPusher(options: PusherOptions): Pusher {
           outcome.retryAfterMs,
         );
       case 'failed':
+        if (isPoison(batch, outcome.status)) {
+          return rejected(
+            row,
+            batch,
+            outcome.status,
+            `the same upload failed ${POISON_AFTER} times in a row: ${outcome.message}`,
+            'repeated',
+          );
+        }
         return failed(
           row,
           outcome.status === 404
@@ -430,6 +444,7 @@ export function createPusher(options: PusherOptions): Pusher {
       return;
     }
     failures = 0;
+    repeated = null;
     for (const seq of withheld.keys()) if (seq <= ackedSeq) withheld.delete(seq);
     batchLimit = Math.min(limits.maxEvents, batchLimit * 2);
     if (failingWith !== null) {
@@ -459,18 +474,42 @@ export function createPusher(options: PusherOptions): Pusher {
     goIdle();
   }
 
+  /**
+   * A server error is taken as temporary, but the same batch failing with 500 POISON_AFTER times in a
+   * row is more likely an event the server cannot store (a poison batch): it is then halved like a
+   * refused batch, down to the one event, which goes as a placeholder. Only 500, the server's own
+   * failure: a proxy's 502/504 (the server down behind it) never costs an event. A server that fails
+   * every request costs one event's content at most: its placeholder fails too and the pusher backs off
+   * as usual.
+   */
+  function isPoison(batch: Batch, status: number): boolean {
+    if (status !== 500) return false;
+    const first = batch.events[0]!.seq;
+    const last = batch.events.at(-1)!.seq;
+    if (repeated?.first === first && repeated.last === last) repeated.count += 1;
+    else repeated = { first, last, count: 1 };
+    if (repeated.count < POISON_AFTER) return false;
+    if (batch.events.length === 1 && withheld.has(first)) return false;
+    repeated = null;
+    // Each half gets the same few quick attempts, not the streak's long backoff.
+    failures = 0;
+    return true;
+  }
+
   async function rejected(
     row: SyncStateRow,
     batch: Batch,
     status: number,
     serverMessage: string,
+    how: 'refused' | 'repeated' = 'refused',
   ): Promise<void> {
     const first = batch.events[0]!.seq;
+    const what = how === 'refused' ? 'refused' : 'keeps failing on';
     if (batch.events.length > 1) {
       batchLimit = Math.max(1, Math.floor(batch.events.length / 2));
       log.warn(
         'sync.batch_shrunk',
-        `The central server refused a batch of ${batch.events.length} events (HTTP ${status}: ${serverMessage}); ` +
+        `The central server ${what} a batch of ${batch.events.length} events (HTTP ${status}: ${serverMessage}); ` +
           `sending ${batchLimit} at a time`,
         {
           status,
@@ -488,7 +527,7 @@ export function createPusher(options: PusherOptions): Pusher {
       withheld.set(first, serverMessage.slice(0, 500));
       log.warn(
         'sync.event_withheld',
-        `The central server refused event ${first} (HTTP ${status}: ${serverMessage}); a placeholder is sent in its place`,
+        `The central server ${what} event ${first} (HTTP ${status}: ${serverMessage}); a placeholder is sent in its place`,
         { status, serverMessage, seq: first },
       );
       retryIn(backoffDelay(1, options.random, policy));
