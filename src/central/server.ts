@@ -12,7 +12,13 @@ import { CentralError } from './errors';
 import { requestUrl } from './http/request';
 import { sendHtml, sendJsonError } from './http/respond';
 import { createRouter } from './http/router';
-import { ANONYMOUS_RATE, createRateLimiter, INGEST_RATE, type TokenBucketOptions } from './rate-limit';
+import {
+  ANONYMOUS_RATE,
+  createRateLimiter,
+  INGEST_RATE,
+  WEBHOOK_REFUSAL_RATE,
+  type TokenBucketOptions,
+} from './rate-limit';
 import { relayRoutes } from './relay-routes';
 import { createRelayWaiters } from './webhook-relay';
 
@@ -30,6 +36,8 @@ export interface CentralServerOptions {
     ingest?: TokenBucketOptions;
     /** Per client address on enroll and the dashboard's sign-in. Default 2/s, burst 20. */
     anonymous?: TokenBucketOptions;
+    /** Per client address, refused webhook POSTs. Default 1/s, burst 30. */
+    webhookRefusals?: TokenBucketOptions;
   };
   log?: (line: string) => void;
 }
@@ -62,6 +70,7 @@ export function createCentralServer(options: CentralServerOptions): CentralServe
       auth,
       cloudNumbers,
       pollLimiter: ingestLimiter,
+      refusalLimiter: createRateLimiter(options.rateLimits?.webhookRefusals ?? WEBHOOK_REFUSAL_RATE, clock),
       waiters,
       log,
     }),

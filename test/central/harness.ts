@@ -78,7 +78,12 @@ export async function startTestServer(
     adminToken,
     secretKey,
     clock,
-    rateLimits: { ingest: NO_LIMITS, anonymous: NO_LIMITS, ...options.rateLimits },
+    rateLimits: {
+      ingest: NO_LIMITS,
+      anonymous: NO_LIMITS,
+      webhookRefusals: NO_LIMITS,
+      ...options.rateLimits,
+    },
     log: (line) => process.stderr.write(`[central] ${line}\n`),
   });
   const { url } = await server.listen(0, '127.0.0.1');
