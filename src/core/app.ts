@@ -373,6 +373,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       if (closed) return;
       closed = true;
       retention.stop();
+      cloudWebhooks.close();
       detachCloud();
       await relay.stop();
       await sync.stop();
