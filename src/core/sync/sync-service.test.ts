@@ -172,6 +172,24 @@ describe('enrollment', () => {
     await expect(app.sync.setShareMessageText(workspaceId, true)).rejects.toThrow(/not enrolled/);
   });
 
+  it('enrolling another workspace with the same server shows a token this installation holds there', async () => {
+    script.reply(enrolled);
+    await app.sync.enroll(workspaceId, SERVER, CODE);
+    expect(script.requests[0]!.headers.authorization).toBeUndefined();
+    const second = (await app.workspaces.create({ name: 'Chidi Pharmacy Ikeja' })).id;
+    script.reply(json(200, { workspaceId: 'cw-2', workspaceName: 'Ikeja', workspaceToken: `${TOKEN}2` }));
+    await app.sync.enroll(second, SERVER, 'ABCD-EFGH-JKMN-PQRS');
+    const enrolls = script.requests.filter((r) => r.path === '/api/v1/enroll');
+    expect(enrolls[1]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    // Another server never sees it.
+    const other = (await app.workspaces.create({ name: 'Third' })).id;
+    script.reply(json(200, { workspaceId: 'cw-3', workspaceName: 'Third', workspaceToken: `${TOKEN}3` }));
+    await app.sync.enroll(other, 'http://other-central.test:8080', 'ABCD-EFGH-JKMN-PQRT');
+    expect(
+      script.requests.filter((r) => r.path === '/api/v1/enroll')[2]!.headers.authorization,
+    ).toBeUndefined();
+  });
+
   it('share message text: off by default, switched per workspace and logged', async () => {
     script.reply(enrolled);
     await app.sync.enroll(workspaceId, SERVER, CODE);

@@ -217,6 +217,35 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     };
   };
 
+  /**
+   * A workspace token this installation holds for `serverUrl` (the newest enrollment's): the server binds
+   * an installation id to its tokens, so enrolling another workspace there must show one.
+   */
+  async function installationToken(serverUrl: string): Promise<string | undefined> {
+    let newest: SyncStateRow | undefined;
+    let newestActive = false;
+    for (const { workspaceId, state } of await directory.listEnrolled()) {
+      const row = await repo.get(workspaceId);
+      if (row?.serverUrl !== serverUrl) continue;
+      // A token the server still takes (not "needs attention") first, then the newest.
+      const active = state === 'active';
+      if (
+        newest === undefined ||
+        (active && !newestActive) ||
+        (active === newestActive && row.enrolledAt > newest.enrolledAt)
+      ) {
+        newest = row;
+        newestActive = active;
+      }
+    }
+    if (newest === undefined) return undefined;
+    try {
+      return secrets.open(newest.tokenSealed);
+    } catch {
+      return undefined;
+    }
+  }
+
   async function requestEnrollment(
     workspaceId: WorkspaceId,
     serverUrl: string,
@@ -244,9 +273,13 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     };
     let response;
     try {
+      const proof = await installationToken(serverUrl);
       response = await transport.post({
         url: `${serverUrl}/api/v1/enroll`,
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          ...(proof !== undefined && { authorization: `Bearer ${proof}` }),
+        },
         body: JSON.stringify(request),
         timeoutMs: options.enrollTimeoutMs ?? 20_000,
       });
