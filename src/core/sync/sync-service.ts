@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { SyncStatus } from '../../shared/sync-contract';
+import { sendsInClear, type SyncStatus } from '../../shared/sync-contract';
 import {
   enrollResponse,
   syncErrorBody,
@@ -63,7 +63,16 @@ export interface SyncService {
   /** Stops every pusher (requests in flight are cancelled; nothing is lost: they resume on start). */
   stop(): Promise<void>;
   status(workspaceId: WorkspaceId): Promise<SyncStatus>;
-  enroll(workspaceId: WorkspaceId, serverUrl: string, code: string): Promise<SyncStatus>;
+  /**
+   * Refuses plain http to another computer (the code and token would travel in clear) unless
+   * `allowInsecure`, which is logged as a warning.
+   */
+  enroll(
+    workspaceId: WorkspaceId,
+    serverUrl: string,
+    code: string,
+    options?: { allowInsecure?: boolean },
+  ): Promise<SyncStatus>;
   leave(workspaceId: WorkspaceId): Promise<SyncStatus>;
   setShareMessageText(workspaceId: WorkspaceId, share: boolean): Promise<SyncStatus>;
   /** New events may be waiting: idle pushers look now instead of at their next poll. */
@@ -363,8 +372,29 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
 
     status,
 
-    async enroll(workspaceId, serverUrl, code) {
+    async enroll(workspaceId, serverUrl, code, choice = {}) {
       const workspace = await options.getWorkspace(workspaceId);
+      if (sendsInClear(serverUrl)) {
+        const log = logger.child({ workspaceId });
+        if (choice.allowInsecure !== true) {
+          log.warn('sync.enroll_failed', 'Refused to enroll over plain http to another computer', {
+            serverUrl,
+            reason: 'insecure',
+          });
+          throw new SwitchboardError(
+            'VALIDATION',
+            `${serverUrl} is plain http on another computer: the enrollment code and this computer's key ` +
+              'would cross the network unencrypted. Use the https:// address, or tick "Send over plain ' +
+              'http" if this network is yours alone.',
+            { serverUrl },
+          );
+        }
+        log.warn(
+          'sync.insecure_enroll',
+          `The owner chose to enroll over plain http with ${serverUrl}: the code and key travel unencrypted`,
+          { serverUrl },
+        );
+      }
       const response = await requestEnrollment(workspaceId, serverUrl, code, workspace);
       const previous = await repo.get(workspaceId);
       // The same central workspace again (enrolling again after "needs attention"): resume where the
