@@ -29,8 +29,8 @@ export interface ApiDeps {
   auth: AdminAuth;
   /** Per workspace token. */
   ingestLimiter: RateLimiter;
-  /** Per client address, on the endpoints that take no token. */
-  anonymousLimiter: RateLimiter;
+  /** Per client address, on enroll (not shared with the dashboard's sign-in). */
+  enrollLimiter: RateLimiter;
   log: (line: string) => void;
 }
 
@@ -54,7 +54,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
   }
 
   async function enrollRoute({ req, res }: RequestContext): Promise<void> {
-    takeOrRefuse(deps.anonymousLimiter, clientAddress(req), 'enrollment attempts from this address');
+    takeOrRefuse(deps.enrollLimiter, clientAddress(req), 'enrollment attempts from this address');
     const body = parseWith(enrollRequest, await readJson(req, res, SMALL_BODY), 'The enrollment request');
     // A workspace token of the same installation, if any, proves the installation id is the sender's.
     const bearer = bearerOf(req);
