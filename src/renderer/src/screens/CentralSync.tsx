@@ -109,7 +109,7 @@ function EnrollForm(props: {
         <Field
           className="field--grow"
           label="Server address"
-          hint="Starts with https:// (or http:// on your own network)."
+          hint="Starts with https:// (plain http:// only to this computer, or after the warning below)."
         >
           {(control) => (
             <input
