@@ -24,10 +24,10 @@ const restore: (() => void)[] = [];
 function capture(): void {
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    stream.write = (chunk: unknown, ...rest: unknown[]) => {
       captured.push(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
       return write(chunk, ...rest);
-    });
+    };
     restore.push(() => void (stream.write = write as typeof stream.write));
   }
   const table = console as unknown as Record<string, (...args: unknown[]) => void>;
