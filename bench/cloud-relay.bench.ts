@@ -9,6 +9,13 @@
  * SQLite with fsync on every commit, and PostgreSQL at 127.0.0.1:5432 when it answers. One JSON line per
  * database and case on stdout; progress on stderr.
  *
+ * First, `cloud.relay.forged_cost_ms`: the CPU time intake spends on one forged POST of 3 MiB (the
+ * largest body it takes) with 200 numbers registered, each under its own app, against one valid HMAC
+ * verify of the same body in the same run. The figure is the worst of a forged POST naming an unknown
+ * number, none, or a batch of 50 unknown ones (refused without trying a secret); `.registered_id` is one
+ * naming a registered number (one HMAC: the floor for a POST that must be verified), and
+ * `everySecretMs` what trying all 200 secrets costs (what intake used to do).
+ *
  *   npx tsx bench/cloud-relay.bench.ts [notificationsPerRun]
  */
 import { randomBytes } from 'node:crypto';
@@ -19,6 +26,10 @@ import { createCentralServer } from '../src/central/server';
 import { openTestDatabase, testPostgresUrl, type TestDatabase } from '../src/central/testing/databases';
 import { registerCloudNumber } from '../src/central/cloud-numbers';
 import { signBody } from '../src/simulator/graph-api/index';
+import { createCloudSecrets } from '../src/central/cloud-secrets';
+import { RELAY_LIMITS } from '../src/shared/relay-protocol';
+import { intakeWebhook } from '../src/central/webhook-intake';
+import { verifyWebhookSignature } from '../src/core/whatsapp/cloud-api/webhook';
 
 const COUNT = Number(process.argv[2] ?? 4_000);
 const SENDERS = 4;
@@ -201,7 +212,100 @@ async function measure(kind: DatabaseKind, numbers: number): Promise<void> {
   process.stdout.write(`${JSON.stringify(figure)}\n`);
 }
 
+/** A notification padded to `bytes` with one long text, naming these numbers (none: no metadata). */
+function forgedBody(bytes: number, phoneNumberIds: readonly string[]): Buffer {
+  const changes = phoneNumberIds.map((id) => ({
+    field: 'messages',
+    value: { messaging_product: 'whatsapp', metadata: { phone_number_id: id } },
+  }));
+  const shell = JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{ id: '1', changes, pad: '' }],
+  });
+  return Buffer.from(shell.replace('"pad":""', `"pad":"${'x'.repeat(bytes - shell.length)}"`));
+}
+
+/** Median CPU milliseconds (user + system) of `fn` over `runs` calls. */
+async function cpuMs(runs: number, fn: () => unknown): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const before = process.cpuUsage();
+    await fn();
+    const used = process.cpuUsage(before);
+    times.push((used.user + used.system) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+async function forgedCost(): Promise<void> {
+  const numbers = 200;
+  const { test, key } = await prepare('sqlite', numbers);
+  try {
+    const secrets = createCloudSecrets(key);
+    const bytes = RELAY_LIMITS.maxWebhookBytes - 1024;
+    const forged = (body: Buffer) => {
+      const signature = signBody(body, 'forged');
+      return () =>
+        intakeWebhook(test.database, secrets, body, signature, Date.now()).then(
+          () => {
+            throw new Error('a forged POST was accepted');
+          },
+          (error: { status?: number }) => {
+            if (error.status !== 401) throw error as Error;
+          },
+        );
+    };
+    const unknown = forgedBody(bytes, ['999999999']);
+    const cases = {
+      unknown: unknown,
+      absent: forgedBody(bytes, []),
+      batch: forgedBody(
+        bytes,
+        Array.from({ length: 50 }, (_, k) => String(900000000 + k)),
+      ),
+    };
+    const registered = forgedBody(bytes, [phoneNumberIdOf(7)]);
+    const valid = signBody(unknown, appSecretOf(0));
+    const runs = 30;
+    await forged(registered)(); // opens the secret, warms up
+    const baseline = await cpuMs(runs, () => verifyWebhookSignature(unknown, valid, appSecretOf(0)));
+    const each: Record<string, number> = {};
+    for (const [name, body] of Object.entries(cases)) each[name] = await cpuMs(runs, forged(body));
+    const registeredMs = await cpuMs(runs, forged(registered));
+    const everySecretMs = await cpuMs(3, () => {
+      for (let k = 0; k < numbers; k++) verifyWebhookSignature(unknown, valid, appSecretOf(k + 1));
+    });
+    const worst = Math.max(...Object.values(each));
+    const round = (ms: number) => Math.round(ms * 1000) / 1000;
+    const line = (name: string, value: number, extra: object) =>
+      process.stdout.write(
+        `${JSON.stringify({
+          name,
+          value: round(value),
+          unit: 'ms CPU per POST',
+          baseline: round(baseline),
+          baselineIs: 'one valid HMAC verify of the same body',
+          ratio: Math.round((value / baseline) * 1000) / 1000,
+          registeredNumbers: numbers,
+          bodyBytes: bytes,
+          ...extra,
+        })}\n`,
+      );
+    line('cloud.relay.forged_cost_ms', worst, {
+      cases: Object.fromEntries(Object.entries(each).map(([k, v]) => [k, round(v)])),
+      everySecretMs: round(everySecretMs),
+      goalMs: 1,
+    });
+    line('cloud.relay.forged_cost_ms.registered_id', registeredMs, {});
+  } finally {
+    await test.cleanup();
+  }
+}
+
 async function main(): Promise<void> {
+  await forgedCost();
+  if (process.env.CLOUD_RELAY_BENCH === 'forged') return;
   for (const numbers of CASES) await measure('sqlite', numbers);
   try {
     await testPostgresUrl();

@@ -15,7 +15,8 @@ import type { CentralDatabase } from './db/open';
 import { createEnrollment, enroll } from './enroll';
 import { CentralError } from './errors';
 import { parseWith, readJson } from './http/body';
-import { clientAddress } from './http/request';
+import { bearerOf, clientAddress } from './http/request';
+import { hashWorkspaceToken, looksLikeWorkspaceToken } from './secrets';
 import { sendJson } from './http/respond';
 import type { RequestContext, Route } from './http/router';
 import { ingestBatch } from './ingest';
@@ -28,8 +29,8 @@ export interface ApiDeps {
   auth: AdminAuth;
   /** Per workspace token. */
   ingestLimiter: RateLimiter;
-  /** Per client address, on the endpoints that take no token. */
-  anonymousLimiter: RateLimiter;
+  /** Per client address, on enroll (not shared with the dashboard's sign-in). */
+  enrollLimiter: RateLimiter;
   log: (line: string) => void;
 }
 
@@ -60,9 +61,13 @@ export function apiRoutes(deps: ApiDeps): Route[] {
   }
 
   async function enrollRoute({ req, res }: RequestContext): Promise<void> {
-    takeOrRefuse(deps.anonymousLimiter, clientAddress(req), 'enrollment attempts from this address');
+    takeOrRefuse(deps.enrollLimiter, clientAddress(req), 'enrollment attempts from this address');
     const body = parseWith(enrollRequest, await readJson(req, res, SMALL_BODY), 'The enrollment request');
-    sendJson(res, 200, await enroll(database, body, clock.now()));
+    // A workspace token of the same installation, if any, proves the installation id is the sender's.
+    const bearer = bearerOf(req);
+    const proof =
+      bearer !== undefined && looksLikeWorkspaceToken(bearer) ? hashWorkspaceToken(bearer) : undefined;
+    sendJson(res, 200, await enroll(database, body, clock.now(), proof));
   }
 
   async function ingestRoute({ req, res }: RequestContext): Promise<void> {

@@ -83,6 +83,50 @@ describe.each(TEST_DIALECTS)('enrollment (%s)', (kind) => {
     expect(await count('installations', again.id)).toBe(0);
   });
 
+  it("binds an installation to its tokens: another's id cannot enroll or rewrite its name and platform", async () => {
+    const code = async () =>
+      (await createEnrollment(database, { workspaceName: 'Shop', validForHours: 72 }, FIXED_NOW)).code;
+    const pc = makeInstallation({ name: 'Front desk PC', platform: 'win32-x64' });
+    const first = await enroll(
+      database,
+      { code: await code(), installation: pc, localWorkspaceName: 'A' },
+      FIXED_NOW,
+    );
+    const named = () =>
+      database.db
+        .selectFrom('installations')
+        .select(['name', 'platform'])
+        .where('id', '=', pc.id)
+        .executeTakeFirstOrThrow();
+
+    // Someone else claiming that id, with a good code of their own: refused, the code left unspent.
+    const forgedCode = await code();
+    const forged = { ...pc, name: 'Attacker laptop', platform: 'linux-x64' };
+    for (const proof of [undefined, hashWorkspaceToken(`sbw_${'x'.repeat(43)}`)]) {
+      await expect(
+        enroll(
+          database,
+          { code: forgedCode, installation: forged, localWorkspaceName: 'B' },
+          FIXED_NOW,
+          proof,
+        ),
+      ).rejects.toMatchObject({ code: 'CONFLICT' });
+    }
+    expect(await named()).toEqual({ name: 'Front desk PC', platform: 'win32-x64' });
+    expect(await count('workspace_links', pc.id)).toBe(1);
+
+    // The installation itself, showing its token, enrolls a second workspace (and may rename itself).
+    const renamed = { ...pc, name: 'Front desk PC (new)' };
+    await enroll(
+      database,
+      { code: forgedCode, installation: renamed, localWorkspaceName: 'B' },
+      FIXED_NOW,
+      hashWorkspaceToken(first.workspaceToken),
+    );
+    expect(await named()).toEqual({ name: 'Front desk PC (new)', platform: 'win32-x64' });
+    expect(await count('workspace_links', pc.id)).toBe(2);
+  });
+
   it('refuses a wrong or expired code and creates nothing', async () => {
     const created = await createEnrollment(
       database,

@@ -48,11 +48,17 @@ export async function createEnrollment(
  * (`used_at is null`), so of two requests racing with one code exactly one wins, on SQLite (one
  * writer) and on PostgreSQL (the second update waits for the first's row lock, then finds the code
  * used). A refused code leaves nothing behind: the claim and everything after it share a transaction.
+ *
+ * An installation is bound to the workspace tokens issued to it: once it has one, enrolling another
+ * workspace under its id needs one of them (`proofTokenHash`, from the request's bearer token), or the
+ * code is refused (409) and left unspent, so nobody can enroll with another installation's id and
+ * rewrite its name and platform. An installation whose links are all gone may be enrolled again.
  */
 export async function enroll(
   database: CentralDatabase,
   request: z.output<typeof enrollRequest>,
   now: number,
+  proofTokenHash?: string,
 ): Promise<EnrollResponse> {
   const codeHash = hashEnrollmentCode(request.code);
   const workspaceToken = newWorkspaceToken();
@@ -73,6 +79,19 @@ export async function enroll(
         .where('code_hash', '=', codeHash)
         .executeTakeFirst();
       throw refusal(enrollment, now);
+    }
+    const tokens = await trx
+      .selectFrom('workspace_links')
+      .select('token_hash')
+      .where('installation_id', '=', installation.id)
+      .execute();
+    if (tokens.length > 0 && !tokens.some((t) => t.token_hash === proofTokenHash)) {
+      throw new CentralError(
+        'CONFLICT',
+        'This installation id is already enrolled here, and the request did not carry one of its ' +
+          'workspace tokens. Enroll from the computer that enrolled it first (it sends its token), or ask ' +
+          'the central team.',
+      );
     }
     await trx
       .insertInto('installations')

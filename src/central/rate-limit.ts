@@ -11,6 +11,8 @@ export type TakeResult = { ok: true } | { ok: false; retryAfterMs: number };
 
 export interface RateLimiter {
   take(key: string): TakeResult;
+  /** What `take` would answer, without taking a token. */
+  peek(key: string): TakeResult;
   /** Keys tracked now (bounded by maxKeys). */
   readonly size: number;
 }
@@ -19,6 +21,11 @@ export interface RateLimiter {
 export const INGEST_RATE: TokenBucketOptions = { ratePerSecond: 20, burst: 40 };
 /** Default per client address on the endpoints that need no token (enroll, dashboard login). */
 export const ANONYMOUS_RATE: TokenBucketOptions = { ratePerSecond: 2, burst: 20 };
+/**
+ * Default per client address for refused webhook POSTs (a bad signature, no registered number): each
+ * refusal takes a token, and an address out of tokens is refused before its body is looked at.
+ */
+export const WEBHOOK_REFUSAL_RATE: TokenBucketOptions = { ratePerSecond: 1, burst: 30 };
 
 /**
  * One token bucket per key, refilled lazily from the clock. Memory stays bounded: past `maxKeys`, full
@@ -58,6 +65,11 @@ export function createRateLimiter(options: TokenBucketOptions, clock: Clock, max
       }
       buckets.set(key, { tokens, at: now });
       return { ok: false, retryAfterMs: Math.ceil((1 - tokens) / perMs) };
+    },
+    peek(key) {
+      const existing = buckets.get(key);
+      const tokens = existing === undefined ? options.burst : level(existing, clock.now());
+      return tokens >= 1 ? { ok: true } : { ok: false, retryAfterMs: Math.ceil((1 - tokens) / perMs) };
     },
     get size() {
       return buckets.size;

@@ -12,10 +12,11 @@ import { isKnownVerifyToken, listCloudNumbers, type CloudNumberRegistry } from '
 import type { CentralDatabase } from './db/open';
 import { CentralError } from './errors';
 import { parseWith, readBody, readJson } from './http/body';
+import { clientAddress } from './http/request';
 import { SECURITY_HEADERS, sendJson } from './http/respond';
 import type { RequestContext, Route } from './http/router';
 import type { RateLimiter } from './rate-limit';
-import { takeOrRefuse } from './rate-limited';
+import { refuseUnless, takeOrRefuse } from './rate-limited';
 import { intakeWebhook } from './webhook-intake';
 import { ackRelay, readRelay, type RelayWaiters } from './webhook-relay';
 
@@ -27,6 +28,8 @@ export interface RelayDeps {
   cloudNumbers: CloudNumberRegistry;
   /** Per workspace token. */
   pollLimiter: RateLimiter;
+  /** Per client address, refused webhook POSTs only. */
+  refusalLimiter: RateLimiter;
   waiters: RelayWaiters;
   log: (line: string) => void;
 }
@@ -59,15 +62,24 @@ export function relayRoutes(deps: RelayDeps): Route[] {
 
   async function webhook({ req, res }: RequestContext): Promise<void> {
     const secrets = cloudNumbers.secrets();
+    // An address that keeps sending refused POSTs is refused before its body is read or verified.
+    const address = clientAddress(req);
+    refuseUnless(deps.refusalLimiter.peek(address), 'refused webhook POSTs from this address');
     const raw = await readBody(req, res, WEBHOOK_BODY);
     const signature = req.headers['x-hub-signature-256'];
-    const result = await intakeWebhook(
-      database,
-      secrets,
-      raw,
-      typeof signature === 'string' ? signature : undefined,
-      clock.now(),
-    );
+    let result;
+    try {
+      result = await intakeWebhook(
+        database,
+        secrets,
+        raw,
+        typeof signature === 'string' ? signature : undefined,
+        clock.now(),
+      );
+    } catch (error) {
+      if (error instanceof CentralError && error.status === 401) deps.refusalLimiter.take(address);
+      throw error;
+    }
     if (result.unroutable > 0)
       deps.log(
         `webhook: ${result.unroutable} change(s) for an unregistered phone_number_id kept as unroutable`,

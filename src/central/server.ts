@@ -13,7 +13,13 @@ import { CentralError } from './errors';
 import { requestUrl } from './http/request';
 import { sendHtml, sendJsonError } from './http/respond';
 import { createRouter } from './http/router';
-import { ANONYMOUS_RATE, createRateLimiter, INGEST_RATE, type TokenBucketOptions } from './rate-limit';
+import {
+  ANONYMOUS_RATE,
+  createRateLimiter,
+  INGEST_RATE,
+  WEBHOOK_REFUSAL_RATE,
+  type TokenBucketOptions,
+} from './rate-limit';
 import { relayRoutes } from './relay-routes';
 import { createRelayWaiters } from './webhook-relay';
 
@@ -29,8 +35,13 @@ export interface CentralServerOptions {
   rateLimits?: {
     /** Per workspace token on ingest. Default 20/s, burst 40. */
     ingest?: TokenBucketOptions;
-    /** Per client address on enroll and the dashboard's sign-in. Default 2/s, burst 20. */
+    /**
+     * Per client address on enroll and on the dashboard's sign-in, each its own bucket (behind a proxy
+     * every client has one address: bad codes must not lock the admin out). Default 2/s, burst 20.
+     */
     anonymous?: TokenBucketOptions;
+    /** Per client address, refused webhook POSTs. Default 1/s, burst 30. */
+    webhookRefusals?: TokenBucketOptions;
   };
   log?: (line: string) => void;
 }
@@ -49,20 +60,22 @@ export function createCentralServer(options: CentralServerOptions): CentralServe
   const clock = options.clock ?? systemClock;
   const log = options.log ?? (() => undefined);
   const auth = createAdminAuth(options.adminToken, clock);
-  const anonymousLimiter = createRateLimiter(options.rateLimits?.anonymous ?? ANONYMOUS_RATE, clock);
+  const enrollLimiter = createRateLimiter(options.rateLimits?.anonymous ?? ANONYMOUS_RATE, clock);
+  const signInLimiter = createRateLimiter(options.rateLimits?.anonymous ?? ANONYMOUS_RATE, clock);
   const ingestLimiter = createRateLimiter(options.rateLimits?.ingest ?? INGEST_RATE, clock);
   const waiters = createRelayWaiters();
   // One registry for the admin API and the dashboard: a change through either drops the opened secret.
   const cloudNumbers = createCloudNumberRegistry(options.database, options.secretKey);
   const route = createRouter([
-    ...apiRoutes({ database: options.database, clock, auth, ingestLimiter, anonymousLimiter, log }),
-    ...dashboardRoutes({ database: options.database, clock, auth, anonymousLimiter, cloudNumbers }),
+    ...apiRoutes({ database: options.database, clock, auth, ingestLimiter, enrollLimiter, log }),
+    ...dashboardRoutes({ database: options.database, clock, auth, signInLimiter, cloudNumbers }),
     ...relayRoutes({
       database: options.database,
       clock,
       auth,
       cloudNumbers,
       pollLimiter: ingestLimiter,
+      refusalLimiter: createRateLimiter(options.rateLimits?.webhookRefusals ?? WEBHOOK_REFUSAL_RATE, clock),
       waiters,
       log,
     }),

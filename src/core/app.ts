@@ -20,6 +20,7 @@ import { createMessageRepository } from './store/repositories/messages';
 import { createNumberDirectory, createPhoneNumberRepository } from './store/repositories/phone-numbers';
 import { createWaAuthRepository } from './store/repositories/wa-auth';
 import { realTimers, type Timers } from './timers';
+import { routeLibraryConsole } from './whatsapp/baileys/library-console';
 import { createBaileysProvider } from './whatsapp/baileys/baileys-provider';
 import { createWorkspaceLidDirectories } from './whatsapp/baileys/lid-directory';
 import { repairSplitChats } from './store/repositories/lid-mappings';
@@ -155,6 +156,8 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     ...(options.minLogLevel !== undefined && { minLevel: options.minLogLevel }),
   });
   const events = createEventLogRepository(store);
+  // libsignal prints whole Signal sessions (private keys included) with console.*: into the log instead.
+  const restoreConsole = routeLibraryConsole(logger.child({ meta: { component: 'whatsapp' } }));
   logger.info('store.opened', `Database opened at schema ${store.schemaVersion}`, {
     path: store.path,
     schema: store.schemaVersion,
@@ -373,6 +376,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       if (closed) return;
       closed = true;
       retention.stop();
+      cloudWebhooks.close();
       detachCloud();
       await relay.stop();
       await sync.stop();
@@ -380,6 +384,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       await pipeline.stop();
       await aiLedger.flush();
       journal.close();
+      restoreConsole();
       await logger.close();
       await store.close();
     },

@@ -86,6 +86,18 @@ function parseUrl(value: string): URL | undefined {
   }
 }
 
+/**
+ * True for a plain http address of another computer: the code and then the workspace token would cross
+ * the network in clear. Loopback (localhost, 127.x, ::1) stays allowed; `sync.enroll` refuses the rest
+ * unless `allowInsecure` (the owner's explicit, logged choice).
+ */
+export function sendsInClear(serverUrl: string): boolean {
+  const url = parseUrl(serverUrl);
+  if (url?.protocol !== 'http:') return false;
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return !(host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1');
+}
+
 /** The one-time enrollment code from the central team, e.g. 7KQ2-M9XD-4TNB-H3WE (any case, spaces allowed). */
 export const enrollmentCodeInput = z
   .string({ error: 'Enrollment code is required' })
@@ -120,7 +132,13 @@ export const syncCommands = {
   'sync.status': command<SyncStatus>()(workspaceRef),
   /** Spends a one-time code from the central team: the workspace starts pushing its log there. */
   'sync.enroll': command<SyncStatus>()(
-    z.strictObject({ workspaceId: workspaceIdInput, serverUrl: serverUrlInput, code: enrollmentCodeInput }),
+    z.strictObject({
+      workspaceId: workspaceIdInput,
+      serverUrl: serverUrlInput,
+      code: enrollmentCodeInput,
+      /** The owner accepts plain http to another computer (see sendsInClear); logged. */
+      allowInsecure: z.boolean().optional(),
+    }),
   ),
   /** Stops pushing and forgets the server and its key (events already pushed stay on the server). */
   'sync.leave': command<SyncStatus>()(workspaceRef),

@@ -102,9 +102,22 @@ describe.skipIf(!hasChromium)('central sync in the settings screen', () => {
     expect(await phase()).toBe('Off');
     await shot('sync-01-enroll');
 
-    await card().getByLabel('Server address').fill(central.url);
+    // Plain http to another computer: a warning, and Connect waits for the owner's explicit choice.
+    const connect = card().getByRole('button', { name: 'Connect to central server' });
+    await card().getByLabel('Server address').fill('http://192.168.1.20:8787');
     await card().getByLabel('Enrollment code').fill('7KQ2-M9XD-4TNB-H3WE');
-    await card().getByRole('button', { name: 'Connect to central server' }).click();
+    const warning = card().locator('[data-warning="insecure"]');
+    await poll(() => warning.textContent()).toContain('unencrypted');
+    expect(await connect.isDisabled()).toBe(true);
+    await card()
+      .getByLabel(/Send over plain http anyway/)
+      .check();
+    expect(await connect.isDisabled()).toBe(false);
+    await shot('sync-01b-insecure-warning');
+    // This computer's own address needs no such choice.
+    await card().getByLabel('Server address').fill(central.url);
+    expect(await warning.count()).toBe(0);
+    await connect.click();
     const refused = card().getByRole('alert');
     await poll(() => refused.textContent()).toMatch(
       /^The central server refused the code: This enrollment code is not valid\. Check it for typos, or ask the central team for a new one\.$/,
@@ -168,6 +181,8 @@ describe.skipIf(!hasChromium)('central sync in the settings screen', () => {
   });
 
   it('a key the server no longer accepts needs attention, and enrolling again from the form fixes it', async () => {
+    // Revoked on the server (its link removed), and this computer's copy damaged too.
+    await central.revokeTokens((await status()).centralWorkspaceId!);
     await host.app.store.db
       .updateTable('sync_state')
       .set({

@@ -40,6 +40,8 @@ export interface TestServer {
     code: string,
     installation?: InstallationInfo,
     localWorkspaceName?: string,
+    /** A workspace token the installation holds here (sent as the bearer). */
+    token?: string,
   ): Promise<Reply<EnrollResponse | SyncErrorBody>>;
   /** A new workspace enrolled by `installation` (a new one by default). */
   enrolled(workspaceName: string, installation?: InstallationInfo): Promise<EnrolledWorkspace>;
@@ -81,7 +83,12 @@ export async function startTestServer(
     adminToken,
     secretKey,
     clock,
-    rateLimits: { ingest: NO_LIMITS, anonymous: NO_LIMITS, ...options.rateLimits },
+    rateLimits: {
+      ingest: NO_LIMITS,
+      anonymous: NO_LIMITS,
+      webhookRefusals: NO_LIMITS,
+      ...options.rateLimits,
+    },
     log: (line) => {
       logs.push(line);
       process.stderr.write(`[central] ${line}\n`);
@@ -109,6 +116,7 @@ export async function startTestServer(
     };
   }
 
+  const tokensOf = new Map<string, string>();
   const self: TestServer = {
     kind,
     url,
@@ -132,17 +140,23 @@ export async function startTestServer(
         throw new Error(`creating a code failed: ${reply.status} ${JSON.stringify(reply.body)}`);
       return reply.body;
     },
-    enroll: (code, installation = makeInstallation(), localWorkspaceName = 'Local name') =>
+    enroll: (code, installation = makeInstallation(), localWorkspaceName = 'Local name', token) =>
       request('POST', '/api/v1/enroll', {
-        headers: { 'Content-Type': 'application/json' },
+        headers: {
+          'Content-Type': 'application/json',
+          ...(token !== undefined && { Authorization: `Bearer ${token}` }),
+        },
         body: JSON.stringify({ code, installation, localWorkspaceName }),
       }),
     async enrolled(workspaceName, installation = makeInstallation()) {
       const { code } = await self.createCode(workspaceName);
-      const reply = await self.enroll(code, installation, `${workspaceName} (local)`);
+      // As the push client does: a token this installation already holds here proves its id.
+      const held = tokensOf.get(installation.id);
+      const reply = await self.enroll(code, installation, `${workspaceName} (local)`, held);
       if (reply.status !== 200)
         throw new Error(`enrolling failed: ${reply.status} ${JSON.stringify(reply.body)}`);
       const body = reply.body as EnrollResponse;
+      tokensOf.set(installation.id, body.workspaceToken);
       return { token: body.workspaceToken, workspaceId: body.workspaceId, installation };
     },
     push(token, batch, pushOptions = {}) {

@@ -99,7 +99,7 @@ describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) 
     expect(mode.status).toBe(403);
   });
 
-  it('refuses a missing or wrong signature, malformed JSON and a non-notification, storing nothing', async () => {
+  it('refuses a missing or wrong signature, and a body naming no registered number, storing nothing', async () => {
     const body = metaJson(notification('1001', 'wamid.refused'));
     expect((await post(body)).status).toBe(401);
     expect((await post(body, signBody(body, 'not-the-secret'))).status).toBe(401);
@@ -107,10 +107,14 @@ describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) 
     // Signed over other bytes (the same JSON re-serialised without Meta's escaping).
     const reserialised = Buffer.from(JSON.stringify(notification('1001', 'wamid.refused')));
     expect((await post(body, signBody(reserialised, APP_SECRET))).status).toBe(401);
+    // Malformed JSON, or not a notification: no number to verify against, so 401 whoever signed it.
     const broken = Buffer.from('{"object":"whatsapp_business_account","entry":[');
-    expect((await post(broken, signBody(broken, APP_SECRET))).status).toBe(400);
+    expect((await post(broken, signBody(broken, APP_SECRET))).status).toBe(401);
     const other = Buffer.from('{"object":"page","entry":[]}');
-    expect((await post(other, signBody(other, APP_SECRET))).status).toBe(400);
+    expect((await post(other, signBody(other, APP_SECRET))).status).toBe(401);
+    // Signed, naming a registered number, but not a notification: 400.
+    const named = Buffer.from('{"object":"page","metadata":{"phone_number_id":"1001"}}');
+    expect((await post(named, signBody(named, APP_SECRET))).status).toBe(400);
     expect(await rows('relay_notifications')).toBe(0);
     expect(await rows('relay_unroutable')).toBe(0);
   });
@@ -131,19 +135,20 @@ describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) 
     expect(await rows('relay_unroutable')).toBe(0);
   });
 
-  it('commits a signed notification before 200, stores a replay once, keeps an unknown number unroutable', async () => {
+  it('commits a signed notification before 200, stores a replay once, refuses an unknown number', async () => {
     const body = metaJson(notification('1001', 'wamid.first'));
     const first = await post(body, signBody(body, APP_SECRET));
     expect(first).toMatchObject({ status: 200, body: { stored: 1, duplicates: 0 } });
     const replay = await post(body, signBody(body, APP_SECRET));
     expect(replay).toMatchObject({ status: 200, body: { stored: 0, duplicates: 1 } });
 
+    // No secret is tried for a number nobody registered: 401, and Meta retries until it is registered.
     const unknown = metaJson(notification('9999', 'wamid.nobody'));
-    expect((await post(unknown, signBody(unknown, APP_SECRET))).status).toBe(200);
+    expect((await post(unknown, signBody(unknown, APP_SECRET))).status).toBe(401);
     // 3003 belongs to another Meta app: a POST signed with this app's secret cannot speak for it.
     const spoof = metaJson(notification('3003', 'wamid.spoof'));
-    expect((await post(spoof, signBody(spoof, APP_SECRET))).status).toBe(200);
-    expect(await rows('relay_unroutable')).toBe(2);
+    expect((await post(spoof, signBody(spoof, APP_SECRET))).status).toBe(401);
+    expect(await rows('relay_unroutable')).toBe(0);
 
     const pollA = await poll(shopA.token);
     expect(pollA.status).toBe(200);
@@ -250,18 +255,15 @@ describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) 
       body: { stored: 1 },
     });
     expect(await rows('relay_unroutable')).toBe(before + 1);
-    // Naming 1001 but signed by the other app: not 1001's secret, still a registered one, so kept unroutable.
+    // Naming 1001 but signed by the other app: only 1001's secret is tried, so 401.
     const other = metaJson(notification('1001', 'wamid.other-app'));
-    expect(await post(other, signBody(other, OTHER_SECRET))).toMatchObject({
-      status: 200,
-      body: { stored: 0 },
-    });
-    expect(await rows('relay_unroutable')).toBe(before + 2);
+    expect((await post(other, signBody(other, OTHER_SECRET))).status).toBe(401);
+    expect(await rows('relay_unroutable')).toBe(before + 1);
     // Broken JSON with a well-formed but wrong signature is a 401, not a 400: nothing was verified.
     const broken = Buffer.from('{"object":"whatsapp_business_account","entry":[');
     expect((await post(broken, signBody(broken, 'not-the-secret'))).status).toBe(401);
     const bare = Buffer.from('{"object":"page","entry":[]}');
-    expect((await post(bare, signBody(bare, OTHER_SECRET))).status).toBe(400);
+    expect((await post(bare, signBody(bare, OTHER_SECRET))).status).toBe(401);
   });
 
   it('a number registered again, or removed, takes effect on the next POST', async () => {
@@ -307,5 +309,27 @@ describe.each(TEST_DIALECTS)('webhook relay on the central server (%s)', (kind) 
     expect((await send('wamid.5005f', 'third-secret-5005')).status).toBe(401);
     expect((await central.admin('DELETE', '/api/admin/cloud-numbers/5005')).status).toBe(404);
     expect((await central.request('DELETE', '/api/admin/cloud-numbers/1001')).status).toBe(401);
+  });
+
+  it('refused POSTs are rate-limited per address: past the budget, refused before the body is verified', async () => {
+    const limited = await startTestServer(kind, {
+      rateLimits: { webhookRefusals: { ratePerSecond: 1, burst: 3 } },
+    });
+    try {
+      const forged = metaJson(notification('1001', 'wamid.forged'));
+      const send = (body: Buffer, signature: string) =>
+        limited.request('POST', '/webhooks/whatsapp', {
+          headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': signature },
+          body,
+        });
+      for (let i = 0; i < 3; i++) expect((await send(forged, signBody(forged, 'guess'))).status).toBe(401);
+      const refused = await send(forged, signBody(forged, 'guess'));
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      limited.clock.advance(1_000);
+      expect((await send(forged, signBody(forged, 'guess'))).status).toBe(401);
+    } finally {
+      await limited.close();
+    }
   });
 });

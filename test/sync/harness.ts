@@ -30,6 +30,8 @@ export interface Central {
   /** Moves the server's clock (in-process servers only). */
   advanceClock(ms: number): void;
   createCode(workspaceName: string, validForHours?: number): Promise<string>;
+  /** Revokes the workspace tokens of a central workspace (their links removed; in-process servers only). */
+  revokeTokens(centralWorkspaceId: string): Promise<void>;
   /** The seqs the server stored for a central workspace, ascending. */
   storedSeqs(centralWorkspaceId: string): Promise<number[]>;
   storedEvents(
@@ -137,6 +139,12 @@ export async function startCentral(kind: DatabaseKind): Promise<Central> {
       if (reply.status !== 201) throw new Error(`creating a code failed: ${reply.status}`);
       return reply.body.code;
     },
+    async revokeTokens(centralWorkspaceId) {
+      await database.db
+        .deleteFrom('workspace_links')
+        .where('workspace_id', '=', centralWorkspaceId)
+        .execute();
+    },
     ...centralQueries(() => Promise.resolve({ db: database, done: () => Promise.resolve() })),
     async close() {
       await central.stop();
@@ -208,6 +216,9 @@ export async function startCentralProcess(kind: DatabaseKind): Promise<Central &
     start,
     advanceClock() {
       throw new Error('the child process keeps its own clock');
+    },
+    revokeTokens() {
+      return Promise.reject(new Error('revoke tokens through an in-process server'));
     },
     async createCode(workspaceName: string, validForHours = 72) {
       const reply = await postJson<{ code: string }>(

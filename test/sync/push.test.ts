@@ -177,6 +177,7 @@ describe('tokens and enrollment against the central server (sqlite)', () => {
     );
     await waitUntilPushed(pharmacy);
     // The token is revoked on the server (its link removed): the next push gets 401.
+    await server.revokeTokens(first.centralWorkspaceId!);
     await pharmacy.app.store.db
       .updateTable('sync_state')
       .set({

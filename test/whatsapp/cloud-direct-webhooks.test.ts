@@ -236,6 +236,18 @@ describe('the headless host takes Cloud API webhooks itself', () => {
     expect(await count('unroutable_messages')).toBe(0);
   });
 
+  it('2,000 forged POSTs are a row or two in the log, not 2,000', async () => {
+    const before = (await eventsOf('cloud.webhook_refused')).length;
+    const body = customerText('wamid.FLOOD', 'What are your opening hours?');
+    const signature = signBody(body, 'a-forgers-guess');
+    for (let i = 0; i < 2_000; i += 20)
+      await Promise.all(
+        Array.from({ length: 20 }, async () => expect((await post(body, signature)).status).toBe(401)),
+      );
+    await host.app.logger.flush();
+    expect((await eventsOf('cloud.webhook_refused')).length - before).toBeLessThanOrEqual(2);
+  }, 60_000);
+
   it('refuses malformed JSON and non-notifications with 400, and bodies over the limit with 413', async () => {
     const broken = Buffer.from('{"object":"whatsapp_business_account","entry":[');
     const answer = await post(broken, signBody(broken, sim.appSecret));

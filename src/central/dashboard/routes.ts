@@ -24,7 +24,8 @@ export interface DashboardDeps {
   database: CentralDatabase;
   clock: Clock;
   auth: AdminAuth;
-  anonymousLimiter: RateLimiter;
+  /** Per client address, on sign-in (not shared with enrollment). */
+  signInLimiter: RateLimiter;
   cloudNumbers: CloudNumberRegistry;
 }
 
@@ -63,7 +64,7 @@ export function dashboardRoutes(deps: DashboardDeps): Route[] {
   }
 
   async function login(ctx: RequestContext): Promise<void> {
-    takeOrRefuse(deps.anonymousLimiter, clientAddress(ctx.req), 'sign-in attempts from this address');
+    takeOrRefuse(deps.signInLimiter, clientAddress(ctx.req), 'sign-in attempts from this address');
     const form = await readForm(ctx.req, ctx.res);
     const session = auth.login(form.get('token') ?? '');
     if (session === undefined) {

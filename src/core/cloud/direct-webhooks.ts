@@ -2,7 +2,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { RELAY_LIMITS } from '../../shared/relay-protocol';
 import type { ConnectionManager } from '../connection/connection-manager';
 import type { Clock, IdGenerator } from '../ids';
+import { createFoldedWarnings } from '../log/folded-warnings';
 import type { Logger } from '../log/logger';
+import type { Timers } from '../timers';
 import type { SecretBox } from '../secrets/secret-box';
 import type { Store } from '../store/open-database';
 import { createUnroutableMessageStore } from '../store/repositories/unroutable';
@@ -34,7 +36,8 @@ import { createCloudWebhookDirectory, type CloudWebhookKeys } from './cloud-stor
  * to 10 minutes for one before it sends again), never a customer's message.
  *
  * Off (404) unless some Cloud number on this machine has an app secret stored: nothing else can verify
- * a POST. Every refusal is logged with its reason; the secret and the tokens never are.
+ * a POST. Every refusal is logged with its reason (the first of a kind at once, the rest of the minute
+ * as one row with a count: log/folded-warnings.ts); the secret and the tokens never are.
  */
 
 /** A POST larger than this is refused (413); Meta's notifications are a few KB. The central server's limit. */
@@ -81,9 +84,12 @@ export interface DirectWebhooks {
   tooLarge(declaredBytes: number | null): DeliveryAnswer;
   /** Neither GET nor POST: logged like any refusal. */
   wrongMethod(method: string): DeliveryAnswer;
+  /** Writes the refusals counted and not logged yet. */
+  close(): void;
 }
 
 export interface DirectWebhooksOptions {
+  timers?: Timers;
   store: Store;
   secrets: SecretBox;
   logger: Logger;
@@ -106,6 +112,10 @@ export function createDirectWebhooks(options: DirectWebhooksOptions): DirectWebh
   const directory = createCloudWebhookDirectory(store.db, options.secrets);
   const unroutableStore = createUnroutableMessageStore(store.db);
   const log = options.logger.child({ meta: { component: 'cloud-webhooks' } });
+  // Anyone can send refused requests: one row a minute per kind, whatever their number.
+  const refusals = createFoldedWarnings(log, {
+    ...(options.timers !== undefined && { timers: options.timers }),
+  });
   /** Told once per process, not on every POST. */
   const reportedUnreadable = new Set<string>();
 
@@ -133,11 +143,16 @@ export function createDirectWebhooks(options: DirectWebhooksOptions): DirectWebh
     message: string,
     meta: Record<string, unknown> = {},
   ): DeliveryAnswer {
-    log.warn('cloud.webhook_refused', `Webhook refused with HTTP ${status}: ${message}`, {
-      status,
-      reason,
-      ...meta,
-    });
+    refusals.warn(
+      `${status}:${reason}`,
+      'cloud.webhook_refused',
+      `Webhook refused with HTTP ${status}: ${message}`,
+      {
+        status,
+        reason,
+        ...meta,
+      },
+    );
     return { status, reason, message };
   }
 
@@ -199,25 +214,28 @@ export function createDirectWebhooks(options: DirectWebhooksOptions): DirectWebh
     async handshake(query) {
       const all = await keys();
       if (appSecretsOf(all).length === 0) {
-        log.warn(
+        refusals.warn(
+          'verify:off',
           'cloud.webhook_verify_refused',
           'Webhook verification refused: no Cloud number here has an app secret',
-          {
-            reason: 'off',
-          },
+          { reason: 'off' },
         );
         return { status: 404, reason: 'off' };
       }
       if (query.mode !== 'subscribe') {
-        log.warn('cloud.webhook_verify_refused', 'Webhook verification refused: hub.mode is not subscribe', {
-          reason: 'not-subscribe',
-        });
+        refusals.warn(
+          'verify:not-subscribe',
+          'cloud.webhook_verify_refused',
+          'Webhook verification refused: hub.mode is not subscribe',
+          { reason: 'not-subscribe' },
+        );
         return { status: 403, reason: 'not-subscribe' };
       }
       const given = query.verifyToken ?? '';
       const match = all.find((k) => k.verifyToken !== null && sameSecret(k.verifyToken, given));
       if (given === '' || match === undefined) {
-        log.warn(
+        refusals.warn(
+          'verify:wrong-token',
           'cloud.webhook_verify_refused',
           'Webhook verification refused: the verify token matches no Cloud number here',
           { reason: 'wrong-token' },
@@ -244,6 +262,10 @@ export function createDirectWebhooks(options: DirectWebhooksOptions): DirectWebh
 
     wrongMethod(method) {
       return refuse(405, 'wrong-method', `${method.slice(0, 16)} is not how Meta calls a webhook`);
+    },
+
+    close() {
+      refusals.flush();
     },
 
     async receive(rawBody, signatureHeader) {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventName, Handlers } from '../../shared/contract';
+import { sendsInClear } from '../../shared/sync-contract';
 import { createSwitchboard, type Switchboard } from '../app';
 import { SwitchboardError } from '../errors';
 import { createScriptedTransport, json } from '../testing/scripted-transport';
@@ -122,6 +123,44 @@ describe('sync handlers', () => {
     expect(changes.every((e) => (e.payload as { workspaceId: string }).workspaceId === workspaceId)).toBe(
       true,
     );
+  });
+
+  it('refuses plain http to another computer unless the owner ticks "insecure", which is logged', async () => {
+    const workspaceId = await workspace();
+    const refused = await dispatch('sync.enroll', {
+      workspaceId,
+      serverUrl: 'http://central.example.ng',
+      code: '7KQ2-M9XD-4TNB-H3WE',
+    });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', message: expect.stringContaining('unencrypted') },
+    });
+    expect(script.requests).toHaveLength(0);
+    script.reply(
+      json(200, { workspaceId: 'cw-1', workspaceName: 'Chidi HQ', workspaceToken: `sbw_${'t'.repeat(43)}` }),
+    );
+    expect(
+      await dispatch('sync.enroll', {
+        workspaceId,
+        serverUrl: 'http://central.example.ng',
+        code: '7KQ2-M9XD-4TNB-H3WE',
+        allowInsecure: true,
+      }),
+    ).toMatchObject({ ok: true, value: { enrolled: true } });
+    expect(script.requests).toHaveLength(1);
+    await app.logger.flush();
+    const logged = await app.store.db
+      .selectFrom('events')
+      .select(['level', 'meta'])
+      .where('type', '=', 'sync.insecure_enroll')
+      .execute();
+    expect(logged).toMatchObject([{ level: 'warn' }]);
+    // Loopback is this computer: no choice needed.
+    for (const serverUrl of ['http://127.0.0.1:8787', 'http://localhost:8787', 'http://[::1]:8787'])
+      expect(sendsInClear(serverUrl), serverUrl).toBe(false);
+    expect(sendsInClear('http://192.168.1.20:8787')).toBe(true);
+    expect(sendsInClear('https://central.example.ng')).toBe(false);
   });
 
   it('tell the owner what to do next when it fails', async () => {

@@ -13,7 +13,8 @@ export function createSyncHandlers(ctx: HandlerContext): SyncHandlers {
   const { sync } = ctx.app;
   return {
     'sync.status': ({ workspaceId }) => sync.status(workspaceId),
-    'sync.enroll': ({ workspaceId, serverUrl, code }) => sync.enroll(workspaceId, serverUrl, code),
+    'sync.enroll': ({ workspaceId, serverUrl, code, allowInsecure }) =>
+      sync.enroll(workspaceId, serverUrl, code, { allowInsecure: allowInsecure === true }),
     'sync.leave': ({ workspaceId }) => sync.leave(workspaceId),
     'sync.update': ({ workspaceId, shareMessageText }) =>
       sync.setShareMessageText(workspaceId, shareMessageText),

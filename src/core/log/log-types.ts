@@ -69,3 +69,13 @@ export interface LogSink {
   flush(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * Event types written for requests anyone on the network can make (a refused webhook, a refused
+ * handshake): noise an attacker controls. Retention deletes these before any other event, so they can
+ * never push a shop's real history out of the log (store/repositories/event-log.ts).
+ */
+export const NOISE_EVENT_TYPES: readonly EventType[] = [
+  'cloud.webhook_refused',
+  'cloud.webhook_verify_refused',
+];

@@ -61,7 +61,7 @@ const MAX_DEPTH = 10;
 const MAX_ITEMS = 200;
 const META_PREVIEW_CHARS = 1024;
 export const REDACTED = '[redacted]';
-const SECRET_KEY = /token|secret|password|apikey|api_key|authorization|creds|privatekey/i;
+const SECRET_KEY = /token|secret|password|apikey|api_key|authorization|creds|privatekey|privkey/i;
 
 const LEVEL_RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 

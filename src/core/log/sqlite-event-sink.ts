@@ -6,7 +6,7 @@ import {
   type ForcedDeletion,
   type NewEvent,
 } from '../store/repositories/event-log';
-import type { LogEntry, LogSink } from './log-types';
+import { NOISE_EVENT_TYPES, type LogEntry, type LogSink } from './log-types';
 import { entryMetaJson, isLogLevel, MAX_TYPE_CHARS, safeMessage, type Logger } from './logger';
 
 /**
@@ -332,6 +332,8 @@ export interface RetentionTaskOptions {
    * rows in the table; past it the oldest go anyway, logged as `sync.backlog_dropped` per workspace.
    */
   keepUnsynced?: { hardMaxRows: number; onForced?: (forced: ForcedDeletion[]) => void };
+  /** Deleted first over maxRows (default NOISE_EVENT_TYPES): noise never evicts business events. */
+  noiseTypes?: readonly string[];
   /** How often to run; default hourly. */
   intervalMs?: number;
   now?: () => number;
@@ -356,7 +358,12 @@ export function createRetentionTask(options: RetentionTaskOptions): RetentionTas
   const pass = async (): Promise<number> => {
     const startedAt = performance.now();
     try {
-      const policy = { maxAgeMs: options.maxAgeMs, maxRows: options.maxRows, now: now() };
+      const policy = {
+        maxAgeMs: options.maxAgeMs,
+        maxRows: options.maxRows,
+        now: now(),
+        noiseTypes: options.noiseTypes ?? NOISE_EVENT_TYPES,
+      };
       const guard = options.keepUnsynced;
       let deleted: number;
       let forced: ForcedDeletion[] = [];

@@ -6,7 +6,7 @@ import { createFakeTimers, type FakeTimers } from '../testing/fake-timers';
 import { ackAll, createScriptedTransport, json, type RecordedRequest } from '../testing/scripted-transport';
 import { makeTempDir } from '../testing/temp-files';
 
-const SERVER = 'http://central.test:8080';
+const SERVER = 'https://central.test:8080';
 const CODE = '7KQ2-M9XD-4TNB-H3WE';
 const TOKEN = 'sbw_0123456789abcdef0123456789abcdef0123456789a';
 
@@ -120,7 +120,7 @@ describe('enrollment', () => {
       ],
       [
         { networkError: 'the connection was refused: the server is not running or the address is wrong' },
-        /^UNAVAILABLE: Could not reach the central server at http:\/\/central\.test:8080: the connection was refused.*Check the address/,
+        /^UNAVAILABLE: Could not reach the central server at https:\/\/central\.test:8080: the connection was refused.*Check the address/,
       ],
       [
         { status: 200, retryAfter: null, text: '<html><body>Welcome to nginx!</body></html>' },
@@ -170,6 +170,24 @@ describe('enrollment', () => {
     });
     expect(await app.store.db.selectFrom('sync_state').selectAll().execute()).toEqual([]);
     await expect(app.sync.setShareMessageText(workspaceId, true)).rejects.toThrow(/not enrolled/);
+  });
+
+  it('enrolling another workspace with the same server shows a token this installation holds there', async () => {
+    script.reply(enrolled);
+    await app.sync.enroll(workspaceId, SERVER, CODE);
+    expect(script.requests[0]!.headers.authorization).toBeUndefined();
+    const second = (await app.workspaces.create({ name: 'Chidi Pharmacy Ikeja' })).id;
+    script.reply(json(200, { workspaceId: 'cw-2', workspaceName: 'Ikeja', workspaceToken: `${TOKEN}2` }));
+    await app.sync.enroll(second, SERVER, 'ABCD-EFGH-JKMN-PQRS');
+    const enrolls = script.requests.filter((r) => r.path === '/api/v1/enroll');
+    expect(enrolls[1]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    // Another server never sees it.
+    const other = (await app.workspaces.create({ name: 'Third' })).id;
+    script.reply(json(200, { workspaceId: 'cw-3', workspaceName: 'Third', workspaceToken: `${TOKEN}3` }));
+    await app.sync.enroll(other, 'https://other-central.test:8080', 'ABCD-EFGH-JKMN-PQRT');
+    expect(
+      script.requests.filter((r) => r.path === '/api/v1/enroll')[2]!.headers.authorization,
+    ).toBeUndefined();
   });
 
   it('share message text: off by default, switched per workspace and logged', async () => {

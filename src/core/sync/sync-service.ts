@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { SyncStatus } from '../../shared/sync-contract';
+import { sendsInClear, type SyncStatus } from '../../shared/sync-contract';
 import {
   enrollResponse,
   syncErrorBody,
@@ -63,7 +63,16 @@ export interface SyncService {
   /** Stops every pusher (requests in flight are cancelled; nothing is lost: they resume on start). */
   stop(): Promise<void>;
   status(workspaceId: WorkspaceId): Promise<SyncStatus>;
-  enroll(workspaceId: WorkspaceId, serverUrl: string, code: string): Promise<SyncStatus>;
+  /**
+   * Refuses plain http to another computer (the code and token would travel in clear) unless
+   * `allowInsecure`, which is logged as a warning.
+   */
+  enroll(
+    workspaceId: WorkspaceId,
+    serverUrl: string,
+    code: string,
+    options?: { allowInsecure?: boolean },
+  ): Promise<SyncStatus>;
   leave(workspaceId: WorkspaceId): Promise<SyncStatus>;
   setShareMessageText(workspaceId: WorkspaceId, share: boolean): Promise<SyncStatus>;
   /** New events may be waiting: idle pushers look now instead of at their next poll. */
@@ -217,6 +226,35 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     };
   };
 
+  /**
+   * A workspace token this installation holds for `serverUrl` (the newest enrollment's): the server binds
+   * an installation id to its tokens, so enrolling another workspace there must show one.
+   */
+  async function installationToken(serverUrl: string): Promise<string | undefined> {
+    let newest: SyncStateRow | undefined;
+    let newestActive = false;
+    for (const { workspaceId, state } of await directory.listEnrolled()) {
+      const row = await repo.get(workspaceId);
+      if (row?.serverUrl !== serverUrl) continue;
+      // A token the server still takes (not "needs attention") first, then the newest.
+      const active = state === 'active';
+      if (
+        newest === undefined ||
+        (active && !newestActive) ||
+        (active === newestActive && row.enrolledAt > newest.enrolledAt)
+      ) {
+        newest = row;
+        newestActive = active;
+      }
+    }
+    if (newest === undefined) return undefined;
+    try {
+      return secrets.open(newest.tokenSealed);
+    } catch {
+      return undefined;
+    }
+  }
+
   async function requestEnrollment(
     workspaceId: WorkspaceId,
     serverUrl: string,
@@ -244,9 +282,13 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     };
     let response;
     try {
+      const proof = await installationToken(serverUrl);
       response = await transport.post({
         url: `${serverUrl}/api/v1/enroll`,
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          ...(proof !== undefined && { authorization: `Bearer ${proof}` }),
+        },
         body: JSON.stringify(request),
         timeoutMs: options.enrollTimeoutMs ?? 20_000,
       });
@@ -330,8 +372,29 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
 
     status,
 
-    async enroll(workspaceId, serverUrl, code) {
+    async enroll(workspaceId, serverUrl, code, choice = {}) {
       const workspace = await options.getWorkspace(workspaceId);
+      if (sendsInClear(serverUrl)) {
+        const log = logger.child({ workspaceId });
+        if (choice.allowInsecure !== true) {
+          log.warn('sync.enroll_failed', 'Refused to enroll over plain http to another computer', {
+            serverUrl,
+            reason: 'insecure',
+          });
+          throw new SwitchboardError(
+            'VALIDATION',
+            `${serverUrl} is plain http on another computer: the enrollment code and this computer's key ` +
+              'would cross the network unencrypted. Use the https:// address, or tick "Send over plain ' +
+              'http" if this network is yours alone.',
+            { serverUrl },
+          );
+        }
+        log.warn(
+          'sync.insecure_enroll',
+          `The owner chose to enroll over plain http with ${serverUrl}: the code and key travel unencrypted`,
+          { serverUrl },
+        );
+      }
       const response = await requestEnrollment(workspaceId, serverUrl, code, workspace);
       const previous = await repo.get(workspaceId);
       // The same central workspace again (enrolling again after "needs attention"): resume where the

@@ -221,6 +221,32 @@ describe('event log repository', () => {
     expect(await repo.lastSeq()).toBe(12_001);
   });
 
+  it('over maxRows, noise (refused webhooks) goes first: it never evicts a business event', async () => {
+    const NOISE = ['cloud.webhook_refused'];
+    const business = Array.from({ length: 300 }, (_, i) => event(i, { ts: T0 + i, workspaceId: 'ws' }));
+    const noise = Array.from({ length: 2_000 }, (_, i) =>
+      event(i, { ts: T0 + 1_000 + i, type: 'cloud.webhook_refused', level: 'warn', workspaceId: null }),
+    );
+    await repo.appendBatch(business);
+    await repo.appendBatch(noise);
+    await repo.appendBatch([event(9, { ts: T0 + 5_000, workspaceId: 'ws' })]);
+    // Room for 500: all 301 business events stay, the newest 199 noise rows with them.
+    expect(await repo.enforceRetention({ maxRows: 500, now: T0 + 6_000, noiseTypes: NOISE })).toBe(1_801);
+    expect(await repo.count('ws')).toBe(301);
+    expect(await repo.count(null)).toBe(199);
+    // The guarded pass (enrolled workspaces) orders them the same way, and so does its hard cap.
+    await repo.appendBatch(noise);
+    const guarded = await repo.enforceRetentionKeepingUnsynced({
+      maxRows: 400,
+      hardMaxRows: 350,
+      now: T0 + 6_000,
+      noiseTypes: NOISE,
+    });
+    expect(guarded).toEqual({ deleted: 2_100 + 50, forced: [] });
+    expect(await repo.count('ws')).toBe(301);
+    expect(await repo.count(null)).toBe(49);
+  });
+
   it('a batch with a bad row writes nothing (one transaction)', async () => {
     const bad = event(1, { level: 'loud' as LogLevel });
     await expect(repo.appendBatch([event(0), bad, event(2)])).rejects.toThrow();

@@ -61,6 +61,12 @@ export interface RetentionPolicy {
   maxAgeMs?: number;
   maxRows?: number;
   now: number;
+  /**
+   * Event types anyone on the network can cause (log/folded-warnings.ts NOISE_EVENT_TYPES): over
+   * `maxRows` (and the hard cap) the oldest of these go first, and other events only when those alone
+   * are over the limit, so noise never evicts a shop's history.
+   */
+  noiseTypes?: readonly string[];
 }
 
 /** Retention that keeps events an enrolled workspace has not pushed yet, up to a hard cap. */
@@ -98,6 +104,37 @@ const RETENTION_CHUNK = 5000;
 export function createEventLogRepository(store: Store) {
   const { db } = store;
   const writer = createBatchWriter();
+
+  const deleteSeqs = async (seqs: number[]): Promise<number> => {
+    if (seqs.length === 0) return 0;
+    const result = await db.deleteFrom('events').where('seq', 'in', seqs).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  };
+
+  /** Deletes up to `limit` of the oldest noise events (not unpushed ones when `keepUnsynced`). */
+  async function deleteNoise(
+    types: readonly string[] | undefined,
+    limit: number,
+    keepUnsynced: boolean,
+  ): Promise<number> {
+    if (types === undefined || types.length === 0) return 0;
+    let deleted = 0;
+    while (deleted < limit) {
+      const seqs = (
+        await db
+          .selectFrom('events')
+          .select('seq')
+          .where('type', 'in', types)
+          .$if(keepUnsynced, (q) => q.where((eb) => eb.not(unsynced(eb))))
+          .orderBy('seq')
+          .limit(Math.min(limit - deleted, RETENTION_CHUNK))
+          .execute()
+      ).map((r) => r.seq);
+      if (seqs.length === 0) break;
+      deleted += await deleteSeqs(seqs);
+    }
+    return deleted;
+  }
 
   /** The filter's WHERE clauses (shared by a page and its count, so the two always agree). */
   async function filtered<O>(
@@ -259,6 +296,11 @@ export function createEventLogRepository(store: Store) {
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .executeTakeFirstOrThrow();
         let excess = Number(total.n) - Math.max(0, Math.floor(policy.maxRows));
+        if (excess > 0) {
+          const noise = await deleteNoise(policy.noiseTypes, excess, false);
+          deleted += noise;
+          excess -= noise;
+        }
         while (excess > 0) {
           const chunk = Math.min(excess, RETENTION_CHUNK);
           const result = await db
@@ -285,11 +327,6 @@ export function createEventLogRepository(store: Store) {
      */
     async enforceRetentionKeepingUnsynced(policy: GuardedRetentionPolicy): Promise<GuardedRetentionResult> {
       let deleted = 0;
-      const deleteSeqs = async (seqs: number[]): Promise<number> => {
-        if (seqs.length === 0) return 0;
-        const result = await db.deleteFrom('events').where('seq', 'in', seqs).executeTakeFirst();
-        return Number(result.numDeletedRows);
-      };
       const total = async (): Promise<number> =>
         Number(
           (
@@ -325,6 +362,11 @@ export function createEventLogRepository(store: Store) {
 
       if (policy.maxRows !== undefined && Number.isFinite(policy.maxRows)) {
         let excess = (await total()) - Math.max(0, Math.floor(policy.maxRows));
+        if (excess > 0) {
+          const noise = await deleteNoise(policy.noiseTypes, excess, true);
+          deleted += noise;
+          excess -= noise;
+        }
         let after = 0;
         while (excess > 0) {
           const seqs = (
@@ -347,6 +389,12 @@ export function createEventLogRepository(store: Store) {
 
       const forced = new Map<string, ForcedDeletion>();
       let excess = (await total()) - Math.max(0, Math.floor(policy.hardMaxRows));
+      if (excess > 0) {
+        // Past the hard cap noise goes first even unpushed: it is not what the backlog is kept for.
+        const noise = await deleteNoise(policy.noiseTypes, excess, false);
+        deleted += noise;
+        excess -= noise;
+      }
       while (excess > 0) {
         const seqs = (
           await db

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { SyncPhase, SyncStatus } from '../../../shared/contract';
+import { sendsInClear } from '../../../shared/sync-contract';
 import { Field } from '../components/Field';
 import { formatCountdown, formatTime, type Tone } from '../format';
 import { useApp, useNow, useWorkspace } from '../state/app-context';
@@ -81,11 +82,18 @@ function EnrollForm(props: {
   const { busy, error, run } = useAction();
   const [serverUrl, setServerUrl] = useState(props.initialUrl);
   const [code, setCode] = useState('');
+  const [insecure, setInsecure] = useState(false);
+  const inClear = sendsInClear(serverUrl.trim());
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     await run(async () => {
-      const status = await client.invoke('sync.enroll', { workspaceId: props.workspaceId, serverUrl, code });
+      const status = await client.invoke('sync.enroll', {
+        workspaceId: props.workspaceId,
+        serverUrl,
+        code,
+        ...(inClear && insecure && { allowInsecure: true }),
+      });
       setCode('');
       props.onEnrolled(status);
     });
@@ -101,7 +109,7 @@ function EnrollForm(props: {
         <Field
           className="field--grow"
           label="Server address"
-          hint="Starts with https:// (or http:// on your own network)."
+          hint="Starts with https:// (plain http:// only to this computer, or after the warning below)."
         >
           {(control) => (
             <input
@@ -137,13 +145,31 @@ function EnrollForm(props: {
           )}
         </Field>
       </div>
+      {inClear && (
+        <div className="notice notice--problem" data-warning="insecure">
+          <p>
+            This address is plain <span className="mono">http://</span> on another computer: the enrollment
+            code, this computer&apos;s key and the log would cross the network unencrypted, readable by anyone
+            on the way. Ask your administrator for the <span className="mono">https://</span> address.
+          </p>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              name="allowInsecure"
+              checked={insecure}
+              onChange={(e) => setInsecure(e.target.checked)}
+            />{' '}
+            Send over plain http anyway: this network is mine alone (recorded in the activity log)
+          </label>
+        </div>
+      )}
       {error !== null && (
         <p className="notice notice--problem" role="alert">
           {error}
         </p>
       )}
       <div className="settings__save">
-        <button className="button button--primary" type="submit" disabled={busy}>
+        <button className="button button--primary" type="submit" disabled={busy || (inClear && !insecure)}>
           {busy ? 'Connecting…' : props.again === true ? 'Enroll again' : 'Connect to central server'}
         </button>
       </div>
