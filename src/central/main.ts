@@ -1,10 +1,10 @@
 // `npm run central`: the central sync server (enrollment, ingest, admin API and dashboard).
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadOrCreateAdminToken, ADMIN_TOKEN_ENV } from './admin-token';
 import { isLoopback, parseCentralArgs, SQLITE_FILE, USAGE, type CentralOptions } from './cli';
 import { openCentralDatabase, type DatabaseConfig } from './db/open';
 import { runCommand } from '../core/process/run-command';
+import { makeNewFilesPrivate, securePrivateFolder } from '../core/files/private-folder';
 import { loadOrCreateSecretKey } from './secret-key';
 import { createCentralServer } from './server';
 
@@ -17,7 +17,12 @@ async function start(options: CentralOptions): Promise<() => Promise<void>> {
         'behind an HTTPS proxy: workspace and admin tokens travel in request headers.',
     );
   }
-  mkdirSync(options.dataDir, { recursive: true });
+  // The database, the admin token and the secret key: readable by this user only (0700/0600).
+  makeNewFilesPrivate();
+  const folder = securePrivateFolder(options.dataDir);
+  if (folder.repaired.length > 0)
+    log(`Made ${folder.repaired.length} file(s) in ${options.dataDir} private to this user.`);
+  if (folder.unsupported !== null) log(`Note: ${folder.unsupported}`);
   const admin = loadOrCreateAdminToken(options.dataDir, process.env, { rotate: options.newAdminToken });
   const secretKey = loadOrCreateSecretKey(options.dataDir);
   const config: DatabaseConfig =

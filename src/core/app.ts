@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PhoneNumber } from '../shared/dto';
 import type { LogLevel, WorkspaceId } from '../shared/types';
@@ -10,6 +9,7 @@ import {
 import type { SupervisorPolicy } from './connection/reconnect-supervisor';
 import { assertNever, SwitchboardError } from './errors';
 import { createId, systemClock, type Clock, type IdGenerator } from './ids';
+import { securePrivateFolder } from './files/private-folder';
 import type { LogSink } from './log/log-types';
 import { createLogger, type Logger } from './log/logger';
 import { createRetentionTask, createSqliteEventSink } from './log/sqlite-event-sink';
@@ -143,7 +143,8 @@ export const INBOUND_JOURNAL_FILE = 'inbound-journal.db';
  * so they all run the same wiring. Later issues add the connection manager, pipeline and bot.
  */
 export async function createSwitchboard(options: SwitchboardOptions): Promise<Switchboard> {
-  mkdirSync(options.dataDir, { recursive: true });
+  // Customers' messages, WhatsApp session keys and tokens live here: the owner's eyes only (0700/0600).
+  const folder = securePrivateFolder(options.dataDir);
   const clock = options.clock ?? systemClock;
   const store = await openDatabase({
     path: join(options.dataDir, DATABASE_FILE),
@@ -158,6 +159,19 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   const events = createEventLogRepository(store);
   // libsignal prints whole Signal sessions (private keys included) with console.*: into the log instead.
   const restoreConsole = routeLibraryConsole(logger.child({ meta: { component: 'whatsapp' } }));
+  if (folder.repaired.length > 0) {
+    logger.warn(
+      'store.permissions_repaired',
+      `Made ${folder.repaired.length} data file(s) private to this user`,
+      {
+        path: options.dataDir,
+        repaired: folder.repaired.slice(0, 50),
+      },
+    );
+  }
+  if (folder.unsupported !== null) {
+    logger.info('store.permissions_unchecked', folder.unsupported, { path: options.dataDir });
+  }
   logger.info('store.opened', `Database opened at schema ${store.schemaVersion}`, {
     path: store.path,
     schema: store.schemaVersion,
@@ -258,6 +272,13 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     newId: options.newId ?? createId,
   });
   const journal = openInboundJournal(join(options.dataDir, INBOUND_JOURNAL_FILE));
+  // The database, its WAL and the journal were just created with the process's umask when new.
+  const created = securePrivateFolder(options.dataDir).repaired;
+  if (created.length > 0) {
+    logger.debug('store.permissions_set', `Made ${created.length} new data file(s) private to this user`, {
+      files: created.slice(0, 50),
+    });
+  }
   const alertListeners = new Set<(alert: PipelineAlert) => void>();
   const raise = (alert: PipelineAlert) => {
     for (const listener of alertListeners) listener(alert);

@@ -35,6 +35,7 @@ export { createFileKeySecretBox, SecretBoxError, SECRETS_KEY_FILE, type SecretBo
 // Workspaces
 export { createWorkspaceService, type WorkspaceService } from './workspace/workspace-service';
 export { createSwitchboard, DATABASE_FILE, type Switchboard, type SwitchboardOptions } from './app';
+export { makeNewFilesPrivate, securePrivateFolder } from './files/private-folder';
 
 // Cloud API webhooks taken by the host itself (issue #9)
 export {

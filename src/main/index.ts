@@ -20,6 +20,7 @@ import {
   createElectronLogSink,
   createFileKeySecretBox,
   createSwitchboard,
+  makeNewFilesPrivate,
   type Switchboard,
 } from '../core/index';
 import {
@@ -80,6 +81,8 @@ electronLog.transports.console.level = false;
 
 /** Opens the core in the user's data folder and binds it to IPC, the tray and notifications. */
 async function startCore(): Promise<RunningCore> {
+  // Customers' messages, WhatsApp keys, logs: every file this app creates is readable by this user only.
+  makeNewFilesPrivate();
   const liveLog = createLiveLogSink();
   const dataDir = join(app.getPath('userData'), 'data');
   const switchboard = await createSwitchboard({

@@ -7,6 +7,7 @@ import { isLoopback, parseServeArgs, USAGE, type ServeOptions } from './cli';
 import { startHeadlessHost, type DemoController } from './host';
 import { ensureRendererBuild, PROJECT_ROOT, rendererBuildDir } from './renderer-build';
 import { runCommand } from '../core/process/run-command';
+import { makeNewFilesPrivate } from '../core/files/private-folder';
 
 const log = (line: string): void => console.log(line);
 
@@ -66,6 +67,9 @@ async function start(options: ServeOptions): Promise<() => Promise<void>> {
     if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
   };
 }
+
+// The data folder holds customers' messages and WhatsApp keys: what this process creates is private.
+makeNewFilesPrivate();
 
 void runCommand({
   parse: parseServeArgs,
