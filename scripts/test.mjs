@@ -14,7 +14,12 @@ import { binPath, npmCommand, ROOT, run, runNode } from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
-const vitestArgs = argv.filter((arg) => arg !== '--quick');
+/**
+ * A skipped test is a check that did not run (no Chromium, a file mode the machine cannot make): it fails
+ * the run unless allowed, so a green line always means every test ran.
+ */
+const allowSkips = argv.includes('--allow-skips') || process.env.SWITCHBOARD_ALLOW_SKIPS === '1';
+const vitestArgs = argv.filter((arg) => arg !== '--quick' && arg !== '--allow-skips');
 
 const VITEST_JSON = join(ROOT, '.test-output', 'vitest.json');
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'switchboard');
@@ -23,6 +28,7 @@ const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'switchboard');
 const results = [];
 let passed = 0;
 let failed = 0;
+let skippedTests = 0;
 
 // Ctrl-C reaches the running children too (same process group); stop after them instead of going on.
 let interrupted = false;
@@ -182,12 +188,13 @@ async function ensureSqliteForNode() {
 
 // --- vitest ------------------------------------------------------------------------------------------
 
-/** Counts from vitest's JSON report: { passed, failed, note }. */
+/** Counts from vitest's JSON report: { passed, failed, skipped, note }. */
 function vitestCounts(exitCode) {
   if (!existsSync(VITEST_JSON)) {
     return {
       passed: 0,
       failed: 1,
+      skipped: 0,
       note: `no JSON report (vitest exited with ${exitCode} before writing it)`,
     };
   }
@@ -195,11 +202,18 @@ function vitestCounts(exitCode) {
   try {
     report = JSON.parse(readFileSync(VITEST_JSON, 'utf8'));
   } catch (error) {
-    return { passed: 0, failed: 1, note: `unreadable JSON report: ${error.message}` };
+    return { passed: 0, failed: 1, skipped: 0, note: `unreadable JSON report: ${error.message}` };
   }
   const passedTests = Number(report.numPassedTests) || 0;
   let failedTests = Number(report.numFailedTests) || 0;
+  const skippedCount = (Number(report.numPendingTests) || 0) + (Number(report.numTodoTests) || 0);
   const notes = [];
+  if (skippedCount > 0 && !allowSkips) {
+    failedTests += 1;
+    notes.push(
+      `${skippedCount} test(s) skipped: a check that did not run fails the run (--allow-skips allows it)`,
+    );
+  }
   // A file that fails to import (syntax error, throwing top level) has no failed *tests*: count it.
   const brokenFiles = (report.testResults ?? []).filter(
     (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed'),
@@ -213,7 +227,12 @@ function vitestCounts(exitCode) {
     failedTests = 1;
     notes.push(`vitest exited with ${exitCode} although no test failed (unhandled error? no test files?)`);
   }
-  return { passed: passedTests, failed: failedTests, note: notes.join('; ') || undefined };
+  return {
+    passed: passedTests,
+    failed: failedTests,
+    skipped: skippedCount,
+    note: notes.join('; ') || undefined,
+  };
 }
 
 async function vitest() {
@@ -232,8 +251,9 @@ async function vitest() {
   const counts = vitestCounts(code);
   passed += counts.passed;
   failed += counts.failed;
+  skippedTests += counts.skipped;
   const status = counts.failed === 0 ? 'passed' : 'failed';
-  const note = `${counts.passed} passed, ${counts.failed} failed${counts.note ? ` (${counts.note})` : ''}`;
+  const note = `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped${counts.note ? ` (${counts.note})` : ''}`;
   results.push({ name: 'vitest', status, ms, note });
   console.log(`${status === 'passed' ? '✔' : '✘'} vitest: ${note} in ${seconds(ms)}`);
 }
@@ -280,6 +300,8 @@ for (const result of results) {
   );
 }
 console.log(`total ${seconds(performance.now() - started)}${interrupted ? ' (interrupted)' : ''}`);
+console.log(`${skippedTests} test(s) skipped${allowSkips ? ' (allowed)' : ''}`);
+// The closing line CI reads: exactly `N passed, N failed` (the skipped count is the line above).
 console.log(`${passed} passed, ${failed} failed`);
 
 process.exitCode = interrupted ? 130 : failed > 0 ? 1 : 0;

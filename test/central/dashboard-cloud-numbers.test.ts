@@ -14,7 +14,7 @@ import { startTestServer, type EnrolledWorkspace, type TestServer } from './harn
 /** The Meta number the webhooks are for (Meta's own test number). */
 const META_NUMBER = { phoneNumberId: '106540352242922', wabaId: '102290129340398', digits: '15550783881' };
 
-const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM } from '../app/helpers';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'];
 const SHOTS = join(import.meta.dirname, '..', '..', '.test-output', 'central-screenshots');
 const APP_SECRET = 'app-secret-of-the-meta-app';

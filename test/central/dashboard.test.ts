@@ -8,7 +8,7 @@ import { TEST_DIALECTS } from '../../src/central/testing/databases';
 import { makeBatch, makeEvent, makeEvents, makeInstallation } from '../../src/central/testing/fixtures';
 import { startTestServer, type EnrolledWorkspace, type TestServer } from './harness';
 
-const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM } from '../app/helpers';
 const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
