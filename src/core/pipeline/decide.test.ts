@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { workspaceSettingsSchema, type WorkspaceSettingsInput } from '../../shared/settings';
+import { EMPTY_CONVERSATION } from '../store/repositories/conversations';
 import { decide } from './decide';
 import { createExactMatchBot } from './exact-match-bot';
 import type { Bot, ConversationState, DecideMessage, Decision } from './types';
@@ -42,17 +43,10 @@ const HOURS_ON: WorkspaceSettingsInput = { businessHours: { enabled: true } };
 
 function known(overrides: Partial<ConversationState> = {}): ConversationState {
   return {
+    ...EMPTY_CONVERSATION,
     firstSeenAt: WED_10AM - 7 * 24 * 60 * MIN,
     lastInboundAt: WED_10AM - 24 * 60 * MIN,
     greetedAt: WED_10AM - 7 * 24 * 60 * MIN,
-    handoff: null,
-    botPausedUntil: null,
-    lastAwayPeriod: null,
-    floodWindowStart: null,
-    floodCount: 0,
-    lastAnswerFaqId: null,
-    waiting: null,
-    releasedAt: null,
     ...overrides,
   };
 }

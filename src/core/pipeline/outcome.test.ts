@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { workspaceSettingsSchema, type WorkspaceSettingsInput } from '../../shared/settings';
+import { EMPTY_CONVERSATION } from '../store/repositories/conversations';
 import { decide } from './decide';
 import { createExactMatchBot } from './exact-match-bot';
 import { answerOutcome } from './outcome';
@@ -17,17 +18,10 @@ const aiBot: Bot = {
 };
 
 const known = (overrides: Partial<ConversationState> = {}): ConversationState => ({
+  ...EMPTY_CONVERSATION,
   firstSeenAt: 1,
   lastInboundAt: 1,
   greetedAt: 1,
-  handoff: null,
-  botPausedUntil: null,
-  lastAwayPeriod: null,
-  floodWindowStart: null,
-  floodCount: 0,
-  lastAnswerFaqId: null,
-  waiting: null,
-  releasedAt: null,
   ...overrides,
 });
 const text = (t: string, overrides: Partial<DecideMessage> = {}): DecideMessage => ({
