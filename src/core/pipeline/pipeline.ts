@@ -22,6 +22,7 @@ import type {
 } from '../whatsapp/provider';
 import { createUnansweredRepository, type UnansweredQuestion } from '../bot/faq/unanswered-repository';
 import { createFaqBotFactory, type BotFactory } from './exact-match-bot';
+import { groupBy } from './group-by';
 import { createIngest, type StoredMessage } from './ingest';
 import { createOutboxId, createTimeOrderedId } from './outbox-id';
 import { createProcessor, type AiAnswer, type HandoffAlert } from './process';
@@ -200,7 +201,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       .then(async () => {
         const batch = abstained;
         abstained = [];
-        for (const [workspaceId, group] of groupByWorkspace(batch)) await recordBatch(workspaceId, group);
+        for (const [workspaceId, group] of groupBy(batch, (m) => m.workspaceId))
+          await recordBatch(workspaceId, group);
       })
       .finally(() => recording.delete(done));
     recording.add(done);
@@ -281,7 +283,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     newOutboxId: options.newOutboxId ?? (() => createOutboxId(timers.now())),
     now,
     onQueued: (workspaceId, number) => kickSender(workspaceId, number),
-    onHandoff: (h) => alert({ type: 'handoff', ...h }),
+    onHandoff: needsPerson,
     onAbstained: recordUnanswered,
   });
 
@@ -345,6 +347,21 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     sender.kick();
   }
 
+  /** A chat needs a person: logged, and the owner told (the shells turn the alert into notifications). */
+  function needsPerson(h: HandoffAlert): void {
+    log
+      .child({ workspaceId: h.workspaceId, contactId: h.contactId })
+      .warn('handoff.requested', `Chat ${h.chatId} needs a person (${h.reason})`, {
+        chatId: h.chatId,
+        number: h.businessNumber,
+        reason: h.reason,
+        messageId: h.messageId,
+        waitingSince: h.waitingSince,
+        again: h.again,
+      });
+    alert({ type: 'handoff', ...h });
+  }
+
   /** A chat the sender could not answer now waits for a person: told like a hand-off. */
   function escalate(
     workspaceId: WorkspaceId,
@@ -352,23 +369,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     row: { chatId: string; inboundMessageId: string | null },
     reason: string,
   ): void {
-    const t = now();
-    log.child({ workspaceId }).warn('handoff.requested', `Chat ${row.chatId} needs a person (${reason})`, {
-      chatId: row.chatId,
-      number,
-      reason,
-      waitingSince: t,
-      again: false,
-    });
-    alert({
-      type: 'handoff',
+    needsPerson({
       workspaceId,
       businessNumber: number,
       chatId: row.chatId,
       contactId: null,
       reason,
       messageId: row.inboundMessageId ?? '',
-      waitingSince: t,
+      waitingSince: now(),
       again: false,
     });
   }
@@ -752,16 +760,6 @@ function ackStatus(status: DeliveryStatus): MessageStatus {
     default:
       return assertNever(status, 'delivery status');
   }
-}
-
-function groupByWorkspace(messages: readonly StoredMessage[]): Map<WorkspaceId, StoredMessage[]> {
-  const groups = new Map<WorkspaceId, StoredMessage[]>();
-  for (const m of messages) {
-    let group = groups.get(m.workspaceId);
-    if (group === undefined) groups.set(m.workspaceId, (group = []));
-    group.push(m);
-  }
-  return groups;
 }
 
 function yieldToLoop(): Promise<void> {

@@ -12,6 +12,7 @@ import type { HotPath } from '../store/repositories/hot-path';
 import { createOutboxRepository, type NewOutboxRow } from '../store/repositories/outbox';
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
 import { decide, type ShopProfile } from './decide';
+import { groupBy } from './group-by';
 import { answerOutcome } from './outcome';
 import type { Ingest, StoredMessage } from './ingest';
 import type { Incoming, Router } from './route';
@@ -51,6 +52,7 @@ export interface ProcessorDeps {
   now: () => number;
   /** Called after a commit that queued replies for a number: its sender has work. */
   onQueued: (workspaceId: WorkspaceId, businessNumber: E164) => void;
+  /** A chat needs a person (logged and raised by the pipeline). */
   onHandoff: (alert: HandoffAlert) => void;
   /** Called after a commit for a message the bot had no confident answer to (for the owner to teach it). */
   onAbstained?: (stored: StoredMessage) => void;
@@ -261,21 +263,12 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       // The owner is told when a chat starts needing a person, and again when the customer asks again.
       const handoff = decision.actions.find((a) => a.type === 'handoff');
       if (waiting !== null && (handoff !== undefined || !waiting.before)) {
-        const reason = handoff?.reason ?? decision.reason;
-        entryLog.warn('handoff.requested', `Chat ${stored.chatId} needs a person (${reason})`, {
-          chatId: stored.chatId,
-          number: stored.businessNumber,
-          reason,
-          messageId: stored.id,
-          waitingSince: waiting.since,
-          again: waiting.before,
-        });
         deps.onHandoff({
           workspaceId: stored.workspaceId,
           businessNumber: stored.businessNumber,
           chatId: stored.chatId,
           contactId: stored.contactId,
-          reason,
+          reason: handoff?.reason ?? decision.reason,
           messageId: stored.id,
           waitingSince: waiting.since,
           again: waiting.before,
@@ -457,17 +450,6 @@ export function createProcessor(deps: ProcessorDeps): Processor {
 
 function chatKey(workspaceId: string, number: string, chatId: string): string {
   return `${workspaceId}\u0000${number}\u0000${chatId}`;
-}
-
-function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    let group = groups.get(k);
-    if (group === undefined) groups.set(k, (group = []));
-    group.push(item);
-  }
-  return groups;
 }
 
 /**
