@@ -134,11 +134,14 @@ function decideReplies(
   now: number,
   shop: ShopProfile,
 ): Decision {
-  /** The owner's own texts, with {business} and {hours} filled in. */
+  /** The owner's own texts, with {business} and {hours} filled in (today's hours only when asked for). */
   const reply = (kind: 'greeting' | 'away' | 'handoff', text: string): Action => ({
     type: 'reply',
     kind,
-    text: fillReplyText(text, { business: shop.name, hours: hoursToday(settings, now) }),
+    text: fillReplyText(text, {
+      business: shop.name,
+      hours: text.includes('{hours}') ? hoursToday(settings, now) : '',
+    }),
     faqId: null,
     confidence: null,
   });
