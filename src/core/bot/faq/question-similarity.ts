@@ -48,14 +48,6 @@ export function cosine(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, nu
 export const GROUP_SIMILARITY = 0.3;
 
 /**
- * The index of the question in `others` that `text` belongs with, or -1: the most similar one at or
- * above GROUP_SIMILARITY.
- */
-export function closestQuestion(text: string, others: readonly string[]): number {
-  return closestForEach(others, [text])[0]!;
-}
-
-/**
  * For each of `fresh` (new questions, in the order they came), the index in `[...open, ...fresh]` of the
  * question it belongs with (an open one, or a new one before it), or -1. One vectorisation for the whole
  * batch: a burst of unanswered questions costs one pass over the open window, not one each.

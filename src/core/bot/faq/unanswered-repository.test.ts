@@ -4,7 +4,7 @@ import { insertTestWorkspace } from '../../testing/fixtures';
 import { openTempStore } from '../../testing/temp-files';
 import type { Store } from '../../store/open-database';
 import { createFaqMatcher } from './faq-matcher';
-import { closestQuestion, cosine, questionVectors } from './question-similarity';
+import { closestForEach, cosine, questionVectors } from './question-similarity';
 import { PHARMACY_FAQS } from './testing/shop-faqs';
 import { createUnansweredRepository } from './unanswered-repository';
 
@@ -30,10 +30,14 @@ describe('question similarity', () => {
       'where is your shop',
     ]);
     expect(cosine(a!, b!)).toBeGreaterThan(cosine(a!, c!));
-    expect(closestQuestion('una get size 44 for black', ['where is your shop', 'do you have size 44'])).toBe(
-      1,
-    );
-    expect(closestQuestion('where una dey', [])).toBe(-1);
+    expect(
+      closestForEach(['where is your shop', 'do you have size 44'], ['una get size 44 for black']),
+    ).toEqual([1]);
+    expect(closestForEach([], ['where una dey'])).toEqual([-1]);
+    // A new question may join one that came earlier in the same burst.
+    expect(
+      closestForEach(['where is your shop'], ['una get size 44?', 'do you have size 44 in black']),
+    ).toEqual([-1, 1]);
   });
 });
 
