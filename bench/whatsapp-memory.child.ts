@@ -11,6 +11,7 @@ import { createLogger } from '../src/core/log/logger';
 import { openDatabase } from '../src/core/store/open-database';
 import { createNumberDirectory } from '../src/core/store/repositories/phone-numbers';
 import { createWaAuthRepository } from '../src/core/store/repositories/wa-auth';
+import { createFileKeySecretBox } from '../src/core/secrets/file-key-secret-box';
 import { loadSqliteAuthState } from '../src/core/whatsapp/baileys/sqlite-auth-state';
 import { trustSimulator } from '../src/simulator/index';
 
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
   } else {
     const store = await openDatabase({ path: `${dataDir}/switchboard.db` });
     const numbers = (await createNumberDirectory(store.db).listAll()).slice(0, count);
-    const repo = createWaAuthRepository(store.db);
+    const repo = createWaAuthRepository(store.db, createFileKeySecretBox({ dataDir }));
     const logger = createLogger({ sinks: [] });
     const sockets = [];
     let open = 0;

@@ -18,7 +18,7 @@ import { openDatabase, type Store } from './store/open-database';
 import { createEventLogRepository, type EventLogRepository } from './store/repositories/event-log';
 import { createMessageRepository } from './store/repositories/messages';
 import { createNumberDirectory, createPhoneNumberRepository } from './store/repositories/phone-numbers';
-import { createWaAuthRepository } from './store/repositories/wa-auth';
+import { createWaAuthRepository, sealPlainAuthRows } from './store/repositories/wa-auth';
 import { realTimers, type Timers } from './timers';
 import { routeLibraryConsole } from './whatsapp/baileys/library-console';
 import { createBaileysProvider } from './whatsapp/baileys/baileys-provider';
@@ -213,6 +213,13 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     },
   });
   await cloud.load();
+  // WhatsApp session keys written in plain JSON by an older version are sealed before any socket reads them.
+  const sealedAuthRows = await sealPlainAuthRows(store, secrets);
+  if (sealedAuthRows > 0) {
+    logger.info('whatsapp.keys_sealed', `Sealed ${sealedAuthRows} stored WhatsApp session key(s)`, {
+      rows: sealedAuthRows,
+    });
+  }
   const maxRows = options.retention?.maxRows ?? 2_000_000;
   const retention = createRetentionTask({
     repo: events,
@@ -235,6 +242,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       workspaces,
       options: options.whatsapp ?? {},
       clock,
+      secrets,
       cloudConfig: (number) => options.whatsapp?.cloudApi?.numberConfig?.(number) ?? cloud.configFor(number),
     },
     (event) => {
@@ -420,12 +428,13 @@ function createWhatsAppConnections(
     workspaces: WorkspaceService;
     options: WhatsAppOptions;
     clock: Clock;
+    secrets: SecretBox;
     cloudConfig: (number: PhoneNumber) => CloudProviderConfig | undefined;
   },
   onEvent: (event: ConnectionEvent) => void,
 ): ConnectionManager {
   const { store, logger, workspaces, options, clock } = deps;
-  const authRepo = createWaAuthRepository(store.db);
+  const authRepo = createWaAuthRepository(store.db, deps.secrets);
   const messages = createMessageRepository(store.db);
   const lidDirectory = createWorkspaceLidDirectories({ store, logger, now: () => clock.now() });
   const createProvider =

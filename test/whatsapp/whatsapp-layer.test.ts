@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionEvent } from '../../src/core/connection/connection-manager';
 import type { LogSink } from '../../src/core/log/log-types';
 import { createWaAuthRepository } from '../../src/core/store/repositories/wa-auth';
+import { createFileKeySecretBox } from '../../src/core/secrets/file-key-secret-box';
 import { createFakeTimers } from '../../src/core/testing/fake-timers';
 import { createMemorySink } from '../../src/core/testing/memory-sink';
 import type { E164 } from '../../src/shared/types';
@@ -75,7 +76,10 @@ describe('pairing', () => {
       'the stored status to say wrong-phone',
     );
     // The session linked to the other account is gone: logged out on that phone and wiped here.
-    const auth = createWaAuthRepository(core.app.store.db);
+    const auth = createWaAuthRepository(
+      core.app.store.db,
+      createFileKeySecretBox({ dataDir: harness.dataDir }),
+    );
     const start = Date.now();
     while ((await auth.hasCreds(ws.id, number.id)) && Date.now() - start < 5_000)
       await new Promise((r) => setTimeout(r, 20));
@@ -360,7 +364,10 @@ describe('connection supervision', () => {
     const { workspaceId, phoneNumberId, e164 } = await linkNumber(harness, core, SHOP);
     harness.server.closeWith(401, SHOP);
     await core.waitForStatus(e164, 'logged-out');
-    const auth = createWaAuthRepository(core.app.store.db);
+    const auth = createWaAuthRepository(
+      core.app.store.db,
+      createFileKeySecretBox({ dataDir: harness.dataDir }),
+    );
     const start = Date.now();
     while ((await auth.hasCreds(workspaceId, phoneNumberId)) && Date.now() - start < 5_000)
       await new Promise((r) => setTimeout(r, 20));

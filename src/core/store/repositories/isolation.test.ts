@@ -52,7 +52,7 @@ const repos = () => ({
   contacts: createContactRepository(store.db),
   faqs: createFaqRepository(store.db, newId),
   messages: createMessageRepository(store.db),
-  waAuth: createWaAuthRepository(store.db),
+  waAuth: createWaAuthRepository(store.db, box),
   conversations: createConversationRepository(store.db),
   outbox: createOutboxRepository(store.db),
   pipelineMessages: createPipelineMessageRepository(store.db),

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { WorkspaceId } from '../../../shared/types';
+import type { SecretBox } from '../../secrets/secret-box';
+import type { Store } from '../open-database';
 import type { Database } from '../schema';
 
 /** One change to the Signal key store; `value: null` deletes the key, as Baileys' `keys.set` means it. */
@@ -15,8 +17,14 @@ export type WaAuthRepository = ReturnType<typeof createWaAuthRepository>;
  * WhatsApp credentials and Signal keys per number, as serialised strings (the Baileys adapter owns the
  * format). A half-applied key update is how sessions end up with "Bad MAC" errors, so `setKeys`
  * applies a whole batch in one transaction or none of it.
+ *
+ * Every value is sealed by the SecretBox before it is written: the creds and keys are the linked
+ * device itself (noise, identity and pre-keys, Signal sessions), and a copy of the database file or
+ * of a backup must not be enough to clone it. Rows written before sealing existed are still read;
+ * `sealPlainAuthRows` converts them once at start.
  */
-export function createWaAuthRepository(db: Kysely<Database>) {
+export function createWaAuthRepository(db: Kysely<Database>, box: SecretBox) {
+  const open = (stored: string): string => (isSealed(stored) ? box.open(stored) : stored);
   const inTransaction = <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
     db.isTransaction ? fn(db) : db.transaction().execute(fn);
 
@@ -28,15 +36,16 @@ export function createWaAuthRepository(db: Kysely<Database>) {
         .where('workspace_id', '=', workspaceId)
         .where('phone_number_id', '=', phoneNumberId)
         .executeTakeFirst();
-      return row?.creds;
+      return row === undefined ? undefined : open(row.creds);
     },
 
     async writeCreds(
       workspaceId: WorkspaceId,
       phoneNumberId: string,
-      creds: string,
+      plainCreds: string,
       now: number,
     ): Promise<void> {
+      const creds = box.seal(plainCreds);
       // The number must belong to the workspace: the insert-select writes nothing otherwise.
       await db
         .insertInto('wa_auth_creds')
@@ -74,13 +83,18 @@ export function createWaAuthRepository(db: Kysely<Database>) {
           .where('type', '=', type)
           .where('key_id', 'in', ids.slice(i, i + 500))
           .execute();
-        for (const row of rows) found[row.key_id] = row.value;
+        for (const row of rows) found[row.key_id] = open(row.value);
       }
       return found;
     },
 
     async setKeys(workspaceId: WorkspaceId, phoneNumberId: string, changes: AuthKeyChange[]): Promise<void> {
       if (changes.length === 0) return;
+      // Sealed before the transaction opens: the write lock is held for the inserts only.
+      const sealed = changes.map((change) => ({
+        ...change,
+        value: change.value === null ? null : box.seal(change.value),
+      }));
       await inTransaction(async (trx) => {
         const owner = await trx
           .selectFrom('phone_numbers')
@@ -89,7 +103,7 @@ export function createWaAuthRepository(db: Kysely<Database>) {
           .where('workspace_id', '=', workspaceId)
           .executeTakeFirst();
         if (owner === undefined) return;
-        for (const change of changes) {
+        for (const change of sealed) {
           if (change.value === null) {
             await trx
               .deleteFrom('wa_auth_keys')
@@ -145,4 +159,49 @@ export function createWaAuthRepository(db: Kysely<Database>) {
       return row !== undefined;
     },
   };
+}
+
+/**
+ * Serialised JSON (what Baileys' values become) starts with `{`, `[` or `"`; a SecretBox's output
+ * starts with its version prefix (`v1:`, `os1:`). Anything with a prefix is opened, so a damaged or
+ * foreign sealed value fails loudly instead of being handed to Baileys as JSON.
+ */
+function isSealed(stored: string): boolean {
+  return /^[a-z0-9]+:/.test(stored);
+}
+
+/**
+ * Seals, once, the creds and key rows a version before sealing wrote in plain JSON. The old text is
+ * zeroed in the file as it is replaced (`secure_delete` for this pass) and the write-ahead log folded
+ * back and truncated, so the plain keys do not linger in free pages or the log. Returns how many rows
+ * were sealed (0 on every start after the first).
+ */
+export async function sealPlainAuthRows(store: Store, box: SecretBox): Promise<number> {
+  return store.exclusive((sqlite) => {
+    const plainCreds = sqlite
+      .prepare(`select phone_number_id as id, creds as value from wa_auth_creds where creds like '{%'`)
+      .all() as { id: string; value: string }[];
+    const plainKeys = sqlite
+      .prepare(
+        `select rowid as id, value from wa_auth_keys
+         where substr(value, 1, 1) in ('{', '[', '"')`,
+      )
+      .all() as { id: number; value: string }[];
+    const total = plainCreds.length + plainKeys.length;
+    if (total === 0) return 0;
+    const updateCreds = sqlite.prepare('update wa_auth_creds set creds = ? where phone_number_id = ?');
+    const updateKey = sqlite.prepare('update wa_auth_keys set value = ? where rowid = ?');
+    const previous = sqlite.pragma('secure_delete', { simple: true }) as number;
+    sqlite.pragma('secure_delete = ON');
+    try {
+      sqlite.transaction(() => {
+        for (const row of plainCreds) updateCreds.run(box.seal(row.value), row.id);
+        for (const row of plainKeys) updateKey.run(box.seal(row.value), row.id);
+      })();
+      sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      sqlite.pragma(`secure_delete = ${previous === 1 ? 'ON' : 'OFF'}`);
+    }
+    return total;
+  });
 }

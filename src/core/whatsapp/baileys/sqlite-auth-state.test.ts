@@ -4,18 +4,26 @@ import type { E164, WorkspaceId } from '../../../shared/types';
 import { createLogger } from '../../log/logger';
 import type { Store } from '../../store/open-database';
 import { createPhoneNumberRepository } from '../../store/repositories/phone-numbers';
-import { createWaAuthRepository } from '../../store/repositories/wa-auth';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { createFileKeySecretBox } from '../../secrets/file-key-secret-box';
+import type { SecretBox } from '../../secrets/secret-box';
+import { createWaAuthRepository, sealPlainAuthRows } from '../../store/repositories/wa-auth';
 import { openTempStore } from '../../testing/temp-files';
 import { loadSqliteAuthState } from './sqlite-auth-state';
 import { insertTestWorkspace } from '../../testing/fixtures';
 
 const WS = 'ws' as WorkspaceId;
 let store: Store;
+let dir: string;
+let box: SecretBox;
 let cleanup: () => Promise<void>;
 const logger = createLogger({ sinks: [] });
 
 beforeEach(async () => {
-  ({ store, cleanup } = await openTempStore());
+  ({ store, dir, cleanup } = await openTempStore());
+  box = createFileKeySecretBox({ dataDir: dir });
   await insertTestWorkspace(store.db, WS, { name: 'Shop' });
   await createPhoneNumberRepository(store.db).insert(
     WS,
@@ -27,7 +35,7 @@ afterEach(() => cleanup());
 
 const load = () =>
   loadSqliteAuthState({
-    repo: createWaAuthRepository(store.db),
+    repo: createWaAuthRepository(store.db, box),
     workspaceId: WS,
     phoneNumberId: 'pn',
     logger,
@@ -116,14 +124,14 @@ describe('SQLite auth state', () => {
   });
 
   it('refuses unreadable stored credentials instead of silently starting a new identity', async () => {
-    await createWaAuthRepository(store.db).writeCreds(WS, 'pn', '{not json', 1);
+    await createWaAuthRepository(store.db, box).writeCreds(WS, 'pn', '{not json', 1);
     await expect(load()).rejects.toThrow(/cannot be read/);
   });
 
   it('reports the LID mappings Baileys stores, after they commit, and nothing else', async () => {
     const seen: { lid: string; pn: string }[][] = [];
     const state = await loadSqliteAuthState({
-      repo: createWaAuthRepository(store.db),
+      repo: createWaAuthRepository(store.db, box),
       workspaceId: WS,
       phoneNumberId: 'pn',
       logger,
@@ -137,6 +145,76 @@ describe('SQLite auth state', () => {
     expect(seen).toEqual([[{ lid: '123456789012345@lid', pn: '2348031234567@s.whatsapp.net' }]]);
     expect(await state.state.keys.get('lid-mapping', ['2348031234567'])).toEqual({
       '2348031234567': '123456789012345',
+    });
+  });
+
+  describe('sealed at rest', () => {
+    /** The database file and its write-ahead log, as a thief with a copy of the data folder reads them. */
+    const fileBytes = (): string =>
+      ['switchboard.db', 'switchboard.db-wal']
+        .map((name) => {
+          try {
+            return readFileSync(join(dir, name)).toString('latin1');
+          } catch {
+            return '';
+          }
+        })
+        .join('');
+    const MARKER = 'PRIVATE-KEY-MARKER-0123456789';
+
+    it('keeps no credential or key material in clear in the file', async () => {
+      const { state, saveCreds } = await load();
+      await saveCreds();
+      await state.keys.set({
+        'pre-key': { '7': { public: Buffer.from('pub'), private: Buffer.from(MARKER) } },
+        session: { 'abc.0': Buffer.from(MARKER) },
+      });
+      await store.exclusive((sqlite) => sqlite.pragma('wal_checkpoint(TRUNCATE)'));
+      const bytes = fileBytes();
+      const noisePrivate = Buffer.from(state.creds.noiseKey.private).toString('base64');
+      const identityPrivate = Buffer.from(state.creds.signedIdentityKey.private).toString('base64');
+      for (const secret of [noisePrivate, identityPrivate, Buffer.from(MARKER).toString('base64'), MARKER])
+        expect(bytes.includes(secret)).toBe(false);
+      // And everything reads back as it was written.
+      const again = await load();
+      expect(Buffer.from(again.state.creds.noiseKey.private).toString('base64')).toBe(noisePrivate);
+      const keys = await again.state.keys.get('pre-key', ['7']);
+      expect(Buffer.from(keys['7']!.private).toString()).toBe(MARKER);
+    });
+
+    it('a sealed row opened with another key fails loudly instead of becoming a new identity', async () => {
+      const { saveCreds } = await load();
+      await saveCreds();
+      const other = createFileKeySecretBox({ keyPath: join(dir, 'other.key') });
+      await expect(
+        loadSqliteAuthState({
+          repo: createWaAuthRepository(store.db, other),
+          workspaceId: WS,
+          phoneNumberId: 'pn',
+          logger,
+          now: () => 5,
+        }),
+      ).rejects.toThrow(/could not be decrypted/);
+    });
+
+    it('seals the plain rows an older version wrote, once, and leaves no plain copy behind', async () => {
+      const plainKey = JSON.stringify({ private: Buffer.from(MARKER).toString('base64'), marker: MARKER });
+      await sql`insert into wa_auth_creds (phone_number_id, workspace_id, creds, updated_at)
+        values ('pn', ${WS}, ${JSON.stringify({ registrationId: 9, note: MARKER })}, 1)`.execute(store.db);
+      await sql`insert into wa_auth_keys (phone_number_id, workspace_id, type, key_id, value)
+        values ('pn', ${WS}, 'session', 's1', ${plainKey}), ('pn', ${WS}, 'lid-mapping', 'x', '"123"')`.execute(
+        store.db,
+      );
+      await store.exclusive((sqlite) => sqlite.pragma('wal_checkpoint(TRUNCATE)'));
+      expect(fileBytes().includes(MARKER)).toBe(true);
+
+      expect(await sealPlainAuthRows(store, box)).toBe(3);
+      expect(await sealPlainAuthRows(store, box)).toBe(0);
+      expect(fileBytes().includes(MARKER)).toBe(false);
+      const repo = createWaAuthRepository(store.db, box);
+      expect(JSON.parse((await repo.readCreds(WS, 'pn'))!)).toEqual({ registrationId: 9, note: MARKER });
+      expect(await repo.getKeys(WS, 'pn', 'session', ['s1'])).toEqual({ s1: plainKey });
+      expect(await repo.getKeys(WS, 'pn', 'lid-mapping', ['x'])).toEqual({ x: '"123"' });
     });
   });
 });
