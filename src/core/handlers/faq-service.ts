@@ -61,7 +61,9 @@ export function createFaqService(options: FaqServiceOptions) {
       const faq = await store.transaction((trx) =>
         createFaqRepository(trx, newId).create(workspaceId, id, tidy, clock.now()),
       );
-      logger.child({ workspaceId }).info('faq.created', `FAQ added: "${faq.question}"`, {
+      // The question stays out of the event (it may be a customer's words, from Unanswered, and events
+      // reach the central server whatever "Share message texts" says); the log shows it by its id.
+      logger.child({ workspaceId }).info('faq.created', 'FAQ added', {
         faqId: id,
         phrasings: faq.phrasings.length,
         enabled: faq.enabled,
@@ -80,7 +82,7 @@ export function createFaqService(options: FaqServiceOptions) {
         createFaqRepository(trx, newId).update(workspaceId, faqId, tidy, clock.now()),
       );
       if (!updated) return mustGet(workspaceId, faqId); // deleted meanwhile: NOT_FOUND
-      logger.child({ workspaceId }).info('faq.updated', `FAQ changed: "${question}"`, {
+      logger.child({ workspaceId }).info('faq.updated', `FAQ changed: ${Object.keys(patch).join(', ')}`, {
         faqId,
         changed: Object.keys(patch),
       });
@@ -243,7 +245,9 @@ export function createFaqService(options: FaqServiceOptions) {
     async delete(workspaceId: WorkspaceId, faqId: string): Promise<void> {
       const faq = await mustGet(workspaceId, faqId);
       await repo.delete(workspaceId, faqId);
-      logger.child({ workspaceId }).info('faq.deleted', `FAQ deleted: "${faq.question}"`, { faqId });
+      logger
+        .child({ workspaceId })
+        .info('faq.deleted', `FAQ deleted (it had ${faq.phrasings.length} phrasing(s))`, { faqId });
     },
   };
 }

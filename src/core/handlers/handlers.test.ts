@@ -261,6 +261,31 @@ describe('faq handlers', () => {
     await expect(call('faq.list', { workspaceId: 'nope' })).rejects.toThrow(/NOT_FOUND/);
     expect(eventsOf('faq.changed')).toHaveLength(4);
   });
+
+  it("keeps the FAQ's words out of the event log (they may be a customer's, and events are synced)", async () => {
+    const { workspace } = (await call('workspace.create', { name: 'Shop' })) as { workspace: { id: string } };
+    const workspaceId = workspace.id;
+    const faq = (await call('faq.create', {
+      workspaceId,
+      question: 'Do you sell zqfaqmarker sandals?',
+      answer: 'Yes zqanswermarker',
+      phrasings: ['zqphrasemarker sandals'],
+    })) as { id: string };
+    await call('faq.update', { workspaceId, faqId: faq.id, patch: { question: 'zqeditmarker sandals?' } });
+    await call('faq.delete', { workspaceId, faqId: faq.id });
+    await app.logger.flush();
+    const page = (await call('log.query', {
+      workspaceId,
+      types: ['faq.created', 'faq.updated', 'faq.deleted'],
+    })) as {
+      events: { type: string; message: string; meta: unknown }[];
+    };
+    expect(page.events.map((e) => e.type).sort()).toEqual(['faq.created', 'faq.deleted', 'faq.updated']);
+    const text = JSON.stringify(page.events);
+    for (const marker of ['zqfaqmarker', 'zqanswermarker', 'zqphrasemarker', 'zqeditmarker'])
+      expect(text).not.toContain(marker);
+    expect(page.events.every((e) => (e.meta as { faqId?: string }).faqId === faq.id)).toBe(true);
+  });
 });
 
 describe('faq try, CSV export and import', () => {

@@ -334,6 +334,8 @@ export interface RetentionTaskOptions {
   keepUnsynced?: { hardMaxRows: number; onForced?: (forced: ForcedDeletion[]) => void };
   /** Deleted first over maxRows (default NOISE_EVENT_TYPES): noise never evicts business events. */
   noiseTypes?: readonly string[];
+  /** Noise is kept this long at most (default 7 days), however young the shop's own history. */
+  noiseMaxAgeMs?: number;
   /** How often to run; default hourly. */
   intervalMs?: number;
   now?: () => number;
@@ -363,6 +365,7 @@ export function createRetentionTask(options: RetentionTaskOptions): RetentionTas
         maxRows: options.maxRows,
         now: now(),
         noiseTypes: options.noiseTypes ?? NOISE_EVENT_TYPES,
+        noiseMaxAgeMs: options.noiseMaxAgeMs ?? 7 * 24 * 60 * 60 * 1000,
       };
       const guard = options.keepUnsynced;
       let deleted: number;

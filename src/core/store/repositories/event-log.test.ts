@@ -247,6 +247,33 @@ describe('event log repository', () => {
     expect(await repo.count(null)).toBe(49);
   });
 
+  it("noise has its own, shorter age: old refusals go while the shop's older history stays", async () => {
+    const NOISE = ['cloud.webhook_refused'];
+    const DAY = 24 * 60 * 60 * 1000;
+    const oldBusiness = Array.from({ length: 50 }, (_, i) => event(i, { ts: T0 + i, workspaceId: 'ws' }));
+    const oldNoise = Array.from({ length: 80 }, (_, i) =>
+      event(i, { ts: T0 + 100 + i, type: 'cloud.webhook_refused', level: 'warn', workspaceId: null }),
+    );
+    const newNoise = event(0, {
+      ts: T0 + 9 * DAY,
+      type: 'cloud.webhook_refused',
+      level: 'warn',
+      workspaceId: null,
+    });
+    await repo.appendBatch([...oldBusiness, ...oldNoise, newNoise]);
+    const policy = { maxAgeMs: 90 * DAY, noiseMaxAgeMs: 7 * DAY, now: T0 + 10 * DAY, noiseTypes: NOISE };
+    expect(await repo.enforceRetention(policy)).toBe(80);
+    expect(await repo.count('ws')).toBe(50);
+    expect(await repo.count(null)).toBe(1);
+    // The same for an enrolled workspace's guarded pass.
+    await repo.appendBatch(oldNoise);
+    expect(await repo.enforceRetentionKeepingUnsynced({ ...policy, hardMaxRows: 10_000 })).toEqual({
+      deleted: 80,
+      forced: [],
+    });
+    expect(await repo.count('ws')).toBe(50);
+  });
+
   it('a batch with a bad row writes nothing (one transaction)', async () => {
     const bad = event(1, { level: 'loud' as LogLevel });
     await expect(repo.appendBatch([event(0), bad, event(2)])).rejects.toThrow();

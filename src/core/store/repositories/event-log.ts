@@ -67,6 +67,11 @@ export interface RetentionPolicy {
    * are over the limit, so noise never evicts a shop's history.
    */
   noiseTypes?: readonly string[];
+  /**
+   * Noise older than this goes whatever the row count (default: kept as long as `maxAgeMs`): refused
+   * webhooks from last month are no use to a shop, and they should not sit beside its history.
+   */
+  noiseMaxAgeMs?: number;
 }
 
 /** Retention that keeps events an enrolled workspace has not pushed yet, up to a hard cap. */
@@ -111,11 +116,15 @@ export function createEventLogRepository(store: Store) {
     return Number(result.numDeletedRows);
   };
 
-  /** Deletes up to `limit` of the oldest noise events (not unpushed ones when `keepUnsynced`). */
+  /**
+   * Deletes up to `limit` of the oldest noise events (not unpushed ones when `keepUnsynced`), only those
+   * written before `before` when it is given.
+   */
   async function deleteNoise(
     types: readonly string[] | undefined,
     limit: number,
     keepUnsynced: boolean,
+    before?: number,
   ): Promise<number> {
     if (types === undefined || types.length === 0) return 0;
     let deleted = 0;
@@ -125,6 +134,7 @@ export function createEventLogRepository(store: Store) {
           .selectFrom('events')
           .select('seq')
           .where('type', 'in', types)
+          .$if(before !== undefined, (q) => q.where('ts', '<', before!))
           .$if(keepUnsynced, (q) => q.where((eb) => eb.not(unsynced(eb))))
           .orderBy('seq')
           .limit(Math.min(limit - deleted, RETENTION_CHUNK))
@@ -134,6 +144,18 @@ export function createEventLogRepository(store: Store) {
       deleted += await deleteSeqs(seqs);
     }
     return deleted;
+  }
+
+  /** Noise past its own (shorter) age, before anything else is considered. */
+  function deleteOldNoise(policy: RetentionPolicy, keepUnsynced: boolean): Promise<number> {
+    if (policy.noiseMaxAgeMs === undefined || !Number.isFinite(policy.noiseMaxAgeMs))
+      return Promise.resolve(0);
+    return deleteNoise(
+      policy.noiseTypes,
+      Number.POSITIVE_INFINITY,
+      keepUnsynced,
+      policy.now - policy.noiseMaxAgeMs,
+    );
   }
 
   /** The filter's WHERE clauses (shared by a page and its count, so the two always agree). */
@@ -275,7 +297,7 @@ export function createEventLogRepository(store: Store) {
      * statement. Returns how many went. AUTOINCREMENT means later events still get higher seqs.
      */
     async enforceRetention(policy: RetentionPolicy): Promise<number> {
-      let deleted = 0;
+      let deleted = await deleteOldNoise(policy, false);
       if (policy.maxAgeMs !== undefined && Number.isFinite(policy.maxAgeMs)) {
         const cutoff = policy.now - policy.maxAgeMs;
         for (;;) {
@@ -326,7 +348,7 @@ export function createEventLogRepository(store: Store) {
      * not once per chunk.
      */
     async enforceRetentionKeepingUnsynced(policy: GuardedRetentionPolicy): Promise<GuardedRetentionResult> {
-      let deleted = 0;
+      let deleted = await deleteOldNoise(policy, true);
       const total = async (): Promise<number> =>
         Number(
           (
