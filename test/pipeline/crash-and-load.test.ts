@@ -1,15 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSwitchboard } from '../../src/core/app';
 import { makeTempDir } from '../../src/core/testing/temp-files';
 import type { WorkspaceId } from '../../src/shared/types';
+import { startWhatsAppServer, trustSimulator, type WhatsAppServer } from '../../src/simulator/index';
 import {
-  startWhatsAppServer,
-  trustSimulator,
-  type SimulatedContact,
-  type WhatsAppServer,
-} from '../../src/simulator/index';
+  distinctReplies,
+  kill,
+  prepareShop,
+  sendBurst,
+  startCoreProcess as startChild,
+  waitForQuiet,
+  waitUntil,
+} from './core-child';
 
 /**
  * The pipeline's promise under crashes, with the real Baileys client, the local WhatsApp server and a
@@ -37,117 +40,13 @@ afterEach(async () => {
   cleanupDir();
 });
 
-/** Links the shop's numbers and sets up FAQs, in-process; the tests then run the core as a child. */
-async function prepare(
+const prepare = (
   numbers: string[] = [SHOP],
   faqs: { question: string; answer: string }[] = [{ question: 'price', answer: ANSWER }],
   pacing: Record<string, unknown> = { enabled: false, perMinute: 600, burst: 100 },
-): Promise<WorkspaceId> {
-  const core = await createSwitchboard({
-    dataDir,
-    whatsapp: { waWebSocketUrl: server.url, livenessIntervalMs: 0 },
-  });
-  const ws = await core.workspaces.create({ name: 'Mama Put Kitchen' });
-  await core.workspaces.updateSettings(ws.id, {
-    greeting: { enabled: false },
-    floodGuard: { enabled: false },
-    pacing,
-  });
-  await core.store.transaction(async (trx) => {
-    const { createFaqRepository } = await import('../../src/core/store/repositories/faqs');
-    for (const [i, faq] of faqs.entries()) {
-      await createFaqRepository(trx, () => crypto.randomUUID()).create(
-        ws.id,
-        `faq-${i}`,
-        { question: faq.question, answer: faq.answer, phrasings: [faq.question], enabled: true },
-        Date.now(),
-      );
-    }
-  });
-  for (const phone of numbers) {
-    const number = await core.workspaces.addNumber(ws.id, { number: phone });
-    const connected = new Promise<void>((resolve) =>
-      core.onConnectionEvent((e) => {
-        if (e.type === 'qr' && e.number === number.e164) void server.scanQr(e.qr, phone);
-        if (e.type === 'state' && e.number === number.e164 && e.state.status === 'connected') resolve();
-      }),
-    );
-    await core.connect(ws.id, number.id);
-    await connected;
-  }
-  await core.close();
-  return ws.id;
-}
-
-function startCoreProcess(expectNumbers = 1): Promise<ChildProcess> {
-  const script = join(import.meta.dirname, 'core-process.ts');
-  const child = spawn(
-    process.execPath,
-    [
-      '--expose-gc',
-      '--import',
-      'tsx',
-      script,
-      dataDir,
-      server.url,
-      Buffer.from(server.rootPublicKey).toString('hex'),
-    ],
-    {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`core did not connect: ${stderr}`)), 30_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes(`READY ${expectNumbers}`)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`core exited (${code}): ${stderr}`));
-    });
-  });
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
-
-function loopStats(child: ChildProcess): Promise<{ p99: number; max: number; mean: number; heapMb: number }> {
-  return new Promise((resolve) => {
-    const onData = (chunk: Buffer) => {
-      const line = chunk
-        .toString()
-        .split('\n')
-        .find((l) => l.startsWith('STATS '));
-      if (line === undefined) return;
-      child.stdout!.off('data', onData);
-      resolve(JSON.parse(line.slice(6)) as { p99: number; max: number; mean: number; heapMb: number });
-    };
-    child.stdout!.on('data', onData);
-    child.stdin!.write('STATS\n');
-  });
-}
-
-/** What a customer's phone shows: a message id seen twice is one message (WhatsApp dedupes by id). */
-const distinctReplies = (contact: SimulatedContact) => new Set(contact.replies.map((r) => r.id)).size;
-
-async function waitUntil(condition: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out: ${what()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+): Promise<WorkspaceId> => prepareShop(server, dataDir, { numbers, faqs, pacing });
+const startCoreProcess = (expectNumbers = 1): Promise<ChildProcess> =>
+  startChild(server, dataDir, children, expectNumbers);
 
 describe('crash and load', () => {
   it('kill -9 in the middle of 200 messages from 20 contacts: every message answered exactly once', async () => {
@@ -181,7 +80,7 @@ describe('crash and load', () => {
           .map((c) => `${c.phone} has ${distinctReplies(c)}`)
           .join(', ')}`,
     );
-    await new Promise((r) => setTimeout(r, 1_500)); // any duplicate would show up by now
+    await waitForQuiet(() => contacts.reduce((n, c) => n + c.replies.length, 0)); // a duplicate would be here
     for (const contact of contacts) {
       expect(distinctReplies(contact), contact.phone).toBe(PER_CONTACT);
       expect(contact.replies.every((r) => r.text === ANSWER)).toBe(true);
@@ -192,7 +91,9 @@ describe('crash and load', () => {
 });
 
 describe('load and backlog', () => {
-  it('a burst of 2,000 messages: the core stays responsive and answers all within the pacing limits', async () => {
+  it('a burst of 2,000 messages over the real client: every one answered exactly once, within the pacing limits', async () => {
+    // How responsive the core stays meanwhile is a figure, not a pass mark: bench/pipeline-real.bench.ts
+    // prints it as pipeline.loop_delay.real.p99.
     const numbers = ['+2348090000001', '+2348090000002', '+2348090000003', '+2348090000004'];
     await prepare(numbers, [{ question: 'price', answer: ANSWER }], {
       enabled: false,
@@ -200,16 +101,7 @@ describe('load and backlog', () => {
       burst: 50,
     });
     const core = await startCoreProcess(numbers.length);
-    const before = await loopStats(core); // reset the histogram: measure the burst only
-    const contacts = Array.from({ length: 200 }, (_, i) =>
-      server.contact(`+2347031${String(i).padStart(6, '0')}`),
-    );
-    const sends: Promise<string>[] = [];
-    for (let round = 0; round < 10; round++) {
-      for (const [i, contact] of contacts.entries())
-        sends.push(contact.send(numbers[i % numbers.length]!, 'price'));
-    }
-    await Promise.all(sends);
+    const contacts = await sendBurst(server, numbers, 'price');
     const started = Date.now();
     const total = () => contacts.reduce((n, c) => n + distinctReplies(c), 0);
     await waitUntil(
@@ -218,18 +110,14 @@ describe('load and backlog', () => {
       () => `${total()} of 2000 answered`,
     );
     const elapsedS = (Date.now() - started) / 1000;
-    const stats = await loopStats(core);
-    // eslint-disable-next-line no-console -- the figures a reader of the test output wants
-    console.log(
-      `burst: 2000 answered in ${elapsedS.toFixed(1)} s; core event-loop delay p99 ${stats.p99.toFixed(1)} ms, max ${stats.max.toFixed(1)} ms; heap after GC ${before.heapMb.toFixed(0)} -> ${stats.heapMb.toFixed(0)} MB`,
-    );
     // 600 replies/min per number: 500 replies per number cannot all go out in under ~40 s.
     expect(elapsedS).toBeGreaterThan(35);
-    for (const contact of contacts) expect(distinctReplies(contact), contact.phone).toBe(10);
-    // The event-loop delay is reported, not asserted (shared, noisy machines): the benchmark tracks
-    // pipeline.loop_delay.p99; under a real-Baileys burst the core still shows multi-second stalls,
-    // recorded on issue #4 as open work.
-    expect(stats.p99).toBeGreaterThan(0);
+    // Settled (the replies the server holds stop changing), then no contact has more than 10.
+    await waitForQuiet(() => contacts.reduce((n, c) => n + c.replies.length, 0));
+    for (const contact of contacts) {
+      expect(distinctReplies(contact), contact.phone).toBe(10);
+      expect(contact.replies.every((r) => r.text === ANSWER)).toBe(true);
+    }
     await kill(core);
   }, 240_000);
 
@@ -255,7 +143,7 @@ describe('load and backlog', () => {
       60_000,
       () => `${distinctReplies(customer)} of 5`,
     );
-    await new Promise((r) => setTimeout(r, 1_000));
+    await waitForQuiet(() => customer.replies.length);
     const seen: string[] = [];
     for (const reply of customer.replies) if (!seen.includes(reply.text)) seen.push(reply.text);
     expect(seen).toEqual(faqs.map((f) => f.answer));

@@ -17,6 +17,7 @@ import { createWorkspaceRepository } from './workspaces';
 import { insertTestWorkspace } from '../../testing/fixtures';
 import { createUnansweredRepository } from '../../bot/faq/unanswered-repository';
 import { createSyncStateRepository } from './sync-state';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAiKeyRepository } from '../../bot/ai/ai-store';
 import { createFileKeySecretBox } from '../../secrets/file-key-secret-box';
@@ -26,6 +27,7 @@ import { createCloudNumberRepository } from '../../cloud/cloud-store';
 import { createServiceWindowRepository } from '../../pipeline/service-window';
 import { createHeldWebhookStore } from '../../whatsapp/cloud-api/held-webhooks';
 import { createLidMappingRepository } from './lid-mappings';
+import { createEventLogRepository } from './event-log';
 
 /**
  * The isolation proof. Two workspaces hold the same data (same FAQ text, same customer number, same
@@ -66,7 +68,77 @@ const repos = () => ({
   heldWebhooks: createHeldWebhookStore(store.db),
   lidMappings: createLidMappingRepository(store.db),
   chatReads: createChatReadRepository(store.db),
+  eventLog: createEventLogRepository(store),
 });
+
+/** Factories this proof builds (by function name): the discovery check below compares them with src/core. */
+const FACTORY_NAMES = [
+  createPhoneNumberRepository,
+  createContactRepository,
+  createFaqRepository,
+  createMessageRepository,
+  createWaAuthRepository,
+  createConversationRepository,
+  createOutboxRepository,
+  createPipelineMessageRepository,
+  createFaqVersionRepository,
+  createUnansweredRepository,
+  createStatsRepository,
+  createSyncStateRepository,
+  createAiKeyRepository,
+  createCloudNumberRepository,
+  createServiceWindowRepository,
+  createHeldWebhookStore,
+  createLidMappingRepository,
+  createChatReadRepository,
+  createEventLogRepository,
+].map((factory) => factory.name);
+
+/** Store factories in src/core that are not workspace-scoped repositories, each with its reason. */
+const NOT_SCOPED: Record<string, string> = {
+  createWorkspaceRepository:
+    'the workspaces themselves; the deletion case below proves a delete stays in its workspace',
+  createUnroutableMessageStore:
+    'messages to a number no workspace owns yet: by definition they belong to none',
+  createBudgetLedger: 'in memory only; its persistent form is createPersistentBudgetLedger',
+  createPersistentBudgetLedger:
+    'keyed by workspace in memory and in ai_spend; covered by ai-store.test.ts per workspace',
+};
+
+/**
+ * Functions that are machine-wide by design (the event log's retention and sequence), listed with the
+ * reason instead of a case, so the coverage check still names every function.
+ */
+const MACHINE_WIDE: Partial<Record<keyof ReturnType<typeof repos>, Record<string, string>>> = {
+  eventLog: {
+    appendBatch: "writes the rows it is given; each row carries its own workspace (the logger's child)",
+    lastSeq: 'the sequence is one for the machine: a number, never a row',
+    enforceRetention:
+      "retention keeps the machine's one log bounded; its ordering is tested in event-log.test.ts",
+    enforceRetentionKeepingUnsynced: "the same, keeping each enrolled workspace's unpushed rows",
+  },
+};
+
+/** Every `export function create...Repository|Store|Ledger(` in src/core outside tests and test kits. */
+function storeFactoriesInCore(): string[] {
+  const root = join(import.meta.dirname, '..', '..');
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir)) {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) {
+        if (entry !== 'testing') walk(path);
+      } else if (entry.endsWith('.ts') && !entry.endsWith('.test.ts')) {
+        for (const match of readFileSync(path, 'utf8').matchAll(
+          /export function (create\w+(?:Repository|Store|Ledger))\(/g,
+        ))
+          found.push(match[1]!);
+      }
+    }
+  };
+  walk(root);
+  return found.sort();
+}
 
 const PRICING = { billable: true, model: 'PMP', category: 'service', type: 'regular' };
 const cloudInput = (suffix: string) => ({
@@ -215,38 +287,25 @@ const CONVERSATION = {
 /** Everything workspace B owns, as stored. */
 async function snapshotB(): Promise<unknown> {
   return store.exclusive((sqlite) => {
-    const tables = [
-      'workspaces',
-      'phone_numbers',
-      'contacts',
-      'faqs',
-      'faq_phrasings',
-      'messages',
-      'wa_auth_creds',
-      'wa_auth_keys',
-      'conversations',
-      'outbox',
-      'unanswered_questions',
-      'sync_state',
-      'ai_keys',
-      'ai_spend',
-      'cloud_numbers',
-      'cloud_message_pricing',
-      'cloud_relay_held',
-      'lid_mappings',
-      'chat_reads',
-      'events',
-    ];
-    return Object.fromEntries(
-      tables.map((t) => [
+    // Every table that holds a workspace's rows, read from the schema so a new one is in the proof.
+    const tables = (
+      sqlite
+        .prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`)
+        .all() as {
+        name: string;
+      }[]
+    )
+      .map((t) => t.name)
+      .filter((t) =>
+        (sqlite.pragma(`table_info(${t})`) as { name: string }[]).some((c) => c.name === 'workspace_id'),
+      );
+    return Object.fromEntries([
+      ['workspaces', sqlite.prepare('select * from workspaces where id = ?').all(B)],
+      ...tables.map((t) => [
         t,
-        sqlite
-          .prepare(
-            `select * from ${t} where ${t === 'workspaces' ? 'id' : 'workspace_id'} = ? order by rowid`,
-          )
-          .all(B),
+        sqlite.prepare(`select * from ${t} where workspace_id = ? order by rowid`).all(B),
       ]),
-    );
+    ]);
   });
 }
 
@@ -276,7 +335,9 @@ function expectNothingOfB(result: unknown): void {
 }
 
 type Repos = ReturnType<typeof repos>;
-type Cases = { [R in keyof Repos]: { [F in keyof Repos[R]]: (repo: Repos[R]) => Promise<unknown> } };
+type Cases = {
+  [R in keyof Repos]: Partial<{ [F in keyof Repos[R]]: (repo: Repos[R]) => Promise<unknown> }>;
+};
 
 // Each function, called as workspace A against B's rows.
 const CASES: Cases = {
@@ -657,6 +718,30 @@ const CASES: Cases = {
     },
   },
   // Figures are numbers, which the leak check cannot see: each must equal what A's own rows give.
+  // The event log: every read takes the workspace; A's reads must carry nothing of B's rows.
+  eventLog: {
+    query: async (r) => {
+      const page = await r.query({ workspaceId: A, search: 'evt-' });
+      expect(page.events.length).toBeGreaterThan(0);
+      return page;
+    },
+    countMatching: async (r) => {
+      const n = await r.countMatching({ workspaceId: A, search: 'evt-' });
+      expect(n).toBe((await r.query({ workspaceId: A, search: 'evt-' })).events.length);
+      return n;
+    },
+    readAfter: (r) => r.readAfter(A, 0, 1_000),
+    count: async (r) => {
+      const n = await r.count(A);
+      const own = await store.db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('workspace_id', '=', A)
+        .executeTakeFirstOrThrow();
+      expect(n).toBe(Number(own.n));
+      return n;
+    },
+  },
   stats: {
     activity: async (r) => {
       const own = await store.db
@@ -698,8 +783,15 @@ describe('workspace isolation', () => {
   it('has a case for every function of every workspace-scoped repository', () => {
     const r = repos();
     for (const name of Object.keys(CASES) as (keyof Repos)[]) {
-      expect(Object.keys(r[name]).sort(), name).toEqual(Object.keys(CASES[name]).sort());
+      const covered = [...Object.keys(CASES[name]), ...Object.keys(MACHINE_WIDE[name] ?? {})];
+      expect(Object.keys(r[name]).sort(), name).toEqual(covered.sort());
     }
+  });
+
+  it('covers every repository the core defines: a new one without cases fails here', () => {
+    const known = new Set([...FACTORY_NAMES, ...Object.keys(NOT_SCOPED)]);
+    expect(storeFactoriesInCore().filter((name) => !known.has(name))).toEqual([]);
+    expect(Object.keys(repos()).length).toBe(FACTORY_NAMES.length);
   });
 
   for (const repoName of Object.keys(CASES) as (keyof Repos)[]) {
@@ -725,32 +817,32 @@ describe('workspace isolation', () => {
     const before = await snapshotB();
     await store.transaction((trx) => createWorkspaceRepository(trx).delete(A));
     expect(await snapshotB()).toEqual(before);
-    const left = await store.exclusive((s) =>
-      [
-        'phone_numbers',
-        'contacts',
-        'faqs',
-        'faq_phrasings',
-        'messages',
-        'wa_auth_creds',
-        'wa_auth_keys',
-        'conversations',
-        'outbox',
-        'unanswered_questions',
-        'sync_state',
-        'ai_keys',
-        'ai_spend',
-        'cloud_numbers',
-        'cloud_message_pricing',
-        'cloud_relay_held',
-        'lid_mappings',
-        'chat_reads',
-        'events',
-      ].map(
-        (t) => (s.prepare(`select count(*) as n from ${t} where workspace_id = ?`).get(A) as { n: number }).n,
-      ),
+    // Every table with a workspace_id column, read from the schema: a new table cannot be missed.
+    const left = await store.exclusive((s) => {
+      const tables = (
+        s
+          .prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`)
+          .all() as {
+          name: string;
+        }[]
+      )
+        .map((t) => t.name)
+        .filter((t) =>
+          (s.pragma(`table_info(${t})`) as { name: string }[]).some((c) => c.name === 'workspace_id'),
+        );
+      return Object.fromEntries(
+        tables.map((t) => [
+          t,
+          (s.prepare(`select count(*) as n from ${t} where workspace_id = ?`).get(A) as { n: number }).n,
+        ]),
+      );
+    });
+    expect(Object.keys(left)).toEqual(
+      expect.arrayContaining(['messages', 'events', 'ai_spend', 'wa_auth_keys']),
     );
-    expect(left).toHaveLength(19);
-    expect(left).toEqual(left.map(() => 0));
+    expect(
+      Object.values(left).every((n) => n === 0),
+      JSON.stringify(left),
+    ).toBe(true);
   });
 });
