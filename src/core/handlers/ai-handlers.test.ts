@@ -132,14 +132,14 @@ describe('ai commands', () => {
     const updated = await call<AiStatus>('ai.update', {
       workspaceId,
       about: 'Medicines, baby food, cosmetics',
-      dailyBudgetUsd: 2,
-      monthlyBudgetUsd: null,
+      dailyBudget: 2,
+      monthlyBudget: 'no-limit',
     });
     expect(updated).toMatchObject({
       about: 'Medicines, baby food, cosmetics',
       budget: { dailyUsd: 2, monthlyUsd: null },
     });
-    const bad = await dispatch('ai.update', { workspaceId, dailyBudgetUsd: -5 });
+    const bad = await dispatch('ai.update', { workspaceId, dailyBudget: -5 });
     expect(bad).toMatchObject({
       ok: false,
       error: { code: 'VALIDATION', message: expect.stringContaining('cannot be negative') },
@@ -160,6 +160,114 @@ describe('ai commands', () => {
     });
     const unknown = await dispatch('ai.test', { workspaceId, providerId: 'nobody' });
     expect(unknown).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('a budget typo is refused in words and never becomes "no limit" (issue 19 #1)', async () => {
+    const workspaceId = await workspace();
+    const budget = async (dailyBudget: unknown) => {
+      const result = await dispatch('ai.update', { workspaceId, dailyBudget });
+      return result.ok ? (result.value as AiStatus).budget.dailyUsd : result.error.message;
+    };
+    expect(await budget('0,50')).toBe(0.5);
+    expect(await budget('$2')).toBe(2);
+    expect(await budget('1,5')).toBe(1.5);
+    expect(await budget('abc')).toMatch(/Daily budget "abc" is not an amount/);
+    expect(await budget('')).toMatch(/Daily budget is empty: write an amount/);
+    expect(await budget('2..5')).toMatch(/is not a number/);
+    expect(await budget('-3')).toMatch(/cannot be negative/);
+    // JSON turns NaN (Number("abc")) into null: null is refused, not read as "no limit".
+    expect(await budget(null)).toMatch(/write an amount, or choose "No limit"/);
+    expect(await budget(Number.NaN)).toMatch(/must be a number|choose "No limit"/);
+    // Each refusal left the last good budget in place.
+    expect((await call<AiStatus>('ai.status', { workspaceId })).budget.dailyUsd).toBe(1.5);
+    expect(await budget('no-limit')).toBeNull();
+
+    // In the shop's currency at the owner's rate; kept in US$.
+    const naira = await call<AiStatus>('ai.update', {
+      workspaceId,
+      currency: { code: 'ngn', perUsd: 1500 },
+      dailyBudget: '₦750',
+      monthlyBudget: '15 000',
+    });
+    expect(naira).toMatchObject({
+      currency: { code: 'NGN', perUsd: 1500 },
+      budget: { dailyUsd: 0.5, monthlyUsd: 10 },
+    });
+    expect(await budget('$2')).toBe(2);
+    expect(await budget('GH₵20')).toMatch(/in GHS, but the shop's currency is NGN/);
+    expect(await budget('₦9,000,000')).toMatch(/at most US\$1000 \(₦1,500,000\)/);
+    const rate = await dispatch('ai.update', { workspaceId, currency: { code: 'NGN', perUsd: 0 } });
+    expect(rate).toMatchObject({ ok: false, error: { message: expect.stringContaining('above 0') } });
+  });
+
+  it('prices: a model nobody priced is refused; the owner sets one (0 for a local model) and sees it (issue 19 #7)', async () => {
+    const workspaceId = await workspace();
+    const unpriced = await dispatch('ai.saveProvider', {
+      workspaceId,
+      provider: { ...provider(), id: 'local', model: 'qwen2.5:7b' },
+    });
+    expect(unpriced).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', message: expect.stringContaining('What does qwen2.5:7b cost?') },
+    });
+    const saved = await call<AiStatus>('ai.saveProvider', {
+      workspaceId,
+      provider: {
+        ...provider(),
+        id: 'local',
+        model: 'qwen2.5:7b',
+        price: { inputPerMTok: 0, outputPerMTok: 0 },
+      },
+    });
+    const listed = await call<AiStatus>('ai.saveProvider', {
+      workspaceId,
+      provider: { ...provider(), id: 'router', model: 'openai/gpt-4o-mini' },
+    });
+    expect(saved.providers[0]!.charged).toEqual({ inputPerMTok: 0, outputPerMTok: 0, source: 'owner' });
+    expect(listed.providers[1]!.charged).toEqual({
+      inputPerMTok: 0.15,
+      outputPerMTok: 0.6,
+      source: 'price-list',
+    });
+    const timeout = await call<AiStatus>('ai.update', { workspaceId, timeoutSeconds: 8 });
+    expect(timeout.timeoutSeconds).toBe(8);
+    const badTimeout = await dispatch('ai.update', { workspaceId, timeoutSeconds: 0 });
+    expect(badTimeout).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('at least 1 second') },
+    });
+  });
+
+  it('a provider that needs no key is saved and tested without one; a short key shows a short hint (issue 19 #8)', async () => {
+    const workspaceId = await workspace();
+    const keyless = await startLlmServer('openai', (request) =>
+      request.headers.authorization === undefined ? { text: 'OK' } : { status: 400, body: {} },
+    );
+    try {
+      const status = await call<AiStatus>('ai.saveProvider', {
+        workspaceId,
+        provider: {
+          id: 'ollama',
+          kind: 'openai-compatible',
+          baseUrl: `${keyless.url}/v1`,
+          model: 'llama3.2',
+          tier: 'fast',
+          needsKey: false,
+          price: { inputPerMTok: 0, outputPerMTok: 0 },
+        },
+      });
+      expect(status.problem).toBeNull();
+      const test = await call<AiTestResult>('ai.test', { workspaceId, providerId: 'ollama' });
+      expect(test).toMatchObject({ ok: true, message: 'llama3.2 answered: "OK"' });
+    } finally {
+      await keyless.close();
+    }
+    const short = await call<AiStatus>('ai.saveProvider', {
+      workspaceId,
+      provider: provider(),
+      apiKey: 'abcd1234',
+    });
+    expect(short.providers.find((p) => p.id === 'openai')!.keyHint).toBe('34');
   });
 
   it('a saved provider answers the next customer at once, and the spend shows in the status', async () => {

@@ -93,6 +93,7 @@ describe('persistent budget ledger', () => {
       keys: { day: '2026-11-25', month: '2026-11' },
       day: 750_000_000,
       month: 750_000_000,
+      held: 0,
     });
     expect(await second.summary(WS_A)).toEqual({ dayUsd: 0.75, monthUsd: 0.75, dayCalls: 2, monthCalls: 2 });
     expect(second.spent(WS_B).day).toBe(1_000_000_000);

@@ -55,8 +55,19 @@ export async function answerHybrid(input: HybridInput): Promise<HybridOutcome> {
   const match = input.faqMatch;
   const band = faqBand(match?.confidence, input.threshold);
   const base = { band, route: null, costUsd: 0, ai: null };
+  const route = routeMessage({
+    text: input.text,
+    faqBand: band,
+    recentMessages: input.ai?.history.length ?? 0,
+  });
 
-  if (input.mode !== 'ai' && match !== null && band === 'high') {
+  // Buying and complaints win over an FAQ that matched a word of the message: the smart tier or a person.
+  if (input.mode === 'hybrid' && route.outranksFaq && band === 'high') {
+    if (input.ai === undefined) {
+      const reason = `faq-outranked-${route.reason}`;
+      return { ...base, route, reason, result: { kind: 'abstain', reason } };
+    }
+  } else if (input.mode !== 'ai' && match !== null && band === 'high') {
     return {
       ...base,
       reason: 'faq-confident',
@@ -75,15 +86,15 @@ export async function answerHybrid(input: HybridInput): Promise<HybridOutcome> {
     return { ...base, reason: 'ai-not-configured', result: { kind: 'abstain', reason: 'ai-not-configured' } };
 
   const { ai } = input;
-  const route = routeMessage({ text: input.text, faqBand: band, recentMessages: ai.history.length });
   const request = buildPrompt({ profile: ai.profile, faqs: ai.faqs, history: ai.history, text: input.text });
   const outcome = await ai.orchestrator.answer({
     workspaceId: ai.workspaceId,
     tier: route.tier,
     request,
+    allowFastFallback: route.allowFastFallback,
     ...(ai.signal === undefined ? {} : { signal: ai.signal }),
   });
-  const via = `${route.tier}:${route.reason}`;
+  const via = `${route.tier}:${route.reason}${outcome.answeredTier === undefined ? '' : `>${outcome.answeredTier}`}`;
   return {
     band,
     route,
