@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AiStatus, AiTestResult, Handlers } from '../../shared/contract';
+import type { AiStatus, AiTestResult, Events, Handlers } from '../../shared/contract';
 import type { E164 } from '../../shared/types';
 import { createSwitchboard, DATABASE_FILE, type Switchboard } from '../app';
 import { startLlmServer, type LlmServer } from '../bot/ai/testing/llm-server';
@@ -299,5 +299,84 @@ describe('ai commands', () => {
     const status = await call<AiStatus>('ai.status', { workspaceId });
     expect(status.spend.dayCalls).toBe(1);
     expect(status.spend.dayUsd).toBeGreaterThan(0);
+  });
+
+  it('the owner is told at once when the budget runs out, and again after raising it and running out again (issue 19 #11)', async () => {
+    await llm.close();
+    // Every answer reports its full 300 output tokens: one call fits the small budget, then no more.
+    llm = await startLlmServer('openai', (request) =>
+      request.headers.authorization === `Bearer ${KEY}`
+        ? { text: 'Yes, we have it.', usage: { input: 250, output: 300 } }
+        : { status: 401, body: { error: 'revoked' } },
+    );
+    const workspaceId = await workspace();
+    await call('workspace.updateSettings', {
+      workspaceId,
+      settings: { greeting: { enabled: false }, pacing: { enabled: false } },
+    });
+    await call('number.add', { workspaceId, number: '+2348090000001' });
+    await app.start();
+    await call('ai.saveProvider', { workspaceId, provider: provider(), apiKey: KEY });
+    await call('ai.update', { workspaceId, dailyBudget: '0.0004', monthlyBudget: 'no-limit' });
+    const alerts: Events['ai.alerted'][] = [];
+    runtime.events.on('ai.alerted', (event) => alerts.push(event));
+    let n = 0;
+    const customer = async (text: string) => {
+      n++;
+      fakes.get('+2348090000001')!.emit('message', {
+        businessNumber: '+2348090000001' as E164,
+        providerMessageId: `WAMID-${n}`,
+        chatId: `23480312345${String(n).padStart(2, '0')}@s.whatsapp.net`,
+        chatKind: 'direct',
+        sender: { phone: `+23480312345${String(n).padStart(2, '0')}` as E164, waId: null, name: null },
+        kind: 'text',
+        text,
+        timestamp: Date.now(),
+        offline: false,
+        quotedId: null,
+      });
+      await app.pipeline.idle();
+    };
+    const kinds = async () =>
+      (await app.store.db.selectFrom('outbox').select('kind').orderBy('created_at').execute()).map(
+        (r) => r.kind,
+      );
+
+    await customer('Do you have baby diapers?');
+    await customer('Do you have baby wipes?');
+    expect(await kinds()).toEqual(['ai', 'handoff']);
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        workspaceId,
+        alert: { kind: 'budget-exhausted', period: 'day' },
+        message: expect.stringContaining("Today's AI budget is used up"),
+      }),
+    ]);
+    // Raised: answered again, then used up again the same day, and the owner is told again.
+    await call('ai.update', { workspaceId, dailyBudget: '0.0006' });
+    await customer('Do you have baby powder?');
+    await customer('Do you have baby oil?');
+    expect(await kinds()).toEqual(['ai', 'handoff', 'ai', 'handoff']);
+    expect(alerts.map((a) => a.alert.kind)).toEqual(['budget-exhausted', 'budget-exhausted']);
+    expect(sink.ofType('ai.budget_exhausted')).toHaveLength(2);
+
+    // A revoked key is told at once too, and the AI screen shows the provider's state.
+    await call('ai.update', { workspaceId, dailyBudget: 'no-limit' });
+    await call('ai.saveProvider', { workspaceId, provider: provider(), apiKey: 'sk-revoked-key-0000' });
+    await customer('Do you have baby soap?');
+    expect(alerts.at(-1)).toMatchObject({ alert: { kind: 'key-refused', provider: 'openai', status: 401 } });
+    const status = await call<AiStatus>('ai.status', { workspaceId });
+    expect(status.providers[0]!.health).toMatchObject({ state: 'key-refused' });
+    expect(status.problem).toContain('openai refused its API key');
+    // Another setting changed: the provider's state is kept (its key did not change).
+    await call('ai.update', { workspaceId, about: 'Baby products' });
+    expect((await call<AiStatus>('ai.status', { workspaceId })).providers[0]!.health.state).toBe(
+      'key-refused',
+    );
+    // The right key again: a fresh start.
+    await call('ai.saveProvider', { workspaceId, provider: provider(), apiKey: KEY });
+    await customer('Do you have baby food?');
+    expect((await call<AiStatus>('ai.status', { workspaceId })).providers[0]!.health.state).toBe('working');
+    expect((await kinds()).at(-1)).toBe('ai');
   });
 });
