@@ -545,7 +545,7 @@ function ProviderForm(props: {
       <label className="switch">
         <input type="checkbox" checked={needsKey} onChange={(e) => setNeedsKey(e.target.checked)} />
         <span className="switch__track" aria-hidden="true" />
-        <span>This service needs an API key</span>
+        <span>Needs a key (off for a model on this PC, like Ollama)</span>
       </label>
       {needsKey && (
         <Field
@@ -626,21 +626,38 @@ function AboutAndBudget({ status, onChange }: { status: AiStatus; onChange: (sta
   const usd = code.trim().toUpperCase() === 'USD';
   const sign = currencySign(code.trim().toUpperCase() || 'USD').trim();
 
+  // What the boxes showed when last loaded: a budget left as it was is not sent again, so changing the
+  // currency does not turn "20" (US$) into "20" (₦).
+  const [shown, setShown] = useState({
+    daily: budgetText(status.budget.dailyUsd, status.currency),
+    monthly: budgetText(status.budget.monthlyUsd, status.currency),
+  });
+  const budgetOf = (text: string, off: boolean, before: string, wasOff: boolean) =>
+    off ? (wasOff ? undefined : 'no-limit') : !wasOff && text === before ? undefined : text;
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSaved(false);
     await run(async () => {
       // Typed text goes as is: the core reads "0,50", "₦500" or "$2" and refuses anything else in words.
-      onChange(
-        await client.invoke('ai.update', {
-          workspaceId: status.workspaceId,
-          about,
-          currency: { code: code.trim().toUpperCase(), perUsd: usd ? 1 : Number(rate.replace(',', '.')) },
-          dailyBudget: dailyOff ? 'no-limit' : daily,
-          monthlyBudget: monthlyOff ? 'no-limit' : monthly,
-          timeoutSeconds: Number(timeout),
-        }),
-      );
+      const dailyBudget = budgetOf(daily, dailyOff, shown.daily, status.budget.dailyUsd === null);
+      const monthlyBudget = budgetOf(monthly, monthlyOff, shown.monthly, status.budget.monthlyUsd === null);
+      const next = await client.invoke('ai.update', {
+        workspaceId: status.workspaceId,
+        about,
+        currency: { code: code.trim().toUpperCase(), perUsd: usd ? 1 : Number(rate.replace(',', '.')) },
+        ...(dailyBudget !== undefined && { dailyBudget }),
+        ...(monthlyBudget !== undefined && { monthlyBudget }),
+        timeoutSeconds: Number(timeout),
+      });
+      onChange(next);
+      const texts = {
+        daily: budgetText(next.budget.dailyUsd, next.currency),
+        monthly: budgetText(next.budget.monthlyUsd, next.currency),
+      };
+      setShown(texts);
+      setDaily(texts.daily);
+      setMonthly(texts.monthly);
       setSaved(true);
     });
   };
@@ -696,6 +713,7 @@ function AboutAndBudget({ status, onChange }: { status: AiStatus; onChange: (sta
         <BudgetField
           label={`Daily budget (${sign})`}
           name="dailyBudget"
+          noLimit="No daily limit"
           value={daily}
           onValue={setDaily}
           off={dailyOff}
@@ -704,6 +722,7 @@ function AboutAndBudget({ status, onChange }: { status: AiStatus; onChange: (sta
         <BudgetField
           label={`Monthly budget (${sign})`}
           name="monthlyBudget"
+          noLimit="No monthly limit"
           value={monthly}
           onValue={setMonthly}
           off={monthlyOff}
@@ -745,6 +764,7 @@ function AboutAndBudget({ status, onChange }: { status: AiStatus; onChange: (sta
 function BudgetField(props: {
   label: string;
   name: string;
+  noLimit: string;
   value: string;
   onValue: (value: string) => void;
   off: boolean;
@@ -766,7 +786,8 @@ function BudgetField(props: {
         )}
       </Field>
       <label className="checkbox">
-        <input type="checkbox" checked={props.off} onChange={(e) => props.onOff(e.target.checked)} /> No limit
+        <input type="checkbox" checked={props.off} onChange={(e) => props.onOff(e.target.checked)} />{' '}
+        {props.noLimit}
       </label>
     </div>
   );
