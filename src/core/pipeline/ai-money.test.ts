@@ -148,6 +148,7 @@ describe('fallbacks across the owner’s tiers (issue 19 #5)', () => {
 
   it('a smart question whose smart provider fails is answered by the fast tier, with a note in the log', async () => {
     const { aiSink } = await setup({
+      mode: 'ai',
       respond: (r) => (tierOf(r) === 'smart' ? { status: 500, body: {} } : { text: 'We have 2 tins.' }),
     });
     kit.receive('How much for 3 cartons of Peak milk?', { chatId: chat(1) });
@@ -272,8 +273,8 @@ describe('prices and keys', () => {
 });
 
 describe('hybrid: buying and complaints outrank an FAQ (issue 19 #12)', () => {
-  it('an order with a delivery question goes to the smart tier, not the delivery FAQ', async () => {
-    await setup({ respond: () => ({ text: 'HANDOFF' }) });
+  it('an order with a delivery question goes to a person, not the delivery FAQ, and no model is paid', async () => {
+    await setup();
     // The FAQ alone answers the delivery question...
     kit.receive('How much is delivery?', { chatId: chat(1) });
     await kit.drive();
@@ -281,21 +282,34 @@ describe('hybrid: buying and complaints outrank an FAQ (issue 19 #12)', () => {
     // ...but not the order that carries one.
     kit.receive('I want 2 tins of Peak milk, how much is delivery to Ajah?', { chatId: chat(2) });
     await kit.drive();
-    expect(llm.requests.map(tierOf)).toEqual(['smart']);
+    expect(llm.requests).toHaveLength(0);
     expect((await outbox(chat(2))).map((r) => r.kind)).toEqual(['handoff']);
-    expect(decided().at(-1)!.reason).toContain('handoff');
+    expect(aiOf(decided().at(-1)!).reason).toBe('faq-outranked-buying-intent');
   });
 
-  it('a complaint goes to the smart tier or a person, never the fast tier', async () => {
-    await setup({ respond: (r) => (tierOf(r) === 'smart' ? { status: 500, body: {} } : {}) });
+  it('hybrid: a complaint goes to a person at once, whether an FAQ matched it or not', async () => {
+    await setup();
     kit.receive('The milk you delivered is expired, how much is delivery to return it?', { chatId: chat(1) });
     await kit.drive();
-    expect(llm.requests.map(tierOf)).toEqual(['smart']);
+    kit.receive('The cream you sold me gave me rashes', { chatId: chat(2) });
+    await kit.drive();
+    expect(llm.requests).toHaveLength(0);
     expect((await outbox(chat(1))).map((r) => r.kind)).toEqual(['handoff']);
+    expect((await outbox(chat(2))).map((r) => r.kind)).toEqual(['handoff']);
+    expect(decided().map((m) => aiOf(m).reason)).toEqual(['faq-outranked-complaint', 'complaint-to-person']);
   });
 
-  it('with only a fast provider a complaint goes straight to a person', async () => {
+  it('mode ai: a complaint goes to the smart tier, and to a person when it fails, never the fast tier', async () => {
+    await setup({ mode: 'ai', respond: (r) => (tierOf(r) === 'smart' ? { status: 500, body: {} } : {}) });
+    kit.receive('The cream you sold me gave me rashes', { chatId: chat(2) });
+    await kit.drive();
+    expect(llm.requests.map(tierOf)).toEqual(['smart']);
+    expect((await outbox(chat(2))).map((r) => r.kind)).toEqual(['handoff']);
+  });
+
+  it('mode ai with only a fast provider: a complaint goes straight to a person', async () => {
     await setup({
+      mode: 'ai',
       providers: (url) => [{ id: 'fast', baseUrl: `${url}/fast/v1`, model: 'gpt-4o-mini', tier: 'fast' }],
     });
     kit.receive('I am not happy, the blender don spoil', { chatId: chat(1) });

@@ -61,13 +61,24 @@ export async function answerHybrid(input: HybridInput): Promise<HybridOutcome> {
     recentMessages: input.ai?.history.length ?? 0,
   });
 
-  // Buying and complaints win over an FAQ that matched a word of the message: the smart tier or a person.
+  // Buying and complaints win over an FAQ that matched a word of the message ("I want 2 tins, can you
+  // deliver to Ajah?" is an order, not the delivery question): they go to a person, as orders do, and
+  // no model is paid to guess at them.
   if (input.mode === 'hybrid' && route.outranksFaq && band === 'high') {
-    if (input.ai === undefined) {
-      const reason = `faq-outranked-${route.reason}`;
-      return { ...base, route, reason, result: { kind: 'abstain', reason } };
-    }
-  } else if (input.mode !== 'ai' && match !== null && band === 'high') {
+    const reason = `faq-outranked-${route.reason}`;
+    return { ...base, route, reason, result: { kind: 'abstain', reason } };
+  }
+  // The grounded prompt tells the model to hand a complaint over: in hybrid mode it goes to a person at
+  // once, without paying the smart tier to say HANDOFF. (Mode 'ai' asks the smart tier, never the fast.)
+  if (input.mode === 'hybrid' && route.reason === 'complaint') {
+    return {
+      ...base,
+      route,
+      reason: 'complaint-to-person',
+      result: { kind: 'abstain', reason: 'complaint-to-person' },
+    };
+  }
+  if (input.mode !== 'ai' && match !== null && band === 'high') {
     return {
       ...base,
       reason: 'faq-confident',
