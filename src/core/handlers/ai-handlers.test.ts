@@ -328,7 +328,11 @@ describe('ai commands', () => {
         providerMessageId: `WAMID-${n}`,
         chatId: `23480312345${String(n).padStart(2, '0')}@s.whatsapp.net`,
         chatKind: 'direct',
-        sender: { phone: `+23480312345${String(n).padStart(2, '0')}` as E164, waId: null, name: null },
+        sender: {
+          phone: `+23480312345${String(n).padStart(2, '0')}` as E164,
+          waId: `23480312345${String(n).padStart(2, '0')}@s.whatsapp.net`,
+          name: null,
+        },
         kind: 'text',
         text,
         timestamp: Date.now(),
