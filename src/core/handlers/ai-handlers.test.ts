@@ -90,6 +90,36 @@ const provider = () => ({
   tier: 'fast',
 });
 
+/** A shop on the fake number, answering at once (no greeting, no typing time), its core started. */
+async function liveShop(): Promise<string> {
+  const workspaceId = await workspace();
+  await call('workspace.updateSettings', {
+    workspaceId,
+    settings: { greeting: { enabled: false }, pacing: { enabled: false } },
+  });
+  await call('number.add', { workspaceId, number: '+2348090000001' });
+  await app.start();
+  return workspaceId;
+}
+
+/** Customer `n` (each their own chat) writes `text` to the shop; resolves once it is decided. */
+async function customerWrites(n: number, text: string): Promise<void> {
+  const phone = `+23480312345${String(n).padStart(2, '0')}`;
+  fakes.get('+2348090000001')!.emit('message', {
+    businessNumber: '+2348090000001' as E164,
+    providerMessageId: `WAMID-${n}`,
+    chatId: `${phone.slice(1)}@s.whatsapp.net`,
+    chatKind: 'direct',
+    sender: { phone: phone as E164, waId: `${phone.slice(1)}@s.whatsapp.net`, name: null },
+    kind: 'text',
+    text,
+    timestamp: Date.now(),
+    offline: false,
+    quotedId: null,
+  });
+  await app.pipeline.idle();
+}
+
 describe('ai commands', () => {
   it('saves a provider with a sealed key, shows only its last four characters, and tests it live', async () => {
     const workspaceId = await workspace();
@@ -271,29 +301,10 @@ describe('ai commands', () => {
   });
 
   it('a saved provider answers the next customer at once, and the spend shows in the status', async () => {
-    const workspaceId = await workspace();
-    await call('workspace.updateSettings', {
-      workspaceId,
-      settings: { greeting: { enabled: false }, pacing: { enabled: false } },
-    });
-    await call('number.add', { workspaceId, number: '+2348090000001' });
-    await app.start();
+    const workspaceId = await liveShop();
     // The pipeline read the settings before the provider existed: the save must reach it at once.
     await call('ai.saveProvider', { workspaceId, provider: provider(), apiKey: KEY });
-    const fake = fakes.get('+2348090000001')!;
-    fake.emit('message', {
-      businessNumber: '+2348090000001' as E164,
-      providerMessageId: 'WAMID-1',
-      chatId: '2348031234567@s.whatsapp.net',
-      chatKind: 'direct',
-      sender: { phone: '+2348031234567' as E164, waId: '2348031234567@s.whatsapp.net', name: 'Emeka' },
-      kind: 'text',
-      text: 'Do you have baby diapers?',
-      timestamp: Date.now(),
-      offline: false,
-      quotedId: null,
-    });
-    await app.pipeline.idle();
+    await customerWrites(1, 'Do you have baby diapers?');
     const rows = await app.store.db.selectFrom('outbox').select(['kind', 'text']).execute();
     expect(rows).toEqual([{ kind: 'ai', text: 'OK' }]);
     const status = await call<AiStatus>('ai.status', { workspaceId });
@@ -309,38 +320,13 @@ describe('ai commands', () => {
         ? { text: 'Yes, we have it.', usage: { input: 250, output: 300 } }
         : { status: 401, body: { error: 'revoked' } },
     );
-    const workspaceId = await workspace();
-    await call('workspace.updateSettings', {
-      workspaceId,
-      settings: { greeting: { enabled: false }, pacing: { enabled: false } },
-    });
-    await call('number.add', { workspaceId, number: '+2348090000001' });
-    await app.start();
+    const workspaceId = await liveShop();
     await call('ai.saveProvider', { workspaceId, provider: provider(), apiKey: KEY });
     await call('ai.update', { workspaceId, dailyBudget: '0.0004', monthlyBudget: 'no-limit' });
     const alerts: Events['ai.alerted'][] = [];
     runtime.events.on('ai.alerted', (event) => alerts.push(event));
     let n = 0;
-    const customer = async (text: string) => {
-      n++;
-      fakes.get('+2348090000001')!.emit('message', {
-        businessNumber: '+2348090000001' as E164,
-        providerMessageId: `WAMID-${n}`,
-        chatId: `23480312345${String(n).padStart(2, '0')}@s.whatsapp.net`,
-        chatKind: 'direct',
-        sender: {
-          phone: `+23480312345${String(n).padStart(2, '0')}` as E164,
-          waId: `23480312345${String(n).padStart(2, '0')}@s.whatsapp.net`,
-          name: null,
-        },
-        kind: 'text',
-        text,
-        timestamp: Date.now(),
-        offline: false,
-        quotedId: null,
-      });
-      await app.pipeline.idle();
-    };
+    const customer = (text: string) => customerWrites(++n, text);
     const kinds = async () =>
       (await app.store.db.selectFrom('outbox').select('kind').orderBy('created_at').execute()).map(
         (r) => r.kind,

@@ -514,33 +514,22 @@ function ProviderForm(props: {
         </Field>
       </div>
       <div className="field-row">
-        <Field
+        <TextField
           label="Price in (US$ per million tokens)"
           hint="Empty: the price list's. 0 for a model on this PC."
-        >
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              name="priceIn"
-              inputMode="decimal"
-              value={priceIn}
-              onChange={(e) => setPriceIn(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Price out (US$ per million tokens)" hint="What the model writes back costs more.">
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              name="priceOut"
-              inputMode="decimal"
-              value={priceOut}
-              onChange={(e) => setPriceOut(e.target.value)}
-            />
-          )}
-        </Field>
+          name="priceIn"
+          inputMode="decimal"
+          value={priceIn}
+          onValue={setPriceIn}
+        />
+        <TextField
+          label="Price out (US$ per million tokens)"
+          hint="What the model writes back costs more."
+          name="priceOut"
+          inputMode="decimal"
+          value={priceOut}
+          onValue={setPriceOut}
+        />
       </div>
       <label className="switch">
         <input type="checkbox" checked={needsKey} onChange={(e) => setNeedsKey(e.target.checked)} />
@@ -695,18 +684,14 @@ function AboutAndBudget({ status, onChange }: { status: AiStatus; onChange: (sta
           )}
         </Field>
         {!usd && (
-          <Field label={`${sign} per US$1`} hint="Your rate: AI services bill in US dollars.">
-            {(control) => (
-              <input
-                {...control}
-                className="input"
-                name="perUsd"
-                inputMode="decimal"
-                value={rate}
-                onChange={(e) => setRate(e.target.value)}
-              />
-            )}
-          </Field>
+          <TextField
+            label={`${sign} per US$1`}
+            hint="Your rate: AI services bill in US dollars."
+            name="perUsd"
+            inputMode="decimal"
+            value={rate}
+            onValue={setRate}
+          />
         )}
       </div>
       <div className="field-row">
@@ -733,18 +718,14 @@ function AboutAndBudget({ status, onChange }: { status: AiStatus; onChange: (sta
         Over budget, the bot answers from FAQs and hands the rest to you. Each AI call first sets aside what
         it could cost at most, so many customers at once cannot go over.
       </p>
-      <Field label="Wait for a provider (seconds)" hint="Then the next one in your list is asked.">
-        {(control) => (
-          <input
-            {...control}
-            className="input"
-            name="timeoutSeconds"
-            inputMode="numeric"
-            value={timeout}
-            onChange={(e) => setTimeoutSeconds(e.target.value)}
-          />
-        )}
-      </Field>
+      <TextField
+        label="Wait for a provider (seconds)"
+        hint="Then the next one in your list is asked."
+        name="timeoutSeconds"
+        inputMode="numeric"
+        value={timeout}
+        onValue={setTimeoutSeconds}
+      />
       {error !== null && (
         <p className="notice notice--problem" role="alert">
           {error}
@@ -790,5 +771,30 @@ function BudgetField(props: {
         {props.noLimit}
       </label>
     </div>
+  );
+}
+
+/** A one-line text box with its label and hint: amounts, prices, seconds. */
+function TextField(props: {
+  label: string;
+  hint?: string;
+  name: string;
+  inputMode: 'decimal' | 'numeric';
+  value: string;
+  onValue: (value: string) => void;
+}) {
+  return (
+    <Field label={props.label} {...(props.hint !== undefined && { hint: props.hint })}>
+      {(control) => (
+        <input
+          {...control}
+          className="input"
+          name={props.name}
+          inputMode={props.inputMode}
+          value={props.value}
+          onChange={(e) => props.onValue(e.target.value)}
+        />
+      )}
+    </Field>
   );
 }
