@@ -39,6 +39,7 @@ import { createSyncService, type SyncService, type SyncServiceOptions } from './
 import { createAiKeyRepository, createPersistentBudgetLedger } from './bot/ai/ai-store';
 import { createAiService, type AiService } from './bot/ai/ai-service';
 import { createWorkspaceAiFactory } from './bot/ai/workspace-ai';
+import { createProviderHealth } from './bot/ai/provider-health';
 
 export interface SwitchboardOptions {
   /** Folder for the database (and the file log, when the shell writes one there). */
@@ -295,12 +296,17 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   const aiKeys = createAiKeyRepository(store.db, secrets, logger);
   const aiLedger = createPersistentBudgetLedger({ db: store.db, now: () => clock.now(), logger });
   await aiLedger.load();
+  // Circuit breakers outlive settings changes; the AI screen shows their state.
+  const aiHealth = createProviderHealth({ now: () => clock.now(), logger });
   const aiFactory = createWorkspaceAiFactory({
     keys: aiKeys,
     ledger: aiLedger,
+    health: aiHealth,
     logger,
     now: () => clock.now(),
     onBudgetExhausted: (workspaceId, period) => raise({ type: 'ai-budget', workspaceId, period }),
+    onKeyRefused: (workspaceId, provider, status) =>
+      raise({ type: 'ai-key-refused', workspaceId, provider, status }),
   });
   const activityListeners = new Set<(activity: ChatActivity) => void>();
   const unansweredListeners = new Set<(workspaceId: WorkspaceId) => void>();
@@ -336,6 +342,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     workspaces,
     keys: aiKeys,
     ledger: aiLedger,
+    health: aiHealth,
     logger,
     now: () => clock.now(),
     onChanged: (workspaceId) => pipeline.invalidate(workspaceId),

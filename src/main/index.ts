@@ -29,6 +29,7 @@ import {
   createLiveLogSink,
   type CoreRuntime,
 } from '../core/handlers/index';
+import { aiAlertTitle } from '../shared/ai-contract';
 import { chatHash } from '../shared/chat-link';
 import { escalationNotification } from '../shared/escalation-words';
 import type { WorkspaceId } from '../shared/types';
@@ -107,6 +108,8 @@ async function startCore(): Promise<RunningCore> {
       const { title, body } = alertNotification(alert);
       notify(title, body);
     }),
+    // The AI budget ran out or a provider refused its key: the owner is told at once.
+    runtime.events.on('ai.alerted', ({ message, alert }) => notify(aiAlertTitle(alert), message)),
     // A chat needs a person (or still does: a reminder): the notification opens that chat.
     runtime.events.on('conversation.escalated', (event) => {
       const { title, body } = escalationNotification(event, Date.now());

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { budgetInput } from './money-input';
 import { aiProviderSettingsSchema, type AiProviderSettings } from './settings';
 import type { BotMode, WorkspaceId } from './types';
 
@@ -10,9 +11,23 @@ import type { BotMode, WorkspaceId } from './types';
  */
 
 export interface AiProviderStatus extends AiProviderSettings {
-  /** The stored key's last four characters; null when no key is stored (the provider is skipped). */
+  /** The stored key's last characters (four, fewer for a short key); null when no key is stored. */
   keyHint: string | null;
+  /** What a call is charged, US$ per million tokens, and where that figure comes from. */
+  charged: { inputPerMTok: number; outputPerMTok: number; source: 'owner' | 'price-list' | 'unknown' };
+  /** The provider's health as the bot sees it now (its circuit breaker). */
+  health: AiProviderHealth;
 }
+
+/**
+ * - working: calls go through (after failures below the breaker's threshold too);
+ * - cooling-down: skipped until `until` (failures in a row, or the provider asked us to wait);
+ * - key-refused: the provider said 401/403; skipped until the key is saved again or a Test works.
+ */
+export type AiProviderHealth =
+  | { state: 'working' }
+  | { state: 'cooling-down'; until: number; reason: string }
+  | { state: 'key-refused'; since: number };
 
 export interface AiStatus {
   workspaceId: WorkspaceId;
@@ -20,10 +35,32 @@ export interface AiStatus {
   about: string;
   providers: AiProviderStatus[];
   budget: { dailyUsd: number | null; monthlyUsd: number | null };
+  /** The shop's currency for showing and typing amounts, and its rate (how many make one US$). */
+  currency: { code: string; perUsd: number };
+  /** How long one provider may take before the next is tried, in seconds. */
+  timeoutSeconds: number;
+  /** The workspace's time zone: the budget's day and month are counted in it. */
+  timeZone: string;
   /** Spent so far in the current day and month (the shop's time zone), and the number of AI calls. */
   spend: { dayUsd: number; monthUsd: number; dayCalls: number; monthCalls: number };
   /** Why the AI will not answer now, in words for the owner; null when it will. */
   problem: string | null;
+}
+
+/**
+ * The owner must hear of it now, whatever screen is open: the AI budget ran out (again, after a raise),
+ * or a provider refused its key. Shown like a chat needing a person (desktop or browser notification).
+ */
+export type AiAlert =
+  | { kind: 'budget-exhausted'; period: 'day' | 'month' }
+  | { kind: 'key-refused'; provider: string; status: number };
+
+/** The notification's title for an AI alert (desktop and browser alike). */
+export const aiAlertTitle = (alert: AiAlert): string =>
+  alert.kind === 'budget-exhausted' ? 'AI budget used up' : 'AI key refused';
+
+export interface AiEvents {
+  'ai.alerted': { workspaceId: WorkspaceId; alert: AiAlert; message: string; at: number };
 }
 
 export interface AiTestResult {
@@ -55,13 +92,6 @@ const apiKeyInput = z
     'An API key has no spaces or special characters: paste it again',
   );
 
-const budgetUsd = (label: string, max: number) =>
-  z
-    .number({ error: `${label} must be a number of dollars` })
-    .min(0, `${label} cannot be negative`)
-    .max(max, `${label} can be at most $${max}`)
-    .nullable();
-
 interface AiCommandSpec<Input extends z.ZodType, Output> {
   input: Input;
   /** Type only: never read at run time. */
@@ -88,12 +118,36 @@ export const aiCommands = {
   'ai.removeProvider': command<AiStatus>()(
     z.strictObject({ workspaceId: workspaceIdInput, providerId: providerIdInput }),
   ),
+  /**
+   * Budgets are amounts as the owner types them ("0,50", "₦500", "$2"; a bare number is in the shop's
+   * currency) or "no-limit"; null is refused. `currency` is read first, so a budget in the new currency
+   * converts at the new rate.
+   */
   'ai.update': command<AiStatus>()(
     z.strictObject({
       workspaceId: workspaceIdInput,
       about: z.string().max(1000, 'At most 1000 characters about the shop').optional(),
-      dailyBudgetUsd: budgetUsd('Daily budget', 1000).optional(),
-      monthlyBudgetUsd: budgetUsd('Monthly budget', 10_000).optional(),
+      dailyBudget: budgetInput('Daily budget').optional(),
+      monthlyBudget: budgetInput('Monthly budget').optional(),
+      currency: z
+        .strictObject({
+          code: z
+            .string()
+            .trim()
+            .toUpperCase()
+            .regex(/^[A-Z]{3}$/, 'A currency is a three-letter code such as NGN or USD'),
+          perUsd: z
+            .number({ error: 'The exchange rate must be a number' })
+            .positive('The exchange rate must be above 0: how many of your currency make one US dollar')
+            .max(1_000_000, 'That exchange rate is too large'),
+        })
+        .optional(),
+      timeoutSeconds: z
+        .number({ error: 'The waiting time must be a number of seconds' })
+        .int('The waiting time is a whole number of seconds')
+        .min(1, 'Wait at least 1 second for a provider')
+        .max(60, 'Wait at most 60 seconds for a provider')
+        .optional(),
     }),
   ),
   /** One short real request with the stored key: proves the address, model and key work together. */

@@ -84,6 +84,7 @@ export const EVENT_NAMES = [
   'notification.clicked',
   'sync.changed',
   'cloud.relayChanged',
+  'ai.alerted',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

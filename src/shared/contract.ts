@@ -10,7 +10,7 @@ import type { Result } from './errors';
 import { addPhoneNumberInput, createWorkspaceInput, updateWorkspaceInput, userText } from './schemas';
 import { businessHoursPatch, pacingPatch, timeZoneInput } from './settings-patch';
 import { syncCommands, type SyncEvents } from './sync-contract';
-import { aiCommands } from './ai-contract';
+import { aiCommands, type AiEvents } from './ai-contract';
 import { cloudCommands, type CloudEvents, type DemoCloudNumber } from './cloud-contract';
 import {
   LOG_LEVELS,
@@ -532,7 +532,7 @@ export const commands = {
   ...cloudCommands,
 } satisfies { [K in CommandName]: CommandSpec<z.ZodType, unknown> };
 /** Merged into `Events` below (declaration merging): the sync and cloud events live beside their commands. */
-export interface Events extends SyncEvents, CloudEvents {}
+export interface Events extends SyncEvents, CloudEvents, AiEvents {}
 
 export type Commands = typeof commands;
 /** What a caller sends (defaults may be left out). */

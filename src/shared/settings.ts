@@ -28,6 +28,24 @@ export const aiProviderSettingsSchema = z.object({
   /** 'fast' answers simple questions cheaply; 'smart' takes buying intent and long chats. */
   tier: z.enum(['fast', 'smart']),
   enabled: z.boolean().default(true),
+  /** False for a service on the owner's own computer or network (Ollama, llama.cpp) that takes no key. */
+  needsKey: z.boolean().default(true),
+  /**
+   * What the owner pays, US$ per million tokens: 0 for a model on their own computer. Absent: the
+   * built-in price list's figure for the model (a model it does not know cannot be saved without one).
+   */
+  price: z
+    .object({
+      inputPerMTok: z
+        .number()
+        .min(0, 'a price cannot be negative')
+        .max(1000, 'at most $1000 a million tokens'),
+      outputPerMTok: z
+        .number()
+        .min(0, 'a price cannot be negative')
+        .max(1000, 'at most $1000 a million tokens'),
+    })
+    .optional(),
 });
 export type AiProviderSettings = z.infer<typeof aiProviderSettingsSchema>;
 
@@ -168,6 +186,16 @@ export const workspaceSettingsSchema = z.object({
       monthlyBudgetUsd: z.number().min(0).max(10_000).nullable().default(20),
       /** How long one provider may take before the next is tried. */
       timeoutMs: z.number().int().min(1000).max(60_000).default(15_000),
+      /**
+       * The shop's currency for showing and typing budgets: its ISO code and how many of it make one US
+       * dollar (the owner's rate). Budgets and spending are kept in US dollars, as providers bill.
+       */
+      currency: z
+        .object({
+          code: z.string().regex(/^[A-Z]{3}$/, 'a currency is a three-letter code such as NGN'),
+          perUsd: z.number().positive('the exchange rate must be above 0').max(1_000_000),
+        })
+        .prefault({ code: 'USD', perUsd: 1 }),
     })
     .prefault({}),
   /** Telling the owner about chats that need a person (desktop notifications, the browser tab). */

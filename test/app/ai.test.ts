@@ -118,7 +118,7 @@ describe.skipIf(!hasChromium)('AI answers in the settings screen', () => {
     await about.getByRole('button', { name: 'Save' }).click();
     await poll(() => about.getByRole('alert').textContent()).toContain('Daily budget cannot be negative');
     await about.getByLabel('Daily budget (US$)').fill('1.5');
-    await about.getByLabel('Monthly budget (US$)').fill('');
+    await about.getByLabel('No monthly limit').check();
     await about.getByRole('button', { name: 'Save' }).click();
     await poll(() => about.textContent()).toContain('Saved.');
     const status = await api<AiStatus>('ai.status', { workspaceId });
@@ -126,7 +126,7 @@ describe.skipIf(!hasChromium)('AI answers in the settings screen', () => {
       about: 'Medicines, baby food and cosmetics. Delivery in Lekki and Ajah.',
       budget: { dailyUsd: 1.5, monthlyUsd: null },
     });
-    await poll(() => card().locator('[data-fact="spend-day"]').textContent()).toBe('$0.00 of $1.50');
+    await poll(() => card().locator('[data-fact="spend-day"]').textContent()).toBe('US$0.00 of US$1.50');
     await shot('ai-05-budget');
   });
 });

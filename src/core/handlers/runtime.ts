@@ -21,6 +21,7 @@ import { createContactRepository } from '../store/repositories/contacts';
 import { createConversationRepository } from '../store/repositories/conversations';
 import { realTimers, type Timers } from '../timers';
 import { createWaitingReminders, type WaitingChat } from './waiting-reminders';
+import { aiAlertEvent } from './ai-alerts';
 
 export interface CoreRuntimeOptions {
   /** The sink the shell passed to createSwitchboard, for the Logs screen's live tail. */
@@ -105,6 +106,11 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
       app.logger.error('error', 'telling the owner about a chat that needs a person failed', { error }),
     );
   });
+  // The AI budget ran out, or a provider refused its key: told at once, like a chat needing a person.
+  const offAiAlert = app.onPipelineAlert((alert) => {
+    const told = aiAlertEvent(alert, (options.timers ?? realTimers).now());
+    if (told !== null) hub.emit('ai.alerted', told);
+  });
   // A chat still waiting after the workspace's reminder minutes is notified again, once per that time.
   const reminders = createWaitingReminders({
     timers: options.timers ?? realTimers,
@@ -137,6 +143,7 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
     events: hub,
     connectionEvents,
     close() {
+      offAiAlert();
       offFaq();
       offWorkspace();
       offActivity();

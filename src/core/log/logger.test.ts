@@ -105,10 +105,40 @@ describe('createLogger', () => {
       privateKey: REDACTED,
       clientSecret: REDACTED,
       userPassword: REDACTED,
-      accessTokenExpiry: REDACTED,
+      // A number under a secret-sounding name is a figure (an expiry, a count), not a secret.
+      accessTokenExpiry: 5,
       chatId: 'visible',
     });
     expect(entryMetaJson(sink.entries[0]!)).not.toMatch(/Bearer|"pk"|"pw"/);
+  });
+
+  it('keeps token counts and redacts keys and bearer tokens by what they are, whatever their name', () => {
+    const { sink, logger } = setup();
+    logger.info('ai.answered', 'Sent with Authorization: Bearer abcdefgh12345678 to the model', {
+      inputTokens: 812,
+      outputTokens: 40,
+      maxTokens: 300,
+      tokenExpired: false,
+      token: 'still-a-secret-by-name',
+      detail: 'request failed with key sk-proj-AbCdEf0123456789xyz, retrying',
+      header: 'Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig',
+      groq: 'gsk_0123456789abcdefABCDEF',
+      note: 'the sk- prefix and a Bearer word alone are not secrets',
+    });
+    const entry = sink.entries[0]!;
+    expect(entry.meta).toEqual({
+      inputTokens: 812,
+      outputTokens: 40,
+      maxTokens: 300,
+      tokenExpired: false,
+      token: REDACTED,
+      detail: `request failed with key ${REDACTED}, retrying`,
+      header: `Bearer ${REDACTED}`,
+      groq: REDACTED,
+      note: 'the sk- prefix and a Bearer word alone are not secrets',
+    });
+    expect(entry.message).toBe(`Sent with Authorization: Bearer ${REDACTED} to the model`);
+    expect(entryMetaJson(entry)).not.toMatch(/abcdefgh1234|AbCdEf0123|eyJhbGci|gsk_0123/);
   });
 
   it('makes circular, BigInt, function, symbol and odd values safe', () => {

@@ -62,6 +62,22 @@ const MAX_ITEMS = 200;
 const META_PREVIEW_CHARS = 1024;
 export const REDACTED = '[redacted]';
 const SECRET_KEY = /token|secret|password|apikey|api_key|authorization|creds|privatekey|privkey/i;
+/**
+ * Secrets by what they look like, wherever they are: a bearer credential, and the API keys of the AI
+ * services and code hosts shops use (OpenAI/OpenRouter/Anthropic `sk-`, Groq `gsk_`, Google `AIza`,
+ * Slack `xox?-`, GitHub `gh?_`). Only the secret part is replaced; the words around it stay.
+ */
+const SECRET_VALUE =
+  /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}|\b(sk|rk|pk)-[A-Za-z0-9_-]{12,}|\bgsk_[A-Za-z0-9]{16,}|\bAIza[0-9A-Za-z_-]{30,}|\bxox[abpr]-[A-Za-z0-9-]{10,}|\bgh[pousr]_[A-Za-z0-9]{30,}/g;
+
+/** A string with the secrets it carries replaced (see SECRET_VALUE). */
+export function redactSecretValues(text: string): string {
+  SECRET_VALUE.lastIndex = 0;
+  if (!SECRET_VALUE.test(text)) return text;
+  return text.replace(SECRET_VALUE, (found, scheme?: string) =>
+    scheme === undefined ? REDACTED : `${scheme} ${REDACTED}`,
+  );
+}
 
 const LEVEL_RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
@@ -343,7 +359,7 @@ function capMeta(meta: LogMeta | null): { meta: LogMeta | null; json: string | n
 function sanitizeValue(value: unknown, depth: number, ancestors: object[]): unknown {
   switch (typeof value) {
     case 'string':
-      return safeString(value, MAX_META_STRING_CHARS);
+      return redactSecretValues(safeString(value, MAX_META_STRING_CHARS));
     case 'number':
       // JSON would turn these into null and lose what went wrong.
       return Number.isFinite(value) ? value : String(value);
@@ -409,7 +425,9 @@ function sanitizeEntries(entries: [string, unknown][], depth: number, ancestors:
   for (let i = 0; i < n; i++) {
     const [key, raw] = entries[i]!;
     const safeKey = safeString(key, 200);
-    if (isSecretKey(safeKey)) {
+    // A secret-sounding name hides a value that can carry a secret; a count, a flag or an expiry
+    // ("inputTokens": 812, "tokenExpired": true) carries none, and the owner needs it to read the bill.
+    if (isSecretKey(safeKey) && !isPlainFigure(raw)) {
       out[safeKey] = REDACTED;
       continue;
     }
@@ -466,6 +484,10 @@ function readString(target: object, key: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+function isPlainFigure(value: unknown): boolean {
+  return typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined;
+}
+
 // Keys repeat endlessly ("chatId", "durationMs"): remember the verdict rather than run the regex.
 const secretKeyCache = new Map<string, boolean>();
 function isSecretKey(key: string): boolean {
@@ -478,9 +500,9 @@ function isSecretKey(key: string): boolean {
 }
 
 export function safeMessage(message: unknown): string {
-  if (typeof message === 'string') return safeString(message, MAX_MESSAGE_CHARS);
+  if (typeof message === 'string') return redactSecretValues(safeString(message, MAX_MESSAGE_CHARS));
   if (message === undefined || message === null) return '';
-  return safeString(describe(message), MAX_MESSAGE_CHARS);
+  return redactSecretValues(safeString(describe(message), MAX_MESSAGE_CHARS));
 }
 
 function safeType(type: unknown): EventType {

@@ -49,7 +49,9 @@ export type PipelineAlert =
       error: string;
     }
   /** The workspace's AI budget for the day or month is spent: FAQ answers and hand-offs only until it renews. */
-  | { type: 'ai-budget'; workspaceId: WorkspaceId; period: 'day' | 'month' };
+  | { type: 'ai-budget'; workspaceId: WorkspaceId; period: 'day' | 'month' }
+  /** An AI provider refused its key (401/403): skipped until the owner enters it again. */
+  | { type: 'ai-key-refused'; workspaceId: WorkspaceId; provider: string; status: number };
 
 export interface ChatActivity {
   workspaceId: WorkspaceId;

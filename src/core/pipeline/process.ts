@@ -19,6 +19,7 @@ import type { Incoming, Router } from './route';
 import type { Bot, BotResult, Decision } from './types';
 import type { HybridOutcome } from '../bot/ai/hybrid';
 import type { WorkspaceAi } from '../bot/ai/workspace-ai';
+import { routeMessage } from '../bot/ai/route';
 import type { ChatMessage } from '../bot/ai/types';
 import { createMessageRepository } from '../store/repositories/messages';
 import type { WorkspaceCache } from './workspace-cache';
@@ -356,7 +357,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     const question: string = asked;
     if (context.ai.mode === 'hybrid') {
       const faq = context.bot.answer(question);
-      if (faq.kind === 'answer' && faq.confidence >= context.settings.faq.threshold) return null;
+      const confident = faq.kind === 'answer' && faq.confidence >= context.settings.faq.threshold;
+      // Buying and complaints outrank the FAQ that matched a word of them (answerHybrid says where they go).
+      if (confident && !routeMessage({ text: question, faqBand: 'high', recentMessages: 0 }).outranksFaq)
+        return null;
     }
     return question;
   }

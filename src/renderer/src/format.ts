@@ -97,12 +97,12 @@ export const BOT_MODE_VIEW = {
   },
   ai: {
     title: 'AI answers',
-    text: 'An AI model writes replies from your business details.',
-    badge: 'Coming soon',
+    text: 'An AI model writes every reply from your FAQs and business details (Settings › AI answers).',
+    badge: 'AI service',
   },
   hybrid: {
     title: 'FAQs, then AI',
-    text: 'Your answers first; the AI helps when no FAQ fits.',
-    badge: 'Coming soon',
+    text: 'Your answers first; the AI helps when no FAQ fits, within the budget you set.',
+    badge: 'FAQs + AI service',
   },
 } as const;

@@ -1,10 +1,13 @@
 import type { AiStatus, AiTestResult } from '../../../shared/ai-contract';
-import type { AiProviderSettings } from '../../../shared/settings';
+import { currencySign, type BudgetInput } from '../../../shared/money-input';
+import type { AiProviderSettings, WorkspaceSettings } from '../../../shared/settings';
 import type { WorkspaceId } from '../../../shared/types';
 import { SwitchboardError } from '../../errors';
 import type { Logger } from '../../log/logger';
 import type { WorkspaceService } from '../../workspace/workspace-service';
 import type { AiKeyRepository, PersistentBudgetLedger } from './ai-store';
+import { DEFAULT_PRICES, unknownModelPrice } from './cost';
+import type { ProviderHealth } from './provider-health';
 import { providerFromSettings } from './providers';
 import { ProviderError } from './types';
 
@@ -17,12 +20,20 @@ export interface AiService {
   status(workspaceId: WorkspaceId): Promise<AiStatus>;
   saveProvider(workspaceId: WorkspaceId, provider: AiProviderSettings, apiKey?: string): Promise<AiStatus>;
   removeProvider(workspaceId: WorkspaceId, providerId: string): Promise<AiStatus>;
-  update(
-    workspaceId: WorkspaceId,
-    patch: { about?: string; dailyBudgetUsd?: number | null; monthlyBudgetUsd?: number | null },
-  ): Promise<AiStatus>;
+  update(workspaceId: WorkspaceId, patch: AiUpdate): Promise<AiStatus>;
   test(workspaceId: WorkspaceId, providerId: string): Promise<AiTestResult>;
 }
+
+export interface AiUpdate {
+  about?: string;
+  dailyBudget?: BudgetInput;
+  monthlyBudget?: BudgetInput;
+  currency?: { code: string; perUsd: number };
+  timeoutSeconds?: number;
+}
+
+/** The settings schema's caps, in US$. */
+const MAX_BUDGET_USD = { dailyBudget: 1000, monthlyBudget: 10_000 } as const;
 
 const MAX_PROVIDERS = 6;
 const TEST_TIMEOUT_MS = 20_000;
@@ -31,6 +42,7 @@ export function createAiService(options: {
   workspaces: WorkspaceService;
   keys: AiKeyRepository;
   ledger: PersistentBudgetLedger;
+  health: ProviderHealth;
   logger: Logger;
   now: () => number;
   /** Called after a change the pipeline must see at once. */
@@ -48,7 +60,13 @@ export function createAiService(options: {
     const workspace = await mustGet(workspaceId);
     const ai = workspace.settings.ai;
     const hints = new Map((await keys.list(workspaceId)).map((k) => [k.providerId, k.hint]));
-    const providers = ai.providers.map((p) => ({ ...p, keyHint: hints.get(p.id) ?? null }));
+    const providers = ai.providers.map((p) => ({
+      ...p,
+      keyHint: hints.get(p.id) ?? null,
+      charged: chargedPrice(p),
+      health: options.health.health(workspaceId, p.id),
+    }));
+    options.ledger.setTimeZone(workspaceId, workspace.settings.timezone);
     const spend = await options.ledger.summary(workspaceId);
     return {
       workspaceId,
@@ -56,6 +74,9 @@ export function createAiService(options: {
       about: ai.about,
       providers,
       budget: { dailyUsd: ai.dailyBudgetUsd, monthlyUsd: ai.monthlyBudgetUsd },
+      currency: ai.currency,
+      timeoutSeconds: Math.round(ai.timeoutMs / 1000),
+      timeZone: workspace.settings.timezone,
       spend,
       problem: problemOf(workspace.botMode, providers, spend, ai),
     };
@@ -80,6 +101,13 @@ export function createAiService(options: {
         throw new SwitchboardError(
           'VALIDATION',
           `A workspace can have at most ${MAX_PROVIDERS} AI providers: remove one first.`,
+        );
+      }
+      if (provider.price === undefined && !Object.hasOwn(DEFAULT_PRICES, provider.model)) {
+        throw new SwitchboardError(
+          'VALIDATION',
+          `What does ${provider.model} cost? It is not in the built-in price list: enter its price per million ` +
+            'tokens (0 for a model on your own computer), or the budget cannot count it.',
         );
       }
       const next = index < 0 ? [...list, provider] : list.map((p, i) => (i === index ? provider : p));
@@ -108,6 +136,7 @@ export function createAiService(options: {
         list.filter((p) => p.id !== providerId),
       );
       await keys.remove(workspaceId, providerId);
+      options.health.forget(workspaceId, providerId);
       options.logger
         .child({ workspaceId })
         .info('ai.provider_removed', `AI provider ${providerId} and its key removed`, {
@@ -118,12 +147,26 @@ export function createAiService(options: {
     },
 
     async update(workspaceId, patch) {
-      await mustGet(workspaceId);
+      const workspace = await mustGet(workspaceId);
+      const currency = patch.currency ?? workspace.settings.ai.currency;
       const ai: Record<string, unknown> = {};
       if (patch.about !== undefined) ai.about = patch.about.trim();
-      if (patch.dailyBudgetUsd !== undefined) ai.dailyBudgetUsd = patch.dailyBudgetUsd;
-      if (patch.monthlyBudgetUsd !== undefined) ai.monthlyBudgetUsd = patch.monthlyBudgetUsd;
+      if (patch.currency !== undefined) ai.currency = patch.currency;
+      if (patch.timeoutSeconds !== undefined) ai.timeoutMs = patch.timeoutSeconds * 1000;
+      if (patch.dailyBudget !== undefined)
+        ai.dailyBudgetUsd = budgetUsd(patch.dailyBudget, 'dailyBudget', currency);
+      if (patch.monthlyBudget !== undefined)
+        ai.monthlyBudgetUsd = budgetUsd(patch.monthlyBudget, 'monthlyBudget', currency);
       await workspaces.updateSettings(workspaceId, { ai });
+      const before = workspace.settings.ai;
+      if (
+        (ai.dailyBudgetUsd !== undefined && ai.dailyBudgetUsd !== before.dailyBudgetUsd) ||
+        (ai.monthlyBudgetUsd !== undefined && ai.monthlyBudgetUsd !== before.monthlyBudgetUsd)
+      ) {
+        // A new budget: running out of it is news again, the same day included.
+        options.ledger.setTimeZone(workspaceId, workspace.settings.timezone);
+        options.ledger.resetNotices(workspaceId);
+      }
       changed(workspaceId);
       return status(workspaceId);
     },
@@ -134,7 +177,7 @@ export function createAiService(options: {
       if (config === undefined) {
         throw new SwitchboardError('NOT_FOUND', `There is no AI provider called ${providerId}.`);
       }
-      const key = await keys.get(workspaceId, providerId);
+      const key = config.needsKey ? await keys.get(workspaceId, providerId) : '';
       if (key === null) {
         return {
           ok: false,
@@ -152,6 +195,7 @@ export function createAiService(options: {
           maxTokens: 5,
         });
         const latencyMs = Math.round(performance.now() - started);
+        options.health.recovered(workspaceId, providerId);
         log.info('ai.tested', `AI provider ${providerId} answered in ${latencyMs} ms`, {
           provider: providerId,
           model: result.model,
@@ -172,16 +216,52 @@ export function createAiService(options: {
   };
 }
 
+/** What a provider's calls are charged: the owner's price, the price list's, or the unknown-model rate. */
+function chargedPrice(p: AiProviderSettings): AiStatus['providers'][number]['charged'] {
+  if (p.price !== undefined) return { ...p.price, source: 'owner' };
+  const listed = Object.hasOwn(DEFAULT_PRICES, p.model) ? DEFAULT_PRICES[p.model] : undefined;
+  if (listed !== undefined) return { ...listed, source: 'price-list' };
+  return { ...unknownModelPrice(DEFAULT_PRICES), source: 'unknown' };
+}
+
+/**
+ * A budget as typed, in US$ (how it is kept): an amount in the shop's currency (or one naming US$) at
+ * the owner's rate. An amount in a third currency is refused: there is no rate for it.
+ */
+function budgetUsd(
+  input: BudgetInput,
+  field: keyof typeof MAX_BUDGET_USD,
+  currency: WorkspaceSettings['ai']['currency'],
+): number | null {
+  const label = field === 'dailyBudget' ? 'Daily budget' : 'Monthly budget';
+  if (input === 'no-limit') return null;
+  const code = input.currency ?? currency.code;
+  if (code !== currency.code && code !== 'USD') {
+    throw new SwitchboardError(
+      'VALIDATION',
+      `${label} is in ${code}, but the shop's currency is ${currency.code}: write it in ${currency.code} or US$.`,
+    );
+  }
+  const usd = code === 'USD' ? input.amount : input.amount / currency.perUsd;
+  const max = MAX_BUDGET_USD[field];
+  if (usd > max) {
+    const inShop = `${currencySign(currency.code)}${Math.floor(max * currency.perUsd).toLocaleString('en')}`;
+    throw new SwitchboardError('VALIDATION', `${label} can be at most US$${max} (${inShop}).`);
+  }
+  // Kept to the nano-dollar: the ledger counts whole nano-dollars.
+  return Math.round(usd * 1e9) / 1e9;
+}
+
 /** A failed test in words that say what to check. The key never appears (ProviderError keeps it out). */
 function explain(error: unknown): string {
   if (!(error instanceof ProviderError)) return 'Something unexpected went wrong; see the log.';
   switch (error.kind) {
+    case 'key-refused':
+      return 'The provider refused the API key: check it and save it again.';
     case 'client':
-      return error.status === 401 || error.status === 403
-        ? 'The provider refused the API key: check it and save it again.'
-        : error.status === 404
-          ? 'The address or model name is wrong (the provider said 404).'
-          : `The provider refused the request (HTTP ${error.status ?? '?'}): check the model name.`;
+      return error.status === 404
+        ? 'The address or model name is wrong (the provider said 404).'
+        : `The provider refused the request (HTTP ${error.status ?? '?'}): check the model name.`;
     case 'rate-limited':
       return 'The provider says too many requests (429): wait a little, or check your plan.';
     case 'server':
@@ -205,10 +285,17 @@ function problemOf(
 ): string | null {
   if (botMode === 'faq')
     return 'The bot answers from FAQs only: choose "FAQ + AI" or "AI" as bot mode to use these.';
-  const usable = providers.filter((p) => p.enabled && p.keyHint !== null);
+  const usable = providers.filter((p) => p.enabled && (p.keyHint !== null || !p.needsKey));
   if (providers.length === 0) return 'No AI provider yet: add one below, or customers get FAQ answers only.';
   if (usable.length === 0)
     return 'No enabled provider has an API key: enter a key, or customers get FAQ answers only.';
+  const refused = usable.find((p) => p.health.state === 'key-refused');
+  if (refused !== undefined)
+    return `${refused.id} refused its API key: enter the key again (Edit), then Test.`;
+  const unpriced = usable.find((p) => p.charged.source === 'unknown');
+  if (unpriced !== undefined) {
+    return `${unpriced.model} has no price, so it is counted at the highest listed price: set its price (Edit).`;
+  }
   if (ai.dailyBudgetUsd !== null && spend.dayUsd >= ai.dailyBudgetUsd) {
     return "Today's AI budget is used up: FAQ answers and hand-offs only until tomorrow.";
   }

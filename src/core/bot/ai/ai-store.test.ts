@@ -93,6 +93,7 @@ describe('persistent budget ledger', () => {
       keys: { day: '2026-11-25', month: '2026-11' },
       day: 750_000_000,
       month: 750_000_000,
+      held: 0,
     });
     expect(await second.summary(WS_A)).toEqual({ dayUsd: 0.75, monthUsd: 0.75, dayCalls: 2, monthCalls: 2 });
     expect(second.spent(WS_B).day).toBe(1_000_000_000);
@@ -116,6 +117,32 @@ describe('persistent budget ledger', () => {
     expect(second.claimNotice(WS_A, 'day', '2026-11-25')).toBe(false);
     expect(second.claimNotice(WS_A, 'month', '2026-11')).toBe(true);
     expect(second.claimNotice(WS_B, 'day', '2026-11-25')).toBe(true);
+  });
+
+  it("counts each workspace's day in its own time zone, across a restart; a new budget may be told again", async () => {
+    await setup();
+    let now = NOV_25_NOON; // 20:00 on the 25th in Tokyo, 12:00 in Lagos
+    const first = createPersistentBudgetLedger({ db: store.db, now: () => now });
+    await first.load();
+    first.setTimeZone(WS_A, 'Asia/Tokyo');
+    first.record(WS_A, usdToNano(0.25));
+    first.record(WS_B, usdToNano(0.5));
+    expect(first.claimNotice(WS_A, 'day', '2026-11-25')).toBe(true);
+    first.resetNotices(WS_A);
+    await first.flush();
+
+    now = Date.UTC(2026, 10, 25, 14, 0); // 23:00 in Tokyo: still the 25th there
+    const second = createPersistentBudgetLedger({ db: store.db, now: () => now });
+    await second.load();
+    second.setTimeZone(WS_A, 'Asia/Tokyo');
+    second.setTimeZone(WS_B, 'Not/AZone'); // unknown: counted as UTC, not an error
+    expect(second.spent(WS_A)).toMatchObject({ keys: { day: '2026-11-25' }, day: 250_000_000 });
+    expect(second.spent(WS_B)).toMatchObject({ keys: { day: '2026-11-25' }, day: 500_000_000 });
+    // The notice was given back when the budget changed: running out again is told again.
+    expect(second.claimNotice(WS_A, 'day', '2026-11-25')).toBe(true);
+    now = Date.UTC(2026, 10, 25, 15, 30); // 00:30 on the 26th in Tokyo, 15:30 on the 25th in UTC
+    expect(second.spent(WS_A)).toMatchObject({ keys: { day: '2026-11-26' }, day: 0, month: 250_000_000 });
+    expect(second.spent(WS_B).day).toBe(500_000_000);
   });
 
   it('refuses a negative or fractional amount', async () => {

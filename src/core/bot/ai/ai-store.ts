@@ -3,7 +3,7 @@ import type { WorkspaceId } from '../../../shared/types';
 import type { Logger } from '../../log/logger';
 import type { SecretBox } from '../../secrets/secret-box';
 import type { Database } from '../../store/schema';
-import { periodKeysIn, type BudgetLedger, type BudgetPeriod, type PeriodKeys, type Spend } from './cost';
+import { createBudgetLedger, periodKeysIn, type BudgetLedger, type BudgetPeriod } from './cost';
 import type { AiKeyStore } from './workspace-ai';
 
 /** Tables of migration 0007-ai, declared here (like unanswered questions) to keep them beside their code. */
@@ -45,7 +45,8 @@ export function createAiKeyRepository(db: Kysely<Database>, box: SecretBox, logg
       now: number,
     ): Promise<StoredAiKey> {
       const key = apiKey.trim();
-      const hint = key.length <= 8 ? '' : key.slice(-4);
+      // Four characters of a long key, fewer of a short one: never more than a quarter of it.
+      const hint = key.slice(-Math.min(4, Math.floor(key.length / 4)));
       await table
         .insertInto('ai_keys')
         .values({
@@ -111,7 +112,7 @@ export function createAiKeyRepository(db: Kysely<Database>, box: SecretBox, logg
 }
 
 export interface PersistentBudgetLedger extends BudgetLedger {
-  /** Reads the current day's and month's totals: call once before the first message. */
+  /** Reads the current days' and months' totals: call once before the first message. */
   load(): Promise<void>;
   /** Resolves once every recorded spend is on disk. */
   flush(): Promise<void>;
@@ -121,10 +122,13 @@ export interface PersistentBudgetLedger extends BudgetLedger {
   ): Promise<{ dayUsd: number; monthUsd: number; dayCalls: number; monthCalls: number }>;
 }
 
+/** Longest a zone's date is behind or ahead of UTC's, and then some: rows this recent may be "today". */
+const LOAD_WINDOW_MS = 36 * 3_600_000;
+
 /**
- * A BudgetLedger kept in memory for the hot path (the orchestrator asks it synchronously) and written
+ * The in-memory ledger (cost.ts) for the hot path (the orchestrator asks it synchronously), written
  * through to `ai_spend`, so a restart does not hand a workspace a fresh budget. Days and months are
- * counted in `timeZone` (default the shops' Africa/Lagos).
+ * counted in each workspace's time zone (`setTimeZone`; `timeZone` until then, default Africa/Lagos).
  */
 export function createPersistentBudgetLedger(options: {
   db: Kysely<Database>;
@@ -133,30 +137,9 @@ export function createPersistentBudgetLedger(options: {
   logger?: Logger;
 }): PersistentBudgetLedger {
   const table = options.db.withTables<AiTables>();
-  const keysAt = periodKeysIn(options.timeZone ?? 'Africa/Lagos');
-  interface Totals {
-    keys: PeriodKeys;
-    day: number;
-    month: number;
-    noticed: Set<string>;
-  }
-  const totals = new Map<string, Totals>();
+  const zones = new Map<string, string>();
+  const defaultZone = options.timeZone ?? 'Africa/Lagos';
   let writes: Promise<void> = Promise.resolve();
-
-  function current(workspaceId: string): Totals {
-    const keys = keysAt(options.now());
-    const previous = totals.get(workspaceId);
-    const t: Totals = {
-      keys,
-      day: previous?.keys.day === keys.day ? previous.day : 0,
-      month: previous?.keys.month === keys.month ? previous.month : 0,
-      noticed: new Set(
-        [...(previous?.noticed ?? [])].filter((n) => n === `day:${keys.day}` || n === `month:${keys.month}`),
-      ),
-    };
-    totals.set(workspaceId, t);
-    return t;
-  }
 
   function write(task: () => Promise<unknown>): void {
     writes = writes
@@ -166,9 +149,7 @@ export function createPersistentBudgetLedger(options: {
         options.logger?.error(
           'ai.spend_write_failed',
           'Could not save AI spending; budgets may reset at restart',
-          {
-            error,
-          },
+          { error },
         );
       });
   }
@@ -178,9 +159,10 @@ export function createPersistentBudgetLedger(options: {
     period: BudgetPeriod,
     key: string,
     nano: number,
-    noticed: boolean,
+    noticed: boolean | null,
   ): Promise<unknown> {
     const now = options.now();
+    const calls = nano > 0 ? 1 : 0;
     return table
       .insertInto('ai_spend')
       .values({
@@ -188,74 +170,71 @@ export function createPersistentBudgetLedger(options: {
         period,
         period_key: key,
         nano_usd: nano,
-        calls: nano > 0 ? 1 : 0,
-        noticed: noticed ? 1 : 0,
+        calls,
+        noticed: noticed === true ? 1 : 0,
         updated_at: now,
       })
       .onConflict((oc) =>
         oc.columns(['workspace_id', 'period', 'period_key']).doUpdateSet((eb) => ({
           nano_usd: eb('ai_spend.nano_usd', '+', nano),
-          calls: eb('ai_spend.calls', '+', nano > 0 ? 1 : 0),
-          noticed: noticed ? 1 : eb.ref('ai_spend.noticed'),
+          calls: eb('ai_spend.calls', '+', calls),
+          noticed: noticed === null ? eb.ref('ai_spend.noticed') : noticed ? 1 : 0,
           updated_at: now,
         })),
       )
       .execute();
   }
 
+  const memory = createBudgetLedger({
+    now: options.now,
+    timeZone: defaultZone,
+    onRecord: (workspaceId, keys, nano) =>
+      write(async () => {
+        await upsert(workspaceId, 'day', keys.day, nano, null);
+        await upsert(workspaceId, 'month', keys.month, nano, null);
+      }),
+    onNotice: (workspaceId, period, key, noticed) =>
+      write(() => upsert(workspaceId, period, key, 0, noticed)),
+  });
+  const keysOf = (workspaceId: string) => periodKeysIn(zones.get(workspaceId) ?? defaultZone)(options.now());
+
   return {
+    ...memory,
+    setTimeZone(workspaceId, timeZone) {
+      zones.set(workspaceId, timeZone);
+      memory.setTimeZone(workspaceId, timeZone);
+    },
+
     async load() {
-      const keys = keysAt(options.now());
+      // The zones are not known yet: every day and month key some zone may be in now.
+      const since = periodKeysIn('UTC')(options.now() - LOAD_WINDOW_MS);
       const rows = await table
         .selectFrom('ai_spend')
         .selectAll()
         .where((eb) =>
           eb.or([
-            eb.and([eb('period', '=', 'day'), eb('period_key', '=', keys.day)]),
-            eb.and([eb('period', '=', 'month'), eb('period_key', '=', keys.month)]),
+            eb.and([eb('period', '=', 'day'), eb('period_key', '>=', since.day)]),
+            eb.and([eb('period', '=', 'month'), eb('period_key', '>=', since.month)]),
           ]),
         )
+        .orderBy('period_key')
         .execute();
       for (const row of rows) {
-        const t = current(row.workspace_id);
-        if (row.period === 'day') t.day = row.nano_usd;
-        else t.month = row.nano_usd;
-        if (row.noticed === 1) t.noticed.add(`${row.period}:${row.period_key}`);
+        memory.seed(
+          row.workspace_id,
+          row.period as BudgetPeriod,
+          row.period_key,
+          row.nano_usd,
+          row.noticed === 1,
+        );
       }
-    },
-
-    record(workspaceId, nanoUsd) {
-      if (!Number.isSafeInteger(nanoUsd) || nanoUsd < 0)
-        throw new RangeError('nanoUsd must be a non-negative integer');
-      const t = current(workspaceId);
-      t.day += nanoUsd;
-      t.month += nanoUsd;
-      const { day, month } = t.keys;
-      write(async () => {
-        await upsert(workspaceId, 'day', day, nanoUsd, false);
-        await upsert(workspaceId, 'month', month, nanoUsd, false);
-      });
-    },
-
-    spent(workspaceId): Spend {
-      const t = current(workspaceId);
-      return { keys: t.keys, day: t.day, month: t.month };
-    },
-
-    claimNotice(workspaceId, period, key) {
-      const t = current(workspaceId);
-      const id = `${period}:${key}`;
-      if (t.noticed.has(id)) return false;
-      t.noticed.add(id);
-      write(() => upsert(workspaceId, period, key, 0, true));
-      return true;
     },
 
     flush: () => writes,
 
     async summary(workspaceId) {
       await writes;
-      const keys = keysAt(options.now());
+      const keys = keysOf(workspaceId);
       const rows = await table
         .selectFrom('ai_spend')
         .select(['period', 'period_key', 'nano_usd', 'calls'])

@@ -61,7 +61,7 @@ describe('createBudgetLedger', () => {
   });
 
   it('exhaustedPeriod reports the day before the month and ignores null limits', () => {
-    const spend = { keys: { day: 'd', month: 'm' }, day: usdToNano(1), month: usdToNano(5) };
+    const spend = { keys: { day: 'd', month: 'm' }, day: usdToNano(1), month: usdToNano(5), held: 0 };
     expect(exhaustedPeriod(spend, { dailyUsd: 1, monthlyUsd: 5 })).toBe('day');
     expect(exhaustedPeriod(spend, { dailyUsd: null, monthlyUsd: 5 })).toBe('month');
     expect(exhaustedPeriod(spend, { dailyUsd: 2, monthlyUsd: null })).toBeNull();

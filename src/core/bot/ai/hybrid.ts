@@ -55,7 +55,29 @@ export async function answerHybrid(input: HybridInput): Promise<HybridOutcome> {
   const match = input.faqMatch;
   const band = faqBand(match?.confidence, input.threshold);
   const base = { band, route: null, costUsd: 0, ai: null };
+  const route = routeMessage({
+    text: input.text,
+    faqBand: band,
+    recentMessages: input.ai?.history.length ?? 0,
+  });
 
+  // Buying and complaints win over an FAQ that matched a word of the message ("I want 2 tins, can you
+  // deliver to Ajah?" is an order, not the delivery question): they go to a person, as orders do, and
+  // no model is paid to guess at them.
+  if (input.mode === 'hybrid' && route.outranksFaq && band === 'high') {
+    const reason = `faq-outranked-${route.reason}`;
+    return { ...base, route, reason, result: { kind: 'abstain', reason } };
+  }
+  // The grounded prompt tells the model to hand a complaint over: in hybrid mode it goes to a person at
+  // once, without paying the smart tier to say HANDOFF. (Mode 'ai' asks the smart tier, never the fast.)
+  if (input.mode === 'hybrid' && route.reason === 'complaint') {
+    return {
+      ...base,
+      route,
+      reason: 'complaint-to-person',
+      result: { kind: 'abstain', reason: 'complaint-to-person' },
+    };
+  }
   if (input.mode !== 'ai' && match !== null && band === 'high') {
     return {
       ...base,
@@ -75,15 +97,15 @@ export async function answerHybrid(input: HybridInput): Promise<HybridOutcome> {
     return { ...base, reason: 'ai-not-configured', result: { kind: 'abstain', reason: 'ai-not-configured' } };
 
   const { ai } = input;
-  const route = routeMessage({ text: input.text, faqBand: band, recentMessages: ai.history.length });
   const request = buildPrompt({ profile: ai.profile, faqs: ai.faqs, history: ai.history, text: input.text });
   const outcome = await ai.orchestrator.answer({
     workspaceId: ai.workspaceId,
     tier: route.tier,
     request,
+    allowFastFallback: route.allowFastFallback,
     ...(ai.signal === undefined ? {} : { signal: ai.signal }),
   });
-  const via = `${route.tier}:${route.reason}`;
+  const via = `${route.tier}:${route.reason}${outcome.answeredTier === undefined ? '' : `>${outcome.answeredTier}`}`;
   return {
     band,
     route,

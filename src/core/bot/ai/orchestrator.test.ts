@@ -126,8 +126,8 @@ describe('AI orchestrator', () => {
     expect(outcome.costUsd).toBe(0);
   });
 
-  it('stops at a 4xx: the request is at fault, not the provider', async () => {
-    const bad = await openAi('bad-key', 'fast-model', { status: 401, body: {} });
+  it('stops at a 4xx other than 401/403: the request is at fault, not the provider', async () => {
+    const bad = await openAi('bad-request', 'fast-model', { status: 400, body: {} });
     const good = await openAi('good', 'fast-model');
     const { orchestrator } = setup({ fast: [bad.provider, good.provider] });
     const outcome = await orchestrator.answer({ workspaceId: 'w1', tier: 'fast', request });

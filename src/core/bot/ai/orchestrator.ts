@@ -8,10 +8,12 @@ import {
 } from './circuit-breaker';
 import {
   costOf,
+  DEFAULT_PRICES,
   exhaustedPeriod,
   NANO_PER_USD,
   unknownModelPrice,
-  DEFAULT_PRICES,
+  usdToNano,
+  worstCaseUsage,
   type BudgetLedger,
   type BudgetLimits,
   type BudgetPeriod,
@@ -19,12 +21,15 @@ import {
   type PriceTable,
 } from './cost';
 import { isHandoff } from './prompt';
+import { DEFAULT_MAX_TOKENS } from './providers';
 import { ProviderError, type AiProvider, type CompletionRequest, type Tier } from './types';
 
 /**
- * The AI orchestrator: budget check, then each provider of the tier's chain in order. A timeout, 429,
- * 5xx, malformed body or network error moves on to the next provider; a 4xx (bad key, bad request)
- * stops the chain, since the request itself is at fault. Every provider sits behind a circuit breaker.
+ * The AI orchestrator: the owner's chain of providers, tier by tier. A cheap question tries the fast
+ * tier, then the smart one (within budget: each call first holds its worst-case cost); a smart question
+ * tries the smart tier, then the fast one (noted in the log), unless the caller forbids it (complaints
+ * go to the smart tier or a person). A timeout, 429, 5xx, 401/403, malformed body or network error moves
+ * on to the next provider; another 4xx stops the chain. Every provider sits behind a circuit breaker.
  */
 
 /** An AI answer has no calibrated probability; the pipeline reads `source: 'ai'` rather than this. */
@@ -35,14 +40,18 @@ export interface AiOrchestratorOptions {
   tiers: Readonly<Record<Tier, readonly AiProvider[]>>;
   ledger: BudgetLedger;
   budget: BudgetLimits | ((workspaceId: string) => BudgetLimits);
+  /** Prices by model; a provider's own `price` (the owner's) comes first. */
   prices?: PriceTable;
-  /** Charged for a model missing from `prices`; default the table's most expensive rates. */
+  /** Charged for a model priced nowhere; default the table's most expensive rates. */
   unknownModelPrice?: ModelPrice;
-  breaker?: { failureThreshold?: number; coolDownMs?: number };
+  /** A breaker to share (it outlives orchestrators rebuilt on a settings change); else one of its own. */
+  breaker?: CircuitBreaker | { failureThreshold?: number; coolDownMs?: number };
   now: () => number;
   logger?: Logger;
   /** Called once per workspace and budget period (day or month), when spending reaches the limit. */
   onBudgetExhausted?: (workspaceId: string, period: BudgetPeriod) => void;
+  /** A provider said 401/403: the owner must fix its key (once per refusal, not per message). */
+  onKeyRefused?: (workspaceId: string, provider: string, status: number) => void;
 }
 
 export interface AiRequest {
@@ -50,12 +59,14 @@ export interface AiRequest {
   tier: Tier;
   request: CompletionRequest;
   signal?: AbortSignal;
+  /** Whether a smart question may fall back to the fast tier (default true; not for complaints). */
+  allowFastFallback?: boolean;
 }
 
 export interface AiAttempt {
   provider: string;
   model: string;
-  /** 'ok', 'circuit-open', or the ProviderError kind. */
+  /** 'ok', 'circuit-open', 'over-budget', or the ProviderError kind. */
   outcome: string;
   status?: number | null;
 }
@@ -65,10 +76,19 @@ export interface AiOutcome {
   /** 'ai-answer', 'ai-handoff', 'budget-exhausted', 'ai-unavailable', 'ai-client-error', 'ai-aborted', 'ai-no-providers'. */
   reason: string;
   tier: Tier;
+  /** The tier of the provider that answered, when the chain fell back to the other one. */
+  answeredTier?: Tier;
   provider: string | null;
   model: string | null;
   costUsd: number;
   attempts: AiAttempt[];
+}
+
+/** Whether `error` is what a provider's failure looks like, classified; anything else is a network error. */
+function asProviderError(error: unknown, provider: string): ProviderError {
+  return error instanceof ProviderError
+    ? error
+    : new ProviderError(provider, 'network', null, 'unexpected error');
 }
 
 export type AiOrchestrator = ReturnType<typeof createAiOrchestrator>;
@@ -76,30 +96,56 @@ export type AiOrchestrator = ReturnType<typeof createAiOrchestrator>;
 export function createAiOrchestrator(options: AiOrchestratorOptions) {
   const prices = options.prices ?? DEFAULT_PRICES;
   const fallbackPrice = options.unknownModelPrice ?? unknownModelPrice(prices);
-  const breaker: CircuitBreaker = createCircuitBreaker({
-    failureThreshold: options.breaker?.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD,
-    coolDownMs: options.breaker?.coolDownMs ?? DEFAULT_COOL_DOWN_MS,
-    now: options.now,
-  });
+  const breaker: CircuitBreaker =
+    options.breaker !== undefined && 'tryAcquire' in options.breaker
+      ? options.breaker
+      : createCircuitBreaker({
+          failureThreshold: options.breaker?.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD,
+          coolDownMs: options.breaker?.coolDownMs ?? DEFAULT_COOL_DOWN_MS,
+          now: options.now,
+        });
   const limitsFor = (workspaceId: string): BudgetLimits =>
     typeof options.budget === 'function' ? options.budget(workspaceId) : options.budget;
 
-  /** The exhausted period, if any; tells the owner once per period. */
+  /** Tells the owner once per period (until the budget is changed) that it is used up. */
+  function notice(workspaceId: string, period: BudgetPeriod, key: string): void {
+    if (!options.ledger.claimNotice(workspaceId, period, key)) return;
+    options.logger?.warn('ai.budget_exhausted', `AI ${period} budget used up`, { period, key });
+    options.onBudgetExhausted?.(workspaceId, period);
+  }
+
+  /** The exhausted period, if any (spent at or over a limit). */
   function checkBudget(workspaceId: string): BudgetPeriod | null {
     const spend = options.ledger.spent(workspaceId);
     const period = exhaustedPeriod(spend, limitsFor(workspaceId));
-    if (period !== null && options.ledger.claimNotice(workspaceId, period, spend.keys[period])) {
-      options.logger?.warn('ai.budget_exhausted', `AI ${period} budget used up`, {
-        period,
-        key: spend.keys[period],
-      });
-      options.onBudgetExhausted?.(workspaceId, period);
-    }
+    if (period !== null) notice(workspaceId, period, spend.keys[period]);
     return period;
+  }
+
+  /** A provider's price: the owner's, else the table's, else the unknown-model rate. */
+  function priceOf(provider: AiProvider, model: string): { price: ModelPrice; known: boolean } {
+    if (provider.price != null) return { price: provider.price, known: true };
+    const listed = prices[model];
+    return listed !== undefined && Object.hasOwn(prices, model)
+      ? { price: listed, known: true }
+      : { price: fallbackPrice, known: false };
+  }
+
+  /** The owner's chain for a tier: its own providers, then the other tier's (see the file comment). */
+  function chainFor(tier: Tier, allowFastFallback: boolean): { provider: AiProvider; tier: Tier }[] {
+    const other: Tier = tier === 'fast' ? 'smart' : 'fast';
+    const chain = options.tiers[tier].map((provider) => ({ provider, tier }));
+    if (tier === 'fast' || allowFastFallback) {
+      for (const provider of options.tiers[other]) {
+        if (!chain.some((c) => c.provider.name === provider.name)) chain.push({ provider, tier: other });
+      }
+    }
+    return chain;
   }
 
   async function answer(input: AiRequest): Promise<AiOutcome> {
     const { workspaceId, tier } = input;
+    const log = options.logger;
     const attempts: AiAttempt[] = [];
     const done = (
       reason: string,
@@ -108,43 +154,66 @@ export function createAiOrchestrator(options: AiOrchestratorOptions) {
     ): AiOutcome => ({ result, reason, tier, provider: null, model: null, costUsd: 0, attempts, ...extra });
 
     if (checkBudget(workspaceId) !== null) return done('budget-exhausted');
-    const chain = options.tiers[tier];
+    const chain = chainFor(tier, input.allowFastFallback ?? true);
     if (chain.length === 0) return done('ai-no-providers');
+    const limits = limitsFor(workspaceId);
+    let overBudget: { nano: number } | null = null;
 
-    for (const provider of chain) {
+    for (const { provider, tier: providerTier } of chain) {
       if (!breaker.tryAcquire(provider.name)) {
         attempts.push({ provider: provider.name, model: provider.model, outcome: 'circuit-open' });
+        continue;
+      }
+      const { price } = priceOf(provider, provider.model);
+      const worst = costOf(
+        worstCaseUsage(input.request, DEFAULT_MAX_TOKENS),
+        provider.model,
+        {},
+        price,
+      ).nanoUsd;
+      const reservation = options.ledger.reserve(workspaceId, worst, limits);
+      if (reservation === null) {
+        breaker.release(provider.name);
+        attempts.push({ provider: provider.name, model: provider.model, outcome: 'over-budget' });
+        overBudget ??= { nano: worst };
         continue;
       }
       try {
         const completion = await provider.complete(input.request, input.signal);
         breaker.onSuccess(provider.name);
+        const { price: charged, known } = priceOf(provider, completion.model);
+        const cost = costOf(completion.usage, completion.model, {}, charged);
+        options.ledger.settle(reservation, cost.nanoUsd);
         attempts.push({ provider: provider.name, model: provider.model, outcome: 'ok' });
-        const cost = costOf(completion.usage, completion.model, prices, fallbackPrice);
-        options.ledger.record(workspaceId, cost.nanoUsd);
-        if (!cost.known)
-          options.logger?.warn(
-            'ai.unknown_model',
-            'model not in the price table; charged the fallback price',
-            {
-              provider: provider.name,
-              model: completion.model,
-            },
-          );
-        options.logger?.info('ai.answered', 'AI provider answered', {
+        if (!known)
+          log?.warn('ai.unknown_model', 'model has no price: charged the most expensive listed price', {
+            provider: provider.name,
+            model: completion.model,
+          });
+        log?.info('ai.answered', 'AI provider answered', {
           provider: provider.name,
           model: completion.model,
-          tier,
+          tier: providerTier,
           inputTokens: completion.usage.inputTokens,
           outputTokens: completion.usage.outputTokens,
           costUsd: cost.usd,
           latencyMs: Math.round(completion.latencyMs),
         });
+        if (providerTier !== tier) {
+          log?.info(
+            'ai.fell_back',
+            tier === 'smart'
+              ? `No smart-tier provider could answer: the fast tier's ${provider.name} did`
+              : `No fast-tier provider could answer: the smart tier's ${provider.name} did`,
+            { asked: tier, answered: providerTier, provider: provider.name },
+          );
+        }
         checkBudget(workspaceId);
-        const extra = {
+        const extra: Partial<AiOutcome> = {
           provider: provider.name,
           model: completion.model,
           costUsd: cost.nanoUsd / NANO_PER_USD,
+          ...(providerTier !== tier && { answeredTier: providerTier }),
         };
         const text = completion.text.trim();
         if (isHandoff(text) || text === '') return done('ai-handoff', undefined, extra);
@@ -154,29 +223,49 @@ export function createAiOrchestrator(options: AiOrchestratorOptions) {
           extra,
         );
       } catch (error) {
-        const failure =
-          error instanceof ProviderError
-            ? error
-            : new ProviderError(provider.name, 'network', null, 'unexpected error');
+        options.ledger.settle(reservation, 0);
+        const failure = asProviderError(error, provider.name);
         attempts.push({
           provider: provider.name,
           model: provider.model,
           outcome: failure.kind,
           status: failure.status,
         });
-        options.logger?.warn('ai.provider_failed', failure.message, {
+        log?.warn('ai.provider_failed', failure.message, {
           provider: provider.name,
           model: provider.model,
           kind: failure.kind,
           status: failure.status,
+          ...(failure.retryAfterMs !== null && { retryAfterMs: failure.retryAfterMs }),
         });
         if (failure.kind === 'aborted') {
           breaker.release(provider.name);
           return done('ai-aborted');
         }
-        breaker.onFailure(provider.name);
+        if (failure.kind === 'key-refused') {
+          const wasRefused = breaker.health(provider.name).state === 'key-refused';
+          breaker.onKeyRefused(provider.name);
+          if (!wasRefused) options.onKeyRefused?.(workspaceId, provider.name, failure.status ?? 401);
+          continue;
+        }
+        const why = failure.status === null ? failure.kind : `HTTP ${failure.status}`;
+        breaker.onFailure(provider.name, why, failure.retryAfterMs);
         if (!failure.failOver) return done('ai-client-error');
       }
+    }
+    if (
+      overBudget !== null &&
+      !attempts.some((a) => a.outcome !== 'over-budget' && a.outcome !== 'circuit-open')
+    ) {
+      // Not one provider's worst case fits what is left. With nothing else under way, nothing will be
+      // given back either: for the owner the budget is used up.
+      const spend = options.ledger.spent(workspaceId);
+      if (spend.held === 0) {
+        const day = limits.dailyUsd !== null && spend.day + overBudget.nano > usdToNano(limits.dailyUsd);
+        const period: BudgetPeriod = day ? 'day' : 'month';
+        notice(workspaceId, period, spend.keys[period]);
+      }
+      return done('budget-exhausted');
     }
     return done('ai-unavailable');
   }
@@ -185,5 +274,6 @@ export function createAiOrchestrator(options: AiOrchestratorOptions) {
     answer,
     /** For the owner's status page and tests. */
     circuitState: (providerName: string) => breaker.state(providerName),
+    circuitHealth: (providerName: string) => breaker.health(providerName),
   };
 }

@@ -15,13 +15,13 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function openAi(reply: LlmReply | ((i: number) => LlmReply), timeoutMs = 2000) {
+async function openAi(reply: LlmReply | ((i: number) => LlmReply), apiKey = SECRET, timeoutMs = 2000) {
   const server = await startLlmServer('openai', (_, i) => (typeof reply === 'function' ? reply(i) : reply));
   servers.push(server);
   const provider = createOpenAiCompatibleProvider({
     name: 'oai',
     baseUrl: `${server.url}/v1/`,
-    apiKey: SECRET,
+    apiKey,
     model: 'gpt-4o-mini',
     timeoutMs,
   });
@@ -74,7 +74,7 @@ describe('OpenAI-compatible provider', () => {
   });
 
   it('times out when the server is slower than timeoutMs', async () => {
-    const { provider } = await openAi({ delayMs: 1000 }, 100);
+    const { provider } = await openAi({ delayMs: 1000 }, SECRET, 100);
     const started = Date.now();
     const error = await failure(provider.complete(request));
     expect(error.kind).toBe('timeout');
@@ -86,12 +86,34 @@ describe('OpenAI-compatible provider', () => {
     [429, 'rate-limited', true],
     [500, 'server', true],
     [503, 'server', true],
-    [401, 'client', false],
+    [401, 'key-refused', true],
     [400, 'client', false],
   ] as const)('HTTP %i -> %s (fail over: %s)', async (status, kind, failOver) => {
     const { provider } = await openAi({ status, body: { error: { message: 'nope' } } });
     const error = await failure(provider.complete(request));
     expect(error).toMatchObject({ kind, status, failOver });
+  });
+
+  it('reads Retry-After on 429 and 503, in seconds or as a date', async () => {
+    const seconds = await openAi({ status: 429, body: {}, headers: { 'retry-after': '120' } });
+    expect(await failure(seconds.provider.complete(request))).toMatchObject({
+      kind: 'rate-limited',
+      retryAfterMs: 120_000,
+    });
+    const date = new Date(Date.now() + 300_000).toUTCString();
+    const busy = await openAi({ status: 503, body: {}, headers: { 'retry-after': date } });
+    const error = await failure(busy.provider.complete(request));
+    expect(error.kind).toBe('server');
+    expect(error.retryAfterMs).toBeGreaterThan(240_000);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(300_000);
+    const none = await openAi({ status: 500, body: {}, headers: { 'retry-after': '30' } });
+    expect((await failure(none.provider.complete(request))).retryAfterMs).toBeNull();
+  });
+
+  it('sends no Authorization header for a service that takes no key', async () => {
+    const { server, provider } = await openAi({}, '');
+    await provider.complete(request);
+    expect(server.requests[0]!.headers.authorization).toBeUndefined();
   });
 
   it('reports a body that is not JSON as malformed', async () => {

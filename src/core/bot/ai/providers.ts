@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AiProviderSettings } from '../../../shared/settings';
+import type { ModelPrice } from './cost';
 import { ProviderError, type AiProvider, type CompletionRequest, type CompletionResult } from './types';
 
 /**
@@ -9,7 +10,7 @@ import { ProviderError, type AiProvider, type CompletionRequest, type Completion
  */
 
 const DEFAULT_TIMEOUT_MS = 15_000;
-const DEFAULT_MAX_TOKENS = 300;
+export const DEFAULT_MAX_TOKENS = 300;
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
 
 export interface OpenAiCompatibleConfig {
@@ -17,10 +18,12 @@ export interface OpenAiCompatibleConfig {
   name: string;
   /** Up to and including the version path, e.g. 'https://api.openai.com/v1'. */
   baseUrl: string;
+  /** '' for a service that takes no key (Ollama, llama.cpp on this computer): no header is sent. */
   apiKey: string;
   model: string;
   timeoutMs?: number;
   temperature?: number;
+  price?: ModelPrice | null;
 }
 
 export interface AnthropicConfig {
@@ -32,6 +35,7 @@ export interface AnthropicConfig {
   timeoutMs?: number;
   /** The `anthropic-version` header. */
   version?: string;
+  price?: ModelPrice | null;
 }
 
 const openAiResponse = z.object({
@@ -92,8 +96,20 @@ async function postJson(
     } catch {
       throw failed();
     }
-    if (response.status === 429) throw new ProviderError(provider, 'rate-limited', 429);
-    if (response.status >= 500) throw new ProviderError(provider, 'server', response.status);
+    const wait = retryAfterMs(response.headers.get('retry-after'), Date.now());
+    if (response.status === 429) throw new ProviderError(provider, 'rate-limited', 429, undefined, wait);
+    if (response.status >= 500) {
+      throw new ProviderError(
+        provider,
+        'server',
+        response.status,
+        undefined,
+        response.status === 503 ? wait : null,
+      );
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw new ProviderError(provider, 'key-refused', response.status);
+    }
     if (!response.ok) throw new ProviderError(provider, 'client', response.status);
     try {
       return JSON.parse(text) as unknown;
@@ -104,6 +120,18 @@ async function postJson(
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** Most a provider may hold us off for: past an hour the owner should look, not the bot wait. */
+const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/** Retry-After as seconds or an HTTP date (RFC 9110), in ms from `now`; null when absent or unreadable. */
+export function retryAfterMs(header: string | null, now: number): number | null {
+  if (header === null || header.trim() === '') return null;
+  const text = header.trim();
+  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+  if (!Number.isFinite(ms)) return null;
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
 }
 
 function parse<T>(provider: string, schema: z.ZodType<T>, body: unknown): T {
@@ -122,12 +150,13 @@ export function createOpenAiCompatibleProvider(config: OpenAiCompatibleConfig): 
   return {
     name,
     model,
+    price: config.price ?? null,
     async complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult> {
       const started = performance.now();
       const body = await postJson(
         name,
         joinUrl(config.baseUrl, '/chat/completions'),
-        { authorization: `Bearer ${config.apiKey}` },
+        config.apiKey === '' ? {} : { authorization: `Bearer ${config.apiKey}` },
         {
           model,
           messages: [{ role: 'system', content: request.system }, ...request.messages],
@@ -157,12 +186,16 @@ export function createAnthropicProvider(config: AnthropicConfig): AiProvider {
   return {
     name,
     model,
+    price: config.price ?? null,
     async complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult> {
       const started = performance.now();
       const body = await postJson(
         name,
         joinUrl(config.baseUrl ?? 'https://api.anthropic.com', '/v1/messages'),
-        { 'x-api-key': config.apiKey, 'anthropic-version': config.version ?? DEFAULT_ANTHROPIC_VERSION },
+        {
+          ...(config.apiKey === '' ? {} : { 'x-api-key': config.apiKey }),
+          'anthropic-version': config.version ?? DEFAULT_ANTHROPIC_VERSION,
+        },
         {
           model,
           system: request.system,
@@ -192,7 +225,14 @@ export function providerFromSettings(
   apiKey: string,
   timeoutMs: number,
 ): AiProvider {
-  const common = { name: config.id, baseUrl: config.baseUrl, apiKey, model: config.model, timeoutMs };
+  const common = {
+    name: config.id,
+    baseUrl: config.baseUrl,
+    apiKey,
+    model: config.model,
+    timeoutMs,
+    price: config.price ?? null,
+  };
   return config.kind === 'anthropic'
     ? createAnthropicProvider(common)
     : createOpenAiCompatibleProvider(common);

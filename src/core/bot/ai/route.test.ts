@@ -33,6 +33,12 @@ const cases: [text: string, tier: 'fast' | 'smart', reason: string, band?: FaqBa
   ['This cream na fake', 'smart', 'complaint'],
   ['The thing I ordered never reach', 'smart', 'complaint'],
   ['Di blender don spoil after one day', 'smart', 'complaint'],
+  ['My order has not come since Monday', 'smart', 'complaint'],
+  ['I am still waiting for my delivery, nobody is answering', 'smart', 'complaint'],
+  ['The cream gave me rashes', 'smart', 'complaint'],
+  // Quantities are buying too ("I want 2 tins", "three bags").
+  ['I want 2 tins of Peak milk, can you deliver to Ajah?', 'smart', 'buying-intent'],
+  ['Abeg three bags of rice', 'smart', 'buying-intent'],
   // Long messages: smart.
   [
     `Good evening, ${'I have a question about the sizes and the colours and the delivery. '.repeat(4)}`,
@@ -46,7 +52,22 @@ const cases: [text: string, tier: 'fast' | 'smart', reason: string, band?: FaqBa
 
 describe('routeMessage', () => {
   it.each(cases)('%s -> %s (%s)', (text, tier, reason, band = 'low', recent = 0) => {
-    expect(routeMessage({ text, faqBand: band, recentMessages: recent })).toEqual({ tier, reason });
+    expect(routeMessage({ text, faqBand: band, recentMessages: recent })).toMatchObject({ tier, reason });
+  });
+
+  it('buying and complaints outrank an FAQ match; a complaint never falls back to the fast tier', () => {
+    const at = (text: string) => routeMessage({ text, faqBand: 'high', recentMessages: 0 });
+    expect(at('I want 2 tins of milk, can you deliver to Ajah?')).toMatchObject({
+      outranksFaq: true,
+      allowFastFallback: true,
+    });
+    expect(at('The milk you delivered is expired')).toMatchObject({
+      tier: 'smart',
+      outranksFaq: true,
+      allowFastFallback: false,
+    });
+    expect(at('Do you deliver to Ajah?')).toMatchObject({ outranksFaq: false });
+    expect(at('Wetin be your last price?')).toMatchObject({ outranksFaq: false, allowFastFallback: true });
   });
 });
 

@@ -7,6 +7,7 @@ import type { BudgetLedger, BudgetPeriod } from './cost';
 import { answerHybrid, type HybridFaqMatch, type HybridOutcome } from './hybrid';
 import { createAiOrchestrator, type AiOrchestrator } from './orchestrator';
 import { describeHours, type FaqEntry } from './prompt';
+import { createProviderHealth, type ProviderHealth } from './provider-health';
 import { providerFromSettings } from './providers';
 import type { AiProvider, ChatMessage, Tier } from './types';
 
@@ -40,7 +41,10 @@ export interface WorkspaceAiFactoryOptions {
   ledger: BudgetLedger;
   logger: Logger;
   now: () => number;
+  /** Circuit breakers that outlive a rebuild; default one of the factory's own. */
+  health?: ProviderHealth;
   onBudgetExhausted?: (workspaceId: WorkspaceId, period: BudgetPeriod) => void;
+  onKeyRefused?: (workspaceId: WorkspaceId, provider: string, status: number) => void;
 }
 
 export type WorkspaceAiFactory = (workspace: Workspace) => Promise<WorkspaceAi | null>;
@@ -53,6 +57,7 @@ export type WorkspaceAiFactory = (workspace: Workspace) => Promise<WorkspaceAi |
 export function createWorkspaceAiFactory(options: WorkspaceAiFactoryOptions): WorkspaceAiFactory {
   const built = new Map<WorkspaceId, { fingerprint: string; ai: WorkspaceAi }>();
   const warned = new Set<string>();
+  const health = options.health ?? createProviderHealth({ now: options.now, logger: options.logger });
 
   return async (workspace) => {
     if (workspace.botMode === 'faq') {
@@ -62,11 +67,13 @@ export function createWorkspaceAiFactory(options: WorkspaceAiFactoryOptions): Wo
     const mode = workspace.botMode;
     const log = options.logger.child({ workspaceId: workspace.id });
     const settings = workspace.settings;
+    options.ledger.setTimeZone(workspace.id, settings.timezone);
     const usable: { config: AiProviderSettings; key: string }[] = [];
     for (const config of settings.ai.providers) {
       if (!config.enabled) continue;
-      const key = await options.keys.get(workspace.id, config.id);
-      if (key === null || key === '') {
+      // A service on the owner's own computer (Ollama) takes no key: it is asked without one.
+      const key = config.needsKey ? await options.keys.get(workspace.id, config.id) : '';
+      if (key === null || (config.needsKey && key === '')) {
         const id = `${workspace.id}\u0000${config.id}`;
         if (!warned.has(id)) {
           warned.add(id);
@@ -106,20 +113,21 @@ export function createWorkspaceAiFactory(options: WorkspaceAiFactoryOptions): Wo
     const cached = built.get(workspace.id);
     if (cached !== undefined && cached.fingerprint === fingerprint) return cached.ai;
 
+    // One tier with no provider of its own is served by the other's (the orchestrator's chain).
     const tiers: Record<Tier, AiProvider[]> = { fast: [], smart: [] };
     for (const { config, key } of usable) {
+      health.configure(workspace.id, config.id, providerFingerprint(config, key));
       tiers[config.tier].push(providerFromSettings(config, key, settings.ai.timeoutMs));
     }
-    // A tier with no provider of its own borrows the other's: one cheap model can serve both.
-    if (tiers.fast.length === 0) tiers.fast = tiers.smart;
-    if (tiers.smart.length === 0) tiers.smart = tiers.fast;
     const orchestrator: AiOrchestrator = createAiOrchestrator({
       tiers,
       ledger: options.ledger,
       budget: { dailyUsd: settings.ai.dailyBudgetUsd, monthlyUsd: settings.ai.monthlyBudgetUsd },
+      breaker: health.breaker(workspace.id),
       now: options.now,
       logger: log,
       onBudgetExhausted: (id, period) => options.onBudgetExhausted?.(id as WorkspaceId, period),
+      onKeyRefused: (id, provider, status) => options.onKeyRefused?.(id as WorkspaceId, provider, status),
     });
     const profile = {
       name: workspace.name,
@@ -147,4 +155,11 @@ export function createWorkspaceAiFactory(options: WorkspaceAiFactoryOptions): Wo
     built.set(workspace.id, { fingerprint, ai });
     return ai;
   };
+}
+
+/** What makes a provider a different one for its circuit: where it is, which model, which key. */
+export function providerFingerprint(config: AiProviderSettings, key: string): string {
+  return createHash('sha256')
+    .update(JSON.stringify([config.kind, config.baseUrl, config.model, key]))
+    .digest('hex');
 }

@@ -1,41 +1,92 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import type { AiProviderStatus, AiStatus, AiTestResult } from '../../../shared/contract';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { AiProviderStatus, AiStatus, AiTestResult, Events } from '../../../shared/contract';
+import { currencySign } from '../../../shared/money-input';
 import { Field } from '../components/Field';
-import { useApp } from '../state/app-context';
+import { useApp, useEvent } from '../state/app-context';
 import { useWorkspaceStatus } from '../state/use-workspace-status';
 import { useAction } from '../state/use-action';
 import './ai-settings.css';
 
-/** Ready-made addresses for the providers shops use most; any OpenAI-compatible address works. */
+/**
+ * Ready-made addresses for the providers shops use most; any OpenAI-compatible address works. Prices
+ * (US$ per million tokens, input/output) are the services' list prices for the preset model; a model on
+ * this PC costs nothing and needs no key.
+ */
 const PRESETS = [
-  { label: 'OpenAI', kind: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini' },
+  {
+    label: 'OpenAI',
+    kind: 'openai-compatible',
+    baseUrl: 'https://api.openai.com/v1',
+    model: 'gpt-4o-mini',
+    needsKey: true,
+    price: null,
+  },
   {
     label: 'OpenRouter',
     kind: 'openai-compatible',
     baseUrl: 'https://openrouter.ai/api/v1',
     model: 'openai/gpt-4o-mini',
+    needsKey: true,
+    price: null,
   },
   {
     label: 'Groq',
     kind: 'openai-compatible',
     baseUrl: 'https://api.groq.com/openai/v1',
     model: 'llama-3.1-8b-instant',
+    needsKey: true,
+    price: null,
   },
   {
     label: 'Anthropic',
     kind: 'anthropic',
     baseUrl: 'https://api.anthropic.com',
     model: 'claude-3-5-haiku-latest',
+    needsKey: true,
+    price: null,
   },
   {
     label: 'Ollama (this PC)',
     kind: 'openai-compatible',
     baseUrl: 'http://127.0.0.1:11434/v1',
     model: 'llama3.2',
+    needsKey: false,
+    price: { inputPerMTok: 0, outputPerMTok: 0 },
   },
 ] as const;
 
-const usd = (value: number) => (value < 0.01 && value > 0 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`);
+type Currency = AiStatus['currency'];
+
+/** How often the screen reads the providers' states again (a cool-down ends on its own). */
+const HEALTH_REFRESH_MS = 15_000;
+
+/** Enough digits to tell a few cents from nothing. */
+const digits = (value: number) => (value > 0 && value < 0.01 ? 4 : 2);
+const usdText = (value: number) => `US$${value.toFixed(digits(value))}`;
+
+/** An amount kept in US$, shown in the shop's currency at the owner's rate (and in US$ beside it). */
+export function money(valueUsd: number, currency: Currency): string {
+  if (currency.code === 'USD') return usdText(valueUsd);
+  const local = valueUsd * currency.perUsd;
+  const text = local.toLocaleString('en', {
+    minimumFractionDigits: digits(local),
+    maximumFractionDigits: digits(local),
+  });
+  return `${currencySign(currency.code)}${text}`;
+}
+
+/** A budget as the form shows it: in the shop's currency, without a sign; '' for no limit. */
+const budgetText = (valueUsd: number | null, currency: Currency) =>
+  valueUsd === null ? '' : String(Math.round(valueUsd * currency.perUsd * 10_000) / 10_000);
+
+/** "HH:MM" in the shop's time zone (the owner's clock, not this browser's). */
+function clockTime(at: number, timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }).format(at);
+  } catch {
+    return new Date(at).toISOString().slice(11, 16);
+  }
+}
 
 /**
  * Settings › AI answers: which AI services may answer when the FAQs do not, with their keys (stored
@@ -51,7 +102,30 @@ export function AiSettings() {
     workspaceId,
   } = useWorkspaceStatus((id) => client.invoke('ai.status', { workspaceId: id }), 'workspace.changed');
   const [adding, setAdding] = useState(false);
-  useEffect(() => setAdding(false), [workspaceId]);
+  const [alert, setAlert] = useState<Events['ai.alerted'] | null>(null);
+  useEffect(() => {
+    setAdding(false);
+    setAlert(null);
+  }, [workspaceId]);
+  // Providers cool down and recover on their own: read their state again now and then, and at once
+  // when the core tells the owner something (the budget ran out, a key was refused).
+  const refresh = useCallback(
+    () =>
+      void client
+        .invoke('ai.status', { workspaceId })
+        .then(setStatus)
+        .catch(() => undefined),
+    [client, workspaceId, setStatus],
+  );
+  useEffect(() => {
+    const timer = setInterval(refresh, HEALTH_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [refresh]);
+  useEvent('ai.alerted', (event) => {
+    if (event.workspaceId !== workspaceId) return;
+    setAlert(event);
+    refresh();
+  });
 
   return (
     <section className="card settings__section ai-settings" aria-labelledby="ai-settings-title">
@@ -71,6 +145,11 @@ export function AiSettings() {
             When no FAQ fits a customer&apos;s question, an AI service can answer from your FAQs and what you
             write about the shop below. It never makes up prices: when unsure, it hands the chat to you.
           </p>
+          {alert !== null && (
+            <p className="notice notice--problem" role="alert" data-testid="ai-alert">
+              {alert.message}
+            </p>
+          )}
           {status.problem !== null && (
             <p className="notice notice--warning" data-testid="ai-problem">
               {status.problem}
@@ -80,7 +159,13 @@ export function AiSettings() {
           {status.providers.length > 0 && (
             <ul className="ai-settings__providers" aria-label="AI providers">
               {status.providers.map((p) => (
-                <ProviderRow key={p.id} workspaceId={workspaceId} provider={p} onChange={setStatus} />
+                <ProviderRow
+                  key={p.id}
+                  workspaceId={workspaceId}
+                  timeZone={status.timeZone}
+                  provider={p}
+                  onChange={setStatus}
+                />
               ))}
             </ul>
           )}
@@ -108,7 +193,8 @@ export function AiSettings() {
 }
 
 function Spend({ status }: { status: AiStatus }) {
-  const { spend, budget } = status;
+  const { spend, budget, currency } = status;
+  const usd = (value: number) => money(value, currency);
   const share = budget.dailyUsd === null || budget.dailyUsd === 0 ? null : spend.dayUsd / budget.dailyUsd;
   return (
     <dl className="central-sync__facts ai-settings__spend">
@@ -130,6 +216,15 @@ function Spend({ status }: { status: AiStatus }) {
         <dt>AI answers today</dt>
         <dd data-fact="calls-day">{spend.dayCalls.toLocaleString()}</dd>
       </div>
+      {currency.code !== 'USD' && (
+        <div>
+          <dt>Rate</dt>
+          <dd data-fact="rate">
+            {currencySign(currency.code)}
+            {currency.perUsd.toLocaleString('en')} = US$1
+          </dd>
+        </div>
+      )}
       {share !== null && (
         <div className="ai-settings__meter" aria-hidden="true">
           <span style={{ width: `${Math.min(100, Math.round(share * 100))}%` }} />
@@ -139,8 +234,46 @@ function Spend({ status }: { status: AiStatus }) {
   );
 }
 
+/** The provider's state as the bot sees it, in words, with when it is tried again. */
+function HealthBadge({ provider, timeZone }: { provider: AiProviderStatus; timeZone: string }) {
+  const { health } = provider;
+  switch (health.state) {
+    case 'working':
+      return (
+        <span className="badge badge--ok" data-health="working">
+          Working
+        </span>
+      );
+    case 'cooling-down':
+      return (
+        <span className="badge badge--busy" data-health="cooling-down" title={health.reason}>
+          Cooling down until {clockTime(health.until, timeZone)} ({health.reason})
+        </span>
+      );
+    case 'key-refused':
+      return (
+        <span className="badge badge--problem" data-health="key-refused">
+          Key refused: enter it again
+        </span>
+      );
+  }
+}
+
+/** "US$0.15 in, US$0.60 out per million tokens (price list)". */
+function priceText(charged: AiProviderStatus['charged']): string {
+  if (charged.inputPerMTok === 0 && charged.outputPerMTok === 0) return 'Free (costs nothing per message)';
+  const source =
+    charged.source === 'owner'
+      ? 'your price'
+      : charged.source === 'price-list'
+        ? 'price list'
+        : 'not known: counted at the highest price';
+  return `US$${charged.inputPerMTok} in, US$${charged.outputPerMTok} out per million tokens (${source})`;
+}
+
 function ProviderRow(props: {
   workspaceId: string;
+  timeZone: string;
   provider: AiProviderStatus;
   onChange: (status: AiStatus) => void;
 }) {
@@ -174,19 +307,27 @@ function ProviderRow(props: {
           <span className={`badge badge--${provider.tier === 'smart' ? 'busy' : 'idle'}`}>
             {provider.tier === 'smart' ? 'Smart' : 'Fast'}
           </span>
-          {!provider.enabled && <span className="badge badge--idle">Off</span>}
+          {!provider.enabled && <span className="badge badge--idle">Off</span>}{' '}
+          {provider.enabled && <HealthBadge provider={provider} timeZone={props.timeZone} />}
           <div className="muted mono">
             {provider.model} · {provider.baseUrl}
           </div>
+          <div className="muted" data-fact="price">
+            {priceText(provider.charged)}
+          </div>
           <div className="muted">
-            {provider.keyHint === null ? 'No API key yet' : `API key ending in ${provider.keyHint}`}
+            {!provider.needsKey
+              ? 'No API key needed'
+              : provider.keyHint === null
+                ? 'No API key yet'
+                : `API key ending in ${provider.keyHint}`}
           </div>
         </div>
         <div className="ai-settings__actions">
           <button
             className="button"
             type="button"
-            disabled={test.busy || provider.keyHint === null}
+            disabled={test.busy || (provider.needsKey && provider.keyHint === null)}
             onClick={() =>
               void test.run(async () =>
                 setResult(
@@ -203,6 +344,7 @@ function ProviderRow(props: {
           <button
             className="button button--danger"
             type="button"
+            aria-label={`Remove ${provider.id}`}
             disabled={remove.busy}
             onClick={() =>
               void remove.run(async () =>
@@ -249,7 +391,12 @@ function ProviderForm(props: {
   const [model, setModel] = useState(existing?.model ?? PRESETS[0].model);
   const [tier, setTier] = useState<'fast' | 'smart'>(existing?.tier ?? 'fast');
   const [enabled, setEnabled] = useState(existing?.enabled ?? true);
+  const [needsKey, setNeedsKey] = useState<boolean>(existing?.needsKey ?? PRESETS[0].needsKey);
   const [apiKey, setApiKey] = useState('');
+  // Empty: the price list's figure. The owner's own price wins when given.
+  const initialPrice = existing?.price ?? PRESETS[0].price;
+  const [priceIn, setPriceIn] = useState(initialPrice === null ? '' : String(initialPrice.inputPerMTok));
+  const [priceOut, setPriceOut] = useState(initialPrice === null ? '' : String(initialPrice.outputPerMTok));
 
   const choose = (index: number) => {
     const p = PRESETS[index]!;
@@ -257,6 +404,9 @@ function ProviderForm(props: {
     setKind(p.kind);
     setBaseUrl(p.baseUrl);
     setModel(p.model);
+    setNeedsKey(p.needsKey);
+    setPriceIn(p.price === null ? '' : String(p.price.inputPerMTok));
+    setPriceOut(p.price === null ? '' : String(p.price.outputPerMTok));
     if (existing === undefined) {
       let name = p.label
         .toLowerCase()
@@ -270,10 +420,11 @@ function ProviderForm(props: {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     await run(async () => {
+      const price = priceOf(priceIn, priceOut);
       const status = await client.invoke('ai.saveProvider', {
         workspaceId: props.workspaceId,
-        provider: { id, kind, baseUrl, model, tier, enabled },
-        ...(apiKey.trim() !== '' && { apiKey }),
+        provider: { id, kind, baseUrl, model, tier, enabled, needsKey, ...(price !== null && { price }) },
+        ...(needsKey && apiKey.trim() !== '' && { apiKey }),
       });
       props.onDone(status);
     });
@@ -362,28 +513,53 @@ function ProviderForm(props: {
           )}
         </Field>
       </div>
-      <Field
-        label="API key"
-        hint={
-          existing?.keyHint != null
-            ? `Stored, ending in ${existing.keyHint}. Leave empty to keep it.`
-            : 'Stored encrypted on this computer; never shown again.'
-        }
-      >
-        {(control) => (
-          <input
-            {...control}
-            className="input mono"
-            name="apiKey"
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            value={apiKey}
-            onChange={(e) => setApiKey(e.target.value)}
-            maxLength={500}
-          />
-        )}
-      </Field>
+      <div className="field-row">
+        <TextField
+          label="Price in (US$ per million tokens)"
+          hint="Empty: the price list's. 0 for a model on this PC."
+          name="priceIn"
+          inputMode="decimal"
+          value={priceIn}
+          onValue={setPriceIn}
+        />
+        <TextField
+          label="Price out (US$ per million tokens)"
+          hint="What the model writes back costs more."
+          name="priceOut"
+          inputMode="decimal"
+          value={priceOut}
+          onValue={setPriceOut}
+        />
+      </div>
+      <label className="switch">
+        <input type="checkbox" checked={needsKey} onChange={(e) => setNeedsKey(e.target.checked)} />
+        <span className="switch__track" aria-hidden="true" />
+        <span>Needs a key (off for a model on this PC, like Ollama)</span>
+      </label>
+      {needsKey && (
+        <Field
+          label="API key"
+          hint={
+            existing?.keyHint != null
+              ? `Stored, ending in ${existing.keyHint}. Leave empty to keep it.`
+              : 'Stored encrypted on this computer; never shown again.'
+          }
+        >
+          {(control) => (
+            <input
+              {...control}
+              className="input mono"
+              name="apiKey"
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              value={apiKey}
+              onChange={(e) => setApiKey(e.target.value)}
+              maxLength={500}
+            />
+          )}
+        </Field>
+      )}
       <label className="switch">
         <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
         <span className="switch__track" aria-hidden="true" />
@@ -406,29 +582,71 @@ function ProviderForm(props: {
   );
 }
 
+/**
+ * The owner's price, or null to use the price list's. Text that is not a price is refused here, in
+ * words, before it reaches the core (which checks it again).
+ */
+function priceOf(input: string, output: string): { inputPerMTok: number; outputPerMTok: number } | null {
+  if (input.trim() === '' && output.trim() === '') return null;
+  const read = (text: string, label: string) => {
+    const value = Number(text.trim().replace(',', '.'));
+    if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
+      throw new Error(
+        `${label}: write a price in US$ per million tokens, e.g. 0.15 (0 for a model on this PC).`,
+      );
+    }
+    return value;
+  };
+  return { inputPerMTok: read(input, 'Price in'), outputPerMTok: read(output, 'Price out') };
+}
+
 function AboutAndBudget({ status, onChange }: { status: AiStatus; onChange: (status: AiStatus) => void }) {
   const { client } = useApp();
   const { busy, error, run } = useAction();
   const [about, setAbout] = useState(status.about);
-  const [daily, setDaily] = useState(status.budget.dailyUsd === null ? '' : String(status.budget.dailyUsd));
-  const [monthly, setMonthly] = useState(
-    status.budget.monthlyUsd === null ? '' : String(status.budget.monthlyUsd),
-  );
+  const [code, setCode] = useState(status.currency.code);
+  const [rate, setRate] = useState(String(status.currency.perUsd));
+  const [daily, setDaily] = useState(budgetText(status.budget.dailyUsd, status.currency));
+  const [dailyOff, setDailyOff] = useState(status.budget.dailyUsd === null);
+  const [monthly, setMonthly] = useState(budgetText(status.budget.monthlyUsd, status.currency));
+  const [monthlyOff, setMonthlyOff] = useState(status.budget.monthlyUsd === null);
+  const [timeout, setTimeoutSeconds] = useState(String(status.timeoutSeconds));
   const [saved, setSaved] = useState(false);
-  const money = (text: string): number | null => (text.trim() === '' ? null : Number(text));
+  const usd = code.trim().toUpperCase() === 'USD';
+  const sign = currencySign(code.trim().toUpperCase() || 'USD').trim();
+
+  // What the boxes showed when last loaded: a budget left as it was is not sent again, so changing the
+  // currency does not turn "20" (US$) into "20" (₦).
+  const [shown, setShown] = useState({
+    daily: budgetText(status.budget.dailyUsd, status.currency),
+    monthly: budgetText(status.budget.monthlyUsd, status.currency),
+  });
+  const budgetOf = (text: string, off: boolean, before: string, wasOff: boolean) =>
+    off ? (wasOff ? undefined : 'no-limit') : !wasOff && text === before ? undefined : text;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSaved(false);
     await run(async () => {
-      onChange(
-        await client.invoke('ai.update', {
-          workspaceId: status.workspaceId,
-          about,
-          dailyBudgetUsd: money(daily),
-          monthlyBudgetUsd: money(monthly),
-        }),
-      );
+      // Typed text goes as is: the core reads "0,50", "₦500" or "$2" and refuses anything else in words.
+      const dailyBudget = budgetOf(daily, dailyOff, shown.daily, status.budget.dailyUsd === null);
+      const monthlyBudget = budgetOf(monthly, monthlyOff, shown.monthly, status.budget.monthlyUsd === null);
+      const next = await client.invoke('ai.update', {
+        workspaceId: status.workspaceId,
+        about,
+        currency: { code: code.trim().toUpperCase(), perUsd: usd ? 1 : Number(rate.replace(',', '.')) },
+        ...(dailyBudget !== undefined && { dailyBudget }),
+        ...(monthlyBudget !== undefined && { monthlyBudget }),
+        timeoutSeconds: Number(timeout),
+      });
+      onChange(next);
+      const texts = {
+        daily: budgetText(next.budget.dailyUsd, next.currency),
+        monthly: budgetText(next.budget.monthlyUsd, next.currency),
+      };
+      setShown(texts);
+      setDaily(texts.daily);
+      setMonthly(texts.monthly);
       setSaved(true);
     });
   };
@@ -453,34 +671,61 @@ function AboutAndBudget({ status, onChange }: { status: AiStatus; onChange: (sta
         )}
       </Field>
       <div className="field-row">
-        <Field label="Daily budget (US$)" hint="Empty: no daily limit.">
+        <Field label="Currency" hint="Three letters: NGN, GHS, KES, USD...">
           {(control) => (
             <input
               {...control}
               className="input"
-              name="dailyBudgetUsd"
-              inputMode="decimal"
-              value={daily}
-              onChange={(e) => setDaily(e.target.value)}
+              name="currency"
+              maxLength={3}
+              value={code}
+              onChange={(e) => setCode(e.target.value.toUpperCase())}
             />
           )}
         </Field>
-        <Field
-          label="Monthly budget (US$)"
-          hint="Over budget, the bot answers from FAQs and hands over the rest."
-        >
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              name="monthlyBudgetUsd"
-              inputMode="decimal"
-              value={monthly}
-              onChange={(e) => setMonthly(e.target.value)}
-            />
-          )}
-        </Field>
+        {!usd && (
+          <TextField
+            label={`${sign} per US$1`}
+            hint="Your rate: AI services bill in US dollars."
+            name="perUsd"
+            inputMode="decimal"
+            value={rate}
+            onValue={setRate}
+          />
+        )}
       </div>
+      <div className="field-row">
+        <BudgetField
+          label={`Daily budget (${sign})`}
+          name="dailyBudget"
+          noLimit="No daily limit"
+          value={daily}
+          onValue={setDaily}
+          off={dailyOff}
+          onOff={setDailyOff}
+        />
+        <BudgetField
+          label={`Monthly budget (${sign})`}
+          name="monthlyBudget"
+          noLimit="No monthly limit"
+          value={monthly}
+          onValue={setMonthly}
+          off={monthlyOff}
+          onOff={setMonthlyOff}
+        />
+      </div>
+      <p className="muted">
+        Over budget, the bot answers from FAQs and hands the rest to you. Each AI call first sets aside what
+        it could cost at most, so many customers at once cannot go over.
+      </p>
+      <TextField
+        label="Wait for a provider (seconds)"
+        hint="Then the next one in your list is asked."
+        name="timeoutSeconds"
+        inputMode="numeric"
+        value={timeout}
+        onValue={setTimeoutSeconds}
+      />
       {error !== null && (
         <p className="notice notice--problem" role="alert">
           {error}
@@ -493,5 +738,63 @@ function AboutAndBudget({ status, onChange }: { status: AiStatus; onChange: (sta
         </button>
       </div>
     </form>
+  );
+}
+
+/** An amount, or "No limit" ticked: an empty box is not a choice, so it cannot become unlimited. */
+function BudgetField(props: {
+  label: string;
+  name: string;
+  noLimit: string;
+  value: string;
+  onValue: (value: string) => void;
+  off: boolean;
+  onOff: (off: boolean) => void;
+}) {
+  return (
+    <div className="ai-settings__budget">
+      <Field label={props.label}>
+        {(control) => (
+          <input
+            {...control}
+            className="input"
+            name={props.name}
+            inputMode="decimal"
+            value={props.off ? '' : props.value}
+            disabled={props.off}
+            onChange={(e) => props.onValue(e.target.value)}
+          />
+        )}
+      </Field>
+      <label className="checkbox">
+        <input type="checkbox" checked={props.off} onChange={(e) => props.onOff(e.target.checked)} />{' '}
+        {props.noLimit}
+      </label>
+    </div>
+  );
+}
+
+/** A one-line text box with its label and hint: amounts, prices, seconds. */
+function TextField(props: {
+  label: string;
+  hint?: string;
+  name: string;
+  inputMode: 'decimal' | 'numeric';
+  value: string;
+  onValue: (value: string) => void;
+}) {
+  return (
+    <Field label={props.label} {...(props.hint !== undefined && { hint: props.hint })}>
+      {(control) => (
+        <input
+          {...control}
+          className="input"
+          name={props.name}
+          inputMode={props.inputMode}
+          value={props.value}
+          onChange={(e) => props.onValue(e.target.value)}
+        />
+      )}
+    </Field>
   );
 }

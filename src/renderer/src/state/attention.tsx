@@ -8,7 +8,7 @@ import {
   useState,
   type ReactNode,
 } from 'react';
-import type { ConversationCounts } from '../../../shared/contract';
+import { aiAlertTitle, type ConversationCounts } from '../../../shared/contract';
 import { escalationNotification, titleWithCount } from '../../../shared/escalation-words';
 import { playChime, shouldNotifyHere, totalWaiting, type Permission } from '../notify/attention';
 import { navigate } from '../router';
@@ -113,6 +113,25 @@ export function AttentionProvider({ children }: { children: ReactNode }) {
       };
     } catch {
       // some browsers only allow notifications from a service worker: the title still counts
+    }
+  });
+
+  // The AI budget ran out or a provider refused its key: told like a chat needing a person.
+  useEvent('ai.alerted', (event) => {
+    if (sound) chime();
+    if (info.shell !== 'browser' || browserPermission() !== 'granted') return;
+    try {
+      const shown = new Notification(aiAlertTitle(event.alert), {
+        body: event.message,
+        tag: `ai-${event.workspaceId}`,
+      });
+      shown.onclick = () => {
+        window.focus();
+        navigate({ name: 'settings' });
+        shown.close();
+      };
+    } catch {
+      // some browsers only allow notifications from a service worker; the AI screen shows it too
     }
   });
 

@@ -17,6 +17,8 @@ export interface LlmReply {
   text?: string;
   usage?: { input: number; output: number };
   delayMs?: number;
+  /** Extra response headers (Retry-After). */
+  headers?: Record<string, string>;
 }
 
 export interface LlmRequestLog {
@@ -93,7 +95,7 @@ export async function startLlmServer(
       const payload = reply.body === undefined ? wellFormed(shape, text, usage) : reply.body;
       const send = () => {
         if (res.destroyed) return;
-        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json' });
+        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
         res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
       };
       if (reply.delayMs === undefined) send();
