@@ -269,6 +269,18 @@ describe.skipIf(!hasChromium)('every screen at a desktop and a phone size', () =
       await expectInView(page.getByLabel('Business name'), 'the business name setting');
       await checkScreen(size, 'settings');
     }
+
+    // Linking a number on a phone-sized window: the QR code is on screen, whole, without scrolling sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await goTo('Home');
+    await page
+      .locator('[data-e164="+2348052223344"]')
+      .getByRole('button', { name: 'Link this number' })
+      .click();
+    const qr = page.locator('svg.qr[data-qr]');
+    await qr.scrollIntoViewIfNeeded();
+    await expectInView(qr, 'the QR code');
+    await checkScreen(SIZES[1], 'pair');
     await page.setViewportSize({ width: 1280, height: 800 });
   }, 180_000);
 });
