@@ -244,6 +244,15 @@ describe.skipIf(!hasChromium)('every screen at a desktop and a phone size', () =
       }));
       expect.soft(widths.sentence, 'the sentence column').toBeGreaterThan(widths.list * 0.45);
       await checkScreen(size, 'activity-log');
+      // An entry's details open beside (on a phone: over) the list, whole and above the bottom bar.
+      await page.locator('tr.log-row').first().click();
+      const details = page.getByRole('complementary', { name: 'Log entry details' });
+      await details.getByText('Details', { exact: true }).click();
+      await expectInView(details.locator('pre'), 'the entry’s data');
+      await expectInView(details.getByRole('button', { name: 'Close details' }), 'the Close button');
+      await checkScreen(size, 'activity-log-detail');
+      await page.keyboard.press('Escape');
+      await details.waitFor({ state: 'detached' });
       if (size.name === 'desktop') {
         // Found by the customer's name; each row one sentence naming them.
         await page.getByLabel('Search the log').fill('tunde');
