@@ -25,8 +25,11 @@ const phoneOfChat = (chatId: string): string | null => {
   return match === null ? null : `+${match[1]}`;
 };
 
-/** At most this many customers' ids are added to a search: a name as short as "a" matches everyone. */
-const MAX_NAMED = 25;
+/**
+ * At most this many customers' ids join a search (each adds two LIKEs per scanned event), and only for
+ * two letters or more: a name as short as "a" matches everyone.
+ */
+const MAX_NAMED = 10;
 
 export function createLogPeople(store: Store): LogPeople {
   const { db } = store;
@@ -87,7 +90,7 @@ export function createLogPeople(store: Store): LogPeople {
 
     async idsOfNamed(workspaceId, search) {
       const text = search.trim().toLowerCase();
-      if (text === '') return [];
+      if (text.length < 2) return [];
       const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       const rows = await db
         .selectFrom('contacts')
