@@ -7,6 +7,7 @@ import {
 } from './contract-names';
 import type { Faq, PhoneNumber, Workspace } from './dto';
 import type { Result } from './errors';
+import type { LogPerson } from './log-sentence';
 import { addPhoneNumberInput, createWorkspaceInput, updateWorkspaceInput, userText } from './schemas';
 import { businessHoursPatch, pacingPatch, timeZoneInput } from './settings-patch';
 import { syncCommands, type SyncEvents } from './sync-contract';
@@ -84,6 +85,10 @@ export interface LogEvent {
   contactId: string | null;
   message: string;
   meta: Record<string, unknown> | null;
+  /** The customer of the chat the event names (meta.chatId), when known: the log names them. */
+  person?: LogPerson;
+  /** The question of the FAQ the event names (meta.faqId), when it still exists. */
+  faq?: string;
 }
 
 export interface LogPage {

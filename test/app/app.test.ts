@@ -158,6 +158,7 @@ describe.skipIf(!hasChromium)('the app in a browser', () => {
       )
       .toBe(true);
     await rows.first().click();
+    await page.locator('.log-detail').getByText('Details', { exact: true }).click();
     await page.locator('.log-detail pre').waitFor();
     await shot('10-logs-filtered');
 

@@ -62,7 +62,8 @@ describe.skipIf(!hasChromium)('home, logs and settings in a browser', () => {
     const rows: NewEvent[] = Array.from({ length: 5_000 }, (_, i) => ({
       ts: base + i * 1000,
       level: i % 50 === 0 ? 'warn' : 'info',
-      type: i % 3 === 0 ? 'message.decided' : 'message.received',
+      // Decisions without a reason: the row shows their own message (the sentence's fallback).
+      type: 'message.decided',
       workspaceId,
       contactId: null,
       message: `Bulk entry ${i}: faq-answer for 23480${String(i).padStart(8, '0')}@s.whatsapp.net`,
@@ -186,15 +187,18 @@ describe.skipIf(!hasChromium)('home, logs and settings in a browser', () => {
     // A row opens its details beside the list.
     await page.getByText('Bulk entry 0:', { exact: false }).click();
     const detail = page.getByRole('complementary', { name: 'Log entry details' });
+    // The codes and data are behind "Details".
+    await detail.getByText('Details', { exact: true }).click();
     await detail.locator('pre').waitFor();
     expect(await detail.locator('pre').textContent()).toContain('"i": 0');
+    expect(await detail.locator('code').textContent()).toBe('message.decided');
     await shot('23-logs-scrolled-detail');
     await page.keyboard.press('Escape');
     await detail.waitFor({ state: 'detached' });
 
     // Live: a new entry appears on top without a reload, while the view stays where it was.
     const topBefore = await scroller.evaluate((el) => el.scrollTop);
-    host.app.logger.child({ workspaceId }).info('message.received', 'Fresh entry while scrolled');
+    host.app.logger.child({ workspaceId }).info('shop.note', 'Fresh entry while scrolled');
     await expect
       .poll(() => page.locator('.log-foot').textContent())
       .toContain(`All ${(total + 1).toLocaleString('en-NG')}`);
@@ -229,6 +233,7 @@ describe.skipIf(!hasChromium)('home, logs and settings in a browser', () => {
       'seq',
       'time_utc',
       'time_local (Africa/Lagos)',
+      'what_happened',
       'level',
       'type',
       'message',
@@ -236,8 +241,10 @@ describe.skipIf(!hasChromium)('home, logs and settings in a browser', () => {
       'details',
     ]);
     expect(data).toHaveLength(5_000);
-    expect(data[0]![5]).toMatch(/^Bulk entry 4999:/);
-    expect(data.at(-1)![5]).toMatch(/^Bulk entry 0:/);
+    expect(data[0]![6]).toMatch(/^Bulk entry 4999:/);
+    expect(data.at(-1)![6]).toMatch(/^Bulk entry 0:/);
+    // The sentence names the customer's number as people write it, never the chat id.
+    expect(data[0]![3]).toBe('Bulk entry 4999: faq-answer for +234 800 000 4999');
     expect(new Set(data.map((f) => f[0])).size).toBe(5_000);
     await panel.getByRole('status').filter({ hasText: 'Saved switchboard-log-' }).waitFor();
     expect(await panel.getByRole('status').textContent()).toContain('(5,000 entries)');

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CommandInput, Handlers, LogEvent, LogExportPage } from '../../shared/contract';
+import type { CommandInput, Handlers, LogEvent, LogExportPage, LogPage } from '../../shared/contract';
+import { logSentence } from '../../shared/log-sentence';
 import type { WorkspaceId } from '../../shared/types';
 import { createSwitchboard, type Switchboard } from '../app';
 import { SwitchboardError } from '../errors';
@@ -24,16 +25,30 @@ const event = (overrides: Partial<LogEvent> = {}): LogEvent => ({
 });
 
 describe('log export formats', () => {
-  it('writes CSV with a header, UTC and local times, quoted fields and the details as JSON', () => {
-    const csv = logEventsToCsv([event()], { timeZone: 'Africa/Lagos', header: true });
+  it('writes CSV with a header, UTC and local times, the sentence, quoted fields and the details as JSON', () => {
+    const csv = logEventsToCsv([event({ person: { name: 'Tunde Bakare', phone: '+2348031110001' } })], {
+      timeZone: 'Africa/Lagos',
+      header: true,
+    });
     const { rows, errors } = parseCsv(csv);
     expect(errors).toEqual([]);
     expect(rows.map((r) => r.fields)).toEqual([
-      ['seq', 'time_utc', 'time_local (Africa/Lagos)', 'level', 'type', 'message', 'contact_id', 'details'],
+      [
+        'seq',
+        'time_utc',
+        'time_local (Africa/Lagos)',
+        'what_happened',
+        'level',
+        'type',
+        'message',
+        'contact_id',
+        'details',
+      ],
       [
         '7',
         '2026-05-20T23:30:05.250Z',
         '2026-05-21 00:30:05',
+        'Tunde Bakare wrote',
         'info',
         'message.received',
         'Message from 2348031110001@s.whatsapp.net stored',
@@ -49,27 +64,34 @@ describe('log export formats', () => {
     const csv = logEventsToCsv(
       [
         event({ message: '=HYPERLINK("http://evil.example","click")', meta: null, contactId: null }),
-        event({ message: '+2348031234567: logged out', meta: null }),
+        event({ message: '+2348031234567: logged out', meta: null, type: 'number.logout' }),
         event({ message: 'two\nlines', meta: null }),
       ],
       { timeZone: 'UTC', header: false },
     );
-    const cells = parseCsv(csv).rows.map((r) => r.fields[5]);
+    const cells = parseCsv(csv).rows.map((r) => r.fields[6]);
     expect(cells).toEqual([
       `'=HYPERLINK("http://evil.example","click")`,
       "'+2348031234567: logged out",
       'two\nlines',
     ]);
-    expect(parseCsv(csv).rows[0]!.fields[7]).toBe('');
+    expect(parseCsv(csv).rows[0]!.fields[8]).toBe('');
+    // The sentence of an event type without one is its message: kept as text too.
+    expect(parseCsv(csv).rows[1]!.fields[3]).toBe("'+234 803 123 4567: logged out");
   });
 
-  it('writes JSON lines that read back as the events', () => {
-    const lines = logEventsToJsonLines([event(), event({ seq: 6, meta: null })])
+  it('writes JSON lines that read back as the events, with the local time and the sentence', () => {
+    const lines = logEventsToJsonLines([event(), event({ seq: 6, meta: null })], 'Africa/Lagos')
       .trimEnd()
       .split('\n');
+    const added = {
+      time: '2026-05-20T23:30:05.250Z',
+      timeLocal: '2026-05-21 00:30:05',
+      timeZone: 'Africa/Lagos',
+    };
     expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual([
-      { ...event(), time: '2026-05-20T23:30:05.250Z' },
-      { ...event({ seq: 6, meta: null }), time: '2026-05-20T23:30:05.250Z' },
+      { ...event(), ...added, whatHappened: '+234 803 111 0001 wrote' },
+      { ...event({ seq: 6, meta: null }), ...added, whatHappened: 'A customer wrote' },
     ]);
   });
 
@@ -179,9 +201,9 @@ describe('log.export', () => {
     const seqs = data.map((f) => Number(f[0]));
     expect(new Set(seqs).size).toBe(2_000);
     expect(seqs).toEqual([...seqs].sort((x, y) => y - x));
-    expect(data.every((f) => f[4] === 'message.received' && f[5]!.endsWith(`of ${workspace.id}`))).toBe(true);
-    expect(data.at(-1)![3]).toBe('info');
-    expect(data.at(-1)![7]).toBe('{"i":1}');
+    expect(data.every((f) => f[5] === 'message.received' && f[6]!.endsWith(`of ${workspace.id}`))).toBe(true);
+    expect(data.at(-1)![4]).toBe('info');
+    expect(data.at(-1)![8]).toBe('{"i":1}');
   });
 
   it('exports the machine log as JSON lines, with the level filter, and an empty log as nothing', async () => {
@@ -217,5 +239,96 @@ describe('log.export', () => {
       ok: false,
       error: { code: 'VALIDATION' },
     });
+  });
+
+  it('log.query names each event’s customer and FAQ, and finds a customer’s events by name or number', async () => {
+    const { workspace } = await call<{ workspace: { id: WorkspaceId } }>('workspace.create', {
+      name: 'Mama Nkechi Pharmacy',
+    });
+    const faq = await call<{ id: string }>('faq.create', {
+      workspaceId: workspace.id,
+      question: 'Do you deliver?',
+      answer: 'Yes.',
+    });
+    const contact = (id: string, name: string, phone: string | null, waId: string | null) => ({
+      id,
+      workspace_id: workspace.id,
+      phone_e164: phone,
+      wa_id: waId,
+      name,
+      created_at: T,
+      updated_at: T,
+    });
+    await app.store.db
+      .insertInto('contacts')
+      .values([
+        contact('c1', 'Tunde Bakare', '+2348077776666', null),
+        // A customer known by a LID only: found through the chat's messages.
+        contact('c2', 'Ada Obi', null, '99887766554433'),
+      ])
+      .execute();
+    const event = (i: number, type: string, meta: Record<string, unknown>): NewEvent => ({
+      ts: T + i,
+      level: 'info',
+      type,
+      workspaceId: workspace.id,
+      contactId: null,
+      message: `${type} ${i}`,
+      meta: JSON.stringify(meta),
+    });
+    await app.events.appendBatch([
+      event(1, 'message.decided', {
+        chatId: '2348077776666@s.whatsapp.net',
+        reason: 'faq-answer',
+        faqId: faq.id,
+      }),
+      event(2, 'message.received', { chatId: '99887766554433@lid', kind: 'text' }),
+      event(3, 'message.received', { chatId: '2348011112222@s.whatsapp.net', kind: 'text' }),
+    ]);
+    await app.store.db
+      .insertInto('messages')
+      .values({
+        id: 'm1',
+        workspace_id: workspace.id,
+        business_number: '+2348031234567',
+        chat_id: '99887766554433@lid',
+        contact_id: 'c2',
+        direction: 'in',
+        author: 'contact',
+        provider_message_id: 'p1',
+        text: 'hello',
+        status: 'received',
+        provider_ts: null,
+        created_at: T,
+        updated_at: T,
+      })
+      .execute();
+    const query = (search?: string) =>
+      call<LogPage>('log.query', {
+        workspaceId: workspace.id,
+        typePrefix: 'message.',
+        ...(search && { search }),
+      });
+
+    const all = await query();
+    expect(all.events.map((e) => logSentence(e))).toEqual([
+      '+234 801 111 2222 wrote',
+      'Ada Obi wrote',
+      'Answered Tunde Bakare’s question with the FAQ “Do you deliver?”',
+    ]);
+    expect(all.events[2]).toMatchObject({ person: { name: 'Tunde Bakare', phone: '+2348077776666' } });
+    // By name (any case), by the number as people type it, and not by someone else's name.
+    expect((await query('tunde')).events.map((e) => e.seq)).toEqual([all.events[2]!.seq]);
+    expect((await query('ada obi')).events.map((e) => e.seq)).toEqual([all.events[1]!.seq]);
+    expect((await query('0801 111 2222')).events.map((e) => e.seq)).toEqual([all.events[0]!.seq]);
+    expect((await query('Chidi')).events).toEqual([]);
+    // The export names them too.
+    const csv = await call<LogExportPage>('log.export', {
+      workspaceId: workspace.id,
+      typePrefix: 'message.',
+      search: 'Tunde',
+    });
+    expect(csv.total).toBe(1);
+    expect(csv.text).toContain('Answered Tunde Bakare’s question with the FAQ “Do you deliver?”');
   });
 });

@@ -1,4 +1,5 @@
 import type { LogEvent } from '../../shared/contract';
+import { logSentence } from '../../shared/log-sentence';
 import { localDateTime } from '../stats/local-days';
 import { csvField } from './faq-csv';
 
@@ -13,6 +14,7 @@ export const logCsvHeader = (timeZone: string): string[] => [
   'seq',
   'time_utc',
   `time_local (${timeZone})`,
+  'what_happened',
   'level',
   'type',
   'message',
@@ -43,6 +45,7 @@ export function logEventsToCsv(
       String(e.seq),
       new Date(e.ts).toISOString(),
       localDateTime(e.ts, options.timeZone),
+      logSentence(e),
       e.level,
       e.type,
       e.message,
@@ -53,14 +56,21 @@ export function logEventsToCsv(
   return text;
 }
 
-/** One JSON object per line, the stored event as it is (time as ISO and as ms). */
-export function logEventsToJsonLines(events: readonly LogEvent[]): string {
+/**
+ * One JSON object per line: the stored event as it is (time as ISO, as ms and in the workspace's
+ * zone), with its sentence and the customer it names.
+ */
+export function logEventsToJsonLines(events: readonly LogEvent[], timeZone: string): string {
   let text = '';
   for (const e of events) {
     text += `${JSON.stringify({
       seq: e.seq,
       time: new Date(e.ts).toISOString(),
+      timeLocal: localDateTime(e.ts, timeZone),
+      timeZone,
       ts: e.ts,
+      whatHappened: logSentence(e),
+      ...(e.person !== undefined && { person: e.person }),
       level: e.level,
       type: e.type,
       workspaceId: e.workspaceId,

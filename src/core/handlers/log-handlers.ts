@@ -1,7 +1,9 @@
 import type { CoreHandlers } from '../../shared/contract';
 import type { WorkspaceId } from '../../shared/types';
+import { createLogPeople } from '../store/repositories/log-people';
 import type { HandlerContext } from './context';
 import { logEventsToCsv, logEventsToJsonLines, logExportFilename } from './log-export';
+import { createLogNames } from './log-names';
 
 type LogHandlers = Pick<CoreHandlers, 'log.query' | 'log.export'>;
 
@@ -10,8 +12,13 @@ const machineTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().ti
 
 export function createLogHandlers(ctx: HandlerContext): LogHandlers {
   const { app, clock } = ctx;
+  const names = createLogNames(createLogPeople(app.store));
   return {
-    'log.query': (filter) => app.events.query(filter),
+    async 'log.query'(filter) {
+      const alsoMatching = await names.alsoMatching(filter.workspaceId, filter.search);
+      const page = await app.events.query({ ...filter, alsoMatching });
+      return { ...page, events: await names.name(filter.workspaceId, page.events) };
+    },
 
     /**
      * A page of the filtered log, newest first, as the screen lists it. The first call (no cursor)
@@ -19,7 +26,8 @@ export function createLogHandlers(ctx: HandlerContext): LogHandlers {
      * export will hold; the cursor carries that end with the position, so events written while the
      * export runs stay out of it and the count stays true. Each page is one indexed query.
      */
-    async 'log.export'({ format, cursor, pageSize, ...filter }) {
+    async 'log.export'({ format, cursor, pageSize, ...given }) {
+      const filter = { ...given, alsoMatching: await names.alsoMatching(given.workspaceId, given.search) };
       const workspace =
         filter.workspaceId === null ? null : await app.workspaces.get(filter.workspaceId as WorkspaceId);
       let total: number | null = null;
@@ -33,12 +41,13 @@ export function createLogHandlers(ctx: HandlerContext): LogHandlers {
         position = { beforeSeq, throughSeq };
       }
       const page = await app.events.query({ ...filter, ...position, limit: pageSize });
+      const events = await names.name(filter.workspaceId, page.events);
       const timeZone = workspace?.settings.timezone ?? machineTimeZone();
       return {
         text:
           format === 'csv'
-            ? logEventsToCsv(page.events, { timeZone, header: cursor === undefined })
-            : logEventsToJsonLines(page.events),
+            ? logEventsToCsv(events, { timeZone, header: cursor === undefined })
+            : logEventsToJsonLines(events, timeZone),
         count: page.events.length,
         total,
         cursor: page.nextBeforeSeq === null ? null : `${page.nextBeforeSeq}-${position.throughSeq}`,

@@ -41,6 +41,8 @@ export interface EventQuery {
   until?: number;
   /** Case-insensitive (ASCII) substring of the message or the meta JSON. */
   search?: string;
+  /** Further substrings, any of which also matches (the ids of customers whose name is `search`). */
+  alsoMatching?: readonly string[];
   /** The `nextBeforeSeq` of the previous page. */
   beforeSeq?: number;
   /** Only events written after this seq (e.g. newer than what the screen already shows). */
@@ -187,12 +189,14 @@ export function createEventLogRepository(store: Store) {
     if (filter.afterSeq !== undefined) query = query.where('seq', '>', filter.afterSeq);
     if (filter.throughSeq !== undefined) query = query.where('seq', '<=', filter.throughSeq);
     if (filter.search !== undefined && filter.search !== '') {
-      const pattern = `%${escapeLike(filter.search)}%`;
+      const patterns = [filter.search, ...(filter.alsoMatching ?? [])].map((t) => `%${escapeLike(t)}%`);
       query = query.where((eb) =>
-        eb.or([
-          eb(sql<string>`message`, 'like', sql<string>`${pattern} escape '\\'`),
-          eb(sql<string>`meta`, 'like', sql<string>`${pattern} escape '\\'`),
-        ]),
+        eb.or(
+          patterns.flatMap((pattern) => [
+            eb(sql<string>`message`, 'like', sql<string>`${pattern} escape '\\'`),
+            eb(sql<string>`meta`, 'like', sql<string>`${pattern} escape '\\'`),
+          ]),
+        ),
       );
     }
     if (filter.beforeSeq !== undefined) {

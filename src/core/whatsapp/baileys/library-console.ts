@@ -1,5 +1,6 @@
 import type { LogLevel } from '../../../shared/types';
 import type { Logger } from '../../log/logger';
+import { libraryLevel } from './library-notices';
 
 /**
  * libsignal (and Baileys in a few places) write to the global console, whole objects included:
@@ -59,10 +60,9 @@ export function routeLibraryConsole(logger: Logger): () => void {
         const text = args.filter((a): a is string => typeof a === 'string').join(' ');
         const objects = args.filter((a) => typeof a !== 'string');
         const caller = (new Error().stack ?? '').split('\n')[2] ?? '';
-        target.log(LEVEL[method], 'whatsapp.library_console', text === '' ? `console.${method}` : text, {
-          library: library(caller),
-          ...(objects.length > 0 && { args: objects }),
-        });
+        const meta = { library: library(caller), ...(objects.length > 0 && { args: objects }) };
+        const level = libraryLevel(text, meta, LEVEL[method]);
+        target.log(level, 'whatsapp.library_console', text === '' ? `console.${method}` : text, meta);
       };
     }
   }

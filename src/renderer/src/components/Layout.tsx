@@ -3,14 +3,19 @@ import { hrefOf, navigate, type Route } from '../router';
 import { useApp } from '../state/app-context';
 import { useAttention } from '../state/attention';
 import { Icon, type IconName } from './Icon';
+import './shell.css';
 
-const NAV: { route: Route; label: string; icon: IconName }[] = [
-  { route: { name: 'home' }, label: 'Home', icon: 'home' },
-  { route: { name: 'conversations' }, label: 'Conversations', icon: 'chat' },
-  { route: { name: 'unanswered' }, label: 'Unanswered', icon: 'alert' },
-  { route: { name: 'faqs' }, label: 'FAQs', icon: 'faq' },
-  { route: { name: 'logs' }, label: 'Activity log', icon: 'logs' },
-  { route: { name: 'settings' }, label: 'Settings', icon: 'settings' },
+/**
+ * Every section, in the sidebar on a wide window and in the bottom bar on a phone-sized one, where
+ * `short` is the word under the icon (the link's accessible name stays `label` on both).
+ */
+const NAV: { route: Route; label: string; short: string; icon: IconName }[] = [
+  { route: { name: 'home' }, label: 'Home', short: 'Home', icon: 'home' },
+  { route: { name: 'conversations' }, label: 'Conversations', short: 'Chats', icon: 'chat' },
+  { route: { name: 'unanswered' }, label: 'Unanswered', short: 'Questions', icon: 'alert' },
+  { route: { name: 'faqs' }, label: 'FAQs', short: 'FAQs', icon: 'faq' },
+  { route: { name: 'logs' }, label: 'Activity log', short: 'Activity', icon: 'logs' },
+  { route: { name: 'settings' }, label: 'Settings', short: 'Settings', icon: 'settings' },
 ];
 
 export function Layout({ route, children }: { route: Route; children: ReactNode }) {
@@ -42,7 +47,10 @@ export function Layout({ route, children }: { route: Route; children: ReactNode 
                   aria-current={active ? 'page' : undefined}
                 >
                   <Icon name={item.icon} />
-                  <span>{item.label}</span>
+                  <span className="nav__label">{item.label}</span>
+                  <span className="nav__short" aria-hidden="true">
+                    {item.short}
+                  </span>
                   {item.route.name === 'conversations' && unread > 0 && (
                     <span className="nav__count" title={`${unread} unread`} data-testid="nav-unread">
                       {unread > 99 ? '99+' : unread}

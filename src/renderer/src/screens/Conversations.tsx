@@ -447,8 +447,10 @@ function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => voi
                   client.invoke('conversation.pause', { ...ref, minutes: PAUSE_MINUTES }),
                 )
               }
+              title={`For ${PAUSE_MINUTES} minutes the bot does not answer ${name}; you do. Then it answers again.`}
             >
-              Pause bot {PAUSE_MINUTES} min
+              Pause the bot for {PAUSE_MINUTES} minutes (until {clock.format(now + PAUSE_MINUTES * 60_000)}) —
+              you answer this chat
             </button>
           )}
         </div>

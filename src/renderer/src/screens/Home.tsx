@@ -372,12 +372,13 @@ function NumberCard({
           {action}
           {confirmRemove ? (
             <span className="confirm">
-              Remove?{' '}
+              Remove {formatPhone(number.e164)}?{' '}
               <button
                 className="button button--danger button--small"
                 type="button"
                 disabled={busy}
                 onClick={() => void act(() => client.invoke('number.remove', ref))}
+                aria-label={`Yes, remove ${formatPhone(number.e164)}`}
               >
                 Yes, remove
               </button>
@@ -395,7 +396,7 @@ function NumberCard({
               type="button"
               onClick={() => setConfirmRemove(true)}
             >
-              Remove
+              Remove {formatPhone(number.e164)}
             </button>
           )}
         </div>

@@ -3,7 +3,9 @@ import type { CommandInput, LogEvent } from '../../../shared/contract';
 import type { LogLevel } from '../../../shared/types';
 import { errorMessage } from '../client/client';
 import { PageHeader } from '../components/Layout';
-import { formatTime } from '../format';
+import { formatPhone } from '../format';
+import { logSentence } from '../../../shared/log-sentence';
+import { logTimes, LEVEL_WORDS } from './log-view';
 import { useApp, useEvent, useOnReconnect, useWorkspace } from '../state/app-context';
 import { useVirtualRows } from '../state/use-virtual-rows';
 import { LogExport, type ExportFilter } from './LogExport';
@@ -36,10 +38,10 @@ const TIME_OPTIONS = [
 ] as const;
 
 const LEVEL_OPTIONS: { value: LogLevel | 'all'; label: string }[] = [
-  { value: 'all', label: 'All levels' },
-  { value: 'info', label: 'Info and above' },
-  { value: 'warn', label: 'Warnings and errors' },
-  { value: 'error', label: 'Errors only' },
+  { value: 'info', label: 'Everything but technical notes' },
+  { value: 'all', label: 'Everything, technical notes too' },
+  { value: 'warn', label: 'Warnings and problems' },
+  { value: 'error', label: 'Problems only' },
 ];
 
 interface Filters {
@@ -51,7 +53,6 @@ interface Filters {
 }
 
 const number = new Intl.NumberFormat();
-const fullTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
 
 /**
  * The event log: every decision and connection change, filtered, tailed live, and exported. The list
@@ -61,9 +62,11 @@ const fullTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeSty
 export function Logs() {
   const { client } = useApp();
   const workspace = useWorkspace();
+  // Times as the shop keeps them (the workspace's zone), the same as in the export.
+  const times = useMemo(() => logTimes(workspace.settings.timezone), [workspace.settings.timezone]);
   const [filters, setFilters] = useState<Filters>({
     scope: 'workspace',
-    level: 'all',
+    level: 'info',
     type: '',
     time: 'day',
     search: '',
@@ -283,7 +286,7 @@ export function Logs() {
         <input
           className="input input--compact filters__search"
           type="search"
-          placeholder="Search messages"
+          placeholder="Search: a name, a number or words"
           aria-label="Search the log"
           value={search}
           onChange={(e) => setSearch(e.target.value)}
@@ -301,27 +304,27 @@ export function Logs() {
             <colgroup>
               <col className="log-table__col-time" />
               <col className="log-table__col-level" />
-              <col className="log-table__col-type" />
               <col />
             </colgroup>
             <thead>
               <tr>
                 <th scope="col">Time</th>
-                <th scope="col">Level</th>
-                <th scope="col">Kind</th>
+                <th scope="col">
+                  <span className="log-table__level-head">Level</span>
+                </th>
                 <th scope="col">What happened</th>
               </tr>
             </thead>
             <tbody>
               {events === null ? (
                 <tr>
-                  <td colSpan={4} className="log-table__empty">
+                  <td colSpan={3} className="log-table__empty">
                     Loading…
                   </td>
                 </tr>
               ) : events.length === 0 ? (
                 <tr>
-                  <td colSpan={4} className="log-table__empty">
+                  <td colSpan={3} className="log-table__empty">
                     Nothing matches these filters.
                   </td>
                 </tr>
@@ -329,43 +332,46 @@ export function Logs() {
                 <>
                   {view.padTop > 0 && (
                     <tr className="log-spacer" aria-hidden="true" style={{ height: view.padTop }}>
-                      <td colSpan={4} />
+                      <td colSpan={3} />
                     </tr>
                   )}
-                  {rows.map((e, i) => (
-                    <tr
-                      key={e.seq}
-                      className={`log-row log-row--${e.level}${fresh.has(e.seq) ? ' log-row--new' : ''}${selected?.seq === e.seq ? ' log-row--open' : ''}`}
-                      data-type={e.type}
-                      data-level={e.level}
-                      aria-rowindex={view.start + i + 1}
-                      aria-selected={selected?.seq === e.seq}
-                      tabIndex={0}
-                      onClick={() => setSelected(selected?.seq === e.seq ? null : e)}
-                      onKeyDown={(key) => {
-                        if (key.key === 'Enter' || key.key === ' ') {
-                          key.preventDefault();
-                          setSelected(selected?.seq === e.seq ? null : e);
-                        }
-                      }}
-                    >
-                      <td className="log-row__time">
-                        <time dateTime={new Date(e.ts).toISOString()}>{formatTime(e.ts, now)}</time>
-                      </td>
-                      <td>
-                        <span className={`level level--${e.level}`}>{e.level}</span>
-                      </td>
-                      <td className="log-row__type" title={e.type}>
-                        {e.type}
-                      </td>
-                      <td className="log-row__message" title={e.message}>
-                        {e.message}
-                      </td>
-                    </tr>
-                  ))}
+                  {rows.map((e, i) => {
+                    const sentence = logSentence(e);
+                    return (
+                      <tr
+                        key={e.seq}
+                        className={`log-row log-row--${e.level}${fresh.has(e.seq) ? ' log-row--new' : ''}${selected?.seq === e.seq ? ' log-row--open' : ''}`}
+                        data-type={e.type}
+                        data-level={e.level}
+                        aria-rowindex={view.start + i + 1}
+                        aria-selected={selected?.seq === e.seq}
+                        tabIndex={0}
+                        onClick={() => setSelected(selected?.seq === e.seq ? null : e)}
+                        onKeyDown={(key) => {
+                          if (key.key === 'Enter' || key.key === ' ') {
+                            key.preventDefault();
+                            setSelected(selected?.seq === e.seq ? null : e);
+                          }
+                        }}
+                      >
+                        <td className="log-row__time">
+                          <time dateTime={new Date(e.ts).toISOString()}>{times.short(e.ts, now)}</time>
+                        </td>
+                        <td>
+                          {/* Most entries are plain information: only the others carry a level. */}
+                          {e.level !== 'info' && (
+                            <span className={`level level--${e.level}`}>{LEVEL_WORDS[e.level]}</span>
+                          )}
+                        </td>
+                        <td className="log-row__message" title={sentence}>
+                          {sentence}
+                        </td>
+                      </tr>
+                    );
+                  })}
                   {view.padBottom > 0 && (
                     <tr className="log-spacer" aria-hidden="true" style={{ height: view.padBottom }}>
-                      <td colSpan={4} />
+                      <td colSpan={3} />
                     </tr>
                   )}
                 </>
@@ -388,13 +394,18 @@ export function Logs() {
           )}
         </div>
       </div>
-      {selected !== null && <LogDetail event={selected} onClose={() => setSelected(null)} />}
+      {selected !== null && (
+        <LogDetail event={selected} time={times.full(selected.ts)} onClose={() => setSelected(null)} />
+      )}
     </>
   );
 }
 
-/** One entry in full, beside the list (rows are one line each, so details open here). */
-function LogDetail({ event, onClose }: { event: LogEvent; onClose: () => void }) {
+/**
+ * One entry in full, beside the list (rows are one line each, so details open here): the sentence and
+ * its time first; the codes, the core's own message and the data behind "Details".
+ */
+function LogDetail({ event, time, onClose }: { event: LogEvent; time: string; onClose: () => void }) {
   const latestClose = useRef(onClose);
   useEffect(() => {
     latestClose.current = onClose;
@@ -409,8 +420,7 @@ function LogDetail({ event, onClose }: { event: LogEvent; onClose: () => void })
   return (
     <aside className="log-detail" aria-label="Log entry details">
       <div className="log-detail__head">
-        <span className={`level level--${event.level}`}>{event.level}</span>
-        <code className="log-detail__type">{event.type}</code>
+        <span className={`level level--${event.level}`}>{LEVEL_WORDS[event.level]}</span>
         <button
           className="button button--ghost button--small log-detail__close"
           type="button"
@@ -421,12 +431,30 @@ function LogDetail({ event, onClose }: { event: LogEvent; onClose: () => void })
         </button>
       </div>
       <time className="muted small" dateTime={new Date(event.ts).toISOString()}>
-        {fullTime.format(event.ts)}
+        {time}
       </time>
-      <p className="log-detail__message">{event.message}</p>
-      <h3 className="log-detail__subtitle">Details</h3>
-      <pre>{JSON.stringify(event.meta ?? {}, null, 2)}</pre>
-      <p className="muted small">Entry #{event.seq}</p>
+      <p className="log-detail__message">{logSentence(event)}</p>
+      {event.person != null && (
+        <p className="muted small">
+          {[event.person.name, event.person.phone === null ? null : formatPhone(event.person.phone)]
+            .filter((part) => part !== null && part !== '')
+            .join(' · ')}
+        </p>
+      )}
+      <details className="log-detail__more">
+        <summary>Details</summary>
+        <dl className="log-detail__codes">
+          <dt>Kind</dt>
+          <dd>
+            <code>{event.type}</code>
+          </dd>
+          <dt>Recorded as</dt>
+          <dd>{event.message}</dd>
+          <dt>Entry</dt>
+          <dd>#{event.seq}</dd>
+        </dl>
+        <pre>{JSON.stringify(event.meta ?? {}, null, 2)}</pre>
+      </details>
     </aside>
   );
 }
