@@ -1,0 +1,3 @@
+export * from './version';
+export * from './feed';
+export * from './schedule';
