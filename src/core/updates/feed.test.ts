@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { load } from 'js-yaml';
+import { parseUpdateInfo } from 'electron-updater/out/providers/Provider';
 import {
   checkFileName,
   chooseRelease,
@@ -63,7 +63,9 @@ describe('feedYaml', () => {
   };
 
   it('is the generic provider format, read back by the YAML parser electron-updater uses', () => {
-    expect(load(feedYaml({ release: r, rollbackFrom: ['1.5.0'] }))).toEqual({
+    expect(
+      parseUpdateInfo(feedYaml({ release: r, rollbackFrom: ['1.5.0'] }), 'latest.yml', new URL('http://x/')),
+    ).toEqual({
       version: '1.4.0',
       files: [{ url: r.fileName, sha512: r.sha512, size: 1234 }],
       path: r.fileName,
