@@ -4,15 +4,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DIALECTS } from '../../src/central/testing/databases';
 import type { UpdateRelease } from '../../src/central/update-releases';
 import { CHROMIUM } from '../app/helpers';
+import { openDashboardBrowser, signInWithForm } from './dashboard-browser';
 import { startTestServer, type EnrolledWorkspace, type TestServer } from './harness';
 import { updateClient } from './update-client';
 
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'];
 const SHOTS = join(import.meta.dirname, '..', '..', '.test-output', 'central-screenshots');
 
 /** Two shops, and 1.3.0 (everyone) and 1.4.0 (nobody yet) for Windows. */
@@ -121,23 +120,10 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard: Releases in Chromium', () => 
   });
 
   it('rolls a release out to 30% and a pilot shop, pauses it and rolls it back', async () => {
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport: { width: 1280, height: 800 },
-    });
+    const { context, page, blocked } = await openDashboardBrowser(profile, { width: 1280, height: 800 });
     try {
-      const page = context.pages()[0] ?? (await context.newPage());
-      page.setDefaultTimeout(10_000);
-      const blocked: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error') blocked.push(message.text());
-      });
       await page.goto(`${central.url}/`);
-      await page.getByLabel('Admin token').fill(central.adminToken);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Overview' }).waitFor();
+      await signInWithForm(page, central);
       await page.getByRole('link', { name: 'Releases' }).click();
       await page.getByRole('heading', { name: 'Releases', level: 1 }).waitFor();
 
