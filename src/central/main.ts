@@ -30,7 +30,13 @@ async function start(options: CentralOptions): Promise<() => Promise<void>> {
       ? { kind: 'postgres', url: options.databaseUrl }
       : { kind: 'sqlite', path: join(options.dataDir, SQLITE_FILE) };
   const database = await openCentralDatabase(config, { log });
-  const server = createCentralServer({ database, adminToken: admin.token, secretKey, log });
+  const server = createCentralServer({
+    database,
+    adminToken: admin.token,
+    secretKey,
+    updatesDir: join(options.dataDir, 'updates'),
+    log,
+  });
   let url: string;
   try {
     ({ url } = await server.listen(options.port, options.host));

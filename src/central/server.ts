@@ -21,6 +21,7 @@ import {
   type TokenBucketOptions,
 } from './rate-limit';
 import { relayRoutes } from './relay-routes';
+import { updateRoutes } from './update-routes';
 import { createRelayWaiters } from './webhook-relay';
 
 export interface CentralServerOptions {
@@ -31,6 +32,8 @@ export interface CentralServerOptions {
    * `npm run central` always passes one.
    */
   secretKey?: Buffer;
+  /** Where uploaded installers are kept (`<data-dir>/updates`); without it the update feed is off. */
+  updatesDir?: string;
   clock?: Clock;
   rateLimits?: {
     /** Per workspace token on ingest. Default 20/s, burst 40. */
@@ -78,6 +81,13 @@ export function createCentralServer(options: CentralServerOptions): CentralServe
       refusalLimiter: createRateLimiter(options.rateLimits?.webhookRefusals ?? WEBHOOK_REFUSAL_RATE, clock),
       waiters,
       log,
+    }),
+    ...updateRoutes({
+      database: options.database,
+      clock,
+      auth,
+      updatesDir: options.updatesDir,
+      feedLimiter: ingestLimiter,
     }),
   ]);
 
@@ -134,7 +144,7 @@ export function createCentralServer(options: CentralServerOptions): CentralServe
       }
       // A body nobody read yet is read and dropped, so the connection can carry the next request.
       if (!req.readableEnded && req.listenerCount('data') === 0) req.resume();
-      if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/webhooks/')) {
+      if (['/api/', '/webhooks/', '/updates/'].some((prefix) => url.pathname.startsWith(prefix))) {
         sendJsonError(res, failure);
       } else {
         const signedIn = auth.hasSession(req);

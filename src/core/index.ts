@@ -44,3 +44,14 @@ export {
   type DirectWebhooks,
   type HandshakeAnswer,
 } from './cloud/direct-webhooks';
+
+// Desktop updates: what the feed offers, when to check, download and install (issue #17)
+export {
+  CHECK_INTERVAL_MS,
+  downloadDecision,
+  installDecision,
+  nextCheckAt,
+  pendingReplies,
+  shopClosed,
+  type OfferedUpdate,
+} from './updates/index';

@@ -21,6 +21,8 @@ import {
   createFileKeySecretBox,
   createSwitchboard,
   makeNewFilesPrivate,
+  pendingReplies,
+  shopClosed,
   type Switchboard,
 } from '../core/index';
 import {
@@ -39,7 +41,7 @@ import { createSafeStorageSecretBox } from './safe-storage-secret-box';
 import { createDesktopShellHandlers, HIDDEN_START_ARG } from './shell-handlers';
 import { TRAY_ICONS, WAITING_OVERLAY_ICON } from './tray-icons';
 import { trayStatus, type TrayNumber } from './tray-status';
-import { checkForUpdatesOnStart } from './updater';
+import { startUpdates } from './updater';
 import { createWaitingCounter, waitingBadge } from './waiting-badge';
 import { isAppNavigation, isExternalWebLink, secureWindowOptions } from './window-options';
 
@@ -143,7 +145,39 @@ async function startCore(): Promise<RunningCore> {
   counter.refresh();
   await refreshNumbers(runtime, switchboard);
   await switchboard.start();
+  stops.push(startDesktopUpdates(switchboard));
   return { app: switchboard, runtime, stop: () => stops.forEach((stop) => stop()) };
+}
+
+/** Daily checks against the central server's feed; installs at quit or at closing time (updater.ts). */
+function startDesktopUpdates(switchboard: Switchboard): () => void {
+  let lastChatActivityAt: number | null = null;
+  const unsubscribe = switchboard.onChatActivity(() => (lastChatActivityAt = Date.now()));
+  const updates = startUpdates({
+    isPackaged: app.isPackaged,
+    updater: () => {
+      const { autoUpdater } = electronUpdater;
+      autoUpdater.logger = electronLog;
+      return autoUpdater;
+    },
+    currentVersion: app.getVersion(),
+    storeSchema: switchboard.store.schemaVersion,
+    feed: () => switchboard.sync.updateFeed(),
+    shop: async () => ({
+      closed: shopClosed(
+        (await switchboard.workspaces.list()).map((w) => w.settings),
+        Date.now(),
+      ),
+      lastChatActivityAt,
+      outboxPending: await pendingReplies(switchboard.store),
+    }),
+    now: () => Date.now(),
+    log: (message, error) => electronLog.info(message, error ?? ''),
+  });
+  return () => {
+    unsubscribe();
+    updates.stop();
+  };
 }
 
 /** Every number on this computer, for the tray (numbers come and go with workspace changes). */
@@ -344,15 +378,6 @@ if (!app.requestSingleInstanceLock()) {
         electronLog.warn('no system tray here: closing the window will quit', error);
       }
       mainWindow = createMainWindow();
-      void checkForUpdatesOnStart({
-        isPackaged: app.isPackaged,
-        updater: () => {
-          const { autoUpdater } = electronUpdater;
-          autoUpdater.logger = electronLog;
-          return autoUpdater;
-        },
-        log: (message, error) => electronLog.info(message, error ?? ''),
-      });
     })
     .catch((error: unknown) => {
       // A damaged or too-new database lands here with a message that says what to do.

@@ -4,18 +4,17 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DIALECTS } from '../../src/central/testing/databases';
 import { signBody } from '../../src/simulator/graph-api/index';
 import { messagesNotification } from '../../src/simulator/graph-api/notifications';
+import { openDashboardBrowser, signInWithForm } from './dashboard-browser';
 import { startTestServer, type EnrolledWorkspace, type TestServer } from './harness';
 
 /** The Meta number the webhooks are for (Meta's own test number). */
 const META_NUMBER = { phoneNumberId: '106540352242922', wabaId: '102290129340398', digits: '15550783881' };
 
 import { CHROMIUM } from '../app/helpers';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'];
 const SHOTS = join(import.meta.dirname, '..', '..', '.test-output', 'central-screenshots');
 const APP_SECRET = 'app-secret-of-the-meta-app';
 
@@ -207,23 +206,10 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard: Cloud numbers in Chromium', (
   });
 
   it('registers a number through the form, showing field errors first', async () => {
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport: { width: 1280, height: 860 },
-    });
+    const { context, page, blocked } = await openDashboardBrowser(profile);
     try {
-      const page = context.pages()[0] ?? (await context.newPage());
-      page.setDefaultTimeout(10_000);
-      const blocked: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error') blocked.push(message.text());
-      });
       await page.goto(`${central.url}/`);
-      await page.getByLabel('Admin token').fill(central.adminToken);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Overview' }).waitFor();
+      await signInWithForm(page, central);
       await page.getByRole('link', { name: 'Cloud numbers' }).click();
       await page.getByRole('heading', { name: 'Cloud numbers', level: 1 }).waitFor();
 

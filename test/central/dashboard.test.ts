@@ -2,23 +2,13 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DIALECTS } from '../../src/central/testing/databases';
 import { makeBatch, makeEvent, makeEvents, makeInstallation } from '../../src/central/testing/fixtures';
+import { openDashboardBrowser, signInWithForm } from './dashboard-browser';
 import { startTestServer, type EnrolledWorkspace, type TestServer } from './harness';
 
 import { CHROMIUM } from '../app/helpers';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SHOTS = join(import.meta.dirname, '..', '..', '.test-output', 'central-screenshots');
 const DAY = 86_400_000;
 
@@ -250,24 +240,11 @@ describe.skipIf(!existsSync(CHROMIUM))('central dashboard in Chromium', () => {
   });
 
   it('signs in through the form and shows the overview and a workspace', async () => {
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport: { width: 1280, height: 860 },
-    });
+    const { context, page, blocked } = await openDashboardBrowser(profile);
     try {
-      const page = context.pages()[0] ?? (await context.newPage());
-      page.setDefaultTimeout(10_000);
-      const blocked: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error') blocked.push(message.text());
-      });
       await page.goto(`${central.url}/`);
       await page.screenshot({ path: join(SHOTS, '01-sign-in.png') });
-      await page.getByLabel('Admin token').fill(central.adminToken);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Overview' }).waitFor();
+      await signInWithForm(page, central);
       await page.screenshot({ path: join(SHOTS, '02-overview.png'), fullPage: true });
       await page.getByRole('link', { name: 'Chidi Pharmacy, Yaba' }).first().click();
       await page.getByRole('heading', { name: 'Events' }).waitFor();

@@ -1,6 +1,7 @@
 // The central server over real HTTP on 127.0.0.1, against a test database (SQLite file or its own
 // PostgreSQL schema), with a clock the test can move and helpers speaking the sync protocol.
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { CentralDatabase, DatabaseKind } from '../../src/central/db/open';
 import { newAdminToken } from '../../src/central/secrets';
@@ -22,6 +23,8 @@ export interface Reply<T = unknown> {
 
 export interface TestServer {
   kind: DatabaseKind;
+  /** Uploaded installers are kept here. */
+  updatesDir: string;
   url: string;
   adminToken: string;
   secretKey: Buffer;
@@ -82,6 +85,7 @@ export async function startTestServer(
     database: test.database,
     adminToken,
     secretKey,
+    updatesDir: join(test.target.dataDir, 'updates'),
     clock,
     rateLimits: {
       ingest: NO_LIMITS,
@@ -119,6 +123,7 @@ export async function startTestServer(
   const tokensOf = new Map<string, string>();
   const self: TestServer = {
     kind,
+    updatesDir: join(test.target.dataDir, 'updates'),
     url,
     adminToken,
     secretKey,

@@ -18,7 +18,9 @@ export function page(options: PageOptions): string {
   const header = options.signedIn
     ? html`<header class="top">
         <div class="brand">Switchboard <span>Central</span></div>
-        <nav><a href="/">Overview</a><a href="/cloud-numbers">Cloud numbers</a></nav>
+        <nav>
+          <a href="/">Overview</a><a href="/cloud-numbers">Cloud numbers</a><a href="/releases">Releases</a>
+        </nav>
         <form method="post" action="/logout"><button class="quiet" type="submit">Sign out</button></form>
       </header>`
     : html`<header class="top">

@@ -17,6 +17,7 @@ import { cloudNumberRoutes } from './cloud-number-routes';
 import { enrollmentCreatedPage } from './enrollment-page';
 import { loginPage } from './login-page';
 import { overviewPage } from './overview-page';
+import { releaseRoutes } from './release-routes';
 import { DASHBOARD_CSP } from './style';
 import { workspacePage } from './workspace-page';
 
@@ -114,5 +115,6 @@ export function dashboardRoutes(deps: DashboardDeps): Route[] {
     { method: 'POST', path: '/enrollments', handler: newEnrollment },
     { method: 'GET', path: '/workspaces/:id', handler: workspace },
     ...cloudNumberRoutes({ ...deps, show, signedIn }),
+    ...releaseRoutes({ ...deps, show, signedIn }),
   ];
 }

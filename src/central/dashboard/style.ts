@@ -78,6 +78,7 @@ h1 .mono { font-size: inherit; }
 .field-error { color: var(--bad); font-size: 12px; margin-top: 4px; }
 [aria-invalid="true"] { border-color: var(--bad); background: #fffbfa; }
 button.danger { background: var(--bad); }
+.scroll { overflow-x: auto; }
 `;
 
 /** For the Content-Security-Policy: the one inline style block the pages may have. */

@@ -120,6 +120,34 @@ export interface RelayUnroutableTable {
   received_at: number;
 }
 
+/** A release of the desktop app for one platform: its installer file and its rollout. */
+export interface UpdateReleasesTable {
+  id: string;
+  /** A key of CHANNEL_FILES (core/updates/feed.ts): win, mac, linux, linux-arm64. */
+  platform: string;
+  version: string;
+  /** The installer's name in the feed; the file is `<data-dir>/updates/<id>/<file_name>`. */
+  file_name: string;
+  /** Base64 SHA-512 of the installer, computed while it was uploaded. */
+  sha512: string;
+  size: number;
+  /** The newest core store migration this version knows: decides whether going back to it is safe. */
+  store_schema: string | null;
+  notes: string;
+  /** 'live' | 'paused' | 'rolled-back' */
+  state: string;
+  /** 0-100 */
+  percent: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Workspaces whose installations get a release whatever its percentage. */
+export interface UpdateReleaseWorkspacesTable {
+  release_id: string;
+  workspace_id: string;
+}
+
 export interface CentralSchema {
   workspaces: WorkspacesTable;
   installations: InstallationsTable;
@@ -132,4 +160,6 @@ export interface CentralSchema {
   relay_cursors: RelayCursorsTable;
   relay_notifications: RelayNotificationsTable;
   relay_unroutable: RelayUnroutableTable;
+  update_releases: UpdateReleasesTable;
+  update_release_workspaces: UpdateReleaseWorkspacesTable;
 }

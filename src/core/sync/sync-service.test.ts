@@ -173,8 +173,11 @@ describe('enrollment', () => {
   });
 
   it('enrolling another workspace with the same server shows a token this installation holds there', async () => {
+    expect(await app.sync.updateFeed()).toBeUndefined();
     script.reply(enrolled);
     await app.sync.enroll(workspaceId, SERVER, CODE);
+    // The update feed is asked with the same token.
+    expect(await app.sync.updateFeed()).toEqual({ serverUrl: SERVER, token: TOKEN });
     expect(script.requests[0]!.headers.authorization).toBeUndefined();
     const second = (await app.workspaces.create({ name: 'Chidi Pharmacy Ikeja' })).id;
     script.reply(json(200, { workspaceId: 'cw-2', workspaceName: 'Ikeja', workspaceToken: `${TOKEN}2` }));

@@ -82,6 +82,11 @@ export interface SyncService {
   /** A workspace's status changed (throttled for progress; phase changes at once). */
   onChanged(listener: (workspaceId: WorkspaceId) => void): () => void;
   installationId(): Promise<string>;
+  /**
+   * The central server this installation is enrolled with and a workspace token it holds there: the
+   * update feed is served per installation. Undefined when not enrolled.
+   */
+  updateFeed(): Promise<{ serverUrl: string; token: string } | undefined>;
   /** Resolves when no pusher is in the middle of a step (tests with fake timers). */
   settled(): Promise<void>;
 }
@@ -227,15 +232,16 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   };
 
   /**
-   * A workspace token this installation holds for `serverUrl` (the newest enrollment's): the server binds
-   * an installation id to its tokens, so enrolling another workspace there must show one.
+   * A workspace token this installation holds (for `serverUrl` when given), the newest enrollment's: the
+   * server binds an installation id to its tokens, so enrolling another workspace there must show one,
+   * and the update feed knows the installation by it.
    */
-  async function installationToken(serverUrl: string): Promise<string | undefined> {
+  async function heldToken(serverUrl?: string): Promise<{ serverUrl: string; token: string } | undefined> {
     let newest: SyncStateRow | undefined;
     let newestActive = false;
     for (const { workspaceId, state } of await directory.listEnrolled()) {
       const row = await repo.get(workspaceId);
-      if (row?.serverUrl !== serverUrl) continue;
+      if (row === undefined || (serverUrl !== undefined && row.serverUrl !== serverUrl)) continue;
       // A token the server still takes (not "needs attention") first, then the newest.
       const active = state === 'active';
       if (
@@ -249,11 +255,13 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     }
     if (newest === undefined) return undefined;
     try {
-      return secrets.open(newest.tokenSealed);
+      return { serverUrl: newest.serverUrl, token: secrets.open(newest.tokenSealed) };
     } catch {
       return undefined;
     }
   }
+  const installationToken = async (serverUrl: string): Promise<string | undefined> =>
+    (await heldToken(serverUrl))?.token;
 
   async function requestEnrollment(
     workspaceId: WorkspaceId,
@@ -488,6 +496,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     },
 
     installationId,
+    updateFeed: () => heldToken(),
 
     async settled() {
       await Promise.all([...pushers.values()].map((p) => p.settled()));

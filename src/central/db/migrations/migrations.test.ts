@@ -7,7 +7,7 @@ import { createSqliteKysely } from '../open-sqlite';
 import { CENTRAL_MIGRATION_NAMES, CENTRAL_MIGRATION_TABLE } from './index';
 
 /** Every migration file has a test below; this keeps a new migration from shipping without one. */
-const TESTED = ['0001-initial', '0002-webhook-relay', '0003-relay-number-index'];
+const TESTED = ['0001-initial', '0002-webhook-relay', '0003-relay-number-index', '0004-update-releases'];
 
 const LATEST = TESTED.at(-1);
 
@@ -21,6 +21,8 @@ const TABLES = [
   'relay_cursors',
   'relay_notifications',
   'relay_unroutable',
+  'update_release_workspaces',
+  'update_releases',
   'workspace_links',
   'workspaces',
 ];
@@ -119,7 +121,7 @@ describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
     await old.db.insertInto('relay_notifications').values(rows).execute();
     await old.close();
 
-    const upgraded = await openCentralDatabase(target.config);
+    const upgraded = await openCentralDatabase(target.config, { migrateTo: '0003-relay-number-index' });
     expect(upgraded.schemaVersion).toBe('0003-relay-number-index');
     expect(await upgraded.db.selectFrom('relay_notifications').selectAll().orderBy('seq').execute()).toEqual(
       rows,
@@ -135,6 +137,50 @@ describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
             upgraded.db,
           );
     expect(indexes.rows.map((r) => r.name)).toContain('relay_notifications_number');
+    await upgraded.close();
+  });
+
+  it('0004-update-releases: a 0003 database keeps its workspaces and gains the release tables', async () => {
+    target = await createTestTarget(kind);
+    const old = await openCentralDatabase(target.config, { migrateTo: '0003-relay-number-index' });
+    await old.db
+      .insertInto('workspaces')
+      .values({ id: 'w1', name: 'Chidi Pharmacy', created_at: 1 })
+      .execute();
+    await old.close();
+
+    const upgraded = await openCentralDatabase(target.config);
+    expect(upgraded.schemaVersion).toBe('0004-update-releases');
+    const release = {
+      id: 'r1',
+      platform: 'win',
+      version: '1.4.0',
+      file_name: 'Switchboard-Setup-1.4.0.exe',
+      sha512: 'x',
+      size: 2 ** 31 + 1,
+      store_schema: null,
+      notes: '',
+      state: 'live',
+      percent: 30,
+      created_at: 1,
+      updated_at: 1,
+    };
+    await upgraded.db.insertInto('update_releases').values(release).execute();
+    await upgraded.db
+      .insertInto('update_release_workspaces')
+      .values({ release_id: 'r1', workspace_id: 'w1' })
+      .execute();
+    expect(await upgraded.db.selectFrom('update_releases').selectAll().execute()).toEqual([release]);
+    // One release per platform and version.
+    await expect(
+      upgraded.db
+        .insertInto('update_releases')
+        .values({ ...release, id: 'r2' })
+        .execute(),
+    ).rejects.toThrow();
+    // Removing a workspace removes it from allow lists.
+    await upgraded.db.deleteFrom('workspaces').execute();
+    expect(await upgraded.db.selectFrom('update_release_workspaces').selectAll().execute()).toEqual([]);
     await upgraded.close();
   });
 
@@ -163,6 +209,7 @@ describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
       '0001-initial',
       '0002-webhook-relay',
       '0003-relay-number-index',
+      '0004-update-releases',
       '9999-from-the-future',
     ]);
   });
