@@ -18,11 +18,14 @@
  * benchmark holds out. The fit script prints the reliability table it reaches.
  */
 export const CALIBRATION = {
-  bias: -1.93,
-  score: -1.45,
-  margin: 10.09,
-  nearest: 2.21,
-  coverage: 1.43,
+  bias: -0.73,
+  score: 0.67,
+  margin: 10.76,
+  nearest: 0.35,
+  coverage: 2.09,
+  unknown: -1,
+  faqs: -0.28,
+  phrasings: -0.3,
 } as const;
 
 export interface ConfidenceInputs {
@@ -32,9 +35,15 @@ export interface ConfidenceInputs {
   nearest: number;
   /** 0 to 1; 1 when the message has no content words at all. */
   coverage: number;
+  /** 0 to 1: the weight share of the message's rarest word that no FAQ has (0 when none). */
+  unknown?: number;
+  /** ln(number of FAQs). */
+  faqs?: number;
+  /** ln(mean phrasings per FAQ, the question included). */
+  phrasings?: number;
 }
 
-export type Calibration = { readonly [K in keyof ConfidenceInputs | 'bias']: number };
+export type Calibration = { readonly [K in keyof ConfidenceInputs | 'bias']-?: number };
 
 export function confidence(inputs: ConfidenceInputs, calibration: Calibration = CALIBRATION): number {
   const z =
@@ -42,6 +51,9 @@ export function confidence(inputs: ConfidenceInputs, calibration: Calibration = 
     calibration.score * inputs.score +
     calibration.margin * inputs.margin +
     calibration.nearest * inputs.nearest +
-    calibration.coverage * inputs.coverage;
+    calibration.coverage * inputs.coverage +
+    calibration.unknown * (inputs.unknown ?? 0) +
+    calibration.faqs * (inputs.faqs ?? 0) +
+    calibration.phrasings * (inputs.phrasings ?? 0);
   return 1 / (1 + Math.exp(-z));
 }
