@@ -18,6 +18,7 @@
 import { createFaqMatcher, type FaqMatcher } from '../src/core/bot/faq/faq-matcher';
 import { loadBanking77, phrasingsByIntent, type Banking77, type Example } from './banking77-data';
 import { miniSearchBaseline } from './baselines';
+import { emit } from './figures';
 
 const data = loadBanking77();
 if (data === undefined) {
@@ -28,19 +29,6 @@ if (data === undefined) {
 }
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
-
-function emit(name: string, value: number, unit: string, baseline: number): void {
-  const round = (x: number) => Math.round(x * 10_000) / 10_000;
-  console.log(
-    JSON.stringify({
-      name,
-      value: round(value),
-      unit,
-      baseline: round(baseline),
-      ratio: baseline === 0 ? null : round(value / baseline),
-    }),
-  );
-}
 
 interface Ranker {
   /** The best FAQ and a score (higher = surer), or undefined when nothing matched at all. */

@@ -17,6 +17,7 @@ import { createFaqMatcher } from '../src/core/bot/faq/faq-matcher';
 import { DEFAULT_WORKSPACE_SETTINGS } from '../src/shared/settings';
 import { loadBanking77 } from './banking77-data';
 import { miniSearchBaseline } from './baselines';
+import { emit } from './figures';
 import { banking77Shops, naijaShops, scoreShops, type ShopBot, type ShopCase } from './shop-sets';
 
 /** The benchmark's Banking77 shops; the calibration fit uses other seeds. */
@@ -24,19 +25,6 @@ export const BENCH_SEED = 77;
 export const BENCH_SHOPS = 40;
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
-const round = (x: number) => Math.round(x * 10_000) / 10_000;
-
-function emit(name: string, value: number, unit: string, baseline: number): void {
-  console.log(
-    JSON.stringify({
-      name,
-      value: round(value),
-      unit,
-      baseline: round(baseline),
-      ratio: baseline === 0 ? null : round(value / baseline),
-    }),
-  );
-}
 
 function ourBot(shop: ShopCase): ShopBot {
   const matcher = createFaqMatcher({ threshold: DEFAULT_WORKSPACE_SETTINGS.faq.threshold });

@@ -42,10 +42,24 @@ export function editDistance(a: string, b: string, max: number): number {
   return previous[b.length]!;
 }
 
+/** The set of letters a word uses, as bits: an edit changes at most two of them (a swap none). */
+function letterMask(word: string): number {
+  let mask = 0;
+  for (let i = 0; i < word.length; i++) mask |= 1 << (word.charCodeAt(i) - 97);
+  return mask;
+}
+
+function bitCount(n: number): number {
+  let count = 0;
+  for (let x = n; x !== 0; x &= x - 1) count++;
+  return count;
+}
+
 /** The FAQ words, counted (a word in several phrasings is added once per phrasing and removed alike). */
 export function createSpellingVocabulary() {
   const counts = new Map<string, number>();
-  let byLength: Map<number, string[]> | undefined;
+  /** Candidates by length, each with its letter set: most are ruled out without an edit distance. */
+  let byLength: Map<number, { word: string; mask: number }[]> | undefined;
 
   return {
     add(words: Iterable<string>): void {
@@ -69,17 +83,19 @@ export function createSpellingVocabulary() {
       if (byLength === undefined) {
         byLength = new Map();
         for (const w of counts.keys()) {
+          if (!/^[a-z]+$/.test(w) || allowedEdits(w.length) === 0) continue;
           const list = byLength.get(w.length) ?? [];
-          list.push(w);
+          list.push({ word: w, mask: letterMask(w) });
           byLength.set(w.length, list);
         }
       }
+      const mask = letterMask(word);
       let best: string | undefined;
       let bestDistance = max + 1;
       let bestCount = 0;
       for (let length = word.length - max; length <= word.length + max; length++) {
-        for (const candidate of byLength.get(length) ?? []) {
-          if (allowedEdits(candidate.length) === 0) continue;
+        for (const { word: candidate, mask: letters } of byLength.get(length) ?? []) {
+          if (bitCount(mask ^ letters) > 2 * max) continue;
           const d = editDistance(word, candidate, Math.min(max, bestDistance));
           const count = counts.get(candidate)!;
           if (d < bestDistance || (d === bestDistance && d <= max && count > bestCount)) {
