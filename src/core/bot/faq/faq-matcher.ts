@@ -2,7 +2,7 @@ import type { Faq } from '../../../shared/dto';
 import { DEFAULT_WORKSPACE_SETTINGS } from '../../../shared/settings';
 import type { Logger } from '../../log/logger';
 import { confidence, type ConfidenceInputs } from './calibration';
-import { charGrams, createFeatureReader, type TextFeatures } from './features';
+import { charGrams, createFeatureReader, type Corrector, type TextFeatures } from './features';
 import { createFaqIndex, type FaqIndexOptions, type FaqIndexStats, type IndexedFaq } from './faq-index';
 import { isFunctionWord, isPatternWord } from './function-words';
 import { createSpellingVocabulary } from './spelling';
@@ -91,9 +91,21 @@ export function createFaqMatcher(options: FaqMatcherOptions = {}) {
   const vocabulary = createSpellingVocabulary();
   let phrasingTotal = 0;
 
-  /** A message word no FAQ has, read as the FAQ word it is a typo of ("pregancy" -> "pregnancy"). */
-  const correct = (token: string): string | undefined =>
-    isFunctionWord(token) || index.lookup.id(`w:${stem(token)}`) >= 0 ? undefined : vocabulary.correct(token);
+  /**
+   * A message word no FAQ has, read as the FAQ word it means ("kilishi" -> "suya" in a shop that said
+   * so; "pampers" -> "diaper") or as the FAQ word it is a typo of ("pregancy" -> "pregnancy"). Replaced
+   * rather than added to: a word no FAQ has only dilutes the match.
+   */
+  const known = (word: string) =>
+    index.lookup.idf(index.lookup.id(`w:${stem(word)}`)) < index.lookup.unseenIdf();
+  const correct: Corrector = (token) => {
+    if (isFunctionWord(token) || index.lookup.id(`w:${stem(token)}`) >= 0) return undefined;
+    const meaning = reader.meaningOf(token);
+    if (meaning !== undefined && known(meaning.means))
+      return { to: meaning.means, why: `same meaning: ${meaning.why}` };
+    const spelt = vocabulary.correct(token);
+    return spelt === undefined ? undefined : { to: spelt, why: 'spelling: close to a word of the FAQs' };
+  };
 
   function forget(id: string): void {
     const entry = index.get(id);

@@ -32,13 +32,15 @@ export interface TextFeatures {
   meaningOf: Map<string, string>;
 }
 
-/** A spelling correction for a normalised token, or undefined to keep it. */
-export type Corrector = (token: string) => string | undefined;
+/** A correction for a normalised token (a spelling, a synonym), or undefined to keep it. */
+export type Corrector = (token: string) => { to: string; why: string } | undefined;
 
 /** Reads texts into features with the built-in synonym table and, after it, a workspace's own groups. */
 export interface FeatureReader {
-  /** `correct` (spelling, toward the FAQ words) runs after normalisation and before the synonyms. */
+  /** `correct` (toward the FAQ words) runs after normalisation and before the synonyms. */
   read(text: string, correct?: Corrector): TextFeatures;
+  /** The meaning word of a one-word synonym ("kilishi" -> "suya"), if the tables have one. */
+  meaningOf(token: string): { means: string; why: string } | undefined;
   /** The features of tokens already normalised (after a spelling correction, say). */
   fromTokens(tokens: string[], rewrites?: Rewrite[]): TextFeatures;
 }
@@ -58,10 +60,18 @@ export function createFeatureReader(ownerSynonyms: readonly (readonly string[])[
       const read = tokens.map((token) => {
         const fixed = correct(token);
         if (fixed === undefined) return token;
-        rewrites.push({ from: token, to: fixed, why: 'spelling: close to a word of the FAQs' });
-        return fixed;
+        rewrites.push({ from: token, ...fixed });
+        return fixed.to;
       });
       return fromTokens(read, rewrites);
+    },
+    meaningOf(token) {
+      const s = stem(token);
+      for (const table of tables) {
+        const entry = table.byFirst.get(s)?.find((p) => p.stems.length === 1);
+        if (entry !== undefined) return { means: entry.group.means, why: entry.group.why };
+      }
+      return undefined;
     },
     fromTokens,
   };
