@@ -18,7 +18,11 @@ export interface Banking77 {
 }
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const DATA_DIR = resolve(REPO_ROOT, '../shared/data/banking77');
+/** The shared data beside the repository, or beside the folder of worktrees a worktree sits in. */
+export const DATA_DIR =
+  ['../shared/data/banking77', '../../shared/data/banking77']
+    .map((p) => resolve(REPO_ROOT, p))
+    .find((dir) => existsSync(join(dir, 'train.csv'))) ?? resolve(REPO_ROOT, '../shared/data/banking77');
 
 /** RFC 4180 CSV: quoted fields may hold commas, doubled quotes and newlines. */
 export function parseCsv(text: string): string[][] {

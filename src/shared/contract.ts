@@ -270,6 +270,14 @@ export const settingsPatchInput = z.strictObject({
         .number({ error: 'FAQ threshold must be a number' })
         .min(0, 'FAQ threshold must be between 0 and 1')
         .max(1, 'FAQ threshold must be between 0 and 1'),
+      synonyms: z
+        .array(
+          z
+            .array(userText('A word that means the same', 50))
+            .min(2, 'a group of words that mean the same needs at least two words')
+            .max(20, 'at most 20 words in one group'),
+        )
+        .max(100, 'at most 100 groups of words that mean the same'),
     })
     .partial()
     .optional(),

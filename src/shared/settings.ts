@@ -56,6 +56,14 @@ export const workspaceSettingsSchema = z.object({
     .object({
       /** Below this confidence the FAQ matcher abstains (and hybrid mode asks the AI). */
       threshold: z.number().min(0).max(1).default(0.55),
+      /**
+       * The owner's "in my shop these mean the same": groups of words or phrases the FAQ matcher reads
+       * as one meaning, on top of its built-in table (e.g. ["suya", "grilled meat"]).
+       */
+      synonyms: z
+        .array(z.array(z.string().min(1).max(50)).min(2).max(20))
+        .max(100)
+        .default([]),
     })
     .prefault({}),
   handoff: z

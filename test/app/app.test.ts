@@ -287,6 +287,43 @@ describe.skipIf(!hasChromium)('the app in a browser', () => {
     await result.getByRole('button', { name: 'Close' }).click();
   }, 30_000);
 
+  it('the owner adds words that mean the same, and "Try a message" reads a customer through them', async () => {
+    await nav('FAQs').click();
+    await page.getByRole('button', { name: 'Same words' }).click();
+    const card = page.getByRole('region', { name: 'Words that mean the same' });
+    const words = card.getByLabel('Words that mean the same, separated by commas');
+    await words.fill('inhaler');
+    await card.getByRole('button', { name: 'Add' }).click();
+    expect(await card.getByRole('alert').textContent()).toContain('at least two words');
+    await words.fill(' Inhaler, pump ,puffer, ');
+    await card.getByRole('button', { name: 'Add' }).click();
+    await card.getByRole('list', { name: 'Your groups of words' }).getByText('puffer').waitFor();
+    expect(await words.inputValue()).toBe('');
+    const settings = async () =>
+      ((await api('workspace.list', {})) as { settings: { faq: { synonyms: string[][] } } }[])[0]!.settings
+        .faq.synonyms;
+    await expect.poll(settings).toEqual([['inhaler', 'pump', 'puffer']]);
+
+    const tryButton = page.getByRole('button', { name: 'Try a message' });
+    if ((await tryButton.getAttribute('aria-pressed')) !== 'true') await tryButton.click();
+    await page.getByLabel('Customer message to try').fill('abeg una get puffer?');
+    await page.getByRole('button', { name: 'Try it' }).click();
+    const best = page.locator('.try__match').first();
+    await best.waitFor();
+    expect(await best.locator('.try__question').textContent()).toBe('Do you sell inhalers?');
+    expect(await page.locator('.try__result').textContent()).toContain(
+      '"puffer" read as "inhaler" (same meaning: the same in this shop (your synonyms))',
+    );
+    await shot('18-faq-same-words');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot('18-faq-same-words-phone');
+    await page.setViewportSize({ width: 1280, height: 860 });
+
+    await card.getByRole('button', { name: 'Remove inhaler, pump, puffer' }).click();
+    await expect.poll(settings).toEqual([]);
+    await card.getByRole('list', { name: 'Your groups of words' }).waitFor({ state: 'detached' });
+  }, 30_000);
+
   it('an unanswered question becomes an FAQ, and the customer then gets its answer', async () => {
     const workspaceId = ((await api('workspace.list', {})) as { id: string }[])[0]!.id;
     const customer = demo.server.contact('+2348066665555', { name: 'Tunde Bakare' });

@@ -40,7 +40,8 @@ export function createFaqHandlers(ctx: HandlerContext): FaqHandlers {
       entry = (async () => {
         const workspace = await app.workspaces.get(workspaceId);
         const enabled = await faqs.list(workspaceId, { includeDisabled: false });
-        const matcher = createFaqMatcher({ threshold: workspace.settings.faq.threshold, logger: app.logger });
+        const { threshold, synonyms } = workspace.settings.faq;
+        const matcher = createFaqMatcher({ threshold, synonyms, logger: app.logger });
         for (const faq of enabled) matcher.upsert(faq);
         return { matcher, questions: new Map(enabled.map((f) => [f.id, f.question])) };
       })();

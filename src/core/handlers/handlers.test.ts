@@ -327,6 +327,30 @@ describe('faq try, CSV export and import', () => {
     await expect(call('faq.try', { workspaceId, text: '   ' })).rejects.toThrow(/VALIDATION/);
   });
 
+  it("reads a message through the owner's words that mean the same, once saved in the settings", async () => {
+    const workspaceId = await shop();
+    await call('faq.create', { workspaceId, question: 'How much is suya?', answer: 'N2,000 a stick.' });
+    await call('faq.create', { workspaceId, question: 'What time do you open?', answer: '4pm.' });
+    type Tried = { matches: { question: string; notes: string[]; wouldAnswer: boolean }[] };
+    const before = (await call('faq.try', { workspaceId, text: 'una get kilishi?' })) as Tried;
+    expect(before.matches[0]?.wouldAnswer ?? false).toBe(false);
+    await call('workspace.updateSettings', {
+      workspaceId,
+      settings: { faq: { synonyms: [['suya', 'kilishi', 'grilled meat']] } },
+    });
+    const after = (await call('faq.try', { workspaceId, text: 'una get kilishi?' })) as Tried;
+    expect(after.matches[0]).toMatchObject({ question: 'How much is suya?', wouldAnswer: true });
+    expect(after.matches[0]!.notes).toContain(
+      '"kilishi" read as "suya" (same meaning: the same in this shop (your synonyms))',
+    );
+    const bad = await dispatch('workspace.updateSettings', {
+      workspaceId,
+      settings: { faq: { synonyms: [['suya']] } },
+    });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(!bad.ok && bad.error.message).toContain('needs at least two words');
+  });
+
   it('imports good rows in one go, skips broken ones with their line, and round-trips the export', async () => {
     const workspaceId = await shop();
     await call('faq.create', { workspaceId, question: 'Do you deliver?', answer: 'No.' });

@@ -42,9 +42,13 @@ export type BotFactory = (workspaceId: WorkspaceId) => Bot | Promise<Bot>;
  * word order) answers when its calibrated confidence reaches the workspace's threshold, and abstains
  * below it, so the pipeline hands the chat to a human instead of guessing.
  */
-export function createMatchingFaqBot(faqs: readonly FaqEntry[], threshold: number): Bot {
+export function createMatchingFaqBot(
+  faqs: readonly FaqEntry[],
+  threshold: number,
+  synonyms: readonly (readonly string[])[] = [],
+): Bot {
   const exact = createExactMatchBot(faqs);
-  const matcher = createFaqMatcher({ threshold });
+  const matcher = createFaqMatcher({ threshold, synonyms });
   const byId = new Map<string, FaqEntry>();
   for (const faq of faqs) {
     if (!faq.enabled) continue;
@@ -83,7 +87,7 @@ export function createFaqBotFactory(store: Store): BotFactory {
   const faqs = createFaqRepository(store.db, createId);
   const workspaces = createWorkspaceRepository(store.db);
   return async (workspaceId) => {
-    const threshold = (await workspaces.get(workspaceId))?.settings.faq.threshold ?? 0.55;
-    return createMatchingFaqBot(await faqs.list(workspaceId), threshold);
+    const faq = (await workspaces.get(workspaceId))?.settings.faq;
+    return createMatchingFaqBot(await faqs.list(workspaceId), faq?.threshold ?? 0.55, faq?.synonyms);
   };
 }

@@ -38,6 +38,8 @@ export interface FaqIndexOptions {
   rivals?: number;
   /** FAQs retrained with an upserted one: its nearest neighbours. */
   neighbours?: number;
+  /** How a phrasing becomes features (the matcher's reader carries the workspace's synonyms). */
+  read?: (text: string) => TextFeatures;
 }
 
 export interface IndexedFaq {
@@ -65,7 +67,7 @@ interface CompiledPostings {
   weights: Float64Array;
 }
 
-const DEFAULTS: Required<FaqIndexOptions> = {
+const DEFAULTS: Required<Omit<FaqIndexOptions, 'read'>> = {
   epochs: 5,
   margin: 0.5,
   maxStep: 0.1,
@@ -91,6 +93,7 @@ export type FaqIndex = ReturnType<typeof createFaqIndex>;
 
 export function createFaqIndex(options: FaqIndexOptions = {}) {
   const config = { ...DEFAULTS, ...options };
+  const read = options.read ?? extractFeatures;
   const interner = new Map<string, number>();
   /** Per feature id: how many FAQs use it. */
   const faqFrequency: number[] = [];
@@ -354,7 +357,7 @@ export function createFaqIndex(options: FaqIndexOptions = {}) {
       const kept: string[] = [];
       const features: TextFeatures[] = [];
       for (const text of texts) {
-        const f = extractFeatures(text);
+        const f = read(text);
         if (f.counts.size === 0) continue;
         kept.push(text);
         features.push(f);

@@ -2,9 +2,10 @@ import type { Faq } from '../../../shared/dto';
 import { DEFAULT_WORKSPACE_SETTINGS } from '../../../shared/settings';
 import type { Logger } from '../../log/logger';
 import { confidence, type ConfidenceInputs } from './calibration';
-import { charGrams, extractFeatures, type TextFeatures } from './features';
+import { charGrams, createFeatureReader, type Corrector, type TextFeatures } from './features';
 import { createFaqIndex, type FaqIndexOptions, type FaqIndexStats, type IndexedFaq } from './faq-index';
-import { isFunctionWord } from './function-words';
+import { isFunctionWord, isPatternWord } from './function-words';
+import { createSpellingVocabulary } from './spelling';
 import { stem } from './stemmer';
 import { toMap } from './sparse-vector';
 
@@ -41,17 +42,22 @@ export interface FaqMatcherOptions {
   /** The workspace's `faq.threshold`. */
   threshold?: number;
   logger?: Logger;
-  index?: FaqIndexOptions;
+  index?: Omit<FaqIndexOptions, 'read'>;
+  /** The workspace's own synonym groups (`faq.synonyms`), read after the built-in table. */
+  synonyms?: readonly (readonly string[])[];
 }
 
 export type FaqInput = Pick<Faq, 'id' | 'question' | 'phrasings' | 'enabled'>;
 
 export type FaqMatcher = ReturnType<typeof createFaqMatcher>;
 
-/** The most a match carried only by function words can claim (below any sensible threshold). */
+/**
+ * The most a match carried only by pattern words ("do you sell") can claim when the message names
+ * something no FAQ has ("wigs") or nothing at all ("hello"): below any sensible threshold.
+ */
 const GRAMMAR_ONLY_CAP = 0.1;
 /** A word's share of the strongest word's contribution below which it is not named as a reason. */
-const WORD_SHARE = 0.2;
+const WORD_SHARE = 0.15;
 const MAX_WORDS = 5;
 /** How many FAQs compete when confidences are computed (the lead is over the best of them). */
 const RANKED = 4;
@@ -63,7 +69,11 @@ const MAX_UNCOVERED = 3;
 interface ContentWord {
   word: string;
   stem: string;
+  /** The synonym table's meaning word for it, if any. */
+  meaning: string | undefined;
   weight: number;
+  /** Whether any FAQ has the word or its meaning word. */
+  known: boolean;
 }
 
 /**
@@ -72,14 +82,49 @@ interface ContentWord {
  */
 export function createFaqMatcher(options: FaqMatcherOptions = {}) {
   let threshold = options.threshold ?? DEFAULT_WORKSPACE_SETTINGS.faq.threshold;
-  const index = createFaqIndex(options.index);
+  const reader = createFeatureReader(options.synonyms);
+  const index = createFaqIndex({ ...options.index, read: (text) => reader.read(text) });
   const logger = options.logger;
   /** Each indexed FAQ's word stems, for coverage; an upsert makes a new entry, so nothing goes stale. */
   const stemsOf = new WeakMap<IndexedFaq, Set<string>>();
+  /** The FAQs' words, which a misspelt word of a message is corrected toward. */
+  const vocabulary = createSpellingVocabulary();
+  let phrasingTotal = 0;
+
+  /**
+   * A message word no FAQ has, read as the FAQ word it means ("kilishi" -> "suya" in a shop that said
+   * so; "pampers" -> "diaper") or as the FAQ word it is a typo of ("pregancy" -> "pregnancy"). Replaced
+   * rather than added to: a word no FAQ has only dilutes the match.
+   */
+  const known = (word: string) =>
+    index.lookup.idf(index.lookup.id(`w:${stem(word)}`)) < index.lookup.unseenIdf();
+  const correct: Corrector = (token) => {
+    if (isFunctionWord(token) || index.lookup.id(`w:${stem(token)}`) >= 0) return undefined;
+    const meaning = reader.meaningOf(token);
+    if (meaning !== undefined && known(meaning.means))
+      return { to: meaning.means, why: `same meaning: ${meaning.why}` };
+    const spelt = vocabulary.correct(token);
+    return spelt === undefined ? undefined : { to: spelt, why: 'spelling: close to a word of the FAQs' };
+  };
+
+  function forget(id: string): void {
+    const entry = index.get(id);
+    if (entry === undefined) return;
+    vocabulary.remove(entry.features.flatMap((f) => f.tokens));
+    phrasingTotal -= entry.texts.length;
+  }
+
+  function learn(id: string): void {
+    const entry = index.get(id);
+    if (entry === undefined) return;
+    vocabulary.add(entry.features.flatMap((f) => f.tokens));
+    phrasingTotal += entry.texts.length;
+  }
 
   function rank(text: string, limit: number): FaqMatch[] {
-    const features = extractFeatures(text);
-    if (features.counts.size === 0 || index.size === 0) return [];
+    if (index.size === 0) return [];
+    const features = reader.read(text, correct);
+    if (features.counts.size === 0) return [];
     const vector = index.vectorise(features);
     const builds = index.stats().fullBuilds;
     const top = index.top(vector, Math.max(limit, RANKED));
@@ -92,6 +137,11 @@ export function createFaqMatcher(options: FaqMatcherOptions = {}) {
     }
     const queryWeights = toMap(vector);
     const content = contentWords(features);
+    const unknown = unknownShare(content);
+    const shop = {
+      faqs: Math.log(index.size),
+      phrasings: Math.log(Math.max(1, phrasingTotal / index.size)),
+    };
     return top.slice(0, limit).map(({ entry, score }, i) => {
       const best = Math.max(...top.filter((_, j) => j !== i).map((t) => t.score), 0);
       const nearest = nearestPhrasing(entry, queryWeights);
@@ -102,14 +152,17 @@ export function createFaqMatcher(options: FaqMatcherOptions = {}) {
         margin: score - best,
         nearest: nearest.similarity,
         coverage: covered.share,
+        unknown,
+        ...shop,
       };
       const calibrated = confidence(signals);
       if (covered.uncovered.length > 0) {
         const quoted = covered.uncovered.map((w) => `"${w}"`).join(', ');
         explanation.notes.push(`not in this FAQ's phrasings: ${quoted}`);
       }
-      // Carried only by words like "do" and "you": not a match, however rare those words are here.
-      const grammarOnly = explanation.words.length > 0 && explanation.words.every(isFunctionWord);
+      // Carried only by words like "do you sell": not a match when the message names something no FAQ
+      // knows ("wigs") or nothing at all ("hello"), however rare those words are in this shop.
+      const grammarOnly = explanation.words.every(isPatternWord) && (unknown > 0 || content.length === 0);
       if (grammarOnly) explanation.notes.push('matched on common words only');
       return {
         faqId: entry.id,
@@ -122,21 +175,42 @@ export function createFaqMatcher(options: FaqMatcherOptions = {}) {
 
   function faqStems(entry: IndexedFaq): Set<string> {
     let stems = stemsOf.get(entry);
-    if (stems === undefined) stemsOf.set(entry, (stems = new Set(entry.features.flatMap((f) => f.stems))));
+    if (stems === undefined) {
+      stems = new Set(entry.features.flatMap((f) => [...f.stems, ...f.meanings]));
+      stemsOf.set(entry, stems);
+    }
     return stems;
   }
 
+  /** A word's IDF over the FAQs; a word no FAQ has (or every FAQ has dropped) gets the rarest weight. */
+  function wordWeight(s: string): { weight: number; known: boolean } {
+    const id = index.lookup.id(`w:${s}`);
+    const weight = id < 0 ? index.lookup.unseenIdf() : index.lookup.idf(id);
+    return { weight, known: weight < index.lookup.unseenIdf() };
+  }
+
+  /** The words that say what is wanted: not grammar, fillers or request verbs; question words count. */
   function contentWords(features: TextFeatures): ContentWord[] {
     const out: ContentWord[] = [];
     const seen = new Set<string>();
     for (const word of features.tokens) {
       const s = stem(word);
-      if (isFunctionWord(word) || seen.has(s)) continue;
+      if (isPatternWord(word) || seen.has(s)) continue;
       seen.add(s);
-      const id = index.lookup.id(`w:${s}`);
-      out.push({ word, stem: s, weight: id < 0 ? index.lookup.unseenIdf() : index.lookup.idf(id) });
+      const meaning = features.meaningOf.get(s);
+      const own = wordWeight(s);
+      // A synonym of a word the FAQs use is known through its meaning word ("store" -> "location").
+      const known = own.known || (meaning !== undefined && wordWeight(meaning).known);
+      out.push({ word, stem: s, meaning, weight: own.weight, known });
     }
     return out;
+  }
+
+  /** The weight share of the rarest message word no FAQ has: 0 when every word is known somewhere. */
+  function unknownShare(content: readonly ContentWord[]): number {
+    const total = content.reduce((sum, c) => sum + c.weight, 0);
+    const rarest = Math.max(0, ...content.filter((c) => !c.known).map((c) => c.weight));
+    return total === 0 ? 0 : rarest / total;
   }
 
   /**
@@ -156,7 +230,7 @@ export function createFaqMatcher(options: FaqMatcherOptions = {}) {
     const missing: ContentWord[] = [];
     for (const c of content) {
       total += c.weight;
-      if (stems.has(c.stem)) found += c.weight;
+      if (stems.has(c.stem) || (c.meaning !== undefined && stems.has(c.meaning))) found += c.weight;
       else missing.push(c);
     }
     missing.sort((a, b) => b.weight - a.weight);
@@ -199,7 +273,8 @@ export function createFaqMatcher(options: FaqMatcherOptions = {}) {
     };
     const byWord = new Map<string, number>();
     for (const token of new Set(features.tokens)) {
-      let sum = contribution(`w:${stem(token)}`);
+      const meaning = features.meaningOf.get(stem(token));
+      let sum = contribution(`w:${stem(token)}`) + (meaning === undefined ? 0 : contribution(`w:${meaning}`));
       for (const gram of new Set(charGrams(token))) sum += contribution(`c:${gram}`);
       byWord.set(token, sum);
     }
@@ -228,6 +303,7 @@ export function createFaqMatcher(options: FaqMatcherOptions = {}) {
   return {
     /** Adds or replaces an FAQ. Its question counts as one more phrasing; a disabled FAQ is removed. */
     upsert(faq: FaqInput): void {
+      forget(faq.id);
       if (!faq.enabled) {
         index.remove(faq.id);
         return;
@@ -236,9 +312,11 @@ export function createFaqMatcher(options: FaqMatcherOptions = {}) {
         ...new Set([faq.question, ...faq.phrasings].map((t) => t.trim()).filter((t) => t !== '')),
       ];
       index.upsert(faq.id, texts);
+      learn(faq.id);
     },
 
     remove(faqId: string): boolean {
+      forget(faqId);
       return index.remove(faqId);
     },
 

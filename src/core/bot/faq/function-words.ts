@@ -145,3 +145,93 @@ export const FUNCTION_WORDS: ReadonlySet<string> = new Set([
 export function isFunctionWord(word: string): boolean {
   return FUNCTION_WORDS.has(word.toLowerCase());
 }
+
+/**
+ * Question words say what is asked ("where" is the location question, "how much" the price one): they
+ * are function words for IDF's sake, but a match they carry is a real match.
+ */
+export const QUESTION_WORDS: ReadonlySet<string> = new Set([
+  'what',
+  'when',
+  'where',
+  'how',
+  'which',
+  'who',
+  'why',
+]);
+
+/**
+ * Words that add nothing to what is asked: time fillers, politeness, forms of address, Pidgin particles.
+ * "Are you open today pls sir" asks what "are you open" asks; a word from this list that the FAQ's
+ * phrasings lack is not a sign of another question.
+ */
+export const LOW_INFORMATION_WORDS: ReadonlySet<string> = new Set([
+  'today',
+  'now',
+  'tonight',
+  'tomorrow',
+  'please',
+  'pls',
+  'plz',
+  'kindly',
+  'o',
+  'abeg',
+  'biko',
+  'sir',
+  'ma',
+  'madam',
+  'oga',
+  'people',
+  'hi',
+  'hello',
+  'hey',
+  'morning',
+  'afternoon',
+  'evening',
+  'good',
+  'thanks',
+  'dear',
+  'ok',
+  'okay',
+  'again',
+  'still',
+  'sha',
+  'sef',
+]);
+
+/**
+ * The verbs of a request ("do you sell ...", "I want ...", "una get ...?"): many FAQs of a shop share
+ * them, and what follows them is what the customer wants. A match carried only by them and by function
+ * words ("do you sell wigs" against "Do you sell wholesale?") is no match when the message names
+ * something no FAQ has.
+ */
+export const REQUEST_WORDS: ReadonlySet<string> = new Set([
+  'sell',
+  'sold',
+  'buy',
+  'have',
+  'get',
+  'want',
+  'need',
+  'accept',
+  'take',
+  'collect',
+  'give',
+  'see',
+  'know',
+  'tell',
+  'find',
+  'like',
+  'available',
+  'stock',
+  'offer',
+  'there',
+]);
+
+/** Words that do not say what the customer wants: grammar (but not question words), fillers, request verbs. */
+export function isPatternWord(word: string): boolean {
+  const w = word.toLowerCase();
+  return (
+    (FUNCTION_WORDS.has(w) && !QUESTION_WORDS.has(w)) || LOW_INFORMATION_WORDS.has(w) || REQUEST_WORDS.has(w)
+  );
+}

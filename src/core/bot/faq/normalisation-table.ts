@@ -208,6 +208,33 @@ export const WORD_RULES: readonly NormalisationRule[] = [
   { from: 'couldnt', to: 'could not', why: 'missing apostrophe' },
   { from: 'shouldnt', to: 'should not', why: 'missing apostrophe' },
   { from: 'arent', to: 'are not', why: 'missing apostrophe' },
+  { from: 'numba', to: 'number', why: 'chat spelling' },
+  { from: 'nomba', to: 'number', why: 'Pidgin spelling' },
+  // American spellings, read as the British ones most Nigerian shops write (-ize verbs: see normalise.ts).
+  ...[
+    ['color', 'colour'],
+    ['colors', 'colours'],
+    ['flavor', 'flavour'],
+    ['flavors', 'flavours'],
+    ['favorite', 'favourite'],
+    ['center', 'centre'],
+    ['catalog', 'catalogue'],
+    ['jewelry', 'jewellery'],
+    ['gray', 'grey'],
+    ['canceled', 'cancelled'],
+    ['canceling', 'cancelling'],
+    ['traveling', 'travelling'],
+    ['license', 'licence'],
+    ['mom', 'mum'],
+    ['pajamas', 'pyjamas'],
+    ['aluminum', 'aluminium'],
+    ['liter', 'litre'],
+    ['behavior', 'behaviour'],
+    ['neighbor', 'neighbour'],
+    ['labor', 'labour'],
+    ['honor', 'honour'],
+    ['cheque', 'check'],
+  ].map(([from, to]): NormalisationRule => ({ from: from!, to: to!, why: 'British and American spelling' })),
 ];
 
 /** English contractions, expanded before punctuation is stripped (the apostrophe carries them). */

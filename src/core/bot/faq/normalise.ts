@@ -86,6 +86,17 @@ function splitDigits(word: string): string[] {
   return word.split(/(?<=\d)(?=\p{L})|(?<=\p{L})(?=\d)/u);
 }
 
+/**
+ * American "-ize" verbs as the British "-ise" ("customize" -> "customise"), for words of seven letters
+ * or more so that "size" and "prize" stay as they are.
+ */
+function britishIse(word: string): { to: string[]; rule: NormalisationRule } | undefined {
+  const match = /^([a-z]{4,})iz(e|es|ed|ing|ation|ations)$/.exec(word);
+  if (match === null || word.length < 7) return undefined;
+  const to = `${match[1]}is${match[2]}`;
+  return { to: [to], rule: { from: word, to, why: 'British and American spelling' } };
+}
+
 export function normaliseText(text: string): NormalisedText {
   const { phrases, words } = rules();
   const raw = foldText(text)
@@ -104,7 +115,7 @@ export function normaliseText(text: string): NormalisedText {
       i += phrase.from.length;
       continue;
     }
-    const rule = words.get(word);
+    const rule = words.get(word) ?? britishIse(word);
     if (rule !== undefined) {
       tokens.push(...rule.to);
       rewrites.push({ from: rule.rule.from, to: rule.rule.to, why: rule.rule.why });

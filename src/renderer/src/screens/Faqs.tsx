@@ -5,6 +5,7 @@ import { Field } from '../components/Field';
 import { Icon } from '../components/Icon';
 import { PageHeader } from '../components/Layout';
 import { useApp, useEvent, useOnReconnect, useWorkspace } from '../state/app-context';
+import { ShopWords } from './FaqSynonyms';
 import { CsvButtons, TryMessage } from './FaqTools';
 import { useAction } from '../state/use-action';
 
@@ -22,6 +23,7 @@ export function Faqs() {
   const [editing, setEditing] = useState<Editing>(null);
   const [error, setError] = useState<string | null>(null);
   const [trying, setTrying] = useState(false);
+  const [wording, setWording] = useState(false);
 
   const load = useCallback(async () => {
     try {
@@ -67,6 +69,14 @@ export function Faqs() {
               <Icon name="message" size={18} /> Try a message
             </button>
             <button
+              className="button button--secondary"
+              type="button"
+              aria-pressed={wording}
+              onClick={() => setWording((w) => !w)}
+            >
+              Same words
+            </button>
+            <button
               className="button button--primary"
               type="button"
               onClick={() => setEditing({ kind: 'new' })}
@@ -82,6 +92,7 @@ export function Faqs() {
         </p>
       )}
       {trying && <TryMessage workspaceId={workspace.id} />}
+      {wording && <ShopWords />}
       {editing !== null && (
         <FaqEditor
           key={editing.kind === 'edit' ? editing.faq.id : 'new'}

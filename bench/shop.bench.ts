@@ -1,0 +1,78 @@
+/**
+ * The FAQ matcher on shop-sized FAQ sets (see shop-sets.ts), at the default threshold, against MiniSearch
+ * (baselines.ts) in the same run:
+ *
+ * - bot.shop.<set>.right: share of answerable messages answered with the right FAQ;
+ * - bot.shop.<set>.wrong: share of all messages answered with a wrong FAQ (an answered off-topic
+ *   message counts as wrong);
+ * - bot.shop.<set>.top1: share of answerable messages whose best FAQ is the right one.
+ *
+ * Sets: banking77 (40 seeded shops of 8-15 intents, 3 phrasings each, test queries as messages, sibling
+ * intents as off-topic; the calibration is fitted on other shops built from training queries), naija
+ * (the held-out half of data/naija-shops.json; the fitted half is printed on stderr only).
+ *
+ *   npm run bench -- shop
+ */
+import { createFaqMatcher } from '../src/core/bot/faq/faq-matcher';
+import { DEFAULT_WORKSPACE_SETTINGS } from '../src/shared/settings';
+import { loadBanking77 } from './banking77-data';
+import { miniSearchBaseline } from './baselines';
+import { emit } from './figures';
+import { banking77Shops, naijaShops, scoreShops, type ShopBot, type ShopCase } from './shop-sets';
+
+/** The benchmark's Banking77 shops; the calibration fit uses other seeds. */
+export const BENCH_SEED = 77;
+export const BENCH_SHOPS = 40;
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+function ourBot(shop: ShopCase): ShopBot {
+  const matcher = createFaqMatcher({ threshold: DEFAULT_WORKSPACE_SETTINGS.faq.threshold });
+  for (const faq of shop.faqs) matcher.upsert({ ...faq, enabled: true });
+  return {
+    best(text) {
+      const [top] = matcher.tryMessage(text);
+      return top === undefined ? undefined : { faqId: top.faqId, answers: top.wouldAnswer };
+    },
+  };
+}
+
+function baselineBot(shop: ShopCase): ShopBot {
+  const search = miniSearchBaseline(
+    shop.faqs.map((f) => ({ id: f.id, texts: [f.question, ...f.phrasings] })),
+  );
+  return {
+    best(text) {
+      const top = search.best(text);
+      return top === undefined ? undefined : { faqId: top.id, answers: true };
+    },
+  };
+}
+
+function report(set: string, shops: ShopCase[], emitFigures: boolean): void {
+  const mine = scoreShops(shops, ourBot);
+  const theirs = scoreShops(shops, baselineBot);
+  log(
+    `${set}: ${shops.length} shops, ${mine.answerable} answerable + ${mine.offTopic} off-topic messages; ` +
+      `ours right ${mine.right.toFixed(3)} wrong ${mine.wrong.toFixed(3)} top1 ${mine.top1.toFixed(3)}; ` +
+      `minisearch right ${theirs.right.toFixed(3)} wrong ${theirs.wrong.toFixed(3)} top1 ${theirs.top1.toFixed(3)}`,
+  );
+  if (!emitFigures) return;
+  emit(`bot.shop.${set}.right`, mine.right, 'fraction', theirs.right);
+  emit(`bot.shop.${set}.wrong`, mine.wrong, 'fraction', theirs.wrong);
+  emit(`bot.shop.${set}.top1`, mine.top1, 'fraction', theirs.top1);
+}
+
+const started = performance.now();
+const data = loadBanking77();
+if (data === undefined)
+  log('shop bench: ../shared/data/banking77 not found; the banking77 shops are skipped');
+else
+  report(
+    'banking77',
+    banking77Shops(data, { seed: BENCH_SEED, shops: BENCH_SHOPS, messagesFrom: 'test' }),
+    true,
+  );
+report('naija', naijaShops('heldOut'), true);
+report('naija (fitted half, not a figure)', naijaShops('fit'), false);
+log(`shop bench: ${((performance.now() - started) / 1000).toFixed(1)} s`);
