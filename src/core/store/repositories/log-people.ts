@@ -56,22 +56,23 @@ export function createLogPeople(store: Store): LogPeople {
           if (chatId !== undefined) people.set(chatId, { name: row.name, phone: row.phone_e164 });
         }
       }
-      // ...the others (a LID, a Cloud API wa_id) by the contact of the chat's latest message.
-      for (const chatId of unique) {
-        if (people.has(chatId) || phones.has(phoneOfChat(chatId) ?? '')) continue;
-        const row = await db
-          .selectFrom('messages as m')
-          .innerJoin('contacts as c', (join) =>
-            join.onRef('c.id', '=', 'm.contact_id').onRef('c.workspace_id', '=', 'm.workspace_id'),
+      // ...the others (a LID, a Cloud API wa_id) by the contact of each chat's latest message that has
+      // one, in one query (the messages index is by workspace and chat).
+      const others = unique.filter((chatId) => phoneOfChat(chatId) === null);
+      if (others.length > 0) {
+        const rows = await sql<{ chat_id: string; name: string | null; phone_e164: string | null }>`
+          with latest as (
+            select chat_id, contact_id,
+              row_number() over (partition by chat_id order by created_at desc) as rn
+            from messages
+            where workspace_id = ${workspaceId} and contact_id is not null
+              and chat_id in (${sql.join(others)})
           )
-          .select(['c.name', 'c.phone_e164'])
-          .where('m.workspace_id', '=', workspaceId)
-          .where('m.chat_id', '=', chatId)
-          .where('m.contact_id', 'is not', null)
-          .orderBy('m.created_at', 'desc')
-          .limit(1)
-          .executeTakeFirst();
-        if (row !== undefined) people.set(chatId, { name: row.name, phone: row.phone_e164 });
+          select l.chat_id, c.name, c.phone_e164 from latest l
+          join contacts c on c.workspace_id = ${workspaceId} and c.id = l.contact_id
+          where l.rn = 1
+        `.execute(db);
+        for (const row of rows.rows) people.set(row.chat_id, { name: row.name, phone: row.phone_e164 });
       }
       return people;
     },
