@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { errorMessage } from '../client/client';
 import { Icon } from '../components/Icon';
 import { useApp, useWorkspace } from '../state/app-context';
+import { useAction } from '../state/use-action';
 
 /** Words of a group typed as "suya, grilled meat": trimmed, lower-case, no empties or repeats. */
 export function wordsOf(text: string): string[] {
@@ -25,34 +25,25 @@ export function ShopWords() {
   const workspace = useWorkspace();
   const groups = workspace.settings.faq.synonyms;
   const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
 
-  const save = async (next: string[][]) => {
-    setBusy(true);
-    try {
-      await client.invoke('workspace.updateSettings', {
-        workspaceId: workspace.id,
-        settings: { faq: { synonyms: next } },
-      });
-      setError(null);
-      return true;
-    } catch (failure) {
-      setError(errorMessage(failure));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+  const save = (next: string[][]) =>
+    client.invoke('workspace.updateSettings', {
+      workspaceId: workspace.id,
+      settings: { faq: { synonyms: next } },
+    });
 
-  const add = async (event: FormEvent) => {
+  const add = (event: FormEvent) => {
     event.preventDefault();
     const words = wordsOf(text);
     if (words.length < 2) {
       setError('Write at least two words or phrases that mean the same, separated by commas.');
       return;
     }
-    if (await save([...groups, words])) setText('');
+    void run(async () => {
+      await save([...groups, words]);
+      setText('');
+    });
   };
 
   return (
@@ -79,7 +70,7 @@ export function ShopWords() {
                 type="button"
                 disabled={busy}
                 aria-label={`Remove ${group.join(', ')}`}
-                onClick={() => void save(groups.filter((_, j) => j !== i))}
+                onClick={() => void run(() => save(groups.filter((_, j) => j !== i)))}
               >
                 Remove
               </button>
@@ -87,7 +78,7 @@ export function ShopWords() {
           ))}
         </ul>
       )}
-      <form className="shop-words__form" onSubmit={(e) => void add(e)}>
+      <form className="shop-words__form" onSubmit={add}>
         <label className="search shop-words__input">
           <Icon name="plus" size={18} />
           <input
