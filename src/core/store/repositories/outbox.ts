@@ -140,6 +140,55 @@ export function createOutboxRepository(db: Kysely<Database>) {
       return kinds;
     },
 
+    /** Why each of these rows failed (rows that failed, or were refused after they went out). */
+    async failuresOf(workspaceId: WorkspaceId, ids: readonly string[]): Promise<Map<string, string>> {
+      const failures = new Map<string, string>();
+      for (const chunk of powerOfTwoChunks([...new Set(ids)])) {
+        const rows = await db
+          .selectFrom('outbox')
+          .select(['id', 'last_error'])
+          .where('workspace_id', '=', workspaceId)
+          .where('id', 'in', chunk)
+          .where('last_error', 'is not', null)
+          .execute();
+        for (const row of rows) failures.set(row.id, row.last_error!);
+      }
+      return failures;
+    },
+
+    /** A row that went out and was refused afterwards keeps its status, with the reason. */
+    async noteFailure(workspaceId: WorkspaceId, id: string, error: string, now: number): Promise<void> {
+      await db
+        .updateTable('outbox')
+        .set({ last_error: error, updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /**
+     * The owner's Retry: a finished row (failed, or refused after it was sent) goes back to the queue
+     * with its attempts reset. Returns false for a row still queued or sending: it is not queued twice.
+     */
+    async requeue(workspaceId: WorkspaceId, id: string, now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('outbox')
+        // created_at too: a retried bot reply is the owner's fresh choice, not a stale one to hold back.
+        .set({
+          status: 'queued',
+          attempts: 0,
+          next_attempt_at: now,
+          last_error: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .where('status', 'in', ['failed', 'sent', 'cancelled'])
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
     /** The numbers of this workspace with unfinished rows: where senders must resume after a start. */
     async pendingNumbers(workspaceId: WorkspaceId): Promise<E164[]> {
       const rows = await db
