@@ -7,6 +7,7 @@ import { PageHeader } from '../components/Layout';
 import { useApp, useEvent, useOnReconnect, useWorkspace } from '../state/app-context';
 import { CsvButtons, TryMessage } from './FaqTools';
 import { useAction } from '../state/use-action';
+import { SavedReplies } from './inbox/SavedReplies';
 
 type Editing = { kind: 'new' } | { kind: 'edit'; faq: Faq } | null;
 
@@ -22,6 +23,7 @@ export function Faqs() {
   const [editing, setEditing] = useState<Editing>(null);
   const [error, setError] = useState<string | null>(null);
   const [trying, setTrying] = useState(false);
+  const [tab, setTab] = useState<'faqs' | 'saved'>('faqs');
 
   const load = useCallback(async () => {
     try {
@@ -76,66 +78,92 @@ export function Faqs() {
           </>
         }
       />
-      {error !== null && (
-        <p className="notice notice--problem" role="alert">
-          {error}
-        </p>
-      )}
-      {trying && <TryMessage workspaceId={workspace.id} />}
-      {editing !== null && (
-        <FaqEditor
-          key={editing.kind === 'edit' ? editing.faq.id : 'new'}
-          workspaceId={workspace.id}
-          faq={editing.kind === 'edit' ? editing.faq : null}
-          onDone={() => setEditing(null)}
-        />
-      )}
-      <div className="toolbar">
-        <label className="search">
-          <Icon name="search" size={18} />
-          <input
-            className="search__input"
-            type="search"
-            placeholder="Search questions and answers"
-            aria-label="Search FAQs"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-          />
-        </label>
-        {faqs !== null && (
-          <span className="muted toolbar__count">
-            {faqs.length} FAQ{faqs.length === 1 ? '' : 's'} · {enabledCount} on
-          </span>
-        )}
-        <CsvButtons workspaceId={workspace.id} />
+      <div className="faq-tabs" role="tablist" aria-label="Answers">
+        <button
+          type="button"
+          role="tab"
+          className="faq-tabs__tab"
+          aria-selected={tab === 'faqs'}
+          onClick={() => setTab('faqs')}
+        >
+          FAQs
+        </button>
+        <button
+          type="button"
+          role="tab"
+          className="faq-tabs__tab"
+          aria-selected={tab === 'saved'}
+          onClick={() => setTab('saved')}
+        >
+          Saved replies
+        </button>
       </div>
-      {faqs === null ? (
-        <div className="card card--skeleton" />
-      ) : faqs.length === 0 ? (
-        <div className="empty card">
-          <span className="empty__icon" aria-hidden="true">
-            <Icon name="faq" size={28} />
-          </span>
-          <p className="empty__title">No FAQs yet</p>
-          <p className="muted">
-            Start with what customers ask every day: opening hours, delivery, prices, how to pay.
-          </p>
-          <button
-            className="button button--primary"
-            type="button"
-            onClick={() => setEditing({ kind: 'new' })}
-          >
-            Write your first FAQ
-          </button>
-        </div>
-      ) : shown.length === 0 ? (
-        <p className="muted empty-line">No FAQ matches &ldquo;{search}&rdquo;.</p>
+      {tab === 'saved' ? (
+        <SavedReplies workspaceId={workspace.id} />
       ) : (
-        <ul className="faq-list">
-          {shown.map((faq) => (
-            <FaqItem key={faq.id} faq={faq} onEdit={() => setEditing({ kind: 'edit', faq })} />
-          ))}
-        </ul>
+        <>
+          {error !== null && (
+            <p className="notice notice--problem" role="alert">
+              {error}
+            </p>
+          )}
+          {trying && <TryMessage workspaceId={workspace.id} />}
+          {editing !== null && (
+            <FaqEditor
+              key={editing.kind === 'edit' ? editing.faq.id : 'new'}
+              workspaceId={workspace.id}
+              faq={editing.kind === 'edit' ? editing.faq : null}
+              onDone={() => setEditing(null)}
+            />
+          )}
+          <div className="toolbar">
+            <label className="search">
+              <Icon name="search" size={18} />
+              <input
+                className="search__input"
+                type="search"
+                placeholder="Search questions and answers"
+                aria-label="Search FAQs"
+                value={search}
+                onChange={(e) => setSearch(e.target.value)}
+              />
+            </label>
+            {faqs !== null && (
+              <span className="muted toolbar__count">
+                {faqs.length} FAQ{faqs.length === 1 ? '' : 's'} · {enabledCount} on
+              </span>
+            )}
+            <CsvButtons workspaceId={workspace.id} />
+          </div>
+          {faqs === null ? (
+            <div className="card card--skeleton" />
+          ) : faqs.length === 0 ? (
+            <div className="empty card">
+              <span className="empty__icon" aria-hidden="true">
+                <Icon name="faq" size={28} />
+              </span>
+              <p className="empty__title">No FAQs yet</p>
+              <p className="muted">
+                Start with what customers ask every day: opening hours, delivery, prices, how to pay.
+              </p>
+              <button
+                className="button button--primary"
+                type="button"
+                onClick={() => setEditing({ kind: 'new' })}
+              >
+                Write your first FAQ
+              </button>
+            </div>
+          ) : shown.length === 0 ? (
+            <p className="muted empty-line">No FAQ matches &ldquo;{search}&rdquo;.</p>
+          ) : (
+            <ul className="faq-list">
+              {shown.map((faq) => (
+                <FaqItem key={faq.id} faq={faq} onEdit={() => setEditing({ kind: 'edit', faq })} />
+              ))}
+            </ul>
+          )}
+        </>
       )}
     </>
   );
