@@ -242,4 +242,39 @@ describe.skipIf(!hasChromium)('the inbox in a browser', () => {
     await card.getByRole('button', { name: 'Close' }).click();
     await poll(() => card.count()).toBe(0);
   }, 60_000);
+
+  it('manages saved replies beside the FAQs: add, edit, delete, with the reason when refused', async () => {
+    for (const size of ['wide', 'phone'] as const) {
+      if (size === 'phone') await phone();
+      await navLink(page, 'FAQs').click();
+      await page.getByRole('tab', { name: 'Saved replies' }).click();
+      await page.getByRole('button', { name: 'New saved reply' }).click();
+      const form = page.getByRole('form', { name: 'New saved reply' });
+      await form.getByRole('button', { name: 'Add reply' }).click();
+      expect(await form.getByRole('alert').textContent()).toBe(
+        'Give the reply a short name, e.g. "bank details".',
+      );
+      await form.getByLabel('Name').fill('n'.repeat(61));
+      await form.getByLabel('Reply').fill('We deliver in Lagos the same day.');
+      await form.getByRole('button', { name: 'Add reply' }).click();
+      await poll(() => form.getByRole('alert').textContent()).toContain(
+        'Name is too long (at most 60 characters)',
+      );
+      await form.getByLabel('Name').fill(`delivery ${size}`);
+      await form.getByRole('button', { name: 'Add reply' }).click();
+      const item = page.getByRole('listitem', { name: `delivery ${size}` });
+      await item.waitFor();
+      await item.getByRole('button', { name: 'Edit' }).click();
+      const edit = page.getByRole('form', { name: 'Edit saved reply' });
+      await edit.getByLabel('Reply').fill('We deliver in Lagos the same day, 1,500 naira.');
+      await edit.getByRole('button', { name: 'Save changes' }).click();
+      await poll(() => item.textContent()).toContain('1,500 naira');
+      await screenshot(page, `76-inbox-saved-replies-${size}`);
+      await item.getByRole('button', { name: `Delete the saved reply delivery ${size}` }).click();
+      await poll(() => item.count()).toBe(0);
+    }
+    expect((await api<{ title: string }[]>('reply.list', { workspaceId })).map((r) => r.title)).toEqual([
+      'bank details',
+    ]);
+  }, 60_000);
 });

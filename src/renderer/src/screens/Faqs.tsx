@@ -59,23 +59,25 @@ export function Faqs() {
         title="FAQs"
         subtitle="The questions customers ask most, with your answers. Switchboard replies with them word for word."
         actions={
-          <>
-            <button
-              className="button button--secondary"
-              type="button"
-              aria-pressed={trying}
-              onClick={() => setTrying((t) => !t)}
-            >
-              <Icon name="message" size={18} /> Try a message
-            </button>
-            <button
-              className="button button--primary"
-              type="button"
-              onClick={() => setEditing({ kind: 'new' })}
-            >
-              <Icon name="plus" size={18} /> New FAQ
-            </button>
-          </>
+          tab === 'faqs' && (
+            <>
+              <button
+                className="button button--secondary"
+                type="button"
+                aria-pressed={trying}
+                onClick={() => setTrying((t) => !t)}
+              >
+                <Icon name="message" size={18} /> Try a message
+              </button>
+              <button
+                className="button button--primary"
+                type="button"
+                onClick={() => setEditing({ kind: 'new' })}
+              >
+                <Icon name="plus" size={18} /> New FAQ
+              </button>
+            </>
+          )
         }
       />
       <div className="faq-tabs" role="tablist" aria-label="Answers">
