@@ -57,16 +57,15 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
 
   const toThread = (
     m: Message,
-    kinds: Map<string, OutboxKind>,
-    failures: Map<string, string>,
+    outbox: Map<string, { kind: OutboxKind; lastError: string | null }>,
   ): ThreadMessage => ({
     id: m.id,
     author: m.author,
     text: m.text,
     at: m.createdAt,
     status: m.status,
-    kind: m.author === 'bot' ? botKind(kinds.get(m.id)) : null,
-    failure: m.status === 'failed' ? failureInWords(failures.get(m.id)) : null,
+    kind: m.author === 'bot' ? botKind(outbox.get(m.id)?.kind) : null,
+    failure: m.status === 'failed' ? failureInWords(outbox.get(m.id)?.lastError) : null,
   });
 
   return {
@@ -116,18 +115,14 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
         limit: limit + 1,
       });
       const page = newestFirst.slice(0, limit).reverse();
-      const outbox = createOutboxRepository(db);
-      const kinds = await outbox.kindsOf(
+      // Bot replies carry their kind; failed messages (the owner's too) why they failed.
+      const outbox = await createOutboxRepository(db).describe(
         workspaceId,
-        page.filter((m) => m.author === 'bot').map((m) => m.id),
-      );
-      const failures = await outbox.failuresOf(
-        workspaceId,
-        page.filter((m) => m.status === 'failed').map((m) => m.id),
+        page.filter((m) => m.author !== 'contact').map((m) => m.id),
       );
       return {
         chatId,
-        messages: page.map((m) => toThread(m, kinds, failures)),
+        messages: page.map((m) => toThread(m, outbox)),
         nextBefore: newestFirst.length > limit ? (page[0]?.createdAt ?? null) : null,
       };
     },

@@ -16,8 +16,3 @@ function splitOnce(text: string, marker: string): [string, string] {
   const at = text.indexOf(marker);
   return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + marker.length)];
 }
-
-/** Case and accents folded, as the FTS index's unicode61 remove_diacritics 2 does: "Adébáyọ̀" -> "adebayo". */
-export function foldText(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}

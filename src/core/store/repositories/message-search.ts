@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { E164, MessageAuthor, WorkspaceId } from '../../../shared/types';
+import { foldText } from '../../../shared/fold-text';
 import type { Database } from '../schema';
 
 /** Marks around each matched word in `MessageHit.snippet` (control characters no message text carries). */
@@ -50,11 +51,8 @@ const INDEXED_PREFIX = 4;
 const PAGE = 100;
 const MAX_PAGES = 20;
 
-/** Case and accents folded as the index's tokenizer folds them (unicode61 remove_diacritics 2). */
-const foldWord = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-
 function startsAWord(text: string, beginning: string): boolean {
-  return foldWord(text)
+  return foldText(text)
     .split(/[^\p{L}\p{N}]+/u)
     .some((word) => word.startsWith(beginning));
 }
@@ -107,7 +105,7 @@ export function createMessageSearchRepository(db: Kysely<Database>) {
       if (whole === null) return [];
       const hits = await query(workspaceId, whole, capped);
       const words = searchWords(search);
-      const last = foldWord(words.at(-1) ?? '');
+      const last = foldText(words.at(-1) ?? '');
       if (hits.length >= capped || [...last].length < MIN_PREFIX) return hits;
       if ([...last].length <= INDEXED_PREFIX) return query(workspaceId, ftsQuery(search, true)!, capped);
 

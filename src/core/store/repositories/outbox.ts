@@ -47,6 +47,23 @@ export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
 const PENDING = sql<boolean>`outbox.status in ('queued', 'sending')`;
 
 export function createOutboxRepository(db: Kysely<Database>) {
+  async function describe(
+    workspaceId: WorkspaceId,
+    ids: readonly string[],
+  ): Promise<Map<string, { kind: OutboxKind; lastError: string | null }>> {
+    const rows = new Map<string, { kind: OutboxKind; lastError: string | null }>();
+    for (const chunk of powerOfTwoChunks([...new Set(ids)])) {
+      const found = await db
+        .selectFrom('outbox')
+        .select(['id', 'kind', 'last_error'])
+        .where('workspace_id', '=', workspaceId)
+        .where('id', 'in', chunk)
+        .execute();
+      for (const row of found) rows.set(row.id, { kind: row.kind as OutboxKind, lastError: row.last_error });
+    }
+    return rows;
+  }
+
   return {
     async insertMany(workspaceId: WorkspaceId, rows: readonly NewOutboxRow[], now: number): Promise<void> {
       for (const chunk of powerOfTwoChunks(rows)) {
@@ -125,35 +142,16 @@ export function createOutboxRepository(db: Kysely<Database>) {
       return rows.map(toRow);
     },
 
-    /** The kind of each of these rows that exists (a chat's bot replies carry their outbox id as message id). */
-    async kindsOf(workspaceId: WorkspaceId, ids: readonly string[]): Promise<Map<string, OutboxKind>> {
-      const kinds = new Map<string, OutboxKind>();
-      for (const chunk of powerOfTwoChunks([...new Set(ids)])) {
-        const rows = await db
-          .selectFrom('outbox')
-          .select(['id', 'kind'])
-          .where('workspace_id', '=', workspaceId)
-          .where('id', 'in', chunk)
-          .execute();
-        for (const row of rows) kinds.set(row.id, row.kind as OutboxKind);
-      }
-      return kinds;
-    },
+    /**
+     * The kind of each of these rows that exists, and its last error (a chat's replies carry their
+     * outbox id as message id: the thread names bot replies and says why a send failed).
+     */
+    describe,
 
-    /** Why each of these rows failed (rows that failed, or were refused after they went out). */
-    async failuresOf(workspaceId: WorkspaceId, ids: readonly string[]): Promise<Map<string, string>> {
-      const failures = new Map<string, string>();
-      for (const chunk of powerOfTwoChunks([...new Set(ids)])) {
-        const rows = await db
-          .selectFrom('outbox')
-          .select(['id', 'last_error'])
-          .where('workspace_id', '=', workspaceId)
-          .where('id', 'in', chunk)
-          .where('last_error', 'is not', null)
-          .execute();
-        for (const row of rows) failures.set(row.id, row.last_error!);
-      }
-      return failures;
+    /** The kind of each of these rows that exists. */
+    async kindsOf(workspaceId: WorkspaceId, ids: readonly string[]): Promise<Map<string, OutboxKind>> {
+      const rows = await describe(workspaceId, ids);
+      return new Map([...rows].map(([id, row]) => [id, row.kind]));
     },
 
     /** A row that went out and was refused afterwards keeps its status, with the reason. */

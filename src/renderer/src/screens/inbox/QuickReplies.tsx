@@ -1,18 +1,16 @@
 import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { QuickReply } from '../../../../shared/contract';
+import { foldText } from '../../../../shared/fold-text';
 import { useApp, useEvent } from '../../state/app-context';
 import './inbox.css';
 
 const SHOWN = 8;
 
-/** Case and accents ignored: "/delivery" finds "Délivery", as the owner types it on a phone. */
-const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-
-/** The quick replies whose name or text has the words typed after "/", saved replies first. */
+/** The quick replies whose name or text has the words typed after "/" (case and accents aside). */
 export function filterQuickReplies(replies: readonly QuickReply[], typed: string): QuickReply[] {
-  const words = fold(typed).split(/\s+/).filter(Boolean);
+  const words = foldText(typed).split(/\s+/).filter(Boolean);
   return replies.filter((r) => {
-    const hay = fold(`${r.title} ${r.text}`);
+    const hay = foldText(`${r.title} ${r.text}`);
     return words.every((w) => hay.includes(w));
   });
 }
