@@ -54,6 +54,21 @@ export const COMMAND_NAMES = [
   'cloud.templates',
   'cloud.window',
   'conversation.sendTemplate',
+  // The inbox (inbox-contract.ts).
+  'conversation.retry',
+  'inbox.search',
+  'label.list',
+  'label.create',
+  'label.update',
+  'label.delete',
+  'conversation.setLabels',
+  'reply.list',
+  'reply.create',
+  'reply.update',
+  'reply.delete',
+  'reply.quick',
+  'contact.card',
+  'contact.update',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

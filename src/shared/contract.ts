@@ -13,6 +13,7 @@ import { businessHoursPatch, pacingPatch, timeZoneInput } from './settings-patch
 import { syncCommands, type SyncEvents } from './sync-contract';
 import { aiCommands, type AiEvents } from './ai-contract';
 import { cloudCommands, type CloudEvents, type DemoCloudNumber } from './cloud-contract';
+import { inboxCommands } from './inbox-contract';
 import {
   LOG_LEVELS,
   type E164,
@@ -35,6 +36,7 @@ export * from './contract-names';
 export * from './sync-contract';
 export * from './ai-contract';
 export * from './cloud-contract';
+export * from './inbox-contract';
 
 // --- shapes that only the contract uses -------------------------------------------------------------
 
@@ -172,6 +174,8 @@ export interface ConversationSummary {
   waitingReason: string | null;
   /** Customer messages the owner has not seen: newer than the chat was last opened or answered. */
   unread: number;
+  /** The chat's labels (ids of `label.list`), in the labels' order. */
+  labelIds: string[];
 }
 
 /** What the menu, the tab title and the tray count for one workspace. */
@@ -196,6 +200,8 @@ export interface ThreadMessage {
   at: number;
   status: MessageStatus;
   kind: BotReplyKind | null;
+  /** Why a failed message was not sent, in words; null unless `status` is 'failed'. */
+  failure?: string | null;
 }
 
 export interface ConversationThread {
@@ -498,6 +504,8 @@ export const commands = {
     z.strictObject({
       workspaceId: workspaceIdInput,
       limit: z.number().int().min(1).max(200).default(50),
+      /** Only chats with this label (of this workspace). */
+      labelId: idOf('labelId').optional(),
     }),
   ),
   'conversation.thread': command<ConversationThread>()(
@@ -543,6 +551,8 @@ export const commands = {
   ...aiCommands,
   // WhatsApp Cloud API numbers (issue #9): connect, templates, service windows; in cloud-contract.ts.
   ...cloudCommands,
+  // The inbox (issue #15): retry, search, labels, saved replies, the contact card; in inbox-contract.ts.
+  ...inboxCommands,
 } satisfies { [K in CommandName]: CommandSpec<z.ZodType, unknown> };
 /** Merged into `Events` below (declaration merging): the sync and cloud events live beside their commands. */
 export interface Events extends SyncEvents, CloudEvents, AiEvents {}

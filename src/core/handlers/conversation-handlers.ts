@@ -2,14 +2,18 @@ import type { BotReplyKind, CoreHandlers, ThreadMessage } from '../../shared/con
 import type { Message } from '../../shared/dto';
 import type { E164, WorkspaceId } from '../../shared/types';
 import { SwitchboardError } from '../errors';
-import { createOutboxId, createTimeOrderedId } from '../pipeline/outbox-id';
+import { createOutboxId } from '../pipeline/outbox-id';
+import { errorText } from '../pipeline/send-errors';
+import { createChatProfileRepository } from '../store/repositories/chat-profiles';
 import { createChatReadRepository } from '../store/repositories/chat-reads';
+import { createLabelRepository } from '../store/repositories/labels';
 import { createConversationRepository } from '../store/repositories/conversations';
 import { createMessageRepository } from '../store/repositories/messages';
 import { createOutboxRepository, type OutboxKind } from '../store/repositories/outbox';
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
 import type { HandlerContext } from './context';
 import { WINDOW_CLOSED_MESSAGE } from '../pipeline/service-window';
+import { failureInWords } from '../inbox/failure-words';
 import { notConnectedMessage, numbersOfChat as chatNumbersOf, replyNumber, windowOf } from './reply-number';
 
 type ConversationHandlers = Pick<
@@ -51,20 +55,38 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
     return holds;
   }
 
-  const toThread = (m: Message, kinds: Map<string, OutboxKind>): ThreadMessage => ({
+  const toThread = (
+    m: Message,
+    outbox: Map<string, { kind: OutboxKind; lastError: string | null }>,
+  ): ThreadMessage => ({
     id: m.id,
     author: m.author,
     text: m.text,
     at: m.createdAt,
     status: m.status,
-    kind: m.author === 'bot' ? botKind(kinds.get(m.id)) : null,
+    kind: m.author === 'bot' ? botKind(outbox.get(m.id)?.kind) : null,
+    failure: m.status === 'failed' ? failureInWords(outbox.get(m.id)?.lastError) : null,
   });
 
   return {
-    async 'conversation.list'({ workspaceId, limit }) {
+    async 'conversation.list'({ workspaceId, limit, labelId }) {
       await app.workspaces.get(workspaceId);
       const now = clock.now();
-      const chats = await createConversationRepository(db).listRecent(workspaceId, limit);
+      const labels = createLabelRepository(db);
+      if (labelId !== undefined && (await labels.get(workspaceId, labelId)) === undefined) {
+        throw new SwitchboardError('NOT_FOUND', 'That label does not exist in this workspace.', { labelId });
+      }
+      const withLabel = labelId === undefined ? null : new Set(await labels.chatsWith(workspaceId, labelId));
+      // A label filter looks further back than the list's newest chats: a labelled chat may be old.
+      const recent = await createConversationRepository(db).listRecent(
+        workspaceId,
+        withLabel === null ? limit : 1000,
+      );
+      const chats =
+        withLabel === null ? recent : recent.filter((c) => withLabel.has(c.chatId)).slice(0, limit);
+      const chatIds = chats.map((chat) => chat.chatId);
+      const labelsOf = await labels.ofChats(workspaceId, chatIds);
+      const names = await createChatProfileRepository(db).ofChats(workspaceId, chatIds);
       const unread = await createChatReadRepository(db).unreadOf(
         workspaceId,
         chats.map((chat) => chat.chatId),
@@ -72,7 +94,7 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
       return chats.map((chat) => ({
         chatId: chat.chatId,
         businessNumber: chat.businessNumber,
-        contactName: chat.contactName,
+        contactName: names.get(chat.chatId)?.name ?? chat.contactName,
         contactPhone: chat.contactPhone,
         lastMessage: { text: chat.lastText, at: chat.lastAt, author: chat.lastAuthor },
         handedOff: chat.handoffSince !== null,
@@ -82,6 +104,7 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
         waitingSince: chat.waitingSince,
         waitingReason: chat.waitingReason,
         unread: unread.get(chat.chatId) ?? 0,
+        labelIds: labelsOf.get(chat.chatId) ?? [],
       }));
     },
 
@@ -92,13 +115,14 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
         limit: limit + 1,
       });
       const page = newestFirst.slice(0, limit).reverse();
-      const kinds = await createOutboxRepository(db).kindsOf(
+      // Bot replies carry their kind; failed messages (the owner's too) why they failed.
+      const outbox = await createOutboxRepository(db).describe(
         workspaceId,
-        page.filter((m) => m.author === 'bot').map((m) => m.id),
+        page.filter((m) => m.author !== 'contact').map((m) => m.id),
       );
       return {
         chatId,
-        messages: page.map((m) => toThread(m, kinds)),
+        messages: page.map((m) => toThread(m, outbox)),
         nextBefore: newestFirst.length > limit ? (page[0]?.createdAt ?? null) : null,
       };
     },
@@ -170,8 +194,9 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
       }
 
       const now = clock.now();
-      const id = createTimeOrderedId(now);
+      // One id for the message, its outbox row (made only if it fails, for Retry) and WhatsApp.
       const messageId = createOutboxId(now);
+      const id = messageId;
       const messages = createPipelineMessageRepository(db);
       // Recorded first, under the id it travels with: the echo from the phone then finds it, not a copy.
       await messages.recordOutbound(
@@ -195,7 +220,18 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
           from,
         }));
       } catch (error) {
-        await createMessageRepository(db).setStatus(workspaceId, id, 'failed', clock.now());
+        const failedAt = clock.now();
+        await app.store.transaction(async (trx) => {
+          await createMessageRepository(trx).setStatus(workspaceId, id, 'failed', failedAt);
+          // Kept as a failed outbox row: the thread shows why, and Retry sends it through the outbox.
+          const outbox = createOutboxRepository(trx);
+          await outbox.insertMany(
+            workspaceId,
+            [{ id, businessNumber: from, chatId, inboundMessageId: null, kind: 'owner', text }],
+            failedAt,
+          );
+          await outbox.markFailed(workspaceId, id, errorText(error), failedAt);
+        });
         log.warn('message.failed', `The owner's reply to ${chatId} was not sent`, { chatId, error });
         changed(workspaceId, chatId);
         throw new SwitchboardError(

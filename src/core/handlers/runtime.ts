@@ -13,6 +13,7 @@ import type { LiveLogSink } from './live-log-sink';
 import { createLogHandlers } from './log-handlers';
 import { createStatsHandlers } from './stats-handlers';
 import { createUnreadHandlers } from './unread-handlers';
+import { createInboxHandlers } from './inbox-handlers';
 import { createSyncHandlers } from './sync-handlers';
 import { createAiHandlers } from './ai-handlers';
 import { createCloudHandlers } from './cloud-handlers';
@@ -132,6 +133,7 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
     ...createLogHandlers(ctx),
     ...createConversationHandlers(ctx),
     ...createUnreadHandlers(ctx),
+    ...createInboxHandlers(ctx),
     ...createSyncHandlers(ctx),
     ...createAiHandlers(ctx),
     ...createCloudHandlers(ctx),

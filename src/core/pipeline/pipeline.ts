@@ -120,6 +120,8 @@ export interface Pipeline {
   release(workspaceId: WorkspaceId, chatId: string): Promise<number>;
   /** Settings or FAQs changed: use the new ones from the next message on. */
   invalidate(workspaceId?: WorkspaceId): void;
+  /** A row was queued outside the pipeline (the owner's Retry): the number's sender looks at once. */
+  kick(workspaceId: WorkspaceId, number: E164): void;
   /** Resolves once every event handed in so far is processed (not sent). */
   idle(): Promise<void>;
 }
@@ -551,6 +553,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       } else if (unfinished && row.status === 'sending' && ack.clientMessageId != null) {
         // Meta took the send and then failed it: sending it again would fail the same way.
         await outbox.markFailed(workspaceId, row.id, ack.error?.message ?? 'failed after it was sent', t);
+      } else if (status === 'failed') {
+        // Delivered to WhatsApp, then refused: the thread says why beside the Retry.
+        await outbox.noteFailure(workspaceId, row.id, ack.error?.message ?? 'WhatsApp did not deliver it', t);
       }
       if (ack.providerMessageId !== row.id) {
         await messages.attachProviderId(workspaceId, row.id, ack.providerMessageId, t);
@@ -577,6 +582,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           ...(ack.error !== null && { error: ack.error }),
         },
       );
+    // The thread's ticks move on (sent, delivered, read, failed).
+    if (changed) activity(workspaceId, row?.chatId ?? ack.chatId);
   }
 
   function forgetJournaled(keys: string[]): void {
@@ -731,6 +738,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     },
 
     invalidate: (workspaceId) => cache.invalidate(workspaceId),
+    kick: (workspaceId, number) => kickSender(workspaceId, number),
 
     async idle() {
       while (draining !== null || recording.size > 0 || aiLane.size > 0) {

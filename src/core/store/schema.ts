@@ -202,6 +202,45 @@ export interface LidMappingsTable {
   updated_at: number;
 }
 
+/** 0015: the owner's labels per workspace (the WhatsApp Business app's five defaults seeded). */
+export interface LabelsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  /** '#rrggbb', lower case. */
+  color: string;
+  position: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** 0015: which chats carry which labels. */
+export interface ChatLabelsTable {
+  workspace_id: string;
+  chat_id: string;
+  label_id: string;
+  created_at: number;
+}
+
+/** 0015: the owner's saved quick replies. */
+export interface SavedRepliesTable {
+  id: string;
+  workspace_id: string;
+  title: string;
+  text: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** 0015: what the owner keeps about a customer, per chat: a chosen name and private notes. */
+export interface ChatProfilesTable {
+  workspace_id: string;
+  chat_id: string;
+  name: string | null;
+  notes: string;
+  updated_at: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   phone_numbers: PhoneNumbersTable;
@@ -218,4 +257,8 @@ export interface Database {
   installation: InstallationTable;
   sync_state: SyncStateTable;
   lid_mappings: LidMappingsTable;
+  labels: LabelsTable;
+  chat_labels: ChatLabelsTable;
+  saved_replies: SavedRepliesTable;
+  chat_profiles: ChatProfilesTable;
 }

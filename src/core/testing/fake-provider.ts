@@ -13,6 +13,7 @@ export function createFakeProvider(businessNumber: E164) {
   let generation = 0;
   const sent: { chatId: string; text: string; messageId: string }[] = [];
   let pingFails = false;
+  let sendFailure: Error | null = null;
   const emit = <K extends keyof ProviderEvents>(event: K, payload: ProviderEvents[K]) => {
     for (const fn of listeners.get(event) ?? []) (fn as ProviderListener<K>)(payload);
   };
@@ -23,6 +24,8 @@ export function createFakeProvider(businessNumber: E164) {
     readonly connects: number;
     sent: typeof sent;
     failPings(fail: boolean): void;
+    /** Every send throws this error until called with null (WhatsApp refusing a message). */
+    failSends(error: Error | null): void;
   } = {
     kind: 'baileys',
     businessNumber,
@@ -43,6 +46,7 @@ export function createFakeProvider(businessNumber: E164) {
     requestPairingCode: () => Promise.resolve('ABCD1234'),
     async sendText(chatId, text, options) {
       if (live === 0) throw new Error('not connected');
+      if (sendFailure !== null) throw sendFailure;
       sent.push({ chatId, text, messageId: options.messageId });
       return Promise.resolve({ providerMessageId: options.messageId });
     },
@@ -69,6 +73,9 @@ export function createFakeProvider(businessNumber: E164) {
     sent,
     failPings(fail) {
       pingFails = fail;
+    },
+    failSends(error) {
+      sendFailure = error;
     },
   };
   return provider;

@@ -483,6 +483,9 @@ const CASES: Cases = {
     markSent: (r) => r.markSent(A, 'out-b', 'hijacked', 2),
     reschedule: (r) => r.reschedule(A, 'out-b', { attempts: 9, nextAttemptAt: 9, lastError: 'hijacked' }, 2),
     markFailed: (r) => r.markFailed(A, 'out-b', 'hijacked', 2),
+    describe: async (r) => [...(await r.describe(A, ['out-b']))],
+    noteFailure: (r) => r.noteFailure(A, 'out-b', 'hijacked', 2),
+    requeue: (r) => r.requeue(A, 'out-b', 2),
     isOwn: async (r) => {
       expect(await r.isOwn(A, 'out-b')).toBe(false);
       return null;

@@ -95,12 +95,15 @@ export function createMessageRepository(db: Kysely<Database>) {
       id: string,
       status: MessageStatus,
       now: number,
+      /** Only a message in this status changes (the owner's Retry moves a failed message once). */
+      from?: MessageStatus,
     ): Promise<boolean> {
       const result = await db
         .updateTable('messages')
         .set({ status, updated_at: now })
         .where('workspace_id', '=', workspaceId)
         .where('id', '=', id)
+        .$if(from !== undefined, (qb) => qb.where('status', '=', from!))
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },

@@ -47,6 +47,23 @@ export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
 const PENDING = sql<boolean>`outbox.status in ('queued', 'sending')`;
 
 export function createOutboxRepository(db: Kysely<Database>) {
+  async function describe(
+    workspaceId: WorkspaceId,
+    ids: readonly string[],
+  ): Promise<Map<string, { kind: OutboxKind; lastError: string | null }>> {
+    const rows = new Map<string, { kind: OutboxKind; lastError: string | null }>();
+    for (const chunk of powerOfTwoChunks([...new Set(ids)])) {
+      const found = await db
+        .selectFrom('outbox')
+        .select(['id', 'kind', 'last_error'])
+        .where('workspace_id', '=', workspaceId)
+        .where('id', 'in', chunk)
+        .execute();
+      for (const row of found) rows.set(row.id, { kind: row.kind as OutboxKind, lastError: row.last_error });
+    }
+    return rows;
+  }
+
   return {
     async insertMany(workspaceId: WorkspaceId, rows: readonly NewOutboxRow[], now: number): Promise<void> {
       for (const chunk of powerOfTwoChunks(rows)) {
@@ -125,19 +142,49 @@ export function createOutboxRepository(db: Kysely<Database>) {
       return rows.map(toRow);
     },
 
-    /** The kind of each of these rows that exists (a chat's bot replies carry their outbox id as message id). */
+    /**
+     * The kind of each of these rows that exists, and its last error (a chat's replies carry their
+     * outbox id as message id: the thread names bot replies and says why a send failed).
+     */
+    describe,
+
+    /** The kind of each of these rows that exists. */
     async kindsOf(workspaceId: WorkspaceId, ids: readonly string[]): Promise<Map<string, OutboxKind>> {
-      const kinds = new Map<string, OutboxKind>();
-      for (const chunk of powerOfTwoChunks([...new Set(ids)])) {
-        const rows = await db
-          .selectFrom('outbox')
-          .select(['id', 'kind'])
-          .where('workspace_id', '=', workspaceId)
-          .where('id', 'in', chunk)
-          .execute();
-        for (const row of rows) kinds.set(row.id, row.kind as OutboxKind);
-      }
-      return kinds;
+      const rows = await describe(workspaceId, ids);
+      return new Map([...rows].map(([id, row]) => [id, row.kind]));
+    },
+
+    /** A row that went out and was refused afterwards keeps its status, with the reason. */
+    async noteFailure(workspaceId: WorkspaceId, id: string, error: string, now: number): Promise<void> {
+      await db
+        .updateTable('outbox')
+        .set({ last_error: error, updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /**
+     * The owner's Retry: a finished row (failed, or refused after it was sent) goes back to the queue
+     * with its attempts reset. Returns false for a row still queued or sending: it is not queued twice.
+     */
+    async requeue(workspaceId: WorkspaceId, id: string, now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('outbox')
+        // created_at too: a retried bot reply is the owner's fresh choice, not a stale one to hold back.
+        .set({
+          status: 'queued',
+          attempts: 0,
+          next_attempt_at: now,
+          last_error: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .where('status', 'in', ['failed', 'sent', 'cancelled'])
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
     },
 
     /** The numbers of this workspace with unfinished rows: where senders must resume after a start. */

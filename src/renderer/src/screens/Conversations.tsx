@@ -14,6 +14,12 @@ import { navigate, useRoute } from '../router';
 import { useApp, useEvent, useNow, useOnReconnect, useWorkspace } from '../state/app-context';
 import { NotificationsHint } from './NotificationsSettings';
 import { TemplateComposer } from './TemplateComposer';
+import { ContactCard } from './inbox/ContactCard';
+import { DeliveryStatus } from './inbox/DeliveryStatus';
+import { InboxSearchBox, InboxSearchResults } from './inbox/InboxSearch';
+import { LabelChips, LabelFilter, LabelPicker, useLabels } from './inbox/labels';
+import { useQuickReplies } from './inbox/QuickReplies';
+import type { Label } from '../../../shared/contract';
 
 /** A safety net under the live events: the list and the open thread are read again this often. */
 const REFRESH_MS = 10_000;
@@ -71,6 +77,12 @@ export function Conversations() {
     route.name === 'conversations' && route.needsYou === true ? 'needs-you' : 'all',
   );
   const [error, setError] = useState<string | null>(null);
+  // The inbox: the search box, the label filter, the message a search result opens at, the contact card.
+  const [query, setQuery] = useState('');
+  const [labelFilter, setLabelFilter] = useState<string | null>(null);
+  const [focus, setFocus] = useState<string | null>(null);
+  const [cardOpen, setCardOpen] = useState(false);
+  const labels = useLabels(workspace.id);
 
   // A chat's address (a notification, the back button): show that chat.
   useEffect(() => {
@@ -90,6 +102,7 @@ export function Conversations() {
       const list = await client.invoke('conversation.list', {
         workspaceId: workspace.id,
         limit: LIST_LIMIT,
+        ...(labelFilter !== null && { labelId: labelFilter }),
       });
       setChats(list);
       setError(null);
@@ -102,7 +115,7 @@ export function Conversations() {
     } catch (failure) {
       setError(errorMessage(failure));
     }
-  }, [client, workspace.id]);
+  }, [client, workspace.id, labelFilter]);
 
   useEffect(() => {
     void loadChats();
@@ -124,14 +137,24 @@ export function Conversations() {
         subtitle="Every chat with your customers: what they asked, what the bot answered, and where you are needed."
       />
       <NotificationsHint />
+      <InboxSearchBox query={query} onQuery={setQuery} />
       {error !== null && (
         <p className="notice notice--problem" role="alert">
           {error}
         </p>
       )}
-      {chats === null ? (
+      {query.trim() !== '' ? (
+        <InboxSearchResults
+          query={query}
+          onOpen={(chatId, messageId) => {
+            setQuery('');
+            setFocus(messageId ?? null);
+            select(chatId);
+          }}
+        />
+      ) : chats === null ? (
         <div className="card card--skeleton" />
-      ) : chats.length === 0 ? (
+      ) : chats.length === 0 && labelFilter === null ? (
         <div className="empty card">
           <span className="empty__icon" aria-hidden="true">
             <Icon name="chat" size={28} />
@@ -142,7 +165,9 @@ export function Conversations() {
           </p>
         </div>
       ) : (
-        <div className={`conversations${chat !== null ? ' conversations--thread' : ''}`}>
+        <div
+          className={`conversations${chat !== null ? ' conversations--thread' : ''}${chat !== null && cardOpen ? ' conversations--card' : ''}`}
+        >
           <ChatList
             chats={filter === 'needs-you' ? waiting : chats}
             waitingCount={waiting.length}
@@ -150,14 +175,26 @@ export function Conversations() {
             onFilter={setFilter}
             selected={selected}
             onSelect={select}
+            labels={labels}
+            labelFilter={labelFilter}
+            onLabelFilter={setLabelFilter}
           />
           {chat !== null ? (
-            <Thread key={chat.chatId} chat={chat} onBack={() => select(null)} />
+            <Thread
+              key={chat.chatId}
+              chat={chat}
+              onBack={() => select(null)}
+              focusMessageId={focus}
+              onContact={() => setCardOpen((open) => !open)}
+            />
           ) : (
             <section className="thread thread--empty card">
               <Icon name="message" size={28} />
               <p className="muted">Pick a chat to read it and reply.</p>
             </section>
+          )}
+          {chat !== null && cardOpen && (
+            <ContactCard workspaceId={workspace.id} chatId={chat.chatId} onClose={() => setCardOpen(false)} />
           )}
         </div>
       )}
@@ -172,6 +209,9 @@ function ChatList(props: {
   onFilter: (filter: Filter) => void;
   selected: string | null;
   onSelect: (chatId: string) => void;
+  labels: Label[] | null;
+  labelFilter: string | null;
+  onLabelFilter: (labelId: string | null) => void;
 }) {
   // "waiting 12 min" moves on while the screen is open.
   const now = useNow(15_000);
@@ -197,6 +237,12 @@ function ChatList(props: {
           {props.waitingCount > 0 && <span className="chat-filter__count">{props.waitingCount}</span>}
         </button>
       </div>
+      <LabelFilter labels={props.labels} value={props.labelFilter} onChange={props.onLabelFilter} />
+      {props.labelFilter !== null && props.chats.length === 0 && (
+        <p className="chat-list__empty muted">
+          No chat has this label yet. Add labels from a chat&rsquo;s Labels button.
+        </p>
+      )}
       {needsYouView && props.chats.length === 0 && (
         <p className="chat-list__empty muted">
           Nobody is waiting for you right now. Chats the bot hands to you show here, the longest waiting
@@ -253,6 +299,7 @@ function ChatList(props: {
                       {paused && <span className="tag tag--paused">Bot paused</span>}
                     </span>
                   )}
+                  <LabelChips labels={props.labels} ids={chat.labelIds} />
                   {needsYouView && chat.waitingReason !== null && (
                     <span className="chat-item__why">{capitalise(describeWaiting(chat.waitingReason))}</span>
                   )}
@@ -268,7 +315,18 @@ function ChatList(props: {
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => void }) {
+function Thread({
+  chat,
+  onBack,
+  focusMessageId,
+  onContact,
+}: {
+  chat: ConversationSummary;
+  onBack: () => void;
+  /** A search result opened the chat at this message: older pages load until it shows. */
+  focusMessageId: string | null;
+  onContact: () => void;
+}) {
   const { client } = useApp();
   const workspace = useWorkspace();
   const now = useNow(30_000);
@@ -283,6 +341,7 @@ function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => voi
   const stickToBottom = useRef(true);
   const name = chatName(chat);
   const ref = { workspaceId: workspace.id, chatId: chat.chatId };
+  const quick = useQuickReplies({ workspaceId: workspace.id, text, setText });
   const paused = chat.botPausedUntil !== null && chat.botPausedUntil > now;
 
   const load = useCallback(async () => {
@@ -356,6 +415,22 @@ function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => voi
     }
   };
 
+  // A search result: older pages load until its message shows, then it is scrolled into view.
+  const focusPages = useRef(0);
+  useEffect(() => {
+    if (focusMessageId === null || thread === null) return;
+    const found = scroller.current?.querySelector<HTMLElement>(
+      `[data-message-id="${CSS.escape(focusMessageId)}"]`,
+    );
+    if (found != null) {
+      stickToBottom.current = false;
+      found.scrollIntoView({ block: 'center' });
+    } else if (thread.nextBefore != null && !olderLoading && focusPages.current < 50) {
+      focusPages.current += 1;
+      void loadOlder();
+    }
+  }, [thread, focusMessageId]);
+
   const act = async (kind: 'send' | 'release' | 'pause' | 'takeOver', action: () => Promise<unknown>) => {
     setBusy(kind);
     try {
@@ -383,6 +458,7 @@ function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => voi
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (quick.onKeyDown(event)) return;
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void send();
@@ -416,6 +492,10 @@ function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => voi
           </p>
         </div>
         <div className="thread__actions">
+          <LabelPicker workspaceId={workspace.id} chatId={chat.chatId} labelIds={chat.labelIds} />
+          <button className="button button--ghost button--small" type="button" onClick={onContact}>
+            Contact
+          </button>
           {chat.handedOff || paused || chat.waitingSince !== null ? (
             <button
               className="button button--primary button--small"
@@ -511,8 +591,9 @@ function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => voi
           thread.messages.map((m) => (
             <li
               key={m.id}
-              className={`bubble bubble--${m.author}${m.status === 'failed' ? ' bubble--failed' : ''}`}
+              className={`bubble bubble--${m.author}${m.status === 'failed' ? ' bubble--failed' : ''}${m.id === focusMessageId ? ' bubble--found' : ''}`}
               data-author={m.author}
+              data-message-id={m.id}
             >
               {m.author !== 'contact' && (
                 <span className="bubble__label">
@@ -523,13 +604,14 @@ function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => voi
                 {m.text ?? <em className="muted">Media or unsupported message</em>}
               </span>
               <span className="bubble__time">
-                {m.status === 'failed'
-                  ? 'Not sent · '
-                  : m.status === 'queued' || m.status === 'sending'
-                    ? 'Sending · '
-                    : ''}
                 {shortTime(m.at, now)}
+                {m.status !== 'failed' && (
+                  <DeliveryStatus message={m} workspaceId={workspace.id} chatId={chat.chatId} />
+                )}
               </span>
+              {m.status === 'failed' && (
+                <DeliveryStatus message={m} workspaceId={workspace.id} chatId={chat.chatId} />
+              )}
             </li>
           ))
         )}
@@ -547,26 +629,29 @@ function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => voi
           onSent={() => void load()}
         />
       ) : (
-        <form className="composer" aria-label="Reply" onSubmit={(e) => void send(e)}>
-          <textarea
-            className="input composer__input"
-            aria-label="Your reply"
-            placeholder="Write a reply… (Enter sends)"
-            title="Enter sends; Shift+Enter starts a new line"
-            rows={2}
-            maxLength={MAX_REPLY}
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-            onKeyDown={onKeyDown}
-          />
-          <button
-            className="button button--primary"
-            type="submit"
-            disabled={text.trim() === '' || busy === 'send'}
-          >
-            {busy === 'send' ? 'Sending…' : 'Send'}
-          </button>
-        </form>
+        <div className="composer-wrap">
+          {quick.menu}
+          <form className="composer" aria-label="Reply" onSubmit={(e) => void send(e)}>
+            <textarea
+              className="input composer__input"
+              aria-label="Your reply"
+              placeholder="Write a reply… (/ for quick replies, Enter sends)"
+              title="Enter sends; Shift+Enter starts a new line"
+              rows={2}
+              maxLength={MAX_REPLY}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              onKeyDown={onKeyDown}
+            />
+            <button
+              className="button button--primary"
+              type="submit"
+              disabled={text.trim() === '' || busy === 'send'}
+            >
+              {busy === 'send' ? 'Sending…' : 'Send'}
+            </button>
+          </form>
+        </div>
       )}
     </section>
   );

@@ -8,6 +8,7 @@ import { useApp, useEvent, useOnReconnect, useWorkspace } from '../state/app-con
 import { ShopWords } from './FaqSynonyms';
 import { CsvButtons, TryMessage } from './FaqTools';
 import { useAction } from '../state/use-action';
+import { SavedReplies } from './inbox/SavedReplies';
 
 type Editing = { kind: 'new' } | { kind: 'edit'; faq: Faq } | null;
 
@@ -24,6 +25,7 @@ export function Faqs() {
   const [error, setError] = useState<string | null>(null);
   const [trying, setTrying] = useState(false);
   const [wording, setWording] = useState(false);
+  const [tab, setTab] = useState<'faqs' | 'saved'>('faqs');
 
   const load = useCallback(async () => {
     try {
@@ -59,94 +61,122 @@ export function Faqs() {
         title="FAQs"
         subtitle="The questions customers ask most, with your answers. Switchboard replies with them word for word."
         actions={
-          <>
-            <button
-              className="button button--secondary"
-              type="button"
-              aria-pressed={trying}
-              onClick={() => setTrying((t) => !t)}
-            >
-              <Icon name="message" size={18} /> Try a message
-            </button>
-            <button
-              className="button button--secondary"
-              type="button"
-              aria-pressed={wording}
-              onClick={() => setWording((w) => !w)}
-            >
-              Same words
-            </button>
-            <button
-              className="button button--primary"
-              type="button"
-              onClick={() => setEditing({ kind: 'new' })}
-            >
-              <Icon name="plus" size={18} /> New FAQ
-            </button>
-          </>
+          tab === 'faqs' && (
+            <>
+              <button
+                className="button button--secondary"
+                type="button"
+                aria-pressed={trying}
+                onClick={() => setTrying((t) => !t)}
+              >
+                <Icon name="message" size={18} /> Try a message
+              </button>
+              <button
+                className="button button--secondary"
+                type="button"
+                aria-pressed={wording}
+                onClick={() => setWording((w) => !w)}
+              >
+                Same words
+              </button>
+              <button
+                className="button button--primary"
+                type="button"
+                onClick={() => setEditing({ kind: 'new' })}
+              >
+                <Icon name="plus" size={18} /> New FAQ
+              </button>
+            </>
+          )
         }
       />
-      {error !== null && (
-        <p className="notice notice--problem" role="alert">
-          {error}
-        </p>
-      )}
-      {trying && <TryMessage workspaceId={workspace.id} />}
-      {wording && <ShopWords />}
-      {editing !== null && (
-        <FaqEditor
-          key={editing.kind === 'edit' ? editing.faq.id : 'new'}
-          workspaceId={workspace.id}
-          faq={editing.kind === 'edit' ? editing.faq : null}
-          onDone={() => setEditing(null)}
-        />
-      )}
-      <div className="toolbar">
-        <label className="search">
-          <Icon name="search" size={18} />
-          <input
-            className="search__input"
-            type="search"
-            placeholder="Search questions and answers"
-            aria-label="Search FAQs"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-          />
-        </label>
-        {faqs !== null && (
-          <span className="muted toolbar__count">
-            {faqs.length} FAQ{faqs.length === 1 ? '' : 's'} · {enabledCount} on
-          </span>
-        )}
-        <CsvButtons workspaceId={workspace.id} />
+      <div className="faq-tabs" role="tablist" aria-label="Answers">
+        <button
+          type="button"
+          role="tab"
+          className="faq-tabs__tab"
+          aria-selected={tab === 'faqs'}
+          onClick={() => setTab('faqs')}
+        >
+          FAQs
+        </button>
+        <button
+          type="button"
+          role="tab"
+          className="faq-tabs__tab"
+          aria-selected={tab === 'saved'}
+          onClick={() => setTab('saved')}
+        >
+          Saved replies
+        </button>
       </div>
-      {faqs === null ? (
-        <div className="card card--skeleton" />
-      ) : faqs.length === 0 ? (
-        <div className="empty card">
-          <span className="empty__icon" aria-hidden="true">
-            <Icon name="faq" size={28} />
-          </span>
-          <p className="empty__title">No FAQs yet</p>
-          <p className="muted">
-            Start with what customers ask every day: opening hours, delivery, prices, how to pay.
-          </p>
-          <button
-            className="button button--primary"
-            type="button"
-            onClick={() => setEditing({ kind: 'new' })}
-          >
-            Write your first FAQ
-          </button>
-        </div>
-      ) : shown.length === 0 ? (
-        <p className="muted empty-line">No FAQ matches &ldquo;{search}&rdquo;.</p>
+      {tab === 'saved' ? (
+        <SavedReplies workspaceId={workspace.id} />
       ) : (
-        <ul className="faq-list">
-          {shown.map((faq) => (
-            <FaqItem key={faq.id} faq={faq} onEdit={() => setEditing({ kind: 'edit', faq })} />
-          ))}
-        </ul>
+        <>
+          {error !== null && (
+            <p className="notice notice--problem" role="alert">
+              {error}
+            </p>
+          )}
+          {trying && <TryMessage workspaceId={workspace.id} />}
+          {wording && <ShopWords />}
+          {editing !== null && (
+            <FaqEditor
+              key={editing.kind === 'edit' ? editing.faq.id : 'new'}
+              workspaceId={workspace.id}
+              faq={editing.kind === 'edit' ? editing.faq : null}
+              onDone={() => setEditing(null)}
+            />
+          )}
+          <div className="toolbar">
+            <label className="search">
+              <Icon name="search" size={18} />
+              <input
+                className="search__input"
+                type="search"
+                placeholder="Search questions and answers"
+                aria-label="Search FAQs"
+                value={search}
+                onChange={(e) => setSearch(e.target.value)}
+              />
+            </label>
+            {faqs !== null && (
+              <span className="muted toolbar__count">
+                {faqs.length} FAQ{faqs.length === 1 ? '' : 's'} · {enabledCount} on
+              </span>
+            )}
+            <CsvButtons workspaceId={workspace.id} />
+          </div>
+          {faqs === null ? (
+            <div className="card card--skeleton" />
+          ) : faqs.length === 0 ? (
+            <div className="empty card">
+              <span className="empty__icon" aria-hidden="true">
+                <Icon name="faq" size={28} />
+              </span>
+              <p className="empty__title">No FAQs yet</p>
+              <p className="muted">
+                Start with what customers ask every day: opening hours, delivery, prices, how to pay.
+              </p>
+              <button
+                className="button button--primary"
+                type="button"
+                onClick={() => setEditing({ kind: 'new' })}
+              >
+                Write your first FAQ
+              </button>
+            </div>
+          ) : shown.length === 0 ? (
+            <p className="muted empty-line">No FAQ matches &ldquo;{search}&rdquo;.</p>
+          ) : (
+            <ul className="faq-list">
+              {shown.map((faq) => (
+                <FaqItem key={faq.id} faq={faq} onEdit={() => setEditing({ kind: 'edit', faq })} />
+              ))}
+            </ul>
+          )}
+        </>
       )}
     </>
   );

@@ -1,0 +1,150 @@
+import { useEffect, useState } from 'react';
+import type { InboxSearchResult, SnippetPart } from '../../../../shared/contract';
+import { customerName } from '../../../../shared/escalation-words';
+import { errorMessage } from '../../client/client';
+import { Icon } from '../../components/Icon';
+import { formatPhone } from '../../format';
+import { useApp, useWorkspace } from '../../state/app-context';
+import './inbox.css';
+
+const DEBOUNCE_MS = 200;
+const when = new Intl.DateTimeFormat(undefined, {
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** The search box over the Conversations screen: chats by name or number, messages by their words. */
+export function InboxSearchBox(props: { query: string; onQuery: (query: string) => void }) {
+  return (
+    <label className="search inbox-search__box">
+      <Icon name="search" size={18} />
+      <input
+        className="search__input"
+        type="search"
+        placeholder="Search names, numbers and messages"
+        aria-label="Search conversations"
+        value={props.query}
+        onChange={(e) => props.onQuery(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') props.onQuery('');
+        }}
+      />
+    </label>
+  );
+}
+
+/** What the search found; picking a message opens its chat at that message. */
+export function InboxSearchResults(props: {
+  query: string;
+  onOpen: (chatId: string, messageId?: string) => void;
+}) {
+  const { client } = useApp();
+  const workspace = useWorkspace();
+  const [result, setResult] = useState<InboxSearchResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const query = props.query.trim();
+
+  useEffect(() => {
+    let current = true;
+    const timer = setTimeout(() => {
+      client
+        .invoke('inbox.search', { workspaceId: workspace.id, query, limit: 50 })
+        .then((found) => {
+          if (!current) return;
+          setResult(found);
+          setError(null);
+        })
+        .catch((failure: unknown) => {
+          if (current) setError(errorMessage(failure));
+        });
+    }, DEBOUNCE_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [client, workspace.id, query]);
+
+  const stale = result?.query !== query;
+  return (
+    <section className="inbox-search card card--flush" aria-label="Search results" aria-busy={stale}>
+      {error !== null && (
+        <p className="notice notice--problem" role="alert">
+          {error}
+        </p>
+      )}
+      {result === null ? (
+        <p className="inbox-search__note muted">Searching…</p>
+      ) : result.chats.length === 0 && result.messages.length === 0 ? (
+        <p className="inbox-search__note muted">
+          Nothing matches &ldquo;{result.query}&rdquo;. Try fewer letters, or the customer&rsquo;s number.
+        </p>
+      ) : (
+        <>
+          {result.chats.length > 0 && (
+            <>
+              <h3 className="inbox-search__heading">Chats</h3>
+              <ul className="inbox-search__list">
+                {result.chats.map((chat) => (
+                  <li key={chat.chatId}>
+                    <button
+                      type="button"
+                      className="inbox-search__hit"
+                      data-chat-id={chat.chatId}
+                      onClick={() => props.onOpen(chat.chatId)}
+                    >
+                      <span className="inbox-search__who">{customerName(chat)}</span>
+                      <span className="inbox-search__meta">
+                        {chat.contactPhone !== null && chat.contactName !== null
+                          ? `${formatPhone(chat.contactPhone)} · `
+                          : ''}
+                        {when.format(chat.lastAt)}
+                      </span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {result.messages.length > 0 && (
+            <>
+              <h3 className="inbox-search__heading">Messages</h3>
+              <ul className="inbox-search__list">
+                {result.messages.map((hit) => (
+                  <li key={hit.messageId}>
+                    <button
+                      type="button"
+                      className="inbox-search__hit"
+                      data-message-id={hit.messageId}
+                      onClick={() => props.onOpen(hit.chatId, hit.messageId)}
+                    >
+                      <span className="inbox-search__top">
+                        <span className="inbox-search__who">{customerName(hit)}</span>
+                        <span className="inbox-search__meta">{when.format(hit.at)}</span>
+                      </span>
+                      <span className="inbox-search__snippet">
+                        {hit.author === 'bot' ? 'Bot: ' : hit.author === 'owner' ? 'You: ' : ''}
+                        <Snippet parts={hit.snippet} />
+                      </span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+export function Snippet({ parts }: { parts: SnippetPart[] }) {
+  return (
+    <>
+      {parts.map((part, i) =>
+        part.hit ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>,
+      )}
+    </>
+  );
+}
