@@ -38,6 +38,12 @@ export const workspaceSettingsSchema = z.object({
     .object({
       /** Below this confidence the FAQ matcher abstains (and hybrid mode asks the AI). */
       threshold: z.number().min(0).max(1).default(0.55),
+      /**
+       * When the bot is unsure between a few FAQs, ask the customer which one they mean ("Reply 1 or
+       * 2") instead of handing the chat over; no pick within `clarifyWaitMinutes` hands it over.
+       */
+      clarify: z.boolean().default(true),
+      clarifyWaitMinutes: z.number().int().min(1).max(24 * 60).default(15),
     })
     .prefault({}),
   handoff: z

@@ -75,6 +75,11 @@ export function createMatchingFaqBot(faqs: readonly FaqEntry[], threshold: numbe
       }
       return out.slice(0, limit);
     },
+    faq(faqId) {
+      const faq = byId.get(faqId);
+      if (faq === undefined) return undefined;
+      return { faqId: faq.id, question: faq.question, answer: faq.answer, confidence: 1 };
+    },
   };
 }
 

@@ -22,6 +22,7 @@ import type {
 } from '../whatsapp/provider';
 import { createUnansweredRepository, type UnansweredQuestion } from '../bot/faq/unanswered-repository';
 import { createFaqBotFactory, type BotFactory } from './exact-match-bot';
+import { createClarifyTimeouts } from './clarify-timeouts';
 import { groupBy } from './group-by';
 import { createIngest, type StoredMessage } from './ingest';
 import { createOutboxId, createTimeOrderedId } from './outbox-id';
@@ -127,6 +128,8 @@ type Work =
   | { type: 'stored'; stored: StoredMessage }
   | { type: 'owner-reply'; workspaceId: WorkspaceId; reply: OwnerReply }
   | { type: 'ack'; workspaceId: WorkspaceId; ack: DeliveryAck }
+  /** Clarifying questions past their time: handed to a person (clarify-timeouts). */
+  | { type: 'clarify-due' }
   /** Back from the AI lane: decided here, in queue order with owner replies, then `done`. */
   | { type: 'ai-answered'; stored: StoredMessage; answer: AiAnswer | null; done: () => void };
 
@@ -285,6 +288,18 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     onQueued: (workspaceId, number) => kickSender(workspaceId, number),
     onHandoff: needsPerson,
     onAbstained: recordUnanswered,
+    onClarify: (at) => clarifyTimeouts.expiresAt(at),
+  });
+  const clarifyTimeouts = createClarifyTimeouts({
+    store,
+    cache,
+    timers,
+    logger: log,
+    newOutboxId: options.newOutboxId ?? (() => createOutboxId(timers.now())),
+    wake: () => enqueue({ type: 'clarify-due' }),
+    onHandoff: needsPerson,
+    onQueued: (workspaceId, number) => kickSender(workspaceId, number),
+    onActivity: activity,
   });
 
   const batchSize = createBatchSizer(maxBatch, options.batchBudgetMs ?? 8);
@@ -424,6 +439,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           case 'ack':
             queue.shift();
             await acked(first.workspaceId, first.ack);
+            break;
+          case 'clarify-due':
+            queue.shift();
+            await clarifyTimeouts.sweep();
             break;
           case 'ai-answered':
             queue.shift();
@@ -646,6 +665,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
       replayJournal();
       await recover();
+      // Questions that ran out while the app was closed go to a person now; the rest get their timer.
+      enqueue({ type: 'clarify-due' });
     },
 
     async stop() {
@@ -656,6 +677,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       aiLane = newAiLane();
       await pipeline.idle();
       stopped = true;
+      clarifyTimeouts.stop();
       // A send in flight on a socket that was just closed can wait for Baileys' own query timeout (60 s).
       // Shutdown does not wait that long: such a row stays 'sending' and is sent again, with the same
       // id, at the next start.
