@@ -43,7 +43,12 @@ export const workspaceSettingsSchema = z.object({
        * 2") instead of handing the chat over; no pick within `clarifyWaitMinutes` hands it over.
        */
       clarify: z.boolean().default(true),
-      clarifyWaitMinutes: z.number().int().min(1).max(24 * 60).default(15),
+      clarifyWaitMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60)
+        .default(15),
     })
     .prefault({}),
   handoff: z
