@@ -54,6 +54,10 @@ export const COMMAND_NAMES = [
   'cloud.templates',
   'cloud.window',
   'conversation.sendTemplate',
+  'learn.suggest',
+  'learn.save',
+  'learn.week',
+  'learn.sendAnswer',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

@@ -12,6 +12,7 @@ import { businessHoursPatch, pacingPatch, timeZoneInput } from './settings-patch
 import { syncCommands, type SyncEvents } from './sync-contract';
 import { aiCommands } from './ai-contract';
 import { cloudCommands, type CloudEvents, type DemoCloudNumber } from './cloud-contract';
+import { learnCommands } from './learn-contract';
 import {
   LOG_LEVELS,
   type E164,
@@ -34,6 +35,7 @@ export * from './contract-names';
 export * from './sync-contract';
 export * from './ai-contract';
 export * from './cloud-contract';
+export * from './learn-contract';
 
 // --- shapes that only the contract uses -------------------------------------------------------------
 
@@ -265,6 +267,12 @@ export const settingsPatchInput = z.strictObject({
         .number({ error: 'FAQ threshold must be a number' })
         .min(0, 'FAQ threshold must be between 0 and 1')
         .max(1, 'FAQ threshold must be between 0 and 1'),
+      clarify: z.boolean(),
+      clarifyWaitMinutes: z
+        .number({ error: 'The wait for a pick must be a number of minutes' })
+        .int('The wait for a pick must be whole minutes')
+        .min(1, 'The wait for a pick must be at least 1 minute')
+        .max(24 * 60, 'The wait for a pick can be at most 1440 minutes (one day)'),
     })
     .partial()
     .optional(),
@@ -530,6 +538,8 @@ export const commands = {
   ...aiCommands,
   // WhatsApp Cloud API numbers (issue #9): connect, templates, service windows; in cloud-contract.ts.
   ...cloudCommands,
+  // Learning from the owner (issue 16): save a chat's question, send a new FAQ, what was learned.
+  ...learnCommands,
 } satisfies { [K in CommandName]: CommandSpec<z.ZodType, unknown> };
 /** Merged into `Events` below (declaration merging): the sync and cloud events live beside their commands. */
 export interface Events extends SyncEvents, CloudEvents {}

@@ -16,6 +16,7 @@ import { createUnreadHandlers } from './unread-handlers';
 import { createSyncHandlers } from './sync-handlers';
 import { createAiHandlers } from './ai-handlers';
 import { createCloudHandlers } from './cloud-handlers';
+import { createLearnHandlers } from './learn-handlers';
 import { createWorkspaceHandlers } from './workspace-handlers';
 import { createContactRepository } from '../store/repositories/contacts';
 import { createConversationRepository } from '../store/repositories/conversations';
@@ -130,6 +131,7 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
     ...createAiHandlers(ctx),
     ...createCloudHandlers(ctx),
     ...createStatsHandlers(ctx),
+    ...createLearnHandlers(ctx),
   } satisfies CoreHandlers;
 
   return {

@@ -119,6 +119,8 @@ export interface Pipeline {
   release(workspaceId: WorkspaceId, chatId: string): Promise<number>;
   /** Settings or FAQs changed: use the new ones from the next message on. */
   invalidate(workspaceId?: WorkspaceId): void;
+  /** Rows were put in the outbox from outside the pipeline (an FAQ's answer sent from Unanswered). */
+  queued(workspaceId: WorkspaceId, number: E164): void;
   /** Resolves once every event handed in so far is processed (not sent). */
   idle(): Promise<void>;
 }
@@ -751,6 +753,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     },
 
     invalidate: (workspaceId) => cache.invalidate(workspaceId),
+    queued: (workspaceId, number) => kickSender(workspaceId, number),
 
     async idle() {
       while (draining !== null || recording.size > 0 || aiLane.size > 0) {

@@ -14,6 +14,7 @@ import { navigate, useRoute } from '../router';
 import { useApp, useEvent, useNow, useOnReconnect, useWorkspace } from '../state/app-context';
 import { NotificationsHint } from './NotificationsSettings';
 import { TemplateComposer } from './TemplateComposer';
+import { LearnFromChat } from './LearnFromChat';
 
 /** A safety net under the live events: the list and the open thread are read again this often. */
 const REFRESH_MS = 10_000;
@@ -532,6 +533,7 @@ function Thread({ chat, onBack }: { chat: ConversationSummary; onBack: () => voi
           ))
         )}
       </ol>
+      <LearnFromChat workspaceId={workspace.id} chatId={chat.chatId} lastMessageAt={newestAt} />
       {error !== null && (
         <p className="notice notice--problem thread__error" role="alert">
           {error}
