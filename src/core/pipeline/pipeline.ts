@@ -21,7 +21,7 @@ import type {
   WhatsAppProvider,
 } from '../whatsapp/provider';
 import { createUnansweredRepository, type UnansweredQuestion } from '../bot/faq/unanswered-repository';
-import { createFaqBotFactory, type BotFactory } from './exact-match-bot';
+import { createFaqBotFactory, createFaqBotRefresher, type BotFactory } from './exact-match-bot';
 import { createClarifyTimeouts } from './clarify-timeouts';
 import { groupBy } from './group-by';
 import { createIngest, type StoredMessage } from './ingest';
@@ -159,6 +159,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const cache = createWorkspaceCache({
     store,
     botFactory: options.bot ?? createFaqBotFactory(store),
+    ...(options.bot === undefined && { botRefresh: createFaqBotRefresher(store) }),
     ...(botVersion !== undefined && { botVersion }),
     ...(options.ai !== undefined && { aiFactory: options.ai }),
     now,
