@@ -14,6 +14,8 @@ type LearnHandlers = Pick<CoreHandlers, 'learn.suggest' | 'learn.save' | 'learn.
 
 const WEEK_MS = 7 * 24 * 3_600_000;
 const WEEK_ITEMS = 20;
+/** The least confidence at which an FAQ is suggested as the one a chat's question belongs to. */
+const CLOSEST_FLOOR = 0.1;
 
 /** Learning from the owner: keep a chat's question, send a new FAQ's answer, what was learned. */
 export function createLearnHandlers(ctx: HandlerContext): LearnHandlers {
@@ -28,7 +30,8 @@ export function createLearnHandlers(ctx: HandlerContext): LearnHandlers {
       const found = await learning.lastAnsweredByHand(workspaceId, chatId);
       if (found === undefined) return null;
       const { matcher, questions } = await matcherOf(workspaceId);
-      const best = matcher.match(found.text, { limit: 1, threshold: 0 })[0];
+      // A distant best guess is not offered as "the closest": the owner picks or makes a new FAQ.
+      const best = matcher.match(found.text, { limit: 1, threshold: CLOSEST_FLOOR })[0];
       return {
         question: found.text.slice(0, 300),
         messageId: found.id,
