@@ -69,6 +69,10 @@ export const COMMAND_NAMES = [
   'reply.quick',
   'contact.card',
   'contact.update',
+  'learn.suggest',
+  'learn.save',
+  'learn.week',
+  'learn.sendAnswer',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

@@ -14,6 +14,7 @@ import { syncCommands, type SyncEvents } from './sync-contract';
 import { aiCommands, type AiEvents } from './ai-contract';
 import { cloudCommands, type CloudEvents, type DemoCloudNumber } from './cloud-contract';
 import { inboxCommands } from './inbox-contract';
+import { learnCommands } from './learn-contract';
 import {
   LOG_LEVELS,
   type E164,
@@ -37,6 +38,7 @@ export * from './sync-contract';
 export * from './ai-contract';
 export * from './cloud-contract';
 export * from './inbox-contract';
+export * from './learn-contract';
 
 // --- shapes that only the contract uses -------------------------------------------------------------
 
@@ -284,6 +286,12 @@ export const settingsPatchInput = z.strictObject({
             .max(20, 'at most 20 words in one group'),
         )
         .max(100, 'at most 100 groups of words that mean the same'),
+      clarify: z.boolean(),
+      clarifyWaitMinutes: z
+        .number({ error: 'The wait for a pick must be a number of minutes' })
+        .int('The wait for a pick must be whole minutes')
+        .min(1, 'The wait for a pick must be at least 1 minute')
+        .max(24 * 60, 'The wait for a pick can be at most 1440 minutes (one day)'),
     })
     .partial()
     .optional(),
@@ -553,6 +561,8 @@ export const commands = {
   ...cloudCommands,
   // The inbox (issue #15): retry, search, labels, saved replies, the contact card; in inbox-contract.ts.
   ...inboxCommands,
+  // Learning from the owner (issue 16): save a chat's question, send a new FAQ, what was learned.
+  ...learnCommands,
 } satisfies { [K in CommandName]: CommandSpec<z.ZodType, unknown> };
 /** Merged into `Events` below (declaration merging): the sync and cloud events live beside their commands. */
 export interface Events extends SyncEvents, CloudEvents, AiEvents {}

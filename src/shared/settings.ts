@@ -64,6 +64,17 @@ export const workspaceSettingsSchema = z.object({
         .array(z.array(z.string().min(1).max(50)).min(2).max(20))
         .max(100)
         .default([]),
+      /**
+       * When the bot is unsure between a few FAQs, ask the customer which one they mean ("Reply 1 or
+       * 2") instead of handing the chat over; no pick within `clarifyWaitMinutes` hands it over.
+       */
+      clarify: z.boolean().default(true),
+      clarifyWaitMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60)
+        .default(15),
     })
     .prefault({}),
   handoff: z

@@ -1,9 +1,9 @@
 import type { CoreHandlers, UnansweredGroupView } from '../../shared/contract';
 import type { WorkspaceId } from '../../shared/types';
-import { createFaqMatcher, type FaqMatcher } from '../bot/faq/faq-matcher';
 import { createUnansweredRepository } from '../bot/faq/unanswered-repository';
 import { createId } from '../ids';
 import type { HandlerContext } from './context';
+import { tryMatchers } from './try-matchers';
 
 type FaqHandlers = Pick<
   CoreHandlers,
@@ -18,41 +18,13 @@ type FaqHandlers = Pick<
   | 'unanswered.resolve'
 >;
 
-interface CachedMatcher {
-  matcher: FaqMatcher;
-  questions: Map<string, string>;
-}
-
 /** Sample wordings the Unanswered screen shows per group. */
 const SAMPLES = 5;
 
 export function createFaqHandlers(ctx: HandlerContext): FaqHandlers {
   const { faqs, hub, app } = ctx;
   // "Try a message": one matcher per workspace, rebuilt after its FAQs or settings change.
-  const matchers = new Map<WorkspaceId, Promise<CachedMatcher>>();
-  const forget = ({ workspaceId }: { workspaceId: WorkspaceId }) => void matchers.delete(workspaceId);
-  hub.on('faq.changed', forget);
-  hub.on('workspace.changed', forget);
-
-  function matcherOf(workspaceId: WorkspaceId): Promise<CachedMatcher> {
-    let entry = matchers.get(workspaceId);
-    if (entry === undefined) {
-      entry = (async () => {
-        const workspace = await app.workspaces.get(workspaceId);
-        const enabled = await faqs.list(workspaceId, { includeDisabled: false });
-        const { threshold, synonyms } = workspace.settings.faq;
-        const matcher = createFaqMatcher({ threshold, synonyms, logger: app.logger });
-        for (const faq of enabled) matcher.upsert(faq);
-        return { matcher, questions: new Map(enabled.map((f) => [f.id, f.question])) };
-      })();
-      const built = entry;
-      matchers.set(workspaceId, built);
-      built.catch(() => {
-        if (matchers.get(workspaceId) === built) matchers.delete(workspaceId);
-      });
-    }
-    return entry;
-  }
+  const matcherOf = tryMatchers(ctx);
 
   const changed = (workspaceId: WorkspaceId) => hub.emit('faq.changed', { workspaceId });
 

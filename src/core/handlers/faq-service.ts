@@ -7,6 +7,7 @@ import type { Store } from '../store/open-database';
 import { z } from 'zod';
 import type { FaqImportResult } from '../../shared/contract';
 import { userText } from '../../shared/schemas';
+import { createLearningRepository } from '../bot/faq/learning-repository';
 import { createUnansweredRepository } from '../bot/faq/unanswered-repository';
 import { createFaqRepository, type FaqFields } from '../store/repositories/faqs';
 import { faqsToCsv, readFaqCsv } from './faq-csv';
@@ -222,6 +223,16 @@ export function createFaqService(options: FaqServiceOptions) {
               phrasings: tidyPhrasings(action.question, texts).slice(0, 100),
               enabled: true,
             },
+            now,
+          );
+        }
+        // For Home's "what the bot learned this week".
+        if (faqId !== null) {
+          await createLearningRepository(trx, newId).record(
+            workspaceId,
+            action.type === 'new-faq'
+              ? [{ faqId, kind: 'faq', text: action.question, chatId: null }]
+              : texts.map((text) => ({ faqId, kind: 'phrasing' as const, text, chatId: null })),
             now,
           );
         }

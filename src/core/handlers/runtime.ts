@@ -17,6 +17,7 @@ import { createInboxHandlers } from './inbox-handlers';
 import { createSyncHandlers } from './sync-handlers';
 import { createAiHandlers } from './ai-handlers';
 import { createCloudHandlers } from './cloud-handlers';
+import { createLearnHandlers } from './learn-handlers';
 import { createWorkspaceHandlers } from './workspace-handlers';
 import { createContactRepository } from '../store/repositories/contacts';
 import { createConversationRepository } from '../store/repositories/conversations';
@@ -138,6 +139,7 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
     ...createAiHandlers(ctx),
     ...createCloudHandlers(ctx),
     ...createStatsHandlers(ctx),
+    ...createLearnHandlers(ctx),
   } satisfies CoreHandlers;
 
   return {

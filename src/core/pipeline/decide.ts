@@ -7,7 +7,9 @@ import { findKeyword, normalizeText } from './normalize-text';
 import { orderOrLongMessage } from './order-message';
 import { findPersonRequest } from './person-request';
 import { readSmallTalk } from './small-talk';
-import type { Action, Bot, ConversationState, DecideMessage, Decision } from './types';
+import { clarificationFor, clarifyingQuestion } from '../bot/faq/clarify';
+import { readClarifyReply } from './clarify-reply';
+import type { Action, Bot, ConversationState, DecideMessage, Decision, FaqCandidate } from './types';
 
 /** What the owner's texts may name (see shared/reply-text). */
 export interface ShopProfile {
@@ -17,6 +19,8 @@ const NO_PROFILE: ShopProfile = { name: '' };
 
 /** A customer who greets again after this long gets the greeting again ("hello??" the next morning). */
 const REGREET_AFTER_MS = 6 * 3_600_000;
+/** Candidates a clarifying question is chosen from. */
+const CLARIFY_CANDIDATES = 4;
 /** WhatsApp takes 4,096 characters a message: composed replies stay well under it, else go apart. */
 const MAX_COMPOSED_CHARS = 4000;
 
@@ -47,6 +51,10 @@ const MAX_COMPOSED_CHARS = 4000;
  *  7. greeting (a first-time contact), the away message (once per closed period), then the bot's
  *     answer, or the hand-off when it has none: composed into one message, welcome -> we are closed ->
  *     the answer.
+ *     Unsure between a few FAQs (clarify on), the bot asks "Do you mean 1) ... or 2) ...?" instead;
+ *     the customer's next message picks one ("2", "the second one"), refuses ("neither": a person),
+ *     or asks again in other words (answered if the bot is now sure, else a person). No reply in
+ *     time is handed over by the pipeline (`clarifyTimedOut`).
  *  8. past `replyBy` (a Cloud API message more than 24 hours old: the PC was off) no free-form reply
  *     can go out, Meta would refuse it (131047): the replies are dropped and the chat goes to a person,
  *     who can send an approved template. The bot is not even asked (process.ts skips the AI).
@@ -239,6 +247,37 @@ function decideReplies(
   const shape = message.kind === 'text' ? orderOrLongMessage(text, settings.handoff.longMessageChars) : null;
   if (shape !== null) return handoff(`handoff-${shape}`, replies);
 
+  // A clarifying question waits for its answer: a pick or a refusal ends it here; small talk leaves it
+  // standing; anything else is decided as a question (and goes to a person if the bot is still unsure).
+  const asked = state?.clarification ?? null;
+  const pending = asked !== null && now < asked.expiresAt && message.kind === 'text' ? asked : null;
+  if (asked !== null && !(pending !== null && talk.only)) changes.clarification = null;
+  if (pending !== null && !talk.only) {
+    const offered = pending.faqIds.map((id) => bot.faq?.(id));
+    const questions = offered.map((f) => f?.question ?? '');
+    // "Good morning, 2" picks too: the words after a greeting are read when the whole is not a pick.
+    const whole = readClarifyReply(text, questions);
+    const pick =
+      whole.kind === 'other' && talk.rest.trim() !== '' ? readClarifyReply(talk.rest, questions) : whole;
+    if (pick.kind === 'none') return handoff('handoff-clarify-none', replies);
+    if (pick.kind === 'pick') {
+      const faq = offered[pick.index];
+      if (faq === undefined) return handoff('handoff-clarify-gone', replies);
+      const reason = withPrefix(`clarify-picked-${pick.index + 1}`);
+      replies.push({
+        type: 'reply',
+        kind: 'faq',
+        text: faq.answer,
+        faqId: faq.faqId,
+        confidence: faq.confidence,
+      });
+      changes.floodWindowStart = now;
+      changes.floodCount = 1;
+      changes.lastAnswerFaqId = faq.faqId;
+      return decided(replies, reason, changes, 'answered');
+    }
+  }
+
   // 5. Small talk.
   if (message.kind === 'text' && talk.only) {
     const greeting = talk.kind === 'greeting' || talk.kind === 'presence';
@@ -296,8 +335,78 @@ function decideReplies(
     return decided(replies, reason, changes, 'answered');
   }
   const why = answer.kind === 'abstain' ? answer.reason : 'low-confidence';
+  if (pending !== null) {
+    if (settings.handoff.onBotAbstain) return handoff('handoff-clarify-unclear', replies);
+    return decided(replies, withPrefix('bot-abstained-clarify-unclear'), changes, 'unanswered');
+  }
+  const offer = settings.faq.clarify ? clarifyOffer(bot, question, settings.faq.threshold) : null;
+  if (offer !== null) {
+    const reason = withPrefix(`clarify-asked-${offer.length}`);
+    replies.push({
+      type: 'reply',
+      kind: 'faq',
+      text: clarifyingQuestion(offer.map((f) => f.question)),
+      faqId: null,
+      confidence: null,
+    });
+    changes.clarification = {
+      faqIds: offer.map((f) => f.faqId),
+      askedAt: now,
+      expiresAt: now + settings.faq.clarifyWaitMinutes * 60_000,
+    };
+    return decided(replies, reason, changes, 'answered');
+  }
   if (settings.handoff.onBotAbstain) return handoff(`handoff-bot:${why}`, replies);
   return decided(replies, withPrefix(`bot-abstained-${why}`), changes, 'unanswered');
+}
+
+/** The FAQs to offer in a clarifying question, or null when the bot would not ask (see clarify.ts). */
+function clarifyOffer(bot: Bot, question: string, threshold: number): FaqCandidate[] | null {
+  const ranked = bot.candidates?.(question, CLARIFY_CANDIDATES) ?? [];
+  const ids = clarificationFor(ranked, threshold);
+  if (ids === null) return null;
+  return ids.map((id) => ranked.find((c) => c.faqId === id)!);
+}
+
+/**
+ * A clarifying question nobody answered within `clarifyWaitMinutes`: the chat goes to a person, with
+ * the hand-off notice when the shop is open (outside hours the away message already said when). Pure,
+ * like decide(); null when there is nothing to do (answered meanwhile, or the chat is with a person).
+ */
+export function clarifyTimedOut(
+  settings: WorkspaceSettings,
+  state: ConversationState,
+  now: number,
+  shop: ShopProfile = NO_PROFILE,
+): Decision | null {
+  const asked = state.clarification;
+  if (asked === null || now < asked.expiresAt) return null;
+  const reason = 'handoff-clarify-timeout';
+  const withPerson = state.handoff != null || (state.botPausedUntil != null && now < state.botPausedUntil);
+  const changes: Partial<ConversationState> = { clarification: null };
+  if (withPerson) return left('clarify-timeout+with-person', changes);
+  changes.handoff = { since: now, reason };
+  changes.waiting = state.waiting ?? { since: now, reason };
+  const actions: Action[] = [];
+  if (
+    openness(settings, now).open &&
+    settings.handoff.messageEnabled &&
+    settings.handoff.message.trim() !== ''
+  ) {
+    const text = settings.handoff.message;
+    actions.push({
+      type: 'reply',
+      kind: 'handoff',
+      text: fillReplyText(text, {
+        business: shop.name,
+        hours: text.includes('{hours}') ? hoursToday(settings, now) : '',
+      }),
+      faqId: null,
+      confidence: null,
+    });
+  }
+  actions.push({ type: 'handoff', reason });
+  return { actions, reason, outcome: 'person', stateChanges: changes, status: 'processed' };
 }
 
 /** Deliberately not answered, for `reason`. */

@@ -13,7 +13,11 @@ import type { Decision } from './types';
  */
 export function answerOutcome(decision: Decision): MessageOutcome | null {
   if (decision.actions.some((a) => a.type === 'handoff')) return 'handoff';
-  if (decision.actions.some((a) => a.type === 'reply' && (a.kind === 'faq' || a.kind === 'ai'))) return 'bot';
+  // A clarifying question (an FAQ reply that names no FAQ) is not the answer yet: the pick is.
+  const answers = (a: Decision['actions'][number]) =>
+    a.type === 'reply' &&
+    (a.kind === 'ai' || (a.kind === 'faq' && (a.faqId !== null || a.confidence !== null)));
+  if (decision.actions.some(answers)) return 'bot';
   if (decision.outcome === 'unanswered') return 'unanswered';
   return null;
 }

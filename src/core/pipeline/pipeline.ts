@@ -21,7 +21,8 @@ import type {
   WhatsAppProvider,
 } from '../whatsapp/provider';
 import { createUnansweredRepository, type UnansweredQuestion } from '../bot/faq/unanswered-repository';
-import { createFaqBotFactory, type BotFactory } from './exact-match-bot';
+import { createFaqBotFactory, createFaqBotRefresher, type BotFactory } from './exact-match-bot';
+import { createClarifyTimeouts } from './clarify-timeouts';
 import { groupBy } from './group-by';
 import { createIngest, type StoredMessage } from './ingest';
 import { createOutboxId, createTimeOrderedId } from './outbox-id';
@@ -120,7 +121,10 @@ export interface Pipeline {
   release(workspaceId: WorkspaceId, chatId: string): Promise<number>;
   /** Settings or FAQs changed: use the new ones from the next message on. */
   invalidate(workspaceId?: WorkspaceId): void;
-  /** A row was queued outside the pipeline (the owner's Retry): the number's sender looks at once. */
+  /**
+   * Rows were queued outside the pipeline (the owner's Retry, an FAQ's answer sent from Unanswered):
+   * the number's sender looks at once.
+   */
   kick(workspaceId: WorkspaceId, number: E164): void;
   /** Resolves once every event handed in so far is processed (not sent). */
   idle(): Promise<void>;
@@ -131,6 +135,8 @@ type Work =
   | { type: 'stored'; stored: StoredMessage }
   | { type: 'owner-reply'; workspaceId: WorkspaceId; reply: OwnerReply }
   | { type: 'ack'; workspaceId: WorkspaceId; ack: DeliveryAck }
+  /** Clarifying questions past their time: handed to a person (clarify-timeouts). */
+  | { type: 'clarify-due' }
   /** Back from the AI lane: decided here, in queue order with owner replies, then `done`. */
   | { type: 'ai-answered'; stored: StoredMessage; answer: AiAnswer | null; done: () => void };
 
@@ -158,6 +164,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const cache = createWorkspaceCache({
     store,
     botFactory: options.bot ?? createFaqBotFactory(store),
+    ...(options.bot === undefined && { botRefresh: createFaqBotRefresher(store) }),
     ...(botVersion !== undefined && { botVersion }),
     ...(options.ai !== undefined && { aiFactory: options.ai }),
     now,
@@ -289,6 +296,18 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     onQueued: (workspaceId, number) => kickSender(workspaceId, number),
     onHandoff: needsPerson,
     onAbstained: recordUnanswered,
+    onClarify: (at) => clarifyTimeouts.expiresAt(at),
+  });
+  const clarifyTimeouts = createClarifyTimeouts({
+    store,
+    cache,
+    timers,
+    logger: log,
+    newOutboxId: options.newOutboxId ?? (() => createOutboxId(timers.now())),
+    wake: () => enqueue({ type: 'clarify-due' }),
+    onHandoff: needsPerson,
+    onQueued: (workspaceId, number) => kickSender(workspaceId, number),
+    onActivity: activity,
   });
 
   const batchSize = createBatchSizer(maxBatch, options.batchBudgetMs ?? 8);
@@ -428,6 +447,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           case 'ack':
             queue.shift();
             await acked(first.workspaceId, first.ack);
+            break;
+          case 'clarify-due':
+            queue.shift();
+            await clarifyTimeouts.sweep();
             break;
           case 'ai-answered':
             queue.shift();
@@ -655,6 +678,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
       replayJournal();
       await recover();
+      // Questions that ran out while the app was closed go to a person now; the rest get their timer.
+      enqueue({ type: 'clarify-due' });
     },
 
     async stop() {
@@ -665,6 +690,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       aiLane = newAiLane();
       await pipeline.idle();
       stopped = true;
+      clarifyTimeouts.stop();
       // A send in flight on a socket that was just closed can wait for Baileys' own query timeout (60 s).
       // Shutdown does not wait that long: such a row stays 'sending' and is sent again, with the same
       // id, at the next start.

@@ -55,6 +55,8 @@ export interface ProcessorDeps {
   onQueued: (workspaceId: WorkspaceId, businessNumber: E164) => void;
   /** A chat needs a person (logged and raised by the pipeline). */
   onHandoff: (alert: HandoffAlert) => void;
+  /** A clarifying question was asked that runs out at `expiresAt` (the pipeline's timer hands it over then). */
+  onClarify?: (expiresAt: number) => void;
   /** Called after a commit for a message the bot had no confident answer to (for the owner to teach it). */
   onAbstained?: (stored: StoredMessage) => void;
   /**
@@ -229,7 +231,9 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     const numbers = new Map<string, { workspaceId: WorkspaceId; number: E164 }>();
     for (const { stored, decision, outbox, ai, waiting } of decided) {
       const entryLog = log.child({ workspaceId: stored.workspaceId, contactId: stored.contactId });
-      entryLog.info('message.decided', `${decision.reason} for ${stored.chatId}`, {
+      const asked = decision.stateChanges.clarification;
+      if (asked != null) deps.onClarify?.(asked.expiresAt);
+      entryLog.info('message.decided', ownerWords(decision, stored.chatId), {
         messageId: stored.id,
         chatId: stored.chatId,
         number: stored.businessNumber,
@@ -465,6 +469,26 @@ function isAbstention(decision: Decision): boolean {
     decision.reason.includes('bot-abstained-') ||
     decision.actions.some((a) => a.type === 'handoff' && a.reason.startsWith('handoff-bot:'))
   );
+}
+
+/**
+ * The log line of a decision. The clarifying question's steps are told as the owner would say them;
+ * other decisions keep their reason code (the Logs screen explains those).
+ */
+function ownerWords(decision: Decision, chatId: string): string {
+  const picked = /clarify-picked-(\d)/.exec(decision.reason);
+  if (picked !== null)
+    return `The customer in ${chatId} picked answer ${picked[1]} of the bot's question: answered`;
+  const asked = /clarify-asked-(\d)/.exec(decision.reason);
+  if (asked !== null)
+    return `Not sure which of ${asked[1]} FAQs the customer in ${chatId} means: asked them to reply with a number`;
+  if (decision.reason.startsWith('handoff-clarify-none'))
+    return `The customer in ${chatId} said none of the offered answers fits: the chat goes to a person`;
+  if (decision.reason.startsWith('handoff-clarify-unclear'))
+    return `The customer in ${chatId} answered the bot's question with something it still cannot answer: the chat goes to a person`;
+  if (decision.reason.startsWith('handoff-clarify-gone'))
+    return `The FAQ the customer in ${chatId} picked was removed: the chat goes to a person`;
+  return `${decision.reason} for ${chatId}`;
 }
 
 function firstFaqId(decision: Decision): string | null {

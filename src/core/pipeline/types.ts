@@ -28,6 +28,8 @@ export interface Bot {
    * itself is not confident. Optional: a bot without FAQs has none.
    */
   candidates?(text: string, limit: number): FaqCandidate[];
+  /** One FAQ by id (what a customer's pick after a clarifying question answers with). */
+  faq?(faqId: string): FaqCandidate | undefined;
 }
 
 export interface FaqCandidate {

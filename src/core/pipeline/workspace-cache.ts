@@ -13,6 +13,8 @@ import type { WorkspaceAi, WorkspaceAiFactory } from '../bot/ai/workspace-ai';
  * is known, an expired entry is only rebuilt if the version moved (a rebuild blocks the loop ~10 ms).
  */
 export interface WorkspaceCache {
+  /** Resolves once the bot refreshes started so far have landed (tests, benchmarks). */
+  refreshed(workspaceId: WorkspaceId): Promise<void>;
   /** Undefined when the workspace no longer exists. */
   settings(workspaceId: WorkspaceId): Promise<WorkspaceSettings | undefined>;
   /** The business's name, for the {business} in the owner's texts; '' when the workspace is gone. */
@@ -29,7 +31,7 @@ interface Entry<T> {
 }
 
 interface BuiltBot {
-  bot: Bot;
+  readonly bot: Bot;
   /** What it was built from (botVersion), null when unknown. */
   version: string | null;
 }
@@ -38,6 +40,12 @@ export function createWorkspaceCache(options: {
   store: Store;
   botFactory: BotFactory;
   botVersion?: (workspaceId: WorkspaceId) => Promise<string>;
+  /**
+   * Updates a built bot in place after a change (an FAQ edited): the next messages are answered by the
+   * bot as it is until the update lands, instead of waiting for a whole new bot to be built and
+   * trained (seconds at 1,000 FAQs). Resolves false when this bot cannot be updated: it is rebuilt.
+   */
+  botRefresh?: (workspaceId: WorkspaceId, bot: Bot) => Promise<boolean>;
   now: () => number;
   ttlMs?: number;
   aiFactory?: WorkspaceAiFactory;
@@ -47,6 +55,33 @@ export function createWorkspaceCache(options: {
   const records = new Map<WorkspaceId, Entry<{ settings: WorkspaceSettings; name: string } | undefined>>();
   const bots = new Map<WorkspaceId, Entry<BuiltBot>>();
   const ais = new Map<WorkspaceId, Entry<WorkspaceAi | null>>();
+  /** Per workspace, the refresh in flight: refreshes run one after another. */
+  const refreshing = new Map<WorkspaceId, Promise<void>>();
+
+  /** Refreshes the built bot in place; when it cannot be, forgets it so the next message rebuilds. */
+  function refresh(id: WorkspaceId, entry: Entry<BuiltBot>, force: boolean): void {
+    const botRefresh = options.botRefresh!;
+    const previous = refreshing.get(id) ?? Promise.resolve();
+    const next = previous
+      .then(async () => {
+        const built = await entry.value;
+        const version = options.botVersion === undefined ? null : await options.botVersion(id);
+        // An expiry checks the cheap fingerprint first; a change made here (settings too) always refreshes.
+        if (!force && version !== null && version === built.version) return;
+        if (!(await botRefresh(id, built.bot))) {
+          if (bots.get(id) === entry) bots.delete(id);
+          return;
+        }
+        built.version = version;
+      })
+      .catch(() => {
+        if (bots.get(id) === entry) bots.delete(id); // rebuilt from scratch by the next message
+      })
+      .finally(() => {
+        if (refreshing.get(id) === next) refreshing.delete(id);
+      });
+    refreshing.set(id, next);
+  }
 
   function remember<T>(map: Map<WorkspaceId, Entry<T>>, id: WorkspaceId, entry: Entry<T>): Promise<T> {
     map.set(id, entry);
@@ -84,6 +119,12 @@ export function createWorkspaceCache(options: {
       const now = options.now();
       const hit = bots.get(id);
       if (hit !== undefined && now - hit.checkedAt < ttlMs) return (await hit.value).bot;
+      if (hit !== undefined && options.botRefresh !== undefined) {
+        // Expired: checked (and updated) in the background; this message gets the bot as it is.
+        hit.checkedAt = now;
+        refresh(id, hit, false);
+        return (await hit.value).bot;
+      }
       return (await remember(bots, id, { checkedAt: now, value: buildBot(id, hit) })).bot;
     },
 
@@ -97,6 +138,10 @@ export function createWorkspaceCache(options: {
       return remember(ais, id, { checkedAt: now, value });
     },
 
+    async refreshed(id) {
+      while (refreshing.has(id)) await refreshing.get(id);
+    },
+
     invalidate(id) {
       if (id === undefined) {
         records.clear();
@@ -104,8 +149,10 @@ export function createWorkspaceCache(options: {
         ais.clear();
       } else {
         records.delete(id);
-        bots.delete(id);
         ais.delete(id);
+        const hit = bots.get(id);
+        if (hit !== undefined && options.botRefresh !== undefined) refresh(id, hit, true);
+        else bots.delete(id);
       }
     },
   };

@@ -148,6 +148,31 @@ export interface ConversationsTable {
   released_at: number | null;
   /** 0011: the FAQ the bot answered last, for the flood guard's "same question again". */
   last_answer_faq_id: string | null;
+  /** 0016: the FAQs a pending clarifying question offered (JSON array of ids, in order); null if none. */
+  clarify_faq_ids: string | null;
+  clarify_asked_at: number | null;
+  clarify_expires_at: number | null;
+}
+
+/** 0016: a phrasing or FAQ the owner added from a conversation or Unanswered (Home's "learned this week"). */
+export interface BotLearnedTable {
+  id: string;
+  workspace_id: string;
+  faq_id: string | null;
+  kind: 'phrasing' | 'faq';
+  text: string;
+  chat_id: string | null;
+  created_at: number;
+}
+
+/** 0016: a new FAQ's answer sent to a chat that had asked it (once per FAQ and chat). */
+export interface FaqAnswerSendsTable {
+  workspace_id: string;
+  faq_id: string;
+  chat_id: string;
+  business_number: string;
+  outbox_id: string;
+  created_at: number;
 }
 
 /** 0003: inbound messages for a number that belongs to no workspace: kept, never answered. */
@@ -261,4 +286,6 @@ export interface Database {
   chat_labels: ChatLabelsTable;
   saved_replies: SavedRepliesTable;
   chat_profiles: ChatProfilesTable;
+  bot_learned: BotLearnedTable;
+  faq_answer_sends: FaqAnswerSendsTable;
 }

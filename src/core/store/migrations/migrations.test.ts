@@ -34,6 +34,7 @@ const TESTED = [
   '0012-lid-mappings', // 0012-lid-mappings.test.ts
   '0013-chat-read',
   '0015-inbox', // 0015-inbox.test.ts
+  '0016-clarify-and-learning', // 0016-clarify-and-learning.test.ts
 ];
 
 describe('migrations', () => {

@@ -26,6 +26,17 @@ export interface ConversationRecord {
   waiting: { since: number; reason: string } | null;
   /** When the owner last gave the chat back to the bot. */
   releasedAt: number | null;
+  /**
+   * The bot asked "Do you mean 1) ... or 2) ...?" and waits for the pick: the offered FAQs in order,
+   * and until when the question stands (after that the chat goes to a person). Null: nothing pending.
+   */
+  clarification: Clarification | null;
+}
+
+export interface Clarification {
+  faqIds: string[];
+  askedAt: number;
+  expiresAt: number;
 }
 
 /** A chat as the Conversations list shows it: its newest message and its state on any number. */
@@ -76,7 +87,10 @@ export const EMPTY_CONVERSATION: Readonly<Omit<ConversationRecord, 'businessNumb
   lastAnswerFaqId: null,
   waiting: null,
   releasedAt: null,
+  clarification: null,
 };
+
+const NO_CLARIFICATION = { clarify_faq_ids: null, clarify_asked_at: null, clarify_expires_at: null };
 
 /** The hand-off reason of a chat the owner took over from the bot. */
 export const OWNER_TOOK_OVER = 'owner-took-over';
@@ -148,6 +162,9 @@ export function createConversationRepository(db: Kysely<Database>) {
               waiting_since: eb.ref('excluded.waiting_since'),
               waiting_reason: eb.ref('excluded.waiting_reason'),
               released_at: eb.ref('excluded.released_at'),
+              clarify_faq_ids: eb.ref('excluded.clarify_faq_ids'),
+              clarify_asked_at: eb.ref('excluded.clarify_asked_at'),
+              clarify_expires_at: eb.ref('excluded.clarify_expires_at'),
               updated_at: eb.ref('excluded.updated_at'),
             })),
           )
@@ -187,6 +204,8 @@ export function createConversationRepository(db: Kysely<Database>) {
               .then(eb.ref('conversations.bot_paused_until'))
               .else(eb.ref('excluded.bot_paused_until'))
               .end(),
+            // The owner is answering: a clarifying question of the bot's no longer waits for a pick.
+            ...NO_CLARIFICATION,
             updated_at: eb.ref('excluded.updated_at'),
           })),
         )
@@ -208,6 +227,7 @@ export function createConversationRepository(db: Kysely<Database>) {
           waiting_since: null,
           waiting_reason: null,
           released_at: now,
+          ...NO_CLARIFICATION,
           updated_at: now,
         })
         .where('workspace_id', '=', workspaceId)
@@ -260,7 +280,7 @@ export function createConversationRepository(db: Kysely<Database>) {
     async answeredByOwner(workspaceId: WorkspaceId, chatId: string, now: number): Promise<number> {
       const result = await db
         .updateTable('conversations')
-        .set({ waiting_since: null, waiting_reason: null, updated_at: now })
+        .set({ waiting_since: null, waiting_reason: null, ...NO_CLARIFICATION, updated_at: now })
         .where('workspace_id', '=', workspaceId)
         .where('chat_id', '=', chatId)
         .where('waiting_since', 'is not', null)
@@ -396,6 +416,9 @@ function toRow(workspaceId: WorkspaceId, r: ConversationRecord, now: number): Co
     waiting_since: r.waiting?.since ?? null,
     waiting_reason: r.waiting?.reason ?? null,
     released_at: r.releasedAt,
+    clarify_faq_ids: r.clarification === null ? null : JSON.stringify(r.clarification.faqIds),
+    clarify_asked_at: r.clarification?.askedAt ?? null,
+    clarify_expires_at: r.clarification?.expiresAt ?? null,
     updated_at: now,
   };
 }
@@ -418,5 +441,22 @@ function toRecord(row: Selectable<ConversationsTable>): ConversationRecord {
     waiting:
       row.waiting_since === null ? null : { since: row.waiting_since, reason: row.waiting_reason ?? '' },
     releasedAt: row.released_at,
+    clarification: readClarification(row),
+  };
+}
+
+function readClarification(row: Selectable<ConversationsTable>): Clarification | null {
+  if (row.clarify_faq_ids === null || row.clarify_expires_at === null) return null;
+  let ids: unknown;
+  try {
+    ids = JSON.parse(row.clarify_faq_ids);
+  } catch {
+    return null; // unreadable: as if nothing were pending (the next message is decided afresh)
+  }
+  if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === 'string')) return null;
+  return {
+    faqIds: ids,
+    askedAt: row.clarify_asked_at ?? row.clarify_expires_at,
+    expiresAt: row.clarify_expires_at,
   };
 }

@@ -282,6 +282,7 @@ const CONVERSATION = {
   lastAnswerFaqId: null,
   waiting: null,
   releasedAt: null,
+  clarification: { faqIds: ['faq-b'], askedAt: 1, expiresAt: 5 },
 };
 
 /** Everything workspace B owns, as stored. */

@@ -243,6 +243,12 @@ export function mergeStates(
     waiting_since: waitingFrom.waiting_since,
     waiting_reason: waitingFrom.waiting_reason,
     released_at: maxOf(phone.released_at, lid.released_at),
+    // The clarifying question asked last is the one the customer's next message answers.
+    ...((lid.clarify_asked_at ?? -1) > (phone.clarify_asked_at ?? -1) && {
+      clarify_faq_ids: lid.clarify_faq_ids,
+      clarify_asked_at: lid.clarify_asked_at,
+      clarify_expires_at: lid.clarify_expires_at,
+    }),
     updated_at: now,
   };
 }

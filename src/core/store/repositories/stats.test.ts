@@ -79,6 +79,7 @@ const handoff = (workspaceId: WorkspaceId, chatId: string, since: number) =>
         lastAnswerFaqId: null,
         waiting: { since, reason: 'handoff-keyword:agent' },
         releasedAt: null,
+        clarification: null,
       },
     ],
     since,

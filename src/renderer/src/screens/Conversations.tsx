@@ -20,6 +20,7 @@ import { InboxSearchBox, InboxSearchResults } from './inbox/InboxSearch';
 import { LabelChips, LabelFilter, LabelPicker, useLabels } from './inbox/labels';
 import { useQuickReplies } from './inbox/QuickReplies';
 import type { Label } from '../../../shared/contract';
+import { LearnFromChat } from './LearnFromChat';
 
 /** A safety net under the live events: the list and the open thread are read again this often. */
 const REFRESH_MS = 10_000;
@@ -616,6 +617,7 @@ function Thread({
           ))
         )}
       </ol>
+      <LearnFromChat workspaceId={workspace.id} chatId={chat.chatId} lastMessageAt={newestAt} />
       {error !== null && (
         <p className="notice notice--problem thread__error" role="alert">
           {error}

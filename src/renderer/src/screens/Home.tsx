@@ -15,6 +15,7 @@ import { navigate } from '../router';
 import { useApp, useEvent, useNow, useOnReconnect, useWorkspace } from '../state/app-context';
 import { useAction } from '../state/use-action';
 import { ActivityChart, TodayStats, useHomeStats } from './HomeStats';
+import { LearnedThisWeek } from './LearnedThisWeek';
 import { CloudConnectForm, CloudSpendLine, QualityRating } from './CloudConnect';
 import { CloudRelayLine } from './CloudRelayLine';
 
@@ -152,6 +153,7 @@ export function Home() {
       )}
 
       <TodayStats stats={homeStats.stats} error={homeStats.error} />
+      <LearnedThisWeek />
 
       <section className="section" aria-labelledby="numbers-title">
         <h2 className="section__title" id="numbers-title">

@@ -25,12 +25,14 @@ import { OpeningHoursSection } from './SettingsHours';
 import { PacingSection } from './SettingsPacing';
 import { MessagesSection, messagesDraftOf, messagesPatch, type MessagesDraft } from './SettingsMessages';
 import { NotificationsSection } from './NotificationsSettings';
+import { ClarifySection, type ClarifyDraft } from './SettingsClarify';
 
 interface Draft {
   name: string;
   defaultCountry: string;
   botMode: BotMode;
   threshold: number;
+  clarify: ClarifyDraft;
   keywords: string[];
   ownerPauseMinutes: number;
   remindAfterMinutes: number;
@@ -44,6 +46,7 @@ const draftOf = (w: Workspace): Draft => ({
   defaultCountry: w.defaultCountry,
   botMode: w.botMode,
   threshold: w.settings.faq.threshold,
+  clarify: { enabled: w.settings.faq.clarify, waitMinutes: w.settings.faq.clarifyWaitMinutes },
   keywords: w.settings.handoff.keywords,
   ownerPauseMinutes: w.settings.handoff.ownerPauseMinutes,
   remindAfterMinutes: w.settings.notifications.remindAfterMinutes,
@@ -54,7 +57,11 @@ const draftOf = (w: Workspace): Draft => ({
 
 /** The settings the form saves; checked here with the contract's own schema before they are sent. */
 const settingsOf = (draft: Draft) => ({
-  faq: { threshold: draft.threshold },
+  faq: {
+    threshold: draft.threshold,
+    clarify: draft.clarify.enabled,
+    clarifyWaitMinutes: draft.clarify.waitMinutes,
+  },
   ...messagesPatch(draft.messages),
   handoff: {
     ...messagesPatch(draft.messages).handoff,
@@ -201,6 +208,7 @@ export function Settings() {
               />
             )}
           </Field>
+          <ClarifySection draft={draft.clarify} onChange={(clarify) => set('clarify', clarify)} />
         </section>
 
         <MessagesSection

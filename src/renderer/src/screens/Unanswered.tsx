@@ -1,3 +1,4 @@
+import './learn.css';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { UnansweredGroupView } from '../../../shared/contract';
 import type { Faq } from '../../../shared/dto';
@@ -18,6 +19,7 @@ export function Unanswered() {
   const [groups, setGroups] = useState<UnansweredGroupView[] | null>(null);
   const [faqs, setFaqs] = useState<Faq[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [sentNote, setSentNote] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -56,6 +58,11 @@ export function Unanswered() {
           {error}
         </p>
       )}
+      {sentNote !== null && (
+        <p className="notice learn--done" role="status">
+          {sentNote}
+        </p>
+      )}
       {groups === null ? (
         <div className="card card--skeleton" />
       ) : groups.length === 0 ? (
@@ -69,7 +76,13 @@ export function Unanswered() {
       ) : (
         <ul className="unanswered-list">
           {groups.map((group) => (
-            <UnansweredItem key={group.key} workspaceId={workspace.id} group={group} faqs={faqs} />
+            <UnansweredItem
+              key={group.key}
+              workspaceId={workspace.id}
+              group={group}
+              faqs={faqs}
+              onSent={setSentNote}
+            />
           ))}
         </ul>
       )}
@@ -79,12 +92,18 @@ export function Unanswered() {
 
 type Mode = 'idle' | 'pick' | 'new';
 
-function UnansweredItem(props: { workspaceId: string; group: UnansweredGroupView; faqs: Faq[] }) {
+function UnansweredItem(props: {
+  workspaceId: string;
+  group: UnansweredGroupView;
+  faqs: Faq[];
+  onSent: (note: string) => void;
+}) {
   const { client } = useApp();
   const { group } = props;
   const [mode, setMode] = useState<Mode>('idle');
   const [question, setQuestion] = useState(group.representative.slice(0, 300));
   const [answer, setAnswer] = useState('');
+  const [sendNow, setSendNow] = useState(true);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -97,7 +116,23 @@ function UnansweredItem(props: { workspaceId: string; group: UnansweredGroupView
     setBusy(true);
     setError(null);
     try {
-      await client.invoke('unanswered.resolve', { workspaceId: props.workspaceId, ids: group.ids, action });
+      const { faqId } = await client.invoke('unanswered.resolve', {
+        workspaceId: props.workspaceId,
+        ids: group.ids,
+        action,
+      });
+      if (action.type === 'new-faq' && sendNow && faqId !== null) {
+        const { sent } = await client.invoke('learn.sendAnswer', {
+          workspaceId: props.workspaceId,
+          faqId,
+          questionIds: group.ids,
+        });
+        props.onSent(
+          sent === 0
+            ? 'FAQ created. Nobody who asked is still waiting, so nothing was sent.'
+            : `FAQ created and its answer sent to ${sent} customer${sent === 1 ? '' : 's'} who asked and were still waiting.`,
+        );
+      }
     } catch (failure) {
       setError(errorMessage(failure));
       setBusy(false);
@@ -210,6 +245,10 @@ function UnansweredItem(props: { workspaceId: string; group: UnansweredGroupView
               />
             )}
           </Field>
+          <label className="checkbox">
+            <input type="checkbox" checked={sendNow} onChange={(e) => setSendNow(e.target.checked)} /> Send
+            this answer now to the customers who asked and are still waiting
+          </label>
           <div className="unanswered__actions">
             <button className="button button--primary button--small" type="submit" disabled={busy}>
               {busy ? 'Saving…' : 'Create FAQ'}
