@@ -122,7 +122,12 @@ describe('log.export', () => {
   beforeEach(async () => {
     const temp = makeTempDir('switchboard-log-export-');
     cleanup = temp.cleanup;
-    app = await createSwitchboard({ dataDir: join(temp.dir, 'data'), durability: 'normal' });
+    // The events here are dated May 2026: the retention pass at start must not delete them as old.
+    app = await createSwitchboard({
+      dataDir: join(temp.dir, 'data'),
+      durability: 'normal',
+      retention: { maxAgeDays: 3_650 },
+    });
     runtime = createCoreRuntime(app);
     dispatch = createDispatcher({ ...runtime.handlers, ...shell }, app.logger);
   });

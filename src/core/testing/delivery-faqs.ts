@@ -26,6 +26,9 @@ const PROBES = [
   'lekki delivery days',
   'delivery to lekki on which day',
   'when una dey deliver lekki',
+  'which day lekki',
+  'which day una go reach lekki',
+  'lekki which day',
 ];
 
 /**
