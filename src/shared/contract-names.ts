@@ -54,6 +54,8 @@ export const COMMAND_NAMES = [
   'cloud.templates',
   'cloud.window',
   'conversation.sendTemplate',
+  'media.read',
+  'media.retry',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

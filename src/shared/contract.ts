@@ -12,6 +12,7 @@ import { businessHoursPatch, pacingPatch, timeZoneInput } from './settings-patch
 import { syncCommands, type SyncEvents } from './sync-contract';
 import { aiCommands } from './ai-contract';
 import { cloudCommands, type CloudEvents, type DemoCloudNumber } from './cloud-contract';
+import { mediaCommands, mediaSettingsPatch, type ThreadMedia } from './media-contract';
 import {
   LOG_LEVELS,
   type E164,
@@ -191,6 +192,8 @@ export interface ThreadMessage {
   at: number;
   status: MessageStatus;
   kind: BotReplyKind | null;
+  /** A photo, voice note, document, location... with this message; absent for text. */
+  media?: ThreadMedia;
 }
 
 export interface ConversationThread {
@@ -322,6 +325,8 @@ export const settingsPatchInput = z.strictObject({
     })
     .partial()
     .optional(),
+  /** Size caps and retention of customers' files. */
+  media: mediaSettingsPatch.optional(),
 });
 export type SettingsPatchInput = z.input<typeof settingsPatchInput>;
 
@@ -530,6 +535,8 @@ export const commands = {
   ...aiCommands,
   // WhatsApp Cloud API numbers (issue #9): connect, templates, service windows; in cloud-contract.ts.
   ...cloudCommands,
+  // Photos, voice notes and documents (issue #15); declared in media-contract.ts.
+  ...mediaCommands,
 } satisfies { [K in CommandName]: CommandSpec<z.ZodType, unknown> };
 /** Merged into `Events` below (declaration merging): the sync and cloud events live beside their commands. */
 export interface Events extends SyncEvents, CloudEvents {}

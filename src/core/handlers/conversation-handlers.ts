@@ -5,7 +5,9 @@ import { SwitchboardError } from '../errors';
 import { createOutboxId, createTimeOrderedId } from '../pipeline/outbox-id';
 import { createChatReadRepository } from '../store/repositories/chat-reads';
 import { createConversationRepository } from '../store/repositories/conversations';
+import { createMessageMediaRepository } from '../store/repositories/message-media';
 import { createMessageRepository } from '../store/repositories/messages';
+import { toThreadMedia } from '../media/thread-media';
 import { createOutboxRepository, type OutboxKind } from '../store/repositories/outbox';
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
 import type { HandlerContext } from './context';
@@ -96,9 +98,18 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
         workspaceId,
         page.filter((m) => m.author === 'bot').map((m) => m.id),
       );
+      const media = await createMessageMediaRepository(db).forMessages(
+        workspaceId,
+        page.map((m) => m.id),
+      );
       return {
         chatId,
-        messages: page.map((m) => toThread(m, kinds)),
+        messages: page.map((m) => {
+          const row = media.get(m.id);
+          return row === undefined
+            ? toThread(m, kinds)
+            : { ...toThread(m, kinds), media: toThreadMedia(row) };
+        }),
         nextBefore: newestFirst.length > limit ? (page[0]?.createdAt ?? null) : null,
       };
     },

@@ -11,6 +11,7 @@ import { createFaqHandlers } from './faq-handlers';
 import { createFaqService } from './faq-service';
 import type { LiveLogSink } from './live-log-sink';
 import { createLogHandlers } from './log-handlers';
+import { createMediaHandlers } from './media-handlers';
 import { createStatsHandlers } from './stats-handlers';
 import { createUnreadHandlers } from './unread-handlers';
 import { createSyncHandlers } from './sync-handlers';
@@ -130,6 +131,7 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
     ...createAiHandlers(ctx),
     ...createCloudHandlers(ctx),
     ...createStatsHandlers(ctx),
+    ...createMediaHandlers(ctx),
   } satisfies CoreHandlers;
 
   return {

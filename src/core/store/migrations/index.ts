@@ -12,6 +12,7 @@ import { migration0010CloudRelayHeld } from './0010-cloud-relay-held';
 import { migration0011ConversationPolicy } from './0011-conversation-policy';
 import { migration0012LidMappings } from './0012-lid-mappings';
 import { migration0013ChatRead } from './0013-chat-read';
+import { migration0014MessageMedia } from './0014-message-media';
 
 /**
  * Every migration, in order. Listed statically (not read from a folder) so the bundled desktop app
@@ -31,6 +32,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0011-conversation-policy': migration0011ConversationPolicy,
   '0012-lid-mappings': migration0012LidMappings,
   '0013-chat-read': migration0013ChatRead,
+  '0014-message-media': migration0014MessageMedia,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();

@@ -33,6 +33,7 @@ const TESTED = [
   '0011-conversation-policy',
   '0012-lid-mappings', // 0012-lid-mappings.test.ts
   '0013-chat-read',
+  '0014-message-media', // 0014-message-media.test.ts
 ];
 
 describe('migrations', () => {

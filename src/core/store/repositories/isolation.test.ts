@@ -26,6 +26,7 @@ import { createCloudNumberRepository } from '../../cloud/cloud-store';
 import { createServiceWindowRepository } from '../../pipeline/service-window';
 import { createHeldWebhookStore } from '../../whatsapp/cloud-api/held-webhooks';
 import { createLidMappingRepository } from './lid-mappings';
+import { createMessageMediaRepository, type NewMessageMedia } from './message-media';
 
 /**
  * The isolation proof. Two workspaces hold the same data (same FAQ text, same customer number, same
@@ -66,7 +67,24 @@ const repos = () => ({
   heldWebhooks: createHeldWebhookStore(store.db),
   lidMappings: createLidMappingRepository(store.db),
   chatReads: createChatReadRepository(store.db),
+  messageMedia: createMessageMediaRepository(store.db),
 });
+
+// The same photo (same hash) on each workspace's message; B's file name and ref name B.
+const mediaOf = (suffix: string): NewMessageMedia => ({
+  messageId: `msg-${suffix}`,
+  kind: 'image',
+  mime: 'image/jpeg',
+  size: 10,
+  fileName: `photo-${suffix}.jpg`,
+  caption: null,
+  durationSeconds: null,
+  thumbnail: null,
+  extra: null,
+  ref: `{"ref":"ref-${suffix}"}`,
+  state: 'pending',
+});
+const SAME_HASH = 'ab'.repeat(32);
 
 const PRICING = { billable: true, model: 'PMP', category: 'service', type: 'regular' };
 const cloudInput = (suffix: string) => ({
@@ -168,6 +186,8 @@ async function seed(ws: WorkspaceId, suffix: string, number: E164): Promise<void
     { messages: 1, statuses: 0 },
     1,
   );
+  await r.messageMedia.insertMany(ws, [mediaOf(suffix)], 1);
+  await r.messageMedia.markStored(ws, `msg-${suffix}`, { sha256: SAME_HASH, size: 10 }, 1);
   // The same customer's LID in both workspaces.
   await r.lidMappings.learn(ws, number, [{ lid: CUSTOMER_LID, phoneJid: CHAT }], 'message', 1);
   await r.syncState.save(
@@ -235,6 +255,7 @@ async function snapshotB(): Promise<unknown> {
       'cloud_relay_held',
       'lid_mappings',
       'chat_reads',
+      'message_media',
       'events',
     ];
     return Object.fromEntries(
@@ -252,6 +273,8 @@ async function snapshotB(): Promise<unknown> {
 
 const B_IDS = [
   'pn-b',
+  'photo-b',
+  'ref-b',
   'ct-b',
   'faq-b',
   'msg-b',
@@ -280,6 +303,29 @@ type Cases = { [R in keyof Repos]: { [F in keyof Repos[R]]: (repo: Repos[R]) => 
 
 // Each function, called as workspace A against B's rows.
 const CASES: Cases = {
+  messageMedia: {
+    // B's message id: its row is the message's own (one per message), so B's stays as it was.
+    insertMany: (r) => r.insertMany(A, [mediaOf('b')], 2),
+    get: async (r) => {
+      expect(await r.get(A, 'msg-b')).toBeUndefined();
+      return r.get(A, 'msg-a');
+    },
+    forMessages: async (r) => [...(await r.forMessages(A, ['msg-a', 'msg-b'])).keys()],
+    pending: (r) => r.pending(A, 10),
+    usage: async (r) => {
+      expect(await r.usage(A)).toBe(10);
+      return r.usage(A);
+    },
+    markStored: (r) => r.markStored(A, 'msg-b', { sha256: 'cd'.repeat(32), size: 99 }, 2),
+    markFailed: (r) => r.markFailed(A, 'msg-b', 'failed', 'nope', 2),
+    requeue: (r) => r.requeue(A, 'msg-b', 2),
+    updateRef: (r) => r.updateRef(A, 'msg-b', '{}', 2),
+    // A's copy of the shared photo goes; B still stores it, so the file is not for deleting.
+    expireBefore: async (r) => {
+      expect(await r.expireBefore(A, 10, 2)).toEqual([]);
+      return [];
+    },
+  },
   phoneNumbers: {
     insert: (r) =>
       r.insert(
