@@ -56,6 +56,7 @@ export const COMMAND_NAMES = [
   'conversation.sendTemplate',
   'media.read',
   'media.retry',
+  'media.open',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

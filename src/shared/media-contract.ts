@@ -73,6 +73,12 @@ const mediaRef = {
 export const mediaCommands = {
   /** The stored file of a message, for the thread to show, play or save. */
   'media.read': command<MediaFile>()(z.strictObject(mediaRef)),
+  /**
+   * Desktop only (the shell gives the core its way of opening files): opens a document with the
+   * operating system's app for it, after the owner clicked Open, never by itself. The browser saves
+   * the file instead.
+   */
+  'media.open': command<{ opened: true }>()(z.strictObject(mediaRef)),
   /** Downloads a failed or too-large file again; the thread follows its state. */
   'media.retry': command<{ state: MediaState }>()(z.strictObject(mediaRef)),
 };

@@ -1,16 +1,34 @@
 import type { CoreHandlers } from '../../shared/contract';
 import { SwitchboardError } from '../errors';
 import { createMessageMediaRepository } from '../store/repositories/message-media';
+import { openMediaFile, type OpenFile } from '../media/open-media';
 import type { HandlerContext } from './context';
 
-type MediaHandlers = Pick<CoreHandlers, 'media.read' | 'media.retry'>;
+type MediaHandlers = Pick<CoreHandlers, 'media.read' | 'media.retry' | 'media.open'>;
 
-/** A message's file for the thread (shown, played, saved), and Retry of a failed download. */
-export function createMediaHandlers(ctx: HandlerContext): MediaHandlers {
+/** A message's file for the thread (shown, played, saved, opened), and Retry of a failed download. */
+export function createMediaHandlers(ctx: HandlerContext, openFile?: OpenFile): MediaHandlers {
   const { app } = ctx;
   const repo = createMessageMediaRepository(app.store.db);
 
-  return {
+  const handlers: MediaHandlers = {
+    async 'media.open'(input) {
+      if (openFile === undefined) {
+        throw new SwitchboardError(
+          'UNAVAILABLE',
+          'Opening files is for the desktop app; the browser downloads them.',
+        );
+      }
+      const problem = await openMediaFile(await handlers['media.read'](input), openFile);
+      if (problem !== '') {
+        throw new SwitchboardError('UNAVAILABLE', `No app on this computer could open the file: ${problem}`);
+      }
+      app.logger.child({ workspaceId: input.workspaceId }).info('media.opened', 'The owner opened a file', {
+        messageId: input.messageId,
+      });
+      return { opened: true };
+    },
+
     async 'media.read'({ workspaceId, messageId }) {
       await app.workspaces.get(workspaceId);
       const row = await repo.get(workspaceId, messageId);
@@ -45,4 +63,5 @@ export function createMediaHandlers(ctx: HandlerContext): MediaHandlers {
       return { state: 'pending' };
     },
   };
+  return handlers;
 }

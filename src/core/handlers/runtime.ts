@@ -12,6 +12,7 @@ import { createFaqService } from './faq-service';
 import type { LiveLogSink } from './live-log-sink';
 import { createLogHandlers } from './log-handlers';
 import { createMediaHandlers } from './media-handlers';
+import type { OpenFile } from '../media/open-media';
 import { createStatsHandlers } from './stats-handlers';
 import { createUnreadHandlers } from './unread-handlers';
 import { createSyncHandlers } from './sync-handlers';
@@ -32,6 +33,8 @@ export interface CoreRuntimeOptions {
   timers?: Timers;
   /** How often the reminders look for chats still waiting; default 30 s. */
   reminderCheckMs?: number;
+  /** The desktop opens documents with the OS (`media.open`); without it the browser downloads them. */
+  openFile?: OpenFile;
 }
 
 export interface CoreRuntime {
@@ -131,7 +134,7 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
     ...createAiHandlers(ctx),
     ...createCloudHandlers(ctx),
     ...createStatsHandlers(ctx),
-    ...createMediaHandlers(ctx),
+    ...createMediaHandlers(ctx, options.openFile),
   } satisfies CoreHandlers;
 
   return {
