@@ -791,12 +791,13 @@ describe('workspace isolation', () => {
         'cloud_relay_held',
         'lid_mappings',
         'chat_reads',
+        'message_media',
         'events',
       ].map(
         (t) => (s.prepare(`select count(*) as n from ${t} where workspace_id = ?`).get(A) as { n: number }).n,
       ),
     );
-    expect(left).toHaveLength(19);
+    expect(left).toHaveLength(20);
     expect(left).toEqual(left.map(() => 0));
   });
 });
