@@ -93,6 +93,9 @@ interface ReplyWaiter {
   timer: NodeJS.Timeout;
 }
 
+/** The photo behind a `caption` message: a few bytes shaped like a JPEG. */
+const CAPTION_PHOTO = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(512, 1)]);
+
 export function newMessageId(): string {
   // WhatsApp Web ids: "3EB0" followed by upper-case hex.
   return `3EB0${randomBytes(9).toString('hex').toUpperCase()}`;
@@ -234,6 +237,9 @@ export class ContactImpl implements SimulatedContact, DeliverySender {
     options: { kind?: ContactMessageKind; id?: string } = {},
   ): Promise<string> {
     const id = options.id ?? newMessageId();
+    // A captioned photo is a real encrypted file on the media host, so a client that downloads it can.
+    if (options.kind === 'caption')
+      return this.sendMedia(business, { kind: 'image', data: CAPTION_PHOTO, caption: text }, { id });
     await this.hooks.submit(this, business, {
       id,
       ...buildContactMessage(options.kind ?? 'conversation', text),
