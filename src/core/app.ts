@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { PhoneNumber } from '../shared/dto';
-import type { LogLevel, WorkspaceId } from '../shared/types';
+import type { E164, LogLevel, WorkspaceId } from '../shared/types';
 import {
   createConnectionManager,
   type ConnectionEvent,
@@ -22,6 +22,9 @@ import { createWaAuthRepository, sealPlainAuthRows } from './store/repositories/
 import { realTimers, type Timers } from './timers';
 import { routeLibraryConsole } from './whatsapp/baileys/library-console';
 import { createBaileysProvider } from './whatsapp/baileys/baileys-provider';
+import type { MediaTransportOptions } from './whatsapp/baileys/media-transfer';
+import { createMediaFetcher, type MediaFetcher } from './media/media-fetcher';
+import { createMediaFiles, type MediaFiles } from './media/media-files';
 import { createWorkspaceLidDirectories } from './whatsapp/baileys/lid-directory';
 import { repairSplitChats } from './store/repositories/lid-mappings';
 import { createCloudApiProvider } from './whatsapp/cloud-api/cloud-api-provider';
@@ -78,6 +81,8 @@ export interface SwitchboardOptions {
 export interface WhatsAppOptions {
   /** Tests and demo mode point Baileys at the local WhatsApp server. */
   waWebSocketUrl?: string;
+  /** Tests and demo mode: the local WhatsApp server's media host and its test certificate. */
+  media?: MediaTransportOptions;
   connectTimeoutMs?: number;
   keepAliveIntervalMs?: number;
   policy?: Partial<SupervisorPolicy>;
@@ -120,6 +125,8 @@ export interface Switchboard {
   readonly cloudRelay: Pick<CloudRelay, 'status' | 'onChanged'>;
   /** Cloud numbers' webhooks taken by this process itself (the headless host's `/webhooks/whatsapp`). */
   readonly cloudWebhooks: DirectWebhooks;
+  /** Customers' files: downloaded once after their message is stored, kept under <dataDir>/media/. */
+  readonly media: { files: MediaFiles; fetcher: MediaFetcher };
   /** Hand-offs and failed sends: the owner is told (UI, desktop notification). */
   onPipelineAlert(listener: (alert: PipelineAlert) => void): () => void;
   /** A chat changed (a message stored, a reply sent, a hand-off): committed, ready to read. */
@@ -310,10 +317,32 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   });
   const activityListeners = new Set<(activity: ChatActivity) => void>();
   const unansweredListeners = new Set<(workspaceId: WorkspaceId) => void>();
+  const mediaFiles = createMediaFiles(options.dataDir);
+  const mediaFetcher = createMediaFetcher({
+    store,
+    files: mediaFiles,
+    logger,
+    provider: (workspaceId, e164) => {
+      try {
+        return connections.provider(workspaceId, e164 as E164);
+      } catch {
+        return undefined;
+      }
+    },
+    mediaSettings: async (workspaceId) => (await workspaces.get(workspaceId)).settings.media,
+    workspaceIds: async () => (await workspaces.list()).map((w) => w.id),
+    now: () => clock.now(),
+    onChanged: (workspaceId, chatId) => {
+      for (const listener of activityListeners) listener({ workspaceId, chatId });
+    },
+  });
   const pipeline = createPipeline({
     store,
     logger,
     journal,
+    onFilesToFetch: (stored) => {
+      for (const m of stored) mediaFetcher.fetch(m.workspaceId, m.id);
+    },
     connections: {
       provider: (workspaceId, e164) => {
         try {
@@ -361,6 +390,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     cloud,
     cloudWebhooks,
     cloudRelay: relay,
+    media: { files: mediaFiles, fetcher: mediaFetcher },
     async start() {
       // The pipeline listens before any connection opens: offline messages arrive right after login.
       await pipeline.start();
@@ -377,6 +407,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
             );
       });
       await relay.start();
+      await mediaFetcher.resume();
     },
     onPipelineAlert(listener) {
       alertListeners.add(listener);
@@ -416,6 +447,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       detachCloud();
       await relay.stop();
       await sync.stop();
+      await mediaFetcher.stop();
       await connections.stopAll();
       await pipeline.stop();
       await aiLedger.flush();
@@ -473,6 +505,7 @@ function createWhatsAppConnections(
           }),
         },
         ...(options.baileysLogLevel !== undefined && { baileysLogLevel: options.baileysLogLevel }),
+        ...(options.media !== undefined && { media: options.media }),
       });
     });
   return createConnectionManager({

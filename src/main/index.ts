@@ -95,7 +95,7 @@ async function startCore(): Promise<RunningCore> {
     secrets: createSafeStorageSecretBox(safeStorage, createFileKeySecretBox({ dataDir })),
     sync: { appVersion: app.getVersion() },
   });
-  const runtime = createCoreRuntime(switchboard, { liveLog });
+  const runtime = createCoreRuntime(switchboard, { liveLog, openFile: (path) => shell.openPath(path) });
   const dispatch = createDispatcher(
     { ...runtime.handlers, ...createDesktopShellHandlers(app, process.platform) },
     switchboard.logger,

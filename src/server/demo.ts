@@ -154,6 +154,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     graph,
     cloudNumber,
     waWebSocketUrl: server.url,
+    media: { host: server.media.hostname, ca: server.mediaCa },
     scanQr: (e164, qr) => server.scanQr(qr, e164, { name: 'Demo phone' }),
     enterPairingCode: (e164, code) => server.enterPairingCode(e164, code, { name: 'Demo phone' }),
     attach({ events, handlers, webhookUrl }) {

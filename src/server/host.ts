@@ -23,6 +23,8 @@ import { createWebhookRoute, WEBHOOK_PATH } from './webhook-route';
 export interface DemoController {
   /** Where Baileys connects instead of WhatsApp. */
   readonly waWebSocketUrl: string;
+  /** The local server's media host and its test certificate, instead of WhatsApp's media hosts. */
+  readonly media?: { host: string; ca: string };
   /** The simulated phone of `e164` scans the QR the owner sees. */
   scanQr(e164: E164, qr: string): Promise<void>;
   /** The simulated phone of `e164` types the pairing code. */
@@ -87,6 +89,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     whatsapp: {
       ...options.whatsapp,
       ...(demo !== undefined && { waWebSocketUrl: demo.waWebSocketUrl }),
+      ...(demo?.media !== undefined && { media: demo.media }),
       // Demo mode's Graph API is the local one, as its WhatsApp is (a number may still name its own).
       ...(demo?.cloudNumber !== undefined && {
         cloudApi: { baseUrl: demo.cloudNumber.graphBaseUrl, ...options.whatsapp?.cloudApi },

@@ -73,6 +73,9 @@ export const COMMAND_NAMES = [
   'learn.save',
   'learn.week',
   'learn.sendAnswer',
+  'media.read',
+  'media.retry',
+  'media.open',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

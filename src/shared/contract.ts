@@ -15,6 +15,7 @@ import { aiCommands, type AiEvents } from './ai-contract';
 import { cloudCommands, type CloudEvents, type DemoCloudNumber } from './cloud-contract';
 import { inboxCommands } from './inbox-contract';
 import { learnCommands } from './learn-contract';
+import { mediaCommands, mediaSettingsPatch, type ThreadMedia } from './media-contract';
 import {
   LOG_LEVELS,
   type E164,
@@ -204,6 +205,8 @@ export interface ThreadMessage {
   kind: BotReplyKind | null;
   /** Why a failed message was not sent, in words; null unless `status` is 'failed'. */
   failure?: string | null;
+  /** A photo, voice note, document, location... with this message; absent for text. */
+  media?: ThreadMedia;
 }
 
 export interface ConversationThread {
@@ -349,6 +352,8 @@ export const settingsPatchInput = z.strictObject({
     })
     .partial()
     .optional(),
+  /** Size caps and retention of customers' files. */
+  media: mediaSettingsPatch.optional(),
 });
 export type SettingsPatchInput = z.input<typeof settingsPatchInput>;
 
@@ -563,6 +568,8 @@ export const commands = {
   ...inboxCommands,
   // Learning from the owner (issue 16): save a chat's question, send a new FAQ, what was learned.
   ...learnCommands,
+  // Photos, voice notes and documents (issue #15); declared in media-contract.ts.
+  ...mediaCommands,
 } satisfies { [K in CommandName]: CommandSpec<z.ZodType, unknown> };
 /** Merged into `Events` below (declaration merging): the sync and cloud events live beside their commands. */
 export interface Events extends SyncEvents, CloudEvents, AiEvents {}

@@ -232,6 +232,17 @@ export const workspaceSettingsSchema = z.object({
         .default(10),
     })
     .prefault({}),
+  /** Photos, voice notes and documents customers send: kept under the data folder's media/. */
+  media: z
+    .object({
+      /** A larger file is not downloaded: the thread says so, with Retry. */
+      maxFileMb: z.number().int().min(1).max(2048).default(64),
+      /** All of the workspace's kept files together; past it new files are not downloaded. */
+      maxWorkspaceMb: z.number().int().min(10).max(1_000_000).default(4096),
+      /** Files older than this are deleted (the message and its caption stay); 0 keeps them for ever. */
+      retentionDays: z.number().int().min(0).max(3650).default(365),
+    })
+    .prefault({}),
   ignore: z
     .object({
       groups: z.boolean().default(true),

@@ -3,7 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { proto } from '@whiskeysockets/baileys';
 import type { Account, DeliverySender } from './accounts';
+import type { MediaHost } from './media-host';
 import { lidUserFor } from './accounts';
+import { buildMediaMessage, type ReceivedMedia, type SentFile, type SimulatedMedia } from './contact-media';
 import { lidJid, pnJid } from './frames';
 import { SignalParty } from './signal-party';
 
@@ -17,6 +19,8 @@ export interface ContactReply {
   /** The address the business sent it to (phone-number JID or LID): both reach the phone. */
   to: string;
   at: number;
+  /** A photo, voice note, document... the business sent, as the phone decrypted it. */
+  media?: ReceivedMedia;
 }
 
 /**
@@ -49,6 +53,13 @@ export interface SimulatedContact {
   addressBy(addressing: Addressing): void;
   readonly name: string | undefined;
   send(business: string, text: string, options?: { kind?: ContactMessageKind; id?: string }): Promise<string>;
+  /**
+   * Sends a photo, voice note, audio, video, document, sticker, location or contact card. Files are
+   * encrypted with a fresh media key and put on the server's media host, as a phone uploads them.
+   */
+  sendMedia(business: string, media: SimulatedMedia, options?: { id?: string }): Promise<string>;
+  /** Where the file of a message this contact sent is hosted now (a re-upload moves it). */
+  mediaPath(messageId: string): string | undefined;
   readonly replies: ContactReply[];
   waitForReplies(count: number, timeoutMs?: number): Promise<ContactReply[]>;
   /** Chat states the client sent to this contact, in order ("composing", "paused", ...). */
@@ -72,6 +83,7 @@ export interface OutgoingContactMessage {
 
 export interface ContactHooks {
   submit(contact: ContactImpl, business: string, message: OutgoingContactMessage): Promise<void>;
+  mediaHost: MediaHost;
 }
 
 interface ReplyWaiter {
@@ -80,6 +92,9 @@ interface ReplyWaiter {
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
 }
+
+/** The photo behind a `caption` message: a few bytes shaped like a JPEG. */
+const CAPTION_PHOTO = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(512, 1)]);
 
 export function newMessageId(): string {
   // WhatsApp Web ids: "3EB0" followed by upper-case hex.
@@ -167,6 +182,8 @@ export class ContactImpl implements SimulatedContact, DeliverySender {
   readonly readReceipts: string[] = [];
   private readonly waiters = new Set<ReplyWaiter>();
   private readonly sendFaults: SendFault[] = [];
+  /** Files this phone sent, kept to upload again when the business asks (an expired link). */
+  readonly sentFiles = new Map<string, SentFile & { directPath: string }>();
 
   constructor(
     digits: string,
@@ -220,11 +237,29 @@ export class ContactImpl implements SimulatedContact, DeliverySender {
     options: { kind?: ContactMessageKind; id?: string } = {},
   ): Promise<string> {
     const id = options.id ?? newMessageId();
+    // A captioned photo is a real encrypted file on the media host, so a client that downloads it can.
+    if (options.kind === 'caption')
+      return this.sendMedia(business, { kind: 'image', data: CAPTION_PHOTO, caption: text }, { id });
     await this.hooks.submit(this, business, {
       id,
       ...buildContactMessage(options.kind ?? 'conversation', text),
     });
     return id;
+  }
+
+  async sendMedia(business: string, media: SimulatedMedia, options: { id?: string } = {}): Promise<string> {
+    const id = options.id ?? newMessageId();
+    const built = buildMediaMessage(media, this.hooks.mediaHost);
+    if (built.sent) {
+      const content = Object.values(built.message)[0] as { directPath?: string };
+      this.sentFiles.set(id, { ...built.sent, directPath: content.directPath ?? '' });
+    }
+    await this.hooks.submit(this, business, { id, message: built.message, mediaType: built.mediaType });
+    return id;
+  }
+
+  mediaPath(messageId: string): string | undefined {
+    return this.sentFiles.get(messageId)?.directPath;
   }
 
   forgetSessions(): void {

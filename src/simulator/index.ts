@@ -5,6 +5,9 @@ import { SimulatorServer, type WhatsAppServer, type WhatsAppServerOptions } from
 export type { WhatsAppServer, WhatsAppServerOptions } from './server';
 export type { SimulatedContact, ContactReply, ContactMessageKind, SendFault } from './contact';
 export type { TransportMode } from './ws-transport';
+export type { SimulatedMedia, ReceivedMedia } from './contact-media';
+export type { MediaHost } from './media-host';
+export { encryptMedia, decryptMedia, type MediaKeyType } from './media-crypto';
 
 export async function startWhatsAppServer(options: WhatsAppServerOptions = {}): Promise<WhatsAppServer> {
   const server = new SimulatorServer(options);

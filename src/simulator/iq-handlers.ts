@@ -27,6 +27,8 @@ export interface IqEnv {
   account: Account | undefined;
   accounts: AccountRegistry;
   contactByUser(user: string): ContactImpl | undefined;
+  /** The media host uploads go to, and the auth token it takes. */
+  mediaConn: { hostname: string; auth: string };
   log(line: string): void;
 }
 
@@ -57,10 +59,11 @@ export function answerIq(env: IqEnv, iq: WANode): WANode {
     case 'w:sync:app:state':
       return answerAppState(iq, first);
     case 'w:m':
-      // Media upload is not simulated; a host that does not exist keeps uploads failing fast.
+      // The one upload host is the server's own HTTPS media host; Baileys also downloads from the
+      // first host named here after a re-upload.
       return result(iq, [
-        makeNode('media_conn', { auth: 'simulator', ttl: 3600 }, [
-          makeNode('host', { hostname: '127.0.0.1' }),
+        makeNode('media_conn', { auth: env.mediaConn.auth, ttl: 3600 }, [
+          makeNode('host', { hostname: env.mediaConn.hostname }),
         ]),
       ]);
     default:

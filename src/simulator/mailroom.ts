@@ -1,11 +1,14 @@
 // Message traffic in both directions: simulated senders -> the business's companion (queued while it is
 // offline, flushed after login, redelivered if a socket dies before the client's receipt), and the
 // companion's own stanzas (messages, receipts, chat states) -> simulated customers.
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { encodeWAMessage, proto, unpadRandomMax16 } from '@whiskeysockets/baileys';
 import { takeDeviceBundle, type Account, type CompanionDevice, type PendingDelivery } from './accounts';
 import type { ClientConnection } from './connection';
 import { textOfMessage, type ContactImpl } from './contact';
+import { receiveMedia } from './contact-media';
+import { hkdf } from './keys';
+import type { MediaHost } from './media-host';
 import {
   bytesOf,
   childOf,
@@ -28,6 +31,7 @@ export interface MailroomDeps {
   contactByUser(user: string): ContactImpl | undefined;
   /** Every customer the server knows: the business phone's history (see history-sync.ts). */
   contacts(): Iterable<ContactImpl>;
+  mediaHost: MediaHost;
   log(line: string): void;
 }
 
@@ -138,6 +142,8 @@ export class Mailroom {
       this.contactForJid(node.attrs.to)?.readReceipts.push(...ids);
     } else if (type === 'retry') {
       this.deps.log(`${conn.label} asked for a retry of ${node.attrs.id} (not simulated)`);
+    } else if (type === 'server-error') {
+      this.reuploadMedia(conn, node);
     }
   }
 
@@ -149,6 +155,46 @@ export class Mailroom {
   onChatState(node: WANode): void {
     const state = childrenOf(node)[0]?.tag;
     if (state) this.contactForJid(node.attrs.to)?.presence.push(state);
+  }
+
+  /**
+   * The business's client could not download a customer's file (its link expired) and asks the
+   * customer's phone to upload it again (Baileys' updateMediaMessage): a `server-error` receipt naming
+   * the message. The phone uploads the file it kept and answers with a `mediaretry` notification
+   * whose new direct path is sealed with a key derived from the message's media key.
+   */
+  private reuploadMedia(conn: ClientConnection, node: WANode): void {
+    const id = node.attrs.id;
+    const rmr = childOf(node, 'rmr');
+    const chat = rmr?.attrs.jid;
+    const sent = id ? this.contactForJid(chat)?.sentFiles.get(id) : undefined;
+    const attrs = { from: node.attrs.to ?? 's.whatsapp.net', type: 'mediaretry', id, t: unixNow() };
+    const rmrNode = makeNode('rmr', { jid: chat, from_me: 'false' });
+    if (!id || !sent) {
+      this.deps.log(`${conn.label} asked to re-upload ${id ?? '?'}: no such file (not found)`);
+      const notFound = proto.MediaRetryNotification.ResultType.NOT_FOUND;
+      conn.send(makeNode('notification', attrs, [rmrNode, makeNode('error', { code: notFound })]));
+      return;
+    }
+    const hosted = this.deps.mediaHost.put(sent.file);
+    sent.directPath = hosted.directPath;
+    const payload = proto.MediaRetryNotification.encode({
+      stanzaId: id,
+      directPath: hosted.directPath,
+      result: proto.MediaRetryNotification.ResultType.SUCCESS,
+    }).finish();
+    const key = hkdf(sent.mediaKey, 32, Buffer.alloc(0), 'WhatsApp Media Retry Notification');
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    cipher.setAAD(Buffer.from(id));
+    const sealed = Buffer.concat([cipher.update(payload), cipher.final(), cipher.getAuthTag()]);
+    this.deps.log(`${conn.label}: the phone uploaded ${id} again -> ${hosted.directPath}`);
+    conn.send(
+      makeNode('notification', attrs, [
+        makeNode('encrypt', {}, [makeNode('enc_p', {}, sealed), makeNode('enc_iv', {}, iv)]),
+        rmrNode,
+      ]),
+    );
   }
 
   // --- internals ---------------------------------------------------------------------------------
@@ -237,8 +283,18 @@ export class Mailroom {
         return;
       }
       const text = textOfMessage(message);
-      if (text !== undefined) {
-        contact.recordReply({ id: msg.id, text, from: `+${account.digits}`, to: msg.chat, at: Date.now() });
+      const media = receiveMedia(message, this.deps.mediaHost);
+      if (media?.error)
+        this.deps.log(`${contact.label} could not open the media of ${msg.id}: ${media.error}`);
+      if (text !== undefined || media) {
+        contact.recordReply({
+          id: msg.id,
+          text: text ?? '',
+          from: `+${account.digits}`,
+          to: msg.chat,
+          at: Date.now(),
+          ...(media && { media }),
+        });
       } else {
         this.deps.log(`${contact.label} got a non-text message ${msg.id}: ${describe(message)}`);
       }

@@ -12,6 +12,8 @@ import { bytesEqual, generateKeyPair, type KeyPair } from './keys';
 import { newRef } from './pairing';
 import { DEVICE_REMOVED, Linker } from './linking';
 import { Mailroom } from './mailroom';
+import { MEDIA_HOST_CA } from './media-certificate';
+import { MediaHost } from './media-host';
 import { WS_PATH, WsTransport, type RawWebSocket, type TransportMode } from './ws-transport';
 
 export interface WhatsAppServerOptions {
@@ -61,6 +63,13 @@ export interface WhatsAppServer {
    * WhatsApp never delivers it again, so the client must have kept it.
    */
   deliveryConfirmed(messageId: string): boolean;
+  /**
+   * The HTTPS media host (uploads from the business's client, downloads of customers' files). Its
+   * certificate is `mediaCa`: a client trusts it only when given it (tests and demo mode).
+   */
+  readonly media: MediaHost;
+  /** PEM of the media host's self-signed test certificate, for the client's media transport. */
+  readonly mediaCa: string;
   stop(): Promise<void>;
 }
 
@@ -68,6 +77,8 @@ const PAIR_DEVICE_REFS = 6;
 
 export class SimulatorServer implements WhatsAppServer {
   readonly rootPublicKey = SIMULATOR_ROOT_PUBLIC_KEY;
+  readonly mediaCa = MEDIA_HOST_CA;
+  readonly media: MediaHost;
   private readonly accounts = new AccountRegistry();
   private readonly contacts = new Map<string, ContactImpl>();
   private readonly contactsByUser = new Map<string, ContactImpl>();
@@ -89,7 +100,9 @@ export class SimulatorServer implements WhatsAppServer {
     this.debug = options.debug === true;
     this.certChain = buildCertChain(this.staticKey);
     this.transport = new WsTransport((ws, socket) => this.onWebSocket(ws, socket), this.log);
+    this.media = new MediaHost(this.log);
     this.mailroom = new Mailroom({
+      mediaHost: this.media,
       connections: () => this.connections,
       contactByUser: (user) => this.contactsByUser.get(user),
       contacts: () => this.contacts.values(),
@@ -105,6 +118,7 @@ export class SimulatorServer implements WhatsAppServer {
 
   async start(port: number): Promise<void> {
     await this.transport.start(port);
+    await this.media.start();
     this.log(`listening on ${this.url}`);
   }
 
@@ -153,6 +167,7 @@ export class SimulatorServer implements WhatsAppServer {
       return existing;
     }
     const contact = new ContactImpl(digits, options, {
+      mediaHost: this.media,
       submit: (from, business, message) => {
         if (this.stopped) return Promise.reject(new Error('simulator stopped'));
         const account = this.accounts.getOrCreate(phoneDigits(business));
@@ -209,6 +224,7 @@ export class SimulatorServer implements WhatsAppServer {
     const closing = [...this.connections].map((conn) => conn.closed);
     for (const conn of this.connections) conn.terminate();
     await this.transport.stop();
+    await this.media.stop();
     await Promise.all(closing);
     await Promise.all(this.accounts.all().map((a) => a.chain.catch(() => undefined)));
     this.log('stopped');
@@ -410,6 +426,7 @@ export class SimulatorServer implements WhatsAppServer {
           account: conn.account,
           accounts: this.accounts,
           contactByUser: (user) => this.contactsByUser.get(user),
+          mediaConn: { hostname: this.media.hostname, auth: this.media.auth },
           log: this.log,
         },
         iq,

@@ -45,7 +45,12 @@ export async function createHarness(): Promise<Harness> {
         ...options,
         dataDir: join(dir, 'data'),
         durability: 'normal',
-        whatsapp: { waWebSocketUrl: server.url, livenessIntervalMs: 0, ...overrides },
+        whatsapp: {
+          waWebSocketUrl: server.url,
+          livenessIntervalMs: 0,
+          media: { host: server.media.hostname, ca: server.mediaCa },
+          ...overrides,
+        },
       });
       const core = wrapCore(app);
       cores.push(core);

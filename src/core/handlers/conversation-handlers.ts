@@ -8,7 +8,9 @@ import { createChatProfileRepository } from '../store/repositories/chat-profiles
 import { createChatReadRepository } from '../store/repositories/chat-reads';
 import { createLabelRepository } from '../store/repositories/labels';
 import { createConversationRepository } from '../store/repositories/conversations';
+import { createMessageMediaRepository } from '../store/repositories/message-media';
 import { createMessageRepository } from '../store/repositories/messages';
+import { toThreadMedia } from '../media/thread-media';
 import { createOutboxRepository, type OutboxKind } from '../store/repositories/outbox';
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
 import type { HandlerContext } from './context';
@@ -120,9 +122,18 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
         workspaceId,
         page.filter((m) => m.author !== 'contact').map((m) => m.id),
       );
+      const media = await createMessageMediaRepository(db).forMessages(
+        workspaceId,
+        page.map((m) => m.id),
+      );
       return {
         chatId,
-        messages: page.map((m) => toThread(m, outbox)),
+        messages: page.map((m) => {
+          const row = media.get(m.id);
+          return row === undefined
+            ? toThread(m, outbox)
+            : { ...toThread(m, outbox), media: toThreadMedia(row) };
+        }),
         nextBefore: newestFirst.length > limit ? (page[0]?.createdAt ?? null) : null,
       };
     },

@@ -11,6 +11,8 @@ import { createFaqHandlers } from './faq-handlers';
 import { createFaqService } from './faq-service';
 import type { LiveLogSink } from './live-log-sink';
 import { createLogHandlers } from './log-handlers';
+import { createMediaHandlers } from './media-handlers';
+import type { OpenFile } from '../media/open-media';
 import { createStatsHandlers } from './stats-handlers';
 import { createUnreadHandlers } from './unread-handlers';
 import { createInboxHandlers } from './inbox-handlers';
@@ -34,6 +36,8 @@ export interface CoreRuntimeOptions {
   timers?: Timers;
   /** How often the reminders look for chats still waiting; default 30 s. */
   reminderCheckMs?: number;
+  /** The desktop opens documents with the OS (`media.open`); without it the browser downloads them. */
+  openFile?: OpenFile;
 }
 
 export interface CoreRuntime {
@@ -140,6 +144,7 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
     ...createCloudHandlers(ctx),
     ...createStatsHandlers(ctx),
     ...createLearnHandlers(ctx),
+    ...createMediaHandlers(ctx, options.openFile),
   } satisfies CoreHandlers;
 
   return {

@@ -2,7 +2,9 @@ import type { WorkspaceId } from '../../shared/types';
 import type { IdGenerator } from '../ids';
 import type { Logger } from '../log/logger';
 import type { HotPath } from '../store/repositories/hot-path';
+import { createMessageMediaRepository, type NewMessageMedia } from '../store/repositories/message-media';
 import { createPipelineMessageRepository, type InboundRow } from '../store/repositories/pipeline-messages';
+import type { InboundMessage } from '../whatsapp/provider';
 import type { RoutedMessage } from './route';
 import type { DecideMessage } from './types';
 
@@ -15,6 +17,8 @@ export interface StoredMessage {
   contactId: string | null;
   providerMessageId: string;
   message: DecideMessage;
+  /** The message has a file waiting to be downloaded (message_media state 'pending'). */
+  fileToFetch?: true;
 }
 
 export interface Ingest {
@@ -68,6 +72,10 @@ export function createIngest(deps: {
             now,
           );
           all.push(...results.map((outcome, i) => ({ outcome, ...group[i]! })));
+          const media = results.flatMap((outcome, i) =>
+            outcome.inserted ? mediaRow(group[i]!.row.id, group[i]!.routed.message) : [],
+          );
+          await createMessageMediaRepository(trx).insertMany(workspaceId, media, now);
         }
         return all;
       });
@@ -101,6 +109,7 @@ export function createIngest(deps: {
           chatId: m.chatId,
           contactId: outcome.contactId,
           providerMessageId: m.providerMessageId,
+          ...(m.media?.ref != null && { fileToFetch: true as const }),
           message: {
             chatKind: m.chatKind,
             kind: m.kind,
@@ -113,4 +122,26 @@ export function createIngest(deps: {
       return stored;
     },
   };
+}
+
+/** The message_media row of a message that carries media: the file pending, or none to fetch. */
+function mediaRow(messageId: string, m: InboundMessage): NewMessageMedia[] {
+  const media = m.media;
+  if (media === undefined) return [];
+  const extra = media.location ?? media.contact;
+  return [
+    {
+      messageId,
+      kind: media.kind,
+      mime: media.mime,
+      size: media.size,
+      fileName: media.fileName,
+      caption: media.caption,
+      durationSeconds: media.durationSeconds,
+      thumbnail: media.thumbnail === null ? null : Buffer.from(media.thumbnail, 'base64'),
+      extra: extra === undefined ? null : JSON.stringify(extra),
+      ref: media.ref,
+      state: media.ref === null ? 'none' : 'pending',
+    },
+  ];
 }

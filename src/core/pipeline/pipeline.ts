@@ -88,6 +88,8 @@ export interface PipelineOptions {
   onActivity?: (activity: ChatActivity) => void;
   /** A question the bot could not answer was recorded (after its decision committed). */
   onUnanswered?: (workspaceId: WorkspaceId) => void;
+  /** Messages just stored (committed) whose file waits to be downloaded. */
+  onFilesToFetch?: (stored: StoredMessage[]) => void;
   /** false: decide and queue but never send (benchmarks of the inbound path). Default true. */
   sending?: boolean;
   /** Most messages per transaction (group commit). */
@@ -424,6 +426,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             const stored = await processor.ingest(batch);
             // Committed (stored, deduplicated or kept as unroutable): the journal's copy can go.
             forgetJournaled(batch.map((incoming) => journalKey(incoming.message)));
+            const files = stored.filter((s) => s.fileToFetch === true);
+            if (files.length > 0) options.onFilesToFetch?.(files);
             let spent = performance.now() - started;
             // The batch is safe on disk: let timers and I/O run before its decisions.
             await yieldToLoop();

@@ -79,6 +79,27 @@ export interface MessagesTable {
   disposition: Generated<string | null>;
 }
 
+/** 0014: the file, location or contact card of a message (1:1 with messages). */
+export interface MessageMediaTable {
+  message_id: string;
+  workspace_id: string;
+  kind: string;
+  mime: string | null;
+  size: number | null;
+  sha256: string | null;
+  file_name: string | null;
+  caption: string | null;
+  duration_s: number | null;
+  thumbnail: Buffer | null;
+  extra: string | null;
+  ref: string | null;
+  state: string;
+  error: string | null;
+  attempts: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface EventsTable {
   seq: Generated<number>;
   ts: number;
@@ -273,6 +294,7 @@ export interface Database {
   faqs: FaqsTable;
   faq_phrasings: FaqPhrasingsTable;
   messages: MessagesTable;
+  message_media: MessageMediaTable;
   events: EventsTable;
   wa_auth_creds: WaAuthCredsTable;
   wa_auth_keys: WaAuthKeysTable;

@@ -1,3 +1,4 @@
+import type { MediaKind } from '../../shared/media-contract';
 import type { E164, ProviderKind } from '../../shared/types';
 
 /**
@@ -31,11 +32,29 @@ export interface InboundMessage {
   /** Delivered on reconnect after the app was offline (Baileys 'append'), not live. */
   offline: boolean;
   quotedId: string | null;
+  /** A photo, voice note, document, location... (its caption, if any, is `text`). */
+  media?: InboundMedia;
   /**
    * How long after `timestamp` a free-form reply may still be sent (the Cloud API's 24-hour customer
    * service window); absent when the provider sets no limit (Baileys).
    */
   replyWindowMs?: number;
+}
+
+/** What a message's media is, as the sender declared it; the file itself is fetched after ingest. */
+export interface InboundMedia {
+  kind: MediaKind;
+  mime: string | null;
+  size: number | null;
+  fileName: string | null;
+  caption: string | null;
+  durationSeconds: number | null;
+  /** The small JPEG the sender attached (images, video), base64. */
+  thumbnail: string | null;
+  location?: { latitude: number; longitude: number; name: string | null; address: string | null };
+  contact?: { name: string; phone: string | null };
+  /** What the provider's `fetchMedia` takes (opaque JSON); null when there is no file. */
+  ref: string | null;
 }
 
 /** The owner answered a chat by hand from their phone: the pipeline pauses the bot there. */
@@ -131,6 +150,12 @@ export interface WhatsAppProvider {
   markRead(chatId: string, providerMessageIds: string[]): Promise<void>;
   /** The paired account's number, or null while unpaired. */
   ownNumber(): E164 | null;
+  /**
+   * Fetches and checks a message's file (`InboundMedia.ref`), at most `maxBytes`. Throws MediaError.
+   * Returns a new `ref` when the provider had to renew the link (Baileys asks the sender's phone to
+   * upload an expired file again), so the next download starts from it.
+   */
+  fetchMedia?(ref: string, limits: { maxBytes: number }): Promise<{ data: Buffer; ref?: string }>;
   /** A cheap round trip to the server; rejects on timeout. Catches sockets that look open but are dead. */
   ping(timeoutMs: number): Promise<void>;
   on<K extends keyof ProviderEvents>(event: K, listener: ProviderListener<K>): () => void;

@@ -10,6 +10,8 @@ describeProviderConformance({
     const customer = (contact: SimulatedContact): ConformanceCustomer => ({
       phone: contact.phone,
       send: (text) => contact.send(SHOP, text),
+      sendPhoto: (data, caption) =>
+        contact.sendMedia(SHOP, { kind: 'image', data, ...(caption !== undefined && { caption }) }),
       // WhatsApp's copy of the same message (same id), as after a socket died before the receipt.
       redeliver: async (id, text) => void (await contact.send(SHOP, text, { id })),
       // A retry receipt can make the phone see a message twice: it shows it once.

@@ -52,6 +52,7 @@ describeProviderConformance({
     const customer = (c: CloudCustomer): ConformanceCustomer => ({
       phone: c.phone,
       send: (text) => c.send(SHOP, text),
+      sendPhoto: (bytes, caption) => c.sendImage(SHOP, { bytes, ...(caption !== undefined && { caption }) }),
       // Meta posts the very same notification again.
       redeliver: async (id) => {
         const delivery = sim.deliveries.find((d) => d.body.toString().includes(id));

@@ -21,6 +21,8 @@ export interface ConformanceCustomer {
   readonly phone: string;
   /** Writes to the shop; resolves with the provider's message id. */
   send(text: string): Promise<string>;
+  /** Sends a photo (with a caption when given); resolves with the provider's message id. */
+  sendPhoto(bytes: Buffer, caption?: string): Promise<string>;
   /** WhatsApp delivers that message again, with the same id. */
   redeliver(id: string, text: string): Promise<void>;
   /** What their phone shows from the shop: one entry per distinct message. */
@@ -202,6 +204,34 @@ export function describeProviderConformance(target: ConformanceTarget): void {
       expect(ada.replies()[0]!.text).toBe(ANSWER);
       expect(again.events.some(isQr)).toBe(false);
       expect(await rows(again).inbound(id)).toHaveLength(1);
+    });
+
+    it('downloads a photo once, stores it by content hash, and answers its caption as a question', async () => {
+      const { core, shop } = await connectedShop();
+      const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2048, 3)]);
+      const customer = env.customer('+2348031239401');
+      const id = await customer.sendPhoto(photo, QUESTION);
+      const bare = await customer.sendPhoto(photo);
+      const media = (providerMessageId: string) =>
+        core.app.store.db
+          .selectFrom('message_media')
+          .innerJoin('messages', 'messages.id', 'message_media.message_id')
+          .select(['message_media.state', 'message_media.sha256', 'message_media.kind', 'messages.text'])
+          .where('messages.provider_message_id', '=', providerMessageId)
+          .executeTakeFirst();
+      await waitUntil(
+        async () => (await media(id))?.state === 'stored' && (await media(bare))?.state === 'stored',
+        'both photos to be stored',
+      );
+      const stored = await media(id);
+      expect(stored).toMatchObject({ kind: 'image', text: QUESTION });
+      expect(stored!.sha256).toBe((await media(bare))!.sha256);
+      expect(await core.app.media.files.read(stored!.sha256!)).toEqual(photo);
+      // The caption is answered; the photo without one goes to a person (the hand-off notice).
+      await customer.waitForReplies(2);
+      expect(customer.replies().map((r) => r.text)).toContain(ANSWER);
+      expect(customer.replies()).toHaveLength(2);
+      expect(shop.e164).toBe(SHOP);
     });
   });
 }

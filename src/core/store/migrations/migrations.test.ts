@@ -35,6 +35,7 @@ const TESTED = [
   '0013-chat-read',
   '0015-inbox', // 0015-inbox.test.ts
   '0016-clarify-and-learning', // 0016-clarify-and-learning.test.ts
+  '0014-message-media', // 0014-message-media.test.ts
 ];
 
 describe('migrations', () => {

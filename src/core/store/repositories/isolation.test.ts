@@ -28,6 +28,7 @@ import { createServiceWindowRepository } from '../../pipeline/service-window';
 import { createHeldWebhookStore } from '../../whatsapp/cloud-api/held-webhooks';
 import { createLidMappingRepository } from './lid-mappings';
 import { createEventLogRepository } from './event-log';
+import { createMessageMediaRepository, type NewMessageMedia } from './message-media';
 
 /**
  * The isolation proof. Two workspaces hold the same data (same FAQ text, same customer number, same
@@ -69,6 +70,7 @@ const repos = () => ({
   lidMappings: createLidMappingRepository(store.db),
   chatReads: createChatReadRepository(store.db),
   eventLog: createEventLogRepository(store),
+  messageMedia: createMessageMediaRepository(store.db),
 });
 
 /** Factories this proof builds (by function name): the discovery check below compares them with src/core. */
@@ -92,6 +94,7 @@ const FACTORY_NAMES = [
   createLidMappingRepository,
   createChatReadRepository,
   createEventLogRepository,
+  createMessageMediaRepository,
 ].map((factory) => factory.name);
 
 /** Store factories in src/core that are not workspace-scoped repositories, each with its reason. */
@@ -139,6 +142,22 @@ function storeFactoriesInCore(): string[] {
   walk(root);
   return found.sort();
 }
+
+// The same photo (same hash) on each workspace's message; B's file name and ref name B.
+const mediaOf = (suffix: string): NewMessageMedia => ({
+  messageId: `msg-${suffix}`,
+  kind: 'image',
+  mime: 'image/jpeg',
+  size: 10,
+  fileName: `photo-${suffix}.jpg`,
+  caption: null,
+  durationSeconds: null,
+  thumbnail: null,
+  extra: null,
+  ref: `{"ref":"ref-${suffix}"}`,
+  state: 'pending',
+});
+const SAME_HASH = 'ab'.repeat(32);
 
 const PRICING = { billable: true, model: 'PMP', category: 'service', type: 'regular' };
 const cloudInput = (suffix: string) => ({
@@ -240,6 +259,8 @@ async function seed(ws: WorkspaceId, suffix: string, number: E164): Promise<void
     { messages: 1, statuses: 0 },
     1,
   );
+  await r.messageMedia.insertMany(ws, [mediaOf(suffix)], 1);
+  await r.messageMedia.markStored(ws, `msg-${suffix}`, { sha256: SAME_HASH, size: 10 }, 1);
   // The same customer's LID in both workspaces.
   await r.lidMappings.learn(ws, number, [{ lid: CUSTOMER_LID, phoneJid: CHAT }], 'message', 1);
   await r.syncState.save(
@@ -312,6 +333,8 @@ async function snapshotB(): Promise<unknown> {
 
 const B_IDS = [
   'pn-b',
+  'photo-b',
+  'ref-b',
   'ct-b',
   'faq-b',
   'msg-b',
@@ -342,6 +365,29 @@ type Cases = {
 
 // Each function, called as workspace A against B's rows.
 const CASES: Cases = {
+  messageMedia: {
+    // B's message id: its row is the message's own (one per message), so B's stays as it was.
+    insertMany: (r) => r.insertMany(A, [mediaOf('b')], 2),
+    get: async (r) => {
+      expect(await r.get(A, 'msg-b')).toBeUndefined();
+      return r.get(A, 'msg-a');
+    },
+    forMessages: async (r) => [...(await r.forMessages(A, ['msg-a', 'msg-b'])).keys()],
+    pending: (r) => r.pending(A, 10),
+    usage: async (r) => {
+      expect(await r.usage(A)).toBe(10);
+      return r.usage(A);
+    },
+    markStored: (r) => r.markStored(A, 'msg-b', { sha256: 'cd'.repeat(32), size: 99 }, 2),
+    markFailed: (r) => r.markFailed(A, 'msg-b', 'failed', 'nope', 2),
+    requeue: (r) => r.requeue(A, 'msg-b', 2),
+    updateRef: (r) => r.updateRef(A, 'msg-b', '{}', 2),
+    // A's copy of the shared photo goes; B still stores it, so the file is not for deleting.
+    expireBefore: async (r) => {
+      expect(await r.expireBefore(A, 10, 2)).toEqual([]);
+      return [];
+    },
+  },
   phoneNumbers: {
     insert: (r) =>
       r.insert(

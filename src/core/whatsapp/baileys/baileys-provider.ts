@@ -29,6 +29,7 @@ import { handleMessagesInOrder } from './in-order-messages';
 import { keepCachesOutOfTransactions } from './transaction-timers';
 import { lidPairsOfKey, type LidDirectory } from './lid-directory';
 import { mapBaileysMessage, phoneFromJid } from './message-mapper';
+import { createBaileysMedia, type MediaTransportOptions } from './media-transfer';
 import { loadSqliteAuthState, type SqliteAuthState } from './sqlite-auth-state';
 
 export interface BaileysProviderOptions {
@@ -47,6 +48,8 @@ export interface BaileysProviderOptions {
   now?: () => number;
   /** Socket overrides: tests and demo mode point `waWebSocketUrl` at the local WhatsApp server. */
   socket?: { waWebSocketUrl?: string; connectTimeoutMs?: number; keepAliveIntervalMs?: number };
+  /** Media host and its certificate authority: tests and demo mode name the local server's. */
+  media?: MediaTransportOptions;
   baileysLogLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -81,6 +84,7 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
   // with another phone). Such a session never delivers a message, is logged out as soon as it is
   // logged in (which takes the device off that phone's list), and closes as linkedToAnotherNumber.
   let linkedElsewhere: E164 | null = null;
+  const media = createBaileysMedia(options.media ?? {}, () => (open ? sock : null));
 
   /** The paired account's number if it differs from this number; only `account` means paired. */
   function otherAccount(creds: Partial<AuthenticationCreds>): E164 | null {
@@ -222,6 +226,7 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
           syncType === proto.Message.HistorySyncType.INITIAL_BOOTSTRAP,
         msgRetryCounterCache: msgRetryCounterCache as never,
         getMessage,
+        fetchAgent: media.agent,
         ...(options.socket?.waWebSocketUrl !== undefined && {
           waWebSocketUrl: options.socket.waWebSocketUrl,
         }),
@@ -411,6 +416,8 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
       const id = sock?.user?.id ?? auth?.state.creds.me?.id;
       return id === undefined ? null : phoneFromJid(jidNormalizedUser(id));
     },
+
+    fetchMedia: (ref, limits) => media.download(ref, limits),
 
     async ping(timeoutMs) {
       const socket = requireOpen('check the connection');

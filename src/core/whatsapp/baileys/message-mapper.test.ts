@@ -169,6 +169,26 @@ describe('mapBaileysMessage', () => {
 
   it('marks media without caption, and unknown content', () => {
     expect(inbound(mapBaileysMessage(msg({}, { audioMessage: {} }), ctx)).kind).toBe('media');
+    // A sticker needs no answer: kept with its media, but not handed to a person.
+    const sticker = inbound(mapBaileysMessage(msg({}, { stickerMessage: { mimetype: 'image/webp' } }), ctx));
+    expect(sticker.kind).toBe('unsupported');
+    expect(sticker.media).toMatchObject({ kind: 'sticker', mime: 'image/webp', ref: null });
+    // A caption is text the bot reads; the photo stays with it.
+    const photo = inbound(
+      mapBaileysMessage(
+        msg(
+          {},
+          { imageMessage: { caption: 'I have paid', mediaKey: Buffer.alloc(32, 1), directPath: '/v/x.enc' } },
+        ),
+        ctx,
+      ),
+    );
+    expect(photo).toMatchObject({
+      kind: 'text',
+      text: 'I have paid',
+      media: { kind: 'image', caption: 'I have paid' },
+    });
+    expect(JSON.parse(photo.media!.ref!)).toMatchObject({ v: 1, type: 'image', directPath: '/v/x.enc' });
     expect(inbound(mapBaileysMessage(msg({}, { pollCreationMessage: { name: 'q' } }), ctx)).kind).toBe(
       'unsupported',
     );

@@ -13,6 +13,7 @@ import {
 import type { E164 } from '../../../shared/types';
 import { normalizePhoneNumber } from '../../phone/normalize-phone-number';
 import type { ChatKind, InboundMessage, OwnerReply } from '../provider';
+import { mediaOfMessage } from './media-of-message';
 
 /** What one Baileys message means to the core; `skip` carries the reason for the log. */
 export type MappedMessage =
@@ -175,9 +176,14 @@ export function mapBaileysMessage(
     return { kind: 'skip', reason: `stub message (${msg.messageStubType ?? 'no content'})` };
   }
   if (isProtocolOnly(msg.message)) return { kind: 'skip', reason: 'protocol message' };
-  if (text !== null) return { kind: 'inbound', message: { ...base, kind: 'text', text } };
   const content = normalizeMessageContent(msg.message);
+  const media = content ? mediaOfMessage(content, key) : undefined;
+  const withMedia = media === undefined ? {} : { media };
+  // A caption is text the bot reads; a file without one is media (a person looks at it), except a
+  // sticker, which needs no answer.
+  if (text !== null) return { kind: 'inbound', message: { ...base, ...withMedia, kind: 'text', text } };
   const isMedia =
     content !== undefined && MEDIA_KEYS.some((k) => content[k] !== null && content[k] !== undefined);
-  return { kind: 'inbound', message: { ...base, kind: isMedia ? 'media' : 'unsupported', text: null } };
+  const kind = isMedia && media?.kind !== 'sticker' ? 'media' : 'unsupported';
+  return { kind: 'inbound', message: { ...base, ...withMedia, kind, text: null } };
 }

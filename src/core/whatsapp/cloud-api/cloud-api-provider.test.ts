@@ -203,7 +203,11 @@ describe('receiving', () => {
     const bytes = Buffer.from('not really a jpeg, but bytes all the same');
     const id = await sim.customer(ADA).sendImage(SHOP, { bytes, caption: 'this one' });
     await until(() => messages.some((m) => m.providerMessageId === id), 'the image');
-    expect(messages.at(-1)).toMatchObject({ kind: 'media', text: 'this one' });
+    expect(messages.at(-1)).toMatchObject({
+      kind: 'text',
+      text: 'this one',
+      media: { kind: 'image', caption: 'this one' },
+    });
     const body = JSON.parse(sim.deliveries.at(-1)!.body.toString()) as {
       entry: { changes: { value: { messages: { image: { id: string } }[] } }[] }[];
     };

@@ -4,6 +4,7 @@ import { SwitchboardError } from '../../errors';
 import type { Logger } from '../../log/logger';
 import { normalizePhoneNumber } from '../../phone/normalize-phone-number';
 import { realTimers, type TimerHandle, type Timers } from '../../timers';
+import { MediaError } from '../../media/media-error';
 import { createBoundedCache } from '../bounded-cache';
 import type { CloseInfo, ProviderEvents, ProviderListener, SendOptions, WhatsAppProvider } from '../provider';
 import { createGraphClient, GraphApiError } from './graph-client';
@@ -514,6 +515,41 @@ export function createCloudApiProvider(options: CloudApiProviderOptions): CloudA
 
     downloadMedia(mediaId) {
       return request('download media', { mediaId }, () => downloadMedia(graph, mediaId));
+    },
+
+    // A customer's file by its webhook media id (expires after 7 days: then 'expired', no renewal).
+    async fetchMedia(ref, limits) {
+      let id: unknown;
+      try {
+        id = (JSON.parse(ref) as { id?: unknown }).id;
+      } catch {
+        id = undefined;
+      }
+      if (typeof id !== 'string' || id === '')
+        throw new MediaError('failed', 'The stored media id is unreadable.');
+      let bytes: Buffer;
+      try {
+        ({ bytes } = await downloadMedia(graph, id));
+      } catch (error) {
+        if (
+          error instanceof GraphApiError &&
+          (error.info.httpStatus === 404 || error.info.httpStatus === 410)
+        ) {
+          throw new MediaError('expired', 'Meta no longer has this file (media ids expire after 7 days).');
+        }
+        const why = error instanceof Error ? error.message : String(error);
+        throw new MediaError(
+          /sha256/.test(why) ? 'corrupt' : 'failed',
+          `Could not download the file: ${why}`,
+        );
+      }
+      if (bytes.length > limits.maxBytes) {
+        throw new MediaError(
+          'too-large',
+          `The file is ${bytes.length} bytes, over the ${limits.maxBytes}-byte limit.`,
+        );
+      }
+      return { data: bytes };
     },
 
     on(event, listener) {

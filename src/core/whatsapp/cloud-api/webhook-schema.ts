@@ -26,6 +26,9 @@ const mediaSchema = z.looseObject({
   mime_type: z.string().optional(),
   sha256: z.string().optional(),
   caption: z.string().optional(),
+  filename: z.string().optional(),
+  /** An audio message recorded in the chat (a voice note). */
+  voice: z.boolean().optional(),
 });
 
 export const messageSchema = z.looseObject({

@@ -246,7 +246,7 @@ describe('mapNotification', () => {
       ['b', 'text', 'Yes', null],
       ['l', 'text', 'Rice', null],
       ['t', 'text', 'Stop promotions', null],
-      ['i', 'media', 'This one', null],
+      ['i', 'text', 'This one', null],
       ['a', 'media', null, null],
       ['q', 'text', 'And this?', 'wamid.old'],
       ['r', 'unsupported', null, null],

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { E164 } from '../../../shared/types';
 import { normalizePhoneNumber } from '../../phone/normalize-phone-number';
 import { SERVICE_WINDOW_MS } from '../../pipeline/service-window';
-import type { DeliveryAck, DeliveryStatus, InboundMessage, MessagePricing } from '../provider';
+import type { DeliveryAck, DeliveryStatus, InboundMedia, InboundMessage, MessagePricing } from '../provider';
 import {
   changeValueSchema,
   contactSchema,
@@ -194,8 +194,9 @@ function toInbound(
   const waId = m.from !== '' ? m.from : (contact?.user_id ?? '');
   if (waId === '') return null;
   const phone = m.from !== '' ? normalizePhoneNumber(`+${m.from}`, 'NG') : null;
-  const { kind, text } = contentOf(m);
+  const { kind, text, media } = contentOf(m);
   return {
+    ...(media !== undefined && { media }),
     businessNumber,
     providerMessageId: m.id,
     chatId: waId,
@@ -218,7 +219,11 @@ function toInbound(
 
 const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
 
-function contentOf(m: WebhookMessage): { kind: InboundMessage['kind']; text: string | null } {
+function contentOf(m: WebhookMessage): {
+  kind: InboundMessage['kind'];
+  text: string | null;
+  media?: InboundMedia;
+} {
   switch (m.type) {
     case 'text':
       return { kind: 'text', text: m.text?.body ?? null };
@@ -234,7 +239,22 @@ function contentOf(m: WebhookMessage): { kind: InboundMessage['kind']; text: str
       const media = (MEDIA_TYPES as readonly string[]).includes(m.type)
         ? m[m.type as (typeof MEDIA_TYPES)[number]]
         : undefined;
-      if (media !== undefined) return { kind: 'media', text: media.caption ?? null };
+      if (media !== undefined) {
+        const caption = media.caption ?? null;
+        const inbound: InboundMedia = {
+          kind: m.type === 'audio' && media.voice === true ? 'voice' : (m.type as InboundMedia['kind']),
+          mime: media.mime_type ?? null,
+          size: null,
+          fileName: media.filename ?? null,
+          caption,
+          durationSeconds: null,
+          thumbnail: null,
+          ref: JSON.stringify({ id: media.id, sha256: media.sha256 ?? null }),
+        };
+        // A caption is text the bot reads; a sticker needs no answer; any other file goes to a person.
+        if (caption !== null && caption.trim() !== '') return { kind: 'text', text: caption, media: inbound };
+        return { kind: m.type === 'sticker' ? 'unsupported' : 'media', text: null, media: inbound };
+      }
       // location, contacts, reaction, order, system, unsupported: nothing a text bot answers.
       return { kind: 'unsupported', text: null };
     }

@@ -8,6 +8,7 @@ import type {
 import { customerName, describeWaiting, waitedFor } from '../../../shared/escalation-words';
 import { errorMessage } from '../client/client';
 import { Icon } from '../components/Icon';
+import { MessageMedia } from '../components/MessageMedia';
 import { PageHeader } from '../components/Layout';
 import { formatPhone } from '../format';
 import { navigate, useRoute } from '../router';
@@ -601,9 +602,14 @@ function Thread({
                   {m.author === 'owner' ? 'You' : m.kind !== null ? `Bot · ${KIND_LABEL[m.kind]}` : 'Bot'}
                 </span>
               )}
-              <span className="bubble__text">
-                {m.text ?? <em className="muted">Media or unsupported message</em>}
-              </span>
+              {m.media !== undefined && (
+                <MessageMedia workspaceId={workspace.id} messageId={m.id} media={m.media} />
+              )}
+              {(m.text !== null || m.media === undefined) && (
+                <span className="bubble__text">
+                  {m.text ?? <em className="muted">Media or unsupported message</em>}
+                </span>
+              )}
               <span className="bubble__time">
                 {shortTime(m.at, now)}
                 {m.status !== 'failed' && (

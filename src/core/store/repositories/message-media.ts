@@ -1,0 +1,216 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { MediaKind, MediaState } from '../../../shared/media-contract';
+import type { WorkspaceId } from '../../../shared/types';
+import type { Database, MessageMediaTable } from '../schema';
+
+export interface MessageMediaRow {
+  messageId: string;
+  kind: MediaKind;
+  mime: string | null;
+  size: number | null;
+  sha256: string | null;
+  fileName: string | null;
+  caption: string | null;
+  durationSeconds: number | null;
+  thumbnail: Buffer | null;
+  /** JSON: a location's coordinates and name, a contact card's name and number. */
+  extra: string | null;
+  /** JSON the provider reads to download the file (opaque to the rest of the core). */
+  ref: string | null;
+  state: MediaState;
+  error: string | null;
+  attempts: number;
+  createdAt: number;
+}
+
+export type NewMessageMedia = Omit<MessageMediaRow, 'attempts' | 'createdAt' | 'sha256' | 'error'>;
+
+function toRow(r: Selectable<MessageMediaTable>): MessageMediaRow {
+  return {
+    messageId: r.message_id,
+    kind: r.kind as MediaKind,
+    mime: r.mime,
+    size: r.size,
+    sha256: r.sha256,
+    fileName: r.file_name,
+    caption: r.caption,
+    durationSeconds: r.duration_s,
+    thumbnail: r.thumbnail === null ? null : Buffer.from(r.thumbnail),
+    extra: r.extra,
+    ref: r.ref,
+    state: r.state as MediaState,
+    error: r.error,
+    attempts: r.attempts,
+    createdAt: r.created_at,
+  };
+}
+
+/** Media of messages, one row per message; every function is scoped to one workspace. */
+export function createMessageMediaRepository(db: Kysely<Database>) {
+  return {
+    async insertMany(workspaceId: WorkspaceId, rows: readonly NewMessageMedia[], now: number): Promise<void> {
+      if (rows.length === 0) return;
+      await db
+        .insertInto('message_media')
+        .values(
+          rows.map((m) => ({
+            message_id: m.messageId,
+            workspace_id: workspaceId,
+            kind: m.kind,
+            mime: m.mime,
+            size: m.size,
+            sha256: null,
+            file_name: m.fileName,
+            caption: m.caption,
+            duration_s: m.durationSeconds,
+            thumbnail: m.thumbnail,
+            extra: m.extra,
+            ref: m.ref,
+            state: m.state,
+            error: null,
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .onConflict((oc) => oc.column('message_id').doNothing())
+        .execute();
+    },
+
+    async get(workspaceId: WorkspaceId, messageId: string): Promise<MessageMediaRow | undefined> {
+      const row = await db
+        .selectFrom('message_media')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('message_id', '=', messageId)
+        .executeTakeFirst();
+      return row === undefined ? undefined : toRow(row);
+    },
+
+    async forMessages(
+      workspaceId: WorkspaceId,
+      messageIds: readonly string[],
+    ): Promise<Map<string, MessageMediaRow>> {
+      if (messageIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('message_media')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('message_id', 'in', messageIds)
+        .execute();
+      return new Map(rows.map((r) => [r.message_id, toRow(r)]));
+    },
+
+    /** Messages whose file still waits for its download, oldest first (resumed at start). */
+    async pending(workspaceId: WorkspaceId, limit: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('message_media')
+        .select('message_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('state', '=', 'pending')
+        .orderBy('created_at')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.message_id);
+    },
+
+    /** Bytes the workspace's stored files take (a file kept for two messages counts once). */
+    async usage(workspaceId: WorkspaceId): Promise<number> {
+      const rows = await db
+        .selectFrom('message_media')
+        .select(['sha256', (eb) => eb.fn.max('size').as('size')])
+        .where('workspace_id', '=', workspaceId)
+        .where('state', '=', 'stored')
+        .groupBy('sha256')
+        .execute();
+      return rows.reduce((sum, r) => sum + Number(r.size ?? 0), 0);
+    },
+
+    async markStored(
+      workspaceId: WorkspaceId,
+      messageId: string,
+      file: { sha256: string; size: number },
+      now: number,
+    ): Promise<void> {
+      await db
+        .updateTable('message_media')
+        .set({ state: 'stored', sha256: file.sha256, size: file.size, error: null, updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('message_id', '=', messageId)
+        .execute();
+    },
+
+    /** A failed attempt: `failed` or `too-large`, with the reason the thread shows. */
+    async markFailed(
+      workspaceId: WorkspaceId,
+      messageId: string,
+      state: 'failed' | 'too-large',
+      error: string,
+      now: number,
+    ): Promise<void> {
+      await db
+        .updateTable('message_media')
+        .set((eb) => ({ state, error, attempts: eb('attempts', '+', 1), updated_at: now }))
+        .where('workspace_id', '=', workspaceId)
+        .where('message_id', '=', messageId)
+        .execute();
+    },
+
+    /** Back to `pending` for another download (Retry); only a file that is not stored. */
+    async requeue(workspaceId: WorkspaceId, messageId: string, now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('message_media')
+        .set({ state: 'pending', updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('message_id', '=', messageId)
+        .where('state', 'in', ['failed', 'too-large', 'deleted'])
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    /** The provider's new download reference (a re-uploaded file's new link). */
+    async updateRef(workspaceId: WorkspaceId, messageId: string, ref: string, now: number): Promise<void> {
+      await db
+        .updateTable('message_media')
+        .set({ ref, updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('message_id', '=', messageId)
+        .execute();
+    },
+
+    /**
+     * Retention: stored files of messages created before `before` become `deleted`; returns the
+     * hashes no other stored row (of any workspace: files are shared by content) still needs.
+     */
+    async expireBefore(workspaceId: WorkspaceId, before: number, now: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('message_media')
+        .select('sha256')
+        .distinct()
+        .where('workspace_id', '=', workspaceId)
+        .where('state', '=', 'stored')
+        .where('created_at', '<', before)
+        .execute();
+      if (rows.length === 0) return [];
+      await db
+        .updateTable('message_media')
+        .set({ state: 'deleted', error: null, updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('state', '=', 'stored')
+        .where('created_at', '<', before)
+        .execute();
+      const hashes = rows.map((r) => r.sha256).filter((h): h is string => h !== null);
+      if (hashes.length === 0) return [];
+      const stillUsed = await db
+        .selectFrom('message_media')
+        .select('sha256')
+        .distinct()
+        .where('state', '=', 'stored')
+        .where('sha256', 'in', hashes)
+        .execute();
+      const used = new Set(stillUsed.map((r) => r.sha256));
+      return hashes.filter((h) => !used.has(h));
+    },
+  };
+}
+
+export type MessageMediaRepository = ReturnType<typeof createMessageMediaRepository>;
