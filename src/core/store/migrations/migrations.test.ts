@@ -33,9 +33,9 @@ const TESTED = [
   '0011-conversation-policy',
   '0012-lid-mappings', // 0012-lid-mappings.test.ts
   '0013-chat-read',
+  '0014-message-media', // 0014-message-media.test.ts
   '0015-inbox', // 0015-inbox.test.ts
   '0016-clarify-and-learning', // 0016-clarify-and-learning.test.ts
-  '0014-message-media', // 0014-message-media.test.ts
 ];
 
 describe('migrations', () => {

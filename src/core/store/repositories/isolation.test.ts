@@ -29,6 +29,12 @@ import { createHeldWebhookStore } from '../../whatsapp/cloud-api/held-webhooks';
 import { createLidMappingRepository } from './lid-mappings';
 import { createEventLogRepository } from './event-log';
 import { createMessageMediaRepository, type NewMessageMedia } from './message-media';
+import { createChatProfileRepository } from './chat-profiles';
+import { createInboxChatRepository } from './inbox-chats';
+import { createLabelRepository } from './labels';
+import { createLearningRepository } from '../../bot/faq/learning-repository';
+import { createMessageSearchRepository } from './message-search';
+import { createSavedReplyRepository } from './saved-replies';
 
 /**
  * The isolation proof. Two workspaces hold the same data (same FAQ text, same customer number, same
@@ -71,6 +77,12 @@ const repos = () => ({
   chatReads: createChatReadRepository(store.db),
   eventLog: createEventLogRepository(store),
   messageMedia: createMessageMediaRepository(store.db),
+  chatProfiles: createChatProfileRepository(store.db),
+  inboxChats: createInboxChatRepository(store.db),
+  labels: createLabelRepository(store.db),
+  learning: createLearningRepository(store.db, newId),
+  messageSearch: createMessageSearchRepository(store.db),
+  savedReplies: createSavedReplyRepository(store.db),
 });
 
 /** Factories this proof builds (by function name): the discovery check below compares them with src/core. */
@@ -95,6 +107,12 @@ const FACTORY_NAMES = [
   createChatReadRepository,
   createEventLogRepository,
   createMessageMediaRepository,
+  createChatProfileRepository,
+  createInboxChatRepository,
+  createLabelRepository,
+  createLearningRepository,
+  createMessageSearchRepository,
+  createSavedReplyRepository,
 ].map((factory) => factory.name);
 
 /** Store factories in src/core that are not workspace-scoped repositories, each with its reason. */
@@ -209,6 +227,45 @@ async function seed(ws: WorkspaceId, suffix: string, number: E164): Promise<void
       status: 'received',
       providerTs: 1,
     },
+    1,
+  );
+  // The bot handed that question over and the owner answered it by hand: what the thread offers to save.
+  await store.db
+    .updateTable('messages')
+    .set({ decision: 'handoff-bot' })
+    .where('id', '=', `msg-${suffix}`)
+    .execute();
+  await r.messages.insert(
+    ws,
+    {
+      id: `msg-owner-${suffix}`,
+      businessNumber: number,
+      providerMessageId: 'WAMID-OWNER',
+      chatId: CHAT,
+      contactId: `ct-${suffix}`,
+      direction: 'out',
+      author: 'owner',
+      text: `Yes we open 9-5 (owner-${suffix})`,
+      status: 'sent',
+      providerTs: 1,
+    },
+    1,
+  );
+  // The same label, saved reply, profile and learned phrasing for the same chat in both workspaces.
+  await r.labels.create(ws, { id: `lbl-vip-${suffix}`, name: 'VIP', color: '#123456' }, 1);
+  await r.labels.setForChat(ws, CHAT, [`lbl-vip-${suffix}`], 1);
+  await r.savedReplies.create(ws, { id: `sr-${suffix}`, title: 'Price list', text: `reply-${suffix}` }, 1);
+  await r.chatProfiles.save(ws, CHAT, { name: `Emeka profile-${suffix}`, notes: `notes-${suffix}` }, 1);
+  await createLearningRepository(store.db, () => `learned-${suffix}`).record(
+    ws,
+    [{ faqId: `faq-${suffix}`, kind: 'phrasing', text: `learned text ${suffix}`, chatId: CHAT }],
+    1,
+  );
+  await r.learning.claimSend(
+    ws,
+    `faq-${suffix}`,
+    { chatId: CHAT, businessNumber: number, messageId: `msg-${suffix}` },
+    `out-${suffix}`,
     1,
   );
   // Read up to the message above; a later one (below) is unread in each workspace.
@@ -351,6 +408,15 @@ const B_IDS = [
   'EAAG-token-b',
   'app-secret-b',
   'verify-b',
+  'msg-owner-b',
+  'owner-b',
+  'lbl-vip-b',
+  'sr-b',
+  'reply-b',
+  'profile-b',
+  'notes-b',
+  'learned-b',
+  'learned text b',
 ];
 function expectNothingOfB(result: unknown): void {
   const text = JSON.stringify(result ?? null);
@@ -453,7 +519,8 @@ const CASES: Cases = {
       r.listByChat(A, '2348031234567@s.whatsapp.net').then((rows) => rows.filter((m) => m.id !== 'msg-a')),
     setStatus: (r) => r.setStatus(A, 'msg-b', 'failed', 2),
     countSince: async (r) => {
-      expect(await r.countSince(A, 0)).toBe(2); // A's own message and the one inserted above
+      // A's own question and the owner's answer, and the one inserted above
+      expect(await r.countSince(A, 0)).toBe(3);
       return null;
     },
   },
@@ -813,6 +880,147 @@ const CASES: Cases = {
       return waiting;
     },
   },
+  chatProfiles: {
+    get: async (r) => {
+      const own = await r.get(A, CHAT);
+      expect(own?.notes).toBe('notes-a');
+      return own;
+    },
+    ofChats: (r) => r.ofChats(A, [CHAT]).then((profiles) => [...profiles]),
+    named: async (r) => {
+      const named = await r.named(A);
+      expect(named).toEqual([{ chatId: CHAT, name: 'Emeka profile-a' }]);
+      return named;
+    },
+    // Same chat id as B's profile: A's row changes, B's stays.
+    save: (r) => r.save(A, CHAT, { name: 'hijacked', notes: 'hijacked' }, 2),
+  },
+  inboxChats: {
+    exists: async (r) => {
+      expect(await r.exists(A, CHAT)).toBe(true);
+      return null;
+    },
+    people: async (r) => {
+      const people = await r.people(A, [CHAT]);
+      expect(people.get(CHAT)?.contactId).toBe('ct-a');
+      return [...people];
+    },
+    contacts: (r) => r.contacts(A),
+    chatsOfContacts: async (r) => {
+      expect(await r.chatsOfContacts(A, ['ct-b'])).toEqual([]);
+      return r.chatsOfContacts(A, ['ct-a']);
+    },
+    chatsWithDigits: (r) => r.chatsWithDigits(A, CUSTOMER),
+    sameCustomer: (r) => r.sameCustomer(A, CHAT),
+    // Counts are numbers, which the leak check cannot see: they must be what A's own rows give.
+    perNumber: async (r) => {
+      const own = await store.db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('workspace_id', '=', A)
+        .where('chat_id', '=', CHAT)
+        .executeTakeFirstOrThrow();
+      const rows = await r.perNumber(A, [CHAT]);
+      expect(rows.reduce((sum, row) => sum + row.count, 0)).toBe(Number(own.n));
+      return rows;
+    },
+    firstSeen: (r) => r.firstSeen(A, [CHAT]),
+  },
+  labels: {
+    list: (r) => r.list(A),
+    get: async (r) => {
+      expect(await r.get(A, 'lbl-vip-b')).toBeUndefined();
+      return r.get(A, 'lbl-vip-a');
+    },
+    findByName: async (r) => {
+      const own = await r.findByName(A, 'vip');
+      expect(own?.id).toBe('lbl-vip-a');
+      return own;
+    },
+    ofChats: async (r) => {
+      const byChat = await r.ofChats(A, [CHAT]);
+      expect(byChat.get(CHAT)).toContain('lbl-vip-a');
+      return [...byChat];
+    },
+    chatsWith: async (r) => {
+      expect(await r.chatsWith(A, 'lbl-vip-b')).toEqual([]);
+      return r.chatsWith(A, 'lbl-vip-a');
+    },
+    // B has a label of the same name: A's new one is its own.
+    create: (r) => r.create(A, { id: 'lbl-new', name: 'Wholesale', color: '#654321' }, 2),
+    update: async (r) => {
+      expect(await r.update(A, 'lbl-vip-b', { name: 'hijacked', color: '#000000' }, 2)).toBe(false);
+      return null;
+    },
+    // Same chat id as B's labelled chat: replacing A's labels (ids checked by the caller) leaves B's.
+    setForChat: async (r) => {
+      await r.setForChat(A, CHAT, ['lbl-new'], 2);
+      expect((await r.ofChats(A, [CHAT])).get(CHAT)).toEqual(['lbl-new']);
+      return null;
+    },
+    delete: async (r) => {
+      expect(await r.delete(A, 'lbl-vip-b')).toBe(false);
+      return null;
+    },
+  },
+  learning: {
+    // B's copy of the chat also has a handed-over question answered by hand: A is offered its own.
+    lastAnsweredByHand: async (r) => {
+      const offered = await r.lastAnsweredByHand(A, CHAT);
+      expect(offered).toEqual({
+        id: 'msg-a',
+        text: 'Una dey open?',
+        ownerAnswer: 'Yes we open 9-5 (owner-a)',
+      });
+      return offered;
+    },
+    since: async (r) => {
+      const learned = await r.since(A, 0);
+      expect(learned.map((l) => l.text)).toEqual(['learned text a']);
+      return learned;
+    },
+    // The FAQ is A's own (the caller checks that); B's row for the same chat stays as it was.
+    record: (r) => r.record(A, [{ faqId: 'faq-a', kind: 'faq', text: 'Una get size 44??', chatId: CHAT }], 2),
+    waitingAskers: async (r) => {
+      expect(await r.waitingAskers(A, ['unq-b'], 'faq-b')).toEqual([]);
+      return r.waitingAskers(A, ['unq-a', 'unq-b'], 'faq-a');
+    },
+    // B claimed the same (FAQ id, chat) pair: A's claim is its own and succeeds.
+    claimSend: async (r) => {
+      const asker = { chatId: CHAT, businessNumber: NUMBER_B, messageId: 'msg-a' };
+      expect(await r.claimSend(A, 'faq-b', asker, 'out-new', 2)).toBe(true);
+      return null;
+    },
+  },
+  messageSearch: {
+    // Both workspaces hold the same words: A finds its own message and never B's.
+    search: async (r) => {
+      const hits = await r.search(A, 'dey open');
+      expect(hits.map((h) => h.id)).toContain('msg-a');
+      return hits;
+    },
+    scanLike: async (r) => {
+      const ids = await r.scanLike(A, 'dey open');
+      expect(ids).toContain('msg-a');
+      return ids;
+    },
+  },
+  savedReplies: {
+    list: async (r) => {
+      const replies = await r.list(A);
+      expect(replies.map((reply) => reply.id)).toContain('sr-a');
+      return replies;
+    },
+    create: (r) => r.create(A, { id: 'sr-new', title: 'Price list', text: 'x' }, 2),
+    update: async (r) => {
+      expect(await r.update(A, 'sr-b', { title: 'hijacked', text: 'hijacked' }, 2)).toBeUndefined();
+      return null;
+    },
+    delete: async (r) => {
+      expect(await r.delete(A, 'sr-b')).toBe(false);
+      return null;
+    },
+  },
 };
 
 beforeAll(async () => {
@@ -826,6 +1034,8 @@ beforeAll(async () => {
   };
   await seed(A, 'a', NUMBER_A);
   await seed(B, 'b', NUMBER_B);
+  // B's default labels (seeded with random ids when the workspace is made) count as B's too.
+  for (const label of await repos().labels.list(B)) B_IDS.push(label.id);
 });
 afterAll(() => cleanup());
 
