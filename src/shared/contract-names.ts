@@ -54,6 +54,13 @@ export const COMMAND_NAMES = [
   'cloud.templates',
   'cloud.window',
   'conversation.sendTemplate',
+  'backup.status',
+  'backup.settings',
+  'backup.configure',
+  'backup.create',
+  'backup.list',
+  'backup.restore',
+  'backup.move',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
@@ -84,6 +91,9 @@ export const EVENT_NAMES = [
   'notification.clicked',
   'sync.changed',
   'cloud.relayChanged',
+  'backup.progressed',
+  'backup.changed',
+  'backup.restoreStaged',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

@@ -12,6 +12,7 @@ import { businessHoursPatch, pacingPatch, timeZoneInput } from './settings-patch
 import { syncCommands, type SyncEvents } from './sync-contract';
 import { aiCommands } from './ai-contract';
 import { cloudCommands, type CloudEvents, type DemoCloudNumber } from './cloud-contract';
+import { backupCommands, type BackupEvents } from './backup-contract';
 import {
   LOG_LEVELS,
   type E164,
@@ -34,6 +35,7 @@ export * from './contract-names';
 export * from './sync-contract';
 export * from './ai-contract';
 export * from './cloud-contract';
+export * from './backup-contract';
 
 // --- shapes that only the contract uses -------------------------------------------------------------
 
@@ -530,9 +532,11 @@ export const commands = {
   ...aiCommands,
   // WhatsApp Cloud API numbers (issue #9): connect, templates, service windows; in cloud-contract.ts.
   ...cloudCommands,
+  // Backups, restore, moving to another computer; declared in backup-contract.ts.
+  ...backupCommands,
 } satisfies { [K in CommandName]: CommandSpec<z.ZodType, unknown> };
 /** Merged into `Events` below (declaration merging): the sync and cloud events live beside their commands. */
-export interface Events extends SyncEvents, CloudEvents {}
+export interface Events extends SyncEvents, CloudEvents, BackupEvents {}
 
 export type Commands = typeof commands;
 /** What a caller sends (defaults may be left out). */
