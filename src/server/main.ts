@@ -3,15 +3,27 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreateAccessToken } from './access-token';
-import { isLoopback, parseServeArgs, USAGE, type ServeOptions } from './cli';
+import { defaultDataDir, isLoopback, parseServeArgs, USAGE, type ServeOptions } from './cli';
 import { startHeadlessHost, type DemoController } from './host';
 import { ensureRendererBuild, PROJECT_ROOT, rendererBuildDir } from './renderer-build';
 import { runCommand } from '../core/process/run-command';
 import { makeNewFilesPrivate } from '../core/files/private-folder';
+import { explainDamagedDatabase, runDataCommand } from './data-commands';
 
 const log = (line: string): void => console.log(line);
 
 async function start(options: ServeOptions): Promise<() => Promise<void>> {
+  if (options.command !== undefined) {
+    await runDataCommand({
+      dataDir: options.dataDir ?? defaultDataDir(),
+      command: options.command,
+      passphrase: process.env.SWITCHBOARD_PASSPHRASE,
+      log,
+    });
+    // A one-off command: done once it has printed its result.
+    setImmediate(() => process.exit(0));
+    return () => Promise.resolve();
+  }
   if (!isLoopback(options.host)) {
     log(
       `Warning: listening on ${options.host} makes Switchboard reachable from other computers on the network. ` +
@@ -34,16 +46,36 @@ async function start(options: ServeOptions): Promise<() => Promise<void>> {
   const version = (
     JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }
   ).version;
-  const host = await startHeadlessHost({
-    dataDir,
-    token: token.token,
-    host: options.host,
-    port: options.port,
-    staticDir,
-    version,
-    log,
-    ...(demo !== undefined && { demo }),
-  });
+  const startHost = (port: number) =>
+    startHeadlessHost({
+      dataDir,
+      token: token.token,
+      host: options.host,
+      port,
+      staticDir,
+      version,
+      log,
+      ...(demo !== undefined && { demo }),
+    }).catch(async (error: unknown) => {
+      throw await explainDamagedDatabase(error, dataDir);
+    });
+  let host = await startHost(options.port);
+  // A restore chosen in the app is put in place by a restart of the core on the same address.
+  const restartOnRestore = () =>
+    host.runtime.events.on('backup.restoreStaged', () => {
+      void (async () => {
+        log('Restarting to put the chosen backup in place...');
+        const port = host.port;
+        await host.close();
+        host = await startHost(port);
+        restartOnRestore();
+        log('Backup restored; Switchboard is running again.');
+      })().catch((error: unknown) => {
+        log(`Switchboard could not restart after the restore: ${(error as Error).message}`);
+        process.exit(1);
+      });
+    });
+  restartOnRestore();
 
   log('');
   log(`Switchboard ${version} is running${demo !== undefined ? ' in demo mode' : ''}.`);
@@ -62,6 +94,7 @@ async function start(options: ServeOptions): Promise<() => Promise<void>> {
     log(`  Webhooks:     ${host.url}/webhooks/whatsapp (Meta's callback, behind your HTTPS reverse proxy)`);
   log('Press Ctrl+C to stop.');
   return async () => {
+    await host.backupOnQuit();
     await host.close();
     await demo?.stop();
     if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });

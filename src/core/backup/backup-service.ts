@@ -53,7 +53,8 @@ const DEFAULT_SETTINGS: StoredSettings = {
 
 export interface BackupServiceOptions {
   dataDir: string;
-  store: Store;
+  /** Absent when the database cannot be opened (damaged): backups can still be listed and restored. */
+  store?: Store;
   secrets: SecretBox;
   logger: Logger;
   now: () => number;
@@ -165,6 +166,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
     try {
       report('copying', 0);
       const snapshot = join(work, DATABASE_ENTRY);
+      if (store === undefined) throw new Error('the database is not open');
       await backupDatabase(store, snapshot, { onProgress: (p) => report('copying', p.fraction * 0.3) });
       const contents = await inspectSnapshot(snapshot, { integrity: false });
       const media = listMedia(join(dataDir, MEDIA_FOLDER));
