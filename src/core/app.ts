@@ -366,10 +366,19 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     });
   }
   const movedAway = () => backups.status().movedAway;
+  /** Every number off, and shown as off: this install was moved to another computer. */
+  const retireNumbers = async (running: boolean) => {
+    for (const number of await createNumberDirectory(store.db).listAll()) {
+      if (running) await connections.stop(number.workspaceId, number.e164, 'moved').catch(() => undefined);
+      await workspaces
+        .setNumberStatus(number.workspaceId, number.id, 'disabled', 'moved to another computer')
+        .catch(() => undefined);
+    }
+  };
   // Moved to another computer: this install stops its numbers for good (two PCs on one session fight).
   const offMoved = backups.subscribe({
     changed: () => {
-      if (movedAway() !== undefined) void connections.stopAll();
+      if (movedAway() !== undefined) void retireNumbers(true);
     },
   });
   let closed = false;
@@ -395,6 +404,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       backupSchedule.start();
       if (movedAway() !== undefined) {
         logger.warn('backup.moved_away', 'This install was moved to another computer: its numbers stay off');
+        await retireNumbers(false);
         return;
       }
       await connections.startAll();

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreateAccessToken } from './access-token';
 import { defaultDataDir, isLoopback, parseServeArgs, USAGE, type ServeOptions } from './cli';
-import { startHeadlessHost, type DemoController } from './host';
+import { type DemoController } from './host';
+import { startRestartingHost } from './restarting-host';
 import { ensureRendererBuild, PROJECT_ROOT, rendererBuildDir } from './renderer-build';
 import { runCommand } from '../core/process/run-command';
 import { makeNewFilesPrivate } from '../core/files/private-folder';
@@ -46,36 +47,25 @@ async function start(options: ServeOptions): Promise<() => Promise<void>> {
   const version = (
     JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }
   ).version;
-  const startHost = (port: number) =>
-    startHeadlessHost({
+  const running = await startRestartingHost(
+    {
       dataDir,
       token: token.token,
       host: options.host,
-      port,
+      port: options.port,
       staticDir,
       version,
       log,
       ...(demo !== undefined && { demo }),
-    }).catch(async (error: unknown) => {
-      throw await explainDamagedDatabase(error, dataDir);
-    });
-  let host = await startHost(options.port);
-  // A restore chosen in the app is put in place by a restart of the core on the same address.
-  const restartOnRestore = () =>
-    host.runtime.events.on('backup.restoreStaged', () => {
-      void (async () => {
-        log('Restarting to put the chosen backup in place...');
-        const port = host.port;
-        await host.close();
-        host = await startHost(port);
-        restartOnRestore();
-        log('Backup restored; Switchboard is running again.');
-      })().catch((error: unknown) => {
-        log(`Switchboard could not restart after the restore: ${(error as Error).message}`);
-        process.exit(1);
-      });
-    });
-  restartOnRestore();
+    },
+    (error) => {
+      log(`Switchboard could not restart after the restore: ${(error as Error).message}`);
+      process.exit(1);
+    },
+  ).catch(async (error: unknown) => {
+    throw await explainDamagedDatabase(error, dataDir);
+  });
+  const host = running.current;
 
   log('');
   log(`Switchboard ${version} is running${demo !== undefined ? ' in demo mode' : ''}.`);
@@ -94,8 +84,8 @@ async function start(options: ServeOptions): Promise<() => Promise<void>> {
     log(`  Webhooks:     ${host.url}/webhooks/whatsapp (Meta's callback, behind your HTTPS reverse proxy)`);
   log('Press Ctrl+C to stop.');
   return async () => {
-    await host.backupOnQuit();
-    await host.close();
+    await running.current.backupOnQuit();
+    await running.close();
     await demo?.stop();
     if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
   };

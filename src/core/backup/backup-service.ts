@@ -27,8 +27,8 @@ export const MEDIA_FOLDER = 'media';
 const ARCHIVE_SUFFIX = '.swbk';
 const SETTINGS_FILE = 'settings.json';
 const STATE_FILE = 'state.json';
-/** Files of the data folder a move carries besides the database and media (keys of this install). */
-const MOVE_FILES = ['secrets.key', 'access-token'];
+/** Files of the data folder a move carries besides the database and media: the key the tokens are sealed with. */
+const MOVE_FILES = ['secrets.key'];
 
 interface StoredSettings {
   keepDaily: number;

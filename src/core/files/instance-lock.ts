@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { SwitchboardError } from '../errors';
@@ -25,6 +25,7 @@ export interface InstanceLock {
  * longer runs (a power cut) is taken over. Refused with where the other one runs.
  */
 export function acquireInstanceLock(dataDir: string, where: string, now = Date.now()): InstanceLock {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, LOCK_FILE);
   const owner: LockOwner = { pid: process.pid, host: hostname(), startedAt: now, where };
   const write = (flag: 'wx' | 'w') => {

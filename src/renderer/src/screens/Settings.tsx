@@ -11,6 +11,7 @@ import { useApp, useWorkspace } from '../state/app-context';
 import { useAction } from '../state/use-action';
 import { AiSettings } from './AiSettings';
 import { CentralSync } from './CentralSync';
+import { Backups } from './Backups';
 import {
   fieldErrorsOf,
   hoursDraftOf,
@@ -265,6 +266,7 @@ export function Settings() {
       <NotificationsSection />
       <AiSettings />
       <CentralSync />
+      <Backups />
       <ThisComputer />
     </>
   );
