@@ -98,14 +98,21 @@ export async function extractArchive(
   masterKey: Buffer,
   destination: string,
   onBytes?: (bytes: number) => void,
+  options: { only?: (name: string) => boolean } = {},
 ): Promise<BackupManifest> {
   let manifest: BackupManifest | undefined;
   const seen: string[] = [];
   await readEntries(path, readArchiveFrames(path, masterKey), {
-    open(name) {
+    open(name, size) {
       if (name === MANIFEST_ENTRY) return collect((bytes) => (manifest = parseManifest(path, bytes)));
       seen.push(name);
-      return fileSink(join(destination, safeName(path, name)), onBytes);
+      const target = join(destination, safeName(path, name));
+      // Entries not wanted on disk are still read whole and checked against their hash.
+      if (options.only?.(name) === false) {
+        onBytes?.(size);
+        return undefined;
+      }
+      return fileSink(target, onBytes);
     },
   });
   if (manifest === undefined) throw archiveError(path, 'is damaged (no manifest).');
