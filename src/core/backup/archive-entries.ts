@@ -10,7 +10,7 @@ import { archiveError, type ArchiveWriter } from './archive-format';
 
 const ENTRY_FILE = 1;
 const ENTRY_END = 0;
-const READ_CHUNK = 1024 * 1024;
+const READ_CHUNK = 256 * 1024;
 
 export async function writeBufferEntry(writer: ArchiveWriter, name: string, bytes: Buffer): Promise<void> {
   await writer.write(entryHead(name, bytes.length));

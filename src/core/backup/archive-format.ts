@@ -8,7 +8,7 @@ import { SwitchboardError } from '../errors';
  *   "SWBK" | version (1 byte) | header length (u32 BE) | header JSON
  *   frames: flags+length (u32 BE: top bit = last frame) | AES-256-GCM ciphertext | tag (16 bytes)
  *
- * Each frame holds at most 1 MiB of plain text, so writing and reading stream through memory. A frame's
+ * Each frame holds at most 256 KiB of plain text, so writing and reading stream through memory. A frame's
  * nonce is its index, and its additional data binds the index, the last-frame flag and a hash of the
  * header: frames cannot be reordered, dropped, swapped between archives or the header changed, and an
  * archive cut off at a frame boundary has no last frame, which reading reports as incomplete. The file
@@ -17,7 +17,10 @@ import { SwitchboardError } from '../errors';
 
 const MAGIC = Buffer.from('SWBK');
 const VERSION = 1;
-export const FRAME_BYTES = 1024 * 1024;
+/** Plain bytes per frame: small enough that encrypting one is a short turn of the event loop. */
+export const FRAME_BYTES = 256 * 1024;
+/** What a reader accepts (frames up to 1 MiB stay readable). */
+const MAX_FRAME_BYTES = 1024 * 1024;
 const TAG_BYTES = 16;
 const LAST_FRAME = 0x8000_0000;
 const MAX_HEADER_BYTES = 64 * 1024;
@@ -215,7 +218,7 @@ export async function* readArchiveFrames(path: string, masterKey: Buffer): Async
       const raw = lengthField.readUInt32BE(0);
       const last = (raw & LAST_FRAME) !== 0;
       const length = raw & ~LAST_FRAME;
-      if (length > FRAME_BYTES) throw archiveError(path, 'is damaged (frame length).');
+      if (length > MAX_FRAME_BYTES) throw archiveError(path, 'is damaged (frame length).');
       const body = await readExactly(handle, length + TAG_BYTES, position + 4);
       if (body === null || body.length < length + TAG_BYTES) {
         throw archiveError(path, 'is incomplete: it was cut off before its end. Use an older backup.');
