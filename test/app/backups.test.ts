@@ -145,7 +145,7 @@ describe.skipIf(!hasChromium)('backups, restore and moving to another computer',
     await dialog.scrollIntoViewIfNeeded();
     await card().screenshot({ path: join(SHOTS, 'backups-03-confirm-restore.png') });
     const restarted = oldPc.nextRestart();
-    await page.evaluate('window.beforeRestore = true');
+    await page.evaluate(() => Object.assign(globalThis, { beforeRestore: true }));
     await dialog.getByRole('button', { name: 'Restore this backup' }).click();
     await card().getByText('Backup checked. Switchboard is restarting to put it in place…').waitFor();
     expect(await card().getByRole('status').textContent()).toMatch(
@@ -158,7 +158,7 @@ describe.skipIf(!hasChromium)('backups, restore and moving to another computer',
     await poll(() => numberStatus(oldPc)).toBe('connected');
     expect(oldPc.current.app.restored?.needScan).toEqual([]);
     // The page reloaded by itself once the host was back.
-    await page.waitForFunction('!("beforeRestore" in window)', undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => !('beforeRestore' in globalThis), undefined, { timeout: 20_000 });
     await page.getByRole('region', { name: 'Backups' }).waitFor();
   }, 60_000);
 
