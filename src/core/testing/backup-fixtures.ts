@@ -5,12 +5,13 @@ import type { E164, WorkspaceId } from '../../shared/types';
 import type { Store } from '../store/open-database';
 import { createMessageRepository } from '../store/repositories/messages';
 
-/** Test support: `count` customer messages in one transaction. */
+/** Test support: `count` customer messages in one transaction (`repeat`: longer texts, more pages). */
 export async function insertTestMessages(
   store: Store,
   workspaceId: WorkspaceId,
   from: number,
   count: number,
+  repeat = 1,
 ) {
   await store.transaction(async (trx) => {
     const repo = createMessageRepository(trx);
@@ -25,7 +26,7 @@ export async function insertTestMessages(
           contactId: null,
           direction: 'in',
           author: 'contact',
-          text: `How much be jollof rice plate number ${i}?`,
+          text: `How much be jollof rice plate number ${i}? `.repeat(repeat).trim(),
           status: 'received',
           providerTs: i,
         },
