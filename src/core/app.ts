@@ -43,6 +43,9 @@ import { createAiKeyRepository, createPersistentBudgetLedger } from './bot/ai/ai
 import { createAiService, type AiService } from './bot/ai/ai-service';
 import { createWorkspaceAiFactory } from './bot/ai/workspace-ai';
 import { createProviderHealth } from './bot/ai/provider-health';
+import { createBackupService, type BackupService } from './backup/backup-service';
+import { createBackupScheduler, type BackupScheduler } from './backup/backup-scheduler';
+import { applyPendingRestore, type StagedRestore } from './backup/restore-staging';
 
 export interface SwitchboardOptions {
   /** Folder for the database (and the file log, when the shell writes one there). */
@@ -76,6 +79,8 @@ export interface SwitchboardOptions {
   >;
   /** The webhook relay client (Cloud numbers' webhooks through the central server of the sync enrollment). */
   cloudRelay?: CloudRelayTuning & { timers?: Timers; random?: () => number };
+  /** Daily backups: how often closing time is checked for (default 5 min); the timer (tests). */
+  backups?: { checkEveryMs?: number; timers?: Timers };
 }
 
 export interface WhatsAppOptions {
@@ -139,6 +144,11 @@ export interface Switchboard {
   connect(workspaceId: WorkspaceId, phoneNumberId: string): Promise<void>;
   onConnectionEvent(listener: (event: ConnectionEvent) => void): () => void;
   backup(destination: string, onProgress?: (progress: BackupProgress) => void): Promise<BackupResult>;
+  /** Encrypted, verified backups (daily at closing time, at quit, on demand), restore and moving away. */
+  readonly backups: BackupService;
+  readonly backupSchedule: BackupScheduler;
+  /** The backup put in place at this start, if one was staged (the owner is told what reconnects). */
+  readonly restored: StagedRestore | undefined;
   /** Flushes the log and closes the database; safe to call twice. */
   close(): Promise<void>;
 }
@@ -154,6 +164,8 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   // Customers' messages, WhatsApp session keys and tokens live here: the owner's eyes only (0700/0600).
   const folder = securePrivateFolder(options.dataDir);
   const clock = options.clock ?? systemClock;
+  // A restore staged by the running app is put in place now, while the database is still closed.
+  const restored = applyPendingRestore(options.dataDir);
   const store = await openDatabase({
     path: join(options.dataDir, DATABASE_FILE),
     ...(options.durability !== undefined && { durability: options.durability }),
@@ -376,9 +388,49 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     now: () => clock.now(),
     onChanged: (workspaceId) => pipeline.invalidate(workspaceId),
   });
+  const backups = createBackupService({
+    dataDir: options.dataDir,
+    store,
+    secrets,
+    logger,
+    now: () => clock.now(),
+  });
+  const backupSchedule = createBackupScheduler({
+    backups,
+    workspaceSettings: async () => (await workspaces.list()).map((w) => w.settings),
+    timers: options.backups?.timers ?? realTimers,
+    logger,
+    ...(options.backups?.checkEveryMs !== undefined && { checkEveryMs: options.backups.checkEveryMs }),
+  });
+  if (restored !== undefined) {
+    logger.warn('backup.restored', 'A backup was put in place; the data it replaced is kept beside it', {
+      archive: restored.archive,
+      keptBesideAs: restored.keptBesideAs,
+      needScan: restored.needScan,
+    });
+  }
+  const movedAway = () => backups.status().movedAway;
+  /** Every number off, and shown as off: this install was moved to another computer. */
+  const retireNumbers = async (running: boolean) => {
+    for (const number of await createNumberDirectory(store.db).listAll()) {
+      if (running) await connections.stop(number.workspaceId, number.e164, 'moved').catch(() => undefined);
+      await workspaces
+        .setNumberStatus(number.workspaceId, number.id, 'disabled', 'moved to another computer')
+        .catch(() => undefined);
+    }
+  };
+  // Moved to another computer: this install stops its numbers for good (two PCs on one session fight).
+  const offMoved = backups.subscribe({
+    changed: () => {
+      if (movedAway() !== undefined) void retireNumbers(true);
+    },
+  });
   let closed = false;
 
   return {
+    backups,
+    backupSchedule,
+    restored,
     store,
     logger,
     workspaces,
@@ -394,6 +446,12 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     async start() {
       // The pipeline listens before any connection opens: offline messages arrive right after login.
       await pipeline.start();
+      backupSchedule.start();
+      if (movedAway() !== undefined) {
+        logger.warn('backup.moved_away', 'This install was moved to another computer: its numbers stay off');
+        await retireNumbers(false);
+        return;
+      }
       await connections.startAll();
       await sync.start();
       sync.onChanged(() => void relay.refresh().catch(() => undefined));
@@ -414,6 +472,12 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       return () => alertListeners.delete(listener);
     },
     async connect(workspaceId, phoneNumberId) {
+      if (movedAway() !== undefined) {
+        throw new SwitchboardError(
+          'CONFLICT',
+          'Switchboard was moved to another computer from here, so this copy no longer connects. Use the new computer.',
+        );
+      }
       const number = await createPhoneNumberRepository(store.db).get(workspaceId, phoneNumberId);
       if (number === undefined) {
         throw new SwitchboardError('NOT_FOUND', 'That number is not linked to this workspace.', {
@@ -442,6 +506,8 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     async close() {
       if (closed) return;
       closed = true;
+      backupSchedule.stop();
+      offMoved();
       retention.stop();
       cloudWebhooks.close();
       detachCloud();

@@ -55,3 +55,8 @@ export {
   shopClosed,
   type OfferedUpdate,
 } from './updates/index';
+// Backups, restore, moving to another computer; one process per data folder
+export { createBackupService, type BackupService } from './backup/backup-service';
+export { applyPendingRestore, type StagedRestore } from './backup/restore-staging';
+export type { BackupEntry } from '../shared/backup-contract';
+export { acquireInstanceLock, LOCK_FILE, type InstanceLock } from './files/instance-lock';

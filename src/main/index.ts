@@ -17,6 +17,7 @@ import {
 import electronLog from 'electron-log/main';
 import electronUpdater from 'electron-updater';
 import {
+  acquireInstanceLock,
   createElectronLogSink,
   createFileKeySecretBox,
   createSwitchboard,
@@ -36,6 +37,7 @@ import { chatHash } from '../shared/chat-link';
 import { escalationNotification } from '../shared/escalation-words';
 import type { WorkspaceId } from '../shared/types';
 import { alertNotification } from './alert-notifications';
+import { offerLastGoodBackup } from './damaged-database';
 import { bindContractToIpc, forwardEventsToWindow } from './ipc-binding';
 import { createSafeStorageSecretBox } from './safe-storage-secret-box';
 import { createDesktopShellHandlers, HIDDEN_START_ARG } from './shell-handlers';
@@ -64,6 +66,9 @@ interface RunningCore {
   stop: () => void;
 }
 
+const dataDir = join(app.getPath('userData'), 'data');
+const desktopSecrets = () => createSafeStorageSecretBox(safeStorage, createFileKeySecretBox({ dataDir }));
+let dataLock: ReturnType<typeof acquireInstanceLock> | undefined;
 let mainWindow: BrowserWindow | undefined;
 let core: RunningCore | undefined;
 let tray: Tray | undefined;
@@ -87,12 +92,13 @@ async function startCore(): Promise<RunningCore> {
   // Customers' messages, WhatsApp keys, logs: every file this app creates is readable by this user only.
   makeNewFilesPrivate();
   const liveLog = createLiveLogSink();
-  const dataDir = join(app.getPath('userData'), 'data');
+  // A headless host pointed at this folder would fight this app for the database and the sessions.
+  dataLock ??= acquireInstanceLock(dataDir, 'the desktop app');
   const switchboard = await createSwitchboard({
     dataDir,
     sinks: [liveLog, createElectronLogSink(electronLog)],
     // The central server's tokens, sealed with the OS key store (the key file where there is none).
-    secrets: createSafeStorageSecretBox(safeStorage, createFileKeySecretBox({ dataDir })),
+    secrets: desktopSecrets(),
     sync: { appVersion: app.getVersion() },
   });
   const runtime = createCoreRuntime(switchboard, { liveLog, openFile: (path) => shell.openPath(path) });
@@ -122,6 +128,11 @@ async function startCore(): Promise<RunningCore> {
       updateTray();
     }),
     runtime.events.on('workspace.changed', () => void refreshNumbers(runtime, switchboard)),
+    // A restore is put in place while the database is closed: start again.
+    runtime.events.on('backup.restoreStaged', () => {
+      app.relaunch();
+      app.quit();
+    }),
   ];
   const counter = createWaitingCounter({
     count: async () => {
@@ -361,10 +372,14 @@ if (!app.requestSingleInstanceLock()) {
     core = undefined;
     closing.stop();
     closing.runtime.close();
-    closing.app
-      .close()
+    closing.app.backupSchedule
+      .backupOnQuit()
+      .then(() => closing.app.close())
       .catch((error: unknown) => electronLog.error('closing the core failed', error))
-      .finally(() => app.quit());
+      .finally(() => {
+        dataLock?.release();
+        app.quit();
+      });
   });
 
   app
@@ -379,9 +394,20 @@ if (!app.requestSingleInstanceLock()) {
       }
       mainWindow = createMainWindow();
     })
-    .catch((error: unknown) => {
+    .catch(async (error: unknown) => {
       // A damaged or too-new database lands here with a message that says what to do.
       electronLog.error('Switchboard failed to start', error);
+      const restored = await offerLastGoodBackup({ error, dataDir, secrets: desktopSecrets(), dialog }).catch(
+        (failed: unknown) => {
+          electronLog.error('restoring the last good backup failed', failed);
+          return false;
+        },
+      );
+      dataLock?.release();
+      if (restored) {
+        app.relaunch();
+        return app.exit(0);
+      }
       dialog.showErrorBox(
         'Switchboard could not start',
         error instanceof Error ? error.message : String(error),

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { DATA_COMMAND_NAMES, DATA_COMMANDS_USAGE, type DataCommand } from './data-commands';
 
 export interface ServeOptions {
   demo: boolean;
@@ -11,6 +12,8 @@ export interface ServeOptions {
   /** Build the UI first when the build is missing or stale. */
   build: boolean;
   help: boolean;
+  /** A backup command instead of the host (`npm run serve -- backups`). */
+  command?: DataCommand;
 }
 
 export const DEFAULT_PORT = 4870;
@@ -25,7 +28,9 @@ export const USAGE = `Usage: npm run serve -- [options]
                      (default $SWITCHBOARD_DATA_DIR or ~/.switchboard/data; a temporary folder with --demo)
   --new-token        replace the access token with a new one (printed once)
   --no-build         serve out/renderer as it is, even when it looks out of date
-  --help             show this help`;
+  --help             show this help
+
+${DATA_COMMANDS_USAGE}`;
 
 /** Parses `npm run serve -- ...` arguments; throws with a message that says what was wrong. */
 export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServeOptions {
@@ -74,6 +79,13 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       case '--no-build':
         options.build = false;
         break;
+      case 'backups':
+      case 'backup':
+      case 'restore':
+      case 'move':
+      case 'import':
+        options.command = dataCommand(flag, argv[++i]);
+        break;
       case '--help':
       case '-h':
         options.help = true;
@@ -84,6 +96,14 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   }
   if (!explicitDataDir && !options.demo) options.dataDir = defaultDataDir();
   return options;
+}
+
+function dataCommand(name: (typeof DATA_COMMAND_NAMES)[number], file: string | undefined): DataCommand {
+  if (name === 'backups' || name === 'backup') return { name };
+  if (file === undefined || file.startsWith('--')) {
+    throw new Error(`${name} needs a file${name === 'restore' ? ' (or "latest")' : ''}`);
+  }
+  return { name, file };
 }
 
 /** Addresses only this computer can reach. */

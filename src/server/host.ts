@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { DemoCloudNumber, ShellHandlers } from '../shared/contract';
 import type { E164 } from '../shared/types';
 import {
+  acquireInstanceLock,
   createJsonLinesFileSink,
   createSwitchboard,
   SwitchboardError,
@@ -68,6 +69,8 @@ export interface HeadlessHost {
   readonly app: Switchboard;
   readonly runtime: CoreRuntime;
   readonly binding: HttpBinding;
+  /** The backup at quit (skipped when a good one is less than an hour old). */
+  backupOnQuit(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -80,6 +83,8 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
   const sinks: LogSink[] = [liveLog];
   if (options.fileLog !== false) sinks.push(createJsonLinesFileSink({ dir: join(options.dataDir, 'logs') }));
   const demo = options.demo;
+  // One process per data folder; the lock names this one's address once it listens.
+  const lock = acquireInstanceLock(options.dataDir, 'the headless host (starting)');
   const app = await createSwitchboard({
     dataDir: options.dataDir,
     sinks,
@@ -95,6 +100,9 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
         cloudApi: { baseUrl: demo.cloudNumber.graphBaseUrl, ...options.whatsapp?.cloudApi },
       }),
     },
+  }).catch((error: unknown) => {
+    lock.release();
+    throw error;
   });
   const runtime = createCoreRuntime(app, { liveLog });
 
@@ -166,8 +174,10 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
   } catch (error) {
     runtime.close();
     await app.close();
+    lock.release();
     throw error;
   }
+  lock.update(`the headless host at ${listening.url}/`);
   demo?.attach({
     events: runtime.events,
     handlers: runtime.handlers,
@@ -186,11 +196,13 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     app,
     runtime,
     binding,
+    backupOnQuit: () => app.backupSchedule.backupOnQuit(),
     close() {
       closing ??= (async () => {
         await binding.close();
         runtime.close();
         await app.close();
+        lock.release();
       })();
       return closing;
     },

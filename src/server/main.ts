@@ -3,15 +3,28 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreateAccessToken } from './access-token';
-import { isLoopback, parseServeArgs, USAGE, type ServeOptions } from './cli';
-import { startHeadlessHost, type DemoController } from './host';
+import { defaultDataDir, isLoopback, parseServeArgs, USAGE, type ServeOptions } from './cli';
+import { type DemoController } from './host';
+import { startRestartingHost } from './restarting-host';
 import { ensureRendererBuild, PROJECT_ROOT, rendererBuildDir } from './renderer-build';
 import { runCommand } from '../core/process/run-command';
 import { makeNewFilesPrivate } from '../core/files/private-folder';
+import { explainDamagedDatabase, runDataCommand } from './data-commands';
 
 const log = (line: string): void => console.log(line);
 
 async function start(options: ServeOptions): Promise<() => Promise<void>> {
+  if (options.command !== undefined) {
+    await runDataCommand({
+      dataDir: options.dataDir ?? defaultDataDir(),
+      command: options.command,
+      passphrase: process.env.SWITCHBOARD_PASSPHRASE,
+      log,
+    });
+    // A one-off command: done once it has printed its result.
+    setImmediate(() => process.exit(0));
+    return () => Promise.resolve();
+  }
   if (!isLoopback(options.host)) {
     log(
       `Warning: listening on ${options.host} makes Switchboard reachable from other computers on the network. ` +
@@ -34,16 +47,25 @@ async function start(options: ServeOptions): Promise<() => Promise<void>> {
   const version = (
     JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }
   ).version;
-  const host = await startHeadlessHost({
-    dataDir,
-    token: token.token,
-    host: options.host,
-    port: options.port,
-    staticDir,
-    version,
-    log,
-    ...(demo !== undefined && { demo }),
+  const running = await startRestartingHost(
+    {
+      dataDir,
+      token: token.token,
+      host: options.host,
+      port: options.port,
+      staticDir,
+      version,
+      log,
+      ...(demo !== undefined && { demo }),
+    },
+    (error) => {
+      log(`Switchboard could not restart after the restore: ${(error as Error).message}`);
+      process.exit(1);
+    },
+  ).catch(async (error: unknown) => {
+    throw await explainDamagedDatabase(error, dataDir);
   });
+  const host = running.current;
 
   log('');
   log(`Switchboard ${version} is running${demo !== undefined ? ' in demo mode' : ''}.`);
@@ -62,7 +84,8 @@ async function start(options: ServeOptions): Promise<() => Promise<void>> {
     log(`  Webhooks:     ${host.url}/webhooks/whatsapp (Meta's callback, behind your HTTPS reverse proxy)`);
   log('Press Ctrl+C to stop.');
   return async () => {
-    await host.close();
+    await running.current.backupOnQuit();
+    await running.close();
     await demo?.stop();
     if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
   };

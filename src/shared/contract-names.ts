@@ -76,6 +76,13 @@ export const COMMAND_NAMES = [
   'media.read',
   'media.retry',
   'media.open',
+  'backup.status',
+  'backup.settings',
+  'backup.configure',
+  'backup.create',
+  'backup.list',
+  'backup.restore',
+  'backup.move',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
@@ -107,6 +114,9 @@ export const EVENT_NAMES = [
   'sync.changed',
   'cloud.relayChanged',
   'ai.alerted',
+  'backup.progressed',
+  'backup.changed',
+  'backup.restoreStaged',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

@@ -16,6 +16,7 @@ import { cloudCommands, type CloudEvents, type DemoCloudNumber } from './cloud-c
 import { inboxCommands } from './inbox-contract';
 import { learnCommands } from './learn-contract';
 import { mediaCommands, mediaSettingsPatch, type ThreadMedia } from './media-contract';
+import { backupCommands, type BackupEvents } from './backup-contract';
 import {
   LOG_LEVELS,
   type E164,
@@ -40,6 +41,7 @@ export * from './ai-contract';
 export * from './cloud-contract';
 export * from './inbox-contract';
 export * from './learn-contract';
+export * from './backup-contract';
 
 // --- shapes that only the contract uses -------------------------------------------------------------
 
@@ -570,9 +572,11 @@ export const commands = {
   ...learnCommands,
   // Photos, voice notes and documents (issue #15); declared in media-contract.ts.
   ...mediaCommands,
+  // Backups, restore, moving to another computer; declared in backup-contract.ts.
+  ...backupCommands,
 } satisfies { [K in CommandName]: CommandSpec<z.ZodType, unknown> };
 /** Merged into `Events` below (declaration merging): the sync and cloud events live beside their commands. */
-export interface Events extends SyncEvents, CloudEvents, AiEvents {}
+export interface Events extends SyncEvents, CloudEvents, AiEvents, BackupEvents {}
 
 export type Commands = typeof commands;
 /** What a caller sends (defaults may be left out). */

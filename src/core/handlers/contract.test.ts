@@ -41,6 +41,7 @@ describe('the contract', () => {
       onPipelineAlert: () => () => undefined,
       sync: { onChanged: () => () => undefined },
       cloudRelay: { onChanged: () => () => undefined },
+      backups: { subscribe: () => () => undefined },
       store: { db: {} },
       workspaces: {},
     } as unknown as Parameters<typeof createCoreRuntime>[0];

@@ -20,6 +20,7 @@ import { createSyncHandlers } from './sync-handlers';
 import { createAiHandlers } from './ai-handlers';
 import { createCloudHandlers } from './cloud-handlers';
 import { createLearnHandlers } from './learn-handlers';
+import { createBackupHandlers } from './backup-handlers';
 import { createWorkspaceHandlers } from './workspace-handlers';
 import { createContactRepository } from '../store/repositories/contacts';
 import { createConversationRepository } from '../store/repositories/conversations';
@@ -131,6 +132,10 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
   const offUnanswered = app.onUnanswered((workspaceId) => hub.emit('unanswered.changed', { workspaceId }));
   const offSync = app.sync.onChanged((workspaceId) => hub.emit('sync.changed', { workspaceId }));
   const offRelay = app.cloudRelay.onChanged((status) => hub.emit('cloud.relayChanged', status));
+  const offBackups = app.backups.subscribe({
+    progressed: (progress) => hub.emit('backup.progressed', progress),
+    changed: () => hub.emit('backup.changed', {}),
+  });
   const handlers = {
     ...createWorkspaceHandlers(ctx),
     ...createConnectionHandlers(ctx),
@@ -145,6 +150,7 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
     ...createStatsHandlers(ctx),
     ...createLearnHandlers(ctx),
     ...createMediaHandlers(ctx, options.openFile),
+    ...createBackupHandlers(ctx),
   } satisfies CoreHandlers;
 
   return {
@@ -162,6 +168,7 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
       reminders.stop();
       offSync();
       offRelay();
+      offBackups();
       detachLiveLog?.();
       connectionEvents.stop();
       hub.clear();

@@ -1,13 +1,13 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { E164, WorkspaceId } from '../../shared/types';
+import type { WorkspaceId } from '../../shared/types';
 import { isSwitchboardError } from '../errors';
 import { openTempStore } from '../testing/temp-files';
 import { backupDatabase, restoreDatabase, type BackupProgress } from './backup';
 import { openDatabase, type Store } from './open-database';
-import { createMessageRepository } from './repositories/messages';
 import { insertTestWorkspace } from '../testing/fixtures';
+import { insertTestMessages } from '../testing/backup-fixtures';
 
 const WS = 'ws-1' as WorkspaceId;
 const cleanups: (() => Promise<void>)[] = [];
@@ -22,29 +22,8 @@ async function freshStore() {
   return opened;
 }
 
-async function insertMessages(store: Store, from: number, count: number): Promise<void> {
-  await store.transaction(async (trx) => {
-    const repo = createMessageRepository(trx);
-    for (let i = from; i < from + count; i++) {
-      await repo.insert(
-        WS,
-        {
-          id: `m${i}`,
-          businessNumber: '+2348090000001' as E164,
-          providerMessageId: `P${i}`,
-          chatId: 'chat',
-          contactId: null,
-          direction: 'in',
-          author: 'contact',
-          text: `How much be jollof rice plate number ${i}? `.repeat(8),
-          status: 'received',
-          providerTs: i,
-        },
-        i,
-      );
-    }
-  });
-}
+const insertMessages = (store: Store, from: number, count: number) =>
+  insertTestMessages(store, WS, from, count, 8);
 
 const countMessages = async (store: Store) =>
   Number(

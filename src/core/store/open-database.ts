@@ -5,6 +5,7 @@ import { SwitchboardError } from '../errors';
 import { SwitchboardSqliteDialect } from './dialect';
 import { MIGRATION_NAMES, migrationProvider } from './migrations/index';
 import type { Database } from './schema';
+import { appliedMigrations, copyBeforeUpgrade, putBackBeforeUpgrade } from './upgrade-guard';
 
 export type SqliteConnection = BetterSqlite3.Database;
 
@@ -71,6 +72,25 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Store>
     throw asOpenError(path, error);
   }
 
+  // Before migrations change a database that has data: a copy, put back if the upgrade fails.
+  let upgradeCopy: string | undefined;
+  const applied = inMemory ? [] : appliedMigrations(sqlite, MIGRATION_TABLE);
+  const target = options.migrateTo ?? MIGRATION_NAMES.at(-1) ?? '';
+  if (applied.length > 0 && MIGRATION_NAMES.some((name) => name <= target && !applied.includes(name))) {
+    try {
+      upgradeCopy = await copyBeforeUpgrade(sqlite, path, applied.at(-1)!);
+    } catch (error) {
+      sqlite.close();
+      throw new SwitchboardError(
+        'BACKUP_FAILED',
+        `Switchboard could not copy the database before upgrading it (${(error as Error).message}), so it ` +
+          'did not upgrade. Free some disk space and start again.',
+        { path },
+        { cause: error },
+      );
+    }
+  }
+
   const db = new Kysely<Database>({ dialect: new SwitchboardSqliteDialect({ database: sqlite }) });
   try {
     const schemaVersion = await migrate(db, options.migrateTo);
@@ -78,7 +98,21 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Store>
     return createStore(path, db, sqlite, schemaVersion);
   } catch (error) {
     await db.destroy();
-    throw asOpenError(path, error);
+    if (upgradeCopy === undefined) throw asOpenError(path, error);
+    putBackBeforeUpgrade(path, upgradeCopy);
+    const failed =
+      typeof (error as SwitchboardError).details?.failed === 'string'
+        ? ((error as SwitchboardError).details!.failed as string)
+        : 'unknown';
+    throw new SwitchboardError(
+      'DATABASE_UNAVAILABLE',
+      `Upgrading the database to this version of Switchboard failed at step ${failed} ` +
+        `(${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message}). Your data was ` +
+        `put back exactly as it was before the upgrade (schema ${applied.at(-1)}). Install the previous version ` +
+        'again and tell your reseller; nothing was lost.',
+      { path, failed, restoredSchema: applied.at(-1) },
+      { cause: error },
+    );
   }
 }
 

@@ -4,6 +4,7 @@ import { navigate } from '../router';
 import { useApp } from '../state/app-context';
 import { CreateWorkspaceForm } from './CreateWorkspaceForm';
 import { PairNumber } from './PairNumber';
+import { MoveHere } from './MoveHere';
 
 /**
  * Set-up: the business first, then linking its WhatsApp. Used on first start (full screen) and by a
@@ -12,6 +13,7 @@ import { PairNumber } from './PairNumber';
 export function FirstRun(props: { embedded?: boolean; onFinished?: () => void }) {
   const { selectWorkspace, reloadWorkspaces } = useApp();
   const [created, setCreated] = useState<CreatedWorkspace | null>(null);
+  const [moving, setMoving] = useState(false);
   const step = created === null ? 1 : 2;
 
   const onCreated = (result: CreatedWorkspace) => {
@@ -51,11 +53,20 @@ export function FirstRun(props: { embedded?: boolean; onFinished?: () => void })
         </li>
       </ol>
       <section className="card onboarding__card">
-        {created === null ? (
+        {moving ? (
+          <MoveHere onCancel={() => setMoving(false)} />
+        ) : created === null ? (
           <>
             <h2 className="card__title">Tell us about your business</h2>
             <p className="muted card__lead">Customers never see these settings. You can change them later.</p>
             <CreateWorkspaceForm onCreated={onCreated} />
+            {props.embedded !== true && (
+              <p className="onboarding__alt">
+                <button className="button button--link" type="button" onClick={() => setMoving(true)}>
+                  I already use Switchboard on another computer
+                </button>
+              </p>
+            )}
           </>
         ) : created.number !== null ? (
           <>

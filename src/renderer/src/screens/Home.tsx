@@ -1,3 +1,4 @@
+import { BackupHomeLine } from './Backups';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type {
   CloudNumberView,
@@ -134,6 +135,7 @@ export function Home() {
         </div>
       )}
 
+      <BackupHomeLine />
       {faqCount === 0 && connected > 0 && (
         <section className="card next-step" aria-label="Next step">
           <span className="next-step__icon" aria-hidden="true">

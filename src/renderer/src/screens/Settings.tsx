@@ -11,6 +11,7 @@ import { useApp, useWorkspace } from '../state/app-context';
 import { useAction } from '../state/use-action';
 import { AiSettings } from './AiSettings';
 import { CentralSync } from './CentralSync';
+import { Backups } from './Backups';
 import {
   fieldErrorsOf,
   hoursDraftOf,
@@ -273,6 +274,7 @@ export function Settings() {
       <NotificationsSection />
       <AiSettings />
       <CentralSync />
+      <Backups />
       <ThisComputer />
     </>
   );

@@ -1,0 +1,450 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFile, rename, rm } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import type { BackupEntry, BackupProgress, BackupSettings, BackupStatus } from '../../shared/backup-contract';
+import { SwitchboardError } from '../errors';
+import type { Logger } from '../log/logger';
+import type { SecretBox } from '../secrets/secret-box';
+import { backupDatabase } from '../store/backup';
+import type { Store } from '../store/open-database';
+import { readArchiveHeader } from './archive-format';
+import { machineKey, openArchiveKey, passphraseKey, type ArchiveKey } from './archive-keys';
+import {
+  DATABASE_ENTRY,
+  extractArchive,
+  readManifest,
+  writeBackupArchive,
+  type ArchiveFile,
+  type BackupManifest,
+} from './backup-archive';
+import { backupsToDelete, STALE_AFTER_MS } from './backup-policy';
+import { inspectSnapshot } from './inspect-snapshot';
+import { MOVED_AWAY_FILE, stageRestore, type StagedRestore } from './restore-staging';
+import { readJsonFile, writeJsonFileAtomic } from './json-file';
+
+export const BACKUPS_FOLDER = 'backups';
+export const MEDIA_FOLDER = 'media';
+const ARCHIVE_SUFFIX = '.swbk';
+const SETTINGS_FILE = 'settings.json';
+const STATE_FILE = 'state.json';
+/** Files of the data folder a move carries besides the database and media: the key the tokens are sealed with. */
+const MOVE_FILES = ['secrets.key'];
+
+interface StoredSettings {
+  keepDaily: number;
+  keepWeekly: number;
+  secondFolder: string | null;
+  /** The passphrase's derived key, sealed with the machine's key store, so daily backups need no typing. */
+  passphrase: { salt: string; N: number; r: number; p: number; sealedKey: string } | null;
+}
+
+interface StoredState {
+  lastGoodAt: number | null;
+  lastGoodFile: string | null;
+  lastError: { at: number; message: string } | null;
+}
+
+const DEFAULT_SETTINGS: StoredSettings = {
+  keepDaily: 7,
+  keepWeekly: 4,
+  secondFolder: null,
+  passphrase: null,
+};
+
+export interface BackupServiceOptions {
+  dataDir: string;
+  /** Absent when the database cannot be opened (damaged): backups can still be listed and restored. */
+  store?: Store;
+  secrets: SecretBox;
+  logger: Logger;
+  now: () => number;
+}
+
+export interface BackupService {
+  settings(): BackupSettings;
+  configure(patch: {
+    keepDaily?: number;
+    keepWeekly?: number;
+    secondFolder?: string | null;
+    passphrase?: string | null;
+  }): Promise<BackupSettings>;
+  status(): BackupStatus;
+  /** Makes, verifies and files a backup; one at a time. */
+  create(reason: string, onProgress?: (progress: BackupProgress) => void): Promise<BackupEntry>;
+  list(): Promise<BackupEntry[]>;
+  /** Unpacks and checks a backup beside the data; it is put in place at the next start (`applyPendingRestore`). */
+  stageRestore(file: string, passphrase?: string): Promise<StagedRestore>;
+  /**
+   * The archive for another computer: everything, passphrase-protected. Once it is written and checked,
+   * this install is retired (the caller stops its connections) and never connects again.
+   */
+  createMoveArchive(destination: string, passphrase: string): Promise<BackupEntry>;
+  /** Progress of whichever backup runs (daily, on quit, from a button), and changes of status. */
+  subscribe(listener: BackupListener): () => void;
+}
+
+export interface BackupListener {
+  progressed?(progress: BackupProgress): void;
+  changed?(): void;
+}
+
+export function createBackupService(options: BackupServiceOptions): BackupService {
+  const { dataDir, store, secrets, logger, now } = options;
+  const folder = join(dataDir, BACKUPS_FOLDER);
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const settingsPath = join(folder, SETTINGS_FILE);
+  const statePath = join(folder, STATE_FILE);
+  let running: string | null = null;
+  let progress: BackupProgress | null = null;
+  const listeners = new Set<BackupListener>();
+  const changed = () => {
+    for (const listener of listeners) listener.changed?.();
+  };
+
+  const readSettings = (): StoredSettings => ({
+    ...DEFAULT_SETTINGS,
+    ...readJsonFile<StoredSettings>(settingsPath),
+  });
+  const readState = (): StoredState => ({
+    lastGoodAt: null,
+    lastGoodFile: null,
+    lastError: null,
+    ...readJsonFile<StoredState>(statePath),
+  });
+
+  const storedPassphraseKey = (): ArchiveKey | undefined => {
+    const p = readSettings().passphrase;
+    if (p === null) return undefined;
+    const { sealedKey, ...params } = p;
+    return {
+      source: { source: 'passphrase', kdf: 'scrypt', ...params },
+      masterKey: Buffer.from(secrets.open(sealedKey), 'base64'),
+    };
+  };
+  const keyForNewBackup = (): ArchiveKey => storedPassphraseKey() ?? machineKey(secrets);
+  const keyOf = async (file: string, passphrase?: string): Promise<Buffer> => {
+    const header = await readArchiveHeader(file);
+    const known = storedPassphraseKey();
+    return openArchiveKey(header.key, {
+      secrets,
+      ...(passphrase !== undefined && { passphrase }),
+      ...(known !== undefined && { knownPassphraseKey: known }),
+    });
+  };
+
+  const publicSettings = (): BackupSettings => {
+    const s = readSettings();
+    return {
+      keepDaily: s.keepDaily,
+      keepWeekly: s.keepWeekly,
+      secondFolder: s.secondFolder,
+      protection: s.passphrase === null ? 'this-computer' : 'passphrase',
+      folder,
+    };
+  };
+
+  async function make(
+    kind: 'backup' | 'move',
+    reason: string,
+    destination: string,
+    key: ArchiveKey,
+    onProgress?: (p: BackupProgress) => void,
+  ): Promise<BackupManifest> {
+    let lastSent = -1;
+    const report = (phase: BackupProgress['phase'], fraction: number) => {
+      progress = { phase, fraction: Math.min(1, Math.max(0, fraction)), reason };
+      onProgress?.(progress);
+      // A percent at a time: a 1 GB backup must not flood the UI with thousands of events.
+      const percent = Math.floor(progress.fraction * 100);
+      if (percent === lastSent) return;
+      lastSent = percent;
+      for (const listener of listeners) listener.progressed?.(progress);
+    };
+    const work = join(folder, `.work-${now()}`);
+    mkdirSync(work, { recursive: true, mode: 0o700 });
+    const partial = `${destination}.partial`;
+    try {
+      report('copying', 0);
+      const snapshot = join(work, DATABASE_ENTRY);
+      if (store === undefined) throw new Error('the database is not open');
+      await backupDatabase(store, snapshot, {
+        // 256 KiB a step, as the archive's frames: each step a short turn of the event loop.
+        pagesPerStep: 64,
+        onProgress: (p) => report('copying', p.fraction * 0.3),
+      });
+      const contents = await inspectSnapshot(snapshot, { integrity: false });
+      const media = listMedia(join(dataDir, MEDIA_FOLDER));
+      const files: ArchiveFile[] = [{ name: DATABASE_ENTRY, path: snapshot }, ...media];
+      if (kind === 'move') {
+        for (const name of MOVE_FILES)
+          if (existsSync(join(dataDir, name))) files.push({ name, path: join(dataDir, name) });
+      }
+      const total = files.reduce((sum, f) => sum + statSync(f.path).size, 0) || 1;
+      let written = 0;
+      const manifest: Omit<BackupManifest, 'entries'> = {
+        kind,
+        reason,
+        createdAt: now(),
+        schema: contents.schema,
+        workspaces: contents.workspaces,
+        numbers: contents.numbers,
+        mediaFiles: media.length,
+      };
+      rmSync(partial, { force: true });
+      await writeBackupArchive({
+        path: partial,
+        key,
+        manifest,
+        files,
+        onBytes: (bytes) => report('encrypting', 0.3 + ((written += bytes) / total) * 0.4),
+      });
+      // Checked as a restore would read it: every frame decrypted, every file's hash, SQLite's full check.
+      let read = 0;
+      const verify = join(work, 'verify');
+      const checked = await extractArchive(
+        partial,
+        key.masterKey,
+        verify,
+        (bytes) => report('verifying', 0.7 + ((read += bytes) / total) * 0.2),
+        // The media are checked by their hashes as they are read; only the database is needed on disk.
+        { only: (name) => name === DATABASE_ENTRY },
+      );
+      const copy = await inspectSnapshot(join(verify, DATABASE_ENTRY), { integrity: true });
+      if (copy.integrity.join() !== 'ok') {
+        throw new Error(
+          `the copy in the backup failed SQLite's check (${copy.integrity.slice(0, 3).join('; ')})`,
+        );
+      }
+      if (JSON.stringify(copy.workspaces) !== JSON.stringify(checked.workspaces)) {
+        throw new Error('the copy in the backup does not hold what its list says');
+      }
+      report('verifying', 1);
+      // Only a checked archive gets its real name: a name without `.partial` means a good backup.
+      await rename(partial, destination);
+      return { ...manifest, entries: files.map((f) => f.name) };
+    } catch (error) {
+      rmSync(partial, { force: true });
+      throw error;
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+
+  async function exclusive<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    if (running !== null) {
+      throw new SwitchboardError('CONFLICT', `A ${running} is running; wait for it to finish.`);
+    }
+    running = what;
+    try {
+      return await fn();
+    } finally {
+      running = null;
+      progress = null;
+      changed();
+    }
+  }
+
+  const entryOf = (
+    path: string,
+    manifest: BackupManifest,
+    location: BackupEntry['location'],
+  ): BackupEntry => ({
+    file: path,
+    name: basename(path),
+    location,
+    bytes: statSync(path).size,
+    kind: manifest.kind,
+    reason: manifest.reason,
+    createdAt: manifest.createdAt,
+    workspaces: manifest.workspaces,
+    numbers: manifest.numbers,
+    mediaFiles: manifest.mediaFiles,
+  });
+
+  async function prune(dir: string): Promise<void> {
+    const s = readSettings();
+    const archives = listArchives(dir).map((path) => ({ path, createdAt: createdAtOf(path) }));
+    for (const old of backupsToDelete(archives, { daily: s.keepDaily, weekly: s.keepWeekly })) {
+      await rm(old.path, { force: true });
+    }
+  }
+
+  return {
+    settings: publicSettings,
+    async configure(patch) {
+      const current = readSettings();
+      const next: StoredSettings = { ...current };
+      if (patch.keepDaily !== undefined) next.keepDaily = patch.keepDaily;
+      if (patch.keepWeekly !== undefined) next.keepWeekly = patch.keepWeekly;
+      if (patch.secondFolder !== undefined) next.secondFolder = patch.secondFolder;
+      if (patch.passphrase === null) next.passphrase = null;
+      if (typeof patch.passphrase === 'string') {
+        const key = await passphraseKey(patch.passphrase);
+        if (key.source.source !== 'passphrase') throw new Error('unreachable');
+        const { salt, N, r, p } = key.source;
+        next.passphrase = { salt, N, r, p, sealedKey: secrets.seal(key.masterKey.toString('base64')) };
+      }
+      writeJsonFileAtomic(settingsPath, next);
+      changed();
+      logger.info('backup.configured', 'Backup settings changed', {
+        keepDaily: next.keepDaily,
+        keepWeekly: next.keepWeekly,
+        secondFolder: next.secondFolder,
+        protection: next.passphrase === null ? 'this-computer' : 'passphrase',
+      });
+      return publicSettings();
+    },
+    status() {
+      const state = readState();
+      const s = readSettings();
+      const at = now();
+      return {
+        running: running === null ? null : (progress ?? { phase: 'copying', fraction: 0, reason: running }),
+        lastGoodAt: state.lastGoodAt,
+        lastError: state.lastError,
+        stale: state.lastGoodAt === null || at - state.lastGoodAt > STALE_AFTER_MS,
+        secondFolder: s.secondFolder,
+        secondFolderMissing: s.secondFolder !== null && !existsSync(s.secondFolder),
+        movedAway: readJsonFile<{ at: number; archive: string }>(join(dataDir, MOVED_AWAY_FILE)),
+      };
+    },
+    create(reason, onProgress) {
+      return exclusive('backup', async () => {
+        const createdAt = now();
+        const destination = join(folder, archiveName(createdAt, reason));
+        try {
+          const manifest = await make('backup', reason, destination, keyForNewBackup(), onProgress);
+          writeJsonFileAtomic(statePath, {
+            ...readState(),
+            lastGoodAt: manifest.createdAt,
+            lastGoodFile: destination,
+            lastError: null,
+          });
+          logger.info('backup.written', 'Backup written and checked', {
+            file: destination,
+            reason,
+            bytes: statSync(destination).size,
+            mediaFiles: manifest.mediaFiles,
+          });
+          await prune(folder);
+          const second = readSettings().secondFolder;
+          if (second !== null) await copyToSecondFolder(destination, second);
+          return entryOf(destination, manifest, 'data-folder');
+        } catch (error) {
+          const message =
+            error instanceof SwitchboardError
+              ? error.message
+              : `The backup failed: ${(error as Error).message}`;
+          writeJsonFileAtomic(statePath, { ...readState(), lastError: { at: now(), message } });
+          logger.error('backup.failed', message, { reason, error });
+          throw error instanceof SwitchboardError
+            ? error
+            : new SwitchboardError(
+                'BACKUP_FAILED',
+                `${message}. Check that the disk has free space, then try again.`,
+                {},
+                { cause: error },
+              );
+        }
+      });
+    },
+    async list() {
+      const second = readSettings().secondFolder;
+      const found = [
+        ...listArchives(folder).map((file) => ({ file, location: 'data-folder' as const })),
+        ...(second !== null && existsSync(second)
+          ? listArchives(second).map((file) => ({ file, location: 'second-folder' as const }))
+          : []),
+      ];
+      const entries: BackupEntry[] = [];
+      for (const { file, location } of found) {
+        try {
+          entries.push(entryOf(file, await readManifest(file, await keyOf(file)), location));
+        } catch (error) {
+          logger.warn('backup.unreadable', `A backup could not be read: ${(error as Error).message}`, {
+            file,
+          });
+        }
+      }
+      return entries.sort((a, b) => b.createdAt - a.createdAt);
+    },
+    stageRestore(file, passphrase) {
+      return exclusive('restore', async () => {
+        const key = await keyOf(file, passphrase);
+        const staged = await stageRestore({ dataDir, archive: file, masterKey: key, now: now() });
+        logger.info(
+          'backup.restore_staged',
+          'A backup was unpacked and checked; it is put in place at the next start',
+          {
+            file,
+          },
+        );
+        return staged;
+      });
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    createMoveArchive(destination, passphrase) {
+      return exclusive('move', async () => {
+        if (existsSync(destination)) {
+          throw new SwitchboardError('CONFLICT', `${destination} already exists; choose another name.`);
+        }
+        const key = await passphraseKey(passphrase);
+        const manifest = await make('move', 'move', destination, key);
+        // The old install must never connect again: two PCs on one WhatsApp session fight (440 conflicts).
+        writeJsonFileAtomic(join(dataDir, MOVED_AWAY_FILE), { at: manifest.createdAt, archive: destination });
+        logger.warn(
+          'backup.moved_away',
+          'This install was moved to another computer and will not connect again',
+          {
+            file: destination,
+          },
+        );
+        return entryOf(destination, manifest, 'elsewhere');
+      });
+    },
+  };
+}
+
+async function copyToSecondFolder(archive: string, second: string): Promise<void> {
+  if (!existsSync(second)) return; // Home warns that it is missing.
+  const target = join(second, basename(archive));
+  await copyFile(archive, `${target}.partial`);
+  await rename(`${target}.partial`, target);
+}
+
+function archiveName(at: number, reason: string): string {
+  const stamp = new Date(at).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `switchboard-${stamp}-${at}-${reason.replace(/[^a-z0-9-]/gi, '')}${ARCHIVE_SUFFIX}`;
+}
+
+function createdAtOf(path: string): number {
+  const match = /-(\d{10,})-[a-z0-9-]*\.swbk$/i.exec(basename(path));
+  return match === null ? statSync(path).mtimeMs : Number(match[1]);
+}
+
+function listArchives(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(ARCHIVE_SUFFIX))
+    .map((name) => join(dir, name));
+}
+
+/** Media files by content-hash name; a file still being written (temporary name) is not one of them. */
+function listMedia(root: string): ArchiveFile[] {
+  if (!existsSync(root)) return [];
+  const files: ArchiveFile[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name.startsWith('.') || /\.(partial|tmp)$/.test(entry.name)) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile())
+        files.push({ name: `${MEDIA_FOLDER}/${relative(root, path).split('\\').join('/')}`, path });
+    }
+  };
+  walk(root);
+  return files;
+}

@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WorkspaceId } from '../../shared/types';
+import { isSwitchboardError } from '../errors';
+import { insertTestWorkspace } from '../testing/fixtures';
+import { tempDatabasePath } from '../testing/temp-files';
+import { openDatabase } from './open-database';
+import { upgradeCopyPath } from './upgrade-guard';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length > 0) cleanups.pop()!();
+});
+
+const appliedOf = (path: string): string[] => {
+  const sqlite = new BetterSqlite3(path, { readonly: true });
+  try {
+    return sqlite.prepare('select name from kysely_migration order by name').pluck().all() as string[];
+  } finally {
+    sqlite.close();
+  }
+};
+
+describe('upgrading the database', () => {
+  it('copies the database before migrations run and keeps the copy after a good upgrade', async () => {
+    const path = tempDatabasePath(cleanups);
+    const old = await openDatabase({ path, migrateTo: '0011-conversation-policy' });
+    await insertTestWorkspace(old.db, 'ws-1' as WorkspaceId, { name: 'Mama Put' });
+    await old.close();
+
+    const upgraded = await openDatabase({ path });
+    await upgraded.close();
+    const copy = upgradeCopyPath(path, '0011-conversation-policy');
+    expect(appliedOf(copy).at(-1)).toBe('0011-conversation-policy');
+    expect(appliedOf(path).at(-1)).not.toBe('0011-conversation-policy');
+    // Opening an up-to-date database copies nothing.
+    const again = await openDatabase({ path });
+    await again.close();
+    expect(existsSync(upgradeCopyPath(path, appliedOf(path).at(-1)!))).toBe(false);
+  });
+
+  it('puts the database back as it was when a migration fails, and says what happened', async () => {
+    const path = tempDatabasePath(cleanups);
+    const old = await openDatabase({ path, migrateTo: '0011-conversation-policy' });
+    await insertTestWorkspace(old.db, 'ws-1' as WorkspaceId, { name: 'Mama Put' });
+    // A table in the way of 0013's: 0012 would run, 0013 fails.
+    await old.exclusive((s) => s.exec('create table chat_reads (x integer)'));
+    await old.close();
+
+    const error = await openDatabase({ path }).catch((e: unknown) => e);
+    expect(isSwitchboardError(error, 'DATABASE_UNAVAILABLE')).toBe(true);
+    expect((error as Error).message).toMatch(
+      /failed at step 0013-chat-read .*put back exactly as it was before the upgrade \(schema 0011-conversation-policy\)/,
+    );
+    expect(appliedOf(path)).toEqual(appliedOf(path).filter((n) => n <= '0011-conversation-policy'));
+    expect(appliedOf(path).at(-1)).toBe('0011-conversation-policy');
+    const reopened = await openDatabase({ path, migrateTo: '0011-conversation-policy' });
+    const names = await reopened.db.selectFrom('workspaces').select('name').execute();
+    expect(names).toEqual([{ name: 'Mama Put' }]);
+    await reopened.close();
+  });
+});

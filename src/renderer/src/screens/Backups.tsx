@@ -1,0 +1,521 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type {
+  BackupEntry,
+  BackupProgress,
+  BackupSettings,
+  BackupStatus,
+  RestoreStaged,
+} from '../../../shared/contract';
+import { errorMessage } from '../client/client';
+import { Field } from '../components/Field';
+import { formatTime } from '../format';
+import { hrefOf } from '../router';
+import { useApp, useEvent, useOnReconnect } from '../state/app-context';
+import { useAction } from '../state/use-action';
+import './backups.css';
+
+const PHASE_WORDS: Record<BackupProgress['phase'], string> = {
+  copying: 'Copying the data',
+  encrypting: 'Locking it with the key',
+  verifying: 'Checking the backup',
+};
+
+/** The backup status and list, reloaded whenever a backup starts, ends or settings change. */
+function useBackups() {
+  const { client } = useApp();
+  const [status, setStatus] = useState<BackupStatus | null>(null);
+  const [list, setList] = useState<BackupEntry[] | null>(null);
+  const [progress, setProgress] = useState<BackupProgress | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    try {
+      const [s, l] = await Promise.all([client.invoke('backup.status'), client.invoke('backup.list')]);
+      setStatus(s);
+      setList(l);
+      setProgress(s.running);
+      setLoadError(null);
+    } catch (failure) {
+      setLoadError(errorMessage(failure));
+    }
+  }, [client]);
+  useEffect(() => void load(), [load]);
+  useOnReconnect(() => void load());
+  useEvent('backup.progressed', setProgress);
+  useEvent('backup.changed', () => void load());
+  return { status, list, progress, loadError, reload: load };
+}
+
+/** The progress bar of a running backup, for Settings and Home. */
+export function BackupProgressBar({ progress }: { progress: BackupProgress }) {
+  const percent = Math.round(progress.fraction * 100);
+  return (
+    <div className="backup-progress" role="status">
+      <span>
+        {PHASE_WORDS[progress.phase]}… {percent}%
+      </span>
+      <progress max={100} value={percent} aria-label="Backup progress" />
+    </div>
+  );
+}
+
+/**
+ * Settings › Backups: when the last good backup was, "Back up now", what is kept and where, the key,
+ * the list to restore from, and moving to another computer.
+ */
+export function Backups() {
+  const { client } = useApp();
+  const { status, list, progress, loadError, reload } = useBackups();
+  const { busy, error, run } = useAction();
+  const [restored, setRestored] = useState<RestoreStaged | null>(null);
+
+  return (
+    <section className="card settings__section backups" aria-labelledby="backups-title">
+      <h2 className="card__title card__title--small" id="backups-title">
+        Backups
+      </h2>
+      <p className="muted">
+        Switchboard backs up your messages, settings, WhatsApp sessions and photos every day at closing time
+        and when you quit. Each backup is locked (encrypted) and checked after it is written.
+      </p>
+      {loadError !== null && (
+        <p className="notice notice--problem" role="alert">
+          {loadError}
+        </p>
+      )}
+      {status !== null && <BackupStatusLine status={status} />}
+      {progress !== null ? (
+        <BackupProgressBar progress={progress} />
+      ) : (
+        <button
+          className="button button--primary"
+          type="button"
+          disabled={busy || status?.movedAway !== undefined}
+          onClick={() => void run(() => client.invoke('backup.create').then(reload))}
+        >
+          Back up now
+        </button>
+      )}
+      {error !== null && (
+        <p className="notice notice--problem" role="alert">
+          {error}
+        </p>
+      )}
+      {restored !== null ? (
+        <RestoreDone result={restored} />
+      ) : (
+        <>
+          <BackupList list={list} onRestored={setRestored} />
+          <RestoreFromFile onRestored={setRestored} />
+        </>
+      )}
+      <BackupOptions />
+      <MoveAway movedAway={status?.movedAway !== undefined} />
+    </section>
+  );
+}
+
+function BackupStatusLine({ status }: { status: BackupStatus }) {
+  return (
+    <div className="backups__status">
+      {status.lastGoodAt === null ? (
+        <p className="notice notice--problem">No backup yet. Make one now.</p>
+      ) : (
+        <p className={status.stale ? 'notice notice--problem' : 'muted'}>
+          Last good backup: <strong>{formatTime(status.lastGoodAt)}</strong>
+          {status.stale && ' — more than 2 days ago.'}
+        </p>
+      )}
+      {status.secondFolderMissing && (
+        <p className="notice notice--problem">
+          The second folder ({status.secondFolder}) is not there. Plug in the USB stick so backups are copied
+          to it.
+        </p>
+      )}
+      {status.lastError !== null &&
+        (status.lastGoodAt === null || status.lastError.at > status.lastGoodAt) && (
+          <p className="notice notice--problem">The last backup failed: {status.lastError.message}</p>
+        )}
+    </div>
+  );
+}
+
+function BackupList(props: { list: BackupEntry[] | null; onRestored: (r: RestoreStaged) => void }) {
+  const [confirm, setConfirm] = useState<BackupEntry | null>(null);
+  if (props.list === null) return <p className="muted">Loading backups…</p>;
+  if (props.list.length === 0) return <p className="muted">No backups yet.</p>;
+  return (
+    <>
+      <table className="backups__table" aria-label="Backups">
+        <thead>
+          <tr>
+            <th>Date</th>
+            <th>Businesses and messages</th>
+            <th>Where</th>
+            <th aria-label="Actions" />
+          </tr>
+        </thead>
+        <tbody>
+          {props.list.map((entry) => (
+            <tr key={entry.file}>
+              <td>
+                {formatTime(entry.createdAt)}
+                <span className="muted backups__reason"> {entry.reason}</span>
+              </td>
+              <td>
+                {entry.workspaces.length === 0
+                  ? '—'
+                  : entry.workspaces
+                      .map((w) => `${w.name}: ${w.messages.toLocaleString()} messages`)
+                      .join(', ')}
+              </td>
+              <td>{entry.location === 'second-folder' ? 'Second folder' : 'This computer'}</td>
+              <td>
+                <button className="button button--secondary" type="button" onClick={() => setConfirm(entry)}>
+                  Restore…
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {confirm !== null && (
+        <ConfirmRestore entry={confirm} onCancel={() => setConfirm(null)} onRestored={props.onRestored} />
+      )}
+    </>
+  );
+}
+
+function ConfirmRestore(props: {
+  entry: BackupEntry;
+  onCancel: () => void;
+  onRestored: (r: RestoreStaged) => void;
+}) {
+  const { client } = useApp();
+  const { busy, error, run } = useAction();
+  return (
+    <div className="backups__confirm" role="dialog" aria-label="Restore this backup">
+      <p>
+        Put back the backup of <strong>{formatTime(props.entry.createdAt)}</strong>? Messages and changes made
+        since then are not in it. Your current data is kept beside it, so this can be undone. Switchboard
+        restarts to finish.
+      </p>
+      <div className="backups__actions">
+        <button
+          className="button button--primary"
+          type="button"
+          disabled={busy}
+          onClick={() =>
+            void run(async () =>
+              props.onRestored(await client.invoke('backup.restore', { file: props.entry.file })),
+            )
+          }
+        >
+          {busy ? 'Unpacking and checking…' : 'Restore this backup'}
+        </button>
+        <button className="button button--secondary" type="button" onClick={props.onCancel} disabled={busy}>
+          Cancel
+        </button>
+      </div>
+      {error !== null && (
+        <p className="notice notice--problem" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** After a restore was staged: what reconnects by itself, what needs a scan; the page reloads once back. */
+export function RestoreDone({ result }: { result: RestoreStaged }) {
+  useOnReconnect(() => window.location.reload());
+  return (
+    <div className="notice notice--ok backups__done" role="status">
+      <p>
+        <strong>Backup checked. Switchboard is restarting to put it in place…</strong>
+      </p>
+      {result.reconnects.length > 0 && (
+        <p>These numbers reconnect by themselves: {result.reconnects.join(', ')}.</p>
+      )}
+      {result.needScan.length > 0 && (
+        <p>These numbers need a new QR scan from the phone: {result.needScan.join(', ')}.</p>
+      )}
+      <p className="muted">The data it replaced is kept in {result.keptBesideAs}.</p>
+    </div>
+  );
+}
+
+function RestoreFromFile(props: { onRestored: (r: RestoreStaged) => void }) {
+  const { client } = useApp();
+  const { busy, error, run } = useAction();
+  const [file, setFile] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void run(async () =>
+      props.onRestored(
+        await client.invoke('backup.restore', { file, ...(passphrase !== '' && { passphrase }) }),
+      ),
+    );
+  };
+  return (
+    <details className="backups__more">
+      <summary>Restore a backup from a USB stick or another folder</summary>
+      <form aria-label="Restore from a file" onSubmit={submit}>
+        <div className="field-row">
+          <Field className="field--grow" label="Backup file" hint="The full path of a .swbk file.">
+            {(control) => (
+              <input {...control} className="input" value={file} onChange={(e) => setFile(e.target.value)} />
+            )}
+          </Field>
+          <Field label="Passphrase" hint="Only if the backup has one.">
+            {(control) => (
+              <input
+                {...control}
+                className="input"
+                type="password"
+                autoComplete="off"
+                value={passphrase}
+                onChange={(e) => setPassphrase(e.target.value)}
+              />
+            )}
+          </Field>
+        </div>
+        <button className="button button--secondary" type="submit" disabled={busy}>
+          {busy ? 'Unpacking and checking…' : 'Restore'}
+        </button>
+        {error !== null && (
+          <p className="notice notice--problem" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+    </details>
+  );
+}
+
+function BackupOptions() {
+  const { client } = useApp();
+  const [settings, setSettings] = useState<BackupSettings | null>(null);
+  const [keepDaily, setKeepDaily] = useState('7');
+  const [keepWeekly, setKeepWeekly] = useState('4');
+  const [secondFolder, setSecondFolder] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [saved, setSaved] = useState(false);
+  const { busy, error, run } = useAction();
+  useEffect(() => {
+    void client.invoke('backup.settings').then((s) => {
+      setSettings(s);
+      setKeepDaily(String(s.keepDaily));
+      setKeepWeekly(String(s.keepWeekly));
+      setSecondFolder(s.secondFolder ?? '');
+    });
+  }, [client]);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setSaved(false);
+    void run(async () => {
+      const next = await client.invoke('backup.configure', {
+        keepDaily: Number(keepDaily),
+        keepWeekly: Number(keepWeekly),
+        secondFolder: secondFolder.trim() === '' ? null : secondFolder,
+        ...(passphrase !== '' && { passphrase }),
+      });
+      setSettings(next);
+      setPassphrase('');
+      setSaved(true);
+    });
+  };
+  if (settings === null) return null;
+  return (
+    <form className="backups__options" aria-label="Backup options" onSubmit={submit}>
+      <h3 className="backups__subtitle">What is kept, and where</h3>
+      <div className="field-row">
+        <Field label="Daily backups kept">
+          {(control) => (
+            <input
+              {...control}
+              className="input input--narrow"
+              type="number"
+              min={1}
+              max={60}
+              value={keepDaily}
+              onChange={(e) => setKeepDaily(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Weekly backups kept">
+          {(control) => (
+            <input
+              {...control}
+              className="input input--narrow"
+              type="number"
+              min={0}
+              max={52}
+              value={keepWeekly}
+              onChange={(e) => setKeepWeekly(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field
+          className="field--grow"
+          label="Second folder (optional)"
+          hint="A USB stick or a synced folder: every backup is copied there too."
+        >
+          {(control) => (
+            <input
+              {...control}
+              className="input"
+              placeholder="E:\Switchboard backups"
+              value={secondFolder}
+              onChange={(e) => setSecondFolder(e.target.value)}
+            />
+          )}
+        </Field>
+      </div>
+      <Field
+        label={settings.protection === 'passphrase' ? 'Change the passphrase' : 'Passphrase (optional)'}
+        hint={
+          settings.protection === 'passphrase'
+            ? 'Backups are locked with your passphrase: they open on any computer with it. Keep it safe.'
+            : "Backups are locked with this computer's key: only this computer opens them. Set a passphrase to open them on another computer too."
+        }
+      >
+        {(control) => (
+          <input
+            {...control}
+            className="input"
+            type="password"
+            autoComplete="new-password"
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.target.value)}
+          />
+        )}
+      </Field>
+      <div className="backups__actions">
+        <button className="button button--secondary" type="submit" disabled={busy}>
+          Save backup options
+        </button>
+        {saved && <span className="muted">Saved.</span>}
+      </div>
+      {error !== null && (
+        <p className="notice notice--problem" role="alert">
+          {error}
+        </p>
+      )}
+      <p className="muted">Backups on this computer are in {settings.folder}.</p>
+    </form>
+  );
+}
+
+function MoveAway({ movedAway }: { movedAway: boolean }) {
+  const { client } = useApp();
+  const { busy, error, run } = useAction();
+  const [destination, setDestination] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [understood, setUnderstood] = useState(false);
+  const [done, setDone] = useState<BackupEntry | null>(null);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void run(async () => setDone(await client.invoke('backup.move', { destination, passphrase })));
+  };
+  if (done !== null || movedAway) {
+    return (
+      <div className="notice notice--ok" role="status">
+        <p>
+          <strong>Everything is in {done?.file ?? 'the move archive'}.</strong> This computer no longer
+          connects to WhatsApp. On the new computer, install Switchboard and choose &ldquo;I already use
+          Switchboard on another computer&rdquo;.
+        </p>
+      </div>
+    );
+  }
+  return (
+    <details className="backups__more">
+      <summary>Move to another computer</summary>
+      <form aria-label="Move to another computer" onSubmit={submit}>
+        <p className="muted">
+          Writes one locked file with everything: messages, settings, WhatsApp sessions, keys and photos. Your
+          numbers then work on the new computer without scanning a QR again. This computer stops answering for
+          good: two computers on one WhatsApp would push each other off.
+        </p>
+        <div className="field-row">
+          <Field className="field--grow" label="Save as" hint="For example E:\switchboard-move.swbk">
+            {(control) => (
+              <input
+                {...control}
+                className="input"
+                value={destination}
+                onChange={(e) => setDestination(e.target.value)}
+              />
+            )}
+          </Field>
+          <Field label="Passphrase" hint="At least 8 characters; you type it on the new computer.">
+            {(control) => (
+              <input
+                {...control}
+                className="input"
+                type="password"
+                autoComplete="new-password"
+                value={passphrase}
+                onChange={(e) => setPassphrase(e.target.value)}
+              />
+            )}
+          </Field>
+        </div>
+        <label className="checkbox">
+          <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} /> I
+          understand this computer stops answering customers
+        </label>
+        <button className="button button--primary" type="submit" disabled={busy || !understood}>
+          {busy ? 'Writing and checking…' : 'Make the move file'}
+        </button>
+        {error !== null && (
+          <p className="notice notice--problem" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+    </details>
+  );
+}
+
+/** Home: when the last good backup was; a warning after 48 hours without one or without the USB stick. */
+export function BackupHomeLine() {
+  const { status, progress } = useBackups();
+  if (status === null) return null;
+  if (status.movedAway !== undefined) {
+    return (
+      <div className="notice notice--problem notice--banner" role="alert">
+        This computer&rsquo;s Switchboard was moved to another computer on {formatTime(status.movedAway.at)}.
+        It no longer connects to WhatsApp here.
+      </div>
+    );
+  }
+  const settingsLink = (
+    <a href={hrefOf({ name: 'settings' })} className="link">
+      Backups
+    </a>
+  );
+  if (progress !== null) return <BackupProgressBar progress={progress} />;
+  if (status.stale || status.secondFolderMissing) {
+    return (
+      <div className="notice notice--problem notice--banner backup-warning" role="alert">
+        <span>
+          {status.stale
+            ? status.lastGoodAt === null
+              ? 'There is no backup of your data yet.'
+              : `No backup since ${formatTime(status.lastGoodAt)}: more than 2 days.`
+            : ''}{' '}
+          {status.secondFolderMissing &&
+            `The backup USB stick or folder (${status.secondFolder}) is missing: plug it in.`}{' '}
+          See {settingsLink}.
+        </span>
+      </div>
+    );
+  }
+  return (
+    <p className="muted backup-line" data-testid="backup-line">
+      Last backup {formatTime(status.lastGoodAt ?? 0)} — your data is safe.
+    </p>
+  );
+}
