@@ -1,6 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { SqliteConnection } from './open-database';
+import type BetterSqlite3 from 'better-sqlite3';
+
+/** The raw connection (as open-database's SqliteConnection; named here so the two files do not import each other). */
+type SqliteConnection = BetterSqlite3.Database;
 
 /** Where the copy made before an upgrade goes: the data folder's backups folder. */
 export const upgradeCopyPath = (databasePath: string, fromSchema: string): string =>
