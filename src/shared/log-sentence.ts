@@ -232,9 +232,10 @@ export const SENTENCES: Readonly<Record<string, Sentence>> = {
       ? `Changed the settings: ${listOf(m.changed.map((c) => SETTING_WORDS[String(c)] ?? String(c)))}`
       : 'Changed the settings',
   'workspace.deleted': (_m, s) => `Deleted the business${quoted(s.message)}`,
-  'faq.created': (_m, s) => `Added the FAQ${quoted(s.message)}`,
-  'faq.updated': (_m, s) => `Changed the FAQ${quoted(s.message)}`,
-  'faq.deleted': (_m, s) => `Deleted the FAQ${quoted(s.message)}`,
+  // The event names the FAQ by id (its words may be a customer's); the log's lookup gives its question.
+  'faq.created': (_m, s) => `Added the FAQ${faqNamed(s)}`,
+  'faq.updated': (_m, s) => `Changed the FAQ${faqNamed(s)}`,
+  'faq.deleted': (_m, s) => `Deleted the FAQ${faqNamed(s)}`,
   'faq.imported': (m) =>
     `Imported FAQs from a file${num(m.created) !== null ? `: ${num(m.created)} added, ${num(m.updated) ?? 0} changed` : ''}`,
   'faq.index_built': () => 'Got the FAQs ready for answering',
@@ -332,6 +333,10 @@ function listOf(items: string[]): string {
 }
 
 /** ' “Do you deliver?”' from a message that quotes it, else ''. */
+function faqNamed(s: { faq: string; message: string }): string {
+  return s.faq !== '' ? ` ${s.faq}` : quoted(s.message);
+}
+
 function quoted(message: string): string {
   const match = FAQ_QUOTED.exec(message);
   return match === null ? '' : ` “${match[1]}”`;

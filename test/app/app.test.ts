@@ -342,7 +342,7 @@ describe.skipIf(!hasChromium)('the app in a browser', () => {
     await group.getByRole('button', { name: 'New FAQ' }).click();
     const form = group.getByRole('form', { name: 'New FAQ from this question' });
     expect(await form.getByLabel('Question').inputValue()).toBe('Blood pressure machine, how much?');
-    await form.getByLabel('Answer').fill('Yes: Omron machines from ₦18,000.');
+    await form.getByLabel('Answer', { exact: true }).fill('Yes: Omron machines from ₦18,000.');
     await shot('18b-unanswered-new-faq');
     await form.getByRole('button', { name: 'Create FAQ' }).click();
     await group.waitFor({ state: 'detached' });
