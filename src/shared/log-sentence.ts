@@ -252,6 +252,32 @@ export const SENTENCES: Readonly<Record<string, Sentence>> = {
   'ai.test_failed': () => 'The AI service test failed',
   'ai.tested': () => 'The AI service test worked',
   'ai.unknown_model': () => 'The AI model has no known price; its cost is estimated',
+  'ai.circuit_opened': (m) =>
+    `An AI service kept failing; it rests${str(m.until) ? ` until ${str(m.until)}` : ' for a while'} and the others answer`,
+  'ai.circuit_closed': () => 'An AI service is answering again',
+  'ai.fell_back': (_m, s) => `The first AI service could not answer ${s.whose} question; another one did`,
+  // Learning and the clarifying question
+  'bot.answer_sent': (_m, s) =>
+    `Sent ${s.who} the answer of the FAQ${s.faq !== '' ? ` ${s.faq}` : ''} they asked about`,
+  'bot.learned': (_m, s) => `The bot learned a new way to ask${s.faq !== '' ? ` ${s.faq}` : ' an FAQ'}`,
+  'clarify.dropped': (_m, s) => `${s.who} did not pick an answer; the chat goes to you`,
+  'clarify.timed_out': (_m, s) => `${s.who} did not answer the bot's question in time; the chat goes to you`,
+  // Photos, voice notes and documents
+  'media.stored': (_m, s) => `Saved a file ${s.who} sent`,
+  'media.failed': (_m, s) => `Could not download a file ${s.who} sent; you can try again from the chat`,
+  'media.opened': () => 'Opened a document on this computer',
+  'media.pruned': (m) =>
+    `Removed ${plural(num(m.files) ?? num(m.count) ?? 0, 'old file')} past the media retention`,
+  'message.retried': (_m, s) => `Sending a failed message to ${s.who} again`,
+  // Backups and this computer
+  'backup.written': () => 'Made a backup and checked it',
+  'backup.failed': () => 'A backup failed; the last good one is kept',
+  'backup.configured': () => 'Changed the backup settings',
+  'backup.unreadable': () => 'A backup file could not be read (damaged, or another passphrase)',
+  'backup.restore_staged': () => 'A restore is ready; it takes place at the next start',
+  'backup.restored': () => 'Restored a backup; the data it replaced is kept beside it',
+  'backup.moved_away': () => 'Moved to another computer: this one no longer connects',
+  'whatsapp.keys_sealed': (m) => `Locked ${plural(num(m.rows) ?? 0, 'stored WhatsApp key')} on this computer`,
   // The official WhatsApp Cloud API
   'cloud.connected': (_m, s) => `${s.number || 'The official number'} is connected through the Cloud API`,
   'cloud.check_failed': () => 'Checking the official number with Meta failed',

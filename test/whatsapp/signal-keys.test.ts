@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCoreRuntime, type CoreRuntime } from '../../src/core/handlers/index';
 import type { LogEntry } from '../../src/core/log/log-types';
 import { createMemorySink } from '../../src/core/testing/memory-sink';
+import { createFileKeySecretBox } from '../../src/core/secrets/file-key-secret-box';
 import { commandCaller, createHarness, linkNumber, waitUntil, type Core, type Harness } from './harness';
 
 const SHOP = '+2348090000001';
@@ -41,13 +42,17 @@ function capture(): void {
   }
 }
 
-/** Every 32-byte secret of the number's Signal state (identity, pre-keys, sessions' ratchets), as stored. */
+/**
+ * Every 32-byte secret of the number's Signal state (identity, pre-keys, sessions' ratchets), as stored
+ * and opened with the data folder's key (the rows are sealed at rest).
+ */
 async function keyMaterial(): Promise<Buffer[]> {
   const db = core.app.store.db;
+  const box = createFileKeySecretBox({ dataDir: harness.dataDir });
   const rows = [
     ...(await db.selectFrom('wa_auth_creds').select('creds as value').execute()),
     ...(await db.selectFrom('wa_auth_keys').select('value').execute()),
-  ];
+  ].map((row) => ({ value: row.value.startsWith('v1:') ? box.open(row.value) : row.value }));
   const found = new Map<string, Buffer>();
   const walk = (value: unknown, key: string): void => {
     if (Buffer.isBuffer(value) || value instanceof Uint8Array) {

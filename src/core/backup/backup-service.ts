@@ -432,13 +432,17 @@ function listArchives(dir: string): string[] {
     .map((name) => join(dir, name));
 }
 
-/** Media files by content-hash name; a file still being written (temporary name) is not one of them. */
+/**
+ * Media files by content-hash name; a file still being written is not one of them: a temporary name,
+ * or anything in the media store's own `tmp/` folder (downloads land there before their rename).
+ */
 function listMedia(root: string): ArchiveFile[] {
   if (!existsSync(root)) return [];
   const files: ArchiveFile[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (entry.name.startsWith('.') || /\.(partial|tmp)$/.test(entry.name)) continue;
+      if (dir === root && entry.name === 'tmp') continue;
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (entry.isFile())
