@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { E164, WorkspaceId } from '../../../shared/types';
 import { openTempStore } from '../../testing/temp-files';
-import type { Store } from '../open-database';
+import type { SqliteConnection, Store } from '../open-database';
 import { createContactRepository } from './contacts';
 import { createChatReadRepository } from './chat-reads';
 import { createConversationRepository } from './conversations';
@@ -364,20 +364,22 @@ const CONVERSATION = {
 };
 
 /** Everything workspace B owns, as stored. */
+/** Every table that holds a workspace's rows, read from the schema so a new one is in the proof by itself. */
+function workspaceTables(sqlite: SqliteConnection): string[] {
+  return (
+    sqlite
+      .prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`)
+      .all() as { name: string }[]
+  )
+    .map((t) => t.name)
+    .filter((t) =>
+      (sqlite.pragma(`table_info(${t})`) as { name: string }[]).some((c) => c.name === 'workspace_id'),
+    );
+}
+
 async function snapshotB(): Promise<unknown> {
   return store.exclusive((sqlite) => {
-    // Every table that holds a workspace's rows, read from the schema so a new one is in the proof.
-    const tables = (
-      sqlite
-        .prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`)
-        .all() as {
-        name: string;
-      }[]
-    )
-      .map((t) => t.name)
-      .filter((t) =>
-        (sqlite.pragma(`table_info(${t})`) as { name: string }[]).some((c) => c.name === 'workspace_id'),
-      );
+    const tables = workspaceTables(sqlite);
     return Object.fromEntries([
       ['workspaces', sqlite.prepare('select * from workspaces where id = ?').all(B)],
       ...tables.map((t) => [
@@ -1079,17 +1081,7 @@ describe('workspace isolation', () => {
     expect(await snapshotB()).toEqual(before);
     // Every table with a workspace_id column, read from the schema: a new table cannot be missed.
     const left = await store.exclusive((s) => {
-      const tables = (
-        s
-          .prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`)
-          .all() as {
-          name: string;
-        }[]
-      )
-        .map((t) => t.name)
-        .filter((t) =>
-          (s.pragma(`table_info(${t})`) as { name: string }[]).some((c) => c.name === 'workspace_id'),
-        );
+      const tables = workspaceTables(s);
       return Object.fromEntries(
         tables.map((t) => [
           t,
