@@ -131,7 +131,8 @@ describe.skipIf(!hasChromium)('the inbox in a browser', () => {
       await box.fill('/');
       const menu = page.getByRole('listbox', { name: 'Quick replies' });
       await menu.waitFor();
-      expect(await menu.getByRole('option').count()).toBeGreaterThanOrEqual(2);
+      // The list says "Loading your replies…" until the first read lands.
+      await poll(() => menu.getByRole('option').count()).toBeGreaterThanOrEqual(2);
       await box.pressSequentially('gtb');
       await poll(() => menu.getByRole('option').count()).toBe(1);
       await screenshot(page, `72-inbox-quick-replies-${size}`);
