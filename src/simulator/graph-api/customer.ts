@@ -37,6 +37,11 @@ export interface CloudCustomer {
   readonly address: string;
   send(business: string, text: string, options?: { quotedId?: string; id?: string }): Promise<string>;
   sendImage(business: string, image: { bytes: Buffer; mimeType?: string; caption?: string }): Promise<string>;
+  /** A photo, voice note, audio, video, document or sticker: stored on the server, sent by its media id. */
+  sendMedia(business: string, media: CloudMediaToSend): Promise<string>;
+  sendLocation(business: string, place: CloudLocationToSend): Promise<string>;
+  /** Contact cards as WhatsApp shares them (`type: "contacts"`). */
+  sendContacts(business: string, cards: CloudContactCard[]): Promise<string>;
   readonly replies: CloudReply[];
   waitForReplies(count: number, timeoutMs?: number): Promise<CloudReply[]>;
   /** Ids of this customer's messages the business marked read. */
@@ -44,6 +49,37 @@ export interface CloudCustomer {
   /** Ids the business showed "typing..." on. */
   readonly typing: string[];
 }
+
+export interface CloudMediaToSend {
+  /** `voice` is an audio message recorded in the chat (`audio` with `voice: true`). */
+  kind: 'image' | 'audio' | 'voice' | 'video' | 'document' | 'sticker';
+  bytes: Buffer;
+  mimeType?: string;
+  caption?: string;
+  /** Documents. */
+  filename?: string;
+}
+
+export interface CloudLocationToSend {
+  latitude: number;
+  longitude: number;
+  name?: string;
+  address?: string;
+}
+
+export interface CloudContactCard {
+  name: { formatted_name: string; first_name?: string; last_name?: string };
+  phones?: { phone: string; wa_id?: string; type?: string }[];
+}
+
+const DEFAULT_MIME: Record<CloudMediaToSend['kind'], string> = {
+  image: 'image/jpeg',
+  audio: 'audio/mpeg',
+  voice: 'audio/ogg; codecs=opus',
+  video: 'video/mp4',
+  document: 'application/pdf',
+  sticker: 'image/webp',
+};
 
 export interface OutgoingCloudMessage {
   contact: WebhookContactJson;
@@ -109,20 +145,35 @@ export class CustomerImpl implements CloudCustomer {
     });
   }
 
-  async sendImage(
+  sendImage(
     business: string,
     image: { bytes: Buffer; mimeType?: string; caption?: string },
   ): Promise<string> {
-    const mimeType = image.mimeType ?? 'image/jpeg';
-    const media = this.hooks.storeMedia(business, image.bytes, mimeType);
-    return this.submit(business, newWamid(), 'image', {
-      image: {
+    return this.sendMedia(business, { kind: 'image', ...image });
+  }
+
+  async sendMedia(business: string, file: CloudMediaToSend): Promise<string> {
+    const mimeType = file.mimeType ?? DEFAULT_MIME[file.kind];
+    const media = this.hooks.storeMedia(business, file.bytes, mimeType);
+    const type = file.kind === 'voice' ? 'audio' : file.kind;
+    return this.submit(business, newWamid(), type, {
+      [type]: {
         id: media.id,
         mime_type: mimeType,
         sha256: media.sha256,
-        ...(image.caption !== undefined && { caption: image.caption }),
+        ...(file.kind === 'voice' && { voice: true }),
+        ...(file.caption !== undefined && { caption: file.caption }),
+        ...(file.filename !== undefined && { filename: file.filename }),
       },
     });
+  }
+
+  sendLocation(business: string, place: CloudLocationToSend): Promise<string> {
+    return this.submit(business, newWamid(), 'location', { location: { ...place } });
+  }
+
+  sendContacts(business: string, cards: CloudContactCard[]): Promise<string> {
+    return this.submit(business, newWamid(), 'contacts', { contacts: cards });
   }
 
   /** The message as a webhook would carry it, without sending it (for batches). */

@@ -7,7 +7,14 @@ export type {
   SentMessage,
   StatusBehaviour,
 } from './server';
-export type { CloudCustomer, CloudCustomerOptions, CloudReply } from './customer';
+export type {
+  CloudContactCard,
+  CloudCustomer,
+  CloudCustomerOptions,
+  CloudLocationToSend,
+  CloudMediaToSend,
+  CloudReply,
+} from './customer';
 export type { FaultMatch, GraphFault, RequestKind } from './faults';
 export type { SimNumber, SimNumberInit, SimTemplate } from './business';
 export type { SimClock } from './clock';

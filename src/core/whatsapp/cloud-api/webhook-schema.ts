@@ -31,6 +31,22 @@ const mediaSchema = z.looseObject({
   voice: z.boolean().optional(),
 });
 
+/** A shared place: coordinates always, a name and address when the customer picked a named place. */
+const locationSchema = z.looseObject({
+  latitude: z.number(),
+  longitude: z.number(),
+  name: z.string().optional(),
+  address: z.string().optional(),
+});
+
+/** One shared contact card (Meta sends a list; WhatsApp shares one per message in practice). */
+const contactCardSchema = z.looseObject({
+  name: z
+    .looseObject({ formatted_name: z.string().optional(), first_name: z.string().optional() })
+    .optional(),
+  phones: z.array(z.looseObject({ phone: z.string().optional(), wa_id: z.string().optional() })).optional(),
+});
+
 export const messageSchema = z.looseObject({
   /** The sender's wa_id; may be '' for a username customer. */
   from: z.string(),
@@ -54,6 +70,9 @@ export const messageSchema = z.looseObject({
   video: mediaSchema.optional(),
   document: mediaSchema.optional(),
   sticker: mediaSchema.optional(),
+  // An odd place or card reaches a person as an unsupported message instead of dropping the message.
+  location: locationSchema.optional().catch(undefined),
+  contacts: z.array(contactCardSchema).optional().catch(undefined),
 });
 export type WebhookMessage = z.infer<typeof messageSchema>;
 

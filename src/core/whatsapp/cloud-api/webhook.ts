@@ -255,10 +255,49 @@ function contentOf(m: WebhookMessage): {
         if (caption !== null && caption.trim() !== '') return { kind: 'text', text: caption, media: inbound };
         return { kind: m.type === 'sticker' ? 'unsupported' : 'media', text: null, media: inbound };
       }
-      // location, contacts, reaction, order, system, unsupported: nothing a text bot answers.
+      const shared = sharedPlaceOrCard(m);
+      // Like a bare photo, a place or a contact card goes to a person.
+      if (shared !== undefined) return { kind: 'media', text: null, media: shared };
+      // reaction, order, system, unsupported: nothing a text bot answers.
       return { kind: 'unsupported', text: null };
     }
   }
+}
+
+const NO_FILE = {
+  mime: null,
+  size: null,
+  fileName: null,
+  caption: null,
+  durationSeconds: null,
+  thumbnail: null,
+  ref: null,
+} as const;
+
+/** A location or contact card, in the shape a Baileys one takes (nothing to download). */
+function sharedPlaceOrCard(m: WebhookMessage): InboundMedia | undefined {
+  if (m.type === 'location' && m.location !== undefined) {
+    const { latitude, longitude, name, address } = m.location;
+    return {
+      kind: 'location',
+      ...NO_FILE,
+      location: { latitude, longitude, name: name ?? null, address: address ?? null },
+    };
+  }
+  const cards = m.type === 'contacts' ? (m.contacts ?? []) : [];
+  const first = cards[0];
+  if (first === undefined) return undefined;
+  const phone = first.phones?.find((p) => p.wa_id !== undefined && /^\d{6,15}$/.test(p.wa_id));
+  const name = first.name?.formatted_name ?? first.name?.first_name ?? 'Contact';
+  return {
+    kind: 'contact',
+    ...NO_FILE,
+    contact: {
+      // Several cards in one message: the first is shown, the count of the others said.
+      name: cards.length > 1 ? `${name} and ${cards.length - 1} more` : name,
+      phone: phone !== undefined ? `+${phone.wa_id}` : (first.phones?.[0]?.phone ?? null),
+    },
+  };
 }
 
 const TRACKED: readonly string[] = ['sent', 'delivered', 'read', 'failed'] satisfies DeliveryStatus[];

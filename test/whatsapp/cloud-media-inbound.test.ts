@@ -1,0 +1,209 @@
+// Media from customers through the whole core on the Cloud API, as media-inbound.test.ts does for
+// Baileys: the local Graph API server posts signed webhooks to the core's own intake, the core fetches
+// each file through the media endpoint (Meta's SHA-256 checked) and stores it by content hash; the
+// thread shows every kind the way a Baileys one is shown, locations and contact cards included; the
+// policy gives each message the same outcome (a caption is a question, the rest goes to a person, a
+// sticker needs no answer).
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCoreRuntime, type CoreRuntime } from '../../src/core/handlers/index';
+import { checkOutcomes } from '../../src/core/pipeline/outcome-check';
+import { createWebhookRoute } from '../../src/server/webhook-route';
+import type { ThreadMessage } from '../../src/shared/contract';
+import type { E164, WorkspaceId } from '../../src/shared/types';
+import { startGraphApiServer, type GraphApiServer } from '../../src/simulator/graph-api/index';
+import { commandCaller, createHarness, waitUntil, type Core, type Harness } from './harness';
+
+const SHOP = '+2348090000072' as E164;
+const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(4000, 9)]);
+const OGG = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(6000, 1)]);
+const MP3 = Buffer.concat([Buffer.from('ID3'), Buffer.alloc(3000, 2)]);
+const MP4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), Buffer.alloc(5000, 3)]);
+const PDF = Buffer.from('%PDF-1.4\nRice 65,000 a bag\n%%EOF\n');
+const WEBP = Buffer.concat([
+  Buffer.from('RIFF'),
+  Buffer.alloc(4, 0),
+  Buffer.from('WEBP'),
+  Buffer.alloc(900, 4),
+]);
+
+let harness: Harness;
+let core: Core;
+let runtime: CoreRuntime;
+let sim: GraphApiServer;
+let intake: Server;
+let workspaceId: WorkspaceId;
+const call = commandCaller(() => runtime);
+
+beforeAll(async () => {
+  harness = await createHarness();
+  sim = await startGraphApiServer({
+    statuses: { delayMs: 10 },
+    webhooks: { retryBaseMs: 50, retryMaxMs: 500 },
+  });
+  const number = sim.addNumber({ phone: SHOP, verifiedName: 'Iya Basira Foods' });
+  core = await harness.startCore({ cloudApi: { healthIntervalMs: 0 } });
+  runtime = createCoreRuntime(core.app);
+  await core.app.start();
+  const route = createWebhookRoute(core.app.cloudWebhooks);
+  intake = createServer((req, res) => void route(req, res));
+  await new Promise<void>((resolve) => intake.listen(0, '127.0.0.1', resolve));
+  sim.setWebhookUrl(`http://127.0.0.1:${(intake.address() as AddressInfo).port}/webhooks/whatsapp`);
+
+  workspaceId = (await call('workspace.create', { name: 'Iya Basira Foods', botMode: 'faq' })).workspace.id;
+  await call('workspace.updateSettings', {
+    workspaceId,
+    settings: { greeting: { enabled: false }, pacing: { enabled: false } },
+  });
+  await call('faq.create', { workspaceId, question: 'How much is rice?', answer: 'Rice is 65,000 a bag.' });
+  await call('cloud.connect', {
+    workspaceId,
+    phoneNumberId: number.phoneNumberId,
+    wabaId: number.wabaId,
+    accessToken: number.accessToken,
+    appSecret: sim.appSecret,
+    verifyToken: 'iya-basira-verify',
+    graphBaseUrl: sim.url,
+  });
+  await waitUntil(
+    async () => (await call('connection.list', { workspaceId })).every((s) => s.status === 'connected'),
+    'the Cloud number connected',
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await sim?.stop();
+  await new Promise((resolve) => (intake === undefined ? resolve(undefined) : intake.close(resolve)));
+  runtime?.close();
+  await harness?.cleanup();
+}, 30_000);
+
+async function settledThread(chatId: string, count: number): Promise<ThreadMessage[]> {
+  let messages: ThreadMessage[] = [];
+  await waitUntil(async () => {
+    messages = (await call('conversation.thread', { workspaceId, chatId })).messages.filter(
+      (m) => m.author === 'contact',
+    );
+    return messages.length >= count && messages.every((m) => m.media?.state !== 'pending');
+  }, `${count} customer messages with their media settled`);
+  return messages;
+}
+
+describe('media from customers through the core (Cloud API)', () => {
+  it('stores every kind by content hash and shows it, places and contact cards as Baileys shows them', async () => {
+    const ada = sim.customer('+2348031240001', { name: 'Ada' });
+    await ada.sendMedia(SHOP, { kind: 'image', bytes: JPEG, caption: 'How much is rice?' });
+    await ada.sendMedia(SHOP, { kind: 'image', bytes: JPEG });
+    await ada.sendMedia(SHOP, { kind: 'voice', bytes: OGG });
+    await ada.sendMedia(SHOP, { kind: 'audio', bytes: MP3 });
+    await ada.sendMedia(SHOP, { kind: 'video', bytes: MP4 });
+    await ada.sendMedia(SHOP, { kind: 'document', bytes: PDF, filename: 'order.pdf' });
+    await ada.sendMedia(SHOP, { kind: 'sticker', bytes: WEBP });
+    await ada.sendLocation(SHOP, {
+      latitude: 6.4531,
+      longitude: 3.3958,
+      name: 'Balogun Market',
+      address: 'Balogun St, Lagos Island',
+    });
+    await ada.sendContacts(SHOP, [
+      {
+        name: { formatted_name: 'Tunde Bakare', first_name: 'Tunde' },
+        phones: [
+          { phone: '+234 803 111 0102', wa_id: '2348031110102', type: 'CELL' },
+          { phone: '01 555 0100', type: 'WORK' },
+        ],
+      },
+    ]);
+    // A card without a WhatsApp id keeps the number as written; two cards name the second as "more".
+    await ada.sendContacts(SHOP, [
+      { name: { formatted_name: 'Mama Ngozi' }, phones: [{ phone: '0803 222 0303' }] },
+      { name: { formatted_name: 'Emeka' } },
+    ]);
+    const messages = await settledThread(ada.address, 10);
+    const states = messages.map((m) => `${m.media!.kind}:${m.media!.state}`).sort();
+    expect(states).toEqual([
+      'audio:stored',
+      'contact:none',
+      'contact:none',
+      'document:stored',
+      'image:stored',
+      'image:stored',
+      'location:none',
+      'sticker:stored',
+      'video:stored',
+      'voice:stored',
+    ]);
+    const of = (kind: string) => messages.filter((m) => m.media!.kind === kind);
+    const captioned = of('image').find((m) => m.text !== null)!;
+    expect(captioned).toMatchObject({ text: 'How much is rice?', media: { caption: 'How much is rice?' } });
+    expect(of('voice')[0]!.media).toMatchObject({ mime: 'audio/ogg; codecs=opus', size: OGG.length });
+    expect(of('audio')[0]!.media).toMatchObject({ mime: 'audio/mpeg', size: MP3.length });
+    expect(of('document')[0]!.media).toMatchObject({ fileName: 'order.pdf', mime: 'application/pdf' });
+    expect(of('location')[0]!.media!.location).toEqual({
+      latitude: 6.4531,
+      longitude: 3.3958,
+      name: 'Balogun Market',
+      address: 'Balogun St, Lagos Island',
+    });
+    expect(of('contact').map((m) => m.media!.contact)).toEqual(
+      expect.arrayContaining([
+        { name: 'Tunde Bakare', phone: '+2348031110102' },
+        { name: 'Mama Ngozi and 1 more', phone: '0803 222 0303' },
+      ]),
+    );
+
+    // Each file is the customer's bytes, read back through the contract and stored once by hash.
+    for (const [kind, bytes] of [
+      ['voice', OGG],
+      ['audio', MP3],
+      ['video', MP4],
+      ['document', PDF],
+      ['sticker', WEBP],
+    ] as const) {
+      const read = await call('media.read', { workspaceId, messageId: of(kind)[0]!.id });
+      expect(Buffer.from(read.data, 'base64').equals(bytes), kind).toBe(true);
+    }
+    const hash = createHash('sha256').update(JPEG).digest('hex');
+    expect(existsSync(join(harness.dataDir, 'media', hash.slice(0, 2), hash))).toBe(true);
+
+    await waitUntil(() => ada.replies.some((r) => r.text === 'Rice is 65,000 a bag.'), 'the FAQ answer');
+    const decided = await core.app.store.db
+      .selectFrom('messages')
+      .select(['id', 'disposition'])
+      .where('direction', '=', 'in')
+      .where('chat_id', '=', ada.address)
+      .execute();
+    const disposition = (id: string) => decided.find((d) => d.id === id)?.disposition;
+    expect(disposition(captioned.id)).toBe('answered');
+    expect(disposition(of('sticker')[0]!.id)).toBe('left');
+    expect(disposition(of('location')[0]!.id)).toBe('person');
+    expect(disposition(of('contact')[0]!.id)).toBe('person');
+    expect(disposition(of('voice')[0]!.id)).toBe('person');
+    expect((await checkOutcomes(core.app.store.db, workspaceId, Date.now())).missing).toEqual([]);
+  }, 60_000);
+
+  it('keeps a place without coordinates as an unsupported message with an outcome, not dropped', async () => {
+    const bola = sim.customer('+2348031240002');
+    // Not something WhatsApp sends today, but a missing field must not drop a customer's message.
+    await bola.sendLocation(SHOP, { name: 'Somewhere' } as unknown as {
+      latitude: number;
+      longitude: number;
+    });
+    let decided: { id: string; disposition: string | null } | undefined;
+    await waitUntil(async () => {
+      decided = await core.app.store.db
+        .selectFrom('messages')
+        .select(['id', 'disposition'])
+        .where('chat_id', '=', bola.address)
+        .executeTakeFirst();
+      return decided?.disposition != null;
+    }, 'the odd place recorded and decided');
+    const [shown] = await settledThread(bola.address, 1);
+    expect(shown).toMatchObject({ id: decided!.id, text: null });
+    expect(shown!.media).toBeUndefined();
+  }, 30_000);
+});
