@@ -48,7 +48,7 @@ function currencyOf(word: string): string | null | undefined {
 }
 
 /** The number in "1,500.50", "1.500,50", "0,50", "1 500"; null when it is not one. */
-function numberOf(text: string): number | null {
+export function numberOf(text: string): number | null {
   let digits = text.replace(/[\s\u00a0\u202f']/g, '');
   if (!/^\d[\d.,]*$/.test(digits) && !/^[.,]\d+$/.test(digits)) return null;
   const lastComma = digits.lastIndexOf(',');

@@ -27,6 +27,7 @@ import { PacingSection } from './SettingsPacing';
 import { MessagesSection, messagesDraftOf, messagesPatch, type MessagesDraft } from './SettingsMessages';
 import { NotificationsSection } from './NotificationsSettings';
 import { ClarifySection, type ClarifyDraft } from './SettingsClarify';
+import { MediaSection, mediaDraftOf, mediaPatch, mediaProblems, type MediaDraft } from './SettingsMedia';
 
 interface Draft {
   name: string;
@@ -40,6 +41,7 @@ interface Draft {
   hours: HoursDraft;
   pacing: PacingDraft;
   messages: MessagesDraft;
+  media: MediaDraft;
 }
 
 const draftOf = (w: Workspace): Draft => ({
@@ -54,6 +56,7 @@ const draftOf = (w: Workspace): Draft => ({
   hours: hoursDraftOf(w.settings),
   pacing: pacingDraftOf(w.settings),
   messages: messagesDraftOf(w.settings),
+  media: mediaDraftOf(w.settings),
 });
 
 /** The settings the form saves; checked here with the contract's own schema before they are sent. */
@@ -72,10 +75,12 @@ const settingsOf = (draft: Draft) => ({
   notifications: { remindAfterMinutes: draft.remindAfterMinutes },
   ...hoursPatch(draft.hours),
   ...pacingPatch(draft.pacing),
+  ...mediaPatch(draft.media),
 });
 const problemsOf = (draft: Draft): FieldErrors => {
   const checked = settingsPatchInput.safeParse(settingsOf(draft));
-  return checked.success ? {} : fieldErrorsOf(checked.error.issues);
+  // What the owner typed, in words, before the schema's ranges (its "must be a number" says less).
+  return { ...(checked.success ? {} : fieldErrorsOf(checked.error.issues)), ...mediaProblems(draft.media) };
 };
 
 /** How this business is answered, when a person takes over, and (desktop) this computer's settings. */
@@ -254,6 +259,7 @@ export function Settings() {
           onChange={(next) => set('hours', next)}
         />
         <PacingSection draft={draft.pacing} errors={fieldErrors} onChange={(next) => set('pacing', next)} />
+        <MediaSection draft={draft.media} errors={fieldErrors} onChange={(next) => set('media', next)} />
 
         {error !== null && (
           <p className="notice notice--problem" role="alert">

@@ -105,8 +105,10 @@ export function PacingSection(props: {
   );
 }
 
-function NumberField(props: {
+/** A number with its unit beside it; `units` lets the owner type one ("1.5 GB"), read by the caller. */
+export function NumberField(props: {
   label: string;
+  units?: boolean;
   suffix: ReactNode;
   name: string;
   value: string;
@@ -130,7 +132,7 @@ function NumberField(props: {
         <input
           id={id}
           className="input"
-          type="number"
+          type={props.units === true ? 'text' : 'number'}
           inputMode="decimal"
           name={props.name}
           value={props.value}

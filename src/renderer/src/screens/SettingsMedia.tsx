@@ -1,0 +1,151 @@
+import { useId } from 'react';
+import type { SettingsPatchInput } from '../../../shared/contract';
+import { parseDays, parseMegabytes } from '../../../shared/quantity-input';
+import type { WorkspaceSettings } from '../../../shared/settings';
+import type { FieldErrors } from './settings-schedule';
+import { NumberField } from './SettingsPacing';
+
+/**
+ * Settings › Photos and files from customers: the media store's caps and how long files are kept.
+ * Values stay as typed; what cannot be read is refused next to its field in words, and keeping files
+ * for ever is a choice of its own, so no typo (an empty box, a 0) can lift a limit.
+ */
+export interface MediaDraft {
+  maxFile: string;
+  /** Shown in GB, the unit an owner thinks of a disk in. */
+  maxSpace: string;
+  retention: string;
+  keepForever: boolean;
+}
+
+const LABELS = {
+  maxFileMb: 'Largest file',
+  maxWorkspaceMb: 'Space for files',
+  retentionDays: 'Keep files for',
+} as const;
+
+const DEFAULT_RETENTION_DAYS = 365;
+
+const gigabytes = (mb: number) =>
+  mb % 1024 === 0 || mb >= 1024 ? String(Math.round((mb / 1024) * 100) / 100) : `${mb} MB`;
+
+export function mediaDraftOf(settings: WorkspaceSettings): MediaDraft {
+  const m = settings.media;
+  return {
+    maxFile: String(m.maxFileMb),
+    maxSpace: gigabytes(m.maxWorkspaceMb),
+    retention: String(m.retentionDays === 0 ? DEFAULT_RETENTION_DAYS : m.retentionDays),
+    keepForever: m.retentionDays === 0,
+  };
+}
+
+function readAll(draft: MediaDraft) {
+  return {
+    maxFileMb: parseMegabytes(draft.maxFile, 'MB'),
+    maxWorkspaceMb: parseMegabytes(draft.maxSpace, 'GB'),
+    retentionDays: draft.keepForever ? 0 : parseDays(draft.retention),
+  };
+}
+
+/** The stored shape; a value that cannot be read is NaN, which the contract's schema refuses too. */
+export function mediaPatch(draft: MediaDraft): Pick<SettingsPatchInput, 'media'> {
+  const read = readAll(draft);
+  const number = (v: number | string) => (typeof v === 'number' ? v : Number.NaN);
+  return {
+    media: {
+      maxFileMb: number(read.maxFileMb),
+      maxWorkspaceMb: number(read.maxWorkspaceMb),
+      retentionDays: number(read.retentionDays),
+    },
+  };
+}
+
+/** What the typed text itself gets wrong, in words (the schema then checks the ranges). */
+export function mediaProblems(draft: MediaDraft): FieldErrors {
+  const read = readAll(draft);
+  const errors: Record<string, string> = {};
+  for (const key of Object.keys(LABELS) as (keyof typeof LABELS)[]) {
+    const value = read[key];
+    if (typeof value === 'string') errors[`media.${key}`] = `${LABELS[key]} ${value}`;
+  }
+  if (read.retentionDays === 0 && !draft.keepForever) {
+    errors['media.retentionDays'] =
+      'Keep files for must be at least 1 day. To keep files for ever, tick “Keep files for ever”.';
+  }
+  return errors;
+}
+
+export function MediaSection(props: {
+  draft: MediaDraft;
+  errors: FieldErrors;
+  onChange: (next: MediaDraft) => void;
+}) {
+  const { draft, errors, onChange } = props;
+  const id = useId();
+  const set = (key: 'maxFile' | 'maxSpace' | 'retention', value: string) =>
+    onChange({ ...draft, [key]: value });
+  return (
+    <section className="card settings__section" aria-labelledby={`${id}-title`}>
+      <h2 className="card__title card__title--small" id={`${id}-title`}>
+        Photos and files from customers
+      </h2>
+      <p className="muted">
+        Photos, voice notes, videos and documents are saved on this computer, in Switchboard&rsquo;s data
+        folder. These limits keep them from filling the disk.
+      </p>
+      <div className="pacing">
+        <div className="field-row">
+          <NumberField
+            label={LABELS.maxFileMb}
+            units
+            suffix="MB"
+            name="maxFileMb"
+            value={draft.maxFile}
+            error={errors['media.maxFileMb']}
+            hint="A larger file is not downloaded: the chat says so, with “Download anyway”."
+            onChange={(v) => set('maxFile', v)}
+          />
+          <NumberField
+            label={LABELS.maxWorkspaceMb}
+            units
+            suffix="GB"
+            name="maxWorkspaceMb"
+            value={draft.maxSpace}
+            error={errors['media.maxWorkspaceMb']}
+            hint="All of this business’s files together. When they fill it, new files are not downloaded."
+            onChange={(v) => set('maxSpace', v)}
+          />
+        </div>
+        {/* Kept for ever: no number of days applies, so none is shown. */}
+        {!draft.keepForever && (
+          <div className="field-row">
+            <NumberField
+              label={LABELS.retentionDays}
+              units
+              suffix="days"
+              name="retentionDays"
+              value={draft.retention}
+              error={errors['media.retentionDays']}
+              hint="Older files are deleted when Switchboard starts. The messages and captions stay."
+              onChange={(v) => set('retention', v)}
+            />
+          </div>
+        )}
+      </div>
+      <label className="switch switch--row">
+        <input
+          type="checkbox"
+          role="switch"
+          name="keepForever"
+          checked={draft.keepForever}
+          onChange={(e) => onChange({ ...draft, keepForever: e.target.checked })}
+        />
+        <span className="switch__track" aria-hidden="true" />
+        <span>
+          <strong>Keep files for ever</strong>
+          <span className="field__hint">Only the space limit above then stops new files.</span>
+        </span>
+      </label>
+    </section>
+  );
+}
