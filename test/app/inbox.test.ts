@@ -119,6 +119,29 @@ describe.skipIf(!hasChromium)('the inbox in a browser', () => {
     await page.getByLabel('Search conversations').fill('');
   }, 60_000);
 
+  it('finds a message from the Activity log and opens its chat at the message, at both sizes', async () => {
+    for (const size of ['wide', 'phone'] as const) {
+      if (size === 'phone') await phone();
+      await navLink(page, 'Activity log').click();
+      await page.getByLabel('Search the log').fill('bata PUPA');
+      const more = page.locator('.log-chat-search');
+      await more.getByText('Look for “bata PUPA” in your conversations').click();
+      const hit = more.locator('.inbox-search__hit[data-message-id]');
+      await poll(() => hit.count()).toBe(1);
+      expect(await hit.locator('mark').allTextContents()).toEqual(['bàtà', 'pupa']);
+      await screenshot(page, `71b-log-chat-search-${size}`);
+      await hit.click();
+      await page.getByRole('heading', { name: ADE.name }).waitFor();
+      const found = page.locator('.bubble--found');
+      await poll(() => found.textContent()).toContain('bàtà pupa in size 42');
+      expect(await found.isVisible()).toBe(true);
+    }
+    // The log's own search is left as typed; the next visit starts empty.
+    await navLink(page, 'Activity log').click();
+    expect(await page.getByLabel('Search the log').inputValue()).toBe('');
+    await navLink(page, 'Conversations').click();
+  }, 60_000);
+
   it('offers FAQ answers and saved replies after "/", chosen with the keyboard and sent', async () => {
     for (const size of ['wide', 'phone'] as const) {
       if (size === 'phone') {

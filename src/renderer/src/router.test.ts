@@ -20,4 +20,12 @@ describe('router', () => {
     expect(hrefOf({ name: 'conversations', needsYou: true })).toBe('#/conversations?show=needs-you');
     expect(parseRoute('#/conversations?show=needs-you')).toEqual({ name: 'conversations', needsYou: true });
   });
+
+  it('opens a chat at a message (a search result picked in the Activity log)', () => {
+    const chatId = '2348031110001@s.whatsapp.net';
+    const route = { name: 'conversations' as const, chatId, workspaceId: 'ws1', messageId: '3EB0 A&B' };
+    expect(parseRoute(hrefOf(route))).toEqual(route);
+    const noWorkspace = { name: 'conversations' as const, chatId, messageId: 'ABC' };
+    expect(parseRoute(hrefOf(noWorkspace))).toEqual(noWorkspace);
+  });
 });

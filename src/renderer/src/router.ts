@@ -6,9 +6,10 @@ export type Route =
   | { name: 'home' }
   /**
    * With a chat: that chat open (a notification's click), in `workspaceId` when given. `needsYou`
-   * opens on the "Needs you" list (the home screen's waiting chats).
+   * opens on the "Needs you" list (the home screen's waiting chats). `messageId`: the chat opens at
+   * that message, outlined (a search result picked on another screen).
    */
-  | { name: 'conversations'; chatId?: string; workspaceId?: string; needsYou?: true }
+  | { name: 'conversations'; chatId?: string; workspaceId?: string; needsYou?: true; messageId?: string }
   | { name: 'unanswered' }
   | { name: 'faqs' }
   | { name: 'logs' }
@@ -27,10 +28,12 @@ export function parseRoute(hash: string): Route {
           : { name: first };
       }
       const workspaceId = workspaceOfHash(hash);
+      const messageId = new URLSearchParams(hash.split('?')[1] ?? '').get('m');
       return {
         name: first,
         chatId: decodeURIComponent(second),
         ...(workspaceId !== null && { workspaceId }),
+        ...(messageId !== null && messageId !== '' && { messageId }),
       };
     }
     case 'unanswered':
@@ -60,9 +63,14 @@ export function hrefOf(route: Route): string {
     case 'conversations':
       if (route.chatId === undefined)
         return route.needsYou === true ? '#/conversations?show=needs-you' : '#/conversations';
-      return route.workspaceId === undefined
-        ? `#/conversations/${encodeURIComponent(route.chatId)}`
-        : `#${chatHash(route.workspaceId, route.chatId)}`;
+      {
+        const chat =
+          route.workspaceId === undefined
+            ? `#/conversations/${encodeURIComponent(route.chatId)}`
+            : `#${chatHash(route.workspaceId, route.chatId)}`;
+        if (route.messageId === undefined) return chat;
+        return `${chat}${chat.includes('?') ? '&' : '?'}m=${encodeURIComponent(route.messageId)}`;
+      }
     default:
       return `#/${route.name}`;
   }

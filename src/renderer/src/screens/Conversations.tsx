@@ -73,6 +73,7 @@ export function Conversations() {
   const workspace = useWorkspace();
   const route = useRoute();
   const routeChat = route.name === 'conversations' ? route.chatId : undefined;
+  const routeMessage = route.name === 'conversations' ? route.messageId : undefined;
   const [chats, setChats] = useState<ConversationSummary[] | null>(null);
   const [selected, setSelected] = useState<string | null>(routeChat ?? null);
   const [filter, setFilter] = useState<Filter>(
@@ -82,14 +83,15 @@ export function Conversations() {
   // The inbox: the search box, the label filter, the message a search result opens at, the contact card.
   const [query, setQuery] = useState('');
   const [labelFilter, setLabelFilter] = useState<string | null>(null);
-  const [focus, setFocus] = useState<string | null>(null);
+  const [focus, setFocus] = useState<string | null>(routeMessage ?? null);
   const [cardOpen, setCardOpen] = useState(false);
   const labels = useLabels(workspace.id);
 
   // A chat's address (a notification, the back button): show that chat.
   useEffect(() => {
     if (routeChat !== undefined) setSelected(routeChat);
-  }, [routeChat]);
+    if (routeMessage !== undefined) setFocus(routeMessage);
+  }, [routeChat, routeMessage]);
   const select = (chatId: string | null) => {
     setSelected(chatId);
     navigate(

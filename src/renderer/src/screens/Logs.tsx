@@ -9,6 +9,7 @@ import { logTimes, LEVEL_WORDS } from './log-view';
 import { useApp, useEvent, useOnReconnect, useWorkspace } from '../state/app-context';
 import { useVirtualRows } from '../state/use-virtual-rows';
 import { LogExport, type ExportFilter } from './LogExport';
+import { LogChatSearch } from './LogChatSearch';
 import './logs.css';
 
 /** Rows per request as the list scrolls (the command allows up to 500). */
@@ -292,6 +293,9 @@ export function Logs() {
           onChange={(e) => setSearch(e.target.value)}
         />
       </div>
+      {filters.scope === 'workspace' && filters.search.trim().length >= 2 && (
+        <LogChatSearch query={filters.search.trim()} />
+      )}
       {exporting && <LogExport filter={filter} summary={summary} onClose={() => setExporting(false)} />}
       {error !== null && (
         <p className="notice notice--problem" role="alert">

@@ -38,6 +38,8 @@ export function InboxSearchBox(props: { query: string; onQuery: (query: string) 
 /** What the search found; picking a message opens its chat at that message. */
 export function InboxSearchResults(props: {
   query: string;
+  /** At most this many chats and this many messages (50 unless said). */
+  limit?: number;
   onOpen: (chatId: string, messageId?: string) => void;
 }) {
   const { client } = useApp();
@@ -45,12 +47,13 @@ export function InboxSearchResults(props: {
   const [result, setResult] = useState<InboxSearchResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const query = props.query.trim();
+  const limit = props.limit ?? 50;
 
   useEffect(() => {
     let current = true;
     const timer = setTimeout(() => {
       client
-        .invoke('inbox.search', { workspaceId: workspace.id, query, limit: 50 })
+        .invoke('inbox.search', { workspaceId: workspace.id, query, limit })
         .then((found) => {
           if (!current) return;
           setResult(found);
@@ -64,7 +67,7 @@ export function InboxSearchResults(props: {
       current = false;
       clearTimeout(timer);
     };
-  }, [client, workspace.id, query]);
+  }, [client, workspace.id, query, limit]);
 
   const stale = result?.query !== query;
   return (
