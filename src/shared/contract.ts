@@ -15,7 +15,7 @@ import { aiCommands, type AiEvents } from './ai-contract';
 import { cloudCommands, type CloudEvents, type DemoCloudNumber } from './cloud-contract';
 import { inboxCommands } from './inbox-contract';
 import { learnCommands } from './learn-contract';
-import { mediaCommands, mediaSettingsPatch, type ThreadMedia } from './media-contract';
+import { mediaCommands, mediaSettingsPatch, type MediaKind, type ThreadMedia } from './media-contract';
 import { backupCommands, type BackupEvents } from './backup-contract';
 import {
   LOG_LEVELS,
@@ -164,7 +164,8 @@ export interface ConversationSummary {
   contactName: string | null;
   /** The customer's phone (E.164), null when WhatsApp hides it. */
   contactPhone: string | null;
-  lastMessage: { text: string | null; at: number; author: MessageAuthor };
+  /** `media`: the kind of file, place or card the last message carries, so the list can name it. */
+  lastMessage: { text: string | null; at: number; author: MessageAuthor; media?: MediaKind | null };
   /** The bot handed the chat to a person and waits for "Release to bot". */
   handedOff: boolean;
   handoffReason: string | null;

@@ -89,7 +89,7 @@ export interface ContactCard {
   numbers: ContactChatOnNumber[];
 }
 
-/** The colours a label may have: the WhatsApp Business app's palette, readable behind white text. */
+/** The colours a label may have: the WhatsApp Business app's palette (the thread tints chips with them). */
 export const LABEL_COLORS = [
   '#2f8fe0',
   '#e6a817',

@@ -2,7 +2,7 @@
 // local WhatsApp server): delivery ticks from the customers' receipts, search that opens a chat at the
 // message, quick replies typed with "/", labels set from the thread and used to filter the list, and
 // the contact card, at 1280x800 and at a phone's 390x844.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -18,8 +18,10 @@ import {
   linkDemoShop,
   navLink,
   screenshot,
+  SHOTS,
   startDemoHost,
 } from './helpers';
+import { contrastProblems, type ContrastProblem } from './contrast';
 
 const SHOP_NUMBER = '+2348031234567';
 const ADE = { phone: '+2348031110001', name: 'Adébáyọ̀ Okafor' };
@@ -43,6 +45,52 @@ const say = (customer: { phone: string; name: string }, text: string) =>
 const phone = () => page.setViewportSize({ width: 390, height: 844 });
 const wide = () => page.setViewportSize({ width: 1280, height: 800 });
 
+/**
+ * The README's pictures of the inbox: written to docs/screenshots (and committed) when README_SHOTS=1,
+ * else beside the other screenshots, so an ordinary run leaves the repository as it was.
+ */
+const README_SHOTS =
+  process.env.README_SHOTS === '1' ? join(import.meta.dirname, '..', '..', 'docs', 'screenshots') : SHOTS;
+const readmeShot = (name: string) => page.screenshot({ path: join(README_SHOTS, `${name}.png`) });
+
+/** The thread scrolled so that the customer's photo sits at the top of what shows. */
+const showPhoto = () =>
+  page
+    .locator('.media__picture')
+    .last()
+    .evaluate((el) => {
+      type Box = {
+        scrollTop: number;
+        closest(selector: string): Box | null;
+        getBoundingClientRect(): { top: number };
+      };
+      const photo = el as unknown as Box;
+      const list = photo.closest('ol');
+      const bubble = photo.closest('.bubble');
+      // Only the thread's own list scrolls: the page stays where the owner sees it.
+      if (list !== null && bubble !== null)
+        list.scrollTop += bubble.getBoundingClientRect().top - list.getBoundingClientRect().top - 8;
+    });
+
+/** What a bank app's transfer receipt looks like, drawn by Chromium: the photo a customer sends. */
+const RECEIPT_HTML = `<body style="margin:0;font:13px sans-serif">
+<div id="r" style="width:210px;padding:14px;background:#fff;border-top:6px solid #dd4f05;color:#222">
+<div style="font-weight:700;color:#dd4f05;font-size:15px">GTBank</div>
+<div style="margin:8px 0 2px;color:#2e7d32;font-weight:700">&#10004; Transfer successful</div>
+<div style="font-size:22px;font-weight:700">&#8358;65,000.00</div>
+<div style="margin-top:8px;color:#555">To MAMA NKECHI STORES</div>
+<div style="color:#555">0123456789 &middot; 06 Dec 2026</div>
+</div></body>`;
+
+/** Every visible text at WCAG contrast, read once no transition runs (as screens.test.ts does). */
+async function expectReadable(what: string): Promise<void> {
+  await poll(() =>
+    page.evaluate<number>('document.getAnimations().filter((a) => a instanceof CSSTransition).length'),
+  ).toBe(0);
+  const problems = await page.evaluate<ContrastProblem[]>(contrastProblems);
+  expect.soft(problems, `${what}: text under the WCAG contrast minimum`).toEqual([]);
+}
+
 describe.skipIf(!hasChromium)('the inbox in a browser', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'switchboard-inbox-'));
@@ -65,6 +113,16 @@ describe.skipIf(!hasChromium)('the inbox in a browser', () => {
     context = await launchChromium(join(dir, 'chromium-profile'));
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(10_000);
+    // Tunde's transfer receipt (a real picture) and a voice note, as Nigerian customers pay.
+    await page.setContent(RECEIPT_HTML);
+    const receipt = await page.locator('#r').screenshot({ type: 'png' });
+    const tunde = demo.server.contact(TUNDE.phone, { name: TUNDE.name });
+    await tunde.sendMedia(SHOP_NUMBER, { kind: 'image', data: receipt, mimetype: 'image/png' });
+    await tunde.sendMedia(SHOP_NUMBER, {
+      kind: 'voice',
+      data: Buffer.concat([Buffer.from('OggS'), Buffer.alloc(3000, 2)]),
+      seconds: 9,
+    });
     await wide();
     await page.goto(`${host.url}/#token=${token}`);
     await navLink(page, 'Conversations').click();
@@ -104,6 +162,7 @@ describe.skipIf(!hasChromium)('the inbox in a browser', () => {
       await poll(() => hit.count()).toBe(1);
       expect(await hit.locator('mark').allTextContents()).toEqual(['bàtà', 'pupa']);
       await screenshot(page, `71-inbox-search-${size}`);
+      await expectReadable(`search results (${size})`);
       await hit.click();
       await page.getByRole('heading', { name: ADE.name }).waitFor();
       const found = page.locator('.bubble--found');
@@ -130,6 +189,7 @@ describe.skipIf(!hasChromium)('the inbox in a browser', () => {
       await poll(() => hit.count()).toBe(1);
       expect(await hit.locator('mark').allTextContents()).toEqual(['bàtà', 'pupa']);
       await screenshot(page, `71b-log-chat-search-${size}`);
+      await expectReadable(`the log's conversation search (${size})`);
       await hit.click();
       await page.getByRole('heading', { name: ADE.name }).waitFor();
       const found = page.locator('.bubble--found');
@@ -159,6 +219,7 @@ describe.skipIf(!hasChromium)('the inbox in a browser', () => {
       await box.pressSequentially('gtb');
       await poll(() => menu.getByRole('option').count()).toBe(1);
       await screenshot(page, `72-inbox-quick-replies-${size}`);
+      await expectReadable(`quick replies (${size})`);
       await box.press('Enter');
       await poll(() => box.inputValue()).toBe(
         'Pay to GTBank 0123456789, Mama Nkechi Stores. Send the receipt here.',
@@ -201,6 +262,7 @@ describe.skipIf(!hasChromium)('the inbox in a browser', () => {
       'There is already a label called "Paid". Pick another name.',
     );
     await screenshot(page, '73-inbox-labels-edit');
+    await expectReadable('the labels panel');
     await panel.getByRole('button', { name: 'Back' }).click();
     await panel.getByLabel('Wholesale').check();
     await poll(() => row(ADE.phone).locator('.label-chip').allTextContents()).toEqual([
@@ -212,6 +274,7 @@ describe.skipIf(!hasChromium)('the inbox in a browser', () => {
     await page.getByLabel('Filter by label').selectOption({ label: 'Wholesale' });
     await poll(() => page.locator('.chat-item').count()).toBe(1);
     await screenshot(page, '74-inbox-labels-filter-wide');
+    await expectReadable('the list filtered by label');
     await phone();
     await page
       .getByRole('button', { name: 'Back to chats' })
@@ -254,6 +317,7 @@ describe.skipIf(!hasChromium)('the inbox in a browser', () => {
       .getByRole('textbox', { name: 'Private notes' })
       .fill('Buys 10 pairs every month. Prefers delivery after 5pm.');
     await screenshot(page, '75-inbox-contact-wide');
+    await expectReadable('the contact card');
     expect(
       (await api<{ notes: string }>('contact.card', { workspaceId, chatId: chatOf(ADE.phone) })).notes,
     ).toBe('Buys 10 pairs every month. Prefers delivery after 5pm.');
@@ -263,6 +327,7 @@ describe.skipIf(!hasChromium)('the inbox in a browser', () => {
     const box = await card.boundingBox();
     expect(box!.width).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(import.meta.dirname, 'screenshots', '75-inbox-contact-phone.png') });
+    await expectReadable('the contact card sheet (phone)');
     await card.getByRole('button', { name: 'Close' }).click();
     await poll(() => card.count()).toBe(0);
   }, 60_000);
@@ -300,5 +365,71 @@ describe.skipIf(!hasChromium)('the inbox in a browser', () => {
     expect((await api<{ title: string }[]>('reply.list', { workspaceId })).map((r) => r.title)).toEqual([
       'bank details',
     ]);
+  }, 60_000);
+
+  it("takes the README's pictures of the inbox: thread with media, search, quick replies, labels, contact card, phone", async () => {
+    mkdirSync(README_SHOTS, { recursive: true });
+    await wide();
+    await navLink(page, 'Conversations').click();
+    // The browser's notification offer is dismissed once, as an owner would.
+    await page
+      .getByRole('button', { name: 'Not now' })
+      .click({ timeout: 2_000 })
+      .catch(() => undefined);
+    await row(TUNDE.phone).click();
+    await page.getByRole('heading', { name: TUNDE.name }).waitFor();
+    await page.getByRole('button', { name: 'Show the photo larger' }).last().waitFor();
+    await poll(() =>
+      page
+        .locator('.media__picture img')
+        .last()
+        .evaluate((img) => {
+          const picture = img as unknown as { complete: boolean; naturalWidth: number };
+          return picture.complete && picture.naturalWidth > 0;
+        }),
+    ).toBe(true);
+    await showPhoto();
+    await readmeShot('inbox-thread');
+
+    await page.getByLabel('Search conversations').fill('receipt');
+    await poll(() => page.locator('.inbox-search__hit[data-message-id]').count()).toBeGreaterThanOrEqual(2);
+    await readmeShot('inbox-search');
+    await page.getByLabel('Search conversations').fill('');
+
+    await row(TUNDE.phone).click();
+    const box = page.getByLabel('Your reply');
+    await box.fill('/');
+    await poll(() =>
+      page.getByRole('listbox', { name: 'Quick replies' }).getByRole('option').count(),
+    ).toBeGreaterThanOrEqual(2);
+    await readmeShot('inbox-quick-replies');
+    await box.press('Escape');
+    await box.fill('');
+
+    await row(ADE.phone).click();
+    await page.locator('.thread__actions').getByRole('button', { name: 'Labels' }).click();
+    await page.getByRole('dialog', { name: 'Labels of this chat' }).waitFor();
+    await readmeShot('inbox-labels');
+    await page
+      .getByRole('dialog', { name: 'Labels of this chat' })
+      .getByRole('button', { name: 'Done' })
+      .click();
+
+    await page.locator('.thread__actions').getByRole('button', { name: 'Contact' }).click();
+    const card = page.getByRole('complementary', { name: 'Contact card' });
+    await card.getByTestId('contact-name').waitFor();
+    await readmeShot('inbox-contact-card');
+    await card.getByRole('button', { name: 'Close' }).click();
+
+    await phone();
+    await row(TUNDE.phone)
+      .click()
+      .catch(async () => {
+        await page.getByRole('button', { name: 'Back to chats' }).click();
+        await row(TUNDE.phone).click();
+      });
+    await page.getByRole('heading', { name: TUNDE.name }).waitFor();
+    await showPhoto();
+    await readmeShot('inbox-phone');
   }, 60_000);
 });

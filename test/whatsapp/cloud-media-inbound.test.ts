@@ -206,4 +206,14 @@ describe('media from customers through the core (Cloud API)', () => {
     expect(shown).toMatchObject({ id: decided!.id, text: null });
     expect(shown!.media).toBeUndefined();
   }, 30_000);
+
+  it("names the last message's kind in the chat list when it has no text (a sticker needs no answer)", async () => {
+    const chidi = sim.customer('+2348031240003');
+    await chidi.sendMedia(SHOP, { kind: 'sticker', bytes: WEBP });
+    await settledThread(chidi.address, 1);
+    const listed = (await call('conversation.list', { workspaceId, limit: 50 })).find(
+      (c) => c.chatId === chidi.address,
+    );
+    expect(listed?.lastMessage).toMatchObject({ text: null, author: 'contact', media: 'sticker' });
+  }, 30_000);
 });

@@ -1,6 +1,7 @@
 import type { BotReplyKind, CoreHandlers, ThreadMessage } from '../../shared/contract';
 import type { Message } from '../../shared/dto';
 import type { E164, WorkspaceId } from '../../shared/types';
+import type { MediaKind } from '../../shared/media-contract';
 import { SwitchboardError } from '../errors';
 import { createOutboxId } from '../pipeline/outbox-id';
 import { errorText } from '../pipeline/send-errors';
@@ -98,7 +99,12 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
         businessNumber: chat.businessNumber,
         contactName: names.get(chat.chatId)?.name ?? chat.contactName,
         contactPhone: chat.contactPhone,
-        lastMessage: { text: chat.lastText, at: chat.lastAt, author: chat.lastAuthor },
+        lastMessage: {
+          text: chat.lastText,
+          at: chat.lastAt,
+          author: chat.lastAuthor,
+          media: chat.lastMediaKind as MediaKind | null,
+        },
         handedOff: chat.handoffSince !== null,
         handoffReason: chat.handoffReason,
         botPausedUntil:

@@ -47,6 +47,8 @@ export interface RecentChat {
   contactName: string | null;
   contactPhone: string | null;
   lastText: string | null;
+  /** The last message's photo, voice note, location... kind, when it carries one. */
+  lastMediaKind: string | null;
   lastAuthor: MessageAuthor;
   lastAt: number;
   handoffSince: number | null;
@@ -63,6 +65,7 @@ interface RecentChatRow {
   author: string;
   text: string | null;
   created_at: number;
+  media_kind: string | null;
   contact_id: string | null;
   contact_name: string | null;
   contact_phone: string | null;
@@ -330,7 +333,7 @@ export function createConversationRepository(db: Kysely<Database>) {
     async listRecent(workspaceId: WorkspaceId, limit = 50): Promise<RecentChat[]> {
       const result = await sql<RecentChatRow>`
         with ranked as (
-          select chat_id, business_number, author, text, created_at,
+          select id, chat_id, business_number, author, text, created_at,
             row_number() over (partition by chat_id order by created_at desc, id desc) as rn
           from messages
           where workspace_id = ${workspaceId}
@@ -347,6 +350,7 @@ export function createConversationRepository(db: Kysely<Database>) {
           from latest l
         )
         select w.chat_id, w.business_number, w.author, w.text, w.created_at, w.contact_id,
+          (select mm.kind from message_media mm where mm.message_id = w.id) as media_kind,
           ct.name as contact_name, ct.phone_e164 as contact_phone,
           (select max(c.handoff_since) from conversations c
             where c.workspace_id = ${workspaceId} and c.chat_id = w.chat_id) as handoff_since,
@@ -371,6 +375,7 @@ export function createConversationRepository(db: Kysely<Database>) {
         contactName: row.contact_name,
         contactPhone: row.contact_phone,
         lastText: row.text,
+        lastMediaKind: row.media_kind,
         lastAuthor: row.author as MessageAuthor,
         lastAt: row.created_at,
         handoffSince: row.handoff_since,

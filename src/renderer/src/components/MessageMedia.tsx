@@ -14,7 +14,8 @@ interface Props {
   media: ThreadMedia;
 }
 
-const KIND_WORD: Record<ThreadMedia['kind'], string> = {
+/** What each kind is called in the thread and in the chat list's preview. */
+export const KIND_WORD: Record<ThreadMedia['kind'], string> = {
   image: 'Photo',
   video: 'Video',
   voice: 'Voice note',

@@ -8,7 +8,7 @@ import type {
 import { customerName, describeWaiting, waitedFor } from '../../../shared/escalation-words';
 import { errorMessage } from '../client/client';
 import { Icon } from '../components/Icon';
-import { MessageMedia } from '../components/MessageMedia';
+import { KIND_WORD, MessageMedia } from '../components/MessageMedia';
 import { PageHeader } from '../components/Layout';
 import { formatPhone } from '../format';
 import { navigate, useRoute } from '../router';
@@ -284,7 +284,10 @@ function ChatList(props: {
                   <span className="chat-item__bottom">
                     <span className="chat-item__preview">
                       {who}
-                      {chat.lastMessage.text ?? 'Media or unsupported message'}
+                      {chat.lastMessage.text ??
+                        (chat.lastMessage.media != null
+                          ? KIND_WORD[chat.lastMessage.media]
+                          : 'Media or unsupported message')}
                     </span>
                     {chat.unread > 0 && (
                       <span className="chat-item__unread" title={`${chat.unread} unread`}>

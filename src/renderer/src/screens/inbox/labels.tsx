@@ -1,4 +1,12 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type FormEvent,
+} from 'react';
 import { LABEL_COLORS, MAX_LABEL_NAME, type Label, type LabelColor } from '../../../../shared/contract';
 import { errorMessage } from '../../client/client';
 import { Icon } from '../../components/Icon';
@@ -39,6 +47,33 @@ export function useLabels(workspaceId: string): Label[] | null {
   return labels;
 }
 
+/** A chip's colour as a custom property: the CSS draws it as a tint and a dot behind dark text. */
+const chipStyle = (color: string) => ({ '--label': color }) as CSSProperties;
+
+/**
+ * Where the open panel goes: under its button, right edges lined up, on a window wide enough for it
+ * to hang there (it is fixed, since the thread's card would clip it); else the CSS centres it.
+ */
+function usePanelPlace(button: { current: HTMLButtonElement | null }, open: boolean): CSSProperties {
+  const [place, setPlace] = useState<CSSProperties>({});
+  useLayoutEffect(() => {
+    const at = button.current?.getBoundingClientRect();
+    if (!open || at === undefined || window.innerWidth <= 760) {
+      setPlace({});
+      return;
+    }
+    const top = Math.round(at.bottom + 6);
+    setPlace({
+      top,
+      left: 'auto',
+      right: Math.max(12, Math.round(window.innerWidth - at.right)),
+      transform: 'none',
+      maxHeight: `calc(100vh - ${top + 12}px)`,
+    });
+  }, [button, open]);
+  return place;
+}
+
 /** The chat's labels as small coloured chips. */
 export function LabelChips(props: { labels: Label[] | null; ids: readonly string[] }) {
   if (props.labels === null || props.ids.length === 0) return null;
@@ -48,7 +83,7 @@ export function LabelChips(props: { labels: Label[] | null; ids: readonly string
       {props.ids.map((id) => {
         const label = byId.get(id);
         return label === undefined ? null : (
-          <span key={id} className="label-chip" style={{ background: label.color }}>
+          <span key={id} className="label-chip" style={chipStyle(label.color)}>
             {label.name}
           </span>
         );
@@ -98,6 +133,8 @@ export function LabelPicker(props: {
   const [chosen, setChosen] = useState<readonly string[]>(props.labelIds);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => setChosen(props.labelIds), [props.labelIds]);
+  const button = useRef<HTMLButtonElement>(null);
+  const place = usePanelPlace(button, open);
 
   const toggle = async (labelId: string, on: boolean) => {
     const next = on ? [...chosen, labelId] : chosen.filter((id) => id !== labelId);
@@ -120,6 +157,7 @@ export function LabelPicker(props: {
   return (
     <div className="label-picker">
       <button
+        ref={button}
         className="button button--ghost button--small"
         type="button"
         aria-expanded={open}
@@ -131,7 +169,12 @@ export function LabelPicker(props: {
         <span className="label-picker__dot" aria-hidden="true" /> Labels
       </button>
       {open && (
-        <div className="label-picker__panel card" role="dialog" aria-label="Labels of this chat">
+        <div
+          className="label-picker__panel card"
+          style={place}
+          role="dialog"
+          aria-label="Labels of this chat"
+        >
           {labels === null ? (
             <p className="muted">Loading labels…</p>
           ) : editing ? (
@@ -147,7 +190,7 @@ export function LabelPicker(props: {
                         checked={chosen.includes(label.id)}
                         onChange={(e) => void toggle(label.id, e.target.checked)}
                       />
-                      <span className="label-chip" style={{ background: label.color }}>
+                      <span className="label-chip" style={chipStyle(label.color)}>
                         {label.name}
                       </span>
                     </label>
