@@ -332,6 +332,39 @@ describe.skipIf(!hasChromium)('the inbox in a browser', () => {
     await poll(() => card.count()).toBe(0);
   }, 60_000);
 
+  it("lists the customer's chats with the shop's other number together on the contact card, at both sizes", async () => {
+    // The shop's second number, linked by the demo phone's QR like the first.
+    const second = await api<{ id: string; e164: string }>('number.add', {
+      workspaceId,
+      number: '0805 222 3344',
+      label: 'Lekki branch',
+    });
+    await linkDemoShop(api, { workspaceId, phoneNumberId: second.id });
+    const ade = demo.server.contact(ADE.phone, { name: ADE.name });
+    await ade.send(second.e164, 'Do you have the same shoe at the Lekki branch?');
+    await ade.waitForReplies(ade.replies.length + 1, 15_000).catch(() => undefined);
+    for (const size of ['wide', 'phone'] as const) {
+      if (size === 'phone') await phone();
+      await navLink(page, 'Conversations').click();
+      await page
+        .getByRole('button', { name: 'Back to chats' })
+        .click({ timeout: 1_000 })
+        .catch(() => undefined);
+      await row(ADE.phone).click();
+      await page.locator('.thread__actions').getByRole('button', { name: 'Contact' }).click();
+      const card = page.getByRole('complementary', { name: 'Contact card' });
+      const numbers = card.locator('.contact-card__numbers li');
+      await poll(() => numbers.count()).toBe(2);
+      expect(await card.getByRole('heading', { name: 'Chats with your numbers' }).count()).toBe(1);
+      expect(await card.locator('.contact-card__number').allTextContents()).toEqual(
+        expect.arrayContaining(['+234 803 123 4567', '+234 805 222 3344']),
+      );
+      await screenshot(page, `75b-inbox-contact-two-numbers-${size}`);
+      await expectReadable(`the contact card with two numbers (${size})`);
+      await card.getByRole('button', { name: 'Close' }).click();
+    }
+  }, 60_000);
+
   it('manages saved replies beside the FAQs: add, edit, delete, with the reason when refused', async () => {
     for (const size of ['wide', 'phone'] as const) {
       if (size === 'phone') await phone();
