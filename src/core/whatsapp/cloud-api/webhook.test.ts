@@ -204,7 +204,7 @@ describe('mapNotification', () => {
     ]);
   });
 
-  it('maps buttons, lists, template buttons, media captions and quoted replies; the rest is unsupported', () => {
+  it('maps buttons, lists, template buttons, media captions, quoted replies and places; a reaction is unsupported', () => {
     const from = '2348031234567';
     const base = { from, timestamp: '1749416383' };
     const kinds = envelope({
@@ -250,8 +250,13 @@ describe('mapNotification', () => {
       ['a', 'media', null, null],
       ['q', 'text', 'And this?', 'wamid.old'],
       ['r', 'unsupported', null, null],
-      ['o', 'unsupported', null, null],
+      ['o', 'media', null, null],
     ]);
+    expect(mapped.messages.at(-1)!.media).toMatchObject({
+      kind: 'location',
+      ref: null,
+      location: { latitude: 6.5, longitude: 3.4, name: null, address: null },
+    });
   });
 
   it('maps statuses with pricing, the echoed outbox id and errors; unknown statuses and bad items are skipped', () => {
