@@ -357,7 +357,7 @@ describe.skipIf(!hasChromium)('the inbox in a browser', () => {
       await poll(() => numbers.count()).toBe(2);
       expect(await card.getByRole('heading', { name: 'Chats with your numbers' }).count()).toBe(1);
       expect(await card.locator('.contact-card__number').allTextContents()).toEqual(
-        expect.arrayContaining(['+234 803 123 4567', '+234 805 222 3344']),
+        expect.arrayContaining(['+234 803 123 4567', '+234 805 222 3344 · Lekki branch']),
       );
       await screenshot(page, `75b-inbox-contact-two-numbers-${size}`);
       await expectReadable(`the contact card with two numbers (${size})`);

@@ -18,12 +18,19 @@ export function ContactCard(props: { workspaceId: string; chatId: string; onClos
   const { client } = useApp();
   const labels = useLabels(props.workspaceId);
   const [card, setCard] = useState<Card | null>(null);
+  /** The owner's names for the shop's numbers ("Lekki branch"), to tell the customer's chats apart. */
+  const [numberNames, setNumberNames] = useState<ReadonlyMap<string, string>>(new Map());
   const [error, setError] = useState<string | null>(null);
   const ref = { workspaceId: props.workspaceId, chatId: props.chatId };
 
   const load = useCallback(async () => {
     try {
-      setCard(await client.invoke('contact.card', { workspaceId: props.workspaceId, chatId: props.chatId }));
+      const [found, numbers] = await Promise.all([
+        client.invoke('contact.card', { workspaceId: props.workspaceId, chatId: props.chatId }),
+        client.invoke('connection.list', { workspaceId: props.workspaceId }),
+      ]);
+      setCard(found);
+      setNumberNames(new Map(numbers.flatMap((n) => (n.label !== null ? [[n.e164, n.label]] : []))));
       setError(null);
     } catch (failure) {
       setError(errorMessage(failure));
@@ -80,7 +87,10 @@ export function ContactCard(props: { workspaceId: string; chatId: string; onClos
                 <ul className="contact-card__numbers">
                   {card.numbers.map((n) => (
                     <li key={n.businessNumber}>
-                      <span className="contact-card__number">{formatPhone(n.businessNumber)}</span>
+                      <span className="contact-card__number">
+                        {formatPhone(n.businessNumber)}
+                        {numberNames.has(n.businessNumber) && ` · ${numberNames.get(n.businessNumber)}`}
+                      </span>
                       <span className="muted">
                         {n.messageCount} message{n.messageCount === 1 ? '' : 's'} · since{' '}
                         {date.format(n.firstSeenAt)}
