@@ -19,6 +19,12 @@ import {
 } from './backup-archive';
 import { backupsToDelete, STALE_AFTER_MS } from './backup-policy';
 import { inspectSnapshot } from './inspect-snapshot';
+import {
+  archiveSecretBox,
+  ARCHIVE_SECRET_PREFIX,
+  describeUnopened,
+  resealDatabaseFile,
+} from './portable-secrets';
 import { MOVED_AWAY_FILE, stageRestore, type StagedRestore } from './restore-staging';
 import { readJsonFile, writeJsonFileAtomic } from './json-file';
 
@@ -27,8 +33,6 @@ export const MEDIA_FOLDER = 'media';
 const ARCHIVE_SUFFIX = '.swbk';
 const SETTINGS_FILE = 'settings.json';
 const STATE_FILE = 'state.json';
-/** Files of the data folder a move carries besides the database and media: the key the tokens are sealed with. */
-const MOVE_FILES = ['secrets.key'];
 
 interface StoredSettings {
   keepDaily: number;
@@ -172,13 +176,12 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
         pagesPerStep: 64,
         onProgress: (p) => report('copying', p.fraction * 0.3),
       });
+      // An archive another computer may open carries its secrets under its own key, not this computer's.
+      const portable = kind === 'move' || key.source.source === 'passphrase';
+      if (portable) await makeSecretsPortable(kind, snapshot, key);
       const contents = await inspectSnapshot(snapshot, { integrity: false });
       const media = listMedia(join(dataDir, MEDIA_FOLDER));
       const files: ArchiveFile[] = [{ name: DATABASE_ENTRY, path: snapshot }, ...media];
-      if (kind === 'move') {
-        for (const name of MOVE_FILES)
-          if (existsSync(join(dataDir, name))) files.push({ name, path: join(dataDir, name) });
-      }
       const total = files.reduce((sum, f) => sum + statSync(f.path).size, 0) || 1;
       let written = 0;
       const manifest: Omit<BackupManifest, 'entries'> = {
@@ -189,6 +192,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
         workspaces: contents.workspaces,
         numbers: contents.numbers,
         mediaFiles: media.length,
+        secrets: portable ? 'portable' : 'this-computer',
       };
       rmSync(partial, { force: true });
       await writeBackupArchive({
@@ -228,6 +232,33 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
+  }
+
+  async function makeSecretsPortable(
+    kind: 'backup' | 'move',
+    snapshot: string,
+    key: ArchiveKey,
+  ): Promise<void> {
+    const result = await resealDatabaseFile(snapshot, {
+      from: secrets,
+      to: archiveSecretBox(key.masterKey),
+      which: (sealed) => !sealed.startsWith(ARCHIVE_SECRET_PREFIX),
+    });
+    if (result.unopened.length === 0) return;
+    const what = describeUnopened(result.unopened);
+    if (kind === 'move') {
+      // A move that silently dropped a session would leave the new computer asking for QR scans.
+      throw new SwitchboardError(
+        'BACKUP_FAILED',
+        `Some stored keys could not be opened with this computer's key store (${what}), so the move file ` +
+          'could not carry them. Sign in to this computer as the user who set Switchboard up, then try again.',
+      );
+    }
+    logger.warn(
+      'backup.secrets_not_portable',
+      "Some stored keys could not be opened with this computer's key store; the backup keeps them sealed for this computer only",
+      { unopened: what },
+    );
   }
 
   async function exclusive<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -371,7 +402,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
     stageRestore(file, passphrase) {
       return exclusive('restore', async () => {
         const key = await keyOf(file, passphrase);
-        const staged = await stageRestore({ dataDir, archive: file, masterKey: key, now: now() });
+        const staged = await stageRestore({ dataDir, archive: file, masterKey: key, secrets, now: now() });
         logger.info(
           'backup.restore_staged',
           'A backup was unpacked and checked; it is put in place at the next start',
