@@ -9,16 +9,11 @@ import { backupDatabase } from '../store/backup';
 import type { Store } from '../store/open-database';
 import { readArchiveHeader } from './archive-format';
 import { machineKey, openArchiveKey, passphraseKey, type ArchiveKey } from './archive-keys';
-import {
-  DATABASE_ENTRY,
-  extractArchive,
-  readManifest,
-  writeBackupArchive,
-  type ArchiveFile,
-  type BackupManifest,
-} from './backup-archive';
+import { DATABASE_ENTRY, readManifest, type ArchiveFile, type BackupManifest } from './backup-archive';
 import { backupsToDelete, STALE_AFTER_MS } from './backup-policy';
 import { inspectSnapshot } from './inspect-snapshot';
+import { writeCheckedArchive } from './checked-archive';
+import { isUpgradeCopy } from './upgrade-copy';
 import {
   archiveSecretBox,
   ARCHIVE_SECRET_PREFIX,
@@ -166,7 +161,6 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
     };
     const work = join(folder, `.work-${now()}`);
     mkdirSync(work, { recursive: true, mode: 0o700 });
-    const partial = `${destination}.partial`;
     try {
       report('copying', 0);
       const snapshot = join(work, DATABASE_ENTRY);
@@ -182,8 +176,6 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
       const contents = await inspectSnapshot(snapshot, { integrity: false });
       const media = listMedia(join(dataDir, MEDIA_FOLDER));
       const files: ArchiveFile[] = [{ name: DATABASE_ENTRY, path: snapshot }, ...media];
-      const total = files.reduce((sum, f) => sum + statSync(f.path).size, 0) || 1;
-      let written = 0;
       const manifest: Omit<BackupManifest, 'entries'> = {
         kind,
         reason,
@@ -194,41 +186,17 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
         mediaFiles: media.length,
         secrets: portable ? 'portable' : 'this-computer',
       };
-      rmSync(partial, { force: true });
-      await writeBackupArchive({
-        path: partial,
+      const written = await writeCheckedArchive({
+        destination,
+        workDir: work,
         key,
         manifest,
         files,
-        onBytes: (bytes) => report('encrypting', 0.3 + ((written += bytes) / total) * 0.4),
+        onWritten: (fraction) => report('encrypting', 0.3 + fraction * 0.4),
+        onVerified: (fraction) => report('verifying', 0.7 + fraction * 0.3),
       });
-      // Checked as a restore would read it: every frame decrypted, every file's hash, SQLite's full check.
-      let read = 0;
-      const verify = join(work, 'verify');
-      const checked = await extractArchive(
-        partial,
-        key.masterKey,
-        verify,
-        (bytes) => report('verifying', 0.7 + ((read += bytes) / total) * 0.2),
-        // The media are checked by their hashes as they are read; only the database is needed on disk.
-        { only: (name) => name === DATABASE_ENTRY },
-      );
-      const copy = await inspectSnapshot(join(verify, DATABASE_ENTRY), { integrity: true });
-      if (copy.integrity.join() !== 'ok') {
-        throw new Error(
-          `the copy in the backup failed SQLite's check (${copy.integrity.slice(0, 3).join('; ')})`,
-        );
-      }
-      if (JSON.stringify(copy.workspaces) !== JSON.stringify(checked.workspaces)) {
-        throw new Error('the copy in the backup does not hold what its list says');
-      }
       report('verifying', 1);
-      // Only a checked archive gets its real name: a name without `.partial` means a good backup.
-      await rename(partial, destination);
-      return { ...manifest, entries: files.map((f) => f.name) };
-    } catch (error) {
-      rmSync(partial, { force: true });
-      throw error;
+      return written;
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
@@ -294,7 +262,10 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
 
   async function prune(dir: string): Promise<void> {
     const s = readSettings();
-    const archives = listArchives(dir).map((path) => ({ path, createdAt: createdAtOf(path) }));
+    // The copy made before an upgrade stays until the next upgrade replaces it.
+    const archives = listArchives(dir)
+      .filter((path) => !isUpgradeCopy(basename(path)))
+      .map((path) => ({ path, createdAt: createdAtOf(path) }));
     for (const old of backupsToDelete(archives, { daily: s.keepDaily, weekly: s.keepWeekly })) {
       await rm(old.path, { force: true });
     }
