@@ -3,7 +3,7 @@
 // WhatsApp server (demo mode): the new install answers the next customer without a QR scan, and the old
 // one never connects again. Each "computer" has its own key store outside its data folder (Electron's
 // safeStorage adapter over a key of that computer), so the session keys must travel inside the move file.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -189,6 +189,41 @@ describe.skipIf(!hasChromium)('backups, restore and moving to another computer',
     // The page reloaded by itself once the host was back.
     await page.waitForFunction(() => !('beforeRestore' in globalThis), undefined, { timeout: 20_000 });
     await page.getByRole('region', { name: 'Backups' }).waitFor();
+  }, 60_000);
+
+  it('restoring a file from elsewhere shows its date, businesses and message counts before anything changes', async () => {
+    const listed = await api<BackupEntry[]>(oldPc, 'backup.list');
+    const elsewhere = join(dir, 'usb-old', 'shop-backup.swbk');
+    mkdirSync(join(dir, 'usb-old'));
+    copyFileSync(listed[0]!.file, elsewhere);
+
+    await navLink(page, 'Settings').click();
+    await card().getByText('Restore a backup from a USB stick or another folder').click();
+    const form = card().getByRole('form', { name: 'Restore from a file' });
+    await form.getByLabel('Backup file').fill(join(dir, 'usb-old', 'not-there.swbk'));
+    await form.getByRole('button', { name: 'Check this file' }).click();
+    await poll(() => form.getByRole('alert').textContent()).toMatch(/There is no backup file at .*not-there/);
+    await form.getByLabel('Backup file').fill(elsewhere);
+    await form.getByRole('button', { name: 'Check this file' }).click();
+    const dialog = card().locator('.backups__more').getByRole('dialog', { name: 'Restore this backup' });
+    await dialog.waitFor();
+    // The same date the list shows for the backup it was copied from.
+    const firstCell = card().getByRole('table', { name: 'Backups' }).locator('tbody tr td').first();
+    const listedWhen = (await firstCell.textContent())!.replace(/\s*\S+$/, '');
+    expect(listedWhen).not.toBe('');
+    expect(await dialog.textContent()).toContain(`Put back the backup of ${listedWhen}?`);
+    expect(await dialog.getByRole('list', { name: 'In this backup' }).textContent()).toMatch(
+      /Mama Nkechi Pharmacy: 2 messages.*opens on this computer only/,
+    );
+    await dialog.scrollIntoViewIfNeeded();
+    await card().screenshot({ path: join(SHOTS, 'backups-03b-restore-from-file.png') });
+    const restarted = oldPc.nextRestart();
+    await dialog.getByRole('button', { name: 'Restore this backup' }).click();
+    await card().getByText('Backup checked. Switchboard is restarting to put it in place…').waitFor();
+    await restarted;
+    expect(oldPc.current.app.restored?.archive).toBe(elsewhere);
+    await poll(() => numberStatus(oldPc)).toBe('connected');
+    await page.getByRole('region', { name: 'Backups' }).waitFor({ timeout: 20_000 });
   }, 60_000);
 
   it('moving: the old PC stops for good; the new PC takes over from first run and answers without a QR', async () => {

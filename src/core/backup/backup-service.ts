@@ -71,6 +71,8 @@ export interface BackupService {
   /** Makes, verifies and files a backup; one at a time. */
   create(reason: string, onProgress?: (progress: BackupProgress) => void): Promise<BackupEntry>;
   list(): Promise<BackupEntry[]>;
+  /** What a backup file anywhere holds (date, workspaces, message counts), read with its key. */
+  inspect(file: string, passphrase?: string): Promise<BackupEntry>;
   /** Unpacks and checks a backup beside the data; it is put in place at the next start (`applyPendingRestore`). */
   stageRestore(file: string, passphrase?: string): Promise<StagedRestore>;
   /**
@@ -129,6 +131,18 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
       ...(passphrase !== undefined && { passphrase }),
       ...(known !== undefined && { knownPassphraseKey: known }),
     });
+  };
+
+  const protectionOf = (source: ArchiveKey['source']): BackupEntry['protection'] =>
+    source.source === 'passphrase' ? 'passphrase' : 'this-computer';
+  const readEntry = async (
+    file: string,
+    location: BackupEntry['location'],
+    passphrase?: string,
+  ): Promise<BackupEntry> => {
+    const header = await readArchiveHeader(file);
+    const manifest = await readManifest(file, await keyOf(file, passphrase));
+    return entryOf(file, manifest, location, protectionOf(header.key));
   };
 
   const publicSettings = (): BackupSettings => {
@@ -247,7 +261,9 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
     path: string,
     manifest: BackupManifest,
     location: BackupEntry['location'],
+    protection: BackupEntry['protection'],
   ): BackupEntry => ({
+    protection,
     file: path,
     name: basename(path),
     location,
@@ -315,7 +331,8 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
         const createdAt = now();
         const destination = join(folder, archiveName(createdAt, reason));
         try {
-          const manifest = await make('backup', reason, destination, keyForNewBackup(), onProgress);
+          const key = keyForNewBackup();
+          const manifest = await make('backup', reason, destination, key, onProgress);
           writeJsonFileAtomic(statePath, {
             ...readState(),
             lastGoodAt: manifest.createdAt,
@@ -331,7 +348,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
           await prune(folder);
           const second = readSettings().secondFolder;
           if (second !== null) await copyToSecondFolder(destination, second);
-          return entryOf(destination, manifest, 'data-folder');
+          return entryOf(destination, manifest, 'data-folder', protectionOf(key.source));
         } catch (error) {
           const message =
             error instanceof SwitchboardError
@@ -361,7 +378,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
       const entries: BackupEntry[] = [];
       for (const { file, location } of found) {
         try {
-          entries.push(entryOf(file, await readManifest(file, await keyOf(file)), location));
+          entries.push(await readEntry(file, location));
         } catch (error) {
           logger.warn('backup.unreadable', `A backup could not be read: ${(error as Error).message}`, {
             file,
@@ -369,6 +386,9 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
         }
       }
       return entries.sort((a, b) => b.createdAt - a.createdAt);
+    },
+    inspect(file, passphrase) {
+      return readEntry(file, 'elsewhere', passphrase);
     },
     stageRestore(file, passphrase) {
       return exclusive('restore', async () => {
@@ -404,7 +424,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
             file: destination,
           },
         );
-        return entryOf(destination, manifest, 'elsewhere');
+        return entryOf(destination, manifest, 'elsewhere', 'passphrase');
       });
     },
   };
