@@ -1,7 +1,7 @@
 // The dashboard's Releases page: over HTTP (both databases) with the same sign-in and same-site rules
 // as the other forms, then in real Chromium: set who gets a release, pause, roll back.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -243,6 +243,24 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard: Releases in Chromium', () => 
       await signInWithForm(page, central);
       await page.getByRole('link', { name: 'Releases' }).click();
       await page.getByRole('heading', { name: 'Releases', level: 1 }).waitFor();
+
+      // Upload the files `npm run dist` wrote, as an admin picks them in the browser.
+      const release = build('1.6.0');
+      const dist = join(profile, 'dist');
+      mkdirSync(dist);
+      writeFileSync(join(dist, 'latest.yml'), release.yml);
+      writeFileSync(join(dist, release.file), release.bytes);
+      const uploadForm = page.getByRole('form', { name: 'Upload a release' });
+      await uploadForm.getByLabel(/latest\.yml/).setInputFiles(join(dist, 'latest.yml'));
+      await uploadForm.getByLabel('Release notes (optional)').fill('Photos in the inbox');
+      await uploadForm.getByLabel('The installer it names').setInputFiles(join(dist, release.file));
+      await page.screenshot({ path: join(SHOTS, '08a-releases-upload.png'), fullPage: true });
+      await uploadForm.getByRole('button', { name: 'Upload' }).click();
+      await page.getByRole('status').waitFor();
+      expect(await page.getByRole('status').textContent()).toContain(
+        'Uploaded 1.6.0. It reaches no PC until you set who gets it below.',
+      );
+      expect(await page.locator('tr[data-release="1.6.0"]').textContent()).toContain('0% of PCs');
 
       const row = page.locator('tr[data-release="1.4.0"]');
       await row.getByLabel('Share of PCs (%)').fill('30');
