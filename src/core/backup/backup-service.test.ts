@@ -227,6 +227,26 @@ describe('backups', () => {
       await expect(secretsIn(newDir, oldStore, workspace.id, number.id)).rejects.toThrow(/another key/);
     });
 
+    it('a move refuses, in words, when a stored key cannot be opened here (it would not carry it)', async () => {
+      const { app, workspace } = await shopWithSecrets(keyStore());
+      // A key sealed by another key store: the move could not carry it, so it writes nothing.
+      await createAiKeyRepository(app.store.db, keyStore(), createLogger({ sinks: [] })).set(
+        workspace.id,
+        'anthropic',
+        'sk-ant-0123456789',
+        2,
+      );
+      const file = join(tempDir(), 'move.swbk');
+      await expect(app.backups.createMoveArchive(file, 'our shop since 1998')).rejects.toThrow(
+        /could not be opened with this computer's key store \(1 in ai_keys\.key_sealed\)/,
+      );
+      expect(existsSync(file)).toBe(false);
+      expect(app.backups.status().movedAway).toBeUndefined();
+      // A daily passphrase backup still goes ahead, keeping that one key sealed for this computer only.
+      await app.backups.configure({ passphrase: 'our shop since 1998' });
+      expect((await app.backups.create('daily')).protection).toBe('passphrase');
+    });
+
     it('a passphrase backup restores them on another computer; a backup sealed with the machine key does not open there', async () => {
       const { app, workspace, number } = await shopWithSecrets(keyStore());
       const machineOnly = join(tempDir(), 'machine-only.swbk');
