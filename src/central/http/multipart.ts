@@ -126,9 +126,11 @@ export async function readMultipart(
     }
     if (state !== 'done') throw new CentralError('BAD_REQUEST', 'The form stopped before its end.');
   } catch (error) {
+    // The consumer's own refusal when it came first; otherwise what was wrong with the form.
+    const consumerFailed = failure;
     current?.stream.destroy();
     await current?.consumed;
-    throw failure ?? error;
+    throw consumerFailed ?? error;
   }
   // Whatever follows the closing boundary (an epilogue) is read and dropped.
   req.resume();
