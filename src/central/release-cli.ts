@@ -1,7 +1,7 @@
 // `npm run central:release -- <command>`: the admin's releases on a central server, over its admin API.
 import { openAsBlob, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { platformOfChannelFile, UPDATE_PLATFORMS } from '../core/updates/feed';
+import { parseChannelFile, UPDATE_PLATFORMS } from '../core/updates/feed';
 import { LATEST_MIGRATION } from '../core/store/migrations/index';
 import { ADMIN_TOKEN_ENV, ADMIN_TOKEN_FILE } from './admin-token';
 import { defaultDataDir, DEFAULT_PORT } from './cli';
@@ -87,18 +87,12 @@ export function uploadFields(command: ReleaseCommand): Record<string, string> & 
       platform: fields.platform ?? '',
       version: fields.version ?? '',
     };
-  const text = readFileSync(given, 'utf8');
-  // electron-builder writes these as plain top-level scalars.
-  const field = (name: string): string | undefined =>
-    new RegExp(`^${name}:\\s*['"]?([^'"\\n]+?)['"]?\\s*$`, 'm').exec(text)?.[1];
-  const version = field('version');
-  const path = field('path');
-  const sha512 = field('sha512');
-  const platform = platformOfChannelFile(basename(given));
-  if (version === undefined || path === undefined || sha512 === undefined || platform === undefined)
+  const channel = parseChannelFile(basename(given), readFileSync(given, 'utf8'));
+  if (channel === undefined)
     throw new Error(
       `${given} is not a latest*.yml from electron-builder (it needs version, path and sha512).`,
     );
+  const { version, platform, sha512, file: path } = channel;
   return { ...fields, version, platform, file: path, sha512, path: join(dirname(given), path) };
 }
 

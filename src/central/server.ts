@@ -71,7 +71,14 @@ export function createCentralServer(options: CentralServerOptions): CentralServe
   const cloudNumbers = createCloudNumberRegistry(options.database, options.secretKey);
   const route = createRouter([
     ...apiRoutes({ database: options.database, clock, auth, ingestLimiter, enrollLimiter, log }),
-    ...dashboardRoutes({ database: options.database, clock, auth, signInLimiter, cloudNumbers }),
+    ...dashboardRoutes({
+      database: options.database,
+      clock,
+      auth,
+      signInLimiter,
+      cloudNumbers,
+      updatesDir: options.updatesDir,
+    }),
     ...relayRoutes({
       database: options.database,
       clock,

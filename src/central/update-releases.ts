@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createId } from '../core/ids';
 import {
@@ -79,7 +78,7 @@ export async function addRelease(
   database: CentralDatabase,
   updatesDir: string,
   input: NewRelease,
-  body: IncomingMessage,
+  body: Readable,
   now: number,
 ): Promise<UpdateRelease> {
   checkNewRelease(input);

@@ -46,6 +46,7 @@ import { createProviderHealth } from './bot/ai/provider-health';
 import { createBackupService, type BackupService } from './backup/backup-service';
 import { createBackupScheduler, type BackupScheduler } from './backup/backup-scheduler';
 import { applyPendingRestore, type StagedRestore } from './backup/restore-staging';
+import { createEncryptedUpgradeCopier } from './backup/upgrade-copy';
 
 export interface SwitchboardOptions {
   /** Folder for the database (and the file log, when the shell writes one there). */
@@ -166,8 +167,10 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   const clock = options.clock ?? systemClock;
   // A restore staged by the running app is put in place now, while the database is still closed.
   const restored = applyPendingRestore(options.dataDir);
+  const secrets = options.secrets ?? createFileKeySecretBox({ dataDir: options.dataDir });
   const store = await openDatabase({
     path: join(options.dataDir, DATABASE_FILE),
+    upgradeCopier: createEncryptedUpgradeCopier(secrets),
     ...(options.durability !== undefined && { durability: options.durability }),
   });
   const sqliteSink = createSqliteEventSink({ store, now: () => clock.now() });
@@ -207,7 +210,6 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   }
 
   const workspaces = createWorkspaceService({ store, logger, clock, newId: options.newId ?? createId });
-  const secrets = options.secrets ?? createFileKeySecretBox({ dataDir: options.dataDir });
   const sync = createSyncService({
     store,
     logger,

@@ -43,7 +43,7 @@ import { createSafeStorageSecretBox } from './safe-storage-secret-box';
 import { createDesktopShellHandlers, HIDDEN_START_ARG } from './shell-handlers';
 import { TRAY_ICONS, WAITING_OVERLAY_ICON } from './tray-icons';
 import { trayStatus, type TrayNumber } from './tray-status';
-import { startUpdates } from './updater';
+import { configuredFeedUrl, startUpdates } from './updater';
 import { createWaitingCounter, waitingBadge } from './waiting-badge';
 import { isAppNavigation, isExternalWebLink, secureWindowOptions } from './window-options';
 
@@ -174,6 +174,7 @@ function startDesktopUpdates(switchboard: Switchboard): () => void {
     currentVersion: app.getVersion(),
     storeSchema: switchboard.store.schemaVersion,
     feed: () => switchboard.sync.updateFeed(),
+    configuredFeedUrl: () => configuredFeedUrl(process.env, app.getPath('userData')),
     shop: async () => ({
       closed: shopClosed(
         (await switchboard.workspaces.list()).map((w) => w.settings),

@@ -1,6 +1,9 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeTempDir } from '../core/testing/temp-files';
 import { CHECK_INTERVAL_MS } from '../core/index';
-import { feedUrlOf, startUpdates, type UpdaterLike, type UpdatesDeps } from './updater';
+import { configuredFeedUrl, feedUrlOf, startUpdates, type UpdaterLike, type UpdatesDeps } from './updater';
 
 /** Records what the shell asked of electron-updater; the feed answers `offered`. */
 class RecordingUpdater implements UpdaterLike {
@@ -103,6 +106,46 @@ describe('startUpdates', () => {
     await offline.updates.tick();
     offline.updates.stop();
     expect(offline.lines).toContain('update check failed');
+  });
+
+  it('without enrollment asks the configured feed, and checks nothing when there is none', async () => {
+    const configured = setUp(
+      { version: '1.5.0' },
+      {
+        feed: () => Promise.resolve(undefined),
+        configuredFeedUrl: () => 'https://updates.reseller.example/switchboard',
+      },
+    );
+    await configured.updates.tick();
+    configured.updates.stop();
+    expect(configured.updater).toMatchObject({
+      feedUrl: 'https://updates.reseller.example/switchboard',
+      requestHeaders: null,
+      checks: 1,
+    });
+    const none = setUp({ version: '1.5.0' }, { feed: () => Promise.resolve(undefined) });
+    await none.updates.tick();
+    none.updates.stop();
+    expect(none.updater.checks).toBe(0);
+    expect(none.lines).toContain(
+      'update check skipped: not enrolled with a central server and no update address set',
+    );
+  });
+
+  it('reads the configured address from the environment or update-url.txt, http(s) only', () => {
+    const { dir, cleanup } = makeTempDir('switchboard-update-url-');
+    try {
+      expect(configuredFeedUrl({}, dir)).toBeUndefined();
+      writeFileSync(join(dir, 'update-url.txt'), 'https://central.shop.example/updates/v1\n');
+      expect(configuredFeedUrl({}, dir)).toBe('https://central.shop.example/updates/v1');
+      expect(configuredFeedUrl({ SWITCHBOARD_UPDATE_URL: 'http://10.0.0.2:8787/updates/v1' }, dir)).toBe(
+        'http://10.0.0.2:8787/updates/v1',
+      );
+      writeFileSync(join(dir, 'update-url.txt'), 'file:///etc/passwd\n');
+      expect(configuredFeedUrl({}, dir)).toBeUndefined();
+    } finally {
+      cleanup();
+    }
   });
 
   it('builds the feed URL from the server address', () => {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { downloadDecision, installDecision, nextCheckAt, type OfferedUpdate } from '../core/index';
 
@@ -22,12 +24,36 @@ export interface UpdatesDeps {
   currentVersion: string;
   /** The newest store migration this version applies (LATEST_MIGRATION). */
   storeSchema: string;
-  /** The central server and a workspace token; undefined: the feed of app-update.yml (electron-builder.yml). */
+  /** The central server this install is enrolled with, and a workspace token. */
   feed: () => Promise<{ serverUrl: string; token: string } | undefined>;
+  /**
+   * A feed set in this install's configuration (a reseller without enrollment); used when there is no
+   * enrolled server. The installer itself carries no usable address (electron-builder.yml's is a
+   * placeholder), so without either nothing is checked.
+   */
+  configuredFeedUrl?: () => string | undefined;
   /** What decides whether restarting now is fine. */
   shop: () => Promise<{ closed: boolean; lastChatActivityAt: number | null; outboxPending: number }>;
   now: () => number;
   log: (message: string, error?: unknown) => void;
+}
+
+export const UPDATE_URL_FILE = 'update-url.txt';
+
+/**
+ * The update address an install was configured with: SWITCHBOARD_UPDATE_URL, or the first line of
+ * `<user data>/update-url.txt` (what a reseller drops in when setting a PC up). Only http(s) addresses.
+ */
+export function configuredFeedUrl(env: NodeJS.ProcessEnv, userDataDir: string): string | undefined {
+  let value = env.SWITCHBOARD_UPDATE_URL?.trim();
+  if (!value) {
+    try {
+      value = readFileSync(join(userDataDir, UPDATE_URL_FILE), 'utf8').split(/\r?\n/)[0]?.trim();
+    } catch {
+      return undefined;
+    }
+  }
+  return value !== undefined && /^https?:\/\/\S+$/.test(value) ? value : undefined;
 }
 
 /** The central server's feed path for electron-updater's generic provider (central/update-routes.ts). */
@@ -57,6 +83,14 @@ export function startUpdates(deps: UpdatesDeps): { tick(): Promise<void>; stop()
     if (feed !== undefined) {
       updater.setFeedURL({ provider: 'generic', url: feedUrlOf(feed.serverUrl) });
       updater.requestHeaders = { authorization: `Bearer ${feed.token}` };
+    } else {
+      const configured = deps.configuredFeedUrl?.();
+      if (configured === undefined) {
+        deps.log('update check skipped: not enrolled with a central server and no update address set');
+        return;
+      }
+      updater.setFeedURL({ provider: 'generic', url: configured });
+      updater.requestHeaders = null;
     }
     const result = await updater.checkForUpdates();
     if (result === null) return;

@@ -60,7 +60,7 @@ describe("the host's backup commands", () => {
     await later.close();
     expect(await messages(dataDir)).toBe(50);
     expect(await run(dataDir, { name: 'restore', file: 'latest' })).toMatch(
-      /Put back the backup of .*\nThe data it replaced is kept in .*before-restore-/,
+      /The backup holds:\n.*Mama Put \(40 messages\)[\s\S]*Put back the backup of .*\nThe data it replaced is kept in .*before-restore-/,
     );
     expect(await messages(dataDir)).toBe(40);
   });

@@ -113,6 +113,7 @@ export async function runDataCommand(options: DataCommandOptions): Promise<void>
           if (latest === undefined) throw new Error(`There is no backup in ${backups.settings().folder}.`);
           file = latest.file;
         }
+        log(`The backup holds:\n${describeBackup(await backups.inspect(file, options.passphrase))}`);
         const staged = await backups.stageRestore(file, options.passphrase);
         applyPendingRestore(dataDir);
         log(`Put back the backup of ${new Date(staged.createdAt).toLocaleString()} (${file}).`);

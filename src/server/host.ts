@@ -61,6 +61,8 @@ export interface HeadlessHostOptions {
   /** The webhook relay's timings (tests shorten its backoff and waits). */
   cloudRelay?: SwitchboardOptions['cloudRelay'];
   log?: (line: string) => void;
+  /** Where secrets are sealed; default the key file in the data folder (tests pass one per "computer"). */
+  secrets?: SwitchboardOptions['secrets'];
 }
 
 export interface HeadlessHost {
@@ -88,6 +90,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
   const app = await createSwitchboard({
     dataDir: options.dataDir,
     sinks,
+    ...(options.secrets !== undefined && { secrets: options.secrets }),
     ...(options.durability !== undefined && { durability: options.durability }),
     sync: { ...options.sync, ...(options.version !== undefined && { appVersion: options.version }) },
     ...(options.cloudRelay !== undefined && { cloudRelay: options.cloudRelay }),

@@ -50,6 +50,8 @@ export interface BackupEntry {
   workspaces: { id: string; name: string; messages: number }[];
   numbers: { workspaceId: string; e164: string; provider: string; hasSession: boolean }[];
   mediaFiles: number;
+  /** 'this-computer': sealed with this computer's key store, it opens here only; 'passphrase': anywhere. */
+  protection: 'this-computer' | 'passphrase';
 }
 
 export interface RestoreStaged {
@@ -97,6 +99,10 @@ export const backupCommands = {
   'backup.list': command<BackupEntry[]>()(noInput),
   /** Unpacks and checks a backup (a listed one or any archive file); the app restarts to put it in place. */
   'backup.restore': command<RestoreStaged>()(
+    z.strictObject({ file: filePath('Backup file'), passphrase: passphrase.optional() }),
+  ),
+  /** A backup file picked by the owner (not in the list): its date, workspaces and message counts. */
+  'backup.inspect': command<BackupEntry>()(
     z.strictObject({ file: filePath('Backup file'), passphrase: passphrase.optional() }),
   ),
   /** "Move to another computer": one archive of everything; this install stops for good once it is made. */

@@ -83,6 +83,7 @@ export const COMMAND_NAMES = [
   'backup.list',
   'backup.restore',
   'backup.move',
+  'backup.inspect',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

@@ -1,8 +1,9 @@
 // Settings › Backups, Home's backup line, the restore flow and moving to another computer, in real
 // Chromium against two headless hosts on two data folders, the real Baileys client and the local
 // WhatsApp server (demo mode): the new install answers the next customer without a QR scan, and the old
-// one never connects again.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// one never connects again. Each "computer" has its own key store outside its data folder (Electron's
+// safeStorage adapter over a key of that computer), so the session keys must travel inside the move file.
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -14,6 +15,8 @@ import { ensureRendererBuild } from '../../src/server/renderer-build';
 import { startRestartingHost, type RestartingHost } from '../../src/server/restarting-host';
 import type { BackupEntry, NumberState } from '../../src/shared/contract';
 import type { Workspace } from '../../src/shared/dto';
+import { createFileKeySecretBox, type SecretBox } from '../../src/core/index';
+import { createSafeStorageSecretBox } from '../../src/main/safe-storage-secret-box';
 import {
   callApi,
   hasChromium,
@@ -45,10 +48,36 @@ const numberStatus = async (host: RestartingHost) =>
 const messageCount = async (host: RestartingHost) =>
   (await api<BackupEntry[]>(host, 'backup.list'))[0]?.workspaces[0]?.messages;
 
+/** A computer's key store: its key lives outside the data folder, so a copied folder cannot open it. */
+function osKeyStore(computer: string): SecretBox {
+  const keyring = createFileKeySecretBox({ keyPath: join(dir, `${computer}-keyring`, 'login.key') });
+  return createSafeStorageSecretBox(
+    {
+      isEncryptionAvailable: () => true,
+      encryptString: (plain) => Buffer.from(keyring.seal(plain)),
+      decryptString: (sealed) => keyring.open(sealed.toString()),
+    },
+    createFileKeySecretBox({ keyPath: join(dir, `${computer}-keyring`, 'fallback.key') }),
+  );
+}
+const keyStores = new Map<string, SecretBox>();
+
+/** The WhatsApp creds of the shop's number as stored in a data folder (sealed). */
+async function storedCreds(host: RestartingHost): Promise<string> {
+  const row = await host.current.app.store.db
+    .selectFrom('wa_auth_creds')
+    .select('creds')
+    .executeTakeFirstOrThrow();
+  return row.creds;
+}
+
 async function hostOn(data: string): Promise<RestartingHost> {
+  const computer = data.endsWith('new-pc') ? 'new-pc' : 'old-pc';
+  if (!keyStores.has(computer)) keyStores.set(computer, osKeyStore(computer));
   return startRestartingHost(
     {
       dataDir: data,
+      secrets: keyStores.get(computer)!,
       token,
       staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
       demo,
@@ -162,7 +191,44 @@ describe.skipIf(!hasChromium)('backups, restore and moving to another computer',
     await page.getByRole('region', { name: 'Backups' }).waitFor();
   }, 60_000);
 
+  it('restoring a file from elsewhere shows its date, businesses and message counts before anything changes', async () => {
+    const listed = await api<BackupEntry[]>(oldPc, 'backup.list');
+    const elsewhere = join(dir, 'usb-old', 'shop-backup.swbk');
+    mkdirSync(join(dir, 'usb-old'));
+    copyFileSync(listed[0]!.file, elsewhere);
+
+    await navLink(page, 'Settings').click();
+    await card().getByText('Restore a backup from a USB stick or another folder').click();
+    const form = card().getByRole('form', { name: 'Restore from a file' });
+    await form.getByLabel('Backup file').fill(join(dir, 'usb-old', 'not-there.swbk'));
+    await form.getByRole('button', { name: 'Check this file' }).click();
+    await poll(() => form.getByRole('alert').textContent()).toMatch(/There is no backup file at .*not-there/);
+    await form.getByLabel('Backup file').fill(elsewhere);
+    await form.getByRole('button', { name: 'Check this file' }).click();
+    const dialog = card().locator('.backups__more').getByRole('dialog', { name: 'Restore this backup' });
+    await dialog.waitFor();
+    // The same date the list shows for the backup it was copied from.
+    const firstCell = card().getByRole('table', { name: 'Backups' }).locator('tbody tr td').first();
+    const listedWhen = (await firstCell.textContent())!.replace(/\s*\S+$/, '');
+    expect(listedWhen).not.toBe('');
+    expect(await dialog.textContent()).toContain(`Put back the backup of ${listedWhen}?`);
+    expect(await dialog.getByRole('list', { name: 'In this backup' }).textContent()).toMatch(
+      /Mama Nkechi Pharmacy: 2 messages.*opens on this computer only/,
+    );
+    await dialog.scrollIntoViewIfNeeded();
+    await card().screenshot({ path: join(SHOTS, 'backups-03b-restore-from-file.png') });
+    const restarted = oldPc.nextRestart();
+    await dialog.getByRole('button', { name: 'Restore this backup' }).click();
+    await card().getByText('Backup checked. Switchboard is restarting to put it in place…').waitFor();
+    await restarted;
+    expect(oldPc.current.app.restored?.archive).toBe(elsewhere);
+    await poll(() => numberStatus(oldPc)).toBe('connected');
+    await page.getByRole('region', { name: 'Backups' }).waitFor({ timeout: 20_000 });
+  }, 60_000);
+
   it('moving: the old PC stops for good; the new PC takes over from first run and answers without a QR', async () => {
+    const oldCreds = await storedCreds(oldPc);
+    expect(oldCreds).toMatch(/^os1:/);
     const moveFile = join(dir, 'usb-stick', 'switchboard-move.swbk');
     mkdirSync(join(dir, 'usb-stick'));
     await card().getByText('Move to another computer').click();
@@ -209,6 +275,12 @@ describe.skipIf(!hasChromium)('backups, restore and moving to another computer',
     await page.getByText('Mama Nkechi Pharmacy').first().waitFor();
     await poll(() => numberStatus(newPc!)).toBe('connected');
     await shots('backups-06-new-pc-home');
+    // The session came over resealed with the new computer's key store; the old one cannot open it.
+    const newCreds = await storedCreds(newPc);
+    expect(newCreds).toMatch(/^os1:/);
+    expect(JSON.parse(keyStores.get('new-pc')!.open(newCreds))).toHaveProperty('me');
+    expect(() => keyStores.get('old-pc')!.open(newCreds)).toThrow(/could not decrypt/);
+    expect(existsSync(join(dir, 'new-pc', 'secrets.key'))).toBe(false);
 
     // The next customer is answered by the new PC, with no QR scanned.
     const aisha = demo.server.contact('+2347063330003', { name: 'Aisha Bello' });

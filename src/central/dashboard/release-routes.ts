@@ -2,20 +2,25 @@ import type { Clock } from '../../core/ids';
 import type { AdminAuth } from '../auth';
 import type { CentralDatabase } from '../db/open';
 import { CentralError } from '../errors';
-import { readForm } from '../http/body';
+import { discardRequestRest, readForm } from '../http/body';
 import { redirect } from '../http/respond';
 import type { RequestContext, Route } from '../http/router';
+import { parseChannelFile } from '../../core/updates/feed';
+import { readMultipart, readSmallPart } from '../http/multipart';
 import {
+  addRelease,
   changeReleaseState,
   getRelease,
   isReleaseAction,
   listReleases,
   setRollout,
+  type UpdateRelease,
 } from '../update-releases';
 import { releasesPage } from './releases-page';
 
 export interface ReleasePageDeps {
   database: CentralDatabase;
+  updatesDir?: string | undefined;
   clock: Clock;
   auth: AdminAuth;
   show(ctx: RequestContext, status: number, html: string): void;
@@ -28,6 +33,7 @@ const DONE = {
   pause: (v: string) => `Paused ${v}: no new downloads. PCs that have it keep it.`,
   resume: (v: string) => `${v} is live again.`,
   rollback: (v: string) => `Rolled back ${v}: PCs on it go back to the version before at their next check.`,
+  upload: (v: string) => `Uploaded ${v}. It reaches no PC until you set who gets it below.`,
 } as const;
 type Done = keyof typeof DONE;
 
@@ -78,8 +84,78 @@ export function releaseRoutes(deps: ReleasePageDeps): Route[] {
     redirect(ctx.res, `/releases?done=${action}&release=${encodeURIComponent(id)}`);
   }
 
+  /**
+   * The upload form: latest*.yml first (platform, version, the installer's name and sha512), then the
+   * installer, streamed to disk and checked against that sha512 as the admin API does.
+   */
+  async function upload(ctx: RequestContext): Promise<void> {
+    if (!deps.signedIn(ctx)) return;
+    auth.requireAdmin(ctx.req);
+    let release: UpdateRelease | undefined;
+    try {
+      if (deps.updatesDir === undefined)
+        throw new CentralError(
+          'BAD_REQUEST',
+          'This server has no folder for installers; start it with a data folder.',
+        );
+      const updatesDir = deps.updatesDir;
+      let channel: ReturnType<typeof parseChannelFile>;
+      const fields: Record<string, string> = {};
+      await readMultipart(ctx.req, async (part) => {
+        if (part.name === 'channel') {
+          const text = await readSmallPart(part, 64 * 1024, 'The latest*.yml file');
+          channel = parseChannelFile(part.fileName ?? '', text);
+          if (channel === undefined)
+            throw new CentralError(
+              'BAD_REQUEST',
+              `${part.fileName || 'The first file'} is not a latest.yml, latest-mac.yml or latest-linux.yml from electron-builder (dist/).`,
+            );
+        } else if (part.name === 'installer') {
+          if (channel === undefined)
+            throw new CentralError(
+              'BAD_REQUEST',
+              'Pick the latest*.yml file first, then the installer it names.',
+            );
+          if (part.fileName !== channel.file)
+            throw new CentralError(
+              'BAD_REQUEST',
+              `The latest*.yml of ${channel.version} names the installer ${channel.file}, not ${part.fileName || 'an empty file'}: pick that file.`,
+            );
+          release = await addRelease(
+            database,
+            updatesDir,
+            {
+              platform: channel.platform,
+              version: channel.version,
+              fileName: channel.file,
+              sha512: channel.sha512,
+              ...(fields.storeSchema ? { storeSchema: fields.storeSchema } : {}),
+              ...(fields.notes ? { notes: fields.notes } : {}),
+            },
+            part.body,
+            clock.now(),
+          );
+        } else if (part.name === 'notes' || part.name === 'storeSchema') {
+          fields[part.name] = (await readSmallPart(part, 4 * 1024, `The ${part.name}`)).trim();
+        } else {
+          part.body.resume();
+        }
+      });
+      if (release === undefined) throw new CentralError('BAD_REQUEST', 'Pick the installer too.');
+    } catch (error) {
+      if (!(error instanceof CentralError) || !['BAD_REQUEST', 'CONFLICT', 'TOO_LARGE'].includes(error.code))
+        throw error;
+      // The answer goes now; the rest of a refused upload is read and dropped (or the connection closed).
+      discardRequestRest(ctx.req, ctx.res);
+      await render(ctx, 400, { tone: 'bad', text: `Nothing was uploaded: ${error.message}` });
+      return;
+    }
+    redirect(ctx.res, `/releases?done=upload&release=${encodeURIComponent(release.id)}`);
+  }
+
   return [
     { method: 'GET', path: '/releases', handler: list },
+    { method: 'POST', path: '/releases/upload', handler: upload },
     { method: 'POST', path: '/releases/:id/:action', handler: change },
   ];
 }

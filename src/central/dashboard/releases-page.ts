@@ -1,3 +1,4 @@
+import { LATEST_MIGRATION } from '../../core/store/migrations/index';
 import type { ReleaseState } from '../../core/updates/feed';
 import type { UpdateRelease } from '../update-releases';
 import { formatCount, formatDateTime } from './format';
@@ -39,11 +40,47 @@ export function releasesPage(data: ReleasesPageData): string {
       <section class="card" aria-labelledby="releases-title">
         <div class="card-head">
           <h2 id="releases-title">Uploaded releases</h2>
-          <span class="note">upload with: npm run central:release -- upload dist/latest.yml</span>
+          <span class="note">or from a terminal: npm run central:release -- upload dist/latest.yml</span>
         </div>
         ${data.releases.length === 0 ? html`<p class="empty">No release uploaded yet.</p>` : releasesTable(data)}
-      </section>`,
+      </section>
+      ${uploadForm()}`,
   });
+}
+
+/**
+ * The files `npm run dist` wrote: latest*.yml first (the browser sends fields in this order, and the
+ * server needs the version and sha512 before the installer streams in), then the installer it names.
+ */
+function uploadForm(): Html {
+  return html`<section class="card" aria-labelledby="upload-title">
+    <div class="card-head"><h2 id="upload-title">Upload a release</h2></div>
+    <form
+      class="row"
+      method="post"
+      action="/releases/upload"
+      enctype="multipart/form-data"
+      aria-label="Upload a release"
+    >
+      <label class="field"
+        ><span class="small">latest.yml (or latest-mac.yml, latest-linux.yml) from dist/</span>
+        <input name="channel" type="file" accept=".yml" required
+      /></label>
+      <label class="field"
+        ><span class="small">Release notes (optional)</span> <input name="notes" type="text" maxlength="2000"
+      /></label>
+      <label class="field"
+        ><span class="small">Newest store migration of the build</span>
+        <input name="storeSchema" type="text" maxlength="100" value="${LATEST_MIGRATION}"
+      /></label>
+      <label class="field"
+        ><span class="small">The installer it names (for example Switchboard-Setup-1.5.0.exe)</span>
+        <input name="installer" type="file" required
+      /></label>
+      <button type="submit">Upload</button>
+    </form>
+    <p class="small muted">A new release reaches no PC until you set who gets it.</p>
+  </section>`;
 }
 
 function releasesTable(data: ReleasesPageData): Html {

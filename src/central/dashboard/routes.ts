@@ -28,6 +28,8 @@ export interface DashboardDeps {
   /** Per client address, on sign-in (not shared with enrollment). */
   signInLimiter: RateLimiter;
   cloudNumbers: CloudNumberRegistry;
+  /** Where uploaded installers go (the Releases page's upload form); none: uploads are refused. */
+  updatesDir?: string | undefined;
 }
 
 /**

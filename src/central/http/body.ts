@@ -147,6 +147,12 @@ function collect(req: IncomingMessage, res: ServerResponse, limit: number): Prom
   });
 }
 
+/** After an early answer: the rest of the request is read and dropped (closed beyond the cap). */
+export function discardRequestRest(req: IncomingMessage, res: ServerResponse): void {
+  const declared = Number(req.headers['content-length']);
+  discardRest(req, res, 0, Number.isFinite(declared) ? declared : undefined);
+}
+
 function discardRest(
   req: IncomingMessage,
   res: ServerResponse,

@@ -25,6 +25,11 @@ export interface BackupManifest {
   workspaces: SnapshotContents['workspaces'];
   numbers: SnapshotContents['numbers'];
   mediaFiles: number;
+  /**
+   * 'portable': the secrets in the database are sealed with the archive's key and resealed with the
+   * key store of whichever computer restores it; 'this-computer': they stay sealed with this computer's.
+   */
+  secrets?: 'portable' | 'this-computer';
   /** Every entry after the manifest, so a reader knows what a whole archive holds. */
   entries: string[];
 }

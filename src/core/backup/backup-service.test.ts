@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BackupProgress } from '../../shared/backup-contract';
@@ -8,6 +8,11 @@ import { insertTestWorkspace } from '../testing/fixtures';
 import { insertTestMessages, writeTestMedia } from '../testing/backup-fixtures';
 import { makeTempDir } from '../testing/temp-files';
 import { readArchiveHeader } from './archive-format';
+import { createFileKeySecretBox } from '../secrets/file-key-secret-box';
+import type { SecretBox } from '../secrets/secret-box';
+import { createAiKeyRepository } from '../bot/ai/ai-store';
+import { createWaAuthRepository } from '../store/repositories/wa-auth';
+import { createLogger } from '../log/logger';
 
 const WS = 'ws-1' as WorkspaceId;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -149,5 +154,115 @@ describe('backups', () => {
     expect(app.backups.status().stale).toBe(false);
     mkdirSync(join(dataDir, 'usb-not-plugged-in'));
     expect(app.backups.status().secondFolderMissing).toBe(false);
+  });
+
+  describe("secrets sealed by a computer's key store", () => {
+    /** A key store that lives outside the data folder, as the operating system's does. */
+    const keyStore = (): SecretBox =>
+      createFileKeySecretBox({ keyPath: join(tempDir(), 'login-keyring.key') });
+    const CREDS = JSON.stringify({ noiseKey: 'private noise key of the linked device' });
+    const AI_KEY = 'sk-test-0123456789abcdef';
+
+    async function shopWithSecrets(secrets: SecretBox) {
+      const dataDir = tempDir();
+      const app = await createSwitchboard({ dataDir, durability: 'normal', secrets });
+      cleanups.push(() => app.close());
+      const workspace = await app.workspaces.create({ name: 'Mama Put' });
+      const number = await app.workspaces.addNumber(workspace.id, { number: '+2348031234567' });
+      await createWaAuthRepository(app.store.db, secrets).writeCreds(workspace.id, number.id, CREDS, 1);
+      await createWaAuthRepository(app.store.db, secrets).setKeys(workspace.id, number.id, [
+        { type: 'session', id: 'a', value: '{"session":"signal"}' },
+      ]);
+      await createAiKeyRepository(app.store.db, secrets, createLogger({ sinks: [] })).set(
+        workspace.id,
+        'openai',
+        AI_KEY,
+        1,
+      );
+      return { app, workspace, number };
+    }
+    async function secretsIn(
+      dataDir: string,
+      secrets: SecretBox,
+      workspaceId: WorkspaceId,
+      numberId: string,
+    ) {
+      const app = await createSwitchboard({ dataDir, durability: 'normal', secrets });
+      try {
+        const auth = createWaAuthRepository(app.store.db, secrets);
+        return {
+          creds: await auth.readCreds(workspaceId, numberId),
+          keys: await auth.getKeys(workspaceId, numberId, 'session', ['a']),
+          ai: await createAiKeyRepository(app.store.db, secrets, createLogger({ sinks: [] })).get(
+            workspaceId,
+            'openai',
+          ),
+        };
+      } finally {
+        await app.close();
+      }
+    }
+
+    it('a move archive carries them to a computer with another key store, resealed there', async () => {
+      const oldStore = keyStore();
+      const { app, workspace, number } = await shopWithSecrets(oldStore);
+      const file = join(tempDir(), 'move.swbk');
+      await app.backups.createMoveArchive(file, 'our shop since 1998');
+      // Nothing of the secrets in plain text, and no key file of the old computer in the archive.
+      expect(readFileSync(file).includes(Buffer.from('private noise key'))).toBe(false);
+
+      const newStore = keyStore();
+      const newDir = tempDir();
+      const fresh = await createSwitchboard({ dataDir: newDir, durability: 'normal', secrets: newStore });
+      const staged = await fresh.backups.stageRestore(file, 'our shop since 1998');
+      await fresh.close();
+      expect(staged.reconnects).toEqual(['+2348031234567']);
+      expect(existsSync(join(newDir, 'secrets.key'))).toBe(false);
+      expect(await secretsIn(newDir, newStore, workspace.id, number.id)).toEqual({
+        creds: CREDS,
+        keys: { a: '{"session":"signal"}' },
+        ai: AI_KEY,
+      });
+      // Sealed with the new computer's key store: the old one cannot open them.
+      await expect(secretsIn(newDir, oldStore, workspace.id, number.id)).rejects.toThrow(/another key/);
+    });
+
+    it('a move refuses, in words, when a stored key cannot be opened here (it would not carry it)', async () => {
+      const { app, workspace } = await shopWithSecrets(keyStore());
+      // A key sealed by another key store: the move could not carry it, so it writes nothing.
+      await createAiKeyRepository(app.store.db, keyStore(), createLogger({ sinks: [] })).set(
+        workspace.id,
+        'anthropic',
+        'sk-ant-0123456789',
+        2,
+      );
+      const file = join(tempDir(), 'move.swbk');
+      await expect(app.backups.createMoveArchive(file, 'our shop since 1998')).rejects.toThrow(
+        /could not be opened with this computer's key store \(1 in ai_keys\.key_sealed\)/,
+      );
+      expect(existsSync(file)).toBe(false);
+      expect(app.backups.status().movedAway).toBeUndefined();
+      // A daily passphrase backup still goes ahead, keeping that one key sealed for this computer only.
+      await app.backups.configure({ passphrase: 'our shop since 1998' });
+      expect((await app.backups.create('daily')).protection).toBe('passphrase');
+    });
+
+    it('a passphrase backup restores them on another computer; a backup sealed with the machine key does not open there', async () => {
+      const { app, workspace, number } = await shopWithSecrets(keyStore());
+      const machineOnly = join(tempDir(), 'machine-only.swbk');
+      copyFileSync((await app.backups.create('manual')).file, machineOnly);
+      await app.backups.configure({ passphrase: 'our shop since 1998' });
+      const portable = await app.backups.create('manual');
+
+      const newStore = keyStore();
+      const newDir = tempDir();
+      const other = await createSwitchboard({ dataDir: newDir, durability: 'normal', secrets: newStore });
+      await expect(other.backups.stageRestore(machineOnly)).rejects.toThrow(
+        /made with another computer's key store; it can only be opened there/,
+      );
+      await other.backups.stageRestore(portable.file, 'our shop since 1998');
+      await other.close();
+      expect((await secretsIn(newDir, newStore, workspace.id, number.id)).creds).toBe(CREDS);
+    });
   });
 });

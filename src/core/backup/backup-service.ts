@@ -9,16 +9,17 @@ import { backupDatabase } from '../store/backup';
 import type { Store } from '../store/open-database';
 import { readArchiveHeader } from './archive-format';
 import { machineKey, openArchiveKey, passphraseKey, type ArchiveKey } from './archive-keys';
-import {
-  DATABASE_ENTRY,
-  extractArchive,
-  readManifest,
-  writeBackupArchive,
-  type ArchiveFile,
-  type BackupManifest,
-} from './backup-archive';
+import { DATABASE_ENTRY, readManifest, type ArchiveFile, type BackupManifest } from './backup-archive';
 import { backupsToDelete, STALE_AFTER_MS } from './backup-policy';
 import { inspectSnapshot } from './inspect-snapshot';
+import { writeCheckedArchive } from './checked-archive';
+import { isUpgradeCopy } from './upgrade-copy';
+import {
+  archiveSecretBox,
+  ARCHIVE_SECRET_PREFIX,
+  describeUnopened,
+  resealDatabaseFile,
+} from './portable-secrets';
 import { MOVED_AWAY_FILE, stageRestore, type StagedRestore } from './restore-staging';
 import { readJsonFile, writeJsonFileAtomic } from './json-file';
 
@@ -27,8 +28,6 @@ export const MEDIA_FOLDER = 'media';
 const ARCHIVE_SUFFIX = '.swbk';
 const SETTINGS_FILE = 'settings.json';
 const STATE_FILE = 'state.json';
-/** Files of the data folder a move carries besides the database and media: the key the tokens are sealed with. */
-const MOVE_FILES = ['secrets.key'];
 
 interface StoredSettings {
   keepDaily: number;
@@ -72,6 +71,8 @@ export interface BackupService {
   /** Makes, verifies and files a backup; one at a time. */
   create(reason: string, onProgress?: (progress: BackupProgress) => void): Promise<BackupEntry>;
   list(): Promise<BackupEntry[]>;
+  /** What a backup file anywhere holds (date, workspaces, message counts), read with its key. */
+  inspect(file: string, passphrase?: string): Promise<BackupEntry>;
   /** Unpacks and checks a backup beside the data; it is put in place at the next start (`applyPendingRestore`). */
   stageRestore(file: string, passphrase?: string): Promise<StagedRestore>;
   /**
@@ -132,6 +133,18 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
     });
   };
 
+  const protectionOf = (source: ArchiveKey['source']): BackupEntry['protection'] =>
+    source.source === 'passphrase' ? 'passphrase' : 'this-computer';
+  const readEntry = async (
+    file: string,
+    location: BackupEntry['location'],
+    passphrase?: string,
+  ): Promise<BackupEntry> => {
+    const header = await readArchiveHeader(file);
+    const manifest = await readManifest(file, await keyOf(file, passphrase));
+    return entryOf(file, manifest, location, protectionOf(header.key));
+  };
+
   const publicSettings = (): BackupSettings => {
     const s = readSettings();
     return {
@@ -162,7 +175,6 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
     };
     const work = join(folder, `.work-${now()}`);
     mkdirSync(work, { recursive: true, mode: 0o700 });
-    const partial = `${destination}.partial`;
     try {
       report('copying', 0);
       const snapshot = join(work, DATABASE_ENTRY);
@@ -172,15 +184,12 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
         pagesPerStep: 64,
         onProgress: (p) => report('copying', p.fraction * 0.3),
       });
+      // An archive another computer may open carries its secrets under its own key, not this computer's.
+      const portable = kind === 'move' || key.source.source === 'passphrase';
+      if (portable) await makeSecretsPortable(kind, snapshot, key);
       const contents = await inspectSnapshot(snapshot, { integrity: false });
       const media = listMedia(join(dataDir, MEDIA_FOLDER));
       const files: ArchiveFile[] = [{ name: DATABASE_ENTRY, path: snapshot }, ...media];
-      if (kind === 'move') {
-        for (const name of MOVE_FILES)
-          if (existsSync(join(dataDir, name))) files.push({ name, path: join(dataDir, name) });
-      }
-      const total = files.reduce((sum, f) => sum + statSync(f.path).size, 0) || 1;
-      let written = 0;
       const manifest: Omit<BackupManifest, 'entries'> = {
         kind,
         reason,
@@ -189,45 +198,49 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
         workspaces: contents.workspaces,
         numbers: contents.numbers,
         mediaFiles: media.length,
+        secrets: portable ? 'portable' : 'this-computer',
       };
-      rmSync(partial, { force: true });
-      await writeBackupArchive({
-        path: partial,
+      const written = await writeCheckedArchive({
+        destination,
+        workDir: work,
         key,
         manifest,
         files,
-        onBytes: (bytes) => report('encrypting', 0.3 + ((written += bytes) / total) * 0.4),
+        onWritten: (fraction) => report('encrypting', 0.3 + fraction * 0.4),
+        onVerified: (fraction) => report('verifying', 0.7 + fraction * 0.3),
       });
-      // Checked as a restore would read it: every frame decrypted, every file's hash, SQLite's full check.
-      let read = 0;
-      const verify = join(work, 'verify');
-      const checked = await extractArchive(
-        partial,
-        key.masterKey,
-        verify,
-        (bytes) => report('verifying', 0.7 + ((read += bytes) / total) * 0.2),
-        // The media are checked by their hashes as they are read; only the database is needed on disk.
-        { only: (name) => name === DATABASE_ENTRY },
-      );
-      const copy = await inspectSnapshot(join(verify, DATABASE_ENTRY), { integrity: true });
-      if (copy.integrity.join() !== 'ok') {
-        throw new Error(
-          `the copy in the backup failed SQLite's check (${copy.integrity.slice(0, 3).join('; ')})`,
-        );
-      }
-      if (JSON.stringify(copy.workspaces) !== JSON.stringify(checked.workspaces)) {
-        throw new Error('the copy in the backup does not hold what its list says');
-      }
       report('verifying', 1);
-      // Only a checked archive gets its real name: a name without `.partial` means a good backup.
-      await rename(partial, destination);
-      return { ...manifest, entries: files.map((f) => f.name) };
-    } catch (error) {
-      rmSync(partial, { force: true });
-      throw error;
+      return written;
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
+  }
+
+  async function makeSecretsPortable(
+    kind: 'backup' | 'move',
+    snapshot: string,
+    key: ArchiveKey,
+  ): Promise<void> {
+    const result = await resealDatabaseFile(snapshot, {
+      from: secrets,
+      to: archiveSecretBox(key.masterKey),
+      which: (sealed) => !sealed.startsWith(ARCHIVE_SECRET_PREFIX),
+    });
+    if (result.unopened.length === 0) return;
+    const what = describeUnopened(result.unopened);
+    if (kind === 'move') {
+      // A move that silently dropped a session would leave the new computer asking for QR scans.
+      throw new SwitchboardError(
+        'BACKUP_FAILED',
+        `Some stored keys could not be opened with this computer's key store (${what}), so the move file ` +
+          'could not carry them. Sign in to this computer as the user who set Switchboard up, then try again.',
+      );
+    }
+    logger.warn(
+      'backup.secrets_not_portable',
+      "Some stored keys could not be opened with this computer's key store; the backup keeps them sealed for this computer only",
+      { unopened: what },
+    );
   }
 
   async function exclusive<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -248,7 +261,9 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
     path: string,
     manifest: BackupManifest,
     location: BackupEntry['location'],
+    protection: BackupEntry['protection'],
   ): BackupEntry => ({
+    protection,
     file: path,
     name: basename(path),
     location,
@@ -263,7 +278,10 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
 
   async function prune(dir: string): Promise<void> {
     const s = readSettings();
-    const archives = listArchives(dir).map((path) => ({ path, createdAt: createdAtOf(path) }));
+    // The copy made before an upgrade stays until the next upgrade replaces it.
+    const archives = listArchives(dir)
+      .filter((path) => !isUpgradeCopy(basename(path)))
+      .map((path) => ({ path, createdAt: createdAtOf(path) }));
     for (const old of backupsToDelete(archives, { daily: s.keepDaily, weekly: s.keepWeekly })) {
       await rm(old.path, { force: true });
     }
@@ -313,7 +331,8 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
         const createdAt = now();
         const destination = join(folder, archiveName(createdAt, reason));
         try {
-          const manifest = await make('backup', reason, destination, keyForNewBackup(), onProgress);
+          const key = keyForNewBackup();
+          const manifest = await make('backup', reason, destination, key, onProgress);
           writeJsonFileAtomic(statePath, {
             ...readState(),
             lastGoodAt: manifest.createdAt,
@@ -329,7 +348,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
           await prune(folder);
           const second = readSettings().secondFolder;
           if (second !== null) await copyToSecondFolder(destination, second);
-          return entryOf(destination, manifest, 'data-folder');
+          return entryOf(destination, manifest, 'data-folder', protectionOf(key.source));
         } catch (error) {
           const message =
             error instanceof SwitchboardError
@@ -359,7 +378,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
       const entries: BackupEntry[] = [];
       for (const { file, location } of found) {
         try {
-          entries.push(entryOf(file, await readManifest(file, await keyOf(file)), location));
+          entries.push(await readEntry(file, location));
         } catch (error) {
           logger.warn('backup.unreadable', `A backup could not be read: ${(error as Error).message}`, {
             file,
@@ -368,10 +387,13 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
       }
       return entries.sort((a, b) => b.createdAt - a.createdAt);
     },
+    inspect(file, passphrase) {
+      return readEntry(file, 'elsewhere', passphrase);
+    },
     stageRestore(file, passphrase) {
       return exclusive('restore', async () => {
         const key = await keyOf(file, passphrase);
-        const staged = await stageRestore({ dataDir, archive: file, masterKey: key, now: now() });
+        const staged = await stageRestore({ dataDir, archive: file, masterKey: key, secrets, now: now() });
         logger.info(
           'backup.restore_staged',
           'A backup was unpacked and checked; it is put in place at the next start',
@@ -402,7 +424,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
             file: destination,
           },
         );
-        return entryOf(destination, manifest, 'elsewhere');
+        return entryOf(destination, manifest, 'elsewhere', 'passphrase');
       });
     },
   };

@@ -54,17 +54,18 @@ export function inspectSnapshot(path: string, options: { integrity: boolean }): 
       eval: true,
       workerData: { path, integrity: options.integrity, driver: driverPath() },
     });
-    let settled = false;
-    worker.once('message', (contents: SnapshotContents) => {
-      settled = true;
-      resolve(contents);
-    });
+    let contents: SnapshotContents | undefined;
+    let failed = false;
+    worker.once('message', (message: SnapshotContents) => (contents = message));
     worker.once('error', (error) => {
-      settled = true;
+      failed = true;
       reject(error);
     });
+    // Settled once the worker is gone: its connection is closed, so the copy may be changed or moved.
     worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`the database check stopped early (exit code ${code})`));
+      if (failed) return;
+      if (contents !== undefined) resolve(contents);
+      else reject(new Error(`the database check stopped early (exit code ${code})`));
     });
   });
 }

@@ -4,6 +4,13 @@ import { SwitchboardError } from '../errors';
 import { inspectExistingFile } from '../store/open-database';
 import { DATABASE_ENTRY, extractArchive, type BackupManifest } from './backup-archive';
 import { inspectSnapshot } from './inspect-snapshot';
+import {
+  archiveSecretBox,
+  ARCHIVE_SECRET_PREFIX,
+  describeUnopened,
+  resealDatabaseFile,
+} from './portable-secrets';
+import type { SecretBox } from '../secrets/secret-box';
 import { readJsonFile, writeJsonFileAtomic } from './json-file';
 
 /** Written when a move archive is made: this install never connects again. */
@@ -32,6 +39,8 @@ export async function stageRestore(options: {
   dataDir: string;
   archive: string;
   masterKey: Buffer;
+  /** This computer's key store: the secrets an archive carries under its own key are sealed with it. */
+  secrets: SecretBox;
   now: number;
 }): Promise<StagedRestore> {
   const staging = join(options.dataDir, STAGING);
@@ -47,6 +56,17 @@ export async function stageRestore(options: {
       throw new SwitchboardError(
         'BACKUP_FAILED',
         `The database in ${options.archive} is damaged; pick an older backup.`,
+      );
+    }
+    const resealed = await resealDatabaseFile(db, {
+      from: archiveSecretBox(options.masterKey),
+      to: options.secrets,
+      which: (sealed) => sealed.startsWith(ARCHIVE_SECRET_PREFIX),
+    });
+    if (resealed.unopened.length > 0) {
+      throw new SwitchboardError(
+        'BACKUP_FAILED',
+        `The stored keys in ${options.archive} are damaged (${describeUnopened(resealed.unopened)}); pick another backup.`,
       );
     }
     const staged: StagedRestore = {

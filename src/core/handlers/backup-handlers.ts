@@ -10,6 +10,7 @@ type BackupHandlers = Pick<
   | 'backup.list'
   | 'backup.restore'
   | 'backup.move'
+  | 'backup.inspect'
 >;
 
 /**
@@ -44,5 +45,6 @@ export function createBackupHandlers(ctx: HandlerContext): BackupHandlers {
       return result;
     },
     'backup.move': ({ destination, passphrase }) => backups.createMoveArchive(destination, passphrase),
+    'backup.inspect': ({ file, passphrase }) => backups.inspect(file, passphrase),
   };
 }

@@ -23,29 +23,44 @@ const AAD = Buffer.from('switchboard.secret.v1');
 export function createFileKeySecretBox(options: { dataDir: string } | { keyPath: string }): SecretBox {
   const keyPath = 'keyPath' in options ? options.keyPath : join(options.dataDir, SECRETS_KEY_FILE);
   let key: Buffer | undefined;
-  const loadKey = (): Buffer => (key ??= readOrCreateKey(keyPath));
+  return createAesGcmSecretBox(() => (key ??= readOrCreateKey(keyPath)), {
+    prefix: PREFIX,
+    aad: AAD,
+    keyName: keyPath,
+  });
+}
 
+/**
+ * The sealing itself, for any 32-byte key: the key file's box above, and a backup archive's box that
+ * carries secrets to another computer under the archive's own key. `prefix` and `aad` tell the boxes'
+ * values apart, so one is never opened as the other.
+ */
+export function createAesGcmSecretBox(
+  loadKey: () => Buffer,
+  options: { prefix: string; aad: Buffer; keyName: string },
+): SecretBox {
+  const { prefix, aad, keyName } = options;
   return {
     seal(plain) {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', loadKey(), iv);
-      cipher.setAAD(AAD);
+      cipher.setAAD(aad);
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+      return prefix + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
     },
     open(sealed) {
-      if (typeof sealed !== 'string' || !sealed.startsWith(PREFIX)) {
+      if (typeof sealed !== 'string' || !sealed.startsWith(prefix)) {
         throw new SecretBoxError(
           'The stored secret is not in a format this version of Switchboard can read.',
         );
       }
-      const raw = Buffer.from(sealed.slice(PREFIX.length), 'base64url');
+      const raw = Buffer.from(sealed.slice(prefix.length), 'base64url');
       if (raw.length < IV_BYTES + TAG_BYTES) {
         throw new SecretBoxError('The stored secret is damaged (too short).');
       }
       try {
         const decipher = createDecipheriv('aes-256-gcm', loadKey(), raw.subarray(0, IV_BYTES));
-        decipher.setAAD(AAD);
+        decipher.setAAD(aad);
         decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
         return Buffer.concat([
           decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)),
@@ -54,7 +69,7 @@ export function createFileKeySecretBox(options: { dataDir: string } | { keyPath:
       } catch (error) {
         if (error instanceof SecretBoxError) throw error;
         throw new SecretBoxError(
-          `The stored secret could not be decrypted: it was changed, or it was sealed with another key than ${keyPath}.`,
+          `The stored secret could not be decrypted: it was changed, or it was sealed with another key than ${keyName}.`,
           { cause: error },
         );
       }

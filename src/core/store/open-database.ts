@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, type Transaction } from 'kysely';
@@ -5,7 +6,9 @@ import { SwitchboardError } from '../errors';
 import { SwitchboardSqliteDialect } from './dialect';
 import { MIGRATION_NAMES, migrationProvider } from './migrations/index';
 import type { Database } from './schema';
-import { appliedMigrations, copyBeforeUpgrade, putBackBeforeUpgrade } from './upgrade-guard';
+import { appliedMigrations } from './upgrade-guard';
+import { createEncryptedUpgradeCopier, type UpgradeCopier } from '../backup/upgrade-copy';
+import { createFileKeySecretBox } from '../secrets/file-key-secret-box';
 
 export type SqliteConnection = BetterSqlite3.Database;
 
@@ -20,6 +23,11 @@ export interface OpenDatabaseOptions {
   busyTimeoutMs?: number;
   /** Stop migrating at this migration (inclusive). Only migration tests use it. */
   migrateTo?: string;
+  /**
+   * Keeps the encrypted copy made before migrations run. The app passes one sealed with its key store;
+   * the default seals with the key file beside the database.
+   */
+  upgradeCopier?: UpgradeCopier;
 }
 
 export interface Store {
@@ -74,11 +82,16 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Store>
 
   // Before migrations change a database that has data: a copy, put back if the upgrade fails.
   let upgradeCopy: string | undefined;
+  let putBack: ((copy: string) => Promise<void>) | undefined;
   const applied = inMemory ? [] : appliedMigrations(sqlite, MIGRATION_TABLE);
   const target = options.migrateTo ?? MIGRATION_NAMES.at(-1) ?? '';
   if (applied.length > 0 && MIGRATION_NAMES.some((name) => name <= target && !applied.includes(name))) {
     try {
-      upgradeCopy = await copyBeforeUpgrade(sqlite, path, applied.at(-1)!);
+      const copier =
+        options.upgradeCopier ??
+        createEncryptedUpgradeCopier(createFileKeySecretBox({ dataDir: dirname(path) }));
+      upgradeCopy = await copier.write(sqlite, path, applied.at(-1)!);
+      putBack = (copy) => copier.putBack(path, copy);
     } catch (error) {
       sqlite.close();
       throw new SwitchboardError(
@@ -98,8 +111,20 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Store>
     return createStore(path, db, sqlite, schemaVersion);
   } catch (error) {
     await db.destroy();
-    if (upgradeCopy === undefined) throw asOpenError(path, error);
-    putBackBeforeUpgrade(path, upgradeCopy);
+    if (upgradeCopy === undefined || putBack === undefined) throw asOpenError(path, error);
+    try {
+      await putBack(upgradeCopy);
+    } catch (putBackError) {
+      throw new SwitchboardError(
+        'DATABASE_UNAVAILABLE',
+        `Upgrading the database to this version of Switchboard failed (${(error as Error).message}), and ` +
+          `putting back the copy made before the upgrade failed too (${(putBackError as Error).message}). ` +
+          `Nothing was deleted: the copy is ${upgradeCopy}. Install the previous version again and restore ` +
+          'that file from Settings › Backups, or ask your reseller.',
+        { path, copy: upgradeCopy },
+        { cause: error },
+      );
+    }
     const failed =
       typeof (error as SwitchboardError).details?.failed === 'string'
         ? ((error as SwitchboardError).details!.failed as string)
@@ -109,8 +134,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Store>
       `Upgrading the database to this version of Switchboard failed at step ${failed} ` +
         `(${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message}). Your data was ` +
         `put back exactly as it was before the upgrade (schema ${applied.at(-1)}). Install the previous version ` +
-        'again and tell your reseller; nothing was lost.',
-      { path, failed, restoredSchema: applied.at(-1) },
+        `again and tell your reseller; nothing was lost. The encrypted copy stays in ${upgradeCopy}.`,
+      { path, failed, restoredSchema: applied.at(-1), copy: upgradeCopy },
       { cause: error },
     );
   }

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkspaceId } from '../../shared/types';
@@ -6,7 +7,9 @@ import { isSwitchboardError } from '../errors';
 import { insertTestWorkspace } from '../testing/fixtures';
 import { tempDatabasePath } from '../testing/temp-files';
 import { openDatabase } from './open-database';
-import { upgradeCopyPath } from './upgrade-guard';
+import { upgradeCopyPath } from '../backup/upgrade-copy';
+import { readArchiveHeader } from '../backup/archive-format';
+import { createSwitchboard } from '../app';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -32,7 +35,12 @@ describe('upgrading the database', () => {
     const upgraded = await openDatabase({ path });
     await upgraded.close();
     const copy = upgradeCopyPath(path, '0011-conversation-policy');
-    expect(appliedOf(copy).at(-1)).toBe('0011-conversation-policy');
+    // Encrypted and checked like every backup: nothing of the shop in plain text, no SQLite file.
+    const raw = readFileSync(copy);
+    expect(raw.includes(Buffer.from('Mama Put'))).toBe(false);
+    expect(raw.includes(Buffer.from('SQLite format 3'))).toBe(false);
+    expect((await readArchiveHeader(copy)).key.source).toBe('machine');
+    expect(readdirSync(dirname(copy))).toEqual(['before-upgrade-0011-conversation-policy.swbk']);
     expect(appliedOf(path).at(-1)).not.toBe('0011-conversation-policy');
     // Opening an up-to-date database copies nothing.
     const again = await openDatabase({ path });
@@ -51,7 +59,7 @@ describe('upgrading the database', () => {
     const error = await openDatabase({ path }).catch((e: unknown) => e);
     expect(isSwitchboardError(error, 'DATABASE_UNAVAILABLE')).toBe(true);
     expect((error as Error).message).toMatch(
-      /failed at step 0013-chat-read .*put back exactly as it was before the upgrade \(schema 0011-conversation-policy\)/,
+      /failed at step 0013-chat-read .*put back exactly as it was before the upgrade \(schema 0011-conversation-policy\).*The encrypted copy stays in .*before-upgrade-0011-conversation-policy\.swbk/,
     );
     expect(appliedOf(path)).toEqual(appliedOf(path).filter((n) => n <= '0011-conversation-policy'));
     expect(appliedOf(path).at(-1)).toBe('0011-conversation-policy');
@@ -59,5 +67,26 @@ describe('upgrading the database', () => {
     const names = await reopened.db.selectFrom('workspaces').select('name').execute();
     expect(names).toEqual([{ name: 'Mama Put' }]);
     await reopened.close();
+  });
+
+  it("the app's copy is listed with the backups, sealed with the app's key store, and can be restored", async () => {
+    const path = tempDatabasePath(cleanups);
+    const old = await openDatabase({ path, migrateTo: '0011-conversation-policy' });
+    await insertTestWorkspace(old.db, 'ws-1' as WorkspaceId, { name: 'Mama Put' });
+    await old.close();
+    const app = await createSwitchboard({ dataDir: dirname(path), durability: 'normal' });
+    try {
+      const listed = await app.backups.list();
+      expect(listed.map((b) => [b.name, b.reason, b.workspaces[0]?.name])).toEqual([
+        ['before-upgrade-0011-conversation-policy.swbk', 'upgrade', 'Mama Put'],
+      ]);
+      // Daily backups do not prune it away.
+      await app.backups.create('manual');
+      expect(existsSync(join(dirname(path), 'backups', listed[0]!.name))).toBe(true);
+      const staged = await app.backups.stageRestore(listed[0]!.file);
+      expect(staged.kind).toBe('backup');
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -22,6 +22,26 @@ export function platformOfChannelFile(name: string): UpdatePlatform | undefined 
 }
 
 /**
+ * What a latest*.yml electron-builder wrote says of its installer: the platform from the file's name,
+ * version, the installer's file name (`path`) and its sha512. Undefined when it is not one.
+ */
+export function parseChannelFile(
+  fileName: string,
+  text: string,
+): { platform: UpdatePlatform; version: string; file: string; sha512: string } | undefined {
+  // electron-builder writes these as plain top-level scalars.
+  const field = (name: string): string | undefined =>
+    new RegExp(`^${name}:\\s*['"]?([^'"\\n]+?)['"]?\\s*$`, 'm').exec(text)?.[1];
+  const platform = platformOfChannelFile(fileName);
+  const version = field('version');
+  const file = field('path');
+  const sha512 = field('sha512');
+  if (platform === undefined || version === undefined || file === undefined || sha512 === undefined)
+    return undefined;
+  return { platform, version, file, sha512 };
+}
+
+/**
  * `live`: offered to its rollout. `paused`: offered to nobody new (installations that already have it
  * keep it: the feed shows them an older version they do not downgrade to). `rolled-back`: offered to
  * nobody, and installations running it are told to go back (see `rollbackFrom`).

@@ -187,18 +187,35 @@ function BackupList(props: { list: BackupEntry[] | null; onRestored: (r: Restore
 
 function ConfirmRestore(props: {
   entry: BackupEntry;
+  /** The passphrase the owner typed to open a file from elsewhere. */
+  passphrase?: string;
   onCancel: () => void;
   onRestored: (r: RestoreStaged) => void;
 }) {
   const { client } = useApp();
   const { busy, error, run } = useAction();
+  const { entry } = props;
   return (
     <div className="backups__confirm" role="dialog" aria-label="Restore this backup">
       <p>
-        Put back the backup of <strong>{formatTime(props.entry.createdAt)}</strong>? Messages and changes made
-        since then are not in it. Your current data is kept beside it, so this can be undone. Switchboard
-        restarts to finish.
+        Put back the backup of <strong>{formatTime(entry.createdAt)}</strong>? Messages and changes made since
+        then are not in it. Your current data is kept beside it, so this can be undone. Switchboard restarts
+        to finish.
       </p>
+      <ul className="backups__contents" aria-label="In this backup">
+        {entry.workspaces.length === 0 && <li>No business yet.</li>}
+        {entry.workspaces.map((w) => (
+          <li key={w.id}>
+            {w.name}: {w.messages.toLocaleString()} messages
+          </li>
+        ))}
+        <li className="muted">
+          {entry.mediaFiles.toLocaleString()} photos and files ·{' '}
+          {entry.protection === 'passphrase'
+            ? 'locked with a passphrase: it opens on any computer'
+            : "locked with this computer's key: it opens on this computer only"}
+        </li>
+      </ul>
       <div className="backups__actions">
         <button
           className="button button--primary"
@@ -206,7 +223,13 @@ function ConfirmRestore(props: {
           disabled={busy}
           onClick={() =>
             void run(async () =>
-              props.onRestored(await client.invoke('backup.restore', { file: props.entry.file })),
+              props.onRestored(
+                await client.invoke('backup.restore', {
+                  file: entry.file,
+                  ...(props.passphrase !== undefined &&
+                    props.passphrase !== '' && { passphrase: props.passphrase }),
+                }),
+              ),
             )
           }
         >
@@ -249,12 +272,13 @@ function RestoreFromFile(props: { onRestored: (r: RestoreStaged) => void }) {
   const { busy, error, run } = useAction();
   const [file, setFile] = useState('');
   const [passphrase, setPassphrase] = useState('');
+  const [found, setFound] = useState<BackupEntry | null>(null);
+  // First what the file holds, read with its key; restoring is the confirm step's button.
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    setFound(null);
     void run(async () =>
-      props.onRestored(
-        await client.invoke('backup.restore', { file, ...(passphrase !== '' && { passphrase }) }),
-      ),
+      setFound(await client.invoke('backup.inspect', { file, ...(passphrase !== '' && { passphrase }) })),
     );
   };
   return (
@@ -281,7 +305,7 @@ function RestoreFromFile(props: { onRestored: (r: RestoreStaged) => void }) {
           </Field>
         </div>
         <button className="button button--secondary" type="submit" disabled={busy}>
-          {busy ? 'Unpacking and checking…' : 'Restore'}
+          {busy ? 'Opening…' : 'Check this file'}
         </button>
         {error !== null && (
           <p className="notice notice--problem" role="alert">
@@ -289,6 +313,14 @@ function RestoreFromFile(props: { onRestored: (r: RestoreStaged) => void }) {
           </p>
         )}
       </form>
+      {found !== null && (
+        <ConfirmRestore
+          entry={found}
+          passphrase={passphrase}
+          onCancel={() => setFound(null)}
+          onRestored={props.onRestored}
+        />
+      )}
     </details>
   );
 }
