@@ -192,19 +192,21 @@ export function createFaqIndex(options: FaqIndexOptions = {}) {
   /** A posting list as it will be once `slot` holds `weight` (or nothing, when undefined). */
   function compileWith(id: number, slot: number, weight: number | undefined): CompiledPostings {
     const list = postings[id];
-    const slots: number[] = [];
-    const weights: number[] = [];
+    const room = (list?.size ?? 0) + 1;
+    const slots = new Int32Array(room);
+    const weights = new Float64Array(room);
+    let n = 0;
     list?.forEach((w, s) => {
       if (s === slot) return;
-      slots.push(s);
-      weights.push(w);
+      slots[n] = s;
+      weights[n++] = w;
     });
     if (weight !== undefined) {
-      slots.push(slot);
-      weights.push(weight);
+      slots[n] = slot;
+      weights[n++] = weight;
     }
-    if (slots.length === 0) return EMPTY;
-    return { slots: Int32Array.from(slots), weights: Float64Array.from(weights) };
+    if (n === 0) return EMPTY;
+    return { slots: slots.subarray(0, n), weights: weights.subarray(0, n) };
   }
 
   function ensureRows(slots: number): void {
@@ -248,11 +250,17 @@ export function createFaqIndex(options: FaqIndexOptions = {}) {
   }
 
   /** Every slot's centroid score for a vector, as the index is or (with a view) will be. */
-  function* scoreCentroids(vector: SparseVector, wordsOnly: boolean, view?: View): Steps<Float64Array> {
-    const scores = new Float64Array(Math.max(bySlot.length, (view?.slot ?? -1) + 1));
-    const length = vector.ids.length;
-    for (let from = 0; from < length; from += FEATURES_PER_STEP) {
-      accumulate(scores, vector, from, Math.min(length, from + FEATURES_PER_STEP), wordsOnly, view);
+  function* scoreCentroids(
+    vector: SparseVector,
+    wordsOnly: boolean,
+    view?: View,
+    reuse?: Float64Array,
+  ): Steps<Float64Array> {
+    const length = Math.max(bySlot.length, (view?.slot ?? -1) + 1);
+    const scores = reuse?.length === length ? reuse.fill(0) : new Float64Array(length);
+    const features = vector.ids.length;
+    for (let from = 0; from < features; from += FEATURES_PER_STEP) {
+      accumulate(scores, vector, from, Math.min(features, from + FEATURES_PER_STEP), wordsOnly, view);
       yield;
     }
     if (view !== undefined && view.slot >= 0) {
@@ -260,7 +268,7 @@ export function createFaqIndex(options: FaqIndexOptions = {}) {
       const common = view.size / 4;
       const weights = view.entry?.centroid;
       let sum = 0;
-      for (let i = 0; i < length; i++) {
+      for (let i = 0; i < features; i++) {
         const id = vector.ids[i]!;
         if (wordsOnly && (charFeature[id] === 1 || frequencyIn(view, id) > common)) continue;
         sum += vector.vals[i]! * (weights?.get(id) ?? 0);
@@ -312,8 +320,9 @@ export function createFaqIndex(options: FaqIndexOptions = {}) {
     view?: View,
   ): Steps<{ job: TrainingJob; slots: Int32Array }> {
     const rivalsOf: Int32Array[] = [];
+    let scores: Float64Array | undefined; // one buffer for all: less garbage, shorter collections
     for (const { vector, entry } of examples) {
-      const scores = yield* scoreCentroids(vector, true, view);
+      scores = yield* scoreCentroids(vector, true, view, scores);
       rivalsOf.push(Int32Array.from(topSlots(scores, config.rivals, entry.slot, view), (r) => r.slot));
     }
     // The centroid part does not change while training: score it once per (phrasing, FAQ). Grouped by
@@ -367,14 +376,16 @@ export function createFaqIndex(options: FaqIndexOptions = {}) {
     const vals = new Float64Array(featureCount);
     const norms = new Float64Array(examples.length);
     const own = new Int32Array(examples.length);
-    examples.forEach(({ vector, entry }, e) => {
+    for (let e = 0; e < examples.length; e++) {
+      const { vector, entry } = examples[e]!;
       const at = offsets[e]!;
       for (let k = 0; k < vector.ids.length; k++) cols[at + k] = columns[vector.ids[k]!]!;
       vals.set(vector.vals, at);
       offsets[e + 1] = at + vector.ids.length;
       norms[e] = squaredNorm(vector);
       own[e] = rowOf.get(entry.slot)!;
-    });
+      if (e % 256 === 255) yield;
+    }
     const rivals = new Int32Array(rivalBase.length);
     rivalsOf.forEach((list, e) =>
       list.forEach((slot, r) => (rivals[rivalOffsets[e]! + r] = rowOf.get(slot)!)),

@@ -32,8 +32,8 @@ export interface WorkerTrainer {
   close(): Promise<void>;
 }
 
-/** About a few milliseconds of epochs on this thread. */
-const MIN_WORK = 1_000_000;
+/** About a millisecond of epochs on this thread. */
+const MIN_WORK = 200_000;
 const MAX_RESTARTS = 3;
 
 export function defaultTrainingWorkerEntry(): URL {
