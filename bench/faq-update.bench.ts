@@ -71,14 +71,12 @@ process.stderr.write(
 );
 
 const trainer = sharedWorkerTrainer();
-(globalThis as any).MAXSTEP = 0;
 const { result: buildMs, maxDelayMs: buildLoop } = await withLoopWatch(async () => {
   const started = performance.now();
   const built = await buildMatchingFaqBot(faqs, 0.55, [], trainer.train);
   return { ms: performance.now() - started, built };
 });
 const bot = buildMs.built;
-process.stderr.write(`build maxstep ${(globalThis as any).MAXSTEP?.toFixed(1)} @${(globalThis as any).MAXSTACK}\n`);
 process.stderr.write(
   `faq-update bench: built 1,000 FAQs in slices + worker in ${Math.round(buildMs.ms)} ms, loop max ${Math.round(buildLoop)} ms\n`,
 );
@@ -112,9 +110,6 @@ for (let r = 0; r < rounds; r++) {
     if (answer.kind !== 'answer' || answer.faqId !== target.id) throw new Error('the edit was not used');
     return performance.now() - started;
   });
-  const g = globalThis as any;
-  process.stderr.write(`round ${r}: ${result.toFixed(0)} ms, loop max ${maxDelayMs.toFixed(0)}, maxstep ${g.MAXSTEP?.toFixed(1)} @${g.MAXSTACK} post ${g.POST?.toFixed(1)} commit ${g.COMMIT?.toFixed(1)}\n`);
-  g.MAXSTEP = 0; g.POST = 0; g.COMMIT = 0;
   update += result / rounds;
   worstLoop = Math.max(worstLoop, maxDelayMs);
   worstP99 = Math.max(worstP99, p99Ms);
