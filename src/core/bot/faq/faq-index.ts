@@ -189,24 +189,38 @@ export function createFaqIndex(options: FaqIndexOptions = {}) {
     return (compiled[id] = { slots, weights });
   }
 
-  /** A posting list as it will be once `slot` holds `weight` (or nothing, when undefined). */
+  /**
+   * A posting list as it will be once `slot` holds `weight` (or nothing, when undefined): a copy of
+   * the compiled list with one entry changed, a memory copy rather than a walk through the Map (the
+   * lists of letter pieces hold most FAQs).
+   */
   function compileWith(id: number, slot: number, weight: number | undefined): CompiledPostings {
-    const list = postings[id];
-    const room = (list?.size ?? 0) + 1;
-    const slots = new Int32Array(room);
-    const weights = new Float64Array(room);
-    let n = 0;
-    list?.forEach((w, s) => {
-      if (s === slot) return;
-      slots[n] = s;
-      weights[n++] = w;
-    });
-    if (weight !== undefined) {
-      slots[n] = slot;
-      weights[n++] = weight;
+    const live = compiled[id] ?? compile(id);
+    const { slots, weights } = live;
+    const at = slots.indexOf(slot);
+    if (at < 0 && weight === undefined) return live;
+    if (at >= 0 && weight !== undefined) {
+      const changed = weights.slice();
+      changed[at] = weight;
+      return { slots, weights: changed };
     }
-    if (n === 0) return EMPTY;
-    return { slots: slots.subarray(0, n), weights: weights.subarray(0, n) };
+    if (at >= 0) {
+      if (slots.length === 1) return EMPTY;
+      const fewerSlots = new Int32Array(slots.length - 1);
+      const fewerWeights = new Float64Array(slots.length - 1);
+      fewerSlots.set(slots.subarray(0, at));
+      fewerSlots.set(slots.subarray(at + 1), at);
+      fewerWeights.set(weights.subarray(0, at));
+      fewerWeights.set(weights.subarray(at + 1), at);
+      return { slots: fewerSlots, weights: fewerWeights };
+    }
+    const moreSlots = new Int32Array(slots.length + 1);
+    const moreWeights = new Float64Array(slots.length + 1);
+    moreSlots.set(slots);
+    moreWeights.set(weights);
+    moreSlots[slots.length] = slot;
+    moreWeights[slots.length] = weight!;
+    return { slots: moreSlots, weights: moreWeights };
   }
 
   function ensureRows(slots: number): void {
