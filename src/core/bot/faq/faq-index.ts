@@ -120,7 +120,7 @@ const RERANK = 40;
 /** Training stops early once an epoch changes fewer than this share of the phrasings. */
 const STOP_UPDATE_SHARE = 0.01;
 /** Query features scored between two yields when a change is prepared in slices. */
-const FEATURES_PER_STEP = 32;
+const FEATURES_PER_STEP = 8;
 /** Posting lists staged between two yields (a letter piece's list can hold every FAQ). */
 const LISTS_PER_STEP = 8;
 const EMPTY: CompiledPostings = { slots: new Int32Array(0), weights: new Float64Array(0) };
@@ -381,7 +381,7 @@ export function createFaqIndex(options: FaqIndexOptions = {}) {
       if (view !== undefined && slot === view.slot) continue; // retrained from zero
       if ((slot + 1) * LEARNED_WIDTH <= learned.length)
         rows.set(learned.subarray(slot * LEARNED_WIDTH, (slot + 1) * LEARNED_WIDTH), row * LEARNED_WIDTH);
-      if (row % 64 === 63) yield;
+      if (row % 16 === 15) yield;
     }
     let featureCount = 0;
     for (const { vector } of examples) featureCount += vector.ids.length;
