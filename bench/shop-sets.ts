@@ -131,7 +131,11 @@ export function naijaShops(half: 'fit' | 'heldOut' | 'all'): ShopCase[] {
 
 /** A shop's bot under test: the best FAQ for a message and whether it would send that answer. */
 export interface ShopBot {
-  best(text: string): { faqId: string; answers: boolean } | undefined;
+  /**
+   * `offered`: the FAQs a clarifying question would offer ("Do you mean 1) ... or 2) ...?"), null
+   * when the bot would answer or hand over; left out by a bot that never asks.
+   */
+  best(text: string): { faqId: string; answers: boolean; offered?: readonly string[] | null } | undefined;
 }
 
 export interface ShopScore {
@@ -143,6 +147,13 @@ export interface ShopScore {
   top1: number;
   answerable: number;
   offTopic: number;
+  /**
+   * With the clarifying question on: `right` counts a clarified answerable message when the right FAQ
+   * is among those offered (the customer can pick it); `wrong` counts one clarified without it, and any
+   * off-topic message clarified (only wrong answers were offered); `share` is the share of all
+   * messages clarified. Undefined for a bot that never asks.
+   */
+  clarify?: { right: number; wrong: number; share: number };
 }
 
 export function scoreShops(shops: readonly ShopCase[], botFor: (shop: ShopCase) => ShopBot): ShopScore {
@@ -151,6 +162,8 @@ export function scoreShops(shops: readonly ShopCase[], botFor: (shop: ShopCase) 
   let right = 0;
   let wrong = 0;
   let top1 = 0;
+  let asks = false;
+  const clarified = { right: 0, wrong: 0, count: 0 };
   for (const shop of shops) {
     const bot = botFor(shop);
     for (const message of shop.messages) {
@@ -162,6 +175,11 @@ export function scoreShops(shops: readonly ShopCase[], botFor: (shop: ShopCase) 
       if (correct) top1++;
       if (best.answers && correct) right++;
       if (best.answers && !correct) wrong++;
+      if (best.offered !== undefined) asks = true;
+      if (best.offered === undefined || best.offered === null) continue;
+      clarified.count++;
+      if (message.faq !== null && best.offered.includes(message.faq)) clarified.right++;
+      else clarified.wrong++;
     }
   }
   return {
@@ -170,5 +188,12 @@ export function scoreShops(shops: readonly ShopCase[], botFor: (shop: ShopCase) 
     top1: top1 / answerable,
     answerable,
     offTopic: all - answerable,
+    ...(asks && {
+      clarify: {
+        right: (right + clarified.right) / answerable,
+        wrong: (wrong + clarified.wrong) / all,
+        share: clarified.count / all,
+      },
+    }),
   };
 }

@@ -5,7 +5,11 @@
  * - bot.shop.<set>.right: share of answerable messages answered with the right FAQ;
  * - bot.shop.<set>.wrong: share of all messages answered with a wrong FAQ (an answered off-topic
  *   message counts as wrong);
- * - bot.shop.<set>.top1: share of answerable messages whose best FAQ is the right one.
+ * - bot.shop.<set>.top1: share of answerable messages whose best FAQ is the right one;
+ * - bot.shop.<set>.clarify.right / .clarify.wrong / .clarify.share: the same with the clarifying
+ *   question on (clarify.ts, as decide() asks it): a clarified message is right only when the right
+ *   FAQ is among those offered, wrong when it is not or the message is off-topic; the share of all
+ *   messages clarified. Baseline: the figure with the question off.
  *
  * Sets: banking77 (40 seeded shops of 8-15 intents, 3 phrasings each, test queries as messages, sibling
  * intents as off-topic; the calibration is fitted on other shops built from training queries), naija
@@ -13,6 +17,7 @@
  *
  *   npm run bench -- shop
  */
+import { clarificationFor } from '../src/core/bot/faq/clarify';
 import { createFaqMatcher } from '../src/core/bot/faq/faq-matcher';
 import { DEFAULT_WORKSPACE_SETTINGS } from '../src/shared/settings';
 import { loadBanking77 } from './banking77-data';
@@ -31,8 +36,12 @@ function ourBot(shop: ShopCase): ShopBot {
   for (const faq of shop.faqs) matcher.upsert({ ...faq, enabled: true });
   return {
     best(text) {
-      const [top] = matcher.tryMessage(text);
-      return top === undefined ? undefined : { faqId: top.faqId, answers: top.wouldAnswer };
+      // What decide() is given: the bot's best four candidates at any confidence.
+      const ranked = matcher.match(text, { limit: 4, threshold: 0 });
+      const top = ranked[0];
+      if (top === undefined) return undefined;
+      const answers = top.confidence >= matcher.threshold;
+      return { faqId: top.faqId, answers, offered: clarificationFor(ranked, matcher.threshold) };
     },
   };
 }
@@ -61,6 +70,14 @@ function report(set: string, shops: ShopCase[], emitFigures: boolean): void {
   emit(`bot.shop.${set}.right`, mine.right, 'fraction', theirs.right);
   emit(`bot.shop.${set}.wrong`, mine.wrong, 'fraction', theirs.wrong);
   emit(`bot.shop.${set}.top1`, mine.top1, 'fraction', theirs.top1);
+  const asked = mine.clarify!;
+  log(
+    `${set} with the clarifying question: right ${asked.right.toFixed(3)} wrong ${asked.wrong.toFixed(3)}, ` +
+      `${(asked.share * 100).toFixed(1)}% of messages clarified (baseline: the question off)`,
+  );
+  emit(`bot.shop.${set}.clarify.right`, asked.right, 'fraction', mine.right);
+  emit(`bot.shop.${set}.clarify.wrong`, asked.wrong, 'fraction', mine.wrong);
+  emit(`bot.shop.${set}.clarify.share`, asked.share, 'fraction', 0);
 }
 
 const started = performance.now();

@@ -151,6 +151,52 @@ describe('the clarifying question and learning from the owner (issue 16), end to
     expect(await say(funke, question)).toEqual([`${GREETING}\n\n${HOURS.answer}`]);
   });
 
+  it("Unanswered's new FAQ is sent to the customers who asked, once, however often the owner presses send", async () => {
+    const question = 'do you fix cracked screens';
+    const waiting = [customer(), customer()];
+    for (const c of waiting) expect(await say(c, question)).toEqual([`${GREETING}\n\n${HANDOFF}`]);
+    const group = (await call('unanswered.list', { workspaceId: shop })).find((g) =>
+      g.samples.some((q) => q.text === question),
+    );
+    expect(group?.count).toBe(2);
+    const answer = 'Yes: a new screen is fitted the same day, from ₦25,000.';
+    const { faqId } = await call('unanswered.resolve', {
+      workspaceId: shop,
+      ids: group!.ids,
+      action: { type: 'new-faq', question: 'Do you fix cracked screens?', answer },
+    });
+    expect(
+      await call('learn.sendAnswer', { workspaceId: shop, faqId: faqId!, questionIds: group!.ids }),
+    ).toEqual({
+      sent: 2,
+      skipped: 0,
+    });
+    for (const c of waiting) ownerMessages.set(chatOf(c), 0);
+    await core.app.pipeline.idle();
+    for (const c of waiting)
+      await waitUntil(() => seen(c).includes(answer), 'the new answer to reach the phone');
+    // Pressed again (another screen, a double click): nothing more goes out.
+    expect(
+      await call('learn.sendAnswer', { workspaceId: shop, faqId: faqId!, questionIds: group!.ids }),
+    ).toEqual({
+      sent: 0,
+      skipped: 0,
+    });
+    await core.app.pipeline.idle();
+    const db = core.app.store.db;
+    for (const c of waiting) {
+      const rows = await db
+        .selectFrom('outbox')
+        .select(['text', 'status'])
+        .where('chat_id', '=', chatOf(c))
+        .execute();
+      expect(rows.filter((r) => r.text === answer)).toEqual([{ text: answer, status: 'sent' }]);
+      expect(seen(c).filter((t) => t === answer)).toHaveLength(1);
+      const chat = await chatSummary(c);
+      expect(chat?.waitingSince).toBeNull();
+    }
+  });
+
   it('every customer message ended in an outcome the owner can see', async () => {
     const result = await checkOutcomes(core.app.store.db, shop, Date.now());
     expect(result.missing).toEqual([]);

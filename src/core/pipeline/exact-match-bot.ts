@@ -2,7 +2,9 @@ import type { Faq } from '../../shared/dto';
 import type { WorkspaceId } from '../../shared/types';
 import { createId } from '../ids';
 import type { Store } from '../store/open-database';
-import { createFaqMatcher } from '../bot/faq/faq-matcher';
+import { buildFaqMatcher, createFaqMatcher, type FaqMatcher } from '../bot/faq/faq-matcher';
+import { localTrainer, type Trainer } from '../bot/faq/training';
+import { sharedWorkerTrainer } from '../bot/faq/training-pool';
 import { createFaqRepository } from '../store/repositories/faqs';
 import { createWorkspaceRepository } from '../store/repositories/workspaces';
 import { normalizeText } from './normalize-text';
@@ -40,77 +42,192 @@ export type BotFactory = (workspaceId: WorkspaceId) => Bot | Promise<Bot>;
 /** A bot whose FAQs can change in place (see createMatchingFaqBot). */
 export interface RefreshableBot extends Bot {
   /**
-   * Brings the bot to these FAQs and threshold, changing only what differs: an edited FAQ is
-   * re-indexed alone (its neighbours retrained), not the whole bot. One FAQ per turn of the event loop,
-   * each applied whole, so a message decided meanwhile sees the FAQs before or after an edit, never half.
+   * Brings the bot to these FAQs, threshold and owner's synonym groups, changing only what differs: an
+   * edited FAQ is re-indexed alone (its neighbours retrained) beside the index in use, then swapped in
+   * whole, so a message decided meanwhile sees the FAQs before or after an edit, never half. Other
+   * synonyms change how every phrasing reads, and many edits drift the index: then a new matcher is
+   * built the same way beside the old one, which answers until it is ready. Refreshes run in order.
    */
-  refresh(faqs: readonly FaqEntry[], threshold: number): Promise<void>;
-  /** The owner's synonym groups the bot was built with: other groups change every FAQ's index, so a rebuild. */
-  readonly synonymsKey: string;
+  refresh(
+    faqs: readonly FaqEntry[],
+    threshold: number,
+    synonyms?: readonly (readonly string[])[],
+  ): Promise<void>;
 }
+
+/**
+ * Up to this many phrasings (questions included) a change rebuilds the whole matcher: a few
+ * milliseconds, and the IDF and every correction exactly as a fresh load would have them.
+ */
+const REBUILD_PHRASINGS = 200;
+
+const phrasingsOf = (faqs: Iterable<FaqEntry>) => {
+  let count = 0;
+  for (const faq of faqs) count += 1 + faq.phrasings.length;
+  return count;
+};
+
+/** Same FAQs with the same texts (answers may differ: they are not indexed). */
+const sameFaqs = (a: ReadonlyMap<string, FaqEntry>, b: ReadonlyMap<string, FaqEntry>) =>
+  a.size === b.size && [...b.values()].every((faq) => a.has(faq.id) && sameTexts(a.get(faq.id)!, faq));
 
 const sameTexts = (a: FaqEntry, b: FaqEntry) =>
   a.question === b.question &&
   a.phrasings.length === b.phrasings.length &&
   a.phrasings.every((p, i) => p === b.phrasings[i]);
 
+/** The matcher and the exact-phrasing table of one set of FAQs: swapped together. */
+interface BotState {
+  matcher: FaqMatcher;
+  synonymsKey: string;
+  byId: Map<string, FaqEntry>;
+  /** Normal form of every question and phrasing -> the FAQs that have it, oldest first (the first wins). */
+  exact: Map<string, string[]>;
+}
+
+const keysOf = (faq: FaqEntry) =>
+  [...new Set([faq.question, ...faq.phrasings].map(normalizeText))].filter((k) => k !== '');
+
+function add(state: BotState, faq: FaqEntry): void {
+  state.byId.set(faq.id, faq);
+  for (const key of keysOf(faq)) {
+    const ids = state.exact.get(key);
+    if (ids === undefined) state.exact.set(key, [faq.id]);
+    else ids.push(faq.id);
+  }
+}
+
+function drop(state: BotState, faq: FaqEntry): void {
+  state.byId.delete(faq.id);
+  for (const key of keysOf(faq)) {
+    const ids = state.exact.get(key)?.filter((id) => id !== faq.id) ?? [];
+    if (ids.length === 0) state.exact.delete(key);
+    else state.exact.set(key, ids);
+  }
+}
+
+function stateOf(
+  matcher: FaqMatcher,
+  faqs: readonly FaqEntry[],
+  synonyms: readonly (readonly string[])[],
+): BotState {
+  const state: BotState = {
+    matcher,
+    synonymsKey: JSON.stringify(synonyms),
+    byId: new Map(),
+    exact: new Map(),
+  };
+  for (const faq of faqs) if (faq.enabled) add(state, faq);
+  return state;
+}
+
 /**
  * The FAQ bot: an exact phrasing answers with full confidence; otherwise the matcher (typos, Pidgin,
  * word order) answers when its calibrated confidence reaches the workspace's threshold, and abstains
- * below it, so the pipeline hands the chat to a human instead of guessing.
+ * below it, so the pipeline hands the chat to a human instead of guessing. Built at once here (the
+ * matcher trains on its first message); `buildMatchingFaqBot` builds one without holding the loop.
+ * `trainer` runs the training of later edits and rebuilds.
  */
 export function createMatchingFaqBot(
   faqs: readonly FaqEntry[],
   threshold: number,
   synonyms: readonly (readonly string[])[] = [],
+  trainer: Trainer = localTrainer,
 ): RefreshableBot {
   const matcher = createFaqMatcher({ threshold, synonyms });
-  const byId = new Map<string, FaqEntry>();
-  /** Normal form of every question and phrasing -> the FAQs that have it, oldest first (the first wins). */
-  const exact = new Map<string, string[]>();
-  const keysOf = (faq: FaqEntry) =>
-    [...new Set([faq.question, ...faq.phrasings].map(normalizeText))].filter((k) => k !== '');
+  for (const faq of faqs) if (faq.enabled) matcher.upsert(faq);
+  return faqBot(stateOf(matcher, faqs, synonyms), trainer);
+}
 
-  function add(faq: FaqEntry): void {
-    byId.set(faq.id, faq);
-    for (const key of keysOf(faq)) {
-      const ids = exact.get(key);
-      if (ids === undefined) exact.set(key, [faq.id]);
-      else ids.push(faq.id);
-    }
-  }
-  function drop(faq: FaqEntry): void {
-    byId.delete(faq.id);
-    for (const key of keysOf(faq)) {
-      const ids = exact.get(key)?.filter((id) => id !== faq.id) ?? [];
-      if (ids.length === 0) exact.delete(key);
-      else exact.set(key, ids);
-    }
-  }
+/**
+ * The same bot, indexed in slices of the event loop and trained through `trainer` (by default the
+ * process's training worker): at 1,000 FAQs that is seconds the loop stays free for other workspaces.
+ */
+export async function buildMatchingFaqBot(
+  faqs: readonly FaqEntry[],
+  threshold: number,
+  synonyms: readonly (readonly string[])[] = [],
+  trainer: Trainer = sharedWorkerTrainer().train,
+): Promise<RefreshableBot> {
+  const enabled = faqs.filter((f) => f.enabled);
+  const matcher = await buildFaqMatcher(enabled, { threshold, synonyms }, trainer);
+  return faqBot(stateOf(matcher, enabled, synonyms), trainer);
+}
+
+function faqBot(initial: BotState, trainer: Trainer): RefreshableBot {
+  let state = initial;
+  let queue: Promise<void> = Promise.resolve();
+
   function exactAnswer(text: string): BotResult {
     const key = normalizeText(text);
     if (key === '') return { kind: 'abstain', reason: 'empty' };
-    const faq = byId.get(exact.get(key)?.[0] ?? '');
+    const faq = state.byId.get(state.exact.get(key)?.[0] ?? '');
     if (faq === undefined) return { kind: 'abstain', reason: 'no-exact-match' };
     return { kind: 'answer', text: faq.answer, faqId: faq.id, confidence: 1, source: 'faq' };
   }
 
-  for (const faq of faqs) {
-    if (!faq.enabled) continue;
-    matcher.upsert(faq);
-    add(faq);
+  /** A new matcher for these FAQs, built beside the one answering, then swapped in. */
+  async function rebuild(faqs: readonly FaqEntry[], synonyms: readonly (readonly string[])[]): Promise<void> {
+    const enabled = faqs.filter((f) => f.enabled);
+    const matcher = await buildFaqMatcher(enabled, { threshold: state.matcher.threshold, synonyms }, trainer);
+    state = stateOf(matcher, enabled, synonyms);
   }
+
+  async function refresh(
+    next: readonly FaqEntry[],
+    threshold: number,
+    synonyms: readonly (readonly string[])[] | undefined,
+  ): Promise<void> {
+    state.matcher.setThreshold(threshold);
+    if (synonyms !== undefined && JSON.stringify(synonyms) !== state.synonymsKey) {
+      await rebuild(next, synonyms);
+      return;
+    }
+    const wanted = new Map(next.filter((f) => f.enabled).map((f) => [f.id, f]));
+    const current = state;
+    if (
+      phrasingsOf(wanted.values()) <= REBUILD_PHRASINGS &&
+      phrasingsOf(current.byId.values()) <= REBUILD_PHRASINGS
+    ) {
+      // A small shop: rebuilt whole, in milliseconds, so it matches exactly as if it had just been loaded.
+      if (!sameFaqs(current.byId, wanted)) await rebuild(next, JSON.parse(current.synonymsKey) as string[][]);
+      else for (const faq of wanted.values()) current.byId.set(faq.id, faq); // answers alone
+      return;
+    }
+    for (const old of [...current.byId.values()]) {
+      if (wanted.has(old.id)) continue;
+      await current.matcher.edit(old.id, null, trainer, (apply) => {
+        apply();
+        drop(current, old);
+      });
+    }
+    for (const faq of wanted.values()) {
+      const old = current.byId.get(faq.id);
+      if (old !== undefined && sameTexts(old, faq)) {
+        if (old.answer !== faq.answer) current.byId.set(faq.id, faq); // the answer alone: nothing to re-index
+        continue;
+      }
+      await current.matcher.edit(faq.id, faq, trainer, (apply) => {
+        apply();
+        if (old !== undefined) drop(current, old);
+        add(current, faq);
+      });
+    }
+    if (current.matcher.drifted) await rebuild(next, JSON.parse(current.synonymsKey) as string[][]);
+  }
+
   return {
-    synonymsKey: JSON.stringify(synonyms),
     answer(text) {
       const first = exactAnswer(text);
       if (first.kind === 'answer' || first.reason === 'empty') return first;
+      const { matcher, byId } = state;
       const best = matcher.match(text, { limit: 1 })[0];
       const faq = best === undefined ? undefined : byId.get(best.faqId);
       if (best === undefined || faq === undefined) return { kind: 'abstain', reason: 'no-confident-match' };
       return { kind: 'answer', text: faq.answer, faqId: faq.id, confidence: best.confidence, source: 'faq' };
     },
     candidates(text, limit) {
+      const { matcher, byId } = state;
       const out: FaqCandidate[] = [];
       const first = exactAnswer(text);
       if (first.kind === 'answer' && first.faqId !== null) {
@@ -126,39 +243,18 @@ export function createMatchingFaqBot(
       return out.slice(0, limit);
     },
     faq(faqId) {
-      const faq = byId.get(faqId);
+      const faq = state.byId.get(faqId);
       if (faq === undefined) return undefined;
       return { faqId: faq.id, question: faq.question, answer: faq.answer, confidence: 1 };
     },
-    async refresh(next, nextThreshold) {
-      matcher.setThreshold(nextThreshold);
-      const wanted = new Map(next.filter((f) => f.enabled).map((f) => [f.id, f]));
-      const changes: (() => void)[] = [];
-      for (const old of byId.values()) {
-        if (!wanted.has(old.id))
-          changes.push(() => {
-            matcher.remove(old.id);
-            drop(old);
-          });
-      }
-      for (const faq of wanted.values()) {
-        const old = byId.get(faq.id);
-        if (old !== undefined && sameTexts(old, faq)) {
-          if (old.answer !== faq.answer) byId.set(faq.id, faq); // the answer alone: nothing to re-index
-          continue;
-        }
-        changes.push(() => {
-          if (old !== undefined) drop(old);
-          matcher.upsert(faq);
-          add(faq);
-        });
-      }
-      for (const change of changes) {
-        // Let messages and timers run between two FAQs' re-indexing (and before the first: nothing
-        // changes in the caller's own turn).
+    refresh(next, threshold, synonyms) {
+      // Nothing changes in the caller's own turn: a message decided right after this call sees the old FAQs.
+      const run = queue.then(async () => {
         await new Promise<void>((resolve) => setImmediate(resolve));
-        change();
-      }
+        await refresh(next, threshold, synonyms);
+      });
+      queue = run.catch(() => undefined);
+      return run;
     },
   };
 }
@@ -169,13 +265,14 @@ export function createFaqBotFactory(store: Store): BotFactory {
   const workspaces = createWorkspaceRepository(store.db);
   return async (workspaceId) => {
     const faq = (await workspaces.get(workspaceId))?.settings.faq;
-    return createMatchingFaqBot(await faqs.list(workspaceId), faq?.threshold ?? 0.55, faq?.synonyms);
+    return buildMatchingFaqBot(await faqs.list(workspaceId), faq?.threshold ?? 0.55, faq?.synonyms);
   };
 }
 
 /**
- * Brings a workspace's bot up to date in place after an FAQ or settings change (see RefreshableBot);
- * false when the bot cannot be refreshed (another kind of bot): the caller builds a new one.
+ * Brings a workspace's bot up to date in place after an FAQ or settings change, synonyms included (see
+ * RefreshableBot); false when the bot cannot be refreshed (another kind of bot): the caller builds a
+ * new one.
  */
 export function createFaqBotRefresher(
   store: Store,
@@ -185,9 +282,11 @@ export function createFaqBotRefresher(
   return async (workspaceId, bot) => {
     if (!('refresh' in bot) || typeof bot.refresh !== 'function') return false;
     const settings = (await workspaces.get(workspaceId))?.settings.faq;
-    const refreshable = bot as RefreshableBot;
-    if (refreshable.synonymsKey !== JSON.stringify(settings?.synonyms ?? [])) return false;
-    await refreshable.refresh(await faqs.list(workspaceId), settings?.threshold ?? 0.55);
+    await (bot as RefreshableBot).refresh(
+      await faqs.list(workspaceId),
+      settings?.threshold ?? 0.55,
+      settings?.synonyms ?? [],
+    );
     return true;
   };
 }

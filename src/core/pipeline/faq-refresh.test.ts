@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NAIJA_SHOPS, randomChanges } from '../bot/faq/testing/shop-changes';
 import { createMatchingFaqBot, type FaqEntry } from './exact-match-bot';
 
 const FAQS: FaqEntry[] = [
@@ -48,5 +49,25 @@ describe('an FAQ bot refreshed in place', () => {
     await bot.refresh([{ ...FAQS[0]!, answer: 'Now 7 to 7.' }, FAQS[1]!], 1);
     expect(bot.answer('What time do you open?')).toMatchObject({ text: 'Now 7 to 7.' });
     expect(bot.answer('una dey open abeg')).toMatchObject({ kind: 'abstain' });
+  });
+});
+
+describe('a small shop refreshed after random edits, adds and deletes', () => {
+  it('ranks every shop message exactly as a bot built fresh from the same FAQs', async () => {
+    for (const [s, shop] of NAIJA_SHOPS.entries()) {
+      const { start, changes, end } = randomChanges(shop, 500 + s);
+      const withAnswers = (faqs: readonly FaqEntry[] | ReturnType<typeof randomChanges>['end']) =>
+        faqs.map((f) => ({ ...f, answer: `answer ${f.id}` }));
+      const live = createMatchingFaqBot(withAnswers(start), 0.55);
+      const faqs = new Map(start.map((f) => [f.id, f]));
+      for (const { id, faq } of changes) {
+        if (faq === null) faqs.delete(id);
+        else faqs.set(id, faq);
+        await live.refresh(withAnswers([...faqs.values()]), 0.55, []);
+      }
+      const fresh = createMatchingFaqBot(withAnswers(end), 0.55);
+      for (const { text } of shop.messages)
+        expect(live.candidates!(text, 3), text).toEqual(fresh.candidates!(text, 3));
+    }
   });
 });

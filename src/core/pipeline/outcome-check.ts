@@ -8,7 +8,8 @@ import type { Database } from '../store/schema';
  *  - answered: decided 'answered' and its reply is queued, being sent or sent; or a person answered
  *    in the chat after it;
  *  - with a person: decided 'person' (or answered, but the reply failed) and the chat is in "Needs you"
- *    (waiting_since set), or the owner answered after it, or gave the chat back to the bot after it;
+ *    (waiting_since set), or the owner answered after it, or gave the chat back to the bot after it, or
+ *    sent it the answer of an FAQ made from it in Unanswered (an outbox 'faq' reply to it);
  *  - deliberately left ('left': a group, small talk, a repeat; 'unanswered': hand-offs off, listed in
  *    Unanswered), with the reason stored in `messages.decision`.
  * A message still 'received' (not decided) counts as in progress for `graceMs`, then as missing: the
@@ -61,6 +62,10 @@ export async function checkOutcomes(
         or (m.disposition = 'answered' and exists (
           select 1 from outbox o
           where o.workspace_id = m.workspace_id and o.inbound_message_id = m.id
+            and o.status in ('queued', 'sending', 'sent')))
+        or (m.disposition = 'person' and exists (
+          select 1 from outbox o
+          where o.workspace_id = m.workspace_id and o.inbound_message_id = m.id and o.kind = 'faq'
             and o.status in ('queued', 'sending', 'sent')))
         or (m.disposition in ('answered', 'person') and (
           exists (

@@ -1,5 +1,7 @@
 import { extractFeatures, type TextFeatures } from './features';
+import { runAtOnce, runInSlices, type Steps } from './slices';
 import { centroid, squaredNorm, vectorise, type FeatureLookup, type SparseVector } from './sparse-vector';
+import { localTrainer, runTraining, type Trainer, type TrainingJob } from './training';
 
 /**
  * The FAQ index and its learned weights.
@@ -19,12 +21,18 @@ import { centroid, squaredNorm, vectorise, type FeatureLookup, type SparseVector
  * stays exact. A query scores centroids through an inverted index, then adds the correction for the
  * best 40 only.
  *
- * Costs measured on this 2-core machine (shared, so noisy), 1,000 FAQs of 10 phrasings: a query
- * 0.4-0.9 ms; an upsert (re-vectorise one FAQ, retrain it with its 10 nearest) 25-50 ms; a full build
- * 3-5 s when the FAQs are near-duplicates of each other (Banking77 split into 1,000 FAQs: every
- * phrasing stays within the margin of a twin, so no epoch ends early), under a second for 1,000
- * distinct FAQs (see the calibration test). The full build runs on the first query after loading
- * (or `warmUp()`), and again after changes to a fifth of the FAQs, since IDF drifts as FAQs change.
+ * Changes, two ways:
+ * - `upsert`/`remove` apply at once (tests, benchmarks, a matcher being loaded): an upsert
+ *   re-vectorises one FAQ and retrains it with its 10 nearest (25-80 ms at 1,000 FAQs of 10 phrasings);
+ *   the full build (3-5 s there when the FAQs are near-duplicates of each other, under a second for
+ *   1,000 distinct FAQs) runs on the first query after loading, or after changes to a fifth of the FAQs
+ *   (IDF drifts as FAQs change).
+ * - `edit` (a live bot) prepares the same change beside the index in slices of a few milliseconds, the
+ *   phrasings, the rivals, the staged posting lists, while queries keep using the index as it is; the
+ *   epochs run on a copy of the touched rows through a `Trainer` (a worker thread for big jobs); then
+ *   one synchronous commit swaps it all in. A query sees every FAQ before or after an edit, never half.
+ *   `buildInSlices` is the full build of a matcher nobody queries yet, the same way.
+ * Both run the same steps, so an FAQ edited either way ends up with the same weights.
  */
 
 export interface FaqIndexOptions {
@@ -67,6 +75,35 @@ interface CompiledPostings {
   weights: Float64Array;
 }
 
+interface Example {
+  vector: SparseVector;
+  entry: IndexedFaq;
+}
+
+/**
+ * The index as it will be after one change, seen without applying it: the changed FAQ at `slot`
+ * (null for a removal) and the FAQ frequencies that change with it.
+ */
+interface View {
+  slot: number;
+  entry: IndexedFaq | null;
+  size: number;
+  frequencyDelta: Map<number, number>;
+}
+
+/** One change, prepared beside the index; `commit` applies it in one synchronous step. */
+interface StagedChange {
+  id: string;
+  previous: IndexedFaq | undefined;
+  entry: IndexedFaq | null;
+  /** The posting lists the change touches, compiled as they will be. */
+  compiled: Map<number, CompiledPostings>;
+  /** The retraining of the FAQ and its neighbours; null when nothing is trained now. */
+  training: { job: TrainingJob; slots: Int32Array } | null;
+  /** The trained rows, once the trainer has run. */
+  rows: Float32Array | null;
+}
+
 const DEFAULTS: Required<Omit<FaqIndexOptions, 'read'>> = {
   epochs: 5,
   margin: 0.5,
@@ -82,6 +119,10 @@ const LEARNED_SHIFT = 32 - Math.log2(LEARNED_WIDTH);
 const RERANK = 40;
 /** Training stops early once an epoch changes fewer than this share of the phrasings. */
 const STOP_UPDATE_SHARE = 0.01;
+/** Query features scored between two yields when a change is prepared in slices. */
+const FEATURES_PER_STEP = 8;
+/** Posting lists staged between two yields (a letter piece's list can hold every FAQ). */
+const LISTS_PER_STEP = 8;
 const EMPTY: CompiledPostings = { slots: new Int32Array(0), weights: new Float64Array(0) };
 
 /** Fibonacci hashing of an interned id: consecutive ids land far apart. */
@@ -109,13 +150,15 @@ export function createFaqIndex(options: FaqIndexOptions = {}) {
   const bySlot: (IndexedFaq | undefined)[] = [];
   const byId = new Map<string, IndexedFaq>();
   const freeSlots: number[] = [];
+  let phrasingCount = 0;
   let built = false;
   let changesSinceBuild = 0;
   const stats = { lastFullBuildMs: 0, lastUpdateMs: 0, fullBuilds: 0 };
 
+  const idfOf = (size: number, frequency: number) => Math.log((size + 1) / (frequency + 1)) + 1;
   const lookup: FeatureLookup = {
     id: (key) => interner.get(key) ?? -1,
-    idf: (id) => Math.log((byId.size + 1) / ((faqFrequency[id] ?? 0) + 1)) + 1,
+    idf: (id) => idfOf(byId.size, faqFrequency[id] ?? 0),
     unseenIdf: () => Math.log(byId.size + 1) + 1,
   };
 
@@ -146,53 +189,71 @@ export function createFaqIndex(options: FaqIndexOptions = {}) {
     return (compiled[id] = { slots, weights });
   }
 
-  function learnedRow(slot: number): Float32Array {
-    const needed = (slot + 1) * LEARNED_WIDTH;
+  /**
+   * A posting list as it will be once `slot` holds `weight` (or nothing, when undefined): a copy of
+   * the compiled list with one entry changed, a memory copy rather than a walk through the Map (the
+   * lists of letter pieces hold most FAQs).
+   */
+  function compileWith(id: number, slot: number, weight: number | undefined): CompiledPostings {
+    const live = compiled[id] ?? compile(id);
+    const { slots, weights } = live;
+    const at = slots.indexOf(slot);
+    if (at < 0 && weight === undefined) return live;
+    if (at >= 0 && weight !== undefined) {
+      const changed = weights.slice();
+      changed[at] = weight;
+      return { slots, weights: changed };
+    }
+    if (at >= 0) {
+      if (slots.length === 1) return EMPTY;
+      const fewerSlots = new Int32Array(slots.length - 1);
+      const fewerWeights = new Float64Array(slots.length - 1);
+      fewerSlots.set(slots.subarray(0, at));
+      fewerSlots.set(slots.subarray(at + 1), at);
+      fewerWeights.set(weights.subarray(0, at));
+      fewerWeights.set(weights.subarray(at + 1), at);
+      return { slots: fewerSlots, weights: fewerWeights };
+    }
+    const moreSlots = new Int32Array(slots.length + 1);
+    const moreWeights = new Float64Array(slots.length + 1);
+    moreSlots.set(slots);
+    moreWeights.set(weights);
+    moreSlots[slots.length] = slot;
+    moreWeights[slots.length] = weight!;
+    return { slots: moreSlots, weights: moreWeights };
+  }
+
+  function ensureRows(slots: number): void {
+    const needed = slots * LEARNED_WIDTH;
     if (needed > learned.length) {
       const grown = new Float32Array(Math.max(needed, learned.length * 2));
       grown.set(learned);
       learned = grown;
     }
-    return learned.subarray(slot * LEARNED_WIDTH, needed);
   }
 
-  /** Vectorises the phrasings, sets the centroid into the inverted index, and clears the correction. */
-  function attach(entry: IndexedFaq): void {
-    entry.vectors = entry.features.map((f) => vectorise(f.counts, lookup));
-    entry.centroid = centroid(entry.vectors);
-    entry.centroid.forEach((value, id) => {
-      let list = postings[id];
-      if (list === undefined) postings[id] = list = new Map();
-      list.set(entry.slot, value);
-      compiled[id] = undefined;
-    });
-    learnedRow(entry.slot).fill(0);
-  }
-
-  function unlink(entry: IndexedFaq): void {
-    for (const id of entry.centroid.keys()) {
-      postings[id]?.delete(entry.slot);
-      compiled[id] = undefined;
-    }
-    learnedRow(entry.slot).fill(0);
-    for (const id of entry.featureIds) faqFrequency[id]!--;
-    byId.delete(entry.id);
-    bySlot[entry.slot] = undefined;
-    freeSlots.push(entry.slot);
-  }
+  const frequencyIn = (view: View | undefined, id: number) =>
+    faqFrequency[id]! + (view?.frequencyDelta.get(id) ?? 0);
 
   /**
-   * Every slot's centroid score for a vector. `wordsOnly` skips the letter pieces: candidate rivals
-   * for training come from words alone, at a tenth of the cost (letter pieces like "<th" sit in
-   * almost every FAQ's posting list).
+   * Adds a vector's centroid scores for its features `from` to `to` into `scores`. `wordsOnly` skips
+   * the letter pieces and words a quarter of the FAQs have: candidate rivals for training come from
+   * the rarer words alone, at a tenth of the cost (letter pieces like "<th" sit in almost every FAQ's
+   * posting list).
    */
-  function scoreCentroids(vector: SparseVector, wordsOnly = false): Float64Array {
-    const scores = new Float64Array(bySlot.length);
+  function accumulate(
+    scores: Float64Array,
+    vector: SparseVector,
+    from: number,
+    to: number,
+    wordsOnly: boolean,
+    view: View | undefined,
+  ): void {
     const { ids, vals } = vector;
-    const common = byId.size / 4;
-    for (let i = 0; i < ids.length; i++) {
+    const common = (view?.size ?? byId.size) / 4;
+    for (let i = from; i < to; i++) {
       const id = ids[i]!;
-      if (wordsOnly && (charFeature[id] === 1 || faqFrequency[id]! > common)) continue;
+      if (wordsOnly && (charFeature[id] === 1 || frequencyIn(view, id) > common)) continue;
       const { slots, weights } = compiled[id] ?? compile(id);
       const q = vals[i]!;
       for (let k = 0; k < slots.length; k++) {
@@ -200,8 +261,39 @@ export function createFaqIndex(options: FaqIndexOptions = {}) {
         scores[slot] = scores[slot]! + q * weights[k]!;
       }
     }
+  }
+
+  /** Every slot's centroid score for a vector, as the index is or (with a view) will be. */
+  function* scoreCentroids(
+    vector: SparseVector,
+    wordsOnly: boolean,
+    view?: View,
+    reuse?: Float64Array,
+  ): Steps<Float64Array> {
+    const length = Math.max(bySlot.length, (view?.slot ?? -1) + 1);
+    const scores = reuse?.length === length ? reuse.fill(0) : new Float64Array(length);
+    const features = vector.ids.length;
+    for (let from = 0; from < features; from += FEATURES_PER_STEP) {
+      accumulate(scores, vector, from, Math.min(features, from + FEATURES_PER_STEP), wordsOnly, view);
+      yield;
+    }
+    if (view !== undefined && view.slot >= 0) {
+      // The changed FAQ scores as it will be: its staged centroid, the same features in the same order.
+      const common = view.size / 4;
+      const weights = view.entry?.centroid;
+      let sum = 0;
+      for (let i = 0; i < features; i++) {
+        const id = vector.ids[i]!;
+        if (wordsOnly && (charFeature[id] === 1 || frequencyIn(view, id) > common)) continue;
+        sum += vector.vals[i]! * (weights?.get(id) ?? 0);
+      }
+      scores[view.slot] = sum;
+    }
     return scores;
   }
+
+  const entryAt = (slot: number, view?: View) =>
+    view !== undefined && slot === view.slot ? (view.entry ?? undefined) : bySlot[slot];
 
   function learnedScore(slot: number, cols: Int32Array, vals: Float64Array): number {
     const row = learned;
@@ -211,10 +303,15 @@ export function createFaqIndex(options: FaqIndexOptions = {}) {
     return sum;
   }
 
-  function topSlots(scores: Float64Array, limit: number, exclude = -1): { slot: number; score: number }[] {
+  function topSlots(
+    scores: Float64Array,
+    limit: number,
+    exclude = -1,
+    view?: View,
+  ): { slot: number; score: number }[] {
     const top: { slot: number; score: number }[] = [];
     for (let slot = 0; slot < scores.length; slot++) {
-      if (slot === exclude || bySlot[slot] === undefined) continue;
+      if (slot === exclude || entryAt(slot, view) === undefined) continue;
       const score = scores[slot]!;
       if (top.length === limit && score <= top[limit - 1]!.score) continue;
       let i = top.length < limit ? top.length : limit - 1;
@@ -228,168 +325,317 @@ export function createFaqIndex(options: FaqIndexOptions = {}) {
     return top;
   }
 
-  /** Passive-aggressive epochs over some phrasings, each against its strongest rivals. */
-  function train(examples: { vector: SparseVector; entry: IndexedFaq }[]): void {
-    const prepared = examples.map(({ vector, entry }) => {
-      const rivals = topSlots(scoreCentroids(vector, true), config.rivals, entry.slot);
-      return {
-        vals: vector.vals,
-        ids: vector.ids,
-        cols: Int32Array.from(vector.ids, (id) => columns[id]!),
-        norm: squaredNorm(vector),
-        slot: entry.slot,
-        base: 0,
-        rivals: Int32Array.from(rivals, (r) => r.slot),
-        rivalBase: new Float64Array(rivals.length),
-      };
-    });
+  /**
+   * The training job for some phrasings, each against its strongest rivals, with copies of the learned
+   * rows it touches (the changed FAQ's own row starts from zero).
+   */
+  function* prepareTraining(
+    examples: readonly Example[],
+    view?: View,
+  ): Steps<{ job: TrainingJob; slots: Int32Array }> {
+    const rivalsOf: Int32Array[] = [];
+    let scores: Float64Array | undefined; // one buffer for all: less garbage, shorter collections
+    for (const { vector, entry } of examples) {
+      scores = yield* scoreCentroids(vector, true, view, scores);
+      rivalsOf.push(Int32Array.from(topSlots(scores, config.rivals, entry.slot, view), (r) => r.slot));
+    }
     // The centroid part does not change while training: score it once per (phrasing, FAQ). Grouped by
     // FAQ, with its centroid spread into a flat array, that is array reads rather than map look-ups.
+    const base = new Float64Array(examples.length);
+    const rivalOffsets = new Int32Array(examples.length + 1);
+    for (let e = 0; e < examples.length; e++) rivalOffsets[e + 1] = rivalOffsets[e]! + rivalsOf[e]!.length;
+    const rivalBase = new Float64Array(rivalOffsets[examples.length]!);
+    const uses = new Map<number, number[]>(); // slot -> example index (own) or -(1 + rival position)
+    const use = (slot: number, code: number) => {
+      const list = uses.get(slot);
+      if (list === undefined) uses.set(slot, [code]);
+      else list.push(code);
+    };
+    examples.forEach(({ entry }, e) => {
+      use(entry.slot, e);
+      rivalsOf[e]!.forEach((slot, r) => use(slot, -(1 + rivalOffsets[e]! + r)));
+    });
+    const owner = new Int32Array(rivalBase.length);
+    examples.forEach((_, e) => owner.fill(e, rivalOffsets[e], rivalOffsets[e + 1]));
     const scratch = new Float64Array(interner.size);
-    const bySlotUse = new Map<number, { ex: (typeof prepared)[number]; at: number }[]>();
-    for (const ex of prepared) {
-      const uses = [{ slot: ex.slot, at: -1 }, ...Array.from(ex.rivals, (slot, at) => ({ slot, at }))];
-      for (const { slot, at } of uses) {
-        let list = bySlotUse.get(slot);
-        if (list === undefined) bySlotUse.set(slot, (list = []));
-        list.push({ ex, at });
-      }
-    }
-    for (const [slot, uses] of bySlotUse) {
-      const { centroid: weights } = bySlot[slot]!;
+    for (const [slot, codes] of uses) {
+      const weights = entryAt(slot, view)!.centroid;
       weights.forEach((w, id) => (scratch[id] = w));
-      for (const { ex, at } of uses) {
+      for (const code of codes) {
+        const e = code >= 0 ? code : owner[-code - 1]!;
+        const { ids, vals } = examples[e]!.vector;
         let sum = 0;
-        for (let k = 0; k < ex.ids.length; k++) sum += ex.vals[k]! * scratch[ex.ids[k]!]!;
-        if (at < 0) ex.base = sum;
-        else ex.rivalBase[at] = sum;
+        for (let k = 0; k < ids.length; k++) sum += vals[k]! * scratch[ids[k]!]!;
+        if (code >= 0) base[e] = sum;
+        else rivalBase[-code - 1] = sum;
       }
       weights.forEach((_, id) => (scratch[id] = 0));
+      yield;
     }
-    learnedRow(bySlot.length);
-    const rowScore = learnedScore;
-    let seed = 20_240_611;
-    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
-    for (let epoch = 0; epoch < config.epochs; epoch++) {
-      for (let i = prepared.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [prepared[i], prepared[j]] = [prepared[j]!, prepared[i]!];
-      }
-      let updates = 0;
-      for (const ex of prepared) {
-        if (ex.norm === 0 || ex.rivals.length === 0) continue;
-        const own = ex.base + rowScore(ex.slot, ex.cols, ex.vals);
-        let rival = -1;
-        let rivalScore = -Infinity;
-        for (let r = 0; r < ex.rivals.length; r++) {
-          const score = ex.rivalBase[r]! + rowScore(ex.rivals[r]!, ex.cols, ex.vals);
-          if (score > rivalScore) {
-            rivalScore = score;
-            rival = ex.rivals[r]!;
-          }
-        }
-        const loss = config.margin - (own - rivalScore);
-        if (loss <= 0) continue;
-        const step = Math.min(config.maxStep, loss / (2 * ex.norm));
-        const ownBase = ex.slot * LEARNED_WIDTH;
-        const rivalBase = rival * LEARNED_WIDTH;
-        const row = learned;
-        const { cols, vals } = ex;
-        for (let k = 0; k < cols.length; k++) {
-          const delta = step * vals[k]!;
-          const col = cols[k]!;
-          row[ownBase + col] = row[ownBase + col]! + delta;
-          row[rivalBase + col] = row[rivalBase + col]! - delta;
-        }
-        updates++;
-      }
-      if (updates <= prepared.length * STOP_UPDATE_SHARE) break;
+    // Rows are numbered in the job: each touched FAQ's slot gets the next row.
+    const slots = [...uses.keys()];
+    const rowOf = new Map(slots.map((slot, row) => [slot, row]));
+    const rows = new Float32Array(slots.length * LEARNED_WIDTH);
+    for (let row = 0; row < slots.length; row++) {
+      const slot = slots[row]!;
+      if (view !== undefined && slot === view.slot) continue; // retrained from zero
+      if ((slot + 1) * LEARNED_WIDTH <= learned.length)
+        rows.set(learned.subarray(slot * LEARNED_WIDTH, (slot + 1) * LEARNED_WIDTH), row * LEARNED_WIDTH);
+      if (row % 16 === 15) yield;
     }
+    let featureCount = 0;
+    for (const { vector } of examples) featureCount += vector.ids.length;
+    const offsets = new Int32Array(examples.length + 1);
+    const cols = new Int32Array(featureCount);
+    const vals = new Float64Array(featureCount);
+    const norms = new Float64Array(examples.length);
+    const own = new Int32Array(examples.length);
+    for (let e = 0; e < examples.length; e++) {
+      const { vector, entry } = examples[e]!;
+      const at = offsets[e]!;
+      for (let k = 0; k < vector.ids.length; k++) cols[at + k] = columns[vector.ids[k]!]!;
+      vals.set(vector.vals, at);
+      offsets[e + 1] = at + vector.ids.length;
+      norms[e] = squaredNorm(vector);
+      own[e] = rowOf.get(entry.slot)!;
+      if (e % 256 === 255) yield;
+    }
+    const rivals = new Int32Array(rivalBase.length);
+    rivalsOf.forEach((list, e) =>
+      list.forEach((slot, r) => (rivals[rivalOffsets[e]! + r] = rowOf.get(slot)!)),
+    );
+    const job: TrainingJob = {
+      offsets,
+      cols,
+      vals,
+      norms,
+      own,
+      base,
+      rivalOffsets,
+      rivals,
+      rivalBase,
+      rows,
+      width: LEARNED_WIDTH,
+      epochs: config.epochs,
+      margin: config.margin,
+      maxStep: config.maxStep,
+      stopShare: STOP_UPDATE_SHARE,
+    };
+    return { job, slots: Int32Array.from(slots) };
   }
 
-  function examplesOf(entries: Iterable<IndexedFaq>) {
-    const out: { vector: SparseVector; entry: IndexedFaq }[] = [];
+  function applyRows(slots: Int32Array, rows: Float32Array): void {
+    ensureRows(Math.max(bySlot.length, ...slots) + 1);
+    slots.forEach((slot, row) =>
+      learned.set(rows.subarray(row * LEARNED_WIDTH, (row + 1) * LEARNED_WIDTH), slot * LEARNED_WIDTH),
+    );
+  }
+
+  function examplesOf(entries: Iterable<IndexedFaq>): Example[] {
+    const out: Example[] = [];
     for (const entry of entries) for (const vector of entry.vectors) out.push({ vector, entry });
     return out;
   }
 
-  function fullBuild(): void {
-    const started = performance.now();
+  /** Vectorises the phrasings and sets the centroid into the inverted index. */
+  function attach(entry: IndexedFaq): void {
+    entry.vectors = entry.features.map((f) => vectorise(f.counts, lookup));
+    entry.centroid = centroid(entry.vectors);
+    entry.centroid.forEach((value, id) => {
+      let list = postings[id];
+      if (list === undefined) postings[id] = list = new Map();
+      list.set(entry.slot, value);
+      compiled[id] = undefined;
+    });
+  }
+
+  /** The full build's preparation: every FAQ re-vectorised with today's IDF, corrections from zero. */
+  function* fullBuildSteps(): Steps<{ job: TrainingJob; slots: Int32Array }> {
     for (const list of postings) list?.clear();
     compiled.fill(undefined);
     learned.fill(0);
-    for (const entry of byId.values()) attach(entry);
-    train(examplesOf(byId.values()));
+    for (const entry of byId.values()) {
+      attach(entry);
+      yield;
+    }
+    return yield* prepareTraining(examplesOf(byId.values()));
+  }
+
+  function fullBuild(): void {
+    const started = performance.now();
+    const { job, slots } = runAtOnce(fullBuildSteps());
+    applyRows(slots, runTraining(job));
+    finishBuild(started);
+  }
+
+  function finishBuild(started: number): void {
     built = true;
     changesSinceBuild = 0;
     stats.fullBuilds++;
     stats.lastFullBuildMs = performance.now() - started;
   }
 
-  /** Vectorises one FAQ and retrains it with its nearest neighbours. */
-  function update(entry: IndexedFaq): void {
-    const started = performance.now();
-    attach(entry);
+  /** Whether a change now would push the index past the drift a full build corrects. */
+  const overDrift = () => changesSinceBuild + 1 > Math.max(4, byId.size / 5);
+
+  /**
+   * Prepares an upsert (texts) or a removal (null) beside the index. `train` false: the FAQ's
+   * centroid is not computed either (an index not built yet attaches everything at its full build).
+   */
+  function* stage(id: string, texts: readonly string[] | null, train: boolean): Steps<StagedChange> {
+    const previous = byId.get(id);
+    const kept: string[] = [];
+    const features: TextFeatures[] = [];
+    for (const text of texts ?? []) {
+      const f = read(text);
+      yield;
+      if (f.counts.size === 0) continue;
+      kept.push(text);
+      features.push(f);
+    }
+    const slot = previous?.slot ?? freeSlots[freeSlots.length - 1] ?? bySlot.length;
+    const distinct = new Set<number>();
+    for (const f of features) for (const key of f.counts.keys()) distinct.add(intern(key));
+    const entry: IndexedFaq | null =
+      features.length === 0
+        ? null
+        : {
+            id,
+            slot,
+            texts: kept,
+            features,
+            featureIds: Int32Array.from(distinct),
+            vectors: [],
+            centroid: new Map(),
+          };
+    const change: StagedChange = { id, previous, entry, compiled: new Map(), training: null, rows: null };
+    if (!built) return change;
+    const frequencyDelta = new Map<number, number>();
+    for (const fid of previous?.featureIds ?? []) frequencyDelta.set(fid, -1);
+    for (const fid of distinct) frequencyDelta.set(fid, (frequencyDelta.get(fid) ?? 0) + 1);
+    const size = byId.size + (entry === null ? 0 : 1) - (previous === undefined ? 0 : 1);
+    const view: View = { slot, entry, size, frequencyDelta };
+    if (entry !== null) {
+      const staged: FeatureLookup = {
+        id: (key) => lookup.id(key),
+        idf: (fid) => idfOf(size, frequencyIn(view, fid)),
+        unseenIdf: () => Math.log(size + 1) + 1,
+      };
+      entry.vectors = features.map((f) => vectorise(f.counts, staged));
+      entry.centroid = centroid(entry.vectors);
+    }
+    const touched = new Set([...(previous?.centroid.keys() ?? []), ...(entry?.centroid.keys() ?? [])]);
+    let count = 0;
+    for (const fid of touched) {
+      change.compiled.set(fid, compileWith(fid, slot, entry?.centroid.get(fid)));
+      if (++count % LISTS_PER_STEP === 0) yield;
+    }
+    if (entry === null || !train) return change;
     const own: SparseVector = {
       ids: Int32Array.from(entry.centroid.keys()),
       vals: Float64Array.from(entry.centroid.values()),
     };
-    const near = topSlots(scoreCentroids(own), config.neighbours, entry.slot).map((s) => bySlot[s.slot]!);
-    train(examplesOf([entry, ...near]));
-    stats.lastUpdateMs = performance.now() - started;
+    // Its neighbours by the rarer words, as its rivals are found: a tenth of the cost of every feature.
+    const nearScores = yield* scoreCentroids(own, true, view);
+    const near = topSlots(nearScores, config.neighbours, slot, view).map((s) => bySlot[s.slot]!);
+    change.training = yield* prepareTraining(examplesOf([entry, ...near]), view);
+    return change;
   }
 
-  function noteChange(): boolean {
+  /** Applies a staged change in one synchronous step. */
+  function commit(change: StagedChange): void {
+    const { previous, entry } = change;
+    if (previous !== undefined) {
+      for (const fid of previous.centroid.keys()) postings[fid]?.delete(previous.slot);
+      for (const fid of previous.featureIds) faqFrequency[fid]!--;
+      byId.delete(previous.id);
+      bySlot[previous.slot] = undefined;
+      phrasingCount -= previous.texts.length;
+    }
+    if (entry !== null) {
+      for (const fid of entry.featureIds) faqFrequency[fid]!++;
+      entry.centroid.forEach((value, fid) => {
+        let list = postings[fid];
+        if (list === undefined) postings[fid] = list = new Map();
+        list.set(entry.slot, value);
+      });
+      if (freeSlots[freeSlots.length - 1] === entry.slot) freeSlots.pop();
+      bySlot[entry.slot] = entry;
+      byId.set(entry.id, entry);
+      phrasingCount += entry.texts.length;
+    } else if (previous !== undefined) {
+      freeSlots.push(previous.slot);
+    }
+    const slot = entry?.slot ?? previous?.slot;
+    if (slot !== undefined) {
+      ensureRows(Math.max(bySlot.length, slot + 1));
+      learned.fill(0, slot * LEARNED_WIDTH, (slot + 1) * LEARNED_WIDTH);
+    }
+    if (built) {
+      // Staged lists are exact; any other touched list recompiles on its next use.
+      change.compiled.forEach((list, fid) => (compiled[fid] = list));
+      for (const fid of previous?.centroid.keys() ?? [])
+        if (!change.compiled.has(fid)) compiled[fid] = undefined;
+    }
+    if (change.training !== null && change.rows !== null) applyRows(change.training.slots, change.rows);
+    if (previous !== undefined || entry !== null) changesSinceBuild++;
+  }
+
+  /** Whether a change through `upsert`/`remove` is retrained now, or left to the next full build. */
+  function trainNow(): boolean {
     if (!built) return false;
-    changesSinceBuild++;
-    if (changesSinceBuild > Math.max(4, byId.size / 5)) {
+    if (overDrift()) {
       built = false; // the next query rebuilds everything once
       return false;
     }
     return true;
   }
 
+  function applyAtOnce(id: string, texts: readonly string[] | null): void {
+    if (texts === null && !byId.has(id)) return;
+    const started = performance.now();
+    const train = trainNow();
+    const change = runAtOnce(stage(id, texts, train));
+    if (change.training !== null) change.rows = runTraining(change.training.job);
+    commit(change);
+    if (change.training !== null) stats.lastUpdateMs = performance.now() - started;
+  }
+
   return {
-    /** Adds or replaces an FAQ's phrasings. Texts that normalise to nothing are ignored. */
+    /** Adds or replaces an FAQ's phrasings at once. Texts that normalise to nothing are ignored. */
     upsert(id: string, texts: readonly string[]): void {
-      const previous = byId.get(id);
-      if (previous !== undefined) unlink(previous);
-      const kept: string[] = [];
-      const features: TextFeatures[] = [];
-      for (const text of texts) {
-        const f = read(text);
-        if (f.counts.size === 0) continue;
-        kept.push(text);
-        features.push(f);
-      }
-      if (features.length === 0) {
-        if (previous !== undefined) noteChange(); // nothing left to match: the same as a removal
-        return;
-      }
-      const distinct = new Set<number>();
-      for (const f of features) for (const key of f.counts.keys()) distinct.add(intern(key));
-      for (const fid of distinct) faqFrequency[fid]!++;
-      const slot = freeSlots.pop() ?? bySlot.length;
-      const entry: IndexedFaq = {
-        id,
-        slot,
-        texts: kept,
-        features,
-        featureIds: Int32Array.from(distinct),
-        vectors: [],
-        centroid: new Map(),
-      };
-      bySlot[slot] = entry;
-      byId.set(id, entry);
-      if (noteChange()) update(entry);
+      applyAtOnce(id, texts);
     },
 
     remove(id: string): boolean {
-      const entry = byId.get(id);
-      if (entry === undefined) return false;
-      unlink(entry);
-      noteChange();
+      if (!byId.has(id)) return false;
+      applyAtOnce(id, null);
       return true;
+    },
+
+    /**
+     * The same change as `upsert` (texts) or `remove` (null), prepared in slices while queries keep
+     * using the index as it is, trained through `trainer`, then applied whole. A built index stays
+     * built however many changes it takes: `drifted` says when a full build would be worth it. Call
+     * one at a time (the bot queues them). `around` runs the commit, with what must change with it.
+     */
+    async edit(
+      id: string,
+      texts: readonly string[] | null,
+      trainer: Trainer = localTrainer,
+      around: (apply: () => void) => void = (apply) => apply(),
+    ): Promise<void> {
+      if (texts === null && !byId.has(id)) return;
+      const started = performance.now();
+      const change = await runInSlices(stage(id, texts, built));
+      if (change.training !== null) change.rows = await trainer(change.training.job);
+      around(() => commit(change));
+      if (change.training !== null) stats.lastUpdateMs = performance.now() - started;
+    },
+
+    /** Many changes since the last full build: IDF has drifted, a rebuild would match better. */
+    get drifted(): boolean {
+      return built && changesSinceBuild > Math.max(4, byId.size / 5);
     },
 
     has: (id: string) => byId.has(id),
@@ -398,10 +644,24 @@ export function createFaqIndex(options: FaqIndexOptions = {}) {
     get size() {
       return byId.size;
     },
+    get built() {
+      return built;
+    },
 
     /** Builds lazily: the first query after loading (or after many changes) trains everything once. */
     ensureBuilt(): void {
       if (!built) fullBuild();
+    },
+
+    /**
+     * The full build in slices of the event loop, the epochs through `trainer`: for an index no query
+     * uses yet (a query meanwhile would see it half built).
+     */
+    async buildInSlices(trainer: Trainer = localTrainer): Promise<void> {
+      const started = performance.now();
+      const { job, slots } = await runInSlices(fullBuildSteps());
+      applyRows(slots, await trainer(job));
+      finishBuild(started);
     },
 
     vectorise(features: TextFeatures): SparseVector {
@@ -415,7 +675,9 @@ export function createFaqIndex(options: FaqIndexOptions = {}) {
      */
     top(vector: SparseVector, limit: number): { entry: IndexedFaq; score: number }[] {
       if (!built) fullBuild();
-      const shortlist = topSlots(scoreCentroids(vector), Math.max(RERANK, limit));
+      const scores = new Float64Array(bySlot.length);
+      accumulate(scores, vector, 0, vector.ids.length, false, undefined);
+      const shortlist = topSlots(scores, Math.max(RERANK, limit));
       const cols = Int32Array.from(vector.ids, (id) => columns[id]!);
       for (const s of shortlist) s.score += learnedScore(s.slot, cols, vector.vals);
       shortlist.sort((a, b) => b.score - a.score);
@@ -429,12 +691,13 @@ export function createFaqIndex(options: FaqIndexOptions = {}) {
       );
     },
 
+    /** Whether any FAQ has the feature (an id stays interned after its FAQs are gone). */
+    used: (featureId: number) => featureId >= 0 && (faqFrequency[featureId] ?? 0) > 0,
+
     lookup,
 
     stats(): FaqIndexStats {
-      let phrasings = 0;
-      for (const entry of byId.values()) phrasings += entry.texts.length;
-      return { faqs: byId.size, phrasings, features: interner.size, ...stats };
+      return { faqs: byId.size, phrasings: phrasingCount, features: interner.size, ...stats };
     },
   };
 }

@@ -5,9 +5,11 @@ import { confidence, type ConfidenceInputs } from './calibration';
 import { charGrams, createFeatureReader, type Corrector, type TextFeatures } from './features';
 import { createFaqIndex, type FaqIndexOptions, type FaqIndexStats, type IndexedFaq } from './faq-index';
 import { isFunctionWord, isPatternWord } from './function-words';
+import { runInSlices, type Steps } from './slices';
 import { createSpellingVocabulary } from './spelling';
 import { stem } from './stemmer';
 import { toMap } from './sparse-vector';
+import { localTrainer, type Trainer } from './training';
 
 export interface MatchExplanation {
   /** The FAQ's phrasing (or question) closest to the message. */
@@ -89,7 +91,6 @@ export function createFaqMatcher(options: FaqMatcherOptions = {}) {
   const stemsOf = new WeakMap<IndexedFaq, Set<string>>();
   /** The FAQs' words, which a misspelt word of a message is corrected toward. */
   const vocabulary = createSpellingVocabulary();
-  let phrasingTotal = 0;
 
   /**
    * A message word no FAQ has, read as the FAQ word it means ("kilishi" -> "suya" in a shop that said
@@ -99,7 +100,7 @@ export function createFaqMatcher(options: FaqMatcherOptions = {}) {
   const known = (word: string) =>
     index.lookup.idf(index.lookup.id(`w:${stem(word)}`)) < index.lookup.unseenIdf();
   const correct: Corrector = (token) => {
-    if (isFunctionWord(token) || index.lookup.id(`w:${stem(token)}`) >= 0) return undefined;
+    if (isFunctionWord(token) || index.used(index.lookup.id(`w:${stem(token)}`))) return undefined;
     const meaning = reader.meaningOf(token);
     if (meaning !== undefined && known(meaning.means))
       return { to: meaning.means, why: `same meaning: ${meaning.why}` };
@@ -111,25 +112,29 @@ export function createFaqMatcher(options: FaqMatcherOptions = {}) {
     const entry = index.get(id);
     if (entry === undefined) return;
     vocabulary.remove(entry.features.flatMap((f) => f.tokens));
-    phrasingTotal -= entry.texts.length;
   }
 
   function learn(id: string): void {
     const entry = index.get(id);
     if (entry === undefined) return;
     vocabulary.add(entry.features.flatMap((f) => f.tokens));
-    phrasingTotal += entry.texts.length;
   }
+
+  /** An FAQ's texts for the index: its question counts as one more phrasing; null when disabled. */
+  const textsOf = (faq: FaqInput): string[] | null =>
+    faq.enabled
+      ? [...new Set([faq.question, ...faq.phrasings].map((t) => t.trim()).filter((t) => t !== ''))]
+      : null;
 
   function rank(text: string, limit: number): FaqMatch[] {
     if (index.size === 0) return [];
     const features = reader.read(text, correct);
     if (features.counts.size === 0) return [];
     const vector = index.vectorise(features);
-    const builds = index.stats().fullBuilds;
+    const wasBuilt = index.built;
     const top = index.top(vector, Math.max(limit, RANKED));
-    const stats = index.stats();
-    if (stats.fullBuilds !== builds) {
+    if (!wasBuilt) {
+      const stats = index.stats();
       logger?.perf('faq.index_built', stats.lastFullBuildMs, {
         faqs: stats.faqs,
         phrasings: stats.phrasings,
@@ -140,7 +145,7 @@ export function createFaqMatcher(options: FaqMatcherOptions = {}) {
     const unknown = unknownShare(content);
     const shop = {
       faqs: Math.log(index.size),
-      phrasings: Math.log(Math.max(1, phrasingTotal / index.size)),
+      phrasings: Math.log(Math.max(1, index.stats().phrasings / index.size)),
     };
     return top.slice(0, limit).map(({ entry, score }, i) => {
       const best = Math.max(...top.filter((_, j) => j !== i).map((t) => t.score), 0);
@@ -304,15 +309,36 @@ export function createFaqMatcher(options: FaqMatcherOptions = {}) {
     /** Adds or replaces an FAQ. Its question counts as one more phrasing; a disabled FAQ is removed. */
     upsert(faq: FaqInput): void {
       forget(faq.id);
-      if (!faq.enabled) {
-        index.remove(faq.id);
-        return;
-      }
-      const texts = [
-        ...new Set([faq.question, ...faq.phrasings].map((t) => t.trim()).filter((t) => t !== '')),
-      ];
-      index.upsert(faq.id, texts);
+      const texts = textsOf(faq);
+      if (texts === null) index.remove(faq.id);
+      else index.upsert(faq.id, texts);
       learn(faq.id);
+    },
+
+    /**
+     * The same change as `upsert` (or `remove`, with null) for a matcher in use: prepared in slices of
+     * the event loop while messages are matched against the FAQs as they were, trained through
+     * `trainer`, then applied whole; `around` runs that step, with what else must change with it.
+     * One at a time.
+     */
+    async edit(
+      id: string,
+      faq: FaqInput | null,
+      trainer: Trainer = localTrainer,
+      around: (apply: () => void) => void = (apply) => apply(),
+    ): Promise<void> {
+      await index.edit(id, faq === null ? null : textsOf(faq), trainer, (apply) =>
+        around(() => {
+          forget(id);
+          apply();
+          learn(id);
+        }),
+      );
+    },
+
+    /** Many edits since the last full build: a matcher built afresh would match a little better. */
+    get drifted() {
+      return index.drifted;
     },
 
     remove(faqId: string): boolean {
@@ -345,10 +371,36 @@ export function createFaqMatcher(options: FaqMatcherOptions = {}) {
     warmUp(): void {
       index.ensureBuilt();
     },
+    /** Trains now in slices of the event loop, the epochs through `trainer`, before the matcher is used. */
+    async warmUpInSlices(trainer: Trainer = localTrainer): Promise<void> {
+      await index.buildInSlices(trainer);
+    },
     stats(): FaqIndexStats {
       return index.stats();
     },
   };
+}
+
+/**
+ * A matcher for some FAQs, indexed and trained without holding the event loop (the epochs through
+ * `trainer`, a worker thread for a big shop): what a bot is built or rebuilt with while another keeps
+ * answering.
+ */
+export async function buildFaqMatcher(
+  faqs: Iterable<FaqInput>,
+  options: FaqMatcherOptions,
+  trainer: Trainer = localTrainer,
+): Promise<FaqMatcher> {
+  const matcher = createFaqMatcher(options);
+  function* load(): Steps<void> {
+    for (const faq of faqs) {
+      matcher.upsert(faq); // not trained yet: reads the phrasings, nothing more
+      yield;
+    }
+  }
+  await runInSlices(load());
+  await matcher.warmUpInSlices(trainer);
+  return matcher;
 }
 
 /** The phrasing word sharing the most letter pieces with a (misspelt) word, if it shares enough (Dice over 0.4). */

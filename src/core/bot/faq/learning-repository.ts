@@ -18,6 +18,13 @@ export interface WaitingAsker {
  * What the bot learned from the owner (table bot_learned, migration 0016) and the questions it can
  * learn from: every function takes the workspace, like every repository.
  */
+/**
+ * How long before an Unanswered question's first record its first asker may have written: it is
+ * recorded when the bot gives up on the message, after the message arrived (a queue, a backlog after
+ * being offline). Only bounds the scan: askers are matched by their words and by still waiting.
+ */
+const RECORDED_AFTER_ASKED_MS = 24 * 3_600_000;
+
 export function createLearningRepository(db: Kysely<Database>, newId: () => string) {
   return {
     async record(
@@ -140,7 +147,7 @@ export function createLearningRepository(db: Kysely<Database>, newId: () => stri
         .execute();
       if (questions.length === 0) return [];
       const wanted = new Set(questions.map((q) => q.normalized));
-      const from = Math.min(...questions.map((q) => q.first_seen_at));
+      const from = Math.min(...questions.map((q) => q.first_seen_at)) - RECORDED_AFTER_ASKED_MS;
       const rows = await db
         .selectFrom('messages as m')
         .innerJoin('conversations as c', (join) =>
