@@ -1,4 +1,5 @@
 import { useId, useMemo } from 'react';
+import { SwitchRow } from '../components/Field';
 import { DAY_KEYS, type DayKey } from '../../../shared/settings-patch';
 import {
   DAY_NAMES,
@@ -39,22 +40,12 @@ export function OpeningHoursSection(props: {
       <h2 className="card__title card__title--small" id={`${id}-title`}>
         Opening hours
       </h2>
-      <label className="switch switch--row">
-        <input
-          type="checkbox"
-          role="switch"
-          checked={draft.enabled}
-          onChange={(e) => onChange({ ...draft, enabled: e.target.checked })}
-        />
-        <span className="switch__track" aria-hidden="true" />
-        <span>
-          <strong>Tell customers when you are closed</strong>
-          <span className="field__hint">
-            Outside these hours a customer gets your away message once, and the bot still answers what it
-            knows. Off: Switchboard never says you are closed.
-          </span>
-        </span>
-      </label>
+      <SwitchRow
+        title="Tell customers when you are closed"
+        hint="Outside these hours a customer gets your away message once, and the bot still answers what it knows. Off: Switchboard never says you are closed."
+        checked={draft.enabled}
+        onChange={(enabled) => onChange({ ...draft, enabled })}
+      />
 
       <div className="field field--narrow">
         <label className="field__label" htmlFor={`${id}-zone`}>
