@@ -184,3 +184,23 @@ export function SaveRow(props: { busy: boolean; saved?: boolean; label?: string;
     </div>
   );
 }
+
+/** A small form's send button and its way back ("Back", "Cancel"), side by side. */
+export function SubmitAndBack(props: {
+  className: string;
+  submit: ReactNode;
+  disabled: boolean;
+  back: string;
+  onBack: () => void;
+}) {
+  return (
+    <div className={props.className}>
+      <button type="submit" className="button button--primary button--small" disabled={props.disabled}>
+        {props.submit}
+      </button>
+      <button type="button" className="button button--ghost button--small" onClick={props.onBack}>
+        {props.back}
+      </button>
+    </div>
+  );
+}
