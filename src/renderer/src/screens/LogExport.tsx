@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { CommandInput } from '../../../shared/contract';
 import { errorMessage } from '../client/client';
+import { downloadFile } from '../download';
 import { useApp } from '../state/app-context';
 
 type Format = 'csv' | 'jsonl';
@@ -61,24 +62,17 @@ function useLogExport(filter: ExportFilter, format: Format) {
       setProgress({ state: 'failed', message: errorMessage(failure) });
       return;
     }
-    saveFile(parts, format, filename);
+    downloadFile(
+      parts,
+      format === 'csv' ? 'text/csv;charset=utf-8' : 'application/x-ndjson;charset=utf-8',
+      filename,
+    );
     setProgress({ state: 'done', count: done, filename, format });
   };
   const stop = () => {
     cancelled.current = true;
   };
   return { progress, start, stop };
-}
-
-/** Hands the joined pages to the browser as a download. */
-function saveFile(parts: string[], format: Format, filename: string) {
-  const type = format === 'csv' ? 'text/csv;charset=utf-8' : 'application/x-ndjson;charset=utf-8';
-  const url = URL.createObjectURL(new Blob(parts, { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /**
