@@ -2,8 +2,7 @@
 // Chromium against two headless hosts on two data folders, the real Baileys client and the local
 // WhatsApp server (demo mode): the new install answers the next customer without a QR scan, and the old
 // one never connects again.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -17,12 +16,15 @@ import type { Workspace } from '../../src/shared/dto';
 import {
   callApi,
   hasChromium,
-  launchChromium,
   linkDemoShop,
   navLink,
+  openPage,
+  phoneSize,
   screenshot,
   SHOTS,
+  tempDir,
   waitUntil,
+  wideSize,
 } from './helpers';
 
 const SHOP_NUMBER = '+2348031234567';
@@ -66,15 +68,15 @@ async function hostOn(data: string): Promise<RestartingHost> {
 /** Both sizes the owner uses: a desk PC and a phone. */
 async function shots(name: string): Promise<void> {
   await screenshot(page, name);
-  await page.setViewportSize({ width: 390, height: 844 });
+  await phoneSize(page);
   await screenshot(page, `${name}-phone`);
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await wideSize(page);
 }
 
 describe.skipIf(!hasChromium)('backups, restore and moving to another computer', () => {
   beforeAll(async () => {
     await ensureRendererBuild();
-    dir = mkdtempSync(join(tmpdir(), 'switchboard-backups-ui-'));
+    dir = tempDir('backups-ui');
     demo = await startDemo({ intervalMs: 0, seedFaqs: true });
     oldPc = await hostOn(join(dir, 'old-pc'));
     const created = await api<{ workspace: Workspace; number: { id: string } }>(oldPc, 'workspace.create', {
@@ -90,10 +92,8 @@ describe.skipIf(!hasChromium)('backups, restore and moving to another computer',
     await chioma.send(SHOP_NUMBER, 'What time do you open?');
     await chioma.waitForReplies(1, 10_000);
 
-    context = await launchChromium(join(dir, 'chromium-profile'));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000);
-    await page.setViewportSize({ width: 1280, height: 800 });
+    ({ context, page } = await openPage(dir, 15_000));
+    await wideSize(page);
     await page.goto(`${oldPc.current.url}/#token=${token}`);
   }, 120_000);
 
