@@ -11,7 +11,17 @@ import { startHeadlessHost, type HeadlessHost } from '../../src/server/host';
 import { ensureRendererBuild } from '../../src/server/renderer-build';
 import type { AiStatus } from '../../src/shared/contract';
 import type { Workspace } from '../../src/shared/dto';
-import { hasChromium, hostApi, navLink, openPage, screenshot, SHOTS, signIn, tempDir } from './helpers';
+import {
+  hasChromium,
+  hostApi,
+  navLink,
+  openPage,
+  screenshot,
+  SHOTS,
+  signIn,
+  tempDir,
+  testHostOptions,
+} from './helpers';
 
 const KEY = 'sk-proj-shop-key-1234567890abcd';
 let llm: LlmServer;
@@ -40,12 +50,7 @@ describe.skipIf(!hasChromium)('AI answers in the settings screen', () => {
     );
     dir = tempDir('ai-ui');
     host = await startHeadlessHost({
-      dataDir: join(dir, 'data'),
-      token,
-      staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
-      fileLog: false,
-      durability: 'normal',
-      version: '0.1.0',
+      ...testHostOptions(join(dir, 'data'), token),
       whatsapp: { livenessIntervalMs: 0 },
     });
     workspaceId = (

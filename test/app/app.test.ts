@@ -17,6 +17,7 @@ import {
   screenshot,
   shotOnFailure,
   tempDir,
+  testHostOptions,
   wideSize,
 } from './helpers';
 
@@ -41,13 +42,8 @@ describe.skipIf(!hasChromium)('the app in a browser', () => {
     dir = tempDir('app');
     demo = await startDemo({ intervalMs: 2_000, firstMessageAfterMs: 300, seedFaqs: false });
     host = await startHeadlessHost({
-      dataDir: join(dir, 'data'),
-      token,
-      staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
+      ...testHostOptions(join(dir, 'data'), token),
       demo,
-      fileLog: false,
-      durability: 'normal',
-      version: '0.1.0',
       // A short, fixed first backoff so "reconnecting" is on screen long enough to see, then goes.
       whatsapp: { livenessIntervalMs: 0, random: () => 1, policy: { baseDelayMs: 1_500, maxDelayMs: 3_000 } },
     });

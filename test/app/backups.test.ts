@@ -23,6 +23,7 @@ import {
   screenshot,
   SHOTS,
   tempDir,
+  testHostOptions,
   waitUntil,
   wideSize,
 } from './helpers';
@@ -50,13 +51,8 @@ const messageCount = async (host: RestartingHost) =>
 async function hostOn(data: string): Promise<RestartingHost> {
   return startRestartingHost(
     {
-      dataDir: data,
-      token,
-      staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
+      ...testHostOptions(data, token),
       demo,
-      fileLog: false,
-      durability: 'normal',
-      version: '0.1.0',
       whatsapp: { livenessIntervalMs: 0 },
     },
     (error) => {

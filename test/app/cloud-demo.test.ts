@@ -27,6 +27,7 @@ import {
   SHOTS,
   signIn,
   tempDir,
+  testHostOptions,
   waitUntil,
 } from './helpers';
 
@@ -66,13 +67,8 @@ describe.skipIf(!hasChromium)('demo mode’s official number and the relay statu
     dir = tempDir('cloud-demo');
     demo = await startDemo({ intervalMs: 60_000, firstMessageAfterMs: 300, seedFaqs: true });
     host = await startHeadlessHost({
-      dataDir: join(dir, 'data'),
-      token,
-      staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
+      ...testHostOptions(join(dir, 'data'), token),
       demo,
-      fileLog: false,
-      durability: 'normal',
-      version: '0.1.0',
       whatsapp: { livenessIntervalMs: 0 },
       // Fixed, short retries so each state stays on screen long enough to look at, then moves on.
       cloudRelay: {

@@ -18,7 +18,17 @@ import {
   type GraphApiServer,
   type SimNumber,
 } from '../../src/simulator/graph-api/index';
-import { hasChromium, hostApi, navLink, openPage, screenshot, SHOTS, signIn, tempDir } from './helpers';
+import {
+  hasChromium,
+  hostApi,
+  navLink,
+  openPage,
+  screenshot,
+  SHOTS,
+  signIn,
+  tempDir,
+  testHostOptions,
+} from './helpers';
 import { NEW_STOCK_TEMPLATE, STORE_LOCATION_TEMPLATE } from '../../src/simulator/graph-api/sample-templates';
 
 const SHOP = '+2348090000001';
@@ -56,12 +66,7 @@ describe.skipIf(!hasChromium)('connecting an official number from Home', () => {
     simNumber = sim.addNumber({ phone: SHOP, verifiedName: 'Mama Nkechi Pharmacy', qualityRating: 'YELLOW' });
     dir = tempDir('cloud-ui');
     host = await startHeadlessHost({
-      dataDir: join(dir, 'data'),
-      token,
-      staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
-      fileLog: false,
-      durability: 'normal',
-      version: '0.1.0',
+      ...testHostOptions(join(dir, 'data'), token),
       whatsapp: { livenessIntervalMs: 0, cloudApi: { healthIntervalMs: 0 } },
     });
     workspaceId = (

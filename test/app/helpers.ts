@@ -176,6 +176,18 @@ export async function createShop(
   return { workspaceId: created.workspace.id, phoneNumberId: created.number.id };
 }
 
+/** What every test's host has in common: its data, the token, the built UI, no log file, quick writes. */
+export function testHostOptions(dataDir: string, token: string) {
+  return {
+    dataDir,
+    token,
+    staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
+    fileLog: false,
+    durability: 'normal' as const,
+    version: '0.1.0',
+  };
+}
+
 /**
  * The headless host in demo mode over `<dir>/data`, with no simulated customers of its own (every
  * message is one the test sends) and the demo FAQs added to each new workspace.
@@ -184,13 +196,8 @@ export async function startDemoHost(dir: string, token: string): Promise<{ demo:
   await ensureRendererBuild();
   const demo = await startDemo({ intervalMs: 0, seedFaqs: true });
   const host = await startHeadlessHost({
-    dataDir: join(dir, 'data'),
-    token,
-    staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
+    ...testHostOptions(join(dir, 'data'), token),
     demo,
-    fileLog: false,
-    durability: 'normal',
-    version: '0.1.0',
     whatsapp: { livenessIntervalMs: 0 },
   });
   return { demo, host };

@@ -13,7 +13,17 @@ import { ensureRendererBuild } from '../../src/server/renderer-build';
 import type { SyncStatus } from '../../src/shared/contract';
 import type { Workspace } from '../../src/shared/dto';
 import { startCentral, type Central } from '../sync/harness';
-import { hasChromium, hostApi, navLink, openPage, screenshot, SHOTS, signIn, tempDir } from './helpers';
+import {
+  hasChromium,
+  hostApi,
+  navLink,
+  openPage,
+  screenshot,
+  SHOTS,
+  signIn,
+  tempDir,
+  testHostOptions,
+} from './helpers';
 
 let central: Central;
 let host: HeadlessHost;
@@ -55,12 +65,7 @@ describe.skipIf(!hasChromium)('central sync in the settings screen', () => {
     dir = tempDir('sync-ui');
     central = await startCentral('sqlite');
     host = await startHeadlessHost({
-      dataDir: join(dir, 'data'),
-      token,
-      staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
-      fileLog: false,
-      durability: 'normal',
-      version: '0.1.0',
+      ...testHostOptions(join(dir, 'data'), token),
       whatsapp: { livenessIntervalMs: 0 },
       // Seconds of backoff instead of minutes; small batches so catching up is visible.
       sync: {
