@@ -202,23 +202,9 @@ function IntervalInputs(props: {
   const { name, interval } = props;
   return (
     <span className="hours__interval">
-      <input
-        className="input input--compact hours__time"
-        type="time"
-        value={interval.open}
-        aria-label={`${name} opens at`}
-        aria-invalid={props.invalid('open')}
-        onChange={(e) => props.onChange('open', e.target.value)}
-      />
+      <TimeInput {...props} field="open" />
       <span className="muted">to</span>
-      <input
-        className="input input--compact hours__time"
-        type="time"
-        value={interval.close}
-        aria-label={`${name} closes at`}
-        aria-invalid={props.invalid('close')}
-        onChange={(e) => props.onChange('close', e.target.value)}
-      />
+      <TimeInput {...props} field="close" />
       {props.removable && (
         <button
           className="button button--ghost button--small hours__remove"
@@ -230,6 +216,26 @@ function IntervalInputs(props: {
         </button>
       )}
     </span>
+  );
+}
+
+function TimeInput(props: {
+  name: string;
+  field: keyof Interval;
+  interval: Interval;
+  invalid: (field: keyof Interval) => boolean;
+  onChange: (field: keyof Interval, value: string) => void;
+}) {
+  const { field } = props;
+  return (
+    <input
+      className="input input--compact hours__time"
+      type="time"
+      value={props.interval[field]}
+      aria-label={`${props.name} ${field === 'open' ? 'opens' : 'closes'} at`}
+      aria-invalid={props.invalid(field)}
+      onChange={(e) => props.onChange(field, e.target.value)}
+    />
   );
 }
 

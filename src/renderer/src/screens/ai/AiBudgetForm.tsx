@@ -119,20 +119,8 @@ export function AboutAndBudget({
       </Field>
       <CurrencyFields form={form} />
       <div className="field-row">
-        <BudgetField
-          label={`Daily budget (${sign})`}
-          name="dailyBudget"
-          noLimit="No daily limit"
-          draft={form.daily}
-          onDraft={form.setDaily}
-        />
-        <BudgetField
-          label={`Monthly budget (${sign})`}
-          name="monthlyBudget"
-          noLimit="No monthly limit"
-          draft={form.monthly}
-          onDraft={form.setMonthly}
-        />
+        <BudgetField period="daily" sign={sign} draft={form.daily} onDraft={form.setDaily} />
+        <BudgetField period="monthly" sign={sign} draft={form.monthly} onDraft={form.setMonthly} />
       </div>
       <p className="muted">
         Over budget, the bot answers from FAQs and hands the rest to you. Each AI call first sets aside what
@@ -182,9 +170,8 @@ function CurrencyFields({ form }: { form: BudgetForm }) {
 
 /** An amount, or "No limit" ticked: an empty box is not a choice, so it cannot become unlimited. */
 function BudgetField(props: {
-  label: string;
-  name: string;
-  noLimit: string;
+  period: 'daily' | 'monthly';
+  sign: string;
   draft: BudgetDraft;
   onDraft: (draft: BudgetDraft) => void;
 }) {
@@ -192,8 +179,8 @@ function BudgetField(props: {
   return (
     <div className="ai-settings__budget">
       <TextField
-        label={props.label}
-        name={props.name}
+        label={`${props.period === 'daily' ? 'Daily' : 'Monthly'} budget (${props.sign})`}
+        name={`${props.period}Budget`}
         inputMode="decimal"
         value={draft.off ? '' : draft.text}
         disabled={draft.off}
@@ -205,7 +192,7 @@ function BudgetField(props: {
           checked={draft.off}
           onChange={(e) => props.onDraft({ ...draft, off: e.target.checked })}
         />{' '}
-        {props.noLimit}
+        No {props.period} limit
       </label>
     </div>
   );
