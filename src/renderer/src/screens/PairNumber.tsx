@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { NumberState } from '../../../shared/contract';
+import { ChoiceButton } from '../components/ChoiceButton';
 import { FormError } from '../components/Field';
 import { Icon } from '../components/Icon';
 import { QrCode } from '../components/QrCode';
@@ -95,17 +96,15 @@ function MethodTab(props: {
   current: Method;
   onChoose: (method: Method) => void;
 }) {
-  const on = props.current === props.method;
   return (
-    <button
-      type="button"
+    <ChoiceButton
       role="tab"
-      aria-selected={on}
-      className={`tabs__tab${on ? ' tabs__tab--active' : ''}`}
-      onClick={() => props.onChoose(props.method)}
+      className="tabs__tab"
+      on={props.current === props.method}
+      onChoose={() => props.onChoose(props.method)}
     >
       {props.label}
-    </button>
+    </ChoiceButton>
   );
 }
 

@@ -1,3 +1,4 @@
+import { ChoiceButton } from '../../components/ChoiceButton';
 import { LEVEL_OPTIONS, TIME_OPTIONS, TYPE_OPTIONS, type Filters } from './log-filters';
 
 /** Whose events, level, kind, time and a search box; the search is the caller's until it settles. */
@@ -50,17 +51,15 @@ function ScopeButton(props: {
   current: Filters['scope'];
   onFilter: (key: 'scope', value: Filters['scope']) => void;
 }) {
-  const on = props.current === props.scope;
   return (
-    <button
-      type="button"
+    <ChoiceButton
       role="radio"
-      aria-checked={on}
-      className={`segmented__item${on ? ' segmented__item--active' : ''}`}
-      onClick={() => props.onFilter('scope', props.scope)}
+      className="segmented__item"
+      on={props.current === props.scope}
+      onChoose={() => props.onFilter('scope', props.scope)}
     >
       {props.label}
-    </button>
+    </ChoiceButton>
   );
 }
 
