@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AiStatus, Events } from '../../../shared/contract';
 import { currencySign } from '../../../shared/money-input';
+import { FormError } from '../components/Field';
 import { useApp, useEvent } from '../state/app-context';
 import { useWorkspaceStatus } from '../state/use-workspace-status';
 import { money } from './ai/ai-money';
@@ -57,11 +58,7 @@ export function AiSettings() {
       <h2 className="card__title card__title--small" id="ai-settings-title">
         AI answers
       </h2>
-      {loadError !== null && (
-        <p className="notice notice--problem" role="alert">
-          {loadError}
-        </p>
-      )}
+      <FormError error={loadError} />
       {status === null ? (
         loadError === null && <p className="muted">Loading…</p>
       ) : (

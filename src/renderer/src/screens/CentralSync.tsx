@@ -39,11 +39,7 @@ export function CentralSync() {
         </h2>
         {status !== null && <PhaseBadge phase={status.phase} />}
       </div>
-      {loadError !== null && (
-        <p className="notice notice--problem" role="alert">
-          {loadError}
-        </p>
-      )}
+      <FormError error={loadError} />
       {status === null ? (
         loadError === null && <p className="muted">Loading…</p>
       ) : !status.enrolled ? (
