@@ -2,8 +2,7 @@
 // demo WhatsApp server and local LLM servers on 127.0.0.1: prices per provider, each provider's state
 // (a rate-limited one cooling down, the smart tier answering instead), spending and budgets in naira at
 // the owner's rate, a typo refused in words, and the alert when the budget runs out.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +12,18 @@ import type { Demo } from '../../src/server/demo';
 import type { HeadlessHost } from '../../src/server/host';
 import type { AiStatus } from '../../src/shared/contract';
 import type { Workspace } from '../../src/shared/dto';
-import { callApi, hasChromium, launchChromium, linkDemoShop, navLink, SHOTS, startDemoHost } from './helpers';
+import {
+  hasChromium,
+  hostApi,
+  linkDemoShop,
+  navLink,
+  openPage,
+  SHOTS,
+  signIn,
+  startDemoHost,
+  tempDir,
+  wideSize,
+} from './helpers';
 
 const SHOP_NUMBER = '+2348031234567';
 const KEY = 'sk-proj-shop-key-1234567890abcd';
@@ -26,8 +36,7 @@ let dir: string;
 let workspaceId: string;
 const token = newAccessToken();
 
-const api = <T = unknown>(name: string, input: unknown): Promise<T> =>
-  callApi(host.url, token, name, input) as Promise<T>;
+const api = hostApi(() => host.url, token);
 const card = () => page.getByRole('region', { name: 'AI answers' });
 const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 15_000 });
 const say = (phone: string, text: string) => demo.server.contact(phone).send(SHOP_NUMBER, text);
@@ -41,7 +50,7 @@ async function shots(name: string): Promise<void> {
     await page.setViewportSize({ width, height });
     await card().screenshot({ path: join(SHOTS, `${name}-${width}.png`) });
   }
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await wideSize(page);
 }
 
 describe.skipIf(!hasChromium)('AI answers: prices, provider states and spend in naira', () => {
@@ -52,7 +61,7 @@ describe.skipIf(!hasChromium)('AI answers: prices, provider states and spend in 
         ? { status: 429, body: { error: 'slow down' }, headers: { 'retry-after': '600' } }
         : { text: 'Yes, we stock Pampers in sizes 1 to 6.', usage: { input: 900, output: 40 } },
     );
-    dir = mkdtempSync(join(tmpdir(), 'switchboard-ai-money-'));
+    dir = tempDir('ai-money');
     ({ demo, host } = await startDemoHost(dir, token));
     const created = await api<{ workspace: Workspace; number: { id: string } }>('workspace.create', {
       name: 'Mama Nkechi Pharmacy',
@@ -84,10 +93,8 @@ describe.skipIf(!hasChromium)('AI answers: prices, provider states and spend in 
         price: { inputPerMTok: 0, outputPerMTok: 0 },
       },
     });
-    context = await launchChromium(join(dir, 'chromium-profile'));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${host.url}/#token=${token}`);
+    ({ context, page } = await openPage(dir));
+    await signIn(page, host.url, token);
     await navLink(page, 'Settings').click();
     await card().waitFor();
   }, 120_000);

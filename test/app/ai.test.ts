@@ -1,8 +1,7 @@
 // Settings › AI answers in real Chromium against the headless host and a local LLM server on 127.0.0.1
 // (OpenAI protocol): add a provider with its key, test it (a wrong key, then the right one), set the
 // budget and what the shop sells; the key never comes back to the page.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +11,17 @@ import { startHeadlessHost, type HeadlessHost } from '../../src/server/host';
 import { ensureRendererBuild } from '../../src/server/renderer-build';
 import type { AiStatus } from '../../src/shared/contract';
 import type { Workspace } from '../../src/shared/dto';
-import { callApi, hasChromium, launchChromium, navLink, screenshot, SHOTS } from './helpers';
+import {
+  hasChromium,
+  hostApi,
+  navLink,
+  openPage,
+  screenshot,
+  SHOTS,
+  signIn,
+  tempDir,
+  testHostOptions,
+} from './helpers';
 
 const KEY = 'sk-proj-shop-key-1234567890abcd';
 let llm: LlmServer;
@@ -23,8 +32,7 @@ let dir: string;
 let workspaceId: string;
 const token = newAccessToken();
 
-const api = <T = unknown>(name: string, input: unknown): Promise<T> =>
-  callApi(host.url, token, name, input) as Promise<T>;
+const api = hostApi(() => host.url, token);
 const card = () => page.getByRole('region', { name: 'AI answers' });
 const poll = <T>(fn: () => Promise<T>, timeout = 15_000) => expect.poll(fn, { timeout });
 async function shot(name: string): Promise<void> {
@@ -40,14 +48,9 @@ describe.skipIf(!hasChromium)('AI answers in the settings screen', () => {
         ? { text: 'OK' }
         : { status: 401, body: { error: { message: 'Incorrect API key' } } },
     );
-    dir = mkdtempSync(join(tmpdir(), 'switchboard-ai-ui-'));
+    dir = tempDir('ai-ui');
     host = await startHeadlessHost({
-      dataDir: join(dir, 'data'),
-      token,
-      staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
-      fileLog: false,
-      durability: 'normal',
-      version: '0.1.0',
+      ...testHostOptions(join(dir, 'data'), token),
       whatsapp: { livenessIntervalMs: 0 },
     });
     workspaceId = (
@@ -56,10 +59,8 @@ describe.skipIf(!hasChromium)('AI answers in the settings screen', () => {
         botMode: 'hybrid',
       })
     ).workspace.id;
-    context = await launchChromium(join(dir, 'chromium-profile'));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${host.url}/#token=${token}`);
+    ({ context, page } = await openPage(dir));
+    await signIn(page, host.url, token);
     await navLink(page, 'Settings').click();
   }, 90_000);
 

@@ -1,7 +1,5 @@
 // The UI in real Chromium (Debian's /usr/bin/chromium driven by playwright-core) against the headless
 // host: the real core, a real SQLite file, the real Baileys client and the local WhatsApp server.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +7,19 @@ import { newAccessToken } from '../../src/server/access-token';
 import { startDemo, type Demo } from '../../src/server/demo';
 import { startHeadlessHost, type HeadlessHost } from '../../src/server/host';
 import { ensureRendererBuild } from '../../src/server/renderer-build';
-import { callApi, hasChromium, launchChromium, navLink, screenshot } from './helpers';
+import {
+  callApi,
+  closeAll,
+  hasChromium,
+  navLink,
+  openPage,
+  phoneSize,
+  screenshot,
+  shotOnFailure,
+  tempDir,
+  testHostOptions,
+  wideSize,
+} from './helpers';
 
 const SHOP_NUMBER = '+2348031234567';
 const SECOND_NUMBER = '+2348052223344';
@@ -29,35 +39,22 @@ const badge = (e164: string) => page.locator(`[data-e164="${e164}"] .badge`);
 describe.skipIf(!hasChromium)('the app in a browser', () => {
   beforeAll(async () => {
     await ensureRendererBuild();
-    dir = mkdtempSync(join(tmpdir(), 'switchboard-app-'));
+    dir = tempDir('app');
     demo = await startDemo({ intervalMs: 2_000, firstMessageAfterMs: 300, seedFaqs: false });
     host = await startHeadlessHost({
-      dataDir: join(dir, 'data'),
-      token,
-      staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
+      ...testHostOptions(join(dir, 'data'), token),
       demo,
-      fileLog: false,
-      durability: 'normal',
-      version: '0.1.0',
       // A short, fixed first backoff so "reconnecting" is on screen long enough to see, then goes.
       whatsapp: { livenessIntervalMs: 0, random: () => 1, policy: { baseDelayMs: 1_500, maxDelayMs: 3_000 } },
     });
-    context = await launchChromium(join(dir, 'chromium-profile'));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000);
+    ({ context, page } = await openPage(dir));
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await demo?.stop();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    await closeAll({ context, host, demo, dir });
   });
 
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail')
-      await shot(`failed-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
+  afterEach(shotOnFailure(() => page, 'failed'));
 
   it('refuses a wrong access token', async () => {
     await page.goto(`${host.url}/#token=${newAccessToken()}`);
@@ -88,9 +85,9 @@ describe.skipIf(!hasChromium)('the app in a browser', () => {
     await expect.poll(() => badge(SHOP_NUMBER).textContent()).toBe('Connected');
     await page.locator('.message-list__item').first().waitFor({ timeout: 10_000 });
     await shot('05-home-connected');
-    await page.setViewportSize({ width: 390, height: 844 });
+    await phoneSize(page);
     await shot('05b-home-phone-width');
-    await page.setViewportSize({ width: 1280, height: 860 });
+    await wideSize(page, 860);
   }, 40_000);
 
   it('the FAQ editor creates, edits, switches off and searches FAQs', async () => {
@@ -237,12 +234,12 @@ describe.skipIf(!hasChromium)('the app in a browser', () => {
     await chat.locator('.tag--paused', { hasText: 'Bot paused' }).waitFor();
     expect(await thread.getByLabel('Your reply').inputValue()).toBe('');
     await shot('15-conversations');
-    await page.setViewportSize({ width: 390, height: 844 });
+    await phoneSize(page);
     await shot('15b-conversations-phone-thread');
     await thread.getByRole('button', { name: 'Back to chats' }).click();
     await page.getByRole('navigation', { name: 'Chats' }).waitFor();
     await shot('15c-conversations-phone-list');
-    await page.setViewportSize({ width: 1280, height: 860 });
+    await wideSize(page, 860);
 
     // The activity log has the message entries.
     await nav('Activity log').click();
@@ -315,9 +312,9 @@ describe.skipIf(!hasChromium)('the app in a browser', () => {
       '"puffer" read as "inhaler" (same meaning: the same in this shop (your synonyms))',
     );
     await shot('18-faq-same-words');
-    await page.setViewportSize({ width: 390, height: 844 });
+    await phoneSize(page);
     await shot('18-faq-same-words-phone');
-    await page.setViewportSize({ width: 1280, height: 860 });
+    await wideSize(page, 860);
 
     await card.getByRole('button', { name: 'Remove inhaler, pump, puffer' }).click();
     await expect.poll(settings).toEqual([]);

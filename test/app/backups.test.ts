@@ -3,8 +3,7 @@
 // WhatsApp server (demo mode): the new install answers the next customer without a QR scan, and the old
 // one never connects again. Each "computer" has its own key store outside its data folder (Electron's
 // safeStorage adapter over a key of that computer), so the session keys must travel inside the move file.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -20,12 +19,16 @@ import { createSafeStorageSecretBox } from '../../src/main/safe-storage-secret-b
 import {
   callApi,
   hasChromium,
-  launchChromium,
   linkDemoShop,
   navLink,
+  openPage,
+  phoneSize,
   screenshot,
   SHOTS,
+  tempDir,
+  testHostOptions,
   waitUntil,
+  wideSize,
 } from './helpers';
 
 const SHOP_NUMBER = '+2348031234567';
@@ -76,14 +79,9 @@ async function hostOn(data: string): Promise<RestartingHost> {
   if (!keyStores.has(computer)) keyStores.set(computer, osKeyStore(computer));
   return startRestartingHost(
     {
-      dataDir: data,
+      ...testHostOptions(data, token),
       secrets: keyStores.get(computer)!,
-      token,
-      staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
       demo,
-      fileLog: false,
-      durability: 'normal',
-      version: '0.1.0',
       whatsapp: { livenessIntervalMs: 0 },
     },
     (error) => {
@@ -95,15 +93,15 @@ async function hostOn(data: string): Promise<RestartingHost> {
 /** Both sizes the owner uses: a desk PC and a phone. */
 async function shots(name: string): Promise<void> {
   await screenshot(page, name);
-  await page.setViewportSize({ width: 390, height: 844 });
+  await phoneSize(page);
   await screenshot(page, `${name}-phone`);
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await wideSize(page);
 }
 
 describe.skipIf(!hasChromium)('backups, restore and moving to another computer', () => {
   beforeAll(async () => {
     await ensureRendererBuild();
-    dir = mkdtempSync(join(tmpdir(), 'switchboard-backups-ui-'));
+    dir = tempDir('backups-ui');
     demo = await startDemo({ intervalMs: 0, seedFaqs: true });
     oldPc = await hostOn(join(dir, 'old-pc'));
     const created = await api<{ workspace: Workspace; number: { id: string } }>(oldPc, 'workspace.create', {
@@ -119,10 +117,8 @@ describe.skipIf(!hasChromium)('backups, restore and moving to another computer',
     await chioma.send(SHOP_NUMBER, 'What time do you open?');
     await chioma.waitForReplies(1, 10_000);
 
-    context = await launchChromium(join(dir, 'chromium-profile'));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000);
-    await page.setViewportSize({ width: 1280, height: 800 });
+    ({ context, page } = await openPage(dir, 15_000));
+    await wideSize(page);
     await page.goto(`${oldPc.current.url}/#token=${token}`);
   }, 120_000);
 

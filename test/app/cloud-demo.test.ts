@@ -3,8 +3,7 @@
 // the local Graph API server, a simulated customer writes to it and the bot's answer goes out through
 // that server. Then the workspace is enrolled with a central server that is down, refuses the token,
 // and finally works: the card says each time what is happening and what to do.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +18,18 @@ import type { CloudRelayStatus } from '../../src/shared/contract';
 import type { Workspace } from '../../src/shared/dto';
 import type { WorkspaceId } from '../../src/shared/types';
 import { FakeRelayServer, RELAY_TOKEN } from '../whatsapp/fake-relay-server';
-import { callApi, hasChromium, launchChromium, screenshot, SHOTS, waitUntil } from './helpers';
+import {
+  hasChromium,
+  hostApi,
+  openPage,
+  screenshot,
+  shotOnFailure,
+  SHOTS,
+  signIn,
+  tempDir,
+  testHostOptions,
+  waitUntil,
+} from './helpers';
 
 let demo: Demo;
 let host: HeadlessHost;
@@ -30,8 +40,7 @@ let dir: string;
 let workspaceId: WorkspaceId;
 const token = newAccessToken();
 
-const api = <T = unknown>(name: string, input: unknown): Promise<T> =>
-  callApi(host.url, token, name, input) as Promise<T>;
+const api = hostApi(() => host.url, token);
 const poll = <T>(fn: () => Promise<T>, timeout = 15_000) => expect.poll(fn, { timeout });
 const card = () => page.locator(`[data-e164="${DEMO_CLOUD.e164}"]`);
 const relayLine = () => card().getByTestId('cloud-relay');
@@ -55,16 +64,11 @@ function customerWrites(from: string, id: string, text: string): unknown {
 describe.skipIf(!hasChromium)('demo mode’s official number and the relay status on its card', () => {
   beforeAll(async () => {
     await ensureRendererBuild();
-    dir = mkdtempSync(join(tmpdir(), 'switchboard-cloud-demo-'));
+    dir = tempDir('cloud-demo');
     demo = await startDemo({ intervalMs: 60_000, firstMessageAfterMs: 300, seedFaqs: true });
     host = await startHeadlessHost({
-      dataDir: join(dir, 'data'),
-      token,
-      staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
+      ...testHostOptions(join(dir, 'data'), token),
       demo,
-      fileLog: false,
-      durability: 'normal',
-      version: '0.1.0',
       whatsapp: { livenessIntervalMs: 0 },
       // Fixed, short retries so each state stays on screen long enough to look at, then moves on.
       cloudRelay: {
@@ -88,10 +92,8 @@ describe.skipIf(!hasChromium)('demo mode’s official number and the relay statu
       async () => (await api<unknown[]>('faq.list', { workspaceId })).length === DEMO_FAQS.length,
       'the demo FAQs',
     );
-    context = await launchChromium(join(dir, 'chromium-profile'));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${host.url}/#token=${token}`);
+    ({ context, page } = await openPage(dir));
+    await signIn(page, host.url, token);
   }, 90_000);
 
   afterAll(async () => {
@@ -102,10 +104,7 @@ describe.skipIf(!hasChromium)('demo mode’s official number and the relay statu
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  afterEach(async (test) => {
-    if (test.task.result?.state === 'fail')
-      await screenshot(page, `failed-${test.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
+  afterEach(shotOnFailure(() => page, 'failed'));
 
   it('connects the demo’s official number with one button, and a customer is answered through the Graph API', async () => {
     await page.getByRole('button', { name: 'Connect an official number' }).click();

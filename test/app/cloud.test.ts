@@ -2,8 +2,7 @@
 // server on 127.0.0.1: from Home's "Add a number", a wrong token is refused with what to fix, the right
 // one is checked live and shows the display number, verified name and quality rating; the number card
 // on Home then shows the name and rating, and the token never reaches the page.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +18,17 @@ import {
   type GraphApiServer,
   type SimNumber,
 } from '../../src/simulator/graph-api/index';
-import { callApi, hasChromium, launchChromium, navLink, screenshot, SHOTS } from './helpers';
+import {
+  hasChromium,
+  hostApi,
+  navLink,
+  openPage,
+  screenshot,
+  SHOTS,
+  signIn,
+  tempDir,
+  testHostOptions,
+} from './helpers';
 import { NEW_STOCK_TEMPLATE, STORE_LOCATION_TEMPLATE } from '../../src/simulator/graph-api/sample-templates';
 
 const SHOP = '+2348090000001';
@@ -34,8 +43,7 @@ let dir: string;
 let workspaceId: string;
 const token = newAccessToken();
 
-const api = <T = unknown>(name: string, input: unknown): Promise<T> =>
-  callApi(host.url, token, name, input) as Promise<T>;
+const api = hostApi(() => host.url, token);
 const poll = <T>(fn: () => Promise<T>, timeout = 15_000) => expect.poll(fn, { timeout });
 const form = () => page.getByRole('form', { name: 'Connect an official number' });
 /** A screenshot in a taller window, where a template's boxes all show without scrolling. */
@@ -56,14 +64,9 @@ describe.skipIf(!hasChromium)('connecting an official number from Home', () => {
       statuses: { delayMs: 10 },
     });
     simNumber = sim.addNumber({ phone: SHOP, verifiedName: 'Mama Nkechi Pharmacy', qualityRating: 'YELLOW' });
-    dir = mkdtempSync(join(tmpdir(), 'switchboard-cloud-ui-'));
+    dir = tempDir('cloud-ui');
     host = await startHeadlessHost({
-      dataDir: join(dir, 'data'),
-      token,
-      staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
-      fileLog: false,
-      durability: 'normal',
-      version: '0.1.0',
+      ...testHostOptions(join(dir, 'data'), token),
       whatsapp: { livenessIntervalMs: 0, cloudApi: { healthIntervalMs: 0 } },
     });
     workspaceId = (
@@ -86,10 +89,8 @@ describe.skipIf(!hasChromium)('connecting an official number from Home', () => {
       },
     });
     sim.setWebhookUrl(receiver.url);
-    context = await launchChromium(join(dir, 'chromium-profile'));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${host.url}/#token=${token}`);
+    ({ context, page } = await openPage(dir));
+    await signIn(page, host.url, token);
   }, 90_000);
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
-// Shared by the browser tests (app.test.ts, home.test.ts): Debian's /usr/bin/chromium driven by
+// Shared by the browser tests (test/app/*.test.ts): Debian's /usr/bin/chromium driven by
 // playwright-core against the headless host, and the small helpers every such test needs.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startDemo, type Demo } from '../../src/server/demo';
@@ -71,6 +72,54 @@ export async function launchChromium(profileDir: string): Promise<BrowserContext
   });
 }
 
+/** The first page of a fresh Chromium whose profile lives in `<dir>/chromium-profile`. */
+export async function openPage(
+  dir: string,
+  timeoutMs = 10_000,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await launchChromium(join(dir, 'chromium-profile'));
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(timeoutMs);
+  return { context, page };
+}
+
+/** Opens the app signed in: the token goes in the address's fragment, as the host prints it. */
+export async function signIn(page: Page, baseUrl: string, token: string): Promise<void> {
+  await page.goto(`${baseUrl}/#token=${token}`);
+}
+
+/** A phone's screen (an iPhone 12-14). */
+export const PHONE = { width: 390, height: 844 };
+/** Back from a phone to a laptop's window; `height` for the tests that want a taller one. */
+export const wideSize = (page: Page, height = 800): Promise<void> =>
+  page.setViewportSize({ width: 1280, height });
+export const phoneSize = (page: Page): Promise<void> => page.setViewportSize(PHONE);
+
+/** A fresh folder under the system's temporary one, for one test file's data and browser profile. */
+export const tempDir = (name: string): string => mkdtempSync(join(tmpdir(), `switchboard-${name}-`));
+
+/** Closes what a test file opened, in order, skipping what a failed set-up never opened. */
+export async function closeAll(opened: {
+  context?: BrowserContext | undefined;
+  host?: { close(): Promise<void> } | undefined;
+  demo?: Demo | undefined;
+  dir?: string | undefined;
+}): Promise<void> {
+  await opened.context?.close();
+  await opened.host?.close();
+  await opened.demo?.stop();
+  if (opened.dir !== undefined) rmSync(opened.dir, { recursive: true, force: true });
+}
+
+/** For `afterEach`: a screenshot named after a test that failed, to see where it stood. */
+export function shotOnFailure(page: () => Page | undefined, prefix: string) {
+  return async (ctx: { task: { name: string; result?: { state?: string } | undefined } }): Promise<void> => {
+    const current = page();
+    if (ctx.task.result?.state === 'fail' && current !== undefined)
+      await screenshot(current, `${prefix}-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  };
+}
+
 /** A full-page screenshot, scrolled to the top first. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.evaluate('window.scrollTo(0, 0)');
@@ -111,7 +160,33 @@ export async function waitUntil(
   }
 }
 
-type Api = <T = unknown>(name: string, input: unknown) => Promise<T>;
+export type Api = <T = unknown>(name: string, input: unknown) => Promise<T>;
+
+/** `callApi` bound to a host (read when called: the host starts in `beforeAll`) and its token. */
+export function hostApi(baseUrl: () => string, token: string): Api {
+  return <T = unknown>(name: string, input: unknown) => callApi(baseUrl(), token, name, input) as Promise<T>;
+}
+
+/** A new workspace with one WhatsApp number, as an installer would script it. */
+export async function createShop(
+  api: Api,
+  input: { name: string; number: string },
+): Promise<{ workspaceId: string; phoneNumberId: string }> {
+  const created = await api<{ workspace: { id: string }; number: { id: string } }>('workspace.create', input);
+  return { workspaceId: created.workspace.id, phoneNumberId: created.number.id };
+}
+
+/** What every test's host has in common: its data, the token, the built UI, no log file, quick writes. */
+export function testHostOptions(dataDir: string, token: string) {
+  return {
+    dataDir,
+    token,
+    staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
+    fileLog: false,
+    durability: 'normal' as const,
+    version: '0.1.0',
+  };
+}
 
 /**
  * The headless host in demo mode over `<dir>/data`, with no simulated customers of its own (every
@@ -121,13 +196,8 @@ export async function startDemoHost(dir: string, token: string): Promise<{ demo:
   await ensureRendererBuild();
   const demo = await startDemo({ intervalMs: 0, seedFaqs: true });
   const host = await startHeadlessHost({
-    dataDir: join(dir, 'data'),
-    token,
-    staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
+    ...testHostOptions(join(dir, 'data'), token),
     demo,
-    fileLog: false,
-    durability: 'normal',
-    version: '0.1.0',
     whatsapp: { livenessIntervalMs: 0 },
   });
   return { demo, host };

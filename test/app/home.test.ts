@@ -1,8 +1,7 @@
 // Home statistics, the virtual activity log with its export, and the opening-hours and pacing settings,
 // in real Chromium against the headless host (real core, real SQLite, real Baileys client, local
 // WhatsApp server). Customers here are the simulator's, writing only when the test says so.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -14,14 +13,20 @@ import { newAccessToken } from '../../src/server/access-token';
 import type { Demo } from '../../src/server/demo';
 import type { HeadlessHost } from '../../src/server/host';
 import {
-  callApi,
+  closeAll,
   hasChromium,
-  launchChromium,
-  navLink,
-  screenshot,
-  SHOTS,
+  hostApi,
   linkDemoShop,
+  navLink,
+  openPage,
+  phoneSize,
+  screenshot,
+  shotOnFailure,
+  SHOTS,
+  signIn,
   startDemoHost,
+  tempDir,
+  wideSize,
 } from './helpers';
 
 const SHOP_NUMBER = '+2348031234567';
@@ -35,8 +40,7 @@ let workspaceId: string;
 const token = newAccessToken();
 
 const shot = (name: string): Promise<void> => screenshot(page, name);
-const api = <T = unknown>(name: string, input: unknown): Promise<T> =>
-  callApi(host.url, token, name, input) as Promise<T>;
+const api = hostApi(() => host.url, token);
 const nav = (name: string) => navLink(page, name);
 /** The home screen refreshes at most every 2 s while chats change: give it time. */
 const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 10_000 });
@@ -47,7 +51,7 @@ const todayInChart = (series: string) =>
 
 describe.skipIf(!hasChromium)('home, logs and settings in a browser', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'switchboard-home-'));
+    dir = tempDir('home');
     ({ demo, host } = await startDemoHost(dir, token));
 
     // A linked shop, set up through the API as an installer would script it.
@@ -75,23 +79,15 @@ describe.skipIf(!hasChromium)('home, logs and settings in a browser', () => {
     // Replies at once and every question answered on its own: the figures follow each message.
     await linkDemoShop(api, { workspaceId, phoneNumberId: created.number.id });
 
-    context = await launchChromium(join(dir, 'chromium-profile'));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${host.url}/#token=${token}`);
+    ({ context, page } = await openPage(dir));
+    await signIn(page, host.url, token);
   }, 90_000);
 
   afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await demo?.stop();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    await closeAll({ context, host, demo, dir });
   });
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail')
-      await shot(`failed-home-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
+  afterEach(shotOnFailure(() => page, 'failed-home'));
 
   it('home shows today, the answer rate and the chats waiting, live as customers write', async () => {
     await poll(() => stat('messages-in').textContent()).toBe('0');
@@ -147,10 +143,10 @@ describe.skipIf(!hasChromium)('home, logs and settings in a browser', () => {
     await shot('21-home-stats');
     await page.locator('.stat-grid').screenshot({ path: join(SHOTS, '21c-home-today-cards.png') });
     await page.locator('.chart-card').screenshot({ path: join(SHOTS, '21d-home-chart.png') });
-    await page.setViewportSize({ width: 390, height: 844 });
+    await phoneSize(page);
     await page.waitForTimeout(300); // the chart redraws at the new width
     await shot('21b-home-stats-phone-width');
-    await page.setViewportSize({ width: 1280, height: 860 });
+    await wideSize(page, 860);
   }, 60_000);
 
   it('the activity log stays a few dozen rows with thousands of entries, and loads older ones on scroll', async () => {

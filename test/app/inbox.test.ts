@@ -2,24 +2,28 @@
 // local WhatsApp server): delivery ticks from the customers' receipts, search that opens a chat at the
 // message, quick replies typed with "/", labels set from the thread and used to filter the list, and
 // the contact card, at 1280x800 and at a phone's 390x844.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Workspace } from '../../src/shared/dto';
 import { newAccessToken } from '../../src/server/access-token';
 import type { Demo } from '../../src/server/demo';
 import type { HeadlessHost } from '../../src/server/host';
 import {
-  callApi,
+  closeAll,
+  createShop,
   hasChromium,
-  launchChromium,
+  hostApi,
   linkDemoShop,
   navLink,
+  openPage,
+  phoneSize,
   screenshot,
   SHOTS,
+  signIn,
   startDemoHost,
+  tempDir,
+  wideSize,
 } from './helpers';
 import { contrastProblems, type ContrastProblem } from './contrast';
 
@@ -36,14 +40,13 @@ let dir: string;
 let workspaceId: string;
 const token = newAccessToken();
 
-const api = <T = unknown>(name: string, input: unknown): Promise<T> =>
-  callApi(host.url, token, name, input) as Promise<T>;
+const api = hostApi(() => host.url, token);
 const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 15_000 });
 const row = (phone: string) => page.locator(`.chat-item[data-chat-id="${chatOf(phone)}"]`);
 const say = (customer: { phone: string; name: string }, text: string) =>
   demo.server.contact(customer.phone, { name: customer.name }).send(SHOP_NUMBER, text);
-const phone = () => page.setViewportSize({ width: 390, height: 844 });
-const wide = () => page.setViewportSize({ width: 1280, height: 800 });
+const phone = () => phoneSize(page);
+const wide = () => wideSize(page);
 
 /**
  * The README's pictures of the inbox: written to docs/screenshots (and committed) when README_SHOTS=1,
@@ -93,14 +96,11 @@ async function expectReadable(what: string): Promise<void> {
 
 describe.skipIf(!hasChromium)('the inbox in a browser', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'switchboard-inbox-'));
+    dir = tempDir('inbox');
     ({ demo, host } = await startDemoHost(dir, token));
-    const created = await api<{ workspace: Workspace; number: { id: string } }>('workspace.create', {
-      name: 'Mama Nkechi Stores',
-      number: '0803 123 4567',
-    });
-    workspaceId = created.workspace.id;
-    await linkDemoShop(api, { workspaceId, phoneNumberId: created.number.id });
+    const shop = await createShop(api, { name: 'Mama Nkechi Stores', number: '0803 123 4567' });
+    workspaceId = shop.workspaceId;
+    await linkDemoShop(api, shop);
     await api('reply.create', {
       workspaceId,
       title: 'bank details',
@@ -110,9 +110,7 @@ describe.skipIf(!hasChromium)('the inbox in a browser', () => {
     await say(TUNDE, 'I have paid, see the transfer receipt');
     await say(ADE, 'What time do you open?');
 
-    context = await launchChromium(join(dir, 'chromium-profile'));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000);
+    ({ context, page } = await openPage(dir));
     // Tunde's transfer receipt (a real picture) and a voice note, as Nigerian customers pay.
     await page.setContent(RECEIPT_HTML);
     const receipt = await page.locator('#r').screenshot({ type: 'png' });
@@ -124,16 +122,13 @@ describe.skipIf(!hasChromium)('the inbox in a browser', () => {
       seconds: 9,
     });
     await wide();
-    await page.goto(`${host.url}/#token=${token}`);
+    await signIn(page, host.url, token);
     await navLink(page, 'Conversations').click();
     await row(ADE.phone).waitFor();
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await demo?.stop();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    await closeAll({ context, host, demo, dir });
   });
 
   afterEach(async (ctx) => {

@@ -1,8 +1,5 @@
 // Learning from the owner and the clarifying question's setting, in real Chromium against the headless
 // host (real core, real SQLite, real Baileys client, local WhatsApp server).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Workspace } from '../../src/shared/dto';
@@ -10,13 +7,20 @@ import { newAccessToken } from '../../src/server/access-token';
 import type { Demo } from '../../src/server/demo';
 import type { HeadlessHost } from '../../src/server/host';
 import {
-  callApi,
+  closeAll,
+  createShop,
   hasChromium,
-  launchChromium,
+  hostApi,
   linkDemoShop,
+  openPage,
+  phoneSize,
   screenshot,
+  shotOnFailure,
+  signIn,
   startDemoHost,
+  tempDir,
   waitUntil,
+  wideSize,
 } from './helpers';
 
 const SHOP_NUMBER = '+2348031234567';
@@ -30,42 +34,30 @@ let page: Page;
 let dir: string;
 let workspaceId: string;
 const token = newAccessToken();
-const api = <T = unknown>(name: string, input: unknown): Promise<T> =>
-  callApi(host.url, token, name, input) as Promise<T>;
+const api = hostApi(() => host.url, token);
 const chatOf = (phone: string) => `${phone.slice(1)}@s.whatsapp.net`;
 
 describe.skipIf(!hasChromium)('teaching the bot from a chat, in a browser', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'switchboard-learn-'));
+    dir = tempDir('learn');
     ({ demo, host } = await startDemoHost(dir, token));
-    const created = await api<{ workspace: Workspace; number: { id: string } }>('workspace.create', {
-      name: 'Mama Nkechi Pharmacy',
-      number: '0803 123 4567',
-    });
-    workspaceId = created.workspace.id;
-    await linkDemoShop(api, { workspaceId, phoneNumberId: created.number.id });
-    context = await launchChromium(join(dir, 'chromium-profile'));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${host.url}/#token=${token}`);
+    const shop = await createShop(api, { name: 'Mama Nkechi Pharmacy', number: '0803 123 4567' });
+    workspaceId = shop.workspaceId;
+    await linkDemoShop(api, shop);
+    ({ context, page } = await openPage(dir));
+    await signIn(page, host.url, token);
   }, 90_000);
 
   afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await demo?.stop();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    await closeAll({ context, host, demo, dir });
   });
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail')
-      await screenshot(page, `failed-learn-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
+  afterEach(shotOnFailure(() => page, 'failed-learn'));
 
   it('the owner answers by hand, then makes the question a new FAQ from the thread; the bot answers it next time', async () => {
     const tunde = demo.server.contact('+2348052220002', { name: 'Tunde Bakare' });
     await tunde.send(SHOP_NUMBER, QUESTION); // no FAQ: goes to a person
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await wideSize(page);
     await page.goto(
       `${host.url}/#/conversations/${encodeURIComponent(chatOf(tunde.phone))}?w=${encodeURIComponent(workspaceId)}`,
     );
@@ -78,9 +70,9 @@ describe.skipIf(!hasChromium)('teaching the bot from a chat, in a browser', () =
     const teach = page.getByRole('region', { name: 'Teach the bot' });
     await teach.waitFor();
     await screenshot(page, 'learn-thread-1280');
-    await page.setViewportSize({ width: 390, height: 844 });
+    await phoneSize(page);
     await screenshot(page, 'learn-thread-390');
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await wideSize(page);
 
     await teach.getByRole('button', { name: 'Make it a new FAQ' }).click();
     await expect.poll(() => teach.getByLabel('Answer the bot will send').inputValue()).toBe(ANSWER);

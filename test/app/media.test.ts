@@ -2,24 +2,27 @@
 // saved only when the owner clicks, a location with a map link, and a video over the size cap with
 // "Download anyway". Real headless host in demo mode, real Baileys client, local WhatsApp server's
 // encrypted media, real Chromium at a desktop and a phone size.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { deflateSync, crc32 } from 'node:zlib';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Demo } from '../../src/server/demo';
 import type { HeadlessHost } from '../../src/server/host';
 import { newAccessToken } from '../../src/server/access-token';
-import type { Workspace } from '../../src/shared/dto';
 import {
-  callApi,
+  closeAll,
+  createShop,
   hasChromium,
-  launchChromium,
+  hostApi,
   linkDemoShop,
   navLink,
+  openPage,
+  phoneSize,
   screenshot,
+  signIn,
   startDemoHost,
+  tempDir,
+  wideSize,
 } from './helpers';
 
 const SHOP = '+2348031234567';
@@ -65,19 +68,15 @@ let page: Page;
 let dir: string;
 let workspaceId: string;
 const token = newAccessToken();
-const api = <T = unknown>(name: string, input: unknown): Promise<T> =>
-  callApi(host.url, token, name, input) as Promise<T>;
+const api = hostApi(() => host.url, token);
 
 describe.skipIf(!hasChromium)('media in the thread, in a browser', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'switchboard-media-ui-'));
+    dir = tempDir('media-ui');
     ({ demo, host } = await startDemoHost(dir, token));
-    const created = await api<{ workspace: Workspace; number: { id: string } }>('workspace.create', {
-      name: 'Mama Ngozi Provisions',
-      number: '0803 123 4567',
-    });
-    workspaceId = created.workspace.id;
-    await linkDemoShop(api, { workspaceId, phoneNumberId: created.number.id });
+    const shop = await createShop(api, { name: 'Mama Ngozi Provisions', number: '0803 123 4567' });
+    workspaceId = shop.workspaceId;
+    await linkDemoShop(api, shop);
     await api('workspace.updateSettings', { workspaceId, settings: { media: { maxFileMb: 1 } } });
     const ngozi = demo.server.contact(NGOZI.phone, { name: NGOZI.name });
     await ngozi.sendMedia(SHOP, {
@@ -96,20 +95,15 @@ describe.skipIf(!hasChromium)('media in the thread, in a browser', () => {
     });
     await ngozi.sendMedia(SHOP, { kind: 'video', data: Buffer.alloc(1024 * 1024 + 1, 4), seconds: 40 });
 
-    context = await launchChromium(join(dir, 'chromium-profile'));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000);
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.goto(`${host.url}/#token=${token}`);
+    ({ context, page } = await openPage(dir, 15_000));
+    await wideSize(page);
+    await signIn(page, host.url, token);
     await navLink(page, 'Conversations').click();
     await page.locator(`.chat-item[data-chat-id="${chat}"]`).click();
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await demo?.stop();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    await closeAll({ context, host, demo, dir });
   });
 
   afterEach(async (ctx) => {
@@ -161,7 +155,7 @@ describe.skipIf(!hasChromium)('media in the thread, in a browser', () => {
   });
 
   it('fits a phone-sized window', async () => {
-    await page.setViewportSize({ width: 390, height: 844 });
+    await phoneSize(page);
     await page.getByRole('button', { name: 'Show the photo larger' }).waitFor();
     const width = await page
       .getByRole('button', { name: 'Show the photo larger' })

@@ -2,8 +2,6 @@
 // real Baileys client, local WhatsApp server): a customer asking for a person raises a Web
 // Notification that opens the chat, the tab title counts the chats needing you, chat rows and the menu
 // count unread messages (opening a chat reads it), and "Needs you" lists the longest waiting first.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -12,14 +10,19 @@ import { newAccessToken } from '../../src/server/access-token';
 import type { Demo } from '../../src/server/demo';
 import type { HeadlessHost } from '../../src/server/host';
 import {
-  callApi,
+  closeAll,
+  createShop,
   hasChromium,
+  hostApi,
   launchChromium,
+  linkDemoShop,
   navLink,
   screenshot,
+  shotOnFailure,
   SHOTS,
-  linkDemoShop,
+  signIn,
   startDemoHost,
+  tempDir,
 } from './helpers';
 
 const SHOP_NUMBER = '+2348031234567';
@@ -37,8 +40,7 @@ let workspaceId: string;
 const token = newAccessToken();
 
 const shot = (name: string, target: Page = page): Promise<void> => screenshot(target, name);
-const api = <T = unknown>(name: string, input: unknown): Promise<T> =>
-  callApi(host.url, token, name, input) as Promise<T>;
+const api = hostApi(() => host.url, token);
 const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 15_000 });
 const row = (phone: string) => page.locator(`.chat-item[data-chat-id="${chatOf(phone)}"]`);
 const menuUnread = () =>
@@ -81,14 +83,11 @@ const CAPTURE_NOTIFICATIONS = `(() => {
 
 describe.skipIf(!hasChromium)('notifications, unread counts and Needs you in a browser', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'switchboard-notify-'));
+    dir = tempDir('notify');
     ({ demo, host } = await startDemoHost(dir, token));
-    const created = await api<{ workspace: Workspace; number: { id: string } }>('workspace.create', {
-      name: 'Mama Nkechi Pharmacy',
-      number: '0803 123 4567',
-    });
-    workspaceId = created.workspace.id;
-    await linkDemoShop(api, { workspaceId, phoneNumberId: created.number.id });
+    const shop = await createShop(api, { name: 'Mama Nkechi Pharmacy', number: '0803 123 4567' });
+    workspaceId = shop.workspaceId;
+    await linkDemoShop(api, shop);
 
     context = await launchChromium(join(dir, 'chromium-profile'));
     // The owner allowed notifications for this page (the browser's own permission, not a mock).
@@ -96,21 +95,15 @@ describe.skipIf(!hasChromium)('notifications, unread counts and Needs you in a b
     await context.addInitScript(CAPTURE_NOTIFICATIONS);
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(10_000);
-    await page.goto(`${host.url}/#token=${token}`);
+    await signIn(page, host.url, token);
     await navLink(page, 'Home').waitFor();
   }, 90_000);
 
   afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await demo?.stop();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    await closeAll({ context, host, demo, dir });
   });
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail')
-      await shot(`failed-notify-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
+  afterEach(shotOnFailure(() => page, 'failed-notify'));
 
   it('a customer asking for a person is notified at once, and the tab title counts the chats', async () => {
     expect(await page.evaluate<string>('Notification.permission')).toBe('granted');

@@ -3,25 +3,28 @@
 // sideways, the main navigation reaches every section, each screen's key controls are on screen with a
 // real size, the thread's reply box is visible without scrolling the page, and all text is readable
 // (WCAG contrast, measured from the computed colours). Screenshots go to test/app/screenshots.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogPage } from '../../src/shared/contract';
-import type { Workspace } from '../../src/shared/dto';
 import { newAccessToken } from '../../src/server/access-token';
 import type { Demo } from '../../src/server/demo';
 import type { HeadlessHost } from '../../src/server/host';
 import {
-  callApi,
+  closeAll,
+  createShop,
   hasChromium,
-  launchChromium,
+  hostApi,
   linkDemoShop,
   navLink,
+  openPage,
+  phoneSize,
   screenshot,
+  signIn,
   startDemoHost,
+  tempDir,
   waitUntil,
+  wideSize,
 } from './helpers';
 import { contrastProblems, type ContrastProblem } from './contrast';
 
@@ -39,8 +42,7 @@ let page: Page;
 let dir: string;
 let workspaceId: string;
 const token = newAccessToken();
-const api = <T = unknown>(name: string, input: unknown): Promise<T> =>
-  callApi(host.url, token, name, input) as Promise<T>;
+const api = hostApi(() => host.url, token);
 
 /** The page itself never scrolls sideways (a wide table scrolls inside its own box). */
 async function horizontalOverflow(): Promise<number> {
@@ -122,22 +124,17 @@ async function goTo(section: (typeof SECTIONS)[number]): Promise<void> {
 
 describe.skipIf(!hasChromium)('every screen at a desktop and a phone size', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'switchboard-screens-'));
+    dir = tempDir('screens');
     ({ demo, host } = await startDemoHost(dir, token));
-    context = await launchChromium(join(dir, 'chromium-profile'));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000);
+    ({ context, page } = await openPage(dir));
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await demo?.stop();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    await closeAll({ context, host, demo, dir });
   });
 
   it('the first run: the business name and number fields are usable at both sizes', async () => {
-    await page.goto(`${host.url}/#token=${token}`);
+    await signIn(page, host.url, token);
     for (const size of SIZES) {
       await page.setViewportSize({ width: size.width, height: size.height });
       const number = page.getByLabel('WhatsApp number');
@@ -152,12 +149,9 @@ describe.skipIf(!hasChromium)('every screen at a desktop and a phone size', () =
   }, 60_000);
 
   it('a shop with chats: every section at both sizes', async () => {
-    const created = await api<{ workspace: Workspace; number: { id: string } }>('workspace.create', {
-      name: 'Mama Nkechi Pharmacy',
-      number: '0803 123 4567',
-    });
-    workspaceId = created.workspace.id;
-    await linkDemoShop(api, { workspaceId, phoneNumberId: created.number.id });
+    const shop = await createShop(api, { name: 'Mama Nkechi Pharmacy', number: '0803 123 4567' });
+    workspaceId = shop.workspaceId;
+    await linkDemoShop(api, shop);
     // Two numbers: each one's Remove button names its number.
     await api('number.add', { workspaceId, number: '0805 222 3344', label: 'Lekki branch' });
     // A question the FAQ answers, a customer who asks for a person, and one nobody has answered.
@@ -285,7 +279,7 @@ describe.skipIf(!hasChromium)('every screen at a desktop and a phone size', () =
     }
 
     // Linking a number on a phone-sized window: the QR code is on screen, whole, without scrolling sideways.
-    await page.setViewportSize({ width: 390, height: 844 });
+    await phoneSize(page);
     await goTo('Home');
     await page
       .locator('[data-e164="+2348052223344"]')
@@ -295,6 +289,6 @@ describe.skipIf(!hasChromium)('every screen at a desktop and a phone size', () =
     await qr.scrollIntoViewIfNeeded();
     await expectInView(qr, 'the QR code');
     await checkScreen(SIZES[1], 'pair');
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await wideSize(page);
   }, 180_000);
 });

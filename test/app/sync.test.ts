@@ -1,8 +1,7 @@
 // Settings › Central sync in real Chromium against the headless host and the real central server
 // (in this process, on 127.0.0.1, SQLite): enroll with a code, watch a backlog catch up, see the
 // server go away and come back, share message texts, a refused key, and leaving.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +13,17 @@ import { ensureRendererBuild } from '../../src/server/renderer-build';
 import type { SyncStatus } from '../../src/shared/contract';
 import type { Workspace } from '../../src/shared/dto';
 import { startCentral, type Central } from '../sync/harness';
-import { callApi, hasChromium, launchChromium, navLink, screenshot, SHOTS } from './helpers';
+import {
+  hasChromium,
+  hostApi,
+  navLink,
+  openPage,
+  screenshot,
+  SHOTS,
+  signIn,
+  tempDir,
+  testHostOptions,
+} from './helpers';
 
 let central: Central;
 let host: HeadlessHost;
@@ -29,8 +38,7 @@ async function shot(name: string): Promise<void> {
   await screenshot(page, name);
   if ((await card().count()) > 0) await card().screenshot({ path: join(SHOTS, `${name}-card.png`) });
 }
-const api = <T = unknown>(name: string, input: unknown): Promise<T> =>
-  callApi(host.url, token, name, input) as Promise<T>;
+const api = hostApi(() => host.url, token);
 const status = () => api<SyncStatus>('sync.status', { workspaceId });
 const card = () => page.getByRole('region', { name: 'Central sync' });
 const phase = () => card().locator('.central-sync__head .badge').textContent();
@@ -54,15 +62,10 @@ async function addEvents(count: number): Promise<void> {
 describe.skipIf(!hasChromium)('central sync in the settings screen', () => {
   beforeAll(async () => {
     await ensureRendererBuild();
-    dir = mkdtempSync(join(tmpdir(), 'switchboard-sync-ui-'));
+    dir = tempDir('sync-ui');
     central = await startCentral('sqlite');
     host = await startHeadlessHost({
-      dataDir: join(dir, 'data'),
-      token,
-      staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
-      fileLog: false,
-      durability: 'normal',
-      version: '0.1.0',
+      ...testHostOptions(join(dir, 'data'), token),
       whatsapp: { livenessIntervalMs: 0 },
       // Seconds of backoff instead of minutes; small batches so catching up is visible.
       sync: {
@@ -78,10 +81,8 @@ describe.skipIf(!hasChromium)('central sync in the settings screen', () => {
     });
     workspaceId = (await api<{ workspace: Workspace }>('workspace.create', { name: 'Mama Nkechi Pharmacy' }))
       .workspace.id;
-    context = await launchChromium(join(dir, 'chromium-profile'));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${host.url}/#token=${token}`);
+    ({ context, page } = await openPage(dir));
+    await signIn(page, host.url, token);
     await navLink(page, 'Settings').click();
   }, 90_000);
 

@@ -4,6 +4,53 @@ import type { StreamStatus, Transport } from './client';
 
 const EVENTS_PROTOCOL = 'switchboard.v1';
 
+type Listeners = Map<EventName, Set<(payload: unknown) => void>>;
+
+/** An event frame to its listeners; a frame that is not one of the contract's events is dropped. */
+function dispatch(listeners: Listeners, message: MessageEvent): void {
+  let data: { event?: unknown; payload?: unknown };
+  try {
+    data = JSON.parse(String(message.data)) as typeof data;
+  } catch {
+    return;
+  }
+  if (!isEventName(data.event)) return;
+  for (const fn of [...(listeners.get(data.event) ?? [])]) fn(data.payload);
+}
+
+/** One command over HTTP; a host that cannot be reached or answers garbage becomes an error in words. */
+async function postCommand(
+  baseUrl: string,
+  token: string,
+  name: string,
+  input: unknown,
+): Promise<Result<unknown>> {
+  let response: Response;
+  try {
+    response = await fetch(new URL(`/api/commands/${name}`, baseUrl), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(input ?? {}),
+    });
+  } catch {
+    return {
+      ok: false,
+      error: { code: 'UNAVAILABLE', message: 'Cannot reach Switchboard. Is the server still running?' },
+    };
+  }
+  try {
+    return (await response.json()) as Result<unknown>;
+  } catch {
+    return {
+      ok: false,
+      error: {
+        code: 'INTERNAL',
+        message: `Switchboard answered with an unexpected response (${response.status}).`,
+      },
+    };
+  }
+}
+
 /**
  * The headless host's binding: commands as `POST /api/commands/<name>`, events over one WebSocket that
  * reconnects by itself (the server restarted, the laptop slept). The token travels in the
@@ -11,7 +58,7 @@ const EVENTS_PROTOCOL = 'switchboard.v1';
  * headers there); never in a URL, where it would end up in logs and history.
  */
 export function createHttpTransport(baseUrl: string, token: string): Transport {
-  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  const listeners: Listeners = new Map();
   const statusListeners = new Set<(status: StreamStatus) => void>();
   let socket: WebSocket | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -35,16 +82,7 @@ export function createHttpTransport(baseUrl: string, token: string): Transport {
       attempt = 0;
       setStatus('open');
     };
-    ws.onmessage = (message) => {
-      let data: { event?: unknown; payload?: unknown };
-      try {
-        data = JSON.parse(String(message.data)) as typeof data;
-      } catch {
-        return;
-      }
-      if (!isEventName(data.event)) return;
-      for (const fn of [...(listeners.get(data.event) ?? [])]) fn(data.payload);
-    };
+    ws.onmessage = (message) => dispatch(listeners, message);
     ws.onclose = () => {
       if (socket !== ws) return;
       socket = undefined;
@@ -59,32 +97,7 @@ export function createHttpTransport(baseUrl: string, token: string): Transport {
   connect();
 
   return {
-    async call(name, input) {
-      let response: Response;
-      try {
-        response = await fetch(new URL(`/api/commands/${name}`, baseUrl), {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-          body: JSON.stringify(input ?? {}),
-        });
-      } catch {
-        return {
-          ok: false,
-          error: { code: 'UNAVAILABLE', message: 'Cannot reach Switchboard. Is the server still running?' },
-        };
-      }
-      try {
-        return (await response.json()) as Result<unknown>;
-      } catch {
-        return {
-          ok: false,
-          error: {
-            code: 'INTERNAL',
-            message: `Switchboard answered with an unexpected response (${response.status}).`,
-          },
-        };
-      }
-    },
+    call: (name, input) => postCommand(baseUrl, token, name, input),
     subscribe(event, fn) {
       let set = listeners.get(event);
       if (set === undefined) listeners.set(event, (set = new Set()));

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import type { SyncPhase, SyncStatus } from '../../../shared/contract';
 import { sendsInClear } from '../../../shared/sync-contract';
-import { Field } from '../components/Field';
+import { ConfirmButtons } from '../components/ConfirmButtons';
+import { FormError, SwitchRow, TextField } from '../components/Field';
 import { formatCountdown, formatTime, type Tone } from '../format';
 import { useApp, useNow, useWorkspace } from '../state/app-context';
 import { useAction } from '../state/use-action';
@@ -38,11 +39,7 @@ export function CentralSync() {
         </h2>
         {status !== null && <PhaseBadge phase={status.phase} />}
       </div>
-      {loadError !== null && (
-        <p className="notice notice--problem" role="alert">
-          {loadError}
-        </p>
-      )}
+      <FormError error={loadError} />
       {status === null ? (
         loadError === null && <p className="muted">Loading…</p>
       ) : !status.enrolled ? (
@@ -106,68 +103,37 @@ function EnrollForm(props: {
       onSubmit={(e) => void submit(e)}
     >
       <div className="field-row">
-        <Field
+        <TextField
           className="field--grow"
           label="Server address"
           hint="Starts with https:// (plain http:// only to this computer, or after the warning below)."
-        >
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="url"
-              name="serverUrl"
-              inputMode="url"
-              autoComplete="url"
-              placeholder="https://central.example.com"
-              value={serverUrl}
-              onChange={(e) => setServerUrl(e.target.value)}
-              required
-              maxLength={500}
-            />
-          )}
-        </Field>
-        <Field label="Enrollment code" hint="Letters and digits, like 7KQ2-M9XD-4TNB-H3WE.">
-          {(control) => (
-            <input
-              {...control}
-              className="input central-sync__code"
-              name="code"
-              autoComplete="off"
-              spellCheck={false}
-              autoCapitalize="characters"
-              placeholder="XXXX-XXXX-XXXX-XXXX"
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-              required
-              maxLength={64}
-            />
-          )}
-        </Field>
+          type="url"
+          name="serverUrl"
+          inputMode="url"
+          autoComplete="url"
+          placeholder="https://central.example.com"
+          value={serverUrl}
+          onValue={setServerUrl}
+          required
+          maxLength={500}
+        />
+        <TextField
+          label="Enrollment code"
+          hint="Letters and digits, like 7KQ2-M9XD-4TNB-H3WE."
+          inputClassName="input central-sync__code"
+          name="code"
+          autoComplete="off"
+          spellCheck={false}
+          autoCapitalize="characters"
+          placeholder="XXXX-XXXX-XXXX-XXXX"
+          value={code}
+          onValue={setCode}
+          required
+          maxLength={64}
+        />
       </div>
-      {inClear && (
-        <div className="notice notice--problem" data-warning="insecure">
-          <p>
-            This address is plain <span className="mono">http://</span> on another computer: the enrollment
-            code, this computer&apos;s key and the log would cross the network unencrypted, readable by anyone
-            on the way. Ask your administrator for the <span className="mono">https://</span> address.
-          </p>
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              name="allowInsecure"
-              checked={insecure}
-              onChange={(e) => setInsecure(e.target.checked)}
-            />{' '}
-            Send over plain http anyway: this network is mine alone (recorded in the activity log)
-          </label>
-        </div>
-      )}
-      {error !== null && (
-        <p className="notice notice--problem" role="alert">
-          {error}
-        </p>
-      )}
+      {inClear && <InsecureWarning insecure={insecure} onInsecure={setInsecure} />}
+      <FormError error={error} />
       <div className="settings__save">
         <button className="button button--primary" type="submit" disabled={busy || (inClear && !insecure)}>
           {busy ? 'Connecting…' : props.again === true ? 'Enroll again' : 'Connect to central server'}
@@ -177,12 +143,31 @@ function EnrollForm(props: {
   );
 }
 
+/** A plain http:// address to another computer: what that exposes, and the owner's explicit consent. */
+function InsecureWarning(props: { insecure: boolean; onInsecure: (insecure: boolean) => void }) {
+  return (
+    <div className="notice notice--problem" data-warning="insecure">
+      <p>
+        This address is plain <span className="mono">http://</span> on another computer: the enrollment code,
+        this computer&apos;s key and the log would cross the network unencrypted, readable by anyone on the
+        way. Ask your administrator for the <span className="mono">https://</span> address.
+      </p>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          name="allowInsecure"
+          checked={props.insecure}
+          onChange={(e) => props.onInsecure(e.target.checked)}
+        />{' '}
+        Send over plain http anyway: this network is mine alone (recorded in the activity log)
+      </label>
+    </div>
+  );
+}
+
 function SyncDetails({ status, onChange }: { status: SyncStatus; onChange: (status: SyncStatus) => void }) {
   const { client } = useApp();
   const share = useAction();
-  const leave = useAction();
-  const [confirmLeave, setConfirmLeave] = useState(false);
-  const now = useNow(1000);
   const workspaceId = status.workspaceId;
 
   // Shown switched at once; back as it was if the core refuses.
@@ -194,19 +179,41 @@ function SyncDetails({ status, onChange }: { status: SyncStatus; onChange: (stat
     );
     setShareDraft(null);
   };
-  const stop = () =>
-    leave.run(async () => {
-      onChange(await client.invoke('sync.leave', { workspaceId }));
-      setConfirmLeave(false);
-    });
 
-  const { catchingUp, lastError } = status;
   return (
     <>
       <p className="central-sync__target">
         Sending to <strong>{status.centralWorkspaceName}</strong> at{' '}
         <span className="mono">{status.serverUrl}</span>
       </p>
+      <SyncProgress status={status} />
+      {status.phase === 'needs-attention' && (
+        <EnrollForm
+          workspaceId={workspaceId}
+          initialUrl={status.serverUrl ?? ''}
+          again
+          onEnrolled={onChange}
+        />
+      )}
+      <SwitchRow
+        title="Share message texts"
+        hint="Off: the central team sees what happened (a message came in, the bot answered, a chat was handed to you) but not what customers wrote. On: the words of each message go too."
+        checked={shareDraft ?? status.shareMessageText}
+        disabled={share.busy}
+        onChange={(on) => void setShare(on)}
+      />
+      {share.error !== null && <p className="field__error">{share.error}</p>}
+      <LeaveSync workspaceId={workspaceId} onChange={onChange} />
+    </>
+  );
+}
+
+/** When the log last got there, what waits, the catch-up and the last failure. */
+function SyncProgress({ status }: { status: SyncStatus }) {
+  const now = useNow(1000);
+  const { catchingUp, lastError } = status;
+  return (
+    <>
       <dl className="central-sync__facts">
         <div>
           <dt>Last sent</dt>
@@ -246,55 +253,31 @@ function SyncDetails({ status, onChange }: { status: SyncStatus; onChange: (stat
           {lastError.message} <span className="small">({formatTime(lastError.at, now)})</span>
         </p>
       )}
-      {status.phase === 'needs-attention' && (
-        <EnrollForm
-          workspaceId={workspaceId}
-          initialUrl={status.serverUrl ?? ''}
-          again
-          onEnrolled={onChange}
-        />
-      )}
-      <label className="switch switch--row">
-        <input
-          type="checkbox"
-          role="switch"
-          checked={shareDraft ?? status.shareMessageText}
-          disabled={share.busy}
-          onChange={(e) => void setShare(e.target.checked)}
-        />
-        <span className="switch__track" aria-hidden="true" />
-        <span>
-          <strong>Share message texts</strong>
-          <span className="field__hint">
-            Off: the central team sees what happened (a message came in, the bot answered, a chat was handed
-            to you) but not what customers wrote. On: the words of each message go too.
-          </span>
-        </span>
-      </label>
-      {share.error !== null && <p className="field__error">{share.error}</p>}
+    </>
+  );
+}
+
+/** "Stop syncing", asked once more before it leaves. */
+function LeaveSync(props: { workspaceId: string; onChange: (status: SyncStatus) => void }) {
+  const { client } = useApp();
+  const leave = useAction();
+  const [confirmLeave, setConfirmLeave] = useState(false);
+  const stop = () =>
+    leave.run(async () => {
+      props.onChange(await client.invoke('sync.leave', { workspaceId: props.workspaceId }));
+      setConfirmLeave(false);
+    });
+  return (
+    <>
       <div className="central-sync__leave">
         {confirmLeave ? (
-          <>
-            <span>
-              Stop sending this business&apos;s log? What was already sent stays on the central server;
-              joining again needs a new code.
-            </span>
-            <button
-              className="button button--danger button--small"
-              type="button"
-              disabled={leave.busy}
-              onClick={() => void stop()}
-            >
-              {leave.busy ? 'Stopping…' : 'Yes, stop syncing'}
-            </button>
-            <button
-              className="button button--ghost button--small"
-              type="button"
-              onClick={() => setConfirmLeave(false)}
-            >
-              Cancel
-            </button>
-          </>
+          <ConfirmButtons
+            question="Stop sending this business's log? What was already sent stays on the central server; joining again needs a new code."
+            yes={leave.busy ? 'Stopping…' : 'Yes, stop syncing'}
+            busy={leave.busy}
+            onYes={() => void stop()}
+            onNo={() => setConfirmLeave(false)}
+          />
         ) : (
           <button
             className="button button--ghost button--small"

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import type { CloudNumberView, CloudStatus } from '../../../shared/contract';
-import { Field } from '../components/Field';
+import type { CloudNumberView, CloudStatus, DemoCloudNumber } from '../../../shared/contract';
+import { FormError, TextField } from '../components/Field';
 import { formatPhone } from '../format';
 import { useApp } from '../state/app-context';
 import { useAction } from '../state/use-action';
@@ -23,6 +23,17 @@ export function QualityRating({ rating }: { rating: string | null }) {
   );
 }
 
+/** What the owner copies from Meta; sent as typed, checked by the core and Meta. */
+interface CloudFields {
+  phoneNumberId: string;
+  wabaId: string;
+  accessToken: string;
+  appSecret: string;
+  verifyToken: string;
+  graphBaseUrl: string;
+  graphVersion: string;
+}
+
 /**
  * "Connect an official number": Meta's ids and a system-user token, checked live with Meta before
  * anything is saved. The result (display number, verified name, quality rating) or what to fix shows
@@ -42,76 +53,41 @@ export function CloudConnectForm(props: {
   const { busy, error, run } = useAction();
   const existing = props.existing;
   const demoNumber = existing === undefined ? info.demoCloudNumber : undefined;
-  const [phoneNumberId, setPhoneNumberId] = useState(existing?.phoneNumberId ?? '');
-  const [wabaId, setWabaId] = useState(existing?.wabaId ?? '');
-  const [accessToken, setAccessToken] = useState('');
-  const [appSecret, setAppSecret] = useState('');
-  const [verifyToken, setVerifyToken] = useState('');
-  const [graphBaseUrl, setGraphBaseUrl] = useState(existing?.graphBaseUrl ?? '');
-  const [graphVersion, setGraphVersion] = useState(existing?.graphVersion ?? '');
+  const [fields, setFields] = useState<CloudFields>({
+    phoneNumberId: existing?.phoneNumberId ?? '',
+    wabaId: existing?.wabaId ?? '',
+    accessToken: '',
+    appSecret: '',
+    verifyToken: '',
+    graphBaseUrl: existing?.graphBaseUrl ?? '',
+    graphVersion: existing?.graphVersion ?? '',
+  });
+  const set = (key: keyof CloudFields) => (value: string) => setFields((f) => ({ ...f, [key]: value }));
   const [connected, setConnected] = useState<CloudNumberView | null>(null);
   // Demo mode: the simulated official number's values, as they would be copied from Meta. The Graph
   // address stays empty: demo mode's default is the local simulator, wherever it listens next time.
-  const fillDemoNumber = () => {
-    if (demoNumber === undefined) return;
-    setPhoneNumberId(demoNumber.phoneNumberId);
-    setWabaId(demoNumber.wabaId);
-    setAccessToken(demoNumber.accessToken);
-    setAppSecret(demoNumber.appSecret);
-    setVerifyToken(demoNumber.verifyToken);
-  };
+  const fillDemoNumber = (demo: DemoCloudNumber) =>
+    setFields((f) => ({
+      ...f,
+      phoneNumberId: demo.phoneNumberId,
+      wabaId: demo.wabaId,
+      accessToken: demo.accessToken,
+      appSecret: demo.appSecret,
+      verifyToken: demo.verifyToken,
+    }));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setConnected(null);
     await run(async () => {
-      const view = await client.invoke('cloud.connect', {
-        workspaceId: props.workspaceId,
-        phoneNumberId,
-        wabaId,
-        accessToken,
-        appSecret,
-        verifyToken,
-        graphBaseUrl,
-        graphVersion,
-      });
-      setAccessToken('');
-      setAppSecret('');
+      const view = await client.invoke('cloud.connect', { workspaceId: props.workspaceId, ...fields });
+      setFields((f) => ({ ...f, accessToken: '', appSecret: '' }));
       setConnected(view);
       props.onConnected?.(view);
     });
   };
 
-  if (connected !== null) {
-    return (
-      <section className="card form cloud-connect" aria-label="Connect an official number">
-        <div className="notice notice--ok" role="status">
-          <strong>Connected.</strong> Meta confirmed this number; Switchboard answers it from now on.
-        </div>
-        <dl className="cloud-connect__facts">
-          <div>
-            <dt>Number</dt>
-            <dd data-fact="display-number">{connected.displayPhoneNumber ?? formatPhone(connected.e164)}</dd>
-          </div>
-          <div>
-            <dt>Verified name</dt>
-            <dd data-fact="verified-name">{connected.verifiedName ?? 'Not verified yet'}</dd>
-          </div>
-          <div>
-            <dt>Quality rating</dt>
-            <dd data-fact="quality">
-              <QualityRating rating={connected.qualityRating} />
-            </dd>
-          </div>
-        </dl>
-        <div className="form__actions">
-          <button className="button button--primary" type="button" onClick={props.onClose}>
-            Done
-          </button>
-        </div>
-      </section>
-    );
-  }
+  if (connected !== null) return <CloudConnected view={connected} onClose={props.onClose} />;
 
   return (
     <form
@@ -119,159 +95,13 @@ export function CloudConnectForm(props: {
       onSubmit={(e) => void submit(e)}
       aria-label={existing === undefined ? 'Connect an official number' : 'Update the access token'}
     >
-      {existing === undefined ? (
-        <>
-          <h3 className="card__title card__title--small">Connect an official number (WhatsApp Cloud API)</h3>
-          <p className="muted">
-            For a number on Meta&rsquo;s WhatsApp Business Platform: no phone or QR code needed. Copy the IDs
-            from WhatsApp Manager and a system-user token from Meta Business Settings. Switchboard checks them
-            with Meta before saving.
-          </p>
-        </>
-      ) : (
-        <>
-          <h3 className="card__title card__title--small">
-            New access token for {formatPhone(existing.e164)}
-          </h3>
-          <p className="muted">
-            Meta no longer accepts the token ending in <span className="mono">…{existing.tokenHint}</span>{' '}
-            when it expires or is revoked. Make a new system-user token in Meta Business Settings and paste it
-            here: Switchboard checks it with Meta, then answers this number again. Its chats stay as they are.
-          </p>
-        </>
-      )}
+      <CloudConnectIntro existing={existing} />
       {demoNumber !== undefined && (
-        <div className="notice cloud-connect__demo" role="note">
-          <span>
-            Demo mode: Meta is simulated on this computer. Try it with the demo number{' '}
-            <strong>{demoNumber.verifiedName}</strong> ({formatPhone(demoNumber.e164)}).
-          </span>
-          <button className="button button--demo" type="button" onClick={fillDemoNumber}>
-            Use the demo number
-          </button>
-        </div>
+        <DemoNumberNote demo={demoNumber} onUse={() => fillDemoNumber(demoNumber)} />
       )}
-      <div className="field-row">
-        <Field
-          className="field--grow"
-          label="Phone number ID"
-          hint="Not the phone number: the long ID beside it."
-        >
-          {(control) => (
-            <input
-              {...control}
-              className="input mono"
-              name="phoneNumberId"
-              inputMode="numeric"
-              value={phoneNumberId}
-              onChange={(e) => setPhoneNumberId(e.target.value)}
-              required
-              maxLength={30}
-              autoFocus={existing === undefined}
-            />
-          )}
-        </Field>
-        <Field className="field--grow" label="WhatsApp Business Account ID">
-          {(control) => (
-            <input
-              {...control}
-              className="input mono"
-              name="wabaId"
-              inputMode="numeric"
-              value={wabaId}
-              onChange={(e) => setWabaId(e.target.value)}
-              required
-              maxLength={30}
-            />
-          )}
-        </Field>
-      </div>
-      <Field label="Access token" hint="Stored encrypted on this computer; never shown again.">
-        {(control) => (
-          <input
-            {...control}
-            className="input mono"
-            name="accessToken"
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            value={accessToken}
-            onChange={(e) => setAccessToken(e.target.value)}
-            required
-            maxLength={2000}
-            autoFocus={existing !== undefined}
-          />
-        )}
-      </Field>
-      <details className="cloud-connect__more">
-        <summary>Webhooks on this computer and advanced settings</summary>
-        <p className="muted">
-          Only when this computer has a public address and receives Meta&rsquo;s webhooks itself. Otherwise
-          leave these empty.
-          {existing?.takesWebhooks === true && ' Left empty, the app secret and verify token stored stay.'}
-        </p>
-        <div className="field-row">
-          <Field className="field--grow" label="App secret (optional)">
-            {(control) => (
-              <input
-                {...control}
-                className="input mono"
-                name="appSecret"
-                type="password"
-                autoComplete="off"
-                value={appSecret}
-                onChange={(e) => setAppSecret(e.target.value)}
-                maxLength={200}
-              />
-            )}
-          </Field>
-          <Field className="field--grow" label="Verify token (optional)">
-            {(control) => (
-              <input
-                {...control}
-                className="input mono"
-                name="verifyToken"
-                autoComplete="off"
-                value={verifyToken}
-                onChange={(e) => setVerifyToken(e.target.value)}
-                maxLength={200}
-              />
-            )}
-          </Field>
-        </div>
-        <div className="field-row">
-          <Field className="field--grow" label="Graph API address" hint="Default https://graph.facebook.com">
-            {(control) => (
-              <input
-                {...control}
-                className="input mono"
-                name="graphBaseUrl"
-                type="url"
-                value={graphBaseUrl}
-                onChange={(e) => setGraphBaseUrl(e.target.value)}
-                maxLength={300}
-              />
-            )}
-          </Field>
-          <Field label="Graph API version" hint="e.g. v25.0">
-            {(control) => (
-              <input
-                {...control}
-                className="input mono"
-                name="graphVersion"
-                value={graphVersion}
-                onChange={(e) => setGraphVersion(e.target.value)}
-                maxLength={10}
-              />
-            )}
-          </Field>
-        </div>
-      </details>
-      {error !== null && (
-        <p className="notice notice--problem" role="alert">
-          {error}
-        </p>
-      )}
+      <CloudIdFields fields={fields} set={set} replacing={existing !== undefined} />
+      <WebhookFields keepsStored={existing?.takesWebhooks === true} fields={fields} set={set} />
+      <FormError error={error} />
       <div className="form__actions">
         <button className="button button--ghost" type="button" onClick={props.onClose}>
           Cancel
@@ -281,6 +111,195 @@ export function CloudConnectForm(props: {
         </button>
       </div>
     </form>
+  );
+}
+
+/** What Meta confirmed: the number as it shows, its verified name and quality rating. */
+function CloudConnected({ view, onClose }: { view: CloudNumberView; onClose: () => void }) {
+  return (
+    <section className="card form cloud-connect" aria-label="Connect an official number">
+      <div className="notice notice--ok" role="status">
+        <strong>Connected.</strong> Meta confirmed this number; Switchboard answers it from now on.
+      </div>
+      <dl className="cloud-connect__facts">
+        <div>
+          <dt>Number</dt>
+          <dd data-fact="display-number">{view.displayPhoneNumber ?? formatPhone(view.e164)}</dd>
+        </div>
+        <div>
+          <dt>Verified name</dt>
+          <dd data-fact="verified-name">{view.verifiedName ?? 'Not verified yet'}</dd>
+        </div>
+        <div>
+          <dt>Quality rating</dt>
+          <dd data-fact="quality">
+            <QualityRating rating={view.qualityRating} />
+          </dd>
+        </div>
+      </dl>
+      <div className="form__actions">
+        <button className="button button--primary" type="button" onClick={onClose}>
+          Done
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function CloudConnectIntro({ existing }: { existing: CloudNumberView | undefined }) {
+  if (existing === undefined) {
+    return (
+      <>
+        <h3 className="card__title card__title--small">Connect an official number (WhatsApp Cloud API)</h3>
+        <p className="muted">
+          For a number on Meta&rsquo;s WhatsApp Business Platform: no phone or QR code needed. Copy the IDs
+          from WhatsApp Manager and a system-user token from Meta Business Settings. Switchboard checks them
+          with Meta before saving.
+        </p>
+      </>
+    );
+  }
+  return (
+    <>
+      <h3 className="card__title card__title--small">New access token for {formatPhone(existing.e164)}</h3>
+      <p className="muted">
+        Meta no longer accepts the token ending in <span className="mono">…{existing.tokenHint}</span> when it
+        expires or is revoked. Make a new system-user token in Meta Business Settings and paste it here:
+        Switchboard checks it with Meta, then answers this number again. Its chats stay as they are.
+      </p>
+    </>
+  );
+}
+
+/** Demo mode's simulated official number, filled in with one click. */
+function DemoNumberNote(props: { demo: DemoCloudNumber; onUse: () => void }) {
+  const { demo } = props;
+  return (
+    <div className="notice cloud-connect__demo" role="note">
+      <span>
+        Demo mode: Meta is simulated on this computer. Try it with the demo number{' '}
+        <strong>{demo.verifiedName}</strong> ({formatPhone(demo.e164)}).
+      </span>
+      <button className="button button--demo" type="button" onClick={props.onUse}>
+        Use the demo number
+      </button>
+    </div>
+  );
+}
+
+/** The number's IDs and the access token. */
+function CloudIdFields(props: {
+  fields: CloudFields;
+  set: (key: keyof CloudFields) => (value: string) => void;
+  /** A token for a connected number: the cursor starts in the token box. */
+  replacing: boolean;
+}) {
+  return (
+    <>
+      <div className="field-row">
+        <TextField
+          className="field--grow"
+          label="Phone number ID"
+          hint="Not the phone number: the long ID beside it."
+          inputClassName="input mono"
+          name="phoneNumberId"
+          inputMode="numeric"
+          value={props.fields.phoneNumberId}
+          onValue={props.set('phoneNumberId')}
+          required
+          maxLength={30}
+          autoFocus={!props.replacing}
+        />
+        <TextField
+          className="field--grow"
+          label="WhatsApp Business Account ID"
+          inputClassName="input mono"
+          name="wabaId"
+          inputMode="numeric"
+          value={props.fields.wabaId}
+          onValue={props.set('wabaId')}
+          required
+          maxLength={30}
+        />
+      </div>
+      <TextField
+        label="Access token"
+        hint="Stored encrypted on this computer; never shown again."
+        inputClassName="input mono"
+        name="accessToken"
+        type="password"
+        autoComplete="off"
+        spellCheck={false}
+        value={props.fields.accessToken}
+        onValue={props.set('accessToken')}
+        required
+        maxLength={2000}
+        autoFocus={props.replacing}
+      />
+    </>
+  );
+}
+
+/** Only for a computer that receives Meta's webhooks itself, and the Graph API's address and version. */
+function WebhookFields(props: {
+  keepsStored: boolean;
+  fields: CloudFields;
+  set: (key: keyof CloudFields) => (value: string) => void;
+}) {
+  return (
+    <details className="cloud-connect__more">
+      <summary>Webhooks on this computer and advanced settings</summary>
+      <p className="muted">
+        Only when this computer has a public address and receives Meta&rsquo;s webhooks itself. Otherwise
+        leave these empty.
+        {props.keepsStored && ' Left empty, the app secret and verify token stored stay.'}
+      </p>
+      <div className="field-row">
+        <TextField
+          className="field--grow"
+          label="App secret (optional)"
+          inputClassName="input mono"
+          name="appSecret"
+          type="password"
+          autoComplete="off"
+          value={props.fields.appSecret}
+          onValue={props.set('appSecret')}
+          maxLength={200}
+        />
+        <TextField
+          className="field--grow"
+          label="Verify token (optional)"
+          inputClassName="input mono"
+          name="verifyToken"
+          autoComplete="off"
+          value={props.fields.verifyToken}
+          onValue={props.set('verifyToken')}
+          maxLength={200}
+        />
+      </div>
+      <div className="field-row">
+        <TextField
+          className="field--grow"
+          label="Graph API address"
+          hint="Default https://graph.facebook.com"
+          inputClassName="input mono"
+          name="graphBaseUrl"
+          type="url"
+          value={props.fields.graphBaseUrl}
+          onValue={props.set('graphBaseUrl')}
+          maxLength={300}
+        />
+        <TextField
+          label="Graph API version"
+          hint="e.g. v25.0"
+          inputClassName="input mono"
+          name="graphVersion"
+          value={props.fields.graphVersion}
+          onValue={props.set('graphVersion')}
+          maxLength={10}
+        />
+      </div>
+    </details>
   );
 }
 

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { CreatedWorkspace } from '../../../shared/contract';
 import { BOT_MODES, type BotMode } from '../../../shared/types';
-import { Field } from '../components/Field';
+import { Field, FormError, TextField } from '../components/Field';
 import { BOT_MODE_VIEW, COUNTRIES } from '../format';
 import { useApp } from '../state/app-context';
 import { useAction } from '../state/use-action';
@@ -33,86 +33,79 @@ export function CreateWorkspaceForm(props: {
 
   return (
     <form className="form" onSubmit={(e) => void submit(e)} aria-label="Create your business">
-      <label className="field">
-        <span className="field__label">Business name</span>
-        <input
-          className="input"
-          name="businessName"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          placeholder="e.g. Mama Nkechi Pharmacy"
-          required
-          maxLength={200}
-          autoFocus
-        />
-      </label>
+      <TextField
+        label="Business name"
+        name="businessName"
+        value={name}
+        onValue={setName}
+        placeholder="e.g. Mama Nkechi Pharmacy"
+        required
+        maxLength={200}
+        autoFocus
+      />
       <div className="field-row">
-        <label className="field">
-          <span className="field__label">Country</span>
-          <select
-            className="input"
-            name="country"
-            value={country}
-            onChange={(e) => setCountry(e.target.value)}
-          >
-            {COUNTRIES.map((c) => (
-              <option key={c.code} value={c.code}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <Field
+        <Field label="Country">
+          {(control) => (
+            <select
+              {...control}
+              className="input"
+              name="country"
+              value={country}
+              onChange={(e) => setCountry(e.target.value)}
+            >
+              {COUNTRIES.map((c) => (
+                <option key={c.code} value={c.code}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <TextField
           className="field--grow"
           label="WhatsApp number"
           hint="The number your customers message. Keep the phone with it nearby."
-        >
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              name="number"
-              type="tel"
-              inputMode="tel"
-              value={number}
-              onChange={(e) => setNumber(e.target.value)}
-              placeholder="e.g. 0803 123 4567"
-              required
-            />
-          )}
-        </Field>
+          name="number"
+          type="tel"
+          inputMode="tel"
+          value={number}
+          onValue={setNumber}
+          placeholder="e.g. 0803 123 4567"
+          required
+        />
       </div>
-      <fieldset className="field">
-        <legend className="field__label">How should Switchboard answer?</legend>
-        <div className="choice-grid">
-          {BOT_MODES.map((mode) => (
-            <label key={mode} className={`choice${botMode === mode ? ' choice--active' : ''}`}>
-              <input
-                type="radio"
-                name="botMode"
-                value={mode}
-                checked={botMode === mode}
-                onChange={() => setBotMode(mode)}
-              />
-              <span className={`tag${mode === 'faq' ? ' tag--accent' : ''}`}>
-                {BOT_MODE_VIEW[mode].badge}
-              </span>
-              <span className="choice__title">{BOT_MODE_VIEW[mode].title}</span>
-              <span className="choice__text">{BOT_MODE_VIEW[mode].text}</span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      {error !== null && (
-        <p className="notice notice--problem" role="alert">
-          {error}
-        </p>
-      )}
+      <BotModeChoice value={botMode} onChange={setBotMode} />
+      <FormError error={error} />
       <div className="form__actions">
         <button className="button button--primary" type="submit" disabled={busy}>
           {busy ? 'Creating…' : (props.submitLabel ?? 'Continue')}
         </button>
       </div>
     </form>
+  );
+}
+
+/** How the bot answers: one card per mode, the FAQ mode marked as the usual choice. */
+function BotModeChoice(props: { value: BotMode; onChange: (mode: BotMode) => void }) {
+  return (
+    <fieldset className="field">
+      <legend className="field__label">How should Switchboard answer?</legend>
+      <div className="choice-grid">
+        {BOT_MODES.map((mode) => (
+          <label key={mode} className={`choice${props.value === mode ? ' choice--active' : ''}`}>
+            <input
+              type="radio"
+              name="botMode"
+              value={mode}
+              checked={props.value === mode}
+              onChange={() => props.onChange(mode)}
+            />
+            <span className={`tag${mode === 'faq' ? ' tag--accent' : ''}`}>{BOT_MODE_VIEW[mode].badge}</span>
+            <span className="choice__title">{BOT_MODE_VIEW[mode].title}</span>
+            <span className="choice__text">{BOT_MODE_VIEW[mode].text}</span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
   );
 }

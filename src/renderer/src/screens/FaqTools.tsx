@@ -1,7 +1,9 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { FaqImportResult, FaqTryResult } from '../../../shared/contract';
 import { errorMessage } from '../client/client';
+import { FormError } from '../components/Field';
 import { Icon } from '../components/Icon';
+import { downloadFile } from '../download';
 import { useApp, useEvent } from '../state/app-context';
 
 const MAX_CSV_BYTES = 1_000_000;
@@ -12,13 +14,6 @@ export function TryMessage({ workspaceId }: { workspaceId: string }) {
   const [text, setText] = useState('');
   const [result, setResult] = useState<FaqTryResult | null>(null);
   const [error, setError] = useState<string | null>(null);
-
-  // How the message was read (Pidgin, chat spellings) is the same for every match: said once.
-  const shared =
-    result?.matches.reduce<string[]>(
-      (common, m, i) => (i === 0 ? m.notes : common.filter((n) => m.notes.includes(n))),
-      [],
-    ) ?? [];
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -55,66 +50,7 @@ export function TryMessage({ workspaceId }: { workspaceId: string }) {
           {result.matches.length === 0 ? (
             <p className="muted">No FAQ shares a word with this message: the chat would go to you.</p>
           ) : (
-            <>
-              <p className="try__verdict">
-                {result.matches[0]!.wouldAnswer ? (
-                  <>
-                    <Icon name="check" size={16} /> The bot would answer with &ldquo;
-                    {result.matches[0]!.question}&rdquo;
-                  </>
-                ) : (
-                  <>
-                    <Icon name="alert" size={16} /> Not sure enough (needs{' '}
-                    {Math.round(result.threshold * 100)}%): the chat would go to you
-                  </>
-                )}
-              </p>
-              {shared.length > 0 && <p className="try__notes muted">Read as: {shared.join(' · ')}</p>}
-              <ol className="try__matches">
-                {result.matches.map((m) => (
-                  <li key={m.faqId} className={`try__match${m.wouldAnswer ? ' try__match--yes' : ''}`}>
-                    <div className="try__head">
-                      <span className="try__question">{m.question}</span>
-                      <span className="try__percent">{Math.round(m.confidence * 100)}%</span>
-                    </div>
-                    <div
-                      className="meter"
-                      role="meter"
-                      aria-label={`Confidence for ${m.question}`}
-                      aria-valuemin={0}
-                      aria-valuemax={100}
-                      aria-valuenow={Math.round(m.confidence * 100)}
-                    >
-                      <span className="meter__fill" style={{ width: `${Math.round(m.confidence * 100)}%` }} />
-                      <span
-                        className="meter__mark"
-                        style={{ left: `${Math.round(result.threshold * 100)}%` }}
-                        title="The bot answers above this line"
-                      />
-                    </div>
-                    <p className="try__why muted">
-                      Closest to &ldquo;{m.matchedPhrasing}&rdquo;
-                      {m.words.length > 0 && (
-                        <>
-                          {' '}
-                          because of{' '}
-                          {m.words.map((w) => (
-                            <span key={w} className="chip chip--word">
-                              {w}
-                            </span>
-                          ))}
-                        </>
-                      )}
-                    </p>
-                    {m.notes.some((n) => !shared.includes(n)) && (
-                      <p className="try__notes muted">
-                        {m.notes.filter((n) => !shared.includes(n)).join(' · ')}
-                      </p>
-                    )}
-                  </li>
-                ))}
-              </ol>
-            </>
+            <TryMatches result={result} />
           )}
         </div>
       )}
@@ -122,10 +58,87 @@ export function TryMessage({ workspaceId }: { workspaceId: string }) {
   );
 }
 
-/** Import (with progress and the rows left out) and export of the FAQ list as CSV. */
-export function CsvButtons({ workspaceId }: { workspaceId: string }) {
+/** The verdict, how the message was read, and each FAQ it came near with how near and why. */
+function TryMatches({ result }: { result: FaqTryResult }) {
+  // How the message was read (Pidgin, chat spellings) is the same for every match: said once.
+  const shared = result.matches.reduce<string[]>(
+    (common, m, i) => (i === 0 ? m.notes : common.filter((n) => m.notes.includes(n))),
+    [],
+  );
+  const best = result.matches[0]!;
+  const threshold = Math.round(result.threshold * 100);
+  return (
+    <>
+      <p className="try__verdict">
+        {best.wouldAnswer ? (
+          <>
+            <Icon name="check" size={16} /> The bot would answer with &ldquo;
+            {best.question}&rdquo;
+          </>
+        ) : (
+          <>
+            <Icon name="alert" size={16} /> Not sure enough (needs {threshold}%): the chat would go to you
+          </>
+        )}
+      </p>
+      {shared.length > 0 && <p className="try__notes muted">Read as: {shared.join(' · ')}</p>}
+      <ol className="try__matches">
+        {result.matches.map((m) => (
+          <TryMatch key={m.faqId} match={m} threshold={threshold} shared={shared} />
+        ))}
+      </ol>
+    </>
+  );
+}
+
+function TryMatch(props: { match: FaqTryResult['matches'][number]; threshold: number; shared: string[] }) {
+  const { match: m, shared } = props;
+  const percent = Math.round(m.confidence * 100);
+  return (
+    <li className={`try__match${m.wouldAnswer ? ' try__match--yes' : ''}`}>
+      <div className="try__head">
+        <span className="try__question">{m.question}</span>
+        <span className="try__percent">{percent}%</span>
+      </div>
+      <div
+        className="meter"
+        role="meter"
+        aria-label={`Confidence for ${m.question}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+      >
+        <span className="meter__fill" style={{ width: `${percent}%` }} />
+        <span
+          className="meter__mark"
+          style={{ left: `${props.threshold}%` }}
+          title="The bot answers above this line"
+        />
+      </div>
+      <p className="try__why muted">
+        Closest to &ldquo;{m.matchedPhrasing}&rdquo;
+        {m.words.length > 0 && (
+          <>
+            {' '}
+            because of{' '}
+            {m.words.map((w) => (
+              <span key={w} className="chip chip--word">
+                {w}
+              </span>
+            ))}
+          </>
+        )}
+      </p>
+      {m.notes.some((n) => !shared.includes(n)) && (
+        <p className="try__notes muted">{m.notes.filter((n) => !shared.includes(n)).join(' · ')}</p>
+      )}
+    </li>
+  );
+}
+
+/** A CSV file read into the FAQ list, with the core's progress events while it runs. */
+function useCsvImport(workspaceId: string) {
   const { client } = useApp();
-  const input = useRef<HTMLInputElement>(null);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<FaqImportResult | null>(null);
@@ -158,17 +171,19 @@ export function CsvButtons({ workspaceId }: { workspaceId: string }) {
   const exportCsv = async () => {
     try {
       const { csv, filename } = await client.invoke('faq.exportCsv', { workspaceId });
-      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = filename;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      downloadFile([csv], 'text/csv;charset=utf-8', filename);
     } catch (failure) {
       setError(errorMessage(failure));
     }
   };
+  return { progress, busy, result, setResult, error, importFile, exportCsv };
+}
 
+/** Import (with progress and the rows left out) and export of the FAQ list as CSV. */
+export function CsvButtons({ workspaceId }: { workspaceId: string }) {
+  const input = useRef<HTMLInputElement>(null);
+  const csv = useCsvImport(workspaceId);
+  const { busy, progress, result, error } = csv;
   return (
     <>
       <div className="csv-buttons">
@@ -181,7 +196,7 @@ export function CsvButtons({ workspaceId }: { workspaceId: string }) {
           onChange={(e) => {
             const file = e.target.files?.[0];
             e.target.value = '';
-            if (file !== undefined) void importFile(file);
+            if (file !== undefined) void csv.importFile(file);
           }}
         />
         <button
@@ -192,7 +207,11 @@ export function CsvButtons({ workspaceId }: { workspaceId: string }) {
         >
           Import CSV
         </button>
-        <button className="button button--ghost button--small" type="button" onClick={() => void exportCsv()}>
+        <button
+          className="button button--ghost button--small"
+          type="button"
+          onClick={() => void csv.exportCsv()}
+        >
           Export CSV
         </button>
       </div>
@@ -209,39 +228,36 @@ export function CsvButtons({ workspaceId }: { workspaceId: string }) {
               />
             </>
           )}
-          {error !== null && (
-            <p className="notice notice--problem" role="alert">
-              {error}
-            </p>
-          )}
-          {result !== null && (
-            <>
-              <p className="import__summary">
-                <Icon name="check" size={16} /> {result.created} FAQ{result.created === 1 ? '' : 's'} added,{' '}
-                {result.updated} updated
-                {result.errors.length > 0 &&
-                  `, ${result.errors.length} row${result.errors.length === 1 ? '' : 's'} skipped`}
-              </p>
-              {result.errors.length > 0 && (
-                <ul className="import__errors" aria-label="Rows not imported">
-                  {result.errors.map((e) => (
-                    <li key={`${e.line}:${e.message}`}>
-                      <strong>Line {e.line}:</strong> {e.message}
-                    </li>
-                  ))}
-                </ul>
-              )}
-              <button
-                className="button button--ghost button--small"
-                type="button"
-                onClick={() => setResult(null)}
-              >
-                Close
-              </button>
-            </>
-          )}
+          <FormError error={error} />
+          {result !== null && <ImportReport result={result} onClose={() => csv.setResult(null)} />}
         </section>
       )}
+    </>
+  );
+}
+
+/** How many FAQs were added and updated, and each row left out with why. */
+function ImportReport({ result, onClose }: { result: FaqImportResult; onClose: () => void }) {
+  return (
+    <>
+      <p className="import__summary">
+        <Icon name="check" size={16} /> {result.created} FAQ{result.created === 1 ? '' : 's'} added,{' '}
+        {result.updated} updated
+        {result.errors.length > 0 &&
+          `, ${result.errors.length} row${result.errors.length === 1 ? '' : 's'} skipped`}
+      </p>
+      {result.errors.length > 0 && (
+        <ul className="import__errors" aria-label="Rows not imported">
+          {result.errors.map((e) => (
+            <li key={`${e.line}:${e.message}`}>
+              <strong>Line {e.line}:</strong> {e.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <button className="button button--ghost button--small" type="button" onClick={onClose}>
+        Close
+      </button>
     </>
   );
 }

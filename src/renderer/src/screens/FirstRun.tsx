@@ -5,6 +5,7 @@ import { useApp } from '../state/app-context';
 import { CreateWorkspaceForm } from './CreateWorkspaceForm';
 import { PairNumber } from './PairNumber';
 import { MoveHere } from './MoveHere';
+import { BigBrandMark } from '../components/BrandMark';
 
 /**
  * Set-up: the business first, then linking its WhatsApp. Used on first start (full screen) and by a
@@ -31,13 +32,7 @@ export function FirstRun(props: { embedded?: boolean; onFinished?: () => void })
     <div className={`onboarding${props.embedded === true ? ' onboarding--embedded' : ''}`}>
       {props.embedded !== true && (
         <div className="onboarding__intro">
-          <div className="brand brand--large" aria-hidden="true">
-            <span className="brand__mark">
-              <span />
-              <span />
-              <span />
-            </span>
-          </div>
+          <BigBrandMark />
           <h1 className="onboarding__title">Welcome to Switchboard</h1>
           <p className="onboarding__lead">
             Your shop&rsquo;s WhatsApp, answered from this computer. Set up takes about two minutes.

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DayActivity, HomeStats as Stats } from '../../../shared/contract';
 import { errorMessage } from '../client/client';
 import { BarChart, type BarSeries } from '../components/BarChart';
+import { FormError } from '../components/Field';
 import { Icon } from '../components/Icon';
 import { hrefOf } from '../router';
 import { useApp, useEvent, useNow, useOnReconnect, useWorkspace } from '../state/app-context';
@@ -88,14 +89,11 @@ export function useHomeStats(): { stats: Stats | null; error: string | null } {
 
 /** Today: messages, the bot's answer rate and the chats waiting for the owner. */
 export function TodayStats({ stats, error }: { stats: Stats | null; error: string | null }) {
-  const now = useNow(30_000);
   if (stats === null) {
     return (
       <section className="section" aria-label="Today" aria-busy="true">
         {error !== null ? (
-          <p className="notice notice--problem" role="alert">
-            {error}
-          </p>
+          <FormError error={error} />
         ) : (
           <div className="stat-grid">
             <div className="card card--skeleton stat-card" />
@@ -106,81 +104,90 @@ export function TodayStats({ stats, error }: { stats: Stats | null; error: strin
       </section>
     );
   }
-
-  const today = stats.today;
-  const waiting = stats.handoffsWaiting;
-  const sent = today.botMessagesOut + today.ownerMessagesOut;
-  const rate = today.answerRate;
-
   return (
     <section className="section" aria-labelledby="today-title">
       <h2 className="section__title" id="today-title">
         Today
       </h2>
-      {error !== null && (
-        <p className="notice notice--problem" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="stat-grid">
-        <article className="card stat-card" aria-label="Messages today">
-          <span className="stat-card__label">
-            <Icon name="message" size={18} /> Messages today
-          </span>
-          <span className="stat-card__value" data-stat="messages-in">
-            {number.format(today.messagesIn)}
-          </span>
-          <span className="stat-card__detail" data-stat="messages-out">
-            {today.messagesIn === 0 && sent === 0
-              ? 'No customer messages yet today.'
-              : `from customers · ${plural(sent, 'reply', 'replies')} sent (${number.format(today.botMessagesOut)} by the bot, ${number.format(today.ownerMessagesOut)} by you)`}
-          </span>
-        </article>
-
-        <article className="card stat-card" aria-label="Answered by the bot">
-          <span className="stat-card__label">
-            <Icon name="bolt" size={18} /> Answered by the bot
-          </span>
-          <span className="stat-card__value" data-stat="answer-rate">
-            {rate === null ? '–' : `${Math.round(rate * 100)}%`}
-          </span>
-          <span className="meter stat-card__meter" aria-hidden="true">
-            <span className="meter__fill" style={{ width: `${Math.round((rate ?? 0) * 100)}%` }} />
-          </span>
-          <span className="stat-card__detail" data-stat="answered">
-            {rate === null
-              ? 'No questions needed an answer yet today.'
-              : `${number.format(today.botAnswered)} of ${plural(today.needingAnswer, 'question', 'questions')}` +
-                (today.handoffs > 0 ? ` · ${number.format(today.handoffs)} handed to you` : '') +
-                (today.unanswered > 0 ? ` · ${number.format(today.unanswered)} not answered` : '')}
-          </span>
-        </article>
-
-        <article
-          className={`card stat-card${waiting.chats > 0 ? ' stat-card--attention' : ''}`}
-          aria-label="Waiting for you"
-        >
-          <span className="stat-card__label">
-            <Icon name="chat" size={18} /> Waiting for you
-          </span>
-          <span className="stat-card__value" data-stat="handoffs-waiting">
-            {number.format(waiting.chats)}
-          </span>
-          <span className="stat-card__detail">
-            {waiting.chats === 0 || waiting.oldestSince === null ? (
-              'No customer is waiting for a person.'
-            ) : (
-              <>
-                {waiting.chats === 1
-                  ? `chat handed to you, waiting for ${formatWait(now - waiting.oldestSince)}.`
-                  : `chats handed to you · the longest waiting for ${formatWait(now - waiting.oldestSince)}.`}{' '}
-                <a href={hrefOf({ name: 'conversations', needsYou: true })}>See who needs you</a>
-              </>
-            )}
-          </span>
-        </article>
+        <MessagesCard today={stats.today} />
+        <AnswerRateCard today={stats.today} />
+        <WaitingCard waiting={stats.handoffsWaiting} />
       </div>
     </section>
+  );
+}
+
+function MessagesCard({ today }: { today: Stats['today'] }) {
+  const sent = today.botMessagesOut + today.ownerMessagesOut;
+  return (
+    <article className="card stat-card" aria-label="Messages today">
+      <span className="stat-card__label">
+        <Icon name="message" size={18} /> Messages today
+      </span>
+      <span className="stat-card__value" data-stat="messages-in">
+        {number.format(today.messagesIn)}
+      </span>
+      <span className="stat-card__detail" data-stat="messages-out">
+        {today.messagesIn === 0 && sent === 0
+          ? 'No customer messages yet today.'
+          : `from customers · ${plural(sent, 'reply', 'replies')} sent (${number.format(today.botMessagesOut)} by the bot, ${number.format(today.ownerMessagesOut)} by you)`}
+      </span>
+    </article>
+  );
+}
+
+function AnswerRateCard({ today }: { today: Stats['today'] }) {
+  const rate = today.answerRate;
+  return (
+    <article className="card stat-card" aria-label="Answered by the bot">
+      <span className="stat-card__label">
+        <Icon name="bolt" size={18} /> Answered by the bot
+      </span>
+      <span className="stat-card__value" data-stat="answer-rate">
+        {rate === null ? '–' : `${Math.round(rate * 100)}%`}
+      </span>
+      <span className="meter stat-card__meter" aria-hidden="true">
+        <span className="meter__fill" style={{ width: `${Math.round((rate ?? 0) * 100)}%` }} />
+      </span>
+      <span className="stat-card__detail" data-stat="answered">
+        {rate === null
+          ? 'No questions needed an answer yet today.'
+          : `${number.format(today.botAnswered)} of ${plural(today.needingAnswer, 'question', 'questions')}` +
+            (today.handoffs > 0 ? ` · ${number.format(today.handoffs)} handed to you` : '') +
+            (today.unanswered > 0 ? ` · ${number.format(today.unanswered)} not answered` : '')}
+      </span>
+    </article>
+  );
+}
+
+function WaitingCard({ waiting }: { waiting: Stats['handoffsWaiting'] }) {
+  const now = useNow(30_000);
+  return (
+    <article
+      className={`card stat-card${waiting.chats > 0 ? ' stat-card--attention' : ''}`}
+      aria-label="Waiting for you"
+    >
+      <span className="stat-card__label">
+        <Icon name="chat" size={18} /> Waiting for you
+      </span>
+      <span className="stat-card__value" data-stat="handoffs-waiting">
+        {number.format(waiting.chats)}
+      </span>
+      <span className="stat-card__detail">
+        {waiting.chats === 0 || waiting.oldestSince === null ? (
+          'No customer is waiting for a person.'
+        ) : (
+          <>
+            {waiting.chats === 1
+              ? `chat handed to you, waiting for ${formatWait(now - waiting.oldestSince)}.`
+              : `chats handed to you · the longest waiting for ${formatWait(now - waiting.oldestSince)}.`}{' '}
+            <a href={hrefOf({ name: 'conversations', needsYou: true })}>See who needs you</a>
+          </>
+        )}
+      </span>
+    </article>
   );
 }
 

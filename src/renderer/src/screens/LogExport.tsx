@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { CommandInput } from '../../../shared/contract';
 import { errorMessage } from '../client/client';
+import { downloadFile } from '../download';
 import { useApp } from '../state/app-context';
 
 type Format = 'csv' | 'jsonl';
@@ -15,14 +16,9 @@ type Progress =
   | { state: 'done'; count: number; filename: string; format: Format }
   | { state: 'failed'; message: string };
 
-/**
- * Exports what the Logs screen's filters match, page by page through `log.export` (so 100k entries
- * never travel as one message), with a progress bar and a way to stop. The pages are joined into one
- * file in the browser and saved with the name the core chose.
- */
-export function LogExport(props: { filter: ExportFilter; summary: string; onClose: () => void }) {
+/** Fetches every page of the export, joined into one file in the browser, and saves it. */
+function useLogExport(filter: ExportFilter, format: Format) {
   const { client } = useApp();
-  const [format, setFormat] = useState<Format>('csv');
   const [progress, setProgress] = useState<Progress>({ state: 'idle' });
   const cancelled = useRef(false);
 
@@ -46,7 +42,7 @@ export function LogExport(props: { filter: ExportFilter; summary: string; onClos
     try {
       do {
         const page = await client.invoke('log.export', {
-          ...props.filter,
+          ...filter,
           format,
           pageSize: PAGE_SIZE,
           ...(cursor !== undefined && { cursor }),
@@ -66,22 +62,27 @@ export function LogExport(props: { filter: ExportFilter; summary: string; onClos
       setProgress({ state: 'failed', message: errorMessage(failure) });
       return;
     }
-    const type = format === 'csv' ? 'text/csv;charset=utf-8' : 'application/x-ndjson;charset=utf-8';
-    const url = URL.createObjectURL(new Blob(parts, { type }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = filename;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    downloadFile(
+      parts,
+      format === 'csv' ? 'text/csv;charset=utf-8' : 'application/x-ndjson;charset=utf-8',
+      filename,
+    );
     setProgress({ state: 'done', count: done, filename, format });
   };
+  const stop = () => {
+    cancelled.current = true;
+  };
+  return { progress, start, stop };
+}
 
-  const running = progress.state === 'running';
-  const percent =
-    progress.state === 'running' && progress.total !== null && progress.total > 0
-      ? Math.min(100, Math.round((progress.done / progress.total) * 100))
-      : 0;
-
+/**
+ * The log as a CSV or JSON-lines file: everything the filters match, fetched page by page (100k entries
+ * never travel as one message), with a progress bar and a way to stop. The pages are joined into one
+ * file in the browser and saved with the name the core chose.
+ */
+export function LogExport(props: { filter: ExportFilter; summary: string; onClose: () => void }) {
+  const [format, setFormat] = useState<Format>('csv');
+  const { progress, start, stop } = useLogExport(props.filter, format);
   return (
     <section className="card log-export" aria-label="Export the log">
       <div className="log-export__head">
@@ -93,80 +94,41 @@ export function LogExport(props: { filter: ExportFilter; summary: string; onClos
           className="button button--ghost button--small"
           type="button"
           onClick={() => {
-            cancelled.current = true;
+            stop();
             props.onClose();
           }}
         >
           Close
         </button>
       </div>
-      <fieldset className="log-export__formats" disabled={running}>
+      <fieldset className="log-export__formats" disabled={progress.state === 'running'}>
         <legend className="visually-hidden">File format</legend>
-        <label className={`choice choice--compact${format === 'csv' ? ' choice--active' : ''}`}>
-          <input
-            type="radio"
-            name="export-format"
-            checked={format === 'csv'}
-            onChange={() => setFormat('csv')}
-          />
-          <span className="choice__title">CSV</span>
-          <span className="choice__text">Opens in Excel or Google Sheets.</span>
-        </label>
-        <label className={`choice choice--compact${format === 'jsonl' ? ' choice--active' : ''}`}>
-          <input
-            type="radio"
-            name="export-format"
-            checked={format === 'jsonl'}
-            onChange={() => setFormat('jsonl')}
-          />
-          <span className="choice__title">JSON lines</span>
-          <span className="choice__text">One entry per line, with every detail, for support tools.</span>
-        </label>
+        <FormatChoice
+          value="csv"
+          title="CSV"
+          text="Opens in Excel or Google Sheets."
+          format={format}
+          onFormat={setFormat}
+        />
+        <FormatChoice
+          value="jsonl"
+          title="JSON lines"
+          text="One entry per line, with every detail, for support tools."
+          format={format}
+          onFormat={setFormat}
+        />
       </fieldset>
       <div className="log-export__actions">
-        {running ? (
+        {progress.state === 'running' ? (
           <>
-            <div className="log-export__progress">
-              <span
-                className="meter"
-                role="progressbar"
-                aria-label="Export progress"
-                aria-valuemin={0}
-                aria-valuemax={progress.total ?? undefined}
-                aria-valuenow={progress.done}
-              >
-                <span className="meter__fill" style={{ width: `${percent}%` }} />
-              </span>
-              <span className="muted small" role="status">
-                {progress.total === null
-                  ? 'Counting entries…'
-                  : `${number.format(progress.done)} of ${number.format(progress.total)} entries`}
-              </span>
-            </div>
-            <button
-              className="button button--ghost"
-              type="button"
-              onClick={() => {
-                cancelled.current = true;
-              }}
-            >
+            <ExportProgress done={progress.done} total={progress.total} />
+            <button className="button button--ghost" type="button" onClick={stop}>
               Stop
             </button>
           </>
         ) : (
           <>
-            {progress.state === 'done' && (
-              <span className="saved" role="status">
-                {progress.count === 0
-                  ? `Nothing matched: ${progress.format === 'csv' ? 'the file has the column names only' : 'the file is empty'}.`
-                  : `Saved ${progress.filename} (${number.format(progress.count)} ${progress.count === 1 ? 'entry' : 'entries'})`}
-              </span>
-            )}
-            {progress.state === 'failed' && (
-              <span className="field__error" role="alert">
-                {progress.message}
-              </span>
-            )}
+            <ExportResult progress={progress} />
             <button className="button button--primary" type="button" onClick={() => void start()}>
               Download {format === 'csv' ? 'CSV' : 'JSON lines'}
             </button>
@@ -175,4 +137,63 @@ export function LogExport(props: { filter: ExportFilter; summary: string; onClos
       </div>
     </section>
   );
+}
+
+function FormatChoice(props: {
+  value: Format;
+  title: string;
+  text: string;
+  format: Format;
+  onFormat: (format: Format) => void;
+}) {
+  const on = props.format === props.value;
+  return (
+    <label className={`choice choice--compact${on ? ' choice--active' : ''}`}>
+      <input type="radio" name="export-format" checked={on} onChange={() => props.onFormat(props.value)} />
+      <span className="choice__title">{props.title}</span>
+      <span className="choice__text">{props.text}</span>
+    </label>
+  );
+}
+
+function ExportProgress({ done, total }: { done: number; total: number | null }) {
+  const percent = total !== null && total > 0 ? Math.min(100, Math.round((done / total) * 100)) : 0;
+  return (
+    <div className="log-export__progress">
+      <span
+        className="meter"
+        role="progressbar"
+        aria-label="Export progress"
+        aria-valuemin={0}
+        aria-valuemax={total ?? undefined}
+        aria-valuenow={done}
+      >
+        <span className="meter__fill" style={{ width: `${percent}%` }} />
+      </span>
+      <span className="muted small" role="status">
+        {total === null ? 'Counting entries…' : `${number.format(done)} of ${number.format(total)} entries`}
+      </span>
+    </div>
+  );
+}
+
+/** What the last export saved, or why it failed. */
+function ExportResult({ progress }: { progress: Progress }) {
+  if (progress.state === 'done') {
+    return (
+      <span className="saved" role="status">
+        {progress.count === 0
+          ? `Nothing matched: ${progress.format === 'csv' ? 'the file has the column names only' : 'the file is empty'}.`
+          : `Saved ${progress.filename} (${number.format(progress.count)} ${progress.count === 1 ? 'entry' : 'entries'})`}
+      </span>
+    );
+  }
+  if (progress.state === 'failed') {
+    return (
+      <span className="field__error" role="alert">
+        {progress.message}
+      </span>
+    );
+  }
+  return null;
 }

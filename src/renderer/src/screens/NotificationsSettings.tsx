@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { SwitchRow } from '../components/Field';
 import { useApp } from '../state/app-context';
 import { useAttention } from '../state/attention';
 
@@ -95,14 +96,12 @@ export function NotificationsSection() {
           <TurnOnButton />
         </div>
       )}
-      <label className="switch switch--row">
-        <input type="checkbox" role="switch" checked={sound} onChange={(e) => setSound(e.target.checked)} />
-        <span className="switch__track" aria-hidden="true" />
-        <span>
-          <strong>Play a sound when a customer needs you</strong>
-          <span className="field__hint">A short chime, on this computer only.</span>
-        </span>
-      </label>
+      <SwitchRow
+        title="Play a sound when a customer needs you"
+        hint="A short chime, on this computer only."
+        checked={sound}
+        onChange={setSound}
+      />
       <button
         className="button button--secondary button--small notify-test"
         type="button"

@@ -1,100 +1,30 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { NumberState } from '../../../shared/contract';
-import { errorMessage } from '../client/client';
+import { ChoiceButton } from '../components/ChoiceButton';
+import { FormError } from '../components/Field';
 import { Icon } from '../components/Icon';
 import { QrCode } from '../components/QrCode';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatCountdown, formatPhone } from '../format';
-import { useApp, useEvent, useNow } from '../state/app-context';
+import { useApp, useNow } from '../state/app-context';
+import { usePairing, type Method } from './pair/use-pairing';
 
-type Method = 'qr' | 'code';
+type Pairing = ReturnType<typeof usePairing>;
 
 /**
  * Linking a number: a QR that WhatsApp renews by itself (with a countdown), a fresh one on request,
  * or a pairing code typed on the phone. In demo mode the simulated phone can do the scanning.
  */
 export function PairNumber(props: { workspaceId: string; phoneNumberId: string; onDone: () => void }) {
-  const { client, info } = useApp();
-  const { workspaceId, phoneNumberId } = props;
-  const [state, setState] = useState<NumberState | null>(null);
-  const [qr, setQr] = useState<NumberState['qr']>(null);
-  const [code, setCode] = useState<string | null>(null);
+  const pairing = usePairing(props.workspaceId, props.phoneNumberId);
   const [method, setMethod] = useState<Method>('qr');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [scanned, setScanned] = useState(false);
-  const started = useRef(false);
   const now = useNow(500);
-  const e164 = state?.e164;
-
-  const run = useCallback(async (label: string, action: () => Promise<void>) => {
-    setBusy(label);
-    setError(null);
-    try {
-      await action();
-    } catch (failure) {
-      setError(errorMessage(failure));
-    } finally {
-      setBusy(null);
-    }
-  }, []);
-
-  const startPairing = useCallback(
-    () =>
-      run('qr', async () => {
-        setQr(null);
-        setCode(null);
-        setScanned(false);
-        setState(await client.invoke('connection.pair', { workspaceId, phoneNumberId }));
-      }),
-    [client, run, workspaceId, phoneNumberId],
-  );
-
-  useEffect(() => {
-    if (started.current) return;
-    started.current = true;
-    void run('load', async () => {
-      const found = (await client.invoke('connection.list', { workspaceId })).find(
-        (n) => n.phoneNumberId === phoneNumberId,
-      );
-      if (found === undefined) throw new Error('gone');
-      setState(found);
-      setQr(found.qr);
-      setCode(found.pairingCode);
-      const inProgress = found.status === 'connected' || found.qr !== null || found.status === 'connecting';
-      if (!inProgress) await startPairing();
-    });
-  }, [client, run, startPairing, workspaceId, phoneNumberId]);
-
-  useEvent('connection.qrReceived', (event) => {
-    if (event.e164 === e164) setQr({ qr: event.qr, expiresAt: event.expiresAt });
-  });
-  useEvent('connection.pairingCodeReceived', (event) => {
-    if (event.e164 === e164) setCode(event.code);
-  });
-  useEvent('connection.changed', (event) => {
-    if (event.e164 !== e164) return;
-    setState((current) => (current === null ? current : { ...current, ...event }));
-    if (event.status !== 'pairing') setQr(null);
-  });
-
-  const requestCode = () =>
-    run('code', async () => {
-      const result = await client.invoke('connection.requestPairingCode', { workspaceId, phoneNumberId });
-      setCode(result.code);
-    });
-
-  const demoLink = () =>
-    run('demo', async () => {
-      if (method === 'qr') await client.invoke('demo.scanQr', { workspaceId, phoneNumberId });
-      else await client.invoke('demo.enterPairingCode', { workspaceId, phoneNumberId });
-      setScanned(true);
-    });
+  const { state } = pairing;
 
   if (state === null) {
     return (
       <div className="pair pair--loading">
-        {error !== null ? (
+        {pairing.error !== null ? (
           <p className="notice notice--problem">This number is no longer linked to this business.</p>
         ) : (
           <Spinner label="Loading…" />
@@ -102,163 +32,199 @@ export function PairNumber(props: { workspaceId: string; phoneNumberId: string; 
       </div>
     );
   }
+  if (state.status === 'connected') return <PairDone e164={state.e164} onDone={props.onDone} />;
 
-  if (state.status === 'connected') {
-    return (
-      <div className="pair-done" role="status">
-        <span className="pair-done__icon" aria-hidden="true">
-          <Icon name="check" size={36} />
-        </span>
-        <h2 className="pair-done__title">WhatsApp is linked</h2>
-        <p className="muted">
-          Switchboard is now connected to <strong>{formatPhone(state.e164)}</strong> and will answer your
-          customers from this computer.
-        </p>
-        <button className="button button--primary" type="button" onClick={props.onDone}>
-          Go to your dashboard
-        </button>
-      </div>
-    );
-  }
-
-  const liveQr = qr !== null && qr.expiresAt > now ? qr : null;
-  // A scan by another number's phone ends the link (it was logged out): say so, offer a new QR.
-  const wrongPhone = state.status === 'wrong-phone';
-  const linking = scanned && !wrongPhone;
-
+  const liveQr = pairing.qr !== null && pairing.qr.expiresAt > now ? pairing.qr : null;
   return (
     <div className="pair">
       <div className="pair__steps">
         <div className="tabs" role="tablist" aria-label="How to link">
-          <button
-            type="button"
-            role="tab"
-            aria-selected={method === 'qr'}
-            className={`tabs__tab${method === 'qr' ? ' tabs__tab--active' : ''}`}
-            onClick={() => setMethod('qr')}
-          >
-            Scan a QR code
-          </button>
-          <button
-            type="button"
-            role="tab"
-            aria-selected={method === 'code'}
-            className={`tabs__tab${method === 'code' ? ' tabs__tab--active' : ''}`}
-            onClick={() => setMethod('code')}
-          >
-            Use a pairing code
-          </button>
+          <MethodTab method="qr" label="Scan a QR code" current={method} onChoose={setMethod} />
+          <MethodTab method="code" label="Use a pairing code" current={method} onChoose={setMethod} />
         </div>
-        <ol className="steps">
-          <li>
-            Open <strong>WhatsApp</strong> on the phone with <strong>{formatPhone(state.e164)}</strong>.
-          </li>
-          <li>
-            Tap <strong>Menu ⋮</strong> or <strong>Settings</strong>, then <strong>Linked devices</strong>.
-          </li>
-          {method === 'qr' ? (
-            <li>
-              Tap <strong>Link a device</strong> and point the phone at the code.
-            </li>
-          ) : (
-            <li>
-              Tap <strong>Link a device</strong>, then <strong>Link with phone number instead</strong>, and
-              type the code shown here.
-            </li>
-          )}
-        </ol>
+        <PairSteps e164={state.e164} method={method} />
         <p className="pair__status">
           <StatusBadge status={state.status} />
-          <span className="muted">
-            {linking
-              ? 'Phone found. Finishing the link…'
-              : (state.status === 'unpaired' || wrongPhone) && state.message !== null
-                ? state.message
-                : state.status === 'pairing'
-                  ? 'Keep this page open until the phone says it is linked.'
-                  : 'Talking to WhatsApp…'}
-          </span>
+          <span className="muted">{pairStatusText(state, pairing.scanned)}</span>
         </p>
-        {error !== null && (
-          <p className="notice notice--problem" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={pairing.error} />
       </div>
 
       <div className="pair__code">
         {method === 'qr' ? (
-          liveQr !== null ? (
-            <>
-              <div className="qr-frame">
-                <QrCode value={liveQr.qr} />
-              </div>
-              <Countdown expiresAt={liveQr.expiresAt} now={now} />
-            </>
-          ) : wrongPhone ? (
-            <div className="qr-placeholder" role="alert">
-              <p>Scanned with the wrong phone.</p>
-              <button
-                className="button button--primary"
-                type="button"
-                disabled={busy !== null}
-                onClick={() => void startPairing()}
-              >
-                Show a new QR
-              </button>
-            </div>
-          ) : state.status === 'unpaired' ? (
-            <div className="qr-placeholder">
-              <p>The QR code expired.</p>
-            </div>
-          ) : (
-            <div className="qr-placeholder">
-              <Spinner label="Getting a QR code from WhatsApp…" />
-            </div>
-          )
-        ) : code !== null ? (
-          <div className="pairing-code" aria-label="Pairing code">
-            <span className="pairing-code__value">{formatPairingCode(code)}</span>
-            <span className="muted">Type this on the phone. It works for a few minutes.</span>
-          </div>
+          <QrPanel pairing={pairing} state={state} liveQr={liveQr} now={now} />
         ) : (
-          <div className="qr-placeholder">
-            <p className="muted">WhatsApp gives a one-time 8-character code for {formatPhone(state.e164)}.</p>
-            <button
-              className="button button--primary"
-              type="button"
-              disabled={busy !== null}
-              onClick={() => void requestCode()}
-            >
-              {busy === 'code' ? 'Asking WhatsApp…' : 'Get a pairing code'}
-            </button>
-          </div>
+          <CodePanel pairing={pairing} e164={state.e164} />
         )}
-        <div className="pair__actions">
-          {method === 'qr' && (
-            <button
-              className="button button--ghost"
-              type="button"
-              disabled={busy !== null}
-              onClick={() => void startPairing()}
-            >
-              <Icon name="refresh" size={18} />{' '}
-              {liveQr === null && state.status === 'unpaired' ? 'Get a new QR code' : 'New QR code'}
-            </button>
-          )}
-          {info.demo && (
-            <button
-              className="button button--demo"
-              type="button"
-              disabled={busy !== null || (method === 'qr' ? liveQr === null : code === null)}
-              onClick={() => void demoLink()}
-            >
-              <Icon name="phone" size={18} />{' '}
-              {method === 'qr' ? 'Scan with demo phone' : 'Enter code on demo phone'}
-            </button>
-          )}
-        </div>
+        <PairActions pairing={pairing} state={state} method={method} liveQr={liveQr} />
       </div>
+    </div>
+  );
+}
+
+/** What is happening, in words, beside the status badge. */
+function pairStatusText(state: NumberState, scanned: boolean): string {
+  // A scan by another number's phone ends the link (it was logged out): say so, offer a new QR.
+  const wrongPhone = state.status === 'wrong-phone';
+  if (scanned && !wrongPhone) return 'Phone found. Finishing the link…';
+  if ((state.status === 'unpaired' || wrongPhone) && state.message !== null) return state.message;
+  if (state.status === 'pairing') return 'Keep this page open until the phone says it is linked.';
+  return 'Talking to WhatsApp…';
+}
+
+function PairDone({ e164, onDone }: { e164: string; onDone: () => void }) {
+  return (
+    <div className="pair-done" role="status">
+      <span className="pair-done__icon" aria-hidden="true">
+        <Icon name="check" size={36} />
+      </span>
+      <h2 className="pair-done__title">WhatsApp is linked</h2>
+      <p className="muted">
+        Switchboard is now connected to <strong>{formatPhone(e164)}</strong> and will answer your customers
+        from this computer.
+      </p>
+      <button className="button button--primary" type="button" onClick={onDone}>
+        Go to your dashboard
+      </button>
+    </div>
+  );
+}
+
+function MethodTab(props: {
+  method: Method;
+  label: string;
+  current: Method;
+  onChoose: (method: Method) => void;
+}) {
+  return (
+    <ChoiceButton
+      role="tab"
+      className="tabs__tab"
+      on={props.current === props.method}
+      onChoose={() => props.onChoose(props.method)}
+    >
+      {props.label}
+    </ChoiceButton>
+  );
+}
+
+function PairSteps({ e164, method }: { e164: string; method: Method }) {
+  return (
+    <ol className="steps">
+      <li>
+        Open <strong>WhatsApp</strong> on the phone with <strong>{formatPhone(e164)}</strong>.
+      </li>
+      <li>
+        Tap <strong>Menu ⋮</strong> or <strong>Settings</strong>, then <strong>Linked devices</strong>.
+      </li>
+      {method === 'qr' ? (
+        <li>
+          Tap <strong>Link a device</strong> and point the phone at the code.
+        </li>
+      ) : (
+        <li>
+          Tap <strong>Link a device</strong>, then <strong>Link with phone number instead</strong>, and type
+          the code shown here.
+        </li>
+      )}
+    </ol>
+  );
+}
+
+function QrPanel(props: { pairing: Pairing; state: NumberState; liveQr: NumberState['qr']; now: number }) {
+  const { pairing, state, liveQr } = props;
+  if (liveQr !== null) {
+    return (
+      <>
+        <div className="qr-frame">
+          <QrCode value={liveQr.qr} />
+        </div>
+        <Countdown expiresAt={liveQr.expiresAt} now={props.now} />
+      </>
+    );
+  }
+  if (state.status === 'wrong-phone') {
+    return (
+      <div className="qr-placeholder" role="alert">
+        <p>Scanned with the wrong phone.</p>
+        <button
+          className="button button--primary"
+          type="button"
+          disabled={pairing.busy !== null}
+          onClick={() => void pairing.startPairing()}
+        >
+          Show a new QR
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="qr-placeholder">
+      {state.status === 'unpaired' ? (
+        <p>The QR code expired.</p>
+      ) : (
+        <Spinner label="Getting a QR code from WhatsApp…" />
+      )}
+    </div>
+  );
+}
+
+function CodePanel({ pairing, e164 }: { pairing: Pairing; e164: string }) {
+  if (pairing.code !== null) {
+    return (
+      <div className="pairing-code" aria-label="Pairing code">
+        <span className="pairing-code__value">{formatPairingCode(pairing.code)}</span>
+        <span className="muted">Type this on the phone. It works for a few minutes.</span>
+      </div>
+    );
+  }
+  return (
+    <div className="qr-placeholder">
+      <p className="muted">WhatsApp gives a one-time 8-character code for {formatPhone(e164)}.</p>
+      <button
+        className="button button--primary"
+        type="button"
+        disabled={pairing.busy !== null}
+        onClick={() => void pairing.requestCode()}
+      >
+        {pairing.busy === 'code' ? 'Asking WhatsApp…' : 'Get a pairing code'}
+      </button>
+    </div>
+  );
+}
+
+function PairActions(props: {
+  pairing: Pairing;
+  state: NumberState;
+  method: Method;
+  liveQr: NumberState['qr'];
+}) {
+  const { info } = useApp();
+  const { pairing, method, liveQr } = props;
+  return (
+    <div className="pair__actions">
+      {method === 'qr' && (
+        <button
+          className="button button--ghost"
+          type="button"
+          disabled={pairing.busy !== null}
+          onClick={() => void pairing.startPairing()}
+        >
+          <Icon name="refresh" size={18} />{' '}
+          {liveQr === null && props.state.status === 'unpaired' ? 'Get a new QR code' : 'New QR code'}
+        </button>
+      )}
+      {info.demo && (
+        <button
+          className="button button--demo"
+          type="button"
+          disabled={pairing.busy !== null || (method === 'qr' ? liveQr === null : pairing.code === null)}
+          onClick={() => void pairing.demoLink(method)}
+        >
+          <Icon name="phone" size={18} />{' '}
+          {method === 'qr' ? 'Scan with demo phone' : 'Enter code on demo phone'}
+        </button>
+      )}
     </div>
   );
 }

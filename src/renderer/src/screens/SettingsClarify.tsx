@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { SwitchRow } from '../components/Field';
 
 export interface ClarifyDraft {
   enabled: boolean;
@@ -16,23 +17,13 @@ export function ClarifySection(props: { draft: ClarifyDraft; onChange: (next: Cl
     : [...WAITS, draft.waitMinutes].sort((a, b) => a - b);
   return (
     <div className="clarify-setting">
-      <label className="switch switch--row">
-        <input
-          type="checkbox"
-          role="switch"
-          name="clarify"
-          checked={draft.enabled}
-          onChange={(e) => onChange({ ...draft, enabled: e.target.checked })}
-        />
-        <span className="switch__track" aria-hidden="true" />
-        <span>
-          <strong>Ask when unsure</strong>
-          <span className="field__hint">
-            When a message could be one of two or three FAQs, ask the customer: “Do you mean 1) Delivery to
-            Lekki or 2) Delivery days? Reply 1 or 2”. Off: such messages come to you straight away.
-          </span>
-        </span>
-      </label>
+      <SwitchRow
+        title="Ask when unsure"
+        hint="When a message could be one of two or three FAQs, ask the customer: “Do you mean 1) Delivery to Lekki or 2) Delivery days? Reply 1 or 2”. Off: such messages come to you straight away."
+        name="clarify"
+        checked={draft.enabled}
+        onChange={(enabled) => onChange({ ...draft, enabled })}
+      />
       <div className="field">
         <label className="field__label" htmlFor={`${id}-wait`}>
           If the customer does not pick, the chat comes to you after

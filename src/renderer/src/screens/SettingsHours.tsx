@@ -1,4 +1,5 @@
 import { useId, useMemo } from 'react';
+import { SwitchRow } from '../components/Field';
 import { DAY_KEYS, type DayKey } from '../../../shared/settings-patch';
 import {
   DAY_NAMES,
@@ -22,10 +23,6 @@ export function OpeningHoursSection(props: {
 }) {
   const { draft, errors, onChange } = props;
   const id = useId();
-  const zones = useMemo(timeZoneGroups, []);
-  const computerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const suggested = [...new Set([draft.timezone, computerZone])];
-
   const setDay = (day: DayKey, intervals: Interval[]) =>
     onChange({ ...draft, days: { ...draft.days, [day]: intervals } });
   const copyMonday = () => {
@@ -39,60 +36,18 @@ export function OpeningHoursSection(props: {
       <h2 className="card__title card__title--small" id={`${id}-title`}>
         Opening hours
       </h2>
-      <label className="switch switch--row">
-        <input
-          type="checkbox"
-          role="switch"
-          checked={draft.enabled}
-          onChange={(e) => onChange({ ...draft, enabled: e.target.checked })}
-        />
-        <span className="switch__track" aria-hidden="true" />
-        <span>
-          <strong>Tell customers when you are closed</strong>
-          <span className="field__hint">
-            Outside these hours a customer gets your away message once, and the bot still answers what it
-            knows. Off: Switchboard never says you are closed.
-          </span>
-        </span>
-      </label>
+      <SwitchRow
+        title="Tell customers when you are closed"
+        hint="Outside these hours a customer gets your away message once, and the bot still answers what it knows. Off: Switchboard never says you are closed."
+        checked={draft.enabled}
+        onChange={(enabled) => onChange({ ...draft, enabled })}
+      />
 
-      <div className="field field--narrow">
-        <label className="field__label" htmlFor={`${id}-zone`}>
-          Time zone
-        </label>
-        <select
-          id={`${id}-zone`}
-          className="input"
-          value={draft.timezone}
-          aria-invalid={errors.timezone !== undefined}
-          aria-describedby={`${id}-zone-hint`}
-          onChange={(e) => onChange({ ...draft, timezone: e.target.value })}
-        >
-          <optgroup label="Suggested">
-            {suggested.map((zone) => (
-              <option key={`s-${zone}`} value={zone}>
-                {zone.replaceAll('_', ' ')}
-                {zone === computerZone ? ' (this computer)' : ''}
-              </option>
-            ))}
-          </optgroup>
-          {zones.map((group) => (
-            <optgroup key={group.region} label={group.region}>
-              {group.zones
-                .filter((zone) => !suggested.includes(zone))
-                .map((zone) => (
-                  <option key={zone} value={zone}>
-                    {zone.replaceAll('_', ' ')}
-                  </option>
-                ))}
-            </optgroup>
-          ))}
-        </select>
-        <span className="field__hint" id={`${id}-zone-hint`}>
-          Opening hours and the daily figures on Home follow this time zone.
-        </span>
-        {errors.timezone !== undefined && <p className="field__error">{errors.timezone}</p>}
-      </div>
+      <TimeZoneField
+        value={draft.timezone}
+        error={errors.timezone}
+        onChange={(timezone) => onChange({ ...draft, timezone })}
+      />
 
       <div
         className={`hours${draft.enabled ? '' : ' hours--off'}`}
@@ -116,6 +71,57 @@ export function OpeningHoursSection(props: {
         </div>
       </div>
     </section>
+  );
+}
+
+/** The shop's time zone: this computer's and the current one first, then all by region. */
+function TimeZoneField(props: {
+  value: string;
+  error: string | undefined;
+  onChange: (timezone: string) => void;
+}) {
+  const id = useId();
+  const zones = useMemo(timeZoneGroups, []);
+  const computerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const suggested = [...new Set([props.value, computerZone])];
+  return (
+    <div className="field field--narrow">
+      <label className="field__label" htmlFor={`${id}-zone`}>
+        Time zone
+      </label>
+      <select
+        id={`${id}-zone`}
+        className="input"
+        value={props.value}
+        aria-invalid={props.error !== undefined}
+        aria-describedby={`${id}-zone-hint`}
+        onChange={(e) => props.onChange(e.target.value)}
+      >
+        <optgroup label="Suggested">
+          {suggested.map((zone) => (
+            <option key={`s-${zone}`} value={zone}>
+              {zone.replaceAll('_', ' ')}
+              {zone === computerZone ? ' (this computer)' : ''}
+            </option>
+          ))}
+        </optgroup>
+        {zones.map((group) => (
+          <optgroup key={group.region} label={group.region}>
+            {group.zones
+              .filter((zone) => !suggested.includes(zone))
+              .map((zone) => (
+                <option key={zone} value={zone}>
+                  {zone.replaceAll('_', ' ')}
+                </option>
+              ))}
+          </optgroup>
+        ))}
+      </select>
+      <span className="field__hint" id={`${id}-zone-hint`}>
+        Opening hours and the daily figures on Home follow this time zone.
+      </span>
+      {props.error !== undefined && <p className="field__error">{props.error}</p>}
+    </div>
   );
 }
 
@@ -154,35 +160,15 @@ function DayRow(props: {
       <div className="hours__intervals">
         {!open && <span className="muted small">Closed all day</span>}
         {intervals.map((interval, index) => (
-          <span key={index} className="hours__interval">
-            <input
-              className="input input--compact hours__time"
-              type="time"
-              value={interval.open}
-              aria-label={`${name} opens at`}
-              aria-invalid={invalid(index, 'open')}
-              onChange={(e) => update(index, 'open', e.target.value)}
-            />
-            <span className="muted">to</span>
-            <input
-              className="input input--compact hours__time"
-              type="time"
-              value={interval.close}
-              aria-label={`${name} closes at`}
-              aria-invalid={invalid(index, 'close')}
-              onChange={(e) => update(index, 'close', e.target.value)}
-            />
-            {intervals.length > 1 && (
-              <button
-                className="button button--ghost button--small hours__remove"
-                type="button"
-                aria-label={`Remove ${name} ${interval.open} to ${interval.close}`}
-                onClick={() => onChange(intervals.filter((_, k) => k !== index))}
-              >
-                ×
-              </button>
-            )}
-          </span>
+          <IntervalInputs
+            key={index}
+            name={name}
+            interval={interval}
+            invalid={(field) => invalid(index, field)}
+            removable={intervals.length > 1}
+            onChange={(field, value) => update(index, field, value)}
+            onRemove={() => onChange(intervals.filter((_, k) => k !== index))}
+          />
         ))}
         {open && intervals.length < 4 && last !== undefined && (
           <button
@@ -201,6 +187,55 @@ function DayRow(props: {
         </p>
       )}
     </div>
+  );
+}
+
+/** One open period of a day: opens at, closes at, and × when the day has more than one. */
+function IntervalInputs(props: {
+  name: string;
+  interval: Interval;
+  invalid: (field: keyof Interval) => boolean;
+  removable: boolean;
+  onChange: (field: keyof Interval, value: string) => void;
+  onRemove: () => void;
+}) {
+  const { name, interval } = props;
+  return (
+    <span className="hours__interval">
+      <TimeInput {...props} field="open" />
+      <span className="muted">to</span>
+      <TimeInput {...props} field="close" />
+      {props.removable && (
+        <button
+          className="button button--ghost button--small hours__remove"
+          type="button"
+          aria-label={`Remove ${name} ${interval.open} to ${interval.close}`}
+          onClick={props.onRemove}
+        >
+          ×
+        </button>
+      )}
+    </span>
+  );
+}
+
+function TimeInput(props: {
+  name: string;
+  field: keyof Interval;
+  interval: Interval;
+  invalid: (field: keyof Interval) => boolean;
+  onChange: (field: keyof Interval, value: string) => void;
+}) {
+  const { field } = props;
+  return (
+    <input
+      className="input input--compact hours__time"
+      type="time"
+      value={props.interval[field]}
+      aria-label={`${props.name} ${field === 'open' ? 'opens' : 'closes'} at`}
+      aria-invalid={props.invalid(field)}
+      onChange={(e) => props.onChange(field, e.target.value)}
+    />
   );
 }
 

@@ -3,7 +3,7 @@ import type { SettingsPatchInput } from '../../../shared/contract';
 import { parseDays, parseMegabytes } from '../../../shared/quantity-input';
 import type { WorkspaceSettings } from '../../../shared/settings';
 import type { FieldErrors } from './settings-schedule';
-import { NumberField } from './SettingsPacing';
+import { NumberField } from '../components/Field';
 
 /**
  * Settings › Photos and files from customers: the media store's caps and how long files are kept.

@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { SwitchRow } from '../components/Field';
 import { fillReplyText, hoursToday } from '../../../shared/reply-text';
 import type { WorkspaceSettings } from '../../../shared/settings';
 import { hoursPatch, type FieldErrors, type HoursDraft } from './settings-schedule';
@@ -41,20 +42,13 @@ function MessageRow(props: MessageRowProps) {
   const { title, when, name, enabled, text, error, preview, onChange } = props;
   return (
     <div className={`reply-text${enabled ? '' : ' reply-text--off'}`}>
-      <label className="switch switch--row">
-        <input
-          type="checkbox"
-          role="switch"
-          name={`${name}Enabled`}
-          checked={enabled}
-          onChange={(e) => onChange(e.target.checked, text)}
-        />
-        <span className="switch__track" aria-hidden="true" />
-        <span>
-          <strong>{title}</strong>
-          <span className="field__hint">{when}</span>
-        </span>
-      </label>
+      <SwitchRow
+        title={title}
+        hint={when}
+        name={`${name}Enabled`}
+        checked={enabled}
+        onChange={(on) => onChange(on, text)}
+      />
       {enabled && (
         <div className="field">
           <textarea

@@ -1,4 +1,6 @@
-import { useId, type ReactNode } from 'react';
+import { useId } from 'react';
+import { NumberField, SwitchRow } from '../components/Field';
+import { parseNumberInput } from '../number-input';
 import { typingSeconds, type FieldErrors, type PacingDraft } from './settings-schedule';
 import './settings-schedule.css';
 
@@ -7,6 +9,76 @@ const RISKY_PER_MINUTE = 30;
 
 const seconds = (value: number | null) =>
   value === null ? '–' : `${value.toLocaleString(undefined, { maximumFractionDigits: 1 })} s`;
+
+interface PacingFieldSpec {
+  name: Exclude<keyof PacingDraft, 'enabled'>;
+  label: string;
+  suffix: string;
+  /** Where the schema puts this value's problem. */
+  errorPath: string;
+  hint?: string;
+}
+
+/** How fast a number may send. */
+const SPEED_FIELDS: readonly PacingFieldSpec[] = [
+  {
+    name: 'perMinute',
+    label: 'Replies per minute',
+    suffix: 'per number',
+    errorPath: 'pacing.perMinute',
+    hint: 'The most replies one number sends in a minute, on average.',
+  },
+  {
+    name: 'burst',
+    label: 'Replies in a row',
+    suffix: 'at most',
+    errorPath: 'pacing.burst',
+    hint: 'How many may go out back to back before the limit slows them down.',
+  },
+];
+
+/** How long "typing…" shows. */
+const TYPING_FIELDS: readonly PacingFieldSpec[] = [
+  {
+    name: 'minTypingSeconds',
+    label: 'Shortest typing time',
+    suffix: 'seconds',
+    errorPath: 'pacing.minTypingMs',
+  },
+  {
+    name: 'maxTypingSeconds',
+    label: 'Longest typing time',
+    suffix: 'seconds',
+    errorPath: 'pacing.maxTypingMs',
+  },
+  {
+    name: 'typingMsPerChar',
+    label: 'Typing time per character',
+    suffix: 'ms',
+    errorPath: 'pacing.typingMsPerChar',
+  },
+];
+
+function PacingField(props: {
+  field: PacingFieldSpec;
+  draft: PacingDraft;
+  errors: FieldErrors;
+  onChange: (key: keyof PacingDraft, value: string) => void;
+}) {
+  const { field } = props;
+  return (
+    <NumberField
+      className="pacing__field"
+      label={field.label}
+      suffix={field.suffix}
+      name={field.name}
+      value={props.draft[field.name]}
+      error={props.errors[field.errorPath]}
+      {...(field.hint !== undefined && { hint: field.hint })}
+      onChange={(v) => props.onChange(field.name, v)}
+    />
+  );
+}
 
 /** How replies go out: "typing…" for a human-looking time, and a per-number sending limit. */
 export function PacingSection(props: {
@@ -17,51 +89,26 @@ export function PacingSection(props: {
   const { draft, errors, onChange } = props;
   const id = useId();
   const set = (key: keyof PacingDraft, value: string) => onChange({ ...draft, [key]: value });
-  const perMinute = Number(draft.perMinute);
+  const perMinute = parseNumberInput(draft.perMinute);
 
   return (
     <section className="card settings__section" aria-labelledby={`${id}-title`}>
       <h2 className="card__title card__title--small" id={`${id}-title`}>
         Reply pacing
       </h2>
-      <label className="switch switch--row">
-        <input
-          type="checkbox"
-          role="switch"
-          checked={draft.enabled}
-          onChange={(e) => onChange({ ...draft, enabled: e.target.checked })}
-        />
-        <span className="switch__track" aria-hidden="true" />
-        <span>
-          <strong>Reply like a person</strong>
-          <span className="field__hint">
-            Shows “typing…” before each reply and keeps each number under a sending limit, as WhatsApp expects
-            of a person. Off: replies go out at once, with no limit (for testing only).
-          </span>
-        </span>
-      </label>
+      <SwitchRow
+        title="Reply like a person"
+        hint="Shows “typing…” before each reply and keeps each number under a sending limit, as WhatsApp expects of a person. Off: replies go out at once, with no limit (for testing only)."
+        checked={draft.enabled}
+        onChange={(enabled) => onChange({ ...draft, enabled })}
+      />
 
       <fieldset className="pacing" disabled={!draft.enabled}>
         <legend className="visually-hidden">Pacing</legend>
         <div className="field-row">
-          <NumberField
-            label="Replies per minute"
-            suffix="per number"
-            name="perMinute"
-            value={draft.perMinute}
-            error={errors['pacing.perMinute']}
-            hint="The most replies one number sends in a minute, on average."
-            onChange={(v) => set('perMinute', v)}
-          />
-          <NumberField
-            label="Replies in a row"
-            suffix="at most"
-            name="burst"
-            value={draft.burst}
-            error={errors['pacing.burst']}
-            hint="How many may go out back to back before the limit slows them down."
-            onChange={(v) => set('burst', v)}
-          />
+          {SPEED_FIELDS.map((f) => (
+            <PacingField key={f.name} field={f} draft={draft} errors={errors} onChange={set} />
+          ))}
         </div>
         {Number.isFinite(perMinute) && perMinute > RISKY_PER_MINUTE && (
           <p className="notice notice--warning" role="status">
@@ -70,30 +117,9 @@ export function PacingSection(props: {
           </p>
         )}
         <div className="field-row">
-          <NumberField
-            label="Shortest typing time"
-            suffix="seconds"
-            name="minTypingSeconds"
-            value={draft.minTypingSeconds}
-            error={errors['pacing.minTypingMs']}
-            onChange={(v) => set('minTypingSeconds', v)}
-          />
-          <NumberField
-            label="Longest typing time"
-            suffix="seconds"
-            name="maxTypingSeconds"
-            value={draft.maxTypingSeconds}
-            error={errors['pacing.maxTypingMs']}
-            onChange={(v) => set('maxTypingSeconds', v)}
-          />
-          <NumberField
-            label="Typing time per character"
-            suffix="ms"
-            name="typingMsPerChar"
-            value={draft.typingMsPerChar}
-            error={errors['pacing.typingMsPerChar']}
-            onChange={(v) => set('typingMsPerChar', v)}
-          />
+          {TYPING_FIELDS.map((f) => (
+            <PacingField key={f.name} field={f} draft={draft} errors={errors} onChange={set} />
+          ))}
         </div>
         <p className="field__hint pacing__example" data-testid="typing-example">
           A short reply (40 characters) shows “typing…” for about {seconds(typingSeconds(draft, 40))}, a long
@@ -102,59 +128,5 @@ export function PacingSection(props: {
         </p>
       </fieldset>
     </section>
-  );
-}
-
-/** A number with its unit beside it; `units` lets the owner type one ("1.5 GB"), read by the caller. */
-export function NumberField(props: {
-  label: string;
-  units?: boolean;
-  suffix: ReactNode;
-  name: string;
-  value: string;
-  error: string | undefined;
-  hint?: string;
-  onChange: (value: string) => void;
-}) {
-  const id = useId();
-  const describedBy = [
-    props.hint !== undefined ? `${id}-hint` : null,
-    props.error !== undefined ? `${id}-error` : null,
-  ]
-    .filter((x) => x !== null)
-    .join(' ');
-  return (
-    <div className="field pacing__field">
-      <label className="field__label" htmlFor={id}>
-        {props.label}
-      </label>
-      <span className="input-suffix">
-        <input
-          id={id}
-          className="input"
-          type={props.units === true ? 'text' : 'number'}
-          inputMode="decimal"
-          name={props.name}
-          value={props.value}
-          // "any": the schema checks the value and says what is wrong next to the field; a step or min
-          // here would make the browser refuse the form with its own bubble first.
-          step="any"
-          aria-invalid={props.error !== undefined}
-          {...(describedBy !== '' && { 'aria-describedby': describedBy })}
-          onChange={(e) => props.onChange(e.target.value)}
-        />
-        <span className="input-suffix__text">{props.suffix}</span>
-      </span>
-      {props.hint !== undefined && (
-        <span className="field__hint" id={`${id}-hint`}>
-          {props.hint}
-        </span>
-      )}
-      {props.error !== undefined && (
-        <p className="field__error" id={`${id}-error`}>
-          {props.error}
-        </p>
-      )}
-    </div>
   );
 }

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { BigBrandMark } from '../components/BrandMark';
 
 /** The headless host asks for its access token before anything else. */
 export function TokenScreen(props: { refused: boolean; onSubmit: (token: string) => void }) {
@@ -10,13 +11,7 @@ export function TokenScreen(props: { refused: boolean; onSubmit: (token: string)
   return (
     <main className="center-page">
       <form className="card card--narrow form" onSubmit={submit}>
-        <div className="brand brand--large" aria-hidden="true">
-          <span className="brand__mark">
-            <span />
-            <span />
-            <span />
-          </span>
-        </div>
+        <BigBrandMark />
         <div>
           <h1 className="card__title">Open Switchboard</h1>
           <p className="muted">

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { UnansweredGroupView } from '../../../shared/contract';
 import type { Faq } from '../../../shared/dto';
 import { errorMessage } from '../client/client';
-import { Field } from '../components/Field';
+import { Field, FormError, SubmitAndBack, TextField } from '../components/Field';
 import { Icon } from '../components/Icon';
 import { PageHeader } from '../components/Layout';
 import { formatTime } from '../format';
@@ -53,11 +53,7 @@ export function Unanswered() {
         title="Unanswered"
         subtitle="Questions the bot was not sure about, so a person had to answer. Teach it once and it answers next time."
       />
-      {error !== null && (
-        <p className="notice notice--problem" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       {sentNote !== null && (
         <p className="notice learn--done" role="status">
           {sentNote}
@@ -91,43 +87,31 @@ export function Unanswered() {
 }
 
 type Mode = 'idle' | 'pick' | 'new';
+type Resolution =
+  | { type: 'add-phrasing'; faqId: string }
+  | { type: 'new-faq'; question: string; answer: string }
+  | { type: 'dismiss' };
 
-function UnansweredItem(props: {
-  workspaceId: string;
-  group: UnansweredGroupView;
-  faqs: Faq[];
-  onSent: (note: string) => void;
-}) {
+/**
+ * Resolves a group; a new FAQ's answer can go at once to the customers who asked and still wait. Busy
+ * stays on after success: the group leaves the list when it is read again.
+ */
+function useResolve(workspaceId: string, group: UnansweredGroupView, onSent: (note: string) => void) {
   const { client } = useApp();
-  const { group } = props;
-  const [mode, setMode] = useState<Mode>('idle');
-  const [question, setQuestion] = useState(group.representative.slice(0, 300));
-  const [answer, setAnswer] = useState('');
-  const [sendNow, setSendNow] = useState(true);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-
-  const resolve = async (
-    action:
-      | { type: 'add-phrasing'; faqId: string }
-      | { type: 'new-faq'; question: string; answer: string }
-      | { type: 'dismiss' },
-  ) => {
+  const resolve = async (action: Resolution, sendNow = false) => {
     setBusy(true);
     setError(null);
     try {
-      const { faqId } = await client.invoke('unanswered.resolve', {
-        workspaceId: props.workspaceId,
-        ids: group.ids,
-        action,
-      });
+      const { faqId } = await client.invoke('unanswered.resolve', { workspaceId, ids: group.ids, action });
       if (action.type === 'new-faq' && sendNow && faqId !== null) {
         const { sent } = await client.invoke('learn.sendAnswer', {
-          workspaceId: props.workspaceId,
+          workspaceId,
           faqId,
           questionIds: group.ids,
         });
-        props.onSent(
+        onSent(
           sent === 0
             ? 'FAQ created. Nobody who asked is still waiting, so nothing was sent.'
             : `FAQ created and its answer sent to ${sent} customer${sent === 1 ? '' : 's'} who asked and were still waiting.`,
@@ -138,34 +122,21 @@ function UnansweredItem(props: {
       setBusy(false);
     }
   };
+  return { busy, error, resolve };
+}
 
-  const createFaq = (event: FormEvent) => {
-    event.preventDefault();
-    void resolve({ type: 'new-faq', question, answer });
-  };
-
-  const others = group.samples.filter((s) => s.text !== group.representative);
+function UnansweredItem(props: {
+  workspaceId: string;
+  group: UnansweredGroupView;
+  faqs: Faq[];
+  onSent: (note: string) => void;
+}) {
+  const { group } = props;
+  const [mode, setMode] = useState<Mode>('idle');
+  const { busy, error, resolve } = useResolve(props.workspaceId, group, props.onSent);
   return (
     <li className="unanswered" aria-label={group.representative}>
-      <div className="unanswered__head">
-        <p className="unanswered__text">&ldquo;{group.representative}&rdquo;</p>
-        <span className="unanswered__count" title="Times asked">
-          {group.count}× asked
-        </span>
-      </div>
-      <p className="unanswered__samples">
-        Last asked {formatTime(group.lastSeenAt)}
-        {others.length > 0 && (
-          <>
-            {' · also: '}
-            {others.map((s) => (
-              <span key={s.id} className="chip">
-                {s.text}
-              </span>
-            ))}
-          </>
-        )}
-      </p>
+      <QuestionHead group={group} />
       {mode === 'idle' && (
         <div className="unanswered__actions">
           <button
@@ -217,53 +188,90 @@ function UnansweredItem(props: {
         </div>
       )}
       {mode === 'new' && (
-        <form className="unanswered__form" onSubmit={createFaq} aria-label="New FAQ from this question">
-          <Field label="Question">
-            {(control) => (
-              <input
-                {...control}
-                className="input"
-                value={question}
-                maxLength={300}
-                required
-                onChange={(e) => setQuestion(e.target.value)}
-              />
-            )}
-          </Field>
-          <Field label="Answer" hint="What the bot sends when someone asks this again.">
-            {(control) => (
-              <textarea
-                {...control}
-                className="input textarea"
-                rows={3}
-                placeholder="e.g. Yes, we have it: ₦18,000."
-                value={answer}
-                maxLength={4000}
-                required
-                autoFocus
-                onChange={(e) => setAnswer(e.target.value)}
-              />
-            )}
-          </Field>
-          <label className="checkbox">
-            <input type="checkbox" checked={sendNow} onChange={(e) => setSendNow(e.target.checked)} /> Send
-            this answer now to the customers who asked and are still waiting
-          </label>
-          <div className="unanswered__actions">
-            <button className="button button--primary button--small" type="submit" disabled={busy}>
-              {busy ? 'Saving…' : 'Create FAQ'}
-            </button>
-            <button
-              className="button button--ghost button--small"
-              type="button"
-              onClick={() => setMode('idle')}
-            >
-              Cancel
-            </button>
-          </div>
-        </form>
+        <NewFaqForm
+          representative={group.representative}
+          busy={busy}
+          onCreate={(question, answer, sendNow) =>
+            void resolve({ type: 'new-faq', question, answer }, sendNow)
+          }
+          onCancel={() => setMode('idle')}
+        />
       )}
       {error !== null && <p className="field__error">{error}</p>}
     </li>
+  );
+}
+
+/** The question as most asked, how often and when, and the other ways it was put. */
+function QuestionHead({ group }: { group: UnansweredGroupView }) {
+  const others = group.samples.filter((s) => s.text !== group.representative);
+  return (
+    <>
+      <div className="unanswered__head">
+        <p className="unanswered__text">&ldquo;{group.representative}&rdquo;</p>
+        <span className="unanswered__count" title="Times asked">
+          {group.count}× asked
+        </span>
+      </div>
+      <p className="unanswered__samples">
+        Last asked {formatTime(group.lastSeenAt)}
+        {others.length > 0 && (
+          <>
+            {' · also: '}
+            {others.map((s) => (
+              <span key={s.id} className="chip">
+                {s.text}
+              </span>
+            ))}
+          </>
+        )}
+      </p>
+    </>
+  );
+}
+
+function NewFaqForm(props: {
+  representative: string;
+  busy: boolean;
+  onCreate: (question: string, answer: string, sendNow: boolean) => void;
+  onCancel: () => void;
+}) {
+  const [question, setQuestion] = useState(props.representative.slice(0, 300));
+  const [answer, setAnswer] = useState('');
+  const [sendNow, setSendNow] = useState(true);
+  const createFaq = (event: FormEvent) => {
+    event.preventDefault();
+    props.onCreate(question, answer, sendNow);
+  };
+  return (
+    <form className="unanswered__form" onSubmit={createFaq} aria-label="New FAQ from this question">
+      <TextField label="Question" value={question} maxLength={300} required onValue={setQuestion} />
+      <Field label="Answer" hint="What the bot sends when someone asks this again.">
+        {(control) => (
+          <textarea
+            {...control}
+            className="input textarea"
+            rows={3}
+            placeholder="e.g. Yes, we have it: ₦18,000."
+            value={answer}
+            maxLength={4000}
+            required
+            autoFocus
+            onChange={(e) => setAnswer(e.target.value)}
+          />
+        )}
+      </Field>
+      <label className="checkbox">
+        <input type="checkbox" checked={sendNow} onChange={(e) => setSendNow(e.target.checked)} /> Send this
+        answer now to the customers who asked and are still waiting
+      </label>
+      <SubmitAndBack
+        className="unanswered__actions"
+        submit={props.busy ? 'Saving…' : 'Create FAQ'}
+        disabled={props.busy}
+        back="Cancel"
+        onBack={props.onCancel}
+      />
+    </form>
   );
 }

@@ -1,6 +1,7 @@
 import type { SettingsPatchInput } from '../../../shared/contract';
 import type { WorkspaceSettings } from '../../../shared/settings';
 import { DAY_KEYS, type DayKey } from '../../../shared/settings-patch';
+import { parseNumberInput } from '../number-input';
 
 /**
  * The Settings screen's drafts for opening hours and reply pacing, and their way to and from the
@@ -91,27 +92,24 @@ export function pacingDraftOf(settings: WorkspaceSettings): PacingDraft {
   };
 }
 
-/** A typed number; empty or not a number gives NaN, which the schema refuses with its message. */
-const toNumber = (text: string): number => (text.trim() === '' ? Number.NaN : Number(text));
-
 export function pacingPatch(draft: PacingDraft): Pick<SettingsPatchInput, 'pacing'> {
   return {
     pacing: {
       enabled: draft.enabled,
-      perMinute: toNumber(draft.perMinute),
-      burst: toNumber(draft.burst),
-      typingMsPerChar: toNumber(draft.typingMsPerChar),
-      minTypingMs: Math.round(toNumber(draft.minTypingSeconds) * 1000),
-      maxTypingMs: Math.round(toNumber(draft.maxTypingSeconds) * 1000),
+      perMinute: parseNumberInput(draft.perMinute),
+      burst: parseNumberInput(draft.burst),
+      typingMsPerChar: parseNumberInput(draft.typingMsPerChar),
+      minTypingMs: Math.round(parseNumberInput(draft.minTypingSeconds) * 1000),
+      maxTypingMs: Math.round(parseNumberInput(draft.maxTypingSeconds) * 1000),
     },
   };
 }
 
 /** How long "typing…" shows for a reply of `length` characters (before the random spread). */
 export function typingSeconds(draft: PacingDraft, length: number): number | null {
-  const min = toNumber(draft.minTypingSeconds);
-  const max = toNumber(draft.maxTypingSeconds);
-  const perChar = toNumber(draft.typingMsPerChar);
+  const min = parseNumberInput(draft.minTypingSeconds);
+  const max = parseNumberInput(draft.maxTypingSeconds);
+  const perChar = parseNumberInput(draft.typingMsPerChar);
   if (![min, max, perChar].every(Number.isFinite)) return null;
   return Math.min(max, Math.max(min, (length * perChar) / 1000));
 }

@@ -45,16 +45,24 @@ const chime = () => {
   }
 };
 
-/**
- * Telling the owner about chats that need a person while the app is open, in either shell: the tab
- * title "(3) Switchboard", the counts on the menu and chat rows, a Web Notification in a browser that
- * allows them (the desktop app's main process shows its own), and an optional chime.
- */
-export function AttentionProvider({ children }: { children: ReactNode }) {
-  const { client, info, workspaces } = useApp();
+/** A browser notification that calls `open` when clicked; where the browser refuses, nothing is shown. */
+function notify(title: string, options: NotificationOptions, open: () => void): void {
+  try {
+    const shown = new Notification(title, options);
+    shown.onclick = () => {
+      window.focus();
+      open();
+      shown.close();
+    };
+  } catch {
+    // some browsers only allow notifications from a service worker: the title and screens still tell
+  }
+}
+
+/** Each workspace's chat counts, read again on events (once per burst), now and then, and on reconnect. */
+function useConversationCounts() {
+  const { client, workspaces } = useApp();
   const [counts, setCounts] = useState<Record<string, ConversationCounts>>({});
-  const [permission, setPermission] = useState<Permission>(browserPermission);
-  const [sound, setSoundState] = useState(() => readSound());
   const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   const load = useCallback(async () => {
@@ -89,56 +97,54 @@ export function AttentionProvider({ children }: { children: ReactNode }) {
   }, [load]);
   useOnReconnect(() => void load());
   useEvent('conversation.changed', reload);
+  return { counts, reload };
+}
 
+/** A chat handed over, an AI alert, a click on the desktop app's notification: chime, notify, open. */
+function useAttentionEvents(sound: boolean, reload: () => void) {
+  const { info } = useApp();
   useEvent('conversation.escalated', (event) => {
     reload();
     if (sound) chime();
-    if (
-      !shouldNotifyHere({
-        shell: info.shell,
-        permission: browserPermission(),
-        event,
-        hash: window.location.hash.replace(/^#/, ''),
-        looking: document.visibilityState === 'visible' && document.hasFocus(),
-      })
-    )
-      return;
+    const here = shouldNotifyHere({
+      shell: info.shell,
+      permission: browserPermission(),
+      event,
+      hash: window.location.hash.replace(/^#/, ''),
+      looking: document.visibilityState === 'visible' && document.hasFocus(),
+    });
+    if (!here) return;
     const { title, body, tag } = escalationNotification(event, Date.now());
-    try {
-      const shown = new Notification(title, { body, tag });
-      shown.onclick = () => {
-        window.focus();
-        navigate({ name: 'conversations', chatId: event.chatId, workspaceId: event.workspaceId });
-        shown.close();
-      };
-    } catch {
-      // some browsers only allow notifications from a service worker: the title still counts
-    }
+    notify(title, { body, tag }, () =>
+      navigate({ name: 'conversations', chatId: event.chatId, workspaceId: event.workspaceId }),
+    );
   });
 
   // The AI budget ran out or a provider refused its key: told like a chat needing a person.
   useEvent('ai.alerted', (event) => {
     if (sound) chime();
     if (info.shell !== 'browser' || browserPermission() !== 'granted') return;
-    try {
-      const shown = new Notification(aiAlertTitle(event.alert), {
-        body: event.message,
-        tag: `ai-${event.workspaceId}`,
-      });
-      shown.onclick = () => {
-        window.focus();
-        navigate({ name: 'settings' });
-        shown.close();
-      };
-    } catch {
-      // some browsers only allow notifications from a service worker; the AI screen shows it too
-    }
+    notify(aiAlertTitle(event.alert), { body: event.message, tag: `ai-${event.workspaceId}` }, () =>
+      navigate({ name: 'settings' }),
+    );
   });
 
   // The desktop app's notification was clicked: open that chat.
   useEvent('notification.clicked', ({ workspaceId, chatId }) =>
     navigate({ name: 'conversations', chatId, workspaceId }),
   );
+}
+
+/**
+ * Telling the owner about chats that need a person while the app is open, in either shell: the tab
+ * title "(3) Switchboard", the counts on the menu and chat rows, a Web Notification in a browser that
+ * allows them (the desktop app's main process shows its own), and an optional chime.
+ */
+export function AttentionProvider({ children }: { children: ReactNode }) {
+  const [permission, setPermission] = useState<Permission>(browserPermission);
+  const [sound, setSoundState] = useState(() => readSound());
+  const { counts, reload } = useConversationCounts();
+  useAttentionEvents(sound, reload);
 
   const waiting = totalWaiting(counts);
   useEffect(() => {

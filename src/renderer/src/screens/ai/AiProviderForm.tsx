@@ -1,0 +1,307 @@
+import { useState, type FormEvent } from 'react';
+import type { AiProviderStatus, AiStatus } from '../../../../shared/contract';
+import { Field, FormError, Switch, TextField } from '../../components/Field';
+import { parseNumberInput } from '../../number-input';
+import { useApp } from '../../state/app-context';
+import { useAction } from '../../state/use-action';
+
+/**
+ * Ready-made addresses for the providers shops use most; any OpenAI-compatible address works. Prices
+ * (US$ per million tokens, input/output) are the services' list prices for the preset model; a model on
+ * this PC costs nothing and needs no key.
+ */
+const PRESETS = [
+  {
+    label: 'OpenAI',
+    kind: 'openai-compatible',
+    baseUrl: 'https://api.openai.com/v1',
+    model: 'gpt-4o-mini',
+    needsKey: true,
+    price: null,
+  },
+  {
+    label: 'OpenRouter',
+    kind: 'openai-compatible',
+    baseUrl: 'https://openrouter.ai/api/v1',
+    model: 'openai/gpt-4o-mini',
+    needsKey: true,
+    price: null,
+  },
+  {
+    label: 'Groq',
+    kind: 'openai-compatible',
+    baseUrl: 'https://api.groq.com/openai/v1',
+    model: 'llama-3.1-8b-instant',
+    needsKey: true,
+    price: null,
+  },
+  {
+    label: 'Anthropic',
+    kind: 'anthropic',
+    baseUrl: 'https://api.anthropic.com',
+    model: 'claude-3-5-haiku-latest',
+    needsKey: true,
+    price: null,
+  },
+  {
+    label: 'Ollama (this PC)',
+    kind: 'openai-compatible',
+    baseUrl: 'http://127.0.0.1:11434/v1',
+    model: 'llama3.2',
+    needsKey: false,
+    price: { inputPerMTok: 0, outputPerMTok: 0 },
+  },
+] as const;
+
+type Tier = 'fast' | 'smart';
+
+/**
+ * The owner's price, or null to use the price list's. Text that is not a price is refused here, in
+ * words, before it reaches the core (which checks it again).
+ */
+function priceOf(input: string, output: string): { inputPerMTok: number; outputPerMTok: number } | null {
+  if (input.trim() === '' && output.trim() === '') return null;
+  const read = (text: string, label: string) => {
+    const value = parseNumberInput(text);
+    if (!Number.isFinite(value) || value < 0) {
+      throw new Error(
+        `${label}: write a price in US$ per million tokens, e.g. 0.15 (0 for a model on this PC).`,
+      );
+    }
+    return value;
+  };
+  return { inputPerMTok: read(input, 'Price in'), outputPerMTok: read(output, 'Price out') };
+}
+
+const priceBox = (price: { inputPerMTok: number; outputPerMTok: number } | null) => ({
+  in: price === null ? '' : String(price.inputPerMTok),
+  out: price === null ? '' : String(price.outputPerMTok),
+});
+
+/** A name for a preset that no provider of this workspace has yet: "openai", then "openai-2". */
+function freeName(label: string, taken: readonly string[]): string {
+  let name = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+  for (let n = 2; taken.includes(name); n++) name = `${name.replace(/-\d+$/, '')}-${n}`;
+  return name;
+}
+
+/** The form's values, from the provider being edited or the first preset; `choose` fills a preset in. */
+function useProviderDraft(existing: AiProviderStatus | undefined, taken: readonly string[]) {
+  const first = PRESETS[0];
+  const [preset, setPreset] = useState(0);
+  const [id, setId] = useState(existing?.id ?? first.label.toLowerCase());
+  const [kind, setKind] = useState<'openai-compatible' | 'anthropic'>(existing?.kind ?? first.kind);
+  const [baseUrl, setBaseUrl] = useState(existing?.baseUrl ?? first.baseUrl);
+  const [model, setModel] = useState(existing?.model ?? first.model);
+  const [tier, setTier] = useState<Tier>(existing?.tier ?? 'fast');
+  const [enabled, setEnabled] = useState(existing?.enabled ?? true);
+  const [needsKey, setNeedsKey] = useState<boolean>(existing?.needsKey ?? first.needsKey);
+  const [apiKey, setApiKey] = useState('');
+  // Empty: the price list's figure. The owner's own price wins when given.
+  const [price, setPrice] = useState(priceBox(existing?.price ?? first.price));
+
+  const choose = (index: number) => {
+    const p = PRESETS[index]!;
+    setPreset(index);
+    setKind(p.kind);
+    setBaseUrl(p.baseUrl);
+    setModel(p.model);
+    setNeedsKey(p.needsKey);
+    setPrice(priceBox(p.price));
+    if (existing === undefined) setId(freeName(p.label, taken));
+  };
+  const provider = () => {
+    const owned = priceOf(price.in, price.out);
+    return { id, kind, baseUrl, model, tier, enabled, needsKey, ...(owned !== null && { price: owned }) };
+  };
+  return {
+    preset,
+    choose,
+    id,
+    setId,
+    baseUrl,
+    setBaseUrl,
+    model,
+    setModel,
+    tier,
+    setTier,
+    enabled,
+    setEnabled,
+    needsKey,
+    setNeedsKey,
+    apiKey,
+    setApiKey,
+    price,
+    setPrice,
+    provider,
+  };
+}
+
+type ProviderDraft = ReturnType<typeof useProviderDraft>;
+
+/** Adds a provider (from a preset or by hand) or edits one; the key is sent only when typed. */
+export function ProviderForm(props: {
+  workspaceId: string;
+  existing?: AiProviderStatus;
+  taken: string[];
+  onDone: (status: AiStatus | null) => void;
+}) {
+  const { client } = useApp();
+  const { busy, error, run } = useAction();
+  const { existing } = props;
+  const draft = useProviderDraft(existing, props.taken);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    await run(async () => {
+      const status = await client.invoke('ai.saveProvider', {
+        workspaceId: props.workspaceId,
+        provider: draft.provider(),
+        ...(draft.needsKey && draft.apiKey.trim() !== '' && { apiKey: draft.apiKey }),
+      });
+      props.onDone(status);
+    });
+  };
+
+  return (
+    <form
+      className="ai-settings__form"
+      aria-label={existing ? `Edit ${existing.id}` : 'Add an AI provider'}
+      onSubmit={(e) => void submit(e)}
+    >
+      {existing === undefined && <PresetChips preset={draft.preset} onChoose={draft.choose} />}
+      <ProviderFields draft={draft} editing={existing !== undefined} />
+      <Switch checked={draft.needsKey} onChange={draft.setNeedsKey}>
+        Needs a key (off for a model on this PC, like Ollama)
+      </Switch>
+      {draft.needsKey && (
+        <TextField
+          label="API key"
+          hint={
+            existing?.keyHint != null
+              ? `Stored, ending in ${existing.keyHint}. Leave empty to keep it.`
+              : 'Stored encrypted on this computer; never shown again.'
+          }
+          inputClassName="input mono"
+          name="apiKey"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={draft.apiKey}
+          onValue={draft.setApiKey}
+          maxLength={500}
+        />
+      )}
+      <Switch checked={draft.enabled} onChange={draft.setEnabled}>
+        Use this provider
+      </Switch>
+      <FormError error={error} />
+      <div className="settings__save">
+        <button className="button" type="button" onClick={() => props.onDone(null)}>
+          Cancel
+        </button>
+        <button className="button button--primary" type="submit" disabled={busy}>
+          {busy ? 'Saving…' : 'Save provider'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function PresetChips(props: { preset: number; onChoose: (index: number) => void }) {
+  return (
+    <div className="ai-settings__presets" role="group" aria-label="Service">
+      {PRESETS.map((p, i) => (
+        <button
+          key={p.label}
+          type="button"
+          className={`chip${i === props.preset ? ' chip--on' : ''}`}
+          aria-pressed={i === props.preset}
+          onClick={() => props.onChoose(i)}
+        >
+          {p.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** Name, address, model, tier and the owner's prices. */
+function ProviderFields({ draft, editing }: { draft: ProviderDraft; editing: boolean }) {
+  return (
+    <>
+      <div className="field-row">
+        <TextField
+          label="Name"
+          hint="Lower-case letters, digits, dashes."
+          name="providerId"
+          value={draft.id}
+          onValue={draft.setId}
+          disabled={editing}
+          required
+          maxLength={40}
+        />
+        <TextField
+          className="field--grow"
+          label="Address"
+          inputClassName="input mono"
+          name="baseUrl"
+          type="url"
+          value={draft.baseUrl}
+          onValue={draft.setBaseUrl}
+          required
+          maxLength={300}
+        />
+      </div>
+      <div className="field-row">
+        <TextField
+          label="Model"
+          inputClassName="input mono"
+          name="model"
+          value={draft.model}
+          onValue={draft.setModel}
+          required
+          maxLength={100}
+        />
+        <Field
+          label="Use for"
+          hint="Fast: greetings, simple questions. Smart: buying, complaints, long chats."
+        >
+          {(control) => (
+            <select
+              {...control}
+              className="input"
+              name="tier"
+              value={draft.tier}
+              onChange={(e) => draft.setTier(e.target.value as Tier)}
+            >
+              <option value="fast">Fast questions</option>
+              <option value="smart">Smart (sales, complaints)</option>
+            </select>
+          )}
+        </Field>
+      </div>
+      <div className="field-row">
+        <TextField
+          label="Price in (US$ per million tokens)"
+          hint="Empty: the price list's. 0 for a model on this PC."
+          name="priceIn"
+          inputMode="decimal"
+          value={draft.price.in}
+          onValue={(text) => draft.setPrice((p) => ({ ...p, in: text }))}
+        />
+        <TextField
+          label="Price out (US$ per million tokens)"
+          hint="What the model writes back costs more."
+          name="priceOut"
+          inputMode="decimal"
+          value={draft.price.out}
+          onValue={(text) => draft.setPrice((p) => ({ ...p, out: text }))}
+        />
+      </div>
+    </>
+  );
+}
