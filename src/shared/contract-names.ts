@@ -83,6 +83,12 @@ export const COMMAND_NAMES = [
   'backup.list',
   'backup.restore',
   'backup.move',
+  // Files the owner sends (media-send-contract.ts).
+  'media.uploadStart',
+  'media.uploadChunk',
+  'media.uploadFinish',
+  'media.uploadCancel',
+  'conversation.sendMedia',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

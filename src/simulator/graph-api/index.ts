@@ -6,6 +6,7 @@ export type {
   RequestRecord,
   SentMessage,
   StatusBehaviour,
+  UploadedMedia,
 } from './server';
 export type { CloudCustomer, CloudCustomerOptions, CloudReply } from './customer';
 export type { FaultMatch, GraphFault, RequestKind } from './faults';

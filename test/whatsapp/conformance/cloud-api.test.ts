@@ -61,6 +61,19 @@ describeProviderConformance({
         await sim.idle();
       },
       replies: () => c.replies.map((r) => ({ id: r.id, text: r.text })),
+      files: () =>
+        c.replies.flatMap((r) =>
+          r.media === undefined
+            ? []
+            : [
+                {
+                  kind: r.media.kind,
+                  data: r.media.bytes,
+                  caption: r.media.caption,
+                  fileName: r.media.fileName,
+                },
+              ],
+        ),
       waitForReplies: async (count, timeoutMs = 15_000) => void (await c.waitForReplies(count, timeoutMs)),
     });
 
