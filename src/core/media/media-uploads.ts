@@ -66,6 +66,12 @@ const GONE =
   'That upload is not known: it waited too long without news, was cancelled, or the app restarted. ' +
   'Send the file again.';
 
+/** "1.2 MB of 3.0 MB", or exact bytes where rounding would make the two look the same. */
+function amounts(received: number, size: number): string {
+  const [a, b] = [formatMb(received), formatMb(size)];
+  return a === b ? `${received.toLocaleString('en')} of ${size.toLocaleString('en')} bytes` : `${a} of ${b}`;
+}
+
 export function createMediaUploads(deps: MediaUploadsDeps): MediaUploads {
   const idleMs = deps.idleMs ?? 30 * 60_000;
   const uploads = new Map<string, Upload>();
@@ -78,16 +84,22 @@ export function createMediaUploads(deps: MediaUploadsDeps): MediaUploads {
     return upload;
   };
 
-  async function discard(upload: Upload): Promise<void> {
+  /** `inChain`: called from a write of the upload itself, which must not wait for itself. */
+  async function discard(upload: Upload, inChain = false): Promise<void> {
     uploads.delete(upload.id);
-    await upload.chain.catch(() => undefined);
+    if (!inChain) await upload.chain.catch(() => undefined);
     await upload.handle?.close().catch(() => undefined);
     upload.handle = null;
     if (upload.done === null) await rm(upload.path, { force: true });
   }
 
-  const refuse = async (upload: Upload, message: string, details: Record<string, unknown> = {}) => {
-    await discard(upload);
+  const refuse = async (
+    upload: Upload,
+    message: string,
+    details: Record<string, unknown> = {},
+    inChain = false,
+  ) => {
+    await discard(upload, inChain);
     return new SwitchboardError('VALIDATION', message, { uploadId: upload.id, ...details });
   };
 
@@ -148,6 +160,7 @@ export function createMediaUploads(deps: MediaUploadsDeps): MediaUploads {
             `The file is bigger than announced (${formatMb(upload.size)}): it changed while it was being sent. ` +
               'Pick it again.',
             { reason: 'SIZE_MISMATCH' },
+            true,
           );
         }
         if (upload.handle === null) throw new SwitchboardError('NOT_FOUND', GONE, { uploadId });
@@ -173,7 +186,7 @@ export function createMediaUploads(deps: MediaUploadsDeps): MediaUploads {
       if (upload.received < upload.size) {
         throw new SwitchboardError(
           'VALIDATION',
-          `The upload is incomplete: ${formatMb(upload.received)} of ${formatMb(upload.size)} arrived. ` +
+          `The upload is incomplete: ${amounts(upload.received, upload.size)} arrived. ` +
             'Send the rest, or send the file again.',
           { uploadId, received: upload.received, size: upload.size, reason: 'INCOMPLETE' },
         );
