@@ -89,6 +89,9 @@ export const COMMAND_NAMES = [
   'media.uploadFinish',
   'media.uploadCancel',
   'conversation.sendMedia',
+  'faq.attachment',
+  'faq.attach',
+  'faq.detach',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

@@ -151,6 +151,15 @@ export interface UploadedFile {
   sha256: string;
 }
 
+/** The photo or document an FAQ's answer sends with its text (the price list, the menu). */
+export interface FaqAttachment {
+  faqId: string;
+  kind: 'image' | 'document';
+  mime: string;
+  fileName: string;
+  size: number;
+}
+
 interface MediaSendCommandSpec<Input extends z.ZodType, Output> {
   input: Input;
   output: Output;
@@ -230,5 +239,16 @@ export const mediaSendCommands = {
         .max(1024, 'A caption can be at most 1,024 characters')
         .default(''),
     }),
+  ),
+  /** The FAQ's attachment, or null. */
+  'faq.attachment': command<FaqAttachment | null>()(
+    z.strictObject({ workspaceId, faqId: z.string().min(1).max(100) }),
+  ),
+  /** Attaches an uploaded photo or document to an FAQ's answer (replacing the one it had). */
+  'faq.attach': command<FaqAttachment>()(
+    z.strictObject({ workspaceId, faqId: z.string().min(1).max(100), uploadId }),
+  ),
+  'faq.detach': command<{ removed: boolean }>()(
+    z.strictObject({ workspaceId, faqId: z.string().min(1).max(100) }),
   ),
 };

@@ -4,6 +4,7 @@ import { SwitchboardError } from '../errors';
 import { createOutboxId } from '../pipeline/outbox-id';
 import { WINDOW_CLOSED_MESSAGE } from '../pipeline/service-window';
 import { createConversationRepository } from '../store/repositories/conversations';
+import { createFaqAttachmentRepository } from '../store/repositories/faq-attachments';
 import { createMessageMediaRepository } from '../store/repositories/message-media';
 import { createOutboxRepository } from '../store/repositories/outbox';
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
@@ -17,6 +18,9 @@ type MediaSendHandlers = Pick<
   | 'media.uploadFinish'
   | 'media.uploadCancel'
   | 'conversation.sendMedia'
+  | 'faq.attachment'
+  | 'faq.attach'
+  | 'faq.detach'
 >;
 
 /** The owner's files: the chunked upload into the media store, and the send through the outbox. */
@@ -40,7 +44,64 @@ export function createMediaSendHandlers(ctx: HandlerContext): MediaSendHandlers 
     return own;
   }
 
+  const attachments = createFaqAttachmentRepository(app.store.db);
+
+  async function faqOf(workspaceId: WorkspaceId, faqId: string): Promise<void> {
+    const found = await app.store.db
+      .selectFrom('faqs')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', faqId)
+      .executeTakeFirst();
+    if (found === undefined)
+      throw new SwitchboardError('NOT_FOUND', 'That FAQ does not exist in this workspace.', { faqId });
+  }
+
   return {
+    async 'faq.attachment'({ workspaceId, faqId }) {
+      await faqOf(workspaceId, faqId);
+      const found = (await attachments.forFaqs(workspaceId, [faqId])).get(faqId);
+      if (found === undefined) return null;
+      const { sha256: _sha256, ...shown } = found;
+      return shown;
+    },
+
+    async 'faq.attach'({ workspaceId, faqId, uploadId }) {
+      await faqOf(workspaceId, faqId);
+      const file = uploads.take(workspaceId, uploadId);
+      if (file.kind !== 'image' && file.kind !== 'document') {
+        uploads.giveBack(workspaceId, file);
+        throw new SwitchboardError(
+          'VALIDATION',
+          'An answer can carry a photo or a document (a price list, a menu), not a voice note or audio.',
+          { reason: 'UNSUPPORTED_TYPE' },
+        );
+      }
+      const attachment = {
+        faqId,
+        kind: file.kind,
+        mime: file.mime,
+        fileName: file.fileName,
+        size: file.size,
+        sha256: file.sha256,
+      };
+      await attachments.set(workspaceId, attachment, clock.now());
+      app.logger.child({ workspaceId }).info('faq.attached', `A ${file.kind} was attached to an FAQ`, {
+        faqId,
+        bytes: file.size,
+      });
+      hub.emit('faq.changed', { workspaceId });
+      const { sha256: _sha256, ...shown } = attachment;
+      return shown;
+    },
+
+    async 'faq.detach'({ workspaceId, faqId }) {
+      await faqOf(workspaceId, faqId);
+      const removed = await attachments.remove(workspaceId, faqId);
+      if (removed) hub.emit('faq.changed', { workspaceId });
+      return { removed };
+    },
+
     async 'media.uploadStart'({ workspaceId, fileName, mime, size }) {
       await app.workspaces.get(workspaceId);
       return uploads.start(workspaceId, { fileName, mime, size });

@@ -337,5 +337,48 @@ export function describeProviderConformance(target: ConformanceTarget): void {
         runtime.close();
       }
     });
+
+    it('answers with an FAQ that carries a document: the file goes with the answer as its caption', async () => {
+      const { core, shop } = await connectedShop();
+      const runtime = createCoreRuntime(core.app);
+      const call = commandCaller(() => runtime);
+      try {
+        const menu = Buffer.from('%PDF-1.4\nJollof rice 2,500; fried rice 2,800\n%%EOF\n');
+        const w = { workspaceId: shop.workspaceId };
+        const started = await call('media.uploadStart', {
+          ...w,
+          fileName: 'menu.pdf',
+          mime: '',
+          size: menu.length,
+        });
+        await call('media.uploadChunk', {
+          ...w,
+          uploadId: started.uploadId,
+          offset: 0,
+          data: menu.toString('base64'),
+        });
+        const sha256 = createHash('sha256').update(menu).digest('hex');
+        await call('media.uploadFinish', { ...w, uploadId: started.uploadId, sha256 });
+        await call('faq.attach', { ...w, faqId: 'faq-hours', uploadId: started.uploadId });
+        expect(await call('faq.attachment', { ...w, faqId: 'faq-hours' })).toEqual({
+          faqId: 'faq-hours',
+          kind: 'document',
+          mime: 'application/pdf',
+          fileName: 'menu.pdf',
+          size: menu.length,
+        });
+        const ada = env.customer('+2348031239403');
+        await ada.send(QUESTION);
+        await ada.waitForReplies(1, 20_000);
+        await waitUntil(() => ada.files().length === 1, 'the menu on the phone');
+        await pause(300);
+        expect(ada.files()).toEqual([
+          { kind: 'document', data: menu, caption: ANSWER, fileName: 'menu.pdf' },
+        ]);
+        expect(ada.replies()).toHaveLength(1);
+      } finally {
+        runtime.close();
+      }
+    });
   });
 }

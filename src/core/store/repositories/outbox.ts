@@ -33,6 +33,8 @@ export interface NewOutboxRow {
   text: string;
   /** A photo, document or voice note sent with it (0017); absent or null for text alone. */
   media?: OutboxMedia | null;
+  /** The FAQ a bot answer came from (not stored): its photo or document goes with it. */
+  faqId?: string | null;
 }
 
 export interface OutboxRow extends NewOutboxRow {
