@@ -214,4 +214,30 @@ describe.skipIf(!hasChromium)('sending files from the thread, in a browser', () 
       .waitFor();
     await screenshot(page, 'media-send-sent-390');
   });
+
+  it('attaches a menu to an FAQ in the editor; the bot then sends it with that answer', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await navLink(page, 'FAQs').click();
+    const faq = page.getByRole('listitem', { name: 'Can I pay by transfer?' });
+    await faq.getByRole('button', { name: 'Edit' }).click();
+    const editor = page.getByRole('form', { name: 'Edit FAQ' });
+    const menu = Buffer.concat([
+      Buffer.from('%PDF-1.4\nAccount: 0123456789 GTBank\n'),
+      Buffer.alloc(700_000, 0x20),
+    ]);
+    await editor
+      .locator('input[type="file"][aria-label="File for the answer"]')
+      .setInputFiles({ name: 'bank-details.pdf', mimeType: 'application/pdf', buffer: menu });
+    await editor.getByText(/Document: bank-details\.pdf/).waitFor();
+    await screenshot(page, 'media-send-faq-editor-1280');
+    await editor.getByRole('button', { name: 'Save changes' }).click();
+
+    // Another customer (the bot keeps out of Tunde's chat while the owner answers there).
+    const ada = demo.server.contact('+2348031110062', { name: 'Ada Obi' });
+    await ada.send(SHOP, 'Can I pay by transfer?');
+    const [reply] = await ada.waitForReplies(1, 20_000);
+    expect(reply!.text).toMatch(/^Yes, we accept bank transfer/);
+    expect(reply!.media).toMatchObject({ kind: 'document', fileName: 'bank-details.pdf' });
+    expect(reply!.media!.data!.equals(menu)).toBe(true);
+  });
 });
