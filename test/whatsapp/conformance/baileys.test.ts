@@ -45,6 +45,8 @@ describeProviderConformance({
           .contact(phone)
           .failNextSend(kind === 'transient' ? { devicesError: 500 } : { nack: 463 });
       },
+      // Baileys' upload gets a 500 from the media host and the send throws: a transient failure.
+      failNextUpload: () => harness.server.media.refuseUploads(1),
       cleanup: () => harness.cleanup(),
     };
   },

@@ -119,6 +119,8 @@ describeProviderConformance({
         // Transient: Meta's per-number throughput limit. Permanent: outside the 24-hour window.
         sim.failNext({ code: kind === 'transient' ? 130429 : 131047 }, { to: phone });
       },
+      // Meta's /media answers "service unavailable" once.
+      failNextUpload: () => sim.failNext({ code: 131016 }, { kind: 'upload' }),
       sendAttempts: (phone) =>
         sim.requests.filter((r) => r.kind === 'send' && r.to?.replace(/\D/g, '') === phone.replace(/\D/g, ''))
           .length,

@@ -51,6 +51,8 @@ export interface ConformanceEnv {
   customer(phone: string): ConformanceCustomer;
   /** The next send to this customer fails the way this provider's server fails a send. */
   failNextSend(phone: string, kind: 'transient' | 'permanent'): void;
+  /** The next file upload fails the way this provider's media host fails for a moment. */
+  failNextUpload(): void;
   /** Send requests the server got for this customer, when it can tell. */
   sendAttempts?(phone: string): number;
   cleanup(): Promise<void>;
@@ -376,6 +378,54 @@ export function describeProviderConformance(target: ConformanceTarget): void {
           { kind: 'document', data: menu, caption: ANSWER, fileName: 'menu.pdf' },
         ]);
         expect(ada.replies()).toHaveLength(1);
+      } finally {
+        runtime.close();
+      }
+    });
+
+    it('retries a file whose upload failed: it arrives once, on the second attempt', async () => {
+      const { core, shop } = await connectedShop();
+      const runtime = createCoreRuntime(core.app);
+      const call = commandCaller(() => runtime);
+      try {
+        const ada = env.customer('+2348031239404');
+        await ada.send(QUESTION);
+        await ada.waitForReplies(1);
+        const w = { workspaceId: shop.workspaceId };
+        const started = await call('media.uploadStart', {
+          ...w,
+          fileName: 'shop.jpg',
+          mime: 'image/jpeg',
+          size: JPEG.length,
+        });
+        await call('media.uploadChunk', {
+          ...w,
+          uploadId: started.uploadId,
+          offset: 0,
+          data: JPEG.toString('base64'),
+        });
+        await call('media.uploadFinish', {
+          ...w,
+          uploadId: started.uploadId,
+          sha256: createHash('sha256').update(JPEG).digest('hex'),
+        });
+        env.failNextUpload();
+        const { chat_id: chatId } = await core.app.store.db
+          .selectFrom('messages')
+          .select('chat_id')
+          .where('direction', '=', 'in')
+          .executeTakeFirstOrThrow();
+        const { messageId } = await call('conversation.sendMedia', {
+          ...w,
+          chatId,
+          uploadId: started.uploadId,
+          caption: 'Our shop',
+        });
+        await waitUntil(() => ada.files().length === 1, 'the photo on the phone', 20_000);
+        await pause(500);
+        expect(ada.files()).toEqual([{ kind: 'image', data: JPEG, caption: 'Our shop', fileName: null }]);
+        const row = (await rows(core).outbox()).find((r) => r.id === messageId);
+        expect(row).toMatchObject({ status: 'sent', attempts: 2 });
       } finally {
         runtime.close();
       }
