@@ -430,5 +430,57 @@ export function describeProviderConformance(target: ConformanceTarget): void {
         runtime.close();
       }
     });
+
+    it('a file queued while the number is off survives a restart and goes once', async () => {
+      const first = await connectedShop();
+      const ada = env.customer('+2348031239405');
+      await ada.send(QUESTION);
+      await ada.waitForReplies(1);
+      const runtime = createCoreRuntime(first.core.app);
+      const call = commandCaller(() => runtime);
+      const w = { workspaceId: first.shop.workspaceId };
+      const { chat_id: chatId } = await first.core.app.store.db
+        .selectFrom('messages')
+        .select('chat_id')
+        .where('direction', '=', 'in')
+        .executeTakeFirstOrThrow();
+      await first.core.app.connections.stop(first.shop.workspaceId, SHOP, 'test: the number is off');
+      const started = await call('media.uploadStart', {
+        ...w,
+        fileName: 'receipt.jpg',
+        mime: '',
+        size: JPEG.length,
+      });
+      await call('media.uploadChunk', {
+        ...w,
+        uploadId: started.uploadId,
+        offset: 0,
+        data: JPEG.toString('base64'),
+      });
+      await call('media.uploadFinish', {
+        ...w,
+        uploadId: started.uploadId,
+        sha256: createHash('sha256').update(JPEG).digest('hex'),
+      });
+      const { messageId } = await call('conversation.sendMedia', {
+        ...w,
+        chatId,
+        uploadId: started.uploadId,
+        caption: 'Your receipt',
+      });
+      runtime.close();
+      await pause(300);
+      expect(ada.files()).toEqual([]);
+      await first.core.close();
+
+      const again = await env.startCore();
+      await again.app.start();
+      await again.waitForStatus(SHOP, 'connected');
+      await waitUntil(() => ada.files().length === 1, 'the receipt on the phone after the restart', 20_000);
+      await pause(500);
+      expect(ada.files()).toEqual([{ kind: 'image', data: JPEG, caption: 'Your receipt', fileName: null }]);
+      const row = (await rows(again).outbox()).find((r) => r.id === messageId);
+      expect(row).toMatchObject({ status: 'sent', attempts: 1 });
+    });
   });
 }
