@@ -25,6 +25,7 @@ import { createBaileysProvider } from './whatsapp/baileys/baileys-provider';
 import type { MediaTransportOptions } from './whatsapp/baileys/media-transfer';
 import { createMediaFetcher, type MediaFetcher } from './media/media-fetcher';
 import { createMediaFiles, type MediaFiles } from './media/media-files';
+import { createMediaUploads, type MediaUploads } from './media/media-uploads';
 import { createWorkspaceLidDirectories } from './whatsapp/baileys/lid-directory';
 import { repairSplitChats } from './store/repositories/lid-mappings';
 import { createCloudApiProvider } from './whatsapp/cloud-api/cloud-api-provider';
@@ -132,7 +133,7 @@ export interface Switchboard {
   /** Cloud numbers' webhooks taken by this process itself (the headless host's `/webhooks/whatsapp`). */
   readonly cloudWebhooks: DirectWebhooks;
   /** Customers' files: downloaded once after their message is stored, kept under <dataDir>/media/. */
-  readonly media: { files: MediaFiles; fetcher: MediaFetcher };
+  readonly media: { files: MediaFiles; fetcher: MediaFetcher; uploads: MediaUploads };
   /** Hand-offs and failed sends: the owner is told (UI, desktop notification). */
   onPipelineAlert(listener: (alert: PipelineAlert) => void): () => void;
   /** A chat changed (a message stored, a reply sent, a hand-off): committed, ready to read. */
@@ -350,10 +351,18 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       for (const listener of activityListeners) listener({ workspaceId, chatId });
     },
   });
+  // Files the owner sends, arriving in pieces from the screen.
+  const mediaUploads = createMediaUploads({
+    files: mediaFiles,
+    now: () => clock.now(),
+    maxFileBytes: async (workspaceId) =>
+      (await workspaces.get(workspaceId)).settings.media.maxFileMb * 1024 * 1024,
+  });
   const pipeline = createPipeline({
     store,
     logger,
     journal,
+    readMedia: (sha256) => mediaFiles.read(sha256),
     onFilesToFetch: (stored) => {
       for (const m of stored) mediaFetcher.fetch(m.workspaceId, m.id);
     },
@@ -444,7 +453,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     cloud,
     cloudWebhooks,
     cloudRelay: relay,
-    media: { files: mediaFiles, fetcher: mediaFetcher },
+    media: { files: mediaFiles, fetcher: mediaFetcher, uploads: mediaUploads },
     async start() {
       // The pipeline listens before any connection opens: offline messages arrive right after login.
       await pipeline.start();
@@ -516,6 +525,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       await relay.stop();
       await sync.stop();
       await mediaFetcher.stop();
+      await mediaUploads.stop();
       await connections.stopAll();
       await pipeline.stop();
       await aiLedger.flush();

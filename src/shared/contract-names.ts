@@ -84,6 +84,15 @@ export const COMMAND_NAMES = [
   'backup.restore',
   'backup.move',
   'backup.inspect',
+  // Files the owner sends (media-send-contract.ts).
+  'media.uploadStart',
+  'media.uploadChunk',
+  'media.uploadFinish',
+  'media.uploadCancel',
+  'conversation.sendMedia',
+  'faq.attachment',
+  'faq.attach',
+  'faq.detach',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

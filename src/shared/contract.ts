@@ -17,6 +17,7 @@ import { inboxCommands } from './inbox-contract';
 import { learnCommands } from './learn-contract';
 import { mediaCommands, mediaSettingsPatch, type MediaKind, type ThreadMedia } from './media-contract';
 import { backupCommands, type BackupEvents } from './backup-contract';
+import { mediaSendCommands } from './media-send-contract';
 import {
   LOG_LEVELS,
   type E164,
@@ -42,6 +43,7 @@ export * from './cloud-contract';
 export * from './inbox-contract';
 export * from './learn-contract';
 export * from './backup-contract';
+export * from './media-send-contract';
 
 // --- shapes that only the contract uses -------------------------------------------------------------
 
@@ -575,6 +577,8 @@ export const commands = {
   ...mediaCommands,
   // Backups, restore, moving to another computer; declared in backup-contract.ts.
   ...backupCommands,
+  // Files the owner sends: the chunked upload and the send; declared in media-send-contract.ts.
+  ...mediaSendCommands,
 } satisfies { [K in CommandName]: CommandSpec<z.ZodType, unknown> };
 /** Merged into `Events` below (declaration merging): the sync and cloud events live beside their commands. */
 export interface Events extends SyncEvents, CloudEvents, AiEvents, BackupEvents {}

@@ -266,6 +266,9 @@ export const SENTENCES: Readonly<Record<string, Sentence>> = {
   'media.stored': (_m, s) => `Saved a file ${s.who} sent`,
   'media.failed': (_m, s) => `Could not download a file ${s.who} sent; you can try again from the chat`,
   'media.opened': () => 'Opened a document on this computer',
+  'media.queued': (_m, s) => `You sent ${s.who} a file; it goes out in turn`,
+  'faq.attached': (_m, s) =>
+    `Attached a photo or document to the answer${s.faq !== '' ? ` of ${s.faq}` : ''}`,
   'media.pruned': (m) =>
     `Removed ${plural(num(m.files) ?? num(m.count) ?? 0, 'old file')} past the media retention`,
   'message.retried': (_m, s) => `Sending a failed message to ${s.who} again`,

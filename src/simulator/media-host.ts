@@ -30,6 +30,7 @@ export class MediaHost {
   private readonly sockets = new Set<Socket>();
   private readonly server: Server;
   private downloadsRefused = 0;
+  private uploadsRefused = 0;
 
   constructor(private readonly log: (line: string) => void) {
     this.server = createServer({ cert: MEDIA_HOST_CERT, key: MEDIA_HOST_KEY }, (req, res) => {
@@ -75,6 +76,11 @@ export class MediaHost {
   /** The next `count` downloads fail with 500 (a flaky CDN), whatever they ask for. */
   refuseDownloads(count: number): void {
     this.downloadsRefused = count;
+  }
+
+  /** The next `count` uploads fail with 500 after their bytes arrived (a media host having a bad moment). */
+  refuseUploads(count: number): void {
+    this.uploadsRefused = count;
   }
 
   async stop(): Promise<void> {
@@ -125,6 +131,11 @@ export class MediaHost {
       chunks.push(chunk);
     }
     const body = Buffer.concat(chunks);
+    if (this.uploadsRefused > 0) {
+      this.uploadsRefused--;
+      send(res, 500, { error: 'refused on purpose' });
+      return;
+    }
     // The token is the file's encrypted SHA-256 in URL-safe base64 without padding.
     const hash = createHash('sha256').update(body).digest('base64url');
     if (!type || token !== hash) {

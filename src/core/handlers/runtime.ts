@@ -12,6 +12,7 @@ import { createFaqService } from './faq-service';
 import type { LiveLogSink } from './live-log-sink';
 import { createLogHandlers } from './log-handlers';
 import { createMediaHandlers } from './media-handlers';
+import { createMediaSendHandlers } from './media-send-handlers';
 import type { OpenFile } from '../media/open-media';
 import { createStatsHandlers } from './stats-handlers';
 import { createUnreadHandlers } from './unread-handlers';
@@ -151,6 +152,7 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
     ...createLearnHandlers(ctx),
     ...createMediaHandlers(ctx, options.openFile),
     ...createBackupHandlers(ctx),
+    ...createMediaSendHandlers(ctx),
   } satisfies CoreHandlers;
 
   return {

@@ -12,12 +12,19 @@ const HASH = /^[0-9a-f]{64}$/;
 
 export interface MediaFiles {
   readonly folder: string;
+  /** Where files are written before they are whole (emptied at every start). */
+  readonly tmp: string;
   /** Stores `data` under its SHA-256 (kept as is when that file exists already); returns the hash. */
   put(data: Buffer): Promise<{ sha256: string; size: number }>;
   read(sha256: string): Promise<Buffer>;
   has(sha256: string): Promise<boolean>;
   remove(sha256: string): Promise<void>;
   path(sha256: string): string;
+  /**
+   * Moves a whole, flushed file from tmp/ into place under `sha256` (which the caller computed while
+   * writing it); when that file exists already the temporary one is dropped.
+   */
+  adopt(tempPath: string, sha256: string): Promise<void>;
 }
 
 export function createMediaFiles(dataDir: string): MediaFiles {
@@ -40,6 +47,7 @@ export function createMediaFiles(dataDir: string): MediaFiles {
 
   return {
     folder,
+    tmp,
     path: pathOf,
     async put(data) {
       const sha256 = createHash('sha256').update(data).digest('hex');
@@ -61,6 +69,17 @@ export function createMediaFiles(dataDir: string): MediaFiles {
         throw error;
       }
       return { sha256, size: data.length };
+    },
+    async adopt(tempPath, sha256) {
+      const target = pathOf(sha256);
+      try {
+        if (!(await exists(target))) {
+          mkdirSync(join(folder, sha256.slice(0, 2)), { recursive: true, mode: 0o700 });
+          await rename(tempPath, target);
+        }
+      } finally {
+        await rm(tempPath, { force: true });
+      }
     },
     read: (sha256) => readFile(pathOf(sha256)),
     has: (sha256) => exists(pathOf(sha256)),

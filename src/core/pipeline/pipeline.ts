@@ -90,6 +90,8 @@ export interface PipelineOptions {
   onUnanswered?: (workspaceId: WorkspaceId) => void;
   /** Messages just stored (committed) whose file waits to be downloaded. */
   onFilesToFetch?: (stored: StoredMessage[]) => void;
+  /** A file the outbox sends (a photo, document, voice note), by its SHA-256 in the media store. */
+  readMedia?: (sha256: string) => Promise<Buffer>;
   /** false: decide and queue but never send (benchmarks of the inbound path). Default true. */
   sending?: boolean;
   /** Most messages per transaction (group commit). */
@@ -340,6 +342,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         random,
         provider: () => providerOf(workspaceId, number),
         settings: () => cache.settings(workspaceId),
+        ...(options.readMedia !== undefined && { readMedia: options.readMedia }),
         ...(options.notConnectedRetryMs !== undefined && {
           notConnectedRetryMs: options.notConnectedRetryMs,
         }),

@@ -10,6 +10,7 @@ import {
 } from '../store/repositories/conversations';
 import type { HotPath } from '../store/repositories/hot-path';
 import { createOutboxRepository, type NewOutboxRow } from '../store/repositories/outbox';
+import { withFaqFiles } from './faq-files';
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
 import { decide, type ShopProfile } from './decide';
 import { groupBy } from './group-by';
@@ -193,6 +194,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
             inboundMessageId: m.id,
             kind: action.kind,
             text: action.text,
+            faqId: action.faqId,
           });
         }
         const after = states.get(key)?.waiting ?? null;
@@ -211,7 +213,13 @@ export function createProcessor(deps: ProcessorDeps): Processor {
           .map((c) => c.record);
         if (records.length > 0) await conversations.saveMany(workspaceId, records, now);
         const rows = group.flatMap((d) => d.outbox);
-        if (rows.length > 0) await outbox.insertMany(workspaceId, rows, now);
+        if (rows.length > 0) {
+          await outbox.insertMany(
+            workspaceId,
+            await withFaqFiles(trx, workspaceId, rows, deps.newOutboxId),
+            now,
+          );
+        }
         await messages.setStatuses(
           workspaceId,
           group.map((d) => ({

@@ -1,12 +1,20 @@
 import type { WorkspaceSettings } from '../../shared/settings';
 import type { E164, WorkspaceId } from '../../shared/types';
 import type { Logger } from '../log/logger';
+import type { Kysely } from 'kysely';
+import { SwitchboardError } from '../errors';
 import type { Store } from '../store/open-database';
+import { createMessageMediaRepository } from '../store/repositories/message-media';
+import type { Database } from '../store/schema';
 import { createConversationRepository } from '../store/repositories/conversations';
-import { createOutboxRepository, type PendingOutboxRow } from '../store/repositories/outbox';
+import {
+  createOutboxRepository,
+  type OutboxMedia,
+  type PendingOutboxRow,
+} from '../store/repositories/outbox';
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
 import type { TimerHandle, Timers } from '../timers';
-import type { WhatsAppProvider } from '../whatsapp/provider';
+import type { OutboundMedia, WhatsAppProvider } from '../whatsapp/provider';
 import { createTokenBucket, retryDelayMs, typingDelayMs } from './pacing';
 import { classifySendError, errorText } from './send-errors';
 
@@ -20,6 +28,8 @@ export interface SenderOptions {
   /** The number's provider right now; undefined while the number has no connection. */
   provider: () => WhatsAppProvider | undefined;
   settings: () => Promise<WorkspaceSettings | undefined>;
+  /** The bytes of a file a row sends, by SHA-256 (the media store); without it such rows fail. */
+  readMedia?: (sha256: string) => Promise<Buffer>;
   /** How long to wait before trying again when the number is not connected and no reconnect is heard of. */
   notConnectedRetryMs?: number;
   onFailed?: (row: PendingOutboxRow, error: string) => void;
@@ -220,6 +230,15 @@ export function createSender(o: SenderOptions): Sender {
       if (stopped) return true;
     }
 
+    let file: OutboundMedia | null = null;
+    if (row.media !== null && row.media !== undefined) {
+      try {
+        file = await mediaOf(row, row.media);
+      } catch (error) {
+        return failed(row, row.attempts + 1, error, pacing);
+      }
+    }
+
     // From here a crash leaves the row 'sending': the next start sends it again, with this same id.
     const claimed = await o.store.transaction(async (trx) => {
       // Someone finished it meanwhile (an ack showed it went out before a crash): never send it twice.
@@ -234,17 +253,21 @@ export function createSender(o: SenderOptions): Sender {
           providerMessageId: row.id,
           chatId: row.chatId,
           author: row.kind === 'owner' ? 'owner' : 'bot',
-          text: row.text,
+          text: file === null ? row.text : file.caption,
           status: 'sending',
         },
         o.timers.now(),
       );
+      if (file !== null) await recordFile(trx, row, file);
       return true;
     });
     if (!claimed) return true;
     const attempt = row.attempts + 1;
     try {
-      const { providerMessageId } = await provider.sendText(row.chatId, row.text, { messageId: row.id });
+      const { providerMessageId } =
+        file === null
+          ? await provider.sendText(row.chatId, row.text, { messageId: row.id })
+          : await sendFile(provider, row, file);
       const now = o.timers.now();
       await o.store.transaction(async (trx) => {
         await createOutboxRepository(trx).markSent(o.workspaceId, row.id, providerMessageId, now);
@@ -260,6 +283,7 @@ export function createSender(o: SenderOptions): Sender {
         providerMessageId,
         chatId: row.chatId,
         kind: row.kind,
+        ...(file !== null && { media: file.kind, bytes: file.data.length }),
         attempt,
         latencyMs: now - row.createdAt,
         sendMs: now - started,
@@ -322,6 +346,59 @@ export function createSender(o: SenderOptions): Sender {
       },
     );
     return true;
+  }
+
+  async function mediaOf(row: PendingOutboxRow, media: OutboxMedia): Promise<OutboundMedia> {
+    if (o.readMedia === undefined) throw new Error('this process has no media store to send files from');
+    const data = await o.readMedia(media.sha256).catch((error: unknown) => {
+      throw new SwitchboardError(
+        'NOT_FOUND',
+        `The file to send is missing from the media folder (${errorText(error)}); send it again.`,
+        { sendClass: 'permanent', outboxId: row.id },
+      );
+    });
+    return {
+      kind: media.kind,
+      data,
+      mime: media.mime,
+      fileName: media.fileName,
+      caption: media.kind === 'voice' || media.kind === 'audio' ? null : media.caption,
+    };
+  }
+
+  async function sendFile(provider: WhatsAppProvider, row: PendingOutboxRow, file: OutboundMedia) {
+    if (provider.sendMedia === undefined) {
+      throw new SwitchboardError('VALIDATION', `${o.businessNumber} cannot send files.`, {
+        sendClass: 'permanent',
+      });
+    }
+    return provider.sendMedia(row.chatId, file, { messageId: row.id });
+  }
+
+  /** The thread shows the file like a customer's: a media row beside the message, stored already. */
+  async function recordFile(trx: Kysely<Database>, row: PendingOutboxRow, file: OutboundMedia) {
+    const media = createMessageMediaRepository(trx);
+    const now = o.timers.now();
+    await media.insertMany(
+      o.workspaceId,
+      [
+        {
+          messageId: row.id,
+          kind: file.kind,
+          mime: file.mime,
+          size: file.data.length,
+          fileName: file.fileName,
+          caption: file.caption,
+          durationSeconds: null,
+          thumbnail: null,
+          extra: null,
+          ref: null,
+          state: 'stored',
+        },
+      ],
+      now,
+    );
+    await media.markStored(o.workspaceId, row.id, { sha256: row.media!.sha256, size: file.data.length }, now);
   }
 
   /** Read receipts and typing are courtesy: their failure is logged, never blocks the reply. */

@@ -80,6 +80,18 @@ export interface MessagesTable {
 }
 
 /** 0014: the file, location or contact card of a message (1:1 with messages). */
+/** 0017: the photo or document an FAQ's answer sends with its text. */
+export interface FaqAttachmentsTable {
+  faq_id: string;
+  workspace_id: string;
+  kind: string;
+  sha256: string;
+  mime: string;
+  file_name: string;
+  size: number;
+  created_at: number;
+}
+
 export interface MessageMediaTable {
   message_id: string;
   workspace_id: string;
@@ -144,6 +156,12 @@ export interface OutboxTable {
   updated_at: number;
   sent_at: number | null;
   provider_message_id: string | null;
+  /** 0017: a file sent with the row, and its caption. */
+  media_kind: string | null;
+  media_sha256: string | null;
+  media_mime: string | null;
+  media_file_name: string | null;
+  media_caption: string | null;
 }
 
 /** 0003: what the pipeline remembers about a chat on one receiving number. */
@@ -295,6 +313,7 @@ export interface Database {
   faq_phrasings: FaqPhrasingsTable;
   messages: MessagesTable;
   message_media: MessageMediaTable;
+  faq_attachments: FaqAttachmentsTable;
   events: EventsTable;
   wa_auth_creds: WaAuthCredsTable;
   wa_auth_keys: WaAuthKeysTable;

@@ -1,4 +1,5 @@
 import type { MediaKind } from '../../shared/media-contract';
+import type { OutboundMediaKind } from '../../shared/media-send-contract';
 import type { E164, ProviderKind } from '../../shared/types';
 
 /**
@@ -130,6 +131,16 @@ export interface SendOptions {
   quotedId?: string;
 }
 
+/** A file the business sends: the bytes from the media store, with what WhatsApp shows of it. */
+export interface OutboundMedia {
+  kind: OutboundMediaKind;
+  data: Buffer;
+  mime: string;
+  fileName: string | null;
+  /** Photos and documents; WhatsApp shows no caption on a voice note or audio. */
+  caption: string | null;
+}
+
 export interface WhatsAppProvider {
   readonly kind: ProviderKind;
   readonly businessNumber: E164;
@@ -146,6 +157,15 @@ export interface WhatsAppProvider {
   /** Asks for an 8-character code the owner types on the phone, instead of scanning a QR. */
   requestPairingCode(): Promise<string>;
   sendText(chatId: string, text: string, options: SendOptions): Promise<{ providerMessageId: string }>;
+  /**
+   * Sends a photo, document, voice note or audio with the same id rules as `sendText`. Throws like it
+   * (a SwitchboardError with `sendClass` when the provider knows whether a retry can help).
+   */
+  sendMedia?(
+    chatId: string,
+    media: OutboundMedia,
+    options: SendOptions,
+  ): Promise<{ providerMessageId: string }>;
   sendTyping(chatId: string, state: 'composing' | 'paused'): Promise<void>;
   markRead(chatId: string, providerMessageIds: string[]): Promise<void>;
   /** The paired account's number, or null while unpaired. */

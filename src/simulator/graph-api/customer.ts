@@ -14,6 +14,16 @@ export interface CloudCustomerOptions {
   readsReplies?: boolean;
 }
 
+/** A file the customer's phone received from the business. */
+export interface ReceivedCloudMedia {
+  kind: 'image' | 'document' | 'audio';
+  id: string;
+  mimeType: string;
+  bytes: Buffer;
+  fileName: string | null;
+  caption: string | null;
+}
+
 export interface CloudReply {
   id: string;
   text: string;
@@ -24,6 +34,8 @@ export interface CloudReply {
   callbackData: string | null;
   template: string | null;
   at: number;
+  /** A photo, document or audio the business sent: the bytes as the phone received them. */
+  media?: ReceivedCloudMedia;
 }
 
 export interface CloudCustomer {

@@ -10,7 +10,7 @@ export type GraphFault =
   /** The send is accepted (200 and a wamid), then fails later as a `failed` status with this code. */
   | { asyncFailure: number };
 
-export type RequestKind = 'send' | 'read' | 'profile' | 'templates' | 'media';
+export type RequestKind = 'send' | 'read' | 'profile' | 'templates' | 'media' | 'upload';
 
 export interface FaultMatch {
   /** Which requests; default 'send' (text and template sends). */

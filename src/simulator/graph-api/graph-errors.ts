@@ -39,6 +39,8 @@ const CATALOGUE: Record<number, CatalogueEntry> = {
       'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
   },
   131051: { http: 400, message: 'Unsupported message type' },
+  131052: { http: 400, message: 'Media download error' },
+  131053: { http: 400, message: 'Media upload error' },
   131056: {
     http: 400,
     message: '(Business Account, Consumer Account) pair rate limit hit',

@@ -6,6 +6,7 @@ export type {
   RequestRecord,
   SentMessage,
   StatusBehaviour,
+  UploadedMedia,
 } from './server';
 export type {
   CloudContactCard,

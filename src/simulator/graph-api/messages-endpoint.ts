@@ -1,8 +1,8 @@
 // POST /{version}/{phone_number_id}/messages: sends (text, template) and read receipts with typing,
 // then the statuses Meta posts back for each send.
-import type { SimNumber, SimTemplate } from './business';
+import type { SimNumber, SimTemplate, StoredMedia } from './business';
 import { unixSeconds, type SimClock } from './clock';
-import type { CustomerImpl } from './customer';
+import type { CustomerImpl, ReceivedCloudMedia } from './customer';
 import { graphError, statusError, type GraphErrorAnswer } from './graph-errors';
 import { digitsOf, newWamid } from './ids';
 import { statusesNotification, type WebhookStatusJson } from './notifications';
@@ -30,6 +30,8 @@ export interface SentMessage {
   components: unknown[] | null;
   callbackData: string | null;
   quotedId: string | null;
+  /** An image, document or audio message: its type and the uploaded media id it named. */
+  media: { type: string; id: string } | null;
   at: number;
 }
 
@@ -44,6 +46,8 @@ export interface MessagesEndpointDeps {
   /** The customer with this phone, created on first use. */
   customerByPhone(phone: string): CustomerImpl;
   templates(wabaId: string): SimTemplate[];
+  /** A media id uploaded to (or received by) a number. */
+  media(id: string): StoredMedia | undefined;
 }
 
 export class MessagesEndpoint {
@@ -86,6 +90,7 @@ export class MessagesEndpoint {
     if (customer === null) return graphError(100, { details: 'Invalid recipient' });
     let text: string | null = null;
     let template: SimTemplate | null = null;
+    let media: ReceivedCloudMedia | null = null;
     if (json.type === 'text') {
       const body = (json.text as { body?: unknown } | undefined)?.body;
       if (typeof body !== 'string' || body === '')
@@ -104,8 +109,15 @@ export class MessagesEndpoint {
       const filled = fillTemplateSend(template, json.template);
       if (typeof filled !== 'string') return filled;
       text = filled;
+    } else if (json.type === 'image' || json.type === 'document' || json.type === 'audio') {
+      const checked = this.mediaOf(number, json.type, json[json.type]);
+      if ('status' in checked) return checked;
+      const last = customer.lastWrote.get(number.phoneNumberId);
+      if (last === undefined || this.deps.clock.now() - last > WINDOW_MS) return graphError(131047);
+      media = checked;
+      text = checked.caption ?? '';
     } else {
-      // Media, interactive and the rest exist on the real API; the simulator does not play them.
+      // Video, interactive and the rest exist on the real API; the simulator does not play them.
       return graphError(131051, { details: `type ${String(json.type)} is not simulated` });
     }
     const sent: SentMessage = {
@@ -117,6 +129,7 @@ export class MessagesEndpoint {
       components: template === null ? null : componentsOf(json.template),
       callbackData: typeof json.biz_opaque_callback_data === 'string' ? json.biz_opaque_callback_data : null,
       quotedId: (json.context as { message_id?: string } | undefined)?.message_id ?? null,
+      media: media === null ? null : { type: String(json.type), id: media.id },
       at: this.deps.clock.now(),
     };
     this.sent.push(sent);
@@ -130,6 +143,7 @@ export class MessagesEndpoint {
         callbackData: sent.callbackData,
         template: sent.template,
         at: sent.at,
+        ...(media !== null && { media }),
       });
     }
     this.scheduleStatuses(number, customer, sent, template, failure);
@@ -140,6 +154,40 @@ export class MessagesEndpoint {
         contacts: [{ input: customer.waId === '' ? customer.address : customer.waId, wa_id: customer.waId }],
         messages: [{ id: sent.id }],
       },
+    };
+  }
+
+  /**
+   * `{"id": "<media id>", "caption"?, "filename"?}`: the id must be one this number uploaded, and of
+   * the message's type (Meta refuses a PDF sent as an image). Links are not simulated.
+   */
+  private mediaOf(
+    number: SimNumber,
+    type: 'image' | 'document' | 'audio',
+    raw: unknown,
+  ): ReceivedCloudMedia | GraphErrorAnswer {
+    const given = raw as { id?: unknown; link?: unknown; caption?: unknown; filename?: unknown } | undefined;
+    if (typeof given?.id !== 'string' || given.id === '') {
+      return graphError(131008, { details: `${type}.id is required (links are not simulated)` });
+    }
+    const stored = this.deps.media(given.id);
+    if (stored === undefined || stored.phoneNumberId !== number.phoneNumberId) {
+      return graphError(131053, { details: `media ${given.id} was not uploaded by this number` });
+    }
+    const family = stored.mimeType.split('/')[0];
+    const fits = type === 'document' ? true : family === (type === 'image' ? 'image' : 'audio');
+    if (!fits)
+      return graphError(131053, { details: `media ${given.id} is ${stored.mimeType}, not an ${type}` });
+    if (type === 'audio' && given.caption !== undefined) {
+      return graphError(100, { details: 'audio messages take no caption' });
+    }
+    return {
+      kind: type,
+      id: stored.id,
+      mimeType: stored.mimeType,
+      bytes: stored.bytes,
+      fileName: typeof given.filename === 'string' ? given.filename : null,
+      caption: typeof given.caption === 'string' && given.caption !== '' ? given.caption : null,
     };
   }
 

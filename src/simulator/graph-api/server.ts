@@ -21,6 +21,7 @@ import { bearerOf, parseJson, readBody, sendError, sendJson } from './http';
 import { digitsOf, newNumericId } from './ids';
 import { MessagesEndpoint, type SentMessage, type StatusBehaviour } from './messages-endpoint';
 import { messagesNotification } from './notifications';
+import { receiveUpload, type UploadedMedia } from './media-upload';
 import {
   DEFAULT_WEBHOOK_BEHAVIOUR,
   WebhookSender,
@@ -29,6 +30,7 @@ import {
 } from './webhook-sender';
 
 export type { SentMessage, StatusBehaviour } from './messages-endpoint';
+export type { UploadedMedia } from './media-upload';
 
 export interface GraphApiServerOptions {
   port?: number;
@@ -78,6 +80,8 @@ export interface GraphApiServer {
   readonly requests: readonly RequestRecord[];
   /** Every send accepted (200). */
   readonly sent: readonly SentMessage[];
+  /** Every file the business uploaded to `/{phone_number_id}/media`, as it arrived. */
+  readonly uploads: readonly UploadedMedia[];
   /** Every webhook notification and what each POST of it got. */
   readonly deliveries: readonly WebhookDelivery[];
   /** POSTs a notification again, byte for byte (default: the last one). */
@@ -104,6 +108,7 @@ class GraphApiSimulator implements GraphApiServer {
   private readonly customers = new Map<string, CustomerImpl>();
   private readonly templates = new Map<string, SimTemplate[]>();
   private readonly media = new Map<string, StoredMedia>();
+  readonly uploads: UploadedMedia[] = [];
   private readonly faults = new FaultQueue();
   private readonly webhooks: WebhookSender;
   private readonly statusDelayMs: number;
@@ -137,6 +142,7 @@ class GraphApiSimulator implements GraphApiServer {
       customers: () => this.customers.values(),
       customerByPhone: (phone) => this.customer(phone) as CustomerImpl,
       templates: (wabaId) => this.templates.get(wabaId) ?? [],
+      media: (id) => this.media.get(id),
     });
     this.http = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
@@ -323,6 +329,21 @@ class GraphApiSimulator implements GraphApiServer {
               fault !== null && 'asyncFailure' in fault ? fault.asyncFailure : null,
             );
       return answer(result.status, result.body);
+    }
+    if (req.method === 'POST' && edge === 'media' && number !== undefined) {
+      record.kind = 'upload';
+      record.phoneNumberId = number.phoneNumberId;
+      const refused = this.authorize(req, [number]);
+      if (refused !== null) return fail(refused);
+      const fault = this.faults.take('upload', number.phoneNumberId, null);
+      if (fault !== null && this.applyFault(fault, req, res, record)) return;
+      const uploaded = await receiveUpload(req, body);
+      if ('error' in uploaded) return fail(uploaded.error);
+      const id = newNumericId(16);
+      this.media.set(id, { ...uploaded, id, phoneNumberId: number.phoneNumberId });
+      this.uploads.push({ id, phoneNumberId: number.phoneNumberId, ...uploaded });
+      this.log(`upload of ${uploaded.bytes.length} bytes (${uploaded.mimeType}) as media ${id}`);
+      return answer(200, { id });
     }
     if (req.method === 'GET' && edge === undefined && number !== undefined) {
       record.kind = 'profile';

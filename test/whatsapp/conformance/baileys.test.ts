@@ -16,6 +16,18 @@ describeProviderConformance({
       redeliver: async (id, text) => void (await contact.send(SHOP, text, { id })),
       // A retry receipt can make the phone see a message twice: it shows it once.
       replies: () => [...new Map(contact.replies.map((r) => [r.id, { id: r.id, text: r.text }])).values()],
+      files: () =>
+        [
+          ...new Map(
+            contact.replies.filter((r) => r.media?.data !== undefined).map((r) => [r.id, r.media!]),
+          ).values(),
+        ].map((m) => ({
+          kind: m.kind === 'voice' ? 'audio' : (m.kind as 'image' | 'document' | 'audio'),
+          data: m.data!,
+          caption: m.caption ?? null,
+          // WhatsApp carries a file name with documents only.
+          fileName: m.kind === 'document' ? (m.fileName ?? null) : null,
+        })),
       waitForReplies: async (count, timeoutMs = 15_000) =>
         void (await contact.waitForReplies(count, timeoutMs)),
     });
@@ -33,6 +45,8 @@ describeProviderConformance({
           .contact(phone)
           .failNextSend(kind === 'transient' ? { devicesError: 500 } : { nack: 463 });
       },
+      // Baileys' upload gets a 500 from the media host and the send throws: a transient failure.
+      failNextUpload: () => harness.server.media.refuseUploads(1),
       cleanup: () => harness.cleanup(),
     };
   },

@@ -61,6 +61,19 @@ describeProviderConformance({
         await sim.idle();
       },
       replies: () => c.replies.map((r) => ({ id: r.id, text: r.text })),
+      files: () =>
+        c.replies.flatMap((r) =>
+          r.media === undefined
+            ? []
+            : [
+                {
+                  kind: r.media.kind,
+                  data: r.media.bytes,
+                  caption: r.media.caption,
+                  fileName: r.media.fileName,
+                },
+              ],
+        ),
       waitForReplies: async (count, timeoutMs = 15_000) => void (await c.waitForReplies(count, timeoutMs)),
     });
 
@@ -106,6 +119,8 @@ describeProviderConformance({
         // Transient: Meta's per-number throughput limit. Permanent: outside the 24-hour window.
         sim.failNext({ code: kind === 'transient' ? 130429 : 131047 }, { to: phone });
       },
+      // Meta's /media answers "service unavailable" once.
+      failNextUpload: () => sim.failNext({ code: 131016 }, { kind: 'upload' }),
       sendAttempts: (phone) =>
         sim.requests.filter((r) => r.kind === 'send' && r.to?.replace(/\D/g, '') === phone.replace(/\D/g, ''))
           .length,

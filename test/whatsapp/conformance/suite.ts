@@ -5,7 +5,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFaqRepository } from '../../../src/core/store/repositories/faqs';
 import type { E164, ProviderKind, WorkspaceId } from '../../../src/shared/types';
-import { isQr, type Core } from '../harness';
+import { createHash } from 'node:crypto';
+import { createCoreRuntime } from '../../../src/core/handlers/index';
+import { UPLOAD_CHUNK_BYTES } from '../../../src/shared/media-send-contract';
+import { commandCaller, isQr, type Core } from '../harness';
 
 export const SHOP = '+2348090000001' as E164;
 export const QUESTION = 'What are your opening hours?';
@@ -27,7 +30,17 @@ export interface ConformanceCustomer {
   redeliver(id: string, text: string): Promise<void>;
   /** What their phone shows from the shop: one entry per distinct message. */
   replies(): { id: string; text: string }[];
+  /** Files their phone received from the shop, decrypted and checked, one per distinct message. */
+  files(): ReceivedFile[];
   waitForReplies(count: number, timeoutMs?: number): Promise<void>;
+}
+
+/** A file as the customer's phone got it; a voice note counts as audio (the Cloud API has no ptt). */
+export interface ReceivedFile {
+  kind: 'image' | 'document' | 'audio';
+  data: Buffer;
+  caption: string | null;
+  fileName: string | null;
 }
 
 export interface ConformanceEnv {
@@ -38,6 +51,8 @@ export interface ConformanceEnv {
   customer(phone: string): ConformanceCustomer;
   /** The next send to this customer fails the way this provider's server fails a send. */
   failNextSend(phone: string, kind: 'transient' | 'permanent'): void;
+  /** The next file upload fails the way this provider's media host fails for a moment. */
+  failNextUpload(): void;
   /** Send requests the server got for this customer, when it can tell. */
   sendAttempts?(phone: string): number;
   cleanup(): Promise<void>;
@@ -62,6 +77,9 @@ async function waitUntil(
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(4000, 7)]);
+const OGG = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(6000, 3)]);
 
 /** A shop answering one FAQ at once: no greeting, no flood guard, no pacing, quick retries. */
 async function createShopWorkspace(core: Core): Promise<WorkspaceId> {
@@ -232,6 +250,237 @@ export function describeProviderConformance(target: ConformanceTarget): void {
       expect(customer.replies().map((r) => r.text)).toContain(ANSWER);
       expect(customer.replies()).toHaveLength(2);
       expect(shop.e164).toBe(SHOP);
+    });
+
+    it('sends the owner’s photo, document and voice note: uploaded in pieces, each arrives whole and once', async () => {
+      const { core } = await connectedShop();
+      const runtime = createCoreRuntime(core.app);
+      const call = commandCaller(() => runtime);
+      try {
+        const ada = env.customer('+2348031239402');
+        await ada.send(QUESTION);
+        await ada.waitForReplies(1);
+        const [inbound] = await core.app.store.db
+          .selectFrom('messages')
+          .select(['chat_id', 'workspace_id'])
+          .where('direction', '=', 'in')
+          .execute();
+        const ref = { workspaceId: inbound!.workspace_id, chatId: inbound!.chat_id };
+        // The document is over one upload piece, so it travels in three.
+        const pdf = Buffer.concat([
+          Buffer.from('%PDF-1.4\nRice 65,000 a bag\n'),
+          Buffer.alloc(UPLOAD_CHUNK_BYTES * 2 + 99, 0x20),
+        ]);
+        const files = [
+          { fileName: 'menu.jpg', mime: 'image/jpeg', data: JPEG, caption: 'Our menu' },
+          { fileName: 'price-list.pdf', mime: 'application/pdf', data: pdf, caption: 'Prices this week' },
+          { fileName: 'voice-note.ogg', mime: 'audio/ogg', data: OGG, caption: '' },
+        ];
+        const sent: string[] = [];
+        for (const file of files) {
+          const started = await call('media.uploadStart', {
+            workspaceId: ref.workspaceId,
+            fileName: file.fileName,
+            mime: file.mime,
+            size: file.data.length,
+          });
+          for (let offset = 0; offset < file.data.length; offset += started.chunkBytes) {
+            const piece = file.data.subarray(offset, offset + started.chunkBytes).toString('base64');
+            await call('media.uploadChunk', {
+              workspaceId: ref.workspaceId,
+              uploadId: started.uploadId,
+              offset,
+              data: piece,
+            });
+          }
+          const sha256 = createHash('sha256').update(file.data).digest('hex');
+          await call('media.uploadFinish', {
+            workspaceId: ref.workspaceId,
+            uploadId: started.uploadId,
+            sha256,
+          });
+          const queued = await call('conversation.sendMedia', {
+            ...ref,
+            uploadId: started.uploadId,
+            caption: file.caption,
+          });
+          sent.push(queued.messageId);
+        }
+        await ada.waitForReplies(1 + files.length, 30_000);
+        await waitUntil(() => ada.files().length === files.length, 'three files on the phone');
+        await pause(500); // room for a second copy to show up
+        expect(ada.files()).toEqual([
+          { kind: 'image', data: JPEG, caption: 'Our menu', fileName: null },
+          { kind: 'document', data: pdf, caption: 'Prices this week', fileName: 'price-list.pdf' },
+          { kind: 'audio', data: OGG, caption: null, fileName: null },
+        ]);
+        const outbox = (await rows(core).outbox()).filter((r) => sent.includes(r.id));
+        expect(outbox.map((r) => [r.status, r.attempts, r.media_kind])).toEqual([
+          ['sent', 1, 'image'],
+          ['sent', 1, 'document'],
+          ['sent', 1, 'voice'],
+        ]);
+        // The thread shows them as the owner's, with their ticks.
+        const thread = await call('conversation.thread', ref);
+        const mine = thread.messages.filter((m) => sent.includes(m.id));
+        expect(mine.map((m) => [m.author, m.media?.kind, m.media?.state, m.text])).toEqual([
+          ['owner', 'image', 'stored', 'Our menu'],
+          ['owner', 'document', 'stored', 'Prices this week'],
+          ['owner', 'voice', 'stored', null],
+        ]);
+        await waitUntil(
+          async () =>
+            (await call('conversation.thread', ref)).messages
+              .filter((m) => sent.includes(m.id))
+              .every((m) => m.status === 'delivered' || m.status === 'read'),
+          'delivered ticks on the three files',
+        );
+      } finally {
+        runtime.close();
+      }
+    });
+
+    it('answers with an FAQ that carries a document: the file goes with the answer as its caption', async () => {
+      const { core, shop } = await connectedShop();
+      const runtime = createCoreRuntime(core.app);
+      const call = commandCaller(() => runtime);
+      try {
+        const menu = Buffer.from('%PDF-1.4\nJollof rice 2,500; fried rice 2,800\n%%EOF\n');
+        const w = { workspaceId: shop.workspaceId };
+        const started = await call('media.uploadStart', {
+          ...w,
+          fileName: 'menu.pdf',
+          mime: '',
+          size: menu.length,
+        });
+        await call('media.uploadChunk', {
+          ...w,
+          uploadId: started.uploadId,
+          offset: 0,
+          data: menu.toString('base64'),
+        });
+        const sha256 = createHash('sha256').update(menu).digest('hex');
+        await call('media.uploadFinish', { ...w, uploadId: started.uploadId, sha256 });
+        await call('faq.attach', { ...w, faqId: 'faq-hours', uploadId: started.uploadId });
+        expect(await call('faq.attachment', { ...w, faqId: 'faq-hours' })).toEqual({
+          faqId: 'faq-hours',
+          kind: 'document',
+          mime: 'application/pdf',
+          fileName: 'menu.pdf',
+          size: menu.length,
+        });
+        const ada = env.customer('+2348031239403');
+        await ada.send(QUESTION);
+        await ada.waitForReplies(1, 20_000);
+        await waitUntil(() => ada.files().length === 1, 'the menu on the phone');
+        await pause(300);
+        expect(ada.files()).toEqual([
+          { kind: 'document', data: menu, caption: ANSWER, fileName: 'menu.pdf' },
+        ]);
+        expect(ada.replies()).toHaveLength(1);
+      } finally {
+        runtime.close();
+      }
+    });
+
+    it('retries a file whose upload failed: it arrives once, on the second attempt', async () => {
+      const { core, shop } = await connectedShop();
+      const runtime = createCoreRuntime(core.app);
+      const call = commandCaller(() => runtime);
+      try {
+        const ada = env.customer('+2348031239404');
+        await ada.send(QUESTION);
+        await ada.waitForReplies(1);
+        const w = { workspaceId: shop.workspaceId };
+        const started = await call('media.uploadStart', {
+          ...w,
+          fileName: 'shop.jpg',
+          mime: 'image/jpeg',
+          size: JPEG.length,
+        });
+        await call('media.uploadChunk', {
+          ...w,
+          uploadId: started.uploadId,
+          offset: 0,
+          data: JPEG.toString('base64'),
+        });
+        await call('media.uploadFinish', {
+          ...w,
+          uploadId: started.uploadId,
+          sha256: createHash('sha256').update(JPEG).digest('hex'),
+        });
+        env.failNextUpload();
+        const { chat_id: chatId } = await core.app.store.db
+          .selectFrom('messages')
+          .select('chat_id')
+          .where('direction', '=', 'in')
+          .executeTakeFirstOrThrow();
+        const { messageId } = await call('conversation.sendMedia', {
+          ...w,
+          chatId,
+          uploadId: started.uploadId,
+          caption: 'Our shop',
+        });
+        await waitUntil(() => ada.files().length === 1, 'the photo on the phone', 20_000);
+        await pause(500);
+        expect(ada.files()).toEqual([{ kind: 'image', data: JPEG, caption: 'Our shop', fileName: null }]);
+        const row = (await rows(core).outbox()).find((r) => r.id === messageId);
+        expect(row).toMatchObject({ status: 'sent', attempts: 2 });
+      } finally {
+        runtime.close();
+      }
+    });
+
+    it('a file queued while the number is off survives a restart and goes once', async () => {
+      const first = await connectedShop();
+      const ada = env.customer('+2348031239405');
+      await ada.send(QUESTION);
+      await ada.waitForReplies(1);
+      const runtime = createCoreRuntime(first.core.app);
+      const call = commandCaller(() => runtime);
+      const w = { workspaceId: first.shop.workspaceId };
+      const { chat_id: chatId } = await first.core.app.store.db
+        .selectFrom('messages')
+        .select('chat_id')
+        .where('direction', '=', 'in')
+        .executeTakeFirstOrThrow();
+      await first.core.app.connections.stop(first.shop.workspaceId, SHOP, 'test: the number is off');
+      const started = await call('media.uploadStart', {
+        ...w,
+        fileName: 'receipt.jpg',
+        mime: '',
+        size: JPEG.length,
+      });
+      await call('media.uploadChunk', {
+        ...w,
+        uploadId: started.uploadId,
+        offset: 0,
+        data: JPEG.toString('base64'),
+      });
+      await call('media.uploadFinish', {
+        ...w,
+        uploadId: started.uploadId,
+        sha256: createHash('sha256').update(JPEG).digest('hex'),
+      });
+      const { messageId } = await call('conversation.sendMedia', {
+        ...w,
+        chatId,
+        uploadId: started.uploadId,
+        caption: 'Your receipt',
+      });
+      runtime.close();
+      await pause(300);
+      expect(ada.files()).toEqual([]);
+      await first.core.close();
+
+      const again = await env.startCore();
+      await again.app.start();
+      await again.waitForStatus(SHOP, 'connected');
+      await waitUntil(() => ada.files().length === 1, 'the receipt on the phone after the restart', 20_000);
+      await pause(500);
+      expect(ada.files()).toEqual([{ kind: 'image', data: JPEG, caption: 'Your receipt', fileName: null }]);
+      const row = (await rows(again).outbox()).find((r) => r.id === messageId);
+      expect(row).toMatchObject({ status: 'sent', attempts: 1 });
     });
   });
 }

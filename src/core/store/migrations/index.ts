@@ -15,6 +15,7 @@ import { migration0013ChatRead } from './0013-chat-read';
 import { migration0015Inbox } from './0015-inbox';
 import { migration0016ClarifyAndLearning } from './0016-clarify-and-learning';
 import { migration0014MessageMedia } from './0014-message-media';
+import { migration0017OutboundMedia } from './0017-outbound-media';
 
 /**
  * Every migration, in order. Listed statically (not read from a folder) so the bundled desktop app
@@ -37,6 +38,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0015-inbox': migration0015Inbox,
   '0016-clarify-and-learning': migration0016ClarifyAndLearning,
   '0014-message-media': migration0014MessageMedia,
+  '0017-outbound-media': migration0017OutboundMedia,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();

@@ -36,6 +36,7 @@ const TESTED = [
   '0014-message-media', // 0014-message-media.test.ts
   '0015-inbox', // 0015-inbox.test.ts
   '0016-clarify-and-learning', // 0016-clarify-and-learning.test.ts
+  '0017-outbound-media', // 0017-outbound-media.test.ts
 ];
 
 describe('migrations', () => {

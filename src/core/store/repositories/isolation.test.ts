@@ -29,6 +29,7 @@ import { createHeldWebhookStore } from '../../whatsapp/cloud-api/held-webhooks';
 import { createLidMappingRepository } from './lid-mappings';
 import { createEventLogRepository } from './event-log';
 import { createMessageMediaRepository, type NewMessageMedia } from './message-media';
+import { createFaqAttachmentRepository } from './faq-attachments';
 import { createChatProfileRepository } from './chat-profiles';
 import { createInboxChatRepository } from './inbox-chats';
 import { createLabelRepository } from './labels';
@@ -77,6 +78,7 @@ const repos = () => ({
   chatReads: createChatReadRepository(store.db),
   eventLog: createEventLogRepository(store),
   messageMedia: createMessageMediaRepository(store.db),
+  faqAttachments: createFaqAttachmentRepository(store.db),
   chatProfiles: createChatProfileRepository(store.db),
   inboxChats: createInboxChatRepository(store.db),
   labels: createLabelRepository(store.db),
@@ -107,6 +109,7 @@ const FACTORY_NAMES = [
   createChatReadRepository,
   createEventLogRepository,
   createMessageMediaRepository,
+  createFaqAttachmentRepository,
   createChatProfileRepository,
   createInboxChatRepository,
   createLabelRepository,
@@ -318,6 +321,19 @@ async function seed(ws: WorkspaceId, suffix: string, number: E164): Promise<void
   );
   await r.messageMedia.insertMany(ws, [mediaOf(suffix)], 1);
   await r.messageMedia.markStored(ws, `msg-${suffix}`, { sha256: SAME_HASH, size: 10 }, 1);
+  // The same price list attached to each workspace's FAQ.
+  await r.faqAttachments.set(
+    ws,
+    {
+      faqId: `faq-${suffix}`,
+      kind: 'document',
+      mime: 'application/pdf',
+      fileName: 'prices.pdf',
+      size: 10,
+      sha256: SAME_HASH,
+    },
+    1,
+  );
   // The same customer's LID in both workspaces.
   await r.lidMappings.learn(ws, number, [{ lid: CUSTOMER_LID, phoneJid: CHAT }], 'message', 1);
   await r.syncState.save(
@@ -433,6 +449,24 @@ type Cases = {
 
 // Each function, called as workspace A against B's rows.
 const CASES: Cases = {
+  faqAttachments: {
+    forFaqs: async (r) => [...(await r.forFaqs(A, ['faq-a', 'faq-b'])).keys()],
+    // B's FAQ id: the row is the FAQ's own, so B's attachment stays as it was.
+    set: (r) =>
+      r.set(
+        A,
+        {
+          faqId: 'faq-b',
+          kind: 'image',
+          mime: 'image/png',
+          fileName: 'x.png',
+          size: 1,
+          sha256: 'cd'.repeat(32),
+        },
+        2,
+      ),
+    remove: (r) => r.remove(A, 'faq-b'),
+  },
   messageMedia: {
     // B's message id: its row is the message's own (one per message), so B's stays as it was.
     insertMany: (r) => r.insertMany(A, [mediaOf('b')], 2),

@@ -179,7 +179,8 @@ export function createMessageMediaRepository(db: Kysely<Database>) {
 
     /**
      * Retention: stored files of messages created before `before` become `deleted`; returns the
-     * hashes no other stored row (of any workspace: files are shared by content) still needs.
+     * hashes nothing else (a stored row of any workspace: files are shared by content; an FAQ's
+     * attachment; a file the outbox still has to send or may Retry) still needs.
      */
     async expireBefore(workspaceId: WorkspaceId, before: number, now: number): Promise<string[]> {
       const rows = await db
@@ -208,6 +209,20 @@ export function createMessageMediaRepository(db: Kysely<Database>) {
         .where('sha256', 'in', hashes)
         .execute();
       const used = new Set(stillUsed.map((r) => r.sha256));
+      // An FAQ's attachment and a file still waiting in the outbox are needed too (0017).
+      const attached = await db
+        .selectFrom('faq_attachments')
+        .select('sha256')
+        .where('sha256', 'in', hashes)
+        .execute();
+      const queued = await db
+        .selectFrom('outbox')
+        .select('media_sha256')
+        .where('media_sha256', 'in', hashes)
+        .where('status', 'in', ['queued', 'sending', 'failed'])
+        .execute();
+      for (const r of attached) used.add(r.sha256);
+      for (const r of queued) used.add(r.media_sha256);
       return hashes.filter((h) => !used.has(h));
     },
   };

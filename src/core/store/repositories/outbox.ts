@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import type { OutboundMediaKind } from '../../../shared/media-send-contract';
 import type { E164, WorkspaceId } from '../../../shared/types';
 import type { Database, OutboxTable } from '../schema';
 import { powerOfTwoChunks } from './chunks';
@@ -9,6 +10,18 @@ export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled
 /** What the bot sends on its own; 'owner' rows are typed by a person and never cancelled for them. */
 export const BOT_OUTBOX_KINDS: readonly OutboxKind[] = ['faq', 'ai', 'greeting', 'away', 'handoff'];
 
+/**
+ * A file a row sends; the bytes are in the media store under `sha256`. The row's `text` (never empty)
+ * is then the caption, or the file's name when it has none.
+ */
+export interface OutboxMedia {
+  kind: OutboundMediaKind;
+  sha256: string;
+  mime: string;
+  fileName: string | null;
+  caption: string | null;
+}
+
 export interface NewOutboxRow {
   /** The WhatsApp message id every attempt sends with (chosen here, stable across retries). */
   id: string;
@@ -18,6 +31,10 @@ export interface NewOutboxRow {
   inboundMessageId: string | null;
   kind: OutboxKind;
   text: string;
+  /** A photo, document or voice note sent with it (0017); absent or null for text alone. */
+  media?: OutboxMedia | null;
+  /** The FAQ a bot answer came from (not stored): its photo or document goes with it. */
+  faqId?: string | null;
 }
 
 export interface OutboxRow extends NewOutboxRow {
@@ -86,6 +103,11 @@ export function createOutboxRepository(db: Kysely<Database>) {
               updated_at: now,
               sent_at: null,
               provider_message_id: null,
+              media_kind: r.media?.kind ?? null,
+              media_sha256: r.media?.sha256 ?? null,
+              media_mime: r.media?.mime ?? null,
+              media_file_name: r.media?.fileName ?? null,
+              media_caption: r.media?.caption ?? null,
             })),
           )
           .execute();
@@ -330,5 +352,15 @@ function toRow(row: Selectable<OutboxTable>): OutboxRow {
     updatedAt: row.updated_at,
     sentAt: row.sent_at,
     providerMessageId: row.provider_message_id,
+    media:
+      row.media_kind !== null && row.media_sha256 !== null
+        ? {
+            kind: row.media_kind as OutboundMediaKind,
+            sha256: row.media_sha256,
+            mime: row.media_mime ?? 'application/octet-stream',
+            fileName: row.media_file_name,
+            caption: row.media_caption,
+          }
+        : null,
   };
 }

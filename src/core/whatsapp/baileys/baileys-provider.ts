@@ -29,7 +29,7 @@ import { handleMessagesInOrder } from './in-order-messages';
 import { keepCachesOutOfTransactions } from './transaction-timers';
 import { lidPairsOfKey, type LidDirectory } from './lid-directory';
 import { mapBaileysMessage, phoneFromJid } from './message-mapper';
-import { createBaileysMedia, type MediaTransportOptions } from './media-transfer';
+import { baileysContent, createBaileysMedia, type MediaTransportOptions } from './media-transfer';
 import { loadSqliteAuthState, type SqliteAuthState } from './sqlite-auth-state';
 
 export interface BaileysProviderOptions {
@@ -399,6 +399,15 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
       const socket = requireOpen('send a message');
       sentIds.set(send.messageId, true);
       const sent = await socket.sendMessage(chatId, { text }, { messageId: send.messageId });
+      return { providerMessageId: sent?.key.id ?? send.messageId };
+    },
+
+    async sendMedia(chatId, media, send: SendOptions) {
+      const socket = requireOpen('send a file');
+      sentIds.set(send.messageId, true);
+      // Baileys encrypts the file with a fresh media key, uploads it to the host media_conn names
+      // (through fetchAgent) and sends the message that carries the key.
+      const sent = await socket.sendMessage(chatId, baileysContent(media), { messageId: send.messageId });
       return { providerMessageId: sent?.key.id ?? send.messageId };
     },
 

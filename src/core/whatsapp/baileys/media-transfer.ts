@@ -1,7 +1,9 @@
 // Files over Baileys: one HTTPS agent for Baileys' uploads and our downloads, and the download of a
 // customer's file, asking their phone to upload it again when the link has expired.
 import { Agent } from 'node:https';
-import type { WASocket } from '@whiskeysockets/baileys';
+import type { AnyMessageContent, WASocket } from '@whiskeysockets/baileys';
+import { assertNever } from '../../errors';
+import type { OutboundMedia } from '../provider';
 import { MediaError } from '../../media/media-error';
 import { downloadUrlOf, fetchEncrypted, openWhatsAppMedia, type WhatsAppMediaRef } from './media-download';
 
@@ -43,6 +45,32 @@ export function parseMediaRef(json: string): WhatsAppMediaRef {
     throw new MediaError('failed', 'The stored link to this file is incomplete.');
   }
   return ref as WhatsAppMediaRef;
+}
+
+/**
+ * What Baileys' sendMessage takes for a file the business sends. A voice note is sent as ptt (it
+ * plays in the chat like a recorded one); Baileys works out its length, waveform and a photo's
+ * thumbnail itself where it can, and sends without them where it cannot.
+ */
+export function baileysContent(media: OutboundMedia): AnyMessageContent {
+  const caption = media.caption ?? undefined;
+  switch (media.kind) {
+    case 'image':
+      return { image: media.data, mimetype: media.mime, ...(caption !== undefined && { caption }) };
+    case 'document':
+      return {
+        document: media.data,
+        mimetype: media.mime,
+        fileName: media.fileName ?? 'document',
+        ...(caption !== undefined && { caption }),
+      };
+    case 'voice':
+      return { audio: media.data, mimetype: 'audio/ogg; codecs=opus', ptt: true };
+    case 'audio':
+      return { audio: media.data, mimetype: media.mime, ptt: false };
+    default:
+      return assertNever(media.kind, 'media kind');
+  }
 }
 
 export function createBaileysMedia(options: MediaTransportOptions, socket: () => WASocket | null) {

@@ -9,7 +9,7 @@ import { createBoundedCache } from '../bounded-cache';
 import type { CloseInfo, ProviderEvents, ProviderListener, SendOptions, WhatsAppProvider } from '../provider';
 import { createGraphClient, GraphApiError } from './graph-client';
 import { classifyGraphError, type GraphErrorInfo, type GraphErrorVerdict } from './graph-errors';
-import { downloadMedia, listTemplates, type MessageTemplate } from './templates-and-media';
+import { downloadMedia, listTemplates, uploadMedia, type MessageTemplate } from './templates-and-media';
 import { mapNotification, type WebhookNotification } from './webhook';
 
 export type { MessageTemplate } from './templates-and-media';
@@ -389,6 +389,37 @@ export function createCloudApiProvider(options: CloudApiProviderOptions): CloudA
       log.debug('cloud.sent', `Sent ${send.messageId} to ${chatId} as ${id}`, {
         ...meta,
         providerMessageId: id,
+      });
+      return { providerMessageId: id };
+    },
+
+    async sendMedia(chatId, media, send: SendOptions) {
+      requireOpen('send a file');
+      const meta = { chatId, outboxId: send.messageId, media: media.kind };
+      const mediaId = await request('upload a file', meta, () => uploadMedia(graph, phoneNumberId, media));
+      const type = media.kind === 'voice' ? 'audio' : media.kind;
+      const answer = await request('send a file', meta, () =>
+        graph.post<SendAnswer>(`/${phoneNumberId}/messages`, {
+          messaging_product: 'whatsapp',
+          recipient_type: 'individual',
+          ...addressOf(chatId),
+          type,
+          [type]: {
+            id: mediaId,
+            ...(media.caption !== null && type !== 'audio' && { caption: media.caption }),
+            ...(type === 'document' && media.fileName !== null && { filename: media.fileName }),
+          },
+          biz_opaque_callback_data: send.messageId,
+        }),
+      );
+      const id = answer.messages?.[0]?.id;
+      if (typeof id !== 'string' || id === '') {
+        throw failure('send a file', new Error('the API accepted the file but returned no id'), meta);
+      }
+      log.debug('cloud.sent', `Sent ${media.kind} ${send.messageId} to ${chatId} as ${id}`, {
+        ...meta,
+        providerMessageId: id,
+        mediaId,
       });
       return { providerMessageId: id };
     },

@@ -29,6 +29,8 @@ export class GraphApiError extends Error {
 export interface GraphClient {
   get<T>(path: string, query?: Record<string, string>, timeoutMs?: number): Promise<T>;
   post<T>(path: string, body: unknown, timeoutMs?: number): Promise<T>;
+  /** A multipart/form-data POST (a media upload). */
+  postForm<T>(path: string, form: FormData, timeoutMs?: number): Promise<T>;
   /** Downloads a media URL the API handed out (it needs the same Bearer header). */
   download(url: string): Promise<{ bytes: Buffer; contentType: string | null }>;
   /** Replaces every occurrence of the token in `text`. */
@@ -95,6 +97,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
         timeoutMs,
       );
+      return json<T>(response);
+    },
+    async postForm<T>(path: string, form: FormData, timeoutMs = options.timeoutMs) {
+      // fetch writes the multipart boundary into the content type itself.
+      const response = await send(`${root}${path}`, { method: 'POST', body: form }, timeoutMs);
       return json<T>(response);
     },
     async download(url) {

@@ -65,3 +65,24 @@ export async function downloadMedia(
   }
   return { bytes, mimeType: meta.mime_type ?? contentType };
 }
+
+/** Time for an upload: a large document over a slow shop connection takes far longer than a send. */
+const UPLOAD_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * A file the business sends: `POST /{phone_number_id}/media` (multipart: the file, its type,
+ * messaging_product) returns a media id that the message then names.
+ */
+export async function uploadMedia(
+  graph: GraphClient,
+  phoneNumberId: string,
+  file: { data: Buffer; mime: string; fileName: string | null },
+): Promise<string> {
+  const form = new FormData();
+  form.set('messaging_product', 'whatsapp');
+  form.set('type', file.mime);
+  form.set('file', new Blob([file.data], { type: file.mime }), file.fileName ?? 'file');
+  const answer = await graph.postForm<{ id?: unknown }>(`/${phoneNumberId}/media`, form, UPLOAD_TIMEOUT_MS);
+  if (typeof answer.id !== 'string' || answer.id === '') throw new Error('the media upload returned no id');
+  return answer.id;
+}

@@ -12,6 +12,8 @@ interface Props {
   workspaceId: string;
   messageId: string;
   media: ThreadMedia;
+  /** Sent by the shop (the owner or the bot), not by the customer. */
+  fromShop?: boolean;
 }
 
 /** What each kind is called in the thread and in the chat list's preview. */
@@ -67,7 +69,7 @@ function useFileUrl(workspaceId: string, messageId: string, wanted: boolean) {
   return state;
 }
 
-export function MessageMedia({ workspaceId, messageId, media }: Props) {
+export function MessageMedia({ workspaceId, messageId, media, fromShop = false }: Props) {
   const word = KIND_WORD[media.kind];
   if (media.kind === 'location' && media.location !== null) {
     const { latitude, longitude, name, address } = media.location;
@@ -95,7 +97,7 @@ export function MessageMedia({ workspaceId, messageId, media }: Props) {
   switch (media.kind) {
     case 'image':
     case 'sticker':
-      return <Picture workspaceId={workspaceId} messageId={messageId} media={media} />;
+      return <Picture workspaceId={workspaceId} messageId={messageId} media={media} fromShop={fromShop} />;
     case 'voice':
     case 'audio':
     case 'video':
@@ -105,11 +107,12 @@ export function MessageMedia({ workspaceId, messageId, media }: Props) {
   }
 }
 
-function Picture({ workspaceId, messageId, media }: Props) {
+function Picture({ workspaceId, messageId, media, fromShop }: Props) {
   const file = useFileUrl(workspaceId, messageId, true);
   const [large, setLarge] = useState(false);
   const src = file !== null && 'url' in file ? file.url : media.thumbnail;
-  const alt = media.kind === 'sticker' ? 'Sticker' : 'Photo from the customer';
+  const alt =
+    media.kind === 'sticker' ? 'Sticker' : fromShop === true ? 'Photo you sent' : 'Photo from the customer';
   if (src === null)
     return <span className="media__meta">Loading {KIND_WORD[media.kind].toLowerCase()}…</span>;
   if (media.kind === 'sticker') return <img className="media__sticker" src={src} alt={alt} />;

@@ -20,6 +20,7 @@ import { DeliveryStatus } from './inbox/DeliveryStatus';
 import { InboxSearchBox, InboxSearchResults } from './inbox/InboxSearch';
 import { LabelChips, LabelFilter, LabelPicker, useLabels } from './inbox/labels';
 import { useQuickReplies } from './inbox/QuickReplies';
+import { useAttachment } from './inbox/Attachment';
 import type { Label } from '../../../shared/contract';
 import { LearnFromChat } from './LearnFromChat';
 
@@ -349,6 +350,7 @@ function Thread({
   const name = chatName(chat);
   const ref = { workspaceId: workspace.id, chatId: chat.chatId };
   const quick = useQuickReplies({ workspaceId: workspace.id, text, setText });
+  const attachment = useAttachment({ workspaceId: workspace.id, chatId: chat.chatId });
   const paused = chat.botPausedUntil !== null && chat.botPausedUntil > now;
 
   const load = useCallback(async () => {
@@ -455,8 +457,21 @@ function Thread({
   const send = async (event?: FormEvent) => {
     event?.preventDefault();
     const reply = text.trim();
-    if (reply === '' || busy === 'send') return;
+    if ((reply === '' && !attachment.active) || busy === 'send') return;
     stickToBottom.current = true;
+    if (attachment.active) {
+      // The text is the file's caption; a voice note takes none, so the text follows it on its own.
+      const withFile = attachment.takesCaption;
+      setBusy('send');
+      const fileSent = await attachment.send(withFile ? reply : '');
+      setBusy(null);
+      if (!fileSent) return;
+      if (withFile || reply === '') {
+        setText('');
+        void load();
+        return;
+      }
+    }
     const sent = await act('send', () => client.invoke('conversation.reply', { ...ref, text: reply }));
     if (sent) {
       setText('');
@@ -473,7 +488,11 @@ function Thread({
   };
 
   return (
-    <section className="thread card card--flush" aria-label={`Conversation with ${name}`}>
+    <section
+      className={`thread card card--flush${attachment.dragging ? ' thread--dragging' : ''}`}
+      aria-label={`Conversation with ${name}`}
+      {...attachment.dropProps}
+    >
       <header className="thread__head">
         <button
           className="button button--ghost button--small thread__back"
@@ -608,7 +627,12 @@ function Thread({
                 </span>
               )}
               {m.media !== undefined && (
-                <MessageMedia workspaceId={workspace.id} messageId={m.id} media={m.media} />
+                <MessageMedia
+                  workspaceId={workspace.id}
+                  messageId={m.id}
+                  media={m.media}
+                  fromShop={m.author !== 'contact'}
+                />
               )}
               {(m.text !== null || m.media === undefined) && (
                 <span className="bubble__text">
@@ -644,22 +668,29 @@ function Thread({
       ) : (
         <div className="composer-wrap">
           {quick.menu}
+          {attachment.panel}
           <form className="composer" aria-label="Reply" onSubmit={(e) => void send(e)}>
+            {attachment.button}
             <textarea
               className="input composer__input"
               aria-label="Your reply"
-              placeholder="Write a reply… (/ for quick replies, Enter sends)"
+              placeholder={
+                attachment.active && attachment.takesCaption
+                  ? 'Add a caption… (Enter sends the file)'
+                  : 'Write a reply… (/ for quick replies, Enter sends)'
+              }
               title="Enter sends; Shift+Enter starts a new line"
               rows={2}
               maxLength={MAX_REPLY}
               value={text}
               onChange={(e) => setText(e.target.value)}
               onKeyDown={onKeyDown}
+              onPaste={attachment.onPaste}
             />
             <button
               className="button button--primary"
               type="submit"
-              disabled={text.trim() === '' || busy === 'send'}
+              disabled={(text.trim() === '' && !attachment.active) || busy === 'send'}
             >
               {busy === 'send' ? 'Sending…' : 'Send'}
             </button>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { Faq } from '../../../shared/dto';
 import { errorMessage } from '../client/client';
 import { Field } from '../components/Field';
+import { FaqAttachmentField } from './FaqAttachment';
 import { Icon } from '../components/Icon';
 import { PageHeader } from '../components/Layout';
 import { useApp, useEvent, useOnReconnect, useWorkspace } from '../state/app-context';
@@ -358,6 +359,7 @@ export function FaqEditor(props: { workspaceId: string; faq: Faq | null; onDone:
           />
         )}
       </Field>
+      <FaqAttachmentField workspaceId={props.workspaceId} faqId={props.faq?.id ?? null} />
       <label className="checkbox">
         <input
           type="checkbox"

@@ -1,0 +1,228 @@
+import type { CoreHandlers } from '../../shared/contract';
+import type { WorkspaceId } from '../../shared/types';
+import { SwitchboardError } from '../errors';
+import { createOutboxId } from '../pipeline/outbox-id';
+import { WINDOW_CLOSED_MESSAGE } from '../pipeline/service-window';
+import { createConversationRepository } from '../store/repositories/conversations';
+import { createFaqAttachmentRepository } from '../store/repositories/faq-attachments';
+import { createMessageMediaRepository } from '../store/repositories/message-media';
+import { createOutboxRepository } from '../store/repositories/outbox';
+import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
+import type { HandlerContext } from './context';
+import { numbersOfChat, replyNumber, windowOf } from './reply-number';
+
+type MediaSendHandlers = Pick<
+  CoreHandlers,
+  | 'media.uploadStart'
+  | 'media.uploadChunk'
+  | 'media.uploadFinish'
+  | 'media.uploadCancel'
+  | 'conversation.sendMedia'
+  | 'faq.attachment'
+  | 'faq.attach'
+  | 'faq.detach'
+>;
+
+/** The owner's files: the chunked upload into the media store, and the send through the outbox. */
+export function createMediaSendHandlers(ctx: HandlerContext): MediaSendHandlers {
+  const { app, hub, clock } = ctx;
+  const uploads = app.media.uploads;
+
+  /** The number a file to this chat goes out from: a connected one, else the chat's own (it waits). */
+  async function fromNumber(workspaceId: WorkspaceId, chatId: string) {
+    const chatNumbers = await numbersOfChat(ctx, workspaceId, chatId);
+    const live = await replyNumber(ctx, workspaceId, chatNumbers);
+    if (live !== undefined) return live;
+    const own = (await app.workspaces.listNumbers(workspaceId)).find((n) => n.e164 === chatNumbers[0]);
+    if (own === undefined) {
+      throw new SwitchboardError(
+        'NOT_FOUND',
+        'The number this customer wrote to is no longer in this workspace, so nothing can be sent from it.',
+        { chatId },
+      );
+    }
+    return own;
+  }
+
+  const attachments = createFaqAttachmentRepository(app.store.db);
+
+  async function faqOf(workspaceId: WorkspaceId, faqId: string): Promise<void> {
+    const found = await app.store.db
+      .selectFrom('faqs')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', faqId)
+      .executeTakeFirst();
+    if (found === undefined)
+      throw new SwitchboardError('NOT_FOUND', 'That FAQ does not exist in this workspace.', { faqId });
+  }
+
+  return {
+    async 'faq.attachment'({ workspaceId, faqId }) {
+      await faqOf(workspaceId, faqId);
+      const found = (await attachments.forFaqs(workspaceId, [faqId])).get(faqId);
+      if (found === undefined) return null;
+      const { sha256: _sha256, ...shown } = found;
+      return shown;
+    },
+
+    async 'faq.attach'({ workspaceId, faqId, uploadId }) {
+      await faqOf(workspaceId, faqId);
+      const file = uploads.take(workspaceId, uploadId);
+      if (file.kind !== 'image' && file.kind !== 'document') {
+        uploads.giveBack(workspaceId, file);
+        throw new SwitchboardError(
+          'VALIDATION',
+          'An answer can carry a photo or a document (a price list, a menu), not a voice note or audio.',
+          { reason: 'UNSUPPORTED_TYPE' },
+        );
+      }
+      const attachment = {
+        faqId,
+        kind: file.kind,
+        mime: file.mime,
+        fileName: file.fileName,
+        size: file.size,
+        sha256: file.sha256,
+      };
+      await attachments.set(workspaceId, attachment, clock.now());
+      app.logger.child({ workspaceId }).info('faq.attached', `A ${file.kind} was attached to an FAQ`, {
+        faqId,
+        bytes: file.size,
+      });
+      hub.emit('faq.changed', { workspaceId });
+      const { sha256: _sha256, ...shown } = attachment;
+      return shown;
+    },
+
+    async 'faq.detach'({ workspaceId, faqId }) {
+      await faqOf(workspaceId, faqId);
+      const removed = await attachments.remove(workspaceId, faqId);
+      if (removed) hub.emit('faq.changed', { workspaceId });
+      return { removed };
+    },
+
+    async 'media.uploadStart'({ workspaceId, fileName, mime, size }) {
+      await app.workspaces.get(workspaceId);
+      return uploads.start(workspaceId, { fileName, mime, size });
+    },
+
+    async 'media.uploadChunk'({ workspaceId, uploadId, offset, data }) {
+      return { received: await uploads.append(workspaceId, uploadId, offset, data) };
+    },
+
+    async 'media.uploadFinish'({ workspaceId, uploadId, sha256 }) {
+      return uploads.finish(workspaceId, uploadId, sha256);
+    },
+
+    async 'media.uploadCancel'({ workspaceId, uploadId }) {
+      return { cancelled: await uploads.cancel(workspaceId, uploadId) };
+    },
+
+    async 'conversation.sendMedia'({ workspaceId, chatId, uploadId, caption }) {
+      const workspace = await app.workspaces.get(workspaceId);
+      const from = await fromNumber(workspaceId, chatId);
+      // On the Cloud API, Meta refuses anything but a template 24 h after the customer last wrote.
+      const window = await windowOf(ctx, from, chatId);
+      if (!window.open) {
+        throw new SwitchboardError('VALIDATION', WINDOW_CLOSED_MESSAGE, {
+          chatId,
+          reason: 'SERVICE_WINDOW_CLOSED',
+          number: from.e164,
+          closesAt: window.closesAt,
+        });
+      }
+      const text = caption.trim();
+      const file = uploads.take(workspaceId, uploadId);
+      if (text !== '' && (file.kind === 'voice' || file.kind === 'audio')) {
+        uploads.giveBack(workspaceId, file);
+        throw new SwitchboardError(
+          'VALIDATION',
+          'WhatsApp shows no caption under a voice note or audio. Send the file alone, and the words as their own message.',
+          { reason: 'CAPTION_ON_AUDIO' },
+        );
+      }
+      const now = clock.now();
+      // One id for the message, its outbox row and WhatsApp, as for every reply.
+      const id = createOutboxId(now);
+      try {
+        await app.store.transaction(async (trx) => {
+          await createPipelineMessageRepository(trx).recordOutbound(
+            workspaceId,
+            {
+              id,
+              businessNumber: from.e164,
+              providerMessageId: id,
+              chatId,
+              author: 'owner',
+              text: text === '' ? null : text,
+              status: 'queued',
+            },
+            now,
+          );
+          const media = createMessageMediaRepository(trx);
+          await media.insertMany(
+            workspaceId,
+            [
+              {
+                messageId: id,
+                kind: file.kind,
+                mime: file.mime,
+                size: file.size,
+                fileName: file.fileName,
+                caption: text === '' ? null : text,
+                durationSeconds: null,
+                thumbnail: null,
+                extra: null,
+                ref: null,
+                state: 'stored',
+              },
+            ],
+            now,
+          );
+          await media.markStored(workspaceId, id, { sha256: file.sha256, size: file.size }, now);
+          await createOutboxRepository(trx).insertMany(
+            workspaceId,
+            [
+              {
+                id,
+                businessNumber: from.e164,
+                chatId,
+                inboundMessageId: null,
+                kind: 'owner',
+                text: text === '' ? file.fileName : text,
+                media: {
+                  kind: file.kind,
+                  sha256: file.sha256,
+                  mime: file.mime,
+                  fileName: file.fileName,
+                  caption: text === '' ? null : text,
+                },
+              },
+            ],
+            now,
+          );
+          // As when the owner answers from the phone: the bot steps back in this chat for a while.
+          const conversations = createConversationRepository(trx);
+          await conversations.answeredByOwner(workspaceId, chatId, now);
+          const minutes = workspace.settings.handoff.ownerPauseMinutes;
+          if (minutes > 0)
+            await conversations.pause(workspaceId, from.e164, chatId, now + minutes * 60_000, now);
+        });
+      } catch (error) {
+        uploads.giveBack(workspaceId, file);
+        throw error;
+      }
+      app.logger.child({ workspaceId }).info('media.queued', `The owner sent a ${file.kind} to ${chatId}`, {
+        chatId,
+        outboxId: id,
+        kind: file.kind,
+        bytes: file.size,
+        number: from.e164,
+      });
+      app.pipeline.kick(workspaceId, from.e164);
+      hub.emit('conversation.changed', { workspaceId, chatId });
+      return { messageId: id, queued: true };
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDatabasePath } from '../../testing/temp-files';
+import { openDatabase } from '../open-database';
+import { MIGRATION_NAMES } from './index';
+
+const THIS = '0017-outbound-media';
+const BEFORE = MIGRATION_NAMES[MIGRATION_NAMES.indexOf(THIS) - 1]!;
+const SHA = 'a'.repeat(64);
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length > 0) cleanups.pop()!();
+});
+
+describe(THIS, () => {
+  it('lets outbox rows carry a file (old rows have none) and an FAQ an attachment; bad rows refused', async () => {
+    const path = tempDatabasePath(cleanups);
+    const old = await openDatabase({ path, migrateTo: BEFORE });
+    await sql`insert into workspaces (id, name, default_country, bot_mode, tier, settings, created_at, updated_at)
+      values ('wa', 'Shop A', 'NG', 'faq', 'free', '{}', 1, 1)`.execute(old.db);
+    await sql`insert into outbox (id, workspace_id, business_number, chat_id, inbound_message_id, kind, text,
+        status, attempts, next_attempt_at, last_error, created_at, updated_at, sent_at, provider_message_id)
+      values ('o1', 'wa', '+2348090000001', 'c1', null, 'faq', 'We open at 8', 'queued', 0, 1, null, 1, 1, null, null)`.execute(
+      old.db,
+    );
+    await sql`insert into faqs (id, workspace_id, question, answer, enabled, created_at, updated_at)
+      values ('f1', 'wa', 'Menu?', 'Here is our menu', 1, 1, 1)`.execute(old.db);
+    await old.close();
+
+    const store = await openDatabase({ path, migrateTo: THIS });
+    cleanups.push(() => void store.close());
+    const db = store.db;
+    expect(
+      await db
+        .selectFrom('outbox')
+        .select(['id', 'text', 'media_kind', 'media_sha256', 'media_caption'])
+        .execute(),
+    ).toEqual([
+      { id: 'o1', text: 'We open at 8', media_kind: null, media_sha256: null, media_caption: null },
+    ]);
+    await sql`update outbox set media_kind = 'image', media_sha256 = ${SHA}, media_mime = 'image/jpeg',
+      media_file_name = 'menu.jpg', media_caption = 'Menu' where id = 'o1'`.execute(db);
+    await expect(sql`update outbox set media_kind = 'video' where id = 'o1'`.execute(db)).rejects.toThrow(
+      /CHECK/,
+    );
+    await expect(sql`update outbox set media_sha256 = 'abc' where id = 'o1'`.execute(db)).rejects.toThrow(
+      /CHECK/,
+    );
+
+    await db
+      .insertInto('faq_attachments')
+      .values({
+        faq_id: 'f1',
+        workspace_id: 'wa',
+        kind: 'document',
+        sha256: SHA,
+        mime: 'application/pdf',
+        file_name: 'menu.pdf',
+        size: 10,
+        created_at: 2,
+      })
+      .execute();
+    await expect(
+      sql`insert into faq_attachments (faq_id, workspace_id, kind, sha256, mime, file_name, size, created_at)
+        values ('f1', 'wa', 'voice', ${SHA}, 'audio/ogg', 'x.ogg', 1, 1)`.execute(db),
+    ).rejects.toThrow(/CHECK|UNIQUE/);
+    await sql`delete from faqs where id = 'f1'`.execute(db);
+    expect(await db.selectFrom('faq_attachments').selectAll().execute()).toEqual([]);
+  });
+});
