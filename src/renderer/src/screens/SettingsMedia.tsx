@@ -96,6 +96,7 @@ export function MediaSection(props: {
       <div className="pacing">
         <div className="field-row">
           <NumberField
+            className="pacing__field"
             label={LABELS.maxFileMb}
             units
             suffix="MB"
@@ -106,6 +107,7 @@ export function MediaSection(props: {
             onChange={(v) => set('maxFile', v)}
           />
           <NumberField
+            className="pacing__field"
             label={LABELS.maxWorkspaceMb}
             units
             suffix="GB"
@@ -120,6 +122,7 @@ export function MediaSection(props: {
         {!draft.keepForever && (
           <div className="field-row">
             <NumberField
+              className="pacing__field"
               label={LABELS.retentionDays}
               units
               suffix="days"
