@@ -1,4 +1,4 @@
-import type { ReleaseState } from '../../core/updates/feed';
+import type { ReleaseState } from '../../core/updates/index';
 import type { UpdateRelease } from '../update-releases';
 import { formatCount, formatDateTime } from './format';
 import { html, type Html } from './html';
