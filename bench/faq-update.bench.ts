@@ -6,7 +6,7 @@
  * The FAQs are Banking77's training queries cut into 1,000 FAQs of about 10 phrasings in their order
  * (neighbouring FAQs are near-duplicates: the hardest case for the retraining of an edit).
  */
-import { createMatchingFaqBot, type FaqEntry } from '../src/core/pipeline/exact-match-bot';
+import { createMatchingFaqBot, type FaqEntry } from '../src/core/pipeline/faq-bot';
 import { loadBanking77 } from './banking77-data';
 
 const data = loadBanking77();

@@ -1,7 +1,7 @@
 import type { WorkspaceSettings } from '../../shared/settings';
 import { fillReplyText, hoursToday } from '../../shared/reply-text';
 import { businessHoursNow, type OpenOrClosed } from './business-hours';
-import { findKeyword, normalizeText } from './normalize-text';
+import { findKeyword, exactForm } from './exact-form';
 import { findPersonRequest } from './person-request';
 import { readSmallTalk, type SmallTalk } from './small-talk';
 import type { Action, Bot, ConversationState, DecideMessage, Decision } from './types';
@@ -48,7 +48,7 @@ export function startTurn(
   const changes: Partial<ConversationState> = { lastInboundAt: now };
   if (isNew) changes.firstSeenAt = now;
   const text = message.kind === 'text' ? (message.text ?? '') : '';
-  const keyword = findKeyword(normalizeText(text), settings.handoff.keywords.map(normalizeText));
+  const keyword = findKeyword(exactForm(text), settings.handoff.keywords.map(exactForm));
   const hours = businessHoursNow(settings, now);
   return {
     message,

@@ -5,7 +5,7 @@ import {
   EMPTY_CONVERSATION,
   type ConversationRecord,
 } from '../store/repositories/conversations';
-import type { HotPath } from '../store/repositories/hot-path';
+import type { PreparedTransactions } from '../store/prepared-transactions';
 import type { Database } from '../store/schema';
 import { createOutboxRepository, type NewOutboxRow } from '../store/repositories/outbox';
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
@@ -30,13 +30,13 @@ interface ChatStates {
  * it, or it stays 'received' with nothing half-written, to be decided again.
  */
 export function commitDecisions(
-  deps: { hotPath: HotPath; now: () => number; newOutboxId: () => string },
+  deps: { preparedTx: PreparedTransactions; now: () => number; newOutboxId: () => string },
   pending: readonly StoredMessage[],
   contexts: ReadonlyMap<WorkspaceId, DecideContext>,
   answers?: ReadonlyMap<string, AiAnswer>,
 ): Promise<Decided[]> {
   const now = deps.now();
-  return deps.hotPath.transaction(async (trx) => {
+  return deps.preparedTx.transaction(async (trx) => {
     const batch = await stillUndecided(trx, pending);
     const chats: ChatStates = { states: await loadStates(trx, batch), changed: new Map() };
     // Decided in arrival order; each decision sees the state the previous one in its chat left.

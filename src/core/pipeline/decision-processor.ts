@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { E164, WorkspaceId } from '../../shared/types';
 import type { Logger } from '../log/logger';
-import type { HotPath } from '../store/repositories/hot-path';
+import type { PreparedTransactions } from '../store/prepared-transactions';
 import type { Database } from '../store/schema';
 import { askAi, questionForAi } from './ai-question';
 import { commitDecisions } from './decision-commit';
@@ -14,7 +14,7 @@ import type { WorkspaceCache } from './workspace-cache';
 export type { AiAnswer, HandoffAlert } from './decision-types';
 
 export interface ProcessorDeps {
-  hotPath: HotPath;
+  preparedTx: PreparedTransactions;
   /** For the AI lane's reads (chat state, recent messages), outside any transaction. */
   db: Kysely<Database>;
   logger: Logger;

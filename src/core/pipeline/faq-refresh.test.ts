@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMatchingFaqBot, type FaqEntry } from './exact-match-bot';
+import { createMatchingFaqBot, type FaqEntry } from './faq-bot';
 
 const FAQS: FaqEntry[] = [
   {

@@ -1,7 +1,7 @@
 import type { WorkspaceId } from '../../shared/types';
 import type { IdGenerator } from '../ids';
 import type { Logger } from '../log/logger';
-import type { HotPath } from '../store/repositories/hot-path';
+import type { PreparedTransactions } from '../store/prepared-transactions';
 import { createMessageMediaRepository, type NewMessageMedia } from '../store/repositories/message-media';
 import { createPipelineMessageRepository, type InboundRow } from '../store/repositories/pipeline-messages';
 import type { InboundMessage } from '../whatsapp/provider';
@@ -32,7 +32,7 @@ export interface Ingest {
  * or the same message twice in one batch) is dropped and logged, never decided twice.
  */
 export function createIngest(deps: {
-  hotPath: HotPath;
+  preparedTx: PreparedTransactions;
   logger: Logger;
   newId: IdGenerator;
   now: () => number;
@@ -61,7 +61,7 @@ export function createIngest(deps: {
         });
       }
       const now = deps.now();
-      const outcomes = await deps.hotPath.transaction(async (trx) => {
+      const outcomes = await deps.preparedTx.transaction(async (trx) => {
         const repo = createPipelineMessageRepository(trx);
         const all = [];
         for (const [workspaceId, group] of groups) {

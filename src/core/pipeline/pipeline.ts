@@ -7,11 +7,11 @@ import type { Store } from '../store/open-database';
 import type { InboundJournal } from '../store/inbound-journal';
 import { createConversationRepository } from '../store/repositories/conversations';
 import { createFaqVersionRepository } from '../store/repositories/faq-versions';
-import { createHotPath } from '../store/repositories/hot-path';
+import { createPreparedTransactions } from '../store/prepared-transactions';
 import { createNumberDirectory } from '../store/repositories/phone-numbers';
 import { realTimers, type Timers } from '../timers';
 import type { DeliveryAck, OwnerReply, WhatsAppProvider } from '../whatsapp/provider';
-import { createFaqBotFactory, createFaqBotRefresher, type BotFactory } from './exact-match-bot';
+import { createFaqBotFactory, createFaqBotRefresher, type BotFactory } from './faq-bot';
 import { createClarifyTimeouts, type ClarifyTimeouts } from './clarify-timeouts';
 import { createDeliveryAcks, type DeliveryAcks } from './delivery-acks';
 import { createIngest, type StoredMessage } from './ingest';
@@ -394,15 +394,15 @@ function processorFor(
   on: Pick<ProcessorDeps, 'onQueued' | 'onAbstained' | 'onClarify'>,
 ): Processor {
   const { store, log, newId, now } = b;
-  const hotPath = createHotPath(store);
+  const preparedTx = createPreparedTransactions(store);
   return createProcessor({
-    hotPath,
+    preparedTx,
     db: store.db,
     ...(aiLane !== undefined && { aiLane }),
     logger: log,
     cache: b.cache,
     router: createRouter({ store, logger: log, newId, now }),
-    ingest: createIngest({ hotPath, logger: log, newId, now }),
+    ingest: createIngest({ preparedTx, logger: log, newId, now }),
     newOutboxId: b.newOutboxId,
     now,
     onHandoff: b.notices.needsPerson,

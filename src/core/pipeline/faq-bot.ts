@@ -5,14 +5,14 @@ import type { Store } from '../store/open-database';
 import { createFaqMatcher } from '../bot/faq/faq-matcher';
 import { createFaqRepository } from '../store/repositories/faqs';
 import { createWorkspaceRepository } from '../store/repositories/workspaces';
-import { normalizeText } from './normalize-text';
+import { exactForm } from './exact-form';
 import type { Bot, BotResult, FaqCandidate } from './types';
 
 export type FaqEntry = Pick<Faq, 'id' | 'question' | 'answer' | 'phrasings' | 'enabled'>;
 
 /**
- * The stand-in bot until the real matcher lands: a question matches an FAQ when its normal form
- * equals the FAQ's question or one of its phrasings. One map lookup per message, so 1,000 FAQs cost
+ * The exact-phrasing bot (tests and benchmarks): a question matches an FAQ when its exact form equals
+ * the FAQ's question or one of its phrasings. One map lookup per message, so 1,000 FAQs cost
  * what 10 do. On a collision the earlier FAQ wins (the list comes oldest first).
  */
 export function createExactMatchBot(faqs: readonly FaqEntry[]): Bot {
@@ -20,13 +20,13 @@ export function createExactMatchBot(faqs: readonly FaqEntry[]): Bot {
   for (const faq of faqs) {
     if (!faq.enabled) continue;
     for (const phrase of [faq.question, ...faq.phrasings]) {
-      const key = normalizeText(phrase);
+      const key = exactForm(phrase);
       if (key !== '' && !index.has(key)) index.set(key, faq);
     }
   }
   return {
     answer(text) {
-      const key = normalizeText(text);
+      const key = exactForm(text);
       if (key === '') return { kind: 'abstain', reason: 'empty' };
       const faq = index.get(key);
       if (faq === undefined) return { kind: 'abstain', reason: 'no-exact-match' };
@@ -69,7 +69,7 @@ export function createMatchingFaqBot(
   /** Normal form of every question and phrasing -> the FAQs that have it, oldest first (the first wins). */
   const exact = new Map<string, string[]>();
   const keysOf = (faq: FaqEntry) =>
-    [...new Set([faq.question, ...faq.phrasings].map(normalizeText))].filter((k) => k !== '');
+    [...new Set([faq.question, ...faq.phrasings].map(exactForm))].filter((k) => k !== '');
 
   function add(faq: FaqEntry): void {
     byId.set(faq.id, faq);
@@ -88,7 +88,7 @@ export function createMatchingFaqBot(
     }
   }
   function exactAnswer(text: string): BotResult {
-    const key = normalizeText(text);
+    const key = exactForm(text);
     if (key === '') return { kind: 'abstain', reason: 'empty' };
     const faq = byId.get(exact.get(key)?.[0] ?? '');
     if (faq === undefined) return { kind: 'abstain', reason: 'no-exact-match' };
