@@ -86,7 +86,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
 
   async function addContext(contexts: Map<WorkspaceId, DecideContext>, workspaceId: WorkspaceId) {
     try {
-      const context = await loadContext(workspaceId);
+      const context = await loadContext(deps.cache, workspaceId);
       if (context !== undefined) contexts.set(workspaceId, context);
     } catch (error) {
       log.error('message.failed', `Loading the settings of workspace ${workspaceId} failed`, {
@@ -95,17 +95,6 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         error,
       });
     }
-  }
-
-  async function loadContext(workspaceId: WorkspaceId): Promise<DecideContext | undefined> {
-    const settings = await deps.cache.settings(workspaceId);
-    if (settings === undefined) return undefined;
-    return {
-      settings,
-      shop: { name: await deps.cache.name(workspaceId) },
-      bot: await deps.cache.bot(workspaceId),
-      ai: await deps.cache.ai(workspaceId),
-    };
   }
 
   async function commitEach(
@@ -118,7 +107,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       reportDecisions(deps, await commitDecisions(deps, ready, contexts, answers));
     } catch (error) {
       if (ready.length === 1) {
-        failed(ready[0]!, error);
+        failed(log, ready[0]!, error);
         return;
       }
       // One bad message must not hold back the others: decide them one by one.
@@ -126,20 +115,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         try {
           reportDecisions(deps, await commitDecisions(deps, [m], contexts, answers));
         } catch (single) {
-          failed(m, single);
+          failed(log, m, single);
         }
       }
     }
-  }
-
-  function failed(m: StoredMessage, error: unknown): void {
-    log
-      .child({ workspaceId: m.workspaceId, contactId: m.contactId })
-      .error(
-        'message.failed',
-        `Deciding message ${m.id} failed; it stays stored and is decided again at the next start`,
-        { messageId: m.id, chatId: m.chatId, number: m.businessNumber, stage: 'decide', error },
-      );
   }
 
   return {
@@ -147,12 +126,36 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       return deps.ingest.ingest(await deps.router.route(batch));
     },
     decideAndCommit,
-    askAi: async (m, signal) => askAi(deps, m, await loadContext(m.workspaceId), signal),
+    askAi: async (m, signal) => askAi(deps, m, await loadContext(deps.cache, m.workspaceId), signal),
     async decideWithAi(m, answer) {
-      const context = await loadContext(m.workspaceId);
+      const context = await loadContext(deps.cache, m.workspaceId);
       if (context === undefined) return;
       const contexts = new Map([[m.workspaceId, context]]);
       await commitEach([m], contexts, answer === null ? undefined : new Map([[m.id, answer]]));
     },
   };
+}
+
+async function loadContext(
+  cache: WorkspaceCache,
+  workspaceId: WorkspaceId,
+): Promise<DecideContext | undefined> {
+  const settings = await cache.settings(workspaceId);
+  if (settings === undefined) return undefined;
+  return {
+    settings,
+    shop: { name: await cache.name(workspaceId) },
+    bot: await cache.bot(workspaceId),
+    ai: await cache.ai(workspaceId),
+  };
+}
+
+function failed(log: Logger, m: StoredMessage, error: unknown): void {
+  log
+    .child({ workspaceId: m.workspaceId, contactId: m.contactId })
+    .error(
+      'message.failed',
+      `Deciding message ${m.id} failed; it stays stored and is decided again at the next start`,
+      { messageId: m.id, chatId: m.chatId, number: m.businessNumber, stage: 'decide', error },
+    );
 }

@@ -23,7 +23,7 @@ export interface SenderPool {
   stop(): Promise<void>;
 }
 
-export function createSenderPool(deps: {
+interface SenderPoolDeps {
   store: Store;
   logger: Logger;
   timers: Timers;
@@ -34,57 +34,19 @@ export function createSenderPool(deps: {
   sending: boolean;
   notConnectedRetryMs?: number | undefined;
   provider: (workspaceId: WorkspaceId, number: E164) => WhatsAppProvider | undefined;
-}): SenderPool {
+}
+
+export function createSenderPool(deps: SenderPoolDeps): SenderPool {
   const senders = new Map<string, Sender>();
   const log = deps.logger;
-  const { notices } = deps;
   let stopped = false;
-
-  /** The customer got no answer: the chat waits for a person, who is told. */
-  function sendFailed(workspaceId: WorkspaceId, number: E164, row: SentRow, error: string): void {
-    notices.alert({
-      type: 'send-failed',
-      workspaceId,
-      businessNumber: number,
-      chatId: row.chatId,
-      outboxId: row.id,
-      error,
-    });
-    void createConversationRepository(deps.store.db)
-      .markWaiting(workspaceId, number, row.chatId, 'send-failed', deps.timers.now())
-      .then((started) => {
-        if (started) notices.escalate(workspaceId, number, row, 'send-failed');
-        notices.activity(workspaceId, row.chatId);
-      })
-      .catch((e: unknown) => log.error('error', 'marking a chat as waiting failed', { error: e }));
-  }
-
-  function newSender(workspaceId: WorkspaceId, number: E164): Sender {
-    return createSender({
-      workspaceId,
-      businessNumber: number,
-      store: deps.store,
-      logger: log,
-      timers: deps.timers,
-      random: deps.random,
-      provider: () => deps.provider(workspaceId, number),
-      settings: () => deps.cache.settings(workspaceId),
-      ...(deps.notConnectedRetryMs !== undefined && { notConnectedRetryMs: deps.notConnectedRetryMs }),
-      onSent: (row) => notices.activity(workspaceId, row.chatId),
-      onFailed: (row, error) => sendFailed(workspaceId, number, row, error),
-      onStale: (row, _cancelled, started) => {
-        if (started) notices.escalate(workspaceId, number, row, 'reply-stale');
-        notices.activity(workspaceId, row.chatId);
-      },
-    });
-  }
 
   function kick(workspaceId: WorkspaceId, number: E164): void {
     if (!deps.sending || stopped) return;
     const key = `${workspaceId}\u0000${number}`;
     let sender = senders.get(key);
     if (sender === undefined) {
-      sender = newSender(workspaceId, number);
+      sender = newSender(deps, workspaceId, number);
       senders.set(key, sender);
     }
     sender.kick();
@@ -134,3 +96,48 @@ export function createSenderPool(deps: {
 }
 
 type SentRow = { id: string; chatId: string; inboundMessageId: string | null };
+
+/** The customer got no answer: the chat waits for a person, who is told. */
+function sendFailed(
+  deps: SenderPoolDeps,
+  workspaceId: WorkspaceId,
+  number: E164,
+  row: SentRow,
+  error: string,
+): void {
+  deps.notices.alert({
+    type: 'send-failed',
+    workspaceId,
+    businessNumber: number,
+    chatId: row.chatId,
+    outboxId: row.id,
+    error,
+  });
+  void createConversationRepository(deps.store.db)
+    .markWaiting(workspaceId, number, row.chatId, 'send-failed', deps.timers.now())
+    .then((started) => {
+      if (started) deps.notices.escalate(workspaceId, number, row, 'send-failed');
+      deps.notices.activity(workspaceId, row.chatId);
+    })
+    .catch((e: unknown) => deps.logger.error('error', 'marking a chat as waiting failed', { error: e }));
+}
+
+function newSender(deps: SenderPoolDeps, workspaceId: WorkspaceId, number: E164): Sender {
+  return createSender({
+    workspaceId,
+    businessNumber: number,
+    store: deps.store,
+    logger: deps.logger,
+    timers: deps.timers,
+    random: deps.random,
+    provider: () => deps.provider(workspaceId, number),
+    settings: () => deps.cache.settings(workspaceId),
+    ...(deps.notConnectedRetryMs !== undefined && { notConnectedRetryMs: deps.notConnectedRetryMs }),
+    onSent: (row) => deps.notices.activity(workspaceId, row.chatId),
+    onFailed: (row, error) => sendFailed(deps, workspaceId, number, row, error),
+    onStale: (row, _cancelled, started) => {
+      if (started) deps.notices.escalate(workspaceId, number, row, 'reply-stale');
+      deps.notices.activity(workspaceId, row.chatId);
+    },
+  });
+}
