@@ -7,12 +7,25 @@
 //   renderer  -> renderer, shared
 //   simulator -> simulator, shared, core
 //   nothing imports renderer; no cycles anywhere.
+//   shared    -> no package but zod
+//   main, server, central -> the core only through its entry points (core/index.ts, a part's index.ts,
+//                            and the vocabulary modules ids.ts and errors.ts)
+//   production code never imports a test kit (a file in a `testing/` folder)
 //
 // Test code (*.test.ts(x), test/, bench/) may import anything in src. Type-only imports count too:
 // a layer that needs another layer's types is coupled to it.
 
 /** Sources the layer rules do not apply to. */
 const TEST_CODE = '(\\.test\\.tsx?$|^test/|^bench/)';
+
+/** Test kits (fakes, fixtures, servers for tests) live in folders named `testing/`, and only there. */
+const TEST_KIT = '/testing/';
+
+/** The core's entry points: what the shells may import. */
+const CORE_ENTRY = '^src/core/(index|ids|errors)\\.ts$|^src/core/[^.]+/index\\.ts$';
+
+/** Every kind of package import, Node built-ins included. */
+const PACKAGES = ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'];
 
 /** `from` for a layer's non-test files. */
 const layer = (name) => ({ path: `^src/${name}/`, pathNot: TEST_CODE });
@@ -27,6 +40,14 @@ module.exports = {
       severity: 'error',
       from: layer('shared'),
       to: { path: '^src/', pathNot: '^src/shared/' },
+    },
+    {
+      name: 'shared-imports-no-package-but-zod',
+      comment:
+        'src/shared is compiled into every side, the sandboxed renderer included: no package (and no Node built-in) but zod.',
+      severity: 'error',
+      from: layer('shared'),
+      to: { dependencyTypes: PACKAGES, pathNot: '(^|/)node_modules/zod/' },
     },
     {
       name: 'core-imports-only-core-and-shared',
@@ -55,6 +76,14 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(core|shared|$1)/' },
     },
     {
+      name: 'shells-import-core-through-entry-points',
+      comment:
+        "The shells use the core through its entry points (src/core/index.ts, a part's index.ts such as handlers/index.ts, ids.ts, errors.ts), never its internals: what the core may change without breaking a shell stays its own. Export the piece from an entry point (add an index.ts to its folder) rather than reaching in.",
+      severity: 'error',
+      from: { path: '^src/(main|server|central)/', pathNot: `${TEST_CODE}|${TEST_KIT}` },
+      to: { path: '^src/core/', pathNot: CORE_ENTRY },
+    },
+    {
       name: 'server-demo-imports-only-simulator-core-shared',
       comment:
         "src/server/demo.ts is the headless host's demo mode (npm run serve -- --demo): the one shell file that may use src/simulator (the local WhatsApp server and simulated customers), loaded only with --demo. Nothing else in a shell may.",
@@ -79,7 +108,7 @@ module.exports = {
       to: {
         dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'],
         dependencyTypesNot: ['type-only'],
-        pathNot: '^node_modules/electron/',
+        pathNot: '(^|/)node_modules/electron/',
       },
     },
     {
@@ -130,6 +159,14 @@ module.exports = {
       to: { path: '(^test/|^bench/|\\.test\\.tsx?$)' },
     },
     {
+      name: 'production-never-imports-test-kits',
+      comment:
+        'Test kits (fakes, fixtures, test servers) live in `testing/` folders and are for tests and benchmarks only: production code that imports one ships test code and may run it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: `${TEST_CODE}|${TEST_KIT}` },
+      to: { path: `^src/.*${TEST_KIT}` },
+    },
+    {
       name: 'packaged-code-no-dev-dependencies',
       comment:
         'The installer ships only "dependencies": code in src/core, src/shared and src/main must not need a devDependency at run time (electron itself excepted). Move the package to dependencies.',
@@ -138,7 +175,7 @@ module.exports = {
       to: {
         dependencyTypes: ['npm-dev'],
         dependencyTypesNot: ['type-only'],
-        pathNot: '^node_modules/electron/',
+        pathNot: '(^|/)node_modules/electron/',
       },
     },
     {

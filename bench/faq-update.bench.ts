@@ -10,11 +10,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sharedWorkerTrainer } from '../src/core/bot/faq/training-pool';
-import {
-  buildMatchingFaqBot,
-  createMatchingFaqBot,
-  type FaqEntry,
-} from '../src/core/pipeline/exact-match-bot';
+import { buildMatchingFaqBot, createMatchingFaqBot, type FaqEntry } from '../src/core/pipeline/faq-bot';
 import { loadBanking77 } from './banking77-data';
 
 const data = loadBanking77();

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadOrCreateTokenFile } from '../core/secrets/token-file';
+import { loadOrCreateTokenFile } from '../core/secrets/index';
 
 export const ADMIN_TOKEN_FILE = 'central-admin-token';
 export const ADMIN_TOKEN_ENV = 'CENTRAL_ADMIN_TOKEN';

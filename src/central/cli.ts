@@ -99,4 +99,4 @@ const nonEmpty = (value: string | undefined): string | undefined =>
   value === undefined || value.trim() === '' ? undefined : value.trim();
 
 /** Addresses only this computer can reach. */
-export { isLoopback } from '../core/secrets/token-file';
+export { isLoopback } from '../core/secrets/index';

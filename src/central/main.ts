@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { loadOrCreateAdminToken, ADMIN_TOKEN_ENV } from './admin-token';
 import { isLoopback, parseCentralArgs, SQLITE_FILE, USAGE, type CentralOptions } from './cli';
 import { openCentralDatabase, type DatabaseConfig } from './db/open';
-import { runCommand } from '../core/process/run-command';
-import { makeNewFilesPrivate, securePrivateFolder } from '../core/files/private-folder';
+import { runCommand } from '../core/process/index';
+import { makeNewFilesPrivate, securePrivateFolder } from '../core/files/index';
 import { loadOrCreateSecretKey } from './secret-key';
 import { createCentralServer } from './server';
 

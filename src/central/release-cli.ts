@@ -1,7 +1,7 @@
 // `npm run central:release -- <command>`: the admin's releases on a central server, over its admin API.
 import { openAsBlob, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { parseChannelFile, UPDATE_PLATFORMS } from '../core/updates/feed';
+import { parseChannelFile, UPDATE_PLATFORMS } from '../core/updates/index';
 import { LATEST_MIGRATION } from '../core/store/migrations/index';
 import { ADMIN_TOKEN_ENV, ADMIN_TOKEN_FILE } from './admin-token';
 import { defaultDataDir, DEFAULT_PORT } from './cli';

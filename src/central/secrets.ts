@@ -39,7 +39,7 @@ export const hashEnrollmentCode = (code: string): string =>
   sha256Hex(`enrollment-code:${normalizeEnrollmentCode(code)}`);
 
 /** A new admin token: 32 random bytes, base64url. */
-export { newToken as newAdminToken, tokenMatches as secretMatches } from '../core/secrets/token-file';
+export { newToken as newAdminToken, tokenMatches as secretMatches } from '../core/secrets/index';
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');

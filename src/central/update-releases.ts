@@ -7,13 +7,14 @@ import { pipeline } from 'node:stream/promises';
 import { createId } from '../core/ids';
 import {
   checkFileName,
+  compareVersions,
+  parseVersion,
   UPDATE_PLATFORMS,
   type FeedAsker,
   type FeedRelease,
   type ReleaseState,
   type UpdatePlatform,
-} from '../core/updates/feed';
-import { compareVersions, parseVersion } from '../core/updates/version';
+} from '../core/updates/index';
 import type { CentralDb, CentralDatabase } from './db/open';
 import { CentralError } from './errors';
 

@@ -9,7 +9,7 @@ import {
   chooseRelease,
   feedYaml,
   platformOfChannelFile,
-} from '../core/updates/feed';
+} from '../core/updates/index';
 import { authenticateWorkspace, type AdminAuth } from './auth';
 import type { CentralDatabase } from './db/open';
 import { CentralError } from './errors';

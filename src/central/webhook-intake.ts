@@ -1,10 +1,11 @@
 import type { Transaction } from 'kysely';
 import {
   changeValueSchema,
+  isSignatureHeader,
   notificationSchema,
+  verifyWebhookSignature,
   type WebhookNotification,
-} from '../core/whatsapp/cloud-api/webhook-schema';
-import { isSignatureHeader, verifyWebhookSignature } from '../core/whatsapp/cloud-api/webhook';
+} from '../core/cloud/index';
 import { PHONE_NUMBER_ID } from '../shared/relay-protocol';
 import type { CloudSecrets } from './cloud-secrets';
 import type { CentralDatabase } from './db/open';

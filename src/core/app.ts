@@ -74,7 +74,7 @@ export interface SwitchboardOptions {
    * dataDir (secrets.key); the desktop shell passes one built on the operating system's key store.
    */
   secrets?: SecretBox;
-  /** The push client to the central server (issue #7). */
+  /** The push client to the central server. */
   sync?: Pick<
     SyncServiceOptions,
     'transport' | 'timers' | 'random' | 'appVersion' | 'installationName' | 'pusher' | 'notifyIntervalMs'
@@ -160,7 +160,7 @@ export const INBOUND_JOURNAL_FILE = 'inbound-journal.db';
 
 /**
  * The core's composition root: every shell (desktop, headless, tests) builds the core through here,
- * so they all run the same wiring. Later issues add the connection manager, pipeline and bot.
+ * so they all run the same wiring.
  */
 export async function createSwitchboard(options: SwitchboardOptions): Promise<Switchboard> {
   // Customers' messages, WhatsApp session keys and tokens live here: the owner's eyes only (0700/0600).
@@ -279,7 +279,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       return () => connectionListeners.delete(listener);
     },
   });
-  // Cloud numbers' webhooks, fetched from the central server the workspace is enrolled with (issue #9).
+  // Cloud numbers' webhooks, fetched from the central server the workspace is enrolled with.
   const relay = createCloudRelay({
     store,
     secrets,

@@ -37,7 +37,7 @@ export { createWorkspaceService, type WorkspaceService } from './workspace/works
 export { createSwitchboard, DATABASE_FILE, type Switchboard, type SwitchboardOptions } from './app';
 export { makeNewFilesPrivate, securePrivateFolder } from './files/private-folder';
 
-// Cloud API webhooks taken by the host itself (issue #9)
+// Cloud API webhooks taken by the host itself
 export {
   DIRECT_WEBHOOK_MAX_BYTES,
   type DeliveryAnswer,
@@ -45,7 +45,7 @@ export {
   type HandshakeAnswer,
 } from './cloud/direct-webhooks';
 
-// Desktop updates: what the feed offers, when to check, download and install (issue #17)
+// Desktop updates: what the feed offers, when to check, download and install
 export {
   CHECK_INTERVAL_MS,
   downloadDecision,

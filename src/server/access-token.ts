@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { loadOrCreateTokenFile, newToken, type TokenFile } from '../core/secrets/token-file';
+import { loadOrCreateTokenFile, newToken, type TokenFile } from '../core/secrets/index';
 
-export { tokenMatches } from '../core/secrets/token-file';
+export { tokenMatches } from '../core/secrets/index';
 
 export const ACCESS_TOKEN_FILE = 'access-token';
 

@@ -107,4 +107,4 @@ function dataCommand(name: (typeof DATA_COMMAND_NAMES)[number], file: string | u
 }
 
 /** Addresses only this computer can reach. */
-export { isLoopback } from '../core/secrets/token-file';
+export { isLoopback } from '../core/secrets/index';

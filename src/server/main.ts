@@ -7,8 +7,8 @@ import { defaultDataDir, isLoopback, parseServeArgs, USAGE, type ServeOptions } 
 import { type DemoController } from './host';
 import { startRestartingHost } from './restarting-host';
 import { ensureRendererBuild, PROJECT_ROOT, rendererBuildDir } from './renderer-build';
-import { runCommand } from '../core/process/run-command';
-import { makeNewFilesPrivate } from '../core/files/private-folder';
+import { runCommand } from '../core/process/index';
+import { makeNewFilesPrivate } from '../core/files/index';
 import { explainDamagedDatabase, runDataCommand } from './data-commands';
 
 const log = (line: string): void => console.log(line);

@@ -4,7 +4,7 @@ import { aiProviderSettingsSchema, type AiProviderSettings } from './settings';
 import type { BotMode, WorkspaceId } from './types';
 
 /**
- * The AI part of the contract (issue #5): what Settings' "AI answers" section shows and changes.
+ * The AI part of the contract: what Settings' "AI answers" section shows and changes.
  * Provider addresses, models and budgets live in the workspace's settings; API keys are kept apart,
  * sealed, and only their last four characters ever come back. contract.ts spreads `aiCommands` into its
  * command map. This file must not import contract.ts (an import cycle).

@@ -8,7 +8,7 @@ import {
 import type { E164, MessageAuthor, MessageStatus, WorkspaceId } from './types';
 
 /**
- * The WhatsApp Cloud API part of the contract (issue #9): connecting an official number (checked with
+ * The WhatsApp Cloud API part of the contract: connecting an official number (checked with
  * a live call to Meta before anything is saved), its templates, its 24-hour customer service windows,
  * and what its messages cost. Tokens go in and never come back: only their last four characters do.
  * contract.ts spreads `cloudCommands` into its command map. This file must not import contract.ts (an

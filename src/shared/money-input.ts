@@ -94,7 +94,7 @@ export type BudgetInput = MoneyAmount | 'no-limit';
 
 /**
  * The zod schema of a budget field. `null` is refused: JSON turns NaN (what `Number("abc")` gives) into
- * null, and null used to mean "no limit", so a typo removed the cap. No limit is said in words.
+ * null, and reading null as "no limit" would let a typo remove the cap. No limit is said in words.
  */
 export const budgetInput = (label: string) =>
   z

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The webhook relay (issue #9) between the central server and the desktop app. Meta POSTs Cloud API
+ * The webhook relay between the central server and the desktop app. Meta POSTs Cloud API
  * notifications to the central server (`/webhooks/whatsapp`, public), which commits each change to the
  * workspace its `phone_number_id` is registered to; the desktop reads them over its own outbound
  * connection, so a PC behind NAT never needs a public address.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { WorkspaceId } from './types';
 
 /**
- * The central sync part of the contract (issue #7): the commands the Settings screen's "Central sync"
+ * The central sync part of the contract: the commands the Settings screen's "Central sync"
  * section calls, the status they return and the event that tells the screen to reload. contract.ts
  * spreads `syncCommands` into its command map and merges `SyncEvents` into its `Events`, so every
  * binding and the renderer's client see them like any other command. This file must not import

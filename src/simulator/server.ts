@@ -11,7 +11,7 @@ import { answerIq, result } from './iq-handlers';
 import { bytesEqual, generateKeyPair, type KeyPair } from './keys';
 import { newRef } from './pairing';
 import { DEVICE_REMOVED, Linker } from './linking';
-import { Mailroom } from './mailroom';
+import { MessageTraffic } from './message-traffic';
 import { MEDIA_HOST_CA } from './media-certificate';
 import { MediaHost } from './media-host';
 import { WS_PATH, WsTransport, type RawWebSocket, type TransportMode } from './ws-transport';
@@ -89,7 +89,7 @@ export class SimulatorServer implements WhatsAppServer {
   private readonly log: (line: string) => void;
   private readonly debug: boolean;
   private readonly frameWaiters = new Set<(final: boolean) => void>();
-  private readonly mailroom: Mailroom;
+  private readonly traffic: MessageTraffic;
   private readonly linker: Linker;
   private nextConnectionId = 1;
   private stopped = false;
@@ -101,7 +101,7 @@ export class SimulatorServer implements WhatsAppServer {
     this.certChain = buildCertChain(this.staticKey);
     this.transport = new WsTransport((ws, socket) => this.onWebSocket(ws, socket), this.log);
     this.media = new MediaHost(this.log);
-    this.mailroom = new Mailroom({
+    this.traffic = new MessageTraffic({
       mediaHost: this.media,
       connections: () => this.connections,
       contactByUser: (user) => this.contactsByUser.get(user),
@@ -153,7 +153,7 @@ export class SimulatorServer implements WhatsAppServer {
   }
 
   deliveryConfirmed(messageId: string): boolean {
-    return this.mailroom.confirmed(messageId);
+    return this.traffic.confirmed(messageId);
   }
 
   contact(phone: string, options: { lid?: boolean; name?: string } = {}): SimulatedContact {
@@ -171,7 +171,7 @@ export class SimulatorServer implements WhatsAppServer {
       submit: (from, business, message) => {
         if (this.stopped) return Promise.reject(new Error('simulator stopped'));
         const account = this.accounts.getOrCreate(phoneDigits(business));
-        return this.mailroom.submit(account, { ...message, t: unixNow(), sender: from, offline: false });
+        return this.traffic.submit(account, { ...message, t: unixNow(), sender: from, offline: false });
       },
     });
     this.contacts.set(digits, contact);
@@ -323,7 +323,7 @@ export class SimulatorServer implements WhatsAppServer {
       if (other !== conn && other.account === account && other.state === 'loggedIn' && other.open) {
         this.log(`${other.label} replaced by ${conn.label}: conflict`);
         other.sendAndClose(makeNode('stream:error', {}, [makeNode('conflict', { type: 'replaced' })]));
-        this.mailroom.retire(other);
+        this.traffic.retire(other);
       }
     }
     conn.state = 'loggedIn';
@@ -332,14 +332,14 @@ export class SimulatorServer implements WhatsAppServer {
     const { lid } = deviceJids(account, device);
     conn.send(makeNode('success', { t: unixNow(), lid, location: 'sim', props: 1, creation: unixNow() }));
     this.log(`${conn.label} logged in as ${digits}:${device.id}`);
-    this.mailroom.loggedIn(conn, account, device);
+    this.traffic.loggedIn(conn, account, device);
   }
 
   private onClosed(conn: ClientConnection): void {
     this.connections.delete(conn);
     for (const waiter of [...this.frameWaiters]) waiter(false);
     this.log(`${conn.label} closed`);
-    this.mailroom.retire(conn);
+    this.traffic.retire(conn);
   }
 
   private closeOne(conn: ClientConnection, code: number): void {
@@ -362,7 +362,7 @@ export class SimulatorServer implements WhatsAppServer {
       case 408:
         // WhatsApp just stops answering; the client's keep-alive notices after keepAliveIntervalMs + 5 s.
         conn.silent = true;
-        this.mailroom.retire(conn);
+        this.traffic.retire(conn);
         return;
       case 428:
         conn.destroy();
@@ -388,16 +388,16 @@ export class SimulatorServer implements WhatsAppServer {
         this.onIq(conn, node);
         return;
       case 'message':
-        await this.mailroom.onMessage(conn, node);
+        await this.traffic.onMessage(conn, node);
         return;
       case 'receipt':
-        this.mailroom.onReceipt(conn, node);
+        this.traffic.onReceipt(conn, node);
         return;
       case 'ack':
-        this.mailroom.onAck(conn, node);
+        this.traffic.onAck(conn, node);
         return;
       case 'chatstate':
-        this.mailroom.onChatState(node);
+        this.traffic.onChatState(node);
         return;
       case 'presence':
       case 'ib':

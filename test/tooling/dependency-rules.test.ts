@@ -36,10 +36,10 @@ const FILES: Record<string, string> = {
   'src/core/c.ts':
     "import { a } from '../shared/a';\nimport 'zod';\nimport 'node:fs';\nexport const c = a;\n",
   'src/main/m.ts':
-    "import '../core/c';\nimport '../shared/a';\nimport './m2';\nimport 'electron';\nexport const m = 1;\n",
+    "import '../core/index';\nimport '../shared/a';\nimport './m2';\nimport 'electron';\nexport const m = 1;\n",
   'src/main/m2.ts': ok,
-  'src/server/srv.ts': "import '../core/c';\nimport 'node:http';\nexport const srv = 1;\n",
-  'src/central/cen.ts': "import '../core/c';\nexport const cen = 1;\n",
+  'src/server/srv.ts': "import '../core/index';\nimport 'node:http';\nexport const srv = 1;\n",
+  'src/central/cen.ts': "import '../core/ids';\nexport const cen = 1;\n",
   'src/preload/p.ts':
     "import type { a } from '../shared/a';\nimport type {} from 'zod';\nimport 'electron';\nexport type P = typeof a;\n",
   'src/renderer/r.tsx': "import '../shared/a';\nimport './r2';\nexport const r = 1;\n",
@@ -71,6 +71,24 @@ const FILES: Record<string, string> = {
   'src/renderer/bad-renderer-electron.ts': "import 'electron';\n",
   'src/simulator/bad-sim.ts': "import '../server/srv';\n",
   'src/server/bad-imports-renderer.ts': "import '../renderer/r';\n",
+
+  // Entry points and test kits: allowed.
+  'src/core/index.ts': "export * from './c';\n",
+  'src/core/ids.ts': ok,
+  'src/core/part/index.ts': "export * from './inner';\n",
+  'src/core/part/inner.ts': ok,
+  'src/core/testing/kit.ts': "import '../part/inner';\nexport const kit = 1;\n",
+  'src/core/part/inner.test.ts': "import '../testing/kit';\n",
+  'src/central/testing/central-kit.ts': "import '../../core/testing/kit';\nexport const ck = 1;\n",
+  'src/server/entry-use.ts': "import '../core/index';\nimport '../core/part/index';\nimport '../core/ids';\n",
+  'bench/kit.bench.ts': "import '../src/core/testing/kit';\n",
+  // Entry points and test kits: violations.
+  'src/shared/bad-shared-package.ts': "import 'devlib';\n",
+  'src/shared/bad-shared-builtin.ts': "import 'node:fs';\n",
+  'src/main/bad-core-internal.ts': "import '../core/part/inner';\n",
+  'src/central/bad-core-internal.ts': "import type { c } from '../core/c';\nexport type C = typeof c;\n",
+  'src/core/bad-kit-import.ts': "import './testing/kit';\n",
+  'src/server/bad-kit-import.ts': "import '../core/testing/kit';\n",
 };
 
 const EXPECTED = [
@@ -95,6 +113,14 @@ const EXPECTED = [
   'src/simulator/bad-sim.ts simulator-imports-no-shell',
   'src/server/bad-imports-renderer.ts shells-import-only-core-shared-and-themselves',
   'src/server/bad-imports-renderer.ts nothing-imports-renderer',
+  'src/shared/bad-shared-package.ts shared-imports-no-package-but-zod',
+  'src/shared/bad-shared-package.ts packaged-code-no-dev-dependencies',
+  'src/shared/bad-shared-builtin.ts shared-imports-no-package-but-zod',
+  'src/main/bad-core-internal.ts shells-import-core-through-entry-points',
+  'src/central/bad-core-internal.ts shells-import-core-through-entry-points',
+  'src/core/bad-kit-import.ts production-never-imports-test-kits',
+  'src/server/bad-kit-import.ts production-never-imports-test-kits',
+  'src/server/bad-kit-import.ts shells-import-core-through-entry-points',
 ].sort();
 
 interface Violation {

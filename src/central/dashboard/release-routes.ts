@@ -5,7 +5,7 @@ import { CentralError } from '../errors';
 import { discardRequestRest, readForm } from '../http/body';
 import { redirect } from '../http/respond';
 import type { RequestContext, Route } from '../http/router';
-import { parseChannelFile } from '../../core/updates/feed';
+import { parseChannelFile } from '../../core/updates/index';
 import { readMultipart, readSmallPart } from '../http/multipart';
 import {
   addRelease,

@@ -1,5 +1,5 @@
 import { LATEST_MIGRATION } from '../../core/store/migrations/index';
-import type { ReleaseState } from '../../core/updates/feed';
+import type { ReleaseState } from '../../core/updates/index';
 import type { UpdateRelease } from '../update-releases';
 import { formatCount, formatDateTime } from './format';
 import { html, type Html } from './html';

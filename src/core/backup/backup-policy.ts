@@ -1,5 +1,5 @@
 import type { WorkspaceSettings } from '../../shared/settings';
-import { openness } from '../pipeline/business-hours';
+import { businessHoursNow } from '../pipeline/business-hours';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -20,7 +20,7 @@ export function dailyBackupDue(
   const withHours = workspaces.filter((w) => w.businessHours.enabled);
   if (withHours.length === 0) return lastGoodAt === null || now - lastGoodAt >= DAY;
   if (lastGoodAt !== null && now - lastGoodAt < 20 * HOUR) return false;
-  return withHours.every((w) => !openness(w, now).open);
+  return withHours.every((w) => !businessHoursNow(w, now).open);
 }
 
 /**

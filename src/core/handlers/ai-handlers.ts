@@ -7,7 +7,7 @@ type AiHandlers = Pick<
 >;
 
 /**
- * The AI side of the bot (issue #5). Inputs are checked by ai-contract's schemas; keys go straight to
+ * The AI side of the bot. Inputs are checked by ai-contract's schemas; keys go straight to
  * the sealed key store and only their last four characters come back. A change reaches the pipeline at
  * once through `workspace.changed` (the runtime invalidates the pipeline's cache on it).
  */

@@ -19,7 +19,7 @@ type CloudHandlers = Pick<
 >;
 
 /**
- * Numbers on the WhatsApp Cloud API (issue #9). Inputs are checked by cloud-contract's schemas; a
+ * Numbers on the WhatsApp Cloud API. Inputs are checked by cloud-contract's schemas; a
  * token goes straight to the sealed store and only its last four characters come back.
  */
 export function createCloudHandlers(ctx: HandlerContext): CloudHandlers {

@@ -4,7 +4,7 @@ import type { HandlerContext } from './context';
 type SyncHandlers = Pick<CoreHandlers, 'sync.status' | 'sync.enroll' | 'sync.leave' | 'sync.update'>;
 
 /**
- * Central sync (issue #7). The inputs are checked by the contract's schemas (an http(s) address, a code
+ * Central sync. The inputs are checked by the contract's schemas (an http(s) address, a code
  * of letters, digits and dashes); the service's errors say what to do next ("ask your administrator for
  * a new code"). `sync.changed` is forwarded by the runtime from the service, for every change, whoever
  * made it.

@@ -14,7 +14,7 @@ import { createLogger } from '../log/logger';
 import { createOutboxRepository } from '../store/repositories/outbox';
 import { createWorkspaceRepository } from '../store/repositories/workspaces';
 import { createMemorySink } from '../testing/memory-sink';
-import { createKit, WS_A, type Kit } from './pipeline-test-kit';
+import { createKit, WS_A, type Kit } from './testing/pipeline-kit';
 
 /**
  * Money and trust in the AI path, through the real pipeline (SQLite file, fake clock) and a local

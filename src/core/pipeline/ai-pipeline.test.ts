@@ -14,7 +14,7 @@ import { createLogger } from '../log/logger';
 import { createOutboxRepository } from '../store/repositories/outbox';
 import { createWorkspaceRepository } from '../store/repositories/workspaces';
 import { createMemorySink } from '../testing/memory-sink';
-import { createKit, START, WS_A, type Kit } from './pipeline-test-kit';
+import { createKit, START, WS_A, type Kit } from './testing/pipeline-kit';
 
 /**
  * The AI in the pipeline (bot modes 'hybrid' and 'ai'), against a local LLM server speaking the

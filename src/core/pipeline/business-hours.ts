@@ -5,7 +5,7 @@ import type { WorkspaceSettings } from '../../shared/settings';
  * the closed period (the local date and time it began, e.g. '2026-11-20T18:00'), so "the away message
  * at most once per contact per closed period" is a comparison of two strings.
  */
-export type Openness = { open: true } | { open: false; period: string };
+export type OpenOrClosed = { open: true } | { open: false; period: string };
 
 type Hours = WorkspaceSettings['businessHours'];
 type Interval = Hours['days']['mon'][number];
@@ -57,10 +57,14 @@ function localTime(f: Intl.DateTimeFormat, now: number): LocalTime {
 
 const toMinutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-export function openness(
+/**
+ * The shop at `now` by its business hours: open, or closed and in which closed period (the away
+ * message goes once per period). Hours off, or an unknown time zone, count as open.
+ */
+export function businessHoursNow(
   settings: Pick<WorkspaceSettings, 'timezone' | 'businessHours'>,
   now: number,
-): Openness {
+): OpenOrClosed {
   const hours = settings.businessHours;
   if (!hours.enabled) return { open: true };
   // An unknown zone must not make the shop look closed to every customer: treat it as open.

@@ -4,7 +4,7 @@ import { createFaqRepository } from '../store/repositories/faqs';
 import { createOutboxRepository } from '../store/repositories/outbox';
 import { DELIVERY_FAQS, unsureDeliveryQuestion } from '../testing/delivery-faqs';
 import { checkOutcomes } from './outcome-check';
-import { createKit, FAQS, NUMBER_A, WS_A, type Kit } from './pipeline-test-kit';
+import { createKit, FAQS, NUMBER_A, WS_A, type Kit } from './testing/pipeline-kit';
 
 /** The clarifying question through the whole pipeline: real store, real matcher, fake clock. */
 const CHAT = '2348031234567@s.whatsapp.net';

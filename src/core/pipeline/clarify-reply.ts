@@ -1,4 +1,4 @@
-import { normalizeText } from './normalize-text';
+import { exactForm } from './exact-form';
 
 /**
  * How a customer answers "Do you mean 1) ... or 2) ...?": a pick ("1", "the second one", "2nd",
@@ -61,13 +61,13 @@ const REFUSAL_CORE = new Set([
 
 export function readClarifyReply(text: string, offered: readonly string[]): ClarifyReply {
   // A keycap emoji ("2️⃣") is the digit, a variation selector and a combining keycap.
-  const normal = normalizeText(text.replace(/[\uFE0F\u20E3]/g, ''));
+  const normal = exactForm(text.replace(/[\uFE0F\u20E3]/g, ''));
   if (normal === '') return { kind: 'other' };
   const words = normal.split(' ');
 
   // The option's own words (typed back, or a Cloud API list row titled "1) Delivery days").
   for (const [i, question] of offered.entries()) {
-    const q = normalizeText(question);
+    const q = exactForm(question);
     if (q !== '' && (normal === q || normal === `${i + 1} ${q}`)) return { kind: 'pick', index: i };
   }
 

@@ -1,3 +1,4 @@
+import type { WorkspaceSettings } from '../../shared/settings';
 import type { E164, WorkspaceId } from '../../shared/types';
 import type { Logger } from '../log/logger';
 import type { Store } from '../store/open-database';
@@ -5,13 +6,13 @@ import { createClarifyDirectory } from '../store/repositories/clarify-directory'
 import { createConversationRepository, type ConversationRecord } from '../store/repositories/conversations';
 import { createOutboxRepository } from '../store/repositories/outbox';
 import type { TimerHandle, Timers } from '../timers';
-import { clarifyTimedOut } from './decide';
-import type { HandoffAlert } from './process';
+import { clarifyTimedOut, type ShopProfile } from './decide';
+import type { HandoffAlert } from './decision-processor';
 import type { WorkspaceCache } from './workspace-cache';
 
 export interface ClarifyTimeouts {
   /** A clarifying question was asked that runs out at `at`: wake then (the earliest wins). */
-  expiresAt(at: number): void;
+  expiresAt: (at: number) => void;
   /** Hands every question past its time to a person; run from the pipeline's queue, in order. */
   sweep(): Promise<void>;
   stop(): void;
@@ -24,7 +25,7 @@ export interface ClarifyTimeouts {
  * is told through the usual hand-off alert. It runs on the pipeline's queue (`wake` enqueues it), so a
  * customer's pick arriving at the same moment is decided first or after, never half-way.
  */
-export function createClarifyTimeouts(deps: {
+interface ClarifyTimeoutDeps {
   store: Store;
   cache: WorkspaceCache;
   timers: Timers;
@@ -34,7 +35,9 @@ export function createClarifyTimeouts(deps: {
   onHandoff: (alert: HandoffAlert) => void;
   onQueued: (workspaceId: WorkspaceId, number: E164) => void;
   onActivity: (workspaceId: WorkspaceId, chatId: string) => void;
-}): ClarifyTimeouts {
+}
+
+export function createClarifyTimeouts(deps: ClarifyTimeoutDeps): ClarifyTimeouts {
   const directory = createClarifyDirectory(deps.store.db);
   let timer: TimerHandle | null = null;
   let timerAt = Infinity;
@@ -54,75 +57,13 @@ export function createClarifyTimeouts(deps: {
     );
   }
 
-  async function timeOut(workspaceId: WorkspaceId, number: E164, chatId: string, now: number): Promise<void> {
-    const settings = await deps.cache.settings(workspaceId);
-    if (settings === undefined) return;
-    const shop = { name: await deps.cache.name(workspaceId) };
-    const log = deps.logger.child({ workspaceId });
-    const done = await deps.store.transaction(async (trx) => {
-      const conversations = createConversationRepository(trx);
-      const state = await conversations.get(workspaceId, number, chatId);
-      if (state === undefined) return null;
-      const decision = clarifyTimedOut(settings, state, now, shop);
-      if (decision === null) return null;
-      const record: ConversationRecord = { ...state, ...decision.stateChanges };
-      await conversations.saveMany(workspaceId, [record], now);
-      const rows = decision.actions.flatMap((a) =>
-        a.type === 'reply'
-          ? [
-              {
-                id: deps.newOutboxId(),
-                businessNumber: number,
-                chatId,
-                inboundMessageId: null,
-                kind: a.kind,
-                text: a.text,
-              },
-            ]
-          : [],
-      );
-      if (rows.length > 0) await createOutboxRepository(trx).insertMany(workspaceId, rows, now);
-      return { decision, record, queued: rows.length, before: state };
-    });
-    if (done === null) return;
-    const { decision, record, queued, before } = done;
-    if (decision.outcome !== 'person') {
-      log.info(
-        'clarify.dropped',
-        `The clarifying question in ${chatId} ran out while a person has the chat`,
-        {
-          chatId,
-          number,
-        },
-      );
-      return;
-    }
-    log.info(
-      'clarify.timed_out',
-      `The customer did not pick an answer in ${settings.faq.clarifyWaitMinutes} min: the chat goes to a person`,
-      { chatId, number, reason: decision.reason },
-    );
-    deps.onHandoff({
-      workspaceId,
-      businessNumber: number,
-      chatId,
-      contactId: record.contactId,
-      reason: decision.reason,
-      messageId: '',
-      waitingSince: record.waiting?.since ?? now,
-      again: before.waiting != null,
-    });
-    if (queued > 0) deps.onQueued(workspaceId, number);
-    deps.onActivity(workspaceId, chatId);
-  }
-
   return {
     expiresAt,
     async sweep() {
       const now = deps.timers.now();
       for (const due of await directory.due(now)) {
         try {
-          await timeOut(due.workspaceId, due.businessNumber, due.chatId, now);
+          await timeOut(deps, due.workspaceId, due.businessNumber, due.chatId, now);
         } catch (error) {
           deps.logger
             .child({ workspaceId: due.workspaceId })
@@ -140,4 +81,80 @@ export function createClarifyTimeouts(deps: {
       timer = null;
     },
   };
+}
+
+/** Commits what clarifyTimedOut() decided for one chat; null when there was nothing to do. */
+function commitTimeout(
+  deps: ClarifyTimeoutDeps,
+  settings: WorkspaceSettings,
+  shop: ShopProfile,
+  chat: { workspaceId: WorkspaceId; number: E164; chatId: string },
+  now: number,
+) {
+  const { workspaceId, number, chatId } = chat;
+  return deps.store.transaction(async (trx) => {
+    const conversations = createConversationRepository(trx);
+    const state = await conversations.get(workspaceId, number, chatId);
+    if (state === undefined) return null;
+    const decision = clarifyTimedOut(settings, state, now, shop);
+    if (decision === null) return null;
+    const record: ConversationRecord = { ...state, ...decision.stateChanges };
+    await conversations.saveMany(workspaceId, [record], now);
+    const rows = decision.actions.flatMap((a) =>
+      a.type === 'reply'
+        ? [
+            {
+              id: deps.newOutboxId(),
+              businessNumber: number,
+              chatId,
+              inboundMessageId: null,
+              kind: a.kind,
+              text: a.text,
+            },
+          ]
+        : [],
+    );
+    if (rows.length > 0) await createOutboxRepository(trx).insertMany(workspaceId, rows, now);
+    return { decision, record, queued: rows.length, before: state };
+  });
+}
+
+async function timeOut(
+  deps: ClarifyTimeoutDeps,
+  workspaceId: WorkspaceId,
+  number: E164,
+  chatId: string,
+  now: number,
+): Promise<void> {
+  const settings = await deps.cache.settings(workspaceId);
+  if (settings === undefined) return;
+  const shop = { name: await deps.cache.name(workspaceId) };
+  const log = deps.logger.child({ workspaceId });
+  const done = await commitTimeout(deps, settings, shop, { workspaceId, number, chatId }, now);
+  if (done === null) return;
+  const { decision, record, queued, before } = done;
+  if (decision.outcome !== 'person') {
+    log.info('clarify.dropped', `The clarifying question in ${chatId} ran out while a person has the chat`, {
+      chatId,
+      number,
+    });
+    return;
+  }
+  log.info(
+    'clarify.timed_out',
+    `The customer did not pick an answer in ${settings.faq.clarifyWaitMinutes} min: the chat goes to a person`,
+    { chatId, number, reason: decision.reason },
+  );
+  deps.onHandoff({
+    workspaceId,
+    businessNumber: number,
+    chatId,
+    contactId: record.contactId,
+    reason: decision.reason,
+    messageId: '',
+    waitingSince: record.waiting?.since ?? now,
+    again: before.waiting != null,
+  });
+  if (queued > 0) deps.onQueued(workspaceId, number);
+  deps.onActivity(workspaceId, chatId);
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryAck } from '../whatsapp/provider';
 import { createOutboxRepository } from '../store/repositories/outbox';
-import { createKit, flush, NUMBER_A, WS_A, type Kit } from './pipeline-test-kit';
+import { createKit, flush, NUMBER_A, WS_A, type Kit } from './testing/pipeline-kit';
 
 /**
  * Cloud API numbers: Meta gives each send its own id (a wamid), and our outbox id travels beside it in

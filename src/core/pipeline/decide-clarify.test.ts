@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { workspaceSettingsSchema, type WorkspaceSettingsInput } from '../../shared/settings';
 import { EMPTY_CONVERSATION } from '../store/repositories/conversations';
 import { clarifyTimedOut, decide } from './decide';
+import { ownerWords } from './decision-report';
 import type { Bot, ConversationState, DecideMessage, FaqCandidate } from './types';
 
 /** The clarifying question in decide(): asked in the uncertain band, then picked, refused or timed out. */
@@ -141,5 +142,63 @@ describe('decide: the clarifying question', () => {
     });
     const owner = clarifyTimedOut(settings(), { ...asked(), botPausedUntil: NOW + 60 * MIN }, NOW + 15 * MIN);
     expect(owner).toMatchObject({ outcome: 'left', stateChanges: { clarification: null } });
+  });
+});
+
+describe('decide: the typed step and abstention, and the log line told from them', () => {
+  const off = settings({ handoff: { onBotAbstain: false } });
+  it.each([
+    [
+      'asked',
+      text('do you deliver?'),
+      settings(),
+      known(),
+      { step: 'asked', offered: 2 },
+      'Not sure which of 2 FAQs',
+    ],
+    ['picked', text('2'), settings(), asked(), { step: 'picked', choice: 2 }, 'picked answer 2 of'],
+    ['none', text('neither'), settings(), asked(), { step: 'none' }, 'said none of the offered answers'],
+    [
+      'unclear',
+      text('I mean delivery for tomorrow'),
+      settings(),
+      asked(),
+      { step: 'unclear' },
+      'still cannot answer',
+    ],
+    [
+      'unclear, hand-offs off',
+      text('I mean delivery for tomorrow'),
+      off,
+      asked(),
+      { step: 'unclear' },
+      'bot-abstained-clarify-unclear for c1',
+    ],
+  ] as const)('%s', (_name, message, s, state, step, words) => {
+    const d = decide(message, s, bot, state, NOW);
+    expect(d.clarify).toEqual(step);
+    expect(ownerWords(d, 'c1')).toContain(words);
+  });
+
+  it('a removed FAQ is told as such; a decision with no step keeps its reason code', () => {
+    const gone = decide(text('1'), settings(), { ...bot, faq: () => undefined }, asked(), NOW);
+    expect(gone.clarify).toEqual({ step: 'gone' });
+    expect(ownerWords(gone, 'c1')).toContain('was removed');
+    const plain = decide(text('what time do you open'), settings(), bot, known(), NOW);
+    expect(plain.clarify).toBeUndefined();
+    expect(ownerWords(plain, 'c1')).toBe('faq-answer for c1');
+  });
+
+  it('abstained: set when the bot had no confident answer (handed over or not), never on an answer', () => {
+    const handedOver = decide(text('can I pay with card'), settings(), bot, known(), NOW);
+    expect(handedOver).toMatchObject({ reason: 'handoff-bot', abstained: true });
+    const kept = decide(text('can I pay with card'), off, bot, known(), NOW);
+    expect(kept).toMatchObject({ outcome: 'unanswered', abstained: true });
+    const unclearOff = decide(text('I mean delivery for tomorrow'), off, bot, asked(), NOW);
+    expect(unclearOff.abstained).toBe(true);
+    expect(decide(text('what time do you open'), settings(), bot, known(), NOW).abstained).toBeUndefined();
+    expect(decide(text('do you deliver?'), settings(), bot, known(), NOW).abstained).toBeUndefined();
+    const unclearHandedOver = decide(text('I mean delivery for tomorrow'), settings(), bot, asked(), NOW);
+    expect(unclearHandedOver.abstained).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { workspaceSettingsSchema, type WorkspaceSettingsInput } from '../../shared/settings';
 import { EMPTY_CONVERSATION } from '../store/repositories/conversations';
 import { decide } from './decide';
-import { createExactMatchBot } from './exact-match-bot';
+import { createExactMatchBot } from './faq-bot';
 import { findPersonRequest } from './person-request';
 import { readSmallTalk } from './small-talk';
 import type { ConversationState, DecideMessage, DecisionOutcome } from './types';

@@ -1,21 +1,26 @@
 import type { WorkspaceSettings } from '../../shared/settings';
 import { assertNever } from '../errors';
 import type { ChatKind } from '../whatsapp/provider';
-import { fillReplyText, hoursToday } from '../../shared/reply-text';
-import { openness } from './business-hours';
-import { findKeyword, normalizeText } from './normalize-text';
+import { businessHoursNow } from './business-hours';
 import { orderOrLongMessage } from './order-message';
-import { findPersonRequest } from './person-request';
-import { readSmallTalk } from './small-talk';
 import { clarificationFor, clarifyingQuestion } from '../bot/faq/clarify';
 import { readClarifyReply } from './clarify-reply';
+import {
+  awayReply,
+  decided,
+  greet,
+  handoff,
+  left,
+  NO_PROFILE,
+  ownerText,
+  startTurn,
+  withPrefix,
+  type ShopProfile,
+  type Turn,
+} from './decide-turn';
 import type { Action, Bot, ConversationState, DecideMessage, Decision, FaqCandidate } from './types';
 
-/** What the owner's texts may name (see shared/reply-text). */
-export interface ShopProfile {
-  name: string;
-}
-const NO_PROFILE: ShopProfile = { name: '' };
+export type { ShopProfile } from './decide-turn';
 
 /** A customer who greets again after this long gets the greeting again ("hello??" the next morning). */
 const REGREET_AFTER_MS = 6 * 3_600_000;
@@ -57,7 +62,7 @@ const MAX_COMPOSED_CHARS = 4000;
  *     time is handed over by the pipeline (`clarifyTimedOut`).
  *  8. past `replyBy` (a Cloud API message more than 24 hours old: the PC was off) no free-form reply
  *     can go out, Meta would refuse it (131047): the replies are dropped and the chat goes to a person,
- *     who can send an approved template. The bot is not even asked (process.ts skips the AI).
+ *     who can send an approved template. The bot is not even asked (ai-question.ts skips the AI).
  */
 export function decide(
   message: DecideMessage,
@@ -98,6 +103,7 @@ function withoutReplies(decision: Decision, state: ConversationState | null, now
       stateChanges: changes,
     };
   }
+  // A new decision: what the dropped replies were (an answer, a clarifying question) no longer applies.
   const reason = 'handoff-window-closed';
   return {
     actions: [{ type: 'handoff', reason }],
@@ -113,8 +119,8 @@ function withoutReplies(decision: Decision, state: ConversationState | null, now
 }
 
 /**
- * One message instead of three (issue 13: a newcomer at night got the greeting, then "we are closed",
- * then the answer): replies of one decision are joined, in order, into the last one's kind.
+ * One message instead of three (a newcomer at night must not get the greeting, then "we are closed",
+ * then the answer apart): replies of one decision are joined, in order, into the last one's kind.
  */
 function composed(decision: Decision): Decision {
   const replies = decision.actions.filter((a) => a.type === 'reply');
@@ -134,6 +140,7 @@ function composed(decision: Decision): Decision {
   return { ...decision, actions: [one, ...decision.actions.filter((a) => a.type !== 'reply')] };
 }
 
+/** The policies in order (see decide()); the first that settles the message wins. */
 function decideReplies(
   message: DecideMessage,
   settings: WorkspaceSettings,
@@ -142,87 +149,15 @@ function decideReplies(
   now: number,
   shop: ShopProfile,
 ): Decision {
-  /** The owner's own texts, with {business} and {hours} filled in (today's hours only when asked for). */
-  const reply = (kind: 'greeting' | 'away' | 'handoff', text: string): Action => ({
-    type: 'reply',
-    kind,
-    text: fillReplyText(text, {
-      business: shop.name,
-      hours: text.includes('{hours}') ? hoursToday(settings, now) : '',
-    }),
-    faqId: null,
-    confidence: null,
-  });
+  // 1. Ignored chat kinds and unreadable messages.
   const ignoredKind = ignoredChatKind(message.chatKind, settings.ignore);
   if (ignoredKind !== null) return left(`ignored-${ignoredKind}`, {}, 'ignored');
-
-  const isNew = state === null;
-  const changes: Partial<ConversationState> = { lastInboundAt: now };
-  if (isNew) changes.firstSeenAt = now;
-
-  if (message.kind === 'undecryptable') return left('undecryptable', changes, 'ignored');
-
-  const text = message.kind === 'text' ? (message.text ?? '') : '';
-  const talk = readSmallTalk(text);
-  const keyword = findKeyword(normalizeText(text), settings.handoff.keywords.map(normalizeText));
-  const request = keyword !== null ? `keyword:${keyword}` : findPersonRequest(text);
-
-  const hours = openness(settings, now);
-  const awayDue = !hours.open && settings.businessHours.awayEnabled && state?.lastAwayPeriod !== hours.period;
-  const awayReply = (): Action => {
-    if (!hours.open) changes.lastAwayPeriod = hours.period;
-    return reply('away', settings.businessHours.awayMessage);
-  };
-  /** Outside hours the away message replaces the hand-off notice: "someone will reply shortly" would be untrue. */
-  const handoff = (reason: string, replies: Action[]): Decision => {
-    changes.handoff = state?.handoff ?? { since: now, reason };
-    changes.waiting = state?.waiting ?? { since: now, reason };
-    const actions = [...replies];
-    if (!hours.open) {
-      if (awayDue && !replies.some((a) => a.type === 'reply' && a.kind === 'away')) actions.push(awayReply());
-    } else if (settings.handoff.messageEnabled && settings.handoff.message.trim() !== '') {
-      actions.push(reply('handoff', settings.handoff.message));
-    }
-    actions.push({ type: 'handoff', reason });
-    return {
-      actions,
-      reason: reason.split(':')[0]!,
-      outcome: 'person',
-      stateChanges: changes,
-      status: 'processed',
-    };
-  };
-  /** 'handoff-keyword:agent', 'handoff-request:talk ... someone'; '-again' in a chat already with a person. */
-  const requestReason = (r: string, again: boolean) => {
-    const code = r.startsWith('keyword:') ? 'handoff-keyword' : 'handoff-request';
-    return `${code}${again ? '-again' : ''}:${r.startsWith('keyword:') ? r.slice(8) : r}`;
-  };
-
-  // 2. The chat is with a person: the bot keeps out, the person is told.
-  const withPerson = state?.handoff != null;
-  const paused = state?.botPausedUntil != null && now < state.botPausedUntil;
-  if (withPerson || paused) {
-    const why = withPerson ? 'handoff-active' : 'owner-paused';
-    if (request !== null) {
-      // Asked again: acknowledged every time, and the owner alerted again.
-      return handoff(requestReason(request, true), []);
-    }
-    if (talk.only && talk.kind !== 'presence') return left(`${why}+small-talk-${talk.kind}`, changes);
-    // A sticker or a reaction is not something to answer; a photo (a transfer receipt) is.
-    if (message.kind === 'unsupported') return left(`${why}+no-text-unsupported`, changes);
-    changes.waiting = state?.waiting ?? { since: now, reason: why };
-    return {
-      actions: [{ type: 'ignore', reason: why }],
-      reason: why,
-      outcome: 'person',
-      stateChanges: changes,
-      status: 'processed',
-    };
-  }
-
-  // 3. A request for a person.
-  if (request !== null) return handoff(requestReason(request, false), []);
-
+  const t = startTurn(message, settings, bot, state, now, shop);
+  if (message.kind === 'undecryptable') return left('undecryptable', t.changes, 'ignored');
+  // 2. The chat is with a person. 3. A request for a person.
+  const withPerson = chatWithPerson(t);
+  if (withPerson !== null) return withPerson;
+  if (t.request !== null) return handoff(t, requestReason(t.request, false), []);
   // 4. Stale, orders and long messages.
   const staleMs = settings.handoff.staleAfterHours * 3_600_000;
   if (
@@ -231,99 +166,139 @@ function decideReplies(
     now - message.sentAt > staleMs &&
     message.kind !== 'unsupported'
   ) {
-    return handoff('handoff-stale', []);
+    return handoff(t, 'handoff-stale', []);
   }
+  if (t.isNew) greet(t);
+  const shape =
+    message.kind === 'text' ? orderOrLongMessage(t.text, settings.handoff.longMessageChars) : null;
+  if (shape !== null) return handoff(t, `handoff-${shape}`, t.replies);
+  const clarifying = clarifyReply(t);
+  if (clarifying.decision !== null) return clarifying.decision;
+  // 5. Small talk; then what has no text to answer.
+  const talk = smallTalk(t);
+  if (talk !== null) return talk;
+  if (t.awayDue) t.replies.push(awayReply(t));
+  const noText = withoutText(t);
+  if (noText !== null) return noText;
+  // 6. and 7.
+  return answer(t, clarifying.pending !== null);
+}
 
-  const replies: Action[] = [];
-  const greet = () => {
-    if (!settings.greeting.enabled) return;
-    replies.push(reply('greeting', settings.greeting.text));
-    changes.greetedAt = now;
+/** 'handoff-keyword:agent', 'handoff-request:talk ... someone'; '-again' in a chat already with a person. */
+function requestReason(r: string, again: boolean): string {
+  const code = r.startsWith('keyword:') ? 'handoff-keyword' : 'handoff-request';
+  return `${code}${again ? '-again' : ''}:${r.startsWith('keyword:') ? r.slice(8) : r}`;
+}
+
+/** 2. The chat is with a person: the bot keeps out, the person is told; null when it is not. */
+function chatWithPerson(t: Turn): Decision | null {
+  const { state, now, changes, talk } = t;
+  const withPerson = state?.handoff != null;
+  const paused = state?.botPausedUntil != null && now < state.botPausedUntil;
+  if (!withPerson && !paused) return null;
+  const why = withPerson ? 'handoff-active' : 'owner-paused';
+  // Asked again: acknowledged every time, and the owner alerted again.
+  if (t.request !== null) return handoff(t, requestReason(t.request, true), []);
+  if (talk.only && talk.kind !== 'presence') return left(`${why}+small-talk-${talk.kind}`, changes);
+  // A sticker or a reaction is not something to answer; a photo (a transfer receipt) is.
+  if (t.message.kind === 'unsupported') return left(`${why}+no-text-unsupported`, changes);
+  changes.waiting = state?.waiting ?? { since: now, reason: why };
+  return {
+    actions: [{ type: 'ignore', reason: why }],
+    reason: why,
+    outcome: 'person',
+    stateChanges: changes,
+    status: 'processed',
   };
-  if (isNew) greet();
-  const prefix = () => replies.map((a) => (a.type === 'reply' ? a.kind : a.type)).join('+');
-  const withPrefix = (reason: string) => (prefix() === '' ? reason : `${prefix()}+${reason}`);
+}
 
-  const shape = message.kind === 'text' ? orderOrLongMessage(text, settings.handoff.longMessageChars) : null;
-  if (shape !== null) return handoff(`handoff-${shape}`, replies);
-
-  // A clarifying question waits for its answer: a pick or a refusal ends it here; small talk leaves it
-  // standing; anything else is decided as a question (and goes to a person if the bot is still unsure).
+/**
+ * A clarifying question waits for its answer: a pick or a refusal ends it here; small talk leaves it
+ * standing; anything else is decided as a question (and goes to a person if the bot is still unsure).
+ * `pending`: the question still stands for this message.
+ */
+function clarifyReply(t: Turn): { pending: object | null; decision: Decision | null } {
+  const { state, now, talk, bot, changes, replies } = t;
   const asked = state?.clarification ?? null;
-  const pending = asked !== null && now < asked.expiresAt && message.kind === 'text' ? asked : null;
+  const pending = asked !== null && now < asked.expiresAt && t.message.kind === 'text' ? asked : null;
   if (asked !== null && !(pending !== null && talk.only)) changes.clarification = null;
-  if (pending !== null && !talk.only) {
-    const offered = pending.faqIds.map((id) => bot.faq?.(id));
-    const questions = offered.map((f) => f?.question ?? '');
-    // "Good morning, 2" picks too: the words after a greeting are read when the whole is not a pick.
-    const whole = readClarifyReply(text, questions);
-    const pick =
-      whole.kind === 'other' && talk.rest.trim() !== '' ? readClarifyReply(talk.rest, questions) : whole;
-    if (pick.kind === 'none') return handoff('handoff-clarify-none', replies);
-    if (pick.kind === 'pick') {
-      const faq = offered[pick.index];
-      if (faq === undefined) return handoff('handoff-clarify-gone', replies);
-      const reason = withPrefix(`clarify-picked-${pick.index + 1}`);
-      replies.push({
-        type: 'reply',
-        kind: 'faq',
-        text: faq.answer,
-        faqId: faq.faqId,
-        confidence: faq.confidence,
-      });
-      changes.floodWindowStart = now;
-      changes.floodCount = 1;
-      changes.lastAnswerFaqId = faq.faqId;
-      return decided(replies, reason, changes, 'answered');
-    }
+  if (pending === null || talk.only) return { pending, decision: null };
+  const offered = pending.faqIds.map((id) => bot.faq?.(id));
+  const questions = offered.map((f) => f?.question ?? '');
+  // "Good morning, 2" picks too: the words after a greeting are read when the whole is not a pick.
+  const whole = readClarifyReply(t.text, questions);
+  const pick =
+    whole.kind === 'other' && talk.rest.trim() !== '' ? readClarifyReply(talk.rest, questions) : whole;
+  if (pick.kind === 'none') {
+    return { pending, decision: handoff(t, 'handoff-clarify-none', replies, { clarify: { step: 'none' } }) };
   }
-
-  // 5. Small talk.
-  if (message.kind === 'text' && talk.only) {
-    const greeting = talk.kind === 'greeting' || talk.kind === 'presence';
-    const quietFor = state?.lastInboundAt == null ? Infinity : now - state.lastInboundAt;
-    if (greeting && !isNew && quietFor >= REGREET_AFTER_MS) greet();
-    if (greeting && awayDue) replies.push(awayReply());
-    const reason = withPrefix(`small-talk-${talk.kind}`);
-    if (replies.length === 0) return left(reason, changes);
-    return { actions: replies, reason, outcome: 'answered', stateChanges: changes, status: 'processed' };
+  if (pick.kind !== 'pick') return { pending, decision: null };
+  const faq = offered[pick.index];
+  if (faq === undefined) {
+    return { pending, decision: handoff(t, 'handoff-clarify-gone', replies, { clarify: { step: 'gone' } }) };
   }
+  const reason = withPrefix(t, `clarify-picked-${pick.index + 1}`);
+  replies.push({
+    type: 'reply',
+    kind: 'faq',
+    text: faq.answer,
+    faqId: faq.faqId,
+    confidence: faq.confidence,
+  });
+  changes.floodWindowStart = now;
+  changes.floodCount = 1;
+  changes.lastAnswerFaqId = faq.faqId;
+  const clarify = { step: 'picked', choice: pick.index + 1 } as const;
+  return { pending, decision: decided(replies, reason, changes, 'answered', { clarify }) };
+}
 
-  if (awayDue) replies.push(awayReply());
+/** 5. Small talk: a greeting gets the greeting (and the away message); thanks, ok, bye are left. */
+function smallTalk(t: Turn): Decision | null {
+  const { talk, state, now, replies, changes } = t;
+  if (t.message.kind !== 'text' || !talk.only) return null;
+  const greeting = talk.kind === 'greeting' || talk.kind === 'presence';
+  const quietFor = state?.lastInboundAt == null ? Infinity : now - state.lastInboundAt;
+  if (greeting && !t.isNew && quietFor >= REGREET_AFTER_MS) greet(t);
+  if (greeting && t.awayDue) replies.push(awayReply(t));
+  const reason = withPrefix(t, `small-talk-${talk.kind}`);
+  if (replies.length === 0) return left(reason, changes);
+  return { actions: replies, reason, outcome: 'answered', stateChanges: changes, status: 'processed' };
+}
 
-  if (message.kind !== 'text' || text.trim() === '') {
-    // A photo without a caption is a question only a person can read; a reaction or a sticker is not.
-    if (message.kind === 'media') {
-      if (settings.handoff.onBotAbstain) return handoff('handoff-media', replies);
-      return decided(replies, withPrefix('no-text-media'), changes, 'unanswered');
-    }
-    return decided(replies, withPrefix(`no-text-${message.kind}`), changes, 'left');
+/** A photo without a caption is a question only a person can read; a reaction or a sticker is not. */
+function withoutText(t: Turn): Decision | null {
+  const { message, replies, changes } = t;
+  if (message.kind === 'text' && t.text.trim() !== '') return null;
+  if (message.kind === 'media') {
+    if (t.settings.handoff.onBotAbstain) return handoff(t, 'handoff-media', replies);
+    return decided(replies, withPrefix(t, 'no-text-media'), changes, 'unanswered');
   }
+  return decided(replies, withPrefix(t, `no-text-${message.kind}`), changes, 'left');
+}
 
-  const question = talk.rest.trim() === '' ? text : talk.rest;
-  const answer = bot.answer(question);
-  const confident = answer.kind === 'answer' && answer.confidence >= settings.faq.threshold;
-
-  // 6. Flood guard: the same answer again inside the window is counted, not sent twice.
+/** 6. The flood guard, 7. the bot's answer, a clarifying question, or the hand-off when it has none. */
+function answer(t: Turn, clarifyPending: boolean): Decision {
+  const { settings, state, now, replies, changes } = t;
+  const question = t.talk.rest.trim() === '' ? t.text : t.talk.rest;
+  const result = t.bot.answer(question);
+  const confident = result.kind === 'answer' && result.confidence >= settings.faq.threshold;
   const flood = settings.floodGuard;
   const inWindow =
     flood.enabled &&
     state?.floodWindowStart != null &&
     now - state.floodWindowStart < flood.windowSeconds * 1000;
-  if (inWindow && confident && answer.faqId !== null && answer.faqId === state?.lastAnswerFaqId) {
+  if (inWindow && confident && result.faqId !== null && result.faqId === state?.lastAnswerFaqId) {
     changes.floodCount = (state?.floodCount ?? 0) + 1;
-    return left(withPrefix('flood-guard-repeat'), changes);
+    return left(withPrefix(t, 'flood-guard-repeat'), changes);
   }
-
-  // 7. The answer, or the hand-off.
-  if (answer.kind === 'answer' && confident) {
-    const reason = withPrefix(`${answer.source}-answer`);
+  if (result.kind === 'answer' && confident) {
+    const reason = withPrefix(t, `${result.source}-answer`);
     replies.push({
       type: 'reply',
-      kind: answer.source,
-      text: answer.text,
-      faqId: answer.faqId,
-      confidence: answer.confidence,
+      kind: result.source,
+      text: result.text,
+      faqId: result.faqId,
+      confidence: result.confidence,
     });
     if (inWindow) {
       changes.floodCount = (state?.floodCount ?? 0) + 1;
@@ -331,17 +306,24 @@ function decideReplies(
       changes.floodWindowStart = now;
       changes.floodCount = 1;
     }
-    changes.lastAnswerFaqId = answer.faqId;
+    changes.lastAnswerFaqId = result.faqId;
     return decided(replies, reason, changes, 'answered');
   }
-  const why = answer.kind === 'abstain' ? answer.reason : 'low-confidence';
-  if (pending !== null) {
-    if (settings.handoff.onBotAbstain) return handoff('handoff-clarify-unclear', replies);
-    return decided(replies, withPrefix('bot-abstained-clarify-unclear'), changes, 'unanswered');
+  return abstain(t, question, result.kind === 'abstain' ? result.reason : 'low-confidence', clarifyPending);
+}
+
+/** The bot has no confident answer: ask which FAQ is meant, or a person, or Unanswered. */
+function abstain(t: Turn, question: string, why: string, clarifyPending: boolean): Decision {
+  const { settings, now, replies, changes } = t;
+  if (clarifyPending) {
+    const clarify = { step: 'unclear' } as const;
+    if (settings.handoff.onBotAbstain) return handoff(t, 'handoff-clarify-unclear', replies, { clarify });
+    const reason = withPrefix(t, 'bot-abstained-clarify-unclear');
+    return decided(replies, reason, changes, 'unanswered', { clarify, abstained: true });
   }
-  const offer = settings.faq.clarify ? clarifyOffer(bot, question, settings.faq.threshold) : null;
+  const offer = settings.faq.clarify ? clarifyOffer(t.bot, question, settings.faq.threshold) : null;
   if (offer !== null) {
-    const reason = withPrefix(`clarify-asked-${offer.length}`);
+    const reason = withPrefix(t, `clarify-asked-${offer.length}`);
     replies.push({
       type: 'reply',
       kind: 'faq',
@@ -354,10 +336,12 @@ function decideReplies(
       askedAt: now,
       expiresAt: now + settings.faq.clarifyWaitMinutes * 60_000,
     };
-    return decided(replies, reason, changes, 'answered');
+    return decided(replies, reason, changes, 'answered', {
+      clarify: { step: 'asked', offered: offer.length },
+    });
   }
-  if (settings.handoff.onBotAbstain) return handoff(`handoff-bot:${why}`, replies);
-  return decided(replies, withPrefix(`bot-abstained-${why}`), changes, 'unanswered');
+  if (settings.handoff.onBotAbstain) return handoff(t, `handoff-bot:${why}`, replies, { abstained: true });
+  return decided(replies, withPrefix(t, `bot-abstained-${why}`), changes, 'unanswered', { abstained: true });
 }
 
 /** The FAQs to offer in a clarifying question, or null when the bot would not ask (see clarify.ts). */
@@ -388,44 +372,12 @@ export function clarifyTimedOut(
   changes.handoff = { since: now, reason };
   changes.waiting = state.waiting ?? { since: now, reason };
   const actions: Action[] = [];
-  if (
-    openness(settings, now).open &&
-    settings.handoff.messageEnabled &&
-    settings.handoff.message.trim() !== ''
-  ) {
-    const text = settings.handoff.message;
-    actions.push({
-      type: 'reply',
-      kind: 'handoff',
-      text: fillReplyText(text, {
-        business: shop.name,
-        hours: text.includes('{hours}') ? hoursToday(settings, now) : '',
-      }),
-      faqId: null,
-      confidence: null,
-    });
+  const open = businessHoursNow(settings, now).open;
+  if (open && settings.handoff.messageEnabled && settings.handoff.message.trim() !== '') {
+    actions.push(ownerText(settings, shop, now, 'handoff', settings.handoff.message));
   }
   actions.push({ type: 'handoff', reason });
   return { actions, reason, outcome: 'person', stateChanges: changes, status: 'processed' };
-}
-
-/** Deliberately not answered, for `reason`. */
-function left(
-  reason: string,
-  changes: Partial<ConversationState>,
-  status: Decision['status'] = 'processed',
-): Decision {
-  return { actions: [{ type: 'ignore', reason }], reason, outcome: 'left', stateChanges: changes, status };
-}
-
-function decided(
-  replies: Action[],
-  reason: string,
-  changes: Partial<ConversationState>,
-  outcome: Decision['outcome'],
-): Decision {
-  if (replies.length === 0) return { ...left(reason, changes), outcome };
-  return { actions: replies, reason, outcome, stateChanges: changes, status: 'processed' };
 }
 
 function ignoredChatKind(kind: ChatKind, ignore: WorkspaceSettings['ignore']): ChatKind | null {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NAIJA_SHOPS, randomChanges } from '../bot/faq/testing/shop-changes';
-import { createMatchingFaqBot, type FaqEntry } from './exact-match-bot';
+import { createMatchingFaqBot, type FaqEntry } from './faq-bot';
 
 const FAQS: FaqEntry[] = [
   {

@@ -1,7 +1,7 @@
 import type { WorkspaceId } from '../../shared/types';
 import type { IdGenerator } from '../ids';
 import type { Logger } from '../log/logger';
-import type { HotPath } from '../store/repositories/hot-path';
+import type { PreparedTransactions } from '../store/prepared-transactions';
 import { createMessageMediaRepository, type NewMessageMedia } from '../store/repositories/message-media';
 import { createPipelineMessageRepository, type InboundRow } from '../store/repositories/pipeline-messages';
 import type { InboundMessage } from '../whatsapp/provider';
@@ -26,64 +26,29 @@ export interface Ingest {
   ingest(batch: readonly RoutedMessage[]): Promise<StoredMessage[]>;
 }
 
+interface IngestDeps {
+  preparedTx: PreparedTransactions;
+  logger: Logger;
+  newId: IdGenerator;
+  now: () => number;
+}
+
+type Pending = { row: InboundRow; routed: RoutedMessage };
+
 /**
  * The first write, before anything else happens to a message: stored once (unique on workspace,
  * receiving number and provider id) with its sender as a contact. A redelivery (after a reconnect,
  * or the same message twice in one batch) is dropped and logged, never decided twice.
  */
-export function createIngest(deps: {
-  hotPath: HotPath;
-  logger: Logger;
-  newId: IdGenerator;
-  now: () => number;
-}): Ingest {
-  const log = deps.logger;
+export function createIngest(deps: IngestDeps): Ingest {
   return {
     async ingest(batch) {
       if (batch.length === 0) return [];
-      const groups = new Map<WorkspaceId, { row: InboundRow; routed: RoutedMessage }[]>();
-      for (const routed of batch) {
-        const m = routed.message;
-        let group = groups.get(routed.workspaceId);
-        if (group === undefined) groups.set(routed.workspaceId, (group = []));
-        group.push({
-          routed,
-          row: {
-            id: deps.newId(),
-            businessNumber: m.businessNumber,
-            providerMessageId: m.providerMessageId,
-            chatId: m.chatId,
-            chatKind: m.chatKind,
-            sender: { phone: m.sender.phone, waId: m.sender.waId, name: m.sender.name },
-            text: m.text,
-            providerTs: m.timestamp,
-          },
-        });
-      }
-      const now = deps.now();
-      const outcomes = await deps.hotPath.transaction(async (trx) => {
-        const repo = createPipelineMessageRepository(trx);
-        const all = [];
-        for (const [workspaceId, group] of groups) {
-          const results = await repo.ingest(
-            workspaceId,
-            group.map((g) => g.row),
-            deps.newId,
-            now,
-          );
-          all.push(...results.map((outcome, i) => ({ outcome, ...group[i]! })));
-          const media = results.flatMap((outcome, i) =>
-            outcome.inserted ? mediaRow(group[i]!.row.id, group[i]!.routed.message) : [],
-          );
-          await createMessageMediaRepository(trx).insertMany(workspaceId, media, now);
-        }
-        return all;
-      });
-
+      const outcomes = await write(deps, byWorkspace(batch, deps.newId));
       const stored: StoredMessage[] = [];
       for (const { outcome, row, routed } of outcomes) {
         const m = routed.message;
-        const entryLog = log.child({ workspaceId: routed.workspaceId, contactId: outcome.contactId });
+        const entryLog = deps.logger.child({ workspaceId: routed.workspaceId, contactId: outcome.contactId });
         if (!outcome.inserted) {
           entryLog.info('message.deduplicated', `Redelivered message ${m.providerMessageId} dropped`, {
             number: m.businessNumber,
@@ -102,24 +67,76 @@ export function createIngest(deps: {
           chatKind: m.chatKind,
           offline: m.offline,
         });
-        stored.push({
-          id: row.id,
-          workspaceId: routed.workspaceId,
-          businessNumber: m.businessNumber,
-          chatId: m.chatId,
-          contactId: outcome.contactId,
-          providerMessageId: m.providerMessageId,
-          ...(m.media?.ref != null && { fileToFetch: true as const }),
-          message: {
-            chatKind: m.chatKind,
-            kind: m.kind,
-            text: m.text,
-            sentAt: m.timestamp,
-            replyBy: m.replyWindowMs === undefined ? null : m.timestamp + m.replyWindowMs,
-          },
-        });
+        stored.push(storedMessage(row.id, routed, outcome.contactId));
       }
       return stored;
+    },
+  };
+}
+
+/** The batch's rows to write, per workspace, each with a new id. */
+function byWorkspace(batch: readonly RoutedMessage[], newId: IdGenerator): Map<WorkspaceId, Pending[]> {
+  const groups = new Map<WorkspaceId, Pending[]>();
+  for (const routed of batch) {
+    const m = routed.message;
+    let group = groups.get(routed.workspaceId);
+    if (group === undefined) groups.set(routed.workspaceId, (group = []));
+    group.push({
+      routed,
+      row: {
+        id: newId(),
+        businessNumber: m.businessNumber,
+        providerMessageId: m.providerMessageId,
+        chatId: m.chatId,
+        chatKind: m.chatKind,
+        sender: { phone: m.sender.phone, waId: m.sender.waId, name: m.sender.name },
+        text: m.text,
+        providerTs: m.timestamp,
+      },
+    });
+  }
+  return groups;
+}
+
+/** One transaction for the batch: the messages (deduplicated), their contacts and media rows. */
+function write(deps: IngestDeps, groups: Map<WorkspaceId, Pending[]>) {
+  const now = deps.now();
+  return deps.preparedTx.transaction(async (trx) => {
+    const repo = createPipelineMessageRepository(trx);
+    const all = [];
+    for (const [workspaceId, group] of groups) {
+      const results = await repo.ingest(
+        workspaceId,
+        group.map((g) => g.row),
+        deps.newId,
+        now,
+      );
+      all.push(...results.map((outcome, i) => ({ outcome, ...group[i]! })));
+      const media = results.flatMap((outcome, i) =>
+        outcome.inserted ? mediaRow(group[i]!.row.id, group[i]!.routed.message) : [],
+      );
+      await createMessageMediaRepository(trx).insertMany(workspaceId, media, now);
+    }
+    return all;
+  });
+}
+
+function storedMessage(id: string, routed: RoutedMessage, contactId: string | null): StoredMessage {
+  const m = routed.message;
+  return {
+    id,
+    workspaceId: routed.workspaceId,
+    businessNumber: m.businessNumber,
+    chatId: m.chatId,
+    contactId,
+    providerMessageId: m.providerMessageId,
+    ...(m.media?.ref != null && { fileToFetch: true as const }),
+    message: {
+      chatKind: m.chatKind,
+      kind: m.kind,
+      text: m.text,
+      sentAt: m.timestamp,
+      replyBy: m.replyWindowMs === undefined ? null : m.timestamp + m.replyWindowMs,
     },
   };
 }

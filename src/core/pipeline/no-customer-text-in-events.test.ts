@@ -8,7 +8,7 @@ import type { LogEntry, LogSink } from '../log/log-types';
 import { createSqliteEventSink } from '../log/sqlite-event-sink';
 import { createSyncStateRepository } from '../store/repositories/sync-state';
 import { buildBatch } from '../sync/batch';
-import { createKit, NUMBER_A, WS_A, type Kit } from './pipeline-test-kit';
+import { createKit, NUMBER_A, WS_A, type Kit } from './testing/pipeline-kit';
 
 let kit: Kit | undefined;
 afterEach(() => kit?.cleanup());

@@ -1,4 +1,4 @@
-import { normalizeText } from './normalize-text';
+import { exactForm } from './exact-form';
 
 /**
  * Orders and long messages belong with a person: an order list ("2 tins of Peak milk\n1 bag of rice\n
@@ -13,7 +13,7 @@ export function orderOrLongMessage(text: string, longChars: number): 'order' | '
     .filter((l) => l !== '');
   // A list: three lines or more, at least two of them with a quantity.
   if (lines.length >= 3 && lines.filter((l) => /\d/.test(l)).length >= 2) return 'order';
-  if (ORDER_INTENT.test(` ${normalizeText(text)} `)) return 'order';
+  if (ORDER_INTENT.test(` ${exactForm(text)} `)) return 'order';
   if (longChars > 0 && [...text.trim()].length > longChars) return 'long';
   return null;
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversationRepository } from '../store/repositories/conversations';
 import { checkOutcomes } from './outcome-check';
-import { createKit, NUMBER_A, WS_A, WS_B, type Kit } from './pipeline-test-kit';
+import { createKit, NUMBER_A, WS_A, WS_B, type Kit } from './testing/pipeline-kit';
 
 let kit: Kit;
 afterEach(async () => kit?.cleanup());

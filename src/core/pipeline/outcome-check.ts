@@ -3,7 +3,7 @@ import type { WorkspaceId } from '../../shared/types';
 import type { Database } from '../store/schema';
 
 /**
- * "No customer unaccounted for", as one query the code can run (issue 13). Every customer message must
+ * "No customer unaccounted for", as one query the code can run. Every customer message must
  * end in exactly one outcome the owner can see:
  *  - answered: decided 'answered' and its reply is queued, being sent or sent; or a person answered
  *    in the chat after it;

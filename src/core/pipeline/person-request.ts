@@ -1,4 +1,4 @@
-import { foldedWords, foldWord } from './normalize-text';
+import { foldedWords, foldWord } from './exact-form';
 
 /**
  * Is the customer asking for a person? "please let me talk to someone", "I want to speak with somebody",
@@ -6,7 +6,7 @@ import { foldedWords, foldWord } from './normalize-text';
  * recognised as such (acknowledged, the owner alerted, again if the chat already waits), not merely hand
  * off because the bot could not answer it and then sit in Unanswered as if it were a question.
  *
- * Read as words after normalizeText, with doubled letters folded and one-letter typos forgiven in
+ * Read as words after exactForm, with doubled letters folded and one-letter typos forgiven in
  * longer words ("somone", "speek", "representive"): a verb of talking followed within a few words by
  * someone to talk to, a request to be called, or a question whether a person is there at all.
  */

@@ -6,7 +6,7 @@ import { createFaqRepository } from '../store/repositories/faqs';
 import { createConversationRepository } from '../store/repositories/conversations';
 import { createOutboxRepository } from '../store/repositories/outbox';
 import { typingDelayMs } from './pacing';
-import { createKit, NUMBER_A, WS_A, type Kit } from './pipeline-test-kit';
+import { createKit, NUMBER_A, WS_A, type Kit } from './testing/pipeline-kit';
 
 const CHAT = '2348031234567@s.whatsapp.net';
 const OTHER = '2348039999999@s.whatsapp.net';

@@ -1,4 +1,4 @@
-import { foldedWords, foldWord, normalizeText } from './normalize-text';
+import { foldedWords, foldWord, exactForm } from './exact-form';
 
 /**
  * Small talk: what customers write that is not a question. "hi", "good morning sir", "thanks!!", "ok",
@@ -7,7 +7,7 @@ import { foldedWords, foldWord, normalizeText } from './normalize-text';
  * greeting in front of a real question ("Good afternoon, do you have X?") must leave the question.
  *
  * The table is explained like the FAQ matcher's Pidgin table: each phrase with its kind and where it is
- * said. Phrases are matched on whole words after normalizeText and with doubled letters folded ("hellooo",
+ * said. Phrases are matched on whole words after exactForm and with doubled letters folded ("hellooo",
  * "thankss", "okk"); a few polite words around them ("sir", "ma", "pls", "o") do not change the kind.
  */
 export type SmallTalkKind = 'greeting' | 'thanks' | 'goodbye' | 'presence';
@@ -187,8 +187,8 @@ function restAfterWords(text: string, count: number): string {
   let at = 0;
   for (const piece of pieces) {
     at += piece.length;
-    if (normalizeText(piece) !== '') {
-      seen += normalizeText(piece).split(' ').length;
+    if (exactForm(piece) !== '') {
+      seen += exactForm(piece).split(' ').length;
       if (seen >= count) break;
     }
   }

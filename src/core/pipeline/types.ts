@@ -84,8 +84,21 @@ export type DecideMessage = Pick<InboundMessage, 'chatKind' | 'kind' | 'text'> &
  */
 export type DecisionOutcome = 'answered' | 'person' | 'left' | 'unanswered';
 
+/**
+ * The clarifying question's step a decision took: asked (with how many FAQs offered), a pick (the
+ * customer's 1-based choice), none of them fits, still unclear, or the picked FAQ was removed.
+ */
+export type ClarifyStep =
+  | { step: 'asked'; offered: number }
+  | { step: 'picked'; choice: number }
+  | { step: 'none' | 'unclear' | 'gone' };
+
 export interface Decision {
   outcome: DecisionOutcome;
+  /** The bot had no confident answer (the FAQ matcher or the AI abstained): for Unanswered. */
+  abstained?: true;
+  /** Set when the decision took a step of a clarifying question. */
+  clarify?: ClarifyStep;
   /** Replies in the order they are to be sent, plus at most one handoff, or a single ignore. */
   actions: Action[];
   /** Why, as a short code for the log and tests (e.g. 'faq-answer', 'handoff-keyword'). */

@@ -3,7 +3,7 @@ import type { WorkspaceId } from '../../shared/types';
 import { insertTestWorkspace } from '../testing/fixtures';
 import { openTempStore } from '../testing/temp-files';
 import type { Store } from '../store/open-database';
-import { createExactMatchBot } from './exact-match-bot';
+import { createExactMatchBot } from './faq-bot';
 import { createWorkspaceCache } from './workspace-cache';
 
 const WS = 'ws' as WorkspaceId;

@@ -2,7 +2,7 @@ import type { WorkspaceSettings } from '../../shared/settings';
 import type { WorkspaceId } from '../../shared/types';
 import type { Store } from '../store/open-database';
 import { createWorkspaceRepository } from '../store/repositories/workspaces';
-import type { BotFactory } from './exact-match-bot';
+import type { BotFactory } from './faq-bot';
 import type { Bot } from './types';
 import type { WorkspaceAi, WorkspaceAiFactory } from '../bot/ai/workspace-ai';
 

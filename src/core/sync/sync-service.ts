@@ -27,7 +27,7 @@ import { createPusher, errorMessageOf, type Pusher, type PushLimits } from './pu
 import { createFetchTransport, SyncNetworkError, type SyncTransport } from './transport';
 
 /**
- * The push client of issue #7: enrolls workspaces with a central server, runs one pusher per enrolled
+ * The push client: enrolls workspaces with a central server, runs one pusher per enrolled
  * workspace, and answers the Settings screen's status questions. The wire protocol is
  * src/shared/sync-protocol.ts; the state is in the database (sync_state, installation, events).
  */

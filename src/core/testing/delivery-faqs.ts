@@ -1,5 +1,5 @@
 import { clarificationFor } from '../bot/faq/clarify';
-import { createMatchingFaqBot, type FaqEntry } from '../pipeline/exact-match-bot';
+import { createMatchingFaqBot, type FaqEntry } from '../pipeline/faq-bot';
 
 /**
  * Test support: a shop with two delivery FAQs close enough that some questions leave the bot unsure

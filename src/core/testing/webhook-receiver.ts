@@ -6,7 +6,7 @@ import { parseWebhook, type WebhookNotification, type WebhookRefusal } from '../
  * Test support: the smallest webhook callback there is, on 127.0.0.1. It verifies each POST with
  * parseWebhook over the raw bytes and hands the notification on; 200 only once `deliver` took it, so
  * the sender (the local Graph API server, like Meta) retries what was not taken. Not the relay or the
- * headless host's intake (issue #9, later): no storage, no routing beyond `deliver`.
+ * headless host's intake: no storage, no routing beyond `deliver`.
  */
 export interface WebhookReceiverOptions {
   appSecret: string;

@@ -1,5 +1,5 @@
 import type { WorkspaceSettings } from '../../shared/settings';
-import { openness } from '../pipeline/business-hours';
+import { businessHoursNow } from '../pipeline/business-hours';
 import { compareVersions, parseVersion } from './version';
 
 /**
@@ -72,7 +72,7 @@ export function shopClosed(
   now: number,
 ): boolean {
   const withHours = workspaces.filter((w) => w.businessHours.enabled);
-  return withHours.length > 0 && withHours.every((w) => !openness(w, now).open);
+  return withHours.length > 0 && withHours.every((w) => !businessHoursNow(w, now).open);
 }
 
 export interface InstallState {

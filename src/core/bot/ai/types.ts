@@ -1,5 +1,5 @@
 /**
- * The AI orchestrator's vocabulary (issue #5): a provider turns a grounded prompt into text plus token
+ * The AI orchestrator's vocabulary: a provider turns a grounded prompt into text plus token
  * usage, and fails with a classified `ProviderError` so the fallback chain knows whether to move on.
  */
 

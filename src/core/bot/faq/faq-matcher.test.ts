@@ -88,7 +88,7 @@ describe('a small shop', () => {
   it('does not answer a question that shares only words like "do" and "you" with an FAQ', () => {
     const matcher = createFaqMatcher({ threshold: 0.55 });
     for (const faq of SMALL) matcher.upsert(faq);
-    // With three FAQs "do" and "you" look rare, so their weight alone used to clear the threshold.
+    // With three FAQs "do" and "you" look rare, so their weight alone could clear the threshold.
     expect(matcher.match('Do you sell baby diapers?')).toEqual([]);
     const tried = matcher.tryMessage('Do you sell baby diapers?')[0]!;
     expect(tried.confidence).toBeLessThanOrEqual(0.1);

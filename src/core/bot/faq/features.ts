@@ -1,4 +1,4 @@
-import { normaliseText, type Rewrite } from './normalise';
+import { normaliseText, type Rewrite } from './match-tokens';
 import { stem } from './stemmer';
 import {
   compileSynonyms,

@@ -1,6 +1,6 @@
 /**
  * Words that carry grammar, not meaning, in the English and Nigerian Pidgin customers write (after
- * normalise.ts has rewritten chat spellings). With a handful of FAQs they look rare, so IDF weighs
+ * match-tokens.ts has rewritten chat spellings). With a handful of FAQs they look rare, so IDF weighs
  * them up: "Do you sell baby diapers?" then matched "What time do you open?" on "do" and "you" alone,
  * at a confidence above the threshold. A match that only such words carry is no match.
  */

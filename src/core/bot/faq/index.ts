@@ -8,7 +8,7 @@ export {
   type MatchOptions,
   type TriedMatch,
 } from './faq-matcher';
-export { normaliseText, normaliseToString, type NormalisedText, type Rewrite } from './normalise';
+export { normaliseText, normaliseToString, type NormalisedText, type Rewrite } from './match-tokens';
 export {
   createUnansweredRepository,
   type UnansweredGroup,

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { LearnedItem } from '../../../shared/learn-contract';
 import type { E164, WorkspaceId } from '../../../shared/types';
 import type { Database } from '../../store/schema';
-import { normaliseToString } from './normalise';
+import { normaliseToString } from './match-tokens';
 import type { UnansweredQuestionsTable } from './unanswered-repository';
 
 /** A customer message that went to a person because the bot had no answer (or no pick was clear). */

@@ -210,7 +210,7 @@ export const WORD_RULES: readonly NormalisationRule[] = [
   { from: 'arent', to: 'are not', why: 'missing apostrophe' },
   { from: 'numba', to: 'number', why: 'chat spelling' },
   { from: 'nomba', to: 'number', why: 'Pidgin spelling' },
-  // American spellings, read as the British ones most Nigerian shops write (-ize verbs: see normalise.ts).
+  // American spellings, read as the British ones most Nigerian shops write (-ize verbs: see match-tokens.ts).
   ...[
     ['color', 'colour'],
     ['colors', 'colours'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFaqMatcher } from './faq-matcher';
-import { normaliseToString } from './normalise';
+import { normaliseToString } from './match-tokens';
 import { allowedEdits, createSpellingVocabulary, editDistance } from './spelling';
 
 describe('edit distance', () => {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { WorkspaceId } from '../../../shared/types';
 import type { IdGenerator } from '../../ids';
 import type { Database } from '../../store/schema';
-import { normaliseToString } from './normalise';
+import { normaliseToString } from './match-tokens';
 import { closestForEach } from './question-similarity';
 
 /** The table of migration 0004 (declared here: the matcher's feature owns it). */

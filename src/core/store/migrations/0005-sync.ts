@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 
 /**
- * Central sync (issue #7). `installation` holds this data folder's identity: one row, made here with a
+ * Central sync. `installation` holds this data folder's identity: one row, made here with a
  * random id so it exists from the first start and never changes (a copied data folder keeps it, which
  * is what the central server should see: the same history). `sync_state` is one row per enrolled
  * workspace: where it pushes, its sealed token, and how far the server has acknowledged its events.

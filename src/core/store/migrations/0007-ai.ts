@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 
 /**
- * The AI side of the bot (issue #5). `ai_keys`: each workspace's API key per provider, sealed by the
+ * The AI side of the bot. `ai_keys`: each workspace's API key per provider, sealed by the
  * SecretBox (never the key itself; `hint` is its last four characters, so the owner can tell which key
  * is set). `ai_spend`: what the workspace spent per day and per month, so budgets hold across restarts,
  * and whether the owner was already told that period's budget ran out.

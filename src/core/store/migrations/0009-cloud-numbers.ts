@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 
 /**
- * Numbers on Meta's WhatsApp Cloud API (issue #9). `cloud_numbers`: one row per phone number whose
+ * Numbers on Meta's WhatsApp Cloud API. `cloud_numbers`: one row per phone number whose
  * provider is 'cloud-api', with Meta's ids, the Graph API address, and its secrets SEALED by the
  * SecretBox (the access token always; the app secret and verify token only for a host that takes
  * webhooks itself); `token_hint` is the token's last four characters, never more. The last live check

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 
 /**
- * "Every customer message ends in an outcome the owner can see" (issue 13) needs three things stored:
+ * "Every customer message ends in an outcome the owner can see" needs three things stored:
  *
  * conversations.waiting_since / waiting_reason: the chat needs a person since then and nobody has
  *   answered since. Set when the bot hands the chat over, when a customer writes in a chat already

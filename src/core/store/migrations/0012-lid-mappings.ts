@@ -2,7 +2,7 @@ import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
 
 /**
  * Which phone number each LID stands for (WhatsApp's private ids, `<digits>@lid`), so one customer who
- * writes by phone number and later by LID stays one conversation (issue 13, problem 7).
+ * writes by phone number and later by LID stays one conversation.
  *
  * Per workspace, not per receiving number: a LID names a WhatsApp account, the same whichever of the
  * shop's numbers it writes to, so what one number learns holds for the others; and not machine-wide,

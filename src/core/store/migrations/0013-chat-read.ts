@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 
 /**
- * Unread counts (issue 13): `chat_reads` keeps, per chat of a workspace, up to when (UTC ms, a message's
+ * Unread counts: `chat_reads` keeps, per chat of a workspace, up to when (UTC ms, a message's
  * `created_at`) the owner has seen it: set when the owner opens the chat or has it open as messages
  * arrive. A chat's unread count is its customer messages newer than that and than the owner's own last
  * message (an answer from the phone reads the chat too). One row per chat, not per receiving number:

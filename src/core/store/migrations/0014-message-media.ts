@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 
 /**
- * Media (issue 15): one row per message that carries a photo, voice note, audio, video, document,
+ * Media: one row per message that carries a photo, voice note, audio, video, document,
  * sticker, location or contact card, beside its `messages` row (1:1, deleted with it) rather than a
  * dozen mostly-empty columns on the hottest table. `sha256` names the file under <dataDir>/media/
  * once `state` is 'stored'; `ref` is what the provider needs to download it (Baileys: the media key

@@ -2,22 +2,22 @@
  * Test support for the pipeline's tests: a real SQLite file with two workspaces and their numbers,
  * FAQs, a recording fake provider per number, fake timers and a memory log. Not used by production code.
  */
-import { workspaceSettingsSchema, type WorkspaceSettingsInput } from '../../shared/settings';
-import type { E164, WorkspaceId } from '../../shared/types';
-import type { ConnectionEvent } from '../connection/connection-manager';
-import { createLogger } from '../log/logger';
-import type { Store } from '../store/open-database';
-import { openDatabase } from '../store/open-database';
-import { createFaqRepository } from '../store/repositories/faqs';
-import { createPhoneNumberRepository } from '../store/repositories/phone-numbers';
-import { createWorkspaceRepository } from '../store/repositories/workspaces';
-import { createFakeProvider, type FakeProvider } from '../testing/fake-provider';
-import { createFakeTimers, type FakeTimers } from '../testing/fake-timers';
-import { insertTestWorkspace } from '../testing/fixtures';
-import { createMemorySink } from '../testing/memory-sink';
-import { makeTempDir } from '../testing/temp-files';
-import type { InboundMessage, WhatsAppProvider } from '../whatsapp/provider';
-import { createPipeline, type Pipeline, type PipelineAlert, type PipelineOptions } from './pipeline';
+import { workspaceSettingsSchema, type WorkspaceSettingsInput } from '../../../shared/settings';
+import type { E164, WorkspaceId } from '../../../shared/types';
+import type { ConnectionEvent } from '../../connection/connection-manager';
+import { createLogger } from '../../log/logger';
+import type { Store } from '../../store/open-database';
+import { openDatabase } from '../../store/open-database';
+import { createFaqRepository } from '../../store/repositories/faqs';
+import { createPhoneNumberRepository } from '../../store/repositories/phone-numbers';
+import { createWorkspaceRepository } from '../../store/repositories/workspaces';
+import { createFakeProvider, type FakeProvider } from '../../testing/fake-provider';
+import { createFakeTimers, type FakeTimers } from '../../testing/fake-timers';
+import { insertTestWorkspace } from '../../testing/fixtures';
+import { createMemorySink } from '../../testing/memory-sink';
+import { makeTempDir } from '../../testing/temp-files';
+import type { InboundMessage, WhatsAppProvider } from '../../whatsapp/provider';
+import { createPipeline, type Pipeline, type PipelineAlert, type PipelineOptions } from '../pipeline';
 import { join } from 'node:path';
 
 export const WS_A = 'ws-a' as WorkspaceId;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createExactMatchBot, createMatchingFaqBot } from './exact-match-bot';
-import { findKeyword, normalizeText } from './normalize-text';
+import { createExactMatchBot, createMatchingFaqBot } from './faq-bot';
+import { findKeyword, exactForm } from './exact-form';
 
-describe('normalizeText', () => {
+describe('exactForm', () => {
   it.each([
     ['Una dey open?', 'una dey open'],
     ['  UNA   dey\tOPEN?!  ', 'una dey open'],
@@ -14,7 +14,7 @@ describe('normalizeText', () => {
     ['¿Está abierto?', 'está abierto'],
     ['!!!', ''],
   ])('%j -> %j', (input, expected) => {
-    expect(normalizeText(input)).toBe(expected);
+    expect(exactForm(input)).toBe(expected);
   });
 });
 

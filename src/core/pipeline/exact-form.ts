@@ -1,13 +1,15 @@
 /**
- * One normal form for matching what customers type against FAQ phrasings and hand-off keywords:
- * "Una dey open?!" and "una  dey OPEN" match. Apostrophes vanish ("don't" = "dont"); other
- * punctuation and symbols (emoji, currency signs) become spaces; case and width are folded (NFKC).
+ * The exact form two texts are compared in (FAQ phrasings, hand-off keywords, small talk): "Una dey
+ * open?!" and "una  dey OPEN" are equal. No rewriting of words: the FAQ matcher's own, fuzzier
+ * normalisation (Pidgin and chat spellings, typos) is bot/faq/match-tokens.ts. Apostrophes vanish
+ * ("don't" = "dont"); other punctuation and symbols (emoji, currency signs) become spaces; case and
+ * width are folded (NFKC).
  */
 const APOSTROPHES = /['\u2019\u2018`\u00b4]/g;
 const PUNCTUATION_AND_SYMBOLS = /[\p{P}\p{S}]+/gu;
 const WHITESPACE = /\s+/g;
 
-export function normalizeText(text: string): string {
+export function exactForm(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()
@@ -39,6 +41,6 @@ export function foldWord(word: string): string {
     .replace(/(\p{L})\1+/gu, '$1');
 }
 
-/** A text as folded words (normalizeText, then foldWord). */
+/** A text as folded words (exactForm, then foldWord). */
 export const foldedWords = (text: string): string[] =>
-  normalizeText(text).split(' ').filter(Boolean).map(foldWord);
+  exactForm(text).split(' ').filter(Boolean).map(foldWord);

@@ -7,13 +7,13 @@ import { localTrainer, type Trainer } from '../bot/faq/training';
 import { sharedWorkerTrainer } from '../bot/faq/training-pool';
 import { createFaqRepository } from '../store/repositories/faqs';
 import { createWorkspaceRepository } from '../store/repositories/workspaces';
-import { normalizeText } from './normalize-text';
+import { exactForm } from './exact-form';
 import type { Bot, BotResult, FaqCandidate } from './types';
 
 export type FaqEntry = Pick<Faq, 'id' | 'question' | 'answer' | 'phrasings' | 'enabled'>;
 
 /**
- * The stand-in bot until the real matcher lands: a question matches an FAQ when its normal form
+ * The exact-phrasing bot (tests and benchmarks): a question matches an FAQ when its exact form
  * equals the FAQ's question or one of its phrasings. One map lookup per message, so 1,000 FAQs cost
  * what 10 do. On a collision the earlier FAQ wins (the list comes oldest first).
  */
@@ -22,13 +22,13 @@ export function createExactMatchBot(faqs: readonly FaqEntry[]): Bot {
   for (const faq of faqs) {
     if (!faq.enabled) continue;
     for (const phrase of [faq.question, ...faq.phrasings]) {
-      const key = normalizeText(phrase);
+      const key = exactForm(phrase);
       if (key !== '' && !index.has(key)) index.set(key, faq);
     }
   }
   return {
     answer(text) {
-      const key = normalizeText(text);
+      const key = exactForm(text);
       if (key === '') return { kind: 'abstain', reason: 'empty' };
       const faq = index.get(key);
       if (faq === undefined) return { kind: 'abstain', reason: 'no-exact-match' };
@@ -86,7 +86,7 @@ interface BotState {
 }
 
 const keysOf = (faq: FaqEntry) =>
-  [...new Set([faq.question, ...faq.phrasings].map(normalizeText))].filter((k) => k !== '');
+  [...new Set([faq.question, ...faq.phrasings].map(exactForm))].filter((k) => k !== '');
 
 function add(state: BotState, faq: FaqEntry): void {
   state.byId.set(faq.id, faq);
@@ -159,7 +159,7 @@ function faqBot(initial: BotState, trainer: Trainer): RefreshableBot {
   let queue: Promise<void> = Promise.resolve();
 
   function exactAnswer(text: string): BotResult {
-    const key = normalizeText(text);
+    const key = exactForm(text);
     if (key === '') return { kind: 'abstain', reason: 'empty' };
     const faq = state.byId.get(state.exact.get(key)?.[0] ?? '');
     if (faq === undefined) return { kind: 'abstain', reason: 'no-exact-match' };

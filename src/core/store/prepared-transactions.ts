@@ -1,8 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type Transaction } from 'kysely';
-import { SwitchboardSqliteDialect } from '../dialect';
-import type { SqliteConnection, Store } from '../open-database';
-import type { Database } from '../schema';
+import { SwitchboardSqliteDialect } from './dialect';
+import type { SqliteConnection, Store } from './open-database';
+import type { Database } from './schema';
 
 /**
  * Transactions for the pipeline's hot path (a burst of inbound messages). Same contract as
@@ -12,14 +12,17 @@ import type { Database } from '../schema';
  * `store.exclusive` holds that connection, through a cache of prepared statements keyed by SQL text.
  * SQLite only: with another store (PostgreSQL) the hot path is simply `store.transaction`.
  */
-export interface HotPath {
+export interface PreparedTransactions {
   transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
 }
 
-/** Distinct SQL texts kept prepared; multi-row statements come in a few shapes (chunks.ts). */
+/** Distinct SQL texts kept prepared; multi-row statements come in a few shapes (repositories/chunks.ts). */
 const DEFAULT_MAX_STATEMENTS = 256;
 
-export function createHotPath(store: Store, maxStatements = DEFAULT_MAX_STATEMENTS): HotPath {
+export function createPreparedTransactions(
+  store: Store,
+  maxStatements = DEFAULT_MAX_STATEMENTS,
+): PreparedTransactions {
   let bound: { sqlite: SqliteConnection; db: Kysely<Database> } | null = null;
   const statements = new Map<string, BetterSqlite3.Statement>();
 

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { WorkspaceId } from '../../../shared/types';
-import { insertTestWorkspace } from '../../testing/fixtures';
-import { openTempStore } from '../../testing/temp-files';
-import type { Store } from '../open-database';
-import { powerOfTwoChunks } from './chunks';
-import { createHotPath } from './hot-path';
+import type { WorkspaceId } from '../../shared/types';
+import { insertTestWorkspace } from '../testing/fixtures';
+import { openTempStore } from '../testing/temp-files';
+import type { Store } from './open-database';
+import { powerOfTwoChunks } from './repositories/chunks';
+import { createPreparedTransactions } from './prepared-transactions';
 
 const WS = 'ws' as WorkspaceId;
 let store: Store;
@@ -45,7 +45,7 @@ describe('powerOfTwoChunks', () => {
 
 describe('hot path', () => {
   it('commits like store.transaction, and the store sees the rows', async () => {
-    const hot = createHotPath(store);
+    const hot = createPreparedTransactions(store);
     await hot.transaction(async (trx) => {
       await trx
         .insertInto('contacts')
@@ -56,7 +56,7 @@ describe('hot path', () => {
   });
 
   it('rolls back everything when the function throws', async () => {
-    const hot = createHotPath(store);
+    const hot = createPreparedTransactions(store);
     await expect(
       hot.transaction(async (trx) => {
         await trx.insertInto('contacts').values(insertContact('a')).execute();
@@ -67,7 +67,7 @@ describe('hot path', () => {
   });
 
   it('serialises with the store: a store transaction waits for the hot path, and the other way round', async () => {
-    const hot = createHotPath(store);
+    const hot = createPreparedTransactions(store);
     const order: string[] = [];
     await Promise.all([
       hot.transaction(async (trx) => {
@@ -86,7 +86,7 @@ describe('hot path', () => {
   });
 
   it('reuses prepared statements, which still see later schema changes (triggers)', async () => {
-    const hot = createHotPath(store);
+    const hot = createPreparedTransactions(store);
     const insert = (id: string) =>
       hot.transaction((trx) => trx.insertInto('contacts').values(insertContact(id)).execute());
     await insert('a');

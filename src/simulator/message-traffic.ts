@@ -26,7 +26,7 @@ const DELIVERY_RECEIPT_DELAY_MS = 50;
 /** A phone asks the sender to re-encrypt a message it cannot decrypt this many times, then gives up. */
 const MAX_RETRY_REQUESTS = 3;
 
-export interface MailroomDeps {
+export interface MessageTrafficDeps {
   connections(): Iterable<ClientConnection>;
   contactByUser(user: string): ContactImpl | undefined;
   /** Every customer the server knows: the business phone's history (see history-sync.ts). */
@@ -35,13 +35,13 @@ export interface MailroomDeps {
   log(line: string): void;
 }
 
-export class Mailroom {
+export class MessageTraffic {
   /** Ids of messages to a business that its client confirmed, for tests of when that happens. */
   private readonly confirmedIds = new Set<string>();
   /** Retry receipts a customer's phone sent per message it could not decrypt. */
   private readonly retryRequests = new Map<string, number>();
 
-  constructor(private readonly deps: MailroomDeps) {}
+  constructor(private readonly deps: MessageTrafficDeps) {}
 
   confirmed(id: string): boolean {
     return this.confirmedIds.has(id);

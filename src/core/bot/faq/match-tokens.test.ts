@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { charGrams, extractFeatures } from './features';
 import { PHRASE_RULES, WORD_RULES } from './normalisation-table';
-import { foldText, normaliseText, normaliseToString, squeezeRepeats } from './normalise';
+import { foldText, normaliseText, normaliseToString, squeezeRepeats } from './match-tokens';
 import { stem } from './stemmer';
 
 const norm = normaliseToString;
