@@ -8,12 +8,14 @@ import type {
   WorkspaceId,
 } from '../../../shared/types';
 import type { Database, MessagesTable } from '../schema';
+import { scopedTable } from './scoped-table';
 
 export type NewMessage = Omit<Message, 'workspaceId' | 'createdAt' | 'updatedAt'>;
 
 export type MessageRepository = ReturnType<typeof createMessageRepository>;
 
 export function createMessageRepository(db: Kysely<Database>) {
+  const messages = scopedTable(db, 'messages');
   return {
     /**
      * Stores a message once. WhatsApp delivers the same message again after reconnects and retries;
@@ -46,12 +48,7 @@ export function createMessageRepository(db: Kysely<Database>) {
     },
 
     async get(workspaceId: WorkspaceId, id: string): Promise<Message | undefined> {
-      const row = await db
-        .selectFrom('messages')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const row = await messages.get(workspaceId, id);
       return row === undefined ? undefined : toMessage(row);
     },
 
