@@ -7,8 +7,8 @@ import type { Store } from '../store/open-database';
 import { z } from 'zod';
 import type { FaqImportResult } from '../../shared/contract';
 import { userText } from '../../shared/schemas';
-import { createLearningRepository } from '../bot/faq/learning-repository';
-import { createUnansweredRepository } from '../bot/faq/unanswered-repository';
+import { createLearningRepository } from '../store/repositories/learning';
+import { createUnansweredRepository } from '../store/repositories/unanswered-questions';
 import { createFaqRepository, type FaqFields } from '../store/repositories/faqs';
 import { faqsToCsv, readFaqCsv } from './faq-csv';
 

@@ -20,7 +20,10 @@ import type {
   OwnerReply,
   WhatsAppProvider,
 } from '../whatsapp/provider';
-import { createUnansweredRepository, type UnansweredQuestion } from '../bot/faq/unanswered-repository';
+import {
+  createUnansweredRepository,
+  type UnansweredQuestion,
+} from '../store/repositories/unanswered-questions';
 import { createFaqBotFactory, createFaqBotRefresher, type BotFactory } from './exact-match-bot';
 import { createClarifyTimeouts } from './clarify-timeouts';
 import { groupBy } from './group-by';
