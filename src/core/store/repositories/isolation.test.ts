@@ -25,7 +25,7 @@ import { createFileKeySecretBox } from '../../secrets/file-key-secret-box';
 import type { SecretBox } from '../../secrets/secret-box';
 import { makeTempDir } from '../../testing/temp-files';
 import { createCloudNumberRepository } from '../../cloud/cloud-store';
-import { createServiceWindowRepository } from '../../pipeline/service-window';
+import { createServiceWindowRepository } from './service-window';
 import { createHeldWebhookStore } from '../../whatsapp/cloud-api/held-webhooks';
 import { createLidMappingRepository } from './lid-mappings';
 import { createEventLogRepository } from './event-log';
