@@ -1,7 +1,10 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { E164, MessageAuthor, WorkspaceId } from '../../../shared/types';
-import type { ConversationsTable, Database } from '../schema';
+import type { Database } from '../schema';
 import { powerOfTwoChunks } from './chunks';
+import { conversationHandoff, conversationOwnerTurns } from './conversation-handoff';
+import { conversationLists } from './conversation-lists';
+import { toRecord, toRow } from './conversation-rows';
 
 /** What the pipeline remembers about one chat on one receiving number (camelCase of the row). */
 export interface ConversationRecord {
@@ -57,22 +60,6 @@ export interface RecentChat {
   waitingReason: string | null;
 }
 
-interface RecentChatRow {
-  chat_id: string;
-  business_number: string;
-  author: string;
-  text: string | null;
-  created_at: number;
-  contact_id: string | null;
-  contact_name: string | null;
-  contact_phone: string | null;
-  handoff_since: number | null;
-  handoff_reason: string | null;
-  bot_paused_until: number | null;
-  waiting_since: number | null;
-  waiting_reason: string | null;
-}
-
 /** A chat the pipeline has not seen before: what a first message's decision starts from. */
 export const EMPTY_CONVERSATION: Readonly<Omit<ConversationRecord, 'businessNumber' | 'chatId'>> = {
   contactId: null,
@@ -90,14 +77,22 @@ export const EMPTY_CONVERSATION: Readonly<Omit<ConversationRecord, 'businessNumb
   clarification: null,
 };
 
-const NO_CLARIFICATION = { clarify_faq_ids: null, clarify_asked_at: null, clarify_expires_at: null };
-
-/** The hand-off reason of a chat the owner took over from the bot. */
-export const OWNER_TOOK_OVER = 'owner-took-over';
+export { OWNER_TOOK_OVER } from './conversation-rows';
 
 export type ConversationRepository = ReturnType<typeof createConversationRepository>;
 
+/** What the pipeline remembers per chat, read and saved in batches, with the hand-off and owner turns. */
 export function createConversationRepository(db: Kysely<Database>) {
+  return {
+    ...conversationRecords(db),
+    ...conversationHandoff(db),
+    ...conversationOwnerTurns(db),
+    ...conversationLists(db),
+  };
+}
+
+/** The chats' records by key, one or many, and saving many at once. */
+export function conversationRecords(db: Kysely<Database>) {
   return {
     async get(
       workspaceId: WorkspaceId,
@@ -171,292 +166,5 @@ export function createConversationRepository(db: Kysely<Database>) {
           .execute();
       }
     },
-
-    /**
-     * The owner answered by hand: the bot keeps out of this chat until `until`. Creates the state when
-     * the owner writes first, so the customer is not greeted as a stranger afterwards.
-     */
-    async pause(
-      workspaceId: WorkspaceId,
-      businessNumber: E164,
-      chatId: string,
-      until: number,
-      now: number,
-    ): Promise<void> {
-      await db
-        .insertInto('conversations')
-        .values({
-          workspace_id: workspaceId,
-          business_number: businessNumber,
-          chat_id: chatId,
-          first_seen_at: now,
-          bot_paused_until: until,
-          flood_count: 0,
-          updated_at: now,
-        })
-        .onConflict((oc) =>
-          oc.columns(['workspace_id', 'business_number', 'chat_id']).doUpdateSet((eb) => ({
-            // Never shorten a longer pause already in place (a CASE, not SQLite's two-argument max(),
-            // so the statement also runs on PostgreSQL).
-            bot_paused_until: eb
-              .case()
-              .when('conversations.bot_paused_until', '>', eb.ref('excluded.bot_paused_until'))
-              .then(eb.ref('conversations.bot_paused_until'))
-              .else(eb.ref('excluded.bot_paused_until'))
-              .end(),
-            // The owner is answering: a clarifying question of the bot's no longer waits for a pick.
-            ...NO_CLARIFICATION,
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
-        )
-        .execute();
-    },
-
-    /**
-     * "Give back to the bot": ends the hand-off, the owner's pause and the wait on every number of the
-     * workspace, so the customer's next question is the bot's again. Returns how many chats were with
-     * a person (handed over, paused or waiting).
-     */
-    async release(workspaceId: WorkspaceId, chatId: string, now: number): Promise<number> {
-      const result = await db
-        .updateTable('conversations')
-        .set({
-          handoff_since: null,
-          handoff_reason: null,
-          bot_paused_until: null,
-          waiting_since: null,
-          waiting_reason: null,
-          released_at: now,
-          ...NO_CLARIFICATION,
-          updated_at: now,
-        })
-        .where('workspace_id', '=', workspaceId)
-        .where('chat_id', '=', chatId)
-        .where((eb) =>
-          eb.or([
-            eb('handoff_since', 'is not', null),
-            eb('waiting_since', 'is not', null),
-            eb('bot_paused_until', '>', now),
-          ]),
-        )
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
-    },
-
-    /**
-     * "Take over": the owner answers this chat from now on; the bot keeps out on every number of the
-     * chat until it is given back. Creates the state on `businessNumber` when the bot never saw the chat.
-     */
-    async takeOver(
-      workspaceId: WorkspaceId,
-      businessNumber: E164,
-      chatId: string,
-      now: number,
-    ): Promise<void> {
-      await db
-        .insertInto('conversations')
-        .values({
-          workspace_id: workspaceId,
-          business_number: businessNumber,
-          chat_id: chatId,
-          first_seen_at: now,
-          handoff_since: now,
-          handoff_reason: OWNER_TOOK_OVER,
-          flood_count: 0,
-          updated_at: now,
-        })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-      await db
-        .updateTable('conversations')
-        .set({ handoff_since: now, handoff_reason: OWNER_TOOK_OVER, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('chat_id', '=', chatId)
-        .where('handoff_since', 'is', null)
-        .execute();
-    },
-
-    /** A person answered the customer (from the app or the phone): the chat no longer waits. */
-    async answeredByOwner(workspaceId: WorkspaceId, chatId: string, now: number): Promise<number> {
-      const result = await db
-        .updateTable('conversations')
-        .set({ waiting_since: null, waiting_reason: null, ...NO_CLARIFICATION, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('chat_id', '=', chatId)
-        .where('waiting_since', 'is not', null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
-    },
-
-    /**
-     * The chat needs a person from `now` (a reply could not be sent, a queued reply went stale): the
-     * earliest wait is kept. With `handOver` the bot also keeps out until the chat is given back.
-     * Returns true when the chat was not waiting before (the owner is to be told).
-     */
-    async markWaiting(
-      workspaceId: WorkspaceId,
-      businessNumber: E164,
-      chatId: string,
-      reason: string,
-      now: number,
-      handOver = false,
-    ): Promise<boolean> {
-      if (handOver) {
-        await db
-          .updateTable('conversations')
-          .set({ handoff_since: now, handoff_reason: reason, updated_at: now })
-          .where('workspace_id', '=', workspaceId)
-          .where('business_number', '=', businessNumber)
-          .where('chat_id', '=', chatId)
-          .where('handoff_since', 'is', null)
-          .execute();
-      }
-      const result = await db
-        .updateTable('conversations')
-        .set({ waiting_since: now, waiting_reason: reason, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('business_number', '=', businessNumber)
-        .where('chat_id', '=', chatId)
-        .where('waiting_since', 'is', null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
-    },
-
-    /**
-     * The workspace's chats by their newest message, newest first, with the customer (from the chat's
-     * latest message that names one) and the hand-off and pause state across the workspace's numbers.
-     * Plain SQL with a window function (SQLite 3.25+, PostgreSQL): kysely has no builder for it.
-     */
-    async listRecent(workspaceId: WorkspaceId, limit = 50): Promise<RecentChat[]> {
-      const result = await sql<RecentChatRow>`
-        with ranked as (
-          select chat_id, business_number, author, text, created_at,
-            row_number() over (partition by chat_id order by created_at desc, id desc) as rn
-          from messages
-          where workspace_id = ${workspaceId}
-        ),
-        latest as (
-          select * from ranked where rn = 1 order by created_at desc, chat_id limit ${Math.min(limit, 1000)}
-        ),
-        who as (
-          select l.*, (
-            select m.contact_id from messages m
-            where m.workspace_id = ${workspaceId} and m.chat_id = l.chat_id and m.contact_id is not null
-            order by m.created_at desc limit 1
-          ) as contact_id
-          from latest l
-        )
-        select w.chat_id, w.business_number, w.author, w.text, w.created_at, w.contact_id,
-          ct.name as contact_name, ct.phone_e164 as contact_phone,
-          (select max(c.handoff_since) from conversations c
-            where c.workspace_id = ${workspaceId} and c.chat_id = w.chat_id) as handoff_since,
-          (select c.handoff_reason from conversations c
-            where c.workspace_id = ${workspaceId} and c.chat_id = w.chat_id and c.handoff_since is not null
-            order by c.handoff_since desc limit 1) as handoff_reason,
-          (select max(c.bot_paused_until) from conversations c
-            where c.workspace_id = ${workspaceId} and c.chat_id = w.chat_id) as bot_paused_until,
-          (select min(c.waiting_since) from conversations c
-            where c.workspace_id = ${workspaceId} and c.chat_id = w.chat_id) as waiting_since,
-          (select c.waiting_reason from conversations c
-            where c.workspace_id = ${workspaceId} and c.chat_id = w.chat_id and c.waiting_since is not null
-            order by c.waiting_since limit 1) as waiting_reason
-        from who w
-        left join contacts ct on ct.workspace_id = ${workspaceId} and ct.id = w.contact_id
-        order by w.created_at desc, w.chat_id
-      `.execute(db);
-      return result.rows.map((row) => ({
-        chatId: row.chat_id,
-        businessNumber: row.business_number as E164,
-        contactId: row.contact_id,
-        contactName: row.contact_name,
-        contactPhone: row.contact_phone,
-        lastText: row.text,
-        lastAuthor: row.author as MessageAuthor,
-        lastAt: row.created_at,
-        handoffSince: row.handoff_since,
-        handoffReason: row.handoff_reason,
-        botPausedUntil: row.bot_paused_until,
-        waitingSince: row.waiting_since,
-        waitingReason: row.waiting_reason,
-      }));
-    },
-
-    /** Chats a person owes an answer, longest waiting first: the "Needs you" list. */
-    async listWaiting(workspaceId: WorkspaceId, limit = 200): Promise<ConversationRecord[]> {
-      const rows = await db
-        .selectFrom('conversations')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('waiting_since', 'is not', null)
-        .orderBy('waiting_since')
-        .orderBy('chat_id')
-        .limit(Math.min(limit, 1000))
-        .execute();
-      return rows.map(toRecord);
-    },
-  };
-}
-
-function toRow(workspaceId: WorkspaceId, r: ConversationRecord, now: number): ConversationsTable {
-  return {
-    workspace_id: workspaceId,
-    business_number: r.businessNumber,
-    chat_id: r.chatId,
-    contact_id: r.contactId,
-    first_seen_at: r.firstSeenAt,
-    last_inbound_at: r.lastInboundAt,
-    greeted_at: r.greetedAt,
-    handoff_since: r.handoff?.since ?? null,
-    handoff_reason: r.handoff?.reason ?? null,
-    bot_paused_until: r.botPausedUntil,
-    last_away_period: r.lastAwayPeriod,
-    flood_window_start: r.floodWindowStart,
-    flood_count: r.floodCount,
-    last_answer_faq_id: r.lastAnswerFaqId,
-    waiting_since: r.waiting?.since ?? null,
-    waiting_reason: r.waiting?.reason ?? null,
-    released_at: r.releasedAt,
-    clarify_faq_ids: r.clarification === null ? null : JSON.stringify(r.clarification.faqIds),
-    clarify_asked_at: r.clarification?.askedAt ?? null,
-    clarify_expires_at: r.clarification?.expiresAt ?? null,
-    updated_at: now,
-  };
-}
-
-function toRecord(row: Selectable<ConversationsTable>): ConversationRecord {
-  return {
-    businessNumber: row.business_number as E164,
-    chatId: row.chat_id,
-    contactId: row.contact_id,
-    firstSeenAt: row.first_seen_at,
-    lastInboundAt: row.last_inbound_at,
-    greetedAt: row.greeted_at,
-    handoff:
-      row.handoff_since === null ? null : { since: row.handoff_since, reason: row.handoff_reason ?? '' },
-    botPausedUntil: row.bot_paused_until,
-    lastAwayPeriod: row.last_away_period,
-    floodWindowStart: row.flood_window_start,
-    floodCount: row.flood_count,
-    lastAnswerFaqId: row.last_answer_faq_id,
-    waiting:
-      row.waiting_since === null ? null : { since: row.waiting_since, reason: row.waiting_reason ?? '' },
-    releasedAt: row.released_at,
-    clarification: readClarification(row),
-  };
-}
-
-function readClarification(row: Selectable<ConversationsTable>): Clarification | null {
-  if (row.clarify_faq_ids === null || row.clarify_expires_at === null) return null;
-  let ids: unknown;
-  try {
-    ids = JSON.parse(row.clarify_faq_ids);
-  } catch {
-    return null; // unreadable: as if nothing were pending (the next message is decided afresh)
-  }
-  if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === 'string')) return null;
-  return {
-    faqIds: ids,
-    askedAt: row.clarify_asked_at ?? row.clarify_expires_at,
-    expiresAt: row.clarify_expires_at,
   };
 }
