@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { E164, MessageAuthor, WorkspaceId } from '../../../shared/types';
 import type { Database } from '../schema';
 import { toRecord } from './conversation-rows';
-import type { ConversationRecord, RecentChat } from './conversations';
+import type { ConversationRecord, RecentChat } from './conversation-types';
 
 /** One row of the recent-chats query: a chat's newest message with its contact and hand-off state. */
 interface RecentChatRow {

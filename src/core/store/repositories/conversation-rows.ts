@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { E164, WorkspaceId } from '../../../shared/types';
 import type { ConversationsTable } from '../schema';
-import type { Clarification, ConversationRecord } from './conversations';
+import type { Clarification, ConversationRecord } from './conversation-types';
 
 export const NO_CLARIFICATION = { clarify_faq_ids: null, clarify_asked_at: null, clarify_expires_at: null };
 

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { LOG_LEVELS, type LogLevel } from '../../../shared/types';
 import type { Database, EventsTable } from '../schema';
-import type { EventPage, EventQuery, StoredEvent } from './event-log';
+import type { EventPage, EventQuery, StoredEvent } from './event-log-types';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;

@@ -5,7 +5,7 @@ import type {
   GuardedRetentionPolicy,
   GuardedRetentionResult,
   RetentionPolicy,
-} from './event-log';
+} from './event-log-types';
 
 /** Rows per DELETE: each statement is its own short write transaction, so writers are not starved. */
 const RETENTION_CHUNK = 5000;

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SqliteConnection } from '../open-database';
-import type { NewEvent } from './event-log';
+import type { NewEvent } from './event-log-types';
 
 const COLUMNS_PER_ROW = 7;
 /**

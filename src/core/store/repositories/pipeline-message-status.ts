@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { E164, MessageStatus, WorkspaceId } from '../../../shared/types';
 import type { Database } from '../schema';
 import { powerOfTwoChunks } from './chunks';
-import type { MessageOutcome, StatusUpdate, UndecidedRow } from './pipeline-messages';
+import type { MessageOutcome, StatusUpdate, UndecidedRow } from './pipeline-message-types';
 
 /** Statuses an ack may move a message from (a late 'delivered' never undoes 'read'). */
 const ADVANCE_FROM: Partial<Record<MessageStatus, readonly MessageStatus[]>> = {

@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { E164, MessageStatus, WorkspaceId } from '../../../shared/types';
+import type { WorkspaceId } from '../../../shared/types';
 import type { Database } from '../schema';
 import { resolveContacts } from './batch-contacts';
 import { powerOfTwoChunks } from './chunks';
-import type { ContactIdentity } from './contacts';
 import { pipelineOutbound } from './pipeline-outbound';
 import { pipelineStatuses, pipelineUndecided } from './pipeline-message-status';
+import type { InboundRow, IngestOutcome } from './pipeline-message-types';
+
+export * from './pipeline-message-types';
 
 /**
  * The pipeline's writes to `messages` and `contacts`. The per-row repositories compile one kysely
@@ -13,64 +15,6 @@ import { pipelineStatuses, pipelineUndecided } from './pipeline-message-status';
  * batch (toolchain.md: ~70-75% of raw speed against ~19% for single-row inserts). Also the outbound
  * rows the sender records, so a chat's history shows the bot's replies next to the customer's messages.
  */
-
-export interface InboundRow {
-  /** Our id for the message. */
-  id: string;
-  businessNumber: E164;
-  providerMessageId: string;
-  chatId: string;
-  chatKind: string;
-  sender: ContactIdentity;
-  text: string | null;
-  providerTs: number | null;
-}
-
-export interface IngestOutcome {
-  id: string;
-  /** False when the (number, provider id) was already stored: a redelivery. */
-  inserted: boolean;
-  contactId: string | null;
-}
-
-export interface OutboundRow {
-  id: string;
-  businessNumber: E164;
-  providerMessageId: string;
-  chatId: string;
-  author: 'bot' | 'owner';
-  text: string | null;
-  status: MessageStatus;
-}
-
-/** A stored inbound message that was never decided (the process stopped in between). */
-export interface UndecidedRow {
-  id: string;
-  businessNumber: E164;
-  providerMessageId: string;
-  chatId: string;
-  chatKind: string | null;
-  contactId: string | null;
-  text: string | null;
-  providerTs: number | null;
-  createdAt: number;
-}
-
-/**
- * What became of an inbound message that needed an answer (migration 0006): the bot answered it, it
- * went to a person, or nobody was told. Null when no answer was expected.
- */
-export const MESSAGE_OUTCOMES = ['bot', 'handoff', 'unanswered'] as const;
-export type MessageOutcome = (typeof MESSAGE_OUTCOMES)[number];
-
-export interface StatusUpdate {
-  id: string;
-  status: MessageStatus;
-  /** Written with the status when given (null clears it); left as it is when undefined. */
-  outcome?: MessageOutcome | null;
-  /** decide()'s reason code and outcome (migration 0011); left as they are when undefined. */
-  decision?: { reason: string; outcome: 'answered' | 'person' | 'left' | 'unanswered' };
-}
 
 export type PipelineMessageRepository = ReturnType<typeof createPipelineMessageRepository>;
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { WorkspaceId } from '../../../shared/types';
 import type { Database } from '../schema';
-import type { OutboundRow } from './pipeline-messages';
+import type { OutboundRow } from './pipeline-message-types';
 
 /** The replies the sender records, so a chat's history shows them beside the customer's messages. */
 export function pipelineOutbound(db: Kysely<Database>) {
