@@ -15,6 +15,14 @@ export type LabelRepository = ReturnType<typeof createLabelRepository>;
 
 /** The workspace's labels and which chats carry them (migration 0015). */
 export function createLabelRepository(db: Kysely<Database>) {
+  return {
+    ...labelRecords(db),
+    ...chatLabels(db),
+  };
+}
+
+/** The labels themselves, in the owner's order. */
+function labelRecords(db: Kysely<Database>) {
   const labels = scopedTable(db, 'labels');
   return {
     async list(workspaceId: WorkspaceId): Promise<LabelRecord[]> {
@@ -67,7 +75,12 @@ export function createLabelRepository(db: Kysely<Database>) {
     async delete(workspaceId: WorkspaceId, id: string): Promise<boolean> {
       return labels.remove(workspaceId, id);
     },
+  };
+}
 
+/** Which chats carry which labels. */
+function chatLabels(db: Kysely<Database>) {
+  return {
     /** Label ids per chat, for these chats. */
     async ofChats(workspaceId: WorkspaceId, chatIds: readonly string[]): Promise<Map<string, string[]>> {
       const byChat = new Map<string, string[]>();
