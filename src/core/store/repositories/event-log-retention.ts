@@ -91,6 +91,22 @@ async function deleteNoise(
   return deleted;
 }
 
+/**
+ * How far the table is over `maxRows`, after deleting up to that many noise events (not unpushed ones
+ * when `keepUnsynced`): noise goes first so it never evicts a shop's history.
+ */
+async function deleteNoiseBeyond(
+  db: Db,
+  maxRows: number,
+  noiseTypes: readonly string[] | undefined,
+  keepUnsynced: boolean,
+): Promise<{ deleted: number; excess: number }> {
+  const excess = (await countEvents(db)) - Math.max(0, Math.floor(maxRows));
+  if (excess <= 0) return { deleted: 0, excess };
+  const deleted = await deleteNoise(db, noiseTypes, excess, keepUnsynced);
+  return { deleted, excess: excess - deleted };
+}
+
 /** Noise past its own (shorter) age, before anything else is considered. */
 function deleteOldNoise(db: Db, policy: RetentionPolicy, keepUnsynced: boolean): Promise<number> {
   if (!isLimit(policy.noiseMaxAgeMs)) return Promise.resolve(0);
@@ -126,13 +142,7 @@ async function deleteBeyondRows(
   maxRows: number,
   noiseTypes: readonly string[] | undefined,
 ): Promise<number> {
-  let deleted = 0;
-  let excess = (await countEvents(db)) - Math.max(0, Math.floor(maxRows));
-  if (excess > 0) {
-    const noise = await deleteNoise(db, noiseTypes, excess, false);
-    deleted += noise;
-    excess -= noise;
-  }
+  let { deleted, excess } = await deleteNoiseBeyond(db, maxRows, noiseTypes, false);
   while (excess > 0) {
     const chunk = Math.min(excess, RETENTION_CHUNK);
     const result = await db
@@ -181,13 +191,7 @@ async function deleteSyncedBeyondRows(
   maxRows: number,
   noiseTypes: readonly string[] | undefined,
 ): Promise<number> {
-  let deleted = 0;
-  let excess = (await countEvents(db)) - Math.max(0, Math.floor(maxRows));
-  if (excess > 0) {
-    const noise = await deleteNoise(db, noiseTypes, excess, true);
-    deleted += noise;
-    excess -= noise;
-  }
+  let { deleted, excess } = await deleteNoiseBeyond(db, maxRows, noiseTypes, true);
   let after = 0;
   while (excess > 0) {
     const seqs = (
@@ -214,15 +218,9 @@ async function deleteBeyondHardCap(
   hardMaxRows: number,
   noiseTypes: readonly string[] | undefined,
 ): Promise<GuardedRetentionResult> {
-  let deleted = 0;
   const forced = new Map<string, ForcedDeletion>();
-  let excess = (await countEvents(db)) - Math.max(0, Math.floor(hardMaxRows));
-  if (excess > 0) {
-    // Past the hard cap noise goes first even unpushed: it is not what the backlog is kept for.
-    const noise = await deleteNoise(db, noiseTypes, excess, false);
-    deleted += noise;
-    excess -= noise;
-  }
+  // Past the hard cap noise goes first even unpushed: it is not what the backlog is kept for.
+  let { deleted, excess } = await deleteNoiseBeyond(db, hardMaxRows, noiseTypes, false);
   while (excess > 0) {
     const seqs = (
       await db
