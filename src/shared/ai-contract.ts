@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { budgetInput } from './money-input';
 import { aiProviderSettingsSchema, type AiProviderSettings } from './settings';
 import type { BotMode, WorkspaceId } from './types';
+import { command } from './command-spec';
 
 /**
  * The AI part of the contract: what Settings' "AI answers" section shows and changes.
@@ -91,19 +92,6 @@ const apiKeyInput = z
     (key) => /^[\x21-\x7e]+$/.test(key),
     'An API key has no spaces or special characters: paste it again',
   );
-
-interface AiCommandSpec<Input extends z.ZodType, Output> {
-  input: Input;
-  /** Type only: never read at run time. */
-  output: Output;
-}
-
-const command =
-  <Output>() =>
-  <Input extends z.ZodType>(input: Input): AiCommandSpec<Input, Output> => ({
-    input,
-    output: undefined as unknown as Output,
-  });
 
 export const aiCommands = {
   'ai.status': command<AiStatus>()(z.strictObject({ workspaceId: workspaceIdInput })),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { command, noInput } from './command-spec';
 
 /**
  * Backups, restore and moving to another computer: the commands the Settings screen's "Backups"
@@ -62,18 +63,6 @@ export interface RestoreStaged {
   needScan: string[];
 }
 
-interface BackupCommandSpec<Input extends z.ZodType, Output> {
-  input: Input;
-  output: Output;
-}
-const command =
-  <Output>() =>
-  <Input extends z.ZodType>(input: Input): BackupCommandSpec<Input, Output> => ({
-    input,
-    output: undefined as unknown as Output,
-  });
-
-const noInput = z.strictObject({}).default({});
 const filePath = (what: string) =>
   z
     .string({ error: `${what} must be text` })

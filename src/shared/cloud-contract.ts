@@ -6,6 +6,7 @@ import {
   mediaLinkProblem,
 } from './template-text';
 import type { E164, MessageAuthor, MessageStatus, WorkspaceId } from './types';
+import { command } from './command-spec';
 
 /**
  * The WhatsApp Cloud API part of the contract: connecting an official number (checked with
@@ -247,19 +248,6 @@ const chatIdInput = z
   .trim()
   .min(1, 'chatId is required')
   .max(200, 'chatId is too long');
-
-interface CloudCommandSpec<Input extends z.ZodType, Output> {
-  input: Input;
-  /** Type only: never read at run time. */
-  output: Output;
-}
-
-const command =
-  <Output>() =>
-  <Input extends z.ZodType>(input: Input): CloudCommandSpec<Input, Output> => ({
-    input,
-    output: undefined as unknown as Output,
-  });
 
 export const cloudCommands = {
   /**

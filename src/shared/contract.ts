@@ -27,6 +27,7 @@ import {
   type NumberStatus,
   type WorkspaceId,
 } from './types';
+import { command, noInput, type CommandSpec } from './command-spec';
 
 /**
  * The one contract between the UI and the core. `commands` maps each command's name to the zod schema
@@ -275,7 +276,6 @@ const idOf = (label: string) =>
     .max(100, `${label} is too long`);
 const workspaceIdInput = idOf('workspaceId').transform((id) => id as WorkspaceId);
 const numberRef = z.strictObject({ workspaceId: workspaceIdInput, phoneNumberId: idOf('phoneNumberId') });
-const noInput = z.strictObject({}).default({});
 const chatRef = { workspaceId: workspaceIdInput, chatId: idOf('chatId').max(200, 'chatId is too long') };
 
 /** The settings the UI edits today; more groups join as their screens arrive. */
@@ -397,20 +397,6 @@ export const logExportInput = logQueryInput.omit({ beforeSeq: true, afterSeq: tr
 });
 
 // --- the command map --------------------------------------------------------------------------------
-
-interface CommandSpec<Input extends z.ZodType, Output> {
-  input: Input;
-  /** Type only: never read at run time. */
-  output: Output;
-}
-
-/** `command<Output>()(inputSchema)`: the schema is a value, the output a type. */
-const command =
-  <Output>() =>
-  <Input extends z.ZodType>(input: Input): CommandSpec<Input, Output> => ({
-    input,
-    output: undefined as unknown as Output,
-  });
 
 export const commands = {
   'app.info': command<AppInfo>()(noInput),

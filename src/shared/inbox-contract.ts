@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { userText } from './schemas';
 import type { E164, MessageAuthor, WorkspaceId } from './types';
+import { command } from './command-spec';
 
 /**
  * The inbox part of the contract: delivery retry, search, labels, saved quick replies and the contact
@@ -116,19 +117,6 @@ const idOf = (label: string, max = 100) =>
 const workspaceIdInput = idOf('workspaceId').transform((id) => id as WorkspaceId);
 const chatRef = { workspaceId: workspaceIdInput, chatId: idOf('chatId', 200) };
 const labelColor = z.enum(LABEL_COLORS, { error: 'Pick one of the label colours' });
-
-interface InboxCommandSpec<Input extends z.ZodType, Output> {
-  input: Input;
-  /** Type only: never read at run time. */
-  output: Output;
-}
-
-const command =
-  <Output>() =>
-  <Input extends z.ZodType>(input: Input): InboxCommandSpec<Input, Output> => ({
-    input,
-    output: undefined as unknown as Output,
-  });
 
 export const inboxCommands = {
   /** A failed message is sent again: queued in the outbox once (a second Retry is refused). */

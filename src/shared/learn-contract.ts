@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { userText } from './schemas';
 import type { WorkspaceId } from './types';
+import { command } from './command-spec';
 
 /**
  * Learning from the owner: a question the owner answered by hand becomes a phrasing of an FAQ or a
@@ -45,17 +46,6 @@ export interface AnswerSendResult {
   skipped: number;
 }
 
-interface LearnCommandSpec<Input extends z.ZodType, Output> {
-  input: Input;
-  /** Type only: never read at run time. */
-  output: Output;
-}
-const command =
-  <Output>() =>
-  <Input extends z.ZodType>(input: Input): LearnCommandSpec<Input, Output> => ({
-    input,
-    output: undefined as unknown as Output,
-  });
 const id = (label: string) =>
   z
     .string({ error: `${label} is required` })

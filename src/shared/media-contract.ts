@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { WorkspaceId } from './types';
+import { command } from './command-spec';
 
 /**
  * Media in the inbox (photos, voice notes, documents...): what a thread shows of a message's file, and
@@ -47,18 +48,6 @@ export interface MediaFile {
   /** The file, base64. */
   data: string;
 }
-
-interface MediaCommandSpec<Input extends z.ZodType, Output> {
-  input: Input;
-  output: Output;
-}
-
-const command =
-  <Output>() =>
-  <Input extends z.ZodType>(input: Input): MediaCommandSpec<Input, Output> => ({
-    input,
-    output: undefined as unknown as Output,
-  });
 
 const mediaRef = {
   workspaceId: z

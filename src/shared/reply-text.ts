@@ -1,4 +1,5 @@
 import type { WorkspaceSettings } from './settings';
+import { wallClockAt, zoneFormatter } from './time-zone';
 
 /**
  * The owner's own texts to customers (greeting, away message, hand-off notice) may name the business and
@@ -19,23 +20,6 @@ export function fillReplyText(text: string, context: ReplyContext): string {
 }
 
 const DAY_KEYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
-
-/** Intl formatters cost ~50 µs to build and nothing to reuse; null marks an unknown zone. */
-const weekdayFormats = new Map<string, Intl.DateTimeFormat | null>();
-function weekdayFormat(timeZone: string): Intl.DateTimeFormat | null {
-  let format = weekdayFormats.get(timeZone);
-  if (format === undefined) {
-    try {
-      format = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short' });
-    } catch {
-      format = null;
-    }
-    weekdayFormats.set(timeZone, format);
-  }
-  return format;
-}
-
 /** Today's opening hours in the workspace's zone, in words; '' when hours are off or the zone is unknown. */
 export function hoursToday(
   settings: {
@@ -45,10 +29,9 @@ export function hoursToday(
   now: number,
 ): string {
   if (!settings.businessHours.enabled) return '';
-  const format = weekdayFormat(settings.timezone);
+  const format = zoneFormatter(settings.timezone);
   if (format === null) return '';
-  const weekday = format.format(now);
-  const today = settings.businessHours.days[DAY_KEYS[WEEKDAYS[weekday] ?? 0]!];
+  const today = settings.businessHours.days[DAY_KEYS[wallClockAt(format, now).weekday]!];
   if (today.length === 0) return 'closed today';
   return today.map((i) => `${i.open.replace(/^0/, '')} to ${i.close.replace(/^0/, '')}`).join(' and ');
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { userText } from './schemas';
+import { isTimeZone } from './time-zone';
 
 /**
  * Patch schemas for the settings groups the Settings screen edits as whole forms (time zone, business
@@ -11,16 +12,6 @@ import { userText } from './schemas';
 
 export const DAY_KEYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type DayKey = (typeof DAY_KEYS)[number];
-
-/** Whether Intl knows an IANA time zone name (what business hours and daily figures are counted in). */
-export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const timeZoneInput = z
   .string({ error: 'Time zone must be text' })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { WorkspaceId } from './types';
+import { command } from './command-spec';
 
 /**
  * The central sync part of the contract: the commands the Settings screen's "Central sync"
@@ -112,19 +113,6 @@ export const enrollmentCodeInput = z
     (value) => value.replace(/[\s-]/g, '').length >= 6,
     'That enrollment code is too short: it looks like 7KQ2-M9XD-4TNB-H3WE',
   );
-
-interface SyncCommandSpec<Input extends z.ZodType, Output> {
-  input: Input;
-  /** Type only: never read at run time. */
-  output: Output;
-}
-
-const command =
-  <Output>() =>
-  <Input extends z.ZodType>(input: Input): SyncCommandSpec<Input, Output> => ({
-    input,
-    output: undefined as unknown as Output,
-  });
 
 const workspaceRef = z.strictObject({ workspaceId: workspaceIdInput });
 

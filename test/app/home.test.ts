@@ -7,7 +7,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HomeStats, LogExportPage } from '../../src/shared/contract';
 import type { Workspace } from '../../src/shared/dto';
-import { parseCsv } from '../../src/core/handlers/faq-csv';
+import { parseCsv } from '../../src/core/bot/faq/faq-csv';
 import type { NewEvent } from '../../src/core/store/repositories/event-log';
 import { newAccessToken } from '../../src/server/access-token';
 import type { Demo } from '../../src/server/demo';

@@ -10,7 +10,7 @@ import { makeTempDir } from '../testing/temp-files';
 import { readArchiveHeader } from './archive-format';
 import { createFileKeySecretBox } from '../secrets/file-key-secret-box';
 import type { SecretBox } from '../secrets/secret-box';
-import { createAiKeyRepository } from '../bot/ai/ai-store';
+import { createAiKeyRepository } from '../store/repositories/ai-keys';
 import { createWaAuthRepository } from '../store/repositories/wa-auth';
 import { createLogger } from '../log/logger';
 

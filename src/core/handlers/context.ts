@@ -5,7 +5,7 @@ import { SwitchboardError } from '../errors';
 import type { Clock } from '../ids';
 import type { ConnectionEventBridge } from './connection-events';
 import type { EventHub } from './event-hub';
-import type { FaqService } from './faq-service';
+import type { FaqService } from '../bot/faq/faq-service';
 
 /** What every domain's handlers get: the core, the event hub and the services built around them. */
 export interface HandlerContext {

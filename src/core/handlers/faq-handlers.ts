@@ -1,6 +1,6 @@
 import type { CoreHandlers, UnansweredGroupView } from '../../shared/contract';
 import type { WorkspaceId } from '../../shared/types';
-import { createUnansweredRepository } from '../bot/faq/unanswered-repository';
+import { createUnansweredRepository } from '../store/repositories/unanswered-questions';
 import { createId } from '../ids';
 import type { HandlerContext } from './context';
 import { tryMatchers } from './try-matchers';

@@ -6,4 +6,4 @@ export { createCoreRuntime, type CoreRuntime, type CoreRuntimeOptions } from './
 export { createDispatcher, type Dispatch } from './dispatch';
 export { createEventHub, type EventHub, type AnyEventListener } from './event-hub';
 export { createLiveLogSink, type LiveLogSink } from './live-log-sink';
-export { tidyPhrasings } from './faq-service';
+export { tidyPhrasings } from '../bot/faq/faq-service';

@@ -1,6 +1,6 @@
 import type { CoreHandlers } from '../../shared/contract';
 import type { E164 } from '../../shared/types';
-import { createLearningRepository } from '../bot/faq/learning-repository';
+import { createLearningRepository } from '../store/repositories/learning';
 import { SwitchboardError } from '../errors';
 import { createId } from '../ids';
 import { createOutboxId } from '../pipeline/outbox-id';

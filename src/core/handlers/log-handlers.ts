@@ -2,7 +2,7 @@ import type { CoreHandlers } from '../../shared/contract';
 import type { WorkspaceId } from '../../shared/types';
 import { createLogPeople } from '../store/repositories/log-people';
 import type { HandlerContext } from './context';
-import { logEventsToCsv, logEventsToJsonLines, logExportFilename } from './log-export';
+import { logEventsToCsv, logEventsToJsonLines, logExportFilename } from '../log/log-export';
 import { createLogNames } from './log-names';
 
 type LogHandlers = Pick<CoreHandlers, 'log.query' | 'log.export'>;

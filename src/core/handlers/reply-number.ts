@@ -1,11 +1,8 @@
 import type { PhoneNumber } from '../../shared/dto';
 import type { E164, WorkspaceId } from '../../shared/types';
 import { SwitchboardError } from '../errors';
-import {
-  createServiceWindowRepository,
-  serviceWindowAt,
-  type ServiceWindow,
-} from '../pipeline/service-window';
+import { serviceWindowAt, type ServiceWindow } from '../pipeline/service-window';
+import { createServiceWindowRepository } from '../store/repositories/service-window';
 import { createMessageRepository } from '../store/repositories/messages';
 import type { HandlerContext } from './context';
 

@@ -8,7 +8,7 @@ import { bridgeConnectionEvents, type ConnectionEventBridge } from './connection
 import type { HandlerContext } from './context';
 import { createEventHub, type EventHub } from './event-hub';
 import { createFaqHandlers } from './faq-handlers';
-import { createFaqService } from './faq-service';
+import { createFaqService } from '../bot/faq/faq-service';
 import type { LiveLogSink } from './live-log-sink';
 import { createLogHandlers } from './log-handlers';
 import { createMediaHandlers } from './media-handlers';

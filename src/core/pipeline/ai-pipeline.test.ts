@@ -9,7 +9,7 @@ import {
   type LlmServer,
 } from '../bot/ai/testing/llm-server';
 import { createWorkspaceAiFactory, type AiKeyStore } from '../bot/ai/workspace-ai';
-import { createUnansweredRepository } from '../bot/faq/unanswered-repository';
+import { createUnansweredRepository } from '../store/repositories/unanswered-questions';
 import { createLogger } from '../log/logger';
 import { createOutboxRepository } from '../store/repositories/outbox';
 import { createWorkspaceRepository } from '../store/repositories/workspaces';

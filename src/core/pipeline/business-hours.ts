@@ -1,4 +1,5 @@
 import type { WorkspaceSettings } from '../../shared/settings';
+import { wallClockAt, zoneFormatter } from '../../shared/time-zone';
 
 /**
  * Whether the shop is open at an instant, in the workspace's time zone. When closed, `period` names
@@ -10,33 +11,7 @@ export type OpenOrClosed = { open: true } | { open: false; period: string };
 type Hours = WorkspaceSettings['businessHours'];
 type Interval = Hours['days']['mon'][number];
 const DAY_KEYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 const DAY_MS = 86_400_000;
-
-/** Intl formatters are costly to build (~50 µs) and cheap to reuse; null marks an unknown zone. */
-const formatters = new Map<string, Intl.DateTimeFormat | null>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
-  let f = formatters.get(timeZone);
-  if (f === undefined) {
-    try {
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        weekday: 'short',
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-      });
-    } catch {
-      f = null;
-    }
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
 
 interface LocalTime {
   weekday: number;
@@ -46,12 +21,11 @@ interface LocalTime {
 }
 
 function localTime(f: Intl.DateTimeFormat, now: number): LocalTime {
-  const parts: Record<string, string> = {};
-  for (const p of f.formatToParts(now)) parts[p.type] = p.value;
+  const c = wallClockAt(f, now);
   return {
-    weekday: WEEKDAYS[parts.weekday ?? 'Sun'] ?? 0,
-    minutes: Number(parts.hour) * 60 + Number(parts.minute),
-    dayUtc: Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day)),
+    weekday: c.weekday,
+    minutes: c.hour * 60 + c.minute,
+    dayUtc: Date.UTC(c.year, c.month - 1, c.day),
   };
 }
 
@@ -68,7 +42,7 @@ export function businessHoursNow(
   const hours = settings.businessHours;
   if (!hours.enabled) return { open: true };
   // An unknown zone must not make the shop look closed to every customer: treat it as open.
-  const f = formatterFor(settings.timezone);
+  const f = zoneFormatter(settings.timezone);
   if (f === null) return { open: true };
   const local = localTime(f, now);
   const today: readonly Interval[] = hours.days[DAY_KEYS[local.weekday]!];

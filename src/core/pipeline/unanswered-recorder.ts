@@ -1,5 +1,8 @@
 import type { WorkspaceId } from '../../shared/types';
-import { createUnansweredRepository, type UnansweredQuestion } from '../bot/faq/unanswered-repository';
+import {
+  createUnansweredRepository,
+  type UnansweredQuestion,
+} from '../store/repositories/unanswered-questions';
 import type { IdGenerator } from '../ids';
 import type { Logger } from '../log/logger';
 import type { Store } from '../store/open-database';

@@ -1,3 +1,5 @@
+import { wallClockAt, zoneFormatter } from '../../shared/time-zone';
+
 /**
  * Calendar days in a workspace's time zone, as UTC instants. A "day" of the home statistics runs from
  * local midnight to the next local midnight in the workspace's IANA zone (settings.timezone), so a day
@@ -17,38 +19,10 @@ export interface LocalDays {
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-/** Intl formatters cost ~50 µs to build and little to reuse; null marks a zone Intl does not know. */
-const formatters = new Map<string, Intl.DateTimeFormat | null>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
-  let f = formatters.get(timeZone);
-  if (f === undefined) {
-    try {
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-      });
-    } catch {
-      f = null;
-    }
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** The local wall-clock time at `t`, read as if it were UTC (so local dates compare as numbers). */
 function wallClock(f: Intl.DateTimeFormat, t: number): number {
-  const p = { year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
-  for (const part of f.formatToParts(t)) {
-    if (part.type in p) p[part.type as keyof typeof p] = Number(part.value);
-  }
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  const c = wallClockAt(f, t);
+  return Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second);
 }
 
 const dayOf = (wall: number): number => Math.floor(wall / DAY) * DAY;
@@ -74,17 +48,17 @@ function startOfLocalDate(f: Intl.DateTimeFormat, date: number): number {
 
 /** 'YYYY-MM-DD HH:MM:SS' at `t` in `timeZone` (UTC when the zone is unknown): for files people read. */
 export function localDateTime(t: number, timeZone: string): string {
-  const f = formatterFor(timeZone) ?? formatterFor('UTC')!;
+  const f = zoneFormatter(timeZone) ?? zoneFormatter('UTC')!;
   return new Date(Math.floor(wallClock(f, t) / 1000) * 1000).toISOString().slice(0, 19).replace('T', ' ');
 }
 
 /** The last `count` local days up to and including today, in `timeZone`. */
 export function lastLocalDays(now: number, timeZone: string, count: number): LocalDays {
   let zone = timeZone;
-  let f = formatterFor(zone);
+  let f = zoneFormatter(zone);
   if (f === null) {
     zone = 'UTC';
-    f = formatterFor(zone)!;
+    f = zoneFormatter(zone)!;
   }
   const today = dayOf(wallClock(f, now));
   const dates: string[] = [];

@@ -7,7 +7,8 @@ import { openDatabase, type Store } from '../../store/open-database';
 import { insertTestWorkspace } from '../../testing/fixtures';
 import { createMemorySink } from '../../testing/memory-sink';
 import { makeTempDir } from '../../testing/temp-files';
-import { createAiKeyRepository, createPersistentBudgetLedger } from './ai-store';
+import { createAiKeyRepository } from '../../store/repositories/ai-keys';
+import { createPersistentBudgetLedger } from './persistent-ledger';
 import { usdToNano } from './cost';
 
 const WS_A = 'ws-a' as WorkspaceId;

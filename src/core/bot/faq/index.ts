@@ -9,9 +9,3 @@ export {
   type TriedMatch,
 } from './faq-matcher';
 export { normaliseText, normaliseToString, type NormalisedText, type Rewrite } from './match-tokens';
-export {
-  createUnansweredRepository,
-  type UnansweredGroup,
-  type UnansweredQuestion,
-  type UnansweredRepository,
-} from './unanswered-repository';

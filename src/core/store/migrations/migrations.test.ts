@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../testing/temp-files';
 import { SwitchboardSqliteDialect } from '../dialect';
 import { openDatabase } from '../open-database';
-import type { UnansweredQuestionsTable } from '../../bot/faq/unanswered-repository';
+import type { UnansweredQuestionsTable } from '../repositories/unanswered-questions';
 import { MIGRATION_NAMES } from './index';
 
 const cleanups: (() => void)[] = [];

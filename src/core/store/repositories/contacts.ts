@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Contact } from '../../../shared/dto';
 import type { E164, WorkspaceId } from '../../../shared/types';
 import type { ContactsTable, Database } from '../schema';
+import { scopedTable } from './scoped-table';
 
 export interface ContactIdentity {
   /** The customer's phone number, when known (a LID-only sender may not reveal it at first). */
@@ -14,35 +15,20 @@ export interface ContactIdentity {
 export type ContactRepository = ReturnType<typeof createContactRepository>;
 
 export function createContactRepository(db: Kysely<Database>) {
+  const contacts = scopedTable(db, 'contacts');
+  const found = (row: Selectable<ContactsTable> | undefined) =>
+    row === undefined ? undefined : toContact(row);
   const repo = {
     async get(workspaceId: WorkspaceId, id: string): Promise<Contact | undefined> {
-      const row = await db
-        .selectFrom('contacts')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row === undefined ? undefined : toContact(row);
+      return found(await contacts.get(workspaceId, id));
     },
 
     async findByPhone(workspaceId: WorkspaceId, phone: E164): Promise<Contact | undefined> {
-      const row = await db
-        .selectFrom('contacts')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('phone_e164', '=', phone)
-        .executeTakeFirst();
-      return row === undefined ? undefined : toContact(row);
+      return found(await contacts.findBy(workspaceId, 'phone_e164', phone));
     },
 
     async findByWaId(workspaceId: WorkspaceId, waId: string): Promise<Contact | undefined> {
-      const row = await db
-        .selectFrom('contacts')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('wa_id', '=', waId)
-        .executeTakeFirst();
-      return row === undefined ? undefined : toContact(row);
+      return found(await contacts.findBy(workspaceId, 'wa_id', waId));
     },
 
     /**
@@ -75,12 +61,12 @@ export function createContactRepository(db: Kysely<Database>) {
       const waId = identity.waId ?? existing.waId;
       const name = identity.name ?? existing.name;
       if (phone === existing.phone && waId === existing.waId && name === existing.name) return existing;
-      await db
-        .updateTable('contacts')
-        .set({ phone_e164: phone, wa_id: waId, name, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', existing.id)
-        .execute();
+      await contacts.update(workspaceId, existing.id, {
+        phone_e164: phone,
+        wa_id: waId,
+        name,
+        updated_at: now,
+      });
       return { ...existing, phone, waId, name, updatedAt: now };
     },
 
@@ -88,35 +74,16 @@ export function createContactRepository(db: Kysely<Database>) {
       workspaceId: WorkspaceId,
       options: { limit?: number; offset?: number } = {},
     ): Promise<Contact[]> {
-      const rows = await db
-        .selectFrom('contacts')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .orderBy('updated_at', 'desc')
-        .orderBy('id')
-        .limit(Math.min(options.limit ?? 100, 1000))
-        .offset(options.offset ?? 0)
-        .execute();
-      return rows.map(toContact);
+      const page = { limit: Math.min(options.limit ?? 100, 1000), offset: options.offset ?? 0 };
+      return (await contacts.list(workspaceId, [['updated_at', 'desc'], 'id'], page)).map(toContact);
     },
 
     async rename(workspaceId: WorkspaceId, id: string, name: string | null, now: number): Promise<boolean> {
-      const result = await db
-        .updateTable('contacts')
-        .set({ name, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      return contacts.update(workspaceId, id, { name, updated_at: now });
     },
 
     async delete(workspaceId: WorkspaceId, id: string): Promise<boolean> {
-      const result = await db
-        .deleteFrom('contacts')
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      return contacts.remove(workspaceId, id);
     },
   };
   return repo;

@@ -15,16 +15,17 @@ import { createStatsRepository } from './stats';
 import { createWaAuthRepository } from './wa-auth';
 import { createWorkspaceRepository } from './workspaces';
 import { insertTestWorkspace } from '../../testing/fixtures';
-import { createUnansweredRepository } from '../../bot/faq/unanswered-repository';
+import { createUnansweredRepository } from './unanswered-questions';
 import { createSyncStateRepository } from './sync-state';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAiKeyRepository } from '../../bot/ai/ai-store';
+import { createAiKeyRepository } from './ai-keys';
+import { createAiSpendRepository } from './ai-spend';
 import { createFileKeySecretBox } from '../../secrets/file-key-secret-box';
 import type { SecretBox } from '../../secrets/secret-box';
 import { makeTempDir } from '../../testing/temp-files';
 import { createCloudNumberRepository } from '../../cloud/cloud-store';
-import { createServiceWindowRepository } from '../../pipeline/service-window';
+import { createServiceWindowRepository } from './service-window';
 import { createHeldWebhookStore } from '../../whatsapp/cloud-api/held-webhooks';
 import { createLidMappingRepository } from './lid-mappings';
 import { createEventLogRepository } from './event-log';
@@ -33,7 +34,7 @@ import { createFaqAttachmentRepository } from './faq-attachments';
 import { createChatProfileRepository } from './chat-profiles';
 import { createInboxChatRepository } from './inbox-chats';
 import { createLabelRepository } from './labels';
-import { createLearningRepository } from '../../bot/faq/learning-repository';
+import { createLearningRepository } from './learning';
 import { createMessageSearchRepository } from './message-search';
 import { createSavedReplyRepository } from './saved-replies';
 
@@ -71,6 +72,7 @@ const repos = () => ({
   stats: createStatsRepository(store.db),
   syncState: createSyncStateRepository(store.db),
   aiKeys: createAiKeyRepository(store.db, box),
+  aiSpend: createAiSpendRepository(store.db),
   cloudNumbers: createCloudNumberRepository(store.db, box),
   serviceWindow: createServiceWindowRepository(store.db),
   heldWebhooks: createHeldWebhookStore(store.db),
@@ -102,6 +104,7 @@ const FACTORY_NAMES = [
   createStatsRepository,
   createSyncStateRepository,
   createAiKeyRepository,
+  createAiSpendRepository,
   createCloudNumberRepository,
   createServiceWindowRepository,
   createHeldWebhookStore,
@@ -134,6 +137,9 @@ const NOT_SCOPED: Record<string, string> = {
  * reason instead of a case, so the coverage check still names every function.
  */
 const MACHINE_WIDE: Partial<Record<keyof ReturnType<typeof repos>, Record<string, string>>> = {
+  aiSpend: {
+    since: "loads every workspace's totals at start-up into the one ledger, which keys them by workspace",
+  },
   eventLog: {
     appendBatch: "writes the rows it is given; each row carries its own workspace (the logger's child)",
     lastSeq: 'the sequence is one for the machine: a number, never a row',
@@ -299,6 +305,7 @@ async function seed(ws: WorkspaceId, suffix: string, number: E164): Promise<void
   );
   await createUnansweredRepository(store.db, () => `unq-${suffix}`).record(ws, 'Una get size 44??', 1);
   await r.aiKeys.set(ws, 'openai', `sk-key-${suffix}-00000000`, 1);
+  await r.aiSpend.add(ws, 'day', '2026-01-01', suffix === 'b' ? 9_000_000 : 5_000, null, 1);
   await r.cloudNumbers.save(
     ws,
     `pn-${suffix}`,
@@ -650,6 +657,15 @@ const CASES: Cases = {
     get: async (r) => {
       expect(await r.get(A, 'openai')).not.toContain('-b-');
       return r.get(A, 'openai');
+    },
+  },
+  aiSpend: {
+    add: (r) => r.add(A, 'day', '2026-01-01', 7_000, true, 2),
+    totals: async (r) => {
+      const totals = await r.totals(A, { day: '2026-01-01', month: '2026-01' });
+      // A's own spend only (B spent 9,000,000 on the same day).
+      expect(totals.day?.nanoUsd).toBeLessThan(9_000_000);
+      return totals;
     },
   },
   pipelineMessages: {

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { WorkspaceId } from '../../../shared/types';
 import type { Database, LabelsTable } from '../schema';
 import { powerOfTwoChunks } from './chunks';
+import { scopedTable } from './scoped-table';
 
 export interface LabelRecord {
   id: string;
@@ -15,24 +16,21 @@ export type LabelRepository = ReturnType<typeof createLabelRepository>;
 /** The workspace's labels and which chats carry them (migration 0015). */
 export function createLabelRepository(db: Kysely<Database>) {
   return {
+    ...labelRecords(db),
+    ...chatLabels(db),
+  };
+}
+
+/** The labels themselves, in the owner's order. */
+function labelRecords(db: Kysely<Database>) {
+  const labels = scopedTable(db, 'labels');
+  return {
     async list(workspaceId: WorkspaceId): Promise<LabelRecord[]> {
-      const rows = await db
-        .selectFrom('labels')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .orderBy('position')
-        .orderBy('created_at')
-        .execute();
-      return rows.map(toLabel);
+      return (await labels.list(workspaceId, ['position', 'created_at'])).map(toLabel);
     },
 
     async get(workspaceId: WorkspaceId, id: string): Promise<LabelRecord | undefined> {
-      const row = await db
-        .selectFrom('labels')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const row = await labels.get(workspaceId, id);
       return row === undefined ? undefined : toLabel(row);
     },
 
@@ -70,25 +68,19 @@ export function createLabelRepository(db: Kysely<Database>) {
       patch: { name?: string; color?: string },
       now: number,
     ): Promise<boolean> {
-      const result = await db
-        .updateTable('labels')
-        .set({ ...patch, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      return labels.update(workspaceId, id, { ...patch, updated_at: now });
     },
 
     /** The label and its place on every chat. */
     async delete(workspaceId: WorkspaceId, id: string): Promise<boolean> {
-      const result = await db
-        .deleteFrom('labels')
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      return labels.remove(workspaceId, id);
     },
+  };
+}
 
+/** Which chats carry which labels. */
+function chatLabels(db: Kysely<Database>) {
+  return {
     /** Label ids per chat, for these chats. */
     async ofChats(workspaceId: WorkspaceId, chatIds: readonly string[]): Promise<Map<string, string[]>> {
       const byChat = new Map<string, string[]>();

@@ -8,12 +8,21 @@ import type {
   WorkspaceId,
 } from '../../../shared/types';
 import type { Database, MessagesTable } from '../schema';
+import { scopedTable } from './scoped-table';
 
 export type NewMessage = Omit<Message, 'workspaceId' | 'createdAt' | 'updatedAt'>;
 
 export type MessageRepository = ReturnType<typeof createMessageRepository>;
 
 export function createMessageRepository(db: Kysely<Database>) {
+  return {
+    ...messageWrites(db),
+    ...messageReads(db),
+  };
+}
+
+/** Storing a message once, and moving its status. */
+function messageWrites(db: Kysely<Database>) {
   return {
     /**
      * Stores a message once. WhatsApp delivers the same message again after reconnects and retries;
@@ -45,13 +54,32 @@ export function createMessageRepository(db: Kysely<Database>) {
       return { inserted: (result.numInsertedOrUpdatedRows ?? 0n) > 0n };
     },
 
-    async get(workspaceId: WorkspaceId, id: string): Promise<Message | undefined> {
-      const row = await db
-        .selectFrom('messages')
-        .selectAll()
+    async setStatus(
+      workspaceId: WorkspaceId,
+      id: string,
+      status: MessageStatus,
+      now: number,
+      /** Only a message in this status changes (the owner's Retry moves a failed message once). */
+      from?: MessageStatus,
+    ): Promise<boolean> {
+      const result = await db
+        .updateTable('messages')
+        .set({ status, updated_at: now })
         .where('workspace_id', '=', workspaceId)
         .where('id', '=', id)
+        .$if(from !== undefined, (qb) => qb.where('status', '=', from!))
         .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+  };
+}
+
+/** A message by id or provider id, a chat's history, and counts. */
+function messageReads(db: Kysely<Database>) {
+  const messages = scopedTable(db, 'messages');
+  return {
+    async get(workspaceId: WorkspaceId, id: string): Promise<Message | undefined> {
+      const row = await messages.get(workspaceId, id);
       return row === undefined ? undefined : toMessage(row);
     },
 
@@ -88,24 +116,6 @@ export function createMessageRepository(db: Kysely<Database>) {
         .limit(Math.min(options.limit ?? 50, 500))
         .execute();
       return rows.map(toMessage);
-    },
-
-    async setStatus(
-      workspaceId: WorkspaceId,
-      id: string,
-      status: MessageStatus,
-      now: number,
-      /** Only a message in this status changes (the owner's Retry moves a failed message once). */
-      from?: MessageStatus,
-    ): Promise<boolean> {
-      const result = await db
-        .updateTable('messages')
-        .set({ status, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .$if(from !== undefined, (qb) => qb.where('status', '=', from!))
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
     },
 
     async countSince(workspaceId: WorkspaceId, since: number): Promise<number> {

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { PhoneNumber } from '../../../shared/dto';
 import type { E164, NumberStatus, ProviderKind, WorkspaceId } from '../../../shared/types';
 import type { Database, PhoneNumbersTable } from '../schema';
+import { scopedTable } from './scoped-table';
 
 export interface NewPhoneNumber {
   id: string;
@@ -14,6 +15,9 @@ export interface NewPhoneNumber {
 export type PhoneNumberRepository = ReturnType<typeof createPhoneNumberRepository>;
 
 export function createPhoneNumberRepository(db: Kysely<Database>) {
+  const numbers = scopedTable(db, 'phone_numbers');
+  const found = (row: Selectable<PhoneNumbersTable> | undefined) =>
+    row === undefined ? undefined : toPhoneNumber(row);
   return {
     async insert(workspaceId: WorkspaceId, number: NewPhoneNumber, now: number): Promise<PhoneNumber> {
       const row = {
@@ -31,34 +35,15 @@ export function createPhoneNumberRepository(db: Kysely<Database>) {
     },
 
     async list(workspaceId: WorkspaceId): Promise<PhoneNumber[]> {
-      const rows = await db
-        .selectFrom('phone_numbers')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .orderBy('created_at')
-        .orderBy('id')
-        .execute();
-      return rows.map(toPhoneNumber);
+      return (await numbers.list(workspaceId, ['created_at', 'id'])).map(toPhoneNumber);
     },
 
     async get(workspaceId: WorkspaceId, id: string): Promise<PhoneNumber | undefined> {
-      const row = await db
-        .selectFrom('phone_numbers')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row === undefined ? undefined : toPhoneNumber(row);
+      return found(await numbers.get(workspaceId, id));
     },
 
     async findByE164(workspaceId: WorkspaceId, e164: E164): Promise<PhoneNumber | undefined> {
-      const row = await db
-        .selectFrom('phone_numbers')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('e164', '=', e164)
-        .executeTakeFirst();
-      return row === undefined ? undefined : toPhoneNumber(row);
+      return found(await numbers.findBy(workspaceId, 'e164', e164));
     },
 
     async setStatus(
@@ -67,13 +52,7 @@ export function createPhoneNumberRepository(db: Kysely<Database>) {
       status: NumberStatus,
       now: number,
     ): Promise<boolean> {
-      const result = await db
-        .updateTable('phone_numbers')
-        .set({ status, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      return numbers.update(workspaceId, id, { status, updated_at: now });
     },
 
     async setLabel(
@@ -82,13 +61,7 @@ export function createPhoneNumberRepository(db: Kysely<Database>) {
       label: string | null,
       now: number,
     ): Promise<boolean> {
-      const result = await db
-        .updateTable('phone_numbers')
-        .set({ label, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      return numbers.update(workspaceId, id, { label, updated_at: now });
     },
 
     /** Moves a number to another provider (a QR-linked number to the Cloud API): its history stays. */
@@ -98,22 +71,11 @@ export function createPhoneNumberRepository(db: Kysely<Database>) {
       provider: ProviderKind,
       now: number,
     ): Promise<boolean> {
-      const result = await db
-        .updateTable('phone_numbers')
-        .set({ provider, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      return numbers.update(workspaceId, id, { provider, updated_at: now });
     },
 
     async delete(workspaceId: WorkspaceId, id: string): Promise<boolean> {
-      const result = await db
-        .deleteFrom('phone_numbers')
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      return numbers.remove(workspaceId, id);
     },
   };
 }

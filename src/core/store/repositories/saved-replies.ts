@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { WorkspaceId } from '../../../shared/types';
 import type { Database, SavedRepliesTable } from '../schema';
+import { scopedTable } from './scoped-table';
 
 export interface SavedReplyRecord {
   id: string;
@@ -11,16 +12,10 @@ export interface SavedReplyRecord {
 
 /** The owner's saved quick replies (migration 0015). */
 export function createSavedReplyRepository(db: Kysely<Database>) {
+  const replies = scopedTable(db, 'saved_replies');
   return {
     async list(workspaceId: WorkspaceId): Promise<SavedReplyRecord[]> {
-      const rows = await db
-        .selectFrom('saved_replies')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .orderBy('title')
-        .orderBy('id')
-        .execute();
-      return rows.map(toReply);
+      return (await replies.list(workspaceId, ['title', 'id'])).map(toReply);
     },
 
     async create(
@@ -41,23 +36,12 @@ export function createSavedReplyRepository(db: Kysely<Database>) {
       patch: { title?: string; text?: string },
       now: number,
     ): Promise<SavedReplyRecord | undefined> {
-      const row = await db
-        .updateTable('saved_replies')
-        .set({ ...patch, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
+      const row = await replies.updateReturning(workspaceId, id, { ...patch, updated_at: now });
       return row === undefined ? undefined : toReply(row);
     },
 
     async delete(workspaceId: WorkspaceId, id: string): Promise<boolean> {
-      const result = await db
-        .deleteFrom('saved_replies')
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      return replies.remove(workspaceId, id);
     },
   };
 }

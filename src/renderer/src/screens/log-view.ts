@@ -1,3 +1,4 @@
+import { isTimeZone } from '../../../shared/time-zone';
 import type { LogLevel } from '../../../shared/types';
 
 /** A level in the owner's words (the filter says "technical notes" for debug too). */
@@ -44,13 +45,4 @@ export function logTimes(timeZone: string): LogTimes {
     short: (ts, now) => (day.format(ts) === day.format(now) ? time.format(ts) : dayTime.format(ts)),
     full: (ts) => full.format(ts),
   };
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat(undefined, { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,15 +1,15 @@
-import type { Faq } from '../../shared/dto';
-import type { WorkspaceId } from '../../shared/types';
-import { SwitchboardError } from '../errors';
-import type { Clock, IdGenerator } from '../ids';
-import type { Logger } from '../log/logger';
-import type { Store } from '../store/open-database';
+import type { Faq } from '../../../shared/dto';
+import type { WorkspaceId } from '../../../shared/types';
+import { SwitchboardError } from '../../errors';
+import type { Clock, IdGenerator } from '../../ids';
+import type { Logger } from '../../log/logger';
+import type { Store } from '../../store/open-database';
 import { z } from 'zod';
-import type { FaqImportResult } from '../../shared/contract';
-import { userText } from '../../shared/schemas';
-import { createLearningRepository } from '../bot/faq/learning-repository';
-import { createUnansweredRepository } from '../bot/faq/unanswered-repository';
-import { createFaqRepository, type FaqFields } from '../store/repositories/faqs';
+import type { FaqImportResult } from '../../../shared/contract';
+import { userText } from '../../../shared/schemas';
+import { createLearningRepository } from '../../store/repositories/learning';
+import { createUnansweredRepository } from '../../store/repositories/unanswered-questions';
+import { createFaqRepository, type FaqFields } from '../../store/repositories/faqs';
 import { faqsToCsv, readFaqCsv } from './faq-csv';
 
 export interface FaqServiceOptions {

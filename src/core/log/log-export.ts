@@ -1,7 +1,7 @@
 import type { LogEvent } from '../../shared/contract';
 import { logSentence } from '../../shared/log-sentence';
 import { localDateTime } from '../stats/local-days';
-import { csvField } from './faq-csv';
+import { csvField } from '../bot/faq/faq-csv';
 
 /**
  * The Logs screen's export: events as CSV (for a spreadsheet) or JSON lines (for tools), a page at a

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { LearnedItem } from '../../../shared/learn-contract';
 import type { E164, WorkspaceId } from '../../../shared/types';
-import type { Database } from '../../store/schema';
-import { normaliseToString } from './match-tokens';
-import type { UnansweredQuestionsTable } from './unanswered-repository';
+import type { Database } from '../schema';
+import { normaliseToString } from '../../bot/faq/match-tokens';
+import type { UnansweredQuestionsTable } from './unanswered-questions';
 
 /** A customer message that went to a person because the bot had no answer (or no pick was clear). */
 const HANDED_OVER_FOR_NO_ANSWER = ['handoff-bot%', 'handoff-clarify%', '%bot-abstained%'];

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { WorkspaceId } from '../../../shared/types';
 import type { IdGenerator } from '../../ids';
-import type { Database } from '../../store/schema';
-import { normaliseToString } from './match-tokens';
-import { closestForEach } from './question-similarity';
+import type { Database } from '../schema';
+import { normaliseToString } from '../../bot/faq/match-tokens';
+import { closestForEach } from '../../bot/faq/question-similarity';
 
 /** The table of migration 0004 (declared here: the matcher's feature owns it). */
 export interface UnansweredQuestionsTable {

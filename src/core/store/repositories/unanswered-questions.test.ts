@@ -2,11 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkspaceId } from '../../../shared/types';
 import { insertTestWorkspace } from '../../testing/fixtures';
 import { openTempStore } from '../../testing/temp-files';
-import type { Store } from '../../store/open-database';
-import { createFaqMatcher } from './faq-matcher';
-import { closestForEach, cosine, questionVectors } from './question-similarity';
-import { PHARMACY_FAQS } from './testing/shop-faqs';
-import { createUnansweredRepository } from './unanswered-repository';
+import type { Store } from '../open-database';
+import { createFaqMatcher } from '../../bot/faq/faq-matcher';
+import { closestForEach, cosine, questionVectors } from '../../bot/faq/question-similarity';
+import { PHARMACY_FAQS } from '../../bot/faq/testing/shop-faqs';
+import { createUnansweredRepository } from './unanswered-questions';
 
 const WS = 'ws-shop' as WorkspaceId;
 let store: Store;

@@ -1,4 +1,4 @@
-import type { Faq } from '../../shared/dto';
+import type { Faq } from '../../../shared/dto';
 
 /**
  * The FAQ list as a CSV file the owner can edit in a spreadsheet: RFC 4180 (quoted fields, "" for a

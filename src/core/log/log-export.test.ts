@@ -7,10 +7,10 @@ import { createSwitchboard, type Switchboard } from '../app';
 import { SwitchboardError } from '../errors';
 import type { NewEvent } from '../store/repositories/event-log';
 import { makeTempDir } from '../testing/temp-files';
-import { createDispatcher, type Dispatch } from './dispatch';
-import { parseCsv } from './faq-csv';
+import { createDispatcher, type Dispatch } from '../handlers/dispatch';
+import { parseCsv } from '../bot/faq/faq-csv';
 import { logEventsToCsv, logEventsToJsonLines, logExportFilename } from './log-export';
-import { createCoreRuntime, type CoreRuntime } from './runtime';
+import { createCoreRuntime, type CoreRuntime } from '../handlers/runtime';
 
 const event = (overrides: Partial<LogEvent> = {}): LogEvent => ({
   seq: 7,
