@@ -23,7 +23,8 @@ import {
 import { realTimers, type TimerHandle, type Timers } from '../timers';
 import { createBacklogCounter, type BacklogCounter } from './backlog-counter';
 import type { BackoffPolicy } from './backoff';
-import { createPusher, errorMessageOf, type Pusher, type PushLimits } from './pusher';
+import { errorMessageOf } from './ingest-outcome';
+import { createPusher, type Pusher, type PushLimits } from './pusher';
 import { createFetchTransport, SyncNetworkError, type SyncTransport } from './transport';
 
 /**
