@@ -42,7 +42,7 @@ const WEBHOOK_BODY = {
 /** While a long poll waits, the database is also looked at this often (another server may have taken the POST). */
 const RECHECK_MS = 1_000;
 
-/** The webhook relay of issue #9: Meta's callback, the desktop's long poll and ack, the admin's numbers. */
+/** The webhook relay: Meta's callback, the desktop's long poll and ack, the admin's numbers. */
 export function relayRoutes(deps: RelayDeps): Route[] {
   const { database, clock, auth, waiters, cloudNumbers } = deps;
 

@@ -20,7 +20,7 @@ import { digitsOf, storeUnroutable } from '../whatsapp/cloud-api/unroutable-rows
 import { createCloudWebhookDirectory, type CloudWebhookKeys } from './cloud-store';
 
 /**
- * The headless host's own webhook intake (issue #9), for a host Meta can reach (a reseller's server
+ * The headless host's own webhook intake, for a host Meta can reach (a reseller's server
  * behind a TLS reverse proxy): the transport-independent half of `GET|POST /webhooks/whatsapp`. The
  * checks and answers are those of central's webhook intake (src/central/webhook-intake.ts), here with
  * the provider's verifier and parser (whatsapp/cloud-api/webhook.ts): the signature over the raw bytes

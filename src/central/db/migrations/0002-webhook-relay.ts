@@ -1,7 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
 
 /**
- * The webhook relay of issue #9: Cloud API numbers registered to workspaces (the app secret sealed
+ * The webhook relay: Cloud API numbers registered to workspaces (the app secret sealed
  * with the server's key, the verify token hashed), the notifications Meta posted, per workspace in seq
  * order until the desktop acknowledges them, each workspace's seq counter and acknowledgement, and the
  * changes for a phone_number_id nobody registered (kept, never delivered).
