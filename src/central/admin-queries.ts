@@ -65,21 +65,7 @@ export async function listWorkspaces(db: CentralDb, now: number, only?: string):
   if (workspaces.length === 0) return [];
   const ids = workspaces.map((w) => w.id);
 
-  const links = await db
-    .selectFrom('workspace_links as l')
-    .innerJoin('installations as i', 'i.id', 'l.installation_id')
-    .select([
-      'l.workspace_id',
-      'l.installation_id',
-      'i.name',
-      'l.local_workspace_name',
-      'l.enrolled_at',
-      'l.last_seen_at',
-      'l.backlog',
-    ])
-    .where('l.workspace_id', 'in', ids)
-    .orderBy('l.enrolled_at')
-    .execute();
+  const links = await linksOf(db, ids);
   const pending = await db
     .selectFrom('enrollments')
     .select(['workspace_id', 'expires_at'])
@@ -116,15 +102,6 @@ export async function listWorkspaces(db: CentralDb, now: number, only?: string):
     const own = links.filter((l) => l.workspace_id === w.id);
     const seen = own.map((l) => l.last_seen_at).filter((t): t is number => t !== null);
     const waiting = pending.filter((p) => p.workspace_id === w.id).at(-1);
-    const perDay: DayMessages[] = [];
-    for (let day = firstDay; day <= today; day++) {
-      const count = counts.find((c) => c.workspace_id === w.id && c.day === day);
-      perDay.push({
-        day: new Date(day * DAY_MS).toISOString().slice(0, 10),
-        in: count?.messages_in ?? 0,
-        out: count?.messages_out ?? 0,
-      });
-    }
     return {
       id: w.id,
       name: w.name,
@@ -150,10 +127,48 @@ export async function listWorkspaces(db: CentralDb, now: number, only?: string):
           updatedAt: n.updated_at,
           reportedAt: n.reported_at,
         })),
-      messagesPerDay: perDay,
+      messagesPerDay: daysOf(counts, w.id, firstDay, today),
       errorsLast24h: Number(errors.find((e) => e.workspace_id === w.id)?.n ?? 0),
     };
   });
+}
+
+/** The installations linked to these workspaces, oldest enrollment first. */
+function linksOf(db: CentralDb, ids: string[]) {
+  return db
+    .selectFrom('workspace_links as l')
+    .innerJoin('installations as i', 'i.id', 'l.installation_id')
+    .select([
+      'l.workspace_id',
+      'l.installation_id',
+      'i.name',
+      'l.local_workspace_name',
+      'l.enrolled_at',
+      'l.last_seen_at',
+      'l.backlog',
+    ])
+    .where('l.workspace_id', 'in', ids)
+    .orderBy('l.enrolled_at')
+    .execute();
+}
+
+/** A workspace's messages in and out per day, zero on days without a counter row. */
+function daysOf(
+  counts: readonly { workspace_id: string; day: number; messages_in: number; messages_out: number }[],
+  workspaceId: string,
+  firstDay: number,
+  today: number,
+): DayMessages[] {
+  const perDay: DayMessages[] = [];
+  for (let day = firstDay; day <= today; day++) {
+    const count = counts.find((c) => c.workspace_id === workspaceId && c.day === day);
+    perDay.push({
+      day: new Date(day * DAY_MS).toISOString().slice(0, 10),
+      in: count?.messages_in ?? 0,
+      out: count?.messages_out ?? 0,
+    });
+  }
+  return perDay;
 }
 
 /**

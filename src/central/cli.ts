@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { parseOptions } from '../core/cli/index';
 
 export interface CentralOptions {
   host: string;
@@ -45,40 +46,20 @@ export function parseCentralArgs(
   };
   const envPort = nonEmpty(env.CENTRAL_PORT);
   if (envPort !== undefined) options.port = parsePort(envPort, 'CENTRAL_PORT');
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=')
-      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
-      : [arg];
-    const value = (): string => {
-      const next = inline ?? argv[++i];
-      if (next === undefined || next === '') throw new Error(`${flag} needs a value`);
-      return next;
-    };
-    switch (flag) {
-      case '--host':
-        options.host = value();
-        break;
-      case '--port':
-        options.port = parsePort(value(), '--port');
-        break;
-      case '--data-dir':
-        options.dataDir = value();
-        break;
-      case '--database-url':
-        options.databaseUrl = value();
-        break;
-      case '--new-admin-token':
-        options.newAdminToken = true;
-        break;
-      case '--help':
-      case '-h':
-        options.help = true;
-        break;
-      default:
-        throw new Error(`Unknown option ${arg}`);
-    }
-  }
+  const { values } = parseOptions(argv, {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'database-url': { type: 'string' },
+    'new-admin-token': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.host !== undefined) options.host = values.host;
+  if (values.port !== undefined) options.port = parsePort(values.port, '--port');
+  if (values['data-dir'] !== undefined) options.dataDir = values['data-dir'];
+  if (values['database-url'] !== undefined) options.databaseUrl = values['database-url'];
+  if (values['new-admin-token'] === true) options.newAdminToken = true;
+  if (values.help === true) options.help = true;
   if (options.databaseUrl !== undefined && !/^postgres(ql)?:\/\//i.test(options.databaseUrl)) {
     throw new Error(
       'The database URL must start with postgres:// or postgresql:// (leave DATABASE_URL and --database-url ' +

@@ -93,25 +93,7 @@ export async function enroll(
           'the central team.',
       );
     }
-    await trx
-      .insertInto('installations')
-      .values({
-        id: installation.id,
-        name: installation.name,
-        app_version: installation.appVersion,
-        platform: installation.platform,
-        first_seen_at: now,
-        last_seen_at: now,
-      })
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet({
-          name: installation.name,
-          app_version: installation.appVersion,
-          platform: installation.platform,
-          last_seen_at: now,
-        }),
-      )
-      .execute();
+    await upsertInstallation(trx, installation, now);
     await trx
       .updateTable('enrollments')
       .set({ installation_id: installation.id })
@@ -136,6 +118,33 @@ export async function enroll(
       .executeTakeFirstOrThrow();
     return { workspaceId: claimed.workspace_id, workspaceName: workspace.name, workspaceToken };
   });
+}
+
+/** The installation as it says it is now: its name, version and platform, and when it was seen. */
+async function upsertInstallation(
+  trx: Parameters<Parameters<CentralDatabase['transaction']>[0]>[0],
+  installation: z.output<typeof enrollRequest>['installation'],
+  now: number,
+): Promise<void> {
+  await trx
+    .insertInto('installations')
+    .values({
+      id: installation.id,
+      name: installation.name,
+      app_version: installation.appVersion,
+      platform: installation.platform,
+      first_seen_at: now,
+      last_seen_at: now,
+    })
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet({
+        name: installation.name,
+        app_version: installation.appVersion,
+        platform: installation.platform,
+        last_seen_at: now,
+      }),
+    )
+    .execute();
 }
 
 function refusal(enrollment: { used_at: number | null; expires_at: number } | undefined, now: number) {

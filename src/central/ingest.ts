@@ -76,35 +76,7 @@ export async function ingestBatch(
         .execute();
     }
 
-    if (numbers.length > 0) {
-      await trx
-        .insertInto('number_states')
-        .values(
-          numbers.map((n) => ({
-            workspace_id: workspaceId,
-            number: n.number,
-            installation_id: installationId,
-            provider: n.provider,
-            status: n.status,
-            updated_at: n.updatedAt,
-            reported_at: now,
-          })),
-        )
-        .onConflict((oc) =>
-          oc
-            .columns(['workspace_id', 'number'])
-            .doUpdateSet((eb) => ({
-              installation_id: eb.ref('excluded.installation_id'),
-              provider: eb.ref('excluded.provider'),
-              status: eb.ref('excluded.status'),
-              updated_at: eb.ref('excluded.updated_at'),
-              reported_at: eb.ref('excluded.reported_at'),
-            }))
-            // A late push of an older state never overwrites a newer one.
-            .where((eb) => eb('excluded.updated_at', '>=', eb.ref('number_states.updated_at'))),
-        )
-        .execute();
-    }
+    await recordNumberStates(trx, principal, numbers, now);
 
     await trx
       .updateTable('workspace_links')
@@ -130,6 +102,44 @@ export async function ingestBatch(
       duplicates: request.events.length - stored.length,
     };
   });
+}
+
+/** Each number's latest state; a late push of an older state never overwrites a newer one. */
+async function recordNumberStates(
+  trx: Parameters<Parameters<CentralDatabase['transaction']>[0]>[0],
+  principal: WorkspacePrincipal,
+  numbers: ReturnType<typeof latestPerNumber>,
+  now: number,
+): Promise<void> {
+  if (numbers.length === 0) return;
+  const { workspaceId, installationId } = principal;
+  await trx
+    .insertInto('number_states')
+    .values(
+      numbers.map((n) => ({
+        workspace_id: workspaceId,
+        number: n.number,
+        installation_id: installationId,
+        provider: n.provider,
+        status: n.status,
+        updated_at: n.updatedAt,
+        reported_at: now,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['workspace_id', 'number'])
+        .doUpdateSet((eb) => ({
+          installation_id: eb.ref('excluded.installation_id'),
+          provider: eb.ref('excluded.provider'),
+          status: eb.ref('excluded.status'),
+          updated_at: eb.ref('excluded.updated_at'),
+          reported_at: eb.ref('excluded.reported_at'),
+        }))
+        // A late push of an older state never overwrites a newer one.
+        .where((eb) => eb('excluded.updated_at', '>=', eb.ref('number_states.updated_at'))),
+    )
+    .execute();
 }
 
 function toRow(event: SyncedEvent, principal: WorkspacePrincipal, now: number): EventsTable {

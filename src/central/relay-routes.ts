@@ -44,74 +44,7 @@ const RECHECK_MS = 1_000;
 
 /** The webhook relay: Meta's callback, the desktop's long poll and ack, the admin's numbers. */
 export function relayRoutes(deps: RelayDeps): Route[] {
-  const { database, clock, auth, waiters, cloudNumbers } = deps;
-
-  async function verify({ res, url }: RequestContext): Promise<void> {
-    const mode = url.searchParams.get('hub.mode');
-    const token = url.searchParams.get('hub.verify_token') ?? '';
-    const challenge = url.searchParams.get('hub.challenge') ?? '';
-    const ok = mode === 'subscribe' && (await isKnownVerifyToken(database.db, token));
-    const body = ok ? challenge : 'Forbidden';
-    res.writeHead(ok ? 200 : 403, {
-      ...SECURITY_HEADERS,
-      'Content-Type': 'text/plain; charset=utf-8',
-      'Content-Length': String(Buffer.byteLength(body)),
-    });
-    res.end(body);
-  }
-
-  async function webhook({ req, res }: RequestContext): Promise<void> {
-    const secrets = cloudNumbers.secrets();
-    // An address that keeps sending refused POSTs is refused before its body is read or verified.
-    const address = clientAddress(req);
-    refuseUnless(deps.refusalLimiter.peek(address), 'refused webhook POSTs from this address');
-    const raw = await readBody(req, res, WEBHOOK_BODY);
-    const signature = req.headers['x-hub-signature-256'];
-    let result;
-    try {
-      result = await intakeWebhook(
-        database,
-        secrets,
-        raw,
-        typeof signature === 'string' ? signature : undefined,
-        clock.now(),
-      );
-    } catch (error) {
-      if (error instanceof CentralError && error.status === 401) deps.refusalLimiter.take(address);
-      throw error;
-    }
-    if (result.unroutable > 0)
-      deps.log(
-        `webhook: ${result.unroutable} change(s) for an unregistered phone_number_id kept as unroutable`,
-      );
-    // Committed: only now may Meta forget it.
-    sendJson(res, 200, { stored: result.stored, duplicates: result.duplicates });
-    waiters.notify(result.workspaces);
-  }
-
-  async function poll({ req, res, url }: RequestContext): Promise<void> {
-    const principal = await authenticateWorkspace(database.db, req);
-    takeOrRefuse(deps.pollLimiter, principal.tokenHash, 'requests with this workspace token');
-    const query = parseWith(relayPollQuery, Object.fromEntries(url.searchParams), 'The query');
-    const { workspaceId } = principal;
-    if (query.after !== undefined && query.after > 0)
-      await ackRelay(database, workspaceId, query.after, clock.now());
-    const after = query.after ?? 0;
-    const gone = new AbortController();
-    res.on('close', () => gone.abort());
-    const deadline = Date.now() + query.wait * 1000;
-    for (;;) {
-      const batch = await readRelay(database.db, workspaceId, after, query.limit);
-      const left = deadline - Date.now();
-      if (batch.notifications.length > 0 || left <= 0 || waiters.closed || gone.signal.aborted) {
-        if (gone.signal.aborted) return;
-        const body: RelayPollResponse = batch;
-        sendJson(res, 200, body);
-        return;
-      }
-      await waiters.wait(workspaceId, Math.min(left, RECHECK_MS), gone.signal);
-    }
-  }
+  const { database, clock, auth, cloudNumbers } = deps;
 
   async function ack({ req, res }: RequestContext): Promise<void> {
     const principal = await authenticateWorkspace(database.db, req);
@@ -146,12 +79,84 @@ export function relayRoutes(deps: RelayDeps): Route[] {
   }
 
   return [
-    { method: 'GET', path: '/webhooks/whatsapp', handler: verify },
-    { method: 'POST', path: '/webhooks/whatsapp', handler: webhook },
-    { method: 'GET', path: '/api/v1/relay', handler: poll },
+    { method: 'GET', path: '/webhooks/whatsapp', handler: (context) => verify(deps, context) },
+    { method: 'POST', path: '/webhooks/whatsapp', handler: (context) => webhook(deps, context) },
+    { method: 'GET', path: '/api/v1/relay', handler: (context) => poll(deps, context) },
     { method: 'POST', path: '/api/v1/relay/ack', handler: ack },
     { method: 'POST', path: '/api/admin/cloud-numbers', handler: register },
     { method: 'GET', path: '/api/admin/cloud-numbers', handler: list },
     { method: 'DELETE', path: '/api/admin/cloud-numbers/:phoneNumberId', handler: remove },
   ];
+}
+
+/** Meta's handshake: the challenge back when the verify token is a registered number's. */
+async function verify({ database }: RelayDeps, { res, url }: RequestContext): Promise<void> {
+  const mode = url.searchParams.get('hub.mode');
+  const token = url.searchParams.get('hub.verify_token') ?? '';
+  const challenge = url.searchParams.get('hub.challenge') ?? '';
+  const ok = mode === 'subscribe' && (await isKnownVerifyToken(database.db, token));
+  const body = ok ? challenge : 'Forbidden';
+  res.writeHead(ok ? 200 : 403, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+  });
+  res.end(body);
+}
+
+/** Meta's POST: verified, stored per workspace, and the waiting polls woken. */
+async function webhook(deps: RelayDeps, { req, res }: RequestContext): Promise<void> {
+  const { database, clock, waiters, cloudNumbers } = deps;
+  const secrets = cloudNumbers.secrets();
+  // An address that keeps sending refused POSTs is refused before its body is read or verified.
+  const address = clientAddress(req);
+  refuseUnless(deps.refusalLimiter.peek(address), 'refused webhook POSTs from this address');
+  const raw = await readBody(req, res, WEBHOOK_BODY);
+  const signature = req.headers['x-hub-signature-256'];
+  let result;
+  try {
+    result = await intakeWebhook(
+      database,
+      secrets,
+      raw,
+      typeof signature === 'string' ? signature : undefined,
+      clock.now(),
+    );
+  } catch (error) {
+    if (error instanceof CentralError && error.status === 401) deps.refusalLimiter.take(address);
+    throw error;
+  }
+  if (result.unroutable > 0)
+    deps.log(
+      `webhook: ${result.unroutable} change(s) for an unregistered phone_number_id kept as unroutable`,
+    );
+  // Committed: only now may Meta forget it.
+  sendJson(res, 200, { stored: result.stored, duplicates: result.duplicates });
+  waiters.notify(result.workspaces);
+}
+
+/** The desktop's long poll: what came after its cursor, at once or when it comes (up to `wait`). */
+async function poll(deps: RelayDeps, { req, res, url }: RequestContext): Promise<void> {
+  const { database, clock, waiters } = deps;
+  const principal = await authenticateWorkspace(database.db, req);
+  takeOrRefuse(deps.pollLimiter, principal.tokenHash, 'requests with this workspace token');
+  const query = parseWith(relayPollQuery, Object.fromEntries(url.searchParams), 'The query');
+  const { workspaceId } = principal;
+  if (query.after !== undefined && query.after > 0)
+    await ackRelay(database, workspaceId, query.after, clock.now());
+  const after = query.after ?? 0;
+  const gone = new AbortController();
+  res.on('close', () => gone.abort());
+  const deadline = Date.now() + query.wait * 1000;
+  for (;;) {
+    const batch = await readRelay(database.db, workspaceId, after, query.limit);
+    const left = deadline - Date.now();
+    if (batch.notifications.length > 0 || left <= 0 || waiters.closed || gone.signal.aborted) {
+      if (gone.signal.aborted) return;
+      const body: RelayPollResponse = batch;
+      sendJson(res, 200, body);
+      return;
+    }
+    await waiters.wait(workspaceId, Math.min(left, RECHECK_MS), gone.signal);
+  }
 }

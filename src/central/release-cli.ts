@@ -1,6 +1,7 @@
 // `npm run central:release -- <command>`: the admin's releases on a central server, over its admin API.
 import { openAsBlob, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { parseOptions } from '../core/cli/index';
 import { parseChannelFile, UPDATE_PLATFORMS } from '../core/updates/index';
 import { LATEST_MIGRATION } from '../core/store/migrations/index';
 import { ADMIN_TOKEN_ENV, ADMIN_TOKEN_FILE } from './admin-token';
@@ -37,31 +38,32 @@ export function parseReleaseArgs(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
 ): ReleaseCommand {
-  const [command, ...rest] = argv;
+  const { values, positionals } = parseOptions(
+    argv,
+    {
+      server: { type: 'string' },
+      workspace: { type: 'string', multiple: true },
+      platform: { type: 'string' },
+      version: { type: 'string' },
+      'store-schema': { type: 'string' },
+      notes: { type: 'string' },
+    },
+    true,
+  );
+  const [command, ...args] = positionals;
   const known = ['upload', 'list', 'rollout', 'pause', 'resume', 'rollback'] as const;
   if (!known.includes(command as (typeof known)[number]))
     throw new Error(command === undefined ? 'Name a command.' : `Unknown command "${command}".`);
+  const { server, workspace, ...options } = values;
   const parsed: ReleaseCommand = {
     command: command as ReleaseCommand['command'],
-    args: [],
-    server: env.CENTRAL_URL?.trim() || `http://127.0.0.1:${DEFAULT_PORT}`,
-    options: {},
-    workspaces: [],
+    args,
+    server: server ?? (env.CENTRAL_URL?.trim() || `http://127.0.0.1:${DEFAULT_PORT}`),
+    options: Object.fromEntries(
+      Object.entries(options).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ),
+    workspaces: workspace ?? [],
   };
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    if (!arg.startsWith('--')) {
-      parsed.args.push(arg);
-      continue;
-    }
-    const value = rest[++i];
-    if (value === undefined) throw new Error(`${arg} needs a value`);
-    if (arg === '--server') parsed.server = value;
-    else if (arg === '--workspace') parsed.workspaces.push(value);
-    else if (['--platform', '--version', '--store-schema', '--notes'].includes(arg))
-      parsed.options[arg.slice(2)] = value;
-    else throw new Error(`Unknown option ${arg}`);
-  }
   const wanted = { upload: 1, list: 0, rollout: 2, pause: 1, resume: 1, rollback: 1 }[parsed.command];
   if (parsed.args.length !== wanted)
     throw new Error(

@@ -115,51 +115,7 @@ export function createCentralServer(options: CentralServerOptions): CentralServe
           throw new CentralError('NOT_FOUND', `There is nothing at ${url.pathname}.`);
       }
     } catch (error) {
-      let failure: CentralError;
-      if (options.database.noteFailure(error)) {
-        log(
-          `${req.method} ${url.pathname}: the central database at ${options.database.location} is damaged ` +
-            `(${(error as Error).message}); ` +
-            'writes are refused until it is restored from a backup',
-        );
-      }
-      if (error instanceof CentralError) {
-        failure = error;
-      } else if (isDamageError(error)) {
-        failure = damagedError((error as Error).message);
-      } else if (isDatabaseUnavailable(error)) {
-        log(`${req.method} ${url.pathname}: the database is unavailable: ${(error as Error).message}`);
-        failure = new CentralError(
-          'UNAVAILABLE',
-          'The central database is not reachable right now; try again shortly.',
-          {
-            headers: { 'Retry-After': '5' },
-          },
-        );
-      } else {
-        log(
-          `${req.method} ${url.pathname} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-        );
-        failure = new CentralError(
-          'INTERNAL',
-          'Something went wrong on the central server; try again later.',
-        );
-      }
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      // A body nobody read yet is read and dropped, so the connection can carry the next request.
-      if (!req.readableEnded && req.listenerCount('data') === 0) req.resume();
-      if (['/api/', '/webhooks/', '/updates/'].some((prefix) => url.pathname.startsWith(prefix))) {
-        sendJsonError(res, failure);
-      } else {
-        const signedIn = auth.hasSession(req);
-        sendHtml(res, failure.status, errorPage(titleFor(failure), failure.message, signedIn), {
-          ...PAGE_HEADERS,
-          ...failure.headers,
-        });
-      }
+      answerFailure({ database: options.database, auth, log }, req, res, url, error);
     }
   }
 
@@ -172,17 +128,7 @@ export function createCentralServer(options: CentralServerOptions): CentralServe
   let closing: Promise<void> | undefined;
   return {
     server,
-    listen(port, host) {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const address = server.address() as AddressInfo;
-          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-          resolve({ port: address.port, url: `http://${shownHost}:${address.port}` });
-        });
-      });
-    },
+    listen: (port, host) => listenOn(server, port, host),
     close() {
       // Long polls answer now (with what they have) instead of holding the close for their wait.
       waiters.shutdown();
@@ -198,6 +144,82 @@ export function createCentralServer(options: CentralServerOptions): CentralServe
       return closing;
     },
   };
+}
+
+/** Resolves with the port and URL once listening (port 0 picks a free one). */
+function listenOn(server: Server, port: number, host: string): Promise<{ port: number; url: string }> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolve({ port: address.port, url: `http://${shownHost}:${address.port}` });
+    });
+  });
+}
+
+/** What the server's failure handling needs. */
+interface FailureContext {
+  database: CentralServerOptions['database'];
+  auth: ReturnType<typeof createAdminAuth>;
+  log: (line: string) => void;
+}
+
+/** Answers a request that failed: JSON for the API, webhooks and updates; an HTML page otherwise. */
+function answerFailure(
+  ctx: FailureContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  error: unknown,
+): void {
+  const failure = centralErrorOf(ctx, req, url, error);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  // A body nobody read yet is read and dropped, so the connection can carry the next request.
+  if (!req.readableEnded && req.listenerCount('data') === 0) req.resume();
+  if (['/api/', '/webhooks/', '/updates/'].some((prefix) => url.pathname.startsWith(prefix))) {
+    sendJsonError(res, failure);
+  } else {
+    const signedIn = ctx.auth.hasSession(req);
+    sendHtml(res, failure.status, errorPage(titleFor(failure), failure.message, signedIn), {
+      ...PAGE_HEADERS,
+      ...failure.headers,
+    });
+  }
+}
+
+/** The failure in the owner's words; a damaged or unreachable database, and a bug, are logged. */
+function centralErrorOf(ctx: FailureContext, req: IncomingMessage, url: URL, error: unknown): CentralError {
+  if (ctx.database.noteFailure(error)) {
+    ctx.log(
+      `${req.method} ${url.pathname}: the central database at ${ctx.database.location} is damaged ` +
+        `(${(error as Error).message}); ` +
+        'writes are refused until it is restored from a backup',
+    );
+  }
+  if (error instanceof CentralError) {
+    return error;
+  } else if (isDamageError(error)) {
+    return damagedError((error as Error).message);
+  } else if (isDatabaseUnavailable(error)) {
+    ctx.log(`${req.method} ${url.pathname}: the database is unavailable: ${(error as Error).message}`);
+    return new CentralError(
+      'UNAVAILABLE',
+      'The central database is not reachable right now; try again shortly.',
+      {
+        headers: { 'Retry-After': '5' },
+      },
+    );
+  } else {
+    ctx.log(
+      `${req.method} ${url.pathname} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    return new CentralError('INTERNAL', 'Something went wrong on the central server; try again later.');
+  }
 }
 
 function titleFor(error: CentralError): string {

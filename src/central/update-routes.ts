@@ -54,61 +54,9 @@ const rolloutBody = z.object({
 export function updateRoutes(deps: UpdateDeps): Route[] {
   const { database, clock, auth } = deps;
 
-  const folder = (): string => {
-    if (deps.updatesDir === undefined)
-      throw new CentralError(
-        'UNAVAILABLE',
-        'This server has no folder for installers; start it with a data folder.',
-      );
-    return deps.updatesDir;
-  };
-
-  async function feedFile({ req, res, params }: RequestContext): Promise<void> {
-    const principal = await authenticateWorkspace(database.db, req);
-    takeOrRefuse(deps.feedLimiter, principal.tokenHash, 'requests with this workspace token');
-    const name = params.file!;
-    const asker = await feedAsker(database.db, principal.installationId);
-    const platform = platformOfChannelFile(name);
-    if (platform !== undefined) {
-      const choice = chooseRelease(await listReleases(database.db, { platform }), asker);
-      if (choice === undefined)
-        throw new CentralError('NOT_FOUND', `No ${platform} release is offered to this PC yet.`);
-      const text = feedYaml(choice);
-      res.writeHead(200, {
-        ...SECURITY_HEADERS,
-        'Content-Type': 'text/yaml; charset=utf-8',
-        'Content-Length': String(Buffer.byteLength(text)),
-      });
-      res.end(req.method === 'HEAD' ? undefined : text);
-      return;
-    }
-    const problem = checkFileName(name);
-    if (problem !== undefined) throw new CentralError('BAD_REQUEST', `${problem}.`);
-    // Only the file of the release this PC is offered right now: a paused or rolled-back release's
-    // installer is not handed out even to a PC that read the channel file before the pause.
-    for (const release of await listReleases(database.db, { fileName: name })) {
-      const choice = chooseRelease(await listReleases(database.db, { platform: release.platform }), asker);
-      if (choice?.release.id !== release.id) continue;
-      const path = releaseFilePath(folder(), release);
-      const { size } = await stat(path);
-      res.writeHead(200, {
-        ...SECURITY_HEADERS,
-        'Content-Type': 'application/octet-stream',
-        'Content-Length': String(size),
-      });
-      if (req.method === 'HEAD') res.end();
-      else await pipeline(createReadStream(path), res);
-      return;
-    }
-    throw new CentralError(
-      'NOT_FOUND',
-      `${name} is not offered to this PC (its release may be paused, rolled back or not rolled out to it).`,
-    );
-  }
-
   async function upload({ req, res, url }: RequestContext): Promise<void> {
     auth.requireAdmin(req);
-    const dir = folder();
+    const dir = folder(deps);
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > MAX_INSTALLER_BYTES)
       throw new CentralError('TOO_LARGE', `An installer is limited to ${MAX_INSTALLER_BYTES} bytes.`, {
@@ -156,7 +104,7 @@ export function updateRoutes(deps: UpdateDeps): Route[] {
   }
 
   return [
-    { method: 'GET', path: `${FEED_PATH}/:file`, handler: feedFile },
+    { method: 'GET', path: `${FEED_PATH}/:file`, handler: (context) => feedFile(deps, context) },
     { method: 'POST', path: '/api/admin/releases', handler: upload },
     { method: 'GET', path: '/api/admin/releases', handler: list },
     { method: 'POST', path: '/api/admin/releases/:id/:action', handler: act },
@@ -164,3 +112,57 @@ export function updateRoutes(deps: UpdateDeps): Route[] {
 }
 
 const SMALL = { maxWireBytes: 64 * 1024, maxInflatedBytes: 64 * 1024 };
+
+function folder(deps: UpdateDeps): string {
+  if (deps.updatesDir === undefined)
+    throw new CentralError(
+      'UNAVAILABLE',
+      'This server has no folder for installers; start it with a data folder.',
+    );
+  return deps.updatesDir;
+}
+
+/** A channel file (the release this PC is offered) or the installer it names; HEAD for its size. */
+async function feedFile(deps: UpdateDeps, { req, res, params }: RequestContext): Promise<void> {
+  const { database } = deps;
+  const principal = await authenticateWorkspace(database.db, req);
+  takeOrRefuse(deps.feedLimiter, principal.tokenHash, 'requests with this workspace token');
+  const name = params.file!;
+  const asker = await feedAsker(database.db, principal.installationId);
+  const platform = platformOfChannelFile(name);
+  if (platform !== undefined) {
+    const choice = chooseRelease(await listReleases(database.db, { platform }), asker);
+    if (choice === undefined)
+      throw new CentralError('NOT_FOUND', `No ${platform} release is offered to this PC yet.`);
+    const text = feedYaml(choice);
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'text/yaml; charset=utf-8',
+      'Content-Length': String(Buffer.byteLength(text)),
+    });
+    res.end(req.method === 'HEAD' ? undefined : text);
+    return;
+  }
+  const problem = checkFileName(name);
+  if (problem !== undefined) throw new CentralError('BAD_REQUEST', `${problem}.`);
+  // Only the file of the release this PC is offered right now: a paused or rolled-back release's
+  // installer is not handed out even to a PC that read the channel file before the pause.
+  for (const release of await listReleases(database.db, { fileName: name })) {
+    const choice = chooseRelease(await listReleases(database.db, { platform: release.platform }), asker);
+    if (choice?.release.id !== release.id) continue;
+    const path = releaseFilePath(folder(deps), release);
+    const { size } = await stat(path);
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': String(size),
+    });
+    if (req.method === 'HEAD') res.end();
+    else await pipeline(createReadStream(path), res);
+    return;
+  }
+  throw new CentralError(
+    'NOT_FOUND',
+    `${name} is not offered to this PC (its release may be paused, rolled back or not rolled out to it).`,
+  );
+}

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { parseOptions } from '../core/cli/index';
 import { DATA_COMMAND_NAMES, DATA_COMMANDS_USAGE, type DataCommand } from './data-commands';
 
 export interface ServeOptions {
@@ -43,67 +44,51 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     build: true,
     help: false,
   };
-  let explicitDataDir = env.SWITCHBOARD_DATA_DIR !== undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=')
-      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
-      : [arg];
-    const value = (): string => {
-      const next = inline ?? argv[++i];
-      if (next === undefined || next === '') throw new Error(`${flag} needs a value`);
-      return next;
-    };
-    switch (flag) {
-      case '--demo':
-        options.demo = true;
-        break;
-      case '--host':
-        options.host = value();
-        break;
-      case '--port': {
-        const text = value();
-        const port = Number(text);
-        if (!/^\d+$/.test(text) || port > 65535)
-          throw new Error(`--port must be a number from 0 to 65535, not "${text}"`);
-        options.port = port;
-        break;
-      }
-      case '--data-dir':
-        options.dataDir = value();
-        explicitDataDir = true;
-        break;
-      case '--new-token':
-        options.newToken = true;
-        break;
-      case '--no-build':
-        options.build = false;
-        break;
-      case 'backups':
-      case 'backup':
-      case 'restore':
-      case 'move':
-      case 'import':
-        options.command = dataCommand(flag, argv[++i]);
-        break;
-      case '--help':
-      case '-h':
-        options.help = true;
-        break;
-      default:
-        throw new Error(`Unknown option ${arg}`);
-    }
+  const { values, positionals } = parseOptions(
+    argv,
+    {
+      demo: { type: 'boolean' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'new-token': { type: 'boolean' },
+      'no-build': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
+  if (values.demo === true) options.demo = true;
+  if (values.host !== undefined) options.host = values.host;
+  if (values.port !== undefined) {
+    const text = values.port;
+    if (!/^\d+$/.test(text) || Number(text) > 65535)
+      throw new Error(`--port must be a number from 0 to 65535, not "${text}"`);
+    options.port = Number(text);
   }
+  if (values['data-dir'] !== undefined) options.dataDir = values['data-dir'];
+  const explicitDataDir = env.SWITCHBOARD_DATA_DIR !== undefined || values['data-dir'] !== undefined;
+  if (values['new-token'] === true) options.newToken = true;
+  if (values['no-build'] === true) options.build = false;
+  if (values.help === true) options.help = true;
+  if (positionals.length > 0) options.command = dataCommand(positionals);
   if (!explicitDataDir && !options.demo) options.dataDir = defaultDataDir();
   return options;
 }
 
-function dataCommand(name: (typeof DATA_COMMAND_NAMES)[number], file: string | undefined): DataCommand {
-  if (name === 'backups' || name === 'backup') return { name };
-  if (file === undefined || file.startsWith('--')) {
+/** `backups`, `backup`, or `restore|move|import <file>`; anything else is not an option of the host. */
+function dataCommand([name, file, ...extra]: string[]): DataCommand {
+  if (!isDataCommandName(name)) throw new Error(`Unknown option ${name}`);
+  const takesFile = name !== 'backups' && name !== 'backup';
+  const unexpected = takesFile ? extra[0] : file;
+  if (unexpected !== undefined) throw new Error(`Unknown option ${unexpected}`);
+  if (!takesFile) return { name };
+  if (file === undefined)
     throw new Error(`${name} needs a file${name === 'restore' ? ' (or "latest")' : ''}`);
-  }
   return { name, file };
+}
+
+function isDataCommandName(name: string | undefined): name is (typeof DATA_COMMAND_NAMES)[number] {
+  return (DATA_COMMAND_NAMES as readonly (string | undefined)[]).includes(name);
 }
 
 /** Addresses only this computer can reach. */

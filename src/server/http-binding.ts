@@ -6,7 +6,7 @@ import type { AppError, ErrorCode, Result } from '../shared/errors';
 import { assertNever } from '../core/index';
 import type { Dispatch, EventHub } from '../core/handlers/index';
 import { tokenMatches } from './access-token';
-import { readBody } from './read-body';
+import { readBody } from '../core/http/index';
 import { sendJson } from './send-json';
 import { SECURITY_HEADERS, serveStatic } from './static-files';
 import { WEBHOOK_PATH, type WebhookRoute } from './webhook-route';

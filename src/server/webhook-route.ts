@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DirectWebhooks } from '../core/index';
-import { readBody } from './read-body';
+import { readBody } from '../core/http/index';
 import { sendJson } from './send-json';
 import { SECURITY_HEADERS } from './static-files';
 

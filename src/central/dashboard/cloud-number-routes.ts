@@ -34,30 +34,6 @@ const PHONE_NUMBER_ID = /^\d{1,32}$/;
 export function cloudNumberRoutes(deps: CloudNumberPageDeps): Route[] {
   const { database, clock, auth, cloudNumbers } = deps;
 
-  async function render(
-    ctx: RequestContext,
-    status: number,
-    extra: Pick<CloudNumbersPageData, 'notice' | 'form'> = {},
-  ): Promise<void> {
-    const [numbers, workspaces] = await Promise.all([
-      listCloudNumberActivity(database.db),
-      database.db.selectFrom('workspaces').select(['id', 'name']).orderBy('name').orderBy('id').execute(),
-    ]);
-    const host = ctx.req.headers.host ?? 'this-server';
-    deps.show(
-      ctx,
-      status,
-      cloudNumbersPage({
-        numbers,
-        workspaces,
-        relayEnabled: cloudNumbers.enabled,
-        callbackUrl: `${viaHttps(ctx.req) ? 'https' : 'http'}://${host}/webhooks/whatsapp`,
-        now: clock.now(),
-        ...extra,
-      }),
-    );
-  }
-
   async function list(ctx: RequestContext): Promise<void> {
     if (!deps.signedIn(ctx)) return;
     const done = ctx.url.searchParams.get('done') ?? '';
@@ -66,7 +42,7 @@ export function cloudNumberRoutes(deps: CloudNumberPageDeps): Route[] {
       Object.hasOwn(DONE, done) && PHONE_NUMBER_ID.test(id)
         ? { tone: 'ok' as const, text: DONE[done as Done](id) }
         : undefined;
-    await render(ctx, 200, { notice });
+    await render(deps, ctx, 200, { notice });
   }
 
   async function register(ctx: RequestContext): Promise<void> {
@@ -75,7 +51,7 @@ export function cloudNumberRoutes(deps: CloudNumberPageDeps): Route[] {
     cloudNumbers.requireEnabled();
     const parsed = parseCloudNumberForm(await readForm(ctx.req, ctx.res));
     if (!parsed.ok) {
-      await render(ctx, 400, {
+      await render(deps, ctx, 400, {
         notice: { tone: 'bad', text: 'The number was not registered: see the fields marked below.' },
         form: { values: parsed.values, errors: parsed.errors },
       });
@@ -87,7 +63,7 @@ export function cloudNumberRoutes(deps: CloudNumberPageDeps): Route[] {
     } catch (error) {
       // The workspace went away between showing the form and sending it.
       if (!(error instanceof CentralError) || error.code !== 'NOT_FOUND') throw error;
-      await render(ctx, 400, {
+      await render(deps, ctx, 400, {
         notice: { tone: 'bad', text: 'The number was not registered: that workspace no longer exists.' },
         form: {
           values: { phoneNumberId: parsed.input.phoneNumberId, workspaceId: '' },
@@ -128,4 +104,31 @@ export function cloudNumberRoutes(deps: CloudNumberPageDeps): Route[] {
     { method: 'GET', path: '/cloud-numbers/:phoneNumberId/remove', handler: confirmRemove },
     { method: 'POST', path: '/cloud-numbers/:phoneNumberId/remove', handler: remove },
   ];
+}
+
+/** The Cloud numbers page: every number with its activity, the form, and a notice. */
+async function render(
+  deps: CloudNumberPageDeps,
+  ctx: RequestContext,
+  status: number,
+  extra: Pick<CloudNumbersPageData, 'notice' | 'form'> = {},
+): Promise<void> {
+  const { database, clock, cloudNumbers } = deps;
+  const [numbers, workspaces] = await Promise.all([
+    listCloudNumberActivity(database.db),
+    database.db.selectFrom('workspaces').select(['id', 'name']).orderBy('name').orderBy('id').execute(),
+  ]);
+  const host = ctx.req.headers.host ?? 'this-server';
+  deps.show(
+    ctx,
+    status,
+    cloudNumbersPage({
+      numbers,
+      workspaces,
+      relayEnabled: cloudNumbers.enabled,
+      callbackUrl: `${viaHttps(ctx.req) ? 'https' : 'http'}://${host}/webhooks/whatsapp`,
+      now: clock.now(),
+      ...extra,
+    }),
+  );
 }

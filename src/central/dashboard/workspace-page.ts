@@ -39,34 +39,7 @@ export function workspacePage(data: {
             <h2 id="numbers-title">Numbers</h2>
             <span class="note">as last reported</span>
           </div>
-          ${
-            w.numbers.length === 0
-              ? html`<p class="empty">No number reported yet.</p>`
-              : html`<table>
-                  <thead>
-                    <tr>
-                      <th>Number</th>
-                      <th>State</th>
-                      <th>Since</th>
-                      <th>Reported</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${w.numbers.map(
-                      (n) =>
-                        html`<tr data-number="${n.number}">
-                          <td>
-                            ${formatPhone(n.number)}
-                            <div class="muted small">${n.provider}</div>
-                          </td>
-                          <td><span class="badge ${statusTone(n.status)}">${n.status}</span></td>
-                          <td title="${formatDateTime(n.updatedAt)}">${formatAgo(n.updatedAt, now)}</td>
-                          <td title="${formatDateTime(n.reportedAt)}">${formatAgo(n.reportedAt, now)}</td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>`
-          }
+          ${numbersTable(w, now)}
           <p class="small">
             ${
               w.errorsLast24h > 0
@@ -96,31 +69,7 @@ export function workspacePage(data: {
           <h2 id="events-title">Events</h2>
           <span class="note">newest first, by sequence number</span>
         </div>
-        <form method="get" action="${base}" class="row">
-          <div class="field">
-            <label for="level">Level</label>
-            <select id="level" name="level">
-              ${LEVEL_CHOICES.map(
-                (c) =>
-                  html`<option value="${c.value ?? ''}" ${c.value === level ? html`selected` : ''}>
-                    ${c.label}
-                  </option>`,
-              )}
-            </select>
-          </div>
-          <div class="field wide">
-            <label for="type">Type</label>
-            <input
-              id="type"
-              name="type"
-              value="${query.type ?? ''}"
-              placeholder="message.received or message.*"
-              maxlength="100"
-            />
-          </div>
-          <button type="submit">Filter</button>
-          ${level !== undefined || query.type !== undefined ? html`<a href="${base}">Clear</a>` : ''}
-        </form>
+        ${eventsFilter(base, level, query.type)}
         ${
           events.events.length === 0
             ? html`<p class="empty">
@@ -135,6 +84,65 @@ export function workspacePage(data: {
         </nav>
       </section>`,
   });
+}
+
+/** The numbers as last reported: state, since when, and when it was reported. */
+function numbersTable(w: WorkspaceSummary, now: number): Html {
+  return w.numbers.length === 0
+    ? html`<p class="empty">No number reported yet.</p>`
+    : html`<table>
+        <thead>
+          <tr>
+            <th>Number</th>
+            <th>State</th>
+            <th>Since</th>
+            <th>Reported</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${w.numbers.map(
+            (n) =>
+              html`<tr data-number="${n.number}">
+                <td>
+                  ${formatPhone(n.number)}
+                  <div class="muted small">${n.provider}</div>
+                </td>
+                <td><span class="badge ${statusTone(n.status)}">${n.status}</span></td>
+                <td title="${formatDateTime(n.updatedAt)}">${formatAgo(n.updatedAt, now)}</td>
+                <td title="${formatDateTime(n.reportedAt)}">${formatAgo(n.reportedAt, now)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`;
+}
+
+/** The events filter: a level and an event type (a trailing * matches a prefix). */
+function eventsFilter(base: string, level: string | undefined, type: string | undefined): Html {
+  return html`<form method="get" action="${base}" class="row">
+    <div class="field">
+      <label for="level">Level</label>
+      <select id="level" name="level">
+        ${LEVEL_CHOICES.map(
+          (c) =>
+            html`<option value="${c.value ?? ''}" ${c.value === level ? html`selected` : ''}>
+              ${c.label}
+            </option>`,
+        )}
+      </select>
+    </div>
+    <div class="field wide">
+      <label for="type">Type</label>
+      <input
+        id="type"
+        name="type"
+        value="${type ?? ''}"
+        placeholder="message.received or message.*"
+        maxlength="100"
+      />
+    </div>
+    <button type="submit">Filter</button>
+    ${level !== undefined || type !== undefined ? html`<a href="${base}">Clear</a>` : ''}
+  </form>`;
 }
 
 function subtitle(w: WorkspaceSummary, now: number): Html {

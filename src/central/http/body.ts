@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { z } from 'zod';
+import { readBody as readBytes, type Body } from '../../core/http/index';
 import { CentralError } from '../errors';
 
 const gunzipAsync = promisify(gunzip);
@@ -36,14 +37,7 @@ export async function readBody(
       { status: 415 },
     );
   }
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limits.maxWireBytes) {
-    discardRest(req, res, 0, declared);
-    throw tooLarge(
-      `The request body is ${declared} bytes; the limit is ${limits.maxWireBytes} bytes on the wire.`,
-    );
-  }
-  const raw = await collect(req, res, limits.maxWireBytes);
+  const raw = await readWire(req, res, limits.maxWireBytes);
   if (!gzip) return raw;
   try {
     return await gunzipAsync(raw, { maxOutputLength: limits.maxInflatedBytes });
@@ -111,40 +105,21 @@ export async function readForm(
   return new URLSearchParams(body.toString('utf8'));
 }
 
-function collect(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        discardRest(req, res, size);
-        reject(tooLarge(`The request body is larger than ${limit} bytes on the wire.`));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = (): void => {
-      cleanup();
-      resolve(Buffer.concat(chunks, size));
-    };
-    const onError = (error: Error): void => {
-      cleanup();
-      reject(new CentralError('BAD_REQUEST', `The request body could not be read: ${error.message}`));
-    };
-    const onAborted = (): void => onError(new Error('the client went away'));
-    const cleanup = (): void => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('aborted', onAborted);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('aborted', onAborted);
-  });
+/** The bytes on the wire; past the limit the rest is read away (up to a cap) and 413 thrown. */
+async function readWire(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer> {
+  let body: Body;
+  try {
+    body = await readBytes(req, limit);
+  } catch (error) {
+    throw new CentralError('BAD_REQUEST', `The request body could not be read: ${(error as Error).message}`);
+  }
+  if (body.kind === 'ok') return body.bytes;
+  if (body.read === 0 && body.declared !== null) {
+    discardRest(req, res, 0, body.declared);
+    throw tooLarge(`The request body is ${body.declared} bytes; the limit is ${limit} bytes on the wire.`);
+  }
+  discardRest(req, res, body.read);
+  throw tooLarge(`The request body is larger than ${limit} bytes on the wire.`);
 }
 
 /** After an early answer: the rest of the request is read and dropped (closed beyond the cap). */

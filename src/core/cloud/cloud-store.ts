@@ -103,7 +103,51 @@ export type CloudNumberRepository = ReturnType<typeof createCloudNumberRepositor
  */
 export function createCloudNumberRepository(db: Kysely<Database>, box: SecretBox, logger?: Logger) {
   const table = db.withTables<CloudTables>();
-  const repo = {
+  const reads = cloudNumberReads(table, box, logger);
+  return { ...reads, ...cloudNumberWrites(table, box, reads), ...cloudPricing(table) };
+}
+
+type Tables = Kysely<Database & CloudTables>;
+
+/** A number's stored settings, without secrets, or its opened credentials. */
+function cloudNumberReads(table: Tables, box: SecretBox, logger?: Logger) {
+  return {
+    async get(workspaceId: WorkspaceId, numberId: string): Promise<StoredCloudNumber | undefined> {
+      const row = await table
+        .selectFrom('cloud_numbers')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('number_id', '=', numberId)
+        .executeTakeFirst();
+      return row === undefined ? undefined : toStored(row);
+    },
+
+    async list(workspaceId: WorkspaceId): Promise<StoredCloudNumber[]> {
+      const rows = await table
+        .selectFrom('cloud_numbers')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .orderBy('created_at')
+        .orderBy('number_id')
+        .execute();
+      return rows.map(toStored);
+    },
+
+    /** The opened secrets, or undefined when none are stored or they cannot be opened (another PC's key). */
+    async credentials(workspaceId: WorkspaceId, numberId: string): Promise<CloudCredentials | undefined> {
+      const row = await table
+        .selectFrom('cloud_numbers')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('number_id', '=', numberId)
+        .executeTakeFirst();
+      return row === undefined ? undefined : openCredentials(row, box, logger);
+    },
+  };
+}
+
+function cloudNumberWrites(table: Tables, box: SecretBox, reads: ReturnType<typeof cloudNumberReads>) {
+  return {
     /** Adds or replaces the number's Cloud settings; the number row must belong to the workspace. */
     async save(
       workspaceId: WorkspaceId,
@@ -141,41 +185,8 @@ export function createCloudNumberRepository(db: Kysely<Database>, box: SecretBox
           oc.column('number_id').doUpdateSet(values).where('workspace_id', '=', workspaceId),
         )
         .execute();
-      return repo.get(workspaceId, numberId);
+      return reads.get(workspaceId, numberId);
     },
-
-    async get(workspaceId: WorkspaceId, numberId: string): Promise<StoredCloudNumber | undefined> {
-      const row = await table
-        .selectFrom('cloud_numbers')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('number_id', '=', numberId)
-        .executeTakeFirst();
-      return row === undefined ? undefined : toStored(row);
-    },
-
-    async list(workspaceId: WorkspaceId): Promise<StoredCloudNumber[]> {
-      const rows = await table
-        .selectFrom('cloud_numbers')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .orderBy('created_at')
-        .orderBy('number_id')
-        .execute();
-      return rows.map(toStored);
-    },
-
-    /** The opened secrets, or undefined when none are stored or they cannot be opened (another PC's key). */
-    async credentials(workspaceId: WorkspaceId, numberId: string): Promise<CloudCredentials | undefined> {
-      const row = await table
-        .selectFrom('cloud_numbers')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('number_id', '=', numberId)
-        .executeTakeFirst();
-      return row === undefined ? undefined : openCredentials(row, box, logger);
-    },
-
     async recordProfile(
       workspaceId: WorkspaceId,
       numberId: string,
@@ -203,7 +214,12 @@ export function createCloudNumberRepository(db: Kysely<Database>, box: SecretBox
         .executeTakeFirst();
       return result.numDeletedRows > 0n;
     },
+  };
+}
 
+/** What the Cloud numbers' messages cost, from the pricing of their status webhooks. */
+function cloudPricing(table: Tables) {
+  return {
     /** Keeps the first pricing object a message's statuses carry (sent, delivered and read repeat it). */
     async recordPricing(
       workspaceId: WorkspaceId,
@@ -247,7 +263,6 @@ export function createCloudNumberRepository(db: Kysely<Database>, box: SecretBox
       return summary;
     },
   };
-  return repo;
 }
 
 /**

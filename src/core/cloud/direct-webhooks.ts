@@ -108,245 +108,269 @@ const WHY_TEXT: Record<UnroutableWhy, string> = {
 };
 
 export function createDirectWebhooks(options: DirectWebhooksOptions): DirectWebhooks {
-  const { store, connections, clock } = options;
-  const directory = createCloudWebhookDirectory(store.db, options.secrets);
-  const unroutableStore = createUnroutableMessageStore(store.db);
   const log = options.logger.child({ meta: { component: 'cloud-webhooks' } });
-  // Anyone can send refused requests: one row a minute per kind, whatever their number.
-  const refusals = createFoldedWarnings(log, {
-    ...(options.timers !== undefined && { timers: options.timers }),
-  });
-  /** Told once per process, not on every POST. */
-  const reportedUnreadable = new Set<string>();
-
-  async function keys(): Promise<CloudWebhookKeys[]> {
-    const { keys: found, unreadable } = await directory.listKeys();
-    for (const phoneNumberId of unreadable) {
-      if (reportedUnreadable.has(phoneNumberId)) continue;
-      reportedUnreadable.add(phoneNumberId);
-      log.error(
-        'cloud.webhook_secret_unreadable',
-        `The app secret of Cloud number ${phoneNumberId} cannot be read here; connect it again`,
-        { phoneNumberId },
-      );
-    }
-    return found;
-  }
-
-  const appSecretsOf = (all: readonly CloudWebhookKeys[]): string[] => [
-    ...new Set(all.flatMap((k) => (k.appSecret === null || k.appSecret === '' ? [] : [k.appSecret]))),
-  ];
-
-  function refuse(
-    status: 400 | 401 | 404 | 405 | 413 | 503,
-    reason: DirectWebhookRefusal,
-    message: string,
-    meta: Record<string, unknown> = {},
-  ): DeliveryAnswer {
-    refusals.warn(
-      `${status}:${reason}`,
-      'cloud.webhook_refused',
-      `Webhook refused with HTTP ${status}: ${message}`,
-      {
-        status,
-        reason,
-        ...meta,
-      },
-    );
-    return { status, reason, message };
-  }
-
-  function liveProvider(k: CloudWebhookKeys): CloudApiProvider | undefined {
-    try {
-      const provider = connections.provider(k.workspaceId, k.e164) as Partial<CloudApiProvider>;
-      return provider.kind === 'cloud-api' && provider.phoneNumberId === k.phoneNumberId
-        ? (provider as CloudApiProvider)
-        : undefined;
-    } catch {
-      return undefined; // not started (yet), or removed
-    }
-  }
-
-  /** Customers' messages to numbers that take no webhooks here are stored (never answered) and logged. */
-  async function keepUnroutable(
-    notification: WebhookNotification,
-    changes: readonly {
-      change: UnknownNumberChange;
-      why: UnroutableWhy;
-      keys: CloudWebhookKeys | undefined;
-    }[],
-  ): Promise<void> {
-    const ids = new Set(changes.map((c) => c.change.phoneNumberId));
-    const stored = await storeUnroutable(unroutableStore, notification, ids, {
-      newId: options.newId,
-      now: clock.now(),
-    });
-    for (const { change, why, keys: known } of changes) {
-      const mine = stored.rows.filter(
-        (r) => digitsOf(r.businessNumber) === digitsOf(change.displayPhoneNumber),
-      );
-      const { kept, repeats } = stored.kept(mine);
-      const where = known === undefined ? log : log.child({ workspaceId: known.workspaceId });
-      where.warn(
-        'cloud.webhook_unroutable',
-        `Webhook for phone_number_id ${change.phoneNumberId} (${change.displayPhoneNumber}) kept unanswered: ${WHY_TEXT[why]}`,
-        {
-          phoneNumberId: change.phoneNumberId,
-          displayPhoneNumber: change.displayPhoneNumber,
-          why,
-          messages: change.messages,
-          statuses: change.statuses,
-          kept,
-          repeats,
-          providerMessageIds: mine.map((r) => r.providerMessageId),
-        },
-      );
-    }
-  }
-
+  const ctx: DirectContext = {
+    connections: options.connections,
+    clock: options.clock,
+    newId: options.newId,
+    directory: createCloudWebhookDirectory(options.store.db, options.secrets),
+    unroutableStore: createUnroutableMessageStore(options.store.db),
+    log,
+    // Anyone can send refused requests: one row a minute per kind, whatever their number.
+    refusals: createFoldedWarnings(log, {
+      ...(options.timers !== undefined && { timers: options.timers }),
+    }),
+    reportedUnreadable: new Set<string>(),
+  };
   return {
     maxBodyBytes: DIRECT_WEBHOOK_MAX_BYTES,
-
-    async enabled() {
-      return appSecretsOf(await keys()).length > 0;
-    },
-
-    async handshake(query) {
-      const all = await keys();
-      if (appSecretsOf(all).length === 0) {
-        refusals.warn(
-          'verify:off',
-          'cloud.webhook_verify_refused',
-          'Webhook verification refused: no Cloud number here has an app secret',
-          { reason: 'off' },
-        );
-        return { status: 404, reason: 'off' };
-      }
-      if (query.mode !== 'subscribe') {
-        refusals.warn(
-          'verify:not-subscribe',
-          'cloud.webhook_verify_refused',
-          'Webhook verification refused: hub.mode is not subscribe',
-          { reason: 'not-subscribe' },
-        );
-        return { status: 403, reason: 'not-subscribe' };
-      }
-      const given = query.verifyToken ?? '';
-      const match = all.find((k) => k.verifyToken !== null && sameSecret(k.verifyToken, given));
-      if (given === '' || match === undefined) {
-        refusals.warn(
-          'verify:wrong-token',
-          'cloud.webhook_verify_refused',
-          'Webhook verification refused: the verify token matches no Cloud number here',
-          { reason: 'wrong-token' },
-        );
-        return { status: 403, reason: 'wrong-token' };
-      }
-      log
-        .child({ workspaceId: match.workspaceId })
-        .info(
-          'cloud.webhook_verified',
-          `Meta verified this host's webhook address (phone_number_id ${match.phoneNumberId})`,
-          {
-            phoneNumberId: match.phoneNumberId,
-          },
-        );
-      return { status: 200, challenge: query.challenge ?? '' };
-    },
-
+    enabled: async () => appSecretsOf(await keysOf(ctx)).length > 0,
+    handshake: (query) => handshake(ctx, query),
     tooLarge(declaredBytes) {
-      return refuse(413, 'too-large', `The body is larger than ${DIRECT_WEBHOOK_MAX_BYTES} bytes`, {
+      return refuse(ctx, 413, 'too-large', `The body is larger than ${DIRECT_WEBHOOK_MAX_BYTES} bytes`, {
         ...(declaredBytes !== null && { declaredBytes }),
       });
     },
-
     wrongMethod(method) {
-      return refuse(405, 'wrong-method', `${method.slice(0, 16)} is not how Meta calls a webhook`);
+      return refuse(ctx, 405, 'wrong-method', `${method.slice(0, 16)} is not how Meta calls a webhook`);
     },
-
     close() {
-      refusals.flush();
+      ctx.refusals.flush();
     },
-
-    async receive(rawBody, signatureHeader) {
-      const all = await keys();
-      const secrets = appSecretsOf(all);
-      if (secrets.length === 0)
-        return refuse(404, 'off', 'no Cloud number here has an app secret, so no webhook can be verified');
-      if (signatureHeader === undefined || signatureHeader.trim() === '')
-        return refuse(401, 'missing-signature', 'No X-Hub-Signature-256 header');
-      // Find the app that signed it before reading a byte of it as JSON. Central parses first, but only
-      // to learn which numbers the body names and try their secrets before the rest (it may hold many);
-      // nothing from the body is acted on before a signature matches there either. A host holds a
-      // handful of apps at most, so it simply tries them all: one HMAC and a constant-time compare each.
-      // The answers are central's: 401 for a bad signature whatever the body, 400 for a signed body
-      // that is not a notification.
-      const signedWith = secrets.find((secret) => verifyWebhookSignature(rawBody, signatureHeader, secret));
-      if (signedWith === undefined)
-        return refuse(401, 'bad-signature', 'X-Hub-Signature-256 matches no app secret stored here', {
-          bytes: rawBody.length,
-        });
-      const parsed = parseWebhook(rawBody, signatureHeader, signedWith);
-      if (!parsed.ok) {
-        const signature = parsed.reason === 'missing-signature' || parsed.reason === 'bad-signature';
-        return refuse(signature ? 401 : 400, parsed.reason, parsed.message);
-      }
-      const { notification } = parsed;
-
-      // Each change goes to the number it names, and only if that number's own app secret signed it.
-      const byId = new Map(all.map((k) => [k.phoneNumberId, k]));
-      const targets = new Map<string, CloudWebhookKeys>();
-      const unroutable: {
-        change: UnknownNumberChange;
-        why: UnroutableWhy;
-        keys: CloudWebhookKeys | undefined;
-      }[] = [];
-      for (const change of mapNotification(notification, { numberFor: () => undefined }).unknown) {
-        const k = byId.get(change.phoneNumberId);
-        if (k !== undefined && k.appSecret === signedWith) targets.set(k.phoneNumberId, k);
-        else
-          unroutable.push({
-            change,
-            why: k === undefined ? 'unknown-number' : k.appSecret === null ? 'no-app-secret' : 'other-app',
-            keys: k,
-          });
-      }
-
-      // All or nothing: a number that cannot take its part now makes Meta send the whole POST again.
-      const providers: CloudApiProvider[] = [];
-      const notStarted: CloudWebhookKeys[] = [];
-      for (const k of targets.values()) {
-        const provider = liveProvider(k);
-        if (provider === undefined) notStarted.push(k);
-        else providers.push(provider);
-      }
-      if (notStarted.length > 0) {
-        return refuse(
-          503,
-          'not-started',
-          `${notStarted.map((k) => k.e164).join(', ')} is not running on this host yet; Meta will send it again`,
-          { phoneNumberIds: notStarted.map((k) => k.phoneNumberId) },
-        );
-      }
-
-      const answer = {
-        status: 200 as const,
-        messages: 0,
-        acks: 0,
-        duplicates: 0,
-        unroutable: unroutable.length,
-      };
-      for (const provider of providers) {
-        // Journaled by the pipeline before this returns: from here a crash cannot lose a message.
-        const outcome = provider.handleWebhook(notification);
-        answer.messages += outcome.messages;
-        answer.acks += outcome.acks;
-        answer.duplicates += outcome.duplicates;
-      }
-      if (unroutable.length > 0) await keepUnroutable(notification, unroutable);
-      return answer;
-    },
+    receive: (rawBody, signatureHeader) => receive(ctx, rawBody, signatureHeader),
   };
+}
+
+/** What the intake's parts share. */
+interface DirectContext {
+  connections: DirectWebhooksOptions['connections'];
+  clock: Clock;
+  newId: IdGenerator;
+  directory: ReturnType<typeof createCloudWebhookDirectory>;
+  unroutableStore: ReturnType<typeof createUnroutableMessageStore>;
+  log: Logger;
+  refusals: ReturnType<typeof createFoldedWarnings>;
+  /** Told once per process, not on every POST. */
+  reportedUnreadable: Set<string>;
+}
+
+const appSecretsOf = (all: readonly CloudWebhookKeys[]): string[] => [
+  ...new Set(all.flatMap((k) => (k.appSecret === null || k.appSecret === '' ? [] : [k.appSecret]))),
+];
+
+async function keysOf(ctx: DirectContext): Promise<CloudWebhookKeys[]> {
+  const { directory, reportedUnreadable, log } = ctx;
+  const { keys: found, unreadable } = await directory.listKeys();
+  for (const phoneNumberId of unreadable) {
+    if (reportedUnreadable.has(phoneNumberId)) continue;
+    reportedUnreadable.add(phoneNumberId);
+    log.error(
+      'cloud.webhook_secret_unreadable',
+      `The app secret of Cloud number ${phoneNumberId} cannot be read here; connect it again`,
+      { phoneNumberId },
+    );
+  }
+  return found;
+}
+
+function refuse(
+  ctx: DirectContext,
+  status: 400 | 401 | 404 | 405 | 413 | 503,
+  reason: DirectWebhookRefusal,
+  message: string,
+  meta: Record<string, unknown> = {},
+): DeliveryAnswer {
+  ctx.refusals.warn(
+    `${status}:${reason}`,
+    'cloud.webhook_refused',
+    `Webhook refused with HTTP ${status}: ${message}`,
+    {
+      status,
+      reason,
+      ...meta,
+    },
+  );
+  return { status, reason, message };
+}
+
+function liveProvider(ctx: DirectContext, k: CloudWebhookKeys): CloudApiProvider | undefined {
+  try {
+    const provider = ctx.connections.provider(k.workspaceId, k.e164) as Partial<CloudApiProvider>;
+    return provider.kind === 'cloud-api' && provider.phoneNumberId === k.phoneNumberId
+      ? (provider as CloudApiProvider)
+      : undefined;
+  } catch {
+    return undefined; // not started (yet), or removed
+  }
+}
+
+/** Customers' messages to numbers that take no webhooks here are stored (never answered) and logged. */
+async function keepUnroutable(
+  ctx: DirectContext,
+  notification: WebhookNotification,
+  changes: readonly {
+    change: UnknownNumberChange;
+    why: UnroutableWhy;
+    keys: CloudWebhookKeys | undefined;
+  }[],
+): Promise<void> {
+  const ids = new Set(changes.map((c) => c.change.phoneNumberId));
+  const stored = await storeUnroutable(ctx.unroutableStore, notification, ids, {
+    newId: ctx.newId,
+    now: ctx.clock.now(),
+  });
+  for (const { change, why, keys: known } of changes) {
+    const mine = stored.rows.filter(
+      (r) => digitsOf(r.businessNumber) === digitsOf(change.displayPhoneNumber),
+    );
+    const { kept, repeats } = stored.kept(mine);
+    const where = known === undefined ? ctx.log : ctx.log.child({ workspaceId: known.workspaceId });
+    where.warn(
+      'cloud.webhook_unroutable',
+      `Webhook for phone_number_id ${change.phoneNumberId} (${change.displayPhoneNumber}) kept unanswered: ${WHY_TEXT[why]}`,
+      {
+        phoneNumberId: change.phoneNumberId,
+        displayPhoneNumber: change.displayPhoneNumber,
+        why,
+        messages: change.messages,
+        statuses: change.statuses,
+        kept,
+        repeats,
+        providerMessageIds: mine.map((r) => r.providerMessageId),
+      },
+    );
+  }
+}
+
+async function handshake(
+  ctx: DirectContext,
+  query: Parameters<DirectWebhooks['handshake']>[0],
+): Promise<HandshakeAnswer> {
+  const { refusals, log } = ctx;
+  const all = await keysOf(ctx);
+  if (appSecretsOf(all).length === 0) {
+    refusals.warn(
+      'verify:off',
+      'cloud.webhook_verify_refused',
+      'Webhook verification refused: no Cloud number here has an app secret',
+      { reason: 'off' },
+    );
+    return { status: 404, reason: 'off' };
+  }
+  if (query.mode !== 'subscribe') {
+    refusals.warn(
+      'verify:not-subscribe',
+      'cloud.webhook_verify_refused',
+      'Webhook verification refused: hub.mode is not subscribe',
+      { reason: 'not-subscribe' },
+    );
+    return { status: 403, reason: 'not-subscribe' };
+  }
+  const given = query.verifyToken ?? '';
+  const match = all.find((k) => k.verifyToken !== null && sameSecret(k.verifyToken, given));
+  if (given === '' || match === undefined) {
+    refusals.warn(
+      'verify:wrong-token',
+      'cloud.webhook_verify_refused',
+      'Webhook verification refused: the verify token matches no Cloud number here',
+      { reason: 'wrong-token' },
+    );
+    return { status: 403, reason: 'wrong-token' };
+  }
+  log
+    .child({ workspaceId: match.workspaceId })
+    .info(
+      'cloud.webhook_verified',
+      `Meta verified this host's webhook address (phone_number_id ${match.phoneNumberId})`,
+      {
+        phoneNumberId: match.phoneNumberId,
+      },
+    );
+  return { status: 200, challenge: query.challenge ?? '' };
+}
+
+async function receive(
+  ctx: DirectContext,
+  rawBody: Uint8Array,
+  signatureHeader: string | undefined,
+): Promise<DeliveryAnswer> {
+  const all = await keysOf(ctx);
+  const secrets = appSecretsOf(all);
+  if (secrets.length === 0)
+    return refuse(ctx, 404, 'off', 'no Cloud number here has an app secret, so no webhook can be verified');
+  if (signatureHeader === undefined || signatureHeader.trim() === '')
+    return refuse(ctx, 401, 'missing-signature', 'No X-Hub-Signature-256 header');
+  // Find the app that signed it before reading a byte of it as JSON. Central parses first, but only
+  // to learn which numbers the body names and try their secrets before the rest (it may hold many);
+  // nothing from the body is acted on before a signature matches there either. A host holds a
+  // handful of apps at most, so it simply tries them all: one HMAC and a constant-time compare each.
+  // The answers are central's: 401 for a bad signature whatever the body, 400 for a signed body
+  // that is not a notification.
+  const signedWith = secrets.find((secret) => verifyWebhookSignature(rawBody, signatureHeader, secret));
+  if (signedWith === undefined)
+    return refuse(ctx, 401, 'bad-signature', 'X-Hub-Signature-256 matches no app secret stored here', {
+      bytes: rawBody.length,
+    });
+  const parsed = parseWebhook(rawBody, signatureHeader, signedWith);
+  if (!parsed.ok) {
+    const signature = parsed.reason === 'missing-signature' || parsed.reason === 'bad-signature';
+    return refuse(ctx, signature ? 401 : 400, parsed.reason, parsed.message);
+  }
+  const { notification } = parsed;
+
+  // Each change goes to the number it names, and only if that number's own app secret signed it.
+  const byId = new Map(all.map((k) => [k.phoneNumberId, k]));
+  const targets = new Map<string, CloudWebhookKeys>();
+  const unroutable: {
+    change: UnknownNumberChange;
+    why: UnroutableWhy;
+    keys: CloudWebhookKeys | undefined;
+  }[] = [];
+  for (const change of mapNotification(notification, { numberFor: () => undefined }).unknown) {
+    const k = byId.get(change.phoneNumberId);
+    if (k !== undefined && k.appSecret === signedWith) targets.set(k.phoneNumberId, k);
+    else
+      unroutable.push({
+        change,
+        why: k === undefined ? 'unknown-number' : k.appSecret === null ? 'no-app-secret' : 'other-app',
+        keys: k,
+      });
+  }
+
+  // All or nothing: a number that cannot take its part now makes Meta send the whole POST again.
+  const providers: CloudApiProvider[] = [];
+  const notStarted: CloudWebhookKeys[] = [];
+  for (const k of targets.values()) {
+    const provider = liveProvider(ctx, k);
+    if (provider === undefined) notStarted.push(k);
+    else providers.push(provider);
+  }
+  if (notStarted.length > 0) {
+    return refuse(
+      ctx,
+      503,
+      'not-started',
+      `${notStarted.map((k) => k.e164).join(', ')} is not running on this host yet; Meta will send it again`,
+      { phoneNumberIds: notStarted.map((k) => k.phoneNumberId) },
+    );
+  }
+
+  const answer = {
+    status: 200 as const,
+    messages: 0,
+    acks: 0,
+    duplicates: 0,
+    unroutable: unroutable.length,
+  };
+  for (const provider of providers) {
+    // Journaled by the pipeline before this returns: from here a crash cannot lose a message.
+    const outcome = provider.handleWebhook(notification);
+    answer.messages += outcome.messages;
+    answer.acks += outcome.acks;
+    answer.duplicates += outcome.duplicates;
+  }
+  if (unroutable.length > 0) await keepUnroutable(ctx, notification, unroutable);
+  return answer;
 }
 
 /** Verify tokens compared in constant time (hashed first: timingSafeEqual needs equal lengths). */

@@ -1,14 +1,11 @@
-import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { join, parse } from 'node:path';
 import type { LogSink } from './log-types';
 import { entryToJsonLine } from './logger';
+import { createRotatingFile, type RotatingFile } from './rotating-file';
 
 /**
  * A rotating JSON-lines file for the headless host (the desktop app uses electron-log's file instead).
  * write() only queues the line; one async writer appends whatever has queued in a single call, and
- * rotates when the next lines would pass maxBytes: switchboard.log -> switchboard.1.log -> ... keeping
- * maxFiles files in all. A FileHandle rather than a write stream, because rotation must know when the
- * bytes are on disk before renaming, and a stream only says so by ending. Failures are counted and the
+ * rotates when the next lines would pass maxBytes (rotating-file.ts). Failures are counted and the
  * lines dropped: the file log is a copy for humans and must never take the app down.
  */
 
@@ -35,118 +32,28 @@ export interface JsonLinesFileSink extends LogSink {
 }
 
 export function createJsonLinesFileSink(options: JsonLinesFileSinkOptions): JsonLinesFileSink {
-  const fileName = options.fileName ?? 'switchboard.log';
   const maxBytes = Math.max(1, options.maxBytes ?? 5 * 1024 * 1024);
   const maxFiles = Math.max(1, Math.floor(options.maxFiles ?? 5));
-  const maxPendingBytes = options.maxPendingBytes ?? 8 * 1024 * 1024;
-  const { name, ext } = parse(fileName);
-  const fileAt = (index: number): string =>
-    join(options.dir, index === 0 ? fileName : `${name}.${index}${ext}`);
-  const path = fileAt(0);
-
-  let pending: string[] = [];
-  let pendingChars = 0;
-  let handle: FileHandle | null = null;
-  let size = 0;
+  const file = createRotatingFile(options.dir, options.fileName ?? 'switchboard.log', maxFiles);
+  const queue = createLineQueue(options.maxPendingBytes ?? 8 * 1024 * 1024);
   let pumping: Promise<void> | null = null;
   let scheduled: NodeJS.Immediate | null = null;
   let closed = false;
-  const stats: JsonLinesFileSinkStats = { written: 0, dropped: 0, errors: 0, rotations: 0 };
+  const stats = { written: 0, dropped: 0, errors: 0 };
 
-  const openCurrent = async (): Promise<FileHandle> => {
-    if (handle !== null) return handle;
-    await mkdir(options.dir, { recursive: true });
-    const opened = await open(path, 'a');
-    try {
-      size = (await opened.stat()).size;
-    } catch (error) {
-      await opened.close().catch(() => undefined);
-      throw error;
-    }
-    handle = opened;
-    return opened;
-  };
-
-  const closeCurrent = async (): Promise<void> => {
-    const current = handle;
-    handle = null;
-    if (current !== null) await current.close().catch(() => undefined);
-  };
-
-  const rotate = async (): Promise<void> => {
-    await closeCurrent();
-    await unlinkIfPresent(fileAt(maxFiles - 1));
-    for (let i = maxFiles - 2; i >= 0; i--) await renameIfPresent(fileAt(i), fileAt(i + 1));
-    size = 0;
-    stats.rotations += 1;
-  };
-
-  /** Takes the lines that fit in the current file (at least one, so an oversized line still goes). */
-  const takeChunk = (room: number): { text: string; bytes: number; lines: number } => {
-    let bytes = 0;
-    let count = 0;
-    while (count < pending.length) {
-      const lineBytes = Buffer.byteLength(pending[count]!);
-      if (count > 0 && bytes + lineBytes > room) break;
-      bytes += lineBytes;
-      count += 1;
-    }
-    const lines = pending.slice(0, count);
-    pending = pending.slice(count);
-    for (const line of lines) pendingChars -= line.length;
-    return { text: lines.join(''), bytes, lines: count };
-  };
-
-  const pumpLoop = async (): Promise<void> => {
-    while (pending.length > 0) {
-      let lines = 0;
-      try {
-        await openCurrent();
-        const firstBytes = Buffer.byteLength(pending[0]!);
-        if (size > 0 && size + firstBytes > maxBytes) {
-          let rotated = true;
-          try {
-            await rotate();
-          } catch {
-            rotated = false;
-            stats.errors += 1;
-          }
-          await openCurrent();
-          // Another program holds a file (Windows): keep appending rather than lose lines, and try
-          // again after another maxBytes.
-          if (!rotated) size = 0;
-        }
-        const chunk = takeChunk(Math.max(maxBytes - size, 0));
-        lines = chunk.lines;
-        await handle!.appendFile(chunk.text);
-        size += chunk.bytes;
-        stats.written += chunk.lines;
-      } catch {
-        stats.errors += 1;
-        // Drop what was being written (or, if opening failed, the oldest line) so a broken disk
-        // cannot spin this loop; the next write tries to reopen the file.
-        if (lines === 0) {
-          const line = pending.shift();
-          if (line !== undefined) pendingChars -= line.length;
-          lines = 1;
-        }
-        stats.dropped += lines;
-        await closeCurrent();
-      }
-    }
+  const pumpSoon = (): void => {
+    scheduled = setImmediate(() => {
+      scheduled = null;
+      void pump();
+    });
   };
 
   const pump = (): Promise<void> => {
     if (pumping === null) {
-      pumping = pumpLoop().finally(() => {
+      pumping = pumpLines(file, queue, maxBytes, stats).finally(() => {
         pumping = null;
         // Lines queued while the loop was finishing would otherwise wait for the next write.
-        if (pending.length > 0 && scheduled === null && !closed) {
-          scheduled = setImmediate(() => {
-            scheduled = null;
-            void pump();
-          });
-        }
+        if (queue.length > 0 && scheduled === null && !closed) pumpSoon();
       });
     }
     return pumping;
@@ -158,11 +65,11 @@ export function createJsonLinesFileSink(options: JsonLinesFileSinkOptions): Json
       scheduled = null;
     }
     // A pump started before these lines queued may already be past its loop check: go again.
-    while (pending.length > 0 || pumping !== null) await pump();
+    while (queue.length > 0 || pumping !== null) await pump();
   };
 
   return {
-    path,
+    path: file.path,
     write(entry) {
       if (closed) {
         stats.dropped += 1;
@@ -176,43 +83,102 @@ export function createJsonLinesFileSink(options: JsonLinesFileSinkOptions): Json
         stats.dropped += 1;
         return;
       }
-      if (pendingChars + line.length > maxPendingBytes) {
+      if (!queue.push(line)) {
         stats.dropped += 1;
         return;
       }
-      pending.push(line);
-      pendingChars += line.length;
       // Defer a tick so a burst of writes goes out in one append.
-      if (scheduled === null && pumping === null) {
-        scheduled = setImmediate(() => {
-          scheduled = null;
-          void pump();
-        });
-      }
+      if (scheduled === null && pumping === null) pumpSoon();
     },
     flush,
     async close() {
       if (closed) return;
       await flush();
       closed = true;
-      await closeCurrent();
+      await file.close();
     },
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, rotations: file.rotations }),
   };
 }
 
-async function unlinkIfPresent(file: string): Promise<void> {
-  try {
-    await unlink(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+/** Appends queued lines until none are left, rotating first when the next line would pass maxBytes. */
+async function pumpLines(
+  file: RotatingFile,
+  queue: LineQueue,
+  maxBytes: number,
+  stats: { written: number; dropped: number; errors: number },
+): Promise<void> {
+  while (queue.length > 0) {
+    let lines = 0;
+    try {
+      await file.open();
+      if (file.size > 0 && file.size + queue.firstBytes() > maxBytes) {
+        let rotated = true;
+        try {
+          await file.rotate();
+        } catch {
+          rotated = false;
+          stats.errors += 1;
+        }
+        await file.open();
+        // Another program holds a file (Windows): keep appending rather than lose lines, and try
+        // again after another maxBytes.
+        if (!rotated) file.forgetSize();
+      }
+      const chunk = queue.take(Math.max(maxBytes - file.size, 0));
+      lines = chunk.lines;
+      await file.append(chunk.text, chunk.bytes);
+      stats.written += chunk.lines;
+    } catch {
+      stats.errors += 1;
+      // Drop what was being written (or, if opening failed, the oldest line) so a broken disk
+      // cannot spin this loop; the next write tries to reopen the file.
+      if (lines === 0) {
+        queue.dropFirst();
+        lines = 1;
+      }
+      stats.dropped += lines;
+      await file.close();
+    }
   }
 }
 
-async function renameIfPresent(from: string, to: string): Promise<void> {
-  try {
-    await rename(from, to);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+type LineQueue = ReturnType<typeof createLineQueue>;
+
+/** Lines waiting to be appended, bounded by their total length. */
+function createLineQueue(maxPendingBytes: number) {
+  let pending: string[] = [];
+  let pendingChars = 0;
+  return {
+    get length() {
+      return pending.length;
+    },
+    /** False when the queue is full (the line is not queued). */
+    push(line: string): boolean {
+      if (pendingChars + line.length > maxPendingBytes) return false;
+      pending.push(line);
+      pendingChars += line.length;
+      return true;
+    },
+    firstBytes: () => Buffer.byteLength(pending[0]!),
+    /** Takes the lines that fit in `room` bytes (at least one, so an oversized line still goes). */
+    take(room: number): { text: string; bytes: number; lines: number } {
+      let bytes = 0;
+      let count = 0;
+      while (count < pending.length) {
+        const lineBytes = Buffer.byteLength(pending[count]!);
+        if (count > 0 && bytes + lineBytes > room) break;
+        bytes += lineBytes;
+        count += 1;
+      }
+      const lines = pending.slice(0, count);
+      pending = pending.slice(count);
+      for (const line of lines) pendingChars -= line.length;
+      return { text: lines.join(''), bytes, lines: count };
+    },
+    dropFirst(): void {
+      const line = pending.shift();
+      if (line !== undefined) pendingChars -= line.length;
+    },
+  };
 }

@@ -31,65 +31,16 @@ export interface RelayStatusBoard {
  */
 export function createRelayStatusBoard(timers: Timers): RelayStatusBoard {
   const statuses = new Map<WorkspaceId, CloudRelayStatus>();
-  const listeners = new Set<(status: CloudRelayStatus) => void>();
-  const pending = new Map<WorkspaceId, TimerHandle>();
-  const lastAnnounced = new Map<WorkspaceId, number>();
-
-  const initial = (workspaceId: WorkspaceId): CloudRelayStatus => ({
-    workspaceId,
-    state: 'not-enrolled',
-    serverUrl: null,
-    since: null,
-    problem: null,
-    failures: 0,
-    nextRetryAt: null,
-    held: [],
-    lastDeliveryAt: null,
-    delivered: 0,
-    keptUnroutable: 0,
-    lastKeptUnroutable: null,
-  });
   const current = (workspaceId: WorkspaceId): CloudRelayStatus =>
-    statuses.get(workspaceId) ?? initial(workspaceId);
-
-  function announce(workspaceId: WorkspaceId): void {
-    const timer = pending.get(workspaceId);
-    if (timer !== undefined) timers.clearTimeout(timer);
-    pending.delete(workspaceId);
-    lastAnnounced.set(workspaceId, timers.now());
-    const status = { ...current(workspaceId) };
-    for (const listener of listeners) {
-      try {
-        listener(status);
-      } catch {
-        // A broken listener must not stop the poller that reports to it.
-      }
-    }
-  }
-
-  function announceSoon(workspaceId: WorkspaceId): void {
-    if (pending.has(workspaceId)) return;
-    const wait = (lastAnnounced.get(workspaceId) ?? -Infinity) + RELAY_STATUS_THROTTLE_MS - timers.now();
-    if (wait <= 0) return announce(workspaceId);
-    pending.set(
-      workspaceId,
-      timers.setTimeout(() => announce(workspaceId), wait),
-    );
-  }
+    statuses.get(workspaceId) ?? initialStatus(workspaceId);
+  const announcer = createAnnouncer(timers, current);
+  const { announce, announceSoon } = announcer;
 
   return {
     get: (workspaceId) => ({ ...current(workspaceId) }),
     set(workspaceId, state, details = {}) {
       const before = current(workspaceId);
-      const next: CloudRelayStatus = {
-        ...before,
-        state,
-        serverUrl: details.serverUrl !== undefined ? details.serverUrl : before.serverUrl,
-        problem: details.problem ?? null,
-        failures: details.failures ?? 0,
-        nextRetryAt: details.nextRetryAt ?? null,
-        since: before.state === state && before.since !== null ? before.since : timers.now(),
-      };
+      const next = enter(before, state, details, timers.now());
       const same =
         before.state === next.state &&
         before.serverUrl === next.serverUrl &&
@@ -130,7 +81,7 @@ export function createRelayStatusBoard(timers: Timers): RelayStatusBoard {
       if (!statuses.has(workspaceId)) return;
       const { delivered, lastDeliveryAt, keptUnroutable, lastKeptUnroutable, held } = current(workspaceId);
       statuses.set(workspaceId, {
-        ...initial(workspaceId),
+        ...initialStatus(workspaceId),
         since: timers.now(),
         held,
         delivered,
@@ -140,11 +91,87 @@ export function createRelayStatusBoard(timers: Timers): RelayStatusBoard {
       });
       announce(workspaceId);
     },
-    onChanged(listener) {
+    onChanged: (listener) => announcer.onChanged(listener),
+    stop: () => announcer.stop(),
+  };
+}
+
+type Details = Partial<Pick<CloudRelayStatus, 'serverUrl' | 'problem' | 'failures' | 'nextRetryAt'>>;
+
+/** The status after entering `state`: `since` moves only when the state changes. */
+function enter(
+  before: CloudRelayStatus,
+  state: CloudRelayState,
+  details: Details,
+  now: number,
+): CloudRelayStatus {
+  return {
+    ...before,
+    state,
+    serverUrl: details.serverUrl !== undefined ? details.serverUrl : before.serverUrl,
+    problem: details.problem ?? null,
+    failures: details.failures ?? 0,
+    nextRetryAt: details.nextRetryAt ?? null,
+    since: before.state === state && before.since !== null ? before.since : now,
+  };
+}
+
+function initialStatus(workspaceId: WorkspaceId): CloudRelayStatus {
+  return {
+    workspaceId,
+    state: 'not-enrolled',
+    serverUrl: null,
+    since: null,
+    problem: null,
+    failures: 0,
+    nextRetryAt: null,
+    held: [],
+    lastDeliveryAt: null,
+    delivered: 0,
+    keptUnroutable: 0,
+    lastKeptUnroutable: null,
+  };
+}
+
+/** Tells listeners a workspace's status: at once, or (`announceSoon`) at most once per throttle. */
+function createAnnouncer(timers: Timers, current: (workspaceId: WorkspaceId) => CloudRelayStatus) {
+  const listeners = new Set<(status: CloudRelayStatus) => void>();
+  const pending = new Map<WorkspaceId, TimerHandle>();
+  const lastAnnounced = new Map<WorkspaceId, number>();
+
+  function announce(workspaceId: WorkspaceId): void {
+    const timer = pending.get(workspaceId);
+    if (timer !== undefined) timers.clearTimeout(timer);
+    pending.delete(workspaceId);
+    lastAnnounced.set(workspaceId, timers.now());
+    const status = { ...current(workspaceId) };
+    for (const listener of listeners) {
+      try {
+        listener(status);
+      } catch {
+        // A broken listener must not stop the poller that reports to it.
+      }
+    }
+  }
+
+  function announceSoon(workspaceId: WorkspaceId): void {
+    if (pending.has(workspaceId)) return;
+    const wait = (lastAnnounced.get(workspaceId) ?? -Infinity) + RELAY_STATUS_THROTTLE_MS - timers.now();
+    if (wait <= 0) return announce(workspaceId);
+    pending.set(
+      workspaceId,
+      timers.setTimeout(() => announce(workspaceId), wait),
+    );
+  }
+
+  return {
+    announce,
+    announceSoon,
+    onChanged(listener: (status: CloudRelayStatus) => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    stop() {
+    stop(): void {
       for (const timer of pending.values()) timers.clearTimeout(timer);
       pending.clear();
       listeners.clear();

@@ -1,0 +1,2 @@
+// The HTTP request-body reader the shells (host, central server) share.
+export { readBody, type Body } from './read-body';
