@@ -195,6 +195,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
             kind: action.kind,
             text: action.text,
             faqId: action.faqId,
+            ...(action.choices !== undefined && { choices: action.choices }),
           });
         }
         const after = states.get(key)?.waiting ?? null;
