@@ -194,6 +194,8 @@ export const SENTENCES: Readonly<Record<string, Sentence>> = {
   'outbox.queued': (_m, s) => `Queued a reply to ${s.who}`,
   'outbox.cancelled': (_m, s) => `Dropped the bot's waiting reply to ${s.who}: you answered yourself`,
   'outbox.stale': (_m, s) => `A reply to ${s.who} waited too long and was not sent; the chat is with you`,
+  'outbox.list_refused': (_m, s) =>
+    `WhatsApp would not take the list of choices for ${s.who}; sent the numbered question instead`,
   'outbox.waiting': (_m, s) => `Replies wait: ${s.number || 'the number'} is not connected`,
   'outbox.reconciling': () => 'Checking which replies went out before the last stop',
   'pipeline.stop': () => 'Stopped answering messages (Switchboard is closing)',

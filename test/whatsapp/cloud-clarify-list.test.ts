@@ -179,6 +179,19 @@ describe('the clarifying question on the Cloud API', () => {
       choices: JSON.stringify([FIRST!.question, SECOND!.question]),
     });
 
+    // The Activity log says what happened (the logger writes in batches).
+    await waitUntil(
+      async () =>
+        (
+          await c.app.store.db
+            .selectFrom('events')
+            .select('seq')
+            .where('type', '=', 'outbox.list_refused')
+            .execute()
+        ).length === 1,
+      'the refused list in the log',
+    );
+
     await bola.send(SHOP, '1');
     expect((await bola.waitForReplies(2, 15_000))[1]!.text).toBe(FIRST!.answer);
   });
