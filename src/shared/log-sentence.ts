@@ -194,6 +194,8 @@ export const SENTENCES: Readonly<Record<string, Sentence>> = {
   'outbox.queued': (_m, s) => `Queued a reply to ${s.who}`,
   'outbox.cancelled': (_m, s) => `Dropped the bot's waiting reply to ${s.who}: you answered yourself`,
   'outbox.stale': (_m, s) => `A reply to ${s.who} waited too long and was not sent; the chat is with you`,
+  'outbox.list_refused': (_m, s) =>
+    `WhatsApp would not take the list of choices for ${s.who}; sent the numbered question instead`,
   'outbox.waiting': (_m, s) => `Replies wait: ${s.number || 'the number'} is not connected`,
   'outbox.reconciling': () => 'Checking which replies went out before the last stop',
   'pipeline.stop': () => 'Stopped answering messages (Switchboard is closing)',
@@ -280,6 +282,8 @@ export const SENTENCES: Readonly<Record<string, Sentence>> = {
   'backup.restore_staged': () => 'A restore is ready; it takes place at the next start',
   'backup.restored': () => 'Restored a backup; the data it replaced is kept beside it',
   'backup.moved_away': () => 'Moved to another computer: this one no longer connects',
+  'backup.secrets_not_portable': () =>
+    'Some saved keys open only on this computer: the backup restores them here, not on another PC',
   'whatsapp.keys_sealed': (m) => `Locked ${plural(num(m.rows) ?? 0, 'stored WhatsApp key')} on this computer`,
   // The official WhatsApp Cloud API
   'cloud.connected': (_m, s) => `${s.number || 'The official number'} is connected through the Cloud API`,

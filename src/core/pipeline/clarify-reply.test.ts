@@ -66,3 +66,12 @@ describe('readClarifyReply', () => {
     },
   );
 });
+
+describe('a Cloud API list row picked', () => {
+  const LONG = ['Do you deliver to Lekki?', 'Which days do you deliver?'];
+  it('is the pick, also when its title was cut to fit', () => {
+    expect(readClarifyReply('1) Do you deliver to Le…', LONG)).toEqual({ kind: 'pick', index: 0 });
+    expect(readClarifyReply('2) Which days do you de…', LONG)).toEqual({ kind: 'pick', index: 1 });
+    expect(readClarifyReply('2) Delivery days', TWO)).toEqual({ kind: 'pick', index: 1 });
+  });
+});

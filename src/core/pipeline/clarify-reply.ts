@@ -1,3 +1,4 @@
+import { clarifyListRows } from '../bot/faq/clarify';
 import { exactForm } from './exact-form';
 
 /**
@@ -61,6 +62,9 @@ const REFUSAL_CORE = new Set([
 
 export function readClarifyReply(text: string, offered: readonly string[]): ClarifyReply {
   // A keycap emoji ("2️⃣") is the digit, a variation selector and a combining keycap.
+  // A row picked from the Cloud API list arrives as its title, which may be cut short.
+  const row = clarifyListRows(offered).findIndex((r) => r.title === text.trim());
+  if (row >= 0) return { kind: 'pick', index: row };
   const normal = exactForm(text.replace(/[\uFE0F\u20E3]/g, ''));
   if (normal === '') return { kind: 'other' };
   const words = normal.split(' ');

@@ -129,6 +129,7 @@ function composed(decision: Decision): Decision {
   if (text.length > MAX_COMPOSED_CHARS) return decision;
   const last = replies[replies.length - 1]!;
   const answer = replies.find((r) => r.faqId !== null || r.confidence !== null) ?? last;
+  const choices = replies.find((r) => r.choices !== undefined)?.choices;
   const one: Action = {
     type: 'reply',
     kind: last.kind,
@@ -136,6 +137,7 @@ function composed(decision: Decision): Decision {
     faqId: answer.faqId,
     confidence: answer.confidence,
     parts: replies.map((r) => r.kind),
+    ...(choices !== undefined && { choices }),
   };
   return { ...decision, actions: [one, ...decision.actions.filter((a) => a.type !== 'reply')] };
 }
@@ -330,6 +332,7 @@ function abstain(t: Turn, question: string, why: string, clarifyPending: boolean
       text: clarifyingQuestion(offer.map((f) => f.question)),
       faqId: null,
       confidence: null,
+      choices: offer.map((f) => f.question),
     });
     changes.clarification = {
       faqIds: offer.map((f) => f.faqId),

@@ -122,6 +122,7 @@ function decideOne(
       kind: action.kind,
       text: action.text,
       faqId: action.faqId,
+      ...(action.choices !== undefined && { choices: action.choices }),
     });
   }
   const after = chats.states.get(key)?.waiting ?? null;

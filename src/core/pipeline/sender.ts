@@ -14,7 +14,8 @@ import {
 } from '../store/repositories/outbox';
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
 import type { TimerHandle, Timers } from '../timers';
-import type { OutboundMedia, WhatsAppProvider } from '../whatsapp/provider';
+import type { OutboundList, OutboundMedia, WhatsAppProvider } from '../whatsapp/provider';
+import { clarifyListRows, LIST_LIMITS } from '../bot/faq/clarify';
 import { createTokenBucket, retryDelayMs, typingDelayMs } from './pacing';
 import { classifySendError, errorText } from './send-errors';
 
@@ -265,9 +266,7 @@ export function createSender(o: SenderOptions): Sender {
     const attempt = row.attempts + 1;
     try {
       const { providerMessageId } =
-        file === null
-          ? await provider.sendText(row.chatId, row.text, { messageId: row.id })
-          : await sendFile(provider, row, file);
+        file === null ? await sendWords(provider, row) : await sendFile(provider, row, file);
       const now = o.timers.now();
       await o.store.transaction(async (trx) => {
         await createOutboxRepository(trx).markSent(o.workspaceId, row.id, providerMessageId, now);
@@ -366,6 +365,29 @@ export function createSender(o: SenderOptions): Sender {
     };
   }
 
+  /**
+   * A clarifying question goes as a list to pick from where the number can send one (the Cloud API);
+   * a list WhatsApp refuses (a row it will not take) goes again as the numbered text, which every
+   * client shows and the customer answers with a digit.
+   */
+  async function sendWords(provider: WhatsAppProvider, row: PendingOutboxRow) {
+    const list = listOf(row);
+    if (list === null || provider.sendList === undefined) {
+      return provider.sendText(row.chatId, row.text, { messageId: row.id });
+    }
+    try {
+      return await provider.sendList(row.chatId, list, { messageId: row.id });
+    } catch (error) {
+      if (classifySendError(error) !== 'permanent') throw error;
+      log.warn(
+        'outbox.list_refused',
+        `WhatsApp refused the list of choices for ${row.chatId} (${errorText(error)}); it goes as numbered text`,
+        { outboxId: row.id, chatId: row.chatId },
+      );
+      return provider.sendText(row.chatId, row.text, { messageId: row.id });
+    }
+  }
+
   async function sendFile(provider: WhatsAppProvider, row: PendingOutboxRow, file: OutboundMedia) {
     if (provider.sendMedia === undefined) {
       throw new SwitchboardError('VALIDATION', `${o.businessNumber} cannot send files.`, {
@@ -448,4 +470,11 @@ export function createSender(o: SenderOptions): Sender {
       await loop;
     },
   };
+}
+
+/** The list a row with choices is sent as; null for a plain reply (or a text too long for a list). */
+export function listOf(row: Pick<PendingOutboxRow, 'text' | 'choices'>): OutboundList | null {
+  const choices = row.choices ?? [];
+  if (choices.length < 2 || row.text.length > LIST_LIMITS.body) return null;
+  return { body: row.text, button: 'Choose', rows: clarifyListRows(choices) };
 }

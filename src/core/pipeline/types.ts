@@ -54,6 +54,8 @@ export type Action =
        * kinds in order. `kind` is then the last, the one that answers.
        */
       parts?: ReplyKind[];
+      /** A clarifying question's options: a Cloud API number sends them as a list to pick from. */
+      choices?: string[];
     }
   /** Mark the chat for a human and alert the owner; the bot stays quiet there until released. */
   | { type: 'handoff'; reason: string }

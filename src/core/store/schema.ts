@@ -162,6 +162,8 @@ export interface OutboxTable {
   media_mime: string | null;
   media_file_name: string | null;
   media_caption: string | null;
+  /** JSON array of a clarifying question's options (0018). */
+  choices: string | null;
 }
 
 /** 0003: what the pipeline remembers about a chat on one receiving number. */

@@ -141,6 +141,14 @@ export interface OutboundMedia {
   caption: string | null;
 }
 
+/** A message with rows to pick from (a Cloud API interactive list); a pick arrives as the row's title. */
+export interface OutboundList {
+  body: string;
+  /** The button that opens the list. */
+  button: string;
+  rows: { id: string; title: string; description?: string }[];
+}
+
 export interface WhatsAppProvider {
   readonly kind: ProviderKind;
   readonly businessNumber: E164;
@@ -166,6 +174,11 @@ export interface WhatsAppProvider {
     media: OutboundMedia,
     options: SendOptions,
   ): Promise<{ providerMessageId: string }>;
+  /**
+   * Sends a list to pick from, with the same id rules as `sendText`. Absent where WhatsApp has no such
+   * message for a business (a linked phone): the caller sends numbered text instead.
+   */
+  sendList?(chatId: string, list: OutboundList, options: SendOptions): Promise<{ providerMessageId: string }>;
   sendTyping(chatId: string, state: 'composing' | 'paused'): Promise<void>;
   markRead(chatId: string, providerMessageIds: string[]): Promise<void>;
   /** The paired account's number, or null while unpaired. */

@@ -2,6 +2,7 @@
 // webhook), and records what the business's sends did on their phone (replies, read ticks, typing).
 import { createHash } from 'node:crypto';
 import { newNumericId, newWamid } from './ids';
+import type { SimList } from './interactive-list';
 import type { WebhookContactJson, WebhookMessageJson } from './notifications';
 
 export interface CloudCustomerOptions {
@@ -36,6 +37,8 @@ export interface CloudReply {
   at: number;
   /** A photo, document or audio the business sent: the bytes as the phone received them. */
   media?: ReceivedCloudMedia;
+  /** An interactive list the business sent: the customer can pick one of its rows. */
+  list?: SimList;
 }
 
 export interface CloudCustomer {
@@ -54,6 +57,11 @@ export interface CloudCustomer {
   sendLocation(business: string, place: CloudLocationToSend): Promise<string>;
   /** Contact cards as WhatsApp shares them (`type: "contacts"`). */
   sendContacts(business: string, cards: CloudContactCard[]): Promise<string>;
+  /**
+   * Taps a row of a list the business sent (the reply with `replyId`): a `list_reply` webhook quoting it.
+   * Throws when that reply is no list or has no such row, as the phone would offer no such tap.
+   */
+  pickFromList(business: string, replyId: string, rowId: string): Promise<string>;
   readonly replies: CloudReply[];
   waitForReplies(count: number, timeoutMs?: number): Promise<CloudReply[]>;
   /** Ids of this customer's messages the business marked read. */
@@ -177,6 +185,23 @@ export class CustomerImpl implements CloudCustomer {
         ...(file.caption !== undefined && { caption: file.caption }),
         ...(file.filename !== undefined && { filename: file.filename }),
       },
+    });
+  }
+
+  pickFromList(business: string, replyId: string, rowId: string): Promise<string> {
+    const list = this.replies.find((r) => r.id === replyId)?.list;
+    const row = list?.rows.find((r) => r.id === rowId);
+    if (row === undefined) throw new Error(`message ${replyId} has no list row ${rowId} to pick`);
+    return this.submit(business, newWamid(), 'interactive', {
+      interactive: {
+        type: 'list_reply',
+        list_reply: {
+          id: row.id,
+          title: row.title,
+          ...(row.description !== null && { description: row.description }),
+        },
+      },
+      context: { from: business.replace(/\D/g, ''), id: replyId },
     });
   }
 

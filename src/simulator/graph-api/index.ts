@@ -19,6 +19,7 @@ export type {
 export type { FaultMatch, GraphFault, RequestKind } from './faults';
 export type { SimNumber, SimNumberInit, SimTemplate } from './business';
 export type { SimClock } from './clock';
+export type { SimList, SimListRow } from './interactive-list';
 export type { WebhookBehaviour, WebhookDelivery } from './webhook-sender';
 export { signBody } from './webhook-sender';
 export { NEW_STOCK_TEMPLATE, ORDER_SHIPPED_TEMPLATE, STORE_LOCATION_TEMPLATE } from './sample-templates';

@@ -5,6 +5,7 @@ import { unixSeconds, type SimClock } from './clock';
 import type { CustomerImpl, ReceivedCloudMedia } from './customer';
 import { graphError, statusError, type GraphErrorAnswer } from './graph-errors';
 import { digitsOf, newWamid } from './ids';
+import { listOf, type SimList } from './interactive-list';
 import { statusesNotification, type WebhookStatusJson } from './notifications';
 import type { WebhookSender } from './webhook-sender';
 
@@ -32,6 +33,8 @@ export interface SentMessage {
   quotedId: string | null;
   /** An image, document or audio message: its type and the uploaded media id it named. */
   media: { type: string; id: string } | null;
+  /** An interactive list: its body, button and rows as accepted. */
+  list?: SimList;
   at: number;
 }
 
@@ -91,6 +94,7 @@ export class MessagesEndpoint {
     let text: string | null = null;
     let template: SimTemplate | null = null;
     let media: ReceivedCloudMedia | null = null;
+    let list: SimList | null = null;
     if (json.type === 'text') {
       const body = (json.text as { body?: unknown } | undefined)?.body;
       if (typeof body !== 'string' || body === '')
@@ -116,8 +120,15 @@ export class MessagesEndpoint {
       if (last === undefined || this.deps.clock.now() - last > WINDOW_MS) return graphError(131047);
       media = checked;
       text = checked.caption ?? '';
+    } else if (json.type === 'interactive') {
+      const checked = listOf(json.interactive);
+      if ('status' in checked) return checked;
+      const last = customer.lastWrote.get(number.phoneNumberId);
+      if (last === undefined || this.deps.clock.now() - last > WINDOW_MS) return graphError(131047);
+      list = checked;
+      text = checked.body;
     } else {
-      // Video, interactive and the rest exist on the real API; the simulator does not play them.
+      // Video, buttons and the rest exist on the real API; the simulator does not play them.
       return graphError(131051, { details: `type ${String(json.type)} is not simulated` });
     }
     const sent: SentMessage = {
@@ -130,6 +141,7 @@ export class MessagesEndpoint {
       callbackData: typeof json.biz_opaque_callback_data === 'string' ? json.biz_opaque_callback_data : null,
       quotedId: (json.context as { message_id?: string } | undefined)?.message_id ?? null,
       media: media === null ? null : { type: String(json.type), id: media.id },
+      ...(list !== null && { list }),
       at: this.deps.clock.now(),
     };
     this.sent.push(sent);
@@ -144,6 +156,7 @@ export class MessagesEndpoint {
         template: sent.template,
         at: sent.at,
         ...(media !== null && { media }),
+        ...(list !== null && { list }),
       });
     }
     this.scheduleStatuses(number, customer, sent, template, failure);

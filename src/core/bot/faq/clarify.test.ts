@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clarificationFor, clarifyingQuestion } from './clarify';
+import { clarificationFor, clarifyingQuestion, clarifyListRows } from './clarify';
 
 describe('clarificationFor', () => {
   const at = (...c: number[]) => c.map((confidence, i) => ({ faqId: `f${i + 1}`, confidence }));
@@ -36,5 +36,25 @@ describe('clarifyingQuestion', () => {
       'Do you mean 1) Delivery to Lekki or 2) Delivery days? Reply 1 or 2',
     );
     expect(clarifyingQuestion(['A', 'B.', 'C'])).toBe('Do you mean 1) A, 2) B or 3) C? Reply 1, 2 or 3');
+  });
+});
+
+describe('clarifyListRows', () => {
+  it('numbers each row and cuts a long title to 24 characters, the whole question in the description', () => {
+    expect(clarifyListRows(['Delivery days?', 'Which days do you deliver to Ajah?'])).toEqual([
+      { id: 'choice-1', title: '1) Delivery days' },
+      {
+        id: 'choice-2',
+        title: '2) Which days do you de…',
+        description: 'Which days do you deliver to Ajah',
+      },
+    ]);
+  });
+
+  it("keeps within Meta's limits: at most 10 rows, titles of at most 24 characters, emoji counted whole", () => {
+    const rows = clarifyListRows(Array.from({ length: 12 }, (_, i) => `${'🚚'.repeat(30)} ${i}`));
+    expect(rows).toHaveLength(10);
+    for (const row of rows) expect([...row.title].length).toBeLessThanOrEqual(24);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(10);
   });
 });

@@ -53,3 +53,37 @@ export function clarifyingQuestion(questions: readonly string[]): string {
   const reply = `${numbers.slice(0, -1).join(', ')} or ${numbers[numbers.length - 1]}`;
   return `Do you mean ${list}? Reply ${reply}`;
 }
+
+/** Meta's limits on an interactive list: its rows, a row's title and description, the button. */
+export const LIST_LIMITS = { rows: 10, title: 24, description: 72, button: 20, body: 1024 } as const;
+
+export interface ChoiceRow {
+  id: string;
+  title: string;
+  description?: string;
+}
+
+/**
+ * The same question's options as rows of a Cloud API list: "2) Delivery days", cut to fit with "…"
+ * (the full question goes in the description). The number leads each title so that titles stay
+ * distinct and a picked row reads like a typed "2".
+ */
+export function clarifyListRows(questions: readonly string[]): ChoiceRow[] {
+  return questions.slice(0, LIST_LIMITS.rows).map((q, i) => {
+    const question = q.trim().replace(/[?？.!\s]+$/u, '');
+    const title = `${i + 1}) ${question}`;
+    const row: ChoiceRow = { id: `choice-${i + 1}`, title: cut(title, LIST_LIMITS.title) };
+    if (row.title !== title) row.description = cut(question, LIST_LIMITS.description);
+    return row;
+  });
+}
+
+function cut(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max
+    ? text
+    : `${chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
+}

@@ -16,6 +16,7 @@ import { migration0015Inbox } from './0015-inbox';
 import { migration0016ClarifyAndLearning } from './0016-clarify-and-learning';
 import { migration0014MessageMedia } from './0014-message-media';
 import { migration0017OutboundMedia } from './0017-outbound-media';
+import { migration0018OutboxChoices } from './0018-outbox-choices';
 
 /**
  * Every migration, in order. Listed statically (not read from a folder) so the bundled desktop app
@@ -39,6 +40,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0016-clarify-and-learning': migration0016ClarifyAndLearning,
   '0014-message-media': migration0014MessageMedia,
   '0017-outbound-media': migration0017OutboundMedia,
+  '0018-outbox-choices': migration0018OutboxChoices,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();

@@ -37,6 +37,7 @@ const TESTED = [
   '0015-inbox', // 0015-inbox.test.ts
   '0016-clarify-and-learning', // 0016-clarify-and-learning.test.ts
   '0017-outbound-media', // 0017-outbound-media.test.ts
+  '0018-outbox-choices', // 0018-outbox-choices.test.ts
 ];
 
 describe('migrations', () => {

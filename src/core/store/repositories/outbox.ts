@@ -33,6 +33,8 @@ export interface NewOutboxRow {
   text: string;
   /** A photo, document or voice note sent with it (0017); absent or null for text alone. */
   media?: OutboxMedia | null;
+  /** A clarifying question's options (0018): a Cloud API number sends them as a list to pick from. */
+  choices?: readonly string[] | null;
   /** The FAQ a bot answer came from (not stored): its photo or document goes with it. */
   faqId?: string | null;
 }
@@ -108,6 +110,7 @@ export function createOutboxRepository(db: Kysely<Database>) {
               media_mime: r.media?.mime ?? null,
               media_file_name: r.media?.fileName ?? null,
               media_caption: r.media?.caption ?? null,
+              choices: r.choices != null && r.choices.length > 0 ? JSON.stringify(r.choices) : null,
             })),
           )
           .execute();
@@ -362,5 +365,12 @@ function toRow(row: Selectable<OutboxTable>): OutboxRow {
             caption: row.media_caption,
           }
         : null,
+    choices: choicesOf(row.choices),
   };
+}
+
+function choicesOf(json: string | null): string[] | null {
+  if (json === null) return null;
+  const parsed: unknown = JSON.parse(json);
+  return Array.isArray(parsed) && parsed.every((c) => typeof c === 'string') ? parsed : null;
 }

@@ -424,6 +424,34 @@ export function createCloudApiProvider(options: CloudApiProviderOptions): CloudA
       return { providerMessageId: id };
     },
 
+    async sendList(chatId, list, send: SendOptions) {
+      requireOpen('send a list');
+      const meta = { chatId, outboxId: send.messageId };
+      const answer = await request('send a list', meta, () =>
+        graph.post<SendAnswer>(`/${phoneNumberId}/messages`, {
+          messaging_product: 'whatsapp',
+          recipient_type: 'individual',
+          ...addressOf(chatId),
+          type: 'interactive',
+          interactive: {
+            type: 'list',
+            body: { text: list.body },
+            action: { button: list.button, sections: [{ rows: list.rows }] },
+          },
+          biz_opaque_callback_data: send.messageId,
+        }),
+      );
+      const id = answer.messages?.[0]?.id;
+      if (typeof id !== 'string' || id === '') {
+        throw failure('send a list', new Error('the API accepted the list but returned no id'), meta);
+      }
+      log.debug('cloud.sent', `Sent list ${send.messageId} to ${chatId} as ${id}`, {
+        ...meta,
+        providerMessageId: id,
+      });
+      return { providerMessageId: id };
+    },
+
     async sendTyping(chatId, state) {
       requireOpen('show typing');
       // No "stop typing" exists: the indicator ends with the reply or after 25 s.
