@@ -44,6 +44,7 @@ describe('the contract', () => {
       backups: { subscribe: () => () => undefined },
       store: { db: {} },
       workspaces: {},
+      media: { uploads: {} },
     } as unknown as Parameters<typeof createCoreRuntime>[0];
     const runtime = createCoreRuntime(stubCore);
     const coreNames = Object.keys(runtime.handlers).sort();
