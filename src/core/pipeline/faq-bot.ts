@@ -154,82 +154,104 @@ export async function buildMatchingFaqBot(
   return faqBot(stateOf(matcher, enabled, synonyms), trainer);
 }
 
+/** The bot's current state (swapped whole by a rebuild) and what trains its changes. */
+interface BotHolder {
+  state: BotState;
+  readonly trainer: Trainer;
+}
+
+function exactAnswer(state: BotState, text: string): BotResult {
+  const key = exactForm(text);
+  if (key === '') return { kind: 'abstain', reason: 'empty' };
+  const faq = state.byId.get(state.exact.get(key)?.[0] ?? '');
+  if (faq === undefined) return { kind: 'abstain', reason: 'no-exact-match' };
+  return { kind: 'answer', text: faq.answer, faqId: faq.id, confidence: 1, source: 'faq' };
+}
+
+/** A new matcher for these FAQs, built beside the one answering, then swapped in. */
+async function rebuild(
+  holder: BotHolder,
+  faqs: readonly FaqEntry[],
+  synonyms: readonly (readonly string[])[],
+): Promise<void> {
+  const enabled = faqs.filter((f) => f.enabled);
+  const options = { threshold: holder.state.matcher.threshold, synonyms };
+  const matcher = await buildFaqMatcher(enabled, options, holder.trainer);
+  holder.state = stateOf(matcher, enabled, synonyms);
+}
+
+/** Each FAQ removed, added or with new texts, edited in the matcher in use one at a time. */
+async function editInPlace(
+  current: BotState,
+  wanted: ReadonlyMap<string, FaqEntry>,
+  trainer: Trainer,
+): Promise<void> {
+  for (const old of [...current.byId.values()]) {
+    if (wanted.has(old.id)) continue;
+    await current.matcher.edit(old.id, null, trainer, (apply) => {
+      apply();
+      drop(current, old);
+    });
+  }
+  for (const faq of wanted.values()) {
+    const old = current.byId.get(faq.id);
+    if (old !== undefined && sameTexts(old, faq)) {
+      if (old.answer !== faq.answer) current.byId.set(faq.id, faq); // the answer alone: nothing to re-index
+      continue;
+    }
+    await current.matcher.edit(faq.id, faq, trainer, (apply) => {
+      apply();
+      if (old !== undefined) drop(current, old);
+      add(current, faq);
+    });
+  }
+}
+
+async function refreshBot(
+  holder: BotHolder,
+  next: readonly FaqEntry[],
+  threshold: number,
+  synonyms: readonly (readonly string[])[] | undefined,
+): Promise<void> {
+  holder.state.matcher.setThreshold(threshold);
+  if (synonyms !== undefined && JSON.stringify(synonyms) !== holder.state.synonymsKey) {
+    await rebuild(holder, next, synonyms);
+    return;
+  }
+  const wanted = new Map(next.filter((f) => f.enabled).map((f) => [f.id, f]));
+  const current = holder.state;
+  const ownSynonyms = JSON.parse(current.synonymsKey) as string[][];
+  if (
+    phrasingsOf(wanted.values()) <= REBUILD_PHRASINGS &&
+    phrasingsOf(current.byId.values()) <= REBUILD_PHRASINGS
+  ) {
+    // A small shop: rebuilt whole, in milliseconds, so it matches exactly as if it had just been loaded.
+    if (!sameFaqs(current.byId, wanted)) await rebuild(holder, next, ownSynonyms);
+    else for (const faq of wanted.values()) current.byId.set(faq.id, faq); // answers alone
+    return;
+  }
+  await editInPlace(current, wanted, holder.trainer);
+  if (current.matcher.drifted) await rebuild(holder, next, ownSynonyms);
+}
+
 function faqBot(initial: BotState, trainer: Trainer): RefreshableBot {
-  let state = initial;
+  const holder: BotHolder = { state: initial, trainer };
   let queue: Promise<void> = Promise.resolve();
-
-  function exactAnswer(text: string): BotResult {
-    const key = exactForm(text);
-    if (key === '') return { kind: 'abstain', reason: 'empty' };
-    const faq = state.byId.get(state.exact.get(key)?.[0] ?? '');
-    if (faq === undefined) return { kind: 'abstain', reason: 'no-exact-match' };
-    return { kind: 'answer', text: faq.answer, faqId: faq.id, confidence: 1, source: 'faq' };
-  }
-
-  /** A new matcher for these FAQs, built beside the one answering, then swapped in. */
-  async function rebuild(faqs: readonly FaqEntry[], synonyms: readonly (readonly string[])[]): Promise<void> {
-    const enabled = faqs.filter((f) => f.enabled);
-    const matcher = await buildFaqMatcher(enabled, { threshold: state.matcher.threshold, synonyms }, trainer);
-    state = stateOf(matcher, enabled, synonyms);
-  }
-
-  async function refresh(
-    next: readonly FaqEntry[],
-    threshold: number,
-    synonyms: readonly (readonly string[])[] | undefined,
-  ): Promise<void> {
-    state.matcher.setThreshold(threshold);
-    if (synonyms !== undefined && JSON.stringify(synonyms) !== state.synonymsKey) {
-      await rebuild(next, synonyms);
-      return;
-    }
-    const wanted = new Map(next.filter((f) => f.enabled).map((f) => [f.id, f]));
-    const current = state;
-    if (
-      phrasingsOf(wanted.values()) <= REBUILD_PHRASINGS &&
-      phrasingsOf(current.byId.values()) <= REBUILD_PHRASINGS
-    ) {
-      // A small shop: rebuilt whole, in milliseconds, so it matches exactly as if it had just been loaded.
-      if (!sameFaqs(current.byId, wanted)) await rebuild(next, JSON.parse(current.synonymsKey) as string[][]);
-      else for (const faq of wanted.values()) current.byId.set(faq.id, faq); // answers alone
-      return;
-    }
-    for (const old of [...current.byId.values()]) {
-      if (wanted.has(old.id)) continue;
-      await current.matcher.edit(old.id, null, trainer, (apply) => {
-        apply();
-        drop(current, old);
-      });
-    }
-    for (const faq of wanted.values()) {
-      const old = current.byId.get(faq.id);
-      if (old !== undefined && sameTexts(old, faq)) {
-        if (old.answer !== faq.answer) current.byId.set(faq.id, faq); // the answer alone: nothing to re-index
-        continue;
-      }
-      await current.matcher.edit(faq.id, faq, trainer, (apply) => {
-        apply();
-        if (old !== undefined) drop(current, old);
-        add(current, faq);
-      });
-    }
-    if (current.matcher.drifted) await rebuild(next, JSON.parse(current.synonymsKey) as string[][]);
-  }
 
   return {
     answer(text) {
-      const first = exactAnswer(text);
+      const first = exactAnswer(holder.state, text);
       if (first.kind === 'answer' || first.reason === 'empty') return first;
-      const { matcher, byId } = state;
+      const { matcher, byId } = holder.state;
       const best = matcher.match(text, { limit: 1 })[0];
       const faq = best === undefined ? undefined : byId.get(best.faqId);
       if (best === undefined || faq === undefined) return { kind: 'abstain', reason: 'no-confident-match' };
       return { kind: 'answer', text: faq.answer, faqId: faq.id, confidence: best.confidence, source: 'faq' };
     },
     candidates(text, limit) {
-      const { matcher, byId } = state;
+      const { matcher, byId } = holder.state;
       const out: FaqCandidate[] = [];
-      const first = exactAnswer(text);
+      const first = exactAnswer(holder.state, text);
       if (first.kind === 'answer' && first.faqId !== null) {
         const faq = byId.get(first.faqId);
         if (faq !== undefined)
@@ -243,7 +265,7 @@ function faqBot(initial: BotState, trainer: Trainer): RefreshableBot {
       return out.slice(0, limit);
     },
     faq(faqId) {
-      const faq = state.byId.get(faqId);
+      const faq = holder.state.byId.get(faqId);
       if (faq === undefined) return undefined;
       return { faqId: faq.id, question: faq.question, answer: faq.answer, confidence: 1 };
     },
@@ -251,7 +273,7 @@ function faqBot(initial: BotState, trainer: Trainer): RefreshableBot {
       // Nothing changes in the caller's own turn: a message decided right after this call sees the old FAQs.
       const run = queue.then(async () => {
         await new Promise<void>((resolve) => setImmediate(resolve));
-        await refresh(next, threshold, synonyms);
+        await refreshBot(holder, next, threshold, synonyms);
       });
       queue = run.catch(() => undefined);
       return run;

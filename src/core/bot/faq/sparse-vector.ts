@@ -88,3 +88,37 @@ export function toMap(vector: SparseVector): Map<number, number> {
   for (let i = 0; i < vector.ids.length; i++) map.set(vector.ids[i]!, vector.vals[i]!);
   return map;
 }
+
+/**
+ * `vectorise` of features already interned (every one known): ids `from` to `to` with their counts,
+ * the same arithmetic in the same order, so the same vector.
+ */
+export function vectoriseCounted(
+  counted: { ids: Int32Array; counts: Float64Array },
+  from: number,
+  to: number,
+  idf: (id: number) => number,
+  blocks: readonly FeatureBlock[],
+): SparseVector {
+  const { ids, counts } = counted;
+  const norms: Record<FeatureBlock, number> = { word: 0, pair: 0, char: 0 };
+  const out = new Float64Array(to - from);
+  for (let k = from; k < to; k++) {
+    const value = (1 + Math.log(counts[k]!)) * idf(ids[k]!);
+    norms[blocks[ids[k]!]!] += value * value;
+    out[k - from] = value;
+  }
+  let share = 0;
+  for (const block of FEATURE_BLOCKS) if (norms[block] > 0) share += BLOCK_WEIGHTS[block];
+  for (let i = 0; i < out.length; i++) {
+    const block = blocks[ids[from + i]!]!;
+    out[i] = (out[i]! / Math.sqrt(norms[block])) * Math.sqrt(BLOCK_WEIGHTS[block] / share);
+  }
+  return { ids: ids.slice(from, to), vals: out };
+}
+
+/** `centroid` as a sparse vector, its ids in the order they first occur. */
+export function centroidVector(vectors: readonly SparseVector[]): SparseVector {
+  const sum = centroid(vectors);
+  return { ids: Int32Array.from(sum.keys()), vals: Float64Array.from(sum.values()) };
+}
