@@ -159,20 +159,7 @@ export function createMediaUploads(deps: MediaUploadsDeps): MediaUploads {
     },
 
     giveBack(workspaceId, file) {
-      uploads.set(file.uploadId, {
-        id: file.uploadId,
-        workspaceId,
-        fileName: file.fileName,
-        type: { extensions: [], mime: file.mime, kind: file.kind, label: file.kind },
-        size: file.size,
-        received: file.size,
-        path: '',
-        handle: null,
-        hash: createHash('sha256'),
-        touchedAt: deps.now(),
-        chain: Promise.resolve(),
-        done: file,
-      });
+      uploads.set(file.uploadId, takenBack(workspaceId, file, deps.now()));
     },
 
     sweep,
@@ -181,6 +168,24 @@ export function createMediaUploads(deps: MediaUploadsDeps): MediaUploads {
       stopped = true;
       for (const upload of [...uploads.values()]) await discard(upload);
     },
+  };
+}
+
+/** A finished upload put back after a send that did not happen: handed over again by `take`. */
+function takenBack(workspaceId: WorkspaceId, file: UploadedFile, now: number): Upload {
+  return {
+    id: file.uploadId,
+    workspaceId,
+    fileName: file.fileName,
+    type: { extensions: [], mime: file.mime, kind: file.kind, label: file.kind },
+    size: file.size,
+    received: file.size,
+    path: '',
+    handle: null,
+    hash: createHash('sha256'),
+    touchedAt: now,
+    chain: Promise.resolve(),
+    done: file,
   };
 }
 
