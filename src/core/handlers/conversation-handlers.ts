@@ -17,7 +17,7 @@ import { createPipelineMessageRepository } from '../store/repositories/pipeline-
 import type { HandlerContext } from './context';
 import { WINDOW_CLOSED_MESSAGE } from '../pipeline/service-window';
 import { failureInWords } from '../inbox/failure-words';
-import { notConnectedMessage, numbersOfChat as chatNumbersOf, replyNumber, windowOf } from './reply-number';
+import { notConnectedMessage, numbersOfChat, replyNumber, windowOf } from './reply-number';
 
 type ConversationHandlers = Pick<
   CoreHandlers,
@@ -32,117 +32,20 @@ type ConversationHandlers = Pick<
 const botKind = (kind: OutboxKind | undefined): BotReplyKind | null =>
   kind === undefined || kind === 'owner' ? null : kind;
 
+type ListInput = Parameters<CoreHandlers['conversation.list']>[0];
+type ThreadInput = Parameters<CoreHandlers['conversation.thread']>[0];
+type ReplyInput = Parameters<CoreHandlers['conversation.reply']>[0];
+
 /** The Conversations screen: chats, their threads, and what the owner does in them. */
 export function createConversationHandlers(ctx: HandlerContext): ConversationHandlers {
   const { app, hub, clock } = ctx;
-  const db = app.store.db;
   const changed = (workspaceId: WorkspaceId, chatId: string) =>
     hub.emit('conversation.changed', { workspaceId, chatId });
 
-  const numbersOfChat = (workspaceId: WorkspaceId, chatId: string) => chatNumbersOf(ctx, workspaceId, chatId);
-
-  async function pause(workspaceId: WorkspaceId, numbers: readonly E164[], chatId: string, minutes: number) {
-    const now = clock.now();
-    const until = now + minutes * 60_000;
-    const repo = createConversationRepository(db);
-    await app.store.transaction(async (trx) => {
-      for (const number of numbers) {
-        await createConversationRepository(trx).pause(workspaceId, number, chatId, until, now);
-      }
-    });
-    // pause() never shortens a longer pause already in place: report what holds now.
-    let holds = until;
-    for (const number of numbers) {
-      holds = Math.max(holds, (await repo.get(workspaceId, number, chatId))?.botPausedUntil ?? 0);
-    }
-    return holds;
-  }
-
-  const toThread = (
-    m: Message,
-    outbox: Map<string, { kind: OutboxKind; lastError: string | null }>,
-  ): ThreadMessage => ({
-    id: m.id,
-    author: m.author,
-    text: m.text,
-    at: m.createdAt,
-    status: m.status,
-    kind: m.author === 'bot' ? botKind(outbox.get(m.id)?.kind) : null,
-    failure: m.status === 'failed' ? failureInWords(outbox.get(m.id)?.lastError) : null,
-  });
-
   return {
-    async 'conversation.list'({ workspaceId, limit, labelId }) {
-      await app.workspaces.get(workspaceId);
-      const now = clock.now();
-      const labels = createLabelRepository(db);
-      if (labelId !== undefined && (await labels.get(workspaceId, labelId)) === undefined) {
-        throw new SwitchboardError('NOT_FOUND', 'That label does not exist in this workspace.', { labelId });
-      }
-      const withLabel = labelId === undefined ? null : new Set(await labels.chatsWith(workspaceId, labelId));
-      // A label filter looks further back than the list's newest chats: a labelled chat may be old.
-      const recent = await createConversationRepository(db).listRecent(
-        workspaceId,
-        withLabel === null ? limit : 1000,
-      );
-      const chats =
-        withLabel === null ? recent : recent.filter((c) => withLabel.has(c.chatId)).slice(0, limit);
-      const chatIds = chats.map((chat) => chat.chatId);
-      const labelsOf = await labels.ofChats(workspaceId, chatIds);
-      const names = await createChatProfileRepository(db).ofChats(workspaceId, chatIds);
-      const unread = await createChatReadRepository(db).unreadOf(
-        workspaceId,
-        chats.map((chat) => chat.chatId),
-      );
-      return chats.map((chat) => ({
-        chatId: chat.chatId,
-        businessNumber: chat.businessNumber,
-        contactName: names.get(chat.chatId)?.name ?? chat.contactName,
-        contactPhone: chat.contactPhone,
-        lastMessage: {
-          text: chat.lastText,
-          at: chat.lastAt,
-          author: chat.lastAuthor,
-          media: chat.lastMediaKind as MediaKind | null,
-        },
-        handedOff: chat.handoffSince !== null,
-        handoffReason: chat.handoffReason,
-        botPausedUntil:
-          chat.botPausedUntil !== null && chat.botPausedUntil > now ? chat.botPausedUntil : null,
-        waitingSince: chat.waitingSince,
-        waitingReason: chat.waitingReason,
-        unread: unread.get(chat.chatId) ?? 0,
-        labelIds: labelsOf.get(chat.chatId) ?? [],
-      }));
-    },
+    'conversation.list': (input) => listConversations(ctx, input),
 
-    async 'conversation.thread'({ workspaceId, chatId, before, limit }) {
-      await app.workspaces.get(workspaceId);
-      const newestFirst = await createMessageRepository(db).listByChat(workspaceId, chatId, {
-        ...(before !== undefined && { before }),
-        limit: limit + 1,
-      });
-      const page = newestFirst.slice(0, limit).reverse();
-      // Bot replies carry their kind; failed messages (the owner's too) why they failed.
-      const outbox = await createOutboxRepository(db).describe(
-        workspaceId,
-        page.filter((m) => m.author !== 'contact').map((m) => m.id),
-      );
-      const media = await createMessageMediaRepository(db).forMessages(
-        workspaceId,
-        page.map((m) => m.id),
-      );
-      return {
-        chatId,
-        messages: page.map((m) => {
-          const row = media.get(m.id);
-          return row === undefined
-            ? toThread(m, outbox)
-            : { ...toThread(m, outbox), media: toThreadMedia(row) };
-        }),
-        nextBefore: newestFirst.length > limit ? (page[0]?.createdAt ?? null) : null,
-      };
-    },
+    'conversation.thread': (input) => threadPage(ctx, input),
 
     async 'conversation.release'({ workspaceId, chatId }) {
       await app.workspaces.get(workspaceId);
@@ -153,7 +56,7 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
 
     async 'conversation.takeOver'({ workspaceId, chatId }) {
       await app.workspaces.get(workspaceId);
-      const numbers = await numbersOfChat(workspaceId, chatId);
+      const numbers = await numbersOfChat(ctx, workspaceId, chatId);
       const now = clock.now();
       await app.store.transaction(async (trx) => {
         for (const number of numbers) {
@@ -176,8 +79,8 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
 
     async 'conversation.pause'({ workspaceId, chatId, minutes }) {
       await app.workspaces.get(workspaceId);
-      const numbers = await numbersOfChat(workspaceId, chatId);
-      const botPausedUntil = await pause(workspaceId, numbers, chatId, minutes);
+      const numbers = await numbersOfChat(ctx, workspaceId, chatId);
+      const botPausedUntil = await pauseChat(ctx, workspaceId, numbers, chatId, minutes);
       app.logger
         .child({ workspaceId })
         .info('bot.paused', `The bot keeps out of ${chatId} for ${minutes} min`, {
@@ -190,88 +93,228 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
       return { botPausedUntil };
     },
 
-    async 'conversation.reply'({ workspaceId, chatId, text }) {
-      const workspace = await app.workspaces.get(workspaceId);
-      const chatNumbers = await numbersOfChat(workspaceId, chatId);
-      // The number the customer wrote to, when it is online; otherwise another of the business's numbers.
-      const fromNumber = await replyNumber(ctx, workspaceId, chatNumbers);
-      if (fromNumber === undefined) {
-        throw new SwitchboardError('UNAVAILABLE', notConnectedMessage(chatNumbers), { chatId });
-      }
-      const from = fromNumber.e164;
-      // On the Cloud API, Meta refuses free text 24 h after the customer last wrote: say so before sending.
-      const window = await windowOf(ctx, fromNumber, chatId);
-      if (!window.open) {
-        throw new SwitchboardError('VALIDATION', WINDOW_CLOSED_MESSAGE, {
-          chatId,
-          reason: 'SERVICE_WINDOW_CLOSED',
-          number: from,
-          closesAt: window.closesAt,
-        });
-      }
-
-      const now = clock.now();
-      // One id for the message, its outbox row (made only if it fails, for Retry) and WhatsApp.
-      const messageId = createOutboxId(now);
-      const id = messageId;
-      const messages = createPipelineMessageRepository(db);
-      // Recorded first, under the id it travels with: the echo from the phone then finds it, not a copy.
-      await messages.recordOutbound(
-        workspaceId,
-        {
-          id,
-          businessNumber: from,
-          providerMessageId: messageId,
-          chatId,
-          author: 'owner',
-          text,
-          status: 'sending',
-        },
-        now,
-      );
-      const log = app.logger.child({ workspaceId });
-      let providerMessageId: string;
-      try {
-        ({ providerMessageId } = await app.connections.sendMessage(workspaceId, chatId, text, {
-          messageId,
-          from,
-        }));
-      } catch (error) {
-        const failedAt = clock.now();
-        await app.store.transaction(async (trx) => {
-          await createMessageRepository(trx).setStatus(workspaceId, id, 'failed', failedAt);
-          // Kept as a failed outbox row: the thread shows why, and Retry sends it through the outbox.
-          const outbox = createOutboxRepository(trx);
-          await outbox.insertMany(
-            workspaceId,
-            [{ id, businessNumber: from, chatId, inboundMessageId: null, kind: 'owner', text }],
-            failedAt,
-          );
-          await outbox.markFailed(workspaceId, id, errorText(error), failedAt);
-        });
-        log.warn('message.failed', `The owner's reply to ${chatId} was not sent`, { chatId, error });
-        changed(workspaceId, chatId);
-        throw new SwitchboardError(
-          'UNAVAILABLE',
-          `The reply was not sent: WhatsApp did not take it (${error instanceof Error ? error.message : String(error)}). Try again in a moment.`,
-          { chatId },
-          { cause: error },
-        );
-      }
-      const sentAt = clock.now();
-      await messages.markOutboundSent(workspaceId, id, providerMessageId, sentAt);
-      log.info('message.sent', `owner reply sent to ${chatId}`, {
-        chatId,
-        kind: 'owner',
-        providerMessageId,
-        number: from,
-      });
-      // As when the owner answers from the phone: the bot steps back in this chat for a while.
-      await createConversationRepository(db).answeredByOwner(workspaceId, chatId, sentAt);
-      const minutes = workspace.settings.handoff.ownerPauseMinutes;
-      if (minutes > 0) await pause(workspaceId, [from], chatId, minutes);
-      changed(workspaceId, chatId);
-      return { id, author: 'owner', text, at: now, status: 'sent', kind: null };
-    },
+    'conversation.reply': (input) => sendOwnerReply(ctx, input),
   };
+}
+
+/** Pauses the bot in the chat on these numbers; returns until when it holds (a longer pause stays). */
+async function pauseChat(
+  ctx: HandlerContext,
+  workspaceId: WorkspaceId,
+  numbers: readonly E164[],
+  chatId: string,
+  minutes: number,
+) {
+  const { app, clock } = ctx;
+  const now = clock.now();
+  const until = now + minutes * 60_000;
+  const repo = createConversationRepository(app.store.db);
+  await app.store.transaction(async (trx) => {
+    for (const number of numbers) {
+      await createConversationRepository(trx).pause(workspaceId, number, chatId, until, now);
+    }
+  });
+  // pause() never shortens a longer pause already in place: report what holds now.
+  let holds = until;
+  for (const number of numbers) {
+    holds = Math.max(holds, (await repo.get(workspaceId, number, chatId))?.botPausedUntil ?? 0);
+  }
+  return holds;
+}
+
+function toThread(
+  m: Message,
+  outbox: Map<string, { kind: OutboxKind; lastError: string | null }>,
+): ThreadMessage {
+  return {
+    id: m.id,
+    author: m.author,
+    text: m.text,
+    at: m.createdAt,
+    status: m.status,
+    kind: m.author === 'bot' ? botKind(outbox.get(m.id)?.kind) : null,
+    failure: m.status === 'failed' ? failureInWords(outbox.get(m.id)?.lastError) : null,
+  };
+}
+
+/** The chats, newest first (or those with a label), with names, unread counts and labels. */
+async function listConversations(
+  ctx: HandlerContext,
+  { workspaceId, limit, labelId }: ListInput,
+): ReturnType<CoreHandlers['conversation.list']> {
+  const { app, clock } = ctx;
+  const db = app.store.db;
+  await app.workspaces.get(workspaceId);
+  const now = clock.now();
+  const labels = createLabelRepository(db);
+  if (labelId !== undefined && (await labels.get(workspaceId, labelId)) === undefined) {
+    throw new SwitchboardError('NOT_FOUND', 'That label does not exist in this workspace.', { labelId });
+  }
+  const withLabel = labelId === undefined ? null : new Set(await labels.chatsWith(workspaceId, labelId));
+  // A label filter looks further back than the list's newest chats: a labelled chat may be old.
+  const recent = await createConversationRepository(db).listRecent(
+    workspaceId,
+    withLabel === null ? limit : 1000,
+  );
+  const chats = withLabel === null ? recent : recent.filter((c) => withLabel.has(c.chatId)).slice(0, limit);
+  const chatIds = chats.map((chat) => chat.chatId);
+  const labelsOf = await labels.ofChats(workspaceId, chatIds);
+  const names = await createChatProfileRepository(db).ofChats(workspaceId, chatIds);
+  const unread = await createChatReadRepository(db).unreadOf(
+    workspaceId,
+    chats.map((chat) => chat.chatId),
+  );
+  return chats.map((chat) => ({
+    chatId: chat.chatId,
+    businessNumber: chat.businessNumber,
+    contactName: names.get(chat.chatId)?.name ?? chat.contactName,
+    contactPhone: chat.contactPhone,
+    lastMessage: {
+      text: chat.lastText,
+      at: chat.lastAt,
+      author: chat.lastAuthor,
+      media: chat.lastMediaKind as MediaKind | null,
+    },
+    handedOff: chat.handoffSince !== null,
+    handoffReason: chat.handoffReason,
+    botPausedUntil: chat.botPausedUntil !== null && chat.botPausedUntil > now ? chat.botPausedUntil : null,
+    waitingSince: chat.waitingSince,
+    waitingReason: chat.waitingReason,
+    unread: unread.get(chat.chatId) ?? 0,
+    labelIds: labelsOf.get(chat.chatId) ?? [],
+  }));
+}
+
+/** A page of a chat's thread, oldest first, each message with its kind, failure and file. */
+async function threadPage(
+  ctx: HandlerContext,
+  { workspaceId, chatId, before, limit }: ThreadInput,
+): ReturnType<CoreHandlers['conversation.thread']> {
+  const { app } = ctx;
+  const db = app.store.db;
+  await app.workspaces.get(workspaceId);
+  const newestFirst = await createMessageRepository(db).listByChat(workspaceId, chatId, {
+    ...(before !== undefined && { before }),
+    limit: limit + 1,
+  });
+  const page = newestFirst.slice(0, limit).reverse();
+  // Bot replies carry their kind; failed messages (the owner's too) why they failed.
+  const outbox = await createOutboxRepository(db).describe(
+    workspaceId,
+    page.filter((m) => m.author !== 'contact').map((m) => m.id),
+  );
+  const media = await createMessageMediaRepository(db).forMessages(
+    workspaceId,
+    page.map((m) => m.id),
+  );
+  return {
+    chatId,
+    messages: page.map((m) => {
+      const row = media.get(m.id);
+      return row === undefined ? toThread(m, outbox) : { ...toThread(m, outbox), media: toThreadMedia(row) };
+    }),
+    nextBefore: newestFirst.length > limit ? (page[0]?.createdAt ?? null) : null,
+  };
+}
+
+/** The owner's reply, sent now from a connected number; a refused one is kept as a failed outbox row. */
+async function sendOwnerReply(
+  ctx: HandlerContext,
+  { workspaceId, chatId, text }: ReplyInput,
+): ReturnType<CoreHandlers['conversation.reply']> {
+  const { app, hub, clock } = ctx;
+  const db = app.store.db;
+  const workspace = await app.workspaces.get(workspaceId);
+  const chatNumbers = await numbersOfChat(ctx, workspaceId, chatId);
+  // The number the customer wrote to, when it is online; otherwise another of the business's numbers.
+  const fromNumber = await replyNumber(ctx, workspaceId, chatNumbers);
+  if (fromNumber === undefined) {
+    throw new SwitchboardError('UNAVAILABLE', notConnectedMessage(chatNumbers), { chatId });
+  }
+  const from = fromNumber.e164;
+  // On the Cloud API, Meta refuses free text 24 h after the customer last wrote: say so before sending.
+  const window = await windowOf(ctx, fromNumber, chatId);
+  if (!window.open) {
+    throw new SwitchboardError('VALIDATION', WINDOW_CLOSED_MESSAGE, {
+      chatId,
+      reason: 'SERVICE_WINDOW_CLOSED',
+      number: from,
+      closesAt: window.closesAt,
+    });
+  }
+
+  const now = clock.now();
+  // One id for the message, its outbox row (made only if it fails, for Retry) and WhatsApp.
+  const messageId = createOutboxId(now);
+  const id = messageId;
+  const messages = createPipelineMessageRepository(db);
+  // Recorded first, under the id it travels with: the echo from the phone then finds it, not a copy.
+  await messages.recordOutbound(
+    workspaceId,
+    {
+      id,
+      businessNumber: from,
+      providerMessageId: messageId,
+      chatId,
+      author: 'owner',
+      text,
+      status: 'sending',
+    },
+    now,
+  );
+  const log = app.logger.child({ workspaceId });
+  let providerMessageId: string;
+  try {
+    ({ providerMessageId } = await app.connections.sendMessage(workspaceId, chatId, text, {
+      messageId,
+      from,
+    }));
+  } catch (error) {
+    throw await ownerReplyFailed(ctx, { workspaceId, chatId, id, from, text }, error);
+  }
+  const sentAt = clock.now();
+  await messages.markOutboundSent(workspaceId, id, providerMessageId, sentAt);
+  log.info('message.sent', `owner reply sent to ${chatId}`, {
+    chatId,
+    kind: 'owner',
+    providerMessageId,
+    number: from,
+  });
+  // As when the owner answers from the phone: the bot steps back in this chat for a while.
+  await createConversationRepository(db).answeredByOwner(workspaceId, chatId, sentAt);
+  const minutes = workspace.settings.handoff.ownerPauseMinutes;
+  if (minutes > 0) await pauseChat(ctx, workspaceId, [from], chatId, minutes);
+  hub.emit('conversation.changed', { workspaceId, chatId });
+  return { id, author: 'owner', text, at: now, status: 'sent', kind: null };
+}
+
+/** Records the refusal (the message failed, a failed outbox row for Retry) and returns the error to throw. */
+async function ownerReplyFailed(
+  ctx: HandlerContext,
+  reply: { workspaceId: WorkspaceId; chatId: string; id: string; from: E164; text: string },
+  error: unknown,
+): Promise<SwitchboardError> {
+  const { workspaceId, chatId, id, from, text } = reply;
+  const failedAt = ctx.clock.now();
+  await ctx.app.store.transaction(async (trx) => {
+    await createMessageRepository(trx).setStatus(workspaceId, id, 'failed', failedAt);
+    // Kept as a failed outbox row: the thread shows why, and Retry sends it through the outbox.
+    const outbox = createOutboxRepository(trx);
+    await outbox.insertMany(
+      workspaceId,
+      [{ id, businessNumber: from, chatId, inboundMessageId: null, kind: 'owner', text }],
+      failedAt,
+    );
+    await outbox.markFailed(workspaceId, id, errorText(error), failedAt);
+  });
+  ctx.app.logger
+    .child({ workspaceId })
+    .warn('message.failed', `The owner's reply to ${chatId} was not sent`, { chatId, error });
+  ctx.hub.emit('conversation.changed', { workspaceId, chatId });
+  return new SwitchboardError(
+    'UNAVAILABLE',
+    `The reply was not sent: WhatsApp did not take it (${error instanceof Error ? error.message : String(error)}). Try again in a moment.`,
+    { chatId },
+    { cause: error },
+  );
 }

@@ -1,14 +1,15 @@
 import type { CoreHandlers } from '../../shared/contract';
-import type { WorkspaceId } from '../../shared/types';
+import type { UploadedFile } from '../../shared/media-send-contract';
+import type { E164, WorkspaceId } from '../../shared/types';
 import { SwitchboardError } from '../errors';
 import { createOutboxId } from '../pipeline/outbox-id';
 import { WINDOW_CLOSED_MESSAGE } from '../pipeline/service-window';
 import { createConversationRepository } from '../store/repositories/conversations';
-import { createFaqAttachmentRepository } from '../store/repositories/faq-attachments';
 import { createMessageMediaRepository } from '../store/repositories/message-media';
 import { createOutboxRepository } from '../store/repositories/outbox';
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
 import type { HandlerContext } from './context';
+import { createFaqAttachmentHandlers } from './faq-attachment-handlers';
 import { numbersOfChat, replyNumber, windowOf } from './reply-number';
 
 type MediaSendHandlers = Pick<
@@ -23,7 +24,10 @@ type MediaSendHandlers = Pick<
   | 'faq.detach'
 >;
 
-/** The owner's files: the chunked upload into the media store, and the send through the outbox. */
+/**
+ * The owner's files: the chunked upload into the media store, the send through the outbox, and an
+ * FAQ's attachment (faq-attachment-handlers.ts).
+ */
 export function createMediaSendHandlers(ctx: HandlerContext): MediaSendHandlers {
   const { app, hub, clock } = ctx;
   const uploads = app.media.uploads;
@@ -44,63 +48,8 @@ export function createMediaSendHandlers(ctx: HandlerContext): MediaSendHandlers 
     return own;
   }
 
-  const attachments = createFaqAttachmentRepository(app.store.db);
-
-  async function faqOf(workspaceId: WorkspaceId, faqId: string): Promise<void> {
-    const found = await app.store.db
-      .selectFrom('faqs')
-      .select('id')
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', faqId)
-      .executeTakeFirst();
-    if (found === undefined)
-      throw new SwitchboardError('NOT_FOUND', 'That FAQ does not exist in this workspace.', { faqId });
-  }
-
   return {
-    async 'faq.attachment'({ workspaceId, faqId }) {
-      await faqOf(workspaceId, faqId);
-      const found = (await attachments.forFaqs(workspaceId, [faqId])).get(faqId);
-      if (found === undefined) return null;
-      const { sha256: _sha256, ...shown } = found;
-      return shown;
-    },
-
-    async 'faq.attach'({ workspaceId, faqId, uploadId }) {
-      await faqOf(workspaceId, faqId);
-      const file = uploads.take(workspaceId, uploadId);
-      if (file.kind !== 'image' && file.kind !== 'document') {
-        uploads.giveBack(workspaceId, file);
-        throw new SwitchboardError(
-          'VALIDATION',
-          'An answer can carry a photo or a document (a price list, a menu), not a voice note or audio.',
-          { reason: 'UNSUPPORTED_TYPE' },
-        );
-      }
-      const attachment = {
-        faqId,
-        kind: file.kind,
-        mime: file.mime,
-        fileName: file.fileName,
-        size: file.size,
-        sha256: file.sha256,
-      };
-      await attachments.set(workspaceId, attachment, clock.now());
-      app.logger.child({ workspaceId }).info('faq.attached', `A ${file.kind} was attached to an FAQ`, {
-        faqId,
-        bytes: file.size,
-      });
-      hub.emit('faq.changed', { workspaceId });
-      const { sha256: _sha256, ...shown } = attachment;
-      return shown;
-    },
-
-    async 'faq.detach'({ workspaceId, faqId }) {
-      await faqOf(workspaceId, faqId);
-      const removed = await attachments.remove(workspaceId, faqId);
-      if (removed) hub.emit('faq.changed', { workspaceId });
-      return { removed };
-    },
+    ...createFaqAttachmentHandlers(ctx),
 
     async 'media.uploadStart'({ workspaceId, fileName, mime, size }) {
       await app.workspaces.get(workspaceId);
@@ -142,73 +91,16 @@ export function createMediaSendHandlers(ctx: HandlerContext): MediaSendHandlers 
           { reason: 'CAPTION_ON_AUDIO' },
         );
       }
-      const now = clock.now();
       // One id for the message, its outbox row and WhatsApp, as for every reply.
+      const now = clock.now();
       const id = createOutboxId(now);
+      const pauseMinutes = workspace.settings.handoff.ownerPauseMinutes;
       try {
-        await app.store.transaction(async (trx) => {
-          await createPipelineMessageRepository(trx).recordOutbound(
-            workspaceId,
-            {
-              id,
-              businessNumber: from.e164,
-              providerMessageId: id,
-              chatId,
-              author: 'owner',
-              text: text === '' ? null : text,
-              status: 'queued',
-            },
-            now,
-          );
-          const media = createMessageMediaRepository(trx);
-          await media.insertMany(
-            workspaceId,
-            [
-              {
-                messageId: id,
-                kind: file.kind,
-                mime: file.mime,
-                size: file.size,
-                fileName: file.fileName,
-                caption: text === '' ? null : text,
-                durationSeconds: null,
-                thumbnail: null,
-                extra: null,
-                ref: null,
-                state: 'stored',
-              },
-            ],
-            now,
-          );
-          await media.markStored(workspaceId, id, { sha256: file.sha256, size: file.size }, now);
-          await createOutboxRepository(trx).insertMany(
-            workspaceId,
-            [
-              {
-                id,
-                businessNumber: from.e164,
-                chatId,
-                inboundMessageId: null,
-                kind: 'owner',
-                text: text === '' ? file.fileName : text,
-                media: {
-                  kind: file.kind,
-                  sha256: file.sha256,
-                  mime: file.mime,
-                  fileName: file.fileName,
-                  caption: text === '' ? null : text,
-                },
-              },
-            ],
-            now,
-          );
-          // As when the owner answers from the phone: the bot steps back in this chat for a while.
-          const conversations = createConversationRepository(trx);
-          await conversations.answeredByOwner(workspaceId, chatId, now);
-          const minutes = workspace.settings.handoff.ownerPauseMinutes;
-          if (minutes > 0)
-            await conversations.pause(workspaceId, from.e164, chatId, now + minutes * 60_000, now);
-        });
+        await queueOwnerFile(
+          ctx,
+          { workspaceId, chatId, number: from.e164, text, file, id, now },
+          pauseMinutes,
+        );
       } catch (error) {
         uploads.giveBack(workspaceId, file);
         throw error;
@@ -225,4 +117,86 @@ export function createMediaSendHandlers(ctx: HandlerContext): MediaSendHandlers 
       return { messageId: id, queued: true };
     },
   };
+}
+
+/**
+ * The owner's file as a message of the thread (stored already), an outbox row to send it, and the
+ * bot stepping back in the chat, as when the owner answers from the phone: all or nothing.
+ */
+async function queueOwnerFile(
+  ctx: HandlerContext,
+  send: {
+    workspaceId: WorkspaceId;
+    chatId: string;
+    number: E164;
+    text: string;
+    file: UploadedFile;
+    id: string;
+    now: number;
+  },
+  pauseMinutes: number,
+): Promise<void> {
+  const { workspaceId, chatId, number, text, file, id, now } = send;
+  await ctx.app.store.transaction(async (trx) => {
+    await createPipelineMessageRepository(trx).recordOutbound(
+      workspaceId,
+      {
+        id,
+        businessNumber: number,
+        providerMessageId: id,
+        chatId,
+        author: 'owner',
+        text: text === '' ? null : text,
+        status: 'queued',
+      },
+      now,
+    );
+    const media = createMessageMediaRepository(trx);
+    await media.insertMany(
+      workspaceId,
+      [
+        {
+          messageId: id,
+          kind: file.kind,
+          mime: file.mime,
+          size: file.size,
+          fileName: file.fileName,
+          caption: text === '' ? null : text,
+          durationSeconds: null,
+          thumbnail: null,
+          extra: null,
+          ref: null,
+          state: 'stored',
+        },
+      ],
+      now,
+    );
+    await media.markStored(workspaceId, id, { sha256: file.sha256, size: file.size }, now);
+    await createOutboxRepository(trx).insertMany(
+      workspaceId,
+      [
+        {
+          id,
+          businessNumber: number,
+          chatId,
+          inboundMessageId: null,
+          kind: 'owner',
+          text: text === '' ? file.fileName : text,
+          media: {
+            kind: file.kind,
+            sha256: file.sha256,
+            mime: file.mime,
+            fileName: file.fileName,
+            caption: text === '' ? null : text,
+          },
+        },
+      ],
+      now,
+    );
+    // As when the owner answers from the phone: the bot steps back in this chat for a while.
+    const conversations = createConversationRepository(trx);
+    await conversations.answeredByOwner(workspaceId, chatId, now);
+    const minutes = pauseMinutes;
+    if (minutes > 0) await conversations.pause(workspaceId, number, chatId, now + minutes * 60_000, now);
+  });
 }

@@ -51,9 +51,25 @@ const MIGRATION_TABLE = 'kysely_migration';
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Store> {
   const { path } = options;
-  const inMemory = path === ':memory:';
-  if (!inMemory && existsSync(path)) inspectExistingFile(path);
+  if (path !== ':memory:' && existsSync(path)) inspectExistingFile(path);
+  const sqlite = connect(options);
+  const upgrade = await copyBeforeUpgrade(sqlite, options);
+  const db = new Kysely<Database>({ dialect: new SwitchboardSqliteDialect({ database: sqlite }) });
+  try {
+    const schemaVersion = await migrate(db, options.migrateTo);
+    sqlite.pragma(`user_version = ${MIGRATION_NAMES.indexOf(schemaVersion) + 1}`);
+    return createStore(path, db, sqlite, schemaVersion);
+  } catch (error) {
+    await db.destroy();
+    if (upgrade === undefined) throw asOpenError(path, error);
+    return upgradeFailed(path, error, upgrade);
+  }
+}
 
+/** The connection, set up: busy timeout, foreign keys, the write-ahead log and the durability asked for. */
+function connect(options: OpenDatabaseOptions): SqliteConnection {
+  const { path } = options;
+  const inMemory = path === ':memory:';
   let sqlite: SqliteConnection;
   try {
     sqlite = new BetterSqlite3(path);
@@ -66,7 +82,6 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Store>
       { cause: error },
     );
   }
-
   try {
     sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     sqlite.pragma('foreign_keys = ON');
@@ -79,66 +94,77 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Store>
     sqlite.close();
     throw asOpenError(path, error);
   }
+  return sqlite;
+}
 
-  // Before migrations change a database that has data: a copy, put back if the upgrade fails.
-  let upgradeCopy: string | undefined;
-  let putBack: ((copy: string) => Promise<void>) | undefined;
-  const applied = inMemory ? [] : appliedMigrations(sqlite, MIGRATION_TABLE);
+/** The copy made before an upgrade, and how to put it back. */
+interface UpgradeCopy {
+  applied: string[];
+  copy: string;
+  putBack: (copy: string) => Promise<void>;
+}
+
+/**
+ * Before migrations change a database that has data: a copy, put back if the upgrade fails.
+ * Undefined when nothing is to be migrated (or the store is in memory).
+ */
+async function copyBeforeUpgrade(
+  sqlite: SqliteConnection,
+  options: OpenDatabaseOptions,
+): Promise<UpgradeCopy | undefined> {
+  const { path } = options;
+  const applied = path === ':memory:' ? [] : appliedMigrations(sqlite, MIGRATION_TABLE);
   const target = options.migrateTo ?? MIGRATION_NAMES.at(-1) ?? '';
-  if (applied.length > 0 && MIGRATION_NAMES.some((name) => name <= target && !applied.includes(name))) {
-    try {
-      const copier =
-        options.upgradeCopier ??
-        createEncryptedUpgradeCopier(createFileKeySecretBox({ dataDir: dirname(path) }));
-      upgradeCopy = await copier.write(sqlite, path, applied.at(-1)!);
-      putBack = (copy) => copier.putBack(path, copy);
-    } catch (error) {
-      sqlite.close();
-      throw new SwitchboardError(
-        'BACKUP_FAILED',
-        `Switchboard could not copy the database before upgrading it (${(error as Error).message}), so it ` +
-          'did not upgrade. Free some disk space and start again.',
-        { path },
-        { cause: error },
-      );
-    }
+  if (applied.length === 0 || !MIGRATION_NAMES.some((name) => name <= target && !applied.includes(name))) {
+    return undefined;
   }
-
-  const db = new Kysely<Database>({ dialect: new SwitchboardSqliteDialect({ database: sqlite }) });
   try {
-    const schemaVersion = await migrate(db, options.migrateTo);
-    sqlite.pragma(`user_version = ${MIGRATION_NAMES.indexOf(schemaVersion) + 1}`);
-    return createStore(path, db, sqlite, schemaVersion);
+    const copier =
+      options.upgradeCopier ??
+      createEncryptedUpgradeCopier(createFileKeySecretBox({ dataDir: dirname(path) }));
+    const copy = await copier.write(sqlite, path, applied.at(-1)!);
+    return { applied, copy, putBack: (c) => copier.putBack(path, c) };
   } catch (error) {
-    await db.destroy();
-    if (upgradeCopy === undefined || putBack === undefined) throw asOpenError(path, error);
-    try {
-      await putBack(upgradeCopy);
-    } catch (putBackError) {
-      throw new SwitchboardError(
-        'DATABASE_UNAVAILABLE',
-        `Upgrading the database to this version of Switchboard failed (${(error as Error).message}), and ` +
-          `putting back the copy made before the upgrade failed too (${(putBackError as Error).message}). ` +
-          `Nothing was deleted: the copy is ${upgradeCopy}. Install the previous version again and restore ` +
-          'that file from Settings › Backups, or ask your reseller.',
-        { path, copy: upgradeCopy },
-        { cause: error },
-      );
-    }
-    const failed =
-      typeof (error as SwitchboardError).details?.failed === 'string'
-        ? ((error as SwitchboardError).details!.failed as string)
-        : 'unknown';
+    sqlite.close();
     throw new SwitchboardError(
-      'DATABASE_UNAVAILABLE',
-      `Upgrading the database to this version of Switchboard failed at step ${failed} ` +
-        `(${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message}). Your data was ` +
-        `put back exactly as it was before the upgrade (schema ${applied.at(-1)}). Install the previous version ` +
-        `again and tell your reseller; nothing was lost. The encrypted copy stays in ${upgradeCopy}.`,
-      { path, failed, restoredSchema: applied.at(-1), copy: upgradeCopy },
+      'BACKUP_FAILED',
+      `Switchboard could not copy the database before upgrading it (${(error as Error).message}), so it ` +
+        'did not upgrade. Free some disk space and start again.',
+      { path },
       { cause: error },
     );
   }
+}
+
+/** A failed upgrade: the copy goes back, and the owner is told what happened and what to do. */
+async function upgradeFailed(path: string, error: unknown, upgrade: UpgradeCopy): Promise<never> {
+  const { applied, copy: upgradeCopy } = upgrade;
+  try {
+    await upgrade.putBack(upgradeCopy);
+  } catch (putBackError) {
+    throw new SwitchboardError(
+      'DATABASE_UNAVAILABLE',
+      `Upgrading the database to this version of Switchboard failed (${(error as Error).message}), and ` +
+        `putting back the copy made before the upgrade failed too (${(putBackError as Error).message}). ` +
+        `Nothing was deleted: the copy is ${upgradeCopy}. Install the previous version again and restore ` +
+        'that file from Settings › Backups, or ask your reseller.',
+      { path, copy: upgradeCopy },
+      { cause: error },
+    );
+  }
+  const failed =
+    typeof (error as SwitchboardError).details?.failed === 'string'
+      ? ((error as SwitchboardError).details!.failed as string)
+      : 'unknown';
+  throw new SwitchboardError(
+    'DATABASE_UNAVAILABLE',
+    `Upgrading the database to this version of Switchboard failed at step ${failed} ` +
+      `(${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message}). Your data was ` +
+      `put back exactly as it was before the upgrade (schema ${applied.at(-1)}). Install the previous version ` +
+      `again and tell your reseller; nothing was lost. The encrypted copy stays in ${upgradeCopy}.`,
+    { path, failed, restoredSchema: applied.at(-1), copy: upgradeCopy },
+    { cause: error },
+  );
 }
 
 function createStore(

@@ -3,14 +3,9 @@ import { currencySign, type BudgetInput } from '../../../shared/money-input';
 import type { AiProviderSettings, WorkspaceSettings } from '../../../shared/settings';
 import type { WorkspaceId } from '../../../shared/types';
 import { SwitchboardError } from '../../errors';
-import type { Logger } from '../../log/logger';
-import type { WorkspaceService } from '../../workspace/workspace-service';
-import type { AiKeyRepository } from '../../store/repositories/ai-keys';
-import type { PersistentBudgetLedger } from './persistent-ledger';
 import { DEFAULT_PRICES, unknownModelPrice } from './cost';
-import type { ProviderHealth } from './provider-health';
-import { providerFromSettings } from './providers';
-import { ProviderError } from './types';
+import { testProvider } from './ai-provider-test';
+import { workspaceOf, type AiServiceOptions } from './ai-service-options';
 
 /**
  * What the owner does with the AI from Settings: add a provider with its key, set the budgets and what
@@ -37,51 +32,14 @@ export interface AiUpdate {
 const MAX_BUDGET_USD = { dailyBudget: 1000, monthlyBudget: 10_000 } as const;
 
 const MAX_PROVIDERS = 6;
-const TEST_TIMEOUT_MS = 20_000;
 
-export function createAiService(options: {
-  workspaces: WorkspaceService;
-  keys: AiKeyRepository;
-  ledger: PersistentBudgetLedger;
-  health: ProviderHealth;
-  logger: Logger;
-  now: () => number;
-  /** Called after a change the pipeline must see at once. */
-  onChanged?: (workspaceId: WorkspaceId) => void;
-}): AiService {
+export type { AiServiceOptions } from './ai-service-options';
+
+export function createAiService(options: AiServiceOptions): AiService {
   const { workspaces, keys } = options;
+  const mustGet = (workspaceId: WorkspaceId) => workspaceOf(options, workspaceId);
 
-  async function mustGet(workspaceId: WorkspaceId) {
-    const workspace = await workspaces.get(workspaceId);
-    if (workspace === undefined) throw new SwitchboardError('NOT_FOUND', 'That workspace no longer exists.');
-    return workspace;
-  }
-
-  async function status(workspaceId: WorkspaceId): Promise<AiStatus> {
-    const workspace = await mustGet(workspaceId);
-    const ai = workspace.settings.ai;
-    const hints = new Map((await keys.list(workspaceId)).map((k) => [k.providerId, k.hint]));
-    const providers = ai.providers.map((p) => ({
-      ...p,
-      keyHint: hints.get(p.id) ?? null,
-      charged: chargedPrice(p),
-      health: options.health.health(workspaceId, p.id),
-    }));
-    options.ledger.setTimeZone(workspaceId, workspace.settings.timezone);
-    const spend = await options.ledger.summary(workspaceId);
-    return {
-      workspaceId,
-      botMode: workspace.botMode,
-      about: ai.about,
-      providers,
-      budget: { dailyUsd: ai.dailyBudgetUsd, monthlyUsd: ai.monthlyBudgetUsd },
-      currency: ai.currency,
-      timeoutSeconds: Math.round(ai.timeoutMs / 1000),
-      timeZone: workspace.settings.timezone,
-      spend,
-      problem: problemOf(workspace.botMode, providers, spend, ai),
-    };
-  }
+  const status = (workspaceId: WorkspaceId) => readStatus(options, workspaceId);
 
   async function setProviders(workspaceId: WorkspaceId, providers: AiProviderSettings[]): Promise<void> {
     await workspaces.updateSettings(workspaceId, { ai: { providers } });
@@ -148,72 +106,12 @@ export function createAiService(options: {
     },
 
     async update(workspaceId, patch) {
-      const workspace = await mustGet(workspaceId);
-      const currency = patch.currency ?? workspace.settings.ai.currency;
-      const ai: Record<string, unknown> = {};
-      if (patch.about !== undefined) ai.about = patch.about.trim();
-      if (patch.currency !== undefined) ai.currency = patch.currency;
-      if (patch.timeoutSeconds !== undefined) ai.timeoutMs = patch.timeoutSeconds * 1000;
-      if (patch.dailyBudget !== undefined)
-        ai.dailyBudgetUsd = budgetUsd(patch.dailyBudget, 'dailyBudget', currency);
-      if (patch.monthlyBudget !== undefined)
-        ai.monthlyBudgetUsd = budgetUsd(patch.monthlyBudget, 'monthlyBudget', currency);
-      await workspaces.updateSettings(workspaceId, { ai });
-      const before = workspace.settings.ai;
-      if (
-        (ai.dailyBudgetUsd !== undefined && ai.dailyBudgetUsd !== before.dailyBudgetUsd) ||
-        (ai.monthlyBudgetUsd !== undefined && ai.monthlyBudgetUsd !== before.monthlyBudgetUsd)
-      ) {
-        // A new budget: running out of it is news again, the same day included.
-        options.ledger.setTimeZone(workspaceId, workspace.settings.timezone);
-        options.ledger.resetNotices(workspaceId);
-      }
+      await updateAi(options, workspaceId, patch);
       changed(workspaceId);
       return status(workspaceId);
     },
 
-    async test(workspaceId, providerId) {
-      const workspace = await mustGet(workspaceId);
-      const config = workspace.settings.ai.providers.find((p) => p.id === providerId);
-      if (config === undefined) {
-        throw new SwitchboardError('NOT_FOUND', `There is no AI provider called ${providerId}.`);
-      }
-      const key = config.needsKey ? await keys.get(workspaceId, providerId) : '';
-      if (key === null) {
-        return {
-          ok: false,
-          latencyMs: 0,
-          message: 'No API key is stored for this provider: enter the key and save.',
-        };
-      }
-      const provider = providerFromSettings(config, key, TEST_TIMEOUT_MS);
-      const started = performance.now();
-      const log = options.logger.child({ workspaceId });
-      try {
-        const result = await provider.complete({
-          system: 'You check that a connection works. Reply with the single word OK.',
-          messages: [{ role: 'user', content: 'Are you there?' }],
-          maxTokens: 5,
-        });
-        const latencyMs = Math.round(performance.now() - started);
-        options.health.recovered(workspaceId, providerId);
-        log.info('ai.tested', `AI provider ${providerId} answered in ${latencyMs} ms`, {
-          provider: providerId,
-          model: result.model,
-          latencyMs,
-        });
-        return { ok: true, latencyMs, message: `${config.model} answered: "${result.text.slice(0, 80)}"` };
-      } catch (error) {
-        const latencyMs = Math.round(performance.now() - started);
-        const message = explain(error);
-        log.warn('ai.test_failed', `AI provider ${providerId} test failed: ${message}`, {
-          provider: providerId,
-          kind: error instanceof ProviderError ? error.kind : 'unexpected',
-          status: error instanceof ProviderError ? error.status : null,
-        });
-        return { ok: false, latencyMs, message };
-      }
-    },
+    test: (workspaceId, providerId) => testProvider(options, workspaceId, providerId),
   };
 }
 
@@ -253,31 +151,6 @@ function budgetUsd(
   return Math.round(usd * 1e9) / 1e9;
 }
 
-/** A failed test in words that say what to check. The key never appears (ProviderError keeps it out). */
-function explain(error: unknown): string {
-  if (!(error instanceof ProviderError)) return 'Something unexpected went wrong; see the log.';
-  switch (error.kind) {
-    case 'key-refused':
-      return 'The provider refused the API key: check it and save it again.';
-    case 'client':
-      return error.status === 404
-        ? 'The address or model name is wrong (the provider said 404).'
-        : `The provider refused the request (HTTP ${error.status ?? '?'}): check the model name.`;
-    case 'rate-limited':
-      return 'The provider says too many requests (429): wait a little, or check your plan.';
-    case 'server':
-      return `The provider had an error (HTTP ${error.status ?? '5xx'}): try again later.`;
-    case 'timeout':
-      return 'No answer in time: check the address and the internet connection.';
-    case 'network':
-      return 'Could not reach the address: check it and the internet connection.';
-    case 'malformed':
-      return 'The address answered, but not like an AI API: check that it ends in the right path (e.g. /v1).';
-    case 'aborted':
-      return 'The test was cancelled.';
-  }
-}
-
 function problemOf(
   botMode: AiStatus['botMode'],
   providers: AiStatus['providers'],
@@ -304,4 +177,56 @@ function problemOf(
     return "This month's AI budget is used up: FAQ answers and hand-offs only until next month.";
   }
   return null;
+}
+
+async function readStatus(options: AiServiceOptions, workspaceId: WorkspaceId): Promise<AiStatus> {
+  const workspace = await workspaceOf(options, workspaceId);
+  const { keys } = options;
+  const ai = workspace.settings.ai;
+  const hints = new Map((await keys.list(workspaceId)).map((k) => [k.providerId, k.hint]));
+  const providers = ai.providers.map((p) => ({
+    ...p,
+    keyHint: hints.get(p.id) ?? null,
+    charged: chargedPrice(p),
+    health: options.health.health(workspaceId, p.id),
+  }));
+  options.ledger.setTimeZone(workspaceId, workspace.settings.timezone);
+  const spend = await options.ledger.summary(workspaceId);
+  return {
+    workspaceId,
+    botMode: workspace.botMode,
+    about: ai.about,
+    providers,
+    budget: { dailyUsd: ai.dailyBudgetUsd, monthlyUsd: ai.monthlyBudgetUsd },
+    currency: ai.currency,
+    timeoutSeconds: Math.round(ai.timeoutMs / 1000),
+    timeZone: workspace.settings.timezone,
+    spend,
+    problem: problemOf(workspace.botMode, providers, spend, ai),
+  };
+}
+
+/** Writes the AI settings the owner changed; a new budget makes running out of it news again. */
+async function updateAi(options: AiServiceOptions, workspaceId: WorkspaceId, patch: AiUpdate): Promise<void> {
+  const { workspaces } = options;
+  const workspace = await workspaceOf(options, workspaceId);
+  const currency = patch.currency ?? workspace.settings.ai.currency;
+  const ai: Record<string, unknown> = {};
+  if (patch.about !== undefined) ai.about = patch.about.trim();
+  if (patch.currency !== undefined) ai.currency = patch.currency;
+  if (patch.timeoutSeconds !== undefined) ai.timeoutMs = patch.timeoutSeconds * 1000;
+  if (patch.dailyBudget !== undefined)
+    ai.dailyBudgetUsd = budgetUsd(patch.dailyBudget, 'dailyBudget', currency);
+  if (patch.monthlyBudget !== undefined)
+    ai.monthlyBudgetUsd = budgetUsd(patch.monthlyBudget, 'monthlyBudget', currency);
+  await workspaces.updateSettings(workspaceId, { ai });
+  const before = workspace.settings.ai;
+  if (
+    (ai.dailyBudgetUsd !== undefined && ai.dailyBudgetUsd !== before.dailyBudgetUsd) ||
+    (ai.monthlyBudgetUsd !== undefined && ai.monthlyBudgetUsd !== before.monthlyBudgetUsd)
+  ) {
+    // A new budget: running out of it is news again, the same day included.
+    options.ledger.setTimeZone(workspaceId, workspace.settings.timezone);
+    options.ledger.resetNotices(workspaceId);
+  }
 }

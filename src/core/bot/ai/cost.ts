@@ -172,30 +172,11 @@ export interface MemoryBudgetLedger extends BudgetLedger {
 export function createBudgetLedger(options: BudgetLedgerOptions): MemoryBudgetLedger {
   const defaultZone = options.timeZone ?? 'UTC';
   const zones = new Map<string, string>();
-  /**
-   * Totals by workspace and period, then period key. Loading from disk may seed yesterday's and today's
-   * (the zone is not known yet); the two latest keys are kept, older ones dropped.
-   */
-  const totals = new Map<string, Map<string, { nano: number; noticed: boolean }>>();
+  const counter = createSpendCounters();
   const held = new Map<string, number>();
 
   const keysOf = (workspaceId: string): PeriodKeys =>
     periodKeysIn(zones.get(workspaceId) ?? defaultZone)(options.now());
-  function counter(workspaceId: string, period: BudgetPeriod, key: string) {
-    const id = `${workspaceId}\u0000${period}`;
-    let byKey = totals.get(id);
-    if (byKey === undefined) {
-      byKey = new Map();
-      totals.set(id, byKey);
-    }
-    let total = byKey.get(key);
-    if (total === undefined) {
-      total = { nano: 0, noticed: false };
-      byKey.set(key, total);
-      if (byKey.size > 2) byKey.delete([...byKey.keys()].sort()[0]!);
-    }
-    return total;
-  }
   const amount = (nanoUsd: number) => {
     if (!Number.isSafeInteger(nanoUsd) || nanoUsd < 0)
       throw new RangeError('nanoUsd must be a non-negative integer');
@@ -259,6 +240,30 @@ export function createBudgetLedger(options: BudgetLedgerOptions): MemoryBudgetLe
     },
   };
   return ledger;
+}
+
+/**
+ * Totals by workspace and period, then period key. Loading from disk may seed yesterday's and today's
+ * (the zone is not known yet); the two latest keys are kept, older ones dropped. Returns the counter
+ * of one workspace, period and key, made at zero on first use.
+ */
+function createSpendCounters() {
+  const totals = new Map<string, Map<string, { nano: number; noticed: boolean }>>();
+  return (workspaceId: string, period: BudgetPeriod, key: string) => {
+    const id = `${workspaceId}\u0000${period}`;
+    let byKey = totals.get(id);
+    if (byKey === undefined) {
+      byKey = new Map();
+      totals.set(id, byKey);
+    }
+    let total = byKey.get(key);
+    if (total === undefined) {
+      total = { nano: 0, noticed: false };
+      byKey.set(key, total);
+      if (byKey.size > 2) byKey.delete([...byKey.keys()].sort()[0]!);
+    }
+    return total;
+  };
 }
 
 /** The first exhausted period (day before month), or null while within both limits. */

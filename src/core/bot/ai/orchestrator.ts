@@ -93,9 +93,26 @@ function asProviderError(error: unknown, provider: string): ProviderError {
 
 export type AiOrchestrator = ReturnType<typeof createAiOrchestrator>;
 
+/** One provider of the chain and the tier it sits in. */
+interface ChainLink {
+  provider: AiProvider;
+  tier: Tier;
+}
+
+/** What one provider's turn came to: an outcome, the next provider, or over budget (its worst case). */
+type LinkStep =
+  | { kind: 'done'; reason: string; result?: BotResult; extra?: Partial<AiOutcome> }
+  | { kind: 'next' }
+  | { kind: 'over-budget'; nano: number };
+
+/** The orchestrator's parts: its options, the breaker, and what it knows of budgets and prices. */
+interface OrchestratorParts {
+  options: AiOrchestratorOptions;
+  breaker: CircuitBreaker;
+  budget: ReturnType<typeof createBudgetGuard>;
+}
+
 export function createAiOrchestrator(options: AiOrchestratorOptions) {
-  const prices = options.prices ?? DEFAULT_PRICES;
-  const fallbackPrice = options.unknownModelPrice ?? unknownModelPrice(prices);
   const breaker: CircuitBreaker =
     options.breaker !== undefined && 'tryAcquire' in options.breaker
       ? options.breaker
@@ -104,48 +121,10 @@ export function createAiOrchestrator(options: AiOrchestratorOptions) {
           coolDownMs: options.breaker?.coolDownMs ?? DEFAULT_COOL_DOWN_MS,
           now: options.now,
         });
-  const limitsFor = (workspaceId: string): BudgetLimits =>
-    typeof options.budget === 'function' ? options.budget(workspaceId) : options.budget;
-
-  /** Tells the owner once per period (until the budget is changed) that it is used up. */
-  function notice(workspaceId: string, period: BudgetPeriod, key: string): void {
-    if (!options.ledger.claimNotice(workspaceId, period, key)) return;
-    options.logger?.warn('ai.budget_exhausted', `AI ${period} budget used up`, { period, key });
-    options.onBudgetExhausted?.(workspaceId, period);
-  }
-
-  /** The exhausted period, if any (spent at or over a limit). */
-  function checkBudget(workspaceId: string): BudgetPeriod | null {
-    const spend = options.ledger.spent(workspaceId);
-    const period = exhaustedPeriod(spend, limitsFor(workspaceId));
-    if (period !== null) notice(workspaceId, period, spend.keys[period]);
-    return period;
-  }
-
-  /** A provider's price: the owner's, else the table's, else the unknown-model rate. */
-  function priceOf(provider: AiProvider, model: string): { price: ModelPrice; known: boolean } {
-    if (provider.price != null) return { price: provider.price, known: true };
-    const listed = prices[model];
-    return listed !== undefined && Object.hasOwn(prices, model)
-      ? { price: listed, known: true }
-      : { price: fallbackPrice, known: false };
-  }
-
-  /** The owner's chain for a tier: its own providers, then the other tier's (see the file comment). */
-  function chainFor(tier: Tier, allowFastFallback: boolean): { provider: AiProvider; tier: Tier }[] {
-    const other: Tier = tier === 'fast' ? 'smart' : 'fast';
-    const chain = options.tiers[tier].map((provider) => ({ provider, tier }));
-    if (tier === 'fast' || allowFastFallback) {
-      for (const provider of options.tiers[other]) {
-        if (!chain.some((c) => c.provider.name === provider.name)) chain.push({ provider, tier: other });
-      }
-    }
-    return chain;
-  }
+  const parts: OrchestratorParts = { options, breaker, budget: createBudgetGuard(options) };
 
   async function answer(input: AiRequest): Promise<AiOutcome> {
     const { workspaceId, tier } = input;
-    const log = options.logger;
     const attempts: AiAttempt[] = [];
     const done = (
       reason: string,
@@ -153,118 +132,22 @@ export function createAiOrchestrator(options: AiOrchestratorOptions) {
       extra: Partial<AiOutcome> = {},
     ): AiOutcome => ({ result, reason, tier, provider: null, model: null, costUsd: 0, attempts, ...extra });
 
-    if (checkBudget(workspaceId) !== null) return done('budget-exhausted');
-    const chain = chainFor(tier, input.allowFastFallback ?? true);
+    if (parts.budget.checkBudget(workspaceId) !== null) return done('budget-exhausted');
+    const chain = chainFor(options.tiers, tier, input.allowFastFallback ?? true);
     if (chain.length === 0) return done('ai-no-providers');
-    const limits = limitsFor(workspaceId);
+    const limits = parts.budget.limitsFor(workspaceId);
     let overBudget: { nano: number } | null = null;
 
-    for (const { provider, tier: providerTier } of chain) {
-      if (!breaker.tryAcquire(provider.name)) {
-        attempts.push({ provider: provider.name, model: provider.model, outcome: 'circuit-open' });
-        continue;
-      }
-      const { price } = priceOf(provider, provider.model);
-      const worst = costOf(
-        worstCaseUsage(input.request, DEFAULT_MAX_TOKENS),
-        provider.model,
-        {},
-        price,
-      ).nanoUsd;
-      const reservation = options.ledger.reserve(workspaceId, worst, limits);
-      if (reservation === null) {
-        breaker.release(provider.name);
-        attempts.push({ provider: provider.name, model: provider.model, outcome: 'over-budget' });
-        overBudget ??= { nano: worst };
-        continue;
-      }
-      try {
-        const completion = await provider.complete(input.request, input.signal);
-        breaker.onSuccess(provider.name);
-        const { price: charged, known } = priceOf(provider, completion.model);
-        const cost = costOf(completion.usage, completion.model, {}, charged);
-        options.ledger.settle(reservation, cost.nanoUsd);
-        attempts.push({ provider: provider.name, model: provider.model, outcome: 'ok' });
-        if (!known)
-          log?.warn('ai.unknown_model', 'model has no price: charged the most expensive listed price', {
-            provider: provider.name,
-            model: completion.model,
-          });
-        log?.info('ai.answered', 'AI provider answered', {
-          provider: provider.name,
-          model: completion.model,
-          tier: providerTier,
-          inputTokens: completion.usage.inputTokens,
-          outputTokens: completion.usage.outputTokens,
-          costUsd: cost.usd,
-          latencyMs: Math.round(completion.latencyMs),
-        });
-        if (providerTier !== tier) {
-          log?.info(
-            'ai.fell_back',
-            tier === 'smart'
-              ? `No smart-tier provider could answer: the fast tier's ${provider.name} did`
-              : `No fast-tier provider could answer: the smart tier's ${provider.name} did`,
-            { asked: tier, answered: providerTier, provider: provider.name },
-          );
-        }
-        checkBudget(workspaceId);
-        const extra: Partial<AiOutcome> = {
-          provider: provider.name,
-          model: completion.model,
-          costUsd: cost.nanoUsd / NANO_PER_USD,
-          ...(providerTier !== tier && { answeredTier: providerTier }),
-        };
-        const text = completion.text.trim();
-        if (isHandoff(text) || text === '') return done('ai-handoff', undefined, extra);
-        return done(
-          'ai-answer',
-          { kind: 'answer', text, faqId: null, confidence: AI_ANSWER_CONFIDENCE, source: 'ai' },
-          extra,
-        );
-      } catch (error) {
-        options.ledger.settle(reservation, 0);
-        const failure = asProviderError(error, provider.name);
-        attempts.push({
-          provider: provider.name,
-          model: provider.model,
-          outcome: failure.kind,
-          status: failure.status,
-        });
-        log?.warn('ai.provider_failed', failure.message, {
-          provider: provider.name,
-          model: provider.model,
-          kind: failure.kind,
-          status: failure.status,
-          ...(failure.retryAfterMs !== null && { retryAfterMs: failure.retryAfterMs }),
-        });
-        if (failure.kind === 'aborted') {
-          breaker.release(provider.name);
-          return done('ai-aborted');
-        }
-        if (failure.kind === 'key-refused') {
-          const wasRefused = breaker.health(provider.name).state === 'key-refused';
-          breaker.onKeyRefused(provider.name);
-          if (!wasRefused) options.onKeyRefused?.(workspaceId, provider.name, failure.status ?? 401);
-          continue;
-        }
-        const why = failure.status === null ? failure.kind : `HTTP ${failure.status}`;
-        breaker.onFailure(provider.name, why, failure.retryAfterMs);
-        if (!failure.failOver) return done('ai-client-error');
-      }
+    for (const link of chain) {
+      const step = await tryLink(parts, input, link, limits, attempts);
+      if (step.kind === 'over-budget') overBudget ??= { nano: step.nano };
+      else if (step.kind === 'done') return done(step.reason, step.result, step.extra);
     }
     if (
       overBudget !== null &&
       !attempts.some((a) => a.outcome !== 'over-budget' && a.outcome !== 'circuit-open')
     ) {
-      // Not one provider's worst case fits what is left. With nothing else under way, nothing will be
-      // given back either: for the owner the budget is used up.
-      const spend = options.ledger.spent(workspaceId);
-      if (spend.held === 0) {
-        const day = limits.dailyUsd !== null && spend.day + overBudget.nano > usdToNano(limits.dailyUsd);
-        const period: BudgetPeriod = day ? 'day' : 'month';
-        notice(workspaceId, period, spend.keys[period]);
-      }
+      parts.budget.overBudget(workspaceId, limits, overBudget.nano);
       return done('budget-exhausted');
     }
     return done('ai-unavailable');
@@ -276,4 +159,189 @@ export function createAiOrchestrator(options: AiOrchestratorOptions) {
     circuitState: (providerName: string) => breaker.state(providerName),
     circuitHealth: (providerName: string) => breaker.health(providerName),
   };
+}
+
+/** Budgets (limits, notices once per period) and prices (the owner's, the table's, the unknown rate). */
+function createBudgetGuard(options: AiOrchestratorOptions) {
+  const prices = options.prices ?? DEFAULT_PRICES;
+  const fallbackPrice = options.unknownModelPrice ?? unknownModelPrice(prices);
+  const limitsFor = (workspaceId: string): BudgetLimits =>
+    typeof options.budget === 'function' ? options.budget(workspaceId) : options.budget;
+
+  /** Tells the owner once per period (until the budget is changed) that it is used up. */
+  function notice(workspaceId: string, period: BudgetPeriod, key: string): void {
+    if (!options.ledger.claimNotice(workspaceId, period, key)) return;
+    options.logger?.warn('ai.budget_exhausted', `AI ${period} budget used up`, { period, key });
+    options.onBudgetExhausted?.(workspaceId, period);
+  }
+
+  return {
+    limitsFor,
+    /** The exhausted period, if any (spent at or over a limit). */
+    checkBudget(workspaceId: string): BudgetPeriod | null {
+      const spend = options.ledger.spent(workspaceId);
+      const period = exhaustedPeriod(spend, limitsFor(workspaceId));
+      if (period !== null) notice(workspaceId, period, spend.keys[period]);
+      return period;
+    },
+    /** A provider's price: the owner's, else the table's, else the unknown-model rate. */
+    priceOf(provider: AiProvider, model: string): { price: ModelPrice; known: boolean } {
+      if (provider.price != null) return { price: provider.price, known: true };
+      const listed = prices[model];
+      return listed !== undefined && Object.hasOwn(prices, model)
+        ? { price: listed, known: true }
+        : { price: fallbackPrice, known: false };
+    },
+    /**
+     * Not one provider's worst case fits what is left. With nothing else under way, nothing will be
+     * given back either: for the owner the budget is used up.
+     */
+    overBudget(workspaceId: string, limits: BudgetLimits, nano: number): void {
+      const spend = options.ledger.spent(workspaceId);
+      if (spend.held !== 0) return;
+      const day = limits.dailyUsd !== null && spend.day + nano > usdToNano(limits.dailyUsd);
+      const period: BudgetPeriod = day ? 'day' : 'month';
+      notice(workspaceId, period, spend.keys[period]);
+    },
+  };
+}
+
+/** The owner's chain for a tier: its own providers, then the other tier's (see the file comment). */
+function chainFor(
+  tiers: AiOrchestratorOptions['tiers'],
+  tier: Tier,
+  allowFastFallback: boolean,
+): ChainLink[] {
+  const other: Tier = tier === 'fast' ? 'smart' : 'fast';
+  const chain = tiers[tier].map((provider) => ({ provider, tier }));
+  if (tier === 'fast' || allowFastFallback) {
+    for (const provider of tiers[other]) {
+      if (!chain.some((c) => c.provider.name === provider.name)) chain.push({ provider, tier: other });
+    }
+  }
+  return chain;
+}
+
+/** One provider's turn: past its breaker, its worst case held from the budget, then asked. */
+async function tryLink(
+  parts: OrchestratorParts,
+  input: AiRequest,
+  link: ChainLink,
+  limits: BudgetLimits,
+  attempts: AiAttempt[],
+): Promise<LinkStep> {
+  const { options, breaker } = parts;
+  const { provider } = link;
+  if (!breaker.tryAcquire(provider.name)) {
+    attempts.push({ provider: provider.name, model: provider.model, outcome: 'circuit-open' });
+    return { kind: 'next' };
+  }
+  const { price } = parts.budget.priceOf(provider, provider.model);
+  const worst = costOf(worstCaseUsage(input.request, DEFAULT_MAX_TOKENS), provider.model, {}, price).nanoUsd;
+  const reservation = options.ledger.reserve(input.workspaceId, worst, limits);
+  if (reservation === null) {
+    breaker.release(provider.name);
+    attempts.push({ provider: provider.name, model: provider.model, outcome: 'over-budget' });
+    return { kind: 'over-budget', nano: worst };
+  }
+  try {
+    const completion = await provider.complete(input.request, input.signal);
+    breaker.onSuccess(provider.name);
+    const { price: charged, known } = parts.budget.priceOf(provider, completion.model);
+    const cost = costOf(completion.usage, completion.model, {}, charged);
+    options.ledger.settle(reservation, cost.nanoUsd);
+    attempts.push({ provider: provider.name, model: provider.model, outcome: 'ok' });
+    logAnswer(options.logger, input.tier, link, completion, { usd: cost.usd, known });
+    parts.budget.checkBudget(input.workspaceId);
+    const extra: Partial<AiOutcome> = {
+      provider: provider.name,
+      model: completion.model,
+      costUsd: cost.nanoUsd / NANO_PER_USD,
+      ...(link.tier !== input.tier && { answeredTier: link.tier }),
+    };
+    const text = completion.text.trim();
+    if (isHandoff(text) || text === '') return { kind: 'done', reason: 'ai-handoff', extra };
+    const result: BotResult = {
+      kind: 'answer',
+      text,
+      faqId: null,
+      confidence: AI_ANSWER_CONFIDENCE,
+      source: 'ai',
+    };
+    return { kind: 'done', reason: 'ai-answer', result, extra };
+  } catch (error) {
+    options.ledger.settle(reservation, 0);
+    return linkFailed(parts, input.workspaceId, provider, error, attempts);
+  }
+}
+
+function logAnswer(
+  log: Logger | undefined,
+  asked: Tier,
+  link: ChainLink,
+  completion: Awaited<ReturnType<AiProvider['complete']>>,
+  cost: { usd: number; known: boolean },
+): void {
+  const { provider, tier: providerTier } = link;
+  if (!cost.known)
+    log?.warn('ai.unknown_model', 'model has no price: charged the most expensive listed price', {
+      provider: provider.name,
+      model: completion.model,
+    });
+  log?.info('ai.answered', 'AI provider answered', {
+    provider: provider.name,
+    model: completion.model,
+    tier: providerTier,
+    inputTokens: completion.usage.inputTokens,
+    outputTokens: completion.usage.outputTokens,
+    costUsd: cost.usd,
+    latencyMs: Math.round(completion.latencyMs),
+  });
+  if (providerTier !== asked) {
+    log?.info(
+      'ai.fell_back',
+      asked === 'smart'
+        ? `No smart-tier provider could answer: the fast tier's ${provider.name} did`
+        : `No fast-tier provider could answer: the smart tier's ${provider.name} did`,
+      { asked, answered: providerTier, provider: provider.name },
+    );
+  }
+}
+
+/** A provider failed: aborted ends the chain, a refused key or a failover kind moves on, another 4xx stops. */
+function linkFailed(
+  parts: OrchestratorParts,
+  workspaceId: string,
+  provider: AiProvider,
+  error: unknown,
+  attempts: AiAttempt[],
+): LinkStep {
+  const { options, breaker } = parts;
+  const failure = asProviderError(error, provider.name);
+  attempts.push({
+    provider: provider.name,
+    model: provider.model,
+    outcome: failure.kind,
+    status: failure.status,
+  });
+  options.logger?.warn('ai.provider_failed', failure.message, {
+    provider: provider.name,
+    model: provider.model,
+    kind: failure.kind,
+    status: failure.status,
+    ...(failure.retryAfterMs !== null && { retryAfterMs: failure.retryAfterMs }),
+  });
+  if (failure.kind === 'aborted') {
+    breaker.release(provider.name);
+    return { kind: 'done', reason: 'ai-aborted' };
+  }
+  if (failure.kind === 'key-refused') {
+    const wasRefused = breaker.health(provider.name).state === 'key-refused';
+    breaker.onKeyRefused(provider.name);
+    if (!wasRefused) options.onKeyRefused?.(workspaceId, provider.name, failure.status ?? 401);
+    return { kind: 'next' };
+  }
+  const why = failure.status === null ? failure.kind : `HTTP ${failure.status}`;
+  breaker.onFailure(provider.name, why, failure.retryAfterMs);
+  return failure.failOver ? { kind: 'next' } : { kind: 'done', reason: 'ai-client-error' };
 }

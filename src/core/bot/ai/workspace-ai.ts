@@ -68,23 +68,7 @@ export function createWorkspaceAiFactory(options: WorkspaceAiFactoryOptions): Wo
     const log = options.logger.child({ workspaceId: workspace.id });
     const settings = workspace.settings;
     options.ledger.setTimeZone(workspace.id, settings.timezone);
-    const usable: { config: AiProviderSettings; key: string }[] = [];
-    for (const config of settings.ai.providers) {
-      if (!config.enabled) continue;
-      // A service on the owner's own computer (Ollama) takes no key: it is asked without one.
-      const key = config.needsKey ? await options.keys.get(workspace.id, config.id) : '';
-      if (key === null || (config.needsKey && key === '')) {
-        const id = `${workspace.id}\u0000${config.id}`;
-        if (!warned.has(id)) {
-          warned.add(id);
-          log.warn('ai.not_configured', `AI provider ${config.id} has no API key; it is skipped`, {
-            provider: config.id,
-          });
-        }
-        continue;
-      }
-      usable.push({ config, key });
-    }
+    const usable = await usableProviders(options, workspace, log, warned);
     if (usable.length === 0) {
       if (!warned.has(workspace.id)) {
         warned.add(workspace.id);
@@ -112,48 +96,91 @@ export function createWorkspaceAiFactory(options: WorkspaceAiFactoryOptions): Wo
       .digest('hex');
     const cached = built.get(workspace.id);
     if (cached !== undefined && cached.fingerprint === fingerprint) return cached.ai;
-
-    // One tier with no provider of its own is served by the other's (the orchestrator's chain).
-    const tiers: Record<Tier, AiProvider[]> = { fast: [], smart: [] };
-    for (const { config, key } of usable) {
-      health.configure(workspace.id, config.id, providerFingerprint(config, key));
-      tiers[config.tier].push(providerFromSettings(config, key, settings.ai.timeoutMs));
-    }
-    const orchestrator: AiOrchestrator = createAiOrchestrator({
-      tiers,
-      ledger: options.ledger,
-      budget: { dailyUsd: settings.ai.dailyBudgetUsd, monthlyUsd: settings.ai.monthlyBudgetUsd },
-      breaker: health.breaker(workspace.id),
-      now: options.now,
-      logger: log,
-      onBudgetExhausted: (id, period) => options.onBudgetExhausted?.(id as WorkspaceId, period),
-      onKeyRefused: (id, provider, status) => options.onKeyRefused?.(id as WorkspaceId, provider, status),
-    });
-    const profile = {
-      name: workspace.name,
-      sells: settings.ai.about,
-      hours: describeHours(settings.businessHours),
-    };
-    const ai: WorkspaceAi = {
-      mode,
-      answer: (input) =>
-        answerHybrid({
-          text: input.text,
-          faqMatch: input.faqMatch,
-          mode,
-          threshold: settings.faq.threshold,
-          ai: {
-            orchestrator,
-            workspaceId: workspace.id,
-            profile,
-            faqs: input.faqs,
-            history: input.history,
-            ...(input.signal === undefined ? {} : { signal: input.signal }),
-          },
-        }),
-    };
+    const ai = buildWorkspaceAi(options, health, { ...workspace, botMode: mode }, usable, log);
     built.set(workspace.id, { fingerprint, ai });
     return ai;
+  };
+}
+
+interface UsableProvider {
+  config: AiProviderSettings;
+  key: string;
+}
+
+/** The enabled providers with a key (or needing none); one without is skipped, warned about once. */
+async function usableProviders(
+  options: WorkspaceAiFactoryOptions,
+  workspace: Workspace,
+  log: Logger,
+  warned: Set<string>,
+): Promise<UsableProvider[]> {
+  const usable: UsableProvider[] = [];
+  for (const config of workspace.settings.ai.providers) {
+    if (!config.enabled) continue;
+    // A service on the owner's own computer (Ollama) takes no key: it is asked without one.
+    const key = config.needsKey ? await options.keys.get(workspace.id, config.id) : '';
+    if (key === null || (config.needsKey && key === '')) {
+      const id = `${workspace.id}\u0000${config.id}`;
+      if (!warned.has(id)) {
+        warned.add(id);
+        log.warn('ai.not_configured', `AI provider ${config.id} has no API key; it is skipped`, {
+          provider: config.id,
+        });
+      }
+      continue;
+    }
+    usable.push({ config, key });
+  }
+  return usable;
+}
+
+/** The orchestrator over the workspace's providers, and the hybrid answer that asks it. */
+function buildWorkspaceAi(
+  options: WorkspaceAiFactoryOptions,
+  health: ProviderHealth,
+  workspace: Workspace & { botMode: WorkspaceAi['mode'] },
+  usable: readonly UsableProvider[],
+  log: Logger,
+): WorkspaceAi {
+  const { settings, botMode: mode } = workspace;
+  // One tier with no provider of its own is served by the other's (the orchestrator's chain).
+  const tiers: Record<Tier, AiProvider[]> = { fast: [], smart: [] };
+  for (const { config, key } of usable) {
+    health.configure(workspace.id, config.id, providerFingerprint(config, key));
+    tiers[config.tier].push(providerFromSettings(config, key, settings.ai.timeoutMs));
+  }
+  const orchestrator: AiOrchestrator = createAiOrchestrator({
+    tiers,
+    ledger: options.ledger,
+    budget: { dailyUsd: settings.ai.dailyBudgetUsd, monthlyUsd: settings.ai.monthlyBudgetUsd },
+    breaker: health.breaker(workspace.id),
+    now: options.now,
+    logger: log,
+    onBudgetExhausted: (id, period) => options.onBudgetExhausted?.(id as WorkspaceId, period),
+    onKeyRefused: (id, provider, status) => options.onKeyRefused?.(id as WorkspaceId, provider, status),
+  });
+  const profile = {
+    name: workspace.name,
+    sells: settings.ai.about,
+    hours: describeHours(settings.businessHours),
+  };
+  return {
+    mode,
+    answer: (input) =>
+      answerHybrid({
+        text: input.text,
+        faqMatch: input.faqMatch,
+        mode,
+        threshold: settings.faq.threshold,
+        ai: {
+          orchestrator,
+          workspaceId: workspace.id,
+          profile,
+          faqs: input.faqs,
+          history: input.history,
+          ...(input.signal === undefined ? {} : { signal: input.signal }),
+        },
+      }),
   };
 }
 

@@ -48,34 +48,20 @@ function toRow(r: Selectable<MessageMediaTable>): MessageMediaRow {
 /** Media of messages, one row per message; every function is scoped to one workspace. */
 export function createMessageMediaRepository(db: Kysely<Database>) {
   return {
-    async insertMany(workspaceId: WorkspaceId, rows: readonly NewMessageMedia[], now: number): Promise<void> {
-      if (rows.length === 0) return;
-      await db
-        .insertInto('message_media')
-        .values(
-          rows.map((m) => ({
-            message_id: m.messageId,
-            workspace_id: workspaceId,
-            kind: m.kind,
-            mime: m.mime,
-            size: m.size,
-            sha256: null,
-            file_name: m.fileName,
-            caption: m.caption,
-            duration_s: m.durationSeconds,
-            thumbnail: m.thumbnail,
-            extra: m.extra,
-            ref: m.ref,
-            state: m.state,
-            error: null,
-            created_at: now,
-            updated_at: now,
-          })),
-        )
-        .onConflict((oc) => oc.column('message_id').doNothing())
-        .execute();
-    },
+    ...messageMediaReads(db),
+    ...messageMediaStates(db),
+    /**
+     * Retention: stored files of messages created before `before` become `deleted`; returns the
+     * hashes nothing else (a stored row of any workspace: files are shared by content; an FAQ's
+     * attachment; a file the outbox still has to send or may Retry) still needs.
+     */
+    expireBefore: (workspaceId: WorkspaceId, before: number, now: number) =>
+      expireBefore(db, workspaceId, before, now),
+  };
+}
 
+function messageMediaReads(db: Kysely<Database>) {
+  return {
     async get(workspaceId: WorkspaceId, messageId: string): Promise<MessageMediaRow | undefined> {
       const row = await db
         .selectFrom('message_media')
@@ -123,6 +109,39 @@ export function createMessageMediaRepository(db: Kysely<Database>) {
         .groupBy('sha256')
         .execute();
       return rows.reduce((sum, r) => sum + Number(r.size ?? 0), 0);
+    },
+  };
+}
+
+/** A file's way from announced to stored (or failed, retried, re-linked). */
+function messageMediaStates(db: Kysely<Database>) {
+  return {
+    async insertMany(workspaceId: WorkspaceId, rows: readonly NewMessageMedia[], now: number): Promise<void> {
+      if (rows.length === 0) return;
+      await db
+        .insertInto('message_media')
+        .values(
+          rows.map((m) => ({
+            message_id: m.messageId,
+            workspace_id: workspaceId,
+            kind: m.kind,
+            mime: m.mime,
+            size: m.size,
+            sha256: null,
+            file_name: m.fileName,
+            caption: m.caption,
+            duration_s: m.durationSeconds,
+            thumbnail: m.thumbnail,
+            extra: m.extra,
+            ref: m.ref,
+            state: m.state,
+            error: null,
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .onConflict((oc) => oc.column('message_id').doNothing())
+        .execute();
     },
 
     async markStored(
@@ -176,56 +195,65 @@ export function createMessageMediaRepository(db: Kysely<Database>) {
         .where('message_id', '=', messageId)
         .execute();
     },
-
-    /**
-     * Retention: stored files of messages created before `before` become `deleted`; returns the
-     * hashes nothing else (a stored row of any workspace: files are shared by content; an FAQ's
-     * attachment; a file the outbox still has to send or may Retry) still needs.
-     */
-    async expireBefore(workspaceId: WorkspaceId, before: number, now: number): Promise<string[]> {
-      const rows = await db
-        .selectFrom('message_media')
-        .select('sha256')
-        .distinct()
-        .where('workspace_id', '=', workspaceId)
-        .where('state', '=', 'stored')
-        .where('created_at', '<', before)
-        .execute();
-      if (rows.length === 0) return [];
-      await db
-        .updateTable('message_media')
-        .set({ state: 'deleted', error: null, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('state', '=', 'stored')
-        .where('created_at', '<', before)
-        .execute();
-      const hashes = rows.map((r) => r.sha256).filter((h): h is string => h !== null);
-      if (hashes.length === 0) return [];
-      const stillUsed = await db
-        .selectFrom('message_media')
-        .select('sha256')
-        .distinct()
-        .where('state', '=', 'stored')
-        .where('sha256', 'in', hashes)
-        .execute();
-      const used = new Set(stillUsed.map((r) => r.sha256));
-      // An FAQ's attachment and a file still waiting in the outbox are needed too (0017).
-      const attached = await db
-        .selectFrom('faq_attachments')
-        .select('sha256')
-        .where('sha256', 'in', hashes)
-        .execute();
-      const queued = await db
-        .selectFrom('outbox')
-        .select('media_sha256')
-        .where('media_sha256', 'in', hashes)
-        .where('status', 'in', ['queued', 'sending', 'failed'])
-        .execute();
-      for (const r of attached) used.add(r.sha256);
-      for (const r of queued) used.add(r.media_sha256);
-      return hashes.filter((h) => !used.has(h));
-    },
   };
 }
 
+/**
+ * Retention: stored files of messages created before `before` become `deleted`; returns the
+ * hashes nothing else (a stored row of any workspace: files are shared by content; an FAQ's
+ * attachment; a file the outbox still has to send or may Retry) still needs.
+ */
+async function expireBefore(
+  db: Kysely<Database>,
+  workspaceId: WorkspaceId,
+  before: number,
+  now: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('message_media')
+    .select('sha256')
+    .distinct()
+    .where('workspace_id', '=', workspaceId)
+    .where('state', '=', 'stored')
+    .where('created_at', '<', before)
+    .execute();
+  if (rows.length === 0) return [];
+  await db
+    .updateTable('message_media')
+    .set({ state: 'deleted', error: null, updated_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('state', '=', 'stored')
+    .where('created_at', '<', before)
+    .execute();
+  const hashes = rows.map((r) => r.sha256).filter((h): h is string => h !== null);
+  if (hashes.length === 0) return [];
+  return hashesNoLongerNeeded(db, hashes);
+}
+
+/** Of these hashes, those no stored message (of any workspace), FAQ attachment or outbox row needs. */
+async function hashesNoLongerNeeded(db: Kysely<Database>, hashes: string[]): Promise<string[]> {
+  const stillUsed = await db
+    .selectFrom('message_media')
+    .select('sha256')
+    .distinct()
+    .where('state', '=', 'stored')
+    .where('sha256', 'in', hashes)
+    .execute();
+  const used = new Set(stillUsed.map((r) => r.sha256));
+  // An FAQ's attachment and a file still waiting in the outbox are needed too (0017).
+  const attached = await db
+    .selectFrom('faq_attachments')
+    .select('sha256')
+    .where('sha256', 'in', hashes)
+    .execute();
+  const queued = await db
+    .selectFrom('outbox')
+    .select('media_sha256')
+    .where('media_sha256', 'in', hashes)
+    .where('status', 'in', ['queued', 'sending', 'failed'])
+    .execute();
+  for (const r of attached) used.add(r.sha256);
+  for (const r of queued) used.add(r.media_sha256);
+  return hashes.filter((h) => !used.has(h));
+}
 export type MessageMediaRepository = ReturnType<typeof createMessageMediaRepository>;

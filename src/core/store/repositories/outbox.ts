@@ -3,6 +3,7 @@ import type { OutboundMediaKind } from '../../../shared/media-send-contract';
 import type { E164, WorkspaceId } from '../../../shared/types';
 import type { Database, OutboxTable } from '../schema';
 import { powerOfTwoChunks } from './chunks';
+import { scopedTable } from './scoped-table';
 
 export const OUTBOX_KINDS = ['faq', 'ai', 'greeting', 'away', 'handoff', 'owner'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
@@ -65,65 +66,19 @@ export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
  */
 const PENDING = sql<boolean>`outbox.status in ('queued', 'sending')`;
 
+/**
+ * The replies waiting to be sent, per number and chat, each with its attempts and outcome: what the
+ * sender drains (reads, the send transitions, and what the owner and the pipeline change).
+ */
 export function createOutboxRepository(db: Kysely<Database>) {
-  async function describe(
-    workspaceId: WorkspaceId,
-    ids: readonly string[],
-  ): Promise<Map<string, { kind: OutboxKind; lastError: string | null }>> {
-    const rows = new Map<string, { kind: OutboxKind; lastError: string | null }>();
-    for (const chunk of powerOfTwoChunks([...new Set(ids)])) {
-      const found = await db
-        .selectFrom('outbox')
-        .select(['id', 'kind', 'last_error'])
-        .where('workspace_id', '=', workspaceId)
-        .where('id', 'in', chunk)
-        .execute();
-      for (const row of found) rows.set(row.id, { kind: row.kind as OutboxKind, lastError: row.last_error });
-    }
-    return rows;
-  }
+  return { ...outboxReads(db), ...outboxSendSteps(db), ...outboxQueueing(db) };
+}
 
+/** Rows as they are: for the sender, the thread and the echo filter. */
+function outboxReads(db: Kysely<Database>) {
   return {
-    async insertMany(workspaceId: WorkspaceId, rows: readonly NewOutboxRow[], now: number): Promise<void> {
-      for (const chunk of powerOfTwoChunks(rows)) {
-        await db
-          .insertInto('outbox')
-          .values(
-            chunk.map((r) => ({
-              id: r.id,
-              workspace_id: workspaceId,
-              business_number: r.businessNumber,
-              chat_id: r.chatId,
-              inbound_message_id: r.inboundMessageId,
-              kind: r.kind,
-              text: r.text,
-              status: 'queued',
-              attempts: 0,
-              next_attempt_at: now,
-              last_error: null,
-              created_at: now,
-              updated_at: now,
-              sent_at: null,
-              provider_message_id: null,
-              media_kind: r.media?.kind ?? null,
-              media_sha256: r.media?.sha256 ?? null,
-              media_mime: r.media?.mime ?? null,
-              media_file_name: r.media?.fileName ?? null,
-              media_caption: r.media?.caption ?? null,
-              choices: r.choices != null && r.choices.length > 0 ? JSON.stringify(r.choices) : null,
-            })),
-          )
-          .execute();
-      }
-    },
-
     async get(workspaceId: WorkspaceId, id: string): Promise<OutboxRow | undefined> {
-      const row = await db
-        .selectFrom('outbox')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const row = await scopedTable(db, 'outbox').get(workspaceId, id);
       return row === undefined ? undefined : toRow(row);
     },
 
@@ -171,45 +126,12 @@ export function createOutboxRepository(db: Kysely<Database>) {
      * The kind of each of these rows that exists, and its last error (a chat's replies carry their
      * outbox id as message id: the thread names bot replies and says why a send failed).
      */
-    describe,
+    describe: (workspaceId: WorkspaceId, ids: readonly string[]) => describeRows(db, workspaceId, ids),
 
     /** The kind of each of these rows that exists. */
     async kindsOf(workspaceId: WorkspaceId, ids: readonly string[]): Promise<Map<string, OutboxKind>> {
-      const rows = await describe(workspaceId, ids);
+      const rows = await describeRows(db, workspaceId, ids);
       return new Map([...rows].map(([id, row]) => [id, row.kind]));
-    },
-
-    /** A row that went out and was refused afterwards keeps its status, with the reason. */
-    async noteFailure(workspaceId: WorkspaceId, id: string, error: string, now: number): Promise<void> {
-      await db
-        .updateTable('outbox')
-        .set({ last_error: error, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .execute();
-    },
-
-    /**
-     * The owner's Retry: a finished row (failed, or refused after it was sent) goes back to the queue
-     * with its attempts reset. Returns false for a row still queued or sending: it is not queued twice.
-     */
-    async requeue(workspaceId: WorkspaceId, id: string, now: number): Promise<boolean> {
-      const result = await db
-        .updateTable('outbox')
-        // created_at too: a retried bot reply is the owner's fresh choice, not a stale one to hold back.
-        .set({
-          status: 'queued',
-          attempts: 0,
-          next_attempt_at: now,
-          last_error: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .where('status', 'in', ['failed', 'sent', 'cancelled'])
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
     },
 
     /** The numbers of this workspace with unfinished rows: where senders must resume after a start. */
@@ -224,6 +146,25 @@ export function createOutboxRepository(db: Kysely<Database>) {
       return rows.map((r) => r.business_number as E164);
     },
 
+    /**
+     * Whether a message id is one the pipeline sent: its echo from the owner's phone must not count as
+     * the owner typing. Matched on our id, which is the id the message travels with (SendOptions).
+     */
+    async isOwn(workspaceId: WorkspaceId, messageId: string): Promise<boolean> {
+      const row = await db
+        .selectFrom('outbox')
+        .select('seq')
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', messageId)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+  };
+}
+
+/** The sender's transitions of one row: claimed, sent, put off, given up. */
+function outboxSendSteps(db: Kysely<Database>) {
+  return {
     /**
      * Recorded before the provider is called, attempt counted: a crash from here on leaves the row
      * 'sending', and the next start sends it again with the same id.
@@ -285,6 +226,83 @@ export function createOutboxRepository(db: Kysely<Database>) {
       return result.numUpdatedRows > 0n;
     },
 
+    async markFailed(workspaceId: WorkspaceId, id: string, error: string, now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('outbox')
+        .set({ status: 'failed', last_error: error, updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .where(PENDING)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+  };
+}
+
+/** Rows queued, retried by the owner, or dropped when the owner answered by hand. */
+function outboxQueueing(db: Kysely<Database>) {
+  return {
+    async insertMany(workspaceId: WorkspaceId, rows: readonly NewOutboxRow[], now: number): Promise<void> {
+      for (const chunk of powerOfTwoChunks(rows)) {
+        await db
+          .insertInto('outbox')
+          .values(
+            chunk.map((r) => ({
+              id: r.id,
+              workspace_id: workspaceId,
+              business_number: r.businessNumber,
+              chat_id: r.chatId,
+              inbound_message_id: r.inboundMessageId,
+              kind: r.kind,
+              text: r.text,
+              status: 'queued',
+              attempts: 0,
+              next_attempt_at: now,
+              last_error: null,
+              created_at: now,
+              updated_at: now,
+              sent_at: null,
+              provider_message_id: null,
+              media_kind: r.media?.kind ?? null,
+              media_sha256: r.media?.sha256 ?? null,
+              media_mime: r.media?.mime ?? null,
+              media_file_name: r.media?.fileName ?? null,
+              media_caption: r.media?.caption ?? null,
+              choices: r.choices != null && r.choices.length > 0 ? JSON.stringify(r.choices) : null,
+            })),
+          )
+          .execute();
+      }
+    },
+
+    /** A row that went out and was refused afterwards keeps its status, with the reason. */
+    async noteFailure(workspaceId: WorkspaceId, id: string, error: string, now: number): Promise<void> {
+      await scopedTable(db, 'outbox').update(workspaceId, id, { last_error: error, updated_at: now });
+    },
+
+    /**
+     * The owner's Retry: a finished row (failed, or refused after it was sent) goes back to the queue
+     * with its attempts reset. Returns false for a row still queued or sending: it is not queued twice.
+     */
+    async requeue(workspaceId: WorkspaceId, id: string, now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('outbox')
+        // created_at too: a retried bot reply is the owner's fresh choice, not a stale one to hold back.
+        .set({
+          status: 'queued',
+          attempts: 0,
+          next_attempt_at: now,
+          last_error: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .where('status', 'in', ['failed', 'sent', 'cancelled'])
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
     /**
      * The bot's replies still waiting in a chat (not yet handed to WhatsApp) are dropped: the owner
      * answered there by hand. Rows already 'sending' may be at WhatsApp and are left alone. Returns the
@@ -309,32 +327,25 @@ export function createOutboxRepository(db: Kysely<Database>) {
         .execute();
       return rows.map((r) => r.id);
     },
-
-    async markFailed(workspaceId: WorkspaceId, id: string, error: string, now: number): Promise<boolean> {
-      const result = await db
-        .updateTable('outbox')
-        .set({ status: 'failed', last_error: error, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .where(PENDING)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
-    },
-
-    /**
-     * Whether a message id is one the pipeline sent: its echo from the owner's phone must not count as
-     * the owner typing. Matched on our id, which is the id the message travels with (SendOptions).
-     */
-    async isOwn(workspaceId: WorkspaceId, messageId: string): Promise<boolean> {
-      const row = await db
-        .selectFrom('outbox')
-        .select('seq')
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', messageId)
-        .executeTakeFirst();
-      return row !== undefined;
-    },
   };
+}
+
+async function describeRows(
+  db: Kysely<Database>,
+  workspaceId: WorkspaceId,
+  ids: readonly string[],
+): Promise<Map<string, { kind: OutboxKind; lastError: string | null }>> {
+  const rows = new Map<string, { kind: OutboxKind; lastError: string | null }>();
+  for (const chunk of powerOfTwoChunks([...new Set(ids)])) {
+    const found = await db
+      .selectFrom('outbox')
+      .select(['id', 'kind', 'last_error'])
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', chunk)
+      .execute();
+    for (const row of found) rows.set(row.id, { kind: row.kind as OutboxKind, lastError: row.last_error });
+  }
+  return rows;
 }
 
 function toRow(row: Selectable<OutboxTable>): OutboxRow {
