@@ -90,10 +90,7 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
       const chatIds = chats.map((chat) => chat.chatId);
       const labelsOf = await labels.ofChats(workspaceId, chatIds);
       const names = await createChatProfileRepository(db).ofChats(workspaceId, chatIds);
-      const unread = await createChatReadRepository(db).unreadOf(
-        workspaceId,
-        chats.map((chat) => chat.chatId),
-      );
+      const unread = await createChatReadRepository(db).unreadOf(workspaceId, chatIds);
       return chats.map((chat) => ({
         chatId: chat.chatId,
         businessNumber: chat.businessNumber,
@@ -104,6 +101,7 @@ export function createConversationHandlers(ctx: HandlerContext): ConversationHan
           at: chat.lastAt,
           author: chat.lastAuthor,
           media: chat.lastMediaKind as MediaKind | null,
+          fileName: chat.lastMediaFileName,
         },
         handedOff: chat.handoffSince !== null,
         handoffReason: chat.handoffReason,
