@@ -13,11 +13,11 @@ import { businessHoursPatch, pacingPatch, timeZoneInput } from './settings-patch
 import { syncCommands, type SyncEvents } from './sync-contract';
 import { aiCommands, type AiEvents } from './ai-contract';
 import { cloudCommands, type CloudEvents, type DemoCloudNumber } from './cloud-contract';
-import { inboxCommands } from './inbox-contract';
+import { inboxCommands, type LastMessage } from './inbox-contract';
 import { learnCommands } from './learn-contract';
-import { mediaCommands, mediaSettingsPatch, type MediaKind, type ThreadMedia } from './media-contract';
+import { mediaCommands, mediaSettingsPatch, type ThreadMedia } from './media-contract';
 import { backupCommands, type BackupEvents } from './backup-contract';
-import { mediaSendCommands } from './media-send-contract';
+import { mediaSendCommands, type FaqListItem } from './media-send-contract';
 import {
   LOG_LEVELS,
   type E164,
@@ -168,7 +168,7 @@ export interface ConversationSummary {
   /** The customer's phone (E.164), null when WhatsApp hides it. */
   contactPhone: string | null;
   /** `media`: the kind of file, place or card the last message carries, so the list can name it. */
-  lastMessage: { text: string | null; at: number; author: MessageAuthor; media?: MediaKind | null };
+  lastMessage: LastMessage;
   /** The bot handed the chat to a person and waits for "Release to bot". */
   handedOff: boolean;
   handoffReason: string | null;
@@ -436,7 +436,7 @@ export const commands = {
   'connection.requestPairingCode': command<{ code: string }>()(numberRef),
   'connection.reconnect': command<NumberState>()(numberRef),
 
-  'faq.list': command<Faq[]>()(
+  'faq.list': command<FaqListItem[]>()(
     z.strictObject({
       workspaceId: workspaceIdInput,
       search: z.string().max(200, 'search is too long').optional(),

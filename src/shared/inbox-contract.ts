@@ -2,12 +2,23 @@ import { z } from 'zod';
 import { userText } from './schemas';
 import type { E164, MessageAuthor, WorkspaceId } from './types';
 import { command } from './command-spec';
+import type { MediaKind } from './media-contract';
 
 /**
  * The inbox part of the contract: delivery retry, search, labels, saved quick replies and the contact
  * card. contract.ts spreads `inboxCommands` into its command map. This file must not import
  * contract.ts (an import cycle).
  */
+
+/** A chat's newest message in the Conversations list; `media` and `fileName` let the list name a file. */
+export interface LastMessage {
+  text: string | null;
+  at: number;
+  author: MessageAuthor;
+  media?: MediaKind | null;
+  /** The file's name (a document's), for "Document: price-list.pdf". */
+  fileName?: string | null;
+}
 
 /** Words of a search snippet: `hit` parts are what matched (shown highlighted). */
 export interface SnippetPart {

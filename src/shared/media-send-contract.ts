@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Faq } from './dto';
 import type { WorkspaceId } from './types';
 
 /**
@@ -159,6 +160,9 @@ export interface FaqAttachment {
   fileName: string;
   size: number;
 }
+
+/** An FAQ in the list, with the photo or document its answer sends (null when none). */
+export type FaqListItem = Faq & { attachment: Pick<FaqAttachment, 'kind' | 'fileName'> | null };
 
 interface MediaSendCommandSpec<Input extends z.ZodType, Output> {
   input: Input;

@@ -48,6 +48,7 @@ const api = <T = unknown>(name: string, input: unknown): Promise<T> =>
 
 const fileInput = () => page.locator('input[type="file"][aria-label="File to send"]');
 const replyBox = () => page.getByRole('textbox', { name: 'Your reply' });
+const chatPreview = () => page.locator(`.chat-item[data-chat-id="${chat}"] .chat-item__preview`);
 const customerFiles = () => demo.server.contact(TUNDE.phone).replies.filter((r) => r.media !== undefined);
 
 /** In the page: puts a file on the thread the way the browser does for a paste or a drop. */
@@ -182,6 +183,8 @@ describe.skipIf(!hasChromium)('sending files from the thread, in a browser', () 
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await waitUntil(async () => customerFiles().length === 2, 'the catalogue on the customer’s phone');
     expect(customerFiles()[1]!.media!.data!.equals(PDF)).toBe(true);
+    // Sent without a caption, the chat list names the file, as it does a customer's.
+    await expect.poll(() => chatPreview().textContent()).toBe('You: Document: catalogue.pdf');
   });
 
   it('at phone size: a pasted picture with a caption, and a voice note dropped on the thread', async () => {
@@ -212,6 +215,7 @@ describe.skipIf(!hasChromium)('sending files from the thread, in a browser', () 
       .locator('.bubble--owner')
       .filter({ hasText: /Play voice note/ })
       .waitFor();
+    await expect.poll(() => chatPreview().textContent()).toBe('You: Voice note');
     await screenshot(page, 'media-send-sent-390');
   });
 
@@ -231,6 +235,11 @@ describe.skipIf(!hasChromium)('sending files from the thread, in a browser', () 
     await editor.getByText(/Document: bank-details\.pdf/).waitFor();
     await screenshot(page, 'media-send-faq-editor-1280');
     await editor.getByRole('button', { name: 'Save changes' }).click();
+    // The list shows which FAQs send a file: a paperclip and its name.
+    await faq.locator('.faq__file').getByText('bank-details.pdf').waitFor();
+    expect(await faq.locator('.faq__file svg').count()).toBe(1);
+    expect(await page.locator('.faq__file').count()).toBe(1);
+    await screenshot(page, 'media-send-faq-list-1280');
 
     // Another customer (the bot keeps out of Tunde's chat while the owner answers there).
     const ada = demo.server.contact('+2348031110062', { name: 'Ada Obi' });

@@ -8,11 +8,11 @@ import {
   type CommandOutput,
   type CoreHandlers,
   type Events,
+  type FaqListItem,
   type Handlers,
   type NumberState,
   type ShellHandlers,
 } from '../../shared/contract';
-import type { Faq } from '../../shared/dto';
 import { createCoreRuntime } from './runtime';
 
 const notCalled = () => Promise.reject(new Error('not called'));
@@ -84,7 +84,7 @@ describe('the contract', () => {
   });
 
   it('types handlers, inputs, outputs and events from the one map (checked by tsc)', () => {
-    expectTypeOf<CommandOutput<'faq.list'>>().toEqualTypeOf<Faq[]>();
+    expectTypeOf<CommandOutput<'faq.list'>>().toEqualTypeOf<FaqListItem[]>();
     expectTypeOf<CommandOutput<'connection.list'>>().toEqualTypeOf<NumberState[]>();
     expectTypeOf<CommandArgs<'faq.create'>['phrasings']>().toEqualTypeOf<string[]>();
     expectTypeOf<Events['faq.changed']>().toHaveProperty('workspaceId');

@@ -174,6 +174,7 @@ async function listConversations(
       at: chat.lastAt,
       author: chat.lastAuthor,
       media: chat.lastMediaKind as MediaKind | null,
+      fileName: chat.lastMediaFileName,
     },
     handedOff: chat.handoffSince !== null,
     handoffReason: chat.handoffReason,

@@ -1,5 +1,6 @@
 import type { CoreHandlers, UnansweredGroupView } from '../../shared/contract';
 import type { WorkspaceId } from '../../shared/types';
+import { createFaqAttachmentRepository } from '../store/repositories/faq-attachments';
 import { createUnansweredRepository } from '../store/repositories/unanswered-questions';
 import { createId } from '../ids';
 import type { HandlerContext } from './context';
@@ -29,8 +30,21 @@ export function createFaqHandlers(ctx: HandlerContext): FaqHandlers {
   const changed = (workspaceId: WorkspaceId) => hub.emit('faq.changed', { workspaceId });
 
   return {
-    'faq.list': ({ workspaceId, search, includeDisabled }) =>
-      faqs.list(workspaceId, { includeDisabled, ...(search !== undefined && { search }) }),
+    // Each with the file its answer sends, so the list can show which carry one.
+    async 'faq.list'({ workspaceId, search, includeDisabled }) {
+      const list = await faqs.list(workspaceId, { includeDisabled, ...(search !== undefined && { search }) });
+      const files = await createFaqAttachmentRepository(app.store.db).forFaqs(
+        workspaceId,
+        list.map((faq) => faq.id),
+      );
+      return list.map((faq) => {
+        const file = files.get(faq.id);
+        return {
+          ...faq,
+          attachment: file === undefined ? null : { kind: file.kind, fileName: file.fileName },
+        };
+      });
+    },
 
     async 'faq.create'({ workspaceId, ...fields }) {
       const faq = await faqs.create(workspaceId, fields);

@@ -12,6 +12,7 @@ interface RecentChatRow {
   text: string | null;
   created_at: number;
   media_kind: string | null;
+  media_file_name: string | null;
   contact_id: string | null;
   contact_name: string | null;
   contact_phone: string | null;
@@ -51,6 +52,7 @@ export function conversationLists(db: Kysely<Database>) {
         )
         select w.chat_id, w.business_number, w.author, w.text, w.created_at, w.contact_id,
           (select mm.kind from message_media mm where mm.message_id = w.id) as media_kind,
+          (select mm.file_name from message_media mm where mm.message_id = w.id) as media_file_name,
           ct.name as contact_name, ct.phone_e164 as contact_phone,
           (select max(c.handoff_since) from conversations c
             where c.workspace_id = ${workspaceId} and c.chat_id = w.chat_id) as handoff_since,
@@ -76,6 +78,7 @@ export function conversationLists(db: Kysely<Database>) {
         contactPhone: row.contact_phone,
         lastText: row.text,
         lastMediaKind: row.media_kind,
+        lastMediaFileName: row.media_file_name,
         lastAuthor: row.author as MessageAuthor,
         lastAt: row.created_at,
         handoffSince: row.handoff_since,

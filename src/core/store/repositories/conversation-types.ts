@@ -46,6 +46,8 @@ export interface RecentChat {
   lastText: string | null;
   /** The last message's photo, voice note, location... kind, when it carries one. */
   lastMediaKind: string | null;
+  /** The name of the last message's file (a document's), when it has one. */
+  lastMediaFileName: string | null;
   lastAuthor: MessageAuthor;
   lastAt: number;
   handoffSince: number | null;

@@ -11,13 +11,12 @@ import { useApp } from '../state/app-context';
 const ACCEPT =
   'image/jpeg,image/png,.jpg,.jpeg,.png,application/pdf,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.txt';
 
-export function FaqAttachmentField(props: { workspaceId: string; faqId: string | null }) {
+/** The FAQ's file, read when the editor opens; attach uploads and attaches, remove detaches. */
+function useFaqAttachment(workspaceId: string, faqId: string | null) {
   const { client } = useApp();
   const [current, setCurrent] = useState<FaqAttachment | null>(null);
   const [progress, setProgress] = useState<UploadProgress | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const input = useRef<HTMLInputElement>(null);
-  const { workspaceId, faqId } = props;
 
   useEffect(() => {
     if (faqId === null) return;
@@ -27,15 +26,7 @@ export function FaqAttachmentField(props: { workspaceId: string; faqId: string |
       .catch(() => undefined);
   }, [client, workspaceId, faqId]);
 
-  if (faqId === null) {
-    return (
-      <p className="muted faq-attachment">
-        Save the FAQ first; then you can attach a photo or document (a price list, a menu) to its answer.
-      </p>
-    );
-  }
-
-  const attach = async (file: File) => {
+  const attach = async (faqId: string, file: File) => {
     setProblem(null);
     setProgress({ sent: 0, total: file.size });
     try {
@@ -48,7 +39,7 @@ export function FaqAttachmentField(props: { workspaceId: string; faqId: string |
     }
   };
 
-  const remove = async () => {
+  const remove = async (faqId: string) => {
     try {
       await client.invoke('faq.detach', { workspaceId, faqId });
       setCurrent(null);
@@ -56,6 +47,21 @@ export function FaqAttachmentField(props: { workspaceId: string; faqId: string |
       setProblem(errorMessage(failure));
     }
   };
+  return { current, progress, problem, attach, remove };
+}
+
+export function FaqAttachmentField(props: { workspaceId: string; faqId: string | null }) {
+  const { current, progress, problem, attach, remove } = useFaqAttachment(props.workspaceId, props.faqId);
+  const input = useRef<HTMLInputElement>(null);
+  const { faqId } = props;
+
+  if (faqId === null) {
+    return (
+      <p className="muted faq-attachment">
+        Save the FAQ first; then you can attach a photo or document (a price list, a menu) to its answer.
+      </p>
+    );
+  }
 
   const percent =
     progress === null || progress.total === 0 ? 0 : Math.round((progress.sent / progress.total) * 100);
@@ -68,7 +74,11 @@ export function FaqAttachmentField(props: { workspaceId: string; faqId: string |
             {current.kind === 'image' ? 'Photo' : 'Document'}: <strong>{current.fileName}</strong> (
             {formatBytes(current.size)}). The answer is its caption.
           </span>{' '}
-          <button className="button button--ghost button--small" type="button" onClick={() => void remove()}>
+          <button
+            className="button button--ghost button--small"
+            type="button"
+            onClick={() => void remove(faqId)}
+          >
             Remove {current.fileName}
           </button>
         </p>
@@ -96,7 +106,7 @@ export function FaqAttachmentField(props: { workspaceId: string; faqId: string |
         aria-label="File for the answer"
         onChange={(e) => {
           const file = e.target.files?.[0];
-          if (file !== undefined) void attach(file);
+          if (file !== undefined) void attach(faqId, file);
           e.target.value = '';
         }}
       />

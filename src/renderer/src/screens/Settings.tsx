@@ -2,15 +2,15 @@ import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 
 import { settingsPatchInput } from '../../../shared/contract';
 import type { Workspace } from '../../../shared/dto';
 import { BOT_MODES, type BotMode } from '../../../shared/types';
-import { errorMessage } from '../client/client';
 import { Field } from '../components/Field';
 import { Icon } from '../components/Icon';
 import { PageHeader } from '../components/Layout';
 import { BOT_MODE_VIEW, COUNTRIES } from '../format';
 import { useApp, useWorkspace } from '../state/app-context';
-import { useAction } from '../state/use-action';
+import { useSave } from '../state/use-save';
 import { AiSettings } from './AiSettings';
 import { CentralSync } from './CentralSync';
+import { ThisComputer } from './SettingsComputer';
 import { Backups } from './Backups';
 import {
   fieldErrorsOf,
@@ -83,13 +83,12 @@ const problemsOf = (draft: Draft): FieldErrors => {
   return { ...(checked.success ? {} : fieldErrorsOf(checked.error.issues)), ...mediaProblems(draft.media) };
 };
 
-/** How this business is answered, when a person takes over, and (desktop) this computer's settings. */
-export function Settings() {
+/** The settings form's draft, its problems in words, and its save. */
+function useSettingsForm() {
   const { client, reloadWorkspaces } = useApp();
   const workspace = useWorkspace();
   const [draft, setDraft] = useState(() => draftOf(workspace));
-  const [saved, setSaved] = useState(false);
-  const { busy, error, setError, run } = useAction();
+  const { busy, error, setError, saved, setSaved, save } = useSave();
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const form = useRef<HTMLFormElement>(null);
 
@@ -117,7 +116,7 @@ export function Settings() {
       requestAnimationFrame(() => form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
       return;
     }
-    await run(async () => {
+    await save(async () => {
       await client.invoke('workspace.update', {
         workspaceId: workspace.id,
         patch: { name: draft.name, defaultCountry: draft.defaultCountry, botMode: draft.botMode },
@@ -127,96 +126,24 @@ export function Settings() {
         settings: settingsOf(draft),
       });
       await reloadWorkspaces();
-      setSaved(true);
     });
   };
+  return { draft, set, fieldErrors, form, submit, busy, error, saved };
+}
+
+type SetDraft = <K extends keyof Draft>(key: K, value: Draft[K]) => void;
+
+/** How this business is answered, when a person takes over, and (desktop) this computer's settings. */
+export function Settings() {
+  const workspace = useWorkspace();
+  const { draft, set, fieldErrors, form, submit, busy, error, saved } = useSettingsForm();
 
   return (
     <>
       <PageHeader title="Settings" subtitle={`How Switchboard works for ${workspace.name}.`} />
       <form ref={form} className="settings" onSubmit={(e) => void submit(e)} aria-label="Business settings">
-        <section className="card settings__section">
-          <h2 className="card__title card__title--small">Business</h2>
-          <div className="field-row">
-            <label className="field field--grow">
-              <span className="field__label">Business name</span>
-              <input
-                className="input"
-                name="businessName"
-                value={draft.name}
-                onChange={(e) => set('name', e.target.value)}
-                required
-                maxLength={200}
-              />
-            </label>
-            <label className="field">
-              <span className="field__label">Country</span>
-              <select
-                className="input"
-                value={draft.defaultCountry}
-                onChange={(e) => set('defaultCountry', e.target.value)}
-              >
-                {COUNTRIES.some((c) => c.code === draft.defaultCountry) ? null : (
-                  <option value={draft.defaultCountry}>{draft.defaultCountry}</option>
-                )}
-                {COUNTRIES.map((c) => (
-                  <option key={c.code} value={c.code}>
-                    {c.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-          </div>
-        </section>
-
-        <section className="card settings__section">
-          <h2 className="card__title card__title--small">Answering customers</h2>
-          <fieldset className="field">
-            <legend className="field__label">Bot mode</legend>
-            <div className="choice-grid">
-              {BOT_MODES.map((mode) => (
-                <label key={mode} className={`choice${draft.botMode === mode ? ' choice--active' : ''}`}>
-                  <input
-                    type="radio"
-                    name="botMode"
-                    value={mode}
-                    checked={draft.botMode === mode}
-                    onChange={() => set('botMode', mode)}
-                  />
-                  <span className={`tag${mode === 'faq' ? ' tag--accent' : ''}`}>
-                    {BOT_MODE_VIEW[mode].badge}
-                  </span>
-                  <span className="choice__title">{BOT_MODE_VIEW[mode].title}</span>
-                  <span className="choice__text">{BOT_MODE_VIEW[mode].text}</span>
-                </label>
-              ))}
-            </div>
-          </fieldset>
-          <Field
-            label={
-              <>
-                FAQ match threshold <span className="value-pill">{Math.round(draft.threshold * 100)}%</span>
-              </>
-            }
-            hint="How sure Switchboard must be that a message is one of your FAQs before it answers. Higher means fewer, safer answers; the rest go to you."
-          >
-            {(control) => (
-              <input
-                {...control}
-                className="range"
-                type="range"
-                name="threshold"
-                min={0.3}
-                max={0.95}
-                step={0.05}
-                value={draft.threshold}
-                onChange={(e) => set('threshold', Number(e.target.value))}
-              />
-            )}
-          </Field>
-          <ClarifySection draft={draft.clarify} onChange={(clarify) => set('clarify', clarify)} />
-        </section>
-
+        <BusinessSection draft={draft} set={set} />
+        <AnsweringSection draft={draft} set={set} />
         <MessagesSection
           business={draft.name}
           draft={draft.messages}
@@ -225,34 +152,7 @@ export function Settings() {
           onChange={(messages) => set('messages', messages)}
           onHoursChange={(hours) => set('hours', hours)}
         />
-
-        <section className="card settings__section">
-          <h2 className="card__title card__title--small">Handing over to you</h2>
-          <div className="field">
-            <span className="field__label" id="keywords-label">
-              Hand-off words
-            </span>
-            <KeywordEditor keywords={draft.keywords} onChange={(k) => set('keywords', k)} />
-            <span className="field__hint">
-              When a customer writes one of these, the bot steps back and the chat waits for you.
-            </span>
-          </div>
-          <MinutesField
-            label="Quiet time after you reply"
-            hint="When you answer a chat from your phone, the bot stays quiet in that chat for this long."
-            name="ownerPauseMinutes"
-            value={draft.ownerPauseMinutes}
-            onChange={(minutes) => set('ownerPauseMinutes', minutes)}
-          />
-          <MinutesField
-            label="Remind me after"
-            hint="A chat still waiting for you after this long is notified again, every time this long passes, until you answer it. 0 turns reminders off."
-            name="remindAfterMinutes"
-            value={draft.remindAfterMinutes}
-            onChange={(minutes) => set('remindAfterMinutes', minutes)}
-          />
-        </section>
-
+        <HandoffSection draft={draft} set={set} />
         <OpeningHoursSection
           draft={draft.hours}
           errors={fieldErrors}
@@ -283,6 +183,127 @@ export function Settings() {
       <Backups />
       <ThisComputer />
     </>
+  );
+}
+
+function BusinessSection({ draft, set }: { draft: Draft; set: SetDraft }) {
+  return (
+    <section className="card settings__section">
+      <h2 className="card__title card__title--small">Business</h2>
+      <div className="field-row">
+        <label className="field field--grow">
+          <span className="field__label">Business name</span>
+          <input
+            className="input"
+            name="businessName"
+            value={draft.name}
+            onChange={(e) => set('name', e.target.value)}
+            required
+            maxLength={200}
+          />
+        </label>
+        <label className="field">
+          <span className="field__label">Country</span>
+          <select
+            className="input"
+            value={draft.defaultCountry}
+            onChange={(e) => set('defaultCountry', e.target.value)}
+          >
+            {COUNTRIES.some((c) => c.code === draft.defaultCountry) ? null : (
+              <option value={draft.defaultCountry}>{draft.defaultCountry}</option>
+            )}
+            {COUNTRIES.map((c) => (
+              <option key={c.code} value={c.code}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+    </section>
+  );
+}
+
+function AnsweringSection({ draft, set }: { draft: Draft; set: SetDraft }) {
+  return (
+    <section className="card settings__section">
+      <h2 className="card__title card__title--small">Answering customers</h2>
+      <fieldset className="field">
+        <legend className="field__label">Bot mode</legend>
+        <div className="choice-grid">
+          {BOT_MODES.map((mode) => (
+            <label key={mode} className={`choice${draft.botMode === mode ? ' choice--active' : ''}`}>
+              <input
+                type="radio"
+                name="botMode"
+                value={mode}
+                checked={draft.botMode === mode}
+                onChange={() => set('botMode', mode)}
+              />
+              <span className={`tag${mode === 'faq' ? ' tag--accent' : ''}`}>
+                {BOT_MODE_VIEW[mode].badge}
+              </span>
+              <span className="choice__title">{BOT_MODE_VIEW[mode].title}</span>
+              <span className="choice__text">{BOT_MODE_VIEW[mode].text}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <Field
+        label={
+          <>
+            FAQ match threshold <span className="value-pill">{Math.round(draft.threshold * 100)}%</span>
+          </>
+        }
+        hint="How sure Switchboard must be that a message is one of your FAQs before it answers. Higher means fewer, safer answers; the rest go to you."
+      >
+        {(control) => (
+          <input
+            {...control}
+            className="range"
+            type="range"
+            name="threshold"
+            min={0.3}
+            max={0.95}
+            step={0.05}
+            value={draft.threshold}
+            onChange={(e) => set('threshold', Number(e.target.value))}
+          />
+        )}
+      </Field>
+      <ClarifySection draft={draft.clarify} onChange={(clarify) => set('clarify', clarify)} />
+    </section>
+  );
+}
+
+function HandoffSection({ draft, set }: { draft: Draft; set: SetDraft }) {
+  return (
+    <section className="card settings__section">
+      <h2 className="card__title card__title--small">Handing over to you</h2>
+      <div className="field">
+        <span className="field__label" id="keywords-label">
+          Hand-off words
+        </span>
+        <KeywordEditor keywords={draft.keywords} onChange={(k) => set('keywords', k)} />
+        <span className="field__hint">
+          When a customer writes one of these, the bot steps back and the chat waits for you.
+        </span>
+      </div>
+      <MinutesField
+        label="Quiet time after you reply"
+        hint="When you answer a chat from your phone, the bot stays quiet in that chat for this long."
+        name="ownerPauseMinutes"
+        value={draft.ownerPauseMinutes}
+        onChange={(minutes) => set('ownerPauseMinutes', minutes)}
+      />
+      <MinutesField
+        label="Remind me after"
+        hint="A chat still waiting for you after this long is notified again, every time this long passes, until you answer it. 0 turns reminders off."
+        name="remindAfterMinutes"
+        value={draft.remindAfterMinutes}
+        onChange={(minutes) => set('remindAfterMinutes', minutes)}
+      />
+    </section>
   );
 }
 
@@ -360,52 +381,5 @@ function KeywordEditor({ keywords, onChange }: { keywords: string[]; onChange: (
         onBlur={add}
       />
     </div>
-  );
-}
-
-function ThisComputer() {
-  const { client, info } = useApp();
-  const [startAtLogin, setStartAtLogin] = useState(info.startAtLogin);
-  const [error, setError] = useState<string | null>(null);
-  const toggle = async (enabled: boolean) => {
-    setError(null);
-    try {
-      setStartAtLogin((await client.invoke('app.setStartAtLogin', { enabled })).startAtLogin);
-    } catch (failure) {
-      setError(errorMessage(failure));
-    }
-  };
-  return (
-    <section className="card settings__section">
-      <h2 className="card__title card__title--small">This computer</h2>
-      {info.shell === 'desktop' && startAtLogin !== null ? (
-        <label className="switch switch--row">
-          <input
-            type="checkbox"
-            role="switch"
-            checked={startAtLogin}
-            onChange={(e) => void toggle(e.target.checked)}
-          />
-          <span className="switch__track" aria-hidden="true" />
-          <span>
-            <strong>Start Switchboard when I log in</strong>
-            <span className="field__hint">
-              Recommended: customers get answers even if you forget to open it.
-            </span>
-          </span>
-        </label>
-      ) : (
-        <p className="muted">
-          {info.shell === 'desktop'
-            ? 'Starting at login is not available on this system.'
-            : 'You are using Switchboard in a browser. Starting at login is a setting of the desktop app.'}
-        </p>
-      )}
-      {error !== null && <p className="field__error">{error}</p>}
-      <p className="muted small">
-        Switchboard {info.version}
-        {info.demo ? ' · demo mode' : ''}
-      </p>
-    </section>
   );
 }

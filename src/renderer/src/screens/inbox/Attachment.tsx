@@ -5,6 +5,7 @@ import { useEffect, useRef, useState, type ClipboardEvent, type DragEvent, type 
 import { SENDABLE_ACCEPT, type UploadedFile } from '../../../../shared/media-send-contract';
 import { errorMessage } from '../../client/client';
 import { uploadFile, type UploadProgress } from '../../client/upload-file';
+import { Icon } from '../../components/Icon';
 import { formatBytes } from '../../components/MessageMedia';
 import { useApp } from '../../state/app-context';
 import './attachment.css';
@@ -39,13 +40,11 @@ export interface Attachment {
   send(caption: string): Promise<boolean>;
 }
 
-export function useAttachment(props: { workspaceId: string; chatId: string }): Attachment {
+/** The chosen file and its upload, which starts at once; removing or replacing it stops the upload. */
+function usePendingFile(workspaceId: string) {
   const { client } = useApp();
   const [pending, setPending] = useState<Pending | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const [dragging, setDragging] = useState(false);
-  const [sending, setSending] = useState(false);
-  const input = useRef<HTMLInputElement>(null);
 
   // A file removed, replaced or sent, or the chat closed: its upload stops and its preview goes.
   const controller = pending?.controller;
@@ -70,15 +69,17 @@ export function useAttachment(props: { workspaceId: string; chatId: string }): A
       uploaded: null,
       upload: Promise.resolve(null as unknown as UploadedFile),
     };
+    const mine = (update: (p: Pending) => Pending) =>
+      setPending((p) => (p === null || p.controller !== controller ? p : update(p)));
     entry.upload = uploadFile(
       client,
-      props.workspaceId,
+      workspaceId,
       file,
-      (progress) => setPending((p) => (p === null || p.controller !== controller ? p : { ...p, progress })),
+      (progress) => mine((p) => ({ ...p, progress })),
       controller.signal,
     );
     entry.upload.then(
-      (uploaded) => setPending((p) => (p === null || p.controller !== controller ? p : { ...p, uploaded })),
+      (uploaded) => mine((p) => ({ ...p, uploaded })),
       (failure: unknown) => {
         if (controller.signal.aborted) return;
         setProblem(errorMessage(failure));
@@ -87,124 +88,12 @@ export function useAttachment(props: { workspaceId: string; chatId: string }): A
     );
     setPending(entry);
   };
+  return { pending, setPending, problem, setProblem, attach };
+}
 
-  const remove = () => setPending(null);
-
-  const takesCaption =
-    pending === null ||
-    !/^(audio\/|.*\.(ogg|opus|oga|mp3|m4a|aac|amr)$)/i.test(pending.file.type || pending.file.name);
-
-  const send = async (caption: string): Promise<boolean> => {
-    if (pending === null || sending) return false;
-    setSending(true);
-    try {
-      const uploaded = await pending.upload;
-      await client.invoke('conversation.sendMedia', {
-        workspaceId: props.workspaceId,
-        chatId: props.chatId,
-        uploadId: uploaded.uploadId,
-        caption: uploaded.kind === 'voice' || uploaded.kind === 'audio' ? '' : caption,
-      });
-      setPending(null);
-      setProblem(null);
-      return true;
-    } catch (failure) {
-      setProblem(errorMessage(failure));
-      return false;
-    } finally {
-      setSending(false);
-    }
-  };
-
-  const percent =
-    pending === null || pending.progress.total === 0
-      ? 0
-      : Math.round((pending.progress.sent / pending.progress.total) * 100);
-
-  const button = (
-    <>
-      <button
-        className="button button--ghost composer__attach"
-        type="button"
-        onClick={() => input.current?.click()}
-        aria-label="Attach a photo, document or voice note"
-        title="Attach a photo, document or voice note (or drop a file on the chat, or paste a picture)"
-      >
-        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-          <path
-            d="M16.5 6.5 8.4 14.6a2 2 0 0 0 2.8 2.8l8.1-8.1a4 4 0 0 0-5.6-5.6L5.6 11.8a6 6 0 0 0 8.5 8.5l6.4-6.4"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth="1.8"
-            strokeLinecap="round"
-          />
-        </svg>
-      </button>
-      <input
-        ref={input}
-        type="file"
-        accept={SENDABLE_ACCEPT}
-        hidden
-        aria-label="File to send"
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          if (file !== undefined) attach(file);
-          e.target.value = '';
-        }}
-      />
-    </>
-  );
-
-  const panel =
-    pending === null && problem === null ? null : (
-      <div className="attachment" aria-live="polite">
-        {problem !== null && (
-          <p className="notice notice--problem attachment__problem" role="alert">
-            {problem}
-          </p>
-        )}
-        {pending !== null && (
-          <div className="attachment__file">
-            {pending.preview !== null ? (
-              <img className="attachment__preview" src={pending.preview} alt="" />
-            ) : (
-              <span className="attachment__icon" aria-hidden="true">
-                {takesCaption ? 'DOC' : 'AUDIO'}
-              </span>
-            )}
-            <span className="attachment__body">
-              <span className="attachment__name">{pending.file.name}</span>
-              <span className="attachment__meta">
-                {formatBytes(pending.file.size)} ·{' '}
-                {sending
-                  ? 'Sending…'
-                  : pending.uploaded !== null
-                    ? takesCaption
-                      ? 'Ready: add a caption below if you like, then Send'
-                      : 'Ready: a voice note goes without a caption; your text is sent after it'
-                    : `Uploading… ${percent}%`}
-              </span>
-              <progress
-                className="attachment__progress"
-                max={100}
-                value={pending.uploaded !== null ? 100 : percent}
-                aria-label={`Upload of ${pending.file.name}`}
-              />
-            </span>
-            <button
-              className="button button--ghost button--small"
-              type="button"
-              disabled={sending}
-              onClick={remove}
-              aria-label={`Remove ${pending.file.name}`}
-            >
-              Remove
-            </button>
-          </div>
-        )}
-      </div>
-    );
-
+/** A file dragged onto the thread or pasted into the reply box is attached. */
+function useDropAndPaste(attach: (file: File) => void) {
+  const [dragging, setDragging] = useState(false);
   const dropProps = {
     onDragOver: (event: DragEvent<HTMLElement>) => {
       if (![...event.dataTransfer.types].includes('Files')) return;
@@ -238,15 +127,151 @@ export function useAttachment(props: { workspaceId: string; chatId: string }): A
         : file;
     attach(named);
   };
+  return { dropProps, dragging, onPaste };
+}
 
+export function useAttachment(props: { workspaceId: string; chatId: string }): Attachment {
+  const { client } = useApp();
+  const { pending, setPending, problem, setProblem, attach } = usePendingFile(props.workspaceId);
+  const [sending, setSending] = useState(false);
+  const { dropProps, dragging, onPaste } = useDropAndPaste(attach);
+
+  const takesCaption =
+    pending === null ||
+    !/^(audio\/|.*\.(ogg|opus|oga|mp3|m4a|aac|amr)$)/i.test(pending.file.type || pending.file.name);
+
+  const send = async (caption: string): Promise<boolean> => {
+    if (pending === null || sending) return false;
+    setSending(true);
+    try {
+      const uploaded = await pending.upload;
+      await client.invoke('conversation.sendMedia', {
+        workspaceId: props.workspaceId,
+        chatId: props.chatId,
+        uploadId: uploaded.uploadId,
+        caption: uploaded.kind === 'voice' || uploaded.kind === 'audio' ? '' : caption,
+      });
+      setPending(null);
+      setProblem(null);
+      return true;
+    } catch (failure) {
+      setProblem(errorMessage(failure));
+      return false;
+    } finally {
+      setSending(false);
+    }
+  };
+
+  const panel =
+    pending === null && problem === null ? null : (
+      <AttachmentPanel
+        pending={pending}
+        problem={problem}
+        sending={sending}
+        takesCaption={takesCaption}
+        onRemove={() => setPending(null)}
+      />
+    );
   return {
     active: pending !== null,
     takesCaption,
-    button,
+    button: <AttachButton onFile={attach} />,
     panel,
     dropProps,
     dragging,
     onPaste,
     send,
   };
+}
+
+function AttachButton({ onFile }: { onFile: (file: File) => void }) {
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <>
+      <button
+        className="button button--ghost composer__attach"
+        type="button"
+        onClick={() => input.current?.click()}
+        aria-label="Attach a photo, document or voice note"
+        title="Attach a photo, document or voice note (or drop a file on the chat, or paste a picture)"
+      >
+        <Icon name="clip" />
+      </button>
+      <input
+        ref={input}
+        type="file"
+        accept={SENDABLE_ACCEPT}
+        hidden
+        aria-label="File to send"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          if (file !== undefined) onFile(file);
+          e.target.value = '';
+        }}
+      />
+    </>
+  );
+}
+
+/** The chosen file above the reply box: preview, name, size, upload progress, Remove; or the problem. */
+function AttachmentPanel(props: {
+  pending: Pending | null;
+  problem: string | null;
+  sending: boolean;
+  takesCaption: boolean;
+  onRemove: () => void;
+}) {
+  const { pending, problem, sending, takesCaption } = props;
+  const percent =
+    pending === null || pending.progress.total === 0
+      ? 0
+      : Math.round((pending.progress.sent / pending.progress.total) * 100);
+  const state = sending
+    ? 'Sending…'
+    : pending?.uploaded != null
+      ? takesCaption
+        ? 'Ready: add a caption below if you like, then Send'
+        : 'Ready: a voice note goes without a caption; your text is sent after it'
+      : `Uploading… ${percent}%`;
+  return (
+    <div className="attachment" aria-live="polite">
+      {problem !== null && (
+        <p className="notice notice--problem attachment__problem" role="alert">
+          {problem}
+        </p>
+      )}
+      {pending !== null && (
+        <div className="attachment__file">
+          {pending.preview !== null ? (
+            <img className="attachment__preview" src={pending.preview} alt="" />
+          ) : (
+            <span className="attachment__icon" aria-hidden="true">
+              {takesCaption ? 'DOC' : 'AUDIO'}
+            </span>
+          )}
+          <span className="attachment__body">
+            <span className="attachment__name">{pending.file.name}</span>
+            <span className="attachment__meta">
+              {formatBytes(pending.file.size)} · {state}
+            </span>
+            <progress
+              className="attachment__progress"
+              max={100}
+              value={pending.uploaded !== null ? 100 : percent}
+              aria-label={`Upload of ${pending.file.name}`}
+            />
+          </span>
+          <button
+            className="button button--ghost button--small"
+            type="button"
+            disabled={sending}
+            onClick={props.onRemove}
+            aria-label={`Remove ${pending.file.name}`}
+          >
+            Remove
+          </button>
+        </div>
+      )}
+    </div>
+  );
 }

@@ -14,20 +14,18 @@ const date = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short'
  * set their own), number, first contact, message count, labels, private notes, and the customer's chats
  * with each of the shop's numbers.
  */
-export function ContactCard(props: { workspaceId: string; chatId: string; onClose: () => void }) {
+/** The card and the owner's names for the shop's numbers, read again when the chat changes. */
+function useContactCard(workspaceId: string, chatId: string) {
   const { client } = useApp();
-  const labels = useLabels(props.workspaceId);
   const [card, setCard] = useState<Card | null>(null);
   /** The owner's names for the shop's numbers ("Lekki branch"), to tell the customer's chats apart. */
   const [numberNames, setNumberNames] = useState<ReadonlyMap<string, string>>(new Map());
   const [error, setError] = useState<string | null>(null);
-  const ref = { workspaceId: props.workspaceId, chatId: props.chatId };
-
   const load = useCallback(async () => {
     try {
       const [found, numbers] = await Promise.all([
-        client.invoke('contact.card', { workspaceId: props.workspaceId, chatId: props.chatId }),
-        client.invoke('connection.list', { workspaceId: props.workspaceId }),
+        client.invoke('contact.card', { workspaceId, chatId }),
+        client.invoke('connection.list', { workspaceId }),
       ]);
       setCard(found);
       setNumberNames(new Map(numbers.flatMap((n) => (n.label !== null ? [[n.e164, n.label]] : []))));
@@ -35,12 +33,25 @@ export function ContactCard(props: { workspaceId: string; chatId: string; onClos
     } catch (failure) {
       setError(errorMessage(failure));
     }
-  }, [client, props.workspaceId, props.chatId]);
+  }, [client, workspaceId, chatId]);
   useEffect(() => void load(), [load]);
   useOnReconnect(() => void load());
   useEvent('conversation.changed', (event) => {
-    if (event.workspaceId === props.workspaceId && event.chatId === props.chatId) void load();
+    if (event.workspaceId === workspaceId && event.chatId === chatId) void load();
   });
+  return { card, setCard, numberNames, error };
+}
+
+/**
+ * Who the customer is, beside the thread (a sheet over it on a narrow window): the name (the owner may
+ * set their own), number, first contact, message count, labels, private notes, and the customer's chats
+ * with each of the shop's numbers.
+ */
+export function ContactCard(props: { workspaceId: string; chatId: string; onClose: () => void }) {
+  const { client } = useApp();
+  const labels = useLabels(props.workspaceId);
+  const { card, setCard, numberNames, error } = useContactCard(props.workspaceId, props.chatId);
+  const ref = { workspaceId: props.workspaceId, chatId: props.chatId };
 
   return (
     <>
@@ -79,27 +90,7 @@ export function ContactCard(props: { workspaceId: string; chatId: string; onClos
               {card.labelIds.length === 0 && <p className="muted contact-card__none">No labels yet.</p>}
               <LabelPicker workspaceId={props.workspaceId} chatId={props.chatId} labelIds={card.labelIds} />
             </section>
-            {card.numbers.length > 0 && (
-              <section className="contact-card__section">
-                <h3 className="contact-card__heading">
-                  {card.numbers.length > 1 ? 'Chats with your numbers' : 'Writes to'}
-                </h3>
-                <ul className="contact-card__numbers">
-                  {card.numbers.map((n) => (
-                    <li key={n.businessNumber}>
-                      <span className="contact-card__number">
-                        {formatPhone(n.businessNumber)}
-                        {numberNames.has(n.businessNumber) && ` · ${numberNames.get(n.businessNumber)}`}
-                      </span>
-                      <span className="muted">
-                        {n.messageCount} message{n.messageCount === 1 ? '' : 's'} · since{' '}
-                        {date.format(n.firstSeenAt)}
-                      </span>
-                    </li>
-                  ))}
-                </ul>
-              </section>
-            )}
+            <CardNumbers numbers={card.numbers} numberNames={numberNames} />
             <NotesField
               key={card.chatId}
               notes={card.notes}
@@ -109,6 +100,32 @@ export function ContactCard(props: { workspaceId: string; chatId: string; onClos
         )}
       </aside>
     </>
+  );
+}
+
+/** The customer's chats with each of the shop's numbers. */
+function CardNumbers(props: { numbers: Card['numbers']; numberNames: ReadonlyMap<string, string> }) {
+  const { numbers, numberNames } = props;
+  if (numbers.length === 0) return null;
+  return (
+    <section className="contact-card__section">
+      <h3 className="contact-card__heading">
+        {numbers.length > 1 ? 'Chats with your numbers' : 'Writes to'}
+      </h3>
+      <ul className="contact-card__numbers">
+        {numbers.map((n) => (
+          <li key={n.businessNumber}>
+            <span className="contact-card__number">
+              {formatPhone(n.businessNumber)}
+              {numberNames.has(n.businessNumber) && ` · ${numberNames.get(n.businessNumber)}`}
+            </span>
+            <span className="muted">
+              {n.messageCount} message{n.messageCount === 1 ? '' : 's'} · since {date.format(n.firstSeenAt)}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

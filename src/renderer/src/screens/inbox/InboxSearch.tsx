@@ -35,20 +35,12 @@ export function InboxSearchBox(props: { query: string; onQuery: (query: string) 
   );
 }
 
-/** What the search found; picking a message opens its chat at that message. */
-export function InboxSearchResults(props: {
-  query: string;
-  /** At most this many chats and this many messages (50 unless said). */
-  limit?: number;
-  onOpen: (chatId: string, messageId?: string) => void;
-}) {
+/** The search, a moment after the owner stops typing; a newer query wins over an older answer. */
+function useInboxSearch(query: string, limit: number) {
   const { client } = useApp();
   const workspace = useWorkspace();
   const [result, setResult] = useState<InboxSearchResult | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const query = props.query.trim();
-  const limit = props.limit ?? 50;
-
   useEffect(() => {
     let current = true;
     const timer = setTimeout(() => {
@@ -68,7 +60,20 @@ export function InboxSearchResults(props: {
       clearTimeout(timer);
     };
   }, [client, workspace.id, query, limit]);
+  return { result, error };
+}
 
+type OnOpen = (chatId: string, messageId?: string) => void;
+
+/** What the search found; picking a message opens its chat at that message. */
+export function InboxSearchResults(props: {
+  query: string;
+  /** At most this many chats and this many messages (50 unless said). */
+  limit?: number;
+  onOpen: OnOpen;
+}) {
+  const query = props.query.trim();
+  const { result, error } = useInboxSearch(query, props.limit ?? 50);
   const stale = result?.query !== query;
   return (
     <section className="inbox-search card card--flush" aria-label="Search results" aria-busy={stale}>
@@ -85,60 +90,70 @@ export function InboxSearchResults(props: {
         </p>
       ) : (
         <>
-          {result.chats.length > 0 && (
-            <>
-              <h3 className="inbox-search__heading">Chats</h3>
-              <ul className="inbox-search__list">
-                {result.chats.map((chat) => (
-                  <li key={chat.chatId}>
-                    <button
-                      type="button"
-                      className="inbox-search__hit"
-                      data-chat-id={chat.chatId}
-                      onClick={() => props.onOpen(chat.chatId)}
-                    >
-                      <span className="inbox-search__who">{customerName(chat)}</span>
-                      <span className="inbox-search__meta">
-                        {chat.contactPhone !== null && chat.contactName !== null
-                          ? `${formatPhone(chat.contactPhone)} · `
-                          : ''}
-                        {when.format(chat.lastAt)}
-                      </span>
-                    </button>
-                  </li>
-                ))}
-              </ul>
-            </>
-          )}
-          {result.messages.length > 0 && (
-            <>
-              <h3 className="inbox-search__heading">Messages</h3>
-              <ul className="inbox-search__list">
-                {result.messages.map((hit) => (
-                  <li key={hit.messageId}>
-                    <button
-                      type="button"
-                      className="inbox-search__hit"
-                      data-message-id={hit.messageId}
-                      onClick={() => props.onOpen(hit.chatId, hit.messageId)}
-                    >
-                      <span className="inbox-search__top">
-                        <span className="inbox-search__who">{customerName(hit)}</span>
-                        <span className="inbox-search__meta">{when.format(hit.at)}</span>
-                      </span>
-                      <span className="inbox-search__snippet">
-                        {hit.author === 'bot' ? 'Bot: ' : hit.author === 'owner' ? 'You: ' : ''}
-                        <Snippet parts={hit.snippet} />
-                      </span>
-                    </button>
-                  </li>
-                ))}
-              </ul>
-            </>
-          )}
+          <ChatHits chats={result.chats} onOpen={props.onOpen} />
+          <MessageHits messages={result.messages} onOpen={props.onOpen} />
         </>
       )}
     </section>
+  );
+}
+
+function ChatHits({ chats, onOpen }: { chats: InboxSearchResult['chats']; onOpen: OnOpen }) {
+  if (chats.length === 0) return null;
+  return (
+    <>
+      <h3 className="inbox-search__heading">Chats</h3>
+      <ul className="inbox-search__list">
+        {chats.map((chat) => (
+          <li key={chat.chatId}>
+            <button
+              type="button"
+              className="inbox-search__hit"
+              data-chat-id={chat.chatId}
+              onClick={() => onOpen(chat.chatId)}
+            >
+              <span className="inbox-search__who">{customerName(chat)}</span>
+              <span className="inbox-search__meta">
+                {chat.contactPhone !== null && chat.contactName !== null
+                  ? `${formatPhone(chat.contactPhone)} · `
+                  : ''}
+                {when.format(chat.lastAt)}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function MessageHits({ messages, onOpen }: { messages: InboxSearchResult['messages']; onOpen: OnOpen }) {
+  if (messages.length === 0) return null;
+  return (
+    <>
+      <h3 className="inbox-search__heading">Messages</h3>
+      <ul className="inbox-search__list">
+        {messages.map((hit) => (
+          <li key={hit.messageId}>
+            <button
+              type="button"
+              className="inbox-search__hit"
+              data-message-id={hit.messageId}
+              onClick={() => onOpen(hit.chatId, hit.messageId)}
+            >
+              <span className="inbox-search__top">
+                <span className="inbox-search__who">{customerName(hit)}</span>
+                <span className="inbox-search__meta">{when.format(hit.at)}</span>
+              </span>
+              <span className="inbox-search__snippet">
+                {hit.author === 'bot' ? 'Bot: ' : hit.author === 'owner' ? 'You: ' : ''}
+                <Snippet parts={hit.snippet} />
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 

@@ -75,6 +75,20 @@ export function useQuickReplies(props: {
   };
 
   const menu = !open ? null : (
+    <QuickReplyMenu replies={replies} matches={matches} active={active} typing={typing} onPick={pick} />
+  );
+  return { menu, onKeyDown };
+}
+
+function QuickReplyMenu(props: {
+  replies: QuickReply[] | null;
+  matches: QuickReply[];
+  active: number;
+  typing: string | null;
+  onPick: (reply: QuickReply) => void;
+}) {
+  const { replies, matches, active } = props;
+  return (
     <div className="quick-replies" role="listbox" aria-label="Quick replies">
       {replies === null ? (
         <p className="quick-replies__note muted">Loading your replies…</p>
@@ -82,7 +96,7 @@ export function useQuickReplies(props: {
         <p className="quick-replies__note muted">
           {replies.length === 0
             ? 'No quick replies yet. Add saved replies on the FAQs screen.'
-            : `No reply matches "${typing}". Keep typing to write your own.`}
+            : `No reply matches "${props.typing}". Keep typing to write your own.`}
         </p>
       ) : (
         matches.map((reply, i) => (
@@ -94,7 +108,7 @@ export function useQuickReplies(props: {
             className={`quick-replies__item${i === active ? ' quick-replies__item--active' : ''}`}
             // Keeps the focus in the reply box.
             onMouseDown={(e) => e.preventDefault()}
-            onClick={() => pick(reply)}
+            onClick={() => props.onPick(reply)}
           >
             <span className="quick-replies__title">
               <span className={`quick-replies__source quick-replies__source--${reply.source}`}>
@@ -109,5 +123,4 @@ export function useQuickReplies(props: {
       <p className="quick-replies__hint muted">↑ ↓ to choose · Enter to use · Esc to close</p>
     </div>
   );
-  return { menu, onKeyDown };
 }

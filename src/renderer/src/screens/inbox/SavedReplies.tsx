@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { MAX_SAVED_REPLY_TEXT, MAX_SAVED_REPLY_TITLE, type SavedReply } from '../../../../shared/contract';
 import { errorMessage } from '../../client/client';
-import { Field } from '../../components/Field';
+import { Field, TextField } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { useApp, useOnReconnect } from '../../state/app-context';
 import { useAction } from '../../state/use-action';
@@ -73,33 +73,41 @@ export function SavedReplies(props: { workspaceId: string }) {
       ) : (
         <ul className="faq-list">
           {replies.map((reply) => (
-            <li key={reply.id} className="faq" aria-label={reply.title}>
-              <div className="faq__body">
-                <p className="faq__question">/{reply.title}</p>
-                <p className="faq__answer">{reply.text}</p>
-              </div>
-              <div className="faq__actions">
-                <button
-                  className="button button--ghost button--small"
-                  type="button"
-                  onClick={() => setEditing({ kind: 'edit', reply })}
-                >
-                  <Icon name="edit" size={16} /> Edit
-                </button>
-                <button
-                  className="button button--ghost button--small"
-                  type="button"
-                  aria-label={`Delete the saved reply ${reply.title}`}
-                  onClick={() => void remove(reply)}
-                >
-                  <Icon name="trash" size={16} /> Delete
-                </button>
-              </div>
-            </li>
+            <SavedReplyItem
+              key={reply.id}
+              reply={reply}
+              onEdit={() => setEditing({ kind: 'edit', reply })}
+              onDelete={() => void remove(reply)}
+            />
           ))}
         </ul>
       )}
     </section>
+  );
+}
+
+function SavedReplyItem(props: { reply: SavedReply; onEdit: () => void; onDelete: () => void }) {
+  const { reply } = props;
+  return (
+    <li className="faq" aria-label={reply.title}>
+      <div className="faq__body">
+        <p className="faq__question">/{reply.title}</p>
+        <p className="faq__answer">{reply.text}</p>
+      </div>
+      <div className="faq__actions">
+        <button className="button button--ghost button--small" type="button" onClick={props.onEdit}>
+          <Icon name="edit" size={16} /> Edit
+        </button>
+        <button
+          className="button button--ghost button--small"
+          type="button"
+          aria-label={`Delete the saved reply ${reply.title}`}
+          onClick={props.onDelete}
+        >
+          <Icon name="trash" size={16} /> Delete
+        </button>
+      </div>
+    </li>
   );
 }
 
@@ -132,22 +140,15 @@ function SavedReplyEditor(props: { workspaceId: string; reply: SavedReply | null
   return (
     <form className="card form editor" onSubmit={(e) => void submit(e)} aria-label={label} noValidate>
       <h2 className="card__title card__title--small">{label}</h2>
-      <Field
+      <TextField
         label="Name"
         hint={`What you type after "/" to find it · ${title.length} / ${MAX_SAVED_REPLY_TITLE}`}
-      >
-        {(control) => (
-          <input
-            {...control}
-            className="input"
-            name="title"
-            value={title}
-            onChange={(e) => setTitle(e.target.value)}
-            placeholder="e.g. bank details"
-            autoFocus
-          />
-        )}
-      </Field>
+        name="title"
+        value={title}
+        onValue={setTitle}
+        placeholder="e.g. bank details"
+        autoFocus
+      />
       <Field label="Reply" hint={`${text.length} / ${MAX_SAVED_REPLY_TEXT} characters`}>
         {(control) => (
           <textarea

@@ -119,22 +119,19 @@ export function LabelFilter(props: {
   );
 }
 
-/** The "Labels" button of a chat: tick the chat's labels, or add, rename and delete the labels. */
-export function LabelPicker(props: {
+interface PickerProps {
   workspaceId: string;
   chatId: string;
   labelIds: readonly string[];
   onChanged?: () => void;
-}) {
+}
+
+/** The chat's labels as ticked, shown at once and put back when saving them fails. */
+function useChosenLabels(props: PickerProps) {
   const { client } = useApp();
-  const labels = useLabels(props.workspaceId);
-  const [open, setOpen] = useState(false);
-  const [editing, setEditing] = useState(false);
   const [chosen, setChosen] = useState<readonly string[]>(props.labelIds);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => setChosen(props.labelIds), [props.labelIds]);
-  const button = useRef<HTMLButtonElement>(null);
-  const place = usePanelPlace(button, open);
 
   const toggle = async (labelId: string, on: boolean) => {
     const next = on ? [...chosen, labelId] : chosen.filter((id) => id !== labelId);
@@ -153,6 +150,17 @@ export function LabelPicker(props: {
       setError(errorMessage(failure));
     }
   };
+  return { chosen, error, toggle };
+}
+
+/** The "Labels" button of a chat: tick the chat's labels, or add, rename and delete the labels. */
+export function LabelPicker(props: PickerProps) {
+  const labels = useLabels(props.workspaceId);
+  const [open, setOpen] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const choice = useChosenLabels(props);
+  const button = useRef<HTMLButtonElement>(null);
+  const place = usePanelPlace(button, open);
 
   return (
     <div className="label-picker">
@@ -180,50 +188,60 @@ export function LabelPicker(props: {
           ) : editing ? (
             <LabelEditor workspaceId={props.workspaceId} labels={labels} onDone={() => setEditing(false)} />
           ) : (
-            <>
-              <ul className="label-picker__list">
-                {labels.map((label) => (
-                  <li key={label.id}>
-                    <label className="label-picker__option">
-                      <input
-                        type="checkbox"
-                        checked={chosen.includes(label.id)}
-                        onChange={(e) => void toggle(label.id, e.target.checked)}
-                      />
-                      <span className="label-chip" style={chipStyle(label.color)}>
-                        {label.name}
-                      </span>
-                    </label>
-                  </li>
-                ))}
-              </ul>
-              {labels.length === 0 && <p className="muted">No labels yet.</p>}
-              {error !== null && (
-                <p className="field__error" role="alert">
-                  {error}
-                </p>
-              )}
-              <div className="label-picker__foot">
-                <button
-                  className="button button--ghost button--small"
-                  type="button"
-                  onClick={() => setEditing(true)}
-                >
-                  <Icon name="edit" size={16} /> Edit labels
-                </button>
-                <button
-                  className="button button--secondary button--small"
-                  type="button"
-                  onClick={() => setOpen(false)}
-                >
-                  Done
-                </button>
-              </div>
-            </>
+            <LabelChoices
+              labels={labels}
+              choice={choice}
+              onEdit={() => setEditing(true)}
+              onDone={() => setOpen(false)}
+            />
           )}
         </div>
       )}
     </div>
+  );
+}
+
+function LabelChoices(props: {
+  labels: Label[];
+  choice: ReturnType<typeof useChosenLabels>;
+  onEdit: () => void;
+  onDone: () => void;
+}) {
+  const { labels } = props;
+  const { chosen, error, toggle } = props.choice;
+  return (
+    <>
+      <ul className="label-picker__list">
+        {labels.map((label) => (
+          <li key={label.id}>
+            <label className="label-picker__option">
+              <input
+                type="checkbox"
+                checked={chosen.includes(label.id)}
+                onChange={(e) => void toggle(label.id, e.target.checked)}
+              />
+              <span className="label-chip" style={chipStyle(label.color)}>
+                {label.name}
+              </span>
+            </label>
+          </li>
+        ))}
+      </ul>
+      {labels.length === 0 && <p className="muted">No labels yet.</p>}
+      {error !== null && (
+        <p className="field__error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="label-picker__foot">
+        <button className="button button--ghost button--small" type="button" onClick={props.onEdit}>
+          <Icon name="edit" size={16} /> Edit labels
+        </button>
+        <button className="button button--secondary button--small" type="button" onClick={props.onDone}>
+          Done
+        </button>
+      </div>
+    </>
   );
 }
 
