@@ -3,7 +3,8 @@ import { CLOSE_CODES } from '../../connection/reconnect-policy';
 import { SwitchboardError } from '../../errors';
 import type { Logger } from '../../log/logger';
 import type { TimerHandle, Timers } from '../../timers';
-import type { CloseInfo, ProviderEvents, ProviderListener } from '../provider';
+import type { CloseInfo } from '../provider';
+import { createProviderListeners } from '../provider-listeners';
 import { GraphApiError, type GraphClient } from './graph-client';
 import { classifyGraphError, type GraphErrorInfo, type GraphErrorVerdict } from './graph-errors';
 
@@ -16,22 +17,12 @@ export type CloudSession = ReturnType<typeof createCloudSession>;
 
 export function createCloudSession(deps: { businessNumber: E164; log: Logger; timers: Timers }) {
   const { businessNumber, log, timers } = deps;
-  const listeners = new Map<keyof ProviderEvents, Set<(event: never) => void>>();
+  const { emit, on } = createProviderListeners(log);
   let generation = 0;
   /** The generation whose outcome is still open to report; null once closed or disconnected. */
   let session: number | null = null;
   let open = false;
   let healthTimer: TimerHandle | null = null;
-
-  function emit<K extends keyof ProviderEvents>(event: K, payload: ProviderEvents[K]): void {
-    for (const fn of listeners.get(event) ?? []) {
-      try {
-        (fn as ProviderListener<K>)(payload);
-      } catch (error) {
-        log.error('error', `a ${event} listener failed`, { error });
-      }
-    }
-  }
 
   function end(): void {
     generation++;
@@ -67,15 +58,7 @@ export function createCloudSession(deps: { businessNumber: E164; log: Logger; ti
       log.warn('connection.closed', `${businessNumber}: ${close.message}`, { code: close.code });
       emit('status', { state: 'closed', close });
     },
-    on<K extends keyof ProviderEvents>(event: K, listener: ProviderListener<K>): () => void {
-      let set = listeners.get(event);
-      if (set === undefined) {
-        set = new Set();
-        listeners.set(event, set);
-      }
-      set.add(listener as (event: never) => void);
-      return () => set.delete(listener as (event: never) => void);
-    },
+    on,
   };
 }
 
