@@ -52,7 +52,12 @@ export function wireInboundEvents(ctx: BaileysContext, socket: WASocket, loaded:
 }
 
 /** One received message to the core: a customer's message, the owner typing on the phone, or noise. */
-function deliver(ctx: BaileysContext, msg: WAMessage, offline: boolean, via: 'before-receipt' | 'upsert'): void {
+function deliver(
+  ctx: BaileysContext,
+  msg: WAMessage,
+  offline: boolean,
+  via: 'before-receipt' | 'upsert',
+): void {
   const { businessNumber, lids, log, emit } = ctx;
   const id = msg.key?.id ?? null;
   if (ctx.session.linkedElsewhere !== null) {

@@ -9,7 +9,13 @@ import type { SendOptions, WhatsAppProvider } from '../provider';
 import { createProviderListeners } from '../provider-listeners';
 import { wireConnectionEvents } from './baileys-connection-events';
 import { wireInboundEvents } from './baileys-inbound';
-import { endSocket, otherAccount, requireOpen, type BaileysContext, type BaileysSession } from './baileys-session';
+import {
+  endSocket,
+  otherAccount,
+  requireOpen,
+  type BaileysContext,
+  type BaileysSession,
+} from './baileys-session';
 import { openBaileysSocket } from './baileys-socket';
 import type { LidDirectory } from './lid-directory';
 import { phoneFromJid } from './message-mapper';

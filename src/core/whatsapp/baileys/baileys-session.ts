@@ -104,10 +104,14 @@ export function closeInfo(
 export function requireOpen(ctx: BaileysContext, action: string): WASocket {
   const { sock, open } = ctx.session;
   if (sock === null || !open) {
-    throw new SwitchboardError('INTERNAL', `Cannot ${action}: ${ctx.businessNumber} is not connected to WhatsApp.`, {
-      reason: 'NOT_CONNECTED',
-      number: ctx.businessNumber,
-    });
+    throw new SwitchboardError(
+      'INTERNAL',
+      `Cannot ${action}: ${ctx.businessNumber} is not connected to WhatsApp.`,
+      {
+        reason: 'NOT_CONNECTED',
+        number: ctx.businessNumber,
+      },
+    );
   }
   return sock;
 }

@@ -129,7 +129,13 @@ export function createCloudApiProvider(options: CloudApiProviderOptions): CloudA
     session,
   });
   const senders = createCloudSenders({ phoneNumberId, graph, log, requests, lastInbound });
-  const handleWebhook = createWebhookIntake({ businessNumber, phoneNumberId, log, emit: session.emit, lastInbound });
+  const handleWebhook = createWebhookIntake({
+    businessNumber,
+    phoneNumberId,
+    log,
+    emit: session.emit,
+    lastInbound,
+  });
 
   return {
     kind: 'cloud-api',
@@ -153,7 +159,8 @@ export function createCloudApiProvider(options: CloudApiProviderOptions): CloudA
     handleWebhook,
     profile: health.profile,
     listTemplates: () => requests.request('list templates', {}, () => listTemplates(graph, wabaId)),
-    downloadMedia: (mediaId) => requests.request('download media', { mediaId }, () => downloadMedia(graph, mediaId)),
+    downloadMedia: (mediaId) =>
+      requests.request('download media', { mediaId }, () => downloadMedia(graph, mediaId)),
     fetchMedia: (ref, limits) => fetchCloudMedia(graph, ref, limits),
     on: session.on,
   };

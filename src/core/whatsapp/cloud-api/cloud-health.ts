@@ -109,10 +109,14 @@ export function createCloudHealth(deps: {
     if (!session.isCurrent(mine)) return; // a newer connect or a disconnect won the race
     applyProfile(profile);
     session.markOpen();
-    log.info('connection.opened', `${businessNumber}: Cloud API number ${profile.verifiedName ?? ''} verified`, {
-      verifiedName: profile.verifiedName,
-      qualityRating: profile.qualityRating,
-    });
+    log.info(
+      'connection.opened',
+      `${businessNumber}: Cloud API number ${profile.verifiedName ?? ''} verified`,
+      {
+        verifiedName: profile.verifiedName,
+        qualityRating: profile.qualityRating,
+      },
+    );
     // The connection manager compares it with the number it expects, as after a QR scan.
     if (profile.displayNumber !== null) session.emit('paired', { ownNumber: profile.displayNumber });
     if (!session.isCurrent(mine)) return;

@@ -14,7 +14,8 @@ export async function fetchCloudMedia(
   } catch {
     id = undefined;
   }
-  if (typeof id !== 'string' || id === '') throw new MediaError('failed', 'The stored media id is unreadable.');
+  if (typeof id !== 'string' || id === '')
+    throw new MediaError('failed', 'The stored media id is unreadable.');
   let bytes: Buffer;
   try {
     ({ bytes } = await downloadMedia(graph, id));
@@ -26,7 +27,10 @@ export async function fetchCloudMedia(
     throw new MediaError(/sha256/.test(why) ? 'corrupt' : 'failed', `Could not download the file: ${why}`);
   }
   if (bytes.length > limits.maxBytes) {
-    throw new MediaError('too-large', `The file is ${bytes.length} bytes, over the ${limits.maxBytes}-byte limit.`);
+    throw new MediaError(
+      'too-large',
+      `The file is ${bytes.length} bytes, over the ${limits.maxBytes}-byte limit.`,
+    );
   }
   return { data: bytes };
 }

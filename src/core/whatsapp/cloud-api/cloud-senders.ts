@@ -73,7 +73,10 @@ export function createCloudSenders(deps: {
         biz_opaque_callback_data: send.messageId,
         ...(send.quotedId !== undefined && { context: { message_id: send.quotedId } }),
       });
-      log.debug('cloud.sent', `Sent ${send.messageId} to ${chatId} as ${id}`, { ...meta, providerMessageId: id });
+      log.debug('cloud.sent', `Sent ${send.messageId} to ${chatId} as ${id}`, {
+        ...meta,
+        providerMessageId: id,
+      });
       return { providerMessageId: id };
     },
 
@@ -113,7 +116,10 @@ export function createCloudSenders(deps: {
         },
         biz_opaque_callback_data: send.messageId,
       });
-      log.debug('cloud.sent', `Sent list ${send.messageId} to ${chatId} as ${id}`, { ...meta, providerMessageId: id });
+      log.debug('cloud.sent', `Sent list ${send.messageId} to ${chatId} as ${id}`, {
+        ...meta,
+        providerMessageId: id,
+      });
       return { providerMessageId: id };
     },
 

@@ -53,7 +53,8 @@ export function createWebhookIntake(deps: {
       outcome.acks++;
       emit('ack', ack);
     }
-    for (const skipped of mapped.skipped) log.debug('cloud.webhook_skipped', skipped.reason, { id: skipped.id });
+    for (const skipped of mapped.skipped)
+      log.debug('cloud.webhook_skipped', skipped.reason, { id: skipped.id });
     log.debug('cloud.webhook', `Webhook: ${outcome.messages} message(s), ${outcome.acks} status(es)`, {
       ...outcome,
     });
