@@ -318,8 +318,7 @@ const fill = (text: string, values: Map<string, string>) =>
  */
 function fillTemplateSend(template: SimTemplate, raw: unknown): string | GraphErrorAnswer {
   const stored = (template.components as { type?: unknown }[]).filter(
-    (c): c is { type?: unknown; format?: unknown; text?: unknown; buttons?: unknown } =>
-      typeof c === 'object' && c !== null,
+    (c): c is StoredComponent => typeof c === 'object' && c !== null,
   );
   const components = (raw as { components?: unknown } | undefined)?.components;
   const given = (Array.isArray(components) ? components : []).filter(
@@ -335,9 +334,34 @@ function fillTemplateSend(template: SimTemplate, raw: unknown): string | GraphEr
     return graphError(100, { details: 'A template takes at most one header and one body component' });
   }
 
-  // Header.
-  const storedHeader = stored.find((c) => lower(c.type) === 'header');
-  const headerGiven = parametersOf(ofType('header')[0]);
+  const header = fillHeader(
+    stored.find((c) => lower(c.type) === 'header'),
+    parametersOf(ofType('header')[0]),
+  );
+  if ('status' in header) return header;
+
+  // Body.
+  const body = stored.find((c) => lower(c.type) === 'body');
+  const bodyText = typeof body?.text === 'string' ? body.text : `[template ${template.name}]`;
+  const bodyValues = checkTextParameters('body', placeholdersIn(bodyText), parametersOf(ofType('body')[0]));
+  if (!(bodyValues instanceof Map)) return bodyValues;
+
+  const buttonLines = fillButtons(stored, ofType('button'));
+  if (!Array.isArray(buttonLines)) return buttonLines;
+  return [
+    ...(header.line === null ? [] : [header.line]),
+    header.prefix + fill(bodyText, bodyValues),
+    ...buttonLines,
+  ].join('\n');
+}
+
+type StoredComponent = { type?: unknown; format?: unknown; text?: unknown; buttons?: unknown };
+
+/** The header's checks: its line of text (a text header), or the prefix naming its file (a media header). */
+function fillHeader(
+  storedHeader: StoredComponent | undefined,
+  headerGiven: GivenParameter[],
+): { line: string | null; prefix: string } | GraphErrorAnswer {
   let headerLine: string | null = null;
   let prefix = '';
   const format = storedHeader === undefined ? null : lower(storedHeader.format) || 'text';
@@ -375,13 +399,11 @@ function fillTemplateSend(template: SimTemplate, raw: unknown): string | GraphEr
     return graphError(132000, { details: `header: expected 1, got ${headerGiven.length}` });
   }
 
-  // Body.
-  const body = stored.find((c) => lower(c.type) === 'body');
-  const bodyText = typeof body?.text === 'string' ? body.text : `[template ${template.name}]`;
-  const bodyValues = checkTextParameters('body', placeholdersIn(bodyText), parametersOf(ofType('body')[0]));
-  if (!(bodyValues instanceof Map)) return bodyValues;
+  return { line: headerLine, prefix };
+}
 
-  // Buttons.
+/** The buttons' checks: the lines naming each URL button's filled-in link. */
+function fillButtons(stored: StoredComponent[], givenButtons: GivenComponent[]): string[] | GraphErrorAnswer {
   const storedButtons = stored
     .filter((c) => lower(c.type) === 'buttons')
     .flatMap((c) =>
@@ -389,7 +411,7 @@ function fillTemplateSend(template: SimTemplate, raw: unknown): string | GraphEr
     );
   const buttonLines: string[] = [];
   const seen = new Set<number>();
-  for (const c of ofType('button')) {
+  for (const c of givenButtons) {
     const index = Number(c.index);
     const button = Number.isInteger(index) ? storedButtons[index] : undefined;
     if (button === undefined || seen.has(index)) {
@@ -426,11 +448,7 @@ function fillTemplateSend(template: SimTemplate, raw: unknown): string | GraphEr
       return graphError(132000, { details: `button ${index}: expected 1, got 0` });
     }
   }
-  return [
-    ...(headerLine === null ? [] : [headerLine]),
-    prefix + fill(bodyText, bodyValues),
-    ...buttonLines,
-  ].join('\n');
+  return buttonLines;
 }
 
 /**
