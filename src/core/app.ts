@@ -278,8 +278,8 @@ function assemble(
     backupSchedule: backupParts.backupSchedule,
     cloudWebhooks: intake.cloudWebhooks,
     cloudRelay: intake.relay,
-    start: () => start(parts),
-    connect: (workspaceId, phoneNumberId) => connect(parts, workspaceId, phoneNumberId),
+    start: () => startCore(parts),
+    connect: (workspaceId, phoneNumberId) => connectNumber(parts, workspaceId, phoneNumberId),
     onPipelineAlert: listeners.alerts.add,
     onChatActivity: listeners.activity.add,
     onUnanswered: listeners.unanswered.add,
@@ -292,12 +292,12 @@ function assemble(
     async close() {
       if (closed) return;
       closed = true;
-      await close(parts);
+      await closeCore(parts);
     },
   };
 }
 
-async function start(parts: CoreParts): Promise<void> {
+async function startCore(parts: CoreParts): Promise<void> {
   const { pipeline, backupParts, logger, connections, sync, connectionEvents } = parts;
   const { relay } = parts.intake;
   // The pipeline listens before any connection opens: offline messages arrive right after login.
@@ -324,7 +324,11 @@ async function start(parts: CoreParts): Promise<void> {
   await parts.media.fetcher.resume();
 }
 
-async function connect(parts: CoreParts, workspaceId: WorkspaceId, phoneNumberId: string): Promise<void> {
+async function connectNumber(
+  parts: CoreParts,
+  workspaceId: WorkspaceId,
+  phoneNumberId: string,
+): Promise<void> {
   if (parts.backupParts.movedAway()) {
     throw new SwitchboardError(
       'CONFLICT',
@@ -340,7 +344,7 @@ async function connect(parts: CoreParts, workspaceId: WorkspaceId, phoneNumberId
   parts.connections.start(number, 'connect requested');
 }
 
-async function close(parts: CoreParts): Promise<void> {
+async function closeCore(parts: CoreParts): Promise<void> {
   parts.backupParts.backupSchedule.stop();
   parts.backupParts.offMoved();
   parts.retention.stop();

@@ -10,7 +10,7 @@ export type ProviderListeners = ReturnType<typeof createProviderListeners>;
 export function createProviderListeners(log: Logger) {
   const listeners = new Map<keyof ProviderEvents, Set<(event: never) => void>>();
   return {
-    emit<K extends keyof ProviderEvents>(event: K, payload: ProviderEvents[K]): void {
+    emit: <K extends keyof ProviderEvents>(event: K, payload: ProviderEvents[K]): void => {
       for (const fn of listeners.get(event) ?? []) {
         try {
           (fn as ProviderListener<K>)(payload);
@@ -19,7 +19,7 @@ export function createProviderListeners(log: Logger) {
         }
       }
     },
-    on<K extends keyof ProviderEvents>(event: K, listener: ProviderListener<K>): () => void {
+    on: <K extends keyof ProviderEvents>(event: K, listener: ProviderListener<K>): (() => void) => {
       let set = listeners.get(event);
       if (set === undefined) {
         set = new Set();

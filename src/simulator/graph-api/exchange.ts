@@ -19,10 +19,10 @@ export interface Exchange {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly record: RequestRecord;
-  answer(status: number, json: unknown): void;
-  fail(error: GraphErrorAnswer): void;
+  answer: (status: number, json: unknown) => void;
+  fail: (error: GraphErrorAnswer) => void;
   /** Records the answer without sending it (a fault answers by other means). */
-  settle(status: number, code: number | null): void;
+  settle: (status: number, code: number | null) => void;
 }
 
 export function openExchange(
