@@ -32,35 +32,10 @@ export function createCloudHealth(deps: {
   const { businessNumber, graph, log, timers, session } = deps;
   let lastProfile: CloudNumberProfile | null = null;
 
-  async function fetchProfile(): Promise<CloudNumberProfile> {
-    const answer = await graph.get<PhoneNumberAnswer>(`/${deps.phoneNumberId}`, { fields: PROFILE_FIELDS });
-    const display = answer.display_phone_number ?? '';
-    const normalized = display === '' ? null : normalizePhoneNumber(display, 'NG');
-    return {
-      displayPhoneNumber: display,
-      displayNumber: normalized?.ok === true ? normalized.value : null,
-      verifiedName: answer.verified_name ?? null,
-      qualityRating: answer.quality_rating ?? null,
-      checkedAt: timers.now(),
-    };
-  }
-
+  const fetchProfile = () => fetchCloudProfile(graph, deps.phoneNumberId, timers);
   function applyProfile(profile: CloudNumberProfile): void {
-    const before = lastProfile?.qualityRating ?? null;
+    logProfile(log, businessNumber, lastProfile, profile);
     lastProfile = profile;
-    if (before !== null && before !== profile.qualityRating) {
-      // Meta lowers a number's limits, then may restrict it, as its quality drops: the owner should know.
-      log.log(
-        profile.qualityRating === 'GREEN' ? 'info' : 'warn',
-        'cloud.quality',
-        `${businessNumber}: quality rating ${before} -> ${profile.qualityRating}`,
-        { from: before, to: profile.qualityRating },
-      );
-    }
-    log.debug('cloud.health', `${businessNumber}: ${profile.verifiedName} (${profile.qualityRating})`, {
-      verifiedName: profile.verifiedName,
-      qualityRating: profile.qualityRating,
-    });
   }
 
   function scheduleHealth(mine: number): void {
@@ -125,4 +100,44 @@ export function createCloudHealth(deps: {
   }
 
   return { connect, profile: (): CloudNumberProfile | null => lastProfile };
+}
+
+/** `GET /{phone_number_id}`: the number's display number, verified name and quality rating. */
+async function fetchCloudProfile(
+  graph: GraphClient,
+  phoneNumberId: string,
+  timers: Timers,
+): Promise<CloudNumberProfile> {
+  const answer = await graph.get<PhoneNumberAnswer>(`/${phoneNumberId}`, { fields: PROFILE_FIELDS });
+  const display = answer.display_phone_number ?? '';
+  const normalized = display === '' ? null : normalizePhoneNumber(display, 'NG');
+  return {
+    displayPhoneNumber: display,
+    displayNumber: normalized?.ok === true ? normalized.value : null,
+    verifiedName: answer.verified_name ?? null,
+    qualityRating: answer.quality_rating ?? null,
+    checkedAt: timers.now(),
+  };
+}
+
+function logProfile(
+  log: Logger,
+  businessNumber: E164,
+  last: CloudNumberProfile | null,
+  profile: CloudNumberProfile,
+): void {
+  const before = last?.qualityRating ?? null;
+  if (before !== null && before !== profile.qualityRating) {
+    // Meta lowers a number's limits, then may restrict it, as its quality drops: the owner should know.
+    log.log(
+      profile.qualityRating === 'GREEN' ? 'info' : 'warn',
+      'cloud.quality',
+      `${businessNumber}: quality rating ${before} -> ${profile.qualityRating}`,
+      { from: before, to: profile.qualityRating },
+    );
+  }
+  log.debug('cloud.health', `${businessNumber}: ${profile.verifiedName} (${profile.qualityRating})`, {
+    verifiedName: profile.verifiedName,
+    qualityRating: profile.qualityRating,
+  });
 }
