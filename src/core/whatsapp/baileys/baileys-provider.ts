@@ -1,12 +1,10 @@
 import { jidNormalizedUser } from '@whiskeysockets/baileys';
-import type { E164, WorkspaceId } from '../../../shared/types';
 import { SwitchboardError } from '../../errors';
-import type { Logger } from '../../log/logger';
 import { phoneNumberToJidUser } from '../../phone/normalize-phone-number';
-import type { WaAuthRepository } from '../../store/repositories/wa-auth';
 import { createBoundedCache } from '../bounded-cache';
 import type { SendOptions, WhatsAppProvider } from '../provider';
 import { createProviderListeners } from '../provider-listeners';
+import type { BaileysProviderOptions } from './baileys-options';
 import { wireConnectionEvents } from './baileys-connection-events';
 import { wireInboundEvents } from './baileys-inbound';
 import {
@@ -17,31 +15,11 @@ import {
   type BaileysSession,
 } from './baileys-session';
 import { openBaileysSocket } from './baileys-socket';
-import type { LidDirectory } from './lid-directory';
 import { phoneFromJid } from './message-mapper';
-import { baileysContent, createBaileysMedia, type MediaTransportOptions } from './media-transfer';
+import { baileysContent, createBaileysMedia } from './media-transfer';
 import { loadSqliteAuthState } from './sqlite-auth-state';
 
-export interface BaileysProviderOptions {
-  businessNumber: E164;
-  workspaceId: WorkspaceId;
-  phoneNumberId: string;
-  authRepo: WaAuthRepository;
-  logger: Logger;
-  /** Text of a message this number sent, for re-encrypting it when a recipient asks for a retry. */
-  getMessageText: (providerMessageId: string) => Promise<string | undefined>;
-  /**
-   * The workspace's LID -> phone-number map: fed by what this socket learns, used to key a customer's
-   * chat by phone number whichever address they write from. Without it chats are keyed as addressed.
-   */
-  lidDirectory?: LidDirectory;
-  now?: () => number;
-  /** Socket overrides: tests and demo mode point `waWebSocketUrl` at the local WhatsApp server. */
-  socket?: { waWebSocketUrl?: string; connectTimeoutMs?: number; keepAliveIntervalMs?: number };
-  /** Media host and its certificate authority: tests and demo mode name the local server's. */
-  media?: MediaTransportOptions;
-  baileysLogLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
-}
+export type { BaileysProviderOptions } from './baileys-options';
 
 /**
  * One business number over Baileys (a linked device, like WhatsApp Web), composed of named parts: the

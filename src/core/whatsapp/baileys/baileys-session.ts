@@ -6,7 +6,7 @@ import type { Logger } from '../../log/logger';
 import type { BoundedCache } from '../bounded-cache';
 import type { CloseInfo } from '../provider';
 import type { ProviderListeners } from '../provider-listeners';
-import type { BaileysProviderOptions } from './baileys-provider';
+import type { BaileysProviderOptions } from './baileys-options';
 import type { LidDirectory } from './lid-directory';
 import type { createBaileysMedia } from './media-transfer';
 import { phoneFromJid } from './message-mapper';

@@ -2,7 +2,7 @@ import type { E164 } from '../../../shared/types';
 import type { Logger } from '../../log/logger';
 import { normalizePhoneNumber } from '../../phone/normalize-phone-number';
 import type { Timers } from '../../timers';
-import type { CloudNumberProfile } from './cloud-api-provider';
+import type { CloudNumberProfile } from './cloud-api-types';
 import { closeFor, infoOf, messageOf, type CloudSession } from './cloud-session';
 import type { GraphClient } from './graph-client';
 import { classifyGraphError } from './graph-errors';

@@ -1,7 +1,7 @@
 import { SwitchboardError } from '../../errors';
 import type { Logger } from '../../log/logger';
 import type { OutboundList, OutboundMedia, SendOptions, WhatsAppProvider } from '../provider';
-import type { CloudApiProvider, TemplateToSend } from './cloud-api-provider';
+import type { CloudApiProvider, TemplateToSend } from './cloud-api-types';
 import type { CloudRequests } from './cloud-session';
 import type { GraphClient } from './graph-client';
 import { uploadMedia } from './templates-and-media';

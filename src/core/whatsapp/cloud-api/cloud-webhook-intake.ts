@@ -2,7 +2,7 @@ import type { E164 } from '../../../shared/types';
 import type { Logger } from '../../log/logger';
 import { createBoundedCache } from '../bounded-cache';
 import type { ProviderEvents } from '../provider';
-import type { WebhookOutcome } from './cloud-api-provider';
+import type { WebhookOutcome } from './cloud-api-types';
 import { mapNotification, type WebhookNotification } from './webhook';
 
 /**
