@@ -12,7 +12,7 @@ import {
   otherAccount,
   requireOpen,
   type BaileysContext,
-  type BaileysSession,
+  newBaileysSession,
 } from './baileys-session';
 import { openBaileysSocket } from './baileys-socket';
 import { phoneFromJid } from './message-mapper';
@@ -32,14 +32,7 @@ export function createBaileysProvider(options: BaileysProviderOptions): WhatsApp
   const { businessNumber } = options;
   const log = options.logger.child({ workspaceId: options.workspaceId, meta: { number: businessNumber } });
   const listeners = createProviderListeners(log);
-  const session: BaileysSession = {
-    sock: null,
-    auth: null,
-    open: false,
-    qrCount: 0,
-    generation: 0,
-    linkedElsewhere: null,
-  };
+  const session = newBaileysSession();
   const ctx: BaileysContext = {
     options,
     businessNumber,

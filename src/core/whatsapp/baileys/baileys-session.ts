@@ -28,6 +28,10 @@ export interface BaileysSession {
   linkedElsewhere: E164 | null;
 }
 
+export function newBaileysSession(): BaileysSession {
+  return { sock: null, auth: null, open: false, qrCount: 0, generation: 0, linkedElsewhere: null };
+}
+
 /** What the parts of a Baileys provider share: its options, its session and its caches. */
 export interface BaileysContext {
   options: BaileysProviderOptions;
