@@ -96,8 +96,46 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const server = await startWhatsAppServer();
   trustSimulator(server);
   const intervalMs = options.intervalMs ?? 25_000;
-  const firstAfterMs = options.firstMessageAfterMs ?? 4_000;
   const log = options.log ?? (() => undefined);
+  const graph = await startDemoGraph();
+  const cloudNumber: DemoCloudNumber = { ...DEMO_CLOUD, graphBaseUrl: graph.url };
+  // No callback URL yet: the host is not listening. attach() sets it; until then (and while the host
+  // answers 404 before the number has its app secret, or 503 before its provider runs) the simulator
+  // keeps each webhook and retries it, as Meta does, so nothing a customer wrote is lost.
+  const customers = createDemoCustomers({
+    server,
+    graph,
+    intervalMs,
+    firstAfterMs: options.firstMessageAfterMs ?? 4_000,
+    log,
+  });
+  const unsubscribers: (() => void)[] = [];
+
+  return {
+    server,
+    graph,
+    cloudNumber,
+    waWebSocketUrl: server.url,
+    media: { host: server.media.hostname, ca: server.mediaCa },
+    scanQr: (e164, qr) => server.scanQr(qr, e164, { name: 'Demo phone' }),
+    enterPairingCode: (e164, code) => server.enterPairingCode(e164, code, { name: 'Demo phone' }),
+    attach({ events, handlers, webhookUrl }) {
+      graph.setWebhookUrl(webhookUrl);
+      unsubscribers.push(customers.follow(events));
+      if (options.seedFaqs === false) return;
+      unsubscribers.push(seedDemoFaqs(events, handlers, log));
+    },
+    async stop() {
+      customers.stop();
+      for (const off of unsubscribers.splice(0)) off();
+      await graph.stop();
+      await server.stop();
+    },
+  };
+}
+
+/** The local Graph API server with the demo's official number and its templates. */
+async function startDemoGraph(): Promise<GraphApiServer> {
   const graph = await startGraphApiServer({ appSecret: DEMO_CLOUD.appSecret, statuses: { delayMs: 200 } });
   graph.addNumber({
     phone: DEMO_CLOUD.e164,
@@ -109,14 +147,23 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   // Besides the plain ones, templates with an image header and a link button, and with a header
   // value: what a shop sends to a customer whose 24 hours have passed, to try in the composer.
   graph.setTemplates(DEMO_CLOUD.wabaId, [...DEFAULT_TEMPLATES, NEW_STOCK_TEMPLATE, ORDER_SHIPPED_TEMPLATE]);
-  const cloudNumber: DemoCloudNumber = { ...DEMO_CLOUD, graphBaseUrl: graph.url };
-  // No callback URL yet: the host is not listening. attach() sets it; until then (and while the host
-  // answers 404 before the number has its app secret, or 503 before its provider runs) the simulator
-  // keeps each webhook and retries it, as Meta does, so nothing a customer wrote is lost.
+  return graph;
+}
+
+/**
+ * The simulated customers: each connected number gets a first message soon after it connects, then
+ * one now and then, in turn from DEMO_CUSTOMERS and DEMO_MESSAGES.
+ */
+function createDemoCustomers(deps: {
+  server: WhatsAppServer;
+  graph: GraphApiServer;
+  intervalMs: number;
+  firstAfterMs: number;
+  log: (line: string) => void;
+}) {
+  const { server, graph, intervalMs, log } = deps;
   const connected = new Set<E164>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
-  const unsubscribers: (() => void)[] = [];
-  const seeded = new Set<string>();
   let turn = 0;
   let stopped = false;
 
@@ -150,53 +197,46 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   if (intervalMs > 0) later(tick, intervalMs);
 
   return {
-    server,
-    graph,
-    cloudNumber,
-    waWebSocketUrl: server.url,
-    media: { host: server.media.hostname, ca: server.mediaCa },
-    scanQr: (e164, qr) => server.scanQr(qr, e164, { name: 'Demo phone' }),
-    enterPairingCode: (e164, code) => server.enterPairingCode(e164, code, { name: 'Demo phone' }),
-    attach({ events, handlers, webhookUrl }) {
-      graph.setWebhookUrl(webhookUrl);
-      unsubscribers.push(
-        events.on('connection.changed', ({ e164, status }) => {
-          if (status !== 'connected') {
-            connected.delete(e164);
-            return;
-          }
-          if (connected.has(e164)) return;
-          connected.add(e164);
-          if (intervalMs > 0) later(() => connected.has(e164) && sendOne(e164), firstAfterMs);
-        }),
-      );
-      if (options.seedFaqs === false) return;
-      unsubscribers.push(
-        events.on('workspace.changed', ({ workspaceId }) => {
-          if (seeded.has(workspaceId)) return;
-          seeded.add(workspaceId);
-          void (async () => {
-            const existing = await handlers['faq.list']({ workspaceId, includeDisabled: true });
-            if (existing.length > 0) return;
-            for (const faq of DEMO_FAQS) {
-              await handlers['faq.create']({
-                workspaceId,
-                ...faq,
-                phrasings: [...faq.phrasings],
-                enabled: true,
-              });
-            }
-          })().catch((error: unknown) => log(`could not add the demo FAQs: ${String(error)}`));
-        }),
-      );
-    },
-    async stop() {
+    /** Customers write to the numbers that are connected. */
+    follow: (events: Parameters<DemoController['attach']>[0]['events']): (() => void) =>
+      events.on('connection.changed', ({ e164, status }) => {
+        if (status !== 'connected') {
+          connected.delete(e164);
+          return;
+        }
+        if (connected.has(e164)) return;
+        connected.add(e164);
+        if (intervalMs > 0) later(() => connected.has(e164) && sendOne(e164), deps.firstAfterMs);
+      }),
+    stop(): void {
       stopped = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      for (const off of unsubscribers.splice(0)) off();
-      await graph.stop();
-      await server.stop();
     },
   };
+}
+
+/** Each new workspace gets a few FAQs, so answers can be seen at once. */
+function seedDemoFaqs(
+  events: Parameters<DemoController['attach']>[0]['events'],
+  handlers: Parameters<DemoController['attach']>[0]['handlers'],
+  log: (line: string) => void,
+): () => void {
+  const seeded = new Set<string>();
+  return events.on('workspace.changed', ({ workspaceId }) => {
+    if (seeded.has(workspaceId)) return;
+    seeded.add(workspaceId);
+    void (async () => {
+      const existing = await handlers['faq.list']({ workspaceId, includeDisabled: true });
+      if (existing.length > 0) return;
+      for (const faq of DEMO_FAQS) {
+        await handlers['faq.create']({
+          workspaceId,
+          ...faq,
+          phrasings: [...faq.phrasings],
+          enabled: true,
+        });
+      }
+    })().catch((error: unknown) => log(`could not add the demo FAQs: ${String(error)}`));
+  });
 }

@@ -82,86 +82,18 @@ export interface HeadlessHost {
  */
 export async function startHeadlessHost(options: HeadlessHostOptions): Promise<HeadlessHost> {
   const liveLog = createLiveLogSink();
-  const sinks: LogSink[] = [liveLog];
-  if (options.fileLog !== false) sinks.push(createJsonLinesFileSink({ dir: join(options.dataDir, 'logs') }));
   const demo = options.demo;
   // One process per data folder; the lock names this one's address once it listens.
   const lock = acquireInstanceLock(options.dataDir, 'the headless host (starting)');
-  const app = await createSwitchboard({
-    dataDir: options.dataDir,
-    sinks,
-    ...(options.secrets !== undefined && { secrets: options.secrets }),
-    ...(options.durability !== undefined && { durability: options.durability }),
-    sync: { ...options.sync, ...(options.version !== undefined && { appVersion: options.version }) },
-    ...(options.cloudRelay !== undefined && { cloudRelay: options.cloudRelay }),
-    whatsapp: {
-      ...options.whatsapp,
-      ...(demo !== undefined && { waWebSocketUrl: demo.waWebSocketUrl }),
-      ...(demo?.media !== undefined && { media: demo.media }),
-      // Demo mode's Graph API is the local one, as its WhatsApp is (a number may still name its own).
-      ...(demo?.cloudNumber !== undefined && {
-        cloudApi: { baseUrl: demo.cloudNumber.graphBaseUrl, ...options.whatsapp?.cloudApi },
-      }),
-    },
-  }).catch((error: unknown) => {
+  const app = await createSwitchboard(switchboardOptions(options, liveLog)).catch((error: unknown) => {
     lock.release();
     throw error;
   });
   const runtime = createCoreRuntime(app, { liveLog });
-
-  const pairingOf = async (
-    workspaceId: Parameters<Switchboard['workspaces']['listNumbers']>[0],
-    id: string,
-  ) => {
-    const number = (await app.workspaces.listNumbers(workspaceId)).find((n) => n.id === id);
-    if (number === undefined)
-      throw new SwitchboardError('NOT_FOUND', 'That number is not linked to this workspace.');
-    return { e164: number.e164, pairing: runtime.connectionEvents.pairing(number.e164) };
-  };
-  const demoOnly = (): never => {
-    throw new SwitchboardError(
-      'UNAVAILABLE',
-      'The demo phone exists only in demo mode (npm run serve -- --demo).',
-    );
-  };
-
-  const shell: ShellHandlers = {
-    'app.info': () =>
-      Promise.resolve({
-        shell: 'browser',
-        version: options.version ?? '0.0.0',
-        demo: demo !== undefined,
-        ...(demo?.cloudNumber !== undefined && { demoCloudNumber: demo.cloudNumber }),
-        startAtLogin: null,
-      }),
-    'app.setStartAtLogin': () =>
-      Promise.reject(
-        new SwitchboardError(
-          'UNAVAILABLE',
-          'Start at login is a setting of the desktop app, not of the browser.',
-        ),
-      ),
-    async 'demo.scanQr'({ workspaceId, phoneNumberId }) {
-      if (demo === undefined) return demoOnly();
-      const { e164, pairing } = await pairingOf(workspaceId, phoneNumberId);
-      if (pairing.qr === null) {
-        throw new SwitchboardError('CONFLICT', 'There is no QR code on screen for this number right now.');
-      }
-      await demo.scanQr(e164, pairing.qr.qr);
-      return null;
-    },
-    async 'demo.enterPairingCode'({ workspaceId, phoneNumberId }) {
-      if (demo === undefined) return demoOnly();
-      const { e164, pairing } = await pairingOf(workspaceId, phoneNumberId);
-      if (pairing.code === null) {
-        throw new SwitchboardError('CONFLICT', 'Ask for a pairing code first.');
-      }
-      await demo.enterPairingCode(e164, pairing.code);
-      return null;
-    },
-  };
-
-  const dispatch = createDispatcher({ ...runtime.handlers, ...shell }, app.logger);
+  const dispatch = createDispatcher(
+    { ...runtime.handlers, ...browserShell(app, runtime, options) },
+    app.logger,
+  );
   const binding = createHttpBinding({
     dispatch,
     events: runtime.events,
@@ -208,6 +140,86 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
         lock.release();
       })();
       return closing;
+    },
+  };
+}
+
+/** The core's options on this host: its log sinks, and demo mode's local WhatsApp and Graph API. */
+function switchboardOptions(options: HeadlessHostOptions, liveLog: LogSink): SwitchboardOptions {
+  const sinks: LogSink[] = [liveLog];
+  if (options.fileLog !== false) sinks.push(createJsonLinesFileSink({ dir: join(options.dataDir, 'logs') }));
+  const demo = options.demo;
+  return {
+    dataDir: options.dataDir,
+    sinks,
+    ...(options.secrets !== undefined && { secrets: options.secrets }),
+    ...(options.durability !== undefined && { durability: options.durability }),
+    sync: { ...options.sync, ...(options.version !== undefined && { appVersion: options.version }) },
+    ...(options.cloudRelay !== undefined && { cloudRelay: options.cloudRelay }),
+    whatsapp: {
+      ...options.whatsapp,
+      ...(demo !== undefined && { waWebSocketUrl: demo.waWebSocketUrl }),
+      ...(demo?.media !== undefined && { media: demo.media }),
+      // Demo mode's Graph API is the local one, as its WhatsApp is (a number may still name its own).
+      ...(demo?.cloudNumber !== undefined && {
+        cloudApi: { baseUrl: demo.cloudNumber.graphBaseUrl, ...options.whatsapp?.cloudApi },
+      }),
+    },
+  };
+}
+
+/** The browser shell's half of the contract: app info, and the demo phone's hands in demo mode. */
+function browserShell(app: Switchboard, runtime: CoreRuntime, options: HeadlessHostOptions): ShellHandlers {
+  const demo = options.demo;
+  const pairingOf = async (
+    workspaceId: Parameters<Switchboard['workspaces']['listNumbers']>[0],
+    id: string,
+  ) => {
+    const number = (await app.workspaces.listNumbers(workspaceId)).find((n) => n.id === id);
+    if (number === undefined)
+      throw new SwitchboardError('NOT_FOUND', 'That number is not linked to this workspace.');
+    return { e164: number.e164, pairing: runtime.connectionEvents.pairing(number.e164) };
+  };
+  const demoOnly = (): never => {
+    throw new SwitchboardError(
+      'UNAVAILABLE',
+      'The demo phone exists only in demo mode (npm run serve -- --demo).',
+    );
+  };
+
+  return {
+    'app.info': () =>
+      Promise.resolve({
+        shell: 'browser',
+        version: options.version ?? '0.0.0',
+        demo: demo !== undefined,
+        ...(demo?.cloudNumber !== undefined && { demoCloudNumber: demo.cloudNumber }),
+        startAtLogin: null,
+      }),
+    'app.setStartAtLogin': () =>
+      Promise.reject(
+        new SwitchboardError(
+          'UNAVAILABLE',
+          'Start at login is a setting of the desktop app, not of the browser.',
+        ),
+      ),
+    async 'demo.scanQr'({ workspaceId, phoneNumberId }) {
+      if (demo === undefined) return demoOnly();
+      const { e164, pairing } = await pairingOf(workspaceId, phoneNumberId);
+      if (pairing.qr === null) {
+        throw new SwitchboardError('CONFLICT', 'There is no QR code on screen for this number right now.');
+      }
+      await demo.scanQr(e164, pairing.qr.qr);
+      return null;
+    },
+    async 'demo.enterPairingCode'({ workspaceId, phoneNumberId }) {
+      if (demo === undefined) return demoOnly();
+      const { e164, pairing } = await pairingOf(workspaceId, phoneNumberId);
+      if (pairing.code === null) {
+        throw new SwitchboardError('CONFLICT', 'Ask for a pairing code first.');
+      }
+      await demo.enterPairingCode(e164, pairing.code);
+      return null;
     },
   };
 }

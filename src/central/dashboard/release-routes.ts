@@ -37,17 +37,13 @@ const DONE = {
 } as const;
 type Done = keyof typeof DONE;
 
+type Notice = { tone: 'ok' | 'bad'; text: string };
+
 /** The dashboard's Releases page: who gets each release, pause, resume and roll back. */
 export function releaseRoutes(deps: ReleasePageDeps): Route[] {
   const { database, clock, auth } = deps;
-
-  async function render(ctx: RequestContext, status: number, notice?: { tone: 'ok' | 'bad'; text: string }) {
-    const [releases, workspaces] = await Promise.all([
-      listReleases(database.db),
-      database.db.selectFrom('workspaces').select(['id', 'name']).orderBy('name').orderBy('id').execute(),
-    ]);
-    deps.show(ctx, status, releasesPage({ releases, workspaces, notice }));
-  }
+  const render = (ctx: RequestContext, status: number, notice?: Notice) =>
+    renderPage(deps, ctx, status, notice);
 
   async function list(ctx: RequestContext): Promise<void> {
     if (!deps.signedIn(ctx)) return;
@@ -84,64 +80,12 @@ export function releaseRoutes(deps: ReleasePageDeps): Route[] {
     redirect(ctx.res, `/releases?done=${action}&release=${encodeURIComponent(id)}`);
   }
 
-  /**
-   * The upload form: latest*.yml first (platform, version, the installer's name and sha512), then the
-   * installer, streamed to disk and checked against that sha512 as the admin API does.
-   */
   async function upload(ctx: RequestContext): Promise<void> {
     if (!deps.signedIn(ctx)) return;
     auth.requireAdmin(ctx.req);
-    let release: UpdateRelease | undefined;
+    let release: UpdateRelease;
     try {
-      if (deps.updatesDir === undefined)
-        throw new CentralError(
-          'BAD_REQUEST',
-          'This server has no folder for installers; start it with a data folder.',
-        );
-      const updatesDir = deps.updatesDir;
-      let channel: ReturnType<typeof parseChannelFile>;
-      const fields: Record<string, string> = {};
-      await readMultipart(ctx.req, async (part) => {
-        if (part.name === 'channel') {
-          const text = await readSmallPart(part, 64 * 1024, 'The latest*.yml file');
-          channel = parseChannelFile(part.fileName ?? '', text);
-          if (channel === undefined)
-            throw new CentralError(
-              'BAD_REQUEST',
-              `${part.fileName || 'The first file'} is not a latest.yml, latest-mac.yml or latest-linux.yml from electron-builder (dist/).`,
-            );
-        } else if (part.name === 'installer') {
-          if (channel === undefined)
-            throw new CentralError(
-              'BAD_REQUEST',
-              'Pick the latest*.yml file first, then the installer it names.',
-            );
-          if (part.fileName !== channel.file)
-            throw new CentralError(
-              'BAD_REQUEST',
-              `The latest*.yml of ${channel.version} names the installer ${channel.file}, not ${part.fileName || 'an empty file'}: pick that file.`,
-            );
-          release = await addRelease(
-            database,
-            updatesDir,
-            {
-              platform: channel.platform,
-              version: channel.version,
-              fileName: channel.file,
-              sha512: channel.sha512,
-              ...(fields.storeSchema ? { storeSchema: fields.storeSchema } : {}),
-              ...(fields.notes ? { notes: fields.notes } : {}),
-            },
-            part.body,
-            clock.now(),
-          );
-        } else if (part.name === 'notes' || part.name === 'storeSchema') {
-          fields[part.name] = (await readSmallPart(part, 4 * 1024, `The ${part.name}`)).trim();
-        } else {
-          part.body.resume();
-        }
-      });
-      if (release === undefined) throw new CentralError('BAD_REQUEST', 'Pick the installer too.');
+      release = await readUpload(deps, ctx);
     } catch (error) {
       if (!(error instanceof CentralError) || !['BAD_REQUEST', 'CONFLICT', 'TOO_LARGE'].includes(error.code))
         throw error;
@@ -158,4 +102,70 @@ export function releaseRoutes(deps: ReleasePageDeps): Route[] {
     { method: 'POST', path: '/releases/upload', handler: upload },
     { method: 'POST', path: '/releases/:id/:action', handler: change },
   ];
+}
+
+async function renderPage(deps: ReleasePageDeps, ctx: RequestContext, status: number, notice?: Notice) {
+  const [releases, workspaces] = await Promise.all([
+    listReleases(deps.database.db),
+    deps.database.db.selectFrom('workspaces').select(['id', 'name']).orderBy('name').orderBy('id').execute(),
+  ]);
+  deps.show(ctx, status, releasesPage({ releases, workspaces, notice }));
+}
+
+/**
+ * The upload form: latest*.yml first (platform, version, the installer's name and sha512), then the
+ * installer, streamed to disk and checked against that sha512 as the admin API does.
+ */
+async function readUpload(deps: ReleasePageDeps, ctx: RequestContext): Promise<UpdateRelease> {
+  if (deps.updatesDir === undefined)
+    throw new CentralError(
+      'BAD_REQUEST',
+      'This server has no folder for installers; start it with a data folder.',
+    );
+  const updatesDir = deps.updatesDir;
+  let release: UpdateRelease | undefined;
+  let channel: ReturnType<typeof parseChannelFile>;
+  const fields: Record<string, string> = {};
+  await readMultipart(ctx.req, async (part) => {
+    if (part.name === 'channel') {
+      const text = await readSmallPart(part, 64 * 1024, 'The latest*.yml file');
+      channel = parseChannelFile(part.fileName ?? '', text);
+      if (channel === undefined)
+        throw new CentralError(
+          'BAD_REQUEST',
+          `${part.fileName || 'The first file'} is not a latest.yml, latest-mac.yml or latest-linux.yml from electron-builder (dist/).`,
+        );
+    } else if (part.name === 'installer') {
+      if (channel === undefined)
+        throw new CentralError(
+          'BAD_REQUEST',
+          'Pick the latest*.yml file first, then the installer it names.',
+        );
+      if (part.fileName !== channel.file)
+        throw new CentralError(
+          'BAD_REQUEST',
+          `The latest*.yml of ${channel.version} names the installer ${channel.file}, not ${part.fileName || 'an empty file'}: pick that file.`,
+        );
+      release = await addRelease(
+        deps.database,
+        updatesDir,
+        {
+          platform: channel.platform,
+          version: channel.version,
+          fileName: channel.file,
+          sha512: channel.sha512,
+          ...(fields.storeSchema ? { storeSchema: fields.storeSchema } : {}),
+          ...(fields.notes ? { notes: fields.notes } : {}),
+        },
+        part.body,
+        deps.clock.now(),
+      );
+    } else if (part.name === 'notes' || part.name === 'storeSchema') {
+      fields[part.name] = (await readSmallPart(part, 4 * 1024, `The ${part.name}`)).trim();
+    } else {
+      part.body.resume();
+    }
+  });
+  if (release === undefined) throw new CentralError('BAD_REQUEST', 'Pick the installer too.');
+  return release;
 }

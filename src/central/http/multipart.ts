@@ -25,6 +25,60 @@ export function multipartBoundary(req: IncomingMessage): string {
 }
 
 /**
+ * Where the parsed bytes go: each part a stream handed to `onPart`, written with back-pressure. A
+ * consumer's failure is kept and thrown at the next write or part end, so reading stops.
+ */
+function createPartSink(onPart: (part: MultipartPart) => Promise<void>) {
+  let current: { stream: PassThrough; consumed: Promise<void> } | undefined;
+  let failure: Error | undefined;
+  return {
+    failure: (): Error | undefined => failure,
+    start(headerText: string): void {
+      const disposition = /^content-disposition:\s*form-data(.*)$/im.exec(headerText)?.[1] ?? '';
+      const name = /;\s*name="([^"]*)"/i.exec(disposition)?.[1];
+      if (name === undefined) throw new CentralError('BAD_REQUEST', 'A form field has no name.');
+      const rawFile = /;\s*filename="([^"]*)"/i.exec(disposition)?.[1];
+      const stream = new PassThrough();
+      const fileName = rawFile === undefined ? undefined : rawFile.split(/[\\/]/).pop()!;
+      const consumed = onPart({ name, fileName, body: stream }).catch((error: unknown) => {
+        failure ??= error instanceof Error ? error : new Error(String(error));
+        stream.resume();
+      });
+      current = { stream, consumed };
+    },
+    async write(bytes: Buffer): Promise<void> {
+      // The consumer gave up (a refused upload): stop reading instead of streaming the rest through.
+      if (failure !== undefined) throw failure;
+      if (current === undefined || current.stream.destroyed || bytes.length === 0) return;
+      if (!current.stream.write(bytes)) {
+        const stream = current.stream;
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            stream.off('drain', done);
+            stream.off('close', done);
+            resolve();
+          };
+          stream.on('drain', done);
+          stream.on('close', done);
+        });
+      }
+    },
+    async end(): Promise<void> {
+      if (current === undefined) return;
+      current.stream.end();
+      await current.consumed;
+      current = undefined;
+      if (failure !== undefined) throw failure;
+    },
+    /** The form failed: the part being read is cut off, and its consumer is waited for. */
+    async abort(): Promise<void> {
+      current?.stream.destroy();
+      await current?.consumed;
+    },
+  };
+}
+
+/**
  * Streams the fields of a multipart/form-data request to `onPart`, one at a time and in order, with
  * back-pressure: a large file goes from the socket to its consumer without being held in memory. The
  * consumer must read (or drop) the whole body; what it throws ends the parse and is thrown from here.
@@ -37,46 +91,7 @@ export async function readMultipart(
   // A leading CRLF lets the first boundary be found as every later one is.
   let buffer: Buffer = Buffer.from('\r\n');
   let state: 'preamble' | 'after-delimiter' | 'headers' | 'body' | 'done' = 'preamble';
-  let current: { stream: PassThrough; consumed: Promise<void> } | undefined;
-  let failure: Error | undefined;
-
-  const startPart = (headerText: string) => {
-    const disposition = /^content-disposition:\s*form-data(.*)$/im.exec(headerText)?.[1] ?? '';
-    const name = /;\s*name="([^"]*)"/i.exec(disposition)?.[1];
-    if (name === undefined) throw new CentralError('BAD_REQUEST', 'A form field has no name.');
-    const rawFile = /;\s*filename="([^"]*)"/i.exec(disposition)?.[1];
-    const stream = new PassThrough();
-    const fileName = rawFile === undefined ? undefined : rawFile.split(/[\\/]/).pop()!;
-    const consumed = onPart({ name, fileName, body: stream }).catch((error: unknown) => {
-      failure ??= error instanceof Error ? error : new Error(String(error));
-      stream.resume();
-    });
-    current = { stream, consumed };
-  };
-  const write = async (bytes: Buffer) => {
-    // The consumer gave up (a refused upload): stop reading instead of streaming the rest through.
-    if (failure !== undefined) throw failure;
-    if (current === undefined || current.stream.destroyed || bytes.length === 0) return;
-    if (!current.stream.write(bytes)) {
-      const stream = current.stream;
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          stream.off('drain', done);
-          stream.off('close', done);
-          resolve();
-        };
-        stream.on('drain', done);
-        stream.on('close', done);
-      });
-    }
-  };
-  const endPart = async () => {
-    if (current === undefined) return;
-    current.stream.end();
-    await current.consumed;
-    current = undefined;
-    if (failure !== undefined) throw failure;
-  };
+  const sink = createPartSink(onPart);
 
   try {
     // Not destroyed when the loop ends early: the answer still goes out on this request's socket.
@@ -88,13 +103,13 @@ export async function readMultipart(
           if (at === -1) {
             // Keep what could be the start of a delimiter cut by the chunk's end.
             const safe = Math.max(0, buffer.length - delimiter.length + 1);
-            if (state === 'body') await write(buffer.subarray(0, safe));
+            if (state === 'body') await sink.write(buffer.subarray(0, safe));
             buffer = buffer.subarray(safe);
             break;
           }
           if (state === 'body') {
-            await write(buffer.subarray(0, at));
-            await endPart();
+            await sink.write(buffer.subarray(0, at));
+            await sink.end();
           }
           buffer = buffer.subarray(at + delimiter.length);
           state = 'after-delimiter';
@@ -117,7 +132,7 @@ export async function readMultipart(
               throw new CentralError('BAD_REQUEST', 'The form is damaged (a field header is too long).');
             break;
           }
-          startPart(buffer.subarray(0, end).toString('utf8'));
+          sink.start(buffer.subarray(0, end).toString('utf8'));
           buffer = buffer.subarray(end + 4);
           state = 'body';
         }
@@ -127,9 +142,8 @@ export async function readMultipart(
     if (state !== 'done') throw new CentralError('BAD_REQUEST', 'The form stopped before its end.');
   } catch (error) {
     // The consumer's own refusal when it came first; otherwise what was wrong with the form.
-    const consumerFailed = failure;
-    current?.stream.destroy();
-    await current?.consumed;
+    const consumerFailed = sink.failure();
+    await sink.abort();
     throw consumerFailed ?? error;
   }
   // Whatever follows the closing boundary (an epilogue) is read and dropped.

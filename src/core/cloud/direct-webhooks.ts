@@ -7,7 +7,7 @@ import type { Logger } from '../log/logger';
 import type { Timers } from '../timers';
 import type { SecretBox } from '../secrets/secret-box';
 import type { Store } from '../store/open-database';
-import { createUnroutableMessageStore } from '../store/repositories/unroutable';
+import { createUnroutableMessageStore } from '../store/repositories/unroutable-message-store';
 import type { CloudApiProvider } from '../whatsapp/cloud-api/cloud-api-provider';
 import {
   mapNotification,
@@ -16,7 +16,7 @@ import {
   type UnknownNumberChange,
   type WebhookNotification,
 } from '../whatsapp/cloud-api/webhook';
-import { digitsOf, storeUnroutable } from '../whatsapp/cloud-api/unroutable-rows';
+import { digitsOf, storeUnroutable } from '../whatsapp/cloud-api/unroutable-from-webhook';
 import { createCloudWebhookDirectory, type CloudWebhookKeys } from './cloud-store';
 
 /**

@@ -1,6 +1,13 @@
+/**
+ * The contract's half of the core: the handlers and events the shells bind, built on a running
+ * Switchboard. The rule between the two composition roots: `app.ts` builds the core's running parts
+ * and owns their lifetimes; this file builds only what the contract needs on top of them (the event
+ * hub, the FAQ service, reminders) and forwards the parts' events to it.
+ */
 import type { CoreHandlers } from '../../shared/contract';
 import type { WorkspaceId } from '../../shared/types';
 import type { Switchboard } from '../app';
+import type { PipelineAlert } from '../pipeline/pipeline';
 import { createId, systemClock, type Clock, type IdGenerator } from '../ids';
 import { createConnectionHandlers } from './connection-handlers';
 import { createConversationHandlers } from './conversation-handlers';
@@ -74,69 +81,12 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
     flush: () => app.logger.flush(),
     onAppended: (workspaceIds) => hub.emit('log.appended', { workspaceIds }),
   });
-
   const ctx: HandlerContext = { app, hub, connectionEvents, faqs, clock };
-  // An FAQ or settings change reaches the next customer at once, not after the pipeline's cache expires.
-  const offFaq = hub.on('faq.changed', ({ workspaceId }) => app.pipeline.invalidate(workspaceId));
-  const offWorkspace = hub.on('workspace.changed', ({ workspaceId }) => app.pipeline.invalidate(workspaceId));
-  // Chats changed in the pipeline (a message stored, a reply sent): the Conversations screen reloads.
-  const offActivity = app.onChatActivity(({ workspaceId, chatId }) =>
-    hub.emit('conversation.changed', { workspaceId, chatId }),
-  );
-  // A chat started needing a person: the shells notify the owner (desktop notification, browser).
-  const contacts = createContactRepository(app.store.db);
-  const offNeedsPerson = app.onPipelineAlert((alert) => {
-    if (alert.type !== 'handoff') return;
-    void (async () => {
-      // The sender's alerts name the chat only: its contact is the conversation's.
-      const contactId =
-        alert.contactId ??
-        (
-          await createConversationRepository(app.store.db).get(
-            alert.workspaceId,
-            alert.businessNumber,
-            alert.chatId,
-          )
-        )?.contactId ??
-        null;
-      const contact = contactId === null ? undefined : await contacts.get(alert.workspaceId, contactId);
-      hub.emit('conversation.escalated', {
-        workspaceId: alert.workspaceId,
-        chatId: alert.chatId,
-        businessNumber: alert.businessNumber,
-        contactName: contact?.name ?? null,
-        contactPhone: contact?.phone ?? null,
-        reason: alert.reason,
-        waitingSince: alert.waitingSince,
-        again: alert.again,
-      });
-    })().catch((error: unknown) =>
-      app.logger.error('error', 'telling the owner about a chat that needs a person failed', { error }),
-    );
-  });
-  // The AI budget ran out, or a provider refused its key: told at once, like a chat needing a person.
-  const offAiAlert = app.onPipelineAlert((alert) => {
-    const told = aiAlertEvent(alert, (options.timers ?? realTimers).now());
-    if (told !== null) hub.emit('ai.alerted', told);
-  });
-  // A chat still waiting after the workspace's reminder minutes is notified again, once per that time.
-  const reminders = createWaitingReminders({
-    timers: options.timers ?? realTimers,
-    ...(options.reminderCheckMs !== undefined && { checkEveryMs: options.reminderCheckMs }),
-    loadWaiting: () => waitingChats(app, contacts),
-    remind: (event) => hub.emit('conversation.escalated', event),
-    onError: (error) => app.logger.warn('error', 'reading the chats waiting for a person failed', { error }),
-  });
-  const offTold = hub.on('conversation.escalated', ({ workspaceId, chatId }) =>
-    reminders.noteTold(workspaceId, chatId, (options.timers ?? realTimers).now()),
-  );
-  const offUnanswered = app.onUnanswered((workspaceId) => hub.emit('unanswered.changed', { workspaceId }));
-  const offSync = app.sync.onChanged((workspaceId) => hub.emit('sync.changed', { workspaceId }));
-  const offRelay = app.cloudRelay.onChanged((status) => hub.emit('cloud.relayChanged', status));
-  const offBackups = app.backups.subscribe({
-    progressed: (progress) => hub.emit('backup.progressed', progress),
-    changed: () => hub.emit('backup.changed', {}),
-  });
+  const offs = [
+    ...forwardChatChanges(app, hub),
+    ...tellOwner(app, hub, options),
+    ...forwardStatusChanges(app, hub),
+  ];
   const handlers = {
     ...createWorkspaceHandlers(ctx),
     ...createConnectionHandlers(ctx),
@@ -160,22 +110,102 @@ export function createCoreRuntime(app: Switchboard, options: CoreRuntimeOptions 
     events: hub,
     connectionEvents,
     close() {
-      offAiAlert();
-      offFaq();
-      offWorkspace();
-      offActivity();
-      offUnanswered();
-      offNeedsPerson();
-      offTold();
-      reminders.stop();
-      offSync();
-      offRelay();
-      offBackups();
+      for (const off of offs) off();
       detachLiveLog?.();
       connectionEvents.stop();
       hub.clear();
     },
   };
+}
+
+type Off = () => void;
+
+/** FAQ, settings and chat changes: the pipeline's cache dropped, the Conversations screen reloaded. */
+function forwardChatChanges(app: Switchboard, hub: EventHub): Off[] {
+  return [
+    // An FAQ or settings change reaches the next customer at once, not after the pipeline's cache expires.
+    hub.on('faq.changed', ({ workspaceId }) => app.pipeline.invalidate(workspaceId)),
+    hub.on('workspace.changed', ({ workspaceId }) => app.pipeline.invalidate(workspaceId)),
+    // Chats changed in the pipeline (a message stored, a reply sent): the Conversations screen reloads.
+    app.onChatActivity(({ workspaceId, chatId }) =>
+      hub.emit('conversation.changed', { workspaceId, chatId }),
+    ),
+  ];
+}
+
+/** What the owner is told at once: a chat needing a person (and again while it waits), an AI alert. */
+function tellOwner(app: Switchboard, hub: EventHub, options: CoreRuntimeOptions): Off[] {
+  const timers = options.timers ?? realTimers;
+  // A chat started needing a person: the shells notify the owner (desktop notification, browser).
+  const contacts = createContactRepository(app.store.db);
+  const offNeedsPerson = app.onPipelineAlert((alert) => {
+    if (alert.type !== 'handoff') return;
+    void tellHandoff(app, hub, contacts, alert).catch((error: unknown) =>
+      app.logger.error('error', 'telling the owner about a chat that needs a person failed', { error }),
+    );
+  });
+  // The AI budget ran out, or a provider refused its key: told at once, like a chat needing a person.
+  const offAiAlert = app.onPipelineAlert((alert) => {
+    const told = aiAlertEvent(alert, timers.now());
+    if (told !== null) hub.emit('ai.alerted', told);
+  });
+  // A chat still waiting after the workspace's reminder minutes is notified again, once per that time.
+  const reminders = createWaitingReminders({
+    timers,
+    ...(options.reminderCheckMs !== undefined && { checkEveryMs: options.reminderCheckMs }),
+    loadWaiting: () => waitingChats(app, contacts),
+    remind: (event) => hub.emit('conversation.escalated', event),
+    onError: (error) => app.logger.warn('error', 'reading the chats waiting for a person failed', { error }),
+  });
+  const offTold = hub.on('conversation.escalated', ({ workspaceId, chatId }) =>
+    reminders.noteTold(workspaceId, chatId, timers.now()),
+  );
+  return [offNeedsPerson, offAiAlert, () => reminders.stop(), offTold];
+}
+
+type HandoffAlert = Extract<PipelineAlert, { type: 'handoff' }>;
+
+async function tellHandoff(
+  app: Switchboard,
+  hub: EventHub,
+  contacts: ReturnType<typeof createContactRepository>,
+  alert: HandoffAlert,
+): Promise<void> {
+  // The sender's alerts name the chat only: its contact is the conversation's.
+  const contactId =
+    alert.contactId ??
+    (
+      await createConversationRepository(app.store.db).get(
+        alert.workspaceId,
+        alert.businessNumber,
+        alert.chatId,
+      )
+    )?.contactId ??
+    null;
+  const contact = contactId === null ? undefined : await contacts.get(alert.workspaceId, contactId);
+  hub.emit('conversation.escalated', {
+    workspaceId: alert.workspaceId,
+    chatId: alert.chatId,
+    businessNumber: alert.businessNumber,
+    contactName: contact?.name ?? null,
+    contactPhone: contact?.phone ?? null,
+    reason: alert.reason,
+    waitingSince: alert.waitingSince,
+    again: alert.again,
+  });
+}
+
+/** Unanswered questions, sync, the webhook relay and backups: their screens refresh. */
+function forwardStatusChanges(app: Switchboard, hub: EventHub): Off[] {
+  return [
+    app.onUnanswered((workspaceId) => hub.emit('unanswered.changed', { workspaceId })),
+    app.sync.onChanged((workspaceId) => hub.emit('sync.changed', { workspaceId })),
+    app.cloudRelay.onChanged((status) => hub.emit('cloud.relayChanged', status)),
+    app.backups.subscribe({
+      progressed: (progress) => hub.emit('backup.progressed', progress),
+      changed: () => hub.emit('backup.changed', {}),
+    }),
+  ];
 }
 
 /** Every chat a person owes an answer, over the workspaces that remind, once per chat (its earliest wait). */

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { E164 } from '../../shared/types';
 import { createConversationRepository } from '../store/repositories/conversations';
 import { createOutboxRepository } from '../store/repositories/outbox';
-import { createUnroutableMessageStore } from '../store/repositories/unroutable';
+import { createUnroutableMessageStore } from '../store/repositories/unroutable-message-store';
 import { createKit, NOBODYS_NUMBER, NUMBER_A, NUMBER_B, WS_A, WS_B, type Kit } from './testing/pipeline-kit';
 
 const CHAT = '2348031234567@s.whatsapp.net';

@@ -3,9 +3,9 @@ import type { IdGenerator } from '../ids';
 import type { Logger } from '../log/logger';
 import type { Store } from '../store/open-database';
 import { createNumberDirectory } from '../store/repositories/phone-numbers';
-import { createUnroutableMessageStore } from '../store/repositories/unroutable';
+import { createUnroutableMessageStore } from '../store/repositories/unroutable-message-store';
 import type { InboundMessage } from '../whatsapp/provider';
-import { unroutableRow } from '../whatsapp/unroutable-row';
+import { unroutableRow } from '../whatsapp/unroutable-row-of-inbound';
 
 export interface Incoming {
   message: InboundMessage;

@@ -20,3 +20,5 @@ export function createBoundedCache<V>(maxEntries: number) {
     },
   };
 }
+
+export type BoundedCache<V> = ReturnType<typeof createBoundedCache<V>>;

@@ -15,9 +15,17 @@ import {
 } from './business';
 import { createSimClock, type SimClock } from './clock';
 import { CustomerImpl, sha256Hex, type CloudCustomer, type CloudCustomerOptions } from './customer';
+import {
+  applyFault,
+  authorize,
+  openExchange,
+  unknownObject,
+  type Exchange,
+  type RequestRecord,
+} from './exchange';
 import { FaultQueue, type FaultMatch, type GraphFault, type RequestKind } from './faults';
 import { graphError, type GraphErrorAnswer } from './graph-errors';
-import { bearerOf, parseJson, readBody, sendError, sendJson } from './http';
+import { parseJson, readBody, sendError } from './http';
 import { digitsOf, newNumericId } from './ids';
 import { MessagesEndpoint, type SentMessage, type StatusBehaviour } from './messages-endpoint';
 import { messagesNotification } from './notifications';
@@ -30,6 +38,7 @@ import {
 } from './webhook-sender';
 
 export type { SentMessage, StatusBehaviour } from './messages-endpoint';
+export type { RequestRecord } from './exchange';
 export type { UploadedMedia } from './media-upload';
 
 export interface GraphApiServerOptions {
@@ -45,16 +54,6 @@ export interface GraphApiServerOptions {
   /** For the behaviours that happen by chance; default Math.random. */
   random?: () => number;
   log?: (line: string) => void;
-}
-
-export interface RequestRecord {
-  method: string;
-  path: string;
-  kind: RequestKind | 'other';
-  phoneNumberId: string | null;
-  to: string | null;
-  status: number;
-  code: number | null;
 }
 
 export interface GraphApiServer {
@@ -279,152 +278,114 @@ class GraphApiSimulator implements GraphApiServer {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', this.url);
     const [version, node, edge, ...rest] = url.pathname.split('/').filter(Boolean);
-    const record: RequestRecord = {
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      kind: 'other',
-      phoneNumberId: null,
-      to: null,
-      status: 200,
-      code: null,
-    };
-    const answer = (status: number, json: unknown): void => {
-      record.status = status;
-      const code = (json as { error?: { code?: unknown } }).error?.code;
-      record.code = typeof code === 'number' ? code : null;
-      this.requests.push(record);
-      sendJson(res, status, json);
-    };
-    const fail = (error: GraphErrorAnswer): void => answer(error.status, error.body);
-
+    const ex = openExchange(req, res, url.pathname, this.requests);
     if (version === 'media-download' && node !== undefined) {
-      record.kind = 'media';
-      return this.download(req, res, node, fail);
+      ex.record.kind = 'media';
+      return this.download(req, res, node, ex.fail);
     }
     if (version === undefined || !/^v\d+\.\d+$/.test(version) || node === undefined || rest.length > 0) {
-      return fail(graphError(100, { message: `Unknown path components: ${url.pathname}` }));
+      return ex.fail(graphError(100, { message: `Unknown path components: ${url.pathname}` }));
     }
     const number = this.numbers.get(node);
-    if (req.method === 'POST' && edge === 'messages' && number !== undefined) {
-      const json = parseJson(body);
-      const kind: RequestKind = json?.status === 'read' ? 'read' : 'send';
-      record.kind = kind;
-      record.phoneNumberId = number.phoneNumberId;
-      record.to =
-        typeof json?.to === 'string' ? json.to : typeof json?.recipient === 'string' ? json.recipient : null;
-      const refused = this.authorize(req, [number]);
-      if (refused !== null) return fail(refused);
-      const fault = this.faults.take(kind, number.phoneNumberId, record.to);
-      if (fault !== null && this.applyFault(fault, req, res, record)) return;
-      if (json === null) return fail(graphError(100, { details: 'The request body is not a JSON object' }));
-      if (json.messaging_product !== 'whatsapp') {
-        return fail(graphError(100, { details: 'The parameter messaging_product is required.' }));
-      }
-      const result =
-        kind === 'read'
-          ? this.messages.markRead(number, json)
-          : this.messages.send(
-              number,
-              json,
-              fault !== null && 'asyncFailure' in fault ? fault.asyncFailure : null,
-            );
-      return answer(result.status, result.body);
-    }
-    if (req.method === 'POST' && edge === 'media' && number !== undefined) {
-      record.kind = 'upload';
-      record.phoneNumberId = number.phoneNumberId;
-      const refused = this.authorize(req, [number]);
-      if (refused !== null) return fail(refused);
-      const fault = this.faults.take('upload', number.phoneNumberId, null);
-      if (fault !== null && this.applyFault(fault, req, res, record)) return;
-      const uploaded = await receiveUpload(req, body);
-      if ('error' in uploaded) return fail(uploaded.error);
-      const id = newNumericId(16);
-      this.media.set(id, { ...uploaded, id, phoneNumberId: number.phoneNumberId });
-      this.uploads.push({ id, phoneNumberId: number.phoneNumberId, ...uploaded });
-      this.log(`upload of ${uploaded.bytes.length} bytes (${uploaded.mimeType}) as media ${id}`);
-      return answer(200, { id });
-    }
+    if (req.method === 'POST' && edge === 'messages' && number !== undefined)
+      return this.postMessages(ex, number, body);
+    if (req.method === 'POST' && edge === 'media' && number !== undefined)
+      return this.postMedia(ex, number, body);
     if (req.method === 'GET' && edge === undefined && number !== undefined) {
-      record.kind = 'profile';
-      record.phoneNumberId = number.phoneNumberId;
-      const refused = this.authorize(req, [number]);
-      if (refused !== null) return fail(refused);
-      const fault = this.faults.take('profile', number.phoneNumberId, null);
-      if (fault !== null && this.applyFault(fault, req, res, record)) return;
-      return answer(200, number.profile(url.searchParams.get('fields')));
+      ex.record.kind = 'profile';
+      ex.record.phoneNumberId = number.phoneNumberId;
+      if (this.admit(ex, [number], 'profile', number.phoneNumberId) === null) return;
+      return ex.answer(200, number.profile(url.searchParams.get('fields')));
     }
     if (req.method === 'GET' && edge === 'message_templates') {
-      record.kind = 'templates';
+      ex.record.kind = 'templates';
       const owners = [...this.numbers.values()].filter((n) => n.wabaId === node);
-      if (owners.length === 0) return fail(unknownObject(node));
-      const refused = this.authorize(req, owners);
-      if (refused !== null) return fail(refused);
-      const fault = this.faults.take('templates', null, null);
-      if (fault !== null && this.applyFault(fault, req, res, record)) return;
-      return answer(
-        200,
-        templatePage(this.templates.get(node) ?? [], url.searchParams, `${this.url}/${version}/${node}`),
+      if (owners.length === 0) return ex.fail(unknownObject(node));
+      if (this.admit(ex, owners, 'templates', null) === null) return;
+      const page = templatePage(
+        this.templates.get(node) ?? [],
+        url.searchParams,
+        `${this.url}/${version}/${node}`,
       );
+      return ex.answer(200, page);
     }
     const media = this.media.get(node);
-    if (req.method === 'GET' && edge === undefined && media !== undefined) {
-      record.kind = 'media';
-      const refused = this.authorize(req, this.mediaOwners(media));
-      if (refused !== null) return fail(refused);
-      return answer(200, {
-        messaging_product: 'whatsapp',
-        url: `${this.url}/media-download/${media.id}?ext=${Date.now()}`,
-        mime_type: media.mimeType,
-        sha256: media.sha256,
-        file_size: media.bytes.length,
-        id: media.id,
-      });
-    }
-    return fail(unknownObject(node));
+    if (req.method === 'GET' && edge === undefined && media !== undefined) return this.mediaInfo(ex, media);
+    return ex.fail(unknownObject(node));
   }
 
-  /** null when the Bearer token is one of `owners`' valid tokens; else Meta's 190 answer. */
-  private authorize(req: IncomingMessage, owners: SimNumber[]): GraphErrorAnswer | null {
-    const token = bearerOf(req);
-    const owner = owners.find((n) => n.accessToken === token);
-    if (owner === undefined) return graphError(190);
-    if (owner.tokenExpired) return graphError(190, { subcode: 463 });
-    return null;
+  /**
+   * Lets a request through its token check and the faults queued for it: null when it was answered
+   * already (refused, or a fault answered it); else the fault that lets it go on (a later async
+   * failure), if any.
+   */
+  private admit(
+    ex: Exchange,
+    owners: SimNumber[],
+    kind: RequestKind,
+    phoneNumberId: string | null,
+    to: string | null = null,
+  ): { fault: GraphFault | null } | null {
+    const refusal = authorize(ex.req, owners);
+    if (refusal !== null) {
+      ex.fail(refusal);
+      return null;
+    }
+    const fault = this.faults.take(kind, phoneNumberId, to);
+    return fault !== null && applyFault(fault, ex, this.log) ? null : { fault };
   }
 
-  /** Answers with the fault; false for faults that let the request go on (a later async failure). */
-  private applyFault(
-    fault: GraphFault,
-    req: IncomingMessage,
-    res: ServerResponse,
-    record: RequestRecord,
-  ): boolean {
-    if ('asyncFailure' in fault) return false;
-    if ('network' in fault) {
-      this.log(`resetting ${req.method} ${req.url}`);
-      record.status = 0;
-      this.requests.push(record);
-      req.socket.destroy();
-      return true;
+  private postMessages(ex: Exchange, number: SimNumber, body: Buffer): void {
+    const json = parseJson(body);
+    const kind: RequestKind = json?.status === 'read' ? 'read' : 'send';
+    const { record } = ex;
+    record.kind = kind;
+    record.phoneNumberId = number.phoneNumberId;
+    record.to =
+      typeof json?.to === 'string' ? json.to : typeof json?.recipient === 'string' ? json.recipient : null;
+    const admitted = this.admit(ex, [number], kind, number.phoneNumberId, record.to);
+    if (admitted === null) return;
+    const { fault } = admitted;
+    if (json === null) return ex.fail(graphError(100, { details: 'The request body is not a JSON object' }));
+    if (json.messaging_product !== 'whatsapp') {
+      return ex.fail(graphError(100, { details: 'The parameter messaging_product is required.' }));
     }
-    if ('httpStatus' in fault) {
-      // What a load balancer in front of the API sends: no Graph error, not even JSON.
-      record.status = fault.httpStatus;
-      this.requests.push(record);
-      res.writeHead(fault.httpStatus, { 'content-type': 'text/html' });
-      res.end(`<html><body>${fault.httpStatus} Service Unavailable</body></html>`);
-      return true;
-    }
-    const answer = graphError(fault.code, {
-      ...(fault.subcode !== undefined && { subcode: fault.subcode }),
-      ...(fault.message !== undefined && { message: fault.message }),
+    const result =
+      kind === 'read'
+        ? this.messages.markRead(number, json)
+        : this.messages.send(
+            number,
+            json,
+            fault !== null && 'asyncFailure' in fault ? fault.asyncFailure : null,
+          );
+    return ex.answer(result.status, result.body);
+  }
+
+  private async postMedia(ex: Exchange, number: SimNumber, body: Buffer): Promise<void> {
+    ex.record.kind = 'upload';
+    ex.record.phoneNumberId = number.phoneNumberId;
+    if (this.admit(ex, [number], 'upload', number.phoneNumberId) === null) return;
+    const uploaded = await receiveUpload(ex.req, body);
+    if ('error' in uploaded) return ex.fail(uploaded.error);
+    const id = newNumericId(16);
+    this.media.set(id, { ...uploaded, id, phoneNumberId: number.phoneNumberId });
+    this.uploads.push({ id, phoneNumberId: number.phoneNumberId, ...uploaded });
+    this.log(`upload of ${uploaded.bytes.length} bytes (${uploaded.mimeType}) as media ${id}`);
+    return ex.answer(200, { id });
+  }
+
+  private mediaInfo(ex: Exchange, media: StoredMedia): void {
+    ex.record.kind = 'media';
+    const refusal = authorize(ex.req, this.mediaOwners(media));
+    if (refusal !== null) return ex.fail(refusal);
+    return ex.answer(200, {
+      messaging_product: 'whatsapp',
+      url: `${this.url}/media-download/${media.id}?ext=${Date.now()}`,
+      mime_type: media.mimeType,
+      sha256: media.sha256,
+      file_size: media.bytes.length,
+      id: media.id,
     });
-    record.status = answer.status;
-    record.code = fault.code;
-    this.requests.push(record);
-    sendError(res, answer);
-    return true;
   }
 
   private download(
@@ -435,7 +396,7 @@ class GraphApiSimulator implements GraphApiServer {
   ): void {
     const media = this.media.get(id);
     if (media === undefined) return fail(unknownObject(id));
-    const refused = this.authorize(req, this.mediaOwners(media));
+    const refused = authorize(req, this.mediaOwners(media));
     if (refused !== null) return fail(refused);
     this.requests.push({
       method: 'GET',
@@ -474,11 +435,4 @@ class GraphApiSimulator implements GraphApiServer {
     if (number === undefined) throw new Error(`no simulated Cloud API number with id ${phoneNumberId}`);
     return number;
   }
-}
-
-function unknownObject(id: string): GraphErrorAnswer {
-  return graphError(100, {
-    message: `Unsupported request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
-    subcode: 33,
-  });
 }

@@ -7,7 +7,7 @@ import type { SecretBox } from '../../secrets/secret-box';
 import type { Store } from '../../store/open-database';
 import { createPhoneNumberRepository } from '../../store/repositories/phone-numbers';
 import { createSyncDirectory, createSyncStateRepository } from '../../store/repositories/sync-state';
-import { createUnroutableMessageStore } from '../../store/repositories/unroutable';
+import { createUnroutableMessageStore } from '../../store/repositories/unroutable-message-store';
 import type { BackoffPolicy } from '../../sync/backoff';
 import { realTimers, type Timers } from '../../timers';
 import { createHeldWebhookStore } from './held-webhooks';

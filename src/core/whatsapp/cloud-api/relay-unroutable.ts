@@ -2,10 +2,10 @@ import type { RelayNotification } from '../../../shared/relay-protocol';
 import type { WorkspaceId } from '../../../shared/types';
 import type { IdGenerator } from '../../ids';
 import type { Logger } from '../../log/logger';
-import type { UnroutableMessageStore } from '../../store/repositories/unroutable';
+import type { UnroutableMessageStore } from '../../store/repositories/unroutable-message-store';
 import type { Timers } from '../../timers';
 import type { RelayStatusBoard } from './relay-status';
-import { storeUnroutable } from './unroutable-rows';
+import { storeUnroutable } from './unroutable-from-webhook';
 import { notificationSchema } from './webhook-schema';
 
 export interface RelayUnroutableOptions {

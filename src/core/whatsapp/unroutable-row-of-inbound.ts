@@ -1,4 +1,4 @@
-import type { UnroutableMessage } from '../store/repositories/unroutable';
+import type { UnroutableMessage } from '../store/repositories/unroutable-message-store';
 import type { InboundMessage } from './provider';
 
 /**

@@ -1,8 +1,11 @@
 import type { E164 } from '../../../shared/types';
 import type { IdGenerator } from '../../ids';
 import { normalizePhoneNumber } from '../../phone/normalize-phone-number';
-import type { UnroutableMessage, UnroutableMessageStore } from '../../store/repositories/unroutable';
-import { unroutableRow } from '../unroutable-row';
+import type {
+  UnroutableMessage,
+  UnroutableMessageStore,
+} from '../../store/repositories/unroutable-message-store';
+import { unroutableRow } from '../unroutable-row-of-inbound';
 import { mapNotification, type WebhookNotification } from './webhook';
 
 export interface UnroutableRows {
