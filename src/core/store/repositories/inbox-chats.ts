@@ -17,9 +17,83 @@ export interface ChatOnNumber {
   count: number;
 }
 
-/** What the inbox reads about chats: whether one exists, who its customer is, its numbers. */
-export function createInboxChatRepository(db: Kysely<Database>) {
-  const repo = {
+/** The customer of each chat, from the chat's conversation state (WhatsApp's name and phone). */
+async function chatPeople(
+  db: Kysely<Database>,
+  workspaceId: WorkspaceId,
+  chatIds: readonly string[],
+): Promise<Map<string, ChatPerson>> {
+  const people = new Map<string, ChatPerson>();
+  for (const chunk of powerOfTwoChunks([...new Set(chatIds)])) {
+    const rows = await db
+      .selectFrom('conversations as c')
+      .leftJoin('contacts as ct', (join) =>
+        join.onRef('ct.id', '=', 'c.contact_id').onRef('ct.workspace_id', '=', 'c.workspace_id'),
+      )
+      .select(['c.chat_id', 'c.contact_id', 'ct.name', 'ct.phone_e164'])
+      .where('c.workspace_id', '=', workspaceId)
+      .where('c.chat_id', 'in', chunk)
+      .orderBy('c.updated_at', 'desc')
+      .execute();
+    for (const row of rows) {
+      const known = people.get(row.chat_id);
+      if (known?.contactId != null) continue;
+      people.set(row.chat_id, { contactId: row.contact_id, name: row.name, phone: row.phone_e164 });
+    }
+  }
+  return people;
+}
+
+/** The chats of these contacts. */
+async function chatsOfContacts(
+  db: Kysely<Database>,
+  workspaceId: WorkspaceId,
+  contactIds: readonly string[],
+): Promise<string[]> {
+  const chats = new Set<string>();
+  for (const chunk of powerOfTwoChunks([...new Set(contactIds)])) {
+    const rows = await db
+      .selectFrom('conversations')
+      .select('chat_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('contact_id', 'in', chunk)
+      .execute();
+    for (const row of rows) chats.add(row.chat_id);
+  }
+  return [...chats];
+}
+
+/**
+ * The same customer under other chat ids: a LID chat whose phone was learnt later, or a chat of
+ * the same contact.
+ */
+async function sameCustomer(
+  db: Kysely<Database>,
+  workspaceId: WorkspaceId,
+  chatId: string,
+): Promise<string[]> {
+  const lids = await db
+    .selectFrom('lid_mappings')
+    .select(['lid', 'phone_jid'])
+    .where('workspace_id', '=', workspaceId)
+    .where((eb) => eb.or([eb('phone_jid', '=', chatId), eb('lid', '=', chatId)]))
+    .execute();
+  const contacts = await db
+    .selectFrom('conversations')
+    .select('contact_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('chat_id', '=', chatId)
+    .where('contact_id', 'is not', null)
+    .execute();
+  const ids = new Set([chatId, ...lids.flatMap((l) => [l.lid, l.phone_jid])]);
+  const contactIds = contacts.map((c) => c.contact_id!);
+  if (contactIds.length > 0) for (const id of await chatsOfContacts(db, workspaceId, contactIds)) ids.add(id);
+  return [...ids];
+}
+
+/** Whether a chat exists, and finding chats by contact or by digits. */
+function chatSearch(db: Kysely<Database>) {
+  return {
     /** Whether the workspace has this chat (a message or a conversation state under its id). */
     async exists(workspaceId: WorkspaceId, chatId: string): Promise<boolean> {
       const message = await db
@@ -40,29 +114,6 @@ export function createInboxChatRepository(db: Kysely<Database>) {
       return state !== undefined;
     },
 
-    /** The customer of each chat, from the chat's conversation state (WhatsApp's name and phone). */
-    async people(workspaceId: WorkspaceId, chatIds: readonly string[]): Promise<Map<string, ChatPerson>> {
-      const people = new Map<string, ChatPerson>();
-      for (const chunk of powerOfTwoChunks([...new Set(chatIds)])) {
-        const rows = await db
-          .selectFrom('conversations as c')
-          .leftJoin('contacts as ct', (join) =>
-            join.onRef('ct.id', '=', 'c.contact_id').onRef('ct.workspace_id', '=', 'c.workspace_id'),
-          )
-          .select(['c.chat_id', 'c.contact_id', 'ct.name', 'ct.phone_e164'])
-          .where('c.workspace_id', '=', workspaceId)
-          .where('c.chat_id', 'in', chunk)
-          .orderBy('c.updated_at', 'desc')
-          .execute();
-        for (const row of rows) {
-          const known = people.get(row.chat_id);
-          if (known?.contactId != null) continue;
-          people.set(row.chat_id, { contactId: row.contact_id, name: row.name, phone: row.phone_e164 });
-        }
-      }
-      return people;
-    },
-
     /** Every contact of the workspace, for matching names and numbers (a shop has thousands, not millions). */
     async contacts(workspaceId: WorkspaceId, cap = 50_000) {
       return db
@@ -71,21 +122,6 @@ export function createInboxChatRepository(db: Kysely<Database>) {
         .where('workspace_id', '=', workspaceId)
         .limit(cap)
         .execute();
-    },
-
-    /** The chats of these contacts. */
-    async chatsOfContacts(workspaceId: WorkspaceId, contactIds: readonly string[]): Promise<string[]> {
-      const chats = new Set<string>();
-      for (const chunk of powerOfTwoChunks([...new Set(contactIds)])) {
-        const rows = await db
-          .selectFrom('conversations')
-          .select('chat_id')
-          .where('workspace_id', '=', workspaceId)
-          .where('contact_id', 'in', chunk)
-          .execute();
-        for (const row of rows) chats.add(row.chat_id);
-      }
-      return [...chats];
     },
 
     /** Chat ids of the workspace that contain these digits (a phone-number chat id is its digits). */
@@ -100,32 +136,12 @@ export function createInboxChatRepository(db: Kysely<Database>) {
         .execute();
       return rows.map((r) => r.chat_id);
     },
+  };
+}
 
-    /**
-     * The same customer under other chat ids: a LID chat whose phone was learnt later, or a chat of
-     * the same contact.
-     */
-    async sameCustomer(workspaceId: WorkspaceId, chatId: string): Promise<string[]> {
-      const lids = await db
-        .selectFrom('lid_mappings')
-        .select(['lid', 'phone_jid'])
-        .where('workspace_id', '=', workspaceId)
-        .where((eb) => eb.or([eb('phone_jid', '=', chatId), eb('lid', '=', chatId)]))
-        .execute();
-      const contacts = await db
-        .selectFrom('conversations')
-        .select('contact_id')
-        .where('workspace_id', '=', workspaceId)
-        .where('chat_id', '=', chatId)
-        .where('contact_id', 'is not', null)
-        .execute();
-      const ids = new Set([chatId, ...lids.flatMap((l) => [l.lid, l.phone_jid])]);
-      const contactIds = contacts.map((c) => c.contact_id!);
-      if (contactIds.length > 0)
-        for (const id of await repo.chatsOfContacts(workspaceId, contactIds)) ids.add(id);
-      return [...ids];
-    },
-
+/** The numbers each chat wrote to, and when. */
+function chatNumbers(db: Kysely<Database>) {
+  return {
     /** Message counts and times per (chat, receiving number). */
     async perNumber(workspaceId: WorkspaceId, chatIds: readonly string[]): Promise<ChatOnNumber[]> {
       const rows = await db
@@ -160,5 +176,16 @@ export function createInboxChatRepository(db: Kysely<Database>) {
         .execute();
     },
   };
-  return repo;
+}
+
+/** What the inbox reads about chats: whether one exists, who its customer is, its numbers. */
+export function createInboxChatRepository(db: Kysely<Database>) {
+  return {
+    ...chatSearch(db),
+    people: (workspaceId: WorkspaceId, chatIds: readonly string[]) => chatPeople(db, workspaceId, chatIds),
+    chatsOfContacts: (workspaceId: WorkspaceId, contactIds: readonly string[]) =>
+      chatsOfContacts(db, workspaceId, contactIds),
+    sameCustomer: (workspaceId: WorkspaceId, chatId: string) => sameCustomer(db, workspaceId, chatId),
+    ...chatNumbers(db),
+  };
 }
