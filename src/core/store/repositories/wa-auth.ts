@@ -13,21 +13,19 @@ export interface AuthKeyChange {
 
 export type WaAuthRepository = ReturnType<typeof createWaAuthRepository>;
 
-/**
- * WhatsApp credentials and Signal keys per number, as serialised strings (the Baileys adapter owns the
- * format). A half-applied key update is how sessions end up with "Bad MAC" errors, so `setKeys`
- * applies a whole batch in one transaction or none of it.
- *
- * Every value is sealed by the SecretBox before it is written: the creds and keys are the linked
- * device itself (noise, identity and pre-keys, Signal sessions), and a copy of the database file or
- * of a backup must not be enough to clone it. Rows written before sealing existed are still read;
- * `sealPlainAuthRows` converts them once at start.
- */
-export function createWaAuthRepository(db: Kysely<Database>, box: SecretBox) {
-  const open = (stored: string): string => (isSealed(stored) ? box.open(stored) : stored);
-  const inTransaction = <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
-    db.isTransaction ? fn(db) : db.transaction().execute(fn);
+type Db = Kysely<Database>;
 
+const inTransaction = <T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> =>
+  db.isTransaction ? fn(db) : db.transaction().execute(fn);
+
+/** Opens a stored value, passing through rows written before sealing existed. */
+function openWith(box: SecretBox): (stored: string) => string {
+  return (stored) => (isSealed(stored) ? box.open(stored) : stored);
+}
+
+/** The number's creds: read, written (only for a number of the workspace), and whether there are any. */
+function credsParts(db: Db, box: SecretBox) {
+  const open = openWith(box);
   return {
     async readCreds(workspaceId: WorkspaceId, phoneNumberId: string): Promise<string | undefined> {
       const row = await db
@@ -66,6 +64,56 @@ export function createWaAuthRepository(db: Kysely<Database>, box: SecretBox) {
         .execute();
     },
 
+    async hasCreds(workspaceId: WorkspaceId, phoneNumberId: string): Promise<boolean> {
+      const row = await db
+        .selectFrom('wa_auth_creds')
+        .select('phone_number_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('phone_number_id', '=', phoneNumberId)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+  };
+}
+
+/** One number's place in the key store. */
+interface KeyOwner {
+  workspaceId: WorkspaceId;
+  phoneNumberId: string;
+}
+
+/** Writes one sealed change: `value: null` deletes the key. */
+async function applyKeyChange(trx: Db, owner: KeyOwner, change: AuthKeyChange): Promise<void> {
+  const { workspaceId, phoneNumberId } = owner;
+  if (change.value === null) {
+    await trx
+      .deleteFrom('wa_auth_keys')
+      .where('workspace_id', '=', workspaceId)
+      .where('phone_number_id', '=', phoneNumberId)
+      .where('type', '=', change.type)
+      .where('key_id', '=', change.id)
+      .execute();
+    return;
+  }
+  await trx
+    .insertInto('wa_auth_keys')
+    .values({
+      phone_number_id: phoneNumberId,
+      workspace_id: workspaceId,
+      type: change.type,
+      key_id: change.id,
+      value: change.value,
+    })
+    .onConflict((oc) =>
+      oc.columns(['phone_number_id', 'type', 'key_id']).doUpdateSet({ value: change.value as string }),
+    )
+    .execute();
+}
+
+/** The Signal keys: read in slices, and written a whole batch at a time. */
+function keyParts(db: Db, box: SecretBox) {
+  const open = openWith(box);
+  return {
     async getKeys(
       workspaceId: WorkspaceId,
       phoneNumberId: string,
@@ -95,7 +143,7 @@ export function createWaAuthRepository(db: Kysely<Database>, box: SecretBox) {
         ...change,
         value: change.value === null ? null : box.seal(change.value),
       }));
-      await inTransaction(async (trx) => {
+      await inTransaction(db, async (trx) => {
         const owner = await trx
           .selectFrom('phone_numbers')
           .select('id')
@@ -103,39 +151,13 @@ export function createWaAuthRepository(db: Kysely<Database>, box: SecretBox) {
           .where('workspace_id', '=', workspaceId)
           .executeTakeFirst();
         if (owner === undefined) return;
-        for (const change of sealed) {
-          if (change.value === null) {
-            await trx
-              .deleteFrom('wa_auth_keys')
-              .where('workspace_id', '=', workspaceId)
-              .where('phone_number_id', '=', phoneNumberId)
-              .where('type', '=', change.type)
-              .where('key_id', '=', change.id)
-              .execute();
-          } else {
-            await trx
-              .insertInto('wa_auth_keys')
-              .values({
-                phone_number_id: phoneNumberId,
-                workspace_id: workspaceId,
-                type: change.type,
-                key_id: change.id,
-                value: change.value,
-              })
-              .onConflict((oc) =>
-                oc
-                  .columns(['phone_number_id', 'type', 'key_id'])
-                  .doUpdateSet({ value: change.value as string }),
-              )
-              .execute();
-          }
-        }
+        for (const change of sealed) await applyKeyChange(trx, { workspaceId, phoneNumberId }, change);
       });
     },
 
     /** Forget a number's session (after WhatsApp logged it out): the next connect asks to pair again. */
     async clear(workspaceId: WorkspaceId, phoneNumberId: string): Promise<void> {
-      await inTransaction(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await trx
           .deleteFrom('wa_auth_keys')
           .where('workspace_id', '=', workspaceId)
@@ -148,17 +170,21 @@ export function createWaAuthRepository(db: Kysely<Database>, box: SecretBox) {
           .execute();
       });
     },
-
-    async hasCreds(workspaceId: WorkspaceId, phoneNumberId: string): Promise<boolean> {
-      const row = await db
-        .selectFrom('wa_auth_creds')
-        .select('phone_number_id')
-        .where('workspace_id', '=', workspaceId)
-        .where('phone_number_id', '=', phoneNumberId)
-        .executeTakeFirst();
-      return row !== undefined;
-    },
   };
+}
+
+/**
+ * WhatsApp credentials and Signal keys per number, as serialised strings (the Baileys adapter owns the
+ * format). A half-applied key update is how sessions end up with "Bad MAC" errors, so `setKeys`
+ * applies a whole batch in one transaction or none of it.
+ *
+ * Every value is sealed by the SecretBox before it is written: the creds and keys are the linked
+ * device itself (noise, identity and pre-keys, Signal sessions), and a copy of the database file or
+ * of a backup must not be enough to clone it. Rows written before sealing existed are still read;
+ * `sealPlainAuthRows` converts them once at start.
+ */
+export function createWaAuthRepository(db: Kysely<Database>, box: SecretBox) {
+  return { ...credsParts(db, box), ...keyParts(db, box) };
 }
 
 /**
