@@ -33,60 +33,153 @@ export function isStorableMapping(m: LidMapping): boolean {
   return LID.test(m.lid) && PHONE_JID.test(m.phoneJid);
 }
 
-export function createLidMappingRepository(db: Kysely<Database>) {
-  /**
-   * Moves everything stored under `lid` to `phoneJid` on every number of the workspace: messages, outbox
-   * rows, and the conversation state, merged with the phone chat's where both exist.
-   */
-  async function mergeChat(workspaceId: WorkspaceId, { lid, phoneJid }: LidMapping, now: number) {
-    const moved = await db
-      .updateTable('messages')
-      .set({ chat_id: phoneJid })
-      .where('workspace_id', '=', workspaceId)
-      .where('chat_id', '=', lid)
-      .executeTakeFirst();
-    await db
-      .updateTable('outbox')
-      .set({ chat_id: phoneJid })
-      .where('workspace_id', '=', workspaceId)
-      .where('chat_id', '=', lid)
-      .execute();
-    const rows = await db
-      .selectFrom('conversations')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId)
-      .where('chat_id', 'in', [lid, phoneJid])
-      .execute();
-    let conversations = 0;
-    for (const fromLid of rows.filter((r) => r.chat_id === lid)) {
-      conversations++;
-      const number = fromLid.business_number;
-      const intoPhone = rows.find((r) => r.chat_id === phoneJid && r.business_number === number);
-      if (intoPhone !== undefined) {
-        await db
-          .deleteFrom('conversations')
-          .where('workspace_id', '=', workspaceId)
-          .where('business_number', '=', number)
-          .where('chat_id', '=', lid)
-          .execute();
-      }
-      const {
-        workspace_id: _ws,
-        business_number: _n,
-        chat_id: _c,
-        ...merged
-      } = mergeStates(fromLid, intoPhone, now);
-      await db
-        .updateTable('conversations')
-        .set(intoPhone === undefined ? { ...merged, chat_id: phoneJid } : merged)
-        .where('workspace_id', '=', workspaceId)
-        .where('business_number', '=', number)
-        .where('chat_id', '=', intoPhone === undefined ? lid : phoneJid)
-        .execute();
-    }
-    return { messages: Number(moved.numUpdatedRows), conversations };
-  }
+type ConversationRow = Selectable<ConversationsTable>;
 
+/**
+ * Merges the chat's state on one number into the phone chat's: the phone row is kept (or the LID row
+ * renamed when the phone chat has none on that number).
+ */
+async function mergeConversation(
+  db: Kysely<Database>,
+  at: { workspaceId: WorkspaceId; phoneJid: string; now: number },
+  fromLid: ConversationRow,
+  intoPhone: ConversationRow | undefined,
+): Promise<void> {
+  const { workspaceId, phoneJid, now } = at;
+  const lid = fromLid.chat_id;
+  const number = fromLid.business_number;
+  if (intoPhone !== undefined) {
+    await db
+      .deleteFrom('conversations')
+      .where('workspace_id', '=', workspaceId)
+      .where('business_number', '=', number)
+      .where('chat_id', '=', lid)
+      .execute();
+  }
+  const {
+    workspace_id: _ws,
+    business_number: _n,
+    chat_id: _c,
+    ...merged
+  } = mergeStates(fromLid, intoPhone, now);
+  await db
+    .updateTable('conversations')
+    .set(intoPhone === undefined ? { ...merged, chat_id: phoneJid } : merged)
+    .where('workspace_id', '=', workspaceId)
+    .where('business_number', '=', number)
+    .where('chat_id', '=', intoPhone === undefined ? lid : phoneJid)
+    .execute();
+}
+
+/**
+ * Moves everything stored under `lid` to `phoneJid` on every number of the workspace: messages, outbox
+ * rows, and the conversation state, merged with the phone chat's where both exist.
+ */
+async function mergeChat(
+  db: Kysely<Database>,
+  workspaceId: WorkspaceId,
+  { lid, phoneJid }: LidMapping,
+  now: number,
+) {
+  const moved = await db
+    .updateTable('messages')
+    .set({ chat_id: phoneJid })
+    .where('workspace_id', '=', workspaceId)
+    .where('chat_id', '=', lid)
+    .executeTakeFirst();
+  await db
+    .updateTable('outbox')
+    .set({ chat_id: phoneJid })
+    .where('workspace_id', '=', workspaceId)
+    .where('chat_id', '=', lid)
+    .execute();
+  const rows = await db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('chat_id', 'in', [lid, phoneJid])
+    .execute();
+  let conversations = 0;
+  for (const fromLid of rows.filter((r) => r.chat_id === lid)) {
+    conversations++;
+    const intoPhone = rows.find(
+      (r) => r.chat_id === phoneJid && r.business_number === fromLid.business_number,
+    );
+    await mergeConversation(db, { workspaceId, phoneJid, now }, fromLid, intoPhone);
+  }
+  return { messages: Number(moved.numUpdatedRows), conversations };
+}
+
+/** The phone JID each of these LIDs is stored with now. */
+async function knownPhones(
+  db: Kysely<Database>,
+  workspaceId: WorkspaceId,
+  lids: readonly string[],
+): Promise<Map<string, string>> {
+  const known = new Map<string, string>();
+  for (let i = 0; i < lids.length; i += 500) {
+    const rows = await db
+      .selectFrom('lid_mappings')
+      .select(['lid', 'phone_jid'])
+      .where('workspace_id', '=', workspaceId)
+      .where('lid', 'in', lids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) known.set(r.lid, r.phone_jid);
+  }
+  return known;
+}
+
+/** What a mapping was learnt from, written with it. */
+interface LearntFrom {
+  workspaceId: WorkspaceId;
+  businessNumber: E164;
+  source: LidMappingSource;
+  now: number;
+}
+
+async function storeMapping(db: Kysely<Database>, from: LearntFrom, m: LidMapping): Promise<void> {
+  const { workspaceId, businessNumber, source, now } = from;
+  await db
+    .insertInto('lid_mappings')
+    .values({
+      workspace_id: workspaceId,
+      lid: m.lid,
+      phone_jid: m.phoneJid,
+      business_number: businessNumber,
+      source,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc.columns(['workspace_id', 'lid']).doUpdateSet({
+        phone_jid: m.phoneJid,
+        business_number: businessNumber,
+        source,
+        updated_at: now,
+      }),
+    )
+    .execute();
+}
+
+async function learnMappings(
+  db: Kysely<Database>,
+  from: LearntFrom,
+  mappings: readonly LidMapping[],
+): Promise<{ learnt: LidMapping[]; mergedChats: number }> {
+  const wanted = new Map(mappings.filter(isStorableMapping).map((m) => [m.lid, m]));
+  if (wanted.size === 0) return { learnt: [], mergedChats: 0 };
+  const known = await knownPhones(db, from.workspaceId, [...wanted.keys()]);
+  const learnt = [...wanted.values()].filter((m) => known.get(m.lid) !== m.phoneJid);
+  let mergedChats = 0;
+  for (const m of learnt) {
+    await storeMapping(db, from, m);
+    const merged = await mergeChat(db, from.workspaceId, m, from.now);
+    if (merged.messages > 0 || merged.conversations > 0) mergedChats++;
+  }
+  return { learnt, mergedChats };
+}
+
+export function createLidMappingRepository(db: Kysely<Database>) {
   return {
     async list(workspaceId: WorkspaceId): Promise<LidMapping[]> {
       const rows = await db
@@ -102,55 +195,14 @@ export function createLidMappingRepository(db: Kysely<Database>) {
      * Call inside `store.transaction`: a mapping never commits without its merge. Returns the
      * mappings that were new or changed, and how many chats were merged.
      */
-    async learn(
+    learn: (
       workspaceId: WorkspaceId,
       businessNumber: E164,
       mappings: readonly LidMapping[],
       source: LidMappingSource,
       now: number,
-    ): Promise<{ learnt: LidMapping[]; mergedChats: number }> {
-      const wanted = new Map(mappings.filter(isStorableMapping).map((m) => [m.lid, m]));
-      if (wanted.size === 0) return { learnt: [], mergedChats: 0 };
-      const known = new Map<string, string>();
-      const lids = [...wanted.keys()];
-      for (let i = 0; i < lids.length; i += 500) {
-        const rows = await db
-          .selectFrom('lid_mappings')
-          .select(['lid', 'phone_jid'])
-          .where('workspace_id', '=', workspaceId)
-          .where('lid', 'in', lids.slice(i, i + 500))
-          .execute();
-        for (const r of rows) known.set(r.lid, r.phone_jid);
-      }
-      const learnt = [...wanted.values()].filter((m) => known.get(m.lid) !== m.phoneJid);
-      let mergedChats = 0;
-      for (const m of learnt) {
-        const row = {
-          workspace_id: workspaceId,
-          lid: m.lid,
-          phone_jid: m.phoneJid,
-          business_number: businessNumber,
-          source,
-          created_at: now,
-          updated_at: now,
-        };
-        await db
-          .insertInto('lid_mappings')
-          .values(row)
-          .onConflict((oc) =>
-            oc.columns(['workspace_id', 'lid']).doUpdateSet({
-              phone_jid: m.phoneJid,
-              business_number: businessNumber,
-              source,
-              updated_at: now,
-            }),
-          )
-          .execute();
-        const merged = await mergeChat(workspaceId, m, now);
-        if (merged.messages > 0 || merged.conversations > 0) mergedChats++;
-      }
-      return { learnt, mergedChats };
-    },
+    ): Promise<{ learnt: LidMapping[]; mergedChats: number }> =>
+      learnMappings(db, { workspaceId, businessNumber, source, now }, mappings),
 
     /**
      * The repair step at start: chats still stored under a LID whose phone number is known (kept by
@@ -176,7 +228,8 @@ export function createLidMappingRepository(db: Kysely<Database>) {
           ),
         )
         .execute();
-      for (const { lid, phone_jid } of split) await mergeChat(workspaceId, { lid, phoneJid: phone_jid }, now);
+      for (const { lid, phone_jid } of split)
+        await mergeChat(db, workspaceId, { lid, phoneJid: phone_jid }, now);
       return split.length;
     },
   };
@@ -199,8 +252,6 @@ export async function repairSplitChats(store: Store, now: number): Promise<Map<W
   }
   return merged;
 }
-
-type ConversationRow = Selectable<ConversationsTable>;
 
 const minOf = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
 const maxOf = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
