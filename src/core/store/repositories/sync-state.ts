@@ -44,11 +44,37 @@ export interface RawEvent {
 export type SyncStateRepository = ReturnType<typeof createSyncStateRepository>;
 
 /**
- * The push client's per-workspace state and its reads of the workspace's events and message texts.
- * Every function takes the workspace: an event, a message or an outbox row of another workspace can
- * never end up in this workspace's batch.
+ * Enrolls (or enrolls again): a new token, active, no error. The share-message-text choice of an
+ * earlier enrollment is kept: the owner made it, not the server.
  */
-export function createSyncStateRepository(db: Kysely<Database>) {
+async function saveEnrollment(
+  db: Kysely<Database>,
+  workspaceId: WorkspaceId,
+  enrollment: NewEnrollment,
+  now: number,
+): Promise<void> {
+  const fresh = {
+    server_url: enrollment.serverUrl,
+    central_workspace_id: enrollment.centralWorkspaceId,
+    central_workspace_name: enrollment.centralWorkspaceName,
+    token_sealed: enrollment.tokenSealed,
+    last_acked_seq: enrollment.lastAckedSeq,
+    state: 'active',
+    enrolled_at: now,
+    last_success_at: null,
+    last_error: null,
+    last_error_at: null,
+    updated_at: now,
+  } as const;
+  await db
+    .insertInto('sync_state')
+    .values({ workspace_id: workspaceId, ...fresh, share_message_text: 0 })
+    .onConflict((oc) => oc.column('workspace_id').doUpdateSet(fresh))
+    .execute();
+}
+
+/** The enrollment itself: read, saved, removed. */
+function enrollmentParts(db: Kysely<Database>) {
   return {
     async get(workspaceId: WorkspaceId): Promise<SyncStateRow | undefined> {
       const row = await db
@@ -59,45 +85,8 @@ export function createSyncStateRepository(db: Kysely<Database>) {
       return row === undefined ? undefined : toRow(row);
     },
 
-    /**
-     * Enrolls (or enrolls again): a new token, active, no error. The share-message-text choice of an
-     * earlier enrollment is kept: the owner made it, not the server.
-     */
-    async save(workspaceId: WorkspaceId, enrollment: NewEnrollment, now: number): Promise<void> {
-      await db
-        .insertInto('sync_state')
-        .values({
-          workspace_id: workspaceId,
-          server_url: enrollment.serverUrl,
-          central_workspace_id: enrollment.centralWorkspaceId,
-          central_workspace_name: enrollment.centralWorkspaceName,
-          token_sealed: enrollment.tokenSealed,
-          last_acked_seq: enrollment.lastAckedSeq,
-          share_message_text: 0,
-          state: 'active',
-          enrolled_at: now,
-          last_success_at: null,
-          last_error: null,
-          last_error_at: null,
-          updated_at: now,
-        })
-        .onConflict((oc) =>
-          oc.column('workspace_id').doUpdateSet({
-            server_url: enrollment.serverUrl,
-            central_workspace_id: enrollment.centralWorkspaceId,
-            central_workspace_name: enrollment.centralWorkspaceName,
-            token_sealed: enrollment.tokenSealed,
-            last_acked_seq: enrollment.lastAckedSeq,
-            state: 'active',
-            enrolled_at: now,
-            last_success_at: null,
-            last_error: null,
-            last_error_at: null,
-            updated_at: now,
-          }),
-        )
-        .execute();
-    },
+    save: (workspaceId: WorkspaceId, enrollment: NewEnrollment, now: number): Promise<void> =>
+      saveEnrollment(db, workspaceId, enrollment, now),
 
     async remove(workspaceId: WorkspaceId): Promise<boolean> {
       const result = await db
@@ -106,7 +95,12 @@ export function createSyncStateRepository(db: Kysely<Database>) {
         .executeTakeFirst();
       return result.numDeletedRows > 0n;
     },
+  };
+}
 
+/** What the pushes report back: acks, errors, a refused token, and the owner's share choice. */
+function pushOutcomeParts(db: Kysely<Database>) {
+  return {
     /** The server committed events up to `ackedSeq`: a success, and the error (if any) is over. */
     async recordAck(
       workspaceId: WorkspaceId,
@@ -174,7 +168,12 @@ export function createSyncStateRepository(db: Kysely<Database>) {
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
+  };
+}
 
+/** What a push reads: the workspace's events and the texts of its messages. */
+function pushReads(db: Kysely<Database>) {
+  return {
     /**
      * The workspace's events with afterSeq < seq <= throughSeq, oldest first. The caller keeps the seq
      * window small: the scan walks the rowid range (`+workspace_id` keeps SQLite off the workspace index,
@@ -246,6 +245,15 @@ export function createSyncStateRepository(db: Kysely<Database>) {
       return texts;
     },
   };
+}
+
+/**
+ * The push client's per-workspace state and its reads of the workspace's events and message texts.
+ * Every function takes the workspace: an event, a message or an outbox row of another workspace can
+ * never end up in this workspace's batch.
+ */
+export function createSyncStateRepository(db: Kysely<Database>) {
+  return { ...enrollmentParts(db), ...pushOutcomeParts(db), ...pushReads(db) };
 }
 
 /** The machine-wide side of sync: which workspaces push, and this data folder's identity. */
