@@ -34,39 +34,34 @@ type SettingsPatch = {
   [K in keyof WorkspaceSettings]?: Partial<WorkspaceSettings[K]> | WorkspaceSettings[K];
 };
 
-/**
- * Workspaces and their phone numbers: validation, normalisation at the edge, and a log entry for every
- * change, so "who changed this and when" always has an answer.
- */
-export function createWorkspaceService(options: WorkspaceServiceOptions) {
-  const { store, logger } = options;
-  const clock = options.clock ?? systemClock;
-  const newId = options.newId ?? createId;
-  const workspaces = createWorkspaceRepository(store.db);
-  const numbers = createPhoneNumberRepository(store.db);
-  const directory = createNumberDirectory(store.db);
-
-  function checkCountry(country: string): void {
-    if (!isSupportedCountry(country)) {
-      throw new SwitchboardError(
-        'VALIDATION',
-        `Unknown country code ${country}: use a two-letter code such as NG.`,
-        {
-          country,
-        },
-      );
-    }
+function checkCountry(country: string): void {
+  if (!isSupportedCountry(country)) {
+    throw new SwitchboardError(
+      'VALIDATION',
+      `Unknown country code ${country}: use a two-letter code such as NG.`,
+      {
+        country,
+      },
+    );
   }
+}
 
-  async function mustGet(workspaceId: WorkspaceId): Promise<Workspace> {
-    const workspace = await workspaces.get(workspaceId);
-    if (workspace === undefined) {
-      throw new SwitchboardError('NOT_FOUND', `No workspace with id ${workspaceId}.`, { workspaceId });
-    }
-    return workspace;
-  }
+/** What the workspace and number parts share: the store, the log, the clock, and the repositories. */
+interface ServiceContext {
+  store: Store;
+  logger: Logger;
+  clock: Clock;
+  newId: IdGenerator;
+  workspaces: ReturnType<typeof createWorkspaceRepository>;
+  numbers: ReturnType<typeof createPhoneNumberRepository>;
+  directory: ReturnType<typeof createNumberDirectory>;
+  mustGet(workspaceId: WorkspaceId): Promise<Workspace>;
+}
 
-  const service = {
+/** Creating, reading, changing and deleting workspaces. */
+function workspaceParts(ctx: ServiceContext) {
+  const { store, logger, clock, newId, workspaces, mustGet } = ctx;
+  return {
     async create(input: CreateWorkspaceInput): Promise<Workspace> {
       const fields = parseInput(createWorkspaceInput, input, 'workspace');
       checkCountry(fields.defaultCountry);
@@ -126,48 +121,68 @@ export function createWorkspaceService(options: WorkspaceServiceOptions) {
         workspaceId,
       });
     },
+  };
+}
 
-    async addNumber(workspaceId: WorkspaceId, input: AddPhoneNumberInput): Promise<PhoneNumber> {
-      const workspace = await mustGet(workspaceId);
-      const fields = parseInput(addPhoneNumberInput, input, 'phone number');
-      const e164 = normalizePhoneNumberOrThrow(fields.number, workspace.defaultCountry, 'phone number');
-      const owner = await directory.ownerOf(e164);
-      if (owner !== undefined) {
-        throw new SwitchboardError(
-          'CONFLICT',
-          owner.workspaceId === workspaceId
-            ? `${e164} is already linked to this workspace.`
-            : `${e164} is already linked to another workspace on this computer. Remove it there first.`,
-          { e164 },
-        );
-      }
-      let number: PhoneNumber;
-      try {
-        number = await numbers.insert(
-          workspaceId,
-          { id: newId(), e164, provider: fields.provider, status: 'unpaired', label: fields.label },
-          clock.now(),
-        );
-      } catch (error) {
-        // Two adds of the same number racing: the unique key decides, the loser hears why.
-        if (isUniqueViolation(error)) {
-          throw new SwitchboardError(
-            'CONFLICT',
-            `${e164} is already linked to a workspace on this computer.`,
-            {
-              e164,
-            },
-          );
-        }
-        throw error;
-      }
-      logger.child({ workspaceId }).info('number.added', `Number ${e164} added`, {
-        phoneNumberId: number.id,
+async function mustGetNumber(ctx: ServiceContext, workspaceId: WorkspaceId, phoneNumberId: string) {
+  const number = await ctx.numbers.get(workspaceId, phoneNumberId);
+  if (number === undefined) {
+    throw new SwitchboardError('NOT_FOUND', 'That number is not linked to this workspace.', {
+      phoneNumberId,
+    });
+  }
+  return number;
+}
+
+/** Links a number nobody on this computer has yet; the loser of two racing adds hears why. */
+async function addNumber(
+  ctx: ServiceContext,
+  workspaceId: WorkspaceId,
+  input: AddPhoneNumberInput,
+): Promise<PhoneNumber> {
+  const { logger, clock, newId, numbers, directory } = ctx;
+  const workspace = await ctx.mustGet(workspaceId);
+  const fields = parseInput(addPhoneNumberInput, input, 'phone number');
+  const e164 = normalizePhoneNumberOrThrow(fields.number, workspace.defaultCountry, 'phone number');
+  const owner = await directory.ownerOf(e164);
+  if (owner !== undefined) {
+    throw new SwitchboardError(
+      'CONFLICT',
+      owner.workspaceId === workspaceId
+        ? `${e164} is already linked to this workspace.`
+        : `${e164} is already linked to another workspace on this computer. Remove it there first.`,
+      { e164 },
+    );
+  }
+  let number: PhoneNumber;
+  try {
+    number = await numbers.insert(
+      workspaceId,
+      { id: newId(), e164, provider: fields.provider, status: 'unpaired', label: fields.label },
+      clock.now(),
+    );
+  } catch (error) {
+    // Two adds of the same number racing: the unique key decides, the loser hears why.
+    if (isUniqueViolation(error)) {
+      throw new SwitchboardError('CONFLICT', `${e164} is already linked to a workspace on this computer.`, {
         e164,
-        provider: number.provider,
       });
-      return number;
-    },
+    }
+    throw error;
+  }
+  logger.child({ workspaceId }).info('number.added', `Number ${e164} added`, {
+    phoneNumberId: number.id,
+    e164,
+    provider: number.provider,
+  });
+  return number;
+}
+
+/** A workspace's phone numbers: added, listed, removed, and their connection status. */
+function numberParts(ctx: ServiceContext) {
+  const { logger, clock, numbers, directory, mustGet } = ctx;
+  return {
+    addNumber: (workspaceId: WorkspaceId, input: AddPhoneNumberInput) => addNumber(ctx, workspaceId, input),
 
     listNumbers: async (workspaceId: WorkspaceId): Promise<PhoneNumber[]> => {
       await mustGet(workspaceId);
@@ -175,12 +190,7 @@ export function createWorkspaceService(options: WorkspaceServiceOptions) {
     },
 
     async removeNumber(workspaceId: WorkspaceId, phoneNumberId: string): Promise<void> {
-      const number = await numbers.get(workspaceId, phoneNumberId);
-      if (number === undefined) {
-        throw new SwitchboardError('NOT_FOUND', 'That number is not linked to this workspace.', {
-          phoneNumberId,
-        });
-      }
+      const number = await mustGetNumber(ctx, workspaceId, phoneNumberId);
       await numbers.delete(workspaceId, phoneNumberId);
       logger.child({ workspaceId }).info('number.removed', `Number ${number.e164} removed`, {
         phoneNumberId,
@@ -194,12 +204,7 @@ export function createWorkspaceService(options: WorkspaceServiceOptions) {
       status: NumberStatus,
       reason: string,
     ): Promise<void> {
-      const number = await numbers.get(workspaceId, phoneNumberId);
-      if (number === undefined) {
-        throw new SwitchboardError('NOT_FOUND', 'That number is not linked to this workspace.', {
-          phoneNumberId,
-        });
-      }
+      const number = await mustGetNumber(ctx, workspaceId, phoneNumberId);
       if (number.status === status) return;
       await numbers.setStatus(workspaceId, phoneNumberId, status, clock.now());
       logger.child({ workspaceId }).info('number.status', `${number.e164}: ${number.status} -> ${status}`, {
@@ -214,7 +219,32 @@ export function createWorkspaceService(options: WorkspaceServiceOptions) {
     /** Which workspace a receiving number belongs to: the router's question. */
     ownerOfNumber: (e164: E164) => directory.ownerOf(e164),
   };
-  return service;
+}
+
+/**
+ * Workspaces and their phone numbers: validation, normalisation at the edge, and a log entry for every
+ * change, so "who changed this and when" always has an answer.
+ */
+export function createWorkspaceService(options: WorkspaceServiceOptions) {
+  const workspaces = createWorkspaceRepository(options.store.db);
+  async function mustGet(workspaceId: WorkspaceId): Promise<Workspace> {
+    const workspace = await workspaces.get(workspaceId);
+    if (workspace === undefined) {
+      throw new SwitchboardError('NOT_FOUND', `No workspace with id ${workspaceId}.`, { workspaceId });
+    }
+    return workspace;
+  }
+  const ctx: ServiceContext = {
+    store: options.store,
+    logger: options.logger,
+    clock: options.clock ?? systemClock,
+    newId: options.newId ?? createId,
+    workspaces,
+    numbers: createPhoneNumberRepository(options.store.db),
+    directory: createNumberDirectory(options.store.db),
+    mustGet,
+  };
+  return { ...workspaceParts(ctx), ...numberParts(ctx) };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
