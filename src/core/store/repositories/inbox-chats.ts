@@ -91,7 +91,7 @@ async function sameCustomer(
   return [...ids];
 }
 
-/** Whether a chat exists, and finding chats by contact or by digits. */
+/** Whether a chat exists, the workspace's contacts, and chats found by their digits. */
 function chatSearch(db: Kysely<Database>) {
   return {
     /** Whether the workspace has this chat (a message or a conversation state under its id). */
