@@ -55,7 +55,7 @@ interface ServiceContext {
   workspaces: ReturnType<typeof createWorkspaceRepository>;
   numbers: ReturnType<typeof createPhoneNumberRepository>;
   directory: ReturnType<typeof createNumberDirectory>;
-  mustGet(workspaceId: WorkspaceId): Promise<Workspace>;
+  mustGet: (workspaceId: WorkspaceId) => Promise<Workspace>;
 }
 
 /** Creating, reading, changing and deleting workspaces. */
