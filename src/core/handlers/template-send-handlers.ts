@@ -1,4 +1,5 @@
 import type { CoreHandlers } from '../../shared/contract';
+import type { SentTemplateMessage } from '../../shared/cloud-contract';
 import type { WorkspaceId } from '../../shared/types';
 import { fillTemplateValues } from '../cloud/template-parameters';
 import { SwitchboardError } from '../errors';
@@ -72,7 +73,10 @@ async function templateFailed(
 }
 
 /** An approved template to a chat through its Cloud API number, stored first and marked sent or failed. */
-export async function sendTemplate(ctx: HandlerContext, input: SendTemplateInput) {
+export async function sendTemplate(
+  ctx: HandlerContext,
+  input: SendTemplateInput,
+): Promise<SentTemplateMessage> {
   const { app, hub, clock } = ctx;
   const db = app.store.db;
   const { workspaceId, chatId, name, language, parameters, header, buttons } = input;
@@ -129,5 +133,5 @@ export async function sendTemplate(ctx: HandlerContext, input: SendTemplateInput
     );
   }
   hub.emit('conversation.changed', { workspaceId, chatId });
-  return { id, author: 'owner' as const, text, at: now, status: 'sent' as const, kind: null };
+  return { id, author: 'owner', text, at: now, status: 'sent', kind: null };
 }
