@@ -11,6 +11,11 @@ import type { HandlerContext } from './context';
 import { tryMatchers } from './try-matchers';
 
 type LearnHandlers = Pick<CoreHandlers, 'learn.suggest' | 'learn.save' | 'learn.week' | 'learn.sendAnswer'>;
+type SuggestInput = Parameters<CoreHandlers['learn.suggest']>[0];
+type SaveInput = Parameters<CoreHandlers['learn.save']>[0];
+type WeekInput = Parameters<CoreHandlers['learn.week']>[0];
+type SendAnswerInput = Parameters<CoreHandlers['learn.sendAnswer']>[0];
+type Asker = Awaited<ReturnType<ReturnType<typeof createLearningRepository>['waitingAskers']>>[number];
 
 const WEEK_MS = 7 * 24 * 3_600_000;
 const WEEK_ITEMS = 20;
@@ -19,136 +24,159 @@ const CLOSEST_FLOOR = 0.1;
 
 /** Learning from the owner: keep a chat's question, send a new FAQ's answer, what was learned. */
 export function createLearnHandlers(ctx: HandlerContext): LearnHandlers {
+  return {
+    'learn.suggest': (input) => suggestLearning(ctx, input),
+    'learn.save': (input) => saveLearning(ctx, input),
+    'learn.week': (input) => learnedThisWeek(ctx, input),
+    'learn.sendAnswer': (input) => sendLearnedAnswer(ctx, input),
+  };
+}
+
+/** The question of a chat the owner answered by hand, with the FAQ closest to it. */
+async function suggestLearning(ctx: HandlerContext, { workspaceId, chatId }: SuggestInput) {
+  const { app } = ctx;
+  const learning = createLearningRepository(app.store.db, createId);
+  const matcherOf = tryMatchers(ctx);
+  await app.workspaces.get(workspaceId);
+  const found = await learning.lastAnsweredByHand(workspaceId, chatId);
+  if (found === undefined) return null;
+  const { matcher, questions } = await matcherOf(workspaceId);
+  // A distant best guess is not offered as "the closest": the owner picks or makes a new FAQ.
+  const best = matcher.match(found.text, { limit: 1, threshold: CLOSEST_FLOOR })[0];
+  return {
+    question: found.text.slice(0, 300),
+    messageId: found.id,
+    ownerAnswer: found.ownerAnswer,
+    closest: best === undefined ? null : { faqId: best.faqId, question: questions.get(best.faqId) ?? '' },
+  };
+}
+
+/** A chat's question kept: as another phrasing of an FAQ, or as a new FAQ with the owner's answer. */
+async function saveLearning(
+  ctx: HandlerContext,
+  { workspaceId, chatId, question, action }: SaveInput,
+) {
   const { app, hub, clock, faqs } = ctx;
   const db = app.store.db;
   const learning = createLearningRepository(db, createId);
-  const matcherOf = tryMatchers(ctx);
+  const now = clock.now();
+  let faqId: string;
+  if (action.type === 'add-phrasing') {
+    const faq = await createFaqRepository(db, createId).get(workspaceId, action.faqId);
+    if (faq === undefined) {
+      throw new SwitchboardError('NOT_FOUND', 'That FAQ does not exist (it may have been deleted).', {
+        faqId: action.faqId,
+      });
+    }
+    if (faq.phrasings.length >= 100) {
+      throw new SwitchboardError('VALIDATION', 'That FAQ has 100 phrasings already: remove one first.', {
+        faqId: faq.id,
+      });
+    }
+    await faqs.update(workspaceId, faq.id, { phrasings: [...faq.phrasings, question] });
+    faqId = faq.id;
+  } else {
+    faqId = (
+      await faqs.create(workspaceId, { question, answer: action.answer, phrasings: [], enabled: true })
+    ).id;
+  }
+  await learning.record(
+    workspaceId,
+    [{ faqId, kind: action.type === 'add-phrasing' ? 'phrasing' : 'faq', text: question, chatId }],
+    now,
+  );
+  app.logger
+    .child({ workspaceId })
+    .info(
+      'bot.learned',
+      action.type === 'add-phrasing'
+        ? `A customer's question from chat ${chatId} was added to an FAQ as another way of asking it`
+        : `A customer's question from chat ${chatId} became a new FAQ with the owner's answer`,
+      { chatId, faqId, kind: action.type },
+    );
+  hub.emit('faq.changed', { workspaceId });
+  hub.emit('conversation.changed', { workspaceId, chatId });
+  return { faqId };
+}
 
+/** What the bot learned in the last seven days. */
+async function learnedThisWeek(ctx: HandlerContext, { workspaceId }: WeekInput) {
+  const { app, clock } = ctx;
+  const learning = createLearningRepository(app.store.db, createId);
+  await app.workspaces.get(workspaceId);
+  const since = clock.now() - WEEK_MS;
+  const items = await learning.since(workspaceId, since);
   return {
-    async 'learn.suggest'({ workspaceId, chatId }) {
-      await app.workspaces.get(workspaceId);
-      const found = await learning.lastAnsweredByHand(workspaceId, chatId);
-      if (found === undefined) return null;
-      const { matcher, questions } = await matcherOf(workspaceId);
-      // A distant best guess is not offered as "the closest": the owner picks or makes a new FAQ.
-      const best = matcher.match(found.text, { limit: 1, threshold: CLOSEST_FLOOR })[0];
-      return {
-        question: found.text.slice(0, 300),
-        messageId: found.id,
-        ownerAnswer: found.ownerAnswer,
-        closest: best === undefined ? null : { faqId: best.faqId, question: questions.get(best.faqId) ?? '' },
-      };
-    },
-
-    async 'learn.save'({ workspaceId, chatId, question, action }) {
-      const now = clock.now();
-      let faqId: string;
-      if (action.type === 'add-phrasing') {
-        const faq = await createFaqRepository(db, createId).get(workspaceId, action.faqId);
-        if (faq === undefined) {
-          throw new SwitchboardError('NOT_FOUND', 'That FAQ does not exist (it may have been deleted).', {
-            faqId: action.faqId,
-          });
-        }
-        if (faq.phrasings.length >= 100) {
-          throw new SwitchboardError('VALIDATION', 'That FAQ has 100 phrasings already: remove one first.', {
-            faqId: faq.id,
-          });
-        }
-        await faqs.update(workspaceId, faq.id, { phrasings: [...faq.phrasings, question] });
-        faqId = faq.id;
-      } else {
-        faqId = (
-          await faqs.create(workspaceId, { question, answer: action.answer, phrasings: [], enabled: true })
-        ).id;
-      }
-      await learning.record(
-        workspaceId,
-        [{ faqId, kind: action.type === 'add-phrasing' ? 'phrasing' : 'faq', text: question, chatId }],
-        now,
-      );
-      app.logger
-        .child({ workspaceId })
-        .info(
-          'bot.learned',
-          action.type === 'add-phrasing'
-            ? `A customer's question from chat ${chatId} was added to an FAQ as another way of asking it`
-            : `A customer's question from chat ${chatId} became a new FAQ with the owner's answer`,
-          { chatId, faqId, kind: action.type },
-        );
-      hub.emit('faq.changed', { workspaceId });
-      hub.emit('conversation.changed', { workspaceId, chatId });
-      return { faqId };
-    },
-
-    async 'learn.week'({ workspaceId }) {
-      await app.workspaces.get(workspaceId);
-      const since = clock.now() - WEEK_MS;
-      const items = await learning.since(workspaceId, since);
-      return {
-        since,
-        phrasings: items.filter((i) => i.kind === 'phrasing').length,
-        faqs: items.filter((i) => i.kind === 'faq').length,
-        items: items.slice(0, WEEK_ITEMS),
-      };
-    },
-
-    async 'learn.sendAnswer'({ workspaceId, faqId, questionIds }) {
-      await app.workspaces.get(workspaceId);
-      const faq = await createFaqRepository(db, createId).get(workspaceId, faqId);
-      if (faq === undefined) {
-        throw new SwitchboardError('NOT_FOUND', 'That FAQ does not exist (it may have been deleted).', {
-          faqId,
-        });
-      }
-      const askers = await learning.waitingAskers(workspaceId, questionIds, faqId);
-      let sent = 0;
-      const numbers = new Set<E164>();
-      for (const asker of askers) {
-        const now = clock.now();
-        const outboxId = createOutboxId(now);
-        // Claim, queue and end the wait together: a second press (or screen) finds the claim and skips.
-        const claimed = await app.store.transaction(async (trx) => {
-          if (
-            !(await createLearningRepository(trx, createId).claimSend(
-              workspaceId,
-              faqId,
-              asker,
-              outboxId,
-              now,
-            ))
-          )
-            return false;
-          await createOutboxRepository(trx).insertMany(
-            workspaceId,
-            [
-              {
-                id: outboxId,
-                businessNumber: asker.businessNumber,
-                chatId: asker.chatId,
-                inboundMessageId: asker.messageId,
-                kind: 'faq',
-                text: faq.answer,
-              },
-            ],
-            now,
-          );
-          await createConversationRepository(trx).answeredByOwner(workspaceId, asker.chatId, now);
-          return true;
-        });
-        if (!claimed) continue;
-        sent += 1;
-        numbers.add(asker.businessNumber);
-        hub.emit('conversation.changed', { workspaceId, chatId: asker.chatId });
-      }
-      for (const number of numbers) app.pipeline.kick(workspaceId, number);
-      app.logger
-        .child({ workspaceId })
-        .info('bot.answer_sent', `A new FAQ's answer was sent to ${sent} waiting customer(s)`, {
-          faqId,
-          sent,
-        });
-      return { sent, skipped: askers.length - sent };
-    },
+    since,
+    phrasings: items.filter((i) => i.kind === 'phrasing').length,
+    faqs: items.filter((i) => i.kind === 'faq').length,
+    items: items.slice(0, WEEK_ITEMS),
   };
+}
+
+/** A new FAQ's answer to the customers still waiting on the questions it was made from, each once. */
+async function sendLearnedAnswer(
+  ctx: HandlerContext,
+  { workspaceId, faqId, questionIds }: SendAnswerInput,
+) {
+  const { app, hub } = ctx;
+  const db = app.store.db;
+  const learning = createLearningRepository(db, createId);
+  await app.workspaces.get(workspaceId);
+  const faq = await createFaqRepository(db, createId).get(workspaceId, faqId);
+  if (faq === undefined) {
+    throw new SwitchboardError('NOT_FOUND', 'That FAQ does not exist (it may have been deleted).', {
+      faqId,
+    });
+  }
+  const askers = await learning.waitingAskers(workspaceId, questionIds, faqId);
+  let sent = 0;
+  const numbers = new Set<E164>();
+  for (const asker of askers) {
+    const claimed = await claimAndQueue(ctx, workspaceId, faqId, asker, faq.answer);
+    if (!claimed) continue;
+    sent += 1;
+    numbers.add(asker.businessNumber);
+    hub.emit('conversation.changed', { workspaceId, chatId: asker.chatId });
+  }
+  for (const number of numbers) app.pipeline.kick(workspaceId, number);
+  app.logger
+    .child({ workspaceId })
+    .info('bot.answer_sent', `A new FAQ's answer was sent to ${sent} waiting customer(s)`, {
+      faqId,
+      sent,
+    });
+  return { sent, skipped: askers.length - sent };
+}
+
+async function claimAndQueue(
+  ctx: HandlerContext,
+  workspaceId: SendAnswerInput['workspaceId'],
+  faqId: string,
+  asker: Asker,
+  answer: string,
+): Promise<boolean> {
+  const now = ctx.clock.now();
+  const outboxId = createOutboxId(now);
+  // Claim, queue and end the wait together: a second press (or screen) finds the claim and skips.
+  return ctx.app.store.transaction(async (trx) => {
+    if (!(await createLearningRepository(trx, createId).claimSend(workspaceId, faqId, asker, outboxId, now)))
+      return false;
+    await createOutboxRepository(trx).insertMany(
+      workspaceId,
+      [
+        {
+          id: outboxId,
+          businessNumber: asker.businessNumber,
+          chatId: asker.chatId,
+          inboundMessageId: asker.messageId,
+          kind: 'faq',
+          text: answer,
+        },
+      ],
+      now,
+    );
+    await createConversationRepository(trx).answeredByOwner(workspaceId, asker.chatId, now);
+    return true;
+  });
 }
