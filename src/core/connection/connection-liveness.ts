@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger';
 import type { Timers } from '../timers';
-import type { Connection } from './number-connection';
+import type { Connection } from './connection-types';
 
 /** Pings each open connection on a timer; one that does not answer is ended and reconnected. */
 export interface Liveness {

@@ -2,20 +2,11 @@ import type { PhoneNumber } from '../../shared/dto';
 import type { E164, NumberStatus, WorkspaceId } from '../../shared/types';
 import { SwitchboardError } from '../errors';
 import type { Logger } from '../log/logger';
-import type { TimerHandle, Timers } from '../timers';
-import type { ProviderStatus, WhatsAppProvider } from '../whatsapp/provider';
-import type { ConnectionEvent, ConnectionManagerOptions } from './connection-manager';
+import type { Timers } from '../timers';
+import type { ProviderStatus } from '../whatsapp/provider';
+import type { Connection, ConnectionEvent, ConnectionManagerOptions } from './connection-types';
 import type { Liveness } from './connection-liveness';
-import { createReconnectSupervisor, type ReconnectSupervisor } from './reconnect-supervisor';
-
-/** One number's provider, the supervisor that keeps it connected, and what it is subscribed to. */
-export interface Connection {
-  number: PhoneNumber;
-  provider: WhatsAppProvider;
-  supervisor: ReconnectSupervisor;
-  unsubscribe: (() => void)[];
-  liveness: TimerHandle | null;
-}
+import { createReconnectSupervisor } from './reconnect-supervisor';
 
 /** What the manager shares with each connection it creates. */
 export interface ConnectionParts {

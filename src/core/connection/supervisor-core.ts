@@ -1,7 +1,7 @@
 import type { E164, NumberStatus } from '../../shared/types';
 import type { Logger } from '../log/logger';
 import type { TimerHandle, Timers } from '../timers';
-import type { ReconnectSupervisorOptions, SupervisorPolicy, SupervisorState } from './reconnect-supervisor';
+import type { ReconnectSupervisorOptions, SupervisorPolicy, SupervisorState } from './supervisor-types';
 
 /**
  * One supervisor's state and timers, shared by its parts (the attempts, the status handling): each

@@ -1,7 +1,7 @@
 import type { WorkspaceId } from '../../shared/types';
 import type { MessageMediaRepository } from '../store/repositories/message-media';
 import { MediaError } from './media-error';
-import type { MediaFetcherDeps } from './media-fetcher';
+import type { MediaFetcherDeps } from './media-fetcher-deps';
 
 const MB = 1024 * 1024;
 

@@ -3,30 +3,16 @@
 // workspace, stored by content hash, and its row moved to 'stored', or to 'failed' / 'too-large' with a
 // reason the thread shows beside Retry. Rows still 'pending' at start (the app closed mid-download)
 // are fetched again. Retention deletes files older than the workspace's setting, keeping the messages.
-import type { WorkspaceSettings } from '../../shared/settings';
 import type { WorkspaceId } from '../../shared/types';
-import type { Logger } from '../log/logger';
-import type { Store } from '../store/open-database';
 import { createMessageMediaRepository } from '../store/repositories/message-media';
-import type { WhatsAppProvider } from '../whatsapp/provider';
-import type { MediaFiles } from './media-files';
 import { createMediaDownload } from './media-download';
+import type { MediaFetcherDeps } from './media-fetcher-deps';
 import { pruneMedia } from './media-retention';
+
+export type { MediaFetcherDeps } from './media-fetcher-deps';
 
 const CONCURRENCY = 2;
 const RESUME_BATCH = 500;
-
-export interface MediaFetcherDeps {
-  store: Store;
-  files: MediaFiles;
-  logger: Logger;
-  provider(workspaceId: WorkspaceId, e164: string): WhatsAppProvider | undefined;
-  mediaSettings(workspaceId: WorkspaceId): Promise<WorkspaceSettings['media']>;
-  workspaceIds(): Promise<WorkspaceId[]>;
-  now(): number;
-  /** A message's media changed state (stored, failed): the thread reloads. */
-  onChanged(workspaceId: WorkspaceId, chatId: string): void;
-}
 
 export interface MediaFetcher {
   fetch(workspaceId: WorkspaceId, messageId: string): void;

@@ -1,5 +1,5 @@
 import type { MessageMediaRepository } from '../store/repositories/message-media';
-import type { MediaFetcherDeps } from './media-fetcher';
+import type { MediaFetcherDeps } from './media-fetcher-deps';
 
 const DAY_MS = 24 * 3_600_000;
 
