@@ -21,7 +21,12 @@ import { command, noInput, type CommandSpec } from './command-spec';
 import { idOf } from './contract-ids';
 import type { AppInfo, CreatedWorkspace, HomeStats, NumberState } from './home-contract';
 import { logExportInput, logQueryInput, type LogExportPage, type LogPage } from './log-contract';
-import type { ConversationCounts, ConversationSummary, ConversationThread } from './conversation-contract';
+import type {
+  ConversationCounts,
+  ConversationSummary,
+  ConversationThread,
+  ThreadMessage,
+} from './conversation-contract';
 import type { FaqImportResult, FaqTryResult, UnansweredGroupView } from './faq-contract';
 import { settingsPatchInput } from './settings-contract';
 
