@@ -1,61 +1,38 @@
 import type { PhoneNumber } from '../../shared/dto';
-import type { E164, NumberStatus, WorkspaceId } from '../../shared/types';
-import { SwitchboardError } from '../errors';
-import type { Logger } from '../log/logger';
-import { realTimers, type TimerHandle, type Timers } from '../timers';
-import type {
-  DeliveryAck,
-  InboundMessage,
-  OwnerReply,
-  ProviderStatus,
-  SendOptions,
-  WhatsAppProvider,
-} from '../whatsapp/provider';
+import type { E164, WorkspaceId } from '../../shared/types';
+import { realTimers, type Timers } from '../timers';
+import type { SendOptions, WhatsAppProvider } from '../whatsapp/provider';
+import { createLiveness } from './connection-liveness';
 import {
-  createReconnectSupervisor,
-  type ReconnectSupervisor,
-  type SupervisorAlert,
-  type SupervisorPolicy,
-  type SupervisorState,
-} from './reconnect-supervisor';
+  connectionOf,
+  createConnection,
+  firstConnected,
+  guardedEmit,
+  type ConnectionParts,
+} from './number-connection';
+import type { SupervisorState } from './reconnect-supervisor';
+import type { Connection, ConnectionManagerOptions } from './connection-types';
 
-/** Everything a connection reports upward: the pipeline takes messages, the UI takes the rest. */
-export type ConnectionEvent =
-  | { type: 'qr'; workspaceId: WorkspaceId; number: E164; qr: string; expiresAt: number }
-  | { type: 'pairing-code'; workspaceId: WorkspaceId; number: E164; code: string }
-  | { type: 'state'; workspaceId: WorkspaceId; number: E164; state: SupervisorState }
-  | { type: 'alert'; workspaceId: WorkspaceId; alert: SupervisorAlert }
-  | { type: 'message'; workspaceId: WorkspaceId; message: InboundMessage }
-  | { type: 'owner-reply'; workspaceId: WorkspaceId; reply: OwnerReply }
-  | { type: 'ack'; workspaceId: WorkspaceId; ack: DeliveryAck };
-
-export interface ConnectionManagerOptions {
-  /** Every number on this machine, read at start. */
-  listNumbers: () => Promise<PhoneNumber[]>;
-  createProvider: (number: PhoneNumber) => WhatsAppProvider;
-  /** Forget a number's credentials (after a 401, or when a phone that is not this number scanned the QR). */
-  wipeAuth: (number: PhoneNumber) => Promise<void>;
-  /** Persist the status the UI shows for a number. */
-  saveStatus: (number: PhoneNumber, status: NumberStatus, reason: string) => Promise<void>;
-  onEvent: (event: ConnectionEvent) => void;
-  logger: Logger;
-  timers?: Timers;
-  random?: () => number;
-  policy?: Partial<SupervisorPolicy>;
-  /** How often an open connection must answer a ping; 0 turns the check off. */
-  livenessIntervalMs?: number;
-  livenessTimeoutMs?: number;
-}
-
-interface Connection {
-  number: PhoneNumber;
-  provider: WhatsAppProvider;
-  supervisor: ReconnectSupervisor;
-  unsubscribe: (() => void)[];
-  liveness: TimerHandle | null;
-}
+export type { ConnectionEvent, ConnectionManagerOptions } from './connection-types';
 
 export type ConnectionManager = ReturnType<typeof createConnectionManager>;
+
+/** What every connection of this manager shares: options, timers, the guarded emit, the liveness check. */
+function connectionParts(options: ConnectionManagerOptions, timers: Timers): ConnectionParts {
+  const log = options.logger;
+  return {
+    options,
+    timers,
+    log,
+    emit: guardedEmit(options.onEvent, log),
+    liveness: createLiveness({
+      timers,
+      log,
+      intervalMs: options.livenessIntervalMs ?? 60_000,
+      timeoutMs: options.livenessTimeoutMs ?? 15_000,
+    }),
+  };
+}
 
 /**
  * Holds every number's connection, keyed by E.164, one entry per number for the life of the process:
@@ -65,107 +42,8 @@ export type ConnectionManager = ReturnType<typeof createConnectionManager>;
 export function createConnectionManager(options: ConnectionManagerOptions) {
   const timers = options.timers ?? realTimers;
   const connections = new Map<E164, Connection>();
-  const log = options.logger;
-  const livenessIntervalMs = options.livenessIntervalMs ?? 60_000;
-  const livenessTimeoutMs = options.livenessTimeoutMs ?? 15_000;
-
-  function emit(event: ConnectionEvent): void {
-    try {
-      options.onEvent(event);
-    } catch (error) {
-      log.error('error', 'a connection event handler failed', { error, type: event.type });
-    }
-  }
-
-  function scheduleLiveness(conn: Connection): void {
-    if (livenessIntervalMs <= 0) return;
-    if (conn.liveness !== null) timers.clearTimeout(conn.liveness);
-    conn.liveness = timers.setTimeout(() => {
-      conn.liveness = null;
-      if (conn.supervisor.getState().status !== 'connected') return;
-      conn.provider.ping(livenessTimeoutMs).then(
-        () => scheduleLiveness(conn),
-        (error: unknown) => {
-          // "Connected" but dead: the most common complaint about WhatsApp gateways. End it and reconnect.
-          log.warn('connection.liveness', `${conn.number.e164}: no answer to a ping, reconnecting`, {
-            number: conn.number.e164,
-            error,
-          });
-          void conn.provider.disconnect('liveness check failed');
-          conn.supervisor.handleStatus({
-            state: 'closed',
-            close: { code: 408, message: 'no answer to a liveness ping', paired: true, qrExhausted: false },
-          });
-        },
-      );
-    }, livenessIntervalMs);
-  }
-
-  function create(number: PhoneNumber): Connection {
-    const provider = options.createProvider(number);
-    const workspaceId = number.workspaceId;
-    const e164 = number.e164;
-    let lastSaved: NumberStatus = number.status;
-    const numberLog = log.child({ workspaceId });
-    const supervisor = createReconnectSupervisor({
-      number: e164,
-      connect: () => provider.connect(),
-      disconnect: (reason) => provider.disconnect(reason),
-      wipeAuth: () => options.wipeAuth(number),
-      timers,
-      ...(options.random !== undefined && { random: options.random }),
-      logger: numberLog,
-      ...(options.policy !== undefined && { policy: options.policy }),
-      onState: (state) => {
-        emit({ type: 'state', workspaceId, number: e164, state });
-        // 'disabled' here only means this process stopped supervising (shutdown): the number itself is
-        // not disabled, and saving it would keep the number offline at the next start.
-        if (state.status !== lastSaved && state.status !== 'disabled') {
-          lastSaved = state.status;
-          options
-            .saveStatus(number, state.status, state.message ?? state.status)
-            .catch((error: unknown) => log.error('error', `saving the status of ${e164} failed`, { error }));
-        }
-      },
-      onAlert: (alert) => emit({ type: 'alert', workspaceId, alert }),
-    });
-    const conn: Connection = { number, provider, supervisor, unsubscribe: [], liveness: null };
-    conn.unsubscribe.push(
-      provider.on('status', (status: ProviderStatus) => {
-        supervisor.handleStatus(status);
-        if (status.state === 'open') scheduleLiveness(conn);
-      }),
-      provider.on('qr', ({ qr, expiresAt }) => {
-        supervisor.handleQr();
-        emit({ type: 'qr', workspaceId, number: e164, qr, expiresAt });
-      }),
-      provider.on('pairingCode', ({ code }) =>
-        emit({ type: 'pairing-code', workspaceId, number: e164, code }),
-      ),
-      provider.on('paired', ({ ownNumber }) => {
-        if (ownNumber === e164) return;
-        // The owner scanned with another phone. The provider delivers nothing for that account, logs the
-        // link out once it is logged in, and closes with linkedToAnotherNumber: the supervisor then
-        // wipes the session, shows 'wrong-phone' with both numbers and alerts the owner.
-        numberLog.error('connection.wrong_phone', `${e164} was linked with the WhatsApp of ${ownNumber}`, {
-          number: e164,
-          linkedNumber: ownNumber,
-        });
-      }),
-      provider.on('message', (message) => emit({ type: 'message', workspaceId, message })),
-      provider.on('ownerReply', (reply) => emit({ type: 'owner-reply', workspaceId, reply })),
-      provider.on('ack', (ack) => emit({ type: 'ack', workspaceId, ack })),
-    );
-    return conn;
-  }
-
-  function mustGet(workspaceId: WorkspaceId, e164: E164): Connection {
-    const conn = connections.get(e164);
-    if (conn === undefined || conn.number.workspaceId !== workspaceId) {
-      throw new SwitchboardError('NOT_FOUND', `${e164} is not a number of this workspace.`, { e164 });
-    }
-    return conn;
-  }
+  const parts = connectionParts(options, timers);
+  const mustGet = (workspaceId: WorkspaceId, e164: E164) => connectionOf(connections, workspaceId, e164);
 
   const manager = {
     /** Starts every number on the machine (the core's start). */
@@ -180,7 +58,7 @@ export function createConnectionManager(options: ConnectionManagerOptions) {
     start(number: PhoneNumber, reason = 'start'): void {
       let conn = connections.get(number.e164);
       if (conn === undefined) {
-        conn = create(number);
+        conn = createConnection(number, parts);
         connections.set(number.e164, conn);
       }
       conn.supervisor.start(reason);
@@ -188,8 +66,7 @@ export function createConnectionManager(options: ConnectionManagerOptions) {
 
     async stop(workspaceId: WorkspaceId, e164: E164, reason = 'stopped'): Promise<void> {
       const conn = mustGet(workspaceId, e164);
-      if (conn.liveness !== null) timers.clearTimeout(conn.liveness);
-      conn.liveness = null;
+      parts.liveness.clear(conn);
       await conn.supervisor.stop(reason);
     },
 
@@ -204,8 +81,7 @@ export function createConnectionManager(options: ConnectionManagerOptions) {
     async stopAll(reason = 'shutting down'): Promise<void> {
       await Promise.all(
         [...connections.values()].map(async (conn) => {
-          if (conn.liveness !== null) timers.clearTimeout(conn.liveness);
-          conn.liveness = null;
+          parts.liveness.clear(conn);
           await conn.supervisor.stop(reason);
           for (const off of conn.unsubscribe) off();
         }),
@@ -227,22 +103,8 @@ export function createConnectionManager(options: ConnectionManagerOptions) {
       text: string,
       send: SendOptions & { from?: E164 },
     ): Promise<{ providerMessageId: string; from: E164 }> {
-      let conn: Connection | undefined;
-      if (send.from !== undefined) conn = mustGet(workspaceId, send.from);
-      else {
-        conn = [...connections.values()].find(
-          (c) => c.number.workspaceId === workspaceId && c.supervisor.getState().status === 'connected',
-        );
-      }
-      if (conn === undefined) {
-        throw new SwitchboardError(
-          'INTERNAL',
-          'No number of this workspace is connected to WhatsApp right now.',
-          {
-            reason: 'NOT_CONNECTED',
-          },
-        );
-      }
+      const conn =
+        send.from !== undefined ? mustGet(workspaceId, send.from) : firstConnected(connections, workspaceId);
       const result = await conn.provider.sendText(to, text, send);
       return { ...result, from: conn.number.e164 };
     },
