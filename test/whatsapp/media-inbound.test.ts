@@ -11,6 +11,7 @@ import { createCoreRuntime, type CoreRuntime } from '../../src/core/handlers/ind
 import { checkOutcomes } from '../../src/core/pipeline/outcome-check';
 import type { ThreadMessage } from '../../src/shared/contract';
 import type { WorkspaceId } from '../../src/shared/types';
+import { createQuietShop, settledThread as settled } from './cloud-core';
 import { commandCaller, createHarness, linkNumber, waitUntil, type Core, type Harness } from './harness';
 
 const SHOP = '+2348090000071';
@@ -30,11 +31,7 @@ beforeAll(async () => {
   core = await harness.startCore();
   runtime = createCoreRuntime(core.app);
   await core.app.start();
-  workspaceId = (await call('workspace.create', { name: 'Iya Basira Foods', botMode: 'faq' })).workspace.id;
-  await call('workspace.updateSettings', {
-    workspaceId,
-    settings: { greeting: { enabled: false }, pacing: { enabled: false }, media: { maxFileMb: 1 } },
-  });
+  workspaceId = await createQuietShop(call, 'Iya Basira Foods', { media: { maxFileMb: 1 } });
   await call('faq.create', { workspaceId, question: 'How much is rice?', answer: 'Rice is 65,000 a bag.' });
   await linkNumber(harness, core, SHOP, { id: workspaceId });
 }, 60_000);
@@ -44,18 +41,7 @@ afterAll(async () => {
   await harness?.cleanup();
 });
 
-async function thread(chatId: string): Promise<ThreadMessage[]> {
-  return (await call('conversation.thread', { workspaceId, chatId })).messages;
-}
-
-async function settledThread(chatId: string, count: number): Promise<ThreadMessage[]> {
-  let messages: ThreadMessage[] = [];
-  await waitUntil(async () => {
-    messages = (await thread(chatId)).filter((m) => m.author === 'contact');
-    return messages.length >= count && messages.every((m) => m.media?.state !== 'pending');
-  }, `${count} customer messages with their media settled`);
-  return messages;
-}
+const settledThread = (chatId: string, count: number) => settled(call, workspaceId, chatId, count);
 
 describe('media from customers through the core (Baileys)', () => {
   it('stores every kind once by content hash, shows it in the thread and reads it back', async () => {
