@@ -7,10 +7,10 @@ import { MIGRATION_NAMES } from '../index';
 /**
  * For one migration's own test file: a real database file at the version just before `name`, filled
  * with the rows the test writes in the old shape, then opened again at `name`. Pass `cleanup` to
- * `afterEach`: it closes what the test left open and deletes its folders.
+ * `afterEach`: it closes what the test left open and deletes its folders (or pass the file's own
+ * `cleanups`, emptied by its `afterEach`).
  */
-export function migrationUnderTest(name: string) {
-  const cleanups: (() => void)[] = [];
+export function migrationUnderTest(name: string, cleanups: (() => void)[] = []) {
   const before = MIGRATION_NAMES[MIGRATION_NAMES.indexOf(name) - 1]!;
   return {
     before,
