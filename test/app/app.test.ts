@@ -1,6 +1,5 @@
 // The UI in real Chromium (Debian's /usr/bin/chromium driven by playwright-core) against the headless
 // host: the real core, a real SQLite file, the real Baileys client and the local WhatsApp server.
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newAccessToken } from '../../src/server/access-token';
