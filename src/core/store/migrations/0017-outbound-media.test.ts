@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { insertShops, migrationUnderTest } from './testing/previous-version';
+import { insertQueuedReply, insertShops, migrationUnderTest } from './testing/previous-version';
 
 const THIS = '0017-outbound-media';
 const migration = migrationUnderTest(THIS);
@@ -12,11 +12,7 @@ describe(THIS, () => {
   it('lets outbox rows carry a file (old rows have none) and an FAQ an attachment; bad rows refused', async () => {
     const path = await migration.previousVersion(async (db) => {
       await insertShops(db, 'wa');
-      await sql`insert into outbox (id, workspace_id, business_number, chat_id, inbound_message_id, kind, text,
-          status, attempts, next_attempt_at, last_error, created_at, updated_at, sent_at, provider_message_id)
-        values ('o1', 'wa', '+2348090000001', 'c1', null, 'faq', 'We open at 8', 'queued', 0, 1, null, 1, 1, null, null)`.execute(
-        db,
-      );
+      await insertQueuedReply(db);
       await sql`insert into faqs (id, workspace_id, question, answer, enabled, created_at, updated_at)
         values ('f1', 'wa', 'Menu?', 'Here is our menu', 1, 1, 1)`.execute(db);
     });

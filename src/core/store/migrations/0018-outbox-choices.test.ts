@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { insertShops, migrationUnderTest } from './testing/previous-version';
+import { insertQueuedReply, insertShops, migrationUnderTest } from './testing/previous-version';
 import { createOutboxRepository } from '../repositories/outbox';
 import type { E164, WorkspaceId } from '../../../shared/types';
 
@@ -13,11 +13,7 @@ describe(THIS, () => {
   it('lets an outbox row carry its options (old rows have none); text that is not JSON is refused', async () => {
     const path = await migration.previousVersion(async (db) => {
       await insertShops(db, 'wa');
-      await sql`insert into outbox (id, workspace_id, business_number, chat_id, inbound_message_id, kind, text,
-          status, attempts, next_attempt_at, last_error, created_at, updated_at, sent_at, provider_message_id)
-        values ('o1', 'wa', '+2348090000001', 'c1', null, 'faq', 'We open at 8', 'queued', 0, 1, null, 1, 1, null, null)`.execute(
-        db,
-      );
+      await insertQueuedReply(db);
     });
 
     const store = await migration.upgrade(path);

@@ -1,10 +1,10 @@
-import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, sql, type Migration } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../../testing/temp-files';
+import { tempDatabasePath } from '../../testing/temp-files';
 import { SwitchboardSqliteDialect } from '../dialect';
 import { openDatabase } from '../open-database';
+import type { Database } from '../schema';
 import type { UnansweredQuestionsTable } from '../repositories/unanswered-questions';
 import { MIGRATION_NAMES } from './index';
 import { migrationUnderTest } from './testing/previous-version';
@@ -13,11 +13,7 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   while (cleanups.length > 0) cleanups.pop()!();
 });
-function tempPath(): string {
-  const { dir, cleanup } = makeTempDir();
-  cleanups.push(cleanup);
-  return join(dir, 'switchboard.db');
-}
+const tempPath = () => tempDatabasePath(cleanups);
 
 /** A workspace row as every version of the schema stores it. */
 const workspaceRow = (id: string, name: string) => ({
@@ -30,6 +26,13 @@ const workspaceRow = (id: string, name: string) => ({
   created_at: 1,
   updated_at: 1,
 });
+
+/** Chidi Pharmacy (wa) and Ada Boutique (wb). */
+const insertTwoShops = (db: Kysely<Database>) =>
+  db
+    .insertInto('workspaces')
+    .values([workspaceRow('wa', 'Chidi Pharmacy'), workspaceRow('wb', 'Ada Boutique')])
+    .execute();
 
 /** Every migration file has a test below; this keeps a new migration from shipping without one. */
 const TESTED = [
@@ -283,10 +286,7 @@ describe('migrations', () => {
   it('0004-unanswered: rows written before it survive; unanswered questions are unique per workspace and cascade', async () => {
     const step = migrationUnderTest('0004-unanswered', cleanups);
     const path = await step.previousVersion(async (db) => {
-      await db
-        .insertInto('workspaces')
-        .values([workspaceRow('wa', 'Chidi Pharmacy'), workspaceRow('wb', 'Ada Boutique')])
-        .execute();
+      await insertTwoShops(db);
       await db
         .insertInto('faqs')
         .values({
@@ -353,10 +353,7 @@ describe('migrations', () => {
   it('0005-sync: rows written before it survive; the installation gets one stable id; sync state cascades', async () => {
     const step = migrationUnderTest('0005-sync', cleanups);
     const path = await step.previousVersion(async (db) => {
-      await db
-        .insertInto('workspaces')
-        .values([workspaceRow('wa', 'Chidi Pharmacy'), workspaceRow('wb', 'Ada Boutique')])
-        .execute();
+      await insertTwoShops(db);
       await db
         .insertInto('events')
         .values([

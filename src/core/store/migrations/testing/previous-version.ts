@@ -42,3 +42,12 @@ export async function insertShops(db: Kysely<Database>, ...ids: string[]): Promi
       values (${id}, ${name}, 'NG', 'faq', 'free', '{}', 1, 1)`.execute(db);
   }
 }
+
+/** A queued FAQ reply `o1` of workspace `wa` ("We open at 8"), in the outbox's shape before it carried files. */
+export async function insertQueuedReply(db: Kysely<Database>): Promise<void> {
+  await sql`insert into outbox (id, workspace_id, business_number, chat_id, inbound_message_id, kind, text,
+      status, attempts, next_attempt_at, last_error, created_at, updated_at, sent_at, provider_message_id)
+    values ('o1', 'wa', '+2348090000001', 'c1', null, 'faq', 'We open at 8', 'queued', 0, 1, null, 1, 1, null, null)`.execute(
+    db,
+  );
+}
