@@ -1,20 +1,17 @@
 // Shared by the end-to-end tests that put the Cloud API through the whole core: the local Graph API
 // server posting its signed webhooks to the core's own intake (routed by phone_number_id, as on a
-// headless host), and the steps every such test takes to set a shop up and read its threads.
+// headless host), and what `cloud.connect` takes for one of its numbers.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCoreRuntime, type CoreRuntime } from '../../src/core/handlers/index';
 import { createWebhookRoute, WEBHOOK_PATH } from '../../src/server/webhook-route';
-import type { ThreadMessage } from '../../src/shared/contract';
 import type { WorkspaceId } from '../../src/shared/types';
 import {
   startGraphApiServer,
   type GraphApiServer,
   type SimNumber,
 } from '../../src/simulator/graph-api/index';
-import { waitUntil, type commandCaller, type Core, type Harness } from './harness';
-
-type Call = ReturnType<typeof commandCaller>;
+import type { Core, Harness } from './harness';
 
 export interface CloudCore {
   sim: GraphApiServer;
@@ -53,20 +50,6 @@ export async function startCloudCore(harness: Harness): Promise<CloudCore> {
   }
 }
 
-/** A new FAQ-bot workspace that answers at once (no greeting, no typing time). */
-export async function createQuietShop(
-  call: Call,
-  name: string,
-  settings: Record<string, unknown> = {},
-): Promise<WorkspaceId> {
-  const { workspace } = await call('workspace.create', { name, botMode: 'faq' });
-  await call('workspace.updateSettings', {
-    workspaceId: workspace.id,
-    settings: { greeting: { enabled: false }, pacing: { enabled: false }, ...settings },
-  });
-  return workspace.id;
-}
-
 /** What `cloud.connect` takes for a number of the Graph API server, with its app secret for the intake. */
 export const cloudConnectInput = (
   sim: GraphApiServer,
@@ -82,20 +65,3 @@ export const cloudConnectInput = (
   verifyToken,
   graphBaseUrl: sim.url,
 });
-
-/** The customer's messages of a chat once at least `count` are in and none of their files is pending. */
-export async function settledThread(
-  call: Call,
-  workspaceId: WorkspaceId,
-  chatId: string,
-  count: number,
-): Promise<ThreadMessage[]> {
-  let messages: ThreadMessage[] = [];
-  await waitUntil(async () => {
-    messages = (await call('conversation.thread', { workspaceId, chatId })).messages.filter(
-      (m) => m.author === 'contact',
-    );
-    return messages.length >= count && messages.every((m) => m.media?.state !== 'pending');
-  }, `${count} customer messages with their media settled`);
-  return messages;
-}

@@ -12,14 +12,17 @@ import type { CoreRuntime } from '../../src/core/handlers/index';
 import { checkOutcomes } from '../../src/core/pipeline/outcome-check';
 import type { E164, WorkspaceId } from '../../src/shared/types';
 import type { GraphApiServer } from '../../src/simulator/graph-api/index';
+import { cloudConnectInput, startCloudCore, type CloudCore } from './cloud-core';
 import {
-  cloudConnectInput,
+  commandCaller,
+  createHarness,
   createQuietShop,
+  dispositions,
   settledThread as settled,
-  startCloudCore,
-  type CloudCore,
-} from './cloud-core';
-import { commandCaller, createHarness, waitUntil, type Core, type Harness } from './harness';
+  waitUntil,
+  type Core,
+  type Harness,
+} from './harness';
 
 const SHOP = '+2348090000072' as E164;
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(4000, 9)]);
@@ -140,13 +143,7 @@ describe('media from customers through the core (Cloud API)', () => {
     expect(existsSync(join(harness.dataDir, 'media', hash.slice(0, 2), hash))).toBe(true);
 
     await waitUntil(() => ada.replies.some((r) => r.text === 'Rice is 65,000 a bag.'), 'the FAQ answer');
-    const decided = await core.app.store.db
-      .selectFrom('messages')
-      .select(['id', 'disposition'])
-      .where('direction', '=', 'in')
-      .where('chat_id', '=', ada.address)
-      .execute();
-    const disposition = (id: string) => decided.find((d) => d.id === id)?.disposition;
+    const disposition = await dispositions(core, ada.address);
     expect(disposition(captioned.id)).toBe('answered');
     expect(disposition(of('sticker')[0]!.id)).toBe('left');
     expect(disposition(of('location')[0]!.id)).toBe('person');

@@ -11,8 +11,17 @@ import { createCoreRuntime, type CoreRuntime } from '../../src/core/handlers/ind
 import { checkOutcomes } from '../../src/core/pipeline/outcome-check';
 import type { ThreadMessage } from '../../src/shared/contract';
 import type { WorkspaceId } from '../../src/shared/types';
-import { createQuietShop, settledThread as settled } from './cloud-core';
-import { commandCaller, createHarness, linkNumber, waitUntil, type Core, type Harness } from './harness';
+import {
+  commandCaller,
+  createHarness,
+  createQuietShop,
+  dispositions,
+  linkNumber,
+  settledThread as settled,
+  waitUntil,
+  type Core,
+  type Harness,
+} from './harness';
 
 const SHOP = '+2348090000071';
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(4000, 9)]);
@@ -110,13 +119,7 @@ describe('media from customers through the core (Baileys)', () => {
     // The caption is a question the bot answers; the bare photo, voice note, audio, video, document,
     // location and contact card go to a person; the sticker needs no answer.
     await waitUntil(() => ada.replies.some((r) => r.text === 'Rice is 65,000 a bag.'), 'the FAQ answer');
-    const decided = await core.app.store.db
-      .selectFrom('messages')
-      .select(['id', 'disposition'])
-      .where('direction', '=', 'in')
-      .where('chat_id', '=', ada.pnJid)
-      .execute();
-    const disposition = (id: string) => decided.find((d) => d.id === id)?.disposition;
+    const disposition = await dispositions(core, ada.pnJid);
     expect(disposition(captioned.id)).toBe('answered');
     expect(disposition(of('sticker')[0]!.id)).toBe('left');
     expect(disposition(voice.id)).toBe('person');

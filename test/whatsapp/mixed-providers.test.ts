@@ -11,8 +11,16 @@ import type { CoreRuntime } from '../../src/core/handlers/index';
 import type { E164, WorkspaceId } from '../../src/shared/types';
 import type { SimulatedContact } from '../../src/simulator/index';
 import type { CloudCustomer, GraphApiServer, SimNumber } from '../../src/simulator/graph-api/index';
-import { cloudConnectInput, createQuietShop, startCloudCore, type CloudCore } from './cloud-core';
-import { commandCaller, createHarness, isQr, type Core, type Harness, waitUntil } from './harness';
+import { cloudConnectInput, startCloudCore, type CloudCore } from './cloud-core';
+import {
+  commandCaller,
+  createHarness,
+  createQuietShop,
+  isQr,
+  type Core,
+  type Harness,
+  waitUntil,
+} from './harness';
 
 /** Linked by QR (Baileys). */
 const QR_SHOP = '+2348090000001' as E164;
