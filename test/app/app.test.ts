@@ -6,9 +6,9 @@ import { newAccessToken } from '../../src/server/access-token';
 import { startDemo, type Demo } from '../../src/server/demo';
 import type { HeadlessHost } from '../../src/server/host';
 import {
+  callApi,
   closeAll,
   hasChromium,
-  hostApi,
   navLink,
   openPage,
   phoneSize,
@@ -30,7 +30,7 @@ let dir: string;
 const token = newAccessToken();
 
 const shot = (name: string, target: Page = page): Promise<void> => screenshot(target, name);
-const api = hostApi(() => host.url, token);
+const api = (name: string, input: unknown): Promise<unknown> => callApi(host.url, token, name, input);
 const nav = (name: string) => navLink(page, name);
 const badge = (e164: string) => page.locator(`[data-e164="${e164}"] .badge`);
 
