@@ -2,7 +2,6 @@
 // demo WhatsApp server and local LLM servers on 127.0.0.1: prices per provider, each provider's state
 // (a rate-limited one cooling down, the smart tier answering instead), spending and budgets in naira at
 // the owner's rate, a typo refused in words, and the alert when the budget runs out.
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import type { HeadlessHost } from '../../src/server/host';
 import type { AiStatus } from '../../src/shared/contract';
 import type { Workspace } from '../../src/shared/dto';
 import {
+  closeAll,
   hasChromium,
   hostApi,
   linkDemoShop,
@@ -99,13 +99,7 @@ describe.skipIf(!hasChromium)('AI answers: prices, provider states and spend in 
     await card().waitFor();
   }, 120_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await demo?.stop();
-    await llm?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll({ context, host, demo, servers: [llm], dir }));
 
   it('sets the currency and a budget in naira; a typo is refused in words and the cap stays', async () => {
     const form = card().getByRole('form', { name: 'About the shop and budget' });

@@ -1,17 +1,16 @@
 // Settings › AI answers in real Chromium against the headless host and a local LLM server on 127.0.0.1
 // (OpenAI protocol): add a provider with its key, test it (a wrong key, then the right one), set the
 // budget and what the shop sells; the key never comes back to the page.
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLlmServer, type LlmServer } from '../../src/core/bot/ai/testing/llm-server';
 import { newAccessToken } from '../../src/server/access-token';
-import { startHeadlessHost, type HeadlessHost } from '../../src/server/host';
-import { ensureRendererBuild } from '../../src/server/renderer-build';
+import type { HeadlessHost } from '../../src/server/host';
 import type { AiStatus } from '../../src/shared/contract';
 import type { Workspace } from '../../src/shared/dto';
 import {
+  closeAll,
   hasChromium,
   hostApi,
   navLink,
@@ -19,8 +18,8 @@ import {
   screenshot,
   SHOTS,
   signIn,
+  startTestHost,
   tempDir,
-  testHostOptions,
 } from './helpers';
 
 const KEY = 'sk-proj-shop-key-1234567890abcd';
@@ -42,17 +41,13 @@ async function shot(name: string): Promise<void> {
 
 describe.skipIf(!hasChromium)('AI answers in the settings screen', () => {
   beforeAll(async () => {
-    await ensureRendererBuild();
     llm = await startLlmServer('openai', (request) =>
       request.headers.authorization === `Bearer ${KEY}`
         ? { text: 'OK' }
         : { status: 401, body: { error: { message: 'Incorrect API key' } } },
     );
     dir = tempDir('ai-ui');
-    host = await startHeadlessHost({
-      ...testHostOptions(join(dir, 'data'), token),
-      whatsapp: { livenessIntervalMs: 0 },
-    });
+    host = await startTestHost(dir, token);
     workspaceId = (
       await api<{ workspace: Workspace }>('workspace.create', {
         name: 'Mama Nkechi Pharmacy',
@@ -64,12 +59,7 @@ describe.skipIf(!hasChromium)('AI answers in the settings screen', () => {
     await navLink(page, 'Settings').click();
   }, 90_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await llm?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll({ context, host, servers: [llm], dir }));
 
   it('adds a provider, says plainly when its key is wrong, and works once the right key is saved', async () => {
     await card().waitFor();

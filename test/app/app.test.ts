@@ -1,12 +1,10 @@
 // The UI in real Chromium (Debian's /usr/bin/chromium driven by playwright-core) against the headless
 // host: the real core, a real SQLite file, the real Baileys client and the local WhatsApp server.
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newAccessToken } from '../../src/server/access-token';
 import { startDemo, type Demo } from '../../src/server/demo';
-import { startHeadlessHost, type HeadlessHost } from '../../src/server/host';
-import { ensureRendererBuild } from '../../src/server/renderer-build';
+import type { HeadlessHost } from '../../src/server/host';
 import {
   callApi,
   closeAll,
@@ -16,8 +14,8 @@ import {
   phoneSize,
   screenshot,
   shotOnFailure,
+  startTestHost,
   tempDir,
-  testHostOptions,
   wideSize,
 } from './helpers';
 
@@ -38,11 +36,9 @@ const badge = (e164: string) => page.locator(`[data-e164="${e164}"] .badge`);
 
 describe.skipIf(!hasChromium)('the app in a browser', () => {
   beforeAll(async () => {
-    await ensureRendererBuild();
     dir = tempDir('app');
     demo = await startDemo({ intervalMs: 2_000, firstMessageAfterMs: 300, seedFaqs: false });
-    host = await startHeadlessHost({
-      ...testHostOptions(join(dir, 'data'), token),
+    host = await startTestHost(dir, token, {
       demo,
       // A short, fixed first backoff so "reconnecting" is on screen long enough to see, then goes.
       whatsapp: { livenessIntervalMs: 0, random: () => 1, policy: { baseDelayMs: 1_500, maxDelayMs: 3_000 } },
@@ -50,9 +46,7 @@ describe.skipIf(!hasChromium)('the app in a browser', () => {
     ({ context, page } = await openPage(dir));
   }, 60_000);
 
-  afterAll(async () => {
-    await closeAll({ context, host, demo, dir });
-  });
+  afterAll(() => closeAll({ context, host, demo, dir }));
 
   afterEach(shotOnFailure(() => page, 'failed'));
 

@@ -3,7 +3,6 @@
 // the local Graph API server, a simulated customer writes to it and the bot's answer goes out through
 // that server. Then the workspace is enrolled with a central server that is down, refuses the token,
 // and finally works: the card says each time what is happening and what to do.
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,14 +10,14 @@ import { createFileKeySecretBox } from '../../src/core/secrets/file-key-secret-b
 import { createSyncStateRepository } from '../../src/core/store/repositories/sync-state';
 import { newAccessToken } from '../../src/server/access-token';
 import { DEMO_CLOUD, DEMO_FAQS, startDemo, type Demo } from '../../src/server/demo';
-import { startHeadlessHost, type HeadlessHost } from '../../src/server/host';
-import { ensureRendererBuild } from '../../src/server/renderer-build';
+import type { HeadlessHost } from '../../src/server/host';
 import { messagesNotification } from '../../src/simulator/graph-api/notifications';
 import type { CloudRelayStatus } from '../../src/shared/contract';
 import type { Workspace } from '../../src/shared/dto';
 import type { WorkspaceId } from '../../src/shared/types';
 import { FakeRelayServer, RELAY_TOKEN } from '../whatsapp/fake-relay-server';
 import {
+  closeAll,
   hasChromium,
   hostApi,
   openPage,
@@ -26,8 +25,8 @@ import {
   shotOnFailure,
   SHOTS,
   signIn,
+  startTestHost,
   tempDir,
-  testHostOptions,
   waitUntil,
 } from './helpers';
 
@@ -63,13 +62,10 @@ function customerWrites(from: string, id: string, text: string): unknown {
 
 describe.skipIf(!hasChromium)('demo mode’s official number and the relay status on its card', () => {
   beforeAll(async () => {
-    await ensureRendererBuild();
     dir = tempDir('cloud-demo');
     demo = await startDemo({ intervalMs: 60_000, firstMessageAfterMs: 300, seedFaqs: true });
-    host = await startHeadlessHost({
-      ...testHostOptions(join(dir, 'data'), token),
+    host = await startTestHost(dir, token, {
       demo,
-      whatsapp: { livenessIntervalMs: 0 },
       // Fixed, short retries so each state stays on screen long enough to look at, then moves on.
       cloudRelay: {
         waitSeconds: 1,
@@ -96,13 +92,7 @@ describe.skipIf(!hasChromium)('demo mode’s official number and the relay statu
     await signIn(page, host.url, token);
   }, 90_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await demo?.stop();
-    await relay?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll({ context, host, demo, servers: [relay], dir }));
 
   afterEach(shotOnFailure(() => page, 'failed'));
 

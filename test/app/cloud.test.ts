@@ -2,15 +2,13 @@
 // server on 127.0.0.1: from Home's "Add a number", a wrong token is refused with what to fix, the right
 // one is checked live and shows the display number, verified name and quality rating; the number card
 // on Home then shows the name and rating, and the token never reaches the page.
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../../src/core/testing/webhook-receiver';
 import type { CloudApiProvider } from '../../src/core/whatsapp/cloud-api/cloud-api-provider';
 import { newAccessToken } from '../../src/server/access-token';
-import { startHeadlessHost, type HeadlessHost } from '../../src/server/host';
-import { ensureRendererBuild } from '../../src/server/renderer-build';
+import type { HeadlessHost } from '../../src/server/host';
 import type { CloudStatus } from '../../src/shared/contract';
 import type { Workspace } from '../../src/shared/dto';
 import {
@@ -19,6 +17,7 @@ import {
   type SimNumber,
 } from '../../src/simulator/graph-api/index';
 import {
+  closeAll,
   hasChromium,
   hostApi,
   navLink,
@@ -26,8 +25,8 @@ import {
   screenshot,
   SHOTS,
   signIn,
+  startTestHost,
   tempDir,
-  testHostOptions,
 } from './helpers';
 import { NEW_STOCK_TEMPLATE, STORE_LOCATION_TEMPLATE } from '../../src/simulator/graph-api/sample-templates';
 
@@ -56,7 +55,6 @@ async function tallScreenshot(name: string): Promise<void> {
 
 describe.skipIf(!hasChromium)('connecting an official number from Home', () => {
   beforeAll(async () => {
-    await ensureRendererBuild();
     // Meta's clock runs a day and an hour behind ours: what a customer writes is already outside the
     // 24-hour window when it arrives (as after a weekend with the PC off).
     sim = await startGraphApiServer({
@@ -65,8 +63,7 @@ describe.skipIf(!hasChromium)('connecting an official number from Home', () => {
     });
     simNumber = sim.addNumber({ phone: SHOP, verifiedName: 'Mama Nkechi Pharmacy', qualityRating: 'YELLOW' });
     dir = tempDir('cloud-ui');
-    host = await startHeadlessHost({
-      ...testHostOptions(join(dir, 'data'), token),
+    host = await startTestHost(dir, token, {
       whatsapp: { livenessIntervalMs: 0, cloudApi: { healthIntervalMs: 0 } },
     });
     workspaceId = (
@@ -93,13 +90,7 @@ describe.skipIf(!hasChromium)('connecting an official number from Home', () => {
     await signIn(page, host.url, token);
   }, 90_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await receiver?.close();
-    await sim?.stop();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll({ context, host, servers: [receiver, sim], dir }));
 
   it('refuses a wrong token with what to fix, then connects and shows what Meta says about the number', async () => {
     await page.getByRole('button', { name: 'Add a number' }).click();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startDemo, type Demo } from '../../src/server/demo';
-import { startHeadlessHost, type HeadlessHost } from '../../src/server/host';
+import { startHeadlessHost, type HeadlessHost, type HeadlessHostOptions } from '../../src/server/host';
 import { ensureRendererBuild } from '../../src/server/renderer-build';
 
 /**
@@ -103,11 +103,16 @@ export async function closeAll(opened: {
   context?: BrowserContext | undefined;
   host?: { close(): Promise<void> } | undefined;
   demo?: Demo | undefined;
+  /** The test's own servers (an LLM, a Graph API, a relay), closed after the host that used them. */
+  servers?: ({ close(): Promise<void> } | { stop(): Promise<void> } | undefined)[];
   dir?: string | undefined;
 }): Promise<void> {
   await opened.context?.close();
   await opened.host?.close();
   await opened.demo?.stop();
+  for (const server of opened.servers ?? []) {
+    if (server !== undefined) await ('close' in server ? server.close() : server.stop());
+  }
   if (opened.dir !== undefined) rmSync(opened.dir, { recursive: true, force: true });
 }
 
@@ -189,18 +194,30 @@ export function testHostOptions(dataDir: string, token: string) {
 }
 
 /**
+ * The headless host over `<dir>/data` with the built UI and no liveness checks; `options` adds to or
+ * replaces what the test needs (a demo, sync, a Cloud relay).
+ */
+export async function startTestHost(
+  dir: string,
+  token: string,
+  options: Partial<HeadlessHostOptions> = {},
+): Promise<HeadlessHost> {
+  await ensureRendererBuild();
+  return startHeadlessHost({
+    ...testHostOptions(join(dir, 'data'), token),
+    whatsapp: { livenessIntervalMs: 0 },
+    ...options,
+  });
+}
+
+/**
  * The headless host in demo mode over `<dir>/data`, with no simulated customers of its own (every
  * message is one the test sends) and the demo FAQs added to each new workspace.
  */
 export async function startDemoHost(dir: string, token: string): Promise<{ demo: Demo; host: HeadlessHost }> {
   await ensureRendererBuild();
   const demo = await startDemo({ intervalMs: 0, seedFaqs: true });
-  const host = await startHeadlessHost({
-    ...testHostOptions(join(dir, 'data'), token),
-    demo,
-    whatsapp: { livenessIntervalMs: 0 },
-  });
-  return { demo, host };
+  return { demo, host: await startTestHost(dir, token, { demo }) };
 }
 
 /**

@@ -3,9 +3,6 @@
 // (unknown type, too large, empty) and an interrupted upload say what happened in words. Real headless
 // host in demo mode, real Baileys client uploading to the local WhatsApp server's HTTPS media host,
 // where the customer's phone decrypts each file; real Chromium at a desktop and a phone size.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Demo } from '../../src/server/demo';
@@ -13,13 +10,17 @@ import type { HeadlessHost } from '../../src/server/host';
 import { newAccessToken } from '../../src/server/access-token';
 import type { Workspace } from '../../src/shared/dto';
 import {
-  callApi,
+  closeAll,
   hasChromium,
-  launchChromium,
+  hostApi,
   linkDemoShop,
   navLink,
+  openPage,
   screenshot,
+  shotOnFailure,
+  signIn,
   startDemoHost,
+  tempDir,
   waitUntil,
 } from './helpers';
 import { png } from './pictures';
@@ -43,8 +44,7 @@ let page: Page;
 let dir: string;
 let workspaceId: string;
 const token = newAccessToken();
-const api = <T = unknown>(name: string, input: unknown): Promise<T> =>
-  callApi(host.url, token, name, input) as Promise<T>;
+const api = hostApi(() => host.url, token);
 
 const fileInput = () => page.locator('input[type="file"][aria-label="File to send"]');
 const replyBox = () => page.getByRole('textbox', { name: 'Your reply' });
@@ -76,7 +76,7 @@ async function dispatchFile(
 
 describe.skipIf(!hasChromium)('sending files from the thread, in a browser', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'switchboard-media-send-'));
+    dir = tempDir('media-send');
     ({ demo, host } = await startDemoHost(dir, token));
     const created = await api<{ workspace: Workspace; number: { id: string } }>('workspace.create', {
       name: 'Bello Electronics',
@@ -92,25 +92,16 @@ describe.skipIf(!hasChromium)('sending files from the thread, in a browser', () 
       'the chat',
     );
 
-    context = await launchChromium(join(dir, 'chromium-profile'));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20_000);
+    ({ context, page } = await openPage(dir, 20_000));
     await page.setViewportSize({ width: 1280, height: 800 });
-    await page.goto(`${host.url}/#token=${token}`);
+    await signIn(page, host.url, token);
     await navLink(page, 'Conversations').click();
     await page.locator(`.chat-item[data-chat-id="${chat}"]`).click();
   }, 120_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await demo?.stop();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll({ context, host, demo, dir }));
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await screenshot(page, 'failed-media-send');
-  });
+  afterEach(shotOnFailure(() => page, 'failed-media-send'));
 
   it('picks a document, shows its upload progress, sends it with a caption, and the customer gets it whole', async () => {
     // Each piece takes a moment on the way, as on a slow shop connection: the progress shows.

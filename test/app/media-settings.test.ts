@@ -2,8 +2,6 @@
 // window (1280x800) and a phone's (390x844): the owner sets the largest file, the space for files and
 // how long files are kept, in their own words ("1.5 GB", "2 years"); text that is not a number, an
 // empty box or a 0 is refused next to its field in words and nothing is saved, so no typo lifts a cap.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +9,18 @@ import type { Workspace } from '../../src/shared/dto';
 import { newAccessToken } from '../../src/server/access-token';
 import type { Demo } from '../../src/server/demo';
 import type { HeadlessHost } from '../../src/server/host';
-import { callApi, hasChromium, launchChromium, navLink, screenshot, SHOTS, startDemoHost } from './helpers';
+import {
+  closeAll,
+  hasChromium,
+  hostApi,
+  navLink,
+  openPage,
+  shotOnFailure,
+  signIn,
+  SHOTS,
+  startDemoHost,
+  tempDir,
+} from './helpers';
 
 const SIZES = [
   { name: 'desktop', width: 1280, height: 800 },
@@ -24,32 +33,21 @@ let context: BrowserContext;
 let page: Page;
 let dir: string;
 const token = newAccessToken();
-const api = <T = unknown>(name: string, input: unknown): Promise<T> =>
-  callApi(host.url, token, name, input) as Promise<T>;
+const api = hostApi(() => host.url, token);
 const stored = async () => (await api<Workspace[]>('workspace.list', {}))[0]!.settings.media;
 
 describe.skipIf(!hasChromium)('media settings in a browser', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'switchboard-media-settings-'));
+    dir = tempDir('media-settings');
     ({ demo, host } = await startDemoHost(dir, token));
     await api('workspace.create', { name: 'Iya Basira Foods', number: '0803 123 4567' });
-    context = await launchChromium(join(dir, 'chromium-profile'));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${host.url}/#token=${token}`);
+    ({ context, page } = await openPage(dir));
+    await signIn(page, host.url, token);
   }, 90_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await demo?.stop();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll({ context, host, demo, dir }));
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail')
-      await screenshot(page, `failed-media-settings-${ctx.task.name.slice(0, 30).replace(/\W+/g, '-')}`);
-  });
+  afterEach(shotOnFailure(() => page, 'failed-media-settings'));
 
   for (const size of SIZES) {
     it(`at ${size.name} size, refuses what is not a size or a length of time and saves the owner's words`, async () => {

@@ -1,19 +1,18 @@
 // Settings › Central sync in real Chromium against the headless host and the real central server
 // (in this process, on 127.0.0.1, SQLite): enroll with a code, watch a backlog catch up, see the
 // server go away and come back, share message texts, a refused key, and leaving.
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createFileKeySecretBox } from '../../src/core/secrets/file-key-secret-box';
 import type { NewEvent } from '../../src/core/store/repositories/event-log';
 import { newAccessToken } from '../../src/server/access-token';
-import { startHeadlessHost, type HeadlessHost } from '../../src/server/host';
-import { ensureRendererBuild } from '../../src/server/renderer-build';
+import type { HeadlessHost } from '../../src/server/host';
 import type { SyncStatus } from '../../src/shared/contract';
 import type { Workspace } from '../../src/shared/dto';
 import { startCentral, type Central } from '../sync/harness';
 import {
+  closeAll,
   hasChromium,
   hostApi,
   navLink,
@@ -21,8 +20,8 @@ import {
   screenshot,
   SHOTS,
   signIn,
+  startTestHost,
   tempDir,
-  testHostOptions,
 } from './helpers';
 
 let central: Central;
@@ -61,12 +60,9 @@ async function addEvents(count: number): Promise<void> {
 
 describe.skipIf(!hasChromium)('central sync in the settings screen', () => {
   beforeAll(async () => {
-    await ensureRendererBuild();
     dir = tempDir('sync-ui');
     central = await startCentral('sqlite');
-    host = await startHeadlessHost({
-      ...testHostOptions(join(dir, 'data'), token),
-      whatsapp: { livenessIntervalMs: 0 },
+    host = await startTestHost(dir, token, {
       // Seconds of backoff instead of minutes; small batches so catching up is visible.
       sync: {
         installationName: 'Mama Nkechi front desk',
@@ -86,12 +82,7 @@ describe.skipIf(!hasChromium)('central sync in the settings screen', () => {
     await navLink(page, 'Settings').click();
   }, 90_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await central?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll({ context, host, servers: [central], dir }));
 
   afterEach(async (test) => {
     if (test.task.result?.state === 'fail')

@@ -6,17 +6,23 @@
 // sticker needs no answer).
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCoreRuntime, type CoreRuntime } from '../../src/core/handlers/index';
+import type { CoreRuntime } from '../../src/core/handlers/index';
 import { checkOutcomes } from '../../src/core/pipeline/outcome-check';
-import { createWebhookRoute } from '../../src/server/webhook-route';
-import type { ThreadMessage } from '../../src/shared/contract';
 import type { E164, WorkspaceId } from '../../src/shared/types';
-import { startGraphApiServer, type GraphApiServer } from '../../src/simulator/graph-api/index';
-import { commandCaller, createHarness, waitUntil, type Core, type Harness } from './harness';
+import type { GraphApiServer } from '../../src/simulator/graph-api/index';
+import { cloudConnectInput, startCloudCore, type CloudCore } from './cloud-core';
+import {
+  commandCaller,
+  createHarness,
+  createQuietShop,
+  dispositions,
+  settledThread as settled,
+  waitUntil,
+  type Core,
+  type Harness,
+} from './harness';
 
 const SHOP = '+2348090000072' as E164;
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(4000, 9)]);
@@ -35,40 +41,17 @@ let harness: Harness;
 let core: Core;
 let runtime: CoreRuntime;
 let sim: GraphApiServer;
-let intake: Server;
+let cloud: CloudCore;
 let workspaceId: WorkspaceId;
 const call = commandCaller(() => runtime);
 
 beforeAll(async () => {
   harness = await createHarness();
-  sim = await startGraphApiServer({
-    statuses: { delayMs: 10 },
-    webhooks: { retryBaseMs: 50, retryMaxMs: 500 },
-  });
+  ({ sim, core, runtime } = cloud = await startCloudCore(harness));
   const number = sim.addNumber({ phone: SHOP, verifiedName: 'Iya Basira Foods' });
-  core = await harness.startCore({ cloudApi: { healthIntervalMs: 0 } });
-  runtime = createCoreRuntime(core.app);
-  await core.app.start();
-  const route = createWebhookRoute(core.app.cloudWebhooks);
-  intake = createServer((req, res) => void route(req, res));
-  await new Promise<void>((resolve) => intake.listen(0, '127.0.0.1', resolve));
-  sim.setWebhookUrl(`http://127.0.0.1:${(intake.address() as AddressInfo).port}/webhooks/whatsapp`);
-
-  workspaceId = (await call('workspace.create', { name: 'Iya Basira Foods', botMode: 'faq' })).workspace.id;
-  await call('workspace.updateSettings', {
-    workspaceId,
-    settings: { greeting: { enabled: false }, pacing: { enabled: false } },
-  });
+  workspaceId = await createQuietShop(call, 'Iya Basira Foods');
   await call('faq.create', { workspaceId, question: 'How much is rice?', answer: 'Rice is 65,000 a bag.' });
-  await call('cloud.connect', {
-    workspaceId,
-    phoneNumberId: number.phoneNumberId,
-    wabaId: number.wabaId,
-    accessToken: number.accessToken,
-    appSecret: sim.appSecret,
-    verifyToken: 'iya-basira-verify',
-    graphBaseUrl: sim.url,
-  });
+  await call('cloud.connect', cloudConnectInput(sim, workspaceId, number, 'iya-basira-verify'));
   await waitUntil(
     async () => (await call('connection.list', { workspaceId })).every((s) => s.status === 'connected'),
     'the Cloud number connected',
@@ -76,22 +59,11 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await sim?.stop();
-  await new Promise((resolve) => (intake === undefined ? resolve(undefined) : intake.close(resolve)));
-  runtime?.close();
+  await cloud?.close();
   await harness?.cleanup();
 }, 30_000);
 
-async function settledThread(chatId: string, count: number): Promise<ThreadMessage[]> {
-  let messages: ThreadMessage[] = [];
-  await waitUntil(async () => {
-    messages = (await call('conversation.thread', { workspaceId, chatId })).messages.filter(
-      (m) => m.author === 'contact',
-    );
-    return messages.length >= count && messages.every((m) => m.media?.state !== 'pending');
-  }, `${count} customer messages with their media settled`);
-  return messages;
-}
+const settledThread = (chatId: string, count: number) => settled(call, workspaceId, chatId, count);
 
 describe('media from customers through the core (Cloud API)', () => {
   it('stores every kind by content hash and shows it, places and contact cards as Baileys shows them', async () => {
@@ -171,13 +143,7 @@ describe('media from customers through the core (Cloud API)', () => {
     expect(existsSync(join(harness.dataDir, 'media', hash.slice(0, 2), hash))).toBe(true);
 
     await waitUntil(() => ada.replies.some((r) => r.text === 'Rice is 65,000 a bag.'), 'the FAQ answer');
-    const decided = await core.app.store.db
-      .selectFrom('messages')
-      .select(['id', 'disposition'])
-      .where('direction', '=', 'in')
-      .where('chat_id', '=', ada.address)
-      .execute();
-    const disposition = (id: string) => decided.find((d) => d.id === id)?.disposition;
+    const disposition = await dispositions(core, ada.address);
     expect(disposition(captioned.id)).toBe('answered');
     expect(disposition(of('sticker')[0]!.id)).toBe('left');
     expect(disposition(of('location')[0]!.id)).toBe('person');

@@ -6,6 +6,7 @@ import type { CoreRuntime } from '../../src/core/handlers/index';
 import { commands, type CoreHandlers } from '../../src/shared/contract';
 import type { ConnectionEvent } from '../../src/core/connection/connection-manager';
 import { makeTempDir } from '../../src/core/testing/temp-files';
+import type { ThreadMessage } from '../../src/shared/contract';
 import type { E164, NumberStatus, WorkspaceId } from '../../src/shared/types';
 import { startWhatsAppServer, trustSimulator, type WhatsAppServer } from '../../src/simulator/index';
 
@@ -172,4 +173,51 @@ export async function waitUntil(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+type Call = ReturnType<typeof commandCaller>;
+
+/** A new FAQ-bot workspace that answers at once (no greeting, no typing time). */
+export async function createQuietShop(
+  call: Call,
+  name: string,
+  settings: Record<string, unknown> = {},
+): Promise<WorkspaceId> {
+  const { workspace } = await call('workspace.create', { name, botMode: 'faq' });
+  await call('workspace.updateSettings', {
+    workspaceId: workspace.id,
+    settings: { greeting: { enabled: false }, pacing: { enabled: false }, ...settings },
+  });
+  return workspace.id;
+}
+
+/** The customer's messages of a chat once at least `count` are in and none of their files is pending. */
+export async function settledThread(
+  call: Call,
+  workspaceId: WorkspaceId,
+  chatId: string,
+  count: number,
+): Promise<ThreadMessage[]> {
+  let messages: ThreadMessage[] = [];
+  await waitUntil(async () => {
+    messages = (await call('conversation.thread', { workspaceId, chatId })).messages.filter(
+      (m) => m.author === 'contact',
+    );
+    return messages.length >= count && messages.every((m) => m.media?.state !== 'pending');
+  }, `${count} customer messages with their media settled`);
+  return messages;
+}
+
+/** How the core decided each message a customer sent in one chat, by message id. */
+export async function dispositions(
+  core: Core,
+  chatId: string,
+): Promise<(messageId: string) => string | null | undefined> {
+  const decided = await core.app.store.db
+    .selectFrom('messages')
+    .select(['id', 'disposition'])
+    .where('direction', '=', 'in')
+    .where('chat_id', '=', chatId)
+    .execute();
+  return (id) => decided.find((d) => d.id === id)?.disposition;
 }

@@ -11,7 +11,17 @@ import { createCoreRuntime, type CoreRuntime } from '../../src/core/handlers/ind
 import { checkOutcomes } from '../../src/core/pipeline/outcome-check';
 import type { ThreadMessage } from '../../src/shared/contract';
 import type { WorkspaceId } from '../../src/shared/types';
-import { commandCaller, createHarness, linkNumber, waitUntil, type Core, type Harness } from './harness';
+import {
+  commandCaller,
+  createHarness,
+  createQuietShop,
+  dispositions,
+  linkNumber,
+  settledThread as settled,
+  waitUntil,
+  type Core,
+  type Harness,
+} from './harness';
 
 const SHOP = '+2348090000071';
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(4000, 9)]);
@@ -30,11 +40,7 @@ beforeAll(async () => {
   core = await harness.startCore();
   runtime = createCoreRuntime(core.app);
   await core.app.start();
-  workspaceId = (await call('workspace.create', { name: 'Iya Basira Foods', botMode: 'faq' })).workspace.id;
-  await call('workspace.updateSettings', {
-    workspaceId,
-    settings: { greeting: { enabled: false }, pacing: { enabled: false }, media: { maxFileMb: 1 } },
-  });
+  workspaceId = await createQuietShop(call, 'Iya Basira Foods', { media: { maxFileMb: 1 } });
   await call('faq.create', { workspaceId, question: 'How much is rice?', answer: 'Rice is 65,000 a bag.' });
   await linkNumber(harness, core, SHOP, { id: workspaceId });
 }, 60_000);
@@ -44,18 +50,7 @@ afterAll(async () => {
   await harness?.cleanup();
 });
 
-async function thread(chatId: string): Promise<ThreadMessage[]> {
-  return (await call('conversation.thread', { workspaceId, chatId })).messages;
-}
-
-async function settledThread(chatId: string, count: number): Promise<ThreadMessage[]> {
-  let messages: ThreadMessage[] = [];
-  await waitUntil(async () => {
-    messages = (await thread(chatId)).filter((m) => m.author === 'contact');
-    return messages.length >= count && messages.every((m) => m.media?.state !== 'pending');
-  }, `${count} customer messages with their media settled`);
-  return messages;
-}
+const settledThread = (chatId: string, count: number) => settled(call, workspaceId, chatId, count);
 
 describe('media from customers through the core (Baileys)', () => {
   it('stores every kind once by content hash, shows it in the thread and reads it back', async () => {
@@ -124,13 +119,7 @@ describe('media from customers through the core (Baileys)', () => {
     // The caption is a question the bot answers; the bare photo, voice note, audio, video, document,
     // location and contact card go to a person; the sticker needs no answer.
     await waitUntil(() => ada.replies.some((r) => r.text === 'Rice is 65,000 a bag.'), 'the FAQ answer');
-    const decided = await core.app.store.db
-      .selectFrom('messages')
-      .select(['id', 'disposition'])
-      .where('direction', '=', 'in')
-      .where('chat_id', '=', ada.pnJid)
-      .execute();
-    const disposition = (id: string) => decided.find((d) => d.id === id)?.disposition;
+    const disposition = await dispositions(core, ada.pnJid);
     expect(disposition(captioned.id)).toBe('answered');
     expect(disposition(of('sticker')[0]!.id)).toBe('left');
     expect(disposition(voice.id)).toBe('person');

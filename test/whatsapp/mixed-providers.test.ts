@@ -6,20 +6,21 @@
 // headless host). The same customer writes to both numbers, two others to one each; the FAQ bot answers
 // every message once, through the number that received it, and so do the owner's replies. The test only
 // watches behaviour: what each simulated phone got, from which number, and what the contract shows.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCoreRuntime, type CoreRuntime } from '../../src/core/handlers/index';
-import { createWebhookRoute } from '../../src/server/webhook-route';
+import type { CoreRuntime } from '../../src/core/handlers/index';
 import type { E164, WorkspaceId } from '../../src/shared/types';
 import type { SimulatedContact } from '../../src/simulator/index';
+import type { CloudCustomer, GraphApiServer, SimNumber } from '../../src/simulator/graph-api/index';
+import { cloudConnectInput, startCloudCore, type CloudCore } from './cloud-core';
 import {
-  startGraphApiServer,
-  type CloudCustomer,
-  type GraphApiServer,
-  type SimNumber,
-} from '../../src/simulator/graph-api/index';
-import { commandCaller, createHarness, isQr, type Core, type Harness, waitUntil } from './harness';
+  commandCaller,
+  createHarness,
+  createQuietShop,
+  isQr,
+  type Core,
+  type Harness,
+  waitUntil,
+} from './harness';
 
 /** Linked by QR (Baileys). */
 const QR_SHOP = '+2348090000001' as E164;
@@ -51,7 +52,7 @@ let core: Core;
 let runtime: CoreRuntime;
 let sim: GraphApiServer;
 let cloudNumber: SimNumber;
-let intake: Server;
+let cloud: CloudCore;
 let workspaceId: WorkspaceId;
 
 const call = commandCaller(() => runtime);
@@ -84,29 +85,14 @@ async function pipelineSettled(): Promise<boolean> {
 describe('one workspace, a QR-linked number and a Cloud API number', () => {
   beforeAll(async () => {
     harness = await createHarness();
-    sim = await startGraphApiServer({
-      statuses: { delayMs: 10 },
-      webhooks: { retryBaseMs: 50, retryMaxMs: 500 },
-    });
+    // Meta's webhooks reach the core's own intake, which routes them by phone_number_id.
+    ({ sim, core, runtime } = cloud = await startCloudCore(harness));
     cloudNumber = sim.addNumber({
       phone: CLOUD_SHOP,
       verifiedName: 'Mama Put Kitchen',
       qualityRating: 'GREEN',
     });
-    core = await harness.startCore({ cloudApi: { healthIntervalMs: 0 } });
-    runtime = createCoreRuntime(core.app);
-    await core.app.start();
-    // Meta's webhooks reach the core's own intake, which routes them by phone_number_id.
-    const route = createWebhookRoute(core.app.cloudWebhooks);
-    intake = createServer((req, res) => void route(req, res));
-    await new Promise<void>((resolve) => intake.listen(0, '127.0.0.1', resolve));
-    sim.setWebhookUrl(`http://127.0.0.1:${(intake.address() as AddressInfo).port}/webhooks/whatsapp`);
-
-    workspaceId = (await call('workspace.create', { name: 'Mama Put Kitchen', botMode: 'faq' })).workspace.id;
-    await call('workspace.updateSettings', {
-      workspaceId,
-      settings: { greeting: { enabled: false }, pacing: { enabled: false } },
-    });
+    workspaceId = await createQuietShop(call, 'Mama Put Kitchen');
     for (const [question, answer] of Object.values(FAQS)) {
       await call('faq.create', { workspaceId, question, answer, phrasings: [question] });
     }
@@ -123,15 +109,10 @@ describe('one workspace, a QR-linked number and a Cloud API number', () => {
     await harness.server.scanQr(qr.qr, QR_SHOP);
 
     // (b) the Cloud number, checked live and stored with its app secret (the intake needs it).
-    const view = await call('cloud.connect', {
-      workspaceId,
-      phoneNumberId: cloudNumber.phoneNumberId,
-      wabaId: cloudNumber.wabaId,
-      accessToken: cloudNumber.accessToken,
-      appSecret: sim.appSecret,
-      verifyToken: 'mama-put-verify',
-      graphBaseUrl: sim.url,
-    });
+    const view = await call(
+      'cloud.connect',
+      cloudConnectInput(sim, workspaceId, cloudNumber, 'mama-put-verify'),
+    );
     expect(view).toMatchObject({ e164: CLOUD_SHOP, takesWebhooks: true });
 
     await waitFor(async () => {
@@ -141,10 +122,7 @@ describe('one workspace, a QR-linked number and a Cloud API number', () => {
   }, 30_000);
 
   afterAll(async () => {
-    // Meta first, then its way in, then the core: a status still in flight must not reach a closed store.
-    await sim?.stop();
-    await new Promise((resolve) => (intake === undefined ? resolve(undefined) : intake.close(resolve)));
-    runtime?.close();
+    await cloud?.close();
     await harness?.cleanup();
   }, 30_000);
 

@@ -1,53 +1,42 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDatabasePath } from '../../testing/temp-files';
-import { openDatabase } from '../open-database';
-import { MIGRATION_NAMES } from './index';
+import { insertShops, migrationUnderTest } from './testing/previous-version';
 
 // In its own file (not migrations.test.ts, which only lists it) so parallel migrations do not collide.
 const THIS = '0012-lid-mappings';
-const BEFORE = MIGRATION_NAMES[MIGRATION_NAMES.indexOf(THIS) - 1]!;
+const migration = migrationUnderTest(THIS);
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
-const tempPath = () => tempDatabasePath(cleanups);
+afterEach(migration.cleanup);
 
 describe(THIS, () => {
   it("seeds each workspace's mappings from Baileys' key store, LID chats and contacts; rows survive", async () => {
-    const path = tempPath();
-    const old = await openDatabase({ path, migrateTo: BEFORE });
-    const db = old.db;
-    await sql`insert into workspaces (id, name, default_country, bot_mode, tier, settings, created_at, updated_at)
-      values ('wa', 'Shop A', 'NG', 'faq', 'free', '{}', 1, 1), ('wb', 'Shop B', 'NG', 'faq', 'free', '{}', 1, 1)`.execute(
-      db,
-    );
-    await sql`insert into phone_numbers (id, workspace_id, e164, provider, status, label, created_at, updated_at)
-      values ('pa', 'wa', '+2348090000001', 'baileys', 'connected', null, 1, 5),
-             ('pb', 'wb', '+2348090000002', 'baileys', 'connected', null, 1, 6)`.execute(db);
-    // Baileys' own store: `<pnUser>` -> "<lidUser>" and the reverse; a device-qualified id is skipped.
-    await sql`insert into wa_auth_keys (phone_number_id, workspace_id, type, key_id, value)
-      values ('pa', 'wa', 'lid-mapping', '2348031111111', '"111111111111111"'),
-             ('pa', 'wa', 'lid-mapping', '111111111111111_reverse', '"2348031111111"'),
-             ('pa', 'wa', 'lid-mapping', '2348039999999:2', '"999999999999999"'),
-             ('pa', 'wa', 'session', '2348031111111.0', '{}')`.execute(db);
-    await sql`insert into contacts (id, workspace_id, phone_e164, wa_id, name, created_at, updated_at)
-      values ('c2', 'wa', '+2348032222222', '222222222222222@lid', 'Bola', 1, 7),
-             ('c3', 'wa', '+2348033333333', '2348033333333@s.whatsapp.net', 'Chidi', 1, 8),
-             ('c4', 'wb', null, '444444444444444@lid', null, 1, 9)`.execute(db);
-    // Chidi wrote by LID with his phone in remoteJidAlt (the contact was matched by phone); c4 never
-    // revealed a phone: nothing to learn.
-    await sql`insert into messages (id, workspace_id, business_number, provider_message_id, chat_id, contact_id,
-        direction, author, text, status, provider_ts, created_at, updated_at, chat_kind)
-      values ('m1', 'wa', '+2348090000001', 'W1', '333333333333333@lid', 'c3', 'in', 'contact', 'hi', 'replied', 1, 20, 20, 'direct'),
-             ('m2', 'wa', '+2348090000001', 'W2', '333333333333333@lid', 'c3', 'in', 'contact', 'hi', 'replied', 1, 30, 30, 'direct'),
-             ('m3', 'wb', '+2348090000002', 'W3', '444444444444444@lid', 'c4', 'in', 'contact', 'yo', 'replied', 1, 40, 40, 'direct')`.execute(
-      db,
-    );
-    await old.close();
+    const path = await migration.previousVersion(async (db) => {
+      await insertShops(db, 'wa', 'wb');
+      await sql`insert into phone_numbers (id, workspace_id, e164, provider, status, label, created_at, updated_at)
+        values ('pa', 'wa', '+2348090000001', 'baileys', 'connected', null, 1, 5),
+               ('pb', 'wb', '+2348090000002', 'baileys', 'connected', null, 1, 6)`.execute(db);
+      // Baileys' own store: `<pnUser>` -> "<lidUser>" and the reverse; a device-qualified id is skipped.
+      await sql`insert into wa_auth_keys (phone_number_id, workspace_id, type, key_id, value)
+        values ('pa', 'wa', 'lid-mapping', '2348031111111', '"111111111111111"'),
+               ('pa', 'wa', 'lid-mapping', '111111111111111_reverse', '"2348031111111"'),
+               ('pa', 'wa', 'lid-mapping', '2348039999999:2', '"999999999999999"'),
+               ('pa', 'wa', 'session', '2348031111111.0', '{}')`.execute(db);
+      await sql`insert into contacts (id, workspace_id, phone_e164, wa_id, name, created_at, updated_at)
+        values ('c2', 'wa', '+2348032222222', '222222222222222@lid', 'Bola', 1, 7),
+               ('c3', 'wa', '+2348033333333', '2348033333333@s.whatsapp.net', 'Chidi', 1, 8),
+               ('c4', 'wb', null, '444444444444444@lid', null, 1, 9)`.execute(db);
+      // Chidi wrote by LID with his phone in remoteJidAlt (the contact was matched by phone); c4 never
+      // revealed a phone: nothing to learn.
+      await sql`insert into messages (id, workspace_id, business_number, provider_message_id, chat_id, contact_id,
+          direction, author, text, status, provider_ts, created_at, updated_at, chat_kind)
+        values ('m1', 'wa', '+2348090000001', 'W1', '333333333333333@lid', 'c3', 'in', 'contact', 'hi', 'replied', 1, 20, 20, 'direct'),
+               ('m2', 'wa', '+2348090000001', 'W2', '333333333333333@lid', 'c3', 'in', 'contact', 'hi', 'replied', 1, 30, 30, 'direct'),
+               ('m3', 'wb', '+2348090000002', 'W3', '444444444444444@lid', 'c4', 'in', 'contact', 'yo', 'replied', 1, 40, 40, 'direct')`.execute(
+        db,
+      );
+    });
 
-    const upgraded = await openDatabase({ path, migrateTo: THIS });
+    const upgraded = await migration.upgrade(path);
     expect(upgraded.schemaVersion).toBe(THIS);
     const rows = await upgraded.db
       .selectFrom('lid_mappings')

@@ -1,31 +1,23 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDatabasePath } from '../../testing/temp-files';
-import { openDatabase } from '../open-database';
-import { MIGRATION_NAMES } from './index';
+import { insertShops, migrationUnderTest } from './testing/previous-version';
 
 const THIS = '0014-message-media';
-const BEFORE = MIGRATION_NAMES[MIGRATION_NAMES.indexOf(THIS) - 1]!;
+const migration = migrationUnderTest(THIS);
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
+afterEach(migration.cleanup);
 
 describe(THIS, () => {
   it('adds message_media beside messages: old rows untouched, rows go with their message, bad rows refused', async () => {
-    const path = tempDatabasePath(cleanups);
-    const old = await openDatabase({ path, migrateTo: BEFORE });
-    await sql`insert into workspaces (id, name, default_country, bot_mode, tier, settings, created_at, updated_at)
-      values ('wa', 'Shop A', 'NG', 'faq', 'free', '{}', 1, 1)`.execute(old.db);
-    await sql`insert into messages (id, workspace_id, business_number, provider_message_id, chat_id, contact_id,
-        direction, author, text, status, provider_ts, created_at, updated_at, chat_kind)
-      values ('m1', 'wa', '+2348090000001', 'W1', '2348031111111@s.whatsapp.net', null, 'in', 'contact', null,
-        'processed', 1, 20, 20, 'direct')`.execute(old.db);
-    await old.close();
+    const path = await migration.previousVersion(async (db) => {
+      await insertShops(db, 'wa');
+      await sql`insert into messages (id, workspace_id, business_number, provider_message_id, chat_id, contact_id,
+          direction, author, text, status, provider_ts, created_at, updated_at, chat_kind)
+        values ('m1', 'wa', '+2348090000001', 'W1', '2348031111111@s.whatsapp.net', null, 'in', 'contact', null,
+          'processed', 1, 20, 20, 'direct')`.execute(db);
+    });
 
-    const store = await openDatabase({ path, migrateTo: THIS });
-    cleanups.push(() => void store.close());
+    const store = await migration.upgrade(path);
     const db = store.db;
     expect(await db.selectFrom('messages').select(['id', 'text']).execute()).toEqual([
       { id: 'm1', text: null },

@@ -1,18 +1,13 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDatabasePath } from '../../testing/temp-files';
-import { openDatabase } from '../open-database';
+import { insertShops, migrationUnderTest } from './testing/previous-version';
 import { DEFAULT_LABELS } from './0015-inbox';
-import { MIGRATION_NAMES } from './index';
 
 // In its own file (not migrations.test.ts, which only lists it) so parallel migrations do not collide.
 const THIS = '0015-inbox';
-const BEFORE = MIGRATION_NAMES[MIGRATION_NAMES.indexOf(THIS) - 1]!;
+const migration = migrationUnderTest(THIS);
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
+afterEach(migration.cleanup);
 
 const insertMessage = (id: string, workspace: string, text: string | null, at: number) =>
   sql`insert into messages (id, workspace_id, business_number, provider_message_id, chat_id, contact_id,
@@ -22,18 +17,14 @@ const insertMessage = (id: string, workspace: string, text: string | null, at: n
 
 describe(THIS, () => {
   it('indexes stored messages for search, keeps the index in step, and seeds the default labels', async () => {
-    const path = tempDatabasePath(cleanups);
-    const old = await openDatabase({ path, migrateTo: BEFORE });
-    await sql`insert into workspaces (id, name, default_country, bot_mode, tier, settings, created_at, updated_at)
-      values ('wa', 'Shop A', 'NG', 'faq', 'free', '{}', 1, 1), ('wb', 'Shop B', 'NG', 'faq', 'free', '{}', 2, 2)`.execute(
-      old.db,
-    );
-    await insertMessage('m1', 'wa', 'Good morning, is Adébáyọ̀ around?', 10).execute(old.db);
-    await insertMessage('m2', 'wa', null, 11).execute(old.db);
-    await insertMessage('m3', 'wb', 'PRICE of the red shoe', 12).execute(old.db);
-    await old.close();
+    const path = await migration.previousVersion(async (db) => {
+      await insertShops(db, 'wa', 'wb');
+      await insertMessage('m1', 'wa', 'Good morning, is Adébáyọ̀ around?', 10).execute(db);
+      await insertMessage('m2', 'wa', null, 11).execute(db);
+      await insertMessage('m3', 'wb', 'PRICE of the red shoe', 12).execute(db);
+    });
 
-    const store = await openDatabase({ path, migrateTo: THIS });
+    const store = await migration.upgrade(path);
     expect(store.schemaVersion).toBe(THIS);
     const db = store.db;
     const match = async (query: string) =>

@@ -1,36 +1,27 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDatabasePath } from '../../testing/temp-files';
-import { openDatabase } from '../open-database';
+import { insertShops, migrationUnderTest } from './testing/previous-version';
 import { createConversationRepository } from '../repositories/conversations';
-import { MIGRATION_NAMES } from './index';
 import type { WorkspaceId, E164 } from '../../../shared/types';
 
 // In its own file (not migrations.test.ts, which only lists it) so parallel migrations do not collide.
 const THIS = '0016-clarify-and-learning';
-const BEFORE = MIGRATION_NAMES[MIGRATION_NAMES.indexOf(THIS) - 1]!;
+const migration = migrationUnderTest(THIS);
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
+afterEach(migration.cleanup);
 
 describe(THIS, () => {
   it('keeps every chat with nothing pending; a clarification and learned rows are stored and go with the workspace', async () => {
-    const path = tempDatabasePath(cleanups);
-    const old = await openDatabase({ path, migrateTo: BEFORE });
-    await sql`insert into workspaces (id, name, default_country, bot_mode, tier, settings, created_at, updated_at)
-      values ('wa', 'Shop A', 'NG', 'faq', 'free', '{}', 1, 1), ('wb', 'Shop B', 'NG', 'faq', 'free', '{}', 1, 1)`.execute(
-      old.db,
-    );
-    await sql`insert into faqs (id, workspace_id, question, answer, enabled, created_at, updated_at)
-      values ('f1', 'wa', 'Delivery days', 'Mon-Fri', 1, 1, 1)`.execute(old.db);
-    await sql`insert into conversations (workspace_id, business_number, chat_id, first_seen_at, flood_count, waiting_since, updated_at)
-      values ('wa', '+2348090000001', 'c1@s.whatsapp.net', 10, 2, 50, 60),
-             ('wb', '+2348090000002', 'c1@s.whatsapp.net', 20, 0, null, 70)`.execute(old.db);
-    await old.close();
+    const path = await migration.previousVersion(async (db) => {
+      await insertShops(db, 'wa', 'wb');
+      await sql`insert into faqs (id, workspace_id, question, answer, enabled, created_at, updated_at)
+        values ('f1', 'wa', 'Delivery days', 'Mon-Fri', 1, 1, 1)`.execute(db);
+      await sql`insert into conversations (workspace_id, business_number, chat_id, first_seen_at, flood_count, waiting_since, updated_at)
+        values ('wa', '+2348090000001', 'c1@s.whatsapp.net', 10, 2, 50, 60),
+               ('wb', '+2348090000002', 'c1@s.whatsapp.net', 20, 0, null, 70)`.execute(db);
+    });
 
-    const store = await openDatabase({ path, migrateTo: THIS });
+    const store = await migration.upgrade(path);
     expect(store.schemaVersion).toBe(THIS);
     const repo = createConversationRepository(store.db);
     const a = await repo.get('wa' as WorkspaceId, '+2348090000001' as E164, 'c1@s.whatsapp.net');

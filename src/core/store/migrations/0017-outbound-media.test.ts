@@ -1,35 +1,23 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDatabasePath } from '../../testing/temp-files';
-import { openDatabase } from '../open-database';
-import { MIGRATION_NAMES } from './index';
+import { insertQueuedReply, insertShops, migrationUnderTest } from './testing/previous-version';
 
 const THIS = '0017-outbound-media';
-const BEFORE = MIGRATION_NAMES[MIGRATION_NAMES.indexOf(THIS) - 1]!;
+const migration = migrationUnderTest(THIS);
 const SHA = 'a'.repeat(64);
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
+afterEach(migration.cleanup);
 
 describe(THIS, () => {
   it('lets outbox rows carry a file (old rows have none) and an FAQ an attachment; bad rows refused', async () => {
-    const path = tempDatabasePath(cleanups);
-    const old = await openDatabase({ path, migrateTo: BEFORE });
-    await sql`insert into workspaces (id, name, default_country, bot_mode, tier, settings, created_at, updated_at)
-      values ('wa', 'Shop A', 'NG', 'faq', 'free', '{}', 1, 1)`.execute(old.db);
-    await sql`insert into outbox (id, workspace_id, business_number, chat_id, inbound_message_id, kind, text,
-        status, attempts, next_attempt_at, last_error, created_at, updated_at, sent_at, provider_message_id)
-      values ('o1', 'wa', '+2348090000001', 'c1', null, 'faq', 'We open at 8', 'queued', 0, 1, null, 1, 1, null, null)`.execute(
-      old.db,
-    );
-    await sql`insert into faqs (id, workspace_id, question, answer, enabled, created_at, updated_at)
-      values ('f1', 'wa', 'Menu?', 'Here is our menu', 1, 1, 1)`.execute(old.db);
-    await old.close();
+    const path = await migration.previousVersion(async (db) => {
+      await insertShops(db, 'wa');
+      await insertQueuedReply(db);
+      await sql`insert into faqs (id, workspace_id, question, answer, enabled, created_at, updated_at)
+        values ('f1', 'wa', 'Menu?', 'Here is our menu', 1, 1, 1)`.execute(db);
+    });
 
-    const store = await openDatabase({ path, migrateTo: THIS });
-    cleanups.push(() => void store.close());
+    const store = await migration.upgrade(path);
     const db = store.db;
     expect(
       await db

@@ -1,34 +1,22 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDatabasePath } from '../../testing/temp-files';
-import { openDatabase } from '../open-database';
+import { insertQueuedReply, insertShops, migrationUnderTest } from './testing/previous-version';
 import { createOutboxRepository } from '../repositories/outbox';
 import type { E164, WorkspaceId } from '../../../shared/types';
-import { MIGRATION_NAMES } from './index';
 
 const THIS = '0018-outbox-choices';
-const BEFORE = MIGRATION_NAMES[MIGRATION_NAMES.indexOf(THIS) - 1]!;
+const migration = migrationUnderTest(THIS);
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
+afterEach(migration.cleanup);
 
 describe(THIS, () => {
   it('lets an outbox row carry its options (old rows have none); text that is not JSON is refused', async () => {
-    const path = tempDatabasePath(cleanups);
-    const old = await openDatabase({ path, migrateTo: BEFORE });
-    await sql`insert into workspaces (id, name, default_country, bot_mode, tier, settings, created_at, updated_at)
-      values ('wa', 'Shop A', 'NG', 'faq', 'free', '{}', 1, 1)`.execute(old.db);
-    await sql`insert into outbox (id, workspace_id, business_number, chat_id, inbound_message_id, kind, text,
-        status, attempts, next_attempt_at, last_error, created_at, updated_at, sent_at, provider_message_id)
-      values ('o1', 'wa', '+2348090000001', 'c1', null, 'faq', 'We open at 8', 'queued', 0, 1, null, 1, 1, null, null)`.execute(
-      old.db,
-    );
-    await old.close();
+    const path = await migration.previousVersion(async (db) => {
+      await insertShops(db, 'wa');
+      await insertQueuedReply(db);
+    });
 
-    const store = await openDatabase({ path, migrateTo: THIS });
-    cleanups.push(() => void store.close());
+    const store = await migration.upgrade(path);
     const outbox = createOutboxRepository(store.db);
     const ws = 'wa' as WorkspaceId;
     expect((await outbox.get(ws, 'o1'))?.choices).toBeNull();

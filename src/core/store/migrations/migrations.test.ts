@@ -1,22 +1,38 @@
-import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, sql, type Migration } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../../testing/temp-files';
+import { tempDatabasePath } from '../../testing/temp-files';
 import { SwitchboardSqliteDialect } from '../dialect';
 import { openDatabase } from '../open-database';
+import type { Database } from '../schema';
 import type { UnansweredQuestionsTable } from '../repositories/unanswered-questions';
 import { MIGRATION_NAMES } from './index';
+import { migrationUnderTest } from './testing/previous-version';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   while (cleanups.length > 0) cleanups.pop()!();
 });
-function tempPath(): string {
-  const { dir, cleanup } = makeTempDir();
-  cleanups.push(cleanup);
-  return join(dir, 'switchboard.db');
-}
+const tempPath = () => tempDatabasePath(cleanups);
+
+/** A workspace row as every version of the schema stores it. */
+const workspaceRow = (id: string, name: string) => ({
+  id,
+  name,
+  default_country: 'NG',
+  bot_mode: 'faq',
+  tier: 'free',
+  settings: '{}',
+  created_at: 1,
+  updated_at: 1,
+});
+
+/** Chidi Pharmacy (wa) and Ada Boutique (wb). */
+const insertTwoShops = (db: Kysely<Database>) =>
+  db
+    .insertInto('workspaces')
+    .values([workspaceRow('wa', 'Chidi Pharmacy'), workspaceRow('wb', 'Ada Boutique')])
+    .execute();
 
 /** Every migration file has a test below; this keeps a new migration from shipping without one. */
 const TESTED = [
@@ -268,38 +284,24 @@ describe('migrations', () => {
   });
 
   it('0004-unanswered: rows written before it survive; unanswered questions are unique per workspace and cascade', async () => {
-    const path = tempPath();
-    const previous = MIGRATION_NAMES[MIGRATION_NAMES.indexOf('0004-unanswered') - 1]!;
-    const old = await openDatabase({ path, migrateTo: previous });
-    const workspace = (id: string, name: string) => ({
-      id,
-      name,
-      default_country: 'NG',
-      bot_mode: 'faq',
-      tier: 'free',
-      settings: '{}',
-      created_at: 1,
-      updated_at: 1,
+    const step = migrationUnderTest('0004-unanswered', cleanups);
+    const path = await step.previousVersion(async (db) => {
+      await insertTwoShops(db);
+      await db
+        .insertInto('faqs')
+        .values({
+          id: 'f1',
+          workspace_id: 'wa',
+          question: 'Una dey open for Sunday?',
+          answer: 'Yes, 12-6pm',
+          enabled: 1,
+          created_at: 10,
+          updated_at: 10,
+        })
+        .execute();
     });
-    await old.db
-      .insertInto('workspaces')
-      .values([workspace('wa', 'Chidi Pharmacy'), workspace('wb', 'Ada Boutique')])
-      .execute();
-    await old.db
-      .insertInto('faqs')
-      .values({
-        id: 'f1',
-        workspace_id: 'wa',
-        question: 'Una dey open for Sunday?',
-        answer: 'Yes, 12-6pm',
-        enabled: 1,
-        created_at: 10,
-        updated_at: 10,
-      })
-      .execute();
-    await old.close();
 
-    const upgraded = await openDatabase({ path, migrateTo: '0004-unanswered' });
+    const upgraded = await step.upgrade(path);
     expect(upgraded.schemaVersion).toBe('0004-unanswered');
     expect(
       (await upgraded.db.selectFrom('workspaces').select('id').orderBy('id').execute()).map((w) => w.id),
@@ -349,49 +351,35 @@ describe('migrations', () => {
   });
 
   it('0005-sync: rows written before it survive; the installation gets one stable id; sync state cascades', async () => {
-    const path = tempPath();
-    const previous = MIGRATION_NAMES[MIGRATION_NAMES.indexOf('0005-sync') - 1]!;
-    const old = await openDatabase({ path, migrateTo: previous });
-    const workspace = (id: string, name: string) => ({
-      id,
-      name,
-      default_country: 'NG',
-      bot_mode: 'faq',
-      tier: 'free',
-      settings: '{}',
-      created_at: 1,
-      updated_at: 1,
+    const step = migrationUnderTest('0005-sync', cleanups);
+    const path = await step.previousVersion(async (db) => {
+      await insertTwoShops(db);
+      await db
+        .insertInto('events')
+        .values([
+          {
+            ts: 5,
+            level: 'info',
+            type: 'workspace.created',
+            workspace_id: 'wa',
+            contact_id: null,
+            message: 'a',
+            meta: null,
+          },
+          {
+            ts: 6,
+            level: 'warn',
+            type: 'message.failed',
+            workspace_id: 'wb',
+            contact_id: null,
+            message: 'b',
+            meta: '{}',
+          },
+        ])
+        .execute();
     });
-    await old.db
-      .insertInto('workspaces')
-      .values([workspace('wa', 'Chidi Pharmacy'), workspace('wb', 'Ada Boutique')])
-      .execute();
-    await old.db
-      .insertInto('events')
-      .values([
-        {
-          ts: 5,
-          level: 'info',
-          type: 'workspace.created',
-          workspace_id: 'wa',
-          contact_id: null,
-          message: 'a',
-          meta: null,
-        },
-        {
-          ts: 6,
-          level: 'warn',
-          type: 'message.failed',
-          workspace_id: 'wb',
-          contact_id: null,
-          message: 'b',
-          meta: '{}',
-        },
-      ])
-      .execute();
-    await old.close();
 
-    const upgraded = await openDatabase({ path, migrateTo: '0005-sync' });
+    const upgraded = await step.upgrade(path);
     expect(upgraded.schemaVersion).toBe('0005-sync');
     expect(
       await upgraded.db.selectFrom('events').select(['seq', 'workspace_id']).orderBy('seq').execute(),
@@ -461,82 +449,71 @@ describe('migrations', () => {
   });
 
   it('0006-message-outcome: messages survive and get the outcome their outbox rows show', async () => {
-    const path = tempPath();
-    const previous = MIGRATION_NAMES[MIGRATION_NAMES.indexOf('0006-message-outcome') - 1]!;
-    const old = await openDatabase({ path, migrateTo: previous });
-    const workspace = (id: string) => ({
-      id,
-      name: `Shop ${id}`,
-      default_country: 'NG',
-      bot_mode: 'faq',
-      tier: 'free',
-      settings: '{}',
-      created_at: 1,
-      updated_at: 1,
+    const step = migrationUnderTest('0006-message-outcome', cleanups);
+    const path = await step.previousVersion(async (db) => {
+      await db
+        .insertInto('workspaces')
+        .values([workspaceRow('wa', 'Shop wa'), workspaceRow('wb', 'Shop wb')])
+        .execute();
+      const message = (id: string, workspaceId: string, direction: 'in' | 'out', text: string) => ({
+        id,
+        workspace_id: workspaceId,
+        business_number: '+2348090000001',
+        provider_message_id: `p-${id}`,
+        chat_id: 'c1',
+        contact_id: null,
+        direction,
+        author: direction === 'in' ? 'contact' : 'bot',
+        text,
+        status: direction === 'in' ? 'processed' : 'sent',
+        provider_ts: null,
+        created_at: 10,
+        updated_at: 10,
+      });
+      await db
+        .insertInto('messages')
+        .values([
+          message('m-faq', 'wa', 'in', 'What time do you open?'),
+          message('m-handoff', 'wa', 'in', 'I want a human'),
+          message('m-greeting', 'wa', 'in', 'hi'),
+          message('m-quiet', 'wa', 'in', 'ok thanks'),
+          message('o-faq', 'wa', 'out', 'We open at 8'),
+          // Workspace B has a message with the same id as one of A's answered ones: ids are per workspace.
+          message('m-other', 'wb', 'in', 'What time do you open?'),
+        ])
+        .execute();
+      const outbox = (id: string, workspaceId: string, inbound: string | null, kind: string) => ({
+        id,
+        workspace_id: workspaceId,
+        business_number: '+2348090000001',
+        chat_id: 'c1',
+        inbound_message_id: inbound,
+        kind,
+        text: 'reply',
+        status: 'sent',
+        attempts: 1,
+        next_attempt_at: 10,
+        last_error: null,
+        created_at: 10,
+        updated_at: 10,
+        sent_at: 10,
+        provider_message_id: null,
+      });
+      await db
+        .insertInto('outbox')
+        .values([
+          outbox('ob1', 'wa', 'm-faq', 'greeting'),
+          outbox('ob2', 'wa', 'm-faq', 'faq'),
+          outbox('ob3', 'wa', 'm-handoff', 'handoff'),
+          outbox('ob4', 'wa', 'm-greeting', 'greeting'),
+          outbox('ob5', 'wa', null, 'owner'),
+          // B's outbox names A's message: the backfill matches within a workspace only.
+          outbox('ob6', 'wb', 'm-quiet', 'faq'),
+        ])
+        .execute();
     });
-    await old.db
-      .insertInto('workspaces')
-      .values([workspace('wa'), workspace('wb')])
-      .execute();
-    const message = (id: string, workspaceId: string, direction: 'in' | 'out', text: string) => ({
-      id,
-      workspace_id: workspaceId,
-      business_number: '+2348090000001',
-      provider_message_id: `p-${id}`,
-      chat_id: 'c1',
-      contact_id: null,
-      direction,
-      author: direction === 'in' ? 'contact' : 'bot',
-      text,
-      status: direction === 'in' ? 'processed' : 'sent',
-      provider_ts: null,
-      created_at: 10,
-      updated_at: 10,
-    });
-    await old.db
-      .insertInto('messages')
-      .values([
-        message('m-faq', 'wa', 'in', 'What time do you open?'),
-        message('m-handoff', 'wa', 'in', 'I want a human'),
-        message('m-greeting', 'wa', 'in', 'hi'),
-        message('m-quiet', 'wa', 'in', 'ok thanks'),
-        message('o-faq', 'wa', 'out', 'We open at 8'),
-        // Workspace B has a message with the same id as one of A's answered ones: ids are per workspace.
-        message('m-other', 'wb', 'in', 'What time do you open?'),
-      ])
-      .execute();
-    const outbox = (id: string, workspaceId: string, inbound: string | null, kind: string) => ({
-      id,
-      workspace_id: workspaceId,
-      business_number: '+2348090000001',
-      chat_id: 'c1',
-      inbound_message_id: inbound,
-      kind,
-      text: 'reply',
-      status: 'sent',
-      attempts: 1,
-      next_attempt_at: 10,
-      last_error: null,
-      created_at: 10,
-      updated_at: 10,
-      sent_at: 10,
-      provider_message_id: null,
-    });
-    await old.db
-      .insertInto('outbox')
-      .values([
-        outbox('ob1', 'wa', 'm-faq', 'greeting'),
-        outbox('ob2', 'wa', 'm-faq', 'faq'),
-        outbox('ob3', 'wa', 'm-handoff', 'handoff'),
-        outbox('ob4', 'wa', 'm-greeting', 'greeting'),
-        outbox('ob5', 'wa', null, 'owner'),
-        // B's outbox names A's message: the backfill matches within a workspace only.
-        outbox('ob6', 'wb', 'm-quiet', 'faq'),
-      ])
-      .execute();
-    await old.close();
 
-    const upgraded = await openDatabase({ path, migrateTo: '0006-message-outcome' });
+    const upgraded = await step.upgrade(path);
     expect(upgraded.schemaVersion).toBe('0006-message-outcome');
     const rows = await upgraded.db
       .selectFrom('messages')

@@ -62,7 +62,7 @@ export function CloudConnectForm(props: {
     graphBaseUrl: existing?.graphBaseUrl ?? '',
     graphVersion: existing?.graphVersion ?? '',
   });
-  const set = (key: keyof CloudFields) => (value: string) => setFields((f) => ({ ...f, [key]: value }));
+  const set: SetField = (key) => (value) => setFields((f) => ({ ...f, [key]: value }));
   const [connected, setConnected] = useState<CloudNumberView | null>(null);
   // Demo mode: the simulated official number's values, as they would be copied from Meta. The Graph
   // address stays empty: demo mode's default is the local simulator, wherever it listens next time.
@@ -187,51 +187,69 @@ function DemoNumberNote(props: { demo: DemoCloudNumber; onUse: () => void }) {
   );
 }
 
+type SetField = (key: keyof CloudFields) => (value: string) => void;
+
+/** A monospaced box for one of the form's fields, named and bound by that field's key. */
+function CloudField(
+  props: { field: keyof CloudFields; fields: CloudFields; set: SetField } & Omit<
+    Parameters<typeof TextField>[0],
+    'name' | 'value' | 'onValue' | 'inputClassName'
+  >,
+) {
+  const { field, fields, set, ...rest } = props;
+  return (
+    <TextField
+      {...rest}
+      inputClassName="input mono"
+      name={field}
+      value={fields[field]}
+      onValue={set(field)}
+    />
+  );
+}
+
 /** The number's IDs and the access token. */
 function CloudIdFields(props: {
   fields: CloudFields;
-  set: (key: keyof CloudFields) => (value: string) => void;
+  set: SetField;
   /** A token for a connected number: the cursor starts in the token box. */
   replacing: boolean;
 }) {
   return (
     <>
       <div className="field-row">
-        <TextField
+        <CloudField
+          field="phoneNumberId"
+          fields={props.fields}
+          set={props.set}
           className="field--grow"
           label="Phone number ID"
           hint="Not the phone number: the long ID beside it."
-          inputClassName="input mono"
-          name="phoneNumberId"
           inputMode="numeric"
-          value={props.fields.phoneNumberId}
-          onValue={props.set('phoneNumberId')}
           required
           maxLength={30}
           autoFocus={!props.replacing}
         />
-        <TextField
+        <CloudField
+          field="wabaId"
+          fields={props.fields}
+          set={props.set}
           className="field--grow"
           label="WhatsApp Business Account ID"
-          inputClassName="input mono"
-          name="wabaId"
           inputMode="numeric"
-          value={props.fields.wabaId}
-          onValue={props.set('wabaId')}
           required
           maxLength={30}
         />
       </div>
-      <TextField
+      <CloudField
+        field="accessToken"
+        fields={props.fields}
+        set={props.set}
         label="Access token"
         hint="Stored encrypted on this computer; never shown again."
-        inputClassName="input mono"
-        name="accessToken"
         type="password"
         autoComplete="off"
         spellCheck={false}
-        value={props.fields.accessToken}
-        onValue={props.set('accessToken')}
         required
         maxLength={2000}
         autoFocus={props.replacing}
@@ -241,11 +259,7 @@ function CloudIdFields(props: {
 }
 
 /** Only for a computer that receives Meta's webhooks itself, and the Graph API's address and version. */
-function WebhookFields(props: {
-  keepsStored: boolean;
-  fields: CloudFields;
-  set: (key: keyof CloudFields) => (value: string) => void;
-}) {
+function WebhookFields(props: { keepsStored: boolean; fields: CloudFields; set: SetField }) {
   return (
     <details className="cloud-connect__more">
       <summary>Webhooks on this computer and advanced settings</summary>
@@ -255,47 +269,43 @@ function WebhookFields(props: {
         {props.keepsStored && ' Left empty, the app secret and verify token stored stay.'}
       </p>
       <div className="field-row">
-        <TextField
+        <CloudField
+          field="appSecret"
+          fields={props.fields}
+          set={props.set}
           className="field--grow"
           label="App secret (optional)"
-          inputClassName="input mono"
-          name="appSecret"
           type="password"
           autoComplete="off"
-          value={props.fields.appSecret}
-          onValue={props.set('appSecret')}
           maxLength={200}
         />
-        <TextField
+        <CloudField
+          field="verifyToken"
+          fields={props.fields}
+          set={props.set}
           className="field--grow"
           label="Verify token (optional)"
-          inputClassName="input mono"
-          name="verifyToken"
           autoComplete="off"
-          value={props.fields.verifyToken}
-          onValue={props.set('verifyToken')}
           maxLength={200}
         />
       </div>
       <div className="field-row">
-        <TextField
+        <CloudField
+          field="graphBaseUrl"
+          fields={props.fields}
+          set={props.set}
           className="field--grow"
           label="Graph API address"
           hint="Default https://graph.facebook.com"
-          inputClassName="input mono"
-          name="graphBaseUrl"
           type="url"
-          value={props.fields.graphBaseUrl}
-          onValue={props.set('graphBaseUrl')}
           maxLength={300}
         />
-        <TextField
+        <CloudField
+          field="graphVersion"
+          fields={props.fields}
+          set={props.set}
           label="Graph API version"
           hint="e.g. v25.0"
-          inputClassName="input mono"
-          name="graphVersion"
-          value={props.fields.graphVersion}
-          onValue={props.set('graphVersion')}
           maxLength={10}
         />
       </div>

@@ -75,6 +75,36 @@ export function mediaProblems(draft: MediaDraft): FieldErrors {
   return errors;
 }
 
+/** One number box of the section: which label and stored key, which draft text, in which unit. */
+interface LimitField {
+  name: keyof typeof LABELS;
+  draft: 'maxFile' | 'maxSpace' | 'retention';
+  suffix: string;
+  hint: string;
+}
+
+const LIMITS: readonly LimitField[] = [
+  {
+    name: 'maxFileMb',
+    draft: 'maxFile',
+    suffix: 'MB',
+    hint: 'A larger file is not downloaded: the chat says so, with “Download anyway”.',
+  },
+  {
+    name: 'maxWorkspaceMb',
+    draft: 'maxSpace',
+    suffix: 'GB',
+    hint: 'All of this business’s files together. When they fill it, new files are not downloaded.',
+  },
+];
+
+const RETENTION: LimitField = {
+  name: 'retentionDays',
+  draft: 'retention',
+  suffix: 'days',
+  hint: 'Older files are deleted when Switchboard starts. The messages and captions stay.',
+};
+
 export function MediaSection(props: {
   draft: MediaDraft;
   errors: FieldErrors;
@@ -82,8 +112,20 @@ export function MediaSection(props: {
 }) {
   const { draft, errors, onChange } = props;
   const id = useId();
-  const set = (key: 'maxFile' | 'maxSpace' | 'retention', value: string) =>
-    onChange({ ...draft, [key]: value });
+  const limitField = (f: LimitField) => (
+    <NumberField
+      key={f.name}
+      className="pacing__field"
+      label={LABELS[f.name]}
+      units
+      suffix={f.suffix}
+      name={f.name}
+      value={draft[f.draft]}
+      error={errors[`media.${f.name}`]}
+      hint={f.hint}
+      onChange={(v) => onChange({ ...draft, [f.draft]: v })}
+    />
+  );
   return (
     <section className="card settings__section" aria-labelledby={`${id}-title`}>
       <h2 className="card__title card__title--small" id={`${id}-title`}>
@@ -94,46 +136,9 @@ export function MediaSection(props: {
         folder. These limits keep them from filling the disk.
       </p>
       <div className="pacing">
-        <div className="field-row">
-          <NumberField
-            className="pacing__field"
-            label={LABELS.maxFileMb}
-            units
-            suffix="MB"
-            name="maxFileMb"
-            value={draft.maxFile}
-            error={errors['media.maxFileMb']}
-            hint="A larger file is not downloaded: the chat says so, with “Download anyway”."
-            onChange={(v) => set('maxFile', v)}
-          />
-          <NumberField
-            className="pacing__field"
-            label={LABELS.maxWorkspaceMb}
-            units
-            suffix="GB"
-            name="maxWorkspaceMb"
-            value={draft.maxSpace}
-            error={errors['media.maxWorkspaceMb']}
-            hint="All of this business’s files together. When they fill it, new files are not downloaded."
-            onChange={(v) => set('maxSpace', v)}
-          />
-        </div>
+        <div className="field-row">{LIMITS.map((f) => limitField(f))}</div>
         {/* Kept for ever: no number of days applies, so none is shown. */}
-        {!draft.keepForever && (
-          <div className="field-row">
-            <NumberField
-              className="pacing__field"
-              label={LABELS.retentionDays}
-              units
-              suffix="days"
-              name="retentionDays"
-              value={draft.retention}
-              error={errors['media.retentionDays']}
-              hint="Older files are deleted when Switchboard starts. The messages and captions stay."
-              onChange={(v) => set('retention', v)}
-            />
-          </div>
-        )}
+        {!draft.keepForever && <div className="field-row">{limitField(RETENTION)}</div>}
       </div>
       <label className="switch switch--row">
         <input

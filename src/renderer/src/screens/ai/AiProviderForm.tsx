@@ -229,6 +229,22 @@ function PresetChips(props: { preset: number; onChoose: (index: number) => void 
   );
 }
 
+/** The owner's two prices: what is read (in) and what the model writes back (out). */
+const PRICE_BOXES = [
+  {
+    side: 'in',
+    name: 'priceIn',
+    label: 'Price in (US$ per million tokens)',
+    hint: "Empty: the price list's. 0 for a model on this PC.",
+  },
+  {
+    side: 'out',
+    name: 'priceOut',
+    label: 'Price out (US$ per million tokens)',
+    hint: 'What the model writes back costs more.',
+  },
+] as const;
+
 /** Name, address, model, tier and the owner's prices. */
 function ProviderFields({ draft, editing }: { draft: ProviderDraft; editing: boolean }) {
   return (
@@ -285,22 +301,17 @@ function ProviderFields({ draft, editing }: { draft: ProviderDraft; editing: boo
         </Field>
       </div>
       <div className="field-row">
-        <TextField
-          label="Price in (US$ per million tokens)"
-          hint="Empty: the price list's. 0 for a model on this PC."
-          name="priceIn"
-          inputMode="decimal"
-          value={draft.price.in}
-          onValue={(text) => draft.setPrice((p) => ({ ...p, in: text }))}
-        />
-        <TextField
-          label="Price out (US$ per million tokens)"
-          hint="What the model writes back costs more."
-          name="priceOut"
-          inputMode="decimal"
-          value={draft.price.out}
-          onValue={(text) => draft.setPrice((p) => ({ ...p, out: text }))}
-        />
+        {PRICE_BOXES.map((box) => (
+          <TextField
+            key={box.side}
+            label={box.label}
+            hint={box.hint}
+            name={box.name}
+            inputMode="decimal"
+            value={draft.price[box.side]}
+            onValue={(text) => draft.setPrice((p) => ({ ...p, [box.side]: text }))}
+          />
+        ))}
       </div>
     </>
   );
