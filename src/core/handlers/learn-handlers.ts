@@ -52,10 +52,7 @@ async function suggestLearning(ctx: HandlerContext, { workspaceId, chatId }: Sug
 }
 
 /** A chat's question kept: as another phrasing of an FAQ, or as a new FAQ with the owner's answer. */
-async function saveLearning(
-  ctx: HandlerContext,
-  { workspaceId, chatId, question, action }: SaveInput,
-) {
+async function saveLearning(ctx: HandlerContext, { workspaceId, chatId, question, action }: SaveInput) {
   const { app, hub, clock, faqs } = ctx;
   const db = app.store.db;
   const learning = createLearningRepository(db, createId);
@@ -115,10 +112,7 @@ async function learnedThisWeek(ctx: HandlerContext, { workspaceId }: WeekInput) 
 }
 
 /** A new FAQ's answer to the customers still waiting on the questions it was made from, each once. */
-async function sendLearnedAnswer(
-  ctx: HandlerContext,
-  { workspaceId, faqId, questionIds }: SendAnswerInput,
-) {
+async function sendLearnedAnswer(ctx: HandlerContext, { workspaceId, faqId, questionIds }: SendAnswerInput) {
   const { app, hub } = ctx;
   const db = app.store.db;
   const learning = createLearningRepository(db, createId);
