@@ -219,6 +219,11 @@ describe.skipIf(!hasChromium)('backups, restore and moving to another computer',
     await restarted;
     expect(oldPc.current.app.restored?.archive).toBe(elsewhere);
     await poll(() => numberStatus(oldPc)).toBe('connected');
+    // The screen reloads once the host is back: wait for that reload (the notice goes with the old page),
+    // so it cannot land in the middle of the next test's form.
+    await card()
+      .getByText('Backup checked. Switchboard is restarting to put it in place…')
+      .waitFor({ state: 'detached', timeout: 20_000 });
     await page.getByRole('region', { name: 'Backups' }).waitFor({ timeout: 20_000 });
   }, 60_000);
 
