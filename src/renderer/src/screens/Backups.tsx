@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { BackupEntry, BackupProgress, BackupStatus, RestoreStaged } from '../../../shared/contract';
 import { errorMessage } from '../client/client';
-import { Field } from '../components/Field';
+import { Field, FormError } from '../components/Field';
 import { formatTime } from '../format';
 import { hrefOf } from '../router';
 import { useApp, useEvent, useOnReconnect } from '../state/app-context';
@@ -73,11 +73,7 @@ export function Backups() {
         Switchboard backs up your messages, settings, WhatsApp sessions and photos every day at closing time
         and when you quit. Each backup is locked (encrypted) and checked after it is written.
       </p>
-      {loadError !== null && (
-        <p className="notice notice--problem" role="alert">
-          {loadError}
-        </p>
-      )}
+      <FormError error={loadError} />
       {status !== null && <BackupStatusLine status={status} />}
       {progress !== null ? (
         <BackupProgressBar progress={progress} />
@@ -91,11 +87,7 @@ export function Backups() {
           Back up now
         </button>
       )}
-      {error !== null && (
-        <p className="notice notice--problem" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       {restored !== null ? (
         <RestoreDone result={restored} />
       ) : (
@@ -235,11 +227,7 @@ function ConfirmRestore(props: {
           Cancel
         </button>
       </div>
-      {error !== null && (
-        <p className="notice notice--problem" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </div>
   );
 }
@@ -303,11 +291,7 @@ function RestoreFromFile(props: { onRestored: (r: RestoreStaged) => void }) {
         <button className="button button--secondary" type="submit" disabled={busy}>
           {busy ? 'Opening…' : 'Check this file'}
         </button>
-        {error !== null && (
-          <p className="notice notice--problem" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
       </form>
       {found !== null && (
         <ConfirmRestore

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { FormError } from '../components/Field';
 import type { ConversationSummary, Label } from '../../../shared/contract';
 import { errorMessage } from '../client/client';
 import { Icon } from '../components/Icon';
@@ -100,11 +101,7 @@ export function Conversations() {
       />
       <NotificationsHint />
       <InboxSearchBox query={query} onQuery={setQuery} />
-      {error !== null && (
-        <p className="notice notice--problem" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       {query.trim() !== '' ? (
         <InboxSearchResults
           query={query}

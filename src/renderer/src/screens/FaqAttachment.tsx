@@ -1,6 +1,7 @@
 // The photo or document an FAQ's answer sends with its text (the price list, the menu). Chosen in the
 // FAQ editor: it uploads at once with its progress and is attached as soon as it is whole.
 import { useEffect, useRef, useState } from 'react';
+import { FormError } from '../components/Field';
 import type { FaqAttachment } from '../../../shared/media-send-contract';
 import { errorMessage } from '../client/client';
 import { uploadFile, type UploadProgress } from '../client/upload-file';
@@ -110,11 +111,7 @@ export function FaqAttachmentField(props: { workspaceId: string; faqId: string |
           e.target.value = '';
         }}
       />
-      {problem !== null && (
-        <p className="notice notice--problem" role="alert">
-          {problem}
-        </p>
-      )}
+      <FormError error={problem} />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { FormError } from '../components/Field';
 import type { FaqListItem } from '../../../shared/contract';
 import { errorMessage } from '../client/client';
 import { Icon } from '../components/Icon';
@@ -92,11 +93,7 @@ export function Faqs() {
         <SavedReplies workspaceId={workspace.id} />
       ) : (
         <>
-          {error !== null && (
-            <p className="notice notice--problem" role="alert">
-              {error}
-            </p>
-          )}
+          <FormError error={error} />
           {trying && <TryMessage workspaceId={workspace.id} />}
           {wording && <ShopWords />}
           {editing !== null && (

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { RestoreStaged } from '../../../shared/contract';
-import { Field } from '../components/Field';
+import { Field, FormError } from '../components/Field';
 import { useApp } from '../state/app-context';
 import { useAction } from '../state/use-action';
 import { RestoreDone } from './Backups';
@@ -59,11 +59,7 @@ export function MoveHere(props: { onCancel: () => void }) {
           Back
         </button>
       </div>
-      {error !== null && (
-        <p className="notice notice--problem" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </form>
   );
 }

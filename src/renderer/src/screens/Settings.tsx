@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 
 import { settingsPatchInput } from '../../../shared/contract';
 import type { Workspace } from '../../../shared/dto';
 import { BOT_MODES, type BotMode } from '../../../shared/types';
-import { Field } from '../components/Field';
+import { Field, FormError } from '../components/Field';
 import { Icon } from '../components/Icon';
 import { PageHeader } from '../components/Layout';
 import { BOT_MODE_VIEW, COUNTRIES } from '../format';
@@ -161,11 +161,7 @@ export function Settings() {
         <PacingSection draft={draft.pacing} errors={fieldErrors} onChange={(next) => set('pacing', next)} />
         <MediaSection draft={draft.media} errors={fieldErrors} onChange={(next) => set('media', next)} />
 
-        {error !== null && (
-          <p className="notice notice--problem" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <div className="settings__save">
           {saved && (
             <span className="saved" role="status">

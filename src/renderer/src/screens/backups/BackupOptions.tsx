@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { BackupSettings } from '../../../../shared/contract';
-import { TextField } from '../../components/Field';
+import { TextField, FormError } from '../../components/Field';
 import { useApp } from '../../state/app-context';
 import { useSave } from '../../state/use-save';
 
@@ -92,11 +92,7 @@ export function BackupOptions() {
         </button>
         {saved && <span className="muted">Saved.</span>}
       </div>
-      {error !== null && (
-        <p className="notice notice--problem" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <p className="muted">Backups on this computer are in {settings.folder}.</p>
     </form>
   );

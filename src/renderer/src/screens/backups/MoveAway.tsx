@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { BackupEntry } from '../../../../shared/contract';
-import { TextField } from '../../components/Field';
+import { TextField, FormError } from '../../components/Field';
 import { useApp } from '../../state/app-context';
 import { useAction } from '../../state/use-action';
 
@@ -60,11 +60,7 @@ export function MoveAway({ movedAway }: { movedAway: boolean }) {
         <button className="button button--primary" type="submit" disabled={busy || !understood}>
           {busy ? 'Writing and checking…' : 'Make the move file'}
         </button>
-        {error !== null && (
-          <p className="notice notice--problem" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
       </form>
     </details>
   );

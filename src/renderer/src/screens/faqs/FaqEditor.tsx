@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { Faq } from '../../../../shared/dto';
-import { Field, TextField } from '../../components/Field';
+import { Field, TextField, FormError } from '../../components/Field';
 import { useApp } from '../../state/app-context';
 import { useAction } from '../../state/use-action';
 import { FaqAttachmentField } from '../FaqAttachment';
@@ -64,11 +64,7 @@ export function FaqEditor(props: { workspaceId: string; faq: Faq | null; onDone:
         />
         Use this FAQ to answer customers
       </label>
-      {error !== null && (
-        <p className="notice notice--problem" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="form__actions">
         <button className="button button--ghost" type="button" onClick={props.onDone}>
           Cancel

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { FormError } from '../../components/Field';
 import { MAX_NOTES, type ContactCard as Card } from '../../../../shared/contract';
 import { errorMessage } from '../../client/client';
 import { formatPhone } from '../../format';
@@ -63,11 +64,7 @@ export function ContactCard(props: { workspaceId: string; chatId: string; onClos
             Close
           </button>
         </header>
-        {error !== null && (
-          <p className="notice notice--problem" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         {card === null ? (
           <p className="muted">Loading…</p>
         ) : (

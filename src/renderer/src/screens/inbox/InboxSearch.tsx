@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { FormError } from '../../components/Field';
 import type { InboxSearchResult, SnippetPart } from '../../../../shared/contract';
 import { customerName } from '../../../../shared/escalation-words';
 import { errorMessage } from '../../client/client';
@@ -77,11 +78,7 @@ export function InboxSearchResults(props: {
   const stale = result?.query !== query;
   return (
     <section className="inbox-search card card--flush" aria-label="Search results" aria-busy={stale}>
-      {error !== null && (
-        <p className="notice notice--problem" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       {result === null ? (
         <p className="inbox-search__note muted">Searching…</p>
       ) : result.chats.length === 0 && result.messages.length === 0 ? (

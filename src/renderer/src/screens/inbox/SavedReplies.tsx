@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { MAX_SAVED_REPLY_TEXT, MAX_SAVED_REPLY_TITLE, type SavedReply } from '../../../../shared/contract';
 import { errorMessage } from '../../client/client';
-import { Field, TextField } from '../../components/Field';
+import { Field, TextField, FormError } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { useApp, useOnReconnect } from '../../state/app-context';
 import { useAction } from '../../state/use-action';
@@ -50,11 +50,7 @@ export function SavedReplies(props: { workspaceId: string }) {
           <Icon name="plus" size={18} /> New saved reply
         </button>
       </div>
-      {error !== null && (
-        <p className="notice notice--problem" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       {editing !== null && (
         <SavedReplyEditor
           key={editing.kind === 'edit' ? editing.reply.id : 'new'}
@@ -162,11 +158,7 @@ function SavedReplyEditor(props: { workspaceId: string; reply: SavedReply | null
           />
         )}
       </Field>
-      {error !== null && (
-        <p className="notice notice--problem" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="form__actions">
         <button className="button button--ghost" type="button" onClick={props.onDone}>
           Cancel
