@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,7 +107,8 @@ async function checkBackups(dataDir: string, verified: Set<string>): Promise<voi
     if (verified.has(name)) continue;
     const file = join(folder, name);
     const key = await openArchiveKey((await readArchiveHeader(file)).key, { secrets });
-    const out = join(temp.dir, `check-${name}`);
+    // Two lanes can name a backup in the same millisecond: each lane extracts into its own folder.
+    const out = join(temp.dir, `check-${basename(dataDir)}-${name}`);
     try {
       const manifest = await extractArchive(file, key, out);
       const db = new BetterSqlite3(join(out, 'switchboard.db'), { readonly: true });
