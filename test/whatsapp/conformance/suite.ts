@@ -338,7 +338,7 @@ export function describeProviderConformance(target: ConformanceTarget): void {
       } finally {
         runtime.close();
       }
-    });
+    }, 90_000); // three uploads in pieces over the real client: slow on a loaded 2-core machine
 
     it('answers with an FAQ that carries a document: the file goes with the answer as its caption', async () => {
       const { core, shop } = await connectedShop();
