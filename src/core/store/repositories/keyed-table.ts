@@ -35,9 +35,9 @@ function whereKey<Q extends { where: (column: string, op: '=', value: unknown) =
 }
 
 /**
- * The find/exists/update/remove/upsert that repositories repeat for tables keyed by the workspace and
- * other columns than `id` (scopedTable is the `id` case). `only` adds a condition to an update or a
- * removal (the row's state it applies to).
+ * The lookups, updates, removals and upserts that repositories repeat for tables keyed by the workspace
+ * and other columns than `id` (scopedTable is the `id` case). `only` adds a condition to an update
+ * (the state of the row it applies to).
  */
 export function keyedTable<DB, T extends keyof DB & string>(db: Kysely<DB>, table: T) {
   type Row = Selectable<DB[T]>;
