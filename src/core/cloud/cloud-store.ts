@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { E164, WorkspaceId } from '../../shared/types';
 import type { Logger } from '../log/logger';
 import type { SecretBox } from '../secrets/secret-box';
+import { keyedTable } from '../store/repositories/keyed-table';
 import type { Database } from '../store/schema';
 import type { MessagePricing } from '../whatsapp/provider';
 
@@ -71,16 +72,8 @@ export interface StoredCloudNumber {
   updatedAt: number;
 }
 
-/** The opened secrets: only what builds a provider or checks a webhook asks for them. */
-export interface CloudCredentials {
-  phoneNumberId: string;
-  wabaId: string;
-  accessToken: string;
-  appSecret: string | null;
-  verifyToken: string | null;
-  graphBaseUrl: string | null;
-  graphVersion: string | null;
-}
+/** The opened secrets (the same fields as saved): only what builds a provider or checks a webhook asks for them. */
+export type CloudCredentials = CloudNumberInput;
 
 export interface CloudPricingSummary {
   /** Messages whose status carried a pricing object since `since`. */
@@ -111,14 +104,10 @@ type Tables = Kysely<Database & CloudTables>;
 
 /** A number's stored settings, without secrets, or its opened credentials. */
 function cloudNumberReads(table: Tables, box: SecretBox, logger?: Logger) {
+  const numbers = keyedTable(table, 'cloud_numbers');
   return {
     async get(workspaceId: WorkspaceId, numberId: string): Promise<StoredCloudNumber | undefined> {
-      const row = await table
-        .selectFrom('cloud_numbers')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('number_id', '=', numberId)
-        .executeTakeFirst();
+      const row = await numbers.get({ workspace_id: workspaceId, number_id: numberId });
       return row === undefined ? undefined : toStored(row);
     },
 
@@ -135,12 +124,7 @@ function cloudNumberReads(table: Tables, box: SecretBox, logger?: Logger) {
 
     /** The opened secrets, or undefined when none are stored or they cannot be opened (another PC's key). */
     async credentials(workspaceId: WorkspaceId, numberId: string): Promise<CloudCredentials | undefined> {
-      const row = await table
-        .selectFrom('cloud_numbers')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('number_id', '=', numberId)
-        .executeTakeFirst();
+      const row = await numbers.get({ workspace_id: workspaceId, number_id: numberId });
       return row === undefined ? undefined : openCredentials(row, box, logger);
     },
   };
@@ -156,13 +140,11 @@ function cloudNumberWrites(table: Tables, box: SecretBox, reads: ReturnType<type
       profile: CloudProfileRecord | null,
       now: number,
     ): Promise<StoredCloudNumber | undefined> {
-      const owned = await table
-        .selectFrom('phone_numbers')
-        .select('id')
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', numberId)
-        .executeTakeFirst();
-      if (owned === undefined) return undefined;
+      const owned = await keyedTable(table, 'phone_numbers').exists({
+        workspace_id: workspaceId,
+        id: numberId,
+      });
+      if (!owned) return undefined;
       const values = {
         phone_number_id: input.phoneNumberId,
         waba_id: input.wabaId,
@@ -192,27 +174,21 @@ function cloudNumberWrites(table: Tables, box: SecretBox, reads: ReturnType<type
       numberId: string,
       profile: CloudProfileRecord,
     ): Promise<boolean> {
-      const result = await table
-        .updateTable('cloud_numbers')
-        .set({
+      const updated = await keyedTable(table, 'cloud_numbers').update(
+        { workspace_id: workspaceId, number_id: numberId },
+        {
           display_phone_number: profile.displayPhoneNumber,
           verified_name: profile.verifiedName,
           quality_rating: profile.qualityRating,
           last_checked_at: profile.checkedAt,
-        })
-        .where('workspace_id', '=', workspaceId)
-        .where('number_id', '=', numberId)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+        },
+      );
+      return updated > 0;
     },
 
     async remove(workspaceId: WorkspaceId, numberId: string): Promise<boolean> {
-      const result = await table
-        .deleteFrom('cloud_numbers')
-        .where('workspace_id', '=', workspaceId)
-        .where('number_id', '=', numberId)
-        .executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      const key = { workspace_id: workspaceId, number_id: numberId };
+      return (await keyedTable(table, 'cloud_numbers').remove(key)) > 0;
     },
   };
 }

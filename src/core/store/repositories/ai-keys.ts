@@ -4,6 +4,7 @@ import type { AiKeyStore } from '../../bot/ai/workspace-ai';
 import type { Logger } from '../../log/logger';
 import type { SecretBox } from '../../secrets/secret-box';
 import type { Database } from '../schema';
+import { keyedTable } from './keyed-table';
 
 /** Tables of migration 0007-ai, declared beside their only code. */
 export interface AiKeysTable {
@@ -36,6 +37,7 @@ export type AiKeyRepository = ReturnType<typeof createAiKeyRepository>;
 /** API keys, sealed by the SecretBox before they reach the database; only `get` opens them. */
 export function createAiKeyRepository(db: Kysely<Database>, box: SecretBox, logger?: Logger) {
   const table = db.withTables<AiTables>();
+  const keys = keyedTable(table, 'ai_keys');
   const repo = {
     async set(
       workspaceId: WorkspaceId,
@@ -46,33 +48,22 @@ export function createAiKeyRepository(db: Kysely<Database>, box: SecretBox, logg
       const key = apiKey.trim();
       // Four characters of a long key, fewer of a short one: never more than a quarter of it.
       const hint = key.slice(-Math.min(4, Math.floor(key.length / 4)));
-      await table
-        .insertInto('ai_keys')
-        .values({
+      await keys.upsert(
+        {
           workspace_id: workspaceId,
           provider_id: providerId,
           key_sealed: box.seal(key),
           hint,
           updated_at: now,
-        })
-        .onConflict((oc) =>
-          oc.columns(['workspace_id', 'provider_id']).doUpdateSet({
-            key_sealed: box.seal(key),
-            hint,
-            updated_at: now,
-          }),
-        )
-        .execute();
+        },
+        ['workspace_id', 'provider_id'],
+        ['key_sealed', 'hint', 'updated_at'],
+      );
       return { providerId, hint, updatedAt: now };
     },
 
     async remove(workspaceId: WorkspaceId, providerId: string): Promise<boolean> {
-      const result = await table
-        .deleteFrom('ai_keys')
-        .where('workspace_id', '=', workspaceId)
-        .where('provider_id', '=', providerId)
-        .executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      return (await keys.remove({ workspace_id: workspaceId, provider_id: providerId })) > 0;
     },
 
     async list(workspaceId: WorkspaceId): Promise<StoredAiKey[]> {
@@ -87,12 +78,7 @@ export function createAiKeyRepository(db: Kysely<Database>, box: SecretBox, logg
 
     /** The plain key, or null when none is stored or it cannot be opened (another PC's key file). */
     async get(workspaceId: WorkspaceId, providerId: string): Promise<string | null> {
-      const row = await table
-        .selectFrom('ai_keys')
-        .select('key_sealed')
-        .where('workspace_id', '=', workspaceId)
-        .where('provider_id', '=', providerId)
-        .executeTakeFirst();
+      const row = await keys.find({ workspace_id: workspaceId, provider_id: providerId }, ['key_sealed']);
       if (row === undefined) return null;
       try {
         return box.open(row.key_sealed);

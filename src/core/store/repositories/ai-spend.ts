@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { WorkspaceId } from '../../../shared/types';
 import type { Database } from '../schema';
+import { camelRow } from './row-fields';
 import type { AiTables } from './ai-keys';
 
 export type SpendPeriod = 'day' | 'month';
@@ -59,7 +60,7 @@ export function createAiSpendRepository(db: Kysely<Database>) {
     async since(keys: { day: string; month: string }): Promise<SpendRow[]> {
       const rows = await table
         .selectFrom('ai_spend')
-        .selectAll()
+        .select(['workspace_id', 'period', 'period_key', 'nano_usd', 'calls', 'noticed'])
         .where((eb) =>
           eb.or([
             eb.and([eb('period', '=', 'day'), eb('period_key', '>=', keys.day)]),
@@ -68,14 +69,7 @@ export function createAiSpendRepository(db: Kysely<Database>) {
         )
         .orderBy('period_key')
         .execute();
-      return rows.map((r) => ({
-        workspaceId: r.workspace_id,
-        period: r.period as SpendPeriod,
-        periodKey: r.period_key,
-        nanoUsd: r.nano_usd,
-        calls: r.calls,
-        noticed: r.noticed === 1,
-      }));
+      return rows.map((r) => ({ ...camelRow(r), period: r.period as SpendPeriod, noticed: r.noticed === 1 }));
     },
 
     /** The workspace's day and month totals under these keys (missing: nothing spent). */

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { WorkspaceId } from '../../../shared/types';
 import type { Database } from '../schema';
 import { powerOfTwoChunks } from './chunks';
+import { keyedTable } from './keyed-table';
 
 /** The table of migration 0013-chat-read, declared beside its only code. */
 interface ChatReadsTable {
@@ -56,12 +57,10 @@ export function createChatReadRepository(db: Kysely<Database>) {
 
     /** Up to when the owner has seen the chat; null when never opened. */
     async readAt(workspaceId: WorkspaceId, chatId: string): Promise<number | null> {
-      const row = await readDb
-        .selectFrom('chat_reads')
-        .select('read_at')
-        .where('workspace_id', '=', workspaceId)
-        .where('chat_id', '=', chatId)
-        .executeTakeFirst();
+      const row = await keyedTable(readDb, 'chat_reads').find(
+        { workspace_id: workspaceId, chat_id: chatId },
+        ['read_at'],
+      );
       return row?.read_at ?? null;
     },
 

@@ -2,6 +2,19 @@ import type { Kysely } from 'kysely';
 import type { E164, WorkspaceId } from '../../../shared/types';
 import type { Database } from '../schema';
 import { NO_CLARIFICATION, OWNER_TOOK_OVER } from './conversation-rows';
+import { keyedTable } from './keyed-table';
+
+/** A chat's state as it starts when the owner acts before the bot has seen the chat. */
+function firstSeen(workspaceId: WorkspaceId, businessNumber: E164, chatId: string, now: number) {
+  return {
+    workspace_id: workspaceId,
+    business_number: businessNumber,
+    chat_id: chatId,
+    first_seen_at: now,
+    flood_count: 0,
+    updated_at: now,
+  };
+}
 
 /** The bot stops and starts for a chat: a hand-off to a person, and its release. */
 export function conversationHandoff(db: Kysely<Database>) {
@@ -19,15 +32,7 @@ export function conversationHandoff(db: Kysely<Database>) {
     ): Promise<void> {
       await db
         .insertInto('conversations')
-        .values({
-          workspace_id: workspaceId,
-          business_number: businessNumber,
-          chat_id: chatId,
-          first_seen_at: now,
-          bot_paused_until: until,
-          flood_count: 0,
-          updated_at: now,
-        })
+        .values({ ...firstSeen(workspaceId, businessNumber, chatId, now), bot_paused_until: until })
         .onConflict((oc) =>
           oc.columns(['workspace_id', 'business_number', 'chat_id']).doUpdateSet((eb) => ({
             // Never shorten a longer pause already in place (a CASE, not SQLite's two-argument max(),
@@ -52,9 +57,9 @@ export function conversationHandoff(db: Kysely<Database>) {
      * a person (handed over, paused or waiting).
      */
     async release(workspaceId: WorkspaceId, chatId: string, now: number): Promise<number> {
-      const result = await db
-        .updateTable('conversations')
-        .set({
+      return keyedTable(db, 'conversations').update(
+        { workspace_id: workspaceId, chat_id: chatId },
+        {
           handoff_since: null,
           handoff_reason: null,
           bot_paused_until: null,
@@ -63,24 +68,21 @@ export function conversationHandoff(db: Kysely<Database>) {
           released_at: now,
           ...NO_CLARIFICATION,
           updated_at: now,
-        })
-        .where('workspace_id', '=', workspaceId)
-        .where('chat_id', '=', chatId)
-        .where((eb) =>
+        },
+        (eb) =>
           eb.or([
             eb('handoff_since', 'is not', null),
             eb('waiting_since', 'is not', null),
             eb('bot_paused_until', '>', now),
           ]),
-        )
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
+      );
     },
   };
 }
 
 /** The owner's own turns in a chat: taking it over, answering it, and the waiting marker. */
 export function conversationOwnerTurns(db: Kysely<Database>) {
+  const states = keyedTable(db, 'conversations');
   return {
     /**
      * "Take over": the owner answers this chat from now on; the bot keeps out on every number of the
@@ -92,39 +94,26 @@ export function conversationOwnerTurns(db: Kysely<Database>) {
       chatId: string,
       now: number,
     ): Promise<void> {
+      const handoff = { handoff_since: now, handoff_reason: OWNER_TOOK_OVER };
       await db
         .insertInto('conversations')
-        .values({
-          workspace_id: workspaceId,
-          business_number: businessNumber,
-          chat_id: chatId,
-          first_seen_at: now,
-          handoff_since: now,
-          handoff_reason: OWNER_TOOK_OVER,
-          flood_count: 0,
-          updated_at: now,
-        })
+        .values({ ...firstSeen(workspaceId, businessNumber, chatId, now), ...handoff })
         .onConflict((oc) => oc.doNothing())
         .execute();
-      await db
-        .updateTable('conversations')
-        .set({ handoff_since: now, handoff_reason: OWNER_TOOK_OVER, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('chat_id', '=', chatId)
-        .where('handoff_since', 'is', null)
-        .execute();
+      await states.update(
+        { workspace_id: workspaceId, chat_id: chatId },
+        { ...handoff, updated_at: now },
+        (eb) => eb('handoff_since', 'is', null),
+      );
     },
 
     /** A person answered the customer (from the app or the phone): the chat no longer waits. */
     async answeredByOwner(workspaceId: WorkspaceId, chatId: string, now: number): Promise<number> {
-      const result = await db
-        .updateTable('conversations')
-        .set({ waiting_since: null, waiting_reason: null, ...NO_CLARIFICATION, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('chat_id', '=', chatId)
-        .where('waiting_since', 'is not', null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
+      return states.update(
+        { workspace_id: workspaceId, chat_id: chatId },
+        { waiting_since: null, waiting_reason: null, ...NO_CLARIFICATION, updated_at: now },
+        (eb) => eb('waiting_since', 'is not', null),
+      );
     },
 
     /**
@@ -140,25 +129,13 @@ export function conversationOwnerTurns(db: Kysely<Database>) {
       now: number,
       handOver = false,
     ): Promise<boolean> {
+      const key = { workspace_id: workspaceId, business_number: businessNumber, chat_id: chatId };
       if (handOver) {
-        await db
-          .updateTable('conversations')
-          .set({ handoff_since: now, handoff_reason: reason, updated_at: now })
-          .where('workspace_id', '=', workspaceId)
-          .where('business_number', '=', businessNumber)
-          .where('chat_id', '=', chatId)
-          .where('handoff_since', 'is', null)
-          .execute();
+        const handoff = { handoff_since: now, handoff_reason: reason, updated_at: now };
+        await states.update(key, handoff, (eb) => eb('handoff_since', 'is', null));
       }
-      const result = await db
-        .updateTable('conversations')
-        .set({ waiting_since: now, waiting_reason: reason, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('business_number', '=', businessNumber)
-        .where('chat_id', '=', chatId)
-        .where('waiting_since', 'is', null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      const waiting = { waiting_since: now, waiting_reason: reason, updated_at: now };
+      return (await states.update(key, waiting, (eb) => eb('waiting_since', 'is', null))) > 0;
     },
   };
 }

@@ -6,6 +6,7 @@ import { conversationHandoff, conversationOwnerTurns } from './conversation-hand
 import { conversationLists } from './conversation-lists';
 import { toRecord, toRow } from './conversation-rows';
 import type { ConversationRecord } from './conversation-types';
+import { keyedTable } from './keyed-table';
 
 export * from './conversation-types';
 
@@ -31,13 +32,8 @@ export function conversationRecords(db: Kysely<Database>) {
       businessNumber: E164,
       chatId: string,
     ): Promise<ConversationRecord | undefined> {
-      const row = await db
-        .selectFrom('conversations')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('business_number', '=', businessNumber)
-        .where('chat_id', '=', chatId)
-        .executeTakeFirst();
+      const key = { workspace_id: workspaceId, business_number: businessNumber, chat_id: chatId };
+      const row = await keyedTable(db, 'conversations').get(key);
       return row === undefined ? undefined : toRecord(row);
     },
 
@@ -47,18 +43,9 @@ export function conversationRecords(db: Kysely<Database>) {
       businessNumber: E164,
       chatIds: readonly string[],
     ): Promise<Map<string, ConversationRecord>> {
-      const found = new Map<string, ConversationRecord>();
-      for (const chunk of powerOfTwoChunks([...new Set(chatIds)])) {
-        const rows = await db
-          .selectFrom('conversations')
-          .selectAll()
-          .where('workspace_id', '=', workspaceId)
-          .where('business_number', '=', businessNumber)
-          .where('chat_id', 'in', chunk)
-          .execute();
-        for (const row of rows) found.set(row.chat_id, toRecord(row));
-      }
-      return found;
+      const key = { workspace_id: workspaceId, business_number: businessNumber };
+      const rows = await keyedTable(db, 'conversations').getIn(key, 'chat_id', chatIds);
+      return new Map(rows.map((row) => [row.chat_id, toRecord(row)]));
     },
 
     /** Writes whole states (insert or replace), several per statement: the hot path of decide's commit. */

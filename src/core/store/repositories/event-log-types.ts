@@ -1,26 +1,11 @@
+import type { LogEvent } from '../../../shared/log-contract';
 import type { LogLevel } from '../../../shared/types';
 
-/** A row as the log sink hands it over: meta already serialised to JSON text. */
-export interface NewEvent {
-  ts: number;
-  level: LogLevel;
-  type: string;
-  workspaceId: string | null;
-  contactId: string | null;
-  message: string;
-  meta: string | null;
-}
+/** An event as stored and read back: the Logs screen's event before the person and FAQ it names are added. */
+export type StoredEvent = Omit<LogEvent, 'person' | 'faq'>;
 
-export interface StoredEvent {
-  seq: number;
-  ts: number;
-  level: LogLevel;
-  type: string;
-  workspaceId: string | null;
-  contactId: string | null;
-  message: string;
-  meta: Record<string, unknown> | null;
-}
+/** A row as the log sink hands it over: meta already serialised to JSON text. */
+export type NewEvent = Omit<StoredEvent, 'seq' | 'meta'> & { meta: string | null };
 
 export interface EventQuery {
   /** null = the machine's own events (no workspace). Always required: there is no unscoped read. */

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { FaqAttachment } from '../../../shared/media-send-contract';
 import type { WorkspaceId } from '../../../shared/types';
 import type { Database } from '../schema';
+import { keyedTable } from './keyed-table';
 
 export interface StoredFaqAttachment extends FaqAttachment {
   sha256: string;
@@ -9,18 +10,14 @@ export interface StoredFaqAttachment extends FaqAttachment {
 
 /** The photo or document each FAQ's answer sends (0017), at most one per FAQ; scoped to a workspace. */
 export function createFaqAttachmentRepository(db: Kysely<Database>) {
+  const attachments = keyedTable(db, 'faq_attachments');
   return {
     async forFaqs(
       workspaceId: WorkspaceId,
       faqIds: readonly string[],
     ): Promise<Map<string, StoredFaqAttachment>> {
       if (faqIds.length === 0) return new Map();
-      const rows = await db
-        .selectFrom('faq_attachments')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('faq_id', 'in', [...new Set(faqIds)])
-        .execute();
+      const rows = await attachments.getIn({ workspace_id: workspaceId }, 'faq_id', faqIds);
       return new Map(
         rows.map((r) => [
           r.faq_id,
@@ -55,12 +52,7 @@ export function createFaqAttachmentRepository(db: Kysely<Database>) {
     },
 
     async remove(workspaceId: WorkspaceId, faqId: string): Promise<boolean> {
-      const result = await db
-        .deleteFrom('faq_attachments')
-        .where('workspace_id', '=', workspaceId)
-        .where('faq_id', '=', faqId)
-        .executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      return (await attachments.remove({ workspace_id: workspaceId, faq_id: faqId })) > 0;
     },
   };
 }

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { E164, WorkspaceId } from '../../../shared/types';
 import type { Database } from '../schema';
+import { camelRow } from './row-fields';
 import { powerOfTwoChunks } from './chunks';
+import { keyedTable } from './keyed-table';
 
 export interface ChatPerson {
   contactId: string | null;
@@ -50,17 +52,9 @@ async function chatsOfContacts(
   workspaceId: WorkspaceId,
   contactIds: readonly string[],
 ): Promise<string[]> {
-  const chats = new Set<string>();
-  for (const chunk of powerOfTwoChunks([...new Set(contactIds)])) {
-    const rows = await db
-      .selectFrom('conversations')
-      .select('chat_id')
-      .where('workspace_id', '=', workspaceId)
-      .where('contact_id', 'in', chunk)
-      .execute();
-    for (const row of rows) chats.add(row.chat_id);
-  }
-  return [...chats];
+  const key = { workspace_id: workspaceId };
+  const rows = await keyedTable(db, 'conversations').findIn(key, 'contact_id', contactIds, ['chat_id']);
+  return [...new Set(rows.map((row) => row.chat_id))];
 }
 
 /**
@@ -96,22 +90,8 @@ function chatSearch(db: Kysely<Database>) {
   return {
     /** Whether the workspace has this chat (a message or a conversation state under its id). */
     async exists(workspaceId: WorkspaceId, chatId: string): Promise<boolean> {
-      const message = await db
-        .selectFrom('messages')
-        .select('id')
-        .where('workspace_id', '=', workspaceId)
-        .where('chat_id', '=', chatId)
-        .limit(1)
-        .executeTakeFirst();
-      if (message !== undefined) return true;
-      const state = await db
-        .selectFrom('conversations')
-        .select('chat_id')
-        .where('workspace_id', '=', workspaceId)
-        .where('chat_id', '=', chatId)
-        .limit(1)
-        .executeTakeFirst();
-      return state !== undefined;
+      const key = { workspace_id: workspaceId, chat_id: chatId };
+      return (await keyedTable(db, 'messages').exists(key)) || keyedTable(db, 'conversations').exists(key);
     },
 
     /** Every contact of the workspace, for matching names and numbers (a shop has thousands, not millions). */
@@ -158,10 +138,8 @@ function chatNumbers(db: Kysely<Database>) {
         .groupBy(['chat_id', 'business_number'])
         .execute();
       return rows.map((r) => ({
-        chatId: r.chat_id,
+        ...camelRow(r),
         businessNumber: r.business_number as E164,
-        firstAt: r.first_at,
-        lastAt: r.last_at,
         count: Number(r.count),
       }));
     },

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { MediaKind, MediaState } from '../../../shared/media-contract';
 import type { WorkspaceId } from '../../../shared/types';
 import type { Database, MessageMediaTable } from '../schema';
+import { keyedTable } from './keyed-table';
 
 export interface MessageMediaRow {
   messageId: string;
@@ -60,15 +61,16 @@ export function createMessageMediaRepository(db: Kysely<Database>) {
   };
 }
 
+/** The key of a message's media row. */
+const ofMessage = (workspaceId: WorkspaceId, messageId: string) => ({
+  workspace_id: workspaceId,
+  message_id: messageId,
+});
+
 function messageMediaReads(db: Kysely<Database>) {
   return {
     async get(workspaceId: WorkspaceId, messageId: string): Promise<MessageMediaRow | undefined> {
-      const row = await db
-        .selectFrom('message_media')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('message_id', '=', messageId)
-        .executeTakeFirst();
+      const row = await keyedTable(db, 'message_media').get(ofMessage(workspaceId, messageId));
       return row === undefined ? undefined : toRow(row);
     },
 
@@ -77,12 +79,11 @@ function messageMediaReads(db: Kysely<Database>) {
       messageIds: readonly string[],
     ): Promise<Map<string, MessageMediaRow>> {
       if (messageIds.length === 0) return new Map();
-      const rows = await db
-        .selectFrom('message_media')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('message_id', 'in', messageIds)
-        .execute();
+      const rows = await keyedTable(db, 'message_media').getIn(
+        { workspace_id: workspaceId },
+        'message_id',
+        messageIds,
+      );
       return new Map(rows.map((r) => [r.message_id, toRow(r)]));
     },
 
@@ -115,6 +116,7 @@ function messageMediaReads(db: Kysely<Database>) {
 
 /** A file's way from announced to stored (or failed, retried, re-linked). */
 function messageMediaStates(db: Kysely<Database>) {
+  const media = keyedTable(db, 'message_media');
   return {
     async insertMany(workspaceId: WorkspaceId, rows: readonly NewMessageMedia[], now: number): Promise<void> {
       if (rows.length === 0) return;
@@ -150,12 +152,8 @@ function messageMediaStates(db: Kysely<Database>) {
       file: { sha256: string; size: number },
       now: number,
     ): Promise<void> {
-      await db
-        .updateTable('message_media')
-        .set({ state: 'stored', sha256: file.sha256, size: file.size, error: null, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('message_id', '=', messageId)
-        .execute();
+      const stored = { state: 'stored', sha256: file.sha256, size: file.size, error: null, updated_at: now };
+      await media.update(ofMessage(workspaceId, messageId), stored);
     },
 
     /** A failed attempt: `failed` or `too-large`, with the reason the thread shows. */
@@ -166,34 +164,27 @@ function messageMediaStates(db: Kysely<Database>) {
       error: string,
       now: number,
     ): Promise<void> {
-      await db
-        .updateTable('message_media')
-        .set((eb) => ({ state, error, attempts: eb('attempts', '+', 1), updated_at: now }))
-        .where('workspace_id', '=', workspaceId)
-        .where('message_id', '=', messageId)
-        .execute();
+      await media.update(ofMessage(workspaceId, messageId), {
+        state,
+        error,
+        attempts: (eb) => eb('attempts', '+', 1),
+        updated_at: now,
+      });
     },
 
     /** Back to `pending` for another download (Retry); only a file that is not stored. */
     async requeue(workspaceId: WorkspaceId, messageId: string, now: number): Promise<boolean> {
-      const result = await db
-        .updateTable('message_media')
-        .set({ state: 'pending', updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('message_id', '=', messageId)
-        .where('state', 'in', ['failed', 'too-large', 'deleted'])
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      const requeued = await media.update(
+        ofMessage(workspaceId, messageId),
+        { state: 'pending', updated_at: now },
+        (eb) => eb('state', 'in', ['failed', 'too-large', 'deleted']),
+      );
+      return requeued > 0;
     },
 
     /** The provider's new download reference (a re-uploaded file's new link). */
     async updateRef(workspaceId: WorkspaceId, messageId: string, ref: string, now: number): Promise<void> {
-      await db
-        .updateTable('message_media')
-        .set({ ref, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('message_id', '=', messageId)
-        .execute();
+      await media.update(ofMessage(workspaceId, messageId), { ref, updated_at: now });
     },
   };
 }

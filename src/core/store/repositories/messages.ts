@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Message } from '../../../shared/dto';
 import type {
   E164,
@@ -8,6 +8,7 @@ import type {
   WorkspaceId,
 } from '../../../shared/types';
 import type { Database, MessagesTable } from '../schema';
+import { keyedTable } from './keyed-table';
 import { scopedTable } from './scoped-table';
 
 export type NewMessage = Omit<Message, 'workspaceId' | 'createdAt' | 'updatedAt'>;
@@ -18,6 +19,25 @@ export function createMessageRepository(db: Kysely<Database>) {
   return {
     ...messageWrites(db),
     ...messageReads(db),
+  };
+}
+
+/** A message's row as it is first stored. */
+export function newMessageRow(workspaceId: WorkspaceId, message: NewMessage, now: number) {
+  return {
+    id: message.id,
+    workspace_id: workspaceId,
+    business_number: message.businessNumber,
+    provider_message_id: message.providerMessageId,
+    chat_id: message.chatId,
+    contact_id: message.contactId,
+    direction: message.direction,
+    author: message.author,
+    text: message.text,
+    status: message.status,
+    provider_ts: message.providerTs,
+    created_at: now,
+    updated_at: now,
   };
 }
 
@@ -32,21 +52,7 @@ function messageWrites(db: Kysely<Database>) {
     async insert(workspaceId: WorkspaceId, message: NewMessage, now: number): Promise<{ inserted: boolean }> {
       const result = await db
         .insertInto('messages')
-        .values({
-          id: message.id,
-          workspace_id: workspaceId,
-          business_number: message.businessNumber,
-          provider_message_id: message.providerMessageId,
-          chat_id: message.chatId,
-          contact_id: message.contactId,
-          direction: message.direction,
-          author: message.author,
-          text: message.text,
-          status: message.status,
-          provider_ts: message.providerTs,
-          created_at: now,
-          updated_at: now,
-        })
+        .values(newMessageRow(workspaceId, message, now))
         .onConflict((oc) =>
           oc.columns(['workspace_id', 'business_number', 'provider_message_id']).doNothing(),
         )
@@ -62,14 +68,14 @@ function messageWrites(db: Kysely<Database>) {
       /** Only a message in this status changes (the owner's Retry moves a failed message once). */
       from?: MessageStatus,
     ): Promise<boolean> {
-      const result = await db
-        .updateTable('messages')
-        .set({ status, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .$if(from !== undefined, (qb) => qb.where('status', '=', from!))
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      const fromStatus = from === undefined ? undefined : sql<boolean>`status = ${from}`;
+      return (
+        (await keyedTable(db, 'messages').update(
+          { workspace_id: workspaceId, id },
+          { status, updated_at: now },
+          fromStatus,
+        )) > 0
+      );
     },
   };
 }
@@ -88,13 +94,12 @@ function messageReads(db: Kysely<Database>) {
       businessNumber: E164,
       providerMessageId: string,
     ): Promise<Message | undefined> {
-      const row = await db
-        .selectFrom('messages')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('business_number', '=', businessNumber)
-        .where('provider_message_id', '=', providerMessageId)
-        .executeTakeFirst();
+      const key = {
+        workspace_id: workspaceId,
+        business_number: businessNumber,
+        provider_message_id: providerMessageId,
+      };
+      const row = await keyedTable(db, 'messages').get(key);
       return row === undefined ? undefined : toMessage(row);
     },
 

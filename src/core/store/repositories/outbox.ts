@@ -1,8 +1,10 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Expression, type Kysely, type Selectable, type SqlBool, type UpdateObject } from 'kysely';
 import type { OutboundMediaKind } from '../../../shared/media-send-contract';
 import type { E164, WorkspaceId } from '../../../shared/types';
 import type { Database, OutboxTable } from '../schema';
 import { powerOfTwoChunks } from './chunks';
+import { keyedTable } from './keyed-table';
+import { camelRow } from './row-fields';
 import { scopedTable } from './scoped-table';
 
 export const OUTBOX_KINDS = ['faq', 'ai', 'greeting', 'away', 'handoff', 'owner'] as const;
@@ -65,6 +67,32 @@ export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
  * the query's WHERE repeats the index's own constants.
  */
 const PENDING = sql<boolean>`outbox.status in ('queued', 'sending')`;
+const NOT_SENT = sql<boolean>`outbox.status != 'sent'`;
+/** A row the owner may send again: it failed, or was refused after it was sent, or was cancelled. */
+const FINISHED = sql<boolean>`outbox.status in ('failed', 'sent', 'cancelled')`;
+
+/** A row as it enters the queue (new, or sent again by the owner): due now, no attempts yet. */
+function queuedAfresh(now: number) {
+  return {
+    status: 'queued',
+    attempts: 0,
+    next_attempt_at: now,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+  } as const;
+}
+
+/** Moves one row to the state `patch` writes, if it is in a state `from` allows; whether it moved. */
+async function transition(
+  db: Kysely<Database>,
+  workspaceId: WorkspaceId,
+  id: string,
+  patch: UpdateObject<Database, 'outbox'>,
+  from: Expression<SqlBool>,
+): Promise<boolean> {
+  return (await keyedTable(db, 'outbox').update({ workspace_id: workspaceId, id }, patch, from)) > 0;
+}
 
 /**
  * The replies waiting to be sent, per number and chat, each with its attempts and outcome: what the
@@ -111,15 +139,8 @@ function outboxReads(db: Kysely<Database>) {
 
     /** A chat's rows, oldest first (the screen of a conversation, and tests). */
     async listByChat(workspaceId: WorkspaceId, chatId: string, limit = 200): Promise<OutboxRow[]> {
-      const rows = await db
-        .selectFrom('outbox')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('chat_id', '=', chatId)
-        .orderBy('seq')
-        .limit(Math.min(limit, 1000))
-        .execute();
-      return rows.map(toRow);
+      const key = { workspace_id: workspaceId, chat_id: chatId };
+      return (await keyedTable(db, 'outbox').list(key, ['seq'], Math.min(limit, 1000))).map(toRow);
     },
 
     /**
@@ -151,13 +172,7 @@ function outboxReads(db: Kysely<Database>) {
      * the owner typing. Matched on our id, which is the id the message travels with (SendOptions).
      */
     async isOwn(workspaceId: WorkspaceId, messageId: string): Promise<boolean> {
-      const row = await db
-        .selectFrom('outbox')
-        .select('seq')
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', messageId)
-        .executeTakeFirst();
-      return row !== undefined;
+      return keyedTable(db, 'outbox').exists({ workspace_id: workspaceId, id: messageId });
     },
   };
 }
@@ -169,73 +184,54 @@ function outboxSendSteps(db: Kysely<Database>) {
      * Recorded before the provider is called, attempt counted: a crash from here on leaves the row
      * 'sending', and the next start sends it again with the same id.
      */
-    async markSending(workspaceId: WorkspaceId, id: string, now: number): Promise<boolean> {
-      const result = await db
-        .updateTable('outbox')
-        .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), updated_at: now }))
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .where(PENDING)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
-    },
+    markSending: (workspaceId: WorkspaceId, id: string, now: number) =>
+      transition(
+        db,
+        workspaceId,
+        id,
+        { status: 'sending', attempts: (eb) => eb('attempts', '+', 1), updated_at: now },
+        PENDING,
+      ),
 
     /** Idempotent: a row already sent keeps its first provider id and time. */
-    async markSent(
-      workspaceId: WorkspaceId,
-      id: string,
-      providerMessageId: string,
-      now: number,
-    ): Promise<boolean> {
-      const result = await db
-        .updateTable('outbox')
-        .set({
+    markSent: (workspaceId: WorkspaceId, id: string, providerMessageId: string, now: number) =>
+      transition(
+        db,
+        workspaceId,
+        id,
+        {
           status: 'sent',
           provider_message_id: providerMessageId,
           sent_at: now,
           last_error: null,
           updated_at: now,
-        })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .where('status', '!=', 'sent')
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
-    },
+        },
+        NOT_SENT,
+      ),
 
     /** Back to the queue, to be tried again at `nextAttemptAt` (a failed attempt, or no connection). */
-    async reschedule(
+    reschedule: (
       workspaceId: WorkspaceId,
       id: string,
       retry: { attempts: number; nextAttemptAt: number; lastError: string | null },
       now: number,
-    ): Promise<boolean> {
-      const result = await db
-        .updateTable('outbox')
-        .set({
+    ) =>
+      transition(
+        db,
+        workspaceId,
+        id,
+        {
           status: 'queued',
           attempts: retry.attempts,
           next_attempt_at: retry.nextAttemptAt,
           last_error: retry.lastError,
           updated_at: now,
-        })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .where(PENDING)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
-    },
+        },
+        PENDING,
+      ),
 
-    async markFailed(workspaceId: WorkspaceId, id: string, error: string, now: number): Promise<boolean> {
-      const result = await db
-        .updateTable('outbox')
-        .set({ status: 'failed', last_error: error, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .where(PENDING)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
-    },
+    markFailed: (workspaceId: WorkspaceId, id: string, error: string, now: number) =>
+      transition(db, workspaceId, id, { status: 'failed', last_error: error, updated_at: now }, PENDING),
   };
 }
 
@@ -255,12 +251,7 @@ function outboxQueueing(db: Kysely<Database>) {
               inbound_message_id: r.inboundMessageId,
               kind: r.kind,
               text: r.text,
-              status: 'queued',
-              attempts: 0,
-              next_attempt_at: now,
-              last_error: null,
-              created_at: now,
-              updated_at: now,
+              ...queuedAfresh(now),
               sent_at: null,
               provider_message_id: null,
               media_kind: r.media?.kind ?? null,
@@ -284,24 +275,15 @@ function outboxQueueing(db: Kysely<Database>) {
      * The owner's Retry: a finished row (failed, or refused after it was sent) goes back to the queue
      * with its attempts reset. Returns false for a row still queued or sending: it is not queued twice.
      */
-    async requeue(workspaceId: WorkspaceId, id: string, now: number): Promise<boolean> {
-      const result = await db
-        .updateTable('outbox')
+    requeue: (workspaceId: WorkspaceId, id: string, now: number) =>
+      transition(
+        db,
+        workspaceId,
+        id,
         // created_at too: a retried bot reply is the owner's fresh choice, not a stale one to hold back.
-        .set({
-          status: 'queued',
-          attempts: 0,
-          next_attempt_at: now,
-          last_error: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .where('status', 'in', ['failed', 'sent', 'cancelled'])
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
-    },
+        queuedAfresh(now),
+        FINISHED,
+      ),
 
     /**
      * The bot's replies still waiting in a chat (not yet handed to WhatsApp) are dropped: the owner
@@ -335,48 +317,33 @@ async function describeRows(
   workspaceId: WorkspaceId,
   ids: readonly string[],
 ): Promise<Map<string, { kind: OutboxKind; lastError: string | null }>> {
-  const rows = new Map<string, { kind: OutboxKind; lastError: string | null }>();
-  for (const chunk of powerOfTwoChunks([...new Set(ids)])) {
-    const found = await db
-      .selectFrom('outbox')
-      .select(['id', 'kind', 'last_error'])
-      .where('workspace_id', '=', workspaceId)
-      .where('id', 'in', chunk)
-      .execute();
-    for (const row of found) rows.set(row.id, { kind: row.kind as OutboxKind, lastError: row.last_error });
-  }
-  return rows;
+  const found = await keyedTable(db, 'outbox').findIn({ workspace_id: workspaceId }, 'id', ids, [
+    'id',
+    'kind',
+    'last_error',
+  ]);
+  return new Map(found.map((row) => [row.id, { kind: row.kind as OutboxKind, lastError: row.last_error }]));
 }
 
 function toRow(row: Selectable<OutboxTable>): OutboxRow {
+  const { media_kind, media_sha256, media_mime, media_file_name, media_caption, choices, ...columns } = row;
   return {
-    seq: row.seq,
-    id: row.id,
+    ...camelRow(columns),
     workspaceId: row.workspace_id as WorkspaceId,
     businessNumber: row.business_number as E164,
-    chatId: row.chat_id,
-    inboundMessageId: row.inbound_message_id,
     kind: row.kind as OutboxKind,
-    text: row.text,
     status: row.status as OutboxStatus,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    lastError: row.last_error,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    sentAt: row.sent_at,
-    providerMessageId: row.provider_message_id,
     media:
-      row.media_kind !== null && row.media_sha256 !== null
+      media_kind !== null && media_sha256 !== null
         ? {
-            kind: row.media_kind as OutboundMediaKind,
-            sha256: row.media_sha256,
-            mime: row.media_mime ?? 'application/octet-stream',
-            fileName: row.media_file_name,
-            caption: row.media_caption,
+            kind: media_kind as OutboundMediaKind,
+            sha256: media_sha256,
+            mime: media_mime ?? 'application/octet-stream',
+            fileName: media_file_name,
+            caption: media_caption,
           }
         : null,
-    choices: choicesOf(row.choices),
+    choices: choicesOf(choices),
   };
 }
 

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { E164, MessageStatus, WorkspaceId } from '../../../shared/types';
 import type { Database } from '../schema';
+import { camelRow } from './row-fields';
 import { powerOfTwoChunks } from './chunks';
 import type { MessageOutcome, StatusUpdate, UndecidedRow } from './pipeline-message-types';
 
@@ -135,17 +136,7 @@ export function pipelineUndecided(db: Kysely<Database>) {
         .orderBy('id')
         .limit(Math.min(limit, 5000))
         .execute();
-      return rows.map((r) => ({
-        id: r.id,
-        businessNumber: r.business_number as E164,
-        providerMessageId: r.provider_message_id,
-        chatId: r.chat_id,
-        chatKind: r.chat_kind,
-        contactId: r.contact_id,
-        text: r.text,
-        providerTs: r.provider_ts,
-        createdAt: r.created_at,
-      }));
+      return rows.map((r) => ({ ...camelRow(r), businessNumber: r.business_number as E164 }));
     },
   };
 }

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { WorkspaceId } from '../../../shared/types';
 import type { Database } from '../schema';
+import { keyedTable } from './keyed-table';
+import { newMessageRow } from './messages';
 import type { OutboundRow } from './pipeline-message-types';
 
 /** The replies the sender records, so a chat's history shows them beside the customer's messages. */
@@ -15,19 +17,11 @@ export function pipelineOutbound(db: Kysely<Database>) {
       await db
         .insertInto('messages')
         .values({
-          id: message.id,
-          workspace_id: workspaceId,
-          business_number: message.businessNumber,
-          provider_message_id: message.providerMessageId,
-          chat_id: message.chatId,
-          contact_id: null,
-          direction: 'out',
-          author: message.author,
-          text: message.text,
-          status: message.status,
-          provider_ts: null,
-          created_at: now,
-          updated_at: now,
+          ...newMessageRow(
+            workspaceId,
+            { ...message, contactId: null, direction: 'out', providerTs: null },
+            now,
+          ),
           chat_kind: null,
         })
         // Any conflict, not only messages.insert's (number, provider id): a Cloud API row resent after a
@@ -44,21 +38,15 @@ export function pipelineOutbound(db: Kysely<Database>) {
       providerMessageId: string,
       now: number,
     ): Promise<void> {
-      await db
-        .updateTable('messages')
-        .set((eb) => ({
+      await keyedTable(db, 'messages').update(
+        { workspace_id: workspaceId, id },
+        {
           provider_message_id: providerMessageId,
-          status: eb
-            .case()
-            .when('status', 'in', ['queued', 'sending'])
-            .then('sent')
-            .else(eb.ref('status'))
-            .end(),
+          status: (eb) =>
+            eb.case().when('status', 'in', ['queued', 'sending']).then('sent').else(eb.ref('status')).end(),
           updated_at: now,
-        }))
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .execute();
+        },
+      );
     },
 
     /** Applies a delivery ack to the message with that provider id, never moving it backwards. */
@@ -72,14 +60,12 @@ export function pipelineOutbound(db: Kysely<Database>) {
       providerMessageId: string,
       now: number,
     ): Promise<boolean> {
-      const result = await db
-        .updateTable('messages')
-        .set({ provider_message_id: providerMessageId, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .where('provider_message_id', '=', id)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      const attached = await keyedTable(db, 'messages').update(
+        { workspace_id: workspaceId, id },
+        { provider_message_id: providerMessageId, updated_at: now },
+        (eb) => eb('provider_message_id', '=', id),
+      );
+      return attached > 0;
     },
   };
 }

@@ -3,6 +3,8 @@ import type { WorkspaceId } from '../../../shared/types';
 import { insertTestWorkspace } from '../../testing/fixtures';
 import { openTempStore } from '../../testing/temp-files';
 import type { Store } from '../open-database';
+import { keyedTable } from './keyed-table';
+import { camelRow } from './row-fields';
 import { scopedTable } from './scoped-table';
 
 const A = 'ws-a' as WorkspaceId;
@@ -61,5 +63,56 @@ describe('scopedTable', () => {
     expect(await replies.remove(A, 'r1')).toBe(false);
     expect((await replies.list(A, ['id'])).map((r) => [r.id, r.title])).toEqual([['r2', 'Hours']]);
     expect((await replies.get(B, 'r3'))?.title).toBe('Other shop');
+  });
+});
+
+describe('keyedTable', () => {
+  const titled = (workspace_id: WorkspaceId, title: string) => ({ workspace_id, title });
+
+  it('reads rows by a key of several columns, only in the key’s workspace', async () => {
+    const replies = keyedTable(store.db, 'saved_replies');
+    expect(await replies.find(titled(B, 'Other shop'), ['id'])).toEqual({ id: 'r3' });
+    expect(await replies.find(titled(A, 'Other shop'), ['id'])).toBeUndefined();
+    expect(await replies.exists(titled(B, 'Other shop'))).toBe(true);
+    expect(await replies.exists(titled(A, 'Other shop'))).toBe(false);
+    expect((await replies.get({ workspace_id: B, id: 'r3' }))?.text).toBe('Other shop text');
+    expect(await replies.findIn({ workspace_id: A }, 'id', ['r2', 'r3', 'r2'], ['id'])).toEqual([
+      { id: 'r2' },
+    ]);
+    expect((await replies.getIn({ workspace_id: B }, 'id', ['r2', 'r3'])).map((r) => r.id)).toEqual(['r3']);
+  });
+
+  it('updates only rows with the key that meet the condition, and says how many', async () => {
+    const replies = keyedTable(store.db, 'saved_replies');
+    expect(await replies.update(titled(A, 'Other shop'), { text: 'x' })).toBe(0);
+    const r3 = { workspace_id: B, id: 'r3' };
+    expect(await replies.update(r3, { text: 'y', updated_at: 6 }, (eb) => eb('updated_at', '>', 5))).toBe(0);
+    expect(await replies.update(r3, { text: 'y', updated_at: 6 }, (eb) => eb('updated_at', '<', 5))).toBe(1);
+    expect(await replies.find(r3, ['text', 'updated_at'])).toEqual({ text: 'y', updated_at: 6 });
+  });
+
+  it('upserts the columns named, lists in order and removes', async () => {
+    const replies = keyedTable(store.db, 'saved_replies');
+    const row = { workspace_id: B, id: 'r4', title: 'New', text: 'one', created_at: 1, updated_at: 1 };
+    await replies.upsert(row, ['id'], ['text']);
+    await replies.upsert({ ...row, title: 'Not written', text: 'two' }, ['id'], ['text']);
+    expect(await replies.find({ workspace_id: B, id: 'r4' }, ['title', 'text'])).toEqual({
+      title: 'New',
+      text: 'two',
+    });
+    expect((await replies.list({ workspace_id: B }, ['title'], 10)).map((r) => r.id)).toEqual(['r4', 'r3']);
+    expect(await replies.remove({ workspace_id: A, id: 'r4' })).toBe(0);
+    expect(await replies.remove({ workspace_id: B, id: 'r4' })).toBe(1);
+  });
+});
+
+describe('camelRow', () => {
+  it('names each column as the domain types do, values unchanged', () => {
+    expect(camelRow({ id: 'r1', first_seen_at: 5, provider_message_id: null, duration_s: 2 })).toEqual({
+      id: 'r1',
+      firstSeenAt: 5,
+      providerMessageId: null,
+      durationS: 2,
+    });
   });
 });

@@ -1,22 +1,13 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import type { DayActivity } from '../../../shared/home-contract';
 import type { WorkspaceId } from '../../../shared/types';
 import type { Database } from '../schema';
 
-/** One day's (or any period's) figures, counted from `messages` (see DayActivity's fields). */
-export interface PeriodActivity {
-  /** Customer messages stored: inbound, except ignored chats (groups, status) and unreadable ones. */
-  messagesIn: number;
-  /** Replies the bot sent or is sending (failed sends excluded). */
-  botMessagesOut: number;
-  /** Messages the owner sent, from the app or the phone (failed sends excluded). */
-  ownerMessagesOut: number;
-  /** Customer messages the bot answered (outcome 'bot'). */
-  botAnswered: number;
-  /** Customer messages handed to a person (outcome 'handoff'). */
-  handoffs: number;
-  /** Customer messages the bot could not answer while hand-offs were off (outcome 'unanswered'). */
-  unanswered: number;
-}
+/** One day's (or any period's) figures, counted from `messages` (DayActivity says what each counts). */
+export type PeriodActivity = Pick<
+  DayActivity,
+  'messagesIn' | 'botMessagesOut' | 'ownerMessagesOut' | 'botAnswered' | 'handoffs' | 'unanswered'
+>;
 
 export interface WaitingHandoffs {
   /** Chats handed to a person that the owner has neither answered nor released since. */

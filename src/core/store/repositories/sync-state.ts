@@ -1,6 +1,8 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Expression, type Kysely, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { LogLevel, WorkspaceId } from '../../../shared/types';
 import type { Database, SyncStateTable } from '../schema';
+import { camelRow } from './row-fields';
+import { keyedTable } from './keyed-table';
 
 export type SyncRowState = 'active' | 'needs-attention';
 
@@ -75,13 +77,10 @@ async function saveEnrollment(
 
 /** The enrollment itself: read, saved, removed. */
 function enrollmentParts(db: Kysely<Database>) {
+  const state = keyedTable(db, 'sync_state');
   return {
     async get(workspaceId: WorkspaceId): Promise<SyncStateRow | undefined> {
-      const row = await db
-        .selectFrom('sync_state')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .executeTakeFirst();
+      const row = await state.get({ workspace_id: workspaceId });
       return row === undefined ? undefined : toRow(row);
     },
 
@@ -89,84 +88,56 @@ function enrollmentParts(db: Kysely<Database>) {
       saveEnrollment(db, workspaceId, enrollment, now),
 
     async remove(workspaceId: WorkspaceId): Promise<boolean> {
-      const result = await db
-        .deleteFrom('sync_state')
-        .where('workspace_id', '=', workspaceId)
-        .executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      return (await state.remove({ workspace_id: workspaceId })) > 0;
     },
   };
 }
 
 /** What the pushes report back: acks, errors, a refused token, and the owner's share choice. */
 function pushOutcomeParts(db: Kysely<Database>) {
+  const state = keyedTable(db, 'sync_state');
+  /** Writes `patch` on the enrollment of `enrolledAt` (a reply from an earlier one changes nothing). */
+  const onEnrollment = async (
+    workspaceId: WorkspaceId,
+    enrolledAt: number,
+    patch: Updateable<SyncStateTable>,
+    only?: Expression<SqlBool>,
+  ) => (await state.update({ workspace_id: workspaceId, enrolled_at: enrolledAt }, patch, only)) > 0;
   return {
     /** The server committed events up to `ackedSeq`: a success, and the error (if any) is over. */
-    async recordAck(
-      workspaceId: WorkspaceId,
-      enrolledAt: number,
-      ackedSeq: number,
-      now: number,
-    ): Promise<boolean> {
-      const result = await db
-        .updateTable('sync_state')
-        .set({
+    recordAck: (workspaceId: WorkspaceId, enrolledAt: number, ackedSeq: number, now: number) =>
+      onEnrollment(
+        workspaceId,
+        enrolledAt,
+        {
           last_acked_seq: ackedSeq,
           last_success_at: now,
           last_error: null,
           last_error_at: null,
           updated_at: now,
-        })
-        .where('workspace_id', '=', workspaceId)
-        .where('enrolled_at', '=', enrolledAt)
-        .where('state', '=', 'active')
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
-    },
+        },
+        sql<boolean>`state = 'active'`,
+      ),
 
-    async recordError(
-      workspaceId: WorkspaceId,
-      enrolledAt: number,
-      message: string,
-      now: number,
-    ): Promise<boolean> {
-      const result = await db
-        .updateTable('sync_state')
-        .set({ last_error: message.slice(0, 2000), last_error_at: now, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('enrolled_at', '=', enrolledAt)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
-    },
+    recordError: (workspaceId: WorkspaceId, enrolledAt: number, message: string, now: number) =>
+      onEnrollment(workspaceId, enrolledAt, {
+        last_error: message.slice(0, 2000),
+        last_error_at: now,
+        updated_at: now,
+      }),
 
     /** The server refused the token: nothing is pushed until the workspace is enrolled again. */
-    async markNeedsAttention(
-      workspaceId: WorkspaceId,
-      enrolledAt: number,
-      message: string,
-      now: number,
-    ): Promise<boolean> {
-      const result = await db
-        .updateTable('sync_state')
-        .set({
-          state: 'needs-attention',
-          last_error: message.slice(0, 2000),
-          last_error_at: now,
-          updated_at: now,
-        })
-        .where('workspace_id', '=', workspaceId)
-        .where('enrolled_at', '=', enrolledAt)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
-    },
+    markNeedsAttention: (workspaceId: WorkspaceId, enrolledAt: number, message: string, now: number) =>
+      onEnrollment(workspaceId, enrolledAt, {
+        state: 'needs-attention',
+        last_error: message.slice(0, 2000),
+        last_error_at: now,
+        updated_at: now,
+      }),
 
     async setShareMessageText(workspaceId: WorkspaceId, share: boolean, now: number): Promise<boolean> {
-      const result = await db
-        .updateTable('sync_state')
-        .set({ share_message_text: share ? 1 : 0, updated_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      const patch = { share_message_text: share ? 1 : 0, updated_at: now };
+      return (await state.update({ workspace_id: workspaceId }, patch)) > 0;
     },
   };
 }
@@ -195,15 +166,7 @@ function pushReads(db: Kysely<Database>) {
         .orderBy('seq', 'asc')
         .limit(Math.max(1, Math.floor(limit)))
         .execute();
-      return rows.map((r) => ({
-        seq: r.seq,
-        ts: r.ts,
-        level: r.level as LogLevel,
-        type: r.type,
-        contactId: r.contact_id,
-        message: r.message,
-        meta: r.meta,
-      }));
+      return rows.map((r) => ({ ...camelRow(r), level: r.level as LogLevel }));
     },
 
     /** How many of the workspace's events have afterSeq < seq <= throughSeq (same window rule as readEvents). */
@@ -223,25 +186,11 @@ function pushReads(db: Kysely<Database>) {
       workspaceId: WorkspaceId,
       ids: { messageIds: readonly string[]; outboxIds: readonly string[] },
     ): Promise<Map<string, string>> {
+      const key = { workspace_id: workspaceId };
+      const messages = await keyedTable(db, 'messages').findIn(key, 'id', ids.messageIds, ['id', 'text']);
+      const outbox = await keyedTable(db, 'outbox').findIn(key, 'id', ids.outboxIds, ['id', 'text']);
       const texts = new Map<string, string>();
-      if (ids.messageIds.length > 0) {
-        const rows = await db
-          .selectFrom('messages')
-          .select(['id', 'text'])
-          .where('workspace_id', '=', workspaceId)
-          .where('id', 'in', [...ids.messageIds])
-          .execute();
-        for (const row of rows) if (row.text !== null) texts.set(row.id, row.text);
-      }
-      if (ids.outboxIds.length > 0) {
-        const rows = await db
-          .selectFrom('outbox')
-          .select(['id', 'text'])
-          .where('workspace_id', '=', workspaceId)
-          .where('id', 'in', [...ids.outboxIds])
-          .execute();
-        for (const row of rows) texts.set(row.id, row.text);
-      }
+      for (const row of [...messages, ...outbox]) if (row.text !== null) texts.set(row.id, row.text);
       return texts;
     },
   };
@@ -282,18 +231,9 @@ export function createSyncDirectory(db: Kysely<Database>) {
 
 function toRow(row: Selectable<SyncStateTable>): SyncStateRow {
   return {
+    ...camelRow(row),
     workspaceId: row.workspace_id as WorkspaceId,
-    serverUrl: row.server_url,
-    centralWorkspaceId: row.central_workspace_id,
-    centralWorkspaceName: row.central_workspace_name,
-    tokenSealed: row.token_sealed,
-    lastAckedSeq: row.last_acked_seq,
     shareMessageText: row.share_message_text === 1,
     state: row.state === 'needs-attention' ? 'needs-attention' : 'active',
-    enrolledAt: row.enrolled_at,
-    lastSuccessAt: row.last_success_at,
-    lastError: row.last_error,
-    lastErrorAt: row.last_error_at,
-    updatedAt: row.updated_at,
   };
 }

@@ -4,6 +4,7 @@ import type { IdGenerator } from '../../ids';
 import type { Database } from '../schema';
 import { normaliseToString } from '../../bot/faq/match-tokens';
 import { closestForEach } from '../../bot/faq/question-similarity';
+import { camelRow } from './row-fields';
 
 /** The table of migration 0004 (declared here: the matcher's feature owns it). */
 export interface UnansweredQuestionsTable {
@@ -248,15 +249,5 @@ function groupQuestions(rows: readonly UnansweredQuestionsTable[]): UnansweredGr
 }
 
 function toQuestion(row: UnansweredQuestionsTable): UnansweredQuestion {
-  return {
-    id: row.id,
-    workspaceId: row.workspace_id as WorkspaceId,
-    text: row.text,
-    normalized: row.normalized,
-    count: row.count,
-    firstSeenAt: row.first_seen_at,
-    lastSeenAt: row.last_seen_at,
-    groupKey: row.group_key,
-    resolved: row.resolved === 1,
-  };
+  return { ...camelRow(row), workspaceId: row.workspace_id as WorkspaceId, resolved: row.resolved === 1 };
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { E164 } from '../../../shared/types';
 import type { Database } from '../schema';
+import { camelRow } from './row-fields';
 import { powerOfTwoChunks } from './chunks';
 
 export interface UnroutableMessage {
@@ -61,18 +62,7 @@ export function createUnroutableMessageStore(db: Kysely<Database>) {
         .orderBy('id')
         .limit(Math.min(limit, 1000))
         .execute();
-      return rows.map((r) => ({
-        id: r.id,
-        businessNumber: r.business_number as E164,
-        providerMessageId: r.provider_message_id,
-        chatId: r.chat_id,
-        senderWaId: r.sender_wa_id,
-        senderPhone: r.sender_phone,
-        senderName: r.sender_name,
-        text: r.text,
-        providerTs: r.provider_ts,
-        receivedAt: r.received_at,
-      }));
+      return rows.map((r) => ({ ...camelRow(r), businessNumber: r.business_number as E164 }));
     },
   };
 }

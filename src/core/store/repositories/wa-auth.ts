@@ -3,6 +3,7 @@ import type { WorkspaceId } from '../../../shared/types';
 import type { SecretBox } from '../../secrets/secret-box';
 import type { Store } from '../open-database';
 import type { Database } from '../schema';
+import { keyedTable } from './keyed-table';
 
 /** One change to the Signal key store; `value: null` deletes the key, as Baileys' `keys.set` means it. */
 export interface AuthKeyChange {
@@ -18,6 +19,12 @@ type Db = Kysely<Database>;
 const inTransaction = <T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> =>
   db.isTransaction ? fn(db) : db.transaction().execute(fn);
 
+/** The key of a number's rows. */
+const ofNumber = (workspaceId: WorkspaceId, phoneNumberId: string) => ({
+  workspace_id: workspaceId,
+  phone_number_id: phoneNumberId,
+});
+
 /** Opens a stored value, passing through rows written before sealing existed. */
 function openWith(box: SecretBox): (stored: string) => string {
   return (stored) => (isSealed(stored) ? box.open(stored) : stored);
@@ -26,14 +33,10 @@ function openWith(box: SecretBox): (stored: string) => string {
 /** The number's creds: read, written (only for a number of the workspace), and whether there are any. */
 function credsParts(db: Db, box: SecretBox) {
   const open = openWith(box);
+  const creds = keyedTable(db, 'wa_auth_creds');
   return {
     async readCreds(workspaceId: WorkspaceId, phoneNumberId: string): Promise<string | undefined> {
-      const row = await db
-        .selectFrom('wa_auth_creds')
-        .select('creds')
-        .where('workspace_id', '=', workspaceId)
-        .where('phone_number_id', '=', phoneNumberId)
-        .executeTakeFirst();
+      const row = await creds.find(ofNumber(workspaceId, phoneNumberId), ['creds']);
       return row === undefined ? undefined : open(row.creds);
     },
 
@@ -43,7 +46,7 @@ function credsParts(db: Db, box: SecretBox) {
       plainCreds: string,
       now: number,
     ): Promise<void> {
-      const creds = box.seal(plainCreds);
+      const sealed = box.seal(plainCreds);
       // The number must belong to the workspace: the insert-select writes nothing otherwise.
       await db
         .insertInto('wa_auth_creds')
@@ -51,7 +54,7 @@ function credsParts(db: Db, box: SecretBox) {
         .expression((eb) =>
           eb
             .selectFrom('phone_numbers')
-            .select(['id', 'workspace_id', eb.val(creds).as('creds'), eb.val(now).as('updated_at')])
+            .select(['id', 'workspace_id', eb.val(sealed).as('creds'), eb.val(now).as('updated_at')])
             .where('id', '=', phoneNumberId)
             .where('workspace_id', '=', workspaceId),
         )
@@ -65,13 +68,7 @@ function credsParts(db: Db, box: SecretBox) {
     },
 
     async hasCreds(workspaceId: WorkspaceId, phoneNumberId: string): Promise<boolean> {
-      const row = await db
-        .selectFrom('wa_auth_creds')
-        .select('phone_number_id')
-        .where('workspace_id', '=', workspaceId)
-        .where('phone_number_id', '=', phoneNumberId)
-        .executeTakeFirst();
-      return row !== undefined;
+      return creds.exists(ofNumber(workspaceId, phoneNumberId));
     },
   };
 }
@@ -84,30 +81,10 @@ interface KeyOwner {
 
 /** Writes one sealed change: `value: null` deletes the key. */
 async function applyKeyChange(trx: Db, owner: KeyOwner, change: AuthKeyChange): Promise<void> {
-  const { workspaceId, phoneNumberId } = owner;
-  if (change.value === null) {
-    await trx
-      .deleteFrom('wa_auth_keys')
-      .where('workspace_id', '=', workspaceId)
-      .where('phone_number_id', '=', phoneNumberId)
-      .where('type', '=', change.type)
-      .where('key_id', '=', change.id)
-      .execute();
-    return;
-  }
-  await trx
-    .insertInto('wa_auth_keys')
-    .values({
-      phone_number_id: phoneNumberId,
-      workspace_id: workspaceId,
-      type: change.type,
-      key_id: change.id,
-      value: change.value,
-    })
-    .onConflict((oc) =>
-      oc.columns(['phone_number_id', 'type', 'key_id']).doUpdateSet({ value: change.value as string }),
-    )
-    .execute();
+  const keys = keyedTable(trx, 'wa_auth_keys');
+  const key = { ...ofNumber(owner.workspaceId, owner.phoneNumberId), type: change.type, key_id: change.id };
+  if (change.value === null) await keys.remove(key);
+  else await keys.upsert({ ...key, value: change.value }, ['phone_number_id', 'type', 'key_id'], ['value']);
 }
 
 /** The Signal keys: read in slices, and written a whole batch at a time. */
@@ -144,13 +121,11 @@ function keyParts(db: Db, box: SecretBox) {
         value: change.value === null ? null : box.seal(change.value),
       }));
       await inTransaction(db, async (trx) => {
-        const owner = await trx
-          .selectFrom('phone_numbers')
-          .select('id')
-          .where('id', '=', phoneNumberId)
-          .where('workspace_id', '=', workspaceId)
-          .executeTakeFirst();
-        if (owner === undefined) return;
+        const owned = await keyedTable(trx, 'phone_numbers').exists({
+          workspace_id: workspaceId,
+          id: phoneNumberId,
+        });
+        if (!owned) return;
         for (const change of sealed) await applyKeyChange(trx, { workspaceId, phoneNumberId }, change);
       });
     },
@@ -158,16 +133,8 @@ function keyParts(db: Db, box: SecretBox) {
     /** Forget a number's session (after WhatsApp logged it out): the next connect asks to pair again. */
     async clear(workspaceId: WorkspaceId, phoneNumberId: string): Promise<void> {
       await inTransaction(db, async (trx) => {
-        await trx
-          .deleteFrom('wa_auth_keys')
-          .where('workspace_id', '=', workspaceId)
-          .where('phone_number_id', '=', phoneNumberId)
-          .execute();
-        await trx
-          .deleteFrom('wa_auth_creds')
-          .where('workspace_id', '=', workspaceId)
-          .where('phone_number_id', '=', phoneNumberId)
-          .execute();
+        await keyedTable(trx, 'wa_auth_keys').remove(ofNumber(workspaceId, phoneNumberId));
+        await keyedTable(trx, 'wa_auth_creds').remove(ofNumber(workspaceId, phoneNumberId));
       });
     },
   };
