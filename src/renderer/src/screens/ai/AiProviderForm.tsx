@@ -55,6 +55,21 @@ const PRESETS = [
 
 type Tier = 'fast' | 'smart';
 
+/** The provider's one-line boxes: its name (fixed once saved), the service's address and the model. */
+const TEXT_BOXES = [
+  {
+    key: 'id',
+    name: 'providerId',
+    label: 'Name',
+    hint: 'Lower-case letters, digits, dashes.',
+    maxLength: 40,
+  },
+  { key: 'baseUrl', name: 'baseUrl', label: 'Address', type: 'url', mono: true, grow: true, maxLength: 300 },
+  { key: 'model', name: 'model', label: 'Model', mono: true, maxLength: 100 },
+] as const;
+
+type TextKey = (typeof TEXT_BOXES)[number]['key'];
+
 /**
  * The owner's price, or null to use the price list's. Text that is not a price is refused here, in
  * words, before it reaches the core (which checks it again).
@@ -92,10 +107,12 @@ function freeName(label: string, taken: readonly string[]): string {
 function useProviderDraft(existing: AiProviderStatus | undefined, taken: readonly string[]) {
   const first = PRESETS[0];
   const [preset, setPreset] = useState(0);
-  const [id, setId] = useState(existing?.id ?? first.label.toLowerCase());
   const [kind, setKind] = useState<'openai-compatible' | 'anthropic'>(existing?.kind ?? first.kind);
-  const [baseUrl, setBaseUrl] = useState(existing?.baseUrl ?? first.baseUrl);
-  const [model, setModel] = useState(existing?.model ?? first.model);
+  const [text, setTexts] = useState<Record<TextKey, string>>({
+    id: existing?.id ?? first.label.toLowerCase(),
+    baseUrl: existing?.baseUrl ?? first.baseUrl,
+    model: existing?.model ?? first.model,
+  });
   const [tier, setTier] = useState<Tier>(existing?.tier ?? 'fast');
   const [enabled, setEnabled] = useState(existing?.enabled ?? true);
   const [needsKey, setNeedsKey] = useState<boolean>(existing?.needsKey ?? first.needsKey);
@@ -107,25 +124,24 @@ function useProviderDraft(existing: AiProviderStatus | undefined, taken: readonl
     const p = PRESETS[index]!;
     setPreset(index);
     setKind(p.kind);
-    setBaseUrl(p.baseUrl);
-    setModel(p.model);
+    setTexts((t) => ({
+      id: existing === undefined ? freeName(p.label, taken) : t.id,
+      baseUrl: p.baseUrl,
+      model: p.model,
+    }));
     setNeedsKey(p.needsKey);
     setPrice(priceBox(p.price));
-    if (existing === undefined) setId(freeName(p.label, taken));
   };
+  const setText = (key: TextKey, value: string) => setTexts((t) => ({ ...t, [key]: value }));
   const provider = () => {
     const owned = priceOf(price.in, price.out);
-    return { id, kind, baseUrl, model, tier, enabled, needsKey, ...(owned !== null && { price: owned }) };
+    return { ...text, kind, tier, enabled, needsKey, ...(owned !== null && { price: owned }) };
   };
   return {
     preset,
     choose,
-    id,
-    setId,
-    baseUrl,
-    setBaseUrl,
-    model,
-    setModel,
+    text,
+    setText,
     tier,
     setTier,
     enabled,
@@ -247,41 +263,30 @@ const PRICE_BOXES = [
 
 /** Name, address, model, tier and the owner's prices. */
 function ProviderFields({ draft, editing }: { draft: ProviderDraft; editing: boolean }) {
+  const [name, address, model] = TEXT_BOXES.map((box) => (
+    <TextField
+      key={box.key}
+      label={box.label}
+      hint={'hint' in box ? box.hint : undefined}
+      className={'grow' in box ? 'field--grow' : undefined}
+      inputClassName={'mono' in box ? 'input mono' : 'input'}
+      name={box.name}
+      type={'type' in box ? box.type : 'text'}
+      value={draft.text[box.key]}
+      onValue={(text) => draft.setText(box.key, text)}
+      disabled={box.key === 'id' && editing}
+      required
+      maxLength={box.maxLength}
+    />
+  ));
   return (
     <>
       <div className="field-row">
-        <TextField
-          label="Name"
-          hint="Lower-case letters, digits, dashes."
-          name="providerId"
-          value={draft.id}
-          onValue={draft.setId}
-          disabled={editing}
-          required
-          maxLength={40}
-        />
-        <TextField
-          className="field--grow"
-          label="Address"
-          inputClassName="input mono"
-          name="baseUrl"
-          type="url"
-          value={draft.baseUrl}
-          onValue={draft.setBaseUrl}
-          required
-          maxLength={300}
-        />
+        {name}
+        {address}
       </div>
       <div className="field-row">
-        <TextField
-          label="Model"
-          inputClassName="input mono"
-          name="model"
-          value={draft.model}
-          onValue={draft.setModel}
-          required
-          maxLength={100}
-        />
+        {model}
         <Field
           label="Use for"
           hint="Fast: greetings, simple questions. Smart: buying, complaints, long chats."
