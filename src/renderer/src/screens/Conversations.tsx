@@ -1,18 +1,19 @@
 import { useCallback, useEffect, useState } from 'react';
 import { FormError } from '../components/Field';
 import type { ConversationSummary, Label } from '../../../shared/contract';
-import { errorMessage } from '../client/client';
+import { EmptyState } from '../components/EmptyState';
 import { Icon } from '../components/Icon';
 import { PageHeader } from '../components/Layout';
 import { navigate, useRoute } from '../router';
-import { useApp, useEvent, useOnReconnect, useWorkspace } from '../state/app-context';
+import { useApp, useWorkspace } from '../state/app-context';
 import { NotificationsHint } from './NotificationsSettings';
-import { REFRESH_MS } from './inbox/chat-format';
 import { ChatList, needingYou, type Filter } from './inbox/ChatList';
 import { ContactCard } from './inbox/ContactCard';
 import { InboxSearchBox, InboxSearchResults } from './inbox/InboxSearch';
 import { useLabels } from './inbox/labels';
 import { Thread } from './inbox/thread/Thread';
+import { useChatRefresh } from './inbox/use-chat-refresh';
+import { useLoader } from './use-loader';
 
 /** Enough recent chats that the ones waiting long for a person are still among them. */
 const LIST_LIMIT = 200;
@@ -21,32 +22,17 @@ const LIST_LIMIT = 200;
 function useChats(labelFilter: string | null, onFirst: (chatId: string) => void) {
   const { client } = useApp();
   const workspace = useWorkspace();
-  const [chats, setChats] = useState<ConversationSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const loadChats = useCallback(async () => {
-    try {
-      const list = await client.invoke('conversation.list', {
-        workspaceId: workspace.id,
-        limit: LIST_LIMIT,
-        ...(labelFilter !== null && { labelId: labelFilter }),
-      });
-      setChats(list);
-      setError(null);
-      if (list.length > 0) onFirst(list[0]!.chatId);
-    } catch (failure) {
-      setError(errorMessage(failure));
-    }
+  const read = useCallback(async () => {
+    const list = await client.invoke('conversation.list', {
+      workspaceId: workspace.id,
+      limit: LIST_LIMIT,
+      ...(labelFilter !== null && { labelId: labelFilter }),
+    });
+    if (list.length > 0) onFirst(list[0]!.chatId);
+    return list;
   }, [client, workspace.id, labelFilter, onFirst]);
-
-  useEffect(() => {
-    void loadChats();
-    const timer = setInterval(() => void loadChats(), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [loadChats]);
-  useOnReconnect(() => void loadChats());
-  useEvent('conversation.changed', (event) => {
-    if (event.workspaceId === workspace.id) void loadChats();
-  });
+  const { value: chats, error, load } = useLoader(read);
+  useChatRefresh(load, (event) => event.workspaceId === workspace.id);
   return { chats, error };
 }
 
@@ -134,15 +120,11 @@ export function Conversations() {
 
 function NoChats() {
   return (
-    <div className="empty card">
-      <span className="empty__icon" aria-hidden="true">
-        <Icon name="chat" size={28} />
-      </span>
-      <p className="empty__title">No conversations yet</p>
+    <EmptyState icon="chat" title="No conversations yet">
       <p className="muted">
         When customers write to your WhatsApp number, their chats and the bot&rsquo;s answers show here.
       </p>
-    </div>
+    </EmptyState>
   );
 }
 

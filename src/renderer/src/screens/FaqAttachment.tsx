@@ -1,10 +1,11 @@
 // The photo or document an FAQ's answer sends with its text (the price list, the menu). Chosen in the
 // FAQ editor: it uploads at once with its progress and is attached as soon as it is whole.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { FormError } from '../components/Field';
 import type { FaqAttachment } from '../../../shared/media-send-contract';
 import { errorMessage } from '../client/client';
 import { uploadFile, type UploadProgress } from '../client/upload-file';
+import { FilePicker } from '../components/FilePicker';
 import { formatBytes } from '../components/MessageMedia';
 import { useApp } from '../state/app-context';
 
@@ -53,7 +54,6 @@ function useFaqAttachment(workspaceId: string, faqId: string | null) {
 
 export function FaqAttachmentField(props: { workspaceId: string; faqId: string | null }) {
   const { current, progress, problem, attach, remove } = useFaqAttachment(props.workspaceId, props.faqId);
-  const input = useRef<HTMLInputElement>(null);
   const { faqId } = props;
 
   if (faqId === null) {
@@ -89,28 +89,20 @@ export function FaqAttachmentField(props: { workspaceId: string; faqId: string |
           Uploading… {percent}% <progress max={100} value={percent} aria-label="Upload of the attachment" />
         </p>
       )}
-      <span>
-        <button
-          className="button button--secondary button--small"
-          type="button"
-          disabled={progress !== null}
-          onClick={() => input.current?.click()}
-        >
-          {current === null ? 'Attach a photo or document' : 'Replace it'}
-        </button>
-      </span>
-      <input
-        ref={input}
-        type="file"
-        accept={ACCEPT}
-        hidden
-        aria-label="File for the answer"
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          if (file !== undefined) void attach(faqId, file);
-          e.target.value = '';
-        }}
-      />
+      <FilePicker accept={ACCEPT} label="File for the answer" onFile={(file) => void attach(faqId, file)}>
+        {(open) => (
+          <span>
+            <button
+              className="button button--secondary button--small"
+              type="button"
+              disabled={progress !== null}
+              onClick={open}
+            >
+              {current === null ? 'Attach a photo or document' : 'Replace it'}
+            </button>
+          </span>
+        )}
+      </FilePicker>
       <FormError error={problem} />
     </div>
   );

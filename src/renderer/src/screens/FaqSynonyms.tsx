@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { Icon } from '../components/Icon';
+import { InlineError } from '../components/InlineError';
+import { SearchBox } from '../components/SearchBox';
 import { useApp, useWorkspace } from '../state/app-context';
 import { useAction } from '../state/use-action';
 
@@ -79,26 +80,20 @@ export function ShopWords() {
         </ul>
       )}
       <form className="shop-words__form" onSubmit={add}>
-        <label className="search shop-words__input">
-          <Icon name="plus" size={18} />
-          <input
-            className="search__input"
-            placeholder="e.g. suya, grilled meat, kilishi"
-            aria-label="Words that mean the same, separated by commas"
-            value={text}
-            maxLength={500}
-            onChange={(e) => setText(e.target.value)}
-          />
-        </label>
+        <SearchBox
+          icon="plus"
+          className="shop-words__input"
+          placeholder="e.g. suya, grilled meat, kilishi"
+          aria-label="Words that mean the same, separated by commas"
+          value={text}
+          maxLength={500}
+          onChange={(e) => setText(e.target.value)}
+        />
         <button className="button button--secondary" type="submit" disabled={busy || text.trim() === ''}>
           Add
         </button>
       </form>
-      {error !== null && (
-        <p className="field__error" role="alert">
-          {error}
-        </p>
-      )}
+      <InlineError error={error} />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import type { FaqImportResult, FaqTryResult } from '../../../shared/contract';
 import { errorMessage } from '../client/client';
 import { FormError } from '../components/Field';
 import { Icon } from '../components/Icon';
+import { SearchBox } from '../components/SearchBox';
 import { downloadFile } from '../download';
 import { useApp, useEvent } from '../state/app-context';
 
@@ -29,17 +30,15 @@ export function TryMessage({ workspaceId }: { workspaceId: string }) {
   return (
     <section className="card try" aria-label="Try a message">
       <form className="try__form" onSubmit={(e) => void submit(e)}>
-        <label className="search try__input">
-          <Icon name="message" size={18} />
-          <input
-            className="search__input"
-            placeholder="Type what a customer might write, e.g. una dey open sunday?"
-            aria-label="Customer message to try"
-            value={text}
-            maxLength={1000}
-            onChange={(e) => setText(e.target.value)}
-          />
-        </label>
+        <SearchBox
+          icon="message"
+          className="try__input"
+          placeholder="Type what a customer might write, e.g. una dey open sunday?"
+          aria-label="Customer message to try"
+          value={text}
+          maxLength={1000}
+          onChange={(e) => setText(e.target.value)}
+        />
         <button className="button button--secondary" type="submit" disabled={text.trim() === ''}>
           Try it
         </button>

@@ -1,15 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
 import { FormError } from '../components/Field';
 import type { FaqListItem } from '../../../shared/contract';
-import { errorMessage } from '../client/client';
+import { EmptyState } from '../components/EmptyState';
 import { Icon } from '../components/Icon';
 import { PageHeader } from '../components/Layout';
+import { SearchBox } from '../components/SearchBox';
 import { useApp, useEvent, useOnReconnect, useWorkspace } from '../state/app-context';
 import { FaqEditor } from './faqs/FaqEditor';
 import { FaqItem } from './faqs/FaqItem';
 import { ShopWords } from './FaqSynonyms';
 import { CsvButtons, TryMessage } from './FaqTools';
 import { SavedReplies } from './inbox/SavedReplies';
+import { useLoader } from './use-loader';
 
 type Editing = { kind: 'new' } | { kind: 'edit'; faq: FaqListItem } | null;
 
@@ -17,16 +19,11 @@ type Editing = { kind: 'new' } | { kind: 'edit'; faq: FaqListItem } | null;
 function useFaqs(onReset: () => void) {
   const { client } = useApp();
   const workspace = useWorkspace();
-  const [faqs, setFaqs] = useState<FaqListItem[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    try {
-      setFaqs(await client.invoke('faq.list', { workspaceId: workspace.id }));
-      setError(null);
-    } catch (failure) {
-      setError(errorMessage(failure));
-    }
-  }, [client, workspace.id]);
+  const read = useCallback(
+    () => client.invoke('faq.list', { workspaceId: workspace.id }),
+    [client, workspace.id],
+  );
+  const { value: faqs, setValue: setFaqs, error, load } = useLoader(read);
 
   useEffect(() => {
     setFaqs(null);
@@ -50,7 +47,7 @@ export function Faqs() {
   const { faqs, error } = useFaqs(() => setEditing(null));
   const [trying, setTrying] = useState(false);
   const [wording, setWording] = useState(false);
-  const [tab, setTab] = useState<'faqs' | 'saved'>('faqs');
+  const [tab, setTab] = useState<AnswerTab>('faqs');
   const [search, setSearch] = useState('');
 
   return (
@@ -111,27 +108,27 @@ export function Faqs() {
   );
 }
 
-function AnswerTabs(props: { tab: 'faqs' | 'saved'; onTab: (tab: 'faqs' | 'saved') => void }) {
+type AnswerTab = 'faqs' | 'saved';
+const ANSWER_TABS: { tab: AnswerTab; label: string }[] = [
+  { tab: 'faqs', label: 'FAQs' },
+  { tab: 'saved', label: 'Saved replies' },
+];
+
+function AnswerTabs(props: { tab: AnswerTab; onTab: (tab: AnswerTab) => void }) {
   return (
     <div className="faq-tabs" role="tablist" aria-label="Answers">
-      <button
-        type="button"
-        role="tab"
-        className="faq-tabs__tab"
-        aria-selected={props.tab === 'faqs'}
-        onClick={() => props.onTab('faqs')}
-      >
-        FAQs
-      </button>
-      <button
-        type="button"
-        role="tab"
-        className="faq-tabs__tab"
-        aria-selected={props.tab === 'saved'}
-        onClick={() => props.onTab('saved')}
-      >
-        Saved replies
-      </button>
+      {ANSWER_TABS.map(({ tab, label }) => (
+        <button
+          key={tab}
+          type="button"
+          role="tab"
+          className="faq-tabs__tab"
+          aria-selected={props.tab === tab}
+          onClick={() => props.onTab(tab)}
+        >
+          {label}
+        </button>
+      ))}
     </div>
   );
 }
@@ -156,17 +153,14 @@ function FaqList(props: {
   return (
     <>
       <div className="toolbar">
-        <label className="search">
-          <Icon name="search" size={18} />
-          <input
-            className="search__input"
-            type="search"
-            placeholder="Search questions and answers"
-            aria-label="Search FAQs"
-            value={search}
-            onChange={(e) => props.onSearch(e.target.value)}
-          />
-        </label>
+        <SearchBox
+          icon="search"
+          type="search"
+          placeholder="Search questions and answers"
+          aria-label="Search FAQs"
+          value={search}
+          onChange={(e) => props.onSearch(e.target.value)}
+        />
         {faqs !== null && (
           <span className="muted toolbar__count">
             {faqs.length} FAQ{faqs.length === 1 ? '' : 's'} · {enabledCount} on
@@ -193,17 +187,13 @@ function FaqList(props: {
 
 function NoFaqs({ onNew }: { onNew: () => void }) {
   return (
-    <div className="empty card">
-      <span className="empty__icon" aria-hidden="true">
-        <Icon name="faq" size={28} />
-      </span>
-      <p className="empty__title">No FAQs yet</p>
+    <EmptyState icon="faq" title="No FAQs yet">
       <p className="muted">
         Start with what customers ask every day: opening hours, delivery, prices, how to pay.
       </p>
       <button className="button button--primary" type="button" onClick={onNew}>
         Write your first FAQ
       </button>
-    </div>
+    </EmptyState>
   );
 }

@@ -3,11 +3,14 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { UnansweredGroupView } from '../../../shared/contract';
 import type { Faq } from '../../../shared/dto';
 import { errorMessage } from '../client/client';
-import { Field, FormError, SubmitAndBack, TextField } from '../components/Field';
+import { EmptyState } from '../components/EmptyState';
+import { FormError, SubmitAndBack, TextField } from '../components/Field';
+import { TextAreaField } from '../components/TextAreaField';
 import { Icon } from '../components/Icon';
 import { PageHeader } from '../components/Layout';
 import { formatTime } from '../format';
 import { useApp, useEvent, useOnReconnect, useWorkspace } from '../state/app-context';
+import { useLoader } from './use-loader';
 
 /**
  * What customers asked that no FAQ answered, similar questions grouped: the owner turns a group into
@@ -16,27 +19,20 @@ import { useApp, useEvent, useOnReconnect, useWorkspace } from '../state/app-con
 export function Unanswered() {
   const { client } = useApp();
   const workspace = useWorkspace();
-  const [groups, setGroups] = useState<UnansweredGroupView[] | null>(null);
-  const [faqs, setFaqs] = useState<Faq[]>([]);
-  const [error, setError] = useState<string | null>(null);
   const [sentNote, setSentNote] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const [g, f] = await Promise.all([
-        client.invoke('unanswered.list', { workspaceId: workspace.id }),
-        client.invoke('faq.list', { workspaceId: workspace.id }),
-      ]);
-      setGroups(g);
-      setFaqs(f);
-      setError(null);
-    } catch (failure) {
-      setError(errorMessage(failure));
-    }
+  const read = useCallback(async () => {
+    const [groups, faqs] = await Promise.all([
+      client.invoke('unanswered.list', { workspaceId: workspace.id }),
+      client.invoke('faq.list', { workspaceId: workspace.id }),
+    ]);
+    return { groups, faqs };
   }, [client, workspace.id]);
+  const { value, setValue, error, load } = useLoader(read);
+  const groups = value?.groups ?? null;
+  const faqs = value?.faqs ?? [];
 
   useEffect(() => {
-    setGroups(null);
+    setValue(null);
     void load();
   }, [load]);
   useOnReconnect(() => void load());
@@ -62,13 +58,9 @@ export function Unanswered() {
       {groups === null ? (
         <div className="card card--skeleton" />
       ) : groups.length === 0 ? (
-        <div className="empty card">
-          <span className="empty__icon" aria-hidden="true">
-            <Icon name="check" size={28} />
-          </span>
-          <p className="empty__title">Nothing waiting</p>
+        <EmptyState icon="check" title="Nothing waiting">
           <p className="muted">When a customer asks something no FAQ covers, it shows up here.</p>
-        </div>
+        </EmptyState>
       ) : (
         <ul className="unanswered-list">
           {groups.map((group) => (
@@ -246,21 +238,17 @@ function NewFaqForm(props: {
   return (
     <form className="unanswered__form" onSubmit={createFaq} aria-label="New FAQ from this question">
       <TextField label="Question" value={question} maxLength={300} required onValue={setQuestion} />
-      <Field label="Answer" hint="What the bot sends when someone asks this again.">
-        {(control) => (
-          <textarea
-            {...control}
-            className="input textarea"
-            rows={3}
-            placeholder="e.g. Yes, we have it: ₦18,000."
-            value={answer}
-            maxLength={4000}
-            required
-            autoFocus
-            onChange={(e) => setAnswer(e.target.value)}
-          />
-        )}
-      </Field>
+      <TextAreaField
+        label="Answer"
+        hint="What the bot sends when someone asks this again."
+        rows={3}
+        placeholder="e.g. Yes, we have it: ₦18,000."
+        value={answer}
+        maxLength={4000}
+        required
+        autoFocus
+        onValue={setAnswer}
+      />
       <label className="checkbox">
         <input type="checkbox" checked={sendNow} onChange={(e) => setSendNow(e.target.checked)} /> Send this
         answer now to the customers who asked and are still waiting

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import type { AiStatus } from '../../../../shared/contract';
 import { currencySign } from '../../../../shared/money-input';
-import { Field, FormError, SaveRow, TextField } from '../../components/Field';
+import { FormError, SaveRow, TextField } from '../../components/Field';
+import { TextAreaField } from '../../components/TextAreaField';
 import { parseNumberInput } from '../../number-input';
 import { useApp } from '../../state/app-context';
 import { useSave } from '../../state/use-save';
@@ -104,19 +105,16 @@ export function AboutAndBudget({
       aria-label="About the shop and budget"
       onSubmit={(e) => void form.submit(e)}
     >
-      <Field label="What the shop sells" hint="A few lines the AI may use: products, brands, delivery areas.">
-        {(control) => (
-          <textarea
-            {...control}
-            className="input"
-            name="about"
-            rows={3}
-            maxLength={1000}
-            value={form.about}
-            onChange={(e) => form.setAbout(e.target.value)}
-          />
-        )}
-      </Field>
+      <TextAreaField
+        label="What the shop sells"
+        hint="A few lines the AI may use: products, brands, delivery areas."
+        inputClassName="input"
+        name="about"
+        rows={3}
+        maxLength={1000}
+        value={form.about}
+        onValue={form.setAbout}
+      />
       <CurrencyFields form={form} />
       <div className="field-row">
         <BudgetField period="daily" sign={sign} draft={form.daily} onDraft={form.setDaily} />

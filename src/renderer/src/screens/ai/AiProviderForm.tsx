@@ -56,6 +56,48 @@ const PRESETS = [
 type Tier = 'fast' | 'smart';
 
 /**
+ * The provider's one-line boxes: its name (fixed once saved), the service's address, the model, and the
+ * owner's two prices, what is read (in) and what the model writes back (out).
+ */
+const TEXT_BOXES = [
+  {
+    key: 'id',
+    name: 'providerId',
+    label: 'Name',
+    hint: 'Lower-case letters, digits, dashes.',
+    required: true,
+    maxLength: 40,
+  },
+  {
+    key: 'baseUrl',
+    name: 'baseUrl',
+    label: 'Address',
+    type: 'url',
+    mono: true,
+    grow: true,
+    required: true,
+    maxLength: 300,
+  },
+  { key: 'model', name: 'model', label: 'Model', mono: true, required: true, maxLength: 100 },
+  {
+    key: 'priceIn',
+    name: 'priceIn',
+    label: 'Price in (US$ per million tokens)',
+    hint: "Empty: the price list's. 0 for a model on this PC.",
+    decimal: true,
+  },
+  {
+    key: 'priceOut',
+    name: 'priceOut',
+    label: 'Price out (US$ per million tokens)',
+    hint: 'What the model writes back costs more.',
+    decimal: true,
+  },
+] as const;
+
+type TextKey = (typeof TEXT_BOXES)[number]['key'];
+
+/**
  * The owner's price, or null to use the price list's. Text that is not a price is refused here, in
  * words, before it reaches the core (which checks it again).
  */
@@ -73,9 +115,10 @@ function priceOf(input: string, output: string): { inputPerMTok: number; outputP
   return { inputPerMTok: read(input, 'Price in'), outputPerMTok: read(output, 'Price out') };
 }
 
+/** The price boxes' text; empty: the price list's figure. The owner's own price wins when given. */
 const priceBox = (price: { inputPerMTok: number; outputPerMTok: number } | null) => ({
-  in: price === null ? '' : String(price.inputPerMTok),
-  out: price === null ? '' : String(price.outputPerMTok),
+  priceIn: price === null ? '' : String(price.inputPerMTok),
+  priceOut: price === null ? '' : String(price.outputPerMTok),
 });
 
 /** A name for a preset that no provider of this workspace has yet: "openai", then "openai-2". */
@@ -92,40 +135,41 @@ function freeName(label: string, taken: readonly string[]): string {
 function useProviderDraft(existing: AiProviderStatus | undefined, taken: readonly string[]) {
   const first = PRESETS[0];
   const [preset, setPreset] = useState(0);
-  const [id, setId] = useState(existing?.id ?? first.label.toLowerCase());
   const [kind, setKind] = useState<'openai-compatible' | 'anthropic'>(existing?.kind ?? first.kind);
-  const [baseUrl, setBaseUrl] = useState(existing?.baseUrl ?? first.baseUrl);
-  const [model, setModel] = useState(existing?.model ?? first.model);
+  const [text, setTexts] = useState<Record<TextKey, string>>({
+    id: existing?.id ?? first.label.toLowerCase(),
+    baseUrl: existing?.baseUrl ?? first.baseUrl,
+    model: existing?.model ?? first.model,
+    ...priceBox(existing?.price ?? first.price),
+  });
   const [tier, setTier] = useState<Tier>(existing?.tier ?? 'fast');
   const [enabled, setEnabled] = useState(existing?.enabled ?? true);
   const [needsKey, setNeedsKey] = useState<boolean>(existing?.needsKey ?? first.needsKey);
   const [apiKey, setApiKey] = useState('');
-  // Empty: the price list's figure. The owner's own price wins when given.
-  const [price, setPrice] = useState(priceBox(existing?.price ?? first.price));
 
   const choose = (index: number) => {
     const p = PRESETS[index]!;
     setPreset(index);
     setKind(p.kind);
-    setBaseUrl(p.baseUrl);
-    setModel(p.model);
+    setTexts((t) => ({
+      id: existing === undefined ? freeName(p.label, taken) : t.id,
+      baseUrl: p.baseUrl,
+      model: p.model,
+      ...priceBox(p.price),
+    }));
     setNeedsKey(p.needsKey);
-    setPrice(priceBox(p.price));
-    if (existing === undefined) setId(freeName(p.label, taken));
   };
+  const setText = (key: TextKey, value: string) => setTexts((t) => ({ ...t, [key]: value }));
   const provider = () => {
-    const owned = priceOf(price.in, price.out);
+    const { id, baseUrl, model, priceIn, priceOut } = text;
+    const owned = priceOf(priceIn, priceOut);
     return { id, kind, baseUrl, model, tier, enabled, needsKey, ...(owned !== null && { price: owned }) };
   };
   return {
     preset,
     choose,
-    id,
-    setId,
-    baseUrl,
-    setBaseUrl,
-    model,
-    setModel,
+    text,
+    setText,
     tier,
     setTier,
     enabled,
@@ -134,8 +178,6 @@ function useProviderDraft(existing: AiProviderStatus | undefined, taken: readonl
     setNeedsKey,
     apiKey,
     setApiKey,
-    price,
-    setPrice,
     provider,
   };
 }
@@ -229,59 +271,33 @@ function PresetChips(props: { preset: number; onChoose: (index: number) => void 
   );
 }
 
-/** The owner's two prices: what is read (in) and what the model writes back (out). */
-const PRICE_BOXES = [
-  {
-    side: 'in',
-    name: 'priceIn',
-    label: 'Price in (US$ per million tokens)',
-    hint: "Empty: the price list's. 0 for a model on this PC.",
-  },
-  {
-    side: 'out',
-    name: 'priceOut',
-    label: 'Price out (US$ per million tokens)',
-    hint: 'What the model writes back costs more.',
-  },
-] as const;
-
 /** Name, address, model, tier and the owner's prices. */
 function ProviderFields({ draft, editing }: { draft: ProviderDraft; editing: boolean }) {
+  const [name, address, model, priceIn, priceOut] = TEXT_BOXES.map((box) => (
+    <TextField
+      key={box.key}
+      label={box.label}
+      hint={'hint' in box ? box.hint : undefined}
+      className={'grow' in box ? 'field--grow' : undefined}
+      inputClassName={'mono' in box ? 'input mono' : 'input'}
+      name={box.name}
+      type={'type' in box ? box.type : 'text'}
+      inputMode={'decimal' in box ? 'decimal' : undefined}
+      value={draft.text[box.key]}
+      onValue={(text) => draft.setText(box.key, text)}
+      disabled={box.key === 'id' && editing}
+      required={'required' in box}
+      maxLength={'maxLength' in box ? box.maxLength : undefined}
+    />
+  ));
   return (
     <>
       <div className="field-row">
-        <TextField
-          label="Name"
-          hint="Lower-case letters, digits, dashes."
-          name="providerId"
-          value={draft.id}
-          onValue={draft.setId}
-          disabled={editing}
-          required
-          maxLength={40}
-        />
-        <TextField
-          className="field--grow"
-          label="Address"
-          inputClassName="input mono"
-          name="baseUrl"
-          type="url"
-          value={draft.baseUrl}
-          onValue={draft.setBaseUrl}
-          required
-          maxLength={300}
-        />
+        {name}
+        {address}
       </div>
       <div className="field-row">
-        <TextField
-          label="Model"
-          inputClassName="input mono"
-          name="model"
-          value={draft.model}
-          onValue={draft.setModel}
-          required
-          maxLength={100}
-        />
+        {model}
         <Field
           label="Use for"
           hint="Fast: greetings, simple questions. Smart: buying, complaints, long chats."
@@ -301,17 +317,8 @@ function ProviderFields({ draft, editing }: { draft: ProviderDraft; editing: boo
         </Field>
       </div>
       <div className="field-row">
-        {PRICE_BOXES.map((box) => (
-          <TextField
-            key={box.side}
-            label={box.label}
-            hint={box.hint}
-            name={box.name}
-            inputMode="decimal"
-            value={draft.price[box.side]}
-            onValue={(text) => draft.setPrice((p) => ({ ...p, [box.side]: text }))}
-          />
-        ))}
+        {priceIn}
+        {priceOut}
       </div>
     </>
   );

@@ -1,6 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { Faq } from '../../../../shared/dto';
-import { Field, TextField, FormError } from '../../components/Field';
+import { EditorForm } from '../../components/EditorForm';
+import { TextField } from '../../components/Field';
+import { TextAreaField } from '../../components/TextAreaField';
 import { useApp } from '../../state/app-context';
 import { useAction } from '../../state/use-action';
 import { FaqAttachmentField } from '../FaqAttachment';
@@ -23,10 +25,9 @@ export function FaqEditor(props: { workspaceId: string; faq: Faq | null; onDone:
   const [enabled, setEnabled] = useState(props.faq?.enabled ?? true);
   const { busy, error, run } = useAction();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const fields = { question, answer, enabled, phrasings: linesOf(phrasings) };
-    await run(async () => {
+  const submit = () =>
+    run(async () => {
+      const fields = { question, answer, enabled, phrasings: linesOf(phrasings) };
       if (props.faq === null)
         await client.invoke('faq.create', { workspaceId: props.workspaceId, ...fields });
       else
@@ -37,12 +38,16 @@ export function FaqEditor(props: { workspaceId: string; faq: Faq | null; onDone:
         });
       props.onDone();
     });
-  };
 
-  const title = props.faq === null ? 'New FAQ' : 'Edit FAQ';
   return (
-    <form className="card form editor" onSubmit={(e) => void submit(e)} aria-label={title}>
-      <h2 className="card__title card__title--small">{title}</h2>
+    <EditorForm
+      title={props.faq === null ? 'New FAQ' : 'Edit FAQ'}
+      submit={props.faq === null ? 'Add FAQ' : 'Save changes'}
+      busy={busy}
+      error={error}
+      onSubmit={submit}
+      onCancel={props.onDone}
+    >
       <TextField
         label="Question"
         name="question"
@@ -53,7 +58,26 @@ export function FaqEditor(props: { workspaceId: string; faq: Faq | null; onDone:
         required
         autoFocus
       />
-      <AnswerFields phrasings={phrasings} onPhrasings={setPhrasings} answer={answer} onAnswer={setAnswer} />
+      <TextAreaField
+        label="Other ways customers ask it"
+        hint="One per line. The more ways you add, the more questions get answered."
+        name="phrasings"
+        rows={3}
+        value={phrasings}
+        onValue={setPhrasings}
+        placeholder={'When do you open?\nAre you open on Sunday?\nOpening hours'}
+      />
+      <TextAreaField
+        label="Answer"
+        hint={`${answer.length} / ${MAX_ANSWER} characters`}
+        name="answer"
+        rows={4}
+        value={answer}
+        onValue={setAnswer}
+        placeholder="e.g. We are open Monday to Saturday, 8am to 6pm."
+        maxLength={MAX_ANSWER}
+        required
+      />
       <FaqAttachmentField workspaceId={props.workspaceId} faqId={props.faq?.id ?? null} />
       <label className="checkbox">
         <input
@@ -64,58 +88,6 @@ export function FaqEditor(props: { workspaceId: string; faq: Faq | null; onDone:
         />
         Use this FAQ to answer customers
       </label>
-      <FormError error={error} />
-      <div className="form__actions">
-        <button className="button button--ghost" type="button" onClick={props.onDone}>
-          Cancel
-        </button>
-        <button className="button button--primary" type="submit" disabled={busy}>
-          {busy ? 'Saving…' : props.faq === null ? 'Add FAQ' : 'Save changes'}
-        </button>
-      </div>
-    </form>
-  );
-}
-
-function AnswerFields(props: {
-  phrasings: string;
-  onPhrasings: (text: string) => void;
-  answer: string;
-  onAnswer: (text: string) => void;
-}) {
-  return (
-    <>
-      <Field
-        label="Other ways customers ask it"
-        hint="One per line. The more ways you add, the more questions get answered."
-      >
-        {(control) => (
-          <textarea
-            {...control}
-            className="input textarea"
-            name="phrasings"
-            rows={3}
-            value={props.phrasings}
-            onChange={(e) => props.onPhrasings(e.target.value)}
-            placeholder={'When do you open?\nAre you open on Sunday?\nOpening hours'}
-          />
-        )}
-      </Field>
-      <Field label="Answer" hint={`${props.answer.length} / ${MAX_ANSWER} characters`}>
-        {(control) => (
-          <textarea
-            {...control}
-            className="input textarea"
-            name="answer"
-            rows={4}
-            value={props.answer}
-            onChange={(e) => props.onAnswer(e.target.value)}
-            placeholder="e.g. We are open Monday to Saturday, 8am to 6pm."
-            maxLength={MAX_ANSWER}
-            required
-          />
-        )}
-      </Field>
-    </>
+    </EditorForm>
   );
 }

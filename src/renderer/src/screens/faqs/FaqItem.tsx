@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { FaqListItem } from '../../../../shared/contract';
 import { errorMessage } from '../../client/client';
+import { ConfirmButtons } from '../../components/ConfirmButtons';
+import { EditDeleteButtons } from '../../components/EditDeleteButtons';
 import { Icon } from '../../components/Icon';
 import { useApp } from '../../state/app-context';
 
@@ -79,31 +81,17 @@ function FaqActions(props: { onEdit: () => void; onDelete: () => void }) {
     <div className="faq__actions">
       {confirming ? (
         <span className="confirm">
-          Delete?{' '}
-          <button className="button button--danger button--small" type="button" onClick={props.onDelete}>
-            Yes, delete
-          </button>
-          <button
-            className="button button--ghost button--small"
-            type="button"
-            onClick={() => setConfirming(false)}
-          >
-            Keep
-          </button>
+          <ConfirmButtons
+            question="Delete?"
+            yes="Yes, delete"
+            no="Keep"
+            busy={false}
+            onYes={props.onDelete}
+            onNo={() => setConfirming(false)}
+          />
         </span>
       ) : (
-        <>
-          <button className="button button--ghost button--small" type="button" onClick={props.onEdit}>
-            <Icon name="edit" size={16} /> Edit
-          </button>
-          <button
-            className="button button--ghost button--small"
-            type="button"
-            onClick={() => setConfirming(true)}
-          >
-            <Icon name="trash" size={16} /> Delete
-          </button>
-        </>
+        <EditDeleteButtons onEdit={props.onEdit} onDelete={() => setConfirming(true)} />
       )}
     </div>
   );

@@ -1,10 +1,11 @@
 // A file the owner sends from the thread: picked with the paperclip, dropped on the thread, or pasted
 // (a picture from the clipboard). It starts uploading at once, with its progress on screen, while
 // the owner types a caption in the reply box; Send then sends it with that caption.
-import { useEffect, useRef, useState, type ClipboardEvent, type DragEvent, type ReactNode } from 'react';
+import { useEffect, useState, type ClipboardEvent, type DragEvent, type ReactNode } from 'react';
 import { SENDABLE_ACCEPT, type UploadedFile } from '../../../../shared/media-send-contract';
 import { errorMessage } from '../../client/client';
 import { uploadFile, type UploadProgress } from '../../client/upload-file';
+import { FilePicker } from '../../components/FilePicker';
 import { Icon } from '../../components/Icon';
 import { formatBytes } from '../../components/MessageMedia';
 import { useApp } from '../../state/app-context';
@@ -185,31 +186,20 @@ export function useAttachment(props: { workspaceId: string; chatId: string }): A
 }
 
 function AttachButton({ onFile }: { onFile: (file: File) => void }) {
-  const input = useRef<HTMLInputElement>(null);
   return (
-    <>
-      <button
-        className="button button--ghost composer__attach"
-        type="button"
-        onClick={() => input.current?.click()}
-        aria-label="Attach a photo, document or voice note"
-        title="Attach a photo, document or voice note (or drop a file on the chat, or paste a picture)"
-      >
-        <Icon name="clip" />
-      </button>
-      <input
-        ref={input}
-        type="file"
-        accept={SENDABLE_ACCEPT}
-        hidden
-        aria-label="File to send"
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          if (file !== undefined) onFile(file);
-          e.target.value = '';
-        }}
-      />
-    </>
+    <FilePicker accept={SENDABLE_ACCEPT} label="File to send" onFile={onFile}>
+      {(open) => (
+        <button
+          className="button button--ghost composer__attach"
+          type="button"
+          onClick={open}
+          aria-label="Attach a photo, document or voice note"
+          title="Attach a photo, document or voice note (or drop a file on the chat, or paste a picture)"
+        >
+          <Icon name="clip" />
+        </button>
+      )}
+    </FilePicker>
   );
 }
 

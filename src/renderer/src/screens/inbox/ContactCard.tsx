@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { FormError } from '../../components/Field';
+import { InlineError } from '../../components/InlineError';
 import { MAX_NOTES, type ContactCard as Card } from '../../../../shared/contract';
 import { errorMessage } from '../../client/client';
 import { formatPhone } from '../../format';
@@ -176,11 +177,7 @@ function NameField(props: { card: Card; onSave: (name: string | null) => Promise
         autoFocus
         onChange={(e) => setName(e.target.value)}
       />
-      {error !== null && (
-        <p className="field__error" role="alert">
-          {error}
-        </p>
-      )}
+      <InlineError error={error} />
       <div className="contact-card__row">
         <button className="button button--primary button--small" type="submit">
           Save name
@@ -259,11 +256,7 @@ function NotesField(props: { notes: string; onSave: (notes: string) => Promise<u
           Notes saved.
         </p>
       )}
-      {error !== null && (
-        <p className="field__error" role="alert">
-          {error}
-        </p>
-      )}
+      <InlineError error={error} />
     </form>
   );
 }

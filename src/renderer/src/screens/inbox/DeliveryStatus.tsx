@@ -64,7 +64,7 @@ export function DeliveryStatus(props: { message: ThreadMessage; workspaceId: str
   return (
     <span className={`delivery delivery--${message.status}`} data-status={message.status} title={words}>
       <Ticks status={message.status} />
-      <span className="inbox-hidden">{words}</span>
+      <span className="visually-hidden">{words}</span>
     </span>
   );
 }

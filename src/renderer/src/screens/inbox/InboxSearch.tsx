@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { FormError } from '../../components/Field';
 import type { InboxSearchResult, SnippetPart } from '../../../../shared/contract';
 import { customerName } from '../../../../shared/escalation-words';
 import { errorMessage } from '../../client/client';
-import { Icon } from '../../components/Icon';
+import { SearchBox } from '../../components/SearchBox';
 import { formatPhone } from '../../format';
 import { useApp, useWorkspace } from '../../state/app-context';
 import './inbox.css';
@@ -19,20 +19,18 @@ const when = new Intl.DateTimeFormat(undefined, {
 /** The search box over the Conversations screen: chats by name or number, messages by their words. */
 export function InboxSearchBox(props: { query: string; onQuery: (query: string) => void }) {
   return (
-    <label className="search inbox-search__box">
-      <Icon name="search" size={18} />
-      <input
-        className="search__input"
-        type="search"
-        placeholder="Search names, numbers and messages"
-        aria-label="Search conversations"
-        value={props.query}
-        onChange={(e) => props.onQuery(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') props.onQuery('');
-        }}
-      />
-    </label>
+    <SearchBox
+      icon="search"
+      className="inbox-search__box"
+      type="search"
+      placeholder="Search names, numbers and messages"
+      aria-label="Search conversations"
+      value={props.query}
+      onChange={(e) => props.onQuery(e.target.value)}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') props.onQuery('');
+      }}
+    />
   );
 }
 
@@ -87,35 +85,39 @@ export function InboxSearchResults(props: {
         </p>
       ) : (
         <>
-          <ChatHits chats={result.chats} onOpen={props.onOpen} />
-          <MessageHits messages={result.messages} onOpen={props.onOpen} />
+          <HitList heading="Chats" hits={result.chats.map(chatHit)} onOpen={props.onOpen} />
+          <HitList heading="Messages" hits={result.messages.map(messageHit)} onOpen={props.onOpen} />
         </>
       )}
     </section>
   );
 }
 
-function ChatHits({ chats, onOpen }: { chats: InboxSearchResult['chats']; onOpen: OnOpen }) {
-  if (chats.length === 0) return null;
+/** A result: the chat it opens, at the found message when there is one, and what the button shows. */
+interface Hit {
+  chatId: string;
+  messageId?: string;
+  content: ReactNode;
+}
+
+/** One kind of result under its heading, each a button that opens its chat; nothing when there are none. */
+function HitList({ heading, hits, onOpen }: { heading: string; hits: Hit[]; onOpen: OnOpen }) {
+  if (hits.length === 0) return null;
   return (
     <>
-      <h3 className="inbox-search__heading">Chats</h3>
+      <h3 className="inbox-search__heading">{heading}</h3>
       <ul className="inbox-search__list">
-        {chats.map((chat) => (
-          <li key={chat.chatId}>
+        {hits.map((hit) => (
+          <li key={hit.messageId ?? hit.chatId}>
             <button
               type="button"
               className="inbox-search__hit"
-              data-chat-id={chat.chatId}
-              onClick={() => onOpen(chat.chatId)}
+              {...(hit.messageId === undefined
+                ? { 'data-chat-id': hit.chatId }
+                : { 'data-message-id': hit.messageId })}
+              onClick={() => onOpen(hit.chatId, hit.messageId)}
             >
-              <span className="inbox-search__who">{customerName(chat)}</span>
-              <span className="inbox-search__meta">
-                {chat.contactPhone !== null && chat.contactName !== null
-                  ? `${formatPhone(chat.contactPhone)} · `
-                  : ''}
-                {when.format(chat.lastAt)}
-              </span>
+              {hit.content}
             </button>
           </li>
         ))}
@@ -124,34 +126,42 @@ function ChatHits({ chats, onOpen }: { chats: InboxSearchResult['chats']; onOpen
   );
 }
 
-function MessageHits({ messages, onOpen }: { messages: InboxSearchResult['messages']; onOpen: OnOpen }) {
-  if (messages.length === 0) return null;
-  return (
-    <>
-      <h3 className="inbox-search__heading">Messages</h3>
-      <ul className="inbox-search__list">
-        {messages.map((hit) => (
-          <li key={hit.messageId}>
-            <button
-              type="button"
-              className="inbox-search__hit"
-              data-message-id={hit.messageId}
-              onClick={() => onOpen(hit.chatId, hit.messageId)}
-            >
-              <span className="inbox-search__top">
-                <span className="inbox-search__who">{customerName(hit)}</span>
-                <span className="inbox-search__meta">{when.format(hit.at)}</span>
-              </span>
-              <span className="inbox-search__snippet">
-                {hit.author === 'bot' ? 'Bot: ' : hit.author === 'owner' ? 'You: ' : ''}
-                <Snippet parts={hit.snippet} />
-              </span>
-            </button>
-          </li>
-        ))}
-      </ul>
-    </>
-  );
+/** A chat found by the customer's name or number. */
+function chatHit(chat: InboxSearchResult['chats'][number]): Hit {
+  return {
+    chatId: chat.chatId,
+    content: (
+      <>
+        <span className="inbox-search__who">{customerName(chat)}</span>
+        <span className="inbox-search__meta">
+          {chat.contactPhone !== null && chat.contactName !== null
+            ? `${formatPhone(chat.contactPhone)} · `
+            : ''}
+          {when.format(chat.lastAt)}
+        </span>
+      </>
+    ),
+  };
+}
+
+/** A message found by its words, the words marked. */
+function messageHit(hit: InboxSearchResult['messages'][number]): Hit {
+  return {
+    chatId: hit.chatId,
+    messageId: hit.messageId,
+    content: (
+      <>
+        <span className="inbox-search__top">
+          <span className="inbox-search__who">{customerName(hit)}</span>
+          <span className="inbox-search__meta">{when.format(hit.at)}</span>
+        </span>
+        <span className="inbox-search__snippet">
+          {hit.author === 'bot' ? 'Bot: ' : hit.author === 'owner' ? 'You: ' : ''}
+          <Snippet parts={hit.snippet} />
+        </span>
+      </>
+    ),
+  };
 }
 
 export function Snippet({ parts }: { parts: SnippetPart[] }) {

@@ -111,7 +111,7 @@ function QuickReplyMenu(props: {
             onClick={() => props.onPick(reply)}
           >
             <span className="quick-replies__title">
-              <span className={`quick-replies__source quick-replies__source--${reply.source}`}>
+              <span className={`tag quick-replies__source quick-replies__source--${reply.source}`}>
                 {reply.source === 'faq' ? 'FAQ' : 'Saved'}
               </span>
               {reply.title}

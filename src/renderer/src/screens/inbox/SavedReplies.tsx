@@ -1,10 +1,14 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { MAX_SAVED_REPLY_TEXT, MAX_SAVED_REPLY_TITLE, type SavedReply } from '../../../../shared/contract';
 import { errorMessage } from '../../client/client';
-import { Field, TextField, FormError } from '../../components/Field';
+import { EditorForm } from '../../components/EditorForm';
+import { FormError, TextField } from '../../components/Field';
+import { TextAreaField } from '../../components/TextAreaField';
+import { EditDeleteButtons } from '../../components/EditDeleteButtons';
 import { Icon } from '../../components/Icon';
 import { useApp, useOnReconnect } from '../../state/app-context';
 import { useAction } from '../../state/use-action';
+import { useLoader } from '../use-loader';
 import './inbox.css';
 
 type Editing = { kind: 'new' } | { kind: 'edit'; reply: SavedReply } | null;
@@ -15,18 +19,12 @@ type Editing = { kind: 'new' } | { kind: 'edit'; reply: SavedReply } | null;
  */
 export function SavedReplies(props: { workspaceId: string }) {
   const { client } = useApp();
-  const [replies, setReplies] = useState<SavedReply[] | null>(null);
   const [editing, setEditing] = useState<Editing>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      setReplies(await client.invoke('reply.list', { workspaceId: props.workspaceId }));
-      setError(null);
-    } catch (failure) {
-      setError(errorMessage(failure));
-    }
-  }, [client, props.workspaceId]);
+  const read = useCallback(
+    () => client.invoke('reply.list', { workspaceId: props.workspaceId }),
+    [client, props.workspaceId],
+  );
+  const { value: replies, error, setError, load } = useLoader(read);
   useEffect(() => void load(), [load]);
   useOnReconnect(() => void load());
 
@@ -91,17 +89,11 @@ function SavedReplyItem(props: { reply: SavedReply; onEdit: () => void; onDelete
         <p className="faq__answer">{reply.text}</p>
       </div>
       <div className="faq__actions">
-        <button className="button button--ghost button--small" type="button" onClick={props.onEdit}>
-          <Icon name="edit" size={16} /> Edit
-        </button>
-        <button
-          className="button button--ghost button--small"
-          type="button"
-          aria-label={`Delete the saved reply ${reply.title}`}
-          onClick={props.onDelete}
-        >
-          <Icon name="trash" size={16} /> Delete
-        </button>
+        <EditDeleteButtons
+          onEdit={props.onEdit}
+          onDelete={props.onDelete}
+          deleteLabel={`Delete the saved reply ${reply.title}`}
+        />
       </div>
     </li>
   );
@@ -113,8 +105,7 @@ function SavedReplyEditor(props: { workspaceId: string; reply: SavedReply | null
   const [text, setText] = useState(props.reply?.text ?? '');
   const { busy, error, setError, run } = useAction();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async () => {
     if (title.trim() === '') return setError('Give the reply a short name, e.g. "bank details".');
     if (text.trim() === '') return setError('Write the text of the reply.');
     await run(async () => {
@@ -132,10 +123,16 @@ function SavedReplyEditor(props: { workspaceId: string; reply: SavedReply | null
     });
   };
 
-  const label = props.reply === null ? 'New saved reply' : 'Edit saved reply';
   return (
-    <form className="card form editor" onSubmit={(e) => void submit(e)} aria-label={label} noValidate>
-      <h2 className="card__title card__title--small">{label}</h2>
+    <EditorForm
+      title={props.reply === null ? 'New saved reply' : 'Edit saved reply'}
+      submit={props.reply === null ? 'Add reply' : 'Save changes'}
+      busy={busy}
+      error={error}
+      noValidate
+      onSubmit={submit}
+      onCancel={props.onDone}
+    >
       <TextField
         label="Name"
         hint={`What you type after "/" to find it · ${title.length} / ${MAX_SAVED_REPLY_TITLE}`}
@@ -145,28 +142,15 @@ function SavedReplyEditor(props: { workspaceId: string; reply: SavedReply | null
         placeholder="e.g. bank details"
         autoFocus
       />
-      <Field label="Reply" hint={`${text.length} / ${MAX_SAVED_REPLY_TEXT} characters`}>
-        {(control) => (
-          <textarea
-            {...control}
-            className="input textarea"
-            name="text"
-            rows={4}
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-            placeholder="e.g. Pay to GTBank 0123456789, Mama Nkechi Stores. Send the receipt here."
-          />
-        )}
-      </Field>
-      <FormError error={error} />
-      <div className="form__actions">
-        <button className="button button--ghost" type="button" onClick={props.onDone}>
-          Cancel
-        </button>
-        <button className="button button--primary" type="submit" disabled={busy}>
-          {busy ? 'Saving…' : props.reply === null ? 'Add reply' : 'Save changes'}
-        </button>
-      </div>
-    </form>
+      <TextAreaField
+        label="Reply"
+        hint={`${text.length} / ${MAX_SAVED_REPLY_TEXT} characters`}
+        name="text"
+        rows={4}
+        value={text}
+        onValue={setText}
+        placeholder="e.g. Pay to GTBank 0123456789, Mama Nkechi Stores. Send the receipt here."
+      />
+    </EditorForm>
   );
 }

@@ -9,6 +9,7 @@ import {
 } from 'react';
 import { LABEL_COLORS, MAX_LABEL_NAME, type Label, type LabelColor } from '../../../../shared/contract';
 import { errorMessage } from '../../client/client';
+import { InlineError } from '../../components/InlineError';
 import { Icon } from '../../components/Icon';
 import { useApp, useOnReconnect } from '../../state/app-context';
 import './inbox.css';
@@ -101,7 +102,7 @@ export function LabelFilter(props: {
   if (props.labels === null || props.labels.length === 0) return null;
   return (
     <label className="label-filter">
-      <span className="inbox-hidden">Filter by label</span>
+      <span className="visually-hidden">Filter by label</span>
       <select
         className="input label-filter__select"
         aria-label="Filter by label"
@@ -228,11 +229,7 @@ function LabelChoices(props: {
         ))}
       </ul>
       {labels.length === 0 && <p className="muted">No labels yet.</p>}
-      {error !== null && (
-        <p className="field__error" role="alert">
-          {error}
-        </p>
-      )}
+      <InlineError error={error} />
       <div className="label-picker__foot">
         <button className="button button--ghost button--small" type="button" onClick={props.onEdit}>
           <Icon name="edit" size={16} /> Edit labels
@@ -298,11 +295,7 @@ function LabelEditor(props: { workspaceId: string; labels: Label[]; onDone: () =
           Add
         </button>
       </form>
-      {error !== null && (
-        <p className="field__error" role="alert">
-          {error}
-        </p>
-      )}
+      <InlineError error={error} />
       <div className="label-picker__foot">
         <button className="button button--secondary button--small" type="button" onClick={props.onDone}>
           Back

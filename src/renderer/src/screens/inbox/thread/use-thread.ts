@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChatWindow, ConversationSummary, ConversationThread } from '../../../../../shared/contract';
 import { errorMessage } from '../../../client/client';
-import { useApp, useEvent, useOnReconnect } from '../../../state/app-context';
-import { REFRESH_MS } from '../chat-format';
+import { useApp } from '../../../state/app-context';
+import { useChatRefresh } from '../use-chat-refresh';
 
 type SetError = (error: string | null) => void;
 
@@ -39,15 +39,7 @@ export function useThread(workspaceId: string, chat: ConversationSummary, setErr
     setServiceWindow(await client.invoke('cloud.window', { workspaceId, chatId }).catch(() => null));
   }, [client, workspaceId, chatId, setError]);
 
-  useEffect(() => {
-    void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [load]);
-  useOnReconnect(() => void load());
-  useEvent('conversation.changed', (event) => {
-    if (event.workspaceId === workspaceId && event.chatId === chatId) void load();
-  });
+  useChatRefresh(load, (event) => event.workspaceId === workspaceId && event.chatId === chatId);
 
   const loadOlder = async () => {
     if (thread?.nextBefore == null) return;
