@@ -16,23 +16,14 @@ export function LogFilters(props: {
         <ScopeButton scope="system" label="System" current={filters.scope} onFilter={onFilter} />
       </div>
       <FilterSelect
+        name="level"
         label="Level"
-        value={filters.level}
         options={LEVEL_OPTIONS}
-        onChange={(v) => onFilter('level', v)}
+        filters={filters}
+        onFilter={onFilter}
       />
-      <FilterSelect
-        label="Kind"
-        value={filters.type}
-        options={TYPE_OPTIONS}
-        onChange={(v) => onFilter('type', v)}
-      />
-      <FilterSelect
-        label="Time"
-        value={filters.time}
-        options={TIME_OPTIONS}
-        onChange={(v) => onFilter('time', v)}
-      />
+      <FilterSelect name="type" label="Kind" options={TYPE_OPTIONS} filters={filters} onFilter={onFilter} />
+      <FilterSelect name="time" label="Time" options={TIME_OPTIONS} filters={filters} onFilter={onFilter} />
       <input
         className="input input--compact filters__search"
         type="search"
@@ -63,19 +54,21 @@ function ScopeButton(props: {
   );
 }
 
-/** One filter drop-down; the value stays typed as one of its options. */
-function FilterSelect<V extends string>(props: {
+/** One filter drop-down over `filters[name]`; the value stays typed as one of its options. */
+function FilterSelect<K extends 'level' | 'type' | 'time'>(props: {
+  name: K;
   label: string;
-  value: V;
-  options: readonly { value: V; label: string }[];
-  onChange: (value: V) => void;
+  options: readonly { value: Filters[K]; label: string }[];
+  filters: Filters;
+  onFilter: (key: K, value: Filters[K]) => void;
 }) {
+  const { name } = props;
   return (
     <select
       className="input input--compact"
       aria-label={props.label}
-      value={props.value}
-      onChange={(e) => props.onChange(e.target.value as V)}
+      value={props.filters[name]}
+      onChange={(e) => props.onFilter(name, e.target.value as Filters[K])}
     >
       {props.options.map((o) => (
         <option key={o.value} value={o.value}>
