@@ -1,5 +1,10 @@
-import { ChoiceButton } from '../../components/ChoiceButton';
+import { ChoiceButtons } from '../../components/ChoiceButton';
 import { LEVEL_OPTIONS, TIME_OPTIONS, TYPE_OPTIONS, type Filters } from './log-filters';
+
+const SCOPES: readonly { value: Filters['scope']; label: string }[] = [
+  { value: 'workspace', label: 'This business' },
+  { value: 'system', label: 'System' },
+];
 
 /** Whose events, level, kind, time and a search box; the search is the caller's until it settles. */
 export function LogFilters(props: {
@@ -12,8 +17,13 @@ export function LogFilters(props: {
   return (
     <div className="filters" role="group" aria-label="Filters">
       <div className="segmented" role="radiogroup" aria-label="Whose events">
-        <ScopeButton scope="workspace" label="This business" current={filters.scope} onFilter={onFilter} />
-        <ScopeButton scope="system" label="System" current={filters.scope} onFilter={onFilter} />
+        <ChoiceButtons
+          role="radio"
+          className="segmented__item"
+          options={SCOPES}
+          current={filters.scope}
+          onChoose={(scope) => onFilter('scope', scope)}
+        />
       </div>
       <FilterSelect
         name="level"
@@ -33,24 +43,6 @@ export function LogFilters(props: {
         onChange={(e) => props.onSearch(e.target.value)}
       />
     </div>
-  );
-}
-
-function ScopeButton(props: {
-  scope: Filters['scope'];
-  label: string;
-  current: Filters['scope'];
-  onFilter: (key: 'scope', value: Filters['scope']) => void;
-}) {
-  return (
-    <ChoiceButton
-      role="radio"
-      className="segmented__item"
-      on={props.current === props.scope}
-      onChoose={() => props.onFilter('scope', props.scope)}
-    >
-      {props.label}
-    </ChoiceButton>
   );
 }
 
