@@ -1,5 +1,5 @@
 import { BOT_MODES, type BotMode } from '../../../shared/types';
-import { Field } from '../components/Field';
+import { Field, TextField } from '../components/Field';
 import { BOT_MODE_VIEW, COUNTRIES } from '../format';
 
 /**
@@ -53,5 +53,29 @@ export function BotModeChoice(props: { legend: string; value: BotMode; onChange:
         ))}
       </div>
     </fieldset>
+  );
+}
+
+/** The WhatsApp number a business answers on, as the owner types it (local or international). */
+export function WhatsAppNumberField(props: {
+  value: string;
+  onValue: (number: string) => void;
+  hint?: string;
+  autoFocus?: boolean;
+}) {
+  return (
+    <TextField
+      className="field--grow"
+      label="WhatsApp number"
+      hint={props.hint}
+      name="number"
+      type="tel"
+      inputMode="tel"
+      value={props.value}
+      onValue={props.onValue}
+      placeholder="e.g. 0803 123 4567"
+      required
+      autoFocus={props.autoFocus}
+    />
   );
 }

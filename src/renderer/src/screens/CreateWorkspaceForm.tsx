@@ -4,7 +4,7 @@ import type { BotMode } from '../../../shared/types';
 import { FormError, TextField } from '../components/Field';
 import { useApp } from '../state/app-context';
 import { useAction } from '../state/use-action';
-import { BotModeChoice, CountryField } from './BusinessFields';
+import { BotModeChoice, CountryField, WhatsAppNumberField } from './BusinessFields';
 
 /** Business name, country, WhatsApp number and how to answer: everything a new workspace needs. */
 export function CreateWorkspaceForm(props: {
@@ -45,17 +45,10 @@ export function CreateWorkspaceForm(props: {
       />
       <div className="field-row">
         <CountryField value={country} onChange={setCountry} />
-        <TextField
-          className="field--grow"
-          label="WhatsApp number"
-          hint="The number your customers message. Keep the phone with it nearby."
-          name="number"
-          type="tel"
-          inputMode="tel"
+        <WhatsAppNumberField
           value={number}
           onValue={setNumber}
-          placeholder="e.g. 0803 123 4567"
-          required
+          hint="The number your customers message. Keep the phone with it nearby."
         />
       </div>
       <BotModeChoice legend="How should Switchboard answer?" value={botMode} onChange={setBotMode} />
