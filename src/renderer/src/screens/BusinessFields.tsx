@@ -1,5 +1,6 @@
 import { BOT_MODES, type BotMode } from '../../../shared/types';
-import { Field, TextField } from '../components/Field';
+import { TextField } from '../components/Field';
+import { SelectField } from '../components/SelectField';
 import { BOT_MODE_VIEW, COUNTRIES } from '../format';
 
 /**
@@ -8,26 +9,16 @@ import { BOT_MODE_VIEW, COUNTRIES } from '../format';
  */
 export function CountryField(props: { value: string; onChange: (code: string) => void }) {
   return (
-    <Field label="Country">
-      {(control) => (
-        <select
-          {...control}
-          className="input"
-          name="country"
-          value={props.value}
-          onChange={(e) => props.onChange(e.target.value)}
-        >
-          {COUNTRIES.some((c) => c.code === props.value) ? null : (
-            <option value={props.value}>{props.value}</option>
-          )}
-          {COUNTRIES.map((c) => (
-            <option key={c.code} value={c.code}>
-              {c.name}
-            </option>
-          ))}
-        </select>
+    <SelectField label="Country" name="country" value={props.value} onValue={props.onChange}>
+      {COUNTRIES.some((c) => c.code === props.value) ? null : (
+        <option value={props.value}>{props.value}</option>
       )}
-    </Field>
+      {COUNTRIES.map((c) => (
+        <option key={c.code} value={c.code}>
+          {c.name}
+        </option>
+      ))}
+    </SelectField>
   );
 }
 
