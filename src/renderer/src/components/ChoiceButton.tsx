@@ -24,3 +24,24 @@ export function ChoiceButton(props: {
     </button>
   );
 }
+
+/** A row's buttons, one per option, the current one marked; choosing one hands its value back. */
+export function ChoiceButtons<V extends string>(props: {
+  role: 'tab' | 'radio';
+  className: 'tabs__tab' | 'segmented__item';
+  options: readonly { value: V; label: string }[];
+  current: V;
+  onChoose: (value: V) => void;
+}) {
+  return props.options.map((option) => (
+    <ChoiceButton
+      key={option.value}
+      role={props.role}
+      className={props.className}
+      on={props.current === option.value}
+      onChoose={() => props.onChoose(option.value)}
+    >
+      {option.label}
+    </ChoiceButton>
+  ));
+}

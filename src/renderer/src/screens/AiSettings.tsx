@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AiStatus, Events } from '../../../shared/contract';
 import { currencySign } from '../../../shared/money-input';
+import { Fact } from '../components/Fact';
 import { FormError } from '../components/Field';
 import { useApp, useEvent } from '../state/app-context';
 import { useWorkspaceStatus } from '../state/use-workspace-status';
@@ -131,32 +132,22 @@ function Spend({ status }: { status: AiStatus }) {
   const share = budget.dailyUsd === null || budget.dailyUsd === 0 ? null : spend.dayUsd / budget.dailyUsd;
   return (
     <dl className="central-sync__facts ai-settings__spend">
-      <div>
-        <dt>Spent today</dt>
-        <dd data-fact="spend-day">
-          {usd(spend.dayUsd)}
-          {budget.dailyUsd !== null && <span className="muted"> of {usd(budget.dailyUsd)}</span>}
-        </dd>
-      </div>
-      <div>
-        <dt>This month</dt>
-        <dd data-fact="spend-month">
-          {usd(spend.monthUsd)}
-          {budget.monthlyUsd !== null && <span className="muted"> of {usd(budget.monthlyUsd)}</span>}
-        </dd>
-      </div>
-      <div>
-        <dt>AI answers today</dt>
-        <dd data-fact="calls-day">{spend.dayCalls.toLocaleString()}</dd>
-      </div>
+      <Fact label="Spent today" name="spend-day">
+        {usd(spend.dayUsd)}
+        {budget.dailyUsd !== null && <span className="muted"> of {usd(budget.dailyUsd)}</span>}
+      </Fact>
+      <Fact label="This month" name="spend-month">
+        {usd(spend.monthUsd)}
+        {budget.monthlyUsd !== null && <span className="muted"> of {usd(budget.monthlyUsd)}</span>}
+      </Fact>
+      <Fact label="AI answers today" name="calls-day">
+        {spend.dayCalls.toLocaleString()}
+      </Fact>
       {currency.code !== 'USD' && (
-        <div>
-          <dt>Rate</dt>
-          <dd data-fact="rate">
-            {currencySign(currency.code)}
-            {currency.perUsd.toLocaleString('en')} = US$1
-          </dd>
-        </div>
+        <Fact label="Rate" name="rate">
+          {currencySign(currency.code)}
+          {currency.perUsd.toLocaleString('en')} = US$1
+        </Fact>
       )}
       {share !== null && (
         <div className="ai-settings__meter" aria-hidden="true">

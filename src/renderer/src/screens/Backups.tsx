@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { BackupEntry, BackupProgress, BackupStatus, RestoreStaged } from '../../../shared/contract';
 import { errorMessage } from '../client/client';
-import { Field, FormError } from '../components/Field';
+import { FormError } from '../components/Field';
 import { formatTime } from '../format';
 import { hrefOf } from '../router';
 import { useApp, useEvent, useOnReconnect } from '../state/app-context';
 import { useAction } from '../state/use-action';
+import { ArchiveFields, RestoreActions, useArchiveDraft } from './backups/ArchiveFields';
 import { BackupOptions } from './backups/BackupOptions';
 import { MoveAway } from './backups/MoveAway';
 import './backups.css';
@@ -183,6 +184,15 @@ function ConfirmRestore(props: {
   const { client } = useApp();
   const { busy, error, run } = useAction();
   const { entry } = props;
+  const restore = () =>
+    void run(async () =>
+      props.onRestored(
+        await client.invoke('backup.restore', {
+          file: entry.file,
+          ...(props.passphrase !== undefined && props.passphrase !== '' && { passphrase: props.passphrase }),
+        }),
+      ),
+    );
   return (
     <div className="backups__confirm" role="dialog" aria-label="Restore this backup">
       <p>
@@ -204,30 +214,14 @@ function ConfirmRestore(props: {
             : "locked with this computer's key: it opens on this computer only"}
         </li>
       </ul>
-      <div className="backups__actions">
-        <button
-          className="button button--primary"
-          type="button"
-          disabled={busy}
-          onClick={() =>
-            void run(async () =>
-              props.onRestored(
-                await client.invoke('backup.restore', {
-                  file: entry.file,
-                  ...(props.passphrase !== undefined &&
-                    props.passphrase !== '' && { passphrase: props.passphrase }),
-                }),
-              ),
-            )
-          }
-        >
-          {busy ? 'Unpacking and checking…' : 'Restore this backup'}
-        </button>
-        <button className="button button--secondary" type="button" onClick={props.onCancel} disabled={busy}>
-          Cancel
-        </button>
-      </div>
-      <FormError error={error} />
+      <RestoreActions
+        label="Restore this backup"
+        back="Cancel"
+        busy={busy}
+        error={error}
+        onRestore={restore}
+        onBack={props.onCancel}
+      />
     </div>
   );
 }
@@ -254,8 +248,8 @@ export function RestoreDone({ result }: { result: RestoreStaged }) {
 function RestoreFromFile(props: { onRestored: (r: RestoreStaged) => void }) {
   const { client } = useApp();
   const { busy, error, run } = useAction();
-  const [file, setFile] = useState('');
-  const [passphrase, setPassphrase] = useState('');
+  const draft = useArchiveDraft();
+  const { file, passphrase } = draft;
   const [found, setFound] = useState<BackupEntry | null>(null);
   // First what the file holds, read with its key; restoring is the confirm step's button.
   const submit = (event: FormEvent) => {
@@ -270,23 +264,13 @@ function RestoreFromFile(props: { onRestored: (r: RestoreStaged) => void }) {
       <summary>Restore a backup from a USB stick or another folder</summary>
       <form aria-label="Restore from a file" onSubmit={submit}>
         <div className="field-row">
-          <Field className="field--grow" label="Backup file" hint="The full path of a .swbk file.">
-            {(control) => (
-              <input {...control} className="input" value={file} onChange={(e) => setFile(e.target.value)} />
-            )}
-          </Field>
-          <Field label="Passphrase" hint="Only if the backup has one.">
-            {(control) => (
-              <input
-                {...control}
-                className="input"
-                type="password"
-                autoComplete="off"
-                value={passphrase}
-                onChange={(e) => setPassphrase(e.target.value)}
-              />
-            )}
-          </Field>
+          <ArchiveFields
+            draft={draft}
+            fileLabel="Backup file"
+            fileHint="The full path of a .swbk file."
+            passphraseHint="Only if the backup has one."
+            grow
+          />
         </div>
         <button className="button button--secondary" type="submit" disabled={busy}>
           {busy ? 'Opening…' : 'Check this file'}

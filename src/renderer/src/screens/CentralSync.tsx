@@ -2,7 +2,9 @@ import { useState, type FormEvent } from 'react';
 import type { SyncPhase, SyncStatus } from '../../../shared/contract';
 import { sendsInClear } from '../../../shared/sync-contract';
 import { ConfirmButtons } from '../components/ConfirmButtons';
+import { Fact } from '../components/Fact';
 import { FormError, SwitchRow, TextField } from '../components/Field';
+import { Badge } from '../components/StatusBadge';
 import { formatCountdown, formatTime, type Tone } from '../format';
 import { useApp, useNow, useWorkspace } from '../state/app-context';
 import { useAction } from '../state/use-action';
@@ -37,7 +39,7 @@ export function CentralSync() {
         <h2 className="card__title card__title--small" id="central-sync-title">
           Central sync
         </h2>
-        {status !== null && <PhaseBadge phase={status.phase} />}
+        {status !== null && <Badge view={PHASE_VIEW[status.phase]} data={{ 'data-phase': status.phase }} />}
       </div>
       <FormError error={loadError} />
       {status === null ? (
@@ -56,16 +58,6 @@ export function CentralSync() {
         <SyncDetails status={status} onChange={setStatus} />
       )}
     </section>
-  );
-}
-
-function PhaseBadge({ phase }: { phase: SyncPhase }) {
-  const view = PHASE_VIEW[phase];
-  return (
-    <span className={`badge badge--${view.tone}`} data-phase={phase}>
-      <span className="badge__dot" aria-hidden="true" />
-      {view.label}
-    </span>
   );
 }
 
@@ -215,23 +207,16 @@ function SyncProgress({ status }: { status: SyncStatus }) {
   return (
     <>
       <dl className="central-sync__facts">
-        <div>
-          <dt>Last sent</dt>
-          <dd data-fact="last-success">
-            {status.lastSuccessAt === null ? 'Not yet' : formatTime(status.lastSuccessAt, now)}
-          </dd>
-        </div>
-        <div>
-          <dt>Waiting to send</dt>
-          <dd data-fact="backlog">
-            {status.backlog.toLocaleString()} {status.backlog === 1 ? 'event' : 'events'}
-          </dd>
-        </div>
+        <Fact label="Last sent" name="last-success">
+          {status.lastSuccessAt === null ? 'Not yet' : formatTime(status.lastSuccessAt, now)}
+        </Fact>
+        <Fact label="Waiting to send" name="backlog">
+          {status.backlog.toLocaleString()} {status.backlog === 1 ? 'event' : 'events'}
+        </Fact>
         {status.nextAttemptAt !== null && (
-          <div>
-            <dt>Next try</dt>
-            <dd data-fact="next-attempt">in {formatCountdown(status.nextAttemptAt - now)}</dd>
-          </div>
+          <Fact label="Next try" name="next-attempt">
+            in {formatCountdown(status.nextAttemptAt - now)}
+          </Fact>
         )}
       </dl>
       {catchingUp !== null && (

@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import type { CloudNumberView, CloudStatus, DemoCloudNumber } from '../../../shared/contract';
+import { Fact } from '../components/Fact';
 import { FormError, TextField } from '../components/Field';
+import { CancelAndSubmit } from '../components/FormActions';
 import { formatPhone } from '../format';
 import { useApp } from '../state/app-context';
 import { useAction } from '../state/use-action';
@@ -62,7 +64,7 @@ export function CloudConnectForm(props: {
     graphBaseUrl: existing?.graphBaseUrl ?? '',
     graphVersion: existing?.graphVersion ?? '',
   });
-  const set: SetField = (key) => (value) => setFields((f) => ({ ...f, [key]: value }));
+  const form: CloudForm = { fields, set: (key) => (value) => setFields((f) => ({ ...f, [key]: value })) };
   const [connected, setConnected] = useState<CloudNumberView | null>(null);
   // Demo mode: the simulated official number's values, as they would be copied from Meta. The Graph
   // address stays empty: demo mode's default is the local simulator, wherever it listens next time.
@@ -99,17 +101,12 @@ export function CloudConnectForm(props: {
       {demoNumber !== undefined && (
         <DemoNumberNote demo={demoNumber} onUse={() => fillDemoNumber(demoNumber)} />
       )}
-      <CloudIdFields fields={fields} set={set} replacing={existing !== undefined} />
-      <WebhookFields keepsStored={existing?.takesWebhooks === true} fields={fields} set={set} />
+      <CloudIdFields form={form} replacing={existing !== undefined} />
+      <WebhookFields keepsStored={existing?.takesWebhooks === true} form={form} />
       <FormError error={error} />
-      <div className="form__actions">
-        <button className="button button--ghost" type="button" onClick={props.onClose}>
-          Cancel
-        </button>
-        <button className="button button--primary" type="submit" disabled={busy}>
-          {busy ? 'Checking with Meta…' : existing === undefined ? 'Check and connect' : 'Check and save'}
-        </button>
-      </div>
+      <CancelAndSubmit busy={busy} onCancel={props.onClose}>
+        {busy ? 'Checking with Meta…' : existing === undefined ? 'Check and connect' : 'Check and save'}
+      </CancelAndSubmit>
     </form>
   );
 }
@@ -122,20 +119,15 @@ function CloudConnected({ view, onClose }: { view: CloudNumberView; onClose: () 
         <strong>Connected.</strong> Meta confirmed this number; Switchboard answers it from now on.
       </div>
       <dl className="cloud-connect__facts">
-        <div>
-          <dt>Number</dt>
-          <dd data-fact="display-number">{view.displayPhoneNumber ?? formatPhone(view.e164)}</dd>
-        </div>
-        <div>
-          <dt>Verified name</dt>
-          <dd data-fact="verified-name">{view.verifiedName ?? 'Not verified yet'}</dd>
-        </div>
-        <div>
-          <dt>Quality rating</dt>
-          <dd data-fact="quality">
-            <QualityRating rating={view.qualityRating} />
-          </dd>
-        </div>
+        <Fact label="Number" name="display-number">
+          {view.displayPhoneNumber ?? formatPhone(view.e164)}
+        </Fact>
+        <Fact label="Verified name" name="verified-name">
+          {view.verifiedName ?? 'Not verified yet'}
+        </Fact>
+        <Fact label="Quality rating" name="quality">
+          <QualityRating rating={view.qualityRating} />
+        </Fact>
       </dl>
       <div className="form__actions">
         <button className="button button--primary" type="button" onClick={onClose}>
@@ -189,77 +181,126 @@ function DemoNumberNote(props: { demo: DemoCloudNumber; onUse: () => void }) {
 
 type SetField = (key: keyof CloudFields) => (value: string) => void;
 
+/** The form's values and the setter of each, handed to its boxes together. */
+interface CloudForm {
+  fields: CloudFields;
+  set: SetField;
+}
+
+/** One of the form's boxes: which field it binds, and how its TextField shows (label, hint, limits). */
+type CloudFieldSpec = { field: keyof CloudFields } & Omit<
+  Parameters<typeof TextField>[0],
+  'name' | 'value' | 'onValue' | 'inputClassName'
+>;
+
+const ID_FIELDS: readonly CloudFieldSpec[] = [
+  {
+    field: 'phoneNumberId',
+    className: 'field--grow',
+    label: 'Phone number ID',
+    hint: 'Not the phone number: the long ID beside it.',
+    inputMode: 'numeric',
+    required: true,
+    maxLength: 30,
+  },
+  {
+    field: 'wabaId',
+    className: 'field--grow',
+    label: 'WhatsApp Business Account ID',
+    inputMode: 'numeric',
+    required: true,
+    maxLength: 30,
+  },
+];
+
+const TOKEN_FIELD: CloudFieldSpec = {
+  field: 'accessToken',
+  label: 'Access token',
+  hint: 'Stored encrypted on this computer; never shown again.',
+  type: 'password',
+  autoComplete: 'off',
+  spellCheck: false,
+  required: true,
+  maxLength: 2000,
+};
+
+const WEBHOOK_FIELDS: readonly CloudFieldSpec[] = [
+  {
+    field: 'appSecret',
+    className: 'field--grow',
+    label: 'App secret (optional)',
+    type: 'password',
+    autoComplete: 'off',
+    maxLength: 200,
+  },
+  {
+    field: 'verifyToken',
+    className: 'field--grow',
+    label: 'Verify token (optional)',
+    autoComplete: 'off',
+    maxLength: 200,
+  },
+];
+
+const GRAPH_FIELDS: readonly CloudFieldSpec[] = [
+  {
+    field: 'graphBaseUrl',
+    className: 'field--grow',
+    label: 'Graph API address',
+    hint: 'Default https://graph.facebook.com',
+    type: 'url',
+    maxLength: 300,
+  },
+  { field: 'graphVersion', label: 'Graph API version', hint: 'e.g. v25.0', maxLength: 10 },
+];
+
 /** A monospaced box for one of the form's fields, named and bound by that field's key. */
-function CloudField(
-  props: { field: keyof CloudFields; fields: CloudFields; set: SetField } & Omit<
-    Parameters<typeof TextField>[0],
-    'name' | 'value' | 'onValue' | 'inputClassName'
-  >,
-) {
-  const { field, fields, set, ...rest } = props;
+function CloudField(props: { spec: CloudFieldSpec; form: CloudForm; autoFocus?: boolean }) {
+  const { field, ...rest } = props.spec;
   return (
     <TextField
       {...rest}
+      autoFocus={props.autoFocus}
       inputClassName="input mono"
       name={field}
-      value={fields[field]}
-      onValue={set(field)}
+      value={props.form.fields[field]}
+      onValue={props.form.set(field)}
     />
+  );
+}
+
+/** A row of boxes side by side; `focus` names the one the cursor starts in, if any. */
+function CloudFieldRow(props: {
+  specs: readonly CloudFieldSpec[];
+  form: CloudForm;
+  focus?: keyof CloudFields;
+}) {
+  return (
+    <div className="field-row">
+      {props.specs.map((spec) => (
+        <CloudField key={spec.field} spec={spec} form={props.form} autoFocus={spec.field === props.focus} />
+      ))}
+    </div>
   );
 }
 
 /** The number's IDs and the access token. */
 function CloudIdFields(props: {
-  fields: CloudFields;
-  set: SetField;
+  form: CloudForm;
   /** A token for a connected number: the cursor starts in the token box. */
   replacing: boolean;
 }) {
+  const { form, replacing } = props;
   return (
     <>
-      <div className="field-row">
-        <CloudField
-          field="phoneNumberId"
-          fields={props.fields}
-          set={props.set}
-          className="field--grow"
-          label="Phone number ID"
-          hint="Not the phone number: the long ID beside it."
-          inputMode="numeric"
-          required
-          maxLength={30}
-          autoFocus={!props.replacing}
-        />
-        <CloudField
-          field="wabaId"
-          fields={props.fields}
-          set={props.set}
-          className="field--grow"
-          label="WhatsApp Business Account ID"
-          inputMode="numeric"
-          required
-          maxLength={30}
-        />
-      </div>
-      <CloudField
-        field="accessToken"
-        fields={props.fields}
-        set={props.set}
-        label="Access token"
-        hint="Stored encrypted on this computer; never shown again."
-        type="password"
-        autoComplete="off"
-        spellCheck={false}
-        required
-        maxLength={2000}
-        autoFocus={props.replacing}
-      />
+      <CloudFieldRow specs={ID_FIELDS} form={form} focus={replacing ? undefined : 'phoneNumberId'} />
+      <CloudField spec={TOKEN_FIELD} form={form} autoFocus={replacing} />
     </>
   );
 }
 
 /** Only for a computer that receives Meta's webhooks itself, and the Graph API's address and version. */
-function WebhookFields(props: { keepsStored: boolean; fields: CloudFields; set: SetField }) {
+function WebhookFields(props: { keepsStored: boolean; form: CloudForm }) {
   return (
     <details className="cloud-connect__more">
       <summary>Webhooks on this computer and advanced settings</summary>
@@ -268,47 +309,8 @@ function WebhookFields(props: { keepsStored: boolean; fields: CloudFields; set: 
         leave these empty.
         {props.keepsStored && ' Left empty, the app secret and verify token stored stay.'}
       </p>
-      <div className="field-row">
-        <CloudField
-          field="appSecret"
-          fields={props.fields}
-          set={props.set}
-          className="field--grow"
-          label="App secret (optional)"
-          type="password"
-          autoComplete="off"
-          maxLength={200}
-        />
-        <CloudField
-          field="verifyToken"
-          fields={props.fields}
-          set={props.set}
-          className="field--grow"
-          label="Verify token (optional)"
-          autoComplete="off"
-          maxLength={200}
-        />
-      </div>
-      <div className="field-row">
-        <CloudField
-          field="graphBaseUrl"
-          fields={props.fields}
-          set={props.set}
-          className="field--grow"
-          label="Graph API address"
-          hint="Default https://graph.facebook.com"
-          type="url"
-          maxLength={300}
-        />
-        <CloudField
-          field="graphVersion"
-          fields={props.fields}
-          set={props.set}
-          label="Graph API version"
-          hint="e.g. v25.0"
-          maxLength={10}
-        />
-      </div>
+      <CloudFieldRow specs={WEBHOOK_FIELDS} form={props.form} />
+      <CloudFieldRow specs={GRAPH_FIELDS} form={props.form} />
     </details>
   );
 }

@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import type { CreatedWorkspace } from '../../../shared/contract';
-import { BOT_MODES, type BotMode } from '../../../shared/types';
-import { Field, FormError, TextField } from '../components/Field';
-import { BOT_MODE_VIEW, COUNTRIES } from '../format';
+import type { BotMode } from '../../../shared/types';
+import { FormError, TextField } from '../components/Field';
 import { useApp } from '../state/app-context';
 import { useAction } from '../state/use-action';
+import { BotModeChoice, CountryField, WhatsAppNumberField } from './BusinessFields';
 
 /** Business name, country, WhatsApp number and how to answer: everything a new workspace needs. */
 export function CreateWorkspaceForm(props: {
@@ -44,37 +44,14 @@ export function CreateWorkspaceForm(props: {
         autoFocus
       />
       <div className="field-row">
-        <Field label="Country">
-          {(control) => (
-            <select
-              {...control}
-              className="input"
-              name="country"
-              value={country}
-              onChange={(e) => setCountry(e.target.value)}
-            >
-              {COUNTRIES.map((c) => (
-                <option key={c.code} value={c.code}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <TextField
-          className="field--grow"
-          label="WhatsApp number"
-          hint="The number your customers message. Keep the phone with it nearby."
-          name="number"
-          type="tel"
-          inputMode="tel"
+        <CountryField value={country} onChange={setCountry} />
+        <WhatsAppNumberField
           value={number}
           onValue={setNumber}
-          placeholder="e.g. 0803 123 4567"
-          required
+          hint="The number your customers message. Keep the phone with it nearby."
         />
       </div>
-      <BotModeChoice value={botMode} onChange={setBotMode} />
+      <BotModeChoice legend="How should Switchboard answer?" value={botMode} onChange={setBotMode} />
       <FormError error={error} />
       <div className="form__actions">
         <button className="button button--primary" type="submit" disabled={busy}>
@@ -82,30 +59,5 @@ export function CreateWorkspaceForm(props: {
         </button>
       </div>
     </form>
-  );
-}
-
-/** How the bot answers: one card per mode, the FAQ mode marked as the usual choice. */
-function BotModeChoice(props: { value: BotMode; onChange: (mode: BotMode) => void }) {
-  return (
-    <fieldset className="field">
-      <legend className="field__label">How should Switchboard answer?</legend>
-      <div className="choice-grid">
-        {BOT_MODES.map((mode) => (
-          <label key={mode} className={`choice${props.value === mode ? ' choice--active' : ''}`}>
-            <input
-              type="radio"
-              name="botMode"
-              value={mode}
-              checked={props.value === mode}
-              onChange={() => props.onChange(mode)}
-            />
-            <span className={`tag${mode === 'faq' ? ' tag--accent' : ''}`}>{BOT_MODE_VIEW[mode].badge}</span>
-            <span className="choice__title">{BOT_MODE_VIEW[mode].title}</span>
-            <span className="choice__text">{BOT_MODE_VIEW[mode].text}</span>
-          </label>
-        ))}
-      </div>
-    </fieldset>
   );
 }

@@ -103,20 +103,9 @@ export function LogExport(props: { filter: ExportFilter; summary: string; onClos
       </div>
       <fieldset className="log-export__formats" disabled={progress.state === 'running'}>
         <legend className="visually-hidden">File format</legend>
-        <FormatChoice
-          value="csv"
-          title="CSV"
-          text="Opens in Excel or Google Sheets."
-          format={format}
-          onFormat={setFormat}
-        />
-        <FormatChoice
-          value="jsonl"
-          title="JSON lines"
-          text="One entry per line, with every detail, for support tools."
-          format={format}
-          onFormat={setFormat}
-        />
+        {FORMATS.map((f) => (
+          <FormatChoice key={f.value} {...f} format={format} onFormat={setFormat} />
+        ))}
       </fieldset>
       <div className="log-export__actions">
         {progress.state === 'running' ? (
@@ -138,6 +127,11 @@ export function LogExport(props: { filter: ExportFilter; summary: string; onClos
     </section>
   );
 }
+
+const FORMATS: readonly { value: Format; title: string; text: string }[] = [
+  { value: 'csv', title: 'CSV', text: 'Opens in Excel or Google Sheets.' },
+  { value: 'jsonl', title: 'JSON lines', text: 'One entry per line, with every detail, for support tools.' },
+];
 
 function FormatChoice(props: {
   value: Format;

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import type { RestoreStaged } from '../../../shared/contract';
-import { Field, FormError } from '../components/Field';
 import { useApp } from '../state/app-context';
 import { useAction } from '../state/use-action';
+import { ArchiveFields, RestoreActions, useArchiveDraft } from './backups/ArchiveFields';
 import { RestoreDone } from './Backups';
 
 /**
@@ -12,11 +12,11 @@ import { RestoreDone } from './Backups';
 export function MoveHere(props: { onCancel: () => void }) {
   const { client } = useApp();
   const { busy, error, run } = useAction();
-  const [file, setFile] = useState('');
-  const [passphrase, setPassphrase] = useState('');
+  const draft = useArchiveDraft();
   const [done, setDone] = useState<RestoreStaged | null>(null);
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    const { file, passphrase } = draft;
     void run(async () => setDone(await client.invoke('backup.restore', { file, passphrase })));
   };
   if (done !== null) return <RestoreDone result={done} />;
@@ -27,39 +27,20 @@ export function MoveHere(props: { onCancel: () => void }) {
         On the old computer, open Settings › Backups › &ldquo;Move to another computer&rdquo; and copy the
         file it makes to this one (a USB stick works). Then tell us where it is.
       </p>
-      <Field label="Move file" hint="The full path, for example E:\switchboard-move.swbk">
-        {(control) => (
-          <input
-            {...control}
-            className="input"
-            required
-            value={file}
-            onChange={(e) => setFile(e.target.value)}
-          />
-        )}
-      </Field>
-      <Field label="Passphrase" hint="The one you chose on the old computer.">
-        {(control) => (
-          <input
-            {...control}
-            className="input"
-            type="password"
-            required
-            autoComplete="off"
-            value={passphrase}
-            onChange={(e) => setPassphrase(e.target.value)}
-          />
-        )}
-      </Field>
-      <div className="backups__actions">
-        <button className="button button--primary" type="submit" disabled={busy}>
-          {busy ? 'Unpacking and checking…' : 'Bring everything over'}
-        </button>
-        <button className="button button--secondary" type="button" onClick={props.onCancel} disabled={busy}>
-          Back
-        </button>
-      </div>
-      <FormError error={error} />
+      <ArchiveFields
+        draft={draft}
+        fileLabel="Move file"
+        fileHint="The full path, for example E:\switchboard-move.swbk"
+        passphraseHint="The one you chose on the old computer."
+        required
+      />
+      <RestoreActions
+        label="Bring everything over"
+        back="Back"
+        busy={busy}
+        error={error}
+        onBack={props.onCancel}
+      />
     </form>
   );
 }

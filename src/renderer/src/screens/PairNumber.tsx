@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { NumberState } from '../../../shared/contract';
-import { ChoiceButton } from '../components/ChoiceButton';
+import { ChoiceButtons } from '../components/ChoiceButton';
 import { FormError } from '../components/Field';
 import { Icon } from '../components/Icon';
 import { QrCode } from '../components/QrCode';
@@ -10,6 +10,12 @@ import { useApp, useNow } from '../state/app-context';
 import { usePairing, type Method } from './pair/use-pairing';
 
 type Pairing = ReturnType<typeof usePairing>;
+
+/** The two ways to link a phone, as tabs. */
+const METHODS: readonly { value: Method; label: string }[] = [
+  { value: 'qr', label: 'Scan a QR code' },
+  { value: 'code', label: 'Use a pairing code' },
+];
 
 /**
  * Linking a number: a QR that WhatsApp renews by itself (with a countdown), a fresh one on request,
@@ -39,8 +45,13 @@ export function PairNumber(props: { workspaceId: string; phoneNumberId: string; 
     <div className="pair">
       <div className="pair__steps">
         <div className="tabs" role="tablist" aria-label="How to link">
-          <MethodTab method="qr" label="Scan a QR code" current={method} onChoose={setMethod} />
-          <MethodTab method="code" label="Use a pairing code" current={method} onChoose={setMethod} />
+          <ChoiceButtons
+            role="tab"
+            className="tabs__tab"
+            options={METHODS}
+            current={method}
+            onChoose={setMethod}
+          />
         </div>
         <PairSteps e164={state.e164} method={method} />
         <p className="pair__status">
@@ -87,24 +98,6 @@ function PairDone({ e164, onDone }: { e164: string; onDone: () => void }) {
         Go to your dashboard
       </button>
     </div>
-  );
-}
-
-function MethodTab(props: {
-  method: Method;
-  label: string;
-  current: Method;
-  onChoose: (method: Method) => void;
-}) {
-  return (
-    <ChoiceButton
-      role="tab"
-      className="tabs__tab"
-      on={props.current === props.method}
-      onChoose={() => props.onChoose(props.method)}
-    >
-      {props.label}
-    </ChoiceButton>
   );
 }
 

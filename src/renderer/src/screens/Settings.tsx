@@ -1,17 +1,17 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { settingsPatchInput } from '../../../shared/contract';
 import type { Workspace } from '../../../shared/dto';
-import { BOT_MODES, type BotMode } from '../../../shared/types';
-import { Field, FormError } from '../components/Field';
+import type { BotMode } from '../../../shared/types';
+import { Field, FormError, TextField } from '../components/Field';
 import { Icon } from '../components/Icon';
 import { PageHeader } from '../components/Layout';
-import { BOT_MODE_VIEW, COUNTRIES } from '../format';
 import { useApp, useWorkspace } from '../state/app-context';
 import { useSave } from '../state/use-save';
 import { AiSettings } from './AiSettings';
 import { CentralSync } from './CentralSync';
 import { ThisComputer } from './SettingsComputer';
 import { Backups } from './Backups';
+import { BotModeChoice, CountryField } from './BusinessFields';
 import {
   fieldErrorsOf,
   hoursDraftOf,
@@ -187,34 +187,16 @@ function BusinessSection({ draft, set }: { draft: Draft; set: SetDraft }) {
     <section className="card settings__section">
       <h2 className="card__title card__title--small">Business</h2>
       <div className="field-row">
-        <label className="field field--grow">
-          <span className="field__label">Business name</span>
-          <input
-            className="input"
-            name="businessName"
-            value={draft.name}
-            onChange={(e) => set('name', e.target.value)}
-            required
-            maxLength={200}
-          />
-        </label>
-        <label className="field">
-          <span className="field__label">Country</span>
-          <select
-            className="input"
-            value={draft.defaultCountry}
-            onChange={(e) => set('defaultCountry', e.target.value)}
-          >
-            {COUNTRIES.some((c) => c.code === draft.defaultCountry) ? null : (
-              <option value={draft.defaultCountry}>{draft.defaultCountry}</option>
-            )}
-            {COUNTRIES.map((c) => (
-              <option key={c.code} value={c.code}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TextField
+          className="field--grow"
+          label="Business name"
+          name="businessName"
+          value={draft.name}
+          onValue={(name) => set('name', name)}
+          required
+          maxLength={200}
+        />
+        <CountryField value={draft.defaultCountry} onChange={(code) => set('defaultCountry', code)} />
       </div>
     </section>
   );
@@ -224,27 +206,7 @@ function AnsweringSection({ draft, set }: { draft: Draft; set: SetDraft }) {
   return (
     <section className="card settings__section">
       <h2 className="card__title card__title--small">Answering customers</h2>
-      <fieldset className="field">
-        <legend className="field__label">Bot mode</legend>
-        <div className="choice-grid">
-          {BOT_MODES.map((mode) => (
-            <label key={mode} className={`choice${draft.botMode === mode ? ' choice--active' : ''}`}>
-              <input
-                type="radio"
-                name="botMode"
-                value={mode}
-                checked={draft.botMode === mode}
-                onChange={() => set('botMode', mode)}
-              />
-              <span className={`tag${mode === 'faq' ? ' tag--accent' : ''}`}>
-                {BOT_MODE_VIEW[mode].badge}
-              </span>
-              <span className="choice__title">{BOT_MODE_VIEW[mode].title}</span>
-              <span className="choice__text">{BOT_MODE_VIEW[mode].text}</span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <BotModeChoice legend="Bot mode" value={draft.botMode} onChange={(mode) => set('botMode', mode)} />
       <Field
         label={
           <>
@@ -285,23 +247,35 @@ function HandoffSection({ draft, set }: { draft: Draft; set: SetDraft }) {
           When a customer writes one of these, the bot steps back and the chat waits for you.
         </span>
       </div>
-      <MinutesField
-        label="Quiet time after you reply"
-        hint="When you answer a chat from your phone, the bot stays quiet in that chat for this long."
-        name="ownerPauseMinutes"
-        value={draft.ownerPauseMinutes}
-        onChange={(minutes) => set('ownerPauseMinutes', minutes)}
-      />
-      <MinutesField
-        label="Remind me after"
-        hint="A chat still waiting for you after this long is notified again, every time this long passes, until you answer it. 0 turns reminders off."
-        name="remindAfterMinutes"
-        value={draft.remindAfterMinutes}
-        onChange={(minutes) => set('remindAfterMinutes', minutes)}
-      />
+      {MINUTE_FIELDS.map((f) => (
+        <MinutesField
+          key={f.name}
+          {...f}
+          value={draft[f.name]}
+          onChange={(minutes) => set(f.name, minutes)}
+        />
+      ))}
     </section>
   );
 }
+
+/** The hand-off's two times, each a number of minutes in the draft. */
+const MINUTE_FIELDS: readonly {
+  name: 'ownerPauseMinutes' | 'remindAfterMinutes';
+  label: string;
+  hint: string;
+}[] = [
+  {
+    name: 'ownerPauseMinutes',
+    label: 'Quiet time after you reply',
+    hint: 'When you answer a chat from your phone, the bot stays quiet in that chat for this long.',
+  },
+  {
+    name: 'remindAfterMinutes',
+    label: 'Remind me after',
+    hint: 'A chat still waiting for you after this long is notified again, every time this long passes, until you answer it. 0 turns reminders off.',
+  },
+];
 
 /** A number of minutes from 0 to a day. */
 function MinutesField(props: {

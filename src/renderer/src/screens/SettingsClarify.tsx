@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { SwitchRow } from '../components/Field';
+import { EnabledSwitch, type SwitchWords } from './SettingsSection';
 
 export interface ClarifyDraft {
   enabled: boolean;
@@ -7,6 +7,11 @@ export interface ClarifyDraft {
 }
 
 const WAITS = [5, 10, 15, 30, 60, 120];
+
+const CLARIFY_SWITCH: SwitchWords = {
+  title: 'Ask when unsure',
+  hint: 'When a message could be one of two or three FAQs, ask the customer: “Do you mean 1) Delivery to Lekki or 2) Delivery days? Reply 1 or 2”. Off: such messages come to you straight away.',
+};
 
 /** Settings › Bot: ask the customer which FAQ they mean when the bot is unsure between a few. */
 export function ClarifySection(props: { draft: ClarifyDraft; onChange: (next: ClarifyDraft) => void }) {
@@ -17,13 +22,7 @@ export function ClarifySection(props: { draft: ClarifyDraft; onChange: (next: Cl
     : [...WAITS, draft.waitMinutes].sort((a, b) => a - b);
   return (
     <div className="clarify-setting">
-      <SwitchRow
-        title="Ask when unsure"
-        hint="When a message could be one of two or three FAQs, ask the customer: “Do you mean 1) Delivery to Lekki or 2) Delivery days? Reply 1 or 2”. Off: such messages come to you straight away."
-        name="clarify"
-        checked={draft.enabled}
-        onChange={(enabled) => onChange({ ...draft, enabled })}
-      />
+      <EnabledSwitch words={CLARIFY_SWITCH} name="clarify" draft={draft} onChange={onChange} />
       <div className="field">
         <label className="field__label" htmlFor={`${id}-wait`}>
           If the customer does not pick, the chat comes to you after

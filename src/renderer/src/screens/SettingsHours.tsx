@@ -1,5 +1,4 @@
 import { useId, useMemo } from 'react';
-import { SwitchRow } from '../components/Field';
 import { DAY_KEYS, type DayKey } from '../../../shared/settings-patch';
 import {
   DAY_NAMES,
@@ -8,21 +7,21 @@ import {
   type HoursDraft,
   type Interval,
 } from './settings-schedule';
+import { EnabledSwitch, SettingsSection, type SectionProps, type SwitchWords } from './SettingsSection';
 import './settings-schedule.css';
 
 const WEEKDAYS: readonly DayKey[] = ['tue', 'wed', 'thu', 'fri'];
+
+const CLOSED_SWITCH: SwitchWords = {
+  title: 'Tell customers when you are closed',
+  hint: 'Outside these hours a customer gets your away message once, and the bot still answers what it knows. Off: Switchboard never says you are closed.',
+};
 
 /**
  * Opening hours, their time zone and the away message. Each day is open or closed, with up to four
  * periods (a lunch break is two); a problem shows under the day it is about.
  */
-export function OpeningHoursSection(props: {
-  draft: HoursDraft;
-  errors: FieldErrors;
-  onChange: (next: HoursDraft) => void;
-}) {
-  const { draft, errors, onChange } = props;
-  const id = useId();
+export function OpeningHoursSection({ draft, errors, onChange }: SectionProps<HoursDraft>) {
   const setDay = (day: DayKey, intervals: Interval[]) =>
     onChange({ ...draft, days: { ...draft.days, [day]: intervals } });
   const copyMonday = () => {
@@ -32,16 +31,8 @@ export function OpeningHoursSection(props: {
   };
 
   return (
-    <section className="card settings__section" aria-labelledby={`${id}-title`}>
-      <h2 className="card__title card__title--small" id={`${id}-title`}>
-        Opening hours
-      </h2>
-      <SwitchRow
-        title="Tell customers when you are closed"
-        hint="Outside these hours a customer gets your away message once, and the bot still answers what it knows. Off: Switchboard never says you are closed."
-        checked={draft.enabled}
-        onChange={(enabled) => onChange({ ...draft, enabled })}
-      />
+    <SettingsSection title="Opening hours">
+      <EnabledSwitch words={CLOSED_SWITCH} draft={draft} onChange={onChange} />
 
       <TimeZoneField
         value={draft.timezone}
@@ -70,7 +61,7 @@ export function OpeningHoursSection(props: {
           <span className="field__hint">Open until midnight: close at 12:00 AM (00:00).</span>
         </div>
       </div>
-    </section>
+    </SettingsSection>
   );
 }
 

@@ -1,9 +1,9 @@
-import { useId } from 'react';
 import type { SettingsPatchInput } from '../../../shared/contract';
 import { parseDays, parseMegabytes } from '../../../shared/quantity-input';
 import type { WorkspaceSettings } from '../../../shared/settings';
 import type { FieldErrors } from './settings-schedule';
-import { NumberField } from '../components/Field';
+import { NumberField, SwitchRow } from '../components/Field';
+import { SettingsSection, type SectionProps } from './SettingsSection';
 
 /**
  * Settings › Photos and files from customers: the media store's caps and how long files are kept.
@@ -105,13 +105,7 @@ const RETENTION: LimitField = {
   hint: 'Older files are deleted when Switchboard starts. The messages and captions stay.',
 };
 
-export function MediaSection(props: {
-  draft: MediaDraft;
-  errors: FieldErrors;
-  onChange: (next: MediaDraft) => void;
-}) {
-  const { draft, errors, onChange } = props;
-  const id = useId();
+export function MediaSection({ draft, errors, onChange }: SectionProps<MediaDraft>) {
   const limitField = (f: LimitField) => (
     <NumberField
       key={f.name}
@@ -127,10 +121,7 @@ export function MediaSection(props: {
     />
   );
   return (
-    <section className="card settings__section" aria-labelledby={`${id}-title`}>
-      <h2 className="card__title card__title--small" id={`${id}-title`}>
-        Photos and files from customers
-      </h2>
+    <SettingsSection title="Photos and files from customers">
       <p className="muted">
         Photos, voice notes, videos and documents are saved on this computer, in Switchboard&rsquo;s data
         folder. These limits keep them from filling the disk.
@@ -140,20 +131,13 @@ export function MediaSection(props: {
         {/* Kept for ever: no number of days applies, so none is shown. */}
         {!draft.keepForever && <div className="field-row">{limitField(RETENTION)}</div>}
       </div>
-      <label className="switch switch--row">
-        <input
-          type="checkbox"
-          role="switch"
-          name="keepForever"
-          checked={draft.keepForever}
-          onChange={(e) => onChange({ ...draft, keepForever: e.target.checked })}
-        />
-        <span className="switch__track" aria-hidden="true" />
-        <span>
-          <strong>Keep files for ever</strong>
-          <span className="field__hint">Only the space limit above then stops new files.</span>
-        </span>
-      </label>
-    </section>
+      <SwitchRow
+        title="Keep files for ever"
+        hint="Only the space limit above then stops new files."
+        name="keepForever"
+        checked={draft.keepForever}
+        onChange={(keepForever) => onChange({ ...draft, keepForever })}
+      />
+    </SettingsSection>
   );
 }

@@ -3,6 +3,7 @@ import { SwitchRow } from '../components/Field';
 import { fillReplyText, hoursToday } from '../../../shared/reply-text';
 import type { WorkspaceSettings } from '../../../shared/settings';
 import { hoursPatch, type FieldErrors, type HoursDraft } from './settings-schedule';
+import { SettingsSection } from './SettingsSection';
 
 /** The owner's own words to customers: the greeting, the away message and the hand-off notice. */
 export interface MessagesDraft {
@@ -99,48 +100,47 @@ export function MessagesSection(props: {
     Date.now(),
   );
   const preview = (text: string) => fillReplyText(text, { business, hours: today || 'your opening hours' });
+  const rows: Omit<MessageRowProps, 'preview'>[] = [
+    {
+      title: 'Greeting',
+      when: 'Sent to a customer who writes for the first time.',
+      name: 'greeting',
+      enabled: draft.greetingEnabled,
+      text: draft.greeting,
+      error: errors['greeting.text'],
+      onChange: (enabled, text) => onChange({ ...draft, greetingEnabled: enabled, greeting: text }),
+    },
+    {
+      title: 'Away message',
+      when: hours.enabled
+        ? 'Sent when a customer writes while you are closed, once until you open again.'
+        : 'Sent while you are closed: switch on opening hours below to use it.',
+      name: 'awayMessage',
+      enabled: hours.awayEnabled,
+      text: hours.awayMessage,
+      error: errors['businessHours.awayMessage'],
+      onChange: (enabled, text) => onHoursChange({ ...hours, awayEnabled: enabled, awayMessage: text }),
+    },
+    {
+      title: 'Hand-off notice',
+      when: 'Sent when a chat goes to you (outside opening hours the away message is sent instead).',
+      name: 'handoffMessage',
+      enabled: draft.handoffEnabled,
+      text: draft.handoffMessage,
+      error: errors['handoff.message'],
+      onChange: (enabled, text) => onChange({ ...draft, handoffEnabled: enabled, handoffMessage: text }),
+    },
+  ];
   return (
-    <section className="card settings__section" aria-label="Messages to customers">
-      <h2 className="card__title card__title--small">Messages to customers</h2>
+    <SettingsSection title="Messages to customers">
       <p className="muted small">
         Your own words. Write <code>{'{business}'}</code> for your business name and <code>{'{hours}'}</code>{' '}
         for today&apos;s opening hours. When several go out at once (a new customer at night), they arrive as
         one message.
       </p>
-      <MessageRow
-        title="Greeting"
-        when="Sent to a customer who writes for the first time."
-        name="greeting"
-        enabled={draft.greetingEnabled}
-        text={draft.greeting}
-        error={errors['greeting.text']}
-        preview={preview}
-        onChange={(enabled, text) => onChange({ ...draft, greetingEnabled: enabled, greeting: text })}
-      />
-      <MessageRow
-        title="Away message"
-        when={
-          hours.enabled
-            ? 'Sent when a customer writes while you are closed, once until you open again.'
-            : 'Sent while you are closed: switch on opening hours below to use it.'
-        }
-        name="awayMessage"
-        enabled={hours.awayEnabled}
-        text={hours.awayMessage}
-        error={errors['businessHours.awayMessage']}
-        preview={preview}
-        onChange={(enabled, text) => onHoursChange({ ...hours, awayEnabled: enabled, awayMessage: text })}
-      />
-      <MessageRow
-        title="Hand-off notice"
-        when="Sent when a chat goes to you (outside opening hours the away message is sent instead)."
-        name="handoffMessage"
-        enabled={draft.handoffEnabled}
-        text={draft.handoffMessage}
-        error={errors['handoff.message']}
-        preview={preview}
-        onChange={(enabled, text) => onChange({ ...draft, handoffEnabled: enabled, handoffMessage: text })}
-      />
-    </section>
+      {rows.map((row) => (
+        <MessageRow key={row.name} {...row} preview={preview} />
+      ))}
+    </SettingsSection>
   );
 }

@@ -1,11 +1,16 @@
-import { useId } from 'react';
-import { NumberField, SwitchRow } from '../components/Field';
+import { NumberField } from '../components/Field';
 import { parseNumberInput } from '../number-input';
 import { typingSeconds, type FieldErrors, type PacingDraft } from './settings-schedule';
+import { EnabledSwitch, SettingsSection, type SectionProps, type SwitchWords } from './SettingsSection';
 import './settings-schedule.css';
 
 /** Above this many replies a minute from one number, WhatsApp is more likely to block it. */
 const RISKY_PER_MINUTE = 30;
+
+const PACING_SWITCH: SwitchWords = {
+  title: 'Reply like a person',
+  hint: 'Shows “typing…” before each reply and keeps each number under a sending limit, as WhatsApp expects of a person. Off: replies go out at once, with no limit (for testing only).',
+};
 
 const seconds = (value: number | null) =>
   value === null ? '–' : `${value.toLocaleString(undefined, { maximumFractionDigits: 1 })} s`;
@@ -81,27 +86,13 @@ function PacingField(props: {
 }
 
 /** How replies go out: "typing…" for a human-looking time, and a per-number sending limit. */
-export function PacingSection(props: {
-  draft: PacingDraft;
-  errors: FieldErrors;
-  onChange: (next: PacingDraft) => void;
-}) {
-  const { draft, errors, onChange } = props;
-  const id = useId();
+export function PacingSection({ draft, errors, onChange }: SectionProps<PacingDraft>) {
   const set = (key: keyof PacingDraft, value: string) => onChange({ ...draft, [key]: value });
   const perMinute = parseNumberInput(draft.perMinute);
 
   return (
-    <section className="card settings__section" aria-labelledby={`${id}-title`}>
-      <h2 className="card__title card__title--small" id={`${id}-title`}>
-        Reply pacing
-      </h2>
-      <SwitchRow
-        title="Reply like a person"
-        hint="Shows “typing…” before each reply and keeps each number under a sending limit, as WhatsApp expects of a person. Off: replies go out at once, with no limit (for testing only)."
-        checked={draft.enabled}
-        onChange={(enabled) => onChange({ ...draft, enabled })}
-      />
+    <SettingsSection title="Reply pacing">
+      <EnabledSwitch words={PACING_SWITCH} draft={draft} onChange={onChange} />
 
       <fieldset className="pacing" disabled={!draft.enabled}>
         <legend className="visually-hidden">Pacing</legend>
@@ -127,6 +118,6 @@ export function PacingSection(props: {
           time.
         </p>
       </fieldset>
-    </section>
+    </SettingsSection>
   );
 }

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { BigBrandMark } from '../components/BrandMark';
+import { TextField } from '../components/Field';
 
 /** The headless host asks for its access token before anything else. */
 export function TokenScreen(props: { refused: boolean; onSubmit: (token: string) => void }) {
@@ -24,19 +25,16 @@ export function TokenScreen(props: { refused: boolean; onSubmit: (token: string)
             That access token was not accepted. Check it and try again.
           </p>
         )}
-        <label className="field">
-          <span className="field__label">Access token</span>
-          <input
-            className="input"
-            name="token"
-            autoComplete="off"
-            spellCheck={false}
-            value={token}
-            onChange={(e) => setToken(e.target.value)}
-            placeholder="e.g. 8fJ2…"
-            autoFocus
-          />
-        </label>
+        <TextField
+          label="Access token"
+          name="token"
+          autoComplete="off"
+          spellCheck={false}
+          value={token}
+          onValue={setToken}
+          placeholder="e.g. 8fJ2…"
+          autoFocus
+        />
         <button className="button button--primary button--block" type="submit" disabled={token.trim() === ''}>
           Continue
         </button>

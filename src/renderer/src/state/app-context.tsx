@@ -1,16 +1,8 @@
-import {
-  createContext,
-  useCallback,
-  useContext,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  type ReactNode,
-} from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { AppInfo, EventName, Events } from '../../../shared/contract';
 import type { Workspace } from '../../../shared/dto';
 import type { StreamStatus, SwitchboardClient } from '../client/client';
+import { providedContext, readStored, writeStored } from './provided';
 
 const SELECTED_KEY = 'switchboard.workspace';
 
@@ -28,7 +20,7 @@ interface AppContextValue {
 
 const RECENT_MESSAGES = 6;
 
-const AppContext = createContext<AppContextValue | null>(null);
+const [AppContext, useAppContext] = providedContext<AppContextValue>('useApp', 'AppProvider');
 
 export function AppProvider(props: {
   client: SwitchboardClient;
@@ -38,7 +30,7 @@ export function AppProvider(props: {
 }) {
   const { client, info } = props;
   const [workspaces, setWorkspaces] = useState(props.initialWorkspaces);
-  const [selectedId, setSelectedId] = useState<string | null>(() => readSelected());
+  const [selectedId, setSelectedId] = useState<string | null>(() => readStored(SELECTED_KEY));
   const [stream, setStream] = useState<StreamStatus>('open');
   const [recentMessages, setRecentMessages] = useState<Record<string, Events['message.received'][]>>({});
 
@@ -50,11 +42,7 @@ export function AppProvider(props: {
 
   const selectWorkspace = useCallback((id: string) => {
     setSelectedId(id);
-    try {
-      localStorage.setItem(SELECTED_KEY, id);
-    } catch {
-      // not persisted; fine
-    }
+    writeStored(SELECTED_KEY, id);
   }, []);
 
   useEffect(
@@ -90,18 +78,8 @@ export function AppProvider(props: {
   return <AppContext.Provider value={value}>{props.children}</AppContext.Provider>;
 }
 
-function readSelected(): string | null {
-  try {
-    return localStorage.getItem(SELECTED_KEY);
-  } catch {
-    return null;
-  }
-}
-
 export function useApp(): AppContextValue {
-  const value = useContext(AppContext);
-  if (value === null) throw new Error('useApp outside AppProvider');
-  return value;
+  return useAppContext();
 }
 
 /** The selected workspace (screens under the shell always have one). */

@@ -1,18 +1,10 @@
-import {
-  createContext,
-  useCallback,
-  useContext,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  type ReactNode,
-} from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { aiAlertTitle, type ConversationCounts } from '../../../shared/contract';
 import { escalationNotification, titleWithCount } from '../../../shared/escalation-words';
 import { playChime, shouldNotifyHere, totalWaiting, type Permission } from '../notify/attention';
 import { navigate } from '../router';
 import { useApp, useEvent, useOnReconnect } from './app-context';
+import { providedContext, readStored, writeStored } from './provided';
 
 const SOUND_KEY = 'switchboard.notificationSound';
 /** A safety net under the events: counts are read again this often. */
@@ -32,7 +24,10 @@ interface AttentionValue {
   testSound: () => void;
 }
 
-const AttentionContext = createContext<AttentionValue | null>(null);
+const [AttentionContext, useAttentionContext] = providedContext<AttentionValue>(
+  'useAttention',
+  'AttentionProvider',
+);
 
 const browserPermission = (): Permission =>
   typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
@@ -142,7 +137,7 @@ function useAttentionEvents(sound: boolean, reload: () => void) {
  */
 export function AttentionProvider({ children }: { children: ReactNode }) {
   const [permission, setPermission] = useState<Permission>(browserPermission);
-  const [sound, setSoundState] = useState(() => readSound());
+  const [sound, setSoundState] = useState(() => readStored(SOUND_KEY) === 'on');
   const { counts, reload } = useConversationCounts();
   useAttentionEvents(sound, reload);
 
@@ -157,11 +152,7 @@ export function AttentionProvider({ children }: { children: ReactNode }) {
   }, []);
   const setSound = useCallback((on: boolean) => {
     setSoundState(on);
-    try {
-      localStorage.setItem(SOUND_KEY, on ? 'on' : 'off');
-    } catch {
-      // not persisted; fine
-    }
+    writeStored(SOUND_KEY, on ? 'on' : 'off');
   }, []);
 
   const value = useMemo(
@@ -171,16 +162,6 @@ export function AttentionProvider({ children }: { children: ReactNode }) {
   return <AttentionContext.Provider value={value}>{children}</AttentionContext.Provider>;
 }
 
-function readSound(): boolean {
-  try {
-    return localStorage.getItem(SOUND_KEY) === 'on';
-  } catch {
-    return false;
-  }
-}
-
 export function useAttention(): AttentionValue {
-  const value = useContext(AttentionContext);
-  if (value === null) throw new Error('useAttention outside AttentionProvider');
-  return value;
+  return useAttentionContext();
 }

@@ -43,28 +43,17 @@ export function BackupOptions() {
   const { settings, draft, passphrase, setPassphrase, submit, busy, error, saved } = useBackupOptions();
   if (settings === null) return null;
   const locked = settings.protection === 'passphrase';
+  const keptFields = [
+    { label: 'Daily backups kept', min: 1, max: 60, value: draft.keepDaily, onValue: draft.setKeepDaily },
+    { label: 'Weekly backups kept', min: 0, max: 52, value: draft.keepWeekly, onValue: draft.setKeepWeekly },
+  ];
   return (
     <form className="backups__options" aria-label="Backup options" onSubmit={submit}>
       <h3 className="backups__subtitle">What is kept, and where</h3>
       <div className="field-row">
-        <TextField
-          label="Daily backups kept"
-          inputClassName="input input--narrow"
-          type="number"
-          min={1}
-          max={60}
-          value={draft.keepDaily}
-          onValue={draft.setKeepDaily}
-        />
-        <TextField
-          label="Weekly backups kept"
-          inputClassName="input input--narrow"
-          type="number"
-          min={0}
-          max={52}
-          value={draft.keepWeekly}
-          onValue={draft.setKeepWeekly}
-        />
+        {keptFields.map((f) => (
+          <TextField key={f.label} inputClassName="input input--narrow" type="number" {...f} />
+        ))}
         <TextField
           className="field--grow"
           label="Second folder (optional)"

@@ -3,6 +3,7 @@ import { FormError, TextField } from '../../components/Field';
 import { navigate } from '../../router';
 import { useApp } from '../../state/app-context';
 import { useAction } from '../../state/use-action';
+import { WhatsAppNumberField } from '../BusinessFields';
 
 /** A number to link by QR: added, then the pairing screen opens. */
 export function AddNumber({
@@ -33,16 +34,7 @@ export function AddNumber({
   return (
     <form className="card form form--inline" onSubmit={(e) => void submit(e)} aria-label="Add a number">
       <div className="field-row">
-        <TextField
-          className="field--grow"
-          label="WhatsApp number"
-          type="tel"
-          value={number}
-          onValue={setNumber}
-          placeholder="e.g. 0803 123 4567"
-          required
-          autoFocus
-        />
+        <WhatsAppNumberField value={number} onValue={setNumber} autoFocus />
         <TextField
           className="field--grow"
           label="Label (optional)"

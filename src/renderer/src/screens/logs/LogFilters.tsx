@@ -1,5 +1,10 @@
-import { ChoiceButton } from '../../components/ChoiceButton';
+import { ChoiceButtons } from '../../components/ChoiceButton';
 import { LEVEL_OPTIONS, TIME_OPTIONS, TYPE_OPTIONS, type Filters } from './log-filters';
+
+const SCOPES: readonly { value: Filters['scope']; label: string }[] = [
+  { value: 'workspace', label: 'This business' },
+  { value: 'system', label: 'System' },
+];
 
 /** Whose events, level, kind, time and a search box; the search is the caller's until it settles. */
 export function LogFilters(props: {
@@ -12,27 +17,23 @@ export function LogFilters(props: {
   return (
     <div className="filters" role="group" aria-label="Filters">
       <div className="segmented" role="radiogroup" aria-label="Whose events">
-        <ScopeButton scope="workspace" label="This business" current={filters.scope} onFilter={onFilter} />
-        <ScopeButton scope="system" label="System" current={filters.scope} onFilter={onFilter} />
+        <ChoiceButtons
+          role="radio"
+          className="segmented__item"
+          options={SCOPES}
+          current={filters.scope}
+          onChoose={(scope) => onFilter('scope', scope)}
+        />
       </div>
       <FilterSelect
+        name="level"
         label="Level"
-        value={filters.level}
         options={LEVEL_OPTIONS}
-        onChange={(v) => onFilter('level', v)}
+        filters={filters}
+        onFilter={onFilter}
       />
-      <FilterSelect
-        label="Kind"
-        value={filters.type}
-        options={TYPE_OPTIONS}
-        onChange={(v) => onFilter('type', v)}
-      />
-      <FilterSelect
-        label="Time"
-        value={filters.time}
-        options={TIME_OPTIONS}
-        onChange={(v) => onFilter('time', v)}
-      />
+      <FilterSelect name="type" label="Kind" options={TYPE_OPTIONS} filters={filters} onFilter={onFilter} />
+      <FilterSelect name="time" label="Time" options={TIME_OPTIONS} filters={filters} onFilter={onFilter} />
       <input
         className="input input--compact filters__search"
         type="search"
@@ -45,37 +46,21 @@ export function LogFilters(props: {
   );
 }
 
-function ScopeButton(props: {
-  scope: Filters['scope'];
+/** One filter drop-down over `filters[name]`; the value stays typed as one of its options. */
+function FilterSelect<K extends 'level' | 'type' | 'time'>(props: {
+  name: K;
   label: string;
-  current: Filters['scope'];
-  onFilter: (key: 'scope', value: Filters['scope']) => void;
+  options: readonly { value: Filters[K]; label: string }[];
+  filters: Filters;
+  onFilter: (key: K, value: Filters[K]) => void;
 }) {
-  return (
-    <ChoiceButton
-      role="radio"
-      className="segmented__item"
-      on={props.current === props.scope}
-      onChoose={() => props.onFilter('scope', props.scope)}
-    >
-      {props.label}
-    </ChoiceButton>
-  );
-}
-
-/** One filter drop-down; the value stays typed as one of its options. */
-function FilterSelect<V extends string>(props: {
-  label: string;
-  value: V;
-  options: readonly { value: V; label: string }[];
-  onChange: (value: V) => void;
-}) {
+  const { name } = props;
   return (
     <select
       className="input input--compact"
       aria-label={props.label}
-      value={props.value}
-      onChange={(e) => props.onChange(e.target.value as V)}
+      value={props.filters[name]}
+      onChange={(e) => props.onFilter(name, e.target.value as Filters[K])}
     >
       {props.options.map((o) => (
         <option key={o.value} value={o.value}>

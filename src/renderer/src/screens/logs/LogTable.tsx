@@ -1,16 +1,17 @@
 import type { RefObject } from 'react';
 import type { LogEvent } from '../../../../shared/contract';
 import { logSentence } from '../../../../shared/log-sentence';
-import type { VirtualRows } from '../../state/use-virtual-rows';
 import type { useLogEvents } from './use-log-events';
 import { LEVEL_WORDS, type LogTimes } from '../log-view';
 
 const number = new Intl.NumberFormat();
 
+type LogEvents = ReturnType<typeof useLogEvents>;
+
 /** The list of entries in its scroller, with how much is loaded under it. */
 export function LogList(props: {
   scroller: RefObject<HTMLDivElement | null>;
-  log: ReturnType<typeof useLogEvents>;
+  log: LogEvents;
   times: LogTimes;
   selected: LogEvent | null;
   onSelect: (event: LogEvent | null) => void;
@@ -36,14 +37,7 @@ export function LogList(props: {
             </tr>
           </thead>
           <tbody>
-            <LogRows
-              events={log.events}
-              view={log.view}
-              times={times}
-              fresh={log.fresh}
-              selected={selected}
-              onSelect={props.onSelect}
-            />
+            <LogRows log={log} times={times} selected={selected} onSelect={props.onSelect} />
           </tbody>
         </table>
       </div>
@@ -54,14 +48,12 @@ export function LogList(props: {
 
 /** The rows in view of a virtual list: spacers above and below stand for the rest. */
 function LogRows(props: {
-  events: LogEvent[] | null;
-  view: VirtualRows;
+  log: Pick<LogEvents, 'events' | 'view' | 'fresh'>;
   times: LogTimes;
-  fresh: ReadonlySet<number>;
   selected: LogEvent | null;
   onSelect: (event: LogEvent | null) => void;
 }) {
-  const { events, view } = props;
+  const { events, view, fresh } = props.log;
   if (events === null) return <EmptyRow text="Loading…" />;
   if (events.length === 0) return <EmptyRow text="Nothing matches these filters." />;
   const now = Date.now();
@@ -74,7 +66,7 @@ function LogRows(props: {
           event={e}
           index={view.start + i + 1}
           time={props.times.short(e.ts, now)}
-          fresh={props.fresh.has(e.seq)}
+          fresh={fresh.has(e.seq)}
           open={props.selected?.seq === e.seq}
           onToggle={() => props.onSelect(props.selected?.seq === e.seq ? null : e)}
         />
