@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CentralDatabase } from './db/open';
 import { createEnrollment, enroll } from './enroll';
 import { CentralError } from './errors';
 import { hashWorkspaceToken, normalizeEnrollmentCode } from './secrets';
-import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from './testing/databases';
+import { TEST_DIALECTS } from './testing/databases';
+import { useTestDatabase } from './testing/suite-database';
 import { FIXED_NOW, makeInstallation } from './testing/fixtures';
 
 const HOUR = 3_600_000;
 
 describe.each(TEST_DIALECTS)('enrollment (%s)', (kind) => {
-  let test: TestDatabase;
   let database: CentralDatabase;
-  beforeAll(async () => {
-    test = await openTestDatabase(kind);
-    database = test.database;
-  });
-  afterAll(() => test?.cleanup());
+  useTestDatabase(kind, (opened) => void (database = opened));
 
   const count = async (table: 'workspace_links' | 'installations', installationId: string) =>
     (
