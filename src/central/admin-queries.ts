@@ -21,19 +21,7 @@ export async function listInstallations(db: CentralDb): Promise<InstallationSumm
     .orderBy('last_seen_at', 'desc')
     .orderBy('id')
     .execute();
-  const links = await db
-    .selectFrom('workspace_links as l')
-    .innerJoin('workspaces as w', 'w.id', 'l.workspace_id')
-    .select([
-      'l.installation_id',
-      'l.workspace_id',
-      'w.name',
-      'l.local_workspace_name',
-      'l.last_seen_at',
-      'l.backlog',
-    ])
-    .orderBy('w.name')
-    .execute();
+  const links = await linksOf(db).orderBy('w.name').execute();
   return installations.map((i) => ({
     id: i.id,
     name: i.name,
@@ -43,13 +31,7 @@ export async function listInstallations(db: CentralDb): Promise<InstallationSumm
     lastSeenAt: i.last_seen_at,
     workspaces: links
       .filter((l) => l.installation_id === i.id)
-      .map((l) => ({
-        id: l.workspace_id,
-        name: l.name,
-        localName: l.local_workspace_name,
-        lastSeenAt: l.last_seen_at,
-        backlog: l.backlog,
-      })),
+      .map((l) => ({ id: l.workspace_id, name: l.workspace_name, ...linkState(l) })),
   }));
 }
 
@@ -65,7 +47,7 @@ export async function listWorkspaces(db: CentralDb, now: number, only?: string):
   if (workspaces.length === 0) return [];
   const ids = workspaces.map((w) => w.id);
 
-  const links = await linksOf(db, ids);
+  const links = await linksOf(db, ids).orderBy('l.enrolled_at').execute();
   const pending = await db
     .selectFrom('enrollments')
     .select(['workspace_id', 'expires_at'])
@@ -85,8 +67,7 @@ export async function listWorkspaces(db: CentralDb, now: number, only?: string):
     .selectFrom('daily_counts')
     .select(['workspace_id', 'day', 'messages_in', 'messages_out'])
     .where('workspace_id', 'in', ids)
-    .where('day', '>=', firstDay)
-    .where('day', '<=', today)
+    .where((eb) => eb.between('day', firstDay, today))
     .execute();
   const errors = await db
     .selectFrom('events')
@@ -110,11 +91,9 @@ export async function listWorkspaces(db: CentralDb, now: number, only?: string):
       backlog: own.reduce((sum, l) => sum + l.backlog, 0),
       installations: own.map((l) => ({
         id: l.installation_id,
-        name: l.name,
-        localName: l.local_workspace_name,
+        name: l.installation_name,
+        ...linkState(l),
         enrolledAt: l.enrolled_at,
-        lastSeenAt: l.last_seen_at,
-        backlog: l.backlog,
       })),
       pendingEnrollment:
         waiting === undefined ? null : { expiresAt: waiting.expires_at, expired: waiting.expires_at <= now },
@@ -133,24 +112,31 @@ export async function listWorkspaces(db: CentralDb, now: number, only?: string):
   });
 }
 
-/** The installations linked to these workspaces, oldest enrollment first. */
-function linksOf(db: CentralDb, ids: string[]) {
-  return db
+/** The enrollment links (of these workspaces, or all) with the names of the workspace and installation. */
+function linksOf(db: CentralDb, workspaceIds?: string[]) {
+  const query = db
     .selectFrom('workspace_links as l')
+    .innerJoin('workspaces as w', 'w.id', 'l.workspace_id')
     .innerJoin('installations as i', 'i.id', 'l.installation_id')
     .select([
       'l.workspace_id',
+      'w.name as workspace_name',
       'l.installation_id',
-      'i.name',
+      'i.name as installation_name',
       'l.local_workspace_name',
       'l.enrolled_at',
       'l.last_seen_at',
       'l.backlog',
-    ])
-    .where('l.workspace_id', 'in', ids)
-    .orderBy('l.enrolled_at')
-    .execute();
+    ]);
+  return workspaceIds === undefined ? query : query.where('l.workspace_id', 'in', workspaceIds);
 }
+
+/** What a link says of itself, as either end lists it. */
+const linkState = (l: { local_workspace_name: string; last_seen_at: number | null; backlog: number }) => ({
+  localName: l.local_workspace_name,
+  lastSeenAt: l.last_seen_at,
+  backlog: l.backlog,
+});
 
 /** A workspace's messages in and out per day, zero on days without a counter row. */
 function daysOf(
