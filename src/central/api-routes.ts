@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import type { Clock } from '../core/ids';
 import {
   createEnrollmentRequest,
   enrollRequest,
@@ -10,11 +9,10 @@ import {
 } from '../shared/sync-protocol';
 import { listEvents, listInstallations, listWorkspaces } from './admin-queries';
 import { eventsQuery } from './admin-types';
-import { authenticateWorkspace, type AdminAuth } from './auth';
-import type { CentralDatabase } from './db/open';
+import { authenticateWorkspace } from './auth';
 import { createEnrollment, enroll } from './enroll';
 import { CentralError } from './errors';
-import { parseWith, readJson } from './http/body';
+import { parseWith, readJson, SMALL_BODY } from './http/body';
 import { bearerOf, clientAddress } from './http/request';
 import { hashWorkspaceToken, looksLikeWorkspaceToken } from './secrets';
 import { sendJson } from './http/respond';
@@ -22,11 +20,9 @@ import type { RequestContext, Route } from './http/router';
 import { ingestBatch } from './ingest';
 import type { RateLimiter } from './rate-limit';
 import { takeOrRefuse } from './rate-limited';
+import type { RouteDeps } from './route-deps';
 
-export interface ApiDeps {
-  database: CentralDatabase;
-  clock: Clock;
-  auth: AdminAuth;
+export interface ApiDeps extends RouteDeps {
   /** Per workspace token. */
   ingestLimiter: RateLimiter;
   /** Per client address, on enroll (not shared with the dashboard's sign-in). */
@@ -34,7 +30,6 @@ export interface ApiDeps {
   log: (line: string) => void;
 }
 
-const SMALL_BODY = { maxWireBytes: 64 * 1024, maxInflatedBytes: 64 * 1024 };
 const BATCH_BODY = { maxWireBytes: SYNC_LIMITS.maxRequestBytes, maxInflatedBytes: SYNC_LIMITS.maxBatchBytes };
 
 /** The endpoints of src/shared/sync-protocol.ts. */

@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import type { Clock } from '../core/ids';
 import {
   CHANNEL_FILES,
   checkFileName,
@@ -10,10 +9,9 @@ import {
   feedYaml,
   platformOfChannelFile,
 } from '../core/updates/index';
-import { authenticateWorkspace, type AdminAuth } from './auth';
-import type { CentralDatabase } from './db/open';
+import { authenticateWorkspace } from './auth';
 import { CentralError } from './errors';
-import { parseWith, readJson } from './http/body';
+import { parseWith, readJson, SMALL_BODY } from './http/body';
 import { SECURITY_HEADERS, sendJson } from './http/respond';
 import type { RequestContext, Route } from './http/router';
 import type { RateLimiter } from './rate-limit';
@@ -28,11 +26,9 @@ import {
   releaseFilePath,
   setRollout,
 } from './update-releases';
+import type { RouteDeps } from './route-deps';
 
-export interface UpdateDeps {
-  database: CentralDatabase;
-  clock: Clock;
-  auth: AdminAuth;
+export interface UpdateDeps extends RouteDeps {
   /** Where installers are kept; without it uploads are refused (503) and the feed offers nothing. */
   updatesDir: string | undefined;
   /** Per workspace token (shared with ingest and the relay's polls). */
@@ -90,7 +86,7 @@ export function updateRoutes(deps: UpdateDeps): Route[] {
     const id = params.id!;
     const action = params.action!;
     if (action === 'rollout') {
-      const body = parseWith(rolloutBody, await readJson(req, res, SMALL), 'The rollout');
+      const body = parseWith(rolloutBody, await readJson(req, res, SMALL_BODY), 'The rollout');
       sendJson(res, 200, await setRollout(database, id, body, clock.now()));
       return;
     }
@@ -110,8 +106,6 @@ export function updateRoutes(deps: UpdateDeps): Route[] {
     { method: 'POST', path: '/api/admin/releases/:id/:action', handler: act },
   ];
 }
-
-const SMALL = { maxWireBytes: 64 * 1024, maxInflatedBytes: 64 * 1024 };
 
 function folder(deps: UpdateDeps): string {
   if (deps.updatesDir === undefined)
