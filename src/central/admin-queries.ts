@@ -9,6 +9,7 @@ import type {
   WorkspaceSummary,
 } from './admin-types';
 import type { CentralDb } from './db/open';
+import { CentralError } from './errors';
 import { DAY_MS } from './ingest';
 
 export const CHART_DAYS = 14;
@@ -48,12 +49,13 @@ export async function listWorkspaces(db: CentralDb, now: number, only?: string):
   const ids = workspaces.map((w) => w.id);
 
   const links = await linksOf(db, ids).orderBy('l.enrolled_at').execute();
+  // The unused code that expires last, per workspace.
   const pending = await db
     .selectFrom('enrollments')
-    .select(['workspace_id', 'expires_at'])
+    .select((eb) => ['workspace_id', eb.fn.max('expires_at').as('expires_at')])
     .where('workspace_id', 'in', ids)
     .where('used_at', 'is', null)
-    .orderBy('expires_at')
+    .groupBy('workspace_id')
     .execute();
   const numbers = await db
     .selectFrom('number_states')
@@ -82,7 +84,7 @@ export async function listWorkspaces(db: CentralDb, now: number, only?: string):
   return workspaces.map((w) => {
     const own = links.filter((l) => l.workspace_id === w.id);
     const seen = own.map((l) => l.last_seen_at).filter((t): t is number => t !== null);
-    const waiting = pending.filter((p) => p.workspace_id === w.id).at(-1);
+    const waiting = pending.find((p) => p.workspace_id === w.id);
     return {
       id: w.id,
       name: w.name,
@@ -207,4 +209,14 @@ export async function listEvents(
     events,
     nextBefore: more ? (events.at(-1)?.seq ?? null) : null,
   };
+}
+
+/** Throws NOT_FOUND unless the workspace exists. */
+export async function requireWorkspace(db: CentralDb, workspaceId: string): Promise<void> {
+  const found = await db
+    .selectFrom('workspaces')
+    .select('id')
+    .where('id', '=', workspaceId)
+    .executeTakeFirst();
+  if (found === undefined) throw new CentralError('NOT_FOUND', `No workspace with id ${workspaceId}.`);
 }

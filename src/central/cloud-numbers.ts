@@ -1,5 +1,6 @@
 import type { CloudNumberRegistration, CloudNumberSummary } from '../shared/relay-protocol';
 import type { CloudNumberActivity } from './admin-types';
+import { requireWorkspace } from './admin-queries';
 import { createCloudSecrets, type CloudSecrets } from './cloud-secrets';
 import type { CentralDatabase, CentralDb } from './db/open';
 import { CentralError } from './errors';
@@ -73,13 +74,7 @@ export async function registerCloudNumber(
   now: number,
 ): Promise<Registered> {
   return database.transaction(async (trx) => {
-    const workspace = await trx
-      .selectFrom('workspaces')
-      .select('id')
-      .where('id', '=', input.workspaceId)
-      .executeTakeFirst();
-    if (workspace === undefined)
-      throw new CentralError('NOT_FOUND', `No workspace with id ${input.workspaceId}.`);
+    await requireWorkspace(trx, input.workspaceId);
     const before = await trx
       .selectFrom('cloud_numbers')
       .select('phone_number_id')

@@ -6,7 +6,7 @@ import {
   type RelayAckResponse,
   type RelayPollResponse,
 } from '../shared/relay-protocol';
-import { authenticateWorkspace } from './auth';
+import { adminOnly, authenticateWorkspace } from './auth';
 import { isKnownVerifyToken, listCloudNumbers, type CloudNumberRegistry } from './cloud-numbers';
 import { CentralError } from './errors';
 import { parseWith, readBody, readJson, SMALL_BODY } from './http/body';
@@ -52,7 +52,6 @@ export function relayRoutes(deps: RelayDeps): Route[] {
   }
 
   async function register({ req, res }: RequestContext): Promise<void> {
-    auth.requireAdmin(req);
     cloudNumbers.requireEnabled();
     const body = parseWith(cloudNumberRegistration, await readJson(req, res, SMALL_BODY), 'The request');
     const { number } = await cloudNumbers.register(body, clock.now());
@@ -60,7 +59,6 @@ export function relayRoutes(deps: RelayDeps): Route[] {
   }
 
   async function remove({ req, res, params }: RequestContext): Promise<void> {
-    auth.requireAdmin(req);
     req.resume();
     if (!(await cloudNumbers.remove(params.phoneNumberId!)))
       throw new CentralError('NOT_FOUND', `No Cloud number ${params.phoneNumberId} is registered.`);
@@ -68,8 +66,7 @@ export function relayRoutes(deps: RelayDeps): Route[] {
     res.end();
   }
 
-  async function list({ req, res }: RequestContext): Promise<void> {
-    auth.requireAdmin(req);
+  async function list({ res }: RequestContext): Promise<void> {
     sendJson(res, 200, { cloudNumbers: await listCloudNumbers(database.db) });
   }
 
@@ -78,9 +75,11 @@ export function relayRoutes(deps: RelayDeps): Route[] {
     { method: 'POST', path: '/webhooks/whatsapp', handler: (context) => webhook(deps, context) },
     { method: 'GET', path: '/api/v1/relay', handler: (context) => poll(deps, context) },
     { method: 'POST', path: '/api/v1/relay/ack', handler: ack },
-    { method: 'POST', path: '/api/admin/cloud-numbers', handler: register },
-    { method: 'GET', path: '/api/admin/cloud-numbers', handler: list },
-    { method: 'DELETE', path: '/api/admin/cloud-numbers/:phoneNumberId', handler: remove },
+    ...adminOnly(auth, [
+      { method: 'POST', path: '/api/admin/cloud-numbers', handler: register },
+      { method: 'GET', path: '/api/admin/cloud-numbers', handler: list },
+      { method: 'DELETE', path: '/api/admin/cloud-numbers/:phoneNumberId', handler: remove },
+    ]),
   ];
 }
 

@@ -9,7 +9,7 @@ import {
   feedYaml,
   platformOfChannelFile,
 } from '../core/updates/index';
-import { authenticateWorkspace } from './auth';
+import { adminOnly, authenticateWorkspace } from './auth';
 import { CentralError } from './errors';
 import { parseWith, readJson, SMALL_BODY } from './http/body';
 import { SECURITY_HEADERS, sendJson } from './http/respond';
@@ -51,7 +51,6 @@ export function updateRoutes(deps: UpdateDeps): Route[] {
   const { database, clock, auth } = deps;
 
   async function upload({ req, res, url }: RequestContext): Promise<void> {
-    auth.requireAdmin(req);
     const dir = folder(deps);
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > MAX_INSTALLER_BYTES)
@@ -76,13 +75,11 @@ export function updateRoutes(deps: UpdateDeps): Route[] {
     sendJson(res, 201, release);
   }
 
-  async function list({ req, res }: RequestContext): Promise<void> {
-    auth.requireAdmin(req);
+  async function list({ res }: RequestContext): Promise<void> {
     sendJson(res, 200, { releases: await listReleases(database.db), channelFiles: CHANNEL_FILES });
   }
 
   async function act({ req, res, params }: RequestContext): Promise<void> {
-    auth.requireAdmin(req);
     const id = params.id!;
     const action = params.action!;
     if (action === 'rollout') {
@@ -101,9 +98,11 @@ export function updateRoutes(deps: UpdateDeps): Route[] {
 
   return [
     { method: 'GET', path: `${FEED_PATH}/:file`, handler: (context) => feedFile(deps, context) },
-    { method: 'POST', path: '/api/admin/releases', handler: upload },
-    { method: 'GET', path: '/api/admin/releases', handler: list },
-    { method: 'POST', path: '/api/admin/releases/:id/:action', handler: act },
+    ...adminOnly(auth, [
+      { method: 'POST', path: '/api/admin/releases', handler: upload },
+      { method: 'GET', path: '/api/admin/releases', handler: list },
+      { method: 'POST', path: '/api/admin/releases/:id/:action', handler: act },
+    ]),
   ];
 }
 
