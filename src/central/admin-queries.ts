@@ -213,10 +213,9 @@ export async function listEvents(
 
 /** Throws NOT_FOUND unless the workspace exists. */
 export async function requireWorkspace(db: CentralDb, workspaceId: string): Promise<void> {
-  const found = await db
+  await db
     .selectFrom('workspaces')
     .select('id')
     .where('id', '=', workspaceId)
-    .executeTakeFirst();
-  if (found === undefined) throw new CentralError('NOT_FOUND', `No workspace with id ${workspaceId}.`);
+    .executeTakeFirstOrThrow(() => new CentralError('NOT_FOUND', `No workspace with id ${workspaceId}.`));
 }
