@@ -9,6 +9,7 @@ import type {
   WorkspaceSummary,
 } from './admin-types';
 import type { CentralDb } from './db/open';
+import { CentralError } from './errors';
 import { DAY_MS } from './ingest';
 
 export const CHART_DAYS = 14;
@@ -21,19 +22,7 @@ export async function listInstallations(db: CentralDb): Promise<InstallationSumm
     .orderBy('last_seen_at', 'desc')
     .orderBy('id')
     .execute();
-  const links = await db
-    .selectFrom('workspace_links as l')
-    .innerJoin('workspaces as w', 'w.id', 'l.workspace_id')
-    .select([
-      'l.installation_id',
-      'l.workspace_id',
-      'w.name',
-      'l.local_workspace_name',
-      'l.last_seen_at',
-      'l.backlog',
-    ])
-    .orderBy('w.name')
-    .execute();
+  const links = await linksOf(db).orderBy('w.name').execute();
   return installations.map((i) => ({
     id: i.id,
     name: i.name,
@@ -43,13 +32,7 @@ export async function listInstallations(db: CentralDb): Promise<InstallationSumm
     lastSeenAt: i.last_seen_at,
     workspaces: links
       .filter((l) => l.installation_id === i.id)
-      .map((l) => ({
-        id: l.workspace_id,
-        name: l.name,
-        localName: l.local_workspace_name,
-        lastSeenAt: l.last_seen_at,
-        backlog: l.backlog,
-      })),
+      .map((l) => ({ id: l.workspace_id, name: l.workspace_name, ...linkState(l) })),
   }));
 }
 
@@ -65,13 +48,14 @@ export async function listWorkspaces(db: CentralDb, now: number, only?: string):
   if (workspaces.length === 0) return [];
   const ids = workspaces.map((w) => w.id);
 
-  const links = await linksOf(db, ids);
+  const links = await linksOf(db, ids).orderBy('l.enrolled_at').execute();
+  // The unused code that expires last, per workspace.
   const pending = await db
     .selectFrom('enrollments')
-    .select(['workspace_id', 'expires_at'])
+    .select((eb) => ['workspace_id', eb.fn.max('expires_at').as('expires_at')])
     .where('workspace_id', 'in', ids)
     .where('used_at', 'is', null)
-    .orderBy('expires_at')
+    .groupBy('workspace_id')
     .execute();
   const numbers = await db
     .selectFrom('number_states')
@@ -85,8 +69,7 @@ export async function listWorkspaces(db: CentralDb, now: number, only?: string):
     .selectFrom('daily_counts')
     .select(['workspace_id', 'day', 'messages_in', 'messages_out'])
     .where('workspace_id', 'in', ids)
-    .where('day', '>=', firstDay)
-    .where('day', '<=', today)
+    .where((eb) => eb.between('day', firstDay, today))
     .execute();
   const errors = await db
     .selectFrom('events')
@@ -101,7 +84,7 @@ export async function listWorkspaces(db: CentralDb, now: number, only?: string):
   return workspaces.map((w) => {
     const own = links.filter((l) => l.workspace_id === w.id);
     const seen = own.map((l) => l.last_seen_at).filter((t): t is number => t !== null);
-    const waiting = pending.filter((p) => p.workspace_id === w.id).at(-1);
+    const waiting = pending.find((p) => p.workspace_id === w.id);
     return {
       id: w.id,
       name: w.name,
@@ -110,11 +93,9 @@ export async function listWorkspaces(db: CentralDb, now: number, only?: string):
       backlog: own.reduce((sum, l) => sum + l.backlog, 0),
       installations: own.map((l) => ({
         id: l.installation_id,
-        name: l.name,
-        localName: l.local_workspace_name,
+        name: l.installation_name,
+        ...linkState(l),
         enrolledAt: l.enrolled_at,
-        lastSeenAt: l.last_seen_at,
-        backlog: l.backlog,
       })),
       pendingEnrollment:
         waiting === undefined ? null : { expiresAt: waiting.expires_at, expired: waiting.expires_at <= now },
@@ -133,24 +114,31 @@ export async function listWorkspaces(db: CentralDb, now: number, only?: string):
   });
 }
 
-/** The installations linked to these workspaces, oldest enrollment first. */
-function linksOf(db: CentralDb, ids: string[]) {
-  return db
+/** The enrollment links (of these workspaces, or all) with the names of the workspace and installation. */
+function linksOf(db: CentralDb, workspaceIds?: string[]) {
+  const query = db
     .selectFrom('workspace_links as l')
+    .innerJoin('workspaces as w', 'w.id', 'l.workspace_id')
     .innerJoin('installations as i', 'i.id', 'l.installation_id')
     .select([
       'l.workspace_id',
+      'w.name as workspace_name',
       'l.installation_id',
-      'i.name',
+      'i.name as installation_name',
       'l.local_workspace_name',
       'l.enrolled_at',
       'l.last_seen_at',
       'l.backlog',
-    ])
-    .where('l.workspace_id', 'in', ids)
-    .orderBy('l.enrolled_at')
-    .execute();
+    ]);
+  return workspaceIds === undefined ? query : query.where('l.workspace_id', 'in', workspaceIds);
 }
+
+/** What a link says of itself, as either end lists it. */
+const linkState = (l: { local_workspace_name: string; last_seen_at: number | null; backlog: number }) => ({
+  localName: l.local_workspace_name,
+  lastSeenAt: l.last_seen_at,
+  backlog: l.backlog,
+});
 
 /** A workspace's messages in and out per day, zero on days without a counter row. */
 function daysOf(
@@ -221,4 +209,13 @@ export async function listEvents(
     events,
     nextBefore: more ? (events.at(-1)?.seq ?? null) : null,
   };
+}
+
+/** Throws NOT_FOUND unless the workspace exists. */
+export async function requireWorkspace(db: CentralDb, workspaceId: string): Promise<void> {
+  await db
+    .selectFrom('workspaces')
+    .select('id')
+    .where('id', '=', workspaceId)
+    .executeTakeFirstOrThrow(() => new CentralError('NOT_FOUND', `No workspace with id ${workspaceId}.`));
 }

@@ -1,14 +1,13 @@
 import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { makeTempDir } from '../core/testing/temp-files';
 import { ADMIN_TOKEN_FILE, loadOrCreateAdminToken } from './admin-token';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-const tempDir = () => {
+/** A fresh folder, removed when the test ends. */
+const tempDir = (): string => {
   const { dir, cleanup } = makeTempDir('switchboard-central-token-');
-  cleanups.push(cleanup);
+  onTestFinished(cleanup);
   return dir;
 };
 

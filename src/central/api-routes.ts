@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import type { Clock } from '../core/ids';
 import {
   createEnrollmentRequest,
   enrollRequest,
@@ -8,13 +7,12 @@ import {
   SYNC_PROTOCOL_VERSION,
   type HealthResponse,
 } from '../shared/sync-protocol';
-import { listEvents, listInstallations, listWorkspaces } from './admin-queries';
+import { listEvents, listInstallations, listWorkspaces, requireWorkspace } from './admin-queries';
 import { eventsQuery } from './admin-types';
-import { authenticateWorkspace, type AdminAuth } from './auth';
-import type { CentralDatabase } from './db/open';
+import { adminOnly, authenticateWorkspace } from './auth';
 import { createEnrollment, enroll } from './enroll';
 import { CentralError } from './errors';
-import { parseWith, readJson } from './http/body';
+import { parseWith, readJson, SMALL_BODY } from './http/body';
 import { bearerOf, clientAddress } from './http/request';
 import { hashWorkspaceToken, looksLikeWorkspaceToken } from './secrets';
 import { sendJson } from './http/respond';
@@ -22,11 +20,9 @@ import type { RequestContext, Route } from './http/router';
 import { ingestBatch } from './ingest';
 import type { RateLimiter } from './rate-limit';
 import { takeOrRefuse } from './rate-limited';
+import type { RouteDeps } from './route-deps';
 
-export interface ApiDeps {
-  database: CentralDatabase;
-  clock: Clock;
-  auth: AdminAuth;
+export interface ApiDeps extends RouteDeps {
   /** Per workspace token. */
   ingestLimiter: RateLimiter;
   /** Per client address, on enroll (not shared with the dashboard's sign-in). */
@@ -34,7 +30,6 @@ export interface ApiDeps {
   log: (line: string) => void;
 }
 
-const SMALL_BODY = { maxWireBytes: 64 * 1024, maxInflatedBytes: 64 * 1024 };
 const BATCH_BODY = { maxWireBytes: SYNC_LIMITS.maxRequestBytes, maxInflatedBytes: SYNC_LIMITS.maxBatchBytes };
 
 /** The endpoints of src/shared/sync-protocol.ts. */
@@ -80,37 +75,27 @@ export function apiRoutes(deps: ApiDeps): Route[] {
   }
 
   async function createEnrollmentRoute({ req, res }: RequestContext): Promise<void> {
-    auth.requireAdmin(req);
     const body = parseWith(createEnrollmentRequest, await readJson(req, res, SMALL_BODY), 'The request');
     sendJson(res, 201, await createEnrollment(database, body, clock.now()));
   }
 
-  async function installations({ req, res }: RequestContext): Promise<void> {
-    auth.requireAdmin(req);
+  async function installations({ res }: RequestContext): Promise<void> {
     sendJson(res, 200, { installations: await listInstallations(database.db) });
   }
 
-  async function workspaces({ req, res }: RequestContext): Promise<void> {
-    auth.requireAdmin(req);
+  async function workspaces({ res }: RequestContext): Promise<void> {
     sendJson(res, 200, { workspaces: await listWorkspaces(database.db, clock.now()) });
   }
 
-  async function workspace({ req, res, params }: RequestContext): Promise<void> {
-    auth.requireAdmin(req);
+  async function workspace({ res, params }: RequestContext): Promise<void> {
     const [found] = await listWorkspaces(database.db, clock.now(), params.id);
     if (found === undefined) throw noWorkspace(params.id!);
     sendJson(res, 200, found);
   }
 
-  async function events({ req, res, params, url }: RequestContext): Promise<void> {
-    auth.requireAdmin(req);
+  async function events({ res, params, url }: RequestContext): Promise<void> {
     const query = parseWith(eventsQuery, Object.fromEntries(url.searchParams), 'The query');
-    const exists = await database.db
-      .selectFrom('workspaces')
-      .select('id')
-      .where('id', '=', params.id!)
-      .executeTakeFirst();
-    if (exists === undefined) throw noWorkspace(params.id!);
+    await requireWorkspace(database.db, params.id!);
     sendJson(res, 200, await listEvents(database.db, params.id!, query));
   }
 
@@ -118,11 +103,13 @@ export function apiRoutes(deps: ApiDeps): Route[] {
     { method: 'GET', path: '/api/v1/health', handler: health },
     { method: 'POST', path: '/api/v1/enroll', handler: enrollRoute },
     { method: 'POST', path: '/api/v1/ingest', handler: ingestRoute },
-    { method: 'POST', path: '/api/admin/enrollments', handler: createEnrollmentRoute },
-    { method: 'GET', path: '/api/admin/installations', handler: installations },
-    { method: 'GET', path: '/api/admin/workspaces', handler: workspaces },
-    { method: 'GET', path: '/api/admin/workspaces/:id', handler: workspace },
-    { method: 'GET', path: '/api/admin/workspaces/:id/events', handler: events },
+    ...adminOnly(auth, [
+      { method: 'POST', path: '/api/admin/enrollments', handler: createEnrollmentRoute },
+      { method: 'GET', path: '/api/admin/installations', handler: installations },
+      { method: 'GET', path: '/api/admin/workspaces', handler: workspaces },
+      { method: 'GET', path: '/api/admin/workspaces/:id', handler: workspace },
+      { method: 'GET', path: '/api/admin/workspaces/:id/events', handler: events },
+    ]),
   ];
 }
 

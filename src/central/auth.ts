@@ -4,6 +4,7 @@ import type { Clock } from '../core/ids';
 import type { CentralDb } from './db/open';
 import { CentralError } from './errors';
 import { bearerOf, cookieOf, isSameOrigin } from './http/request';
+import type { Route } from './http/router';
 import type { WorkspacePrincipal } from './ingest';
 import { hashWorkspaceToken, looksLikeWorkspaceToken, secretMatches } from './secrets';
 
@@ -109,4 +110,15 @@ export async function authenticateWorkspace(
     .executeTakeFirst();
   if (link === undefined) throw invalid;
   return { workspaceId: link.workspace_id, installationId: link.installation_id, tokenHash };
+}
+
+/** These routes answer the admin only: the admin token (or session) is checked before each handler runs. */
+export function adminOnly(auth: AdminAuth, routes: readonly Route[]): Route[] {
+  return routes.map((route) => ({
+    ...route,
+    handler: async (ctx) => {
+      auth.requireAdmin(ctx.req);
+      await route.handler(ctx);
+    },
+  }));
 }

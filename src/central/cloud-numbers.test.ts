@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createCloudNumberRegistry,
   listCloudNumberActivity,
@@ -8,7 +8,8 @@ import {
 } from './cloud-numbers';
 import type { CentralDatabase } from './db/open';
 import { createEnrollment } from './enroll';
-import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from './testing/databases';
+import { TEST_DIALECTS } from './testing/databases';
+import { useTestDatabase } from './testing/suite-database';
 import { FIXED_NOW } from './testing/fixtures';
 
 const registration = (phoneNumberId: string, workspaceId: string, appSecret = 'app-secret-one') => ({
@@ -19,22 +20,19 @@ const registration = (phoneNumberId: string, workspaceId: string, appSecret = 'a
 });
 
 describe.each(TEST_DIALECTS)('cloud numbers (%s)', (kind) => {
-  let test: TestDatabase;
   let database: CentralDatabase;
   let registry: CloudNumberRegistry;
   const key = randomBytes(32);
   let shopA: string;
   let shopB: string;
-  beforeAll(async () => {
-    test = await openTestDatabase(kind);
-    database = test.database;
+  useTestDatabase(kind, async (opened) => {
+    database = opened;
     registry = createCloudNumberRegistry(database, key);
     const made = async (name: string) =>
       (await createEnrollment(database, { workspaceName: name, validForHours: 1 }, FIXED_NOW)).workspaceId;
     shopA = await made('Chidi Pharmacy');
     shopB = await made('Ada Boutique');
   });
-  afterAll(() => test?.cleanup());
 
   it('opens each App Secret once, and again only when its row was sealed anew (here or elsewhere)', async () => {
     expect(await registry.register(registration('1001', shopA), FIXED_NOW)).toMatchObject({

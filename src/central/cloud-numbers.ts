@@ -1,5 +1,6 @@
 import type { CloudNumberRegistration, CloudNumberSummary } from '../shared/relay-protocol';
 import type { CloudNumberActivity } from './admin-types';
+import { requireWorkspace } from './admin-queries';
 import { createCloudSecrets, type CloudSecrets } from './cloud-secrets';
 import type { CentralDatabase, CentralDb } from './db/open';
 import { CentralError } from './errors';
@@ -73,37 +74,23 @@ export async function registerCloudNumber(
   now: number,
 ): Promise<Registered> {
   return database.transaction(async (trx) => {
-    const workspace = await trx
-      .selectFrom('workspaces')
-      .select('id')
-      .where('id', '=', input.workspaceId)
-      .executeTakeFirst();
-    if (workspace === undefined)
-      throw new CentralError('NOT_FOUND', `No workspace with id ${input.workspaceId}.`);
+    await requireWorkspace(trx, input.workspaceId);
     const before = await trx
       .selectFrom('cloud_numbers')
       .select('phone_number_id')
       .where('phone_number_id', '=', input.phoneNumberId)
       .executeTakeFirst();
-    const row = {
-      phone_number_id: input.phoneNumberId,
+    // What a re-registration replaces; created_at stays the first registration's.
+    const registration = {
       workspace_id: input.workspaceId,
       app_secret_sealed: sealWithKey(key, input.appSecret),
       verify_token_hash: hashVerifyToken(input.verifyToken),
-      created_at: now,
       updated_at: now,
     };
     const saved = await trx
       .insertInto('cloud_numbers')
-      .values(row)
-      .onConflict((oc) =>
-        oc.column('phone_number_id').doUpdateSet({
-          workspace_id: row.workspace_id,
-          app_secret_sealed: row.app_secret_sealed,
-          verify_token_hash: row.verify_token_hash,
-          updated_at: now,
-        }),
-      )
+      .values({ phone_number_id: input.phoneNumberId, ...registration, created_at: now })
+      .onConflict((oc) => oc.column('phone_number_id').doUpdateSet(registration))
       .returning(['phone_number_id', 'workspace_id', 'created_at', 'updated_at'])
       .executeTakeFirstOrThrow();
     await trx

@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CentralDatabase } from './db/open';
 import { createEnrollment, enroll } from './enroll';
 import { CentralError } from './errors';
 import { hashWorkspaceToken, normalizeEnrollmentCode } from './secrets';
-import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from './testing/databases';
+import { TEST_DIALECTS } from './testing/databases';
+import { useTestDatabase } from './testing/suite-database';
 import { FIXED_NOW, makeInstallation } from './testing/fixtures';
 
 const HOUR = 3_600_000;
 
 describe.each(TEST_DIALECTS)('enrollment (%s)', (kind) => {
-  let test: TestDatabase;
   let database: CentralDatabase;
-  beforeAll(async () => {
-    test = await openTestDatabase(kind);
-    database = test.database;
-  });
-  afterAll(() => test?.cleanup());
+  useTestDatabase(kind, (opened) => void (database = opened));
 
   const count = async (table: 'workspace_links' | 'installations', installationId: string) =>
     (
@@ -25,6 +21,8 @@ describe.each(TEST_DIALECTS)('enrollment (%s)', (kind) => {
         .where(table === 'installations' ? 'id' : 'installation_id', '=', installationId)
         .executeTakeFirstOrThrow()
     ).n;
+  const installationRow = (id: string) =>
+    database.db.selectFrom('installations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
   it('makes a workspace and a code; the code enrolls once and returns a token whose hash alone is stored', async () => {
     const created = await createEnrollment(
@@ -60,11 +58,7 @@ describe.each(TEST_DIALECTS)('enrollment (%s)', (kind) => {
     expect(JSON.stringify(await database.db.selectFrom('enrollments').selectAll().execute())).not.toContain(
       normalizeEnrollmentCode(created.code),
     );
-    const inst = await database.db
-      .selectFrom('installations')
-      .selectAll()
-      .where('id', '=', installation.id)
-      .executeTakeFirstOrThrow();
+    const inst = await installationRow(installation.id);
     expect(inst).toMatchObject({
       name: installation.name,
       app_version: '0.1.0',
@@ -92,13 +86,6 @@ describe.each(TEST_DIALECTS)('enrollment (%s)', (kind) => {
       { code: await code(), installation: pc, localWorkspaceName: 'A' },
       FIXED_NOW,
     );
-    const named = () =>
-      database.db
-        .selectFrom('installations')
-        .select(['name', 'platform'])
-        .where('id', '=', pc.id)
-        .executeTakeFirstOrThrow();
-
     // Someone else claiming that id, with a good code of their own: refused, the code left unspent.
     const forgedCode = await code();
     const forged = { ...pc, name: 'Attacker laptop', platform: 'linux-x64' };
@@ -112,7 +99,7 @@ describe.each(TEST_DIALECTS)('enrollment (%s)', (kind) => {
         ),
       ).rejects.toMatchObject({ code: 'CONFLICT' });
     }
-    expect(await named()).toEqual({ name: 'Front desk PC', platform: 'win32-x64' });
+    expect(await installationRow(pc.id)).toMatchObject({ name: 'Front desk PC', platform: 'win32-x64' });
     expect(await count('workspace_links', pc.id)).toBe(1);
 
     // The installation itself, showing its token, enrolls a second workspace (and may rename itself).
@@ -123,7 +110,10 @@ describe.each(TEST_DIALECTS)('enrollment (%s)', (kind) => {
       FIXED_NOW,
       hashWorkspaceToken(first.workspaceToken),
     );
-    expect(await named()).toEqual({ name: 'Front desk PC (new)', platform: 'win32-x64' });
+    expect(await installationRow(pc.id)).toMatchObject({
+      name: 'Front desk PC (new)',
+      platform: 'win32-x64',
+    });
     expect(await count('workspace_links', pc.id)).toBe(2);
   });
 

@@ -126,24 +126,17 @@ async function upsertInstallation(
   installation: z.output<typeof enrollRequest>['installation'],
   now: number,
 ): Promise<void> {
+  // What a later enrollment of the same installation updates; first_seen_at stays the first one's.
+  const seen = {
+    name: installation.name,
+    app_version: installation.appVersion,
+    platform: installation.platform,
+    last_seen_at: now,
+  };
   await trx
     .insertInto('installations')
-    .values({
-      id: installation.id,
-      name: installation.name,
-      app_version: installation.appVersion,
-      platform: installation.platform,
-      first_seen_at: now,
-      last_seen_at: now,
-    })
-    .onConflict((oc) =>
-      oc.column('id').doUpdateSet({
-        name: installation.name,
-        app_version: installation.appVersion,
-        platform: installation.platform,
-        last_seen_at: now,
-      }),
-    )
+    .values({ id: installation.id, ...seen, first_seen_at: now })
+    .onConflict((oc) => oc.column('id').doUpdateSet(seen))
     .execute();
 }
 

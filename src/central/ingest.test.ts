@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listEvents, listWorkspaces } from './admin-queries';
 import { eventsQuery } from './admin-types';
 import type { CentralDatabase } from './db/open';
 import { createEnrollment, enroll } from './enroll';
 import { ingestBatch, type ParsedIngestRequest, type WorkspacePrincipal } from './ingest';
 import { ingestRequest } from '../shared/sync-protocol';
-import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from './testing/databases';
+import { TEST_DIALECTS } from './testing/databases';
+import { useTestDatabase } from './testing/suite-database';
 import { FIXED_NOW, makeBatch, makeEvent, makeEvents, makeInstallation } from './testing/fixtures';
 
 describe.each(TEST_DIALECTS)('ingest (%s)', (kind) => {
-  let test: TestDatabase;
   let database: CentralDatabase;
-  beforeAll(async () => {
-    test = await openTestDatabase(kind);
-    database = test.database;
-  });
-  afterAll(() => test?.cleanup());
+  useTestDatabase(kind, (opened) => void (database = opened));
 
   async function enrolled(name = 'Chidi Pharmacy'): Promise<WorkspacePrincipal> {
     const { code } = await createEnrollment(database, { workspaceName: name, validForHours: 1 }, FIXED_NOW);

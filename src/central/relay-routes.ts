@@ -1,4 +1,3 @@
-import type { Clock } from '../core/ids';
 import {
   cloudNumberRegistration,
   RELAY_LIMITS,
@@ -7,11 +6,10 @@ import {
   type RelayAckResponse,
   type RelayPollResponse,
 } from '../shared/relay-protocol';
-import { authenticateWorkspace, type AdminAuth } from './auth';
+import { adminOnly, authenticateWorkspace } from './auth';
 import { isKnownVerifyToken, listCloudNumbers, type CloudNumberRegistry } from './cloud-numbers';
-import type { CentralDatabase } from './db/open';
 import { CentralError } from './errors';
-import { parseWith, readBody, readJson } from './http/body';
+import { parseWith, readBody, readJson, SMALL_BODY } from './http/body';
 import { clientAddress } from './http/request';
 import { SECURITY_HEADERS, sendJson } from './http/respond';
 import type { RequestContext, Route } from './http/router';
@@ -19,11 +17,9 @@ import type { RateLimiter } from './rate-limit';
 import { refuseUnless, takeOrRefuse } from './rate-limited';
 import { intakeWebhook } from './webhook-intake';
 import { ackRelay, readRelay, type RelayWaiters } from './webhook-relay';
+import type { RouteDeps } from './route-deps';
 
-export interface RelayDeps {
-  database: CentralDatabase;
-  clock: Clock;
-  auth: AdminAuth;
+export interface RelayDeps extends RouteDeps {
   /** The registered Cloud numbers; without a secret key the relay is off (503 with what to do). */
   cloudNumbers: CloudNumberRegistry;
   /** Per workspace token. */
@@ -34,7 +30,6 @@ export interface RelayDeps {
   log: (line: string) => void;
 }
 
-const SMALL_BODY = { maxWireBytes: 64 * 1024, maxInflatedBytes: 64 * 1024 };
 const WEBHOOK_BODY = {
   maxWireBytes: RELAY_LIMITS.maxWebhookBytes,
   maxInflatedBytes: RELAY_LIMITS.maxWebhookBytes,
@@ -57,7 +52,6 @@ export function relayRoutes(deps: RelayDeps): Route[] {
   }
 
   async function register({ req, res }: RequestContext): Promise<void> {
-    auth.requireAdmin(req);
     cloudNumbers.requireEnabled();
     const body = parseWith(cloudNumberRegistration, await readJson(req, res, SMALL_BODY), 'The request');
     const { number } = await cloudNumbers.register(body, clock.now());
@@ -65,7 +59,6 @@ export function relayRoutes(deps: RelayDeps): Route[] {
   }
 
   async function remove({ req, res, params }: RequestContext): Promise<void> {
-    auth.requireAdmin(req);
     req.resume();
     if (!(await cloudNumbers.remove(params.phoneNumberId!)))
       throw new CentralError('NOT_FOUND', `No Cloud number ${params.phoneNumberId} is registered.`);
@@ -73,8 +66,7 @@ export function relayRoutes(deps: RelayDeps): Route[] {
     res.end();
   }
 
-  async function list({ req, res }: RequestContext): Promise<void> {
-    auth.requireAdmin(req);
+  async function list({ res }: RequestContext): Promise<void> {
     sendJson(res, 200, { cloudNumbers: await listCloudNumbers(database.db) });
   }
 
@@ -83,9 +75,11 @@ export function relayRoutes(deps: RelayDeps): Route[] {
     { method: 'POST', path: '/webhooks/whatsapp', handler: (context) => webhook(deps, context) },
     { method: 'GET', path: '/api/v1/relay', handler: (context) => poll(deps, context) },
     { method: 'POST', path: '/api/v1/relay/ack', handler: ack },
-    { method: 'POST', path: '/api/admin/cloud-numbers', handler: register },
-    { method: 'GET', path: '/api/admin/cloud-numbers', handler: list },
-    { method: 'DELETE', path: '/api/admin/cloud-numbers/:phoneNumberId', handler: remove },
+    ...adminOnly(auth, [
+      { method: 'POST', path: '/api/admin/cloud-numbers', handler: register },
+      { method: 'GET', path: '/api/admin/cloud-numbers', handler: list },
+      { method: 'DELETE', path: '/api/admin/cloud-numbers/:phoneNumberId', handler: remove },
+    ]),
   ];
 }
 

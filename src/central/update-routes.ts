@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import type { Clock } from '../core/ids';
 import {
   CHANNEL_FILES,
   checkFileName,
@@ -10,10 +9,9 @@ import {
   feedYaml,
   platformOfChannelFile,
 } from '../core/updates/index';
-import { authenticateWorkspace, type AdminAuth } from './auth';
-import type { CentralDatabase } from './db/open';
+import { adminOnly, authenticateWorkspace } from './auth';
 import { CentralError } from './errors';
-import { parseWith, readJson } from './http/body';
+import { parseWith, readJson, SMALL_BODY } from './http/body';
 import { SECURITY_HEADERS, sendJson } from './http/respond';
 import type { RequestContext, Route } from './http/router';
 import type { RateLimiter } from './rate-limit';
@@ -28,11 +26,9 @@ import {
   releaseFilePath,
   setRollout,
 } from './update-releases';
+import type { RouteDeps } from './route-deps';
 
-export interface UpdateDeps {
-  database: CentralDatabase;
-  clock: Clock;
-  auth: AdminAuth;
+export interface UpdateDeps extends RouteDeps {
   /** Where installers are kept; without it uploads are refused (503) and the feed offers nothing. */
   updatesDir: string | undefined;
   /** Per workspace token (shared with ingest and the relay's polls). */
@@ -55,7 +51,6 @@ export function updateRoutes(deps: UpdateDeps): Route[] {
   const { database, clock, auth } = deps;
 
   async function upload({ req, res, url }: RequestContext): Promise<void> {
-    auth.requireAdmin(req);
     const dir = folder(deps);
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > MAX_INSTALLER_BYTES)
@@ -80,17 +75,15 @@ export function updateRoutes(deps: UpdateDeps): Route[] {
     sendJson(res, 201, release);
   }
 
-  async function list({ req, res }: RequestContext): Promise<void> {
-    auth.requireAdmin(req);
+  async function list({ res }: RequestContext): Promise<void> {
     sendJson(res, 200, { releases: await listReleases(database.db), channelFiles: CHANNEL_FILES });
   }
 
   async function act({ req, res, params }: RequestContext): Promise<void> {
-    auth.requireAdmin(req);
     const id = params.id!;
     const action = params.action!;
     if (action === 'rollout') {
-      const body = parseWith(rolloutBody, await readJson(req, res, SMALL), 'The rollout');
+      const body = parseWith(rolloutBody, await readJson(req, res, SMALL_BODY), 'The rollout');
       sendJson(res, 200, await setRollout(database, id, body, clock.now()));
       return;
     }
@@ -105,13 +98,13 @@ export function updateRoutes(deps: UpdateDeps): Route[] {
 
   return [
     { method: 'GET', path: `${FEED_PATH}/:file`, handler: (context) => feedFile(deps, context) },
-    { method: 'POST', path: '/api/admin/releases', handler: upload },
-    { method: 'GET', path: '/api/admin/releases', handler: list },
-    { method: 'POST', path: '/api/admin/releases/:id/:action', handler: act },
+    ...adminOnly(auth, [
+      { method: 'POST', path: '/api/admin/releases', handler: upload },
+      { method: 'GET', path: '/api/admin/releases', handler: list },
+      { method: 'POST', path: '/api/admin/releases/:id/:action', handler: act },
+    ]),
   ];
 }
-
-const SMALL = { maxWireBytes: 64 * 1024, maxInflatedBytes: 64 * 1024 };
 
 function folder(deps: UpdateDeps): string {
   if (deps.updatesDir === undefined)

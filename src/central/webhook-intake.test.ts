@@ -2,12 +2,13 @@
 // once, and refuses a POST naming no registered number without trying a single secret, however many
 // numbers are registered.
 import { createHmac, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerCloudNumber } from './cloud-numbers';
 import { createCloudSecrets, type CloudSecrets } from './cloud-secrets';
 import type { CentralDatabase } from './db/open';
 import { createEnrollment } from './enroll';
-import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from './testing/databases';
+import { TEST_DIALECTS } from './testing/databases';
+import { useTestDatabase } from './testing/suite-database';
 import { FIXED_NOW } from './testing/fixtures';
 import { intakeWebhook, namedPhoneNumberIds } from './webhook-intake';
 
@@ -53,28 +54,29 @@ function notification(...phoneNumberIds: string[]): Buffer {
 }
 
 describe.each(TEST_DIALECTS)('webhook intake against forged POSTs (%s)', (kind) => {
-  let test: TestDatabase;
   let database: CentralDatabase;
   let secrets: CloudSecrets;
   const key = randomBytes(32);
-  beforeAll(async () => {
-    test = await openTestDatabase(kind);
-    database = test.database;
-    secrets = createCloudSecrets(key);
-    const { workspaceId } = await createEnrollment(
-      database,
-      { workspaceName: 'Reseller', validForHours: 1 },
-      FIXED_NOW,
-    );
-    for (let k = 0; k < NUMBERS; k++)
-      await registerCloudNumber(
+  useTestDatabase(
+    kind,
+    async (opened) => {
+      database = opened;
+      secrets = createCloudSecrets(key);
+      const { workspaceId } = await createEnrollment(
         database,
-        key,
-        { phoneNumberId: idOf(k), workspaceId, appSecret: secretOf(k), verifyToken: `verify-${k}` },
+        { workspaceName: 'Reseller', validForHours: 1 },
         FIXED_NOW,
       );
-  }, 60_000);
-  afterAll(() => test?.cleanup());
+      for (let k = 0; k < NUMBERS; k++)
+        await registerCloudNumber(
+          database,
+          key,
+          { phoneNumberId: idOf(k), workspaceId, appSecret: secretOf(k), verifyToken: `verify-${k}` },
+          FIXED_NOW,
+        );
+    },
+    60_000,
+  );
   beforeEach(() => void (hmacs.count = 0));
 
   const intake = (body: Buffer, signature: string) =>

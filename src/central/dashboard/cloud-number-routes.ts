@@ -1,7 +1,4 @@
-import type { Clock } from '../../core/ids';
-import type { AdminAuth } from '../auth';
 import { listCloudNumberActivity, type CloudNumberRegistry } from '../cloud-numbers';
-import type { CentralDatabase } from '../db/open';
 import { CentralError } from '../errors';
 import { readForm } from '../http/body';
 import { viaHttps } from '../http/request';
@@ -9,11 +6,9 @@ import { redirect } from '../http/respond';
 import type { RequestContext, Route } from '../http/router';
 import { parseCloudNumberForm } from './cloud-number-form';
 import { cloudNumbersPage, removeCloudNumberPage, type CloudNumbersPageData } from './cloud-numbers-page';
+import type { RouteDeps } from '../route-deps';
 
-export interface CloudNumberPageDeps {
-  database: CentralDatabase;
-  clock: Clock;
-  auth: AdminAuth;
+export interface CloudNumberPageDeps extends RouteDeps {
   cloudNumbers: CloudNumberRegistry;
   /** Sends a page with the dashboard's headers. */
   show(ctx: RequestContext, status: number, html: string): void;

@@ -3,6 +3,7 @@ import type { CloudNumberField, CloudNumberFormValues, FieldErrors } from './clo
 import { formatAgo, formatCount, formatDateTime } from './format';
 import { href, html, type Html } from './html';
 import { page } from './layout';
+import { numeric, tableHead } from './table';
 
 export interface CloudNumbersPageData {
   numbers: readonly CloudNumberActivity[];
@@ -44,16 +45,7 @@ export function cloudNumbersPage(data: CloudNumbersPageData): string {
 
 function numbersTable(numbers: readonly CloudNumberActivity[], now: number): Html {
   return html`<table>
-    <thead>
-      <tr>
-        <th>phone_number_id</th>
-        <th>Workspace</th>
-        <th>Last webhook</th>
-        <th class="num">Queued</th>
-        <th>Registered</th>
-        <th></th>
-      </tr>
-    </thead>
+    ${tableHead(['phone_number_id', 'Workspace', 'Last webhook', numeric('Queued'), 'Registered', ''])}
     <tbody>
       ${numbers.map(
         (n) =>

@@ -4,6 +4,7 @@ import { messagesChart } from './chart';
 import { formatAgo, formatCount, formatDateTime, lastSeenTone, statusTone } from './format';
 import { href, html, type Html } from './html';
 import { page } from './layout';
+import { numeric, tableHead } from './table';
 
 export function overviewPage(data: {
   workspaces: readonly WorkspaceSummary[];
@@ -79,19 +80,19 @@ const stat = (value: string, label: string): Html =>
     <div class="label">${label}</div>
   </div>`;
 
+const WORKSPACE_COLUMNS = [
+  'Workspace',
+  'Installation',
+  'Last seen',
+  'Numbers',
+  'Messages',
+  numeric('Errors 24 h'),
+  numeric('Backlog'),
+];
+
 function workspaceTable(workspaces: readonly WorkspaceSummary[], now: number): Html {
   return html`<table>
-    <thead>
-      <tr>
-        <th>Workspace</th>
-        <th>Installation</th>
-        <th>Last seen</th>
-        <th>Numbers</th>
-        <th>Messages</th>
-        <th class="num">Errors 24 h</th>
-        <th class="num">Backlog</th>
-      </tr>
-    </thead>
+    ${tableHead(WORKSPACE_COLUMNS)}
     <tbody>
       ${workspaces.map((w) => {
         const total = w.messagesPerDay.reduce((sum, d) => sum + d.in + d.out, 0);
@@ -140,14 +141,7 @@ export function lastSeen(ts: number | null, now: number): Html {
 
 function installationTable(installations: readonly InstallationSummary[], now: number): Html {
   return html`<table>
-    <thead>
-      <tr>
-        <th>Installation</th>
-        <th>Version</th>
-        <th>Workspaces</th>
-        <th>Last seen</th>
-      </tr>
-    </thead>
+    ${tableHead(['Installation', 'Version', 'Workspaces', 'Last seen'])}
     <tbody>
       ${installations.map(
         (i) =>

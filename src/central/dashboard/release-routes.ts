@@ -1,6 +1,3 @@
-import type { Clock } from '../../core/ids';
-import type { AdminAuth } from '../auth';
-import type { CentralDatabase } from '../db/open';
 import { CentralError } from '../errors';
 import { discardRequestRest, readForm } from '../http/body';
 import { redirect } from '../http/respond';
@@ -17,12 +14,10 @@ import {
   type UpdateRelease,
 } from '../update-releases';
 import { releasesPage } from './releases-page';
+import type { RouteDeps } from '../route-deps';
 
-export interface ReleasePageDeps {
-  database: CentralDatabase;
+export interface ReleasePageDeps extends RouteDeps {
   updatesDir?: string | undefined;
-  clock: Clock;
-  auth: AdminAuth;
   show(ctx: RequestContext, status: number, html: string): void;
   signedIn(ctx: RequestContext): boolean;
 }

@@ -4,6 +4,7 @@ import type { UpdateRelease } from '../update-releases';
 import { formatCount, formatDateTime } from './format';
 import { html, type Html } from './html';
 import { page } from './layout';
+import { tableHead } from './table';
 
 export interface ReleasesPageData {
   releases: readonly UpdateRelease[];
@@ -87,16 +88,7 @@ function releasesTable(data: ReleasesPageData): Html {
   const nameOf = (id: string): string => data.workspaces.find((w) => w.id === id)?.name ?? id;
   return html`<div class="scroll">
     <table>
-      <thead>
-        <tr>
-          <th>Version</th>
-          <th>Platform</th>
-          <th>State</th>
-          <th>Who gets it</th>
-          <th>Uploaded</th>
-          <th>Change</th>
-        </tr>
-      </thead>
+      ${tableHead(['Version', 'Platform', 'State', 'Who gets it', 'Uploaded', 'Change'])}
       <tbody>
         ${data.releases.map(
           (r) =>

@@ -1,10 +1,7 @@
-import type { Clock } from '../../core/ids';
 import { createEnrollmentRequest } from '../../shared/sync-protocol';
 import { listEvents, listInstallations, listWorkspaces } from '../admin-queries';
 import { eventsQuery } from '../admin-types';
-import type { AdminAuth } from '../auth';
 import type { CloudNumberRegistry } from '../cloud-numbers';
-import type { CentralDatabase } from '../db/open';
 import { createEnrollment } from '../enroll';
 import { CentralError } from '../errors';
 import { parseWith, readForm } from '../http/body';
@@ -20,11 +17,9 @@ import { overviewPage } from './overview-page';
 import { releaseRoutes } from './release-routes';
 import { DASHBOARD_CSP } from './style';
 import { workspacePage } from './workspace-page';
+import type { RouteDeps } from '../route-deps';
 
-export interface DashboardDeps {
-  database: CentralDatabase;
-  clock: Clock;
-  auth: AdminAuth;
+export interface DashboardDeps extends RouteDeps {
   /** Per client address, on sign-in (not shared with enrollment). */
   signInLimiter: RateLimiter;
   cloudNumbers: CloudNumberRegistry;

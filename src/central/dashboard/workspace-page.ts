@@ -4,6 +4,7 @@ import { messagesChart } from './chart';
 import { formatAgo, formatCount, formatDateTime, formatTime, levelTone, statusTone } from './format';
 import { href, html, type Html } from './html';
 import { page } from './layout';
+import { numeric, tableHead } from './table';
 import { lastSeen } from './overview-page';
 
 /** The level filter's choices: each shows that level and the ones above it. */
@@ -91,14 +92,7 @@ function numbersTable(w: WorkspaceSummary, now: number): Html {
   return w.numbers.length === 0
     ? html`<p class="empty">No number reported yet.</p>`
     : html`<table>
-        <thead>
-          <tr>
-            <th>Number</th>
-            <th>State</th>
-            <th>Since</th>
-            <th>Reported</th>
-          </tr>
-        </thead>
+        ${tableHead(['Number', 'State', 'Since', 'Reported'])}
         <tbody>
           ${w.numbers.map(
             (n) =>
@@ -161,15 +155,7 @@ function subtitle(w: WorkspaceSummary, now: number): Html {
 
 function eventsTable(events: readonly CentralEvent[]): Html {
   return html`<table>
-    <thead>
-      <tr>
-        <th>Time (UTC)</th>
-        <th class="num">Seq</th>
-        <th>Level</th>
-        <th>Type</th>
-        <th>Message</th>
-      </tr>
-    </thead>
+    ${tableHead(['Time (UTC)', numeric('Seq'), 'Level', 'Type', 'Message'])}
     <tbody>
       ${events.map(
         (e) =>

@@ -73,28 +73,18 @@ async function openSqlite(
   }
   const { db: unguarded, checkpoint } = opened;
   try {
-    const schemaVersion = await migrate(unguarded, config.path, undefined, options.migrateTo);
-    const damage = damageTracker();
-    const db = unguarded.withPlugin(damage.guard);
-    let closed = false;
-    return {
+    return guardedDatabase({
       kind: 'sqlite',
-      db,
+      unguarded,
       location: config.path,
-      schemaVersion,
-      transaction: (fn) => db.transaction().execute(fn),
-      get damaged() {
-        return damage.detail();
-      },
-      noteFailure: damage.note,
+      schemaVersion: await migrate(unguarded, config.path, undefined, options.migrateTo),
+      transaction: (run) => run(),
       async close() {
-        if (closed) return;
-        closed = true;
         // Fold the write-ahead log back into the main file so a copy of the file alone is complete.
         await unguarded.connection().execute(() => Promise.resolve(checkpoint()));
         await unguarded.destroy();
       },
-    };
+    });
   } catch (error) {
     await unguarded.destroy();
     throw error;
@@ -141,26 +131,14 @@ async function openPostgres(
           'primary server, or turn the setting off (alter database/role ... reset default_transaction_read_only).',
       );
     }
-    const schemaVersion = await migrate(db, location, schema, options.migrateTo);
-    const damage = damageTracker();
-    const guarded = db.withPlugin(damage.guard);
-    let closed = false;
-    return {
+    return guardedDatabase({
       kind: 'postgres',
-      db: guarded,
+      unguarded: db,
       location: schema === 'public' ? location : `${location} (schema ${schema})`,
-      schemaVersion,
-      transaction: (fn) => retryingConflicts(() => guarded.transaction().execute(fn)),
-      get damaged() {
-        return damage.detail();
-      },
-      noteFailure: damage.note,
-      async close() {
-        if (closed) return;
-        closed = true;
-        await db.destroy();
-      },
-    };
+      schemaVersion: await migrate(db, location, schema, options.migrateTo),
+      transaction: retryingConflicts,
+      close: () => db.destroy(),
+    });
   } catch (error) {
     await db.destroy();
     throw error;
@@ -203,6 +181,39 @@ async function migrate(
   }
   const applied = (await migrator.getMigrations()).filter((m) => m.executedAt !== undefined);
   return applied.at(-1)?.name ?? '';
+}
+
+/**
+ * The open database as its users see it: writes refused once it is damaged, transactions run through
+ * the dialect's `transaction` wrapper (PostgreSQL retries conflicts), and `close` done once only.
+ */
+function guardedDatabase(parts: {
+  kind: DatabaseKind;
+  unguarded: Kysely<CentralSchema>;
+  location: string;
+  schemaVersion: string;
+  transaction: <T>(run: () => Promise<T>) => Promise<T>;
+  close: () => Promise<void>;
+}): CentralDatabase {
+  const damage = damageTracker();
+  const db = parts.unguarded.withPlugin(damage.guard);
+  let closed = false;
+  return {
+    kind: parts.kind,
+    db,
+    location: parts.location,
+    schemaVersion: parts.schemaVersion,
+    transaction: (fn) => parts.transaction(() => db.transaction().execute(fn)),
+    get damaged() {
+      return damage.detail();
+    },
+    noteFailure: damage.note,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await parts.close();
+    },
+  };
 }
 
 /** The damage state of one open database and the plugin that refuses writes once there is some. */

@@ -14,6 +14,9 @@ export interface BodyLimits {
   maxInflatedBytes: number;
 }
 
+/** A small request (an enrollment, an acknowledgement, a rollout): 64 KiB, gzip or not. */
+export const SMALL_BODY: BodyLimits = { maxWireBytes: 64 * 1024, maxInflatedBytes: 64 * 1024 };
+
 /**
  * A body over the limit is answered at once, but the rest of it is still read and thrown away (up to
  * this much), so the client gets the 413 instead of a connection reset while it is still sending.

@@ -18,14 +18,7 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...SECURITY_HEADERS,
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': String(Buffer.byteLength(text)),
-    ...headers,
-  });
-  res.end(text);
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body), headers);
 }
 
 export function sendJsonError(res: ServerResponse, error: CentralError): void {
@@ -40,13 +33,23 @@ export function sendHtml(
   html: string,
   headers: Record<string, string> = {},
 ): void {
+  send(res, status, 'text/html; charset=utf-8', html, headers);
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  text: string,
+  headers: Record<string, string>,
+): void {
   res.writeHead(status, {
     ...SECURITY_HEADERS,
-    'Content-Type': 'text/html; charset=utf-8',
-    'Content-Length': String(Buffer.byteLength(html)),
+    'Content-Type': contentType,
+    'Content-Length': String(Buffer.byteLength(text)),
     ...headers,
   });
-  res.end(html);
+  res.end(text);
 }
 
 /** 303: after a form POST, the browser follows with a GET (a reload never resubmits the form). */
