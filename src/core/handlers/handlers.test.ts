@@ -1,69 +1,38 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventName, Events, Handlers, NumberState } from '../../shared/contract';
+import type { EventName, Events, NumberState } from '../../shared/contract';
 import type { E164, WorkspaceId } from '../../shared/types';
-import { createSwitchboard, type Switchboard } from '../app';
-import { SwitchboardError } from '../errors';
-import { createFakeProvider, type FakeProvider } from '../testing/fake-provider';
+import type { Switchboard } from '../app';
+import { startCoreHarness, type CoreHarness } from '../testing/core-harness';
+import type { FakeProvider } from '../testing/fake-provider';
 import { createFakeTimers } from '../testing/fake-timers';
-import { makeTempDir } from '../testing/temp-files';
-import { createDispatcher, type Dispatch } from './dispatch';
+import type { Dispatch } from './dispatch';
 import { createLiveLogSink } from './live-log-sink';
-import { createCoreRuntime, type CoreRuntime } from './runtime';
+import { createCoreRuntime } from './runtime';
 
+let core: CoreHarness;
 let app: Switchboard;
-let runtime: CoreRuntime;
 let dispatch: Dispatch;
-let cleanup: () => void;
-const providers = new Map<string, FakeProvider>();
-const seen: { event: EventName; payload: unknown }[] = [];
+let providers: Map<string, FakeProvider>;
+let seen: CoreHarness['seen'];
 
-const shell: Pick<Handlers, 'app.info' | 'app.setStartAtLogin' | 'demo.scanQr' | 'demo.enterPairingCode'> = {
-  'app.info': () => Promise.resolve({ shell: 'browser', version: '0.0.0', demo: false, startAtLogin: null }),
-  'app.setStartAtLogin': () => Promise.reject(new SwitchboardError('UNAVAILABLE', 'not here')),
-  'demo.scanQr': () => Promise.reject(new Error('boom: secret internals')),
-  'demo.enterPairingCode': () => Promise.resolve(null),
-};
-
-async function call(name: string, input?: unknown) {
-  const result = await dispatch(name, input);
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as never;
-}
+const call = (name: string, input?: unknown) => core.call(name, input);
 
 function eventsOf<E extends EventName>(event: E): Events[E][] {
   return seen.filter((e) => e.event === event).map((e) => e.payload as Events[E]);
 }
 
 beforeEach(async () => {
-  const temp = makeTempDir('switchboard-handlers-');
-  cleanup = temp.cleanup;
   const liveLog = createLiveLogSink({ intervalMs: 10 });
-  app = await createSwitchboard({
-    dataDir: join(temp.dir, 'data'),
-    durability: 'normal',
-    sinks: [liveLog],
-    whatsapp: {
-      livenessIntervalMs: 0,
-      createProvider: (number) => {
-        const provider = createFakeProvider(number.e164);
-        providers.set(number.e164, provider);
-        return provider;
-      },
-    },
+  core = await startCoreHarness({
+    tempPrefix: 'switchboard-handlers-',
+    switchboard: { sinks: [liveLog] },
+    runtime: { liveLog },
+    shell: { 'demo.scanQr': () => Promise.reject(new Error('boom: secret internals')) },
   });
-  runtime = createCoreRuntime(app, { liveLog });
-  runtime.events.onAny((event, payload) => seen.push({ event, payload }));
-  dispatch = createDispatcher({ ...runtime.handlers, ...shell }, app.logger);
+  ({ app, dispatch, providers, seen } = core);
 });
 
-afterEach(async () => {
-  runtime.close();
-  await app.close();
-  cleanup();
-  providers.clear();
-  seen.length = 0;
-});
+afterEach(() => core.close());
 
 describe('dispatch', () => {
   it('refuses an unknown command with a clear error', async () => {
@@ -743,7 +712,11 @@ describe('conversation handlers', () => {
     expect(counts).toMatchObject({ unread: 2, unreadChats: 1, waiting: 1 });
     expect(counts.oldestWaitingSince).toBeGreaterThan(0);
 
-    // Opened: read, announced once (a second call moves nothing and says nothing).
+    // Opened: read, announced once (a second call moves nothing and says nothing). The hand-off is
+    // announced, and its holding message sent, after the count shows the wait: both come first.
+    await expect.poll(() => eventsOf('conversation.escalated').length).toBe(1);
+    await expect.poll(() => provider.sent.length).toBe(2);
+    await app.pipeline.idle();
     const changedBefore = eventsOf('conversation.changed').length;
     expect(await call('conversation.markRead', { workspaceId, chatId: CHAT })).toEqual({ unread: 0 });
     expect(eventsOf('conversation.changed').length).toBe(changedBefore + 1);
