@@ -17,6 +17,14 @@ let seen: CoreHarness['seen'];
 
 const call = (name: string, input?: unknown) => core.call(name, input);
 
+/** A new workspace named Shop, without a number; its id. */
+async function newWorkspace(): Promise<WorkspaceId> {
+  const { workspace } = await core.call<{ workspace: { id: WorkspaceId } }>('workspace.create', {
+    name: 'Shop',
+  });
+  return workspace.id;
+}
+
 function eventsOf<E extends EventName>(event: E): Events[E][] {
   return seen.filter((e) => e.event === event).map((e) => e.payload as Events[E]);
 }
@@ -199,8 +207,7 @@ describe('connection handlers', () => {
 
 describe('faq handlers', () => {
   it('creates, searches, edits, disables and deletes FAQs, tidying phrasings', async () => {
-    const { workspace } = (await call('workspace.create', { name: 'Shop' })) as { workspace: { id: string } };
-    const workspaceId = workspace.id;
+    const workspaceId = await newWorkspace();
     const faq = (await call('faq.create', {
       workspaceId,
       question: 'What time do you open?',
@@ -232,8 +239,7 @@ describe('faq handlers', () => {
   });
 
   it("keeps the FAQ's words out of the event log (they may be a customer's, and events are synced)", async () => {
-    const { workspace } = (await call('workspace.create', { name: 'Shop' })) as { workspace: { id: string } };
-    const workspaceId = workspace.id;
+    const workspaceId = await newWorkspace();
     const faq = (await call('faq.create', {
       workspaceId,
       question: 'Do you sell zqfaqmarker sandals?',
@@ -258,15 +264,8 @@ describe('faq handlers', () => {
 });
 
 describe('faq try, CSV export and import', () => {
-  async function shop(): Promise<WorkspaceId> {
-    const { workspace } = (await call('workspace.create', { name: 'Shop' })) as {
-      workspace: { id: WorkspaceId };
-    };
-    return workspace.id;
-  }
-
   it('tries a message against the enabled FAQs, with reasons, and sees FAQ changes at once', async () => {
-    const workspaceId = await shop();
+    const workspaceId = await newWorkspace();
     await call('faq.create', {
       workspaceId,
       question: 'Do you deliver?',
@@ -297,7 +296,7 @@ describe('faq try, CSV export and import', () => {
   });
 
   it("reads a message through the owner's words that mean the same, once saved in the settings", async () => {
-    const workspaceId = await shop();
+    const workspaceId = await newWorkspace();
     await call('faq.create', { workspaceId, question: 'How much is suya?', answer: 'N2,000 a stick.' });
     await call('faq.create', { workspaceId, question: 'What time do you open?', answer: '4pm.' });
     type Tried = { matches: { question: string; notes: string[]; wouldAnswer: boolean }[] };
@@ -321,7 +320,7 @@ describe('faq try, CSV export and import', () => {
   });
 
   it('imports good rows in one go, skips broken ones with their line, and round-trips the export', async () => {
-    const workspaceId = await shop();
+    const workspaceId = await newWorkspace();
     await call('faq.create', { workspaceId, question: 'Do you deliver?', answer: 'No.' });
     const csv = [
       '\uFEFFquestion,answer,phrasings,enabled',
@@ -361,7 +360,7 @@ describe('faq try, CSV export and import', () => {
 
     const exported = (await call('faq.exportCsv', { workspaceId })) as { csv: string; filename: string };
     expect(exported.filename).toMatch(/^faqs-\d{4}-\d\d-\d\d\.csv$/);
-    const other = await shop();
+    const other = await newWorkspace();
     expect(await call('faq.importCsv', { workspaceId: other, csv: exported.csv })).toEqual({
       created: 3,
       updated: 0,
@@ -383,7 +382,7 @@ describe('faq try, CSV export and import', () => {
   });
 
   it('stores nothing when every row is broken', async () => {
-    const workspaceId = await shop();
+    const workspaceId = await newWorkspace();
     const result = (await call('faq.importCsv', {
       workspaceId,
       csv: 'question,answer\n"broken,\n',
