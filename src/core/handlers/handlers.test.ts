@@ -433,41 +433,16 @@ describe('log handlers', () => {
 
 describe('conversation handlers', () => {
   const CHAT = '2348099999999@s.whatsapp.net';
-  let seq = 0;
-
   async function connectedShop() {
-    const { workspace, number } = (await call('workspace.create', {
-      name: 'Shop',
-      number: '08031234567',
-    })) as { workspace: { id: WorkspaceId }; number: { id: string; e164: E164 } };
-    const workspaceId = workspace.id;
-    await call('workspace.updateSettings', {
-      workspaceId,
-      settings: { pacing: { enabled: false }, greeting: { enabled: false } },
-    });
-    await call('faq.create', {
-      workspaceId,
-      question: 'What time do you open?',
-      answer: 'We open 8am to 6pm.',
-    });
-    await app.pipeline.start();
-    await call('connection.pair', { workspaceId, phoneNumberId: number.id });
-    const provider = providers.get(number.e164)!;
-    provider.emit('status', { state: 'open', isNewLogin: false });
-    const customer = (text: string) =>
-      provider.emit('message', {
-        businessNumber: number.e164,
-        providerMessageId: `m${++seq}`,
-        chatId: CHAT,
-        chatKind: 'direct',
-        sender: { phone: '+2348099999999' as E164, waId: CHAT, name: 'Ada' },
-        kind: 'text',
-        text,
-        timestamp: Date.now(),
-        offline: false,
-        quotedId: null,
-      } as never);
-    return { workspaceId, e164: number.e164, provider, customer };
+    const shop = await core.connectedShop();
+    const { provider, say } = await shop.link();
+    const ada = { phone: '+2348099999999' as E164, chat: CHAT, name: 'Ada' };
+    return {
+      workspaceId: shop.workspaceId,
+      e164: shop.number.e164,
+      provider,
+      customer: (text: string) => say(text, ada),
+    };
   }
 
   type Summary = { chatId: string; handedOff: boolean; botPausedUntil: number | null };

@@ -10,8 +10,7 @@ import type {
 import type { E164, WorkspaceId } from '../../shared/types';
 import type { Switchboard } from '../app';
 import { createMessageRepository } from '../store/repositories/messages';
-import { startCoreHarness, type CoreHarness } from '../testing/core-harness';
-import type { FakeProvider } from '../testing/fake-provider';
+import { startCoreHarness, type CoreHarness, type Customer, type ShopNumber } from '../testing/core-harness';
 import type { Dispatch } from './dispatch';
 
 // The inbox's commands through the same dispatcher the desktop IPC and the headless host use: real
@@ -19,60 +18,30 @@ import type { Dispatch } from './dispatch';
 let core: CoreHarness;
 let app: Switchboard;
 let dispatch: Dispatch;
-let providers: Map<string, FakeProvider>;
 let seen: CoreHarness['seen'];
-let seq = 0;
 
 const CHAT = '2348099999999@s.whatsapp.net';
 const CUSTOMER = '+2348099999999' as E164;
+const ADE: Customer = { phone: CUSTOMER, chat: CHAT, name: 'Adébáyọ̀ Ade' };
 
 const call = <T = never>(name: string, input?: unknown) => core.call<T>(name, input);
 
 beforeEach(async () => {
   core = await startCoreHarness({ tempPrefix: 'switchboard-inbox-' });
-  ({ app, dispatch, providers, seen } = core);
+  ({ app, dispatch, seen } = core);
 });
 
 afterEach(() => core.close());
 
 /** A shop whose number is linked (fake socket open), answering at once, with one FAQ. */
 async function connectedShop(name = 'Shop', phone = '08031234567') {
-  const { workspace, number } = await call<{
-    workspace: { id: WorkspaceId };
-    number: { id: string; e164: E164 };
-  }>('workspace.create', { name, number: phone });
-  const workspaceId = workspace.id;
-  await call('workspace.updateSettings', {
-    workspaceId,
-    settings: { pacing: { enabled: false }, greeting: { enabled: false } },
-  });
-  await call('faq.create', {
-    workspaceId,
-    question: 'What time do you open?',
-    answer: 'We open 8am to 6pm.',
-  });
-  await app.pipeline.start();
-  const link = async (n: { id: string; e164: E164 }) => {
-    await call('connection.pair', { workspaceId, phoneNumberId: n.id });
-    const provider = providers.get(n.e164)!;
-    provider.emit('status', { state: 'open', isNewLogin: false });
-    const say = (text: string, from = { phone: CUSTOMER, chat: CHAT, name: 'Adébáyọ̀ Ade' }) =>
-      provider.emit('message', {
-        businessNumber: n.e164,
-        providerMessageId: `m${++seq}`,
-        chatId: from.chat,
-        chatKind: 'direct',
-        sender: { phone: from.phone, waId: from.chat, name: from.name },
-        kind: 'text',
-        text,
-        timestamp: Date.now(),
-        offline: false,
-        quotedId: null,
-      } as never);
-    return { provider, say };
+  const shop = await core.connectedShop(name, phone);
+  const link = async (n: ShopNumber) => {
+    const { provider, say } = await shop.link(n);
+    return { provider, say: (text: string, from: Customer = ADE) => say(text, from) };
   };
-  const first = await link(number);
-  return { workspaceId, e164: number.e164, ...first, link };
+  const first = await link(shop.number);
+  return { workspaceId: shop.workspaceId, e164: shop.number.e164, ...first, link };
 }
 
 const thread = (workspaceId: string) =>

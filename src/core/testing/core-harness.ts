@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { EventName, Handlers } from '../../shared/contract';
+import type { E164, WorkspaceId } from '../../shared/types';
 import { createSwitchboard, type Switchboard, type SwitchboardOptions } from '../app';
 import { SwitchboardError } from '../errors';
 import { createDispatcher, type Dispatch } from '../handlers/dispatch';
@@ -27,6 +28,31 @@ export interface CoreHarnessOptions {
   shell?: Partial<TestShell>;
 }
 
+/** Who writes to a shop: the phone, the chat id and the name WhatsApp gives. */
+export interface Customer {
+  phone: E164;
+  chat: string;
+  name: string;
+}
+
+export interface ShopNumber {
+  id: string;
+  e164: E164;
+}
+
+/** A number linked with its fake socket open; `say` delivers a customer's text to it. */
+export interface LinkedNumber {
+  provider: FakeProvider;
+  say(text: string, from: Customer): void;
+}
+
+export interface ConnectedShop {
+  workspaceId: WorkspaceId;
+  number: ShopNumber;
+  /** Pairs a number of the shop (its first by default) and opens its fake socket. */
+  link(number?: ShopNumber): Promise<LinkedNumber>;
+}
+
 export interface CoreHarness {
   readonly app: Switchboard;
   readonly runtime: CoreRuntime;
@@ -38,6 +64,8 @@ export interface CoreHarness {
   readonly seen: { event: EventName; payload: unknown }[];
   /** Runs a command through the dispatcher; a refusal throws with its code and message. */
   call<T = never>(name: string, input?: unknown): Promise<T>;
+  /** A shop with a number, answering at once (no pacing, no greeting) with one FAQ; the pipeline runs. */
+  connectedShop(name?: string, phone?: string): Promise<ConnectedShop>;
   /** Closes the runtime and the core and removes the temp folder. */
   close(): Promise<void>;
 }
@@ -67,22 +95,70 @@ export async function startCoreHarness(options: CoreHarnessOptions): Promise<Cor
   const runtime = createCoreRuntime(app, options.runtime);
   runtime.events.onAny((event, payload) => seen.push({ event, payload }));
   const dispatch = createDispatcher({ ...runtime.handlers, ...browserShell, ...options.shell }, app.logger);
-  return {
+  const call = async <T>(name: string, input?: unknown) => {
+    const result = await dispatch(name, input);
+    if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+    return result.value as T;
+  };
+  const harness: CoreHarness = {
     app,
     runtime,
     dispatch,
     dataDir,
     providers,
     seen,
-    call: async <T>(name: string, input?: unknown) => {
-      const result = await dispatch(name, input);
-      if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-      return result.value as T;
-    },
+    call,
+    connectedShop: (name, phone) => connectedShop(harness, name, phone),
     close: async () => {
       runtime.close();
       await app.close();
       temp.cleanup();
     },
   };
+  return harness;
+}
+
+async function connectedShop(
+  core: CoreHarness,
+  name = 'Shop',
+  phone = '08031234567',
+): Promise<ConnectedShop> {
+  const { workspace, number } = await core.call<{ workspace: { id: WorkspaceId }; number: ShopNumber }>(
+    'workspace.create',
+    { name, number: phone },
+  );
+  const workspaceId = workspace.id;
+  await core.call('workspace.updateSettings', {
+    workspaceId,
+    settings: { pacing: { enabled: false }, greeting: { enabled: false } },
+  });
+  await core.call('faq.create', {
+    workspaceId,
+    question: 'What time do you open?',
+    answer: 'We open 8am to 6pm.',
+  });
+  await core.app.pipeline.start();
+  return { workspaceId, number, link: (n = number) => linkNumber(core, workspaceId, n) };
+}
+
+let seq = 0;
+
+async function linkNumber(core: CoreHarness, workspaceId: WorkspaceId, n: ShopNumber): Promise<LinkedNumber> {
+  await core.call('connection.pair', { workspaceId, phoneNumberId: n.id });
+  const provider = core.providers.get(n.e164)!;
+  provider.emit('status', { state: 'open', isNewLogin: false });
+  const say = (text: string, from: Customer) =>
+    provider.emit('message', {
+      businessNumber: n.e164,
+      providerMessageId: `m${++seq}`,
+      chatId: from.chat,
+      chatKind: 'direct',
+      sender: { phone: from.phone, waId: from.chat, name: from.name },
+      kind: 'text',
+      text,
+      timestamp: Date.now(),
+      offline: false,
+      quotedId: null,
+    } as never);
+  return { provider, say };
 }
