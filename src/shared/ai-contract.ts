@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { workspaceIdInput } from './contract-ids';
 import { budgetInput } from './money-input';
 import { aiProviderSettingsSchema, type AiProviderSettings } from './settings';
 import type { BotMode, WorkspaceId } from './types';
@@ -70,13 +71,6 @@ export interface AiTestResult {
   /** The model's reply on success; on failure what went wrong and what to do. */
   message: string;
 }
-
-const workspaceIdInput = z
-  .string({ error: 'workspaceId is required' })
-  .trim()
-  .min(1, 'workspaceId is required')
-  .max(100, 'workspaceId is too long')
-  .transform((id) => id as WorkspaceId);
 
 const providerIdInput = z
   .string({ error: 'providerId is required' })

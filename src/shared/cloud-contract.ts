@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { workspaceIdInput } from './contract-ids';
 import {
   documentFilenameProblem,
   MAX_BUTTON_VALUE,
@@ -205,13 +206,6 @@ export interface SentTemplateMessage {
   status: MessageStatus;
   kind: null;
 }
-
-const workspaceIdInput = z
-  .string({ error: 'workspaceId is required' })
-  .trim()
-  .min(1, 'workspaceId is required')
-  .max(100, 'workspaceId is too long')
-  .transform((id) => id as WorkspaceId);
 
 const metaId = (label: string, where: string) =>
   z

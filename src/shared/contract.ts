@@ -18,7 +18,7 @@ import { backupCommands, type BackupEvents } from './backup-contract';
 import { mediaSendCommands, type FaqListItem } from './media-send-contract';
 import type { E164, NumberStatus, WorkspaceId } from './types';
 import { command, noInput, type CommandSpec } from './command-spec';
-import { idOf } from './contract-ids';
+import { idOf, workspaceIdInput } from './contract-ids';
 import type { AppInfo, CreatedWorkspace, HomeStats, NumberState } from './home-contract';
 import { logExportInput, logQueryInput, type LogExportPage, type LogPage } from './log-contract';
 import type {
@@ -54,7 +54,6 @@ export * from './settings-contract';
 
 // --- input schemas ------------------------------------------------------------------------------------
 
-const workspaceIdInput = idOf('workspaceId').transform((id) => id as WorkspaceId);
 const numberRef = z.strictObject({ workspaceId: workspaceIdInput, phoneNumberId: idOf('phoneNumberId') });
 const chatRef = { workspaceId: workspaceIdInput, chatId: idOf('chatId').max(200, 'chatId is too long') };
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { idOf, workspaceIdInput } from './contract-ids';
 import { userText } from './schemas';
-import type { E164, MessageAuthor, WorkspaceId } from './types';
+import type { E164, MessageAuthor } from './types';
 import { command } from './command-spec';
 import type { MediaKind } from './media-contract';
 
@@ -119,13 +120,6 @@ export const MAX_LABEL_NAME = 40;
 export const MAX_SAVED_REPLY_TITLE = 60;
 export const MAX_SAVED_REPLY_TEXT = 4096;
 
-const idOf = (label: string, max = 100) =>
-  z
-    .string({ error: `${label} is required` })
-    .trim()
-    .min(1, `${label} is required`)
-    .max(max, `${label} is too long`);
-const workspaceIdInput = idOf('workspaceId').transform((id) => id as WorkspaceId);
 const chatRef = { workspaceId: workspaceIdInput, chatId: idOf('chatId', 200) };
 const labelColor = z.enum(LABEL_COLORS, { error: 'Pick one of the label colours' });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { WorkspaceId } from './types';
+import { workspaceIdInput } from './contract-ids';
 import { command } from './command-spec';
 
 /**
@@ -50,12 +50,7 @@ export interface MediaFile {
 }
 
 const mediaRef = {
-  workspaceId: z
-    .string({ error: 'workspaceId is required' })
-    .trim()
-    .min(1, 'workspaceId is required')
-    .max(100, 'workspaceId is too long')
-    .transform((id) => id as WorkspaceId),
+  workspaceId: workspaceIdInput,
   messageId: z.string().min(1, 'messageId is required').max(64),
 };
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { command } from './command-spec';
+import { workspaceIdInput as workspaceId } from './contract-ids';
 import type { Faq } from './dto';
-import type { WorkspaceId } from './types';
 
 /**
  * Files the owner sends (photos, documents, voice notes and audio): which types WhatsApp takes from
@@ -164,24 +165,6 @@ export interface FaqAttachment {
 /** An FAQ in the list, with the photo or document its answer sends (null when none). */
 export type FaqListItem = Faq & { attachment: Pick<FaqAttachment, 'kind' | 'fileName'> | null };
 
-interface MediaSendCommandSpec<Input extends z.ZodType, Output> {
-  input: Input;
-  output: Output;
-}
-
-const command =
-  <Output>() =>
-  <Input extends z.ZodType>(input: Input): MediaSendCommandSpec<Input, Output> => ({
-    input,
-    output: undefined as unknown as Output,
-  });
-
-const workspaceId = z
-  .string({ error: 'workspaceId is required' })
-  .trim()
-  .min(1, 'workspaceId is required')
-  .max(100, 'workspaceId is too long')
-  .transform((id) => id as WorkspaceId);
 const uploadId = z
   .string({ error: 'uploadId is required' })
   .regex(/^[A-Za-z0-9_-]{8,64}$/, 'uploadId must be the one uploadStart returned');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { workspaceIdInput } from './contract-ids';
 import type { WorkspaceId } from './types';
 import { command } from './command-spec';
 
@@ -46,13 +47,6 @@ export interface SyncStatus {
   /** While catching up: events pushed since it started, of `total` (pushed + still waiting). */
   catchingUp: { done: number; total: number } | null;
 }
-
-const workspaceIdInput = z
-  .string({ error: 'workspaceId is required' })
-  .trim()
-  .min(1, 'workspaceId is required')
-  .max(100, 'workspaceId is too long')
-  .transform((id) => id as WorkspaceId);
 
 /** The central server's address: http(s) only, no credentials, query or fragment; no trailing slash. */
 export const serverUrlInput = z

@@ -1,22 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFileKeySecretBox } from '../secrets/file-key-secret-box';
-import { makeTempDir } from '../testing/temp-files';
+import { useTempDirs } from '../testing/temp-dirs';
 import { FRAME_BYTES, readArchiveHeader } from './archive-format';
 import { machineKey, openArchiveKey, passphraseKey } from './archive-keys';
 import { extractArchive, readManifest, writeBackupArchive } from './backup-archive';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
-function tempDir(): string {
-  const { dir, cleanup } = makeTempDir('switchboard-archive-');
-  cleanups.push(cleanup);
-  return dir;
-}
+const tempDir = useTempDirs('switchboard-archive-');
 
 const MANIFEST = {
   kind: 'backup' as const,

@@ -1,16 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AiStatus, AiTestResult, Events, Handlers } from '../../shared/contract';
+import type { AiStatus, AiTestResult, Events } from '../../shared/contract';
 import type { E164 } from '../../shared/types';
-import { createSwitchboard, DATABASE_FILE, type Switchboard } from '../app';
+import { DATABASE_FILE, type Switchboard } from '../app';
 import { startLlmServer, type LlmServer } from '../bot/ai/testing/llm-server';
-import { SwitchboardError } from '../errors';
-import { createFakeProvider, type FakeProvider } from '../testing/fake-provider';
+import { startCoreHarness, type CoreHarness } from '../testing/core-harness';
+import type { FakeProvider } from '../testing/fake-provider';
 import { createMemorySink } from '../testing/memory-sink';
-import { makeTempDir } from '../testing/temp-files';
-import { createDispatcher, type Dispatch } from './dispatch';
-import { createCoreRuntime, type CoreRuntime } from './runtime';
+import type { Dispatch } from './dispatch';
+import type { CoreRuntime } from './runtime';
 
 /**
  * Settings' "AI answers" section through the contract, on the real core and a local LLM server that
@@ -18,27 +17,16 @@ import { createCoreRuntime, type CoreRuntime } from './runtime';
  * is wrong in words, budgets are validated.
  */
 const KEY = 'sk-proj-5f4e3d2c1b0a99887766';
+let core: CoreHarness;
 let app: Switchboard;
 let runtime: CoreRuntime;
 let dispatch: Dispatch;
 let llm: LlmServer;
 let dir: string;
-let cleanup: () => void;
+let fakes: Map<string, FakeProvider>;
 const sink = createMemorySink();
-const fakes = new Map<string, FakeProvider>();
 
-const shell: Pick<Handlers, 'app.info' | 'app.setStartAtLogin' | 'demo.scanQr' | 'demo.enterPairingCode'> = {
-  'app.info': () => Promise.resolve({ shell: 'browser', version: '0.0.0', demo: false, startAtLogin: null }),
-  'app.setStartAtLogin': () => Promise.reject(new SwitchboardError('UNAVAILABLE', 'not here')),
-  'demo.scanQr': () => Promise.resolve(null),
-  'demo.enterPairingCode': () => Promise.resolve(null),
-};
-
-async function call<T>(name: string, input?: unknown): Promise<T> {
-  const result = await dispatch(name, input);
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
+const call = <T>(name: string, input?: unknown) => core.call<T>(name, input);
 
 beforeEach(async () => {
   llm = await startLlmServer('openai', (request) =>
@@ -46,32 +34,14 @@ beforeEach(async () => {
       ? { text: 'OK' }
       : { status: 401, body: { error: 'bad key' } },
   );
-  const temp = makeTempDir('switchboard-ai-handlers-');
-  dir = join(temp.dir, 'data');
-  cleanup = temp.cleanup;
   sink.entries.length = 0;
-  app = await createSwitchboard({
-    dataDir: dir,
-    durability: 'normal',
-    sinks: [sink],
-    whatsapp: {
-      livenessIntervalMs: 0,
-      createProvider: (n) => {
-        const fake = createFakeProvider(n.e164);
-        fakes.set(n.e164, fake);
-        return fake;
-      },
-    },
-  });
-  runtime = createCoreRuntime(app);
-  dispatch = createDispatcher({ ...runtime.handlers, ...shell }, app.logger);
+  core = await startCoreHarness({ tempPrefix: 'switchboard-ai-handlers-', switchboard: { sinks: [sink] } });
+  ({ app, runtime, dispatch, dataDir: dir, providers: fakes } = core);
 });
 
 afterEach(async () => {
-  runtime.close();
-  await app.close();
+  await core.close();
   await llm.close();
-  cleanup();
 });
 
 async function workspace(): Promise<string> {

@@ -1,34 +1,28 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventName, Events, Handlers, NumberState } from '../../shared/contract';
+import type { EventName, Events, NumberState } from '../../shared/contract';
 import type { E164, WorkspaceId } from '../../shared/types';
-import { createSwitchboard, type Switchboard } from '../app';
-import { SwitchboardError } from '../errors';
-import { createFakeProvider, type FakeProvider } from '../testing/fake-provider';
+import type { Switchboard } from '../app';
+import { startCoreHarness, type CoreHarness } from '../testing/core-harness';
+import type { FakeProvider } from '../testing/fake-provider';
 import { createFakeTimers } from '../testing/fake-timers';
-import { makeTempDir } from '../testing/temp-files';
-import { createDispatcher, type Dispatch } from './dispatch';
+import type { Dispatch } from './dispatch';
 import { createLiveLogSink } from './live-log-sink';
-import { createCoreRuntime, type CoreRuntime } from './runtime';
+import { createCoreRuntime } from './runtime';
 
+let core: CoreHarness;
 let app: Switchboard;
-let runtime: CoreRuntime;
 let dispatch: Dispatch;
-let cleanup: () => void;
-const providers = new Map<string, FakeProvider>();
-const seen: { event: EventName; payload: unknown }[] = [];
+let providers: Map<string, FakeProvider>;
+let seen: CoreHarness['seen'];
 
-const shell: Pick<Handlers, 'app.info' | 'app.setStartAtLogin' | 'demo.scanQr' | 'demo.enterPairingCode'> = {
-  'app.info': () => Promise.resolve({ shell: 'browser', version: '0.0.0', demo: false, startAtLogin: null }),
-  'app.setStartAtLogin': () => Promise.reject(new SwitchboardError('UNAVAILABLE', 'not here')),
-  'demo.scanQr': () => Promise.reject(new Error('boom: secret internals')),
-  'demo.enterPairingCode': () => Promise.resolve(null),
-};
+const call = (name: string, input?: unknown) => core.call(name, input);
 
-async function call(name: string, input?: unknown) {
-  const result = await dispatch(name, input);
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as never;
+/** A new workspace named Shop, without a number; its id. */
+async function newWorkspace(): Promise<WorkspaceId> {
+  const { workspace } = await core.call<{ workspace: { id: WorkspaceId } }>('workspace.create', {
+    name: 'Shop',
+  });
+  return workspace.id;
 }
 
 function eventsOf<E extends EventName>(event: E): Events[E][] {
@@ -36,34 +30,17 @@ function eventsOf<E extends EventName>(event: E): Events[E][] {
 }
 
 beforeEach(async () => {
-  const temp = makeTempDir('switchboard-handlers-');
-  cleanup = temp.cleanup;
   const liveLog = createLiveLogSink({ intervalMs: 10 });
-  app = await createSwitchboard({
-    dataDir: join(temp.dir, 'data'),
-    durability: 'normal',
-    sinks: [liveLog],
-    whatsapp: {
-      livenessIntervalMs: 0,
-      createProvider: (number) => {
-        const provider = createFakeProvider(number.e164);
-        providers.set(number.e164, provider);
-        return provider;
-      },
-    },
+  core = await startCoreHarness({
+    tempPrefix: 'switchboard-handlers-',
+    switchboard: { sinks: [liveLog] },
+    runtime: { liveLog },
+    shell: { 'demo.scanQr': () => Promise.reject(new Error('boom: secret internals')) },
   });
-  runtime = createCoreRuntime(app, { liveLog });
-  runtime.events.onAny((event, payload) => seen.push({ event, payload }));
-  dispatch = createDispatcher({ ...runtime.handlers, ...shell }, app.logger);
+  ({ app, dispatch, providers, seen } = core);
 });
 
-afterEach(async () => {
-  runtime.close();
-  await app.close();
-  cleanup();
-  providers.clear();
-  seen.length = 0;
-});
+afterEach(() => core.close());
 
 describe('dispatch', () => {
   it('refuses an unknown command with a clear error', async () => {
@@ -230,8 +207,7 @@ describe('connection handlers', () => {
 
 describe('faq handlers', () => {
   it('creates, searches, edits, disables and deletes FAQs, tidying phrasings', async () => {
-    const { workspace } = (await call('workspace.create', { name: 'Shop' })) as { workspace: { id: string } };
-    const workspaceId = workspace.id;
+    const workspaceId = await newWorkspace();
     const faq = (await call('faq.create', {
       workspaceId,
       question: 'What time do you open?',
@@ -263,8 +239,7 @@ describe('faq handlers', () => {
   });
 
   it("keeps the FAQ's words out of the event log (they may be a customer's, and events are synced)", async () => {
-    const { workspace } = (await call('workspace.create', { name: 'Shop' })) as { workspace: { id: string } };
-    const workspaceId = workspace.id;
+    const workspaceId = await newWorkspace();
     const faq = (await call('faq.create', {
       workspaceId,
       question: 'Do you sell zqfaqmarker sandals?',
@@ -289,15 +264,8 @@ describe('faq handlers', () => {
 });
 
 describe('faq try, CSV export and import', () => {
-  async function shop(): Promise<WorkspaceId> {
-    const { workspace } = (await call('workspace.create', { name: 'Shop' })) as {
-      workspace: { id: WorkspaceId };
-    };
-    return workspace.id;
-  }
-
   it('tries a message against the enabled FAQs, with reasons, and sees FAQ changes at once', async () => {
-    const workspaceId = await shop();
+    const workspaceId = await newWorkspace();
     await call('faq.create', {
       workspaceId,
       question: 'Do you deliver?',
@@ -328,7 +296,7 @@ describe('faq try, CSV export and import', () => {
   });
 
   it("reads a message through the owner's words that mean the same, once saved in the settings", async () => {
-    const workspaceId = await shop();
+    const workspaceId = await newWorkspace();
     await call('faq.create', { workspaceId, question: 'How much is suya?', answer: 'N2,000 a stick.' });
     await call('faq.create', { workspaceId, question: 'What time do you open?', answer: '4pm.' });
     type Tried = { matches: { question: string; notes: string[]; wouldAnswer: boolean }[] };
@@ -352,7 +320,7 @@ describe('faq try, CSV export and import', () => {
   });
 
   it('imports good rows in one go, skips broken ones with their line, and round-trips the export', async () => {
-    const workspaceId = await shop();
+    const workspaceId = await newWorkspace();
     await call('faq.create', { workspaceId, question: 'Do you deliver?', answer: 'No.' });
     const csv = [
       '\uFEFFquestion,answer,phrasings,enabled',
@@ -392,7 +360,7 @@ describe('faq try, CSV export and import', () => {
 
     const exported = (await call('faq.exportCsv', { workspaceId })) as { csv: string; filename: string };
     expect(exported.filename).toMatch(/^faqs-\d{4}-\d\d-\d\d\.csv$/);
-    const other = await shop();
+    const other = await newWorkspace();
     expect(await call('faq.importCsv', { workspaceId: other, csv: exported.csv })).toEqual({
       created: 3,
       updated: 0,
@@ -414,7 +382,7 @@ describe('faq try, CSV export and import', () => {
   });
 
   it('stores nothing when every row is broken', async () => {
-    const workspaceId = await shop();
+    const workspaceId = await newWorkspace();
     const result = (await call('faq.importCsv', {
       workspaceId,
       csv: 'question,answer\n"broken,\n',
@@ -465,41 +433,16 @@ describe('log handlers', () => {
 
 describe('conversation handlers', () => {
   const CHAT = '2348099999999@s.whatsapp.net';
-  let seq = 0;
-
   async function connectedShop() {
-    const { workspace, number } = (await call('workspace.create', {
-      name: 'Shop',
-      number: '08031234567',
-    })) as { workspace: { id: WorkspaceId }; number: { id: string; e164: E164 } };
-    const workspaceId = workspace.id;
-    await call('workspace.updateSettings', {
-      workspaceId,
-      settings: { pacing: { enabled: false }, greeting: { enabled: false } },
-    });
-    await call('faq.create', {
-      workspaceId,
-      question: 'What time do you open?',
-      answer: 'We open 8am to 6pm.',
-    });
-    await app.pipeline.start();
-    await call('connection.pair', { workspaceId, phoneNumberId: number.id });
-    const provider = providers.get(number.e164)!;
-    provider.emit('status', { state: 'open', isNewLogin: false });
-    const customer = (text: string) =>
-      provider.emit('message', {
-        businessNumber: number.e164,
-        providerMessageId: `m${++seq}`,
-        chatId: CHAT,
-        chatKind: 'direct',
-        sender: { phone: '+2348099999999' as E164, waId: CHAT, name: 'Ada' },
-        kind: 'text',
-        text,
-        timestamp: Date.now(),
-        offline: false,
-        quotedId: null,
-      } as never);
-    return { workspaceId, e164: number.e164, provider, customer };
+    const shop = await core.connectedShop();
+    const { provider, say } = await shop.link();
+    const ada = { phone: '+2348099999999' as E164, chat: CHAT, name: 'Ada' };
+    return {
+      workspaceId: shop.workspaceId,
+      e164: shop.number.e164,
+      provider,
+      customer: (text: string) => say(text, ada),
+    };
   }
 
   type Summary = { chatId: string; handedOff: boolean; botPausedUntil: number | null };
@@ -743,7 +686,11 @@ describe('conversation handlers', () => {
     expect(counts).toMatchObject({ unread: 2, unreadChats: 1, waiting: 1 });
     expect(counts.oldestWaitingSince).toBeGreaterThan(0);
 
-    // Opened: read, announced once (a second call moves nothing and says nothing).
+    // Opened: read, announced once (a second call moves nothing and says nothing). The hand-off is
+    // announced, and its holding message sent, after the count shows the wait: both come first.
+    await expect.poll(() => eventsOf('conversation.escalated').length).toBe(1);
+    await expect.poll(() => provider.sent.length).toBe(2);
+    await app.pipeline.idle();
     const changedBefore = eventsOf('conversation.changed').length;
     expect(await call('conversation.markRead', { workspaceId, chatId: CHAT })).toEqual({ unread: 0 });
     expect(eventsOf('conversation.changed').length).toBe(changedBefore + 1);

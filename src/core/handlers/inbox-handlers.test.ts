@@ -1,116 +1,47 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
   ContactCard,
   ConversationSummary,
   ConversationThread,
-  EventName,
-  Handlers,
   InboxSearchResult,
   Label,
   QuickReply,
 } from '../../shared/contract';
 import type { E164, WorkspaceId } from '../../shared/types';
-import { createSwitchboard, type Switchboard } from '../app';
-import { SwitchboardError } from '../errors';
+import type { Switchboard } from '../app';
 import { createMessageRepository } from '../store/repositories/messages';
-import { createFakeProvider, type FakeProvider } from '../testing/fake-provider';
-import { makeTempDir } from '../testing/temp-files';
-import { createDispatcher, type Dispatch } from './dispatch';
-import { createCoreRuntime, type CoreRuntime } from './runtime';
+import { startCoreHarness, type CoreHarness, type Customer, type ShopNumber } from '../testing/core-harness';
+import type { Dispatch } from './dispatch';
 
 // The inbox's commands through the same dispatcher the desktop IPC and the headless host use: real
 // core, real SQLite file; the WhatsApp side is the fake provider (the Chromium test drives real Baileys).
+let core: CoreHarness;
 let app: Switchboard;
-let runtime: CoreRuntime;
 let dispatch: Dispatch;
-let cleanup: () => void;
-const providers = new Map<string, FakeProvider>();
-const seen: { event: EventName; payload: unknown }[] = [];
-let seq = 0;
+let seen: CoreHarness['seen'];
 
 const CHAT = '2348099999999@s.whatsapp.net';
 const CUSTOMER = '+2348099999999' as E164;
+const ADE: Customer = { phone: CUSTOMER, chat: CHAT, name: 'Adébáyọ̀ Ade' };
 
-const shell: Pick<Handlers, 'app.info' | 'app.setStartAtLogin' | 'demo.scanQr' | 'demo.enterPairingCode'> = {
-  'app.info': () => Promise.resolve({ shell: 'browser', version: '0.0.0', demo: false, startAtLogin: null }),
-  'app.setStartAtLogin': () => Promise.reject(new SwitchboardError('UNAVAILABLE', 'not here')),
-  'demo.scanQr': () => Promise.resolve(null),
-  'demo.enterPairingCode': () => Promise.resolve(null),
-};
-
-async function call<T = never>(name: string, input?: unknown): Promise<T> {
-  const result = await dispatch(name, input);
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
+const call = <T = never>(name: string, input?: unknown) => core.call<T>(name, input);
 
 beforeEach(async () => {
-  const temp = makeTempDir('switchboard-inbox-');
-  cleanup = temp.cleanup;
-  app = await createSwitchboard({
-    dataDir: join(temp.dir, 'data'),
-    durability: 'normal',
-    whatsapp: {
-      livenessIntervalMs: 0,
-      createProvider: (number) => {
-        const provider = createFakeProvider(number.e164);
-        providers.set(number.e164, provider);
-        return provider;
-      },
-    },
-  });
-  runtime = createCoreRuntime(app);
-  runtime.events.onAny((event, payload) => seen.push({ event, payload }));
-  dispatch = createDispatcher({ ...runtime.handlers, ...shell }, app.logger);
+  core = await startCoreHarness({ tempPrefix: 'switchboard-inbox-' });
+  ({ app, dispatch, seen } = core);
 });
 
-afterEach(async () => {
-  runtime.close();
-  await app.close();
-  cleanup();
-  providers.clear();
-  seen.length = 0;
-});
+afterEach(() => core.close());
 
 /** A shop whose number is linked (fake socket open), answering at once, with one FAQ. */
 async function connectedShop(name = 'Shop', phone = '08031234567') {
-  const { workspace, number } = await call<{
-    workspace: { id: WorkspaceId };
-    number: { id: string; e164: E164 };
-  }>('workspace.create', { name, number: phone });
-  const workspaceId = workspace.id;
-  await call('workspace.updateSettings', {
-    workspaceId,
-    settings: { pacing: { enabled: false }, greeting: { enabled: false } },
-  });
-  await call('faq.create', {
-    workspaceId,
-    question: 'What time do you open?',
-    answer: 'We open 8am to 6pm.',
-  });
-  await app.pipeline.start();
-  const link = async (n: { id: string; e164: E164 }) => {
-    await call('connection.pair', { workspaceId, phoneNumberId: n.id });
-    const provider = providers.get(n.e164)!;
-    provider.emit('status', { state: 'open', isNewLogin: false });
-    const say = (text: string, from = { phone: CUSTOMER, chat: CHAT, name: 'Adébáyọ̀ Ade' }) =>
-      provider.emit('message', {
-        businessNumber: n.e164,
-        providerMessageId: `m${++seq}`,
-        chatId: from.chat,
-        chatKind: 'direct',
-        sender: { phone: from.phone, waId: from.chat, name: from.name },
-        kind: 'text',
-        text,
-        timestamp: Date.now(),
-        offline: false,
-        quotedId: null,
-      } as never);
-    return { provider, say };
+  const shop = await core.connectedShop(name, phone);
+  const link = async (n: ShopNumber) => {
+    const { provider, say } = await shop.link(n);
+    return { provider, say: (text: string, from: Customer = ADE) => say(text, from) };
   };
-  const first = await link(number);
-  return { workspaceId, e164: number.e164, ...first, link };
+  const first = await link(shop.number);
+  return { workspaceId: shop.workspaceId, e164: shop.number.e164, ...first, link };
 }
 
 const thread = (workspaceId: string) =>

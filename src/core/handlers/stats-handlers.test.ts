@@ -1,14 +1,11 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Handlers, HomeStats } from '../../shared/contract';
+import type { HomeStats } from '../../shared/contract';
 import type { E164, WorkspaceId } from '../../shared/types';
-import { createSwitchboard, type Switchboard } from '../app';
-import { SwitchboardError } from '../errors';
-import { createFakeProvider, type FakeProvider } from '../testing/fake-provider';
-import { makeTempDir } from '../testing/temp-files';
+import type { Switchboard } from '../app';
+import { startCoreHarness, type CoreHarness } from '../testing/core-harness';
+import type { FakeProvider } from '../testing/fake-provider';
 import { realTimers, type Timers } from '../timers';
-import { createDispatcher, type Dispatch } from './dispatch';
-import { createCoreRuntime, type CoreRuntime } from './runtime';
+import type { Dispatch } from './dispatch';
 
 /**
  * `stats.home` end to end: customers write through the real pipeline (fake provider) on several days
@@ -21,55 +18,26 @@ const clock = { now: () => now };
 /** Real timeouts (replies go out at once with pacing off), the test's clock for every timestamp. */
 const timers: Timers = { ...realTimers, now: () => now };
 
+let core: CoreHarness;
 let app: Switchboard;
-let runtime: CoreRuntime;
 let dispatch: Dispatch;
-let cleanup: () => void;
-const providers = new Map<string, FakeProvider>();
+let providers: Map<string, FakeProvider>;
 let seq = 0;
 
-const shell: Pick<Handlers, 'app.info' | 'app.setStartAtLogin' | 'demo.scanQr' | 'demo.enterPairingCode'> = {
-  'app.info': () => Promise.resolve({ shell: 'browser', version: '0.0.0', demo: false, startAtLogin: null }),
-  'app.setStartAtLogin': () => Promise.reject(new SwitchboardError('UNAVAILABLE', 'not here')),
-  'demo.scanQr': () => Promise.resolve(null),
-  'demo.enterPairingCode': () => Promise.resolve(null),
-};
-
-async function call<T = never>(name: string, input?: unknown): Promise<T> {
-  const result = await dispatch(name, input);
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
+const call = <T = never>(name: string, input?: unknown) => core.call<T>(name, input);
 
 beforeEach(async () => {
-  const temp = makeTempDir('switchboard-stats-');
-  cleanup = temp.cleanup;
   now = Date.UTC(2026, 4, 16, 9); // Saturday 16 May 2026, 10:00 in Lagos
-  app = await createSwitchboard({
-    dataDir: join(temp.dir, 'data'),
-    durability: 'normal',
-    clock,
-    pipeline: { timers },
-    whatsapp: {
-      livenessIntervalMs: 0,
-      createProvider: (number) => {
-        const provider = createFakeProvider(number.e164);
-        providers.set(number.e164, provider);
-        return provider;
-      },
-    },
+  core = await startCoreHarness({
+    tempPrefix: 'switchboard-stats-',
+    switchboard: { clock, pipeline: { timers } },
+    runtime: { clock },
   });
-  runtime = createCoreRuntime(app, { clock });
-  dispatch = createDispatcher({ ...runtime.handlers, ...shell }, app.logger);
+  ({ app, dispatch, providers } = core);
   await app.pipeline.start();
 });
 
-afterEach(async () => {
-  runtime.close();
-  await app.close();
-  cleanup();
-  providers.clear();
-});
+afterEach(() => core.close());
 
 /** A connected shop with one FAQ; replies go out at once and every question stands on its own. */
 async function shop(name: string, number: string) {

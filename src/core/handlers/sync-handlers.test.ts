@@ -1,49 +1,26 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventName, Handlers } from '../../shared/contract';
 import { sendsInClear } from '../../shared/sync-contract';
-import { createSwitchboard, type Switchboard } from '../app';
-import { SwitchboardError } from '../errors';
+import type { Switchboard } from '../app';
+import { startCoreHarness, type CoreHarness } from '../testing/core-harness';
 import { createScriptedTransport, json } from '../testing/scripted-transport';
-import { makeTempDir } from '../testing/temp-files';
-import { createDispatcher, type Dispatch } from './dispatch';
-import { createCoreRuntime, type CoreRuntime } from './runtime';
+import type { Dispatch } from './dispatch';
 
+let core: CoreHarness;
 let app: Switchboard;
-let runtime: CoreRuntime;
 let dispatch: Dispatch;
-let cleanup: () => void;
 let script: ReturnType<typeof createScriptedTransport>;
-const seen: { event: EventName; payload: unknown }[] = [];
-
-const shell: Pick<Handlers, 'app.info' | 'app.setStartAtLogin' | 'demo.scanQr' | 'demo.enterPairingCode'> = {
-  'app.info': () => Promise.resolve({ shell: 'browser', version: '0.0.0', demo: false, startAtLogin: null }),
-  'app.setStartAtLogin': () => Promise.reject(new SwitchboardError('UNAVAILABLE', 'not here')),
-  'demo.scanQr': () => Promise.resolve(null),
-  'demo.enterPairingCode': () => Promise.resolve(null),
-};
+let seen: CoreHarness['seen'];
 
 beforeEach(async () => {
-  const temp = makeTempDir('switchboard-sync-handlers-');
-  cleanup = temp.cleanup;
   script = createScriptedTransport(json(200, { ackedSeq: 0, stored: 0, duplicates: 0 }));
-  app = await createSwitchboard({
-    dataDir: join(temp.dir, 'data'),
-    durability: 'normal',
-    whatsapp: { livenessIntervalMs: 0 },
-    sync: { transport: script.transport },
+  core = await startCoreHarness({
+    tempPrefix: 'switchboard-sync-handlers-',
+    switchboard: { whatsapp: { livenessIntervalMs: 0 }, sync: { transport: script.transport } },
   });
-  runtime = createCoreRuntime(app);
-  runtime.events.onAny((event, payload) => seen.push({ event, payload }));
-  dispatch = createDispatcher({ ...runtime.handlers, ...shell }, app.logger);
+  ({ app, dispatch, seen } = core);
 });
 
-afterEach(async () => {
-  runtime.close();
-  await app.close();
-  cleanup();
-  seen.length = 0;
-});
+afterEach(() => core.close());
 
 async function workspace(): Promise<string> {
   const result = await dispatch('workspace.create', { name: 'Chidi Pharmacy' });

@@ -1,16 +1,13 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CommandInput, Handlers, LogEvent, LogExportPage, LogPage } from '../../shared/contract';
+import type { CommandInput, LogEvent, LogExportPage, LogPage } from '../../shared/contract';
 import { logSentence } from '../../shared/log-sentence';
 import type { WorkspaceId } from '../../shared/types';
-import { createSwitchboard, type Switchboard } from '../app';
-import { SwitchboardError } from '../errors';
+import type { Switchboard } from '../app';
 import type { NewEvent } from '../store/repositories/event-log';
-import { makeTempDir } from '../testing/temp-files';
-import { createDispatcher, type Dispatch } from '../handlers/dispatch';
+import { startCoreHarness, type CoreHarness } from '../testing/core-harness';
+import type { Dispatch } from '../handlers/dispatch';
 import { parseCsv } from '../bot/faq/faq-csv';
 import { logEventsToCsv, logEventsToJsonLines, logExportFilename } from './log-export';
-import { createCoreRuntime, type CoreRuntime } from '../handlers/runtime';
 
 const event = (overrides: Partial<LogEvent> = {}): LogEvent => ({
   seq: 7,
@@ -106,42 +103,21 @@ describe('log export formats', () => {
 });
 
 describe('log.export', () => {
+  let core: CoreHarness;
   let app: Switchboard;
-  let runtime: CoreRuntime;
   let dispatch: Dispatch;
-  let cleanup: () => void;
-  const shell: Pick<Handlers, 'app.info' | 'app.setStartAtLogin' | 'demo.scanQr' | 'demo.enterPairingCode'> =
-    {
-      'app.info': () =>
-        Promise.resolve({ shell: 'browser', version: '0.0.0', demo: false, startAtLogin: null }),
-      'app.setStartAtLogin': () => Promise.reject(new SwitchboardError('UNAVAILABLE', 'not here')),
-      'demo.scanQr': () => Promise.resolve(null),
-      'demo.enterPairingCode': () => Promise.resolve(null),
-    };
 
   beforeEach(async () => {
-    const temp = makeTempDir('switchboard-log-export-');
-    cleanup = temp.cleanup;
     // The events here are dated May 2026: the retention pass at start must not delete them as old.
-    app = await createSwitchboard({
-      dataDir: join(temp.dir, 'data'),
-      durability: 'normal',
-      retention: { maxAgeDays: 3_650 },
+    core = await startCoreHarness({
+      tempPrefix: 'switchboard-log-export-',
+      switchboard: { retention: { maxAgeDays: 3_650 } },
     });
-    runtime = createCoreRuntime(app);
-    dispatch = createDispatcher({ ...runtime.handlers, ...shell }, app.logger);
+    ({ app, dispatch } = core);
   });
-  afterEach(async () => {
-    runtime.close();
-    await app.close();
-    cleanup();
-  });
+  afterEach(() => core.close());
 
-  async function call<T>(name: string, input: unknown): Promise<T> {
-    const result = await dispatch(name, input);
-    if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-    return result.value as T;
-  }
+  const call = <T>(name: string, input: unknown) => core.call<T>(name, input);
 
   const T = Date.UTC(2026, 4, 20, 8);
   const rows = (workspaceId: string, count: number, type: (i: number) => string): NewEvent[] =>

@@ -61,6 +61,19 @@ async function messages(workspaceId: string | null = 'ws'): Promise<string[]> {
   return (await repo.readAfter(workspaceId, 0, 1000)).map((e) => e.message);
 }
 
+/** A sink that holds at most 100 entries, in front of a disk that fails until the test says otherwise. */
+function smallSinkOnFailingDisk(options: { now?: () => number } = {}) {
+  const flaky = flakyRepo(repo);
+  const sink = createSqliteEventSink({
+    repo: flaky.appender,
+    maxBatch: 10,
+    maxBuffered: 100,
+    flushIntervalMs: 60_000,
+    ...options,
+  });
+  return { flaky, sink };
+}
+
 describe('sqlite event sink', () => {
   it('writes logger entries with every field', async () => {
     const sink = createSqliteEventSink({ store });
@@ -152,14 +165,7 @@ describe('sqlite event sink', () => {
   });
 
   it('on overflow drops the oldest debug entries first and logs one log.dropped', async () => {
-    const flaky = flakyRepo(repo);
-    const sink = createSqliteEventSink({
-      repo: flaky.appender,
-      maxBatch: 10,
-      maxBuffered: 100,
-      flushIntervalMs: 60_000,
-      now: () => T0 + 999,
-    });
+    const { flaky, sink } = smallSinkOnFailingDisk({ now: () => T0 + 999 });
     let i = 0;
     for (let n = 0; n < 50; n++) sink.write(entry(i++, 'info'));
     for (let n = 0; n < 80; n++) sink.write(entry(i++, 'debug'));
@@ -186,13 +192,7 @@ describe('sqlite event sink', () => {
   });
 
   it('drops the oldest non-debug entries when no debug ones are left', async () => {
-    const flaky = flakyRepo(repo);
-    const sink = createSqliteEventSink({
-      repo: flaky.appender,
-      maxBatch: 10,
-      maxBuffered: 100,
-      flushIntervalMs: 60_000,
-    });
+    const { flaky, sink } = smallSinkOnFailingDisk();
     for (let i = 0; i < 130; i++) sink.write(entry(i, i < 10 ? 'debug' : 'error'));
     expect(sink.stats()).toMatchObject({ buffered: 100, dropped: 30 });
     flaky.state.failing = false;

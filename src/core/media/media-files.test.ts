@@ -1,20 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../testing/temp-files';
+import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../testing/temp-dirs';
 import { createMediaFiles } from './media-files';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
-
-function dataDir(): string {
-  const { dir, cleanup } = makeTempDir('switchboard-media-');
-  cleanups.push(cleanup);
-  return dir;
-}
+const dataDir = useTempDirs('switchboard-media-');
 
 describe('media files', () => {
   it('keeps a file under its SHA-256, once, private, and reads it back', async () => {

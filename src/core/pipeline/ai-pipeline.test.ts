@@ -199,17 +199,7 @@ describe('the AI in the pipeline', () => {
     const deadline = Date.now() + 5_000;
     while (llm.requests.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     // The question is at the model; the owner answers by hand from the phone before the model does.
-    kit.emit({
-      type: 'owner-reply',
-      workspaceId: WS_A,
-      reply: {
-        businessNumber: '+2348090000001' as never,
-        chatId: CHAT,
-        providerMessageId: 'OWNER-1',
-        text: 'Yes o, Pampers and Huggies',
-        timestamp: kit.timers.now(),
-      },
-    });
+    kit.ownerReply('Yes o, Pampers and Huggies', { timestamp: kit.timers.now() });
     await kit.drive();
     expect(llm.requests).toHaveLength(1);
     expect(await outbox()).toEqual([]);

@@ -231,17 +231,7 @@ describe('decide and commit', () => {
 
   it('the owner replying by hand pauses the bot in that chat for 30 minutes', async () => {
     kit = await createKit({ settings: { greeting: { enabled: false }, pacing: { enabled: false } } });
-    kit.emit({
-      type: 'owner-reply',
-      workspaceId: WS_A,
-      reply: {
-        businessNumber: NUMBER_A,
-        chatId: CHAT,
-        providerMessageId: 'OWNER-1',
-        text: 'Hi Emeka!',
-        timestamp: 1,
-      },
-    });
+    kit.ownerReply('Hi Emeka!');
     await kit.drive();
     expect(kit.sink.ofType('bot.paused')[0]!.meta).toMatchObject({ chatId: CHAT, minutes: 30 });
     kit.receive('What time do you open?');
@@ -275,17 +265,7 @@ describe('decide and commit', () => {
     kit.receive('How much is delivery?', { chatId: 'other@s.whatsapp.net' });
     await kit.drive({ until: async () => (await outbox(kit)).length === 1 });
     expect((await outbox(kit))[0]!.status).toBe('queued'); // typing... (pacing)
-    kit.emit({
-      type: 'owner-reply',
-      workspaceId: WS_A,
-      reply: {
-        businessNumber: NUMBER_A,
-        chatId: CHAT,
-        providerMessageId: 'OWNER-1',
-        text: 'We open at 8, Emeka',
-        timestamp: kit.timers.now(),
-      },
-    });
+    kit.ownerReply('We open at 8, Emeka', { timestamp: kit.timers.now() });
     await kit.drive();
     expect((await outbox(kit)).map((r) => [r.status, r.lastError])).toEqual([
       ['cancelled', 'cancelled: the owner replied by hand'],
@@ -307,17 +287,7 @@ describe('decide and commit', () => {
         handoff: { ownerPauseMinutes: 5 },
       },
     });
-    kit.emit({
-      type: 'owner-reply',
-      workspaceId: WS_A,
-      reply: {
-        businessNumber: NUMBER_A,
-        chatId: CHAT,
-        providerMessageId: 'OWNER-1',
-        text: 'Hi',
-        timestamp: 1,
-      },
-    });
+    kit.ownerReply('Hi');
     await kit.drive();
     await kit.timers.advance(5 * 60_000);
     kit.receive('What time do you open?');
@@ -330,17 +300,7 @@ describe('decide and commit', () => {
     kit.receive('What time do you open?');
     await kit.drive();
     const [sent] = await outbox(kit);
-    kit.emit({
-      type: 'owner-reply',
-      workspaceId: WS_A,
-      reply: {
-        businessNumber: NUMBER_A,
-        chatId: CHAT,
-        providerMessageId: sent!.id,
-        text: sent!.text,
-        timestamp: 1,
-      },
-    });
+    kit.ownerReply(sent!.text, { providerMessageId: sent!.id });
     await kit.drive();
     expect(kit.sink.ofType('bot.paused')).toEqual([]);
     await kit.timers.advance(60_000);
@@ -363,19 +323,7 @@ describe('decide and commit', () => {
           .executeTakeFirst()
       )?.status;
     expect(await status()).toBe('sent');
-    const ack = (s: 'delivered' | 'read') =>
-      kit.emit({
-        type: 'ack',
-        workspaceId: WS_A,
-        ack: {
-          businessNumber: NUMBER_A,
-          providerMessageId: row!.id,
-          chatId: CHAT,
-          status: s,
-          error: null,
-          timestamp: 1,
-        },
-      });
+    const ack = (s: 'delivered' | 'read') => kit.ack(row!.id, s);
     ack('read');
     await kit.drive();
     expect(await status()).toBe('read');

@@ -8,7 +8,7 @@ import type { LogEntry, LogSink } from '../log/log-types';
 import { createSqliteEventSink } from '../log/sqlite-event-sink';
 import { createSyncStateRepository } from '../store/repositories/sync-state';
 import { buildBatch } from '../sync/batch';
-import { createKit, NUMBER_A, WS_A, type Kit } from './testing/pipeline-kit';
+import { createKit, WS_A, type Kit } from './testing/pipeline-kit';
 
 let kit: Kit | undefined;
 afterEach(() => kit?.cleanup());
@@ -46,17 +46,7 @@ describe('events and customer text', () => {
     await kit.drive();
     kit.receive('are you there? zqlatevx'); // while handed off
     await kit.drive();
-    kit.emit({
-      type: 'owner-reply',
-      workspaceId: WS_A,
-      reply: {
-        businessNumber: NUMBER_A,
-        chatId: other,
-        providerMessageId: 'OWN-1',
-        text: 'Hi zqownervx',
-        timestamp: 1,
-      },
-    });
+    kit.ownerReply('Hi zqownervx', { chatId: other, providerMessageId: 'OWN-1' });
     await kit.drive();
     kit.receive('Where is your shop zqlatevx?', { chatId: other }); // after the owner replied
     await kit.drive();

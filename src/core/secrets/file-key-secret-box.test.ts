@@ -1,19 +1,11 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../testing/temp-files';
+import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../testing/temp-dirs';
 import { createFileKeySecretBox, SECRETS_KEY_FILE } from './file-key-secret-box';
 import { SecretBoxError } from './secret-box';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
-function tempDir(): string {
-  const { dir, cleanup } = makeTempDir('switchboard-secrets-');
-  cleanups.push(cleanup);
-  return dir;
-}
+const tempDir = useTempDirs('switchboard-secrets-');
 
 const TOKEN = 'swt_9f8e7d6c5b4a39281706f5e4d3c2b1a0-ünïcødé-₦';
 

@@ -16,7 +16,13 @@ import { createFakeTimers, type FakeTimers } from '../../testing/fake-timers';
 import { insertTestWorkspace } from '../../testing/fixtures';
 import { createMemorySink } from '../../testing/memory-sink';
 import { makeTempDir } from '../../testing/temp-files';
-import type { InboundMessage, WhatsAppProvider } from '../../whatsapp/provider';
+import type {
+  DeliveryAck,
+  DeliveryStatus,
+  InboundMessage,
+  OwnerReply,
+  WhatsAppProvider,
+} from '../../whatsapp/provider';
 import { createPipeline, type Pipeline, type PipelineAlert, type PipelineOptions } from '../pipeline';
 import { join } from 'node:path';
 
@@ -26,6 +32,8 @@ export const NUMBER_A = '+2348090000001' as E164;
 export const NUMBER_B = '+2348090000002' as E164;
 export const NOBODYS_NUMBER = '+2348090000009' as E164;
 /** Wed 18 Nov 2026, 10:00 in Lagos: inside default business hours. */
+/** The chat of the customer who writes in `inbound` and `receive`. */
+const CUSTOMER_CHAT = '2348031234567@s.whatsapp.net';
 export const START = Date.UTC(2026, 10, 18, 9, 0);
 
 export const FAQS = [
@@ -118,6 +126,10 @@ export interface Kit {
   /** An inbound text from a customer to NUMBER_A (or `to`). */
   inbound(text: string | null, overrides?: Partial<InboundMessage>): InboundMessage;
   receive(text: string | null, overrides?: Partial<InboundMessage>): InboundMessage;
+  /** The owner answers the customer on NUMBER_A by hand (or the bot's own reply comes back as an echo). */
+  ownerReply(text: string | null, overrides?: Partial<OwnerReply>): void;
+  /** A delivery receipt from NUMBER_A for a message in the customer's chat. */
+  ack(providerMessageId: string, status: DeliveryStatus, overrides?: Partial<DeliveryAck>): void;
   /** Lets the pipeline finish what it was handed, firing due timers, until `until` holds or nothing is left. */
   drive(options?: { until?: () => boolean | Promise<boolean>; maxMs?: number }): Promise<void>;
   /** A second pipeline on the same database file (a restart after a crash). */
@@ -222,9 +234,9 @@ export async function createKit(
       return {
         businessNumber: NUMBER_A,
         providerMessageId: `WAMID-${n}`,
-        chatId: '2348031234567@s.whatsapp.net',
+        chatId: CUSTOMER_CHAT,
         chatKind: 'direct',
-        sender: { phone: '+2348031234567' as E164, waId: '2348031234567@s.whatsapp.net', name: 'Emeka' },
+        sender: { phone: '+2348031234567' as E164, waId: CUSTOMER_CHAT, name: 'Emeka' },
         kind: text === null ? 'media' : 'text',
         text,
         timestamp: timers.now(),
@@ -238,6 +250,14 @@ export async function createKit(
       const workspaceId = message.businessNumber === NUMBER_B ? WS_B : WS_A;
       kit.emit({ type: 'message', workspaceId, message });
       return message;
+    },
+    ownerReply(text, overrides = {}) {
+      const reply = { businessNumber: NUMBER_A, chatId: CUSTOMER_CHAT, providerMessageId: 'OWNER-1', text };
+      kit.emit({ type: 'owner-reply', workspaceId: WS_A, reply: { ...reply, timestamp: 1, ...overrides } });
+    },
+    ack(providerMessageId, status, overrides = {}) {
+      const ack = { businessNumber: NUMBER_A, chatId: CUSTOMER_CHAT, providerMessageId, status, error: null };
+      kit.emit({ type: 'ack', workspaceId: WS_A, ack: { ...ack, timestamp: 1, ...overrides } });
     },
     async drive({ until, maxMs = 10 * 60_000 } = {}) {
       const end = timers.now() + maxMs;
