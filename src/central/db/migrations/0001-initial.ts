@@ -1,4 +1,10 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import {
+  createWorkspaceIndex,
+  requiredTime,
+  textId,
+  workspaceId,
+} from '../../../core/store/migrations/columns/index';
 
 /**
  * The first central schema, written with kysely's schema builder only, so the same migration runs on
@@ -8,14 +14,14 @@ export const migration0001Initial: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
       .createTable('workspaces')
-      .addColumn('id', 'text', (c) => c.primaryKey())
+      .$call(textId)
       .addColumn('name', 'text', (c) => c.notNull().check(sql`length(name) between 1 and 200`))
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .$call(requiredTime('created_at', 'bigint'))
       .execute();
 
     await db.schema
       .createTable('installations')
-      .addColumn('id', 'text', (c) => c.primaryKey())
+      .$call(textId)
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('app_version', 'text', (c) => c.notNull())
       .addColumn('platform', 'text', (c) => c.notNull())
@@ -26,17 +32,17 @@ export const migration0001Initial: Migration = {
     await db.schema
       .createTable('enrollments')
       .addColumn('code_hash', 'text', (c) => c.primaryKey())
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .$call(workspaceId)
+      .$call(requiredTime('created_at', 'bigint'))
       .addColumn('expires_at', 'bigint', (c) => c.notNull())
       .addColumn('used_at', 'bigint')
       .addColumn('installation_id', 'text', (c) => c.references('installations.id'))
       .execute();
-    await db.schema.createIndex('enrollments_workspace').on('enrollments').column('workspace_id').execute();
+    await createWorkspaceIndex(db, 'enrollments');
 
     await db.schema
       .createTable('workspace_links')
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(workspaceId)
       .addColumn('installation_id', 'text', (c) => c.notNull().references('installations.id'))
       .addColumn('token_hash', 'text', (c) => c.notNull().unique())
       .addColumn('local_workspace_name', 'text', (c) => c.notNull())
@@ -85,7 +91,7 @@ export const migration0001Initial: Migration = {
 
     await db.schema
       .createTable('number_states')
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(workspaceId)
       .addColumn('number', 'text', (c) => c.notNull())
       .addColumn('installation_id', 'text', (c) => c.notNull())
       .addColumn('provider', 'text', (c) => c.notNull())
@@ -97,7 +103,7 @@ export const migration0001Initial: Migration = {
 
     await db.schema
       .createTable('daily_counts')
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(workspaceId)
       .addColumn('day', 'integer', (c) => c.notNull())
       .addColumn('messages_in', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('messages_out', 'integer', (c) => c.notNull().defaultTo(0))

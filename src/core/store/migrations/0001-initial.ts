@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { createWorkspaceIndex, flag, requiredTime, textId, timestamps, workspaceId } from './columns/index';
 
 /**
  * The first schema. CHECK constraints repeat the service-level validation on purpose: whatever path a
@@ -8,20 +9,19 @@ export const migration0001Initial: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
       .createTable('workspaces')
-      .addColumn('id', 'text', (c) => c.primaryKey())
+      .$call(textId)
       .addColumn('name', 'text', (c) => c.notNull().check(sql`length(name) between 1 and 200`))
       .addColumn('default_country', 'text', (c) => c.notNull().check(sql`length(default_country) = 2`))
       .addColumn('bot_mode', 'text', (c) => c.notNull().check(sql`bot_mode in ('faq', 'ai', 'hybrid')`))
       .addColumn('tier', 'text', (c) => c.notNull().check(sql`tier in ('free', 'standard', 'pro')`))
       .addColumn('settings', 'text', (c) => c.notNull().defaultTo('{}'))
-      .addColumn('created_at', 'integer', (c) => c.notNull())
-      .addColumn('updated_at', 'integer', (c) => c.notNull())
+      .$call(timestamps())
       .execute();
 
     await db.schema
       .createTable('phone_numbers')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(textId)
+      .$call(workspaceId)
       // Unique across the machine: one number, one workspace, one socket.
       .addColumn('e164', 'text', (c) =>
         c
@@ -32,50 +32,38 @@ export const migration0001Initial: Migration = {
       .addColumn('provider', 'text', (c) => c.notNull().check(sql`provider in ('baileys', 'cloud-api')`))
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('label', 'text', (c) => c.check(sql`label is null or length(label) <= 100`))
-      .addColumn('created_at', 'integer', (c) => c.notNull())
-      .addColumn('updated_at', 'integer', (c) => c.notNull())
+      .$call(timestamps())
       .execute();
-    await db.schema
-      .createIndex('phone_numbers_workspace')
-      .on('phone_numbers')
-      .column('workspace_id')
-      .execute();
+    await createWorkspaceIndex(db, 'phone_numbers');
 
     await db.schema
       .createTable('contacts')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(textId)
+      .$call(workspaceId)
       .addColumn('phone_e164', 'text')
       // The WhatsApp id the contact writes from (a phone JID or a LID): replies go there.
       .addColumn('wa_id', 'text')
       .addColumn('name', 'text', (c) => c.check(sql`name is null or length(name) <= 200`))
-      .addColumn('created_at', 'integer', (c) => c.notNull())
-      .addColumn('updated_at', 'integer', (c) => c.notNull())
+      .$call(timestamps())
       .addUniqueConstraint('contacts_workspace_phone', ['workspace_id', 'phone_e164'])
       .addUniqueConstraint('contacts_workspace_wa_id', ['workspace_id', 'wa_id'])
       .execute();
 
     await db.schema
       .createTable('faqs')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(textId)
+      .$call(workspaceId)
       .addColumn('question', 'text', (c) => c.notNull().check(sql`length(question) between 1 and 1000`))
       .addColumn('answer', 'text', (c) => c.notNull().check(sql`length(answer) between 1 and 4096`))
-      .addColumn('enabled', 'integer', (c) =>
-        c
-          .notNull()
-          .defaultTo(1)
-          .check(sql`enabled in (0, 1)`),
-      )
-      .addColumn('created_at', 'integer', (c) => c.notNull())
-      .addColumn('updated_at', 'integer', (c) => c.notNull())
+      .$call(flag('enabled', 1))
+      .$call(timestamps())
       .execute();
-    await db.schema.createIndex('faqs_workspace').on('faqs').column('workspace_id').execute();
+    await createWorkspaceIndex(db, 'faqs');
 
     await db.schema
       .createTable('messages')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(textId)
+      .$call(workspaceId)
       // The shop's own number (E.164), not a foreign key: messages outlive a number being unlinked.
       .addColumn('business_number', 'text', (c) => c.notNull())
       .addColumn('provider_message_id', 'text', (c) => c.notNull())
@@ -87,8 +75,7 @@ export const migration0001Initial: Migration = {
       .addColumn('text', 'text', (c) => c.check(sql`text is null or length(text) <= 65536`))
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('provider_ts', 'integer')
-      .addColumn('created_at', 'integer', (c) => c.notNull())
-      .addColumn('updated_at', 'integer', (c) => c.notNull())
+      .$call(timestamps())
       // Redeliveries after a reconnect carry the same id: this key is what drops them. It includes the
       // workspace so that no write in one workspace can ever collide with (and so reveal) another's row.
       .addUniqueConstraint('messages_provider_id', ['workspace_id', 'business_number', 'provider_message_id'])
@@ -128,9 +115,9 @@ export const migration0001Initial: Migration = {
       .addColumn('phone_number_id', 'text', (c) =>
         c.primaryKey().references('phone_numbers.id').onDelete('cascade'),
       )
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(workspaceId)
       .addColumn('creds', 'text', (c) => c.notNull())
-      .addColumn('updated_at', 'integer', (c) => c.notNull())
+      .$call(requiredTime('updated_at'))
       .execute();
 
     await db.schema
@@ -138,7 +125,7 @@ export const migration0001Initial: Migration = {
       .addColumn('phone_number_id', 'text', (c) =>
         c.notNull().references('phone_numbers.id').onDelete('cascade'),
       )
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(workspaceId)
       .addColumn('type', 'text', (c) => c.notNull())
       .addColumn('key_id', 'text', (c) => c.notNull())
       .addColumn('value', 'text', (c) => c.notNull())

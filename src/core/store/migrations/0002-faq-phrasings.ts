@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { requiredTime, textId, workspaceId } from './columns/index';
 
 /**
  * An FAQ gets several phrasings (how customers actually ask) besides its display question. Existing
@@ -8,12 +9,12 @@ export const migration0002FaqPhrasings: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
       .createTable('faq_phrasings')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(textId)
+      .$call(workspaceId)
       .addColumn('faq_id', 'text', (c) => c.notNull().references('faqs.id').onDelete('cascade'))
       .addColumn('text', 'text', (c) => c.notNull().check(sql`length(text) between 1 and 1000`))
       .addColumn('position', 'integer', (c) => c.notNull())
-      .addColumn('created_at', 'integer', (c) => c.notNull())
+      .$call(requiredTime('created_at'))
       .execute();
     await db.schema
       .createIndex('faq_phrasings_workspace_faq')

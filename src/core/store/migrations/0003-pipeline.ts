@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { requiredTime, textId, workspaceId } from './columns/index';
 
 /**
  * The messaging pipeline's durable state (architecture.md, "The messaging pipeline"): the outbox the
@@ -46,7 +47,7 @@ export const migration0003Pipeline: Migration = {
     // One row per chat per receiving number: the memory decide() needs between messages.
     await db.schema
       .createTable('conversations')
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(workspaceId)
       .addColumn('business_number', 'text', (c) => c.notNull())
       .addColumn('chat_id', 'text', (c) => c.notNull())
       .addColumn('contact_id', 'text', (c) => c.references('contacts.id').onDelete('set null'))
@@ -61,7 +62,7 @@ export const migration0003Pipeline: Migration = {
       .addColumn('last_away_period', 'text')
       .addColumn('flood_window_start', 'integer')
       .addColumn('flood_count', 'integer', (c) => c.notNull().defaultTo(0))
-      .addColumn('updated_at', 'integer', (c) => c.notNull())
+      .$call(requiredTime('updated_at'))
       .addPrimaryKeyConstraint('conversations_pk', ['workspace_id', 'business_number', 'chat_id'])
       .addCheckConstraint(
         'conversations_handoff_pair',
@@ -84,7 +85,7 @@ export const migration0003Pipeline: Migration = {
     // bug). Kept, never answered: there is no workspace whose settings could answer them.
     await db.schema
       .createTable('unroutable_messages')
-      .addColumn('id', 'text', (c) => c.primaryKey())
+      .$call(textId)
       .addColumn('business_number', 'text', (c) => c.notNull())
       .addColumn('provider_message_id', 'text', (c) => c.notNull())
       .addColumn('chat_id', 'text', (c) => c.notNull())
