@@ -9,40 +9,9 @@ import { requiredTime, textId, workspaceId } from './columns/index';
  */
 export const migration0003Pipeline: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    // The outbox. `id` is the WhatsApp message id the sender passes on every attempt, chosen when the
-    // row is written: a resend after a crash carries the same id, so the recipient's phone (and our
-    // own ack handling) can tell it is the same message. `seq` is the send order: per-chat order and
-    // FIFO across chats follow it, and, unlike created_at, it never ties.
-    await sql`create table outbox (
-      seq integer primary key autoincrement,
-      id text not null unique,
-      workspace_id text not null references workspaces(id) on delete cascade,
-      business_number text not null,
-      chat_id text not null,
-      inbound_message_id text,
-      kind text not null check (kind in ('faq', 'ai', 'greeting', 'away', 'handoff', 'owner')),
-      text text not null check (length(text) between 1 and 65536),
-      status text not null check (status in ('queued', 'sending', 'sent', 'failed')),
-      attempts integer not null default 0 check (attempts >= 0),
-      next_attempt_at integer not null,
-      last_error text,
-      created_at integer not null,
-      updated_at integer not null,
-      sent_at integer,
-      provider_message_id text
-    )`.execute(db);
-    // Partial: senders only ever look for unfinished rows, and sent rows pile up forever.
-    await db.schema
-      .createIndex('outbox_pending')
-      .on('outbox')
-      .columns(['workspace_id', 'business_number', 'seq'])
-      .where(sql.ref('status'), 'in', sql`('queued', 'sending')`)
-      .execute();
-    await db.schema
-      .createIndex('outbox_workspace_chat')
-      .on('outbox')
-      .columns(['workspace_id', 'chat_id', 'seq'])
-      .execute();
+    // The outbox the senders drain.
+    await createOutbox(db, 'outbox', `'queued', 'sending', 'sent', 'failed'`);
+    await createOutboxIndexes(db);
 
     // One row per chat per receiving number: the memory decide() needs between messages.
     await db.schema
@@ -110,3 +79,47 @@ export const migration0003Pipeline: Migration = {
       .execute();
   },
 };
+
+/**
+ * The outbox as 0003 made it, under `table` and allowing `statuses` (SQL literals): 0008 rebuilt it
+ * with the same columns to allow one more status. `id` is the WhatsApp message id the sender passes on
+ * every attempt, chosen when the row is written: a resend after a crash carries the same id, so the
+ * recipient's phone (and our own ack handling) can tell it is the same message. `seq` is the send
+ * order: per-chat order and FIFO across chats follow it, and, unlike created_at, it never ties.
+ */
+export async function createOutbox(db: Kysely<unknown>, table: string, statuses: string): Promise<void> {
+  await sql`create table ${sql.raw(table)} (
+      seq integer primary key autoincrement,
+      id text not null unique,
+      workspace_id text not null references workspaces(id) on delete cascade,
+      business_number text not null,
+      chat_id text not null,
+      inbound_message_id text,
+      kind text not null check (kind in ('faq', 'ai', 'greeting', 'away', 'handoff', 'owner')),
+      text text not null check (length(text) between 1 and 65536),
+      status text not null check (status in (${sql.raw(statuses)})),
+      attempts integer not null default 0 check (attempts >= 0),
+      next_attempt_at integer not null,
+      last_error text,
+      created_at integer not null,
+      updated_at integer not null,
+      sent_at integer,
+      provider_message_id text
+    )`.execute(db);
+}
+
+/** The outbox's indexes (made again after 0008's rebuild). */
+export async function createOutboxIndexes(db: Kysely<unknown>): Promise<void> {
+  // Partial: senders only ever look for unfinished rows, and sent rows pile up forever.
+  await db.schema
+    .createIndex('outbox_pending')
+    .on('outbox')
+    .columns(['workspace_id', 'business_number', 'seq'])
+    .where(sql.ref('status'), 'in', sql`('queued', 'sending')`)
+    .execute();
+  await db.schema
+    .createIndex('outbox_workspace_chat')
+    .on('outbox')
+    .columns(['workspace_id', 'chat_id', 'seq'])
+    .execute();
+}
