@@ -59,6 +59,6 @@ describe.each(TEST_DIALECTS)('central schema built by the migrations (%s)', (kin
       sections.push(`---------- ${name}\n\n${[...changed, ...dropped].join(kind === 'sqlite' ? '\n' : '')}`);
       before = now;
     }
-    await expect(sections.join('\n')).toMatchFileSnapshot(`./__snapshots__/schema.${kind}.sql`);
+    await expect(sections.join('\n')).toMatchFileSnapshot(`./__snapshots__/schema.${kind}.txt`);
   });
 });

@@ -41,6 +41,6 @@ describe('schema built by the migrations', () => {
       sections.push(`---------- ${name}\n\n${[...changed, ...dropped].join('\n')}`);
       before = now;
     }
-    await expect(sections.join('\n')).toMatchFileSnapshot('./__snapshots__/schema.sqlite.sql');
+    await expect(sections.join('\n')).toMatchFileSnapshot('./__snapshots__/schema.sqlite.txt');
   });
 });
