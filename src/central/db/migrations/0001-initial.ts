@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import {
+  createIndex,
   createWorkspaceIndex,
   requiredTime,
   textId,
@@ -51,11 +52,7 @@ export const migration0001Initial: Migration = {
       .addColumn('backlog', 'bigint', (c) => c.notNull().defaultTo(0))
       .addPrimaryKeyConstraint('workspace_links_pk', ['workspace_id', 'installation_id'])
       .execute();
-    await db.schema
-      .createIndex('workspace_links_installation')
-      .on('workspace_links')
-      .column('installation_id')
-      .execute();
+    await createIndex(db, 'workspace_links_installation', 'workspace_links', ['installation_id']);
 
     // The hot table. No foreign keys: the ingest endpoint has already proved the (workspace,
     // installation) pair through its token, and a check per row would only slow the batch down.
@@ -76,11 +73,7 @@ export const migration0001Initial: Migration = {
       .addPrimaryKeyConstraint('events_pk', ['workspace_id', 'installation_id', 'seq'])
       .execute();
     // The drill-down pages a workspace's events by seq, newest first.
-    await db.schema
-      .createIndex('events_workspace_seq')
-      .on('events')
-      .columns(['workspace_id', 'seq'])
-      .execute();
+    await createIndex(db, 'events_workspace_seq', 'events', ['workspace_id', 'seq']);
     // "Errors in the last 24 h": a partial index holds only the (few) error rows.
     await db.schema
       .createIndex('events_errors')

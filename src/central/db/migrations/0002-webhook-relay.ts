@@ -1,5 +1,10 @@
 import type { Kysely, Migration } from 'kysely';
-import { createWorkspaceIndex, timestamps, workspaceId } from '../../../core/store/migrations/columns/index';
+import {
+  createIndex,
+  createWorkspaceIndex,
+  timestamps,
+  workspaceId,
+} from '../../../core/store/migrations/columns/index';
 
 /**
  * The webhook relay: Cloud API numbers registered to workspaces (the app secret sealed
@@ -18,11 +23,7 @@ export const migration0002WebhookRelay: Migration = {
       .$call(timestamps('bigint'))
       .execute();
     await createWorkspaceIndex(db, 'cloud_numbers');
-    await db.schema
-      .createIndex('cloud_numbers_verify_token')
-      .on('cloud_numbers')
-      .column('verify_token_hash')
-      .execute();
+    await createIndex(db, 'cloud_numbers_verify_token', 'cloud_numbers', ['verify_token_hash']);
 
     // One row per workspace: the seq counter (its row lock orders concurrent intakes on PostgreSQL, so
     // seqs commit in order and a poll never sees seq n+1 before n) and what the desktop acknowledged.

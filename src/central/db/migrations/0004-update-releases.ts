@@ -1,5 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
-import { textId, timestamps, workspaceId } from '../../../core/store/migrations/columns/index';
+import { createIndex, textId, timestamps, workspaceId } from '../../../core/store/migrations/columns/index';
 
 /**
  * The update feed: releases the admin uploaded (one installer per platform and version, stored as a
@@ -23,11 +23,7 @@ export const migration0004UpdateReleases: Migration = {
       .$call(timestamps('bigint'))
       .addUniqueConstraint('update_releases_platform_version', ['platform', 'version'])
       .execute();
-    await db.schema
-      .createIndex('update_releases_file')
-      .on('update_releases')
-      .columns(['file_name'])
-      .execute();
+    await createIndex(db, 'update_releases_file', 'update_releases', ['file_name']);
     await db.schema
       .createTable('update_release_workspaces')
       .addColumn('release_id', 'text', (c) =>

@@ -1,5 +1,13 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { createWorkspaceIndex, flag, requiredTime, textId, timestamps, workspaceId } from './columns/index';
+import {
+  createIndex,
+  createWorkspaceIndex,
+  flag,
+  requiredTime,
+  textId,
+  timestamps,
+  workspaceId,
+} from './columns/index';
 
 /**
  * The first schema. CHECK constraints repeat the service-level validation on purpose: whatever path a
@@ -80,16 +88,8 @@ export const migration0001Initial: Migration = {
       // workspace so that no write in one workspace can ever collide with (and so reveal) another's row.
       .addUniqueConstraint('messages_provider_id', ['workspace_id', 'business_number', 'provider_message_id'])
       .execute();
-    await db.schema
-      .createIndex('messages_workspace_chat')
-      .on('messages')
-      .columns(['workspace_id', 'chat_id', 'created_at'])
-      .execute();
-    await db.schema
-      .createIndex('messages_workspace_time')
-      .on('messages')
-      .columns(['workspace_id', 'created_at'])
-      .execute();
+    await createIndex(db, 'messages_workspace_chat', 'messages', ['workspace_id', 'chat_id', 'created_at']);
+    await createIndex(db, 'messages_workspace_time', 'messages', ['workspace_id', 'created_at']);
 
     // Append-only: AUTOINCREMENT guarantees a sequence that never goes back or reuses a number, even
     // after retention deletes the newest rows; the sync client resumes from the last acknowledged seq.
@@ -103,10 +103,10 @@ export const migration0001Initial: Migration = {
       message text not null,
       meta text
     )`.execute(db);
-    await db.schema.createIndex('events_workspace_ts').on('events').columns(['workspace_id', 'ts']).execute();
-    await db.schema.createIndex('events_type_ts').on('events').columns(['type', 'ts']).execute();
-    await db.schema.createIndex('events_level_ts').on('events').columns(['level', 'ts']).execute();
-    await db.schema.createIndex('events_ts').on('events').column('ts').execute();
+    await createIndex(db, 'events_workspace_ts', 'events', ['workspace_id', 'ts']);
+    await createIndex(db, 'events_type_ts', 'events', ['type', 'ts']);
+    await createIndex(db, 'events_level_ts', 'events', ['level', 'ts']);
+    await createIndex(db, 'events_ts', 'events', ['ts']);
     await sql`create trigger events_append_only before update on events
       begin select raise(abort, 'the event log is append-only'); end`.execute(db);
 

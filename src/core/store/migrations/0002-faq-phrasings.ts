@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { requiredTime, textId, workspaceId } from './columns/index';
+import { createIndex, requiredTime, textId, workspaceId } from './columns/index';
 
 /**
  * An FAQ gets several phrasings (how customers actually ask) besides its display question. Existing
@@ -16,11 +16,11 @@ export const migration0002FaqPhrasings: Migration = {
       .addColumn('position', 'integer', (c) => c.notNull())
       .$call(requiredTime('created_at'))
       .execute();
-    await db.schema
-      .createIndex('faq_phrasings_workspace_faq')
-      .on('faq_phrasings')
-      .columns(['workspace_id', 'faq_id', 'position'])
-      .execute();
+    await createIndex(db, 'faq_phrasings_workspace_faq', 'faq_phrasings', [
+      'workspace_id',
+      'faq_id',
+      'position',
+    ]);
     await sql`insert into faq_phrasings (id, workspace_id, faq_id, text, position, created_at)
       select lower(hex(randomblob(16))), workspace_id, id, question, 0, created_at from faqs`.execute(db);
   },

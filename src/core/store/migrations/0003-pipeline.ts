@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { requiredTime, textId, workspaceId } from './columns/index';
+import { createIndex, requiredTime, textId, workspaceId } from './columns/index';
 
 /**
  * The messaging pipeline's durable state (architecture.md, "The messaging pipeline"): the outbox the
@@ -38,11 +38,7 @@ export const migration0003Pipeline: Migration = {
         sql`(handoff_since is null) = (handoff_reason is null)`,
       )
       .execute();
-    await db.schema
-      .createIndex('conversations_workspace_chat')
-      .on('conversations')
-      .columns(['workspace_id', 'chat_id'])
-      .execute();
+    await createIndex(db, 'conversations_workspace_chat', 'conversations', ['workspace_id', 'chat_id']);
     await db.schema
       .createIndex('conversations_handoffs')
       .on('conversations')
@@ -117,9 +113,5 @@ export async function createOutboxIndexes(db: Kysely<unknown>): Promise<void> {
     .columns(['workspace_id', 'business_number', 'seq'])
     .where(sql.ref('status'), 'in', sql`('queued', 'sending')`)
     .execute();
-  await db.schema
-    .createIndex('outbox_workspace_chat')
-    .on('outbox')
-    .columns(['workspace_id', 'chat_id', 'seq'])
-    .execute();
+  await createIndex(db, 'outbox_workspace_chat', 'outbox', ['workspace_id', 'chat_id', 'seq']);
 }

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { flag, textId, workspaceId } from './columns/index';
+import { createIndex, flag, textId, workspaceId } from './columns/index';
 
 /**
  * Questions the FAQ matcher abstained on, kept per workspace so the owner can turn them into phrasings
@@ -27,15 +27,14 @@ export const migration0004Unanswered: Migration = {
       .$call(flag('resolved', 0))
       .addUniqueConstraint('unanswered_questions_workspace_normalized', ['workspace_id', 'normalized'])
       .execute();
-    await db.schema
-      .createIndex('unanswered_questions_workspace_open')
-      .on('unanswered_questions')
-      .columns(['workspace_id', 'resolved', 'last_seen_at'])
-      .execute();
-    await db.schema
-      .createIndex('unanswered_questions_workspace_group')
-      .on('unanswered_questions')
-      .columns(['workspace_id', 'group_key'])
-      .execute();
+    await createIndex(db, 'unanswered_questions_workspace_open', 'unanswered_questions', [
+      'workspace_id',
+      'resolved',
+      'last_seen_at',
+    ]);
+    await createIndex(db, 'unanswered_questions_workspace_group', 'unanswered_questions', [
+      'workspace_id',
+      'group_key',
+    ]);
   },
 };

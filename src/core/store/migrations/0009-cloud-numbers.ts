@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { createWorkspaceIndex, flag, timestamps, workspaceId } from './columns/index';
+import { createIndex, createWorkspaceIndex, flag, timestamps, workspaceId } from './columns/index';
 
 /**
  * Numbers on Meta's WhatsApp Cloud API. `cloud_numbers`: one row per phone number whose
@@ -62,10 +62,9 @@ export const migration0009CloudNumbers: Migration = {
         'provider_message_id',
       ])
       .execute();
-    await db.schema
-      .createIndex('cloud_message_pricing_time')
-      .on('cloud_message_pricing')
-      .columns(['workspace_id', 'recorded_at'])
-      .execute();
+    await createIndex(db, 'cloud_message_pricing_time', 'cloud_message_pricing', [
+      'workspace_id',
+      'recorded_at',
+    ]);
   },
 };

@@ -54,3 +54,7 @@ export const counter =
 /** The index `<table>_workspace` on a table's `workspace_id`: listing one workspace's rows. */
 export const createWorkspaceIndex = (db: Kysely<unknown>, table: string) =>
   db.schema.createIndex(`${table}_workspace`).on(table).column('workspace_id').execute();
+
+/** A plain index `name` on `table`'s `columns`, in that order. */
+export const createIndex = (db: Kysely<unknown>, name: string, table: string, columns: string[]) =>
+  db.schema.createIndex(name).on(table).columns(columns).execute();
