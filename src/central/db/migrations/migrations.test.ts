@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestTarget, TEST_DIALECTS, type TestTarget } from '../../testing/databases';
-import { openCentralDatabase } from '../open';
+import { openCentralDatabase, type CentralDb } from '../open';
 import { createPostgresKysely } from '../open-postgres';
 import { createSqliteKysely } from '../open-sqlite';
 import { CENTRAL_MIGRATION_NAMES, CENTRAL_MIGRATION_TABLE } from './index';
@@ -26,6 +26,19 @@ const TABLES = [
   'workspace_links',
   'workspaces',
 ];
+
+/** The database at `version` with workspace w1 (Chidi Pharmacy) and what `seed` adds, closed again. */
+async function atVersion(
+  target: TestTarget,
+  version: string,
+  seed: (db: CentralDb) => Promise<unknown> = () => Promise.resolve(),
+): Promise<void> {
+  const old = await openCentralDatabase(target.config, { migrateTo: version });
+  expect(old.schemaVersion).toBe(version);
+  await old.db.insertInto('workspaces').values({ id: 'w1', name: 'Chidi Pharmacy', created_at: 1 }).execute();
+  await seed(old.db);
+  await old.close();
+}
 
 describe('central migrations', () => {
   it('every migration has an upgrade test', () => {
@@ -67,13 +80,7 @@ describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
 
   it('0002-webhook-relay: a 0001 database keeps its rows and gains the relay tables', async () => {
     target = await createTestTarget(kind);
-    const old = await openCentralDatabase(target.config, { migrateTo: '0001-initial' });
-    expect(old.schemaVersion).toBe('0001-initial');
-    await old.db
-      .insertInto('workspaces')
-      .values({ id: 'w1', name: 'Chidi Pharmacy', created_at: 1 })
-      .execute();
-    await old.close();
+    await atVersion(target, '0001-initial');
 
     const upgraded = await openCentralDatabase(target.config, { migrateTo: '0002-webhook-relay' });
     expect(upgraded.schemaVersion).toBe('0002-webhook-relay');
@@ -101,15 +108,6 @@ describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
 
   it('0003-relay-number-index: a 0002 database keeps its notifications and gains the per-number index', async () => {
     target = await createTestTarget(kind);
-    const old = await openCentralDatabase(target.config, { migrateTo: '0002-webhook-relay' });
-    await old.db
-      .insertInto('workspaces')
-      .values({ id: 'w1', name: 'Chidi Pharmacy', created_at: 1 })
-      .execute();
-    await old.db
-      .insertInto('relay_cursors')
-      .values({ workspace_id: 'w1', last_seq: 2, acked_seq: 1 })
-      .execute();
     const rows = [1, 2].map((seq) => ({
       workspace_id: 'w1',
       seq,
@@ -118,8 +116,13 @@ describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
       payload: '{}',
       received_at: seq * 1000,
     }));
-    await old.db.insertInto('relay_notifications').values(rows).execute();
-    await old.close();
+    await atVersion(target, '0002-webhook-relay', async (db) => {
+      await db
+        .insertInto('relay_cursors')
+        .values({ workspace_id: 'w1', last_seq: 2, acked_seq: 1 })
+        .execute();
+      await db.insertInto('relay_notifications').values(rows).execute();
+    });
 
     const upgraded = await openCentralDatabase(target.config, { migrateTo: '0003-relay-number-index' });
     expect(upgraded.schemaVersion).toBe('0003-relay-number-index');
@@ -142,12 +145,7 @@ describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
 
   it('0004-update-releases: a 0003 database keeps its workspaces and gains the release tables', async () => {
     target = await createTestTarget(kind);
-    const old = await openCentralDatabase(target.config, { migrateTo: '0003-relay-number-index' });
-    await old.db
-      .insertInto('workspaces')
-      .values({ id: 'w1', name: 'Chidi Pharmacy', created_at: 1 })
-      .execute();
-    await old.close();
+    await atVersion(target, '0003-relay-number-index');
 
     const upgraded = await openCentralDatabase(target.config);
     expect(upgraded.schemaVersion).toBe('0004-update-releases');
