@@ -5,6 +5,7 @@ import {
   requiredTime,
   textId,
   workspaceId,
+  workspaceName,
 } from '../../../core/store/migrations/columns/index';
 
 /**
@@ -16,7 +17,7 @@ export const migration0001Initial: Migration = {
     await db.schema
       .createTable('workspaces')
       .$call(textId)
-      .addColumn('name', 'text', (c) => c.notNull().check(sql`length(name) between 1 and 200`))
+      .$call(workspaceName)
       .$call(requiredTime('created_at', 'bigint'))
       .execute();
 

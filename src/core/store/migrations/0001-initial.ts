@@ -7,6 +7,7 @@ import {
   textId,
   timestamps,
   workspaceId,
+  workspaceName,
 } from './columns/index';
 
 /**
@@ -18,7 +19,7 @@ export const migration0001Initial: Migration = {
     await db.schema
       .createTable('workspaces')
       .$call(textId)
-      .addColumn('name', 'text', (c) => c.notNull().check(sql`length(name) between 1 and 200`))
+      .$call(workspaceName)
       .addColumn('default_country', 'text', (c) => c.notNull().check(sql`length(default_country) = 2`))
       .addColumn('bot_mode', 'text', (c) => c.notNull().check(sql`bot_mode in ('faq', 'ai', 'hybrid')`))
       .addColumn('tier', 'text', (c) => c.notNull().check(sql`tier in ('free', 'standard', 'pro')`))

@@ -58,3 +58,7 @@ export const createWorkspaceIndex = (db: Kysely<unknown>, table: string) =>
 /** A plain index `name` on `table`'s `columns`, in that order. */
 export const createIndex = (db: Kysely<unknown>, name: string, table: string, columns: string[]) =>
   db.schema.createIndex(name).on(table).columns(columns).execute();
+
+/** A workspace's `name`, shown to people: 1 to 200 characters. */
+export const workspaceName = <C extends string>(table: Table<C>) =>
+  table.addColumn('name', 'text', (c) => c.notNull().check(sql`length(name) between 1 and 200`));
