@@ -4,7 +4,7 @@ import { openTempStore } from '../../testing/temp-files';
 import type { SqliteConnection, Store } from '../open-database';
 import { createContactRepository } from './contacts';
 import { createChatReadRepository } from './chat-reads';
-import { createConversationRepository } from './conversations';
+import { createConversationRepository, EMPTY_CONVERSATION } from './conversations';
 import { createFaqVersionRepository } from './faq-versions';
 import { createFaqRepository } from './faqs';
 import { createMessageRepository } from './messages';
@@ -371,18 +371,12 @@ async function seed(ws: WorkspaceId, suffix: string, number: E164): Promise<void
 const CHAT = '2348031234567@s.whatsapp.net';
 const CUSTOMER_LID = '123456789012345@lid';
 const CONVERSATION = {
+  ...EMPTY_CONVERSATION,
   chatId: CHAT,
   firstSeenAt: 1,
   lastInboundAt: 1,
   greetedAt: 1,
   handoff: { since: 1, reason: 'handoff-keyword:agent' },
-  botPausedUntil: null,
-  lastAwayPeriod: null,
-  floodWindowStart: null,
-  floodCount: 0,
-  lastAnswerFaqId: null,
-  waiting: null,
-  releasedAt: null,
   clarification: { faqIds: ['faq-b'], askedAt: 1, expiresAt: 5 },
 };
 
