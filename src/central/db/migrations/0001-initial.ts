@@ -2,6 +2,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 import {
   createIndex,
   createWorkspaceIndex,
+  requiredColumns,
   requiredTime,
   textId,
   workspaceId,
@@ -24,9 +25,7 @@ export const migration0001Initial: Migration = {
     await db.schema
       .createTable('installations')
       .$call(textId)
-      .addColumn('name', 'text', (c) => c.notNull())
-      .addColumn('app_version', 'text', (c) => c.notNull())
-      .addColumn('platform', 'text', (c) => c.notNull())
+      .$call(requiredColumns('text', 'name', 'app_version', 'platform'))
       .addColumn('first_seen_at', 'bigint', (c) => c.notNull())
       .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
       .execute();
@@ -86,10 +85,7 @@ export const migration0001Initial: Migration = {
     await db.schema
       .createTable('number_states')
       .$call(workspaceId)
-      .addColumn('number', 'text', (c) => c.notNull())
-      .addColumn('installation_id', 'text', (c) => c.notNull())
-      .addColumn('provider', 'text', (c) => c.notNull())
-      .addColumn('status', 'text', (c) => c.notNull())
+      .$call(requiredColumns('text', 'number', 'installation_id', 'provider', 'status'))
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .addColumn('reported_at', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('number_states_pk', ['workspace_id', 'number'])

@@ -1,5 +1,11 @@
 import type { Kysely, Migration } from 'kysely';
-import { createIndex, textId, timestamps, workspaceId } from '../../../core/store/migrations/columns/index';
+import {
+  createIndex,
+  requiredColumns,
+  textId,
+  timestamps,
+  workspaceId,
+} from '../../../core/store/migrations/columns/index';
 
 /**
  * The update feed: releases the admin uploaded (one installer per platform and version, stored as a
@@ -11,10 +17,7 @@ export const migration0004UpdateReleases: Migration = {
     await db.schema
       .createTable('update_releases')
       .$call(textId)
-      .addColumn('platform', 'text', (c) => c.notNull())
-      .addColumn('version', 'text', (c) => c.notNull())
-      .addColumn('file_name', 'text', (c) => c.notNull())
-      .addColumn('sha512', 'text', (c) => c.notNull())
+      .$call(requiredColumns('text', 'platform', 'version', 'file_name', 'sha512'))
       .addColumn('size', 'bigint', (c) => c.notNull())
       .addColumn('store_schema', 'text')
       .addColumn('notes', 'text', (c) => c.notNull())

@@ -3,6 +3,7 @@ import {
   createIndex,
   createWorkspaceIndex,
   flag,
+  requiredColumns,
   requiredTime,
   textId,
   timestamps,
@@ -74,9 +75,7 @@ export const migration0001Initial: Migration = {
       .$call(textId)
       .$call(workspaceId)
       // The shop's own number (E.164), not a foreign key: messages outlive a number being unlinked.
-      .addColumn('business_number', 'text', (c) => c.notNull())
-      .addColumn('provider_message_id', 'text', (c) => c.notNull())
-      .addColumn('chat_id', 'text', (c) => c.notNull())
+      .$call(requiredColumns('text', 'business_number', 'provider_message_id', 'chat_id'))
       .addColumn('contact_id', 'text', (c) => c.references('contacts.id').onDelete('set null'))
       .addColumn('direction', 'text', (c) => c.notNull().check(sql`direction in ('in', 'out')`))
       .addColumn('author', 'text', (c) => c.notNull().check(sql`author in ('contact', 'bot', 'owner')`))
@@ -127,9 +126,7 @@ export const migration0001Initial: Migration = {
         c.notNull().references('phone_numbers.id').onDelete('cascade'),
       )
       .$call(workspaceId)
-      .addColumn('type', 'text', (c) => c.notNull())
-      .addColumn('key_id', 'text', (c) => c.notNull())
-      .addColumn('value', 'text', (c) => c.notNull())
+      .$call(requiredColumns('text', 'type', 'key_id', 'value'))
       .addPrimaryKeyConstraint('wa_auth_keys_pk', ['phone_number_id', 'type', 'key_id'])
       .execute();
   },

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { createIndex, requiredTime, textId, workspaceId } from './columns/index';
+import { createIndex, requiredColumns, requiredTime, textId, workspaceId } from './columns/index';
 
 /**
  * The messaging pipeline's durable state (architecture.md, "The messaging pipeline"): the outbox the
@@ -51,9 +51,7 @@ export const migration0003Pipeline: Migration = {
     await db.schema
       .createTable('unroutable_messages')
       .$call(textId)
-      .addColumn('business_number', 'text', (c) => c.notNull())
-      .addColumn('provider_message_id', 'text', (c) => c.notNull())
-      .addColumn('chat_id', 'text', (c) => c.notNull())
+      .$call(requiredColumns('text', 'business_number', 'provider_message_id', 'chat_id'))
       .addColumn('sender_wa_id', 'text')
       .addColumn('sender_phone', 'text')
       .addColumn('sender_name', 'text')

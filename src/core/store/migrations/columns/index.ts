@@ -62,3 +62,9 @@ export const createIndex = (db: Kysely<unknown>, name: string, table: string, co
 /** A workspace's `name`, shown to people: 1 to 200 characters. */
 export const workspaceName = <C extends string>(table: Table<C>) =>
   table.addColumn('name', 'text', (c) => c.notNull().check(sql`length(name) between 1 and 200`));
+
+/** Plain required columns of one type, in the order named. */
+export const requiredColumns =
+  (type: 'text' | 'integer' | 'bigint', ...names: string[]) =>
+  <C extends string>(table: Table<C>): Table<string> =>
+    names.reduce<Table<string>>((t, name) => t.addColumn(name, type, (c) => c.notNull()), table);
