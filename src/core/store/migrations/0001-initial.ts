@@ -3,6 +3,7 @@ import {
   createIndex,
   createWorkspaceIndex,
   flag,
+  idAndWorkspace,
   requiredColumns,
   requiredTime,
   textId,
@@ -30,8 +31,7 @@ export const migration0001Initial: Migration = {
 
     await db.schema
       .createTable('phone_numbers')
-      .$call(textId)
-      .$call(workspaceId)
+      .$call(idAndWorkspace)
       // Unique across the machine: one number, one workspace, one socket.
       .addColumn('e164', 'text', (c) =>
         c
@@ -48,8 +48,7 @@ export const migration0001Initial: Migration = {
 
     await db.schema
       .createTable('contacts')
-      .$call(textId)
-      .$call(workspaceId)
+      .$call(idAndWorkspace)
       .addColumn('phone_e164', 'text')
       // The WhatsApp id the contact writes from (a phone JID or a LID): replies go there.
       .addColumn('wa_id', 'text')
@@ -61,8 +60,7 @@ export const migration0001Initial: Migration = {
 
     await db.schema
       .createTable('faqs')
-      .$call(textId)
-      .$call(workspaceId)
+      .$call(idAndWorkspace)
       .addColumn('question', 'text', (c) => c.notNull().check(sql`length(question) between 1 and 1000`))
       .addColumn('answer', 'text', (c) => c.notNull().check(sql`length(answer) between 1 and 4096`))
       .$call(flag('enabled', 1))
@@ -72,8 +70,7 @@ export const migration0001Initial: Migration = {
 
     await db.schema
       .createTable('messages')
-      .$call(textId)
-      .$call(workspaceId)
+      .$call(idAndWorkspace)
       // The shop's own number (E.164), not a foreign key: messages outlive a number being unlinked.
       .$call(requiredColumns('text', 'business_number', 'provider_message_id', 'chat_id'))
       .addColumn('contact_id', 'text', (c) => c.references('contacts.id').onDelete('set null'))

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { createIndex, requiredTime, textId, workspaceId } from './columns/index';
+import { createIndex, idAndWorkspace, requiredTime } from './columns/index';
 
 /**
  * An FAQ gets several phrasings (how customers actually ask) besides its display question. Existing
@@ -9,8 +9,7 @@ export const migration0002FaqPhrasings: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
       .createTable('faq_phrasings')
-      .$call(textId)
-      .$call(workspaceId)
+      .$call(idAndWorkspace)
       .addColumn('faq_id', 'text', (c) => c.notNull().references('faqs.id').onDelete('cascade'))
       .addColumn('text', 'text', (c) => c.notNull().check(sql`length(text) between 1 and 1000`))
       .addColumn('position', 'integer', (c) => c.notNull())

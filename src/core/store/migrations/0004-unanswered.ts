@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { createIndex, flag, textId, workspaceId } from './columns/index';
+import { createIndex, flag, idAndWorkspace } from './columns/index';
 
 /**
  * Questions the FAQ matcher abstained on, kept per workspace so the owner can turn them into phrasings
@@ -10,8 +10,7 @@ export const migration0004Unanswered: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
       .createTable('unanswered_questions')
-      .$call(textId)
-      .$call(workspaceId)
+      .$call(idAndWorkspace)
       // The customer's words as first seen (WhatsApp allows 65,536 characters; a question is short).
       .addColumn('text', 'text', (c) => c.notNull().check(sql`length(text) between 1 and 2000`))
       .addColumn('normalized', 'text', (c) => c.notNull().check(sql`length(normalized) between 1 and 2000`))

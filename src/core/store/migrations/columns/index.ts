@@ -68,3 +68,6 @@ export const requiredColumns =
   (type: 'text' | 'integer' | 'bigint', ...names: string[]) =>
   <C extends string>(table: Table<C>): Table<string> =>
     names.reduce<Table<string>>((t, name) => t.addColumn(name, type, (c) => c.notNull()), table);
+
+/** `id` then `workspace_id`: how a row that belongs to one workspace starts. */
+export const idAndWorkspace = <C extends string>(table: Table<C>) => table.$call(textId).$call(workspaceId);
