@@ -14,6 +14,17 @@ afterEach(() => {
 });
 const tempPath = () => tempDatabasePath(cleanups);
 
+/** Chidi Pharmacy's FAQ f1 (workspace wa), as every version since 0001 stores it. */
+const SUNDAY_FAQ = {
+  id: 'f1',
+  workspace_id: 'wa',
+  question: 'Una dey open for Sunday?',
+  answer: 'Yes, 12-6pm',
+  enabled: 1,
+  created_at: 10,
+  updated_at: 10,
+};
+
 /** Every migration file has a test below; this keeps a new migration from shipping without one. */
 const TESTED = [
   '0001-initial',
@@ -71,15 +82,7 @@ describe('migrations', () => {
       await db
         .insertInto('faqs')
         .values([
-          {
-            id: 'f1',
-            workspace_id: 'wa',
-            question: 'Una dey open for Sunday?',
-            answer: 'Yes, 12-6pm',
-            enabled: 1,
-            created_at: 10,
-            updated_at: 10,
-          },
+          SUNDAY_FAQ,
           {
             id: 'f2',
             workspace_id: 'wa',
@@ -222,18 +225,7 @@ describe('migrations', () => {
   it('0004-unanswered: rows written before it survive; unanswered questions are unique per workspace and cascade', async () => {
     const upgraded = await migrationUnderTest('0004-unanswered', cleanups).upgradeFrom(async (db) => {
       await insertShops(db, 'wa', 'wb');
-      await db
-        .insertInto('faqs')
-        .values({
-          id: 'f1',
-          workspace_id: 'wa',
-          question: 'Una dey open for Sunday?',
-          answer: 'Yes, 12-6pm',
-          enabled: 1,
-          created_at: 10,
-          updated_at: 10,
-        })
-        .execute();
+      await db.insertInto('faqs').values(SUNDAY_FAQ).execute();
     });
     expect(
       (await upgraded.db.selectFrom('workspaces').select('id').orderBy('id').execute()).map((w) => w.id),
