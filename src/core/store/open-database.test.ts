@@ -106,25 +106,26 @@ describe('openDatabase', () => {
     expect(readFileSync(path).equals(content)).toBe(true);
   });
 
-  it('refuses a file with an SQLite header but damaged pages', async () => {
+  it.each([
+    {
+      what: 'with an SQLite header but damaged pages',
+      // Keep the 100-byte header, overwrite the schema page and beyond with noise.
+      damage: (bytes: Buffer) => bytes.map((b, i) => (i < 100 ? b : (i * 7919) % 251)),
+      error: /damaged|not a Switchboard database/,
+    },
+    {
+      what: 'truncated',
+      damage: (bytes: Buffer) => bytes.subarray(0, 50),
+      error: /not a Switchboard database|damaged/,
+    },
+  ])('refuses a database file $what, and leaves it as it was', async ({ damage, error }) => {
     const path = tempPath();
     const store = await openDatabase({ path });
     await store.close();
-    const bytes = readFileSync(path);
-    // Keep the 100-byte header, overwrite the schema page and beyond with noise.
-    for (let i = 100; i < bytes.length; i++) bytes[i] = (i * 7919) % 251;
+    const bytes = damage(readFileSync(path));
     writeFileSync(path, bytes);
-    await expectOpenError(path, 'DATABASE_CORRUPT', /damaged|not a Switchboard database/);
+    await expectOpenError(path, 'DATABASE_CORRUPT', error);
     expect(readFileSync(path).equals(bytes)).toBe(true);
-  });
-
-  it('refuses a truncated database file', async () => {
-    const path = tempPath();
-    const store = await openDatabase({ path });
-    await store.close();
-    const bytes = readFileSync(path);
-    writeFileSync(path, bytes.subarray(0, 50));
-    await expectOpenError(path, 'DATABASE_CORRUPT', /not a Switchboard database|damaged/);
   });
 
   it('refuses a database written by a newer version and does not modify it', async () => {

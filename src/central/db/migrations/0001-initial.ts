@@ -1,4 +1,13 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import {
+  createIndex,
+  createWorkspaceIndex,
+  requiredColumns,
+  requiredTime,
+  textId,
+  workspaceId,
+  workspaceName,
+} from '../../../core/store/migrations/columns/index';
 
 /**
  * The first central schema, written with kysely's schema builder only, so the same migration runs on
@@ -8,17 +17,15 @@ export const migration0001Initial: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
       .createTable('workspaces')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('name', 'text', (c) => c.notNull().check(sql`length(name) between 1 and 200`))
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .$call(textId)
+      .$call(workspaceName)
+      .$call(requiredTime('created_at', 'bigint'))
       .execute();
 
     await db.schema
       .createTable('installations')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('name', 'text', (c) => c.notNull())
-      .addColumn('app_version', 'text', (c) => c.notNull())
-      .addColumn('platform', 'text', (c) => c.notNull())
+      .$call(textId)
+      .$call(requiredColumns('text', 'name', 'app_version', 'platform'))
       .addColumn('first_seen_at', 'bigint', (c) => c.notNull())
       .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
       .execute();
@@ -26,17 +33,17 @@ export const migration0001Initial: Migration = {
     await db.schema
       .createTable('enrollments')
       .addColumn('code_hash', 'text', (c) => c.primaryKey())
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .$call(workspaceId)
+      .$call(requiredTime('created_at', 'bigint'))
       .addColumn('expires_at', 'bigint', (c) => c.notNull())
       .addColumn('used_at', 'bigint')
       .addColumn('installation_id', 'text', (c) => c.references('installations.id'))
       .execute();
-    await db.schema.createIndex('enrollments_workspace').on('enrollments').column('workspace_id').execute();
+    await createWorkspaceIndex(db, 'enrollments');
 
     await db.schema
       .createTable('workspace_links')
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(workspaceId)
       .addColumn('installation_id', 'text', (c) => c.notNull().references('installations.id'))
       .addColumn('token_hash', 'text', (c) => c.notNull().unique())
       .addColumn('local_workspace_name', 'text', (c) => c.notNull())
@@ -45,11 +52,7 @@ export const migration0001Initial: Migration = {
       .addColumn('backlog', 'bigint', (c) => c.notNull().defaultTo(0))
       .addPrimaryKeyConstraint('workspace_links_pk', ['workspace_id', 'installation_id'])
       .execute();
-    await db.schema
-      .createIndex('workspace_links_installation')
-      .on('workspace_links')
-      .column('installation_id')
-      .execute();
+    await createIndex(db, 'workspace_links_installation', 'workspace_links', ['installation_id']);
 
     // The hot table. No foreign keys: the ingest endpoint has already proved the (workspace,
     // installation) pair through its token, and a check per row would only slow the batch down.
@@ -70,11 +73,7 @@ export const migration0001Initial: Migration = {
       .addPrimaryKeyConstraint('events_pk', ['workspace_id', 'installation_id', 'seq'])
       .execute();
     // The drill-down pages a workspace's events by seq, newest first.
-    await db.schema
-      .createIndex('events_workspace_seq')
-      .on('events')
-      .columns(['workspace_id', 'seq'])
-      .execute();
+    await createIndex(db, 'events_workspace_seq', 'events', ['workspace_id', 'seq']);
     // "Errors in the last 24 h": a partial index holds only the (few) error rows.
     await db.schema
       .createIndex('events_errors')
@@ -85,11 +84,8 @@ export const migration0001Initial: Migration = {
 
     await db.schema
       .createTable('number_states')
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
-      .addColumn('number', 'text', (c) => c.notNull())
-      .addColumn('installation_id', 'text', (c) => c.notNull())
-      .addColumn('provider', 'text', (c) => c.notNull())
-      .addColumn('status', 'text', (c) => c.notNull())
+      .$call(workspaceId)
+      .$call(requiredColumns('text', 'number', 'installation_id', 'provider', 'status'))
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .addColumn('reported_at', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('number_states_pk', ['workspace_id', 'number'])
@@ -97,7 +93,7 @@ export const migration0001Initial: Migration = {
 
     await db.schema
       .createTable('daily_counts')
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(workspaceId)
       .addColumn('day', 'integer', (c) => c.notNull())
       .addColumn('messages_in', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('messages_out', 'integer', (c) => c.notNull().defaultTo(0))

@@ -1,4 +1,10 @@
 import type { Kysely, Migration } from 'kysely';
+import {
+  createIndex,
+  createWorkspaceIndex,
+  timestamps,
+  workspaceId,
+} from '../../../core/store/migrations/columns/index';
 
 /**
  * The webhook relay: Cloud API numbers registered to workspaces (the app secret sealed
@@ -11,22 +17,13 @@ export const migration0002WebhookRelay: Migration = {
     await db.schema
       .createTable('cloud_numbers')
       .addColumn('phone_number_id', 'text', (c) => c.primaryKey())
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(workspaceId)
       .addColumn('app_secret_sealed', 'text', (c) => c.notNull())
       .addColumn('verify_token_hash', 'text', (c) => c.notNull())
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .$call(timestamps('bigint'))
       .execute();
-    await db.schema
-      .createIndex('cloud_numbers_workspace')
-      .on('cloud_numbers')
-      .column('workspace_id')
-      .execute();
-    await db.schema
-      .createIndex('cloud_numbers_verify_token')
-      .on('cloud_numbers')
-      .column('verify_token_hash')
-      .execute();
+    await createWorkspaceIndex(db, 'cloud_numbers');
+    await createIndex(db, 'cloud_numbers_verify_token', 'cloud_numbers', ['verify_token_hash']);
 
     // One row per workspace: the seq counter (its row lock orders concurrent intakes on PostgreSQL, so
     // seqs commit in order and a poll never sees seq n+1 before n) and what the desktop acknowledged.
@@ -41,7 +38,7 @@ export const migration0002WebhookRelay: Migration = {
 
     await db.schema
       .createTable('relay_notifications')
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(workspaceId)
       .addColumn('seq', 'bigint', (c) => c.notNull())
       .addColumn('phone_number_id', 'text', (c) => c.notNull())
       // SHA-256 of the change: Meta's retries and duplicates carry the same bytes and are stored once.

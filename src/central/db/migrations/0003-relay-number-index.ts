@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { createIndex } from '../../../core/store/migrations/columns/index';
 
 /**
  * The dashboard's Cloud numbers page shows, per number, its newest notification and how many of its
@@ -8,10 +9,10 @@ import type { Kysely, Migration } from 'kysely';
  */
 export const migration0003RelayNumberIndex: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema
-      .createIndex('relay_notifications_number')
-      .on('relay_notifications')
-      .columns(['workspace_id', 'phone_number_id', 'seq'])
-      .execute();
+    await createIndex(db, 'relay_notifications_number', 'relay_notifications', [
+      'workspace_id',
+      'phone_number_id',
+      'seq',
+    ]);
   },
 };

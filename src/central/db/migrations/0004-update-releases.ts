@@ -1,4 +1,11 @@
 import type { Kysely, Migration } from 'kysely';
+import {
+  createIndex,
+  requiredColumns,
+  textId,
+  timestamps,
+  workspaceId,
+} from '../../../core/store/migrations/columns/index';
 
 /**
  * The update feed: releases the admin uploaded (one installer per platform and version, stored as a
@@ -9,31 +16,23 @@ export const migration0004UpdateReleases: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
       .createTable('update_releases')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('platform', 'text', (c) => c.notNull())
-      .addColumn('version', 'text', (c) => c.notNull())
-      .addColumn('file_name', 'text', (c) => c.notNull())
-      .addColumn('sha512', 'text', (c) => c.notNull())
+      .$call(textId)
+      .$call(requiredColumns('text', 'platform', 'version', 'file_name', 'sha512'))
       .addColumn('size', 'bigint', (c) => c.notNull())
       .addColumn('store_schema', 'text')
       .addColumn('notes', 'text', (c) => c.notNull())
       .addColumn('state', 'text', (c) => c.notNull())
       .addColumn('percent', 'integer', (c) => c.notNull())
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .$call(timestamps('bigint'))
       .addUniqueConstraint('update_releases_platform_version', ['platform', 'version'])
       .execute();
-    await db.schema
-      .createIndex('update_releases_file')
-      .on('update_releases')
-      .columns(['file_name'])
-      .execute();
+    await createIndex(db, 'update_releases_file', 'update_releases', ['file_name']);
     await db.schema
       .createTable('update_release_workspaces')
       .addColumn('release_id', 'text', (c) =>
         c.notNull().references('update_releases.id').onDelete('cascade'),
       )
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(workspaceId)
       .addPrimaryKeyConstraint('update_release_workspaces_pk', ['release_id', 'workspace_id'])
       .execute();
   },

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestTarget, TEST_DIALECTS, type TestTarget } from '../../testing/databases';
-import { openCentralDatabase } from '../open';
+import { openCentralDatabase, type CentralDb, type DatabaseKind } from '../open';
 import { createPostgresKysely } from '../open-postgres';
 import { createSqliteKysely } from '../open-sqlite';
 import { CENTRAL_MIGRATION_NAMES, CENTRAL_MIGRATION_TABLE } from './index';
@@ -26,6 +26,54 @@ const TABLES = [
   'workspace_links',
   'workspaces',
 ];
+
+/** The database at `version` with workspace w1 (Chidi Pharmacy) and what `seed` adds, closed again. */
+async function atVersion(
+  target: TestTarget,
+  version: string,
+  seed: (db: CentralDb) => Promise<unknown> = () => Promise.resolve(),
+): Promise<void> {
+  const old = await openCentralDatabase(target.config, { migrateTo: version });
+  expect(old.schemaVersion).toBe(version);
+  await old.db.insertInto('workspaces').values({ id: 'w1', name: 'Chidi Pharmacy', created_at: 1 }).execute();
+  await seed(old.db);
+  await old.close();
+}
+
+// Migrations are history: their code may be tidied, but what they build must stay byte for byte what
+// shipped, on both dialects. The snapshots were written from the migrations as they stood before any
+// refactoring; a change to one is a schema change and needs a new migration, not an edit to an old
+// one. Each records every version: what each migration added, changed or dropped.
+
+/** One line per schema object (columns, constraints and indexes on PostgreSQL), keyed by name. */
+async function schemaObjects(kind: DatabaseKind, db: Kysely<unknown>): Promise<Map<string, string>> {
+  if (kind === 'sqlite') {
+    const rows = await sql<{ type: string; name: string; tbl_name: string; sql: string | null }>`
+      select type, name, tbl_name, sql from sqlite_master order by name`.execute(db);
+    return new Map(
+      rows.rows.map((r) => [r.name, `-- ${r.type} ${r.name} on ${r.tbl_name}\n${r.sql ?? '(no sql)'};\n`]),
+    );
+  }
+  const columns = await sql<{ key: string; text: string }>`
+    select table_name || '.' || column_name as key,
+      'column ' || table_name || '.' || column_name || ' #' || ordinal_position || ' ' || data_type ||
+        case when is_nullable = 'NO' then ' not null' else '' end ||
+        coalesce(' default ' || column_default, '') as text
+    from information_schema.columns where table_schema = current_schema()
+    order by table_name, ordinal_position`.execute(db);
+  const constraints = await sql<{ key: string; text: string }>`
+    select t.relname || ':' || c.conname as key,
+      'constraint ' || c.conname || ' on ' || t.relname || ' ' || pg_get_constraintdef(c.oid) as text
+    from pg_constraint c join pg_class t on t.oid = c.conrelid
+    where c.connamespace = current_schema()::regnamespace
+    order by t.relname, c.conname`.execute(db);
+  const indexes = await sql<{ key: string; text: string }>`
+    select 'index ' || indexname as key,
+      'index ' || indexname || ' ' || replace(indexdef, current_schema() || '.', '') as text
+    from pg_indexes where schemaname = current_schema()
+    order by tablename, indexname`.execute(db);
+  return new Map([...columns.rows, ...constraints.rows, ...indexes.rows].map((r) => [r.key, `${r.text}\n`]));
+}
 
 describe('central migrations', () => {
   it('every migration has an upgrade test', () => {
@@ -67,13 +115,7 @@ describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
 
   it('0002-webhook-relay: a 0001 database keeps its rows and gains the relay tables', async () => {
     target = await createTestTarget(kind);
-    const old = await openCentralDatabase(target.config, { migrateTo: '0001-initial' });
-    expect(old.schemaVersion).toBe('0001-initial');
-    await old.db
-      .insertInto('workspaces')
-      .values({ id: 'w1', name: 'Chidi Pharmacy', created_at: 1 })
-      .execute();
-    await old.close();
+    await atVersion(target, '0001-initial');
 
     const upgraded = await openCentralDatabase(target.config, { migrateTo: '0002-webhook-relay' });
     expect(upgraded.schemaVersion).toBe('0002-webhook-relay');
@@ -101,15 +143,6 @@ describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
 
   it('0003-relay-number-index: a 0002 database keeps its notifications and gains the per-number index', async () => {
     target = await createTestTarget(kind);
-    const old = await openCentralDatabase(target.config, { migrateTo: '0002-webhook-relay' });
-    await old.db
-      .insertInto('workspaces')
-      .values({ id: 'w1', name: 'Chidi Pharmacy', created_at: 1 })
-      .execute();
-    await old.db
-      .insertInto('relay_cursors')
-      .values({ workspace_id: 'w1', last_seq: 2, acked_seq: 1 })
-      .execute();
     const rows = [1, 2].map((seq) => ({
       workspace_id: 'w1',
       seq,
@@ -118,8 +151,13 @@ describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
       payload: '{}',
       received_at: seq * 1000,
     }));
-    await old.db.insertInto('relay_notifications').values(rows).execute();
-    await old.close();
+    await atVersion(target, '0002-webhook-relay', async (db) => {
+      await db
+        .insertInto('relay_cursors')
+        .values({ workspace_id: 'w1', last_seq: 2, acked_seq: 1 })
+        .execute();
+      await db.insertInto('relay_notifications').values(rows).execute();
+    });
 
     const upgraded = await openCentralDatabase(target.config, { migrateTo: '0003-relay-number-index' });
     expect(upgraded.schemaVersion).toBe('0003-relay-number-index');
@@ -142,12 +180,7 @@ describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
 
   it('0004-update-releases: a 0003 database keeps its workspaces and gains the release tables', async () => {
     target = await createTestTarget(kind);
-    const old = await openCentralDatabase(target.config, { migrateTo: '0003-relay-number-index' });
-    await old.db
-      .insertInto('workspaces')
-      .values({ id: 'w1', name: 'Chidi Pharmacy', created_at: 1 })
-      .execute();
-    await old.close();
+    await atVersion(target, '0003-relay-number-index');
 
     const upgraded = await openCentralDatabase(target.config);
     expect(upgraded.schemaVersion).toBe('0004-update-releases');
@@ -182,6 +215,22 @@ describe.each(TEST_DIALECTS)('central migrations (%s)', (kind) => {
     await upgraded.db.deleteFrom('workspaces').execute();
     expect(await upgraded.db.selectFrom('update_release_workspaces').selectAll().execute()).toEqual([]);
     await upgraded.close();
+  });
+
+  it('builds, version by version, exactly the committed schema snapshot', async () => {
+    target = await createTestTarget(kind);
+    const sections: string[] = [];
+    let before = new Map<string, string>();
+    for (const name of CENTRAL_MIGRATION_NAMES) {
+      const database = await openCentralDatabase(target.config, { migrateTo: name });
+      const now = await schemaObjects(kind, database.db as Kysely<unknown>);
+      await database.close();
+      const changed = [...now].filter(([key, text]) => before.get(key) !== text).map(([, text]) => text);
+      const dropped = [...before.keys()].filter((key) => !now.has(key)).map((key) => `-- dropped ${key}\n`);
+      sections.push(`---------- ${name}\n\n${[...changed, ...dropped].join(kind === 'sqlite' ? '\n' : '')}`);
+      before = now;
+    }
+    await expect(sections.join('\n')).toMatchFileSnapshot(`./__snapshots__/schema.${kind}.txt`);
   });
 
   it('refuses, untouched, a database written by a newer central server', async () => {

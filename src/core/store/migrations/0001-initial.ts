@@ -1,4 +1,16 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import {
+  createIndex,
+  createWorkspaceIndex,
+  flag,
+  idAndWorkspace,
+  requiredColumns,
+  requiredTime,
+  textId,
+  timestamps,
+  workspaceId,
+  workspaceName,
+} from './columns/index';
 
 /**
  * The first schema. CHECK constraints repeat the service-level validation on purpose: whatever path a
@@ -8,20 +20,18 @@ export const migration0001Initial: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
       .createTable('workspaces')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('name', 'text', (c) => c.notNull().check(sql`length(name) between 1 and 200`))
+      .$call(textId)
+      .$call(workspaceName)
       .addColumn('default_country', 'text', (c) => c.notNull().check(sql`length(default_country) = 2`))
       .addColumn('bot_mode', 'text', (c) => c.notNull().check(sql`bot_mode in ('faq', 'ai', 'hybrid')`))
       .addColumn('tier', 'text', (c) => c.notNull().check(sql`tier in ('free', 'standard', 'pro')`))
       .addColumn('settings', 'text', (c) => c.notNull().defaultTo('{}'))
-      .addColumn('created_at', 'integer', (c) => c.notNull())
-      .addColumn('updated_at', 'integer', (c) => c.notNull())
+      .$call(timestamps())
       .execute();
 
     await db.schema
       .createTable('phone_numbers')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(idAndWorkspace)
       // Unique across the machine: one number, one workspace, one socket.
       .addColumn('e164', 'text', (c) =>
         c
@@ -32,54 +42,37 @@ export const migration0001Initial: Migration = {
       .addColumn('provider', 'text', (c) => c.notNull().check(sql`provider in ('baileys', 'cloud-api')`))
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('label', 'text', (c) => c.check(sql`label is null or length(label) <= 100`))
-      .addColumn('created_at', 'integer', (c) => c.notNull())
-      .addColumn('updated_at', 'integer', (c) => c.notNull())
+      .$call(timestamps())
       .execute();
-    await db.schema
-      .createIndex('phone_numbers_workspace')
-      .on('phone_numbers')
-      .column('workspace_id')
-      .execute();
+    await createWorkspaceIndex(db, 'phone_numbers');
 
     await db.schema
       .createTable('contacts')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(idAndWorkspace)
       .addColumn('phone_e164', 'text')
       // The WhatsApp id the contact writes from (a phone JID or a LID): replies go there.
       .addColumn('wa_id', 'text')
       .addColumn('name', 'text', (c) => c.check(sql`name is null or length(name) <= 200`))
-      .addColumn('created_at', 'integer', (c) => c.notNull())
-      .addColumn('updated_at', 'integer', (c) => c.notNull())
+      .$call(timestamps())
       .addUniqueConstraint('contacts_workspace_phone', ['workspace_id', 'phone_e164'])
       .addUniqueConstraint('contacts_workspace_wa_id', ['workspace_id', 'wa_id'])
       .execute();
 
     await db.schema
       .createTable('faqs')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(idAndWorkspace)
       .addColumn('question', 'text', (c) => c.notNull().check(sql`length(question) between 1 and 1000`))
       .addColumn('answer', 'text', (c) => c.notNull().check(sql`length(answer) between 1 and 4096`))
-      .addColumn('enabled', 'integer', (c) =>
-        c
-          .notNull()
-          .defaultTo(1)
-          .check(sql`enabled in (0, 1)`),
-      )
-      .addColumn('created_at', 'integer', (c) => c.notNull())
-      .addColumn('updated_at', 'integer', (c) => c.notNull())
+      .$call(flag('enabled', 1))
+      .$call(timestamps())
       .execute();
-    await db.schema.createIndex('faqs_workspace').on('faqs').column('workspace_id').execute();
+    await createWorkspaceIndex(db, 'faqs');
 
     await db.schema
       .createTable('messages')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(idAndWorkspace)
       // The shop's own number (E.164), not a foreign key: messages outlive a number being unlinked.
-      .addColumn('business_number', 'text', (c) => c.notNull())
-      .addColumn('provider_message_id', 'text', (c) => c.notNull())
-      .addColumn('chat_id', 'text', (c) => c.notNull())
+      .$call(requiredColumns('text', 'business_number', 'provider_message_id', 'chat_id'))
       .addColumn('contact_id', 'text', (c) => c.references('contacts.id').onDelete('set null'))
       .addColumn('direction', 'text', (c) => c.notNull().check(sql`direction in ('in', 'out')`))
       .addColumn('author', 'text', (c) => c.notNull().check(sql`author in ('contact', 'bot', 'owner')`))
@@ -87,22 +80,13 @@ export const migration0001Initial: Migration = {
       .addColumn('text', 'text', (c) => c.check(sql`text is null or length(text) <= 65536`))
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('provider_ts', 'integer')
-      .addColumn('created_at', 'integer', (c) => c.notNull())
-      .addColumn('updated_at', 'integer', (c) => c.notNull())
+      .$call(timestamps())
       // Redeliveries after a reconnect carry the same id: this key is what drops them. It includes the
       // workspace so that no write in one workspace can ever collide with (and so reveal) another's row.
       .addUniqueConstraint('messages_provider_id', ['workspace_id', 'business_number', 'provider_message_id'])
       .execute();
-    await db.schema
-      .createIndex('messages_workspace_chat')
-      .on('messages')
-      .columns(['workspace_id', 'chat_id', 'created_at'])
-      .execute();
-    await db.schema
-      .createIndex('messages_workspace_time')
-      .on('messages')
-      .columns(['workspace_id', 'created_at'])
-      .execute();
+    await createIndex(db, 'messages_workspace_chat', 'messages', ['workspace_id', 'chat_id', 'created_at']);
+    await createIndex(db, 'messages_workspace_time', 'messages', ['workspace_id', 'created_at']);
 
     // Append-only: AUTOINCREMENT guarantees a sequence that never goes back or reuses a number, even
     // after retention deletes the newest rows; the sync client resumes from the last acknowledged seq.
@@ -116,10 +100,10 @@ export const migration0001Initial: Migration = {
       message text not null,
       meta text
     )`.execute(db);
-    await db.schema.createIndex('events_workspace_ts').on('events').columns(['workspace_id', 'ts']).execute();
-    await db.schema.createIndex('events_type_ts').on('events').columns(['type', 'ts']).execute();
-    await db.schema.createIndex('events_level_ts').on('events').columns(['level', 'ts']).execute();
-    await db.schema.createIndex('events_ts').on('events').column('ts').execute();
+    await createIndex(db, 'events_workspace_ts', 'events', ['workspace_id', 'ts']);
+    await createIndex(db, 'events_type_ts', 'events', ['type', 'ts']);
+    await createIndex(db, 'events_level_ts', 'events', ['level', 'ts']);
+    await createIndex(db, 'events_ts', 'events', ['ts']);
     await sql`create trigger events_append_only before update on events
       begin select raise(abort, 'the event log is append-only'); end`.execute(db);
 
@@ -128,9 +112,9 @@ export const migration0001Initial: Migration = {
       .addColumn('phone_number_id', 'text', (c) =>
         c.primaryKey().references('phone_numbers.id').onDelete('cascade'),
       )
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(workspaceId)
       .addColumn('creds', 'text', (c) => c.notNull())
-      .addColumn('updated_at', 'integer', (c) => c.notNull())
+      .$call(requiredTime('updated_at'))
       .execute();
 
     await db.schema
@@ -138,10 +122,8 @@ export const migration0001Initial: Migration = {
       .addColumn('phone_number_id', 'text', (c) =>
         c.notNull().references('phone_numbers.id').onDelete('cascade'),
       )
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
-      .addColumn('type', 'text', (c) => c.notNull())
-      .addColumn('key_id', 'text', (c) => c.notNull())
-      .addColumn('value', 'text', (c) => c.notNull())
+      .$call(workspaceId)
+      .$call(requiredColumns('text', 'type', 'key_id', 'value'))
       .addPrimaryKeyConstraint('wa_auth_keys_pk', ['phone_number_id', 'type', 'key_id'])
       .execute();
   },

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { createIndex, idAndWorkspace, requiredTime } from './columns/index';
 
 /**
  * An FAQ gets several phrasings (how customers actually ask) besides its display question. Existing
@@ -8,18 +9,17 @@ export const migration0002FaqPhrasings: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
       .createTable('faq_phrasings')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(idAndWorkspace)
       .addColumn('faq_id', 'text', (c) => c.notNull().references('faqs.id').onDelete('cascade'))
       .addColumn('text', 'text', (c) => c.notNull().check(sql`length(text) between 1 and 1000`))
       .addColumn('position', 'integer', (c) => c.notNull())
-      .addColumn('created_at', 'integer', (c) => c.notNull())
+      .$call(requiredTime('created_at'))
       .execute();
-    await db.schema
-      .createIndex('faq_phrasings_workspace_faq')
-      .on('faq_phrasings')
-      .columns(['workspace_id', 'faq_id', 'position'])
-      .execute();
+    await createIndex(db, 'faq_phrasings_workspace_faq', 'faq_phrasings', [
+      'workspace_id',
+      'faq_id',
+      'position',
+    ]);
     await sql`insert into faq_phrasings (id, workspace_id, faq_id, text, position, created_at)
       select lower(hex(randomblob(16))), workspace_id, id, question, 0, created_at from faqs`.execute(db);
   },

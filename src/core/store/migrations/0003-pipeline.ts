@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { createIndex, requiredColumns, requiredTime, textId, workspaceId } from './columns/index';
 
 /**
  * The messaging pipeline's durable state (architecture.md, "The messaging pipeline"): the outbox the
@@ -8,45 +9,14 @@ import { sql, type Kysely, type Migration } from 'kysely';
  */
 export const migration0003Pipeline: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    // The outbox. `id` is the WhatsApp message id the sender passes on every attempt, chosen when the
-    // row is written: a resend after a crash carries the same id, so the recipient's phone (and our
-    // own ack handling) can tell it is the same message. `seq` is the send order: per-chat order and
-    // FIFO across chats follow it, and, unlike created_at, it never ties.
-    await sql`create table outbox (
-      seq integer primary key autoincrement,
-      id text not null unique,
-      workspace_id text not null references workspaces(id) on delete cascade,
-      business_number text not null,
-      chat_id text not null,
-      inbound_message_id text,
-      kind text not null check (kind in ('faq', 'ai', 'greeting', 'away', 'handoff', 'owner')),
-      text text not null check (length(text) between 1 and 65536),
-      status text not null check (status in ('queued', 'sending', 'sent', 'failed')),
-      attempts integer not null default 0 check (attempts >= 0),
-      next_attempt_at integer not null,
-      last_error text,
-      created_at integer not null,
-      updated_at integer not null,
-      sent_at integer,
-      provider_message_id text
-    )`.execute(db);
-    // Partial: senders only ever look for unfinished rows, and sent rows pile up forever.
-    await db.schema
-      .createIndex('outbox_pending')
-      .on('outbox')
-      .columns(['workspace_id', 'business_number', 'seq'])
-      .where(sql.ref('status'), 'in', sql`('queued', 'sending')`)
-      .execute();
-    await db.schema
-      .createIndex('outbox_workspace_chat')
-      .on('outbox')
-      .columns(['workspace_id', 'chat_id', 'seq'])
-      .execute();
+    // The outbox the senders drain.
+    await createOutbox(db, 'outbox', `'queued', 'sending', 'sent', 'failed'`);
+    await createOutboxIndexes(db);
 
     // One row per chat per receiving number: the memory decide() needs between messages.
     await db.schema
       .createTable('conversations')
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(workspaceId)
       .addColumn('business_number', 'text', (c) => c.notNull())
       .addColumn('chat_id', 'text', (c) => c.notNull())
       .addColumn('contact_id', 'text', (c) => c.references('contacts.id').onDelete('set null'))
@@ -61,18 +31,14 @@ export const migration0003Pipeline: Migration = {
       .addColumn('last_away_period', 'text')
       .addColumn('flood_window_start', 'integer')
       .addColumn('flood_count', 'integer', (c) => c.notNull().defaultTo(0))
-      .addColumn('updated_at', 'integer', (c) => c.notNull())
+      .$call(requiredTime('updated_at'))
       .addPrimaryKeyConstraint('conversations_pk', ['workspace_id', 'business_number', 'chat_id'])
       .addCheckConstraint(
         'conversations_handoff_pair',
         sql`(handoff_since is null) = (handoff_reason is null)`,
       )
       .execute();
-    await db.schema
-      .createIndex('conversations_workspace_chat')
-      .on('conversations')
-      .columns(['workspace_id', 'chat_id'])
-      .execute();
+    await createIndex(db, 'conversations_workspace_chat', 'conversations', ['workspace_id', 'chat_id']);
     await db.schema
       .createIndex('conversations_handoffs')
       .on('conversations')
@@ -84,10 +50,8 @@ export const migration0003Pipeline: Migration = {
     // bug). Kept, never answered: there is no workspace whose settings could answer them.
     await db.schema
       .createTable('unroutable_messages')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('business_number', 'text', (c) => c.notNull())
-      .addColumn('provider_message_id', 'text', (c) => c.notNull())
-      .addColumn('chat_id', 'text', (c) => c.notNull())
+      .$call(textId)
+      .$call(requiredColumns('text', 'business_number', 'provider_message_id', 'chat_id'))
       .addColumn('sender_wa_id', 'text')
       .addColumn('sender_phone', 'text')
       .addColumn('sender_name', 'text')
@@ -109,3 +73,43 @@ export const migration0003Pipeline: Migration = {
       .execute();
   },
 };
+
+/**
+ * The outbox as 0003 made it, under `table` and allowing `statuses` (SQL literals): 0008 rebuilt it
+ * with the same columns to allow one more status. `id` is the WhatsApp message id the sender passes on
+ * every attempt, chosen when the row is written: a resend after a crash carries the same id, so the
+ * recipient's phone (and our own ack handling) can tell it is the same message. `seq` is the send
+ * order: per-chat order and FIFO across chats follow it, and, unlike created_at, it never ties.
+ */
+export async function createOutbox(db: Kysely<unknown>, table: string, statuses: string): Promise<void> {
+  await sql`create table ${sql.raw(table)} (
+      seq integer primary key autoincrement,
+      id text not null unique,
+      workspace_id text not null references workspaces(id) on delete cascade,
+      business_number text not null,
+      chat_id text not null,
+      inbound_message_id text,
+      kind text not null check (kind in ('faq', 'ai', 'greeting', 'away', 'handoff', 'owner')),
+      text text not null check (length(text) between 1 and 65536),
+      status text not null check (status in (${sql.raw(statuses)})),
+      attempts integer not null default 0 check (attempts >= 0),
+      next_attempt_at integer not null,
+      last_error text,
+      created_at integer not null,
+      updated_at integer not null,
+      sent_at integer,
+      provider_message_id text
+    )`.execute(db);
+}
+
+/** The outbox's indexes (made again after 0008's rebuild). */
+export async function createOutboxIndexes(db: Kysely<unknown>): Promise<void> {
+  // Partial: senders only ever look for unfinished rows, and sent rows pile up forever.
+  await db.schema
+    .createIndex('outbox_pending')
+    .on('outbox')
+    .columns(['workspace_id', 'business_number', 'seq'])
+    .where(sql.ref('status'), 'in', sql`('queued', 'sending')`)
+    .execute();
+  await createIndex(db, 'outbox_workspace_chat', 'outbox', ['workspace_id', 'chat_id', 'seq']);
+}

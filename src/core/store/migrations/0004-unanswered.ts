@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { createIndex, flag, idAndWorkspace } from './columns/index';
 
 /**
  * Questions the FAQ matcher abstained on, kept per workspace so the owner can turn them into phrasings
@@ -9,8 +10,7 @@ export const migration0004Unanswered: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
       .createTable('unanswered_questions')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(idAndWorkspace)
       // The customer's words as first seen (WhatsApp allows 65,536 characters; a question is short).
       .addColumn('text', 'text', (c) => c.notNull().check(sql`length(text) between 1 and 2000`))
       .addColumn('normalized', 'text', (c) => c.notNull().check(sql`length(normalized) between 1 and 2000`))
@@ -23,23 +23,17 @@ export const migration0004Unanswered: Migration = {
       .addColumn('first_seen_at', 'integer', (c) => c.notNull())
       .addColumn('last_seen_at', 'integer', (c) => c.notNull())
       .addColumn('group_key', 'text', (c) => c.notNull())
-      .addColumn('resolved', 'integer', (c) =>
-        c
-          .notNull()
-          .defaultTo(0)
-          .check(sql`resolved in (0, 1)`),
-      )
+      .$call(flag('resolved', 0))
       .addUniqueConstraint('unanswered_questions_workspace_normalized', ['workspace_id', 'normalized'])
       .execute();
-    await db.schema
-      .createIndex('unanswered_questions_workspace_open')
-      .on('unanswered_questions')
-      .columns(['workspace_id', 'resolved', 'last_seen_at'])
-      .execute();
-    await db.schema
-      .createIndex('unanswered_questions_workspace_group')
-      .on('unanswered_questions')
-      .columns(['workspace_id', 'group_key'])
-      .execute();
+    await createIndex(db, 'unanswered_questions_workspace_open', 'unanswered_questions', [
+      'workspace_id',
+      'resolved',
+      'last_seen_at',
+    ]);
+    await createIndex(db, 'unanswered_questions_workspace_group', 'unanswered_questions', [
+      'workspace_id',
+      'group_key',
+    ]);
   },
 };

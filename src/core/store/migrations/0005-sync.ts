@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { counter, flag, requiredTime } from './columns/index';
 
 /**
  * Central sync. `installation` holds this data folder's identity: one row, made here with a
@@ -17,7 +18,7 @@ export const migration0005Sync: Migration = {
           .check(sql`singleton = 1`),
       )
       .addColumn('id', 'text', (c) => c.notNull().check(sql`length(id) between 8 and 64`))
-      .addColumn('created_at', 'integer', (c) => c.notNull())
+      .$call(requiredTime('created_at'))
       .execute();
     await sql`insert into installation (singleton, id, created_at)
       values (1, lower(hex(randomblob(16))), cast(unixepoch('subsec') * 1000 as integer))`.execute(db);
@@ -43,18 +44,8 @@ export const migration0005Sync: Migration = {
       // SecretBox output (`v1:...`): never the token itself.
       .addColumn('token_sealed', 'text', (c) => c.notNull())
       // The highest seq the server said it committed; the pusher resumes after it.
-      .addColumn('last_acked_seq', 'integer', (c) =>
-        c
-          .notNull()
-          .defaultTo(0)
-          .check(sql`last_acked_seq >= 0`),
-      )
-      .addColumn('share_message_text', 'integer', (c) =>
-        c
-          .notNull()
-          .defaultTo(0)
-          .check(sql`share_message_text in (0, 1)`),
-      )
+      .$call(counter('last_acked_seq'))
+      .$call(flag('share_message_text', 0))
       // 'needs-attention': the server refused the token (401/403); nothing is pushed until enrolled again.
       .addColumn('state', 'text', (c) =>
         c
@@ -66,7 +57,7 @@ export const migration0005Sync: Migration = {
       .addColumn('last_success_at', 'integer')
       .addColumn('last_error', 'text', (c) => c.check(sql`last_error is null or length(last_error) <= 2000`))
       .addColumn('last_error_at', 'integer')
-      .addColumn('updated_at', 'integer', (c) => c.notNull())
+      .$call(requiredTime('updated_at'))
       .addCheckConstraint('sync_state_error_pair', sql`(last_error is null) = (last_error_at is null)`)
       .execute();
   },

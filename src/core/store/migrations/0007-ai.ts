@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { counter, flag, requiredTime, workspaceId } from './columns/index';
 
 /**
  * The AI side of the bot. `ai_keys`: each workspace's API key per provider, sealed by the
@@ -10,39 +11,24 @@ export const migration0007Ai: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
       .createTable('ai_keys')
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(workspaceId)
       .addColumn('provider_id', 'text', (c) => c.notNull().check(sql`length(provider_id) between 1 and 40`))
       .addColumn('key_sealed', 'text', (c) => c.notNull())
       .addColumn('hint', 'text', (c) => c.notNull().check(sql`length(hint) <= 8`))
-      .addColumn('updated_at', 'integer', (c) => c.notNull())
+      .$call(requiredTime('updated_at'))
       .addPrimaryKeyConstraint('ai_keys_pk', ['workspace_id', 'provider_id'])
       .execute();
 
     await db.schema
       .createTable('ai_spend')
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(workspaceId)
       .addColumn('period', 'text', (c) => c.notNull().check(sql`period in ('day', 'month')`))
       // '2026-11-25' or '2026-11', in the workspace's time zone.
       .addColumn('period_key', 'text', (c) => c.notNull().check(sql`length(period_key) between 7 and 10`))
-      .addColumn('nano_usd', 'integer', (c) =>
-        c
-          .notNull()
-          .defaultTo(0)
-          .check(sql`nano_usd >= 0`),
-      )
-      .addColumn('calls', 'integer', (c) =>
-        c
-          .notNull()
-          .defaultTo(0)
-          .check(sql`calls >= 0`),
-      )
-      .addColumn('noticed', 'integer', (c) =>
-        c
-          .notNull()
-          .defaultTo(0)
-          .check(sql`noticed in (0, 1)`),
-      )
-      .addColumn('updated_at', 'integer', (c) => c.notNull())
+      .$call(counter('nano_usd'))
+      .$call(counter('calls'))
+      .$call(flag('noticed', 0))
+      .$call(requiredTime('updated_at'))
       .addPrimaryKeyConstraint('ai_spend_pk', ['workspace_id', 'period', 'period_key'])
       .execute();
   },

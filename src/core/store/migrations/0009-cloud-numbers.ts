@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { createIndex, createWorkspaceIndex, flag, timestamps, workspaceId } from './columns/index';
 
 /**
  * Numbers on Meta's WhatsApp Cloud API. `cloud_numbers`: one row per phone number whose
@@ -18,7 +19,7 @@ export const migration0009CloudNumbers: Migration = {
       .addColumn('number_id', 'text', (c) =>
         c.primaryKey().references('phone_numbers.id').onDelete('cascade'),
       )
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(workspaceId)
       .addColumn('phone_number_id', 'text', (c) =>
         c
           .notNull()
@@ -41,21 +42,16 @@ export const migration0009CloudNumbers: Migration = {
       .addColumn('verified_name', 'text')
       .addColumn('quality_rating', 'text')
       .addColumn('last_checked_at', 'integer')
-      .addColumn('created_at', 'integer', (c) => c.notNull())
-      .addColumn('updated_at', 'integer', (c) => c.notNull())
+      .$call(timestamps())
       .execute();
-    await db.schema
-      .createIndex('cloud_numbers_workspace')
-      .on('cloud_numbers')
-      .column('workspace_id')
-      .execute();
+    await createWorkspaceIndex(db, 'cloud_numbers');
 
     await db.schema
       .createTable('cloud_message_pricing')
-      .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .$call(workspaceId)
       .addColumn('business_number', 'text', (c) => c.notNull())
       .addColumn('provider_message_id', 'text', (c) => c.notNull())
-      .addColumn('billable', 'integer', (c) => c.notNull().check(sql`billable in (0, 1)`))
+      .$call(flag('billable'))
       .addColumn('pricing_model', 'text')
       .addColumn('category', 'text')
       .addColumn('type', 'text')
@@ -66,10 +62,9 @@ export const migration0009CloudNumbers: Migration = {
         'provider_message_id',
       ])
       .execute();
-    await db.schema
-      .createIndex('cloud_message_pricing_time')
-      .on('cloud_message_pricing')
-      .columns(['workspace_id', 'recorded_at'])
-      .execute();
+    await createIndex(db, 'cloud_message_pricing_time', 'cloud_message_pricing', [
+      'workspace_id',
+      'recorded_at',
+    ]);
   },
 };

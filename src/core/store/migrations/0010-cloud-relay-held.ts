@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { createIndex } from './columns/index';
 
 /**
  * Webhooks the relay client fetched for a Cloud number of the workspace whose provider is not running
@@ -26,10 +27,10 @@ export const migration0010CloudRelayHeld: Migration = {
       held_at integer not null,
       unique (workspace_id, relay_key, seq)
     )`.execute(db);
-    await db.schema
-      .createIndex('cloud_relay_held_number')
-      .on('cloud_relay_held')
-      .columns(['workspace_id', 'phone_number_id', 'id'])
-      .execute();
+    await createIndex(db, 'cloud_relay_held_number', 'cloud_relay_held', [
+      'workspace_id',
+      'phone_number_id',
+      'id',
+    ]);
   },
 };

@@ -1,16 +1,12 @@
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
-import { insertShops, migrationUnderTest } from './testing/previous-version';
+import { expect, it } from 'vitest';
+import { describeMigration, insertShops } from './testing/previous-version';
 
 // In its own file (not migrations.test.ts, which only lists it) so parallel migrations do not collide.
-const THIS = '0012-lid-mappings';
-const migration = migrationUnderTest(THIS);
 
-afterEach(migration.cleanup);
-
-describe(THIS, () => {
+describeMigration('0012-lid-mappings', (migration) => {
   it("seeds each workspace's mappings from Baileys' key store, LID chats and contacts; rows survive", async () => {
-    const path = await migration.previousVersion(async (db) => {
+    const upgraded = await migration.upgradeFrom(async (db) => {
       await insertShops(db, 'wa', 'wb');
       await sql`insert into phone_numbers (id, workspace_id, e164, provider, status, label, created_at, updated_at)
         values ('pa', 'wa', '+2348090000001', 'baileys', 'connected', null, 1, 5),
@@ -35,9 +31,6 @@ describe(THIS, () => {
         db,
       );
     });
-
-    const upgraded = await migration.upgrade(path);
-    expect(upgraded.schemaVersion).toBe(THIS);
     const rows = await upgraded.db
       .selectFrom('lid_mappings')
       .selectAll()

@@ -1,23 +1,16 @@
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
-import { insertShops, migrationUnderTest } from './testing/previous-version';
+import { expect, it } from 'vitest';
+import { describeMigration, insertShops } from './testing/previous-version';
 
-const THIS = '0014-message-media';
-const migration = migrationUnderTest(THIS);
-
-afterEach(migration.cleanup);
-
-describe(THIS, () => {
+describeMigration('0014-message-media', (migration) => {
   it('adds message_media beside messages: old rows untouched, rows go with their message, bad rows refused', async () => {
-    const path = await migration.previousVersion(async (db) => {
+    const store = await migration.upgradeFrom(async (db) => {
       await insertShops(db, 'wa');
       await sql`insert into messages (id, workspace_id, business_number, provider_message_id, chat_id, contact_id,
           direction, author, text, status, provider_ts, created_at, updated_at, chat_kind)
         values ('m1', 'wa', '+2348090000001', 'W1', '2348031111111@s.whatsapp.net', null, 'in', 'contact', null,
           'processed', 1, 20, 20, 'direct')`.execute(db);
     });
-
-    const store = await migration.upgrade(path);
     const db = store.db;
     expect(await db.selectFrom('messages').select(['id', 'text']).execute()).toEqual([
       { id: 'm1', text: null },

@@ -1,13 +1,9 @@
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
-import { insertShops, migrationUnderTest } from './testing/previous-version';
+import { expect, it } from 'vitest';
+import { describeMigration, insertShops } from './testing/previous-version';
 import { DEFAULT_LABELS } from './0015-inbox';
 
 // In its own file (not migrations.test.ts, which only lists it) so parallel migrations do not collide.
-const THIS = '0015-inbox';
-const migration = migrationUnderTest(THIS);
-
-afterEach(migration.cleanup);
 
 const insertMessage = (id: string, workspace: string, text: string | null, at: number) =>
   sql`insert into messages (id, workspace_id, business_number, provider_message_id, chat_id, contact_id,
@@ -15,17 +11,14 @@ const insertMessage = (id: string, workspace: string, text: string | null, at: n
     values (${id}, ${workspace}, '+2348090000001', ${`W-${id}`}, '2348031111111@s.whatsapp.net', null,
       'in', 'contact', ${text}, 'processed', ${at}, ${at}, ${at}, 'direct')`;
 
-describe(THIS, () => {
+describeMigration('0015-inbox', (migration) => {
   it('indexes stored messages for search, keeps the index in step, and seeds the default labels', async () => {
-    const path = await migration.previousVersion(async (db) => {
+    const store = await migration.upgradeFrom(async (db) => {
       await insertShops(db, 'wa', 'wb');
       await insertMessage('m1', 'wa', 'Good morning, is Adébáyọ̀ around?', 10).execute(db);
       await insertMessage('m2', 'wa', null, 11).execute(db);
       await insertMessage('m3', 'wb', 'PRICE of the red shoe', 12).execute(db);
     });
-
-    const store = await migration.upgrade(path);
-    expect(store.schemaVersion).toBe(THIS);
     const db = store.db;
     const match = async (query: string) =>
       (

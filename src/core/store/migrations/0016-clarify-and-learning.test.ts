@@ -1,18 +1,14 @@
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
-import { insertShops, migrationUnderTest } from './testing/previous-version';
+import { expect, it } from 'vitest';
+import { describeMigration, insertShops } from './testing/previous-version';
 import { createConversationRepository } from '../repositories/conversations';
 import type { WorkspaceId, E164 } from '../../../shared/types';
 
 // In its own file (not migrations.test.ts, which only lists it) so parallel migrations do not collide.
-const THIS = '0016-clarify-and-learning';
-const migration = migrationUnderTest(THIS);
 
-afterEach(migration.cleanup);
-
-describe(THIS, () => {
+describeMigration('0016-clarify-and-learning', (migration) => {
   it('keeps every chat with nothing pending; a clarification and learned rows are stored and go with the workspace', async () => {
-    const path = await migration.previousVersion(async (db) => {
+    const store = await migration.upgradeFrom(async (db) => {
       await insertShops(db, 'wa', 'wb');
       await sql`insert into faqs (id, workspace_id, question, answer, enabled, created_at, updated_at)
         values ('f1', 'wa', 'Delivery days', 'Mon-Fri', 1, 1, 1)`.execute(db);
@@ -20,9 +16,6 @@ describe(THIS, () => {
         values ('wa', '+2348090000001', 'c1@s.whatsapp.net', 10, 2, 50, 60),
                ('wb', '+2348090000002', 'c1@s.whatsapp.net', 20, 0, null, 70)`.execute(db);
     });
-
-    const store = await migration.upgrade(path);
-    expect(store.schemaVersion).toBe(THIS);
     const repo = createConversationRepository(store.db);
     const a = await repo.get('wa' as WorkspaceId, '+2348090000001' as E164, 'c1@s.whatsapp.net');
     expect(a).toMatchObject({ firstSeenAt: 10, floodCount: 2, waiting: { since: 50 }, clarification: null });

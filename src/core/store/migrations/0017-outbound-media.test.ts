@@ -1,23 +1,17 @@
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
-import { insertQueuedReply, insertShops, migrationUnderTest } from './testing/previous-version';
+import { expect, it } from 'vitest';
+import { describeMigration, insertQueuedReply, insertShops } from './testing/previous-version';
 
-const THIS = '0017-outbound-media';
-const migration = migrationUnderTest(THIS);
 const SHA = 'a'.repeat(64);
 
-afterEach(migration.cleanup);
-
-describe(THIS, () => {
+describeMigration('0017-outbound-media', (migration) => {
   it('lets outbox rows carry a file (old rows have none) and an FAQ an attachment; bad rows refused', async () => {
-    const path = await migration.previousVersion(async (db) => {
+    const store = await migration.upgradeFrom(async (db) => {
       await insertShops(db, 'wa');
       await insertQueuedReply(db);
       await sql`insert into faqs (id, workspace_id, question, answer, enabled, created_at, updated_at)
         values ('f1', 'wa', 'Menu?', 'Here is our menu', 1, 1, 1)`.execute(db);
     });
-
-    const store = await migration.upgrade(path);
     const db = store.db;
     expect(
       await db

@@ -1,22 +1,15 @@
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
-import { insertQueuedReply, insertShops, migrationUnderTest } from './testing/previous-version';
+import { expect, it } from 'vitest';
+import { describeMigration, insertQueuedReply, insertShops } from './testing/previous-version';
 import { createOutboxRepository } from '../repositories/outbox';
 import type { E164, WorkspaceId } from '../../../shared/types';
 
-const THIS = '0018-outbox-choices';
-const migration = migrationUnderTest(THIS);
-
-afterEach(migration.cleanup);
-
-describe(THIS, () => {
+describeMigration('0018-outbox-choices', (migration) => {
   it('lets an outbox row carry its options (old rows have none); text that is not JSON is refused', async () => {
-    const path = await migration.previousVersion(async (db) => {
+    const store = await migration.upgradeFrom(async (db) => {
       await insertShops(db, 'wa');
       await insertQueuedReply(db);
     });
-
-    const store = await migration.upgrade(path);
     const outbox = createOutboxRepository(store.db);
     const ws = 'wa' as WorkspaceId;
     expect((await outbox.get(ws, 'o1'))?.choices).toBeNull();

@@ -4,10 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tempDatabasePath } from '../../testing/temp-files';
 import { SwitchboardSqliteDialect } from '../dialect';
 import { openDatabase } from '../open-database';
-import type { Database } from '../schema';
 import type { UnansweredQuestionsTable } from '../repositories/unanswered-questions';
 import { MIGRATION_NAMES } from './index';
-import { migrationUnderTest } from './testing/previous-version';
+import { insertShops, migrationUnderTest } from './testing/previous-version';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -15,24 +14,16 @@ afterEach(() => {
 });
 const tempPath = () => tempDatabasePath(cleanups);
 
-/** A workspace row as every version of the schema stores it. */
-const workspaceRow = (id: string, name: string) => ({
-  id,
-  name,
-  default_country: 'NG',
-  bot_mode: 'faq',
-  tier: 'free',
-  settings: '{}',
-  created_at: 1,
-  updated_at: 1,
-});
-
-/** Chidi Pharmacy (wa) and Ada Boutique (wb). */
-const insertTwoShops = (db: Kysely<Database>) =>
-  db
-    .insertInto('workspaces')
-    .values([workspaceRow('wa', 'Chidi Pharmacy'), workspaceRow('wb', 'Ada Boutique')])
-    .execute();
+/** Chidi Pharmacy's FAQ f1 (workspace wa), as every version since 0001 stores it. */
+const SUNDAY_FAQ = {
+  id: 'f1',
+  workspace_id: 'wa',
+  question: 'Una dey open for Sunday?',
+  answer: 'Yes, 12-6pm',
+  enabled: 1,
+  created_at: 10,
+  updated_at: 10,
+};
 
 /** Every migration file has a test below; this keeps a new migration from shipping without one. */
 const TESTED = [
@@ -86,69 +77,33 @@ describe('migrations', () => {
   });
 
   it('0002-faq-phrasings: FAQs written at 0001 keep their rows and gain their question as first phrasing', async () => {
-    const path = tempPath();
-    const old = await openDatabase({ path, migrateTo: '0001-initial' });
-    await old.db
-      .insertInto('workspaces')
-      .values([
-        {
-          id: 'wa',
-          name: 'Chidi Pharmacy',
-          default_country: 'NG',
-          bot_mode: 'faq',
-          tier: 'free',
-          settings: '{}',
-          created_at: 1,
-          updated_at: 1,
-        },
-        {
-          id: 'wb',
-          name: 'Ada Boutique',
-          default_country: 'NG',
-          bot_mode: 'hybrid',
-          tier: 'pro',
-          settings: '{}',
-          created_at: 2,
-          updated_at: 2,
-        },
-      ])
-      .execute();
-    await old.db
-      .insertInto('faqs')
-      .values([
-        {
-          id: 'f1',
-          workspace_id: 'wa',
-          question: 'Una dey open for Sunday?',
-          answer: 'Yes, 12-6pm',
-          enabled: 1,
-          created_at: 10,
-          updated_at: 10,
-        },
-        {
-          id: 'f2',
-          workspace_id: 'wa',
-          question: 'How much be paracetamol?',
-          answer: '₦500',
-          enabled: 0,
-          created_at: 11,
-          updated_at: 12,
-        },
-        {
-          id: 'f3',
-          workspace_id: 'wb',
-          question: 'Do you deliver to Abuja?',
-          answer: 'Yes, 2 days',
-          enabled: 1,
-          created_at: 13,
-          updated_at: 13,
-        },
-      ])
-      .execute();
-    await old.close();
-
-    const upgraded = await openDatabase({ path, migrateTo: '0002-faq-phrasings' });
-    expect(upgraded.schemaVersion).toBe('0002-faq-phrasings');
+    const upgraded = await migrationUnderTest('0002-faq-phrasings', cleanups).upgradeFrom(async (db) => {
+      await insertShops(db, 'wa', 'wb');
+      await db
+        .insertInto('faqs')
+        .values([
+          SUNDAY_FAQ,
+          {
+            id: 'f2',
+            workspace_id: 'wa',
+            question: 'How much be paracetamol?',
+            answer: '₦500',
+            enabled: 0,
+            created_at: 11,
+            updated_at: 12,
+          },
+          {
+            id: 'f3',
+            workspace_id: 'wb',
+            question: 'Do you deliver to Abuja?',
+            answer: 'Yes, 2 days',
+            enabled: 1,
+            created_at: 13,
+            updated_at: 13,
+          },
+        ])
+        .execute();
+    });
     const faqs = await upgraded.db.selectFrom('faqs').selectAll().orderBy('id').execute();
     expect(faqs.map((f) => [f.id, f.workspace_id, f.enabled, f.updated_at])).toEqual([
       ['f1', 'wa', 1, 10],
@@ -174,44 +129,28 @@ describe('migrations', () => {
   });
 
   it('0003-pipeline: rows written at 0002 survive; outbox, conversations and unroutable tables start empty', async () => {
-    const path = tempPath();
-    const old = await openDatabase({ path, migrateTo: '0002-faq-phrasings' });
-    await old.db
-      .insertInto('workspaces')
-      .values({
-        id: 'wa',
-        name: 'Chidi Pharmacy',
-        default_country: 'NG',
-        bot_mode: 'faq',
-        tier: 'free',
-        settings: '{"timezone":"Africa/Lagos"}',
-        created_at: 1,
-        updated_at: 1,
-      })
-      .execute();
-    await old.db
-      .insertInto('contacts')
-      .values({
-        id: 'c1',
-        workspace_id: 'wa',
-        phone_e164: '+2348031234567',
-        wa_id: '2348031234567@s.whatsapp.net',
-        name: 'Emeka',
-        created_at: 2,
-        updated_at: 2,
-      })
-      .execute();
-    await sql`insert into messages (id, workspace_id, business_number, provider_message_id, chat_id, contact_id,
-        direction, author, text, status, provider_ts, created_at, updated_at)
-      values ('m1', 'wa', '+2348090000001', 'P1', '2348031234567@s.whatsapp.net', 'c1', 'in', 'contact',
-        'Una dey open?', 'received', 3, 3, 3),
-      ('m2', 'wa', '+2348090000001', 'P2', '2348031234567@s.whatsapp.net', 'c1', 'out', 'bot', 'Yes', 'sent', 4, 4, 4)`.execute(
-      old.db,
-    );
-    await old.close();
-
-    const upgraded = await openDatabase({ path, migrateTo: '0003-pipeline' });
-    expect(upgraded.schemaVersion).toBe('0003-pipeline');
+    const upgraded = await migrationUnderTest('0003-pipeline', cleanups).upgradeFrom(async (db) => {
+      await insertShops(db, 'wa');
+      await db
+        .insertInto('contacts')
+        .values({
+          id: 'c1',
+          workspace_id: 'wa',
+          phone_e164: '+2348031234567',
+          wa_id: '2348031234567@s.whatsapp.net',
+          name: 'Emeka',
+          created_at: 2,
+          updated_at: 2,
+        })
+        .execute();
+      await sql`insert into messages (id, workspace_id, business_number, provider_message_id, chat_id, contact_id,
+          direction, author, text, status, provider_ts, created_at, updated_at)
+        values ('m1', 'wa', '+2348090000001', 'P1', '2348031234567@s.whatsapp.net', 'c1', 'in', 'contact',
+          'Una dey open?', 'received', 3, 3, 3),
+        ('m2', 'wa', '+2348090000001', 'P2', '2348031234567@s.whatsapp.net', 'c1', 'out', 'bot', 'Yes', 'sent', 4, 4, 4)`.execute(
+        db,
+      );
+    });
     const messages = await upgraded.db.selectFrom('messages').selectAll().orderBy('id').execute();
     expect(messages.map((m) => [m.id, m.contact_id, m.text, m.status, m.chat_kind])).toEqual([
       ['m1', 'c1', 'Una dey open?', 'received', null],
@@ -284,25 +223,10 @@ describe('migrations', () => {
   });
 
   it('0004-unanswered: rows written before it survive; unanswered questions are unique per workspace and cascade', async () => {
-    const step = migrationUnderTest('0004-unanswered', cleanups);
-    const path = await step.previousVersion(async (db) => {
-      await insertTwoShops(db);
-      await db
-        .insertInto('faqs')
-        .values({
-          id: 'f1',
-          workspace_id: 'wa',
-          question: 'Una dey open for Sunday?',
-          answer: 'Yes, 12-6pm',
-          enabled: 1,
-          created_at: 10,
-          updated_at: 10,
-        })
-        .execute();
+    const upgraded = await migrationUnderTest('0004-unanswered', cleanups).upgradeFrom(async (db) => {
+      await insertShops(db, 'wa', 'wb');
+      await db.insertInto('faqs').values(SUNDAY_FAQ).execute();
     });
-
-    const upgraded = await step.upgrade(path);
-    expect(upgraded.schemaVersion).toBe('0004-unanswered');
     expect(
       (await upgraded.db.selectFrom('workspaces').select('id').orderBy('id').execute()).map((w) => w.id),
     ).toEqual(['wa', 'wb']);
@@ -351,9 +275,8 @@ describe('migrations', () => {
   });
 
   it('0005-sync: rows written before it survive; the installation gets one stable id; sync state cascades', async () => {
-    const step = migrationUnderTest('0005-sync', cleanups);
-    const path = await step.previousVersion(async (db) => {
-      await insertTwoShops(db);
+    const upgraded = await migrationUnderTest('0005-sync', cleanups).upgradeFrom(async (db) => {
+      await insertShops(db, 'wa', 'wb');
       await db
         .insertInto('events')
         .values([
@@ -378,9 +301,6 @@ describe('migrations', () => {
         ])
         .execute();
     });
-
-    const upgraded = await step.upgrade(path);
-    expect(upgraded.schemaVersion).toBe('0005-sync');
     expect(
       await upgraded.db.selectFrom('events').select(['seq', 'workspace_id']).orderBy('seq').execute(),
     ).toEqual([
@@ -441,7 +361,7 @@ describe('migrations', () => {
     await upgraded.close();
 
     // Reopening (and migrating nothing) keeps the same installation id.
-    const again = await openDatabase({ path });
+    const again = await openDatabase({ path: upgraded.path });
     expect(await again.db.selectFrom('installation').select('id').execute()).toEqual([
       { id: installation[0]!.id },
     ]);
@@ -449,12 +369,8 @@ describe('migrations', () => {
   });
 
   it('0006-message-outcome: messages survive and get the outcome their outbox rows show', async () => {
-    const step = migrationUnderTest('0006-message-outcome', cleanups);
-    const path = await step.previousVersion(async (db) => {
-      await db
-        .insertInto('workspaces')
-        .values([workspaceRow('wa', 'Shop wa'), workspaceRow('wb', 'Shop wb')])
-        .execute();
+    const upgraded = await migrationUnderTest('0006-message-outcome', cleanups).upgradeFrom(async (db) => {
+      await insertShops(db, 'wa', 'wb');
       const message = (id: string, workspaceId: string, direction: 'in' | 'out', text: string) => ({
         id,
         workspace_id: workspaceId,
@@ -512,9 +428,6 @@ describe('migrations', () => {
         ])
         .execute();
     });
-
-    const upgraded = await step.upgrade(path);
-    expect(upgraded.schemaVersion).toBe('0006-message-outcome');
     const rows = await upgraded.db
       .selectFrom('messages')
       .select(['id', 'workspace_id', 'text', 'outcome'])
@@ -536,15 +449,9 @@ describe('migrations', () => {
   });
 
   it('0007-ai: rows written before it survive; AI keys and spend are unique per workspace and cascade', async () => {
-    const path = tempPath();
-    const old = await openDatabase({ path, migrateTo: '0006-message-outcome' });
-    await sql`insert into workspaces (id, name, default_country, bot_mode, tier, settings, created_at, updated_at)
-      values ('wa', 'Shop A', 'NG', 'hybrid', 'free', '{}', 1, 1), ('wb', 'Shop B', 'NG', 'faq', 'free', '{}', 1, 1)`.execute(
-      old.db,
-    );
-    await old.close();
-    const upgraded = await openDatabase({ path, migrateTo: '0007-ai' });
-    expect(upgraded.schemaVersion).toBe('0007-ai');
+    const upgraded = await migrationUnderTest('0007-ai', cleanups).upgradeFrom(async (db) => {
+      await insertShops(db, 'wa', 'wb');
+    });
     const db = upgraded.db;
     expect((await sql<{ n: number }>`select count(*) as n from workspaces`.execute(db)).rows[0]!.n).toBe(2);
     await sql`insert into ai_keys (workspace_id, provider_id, key_sealed, hint, updated_at)
@@ -566,25 +473,21 @@ describe('migrations', () => {
   });
 
   it('0008-outbox-cancelled: outbox rows, their seq high-water mark and indexes survive; cancelled is allowed', async () => {
-    const path = tempPath();
-    const old = await openDatabase({ path, migrateTo: '0007-ai' });
-    await sql`insert into workspaces (id, name, default_country, bot_mode, tier, settings, created_at, updated_at)
-      values ('wa', 'Shop A', 'NG', 'faq', 'free', '{}', 1, 1)`.execute(old.db);
-    for (const [id, status] of [
-      ['o1', 'sent'],
-      ['o2', 'queued'],
-      ['o3', 'failed'],
-    ] as const) {
-      await sql`insert into outbox (id, workspace_id, business_number, chat_id, kind, text, status,
-          next_attempt_at, created_at, updated_at)
-        values (${id}, 'wa', '+2348090000001', 'c1', 'faq', ${`reply ${id}`}, ${status}, 0, 1, 1)`.execute(
-        old.db,
-      );
-    }
-    await sql`delete from outbox where id = 'o3'`.execute(old.db); // the newest row is gone: seq 3 stays used
-    await old.close();
-
-    const upgraded = await openDatabase({ path, migrateTo: '0008-outbox-cancelled' });
+    const upgraded = await migrationUnderTest('0008-outbox-cancelled', cleanups).upgradeFrom(async (db) => {
+      await insertShops(db, 'wa');
+      for (const [id, status] of [
+        ['o1', 'sent'],
+        ['o2', 'queued'],
+        ['o3', 'failed'],
+      ] as const) {
+        await sql`insert into outbox (id, workspace_id, business_number, chat_id, kind, text, status,
+            next_attempt_at, created_at, updated_at)
+          values (${id}, 'wa', '+2348090000001', 'c1', 'faq', ${`reply ${id}`}, ${status}, 0, 1, 1)`.execute(
+          db,
+        );
+      }
+      await sql`delete from outbox where id = 'o3'`.execute(db); // the newest row is gone: seq 3 stays used
+    });
     const db = upgraded.db;
     expect((await sql`select seq, id, status, text from outbox order by seq`.execute(db)).rows).toEqual([
       { seq: 1, id: 'o1', status: 'sent', text: 'reply o1' },
@@ -609,19 +512,12 @@ describe('migrations', () => {
   });
 
   it('0009-cloud-numbers: numbers survive; a Cloud row per number, unique phone_number_id, cascades', async () => {
-    const path = tempPath();
-    const old = await openDatabase({ path, migrateTo: '0008-outbox-cancelled' });
-    await sql`insert into workspaces (id, name, default_country, bot_mode, tier, settings, created_at, updated_at)
-      values ('wa', 'Shop A', 'NG', 'faq', 'free', '{}', 1, 1), ('wb', 'Shop B', 'NG', 'faq', 'free', '{}', 1, 1)`.execute(
-      old.db,
-    );
-    await sql`insert into phone_numbers (id, workspace_id, e164, provider, status, label, created_at, updated_at)
-      values ('pa', 'wa', '+2348090000001', 'baileys', 'connected', null, 1, 1),
-             ('pb', 'wb', '+2348090000002', 'cloud-api', 'unpaired', null, 1, 1)`.execute(old.db);
-    await old.close();
-
-    const upgraded = await openDatabase({ path, migrateTo: '0009-cloud-numbers' });
-    expect(upgraded.schemaVersion).toBe('0009-cloud-numbers');
+    const upgraded = await migrationUnderTest('0009-cloud-numbers', cleanups).upgradeFrom(async (db) => {
+      await insertShops(db, 'wa', 'wb');
+      await sql`insert into phone_numbers (id, workspace_id, e164, provider, status, label, created_at, updated_at)
+        values ('pa', 'wa', '+2348090000001', 'baileys', 'connected', null, 1, 1),
+               ('pb', 'wb', '+2348090000002', 'cloud-api', 'unpaired', null, 1, 1)`.execute(db);
+    });
     const db = upgraded.db;
     expect((await sql`select id, provider from phone_numbers order by id`.execute(db)).rows).toEqual([
       { id: 'pa', provider: 'baileys' },
@@ -656,14 +552,9 @@ describe('migrations', () => {
   });
 
   it('0010-cloud-relay-held: one row per relay seq and server, in fetch order, gone with the workspace', async () => {
-    const path = tempPath();
-    const old = await openDatabase({ path, migrateTo: '0009-cloud-numbers' });
-    await sql`insert into workspaces (id, name, default_country, bot_mode, tier, settings, created_at, updated_at)
-      values ('wa', 'Shop A', 'NG', 'faq', 'free', '{}', 1, 1)`.execute(old.db);
-    await old.close();
-
-    const upgraded = await openDatabase({ path, migrateTo: '0010-cloud-relay-held' });
-    expect(upgraded.schemaVersion).toBe('0010-cloud-relay-held');
+    const upgraded = await migrationUnderTest('0010-cloud-relay-held', cleanups).upgradeFrom(async (db) => {
+      await insertShops(db, 'wa');
+    });
     const db = upgraded.db;
     const hold = (key: string, seq: number, pnid = '106540352242922', messages = 1) =>
       sql`insert into cloud_relay_held (workspace_id, phone_number_id, relay_key, seq, notification, messages,
@@ -695,32 +586,29 @@ describe('migrations', () => {
   });
 
   it('0011-conversation-policy: a hand-off the owner has not answered since waits from its hand-off', async () => {
-    const path = tempPath();
-    const old = await openDatabase({ path, migrateTo: '0010-cloud-relay-held' });
-    await sql`insert into workspaces (id, name, default_country, bot_mode, tier, settings, created_at, updated_at)
-      values ('wa', 'Shop A', 'NG', 'faq', 'free', '{}', 1, 1)`.execute(old.db);
     const chat = (n: number) => `23480312345${n}@s.whatsapp.net`;
-    // 1: handed over at 10, nobody answered. 2: handed over at 10, the owner answered at 12. 3: no hand-off.
-    for (const n of [1, 2, 3]) {
-      await sql`insert into conversations (workspace_id, business_number, chat_id, first_seen_at, handoff_since,
-          handoff_reason, flood_count, updated_at)
-        values ('wa', '+2348090000001', ${chat(n)}, 1, ${n === 3 ? null : 10},
-          ${n === 3 ? null : 'handoff-bot:no-match'}, 0, 1)`.execute(old.db);
-    }
-    await sql`insert into messages (id, workspace_id, business_number, provider_message_id, chat_id, contact_id,
-        direction, author, text, status, provider_ts, created_at, updated_at)
-      values ('m1', 'wa', '+2348090000001', 'P1', ${chat(2)}, null, 'out', 'owner', 'I am here', 'sent', 12, 12, 12),
-        ('m2', 'wa', '+2348090000001', 'P2', ${chat(1)}, null, 'out', 'owner', 'Earlier', 'sent', 5, 5, 5),
-        ('m3', 'wa', '+2348090000001', 'P3', ${chat(3)}, null, 'in', 'contact', 'Price?', 'processed', 6, 6, 6),
-        ('m4', 'wa', '+2348090000001', 'P4', ${chat(3)}, null, 'in', 'contact', 'ok', 'processed', 7, 7, 7),
-        ('m5', 'wa', '+2348090000001', 'P5', ${chat(3)}, null, 'in', 'contact', 'hm', 'received', 8, 8, 8)`.execute(
-      old.db,
+    const upgraded = await migrationUnderTest('0011-conversation-policy', cleanups).upgradeFrom(
+      async (db) => {
+        await insertShops(db, 'wa');
+        // 1: handed over at 10, nobody answered. 2: handed over at 10, the owner answered at 12. 3: no hand-off.
+        for (const n of [1, 2, 3]) {
+          await sql`insert into conversations (workspace_id, business_number, chat_id, first_seen_at, handoff_since,
+            handoff_reason, flood_count, updated_at)
+          values ('wa', '+2348090000001', ${chat(n)}, 1, ${n === 3 ? null : 10},
+            ${n === 3 ? null : 'handoff-bot:no-match'}, 0, 1)`.execute(db);
+        }
+        await sql`insert into messages (id, workspace_id, business_number, provider_message_id, chat_id, contact_id,
+          direction, author, text, status, provider_ts, created_at, updated_at)
+        values ('m1', 'wa', '+2348090000001', 'P1', ${chat(2)}, null, 'out', 'owner', 'I am here', 'sent', 12, 12, 12),
+          ('m2', 'wa', '+2348090000001', 'P2', ${chat(1)}, null, 'out', 'owner', 'Earlier', 'sent', 5, 5, 5),
+          ('m3', 'wa', '+2348090000001', 'P3', ${chat(3)}, null, 'in', 'contact', 'Price?', 'processed', 6, 6, 6),
+          ('m4', 'wa', '+2348090000001', 'P4', ${chat(3)}, null, 'in', 'contact', 'ok', 'processed', 7, 7, 7),
+          ('m5', 'wa', '+2348090000001', 'P5', ${chat(3)}, null, 'in', 'contact', 'hm', 'received', 8, 8, 8)`.execute(
+          db,
+        );
+        await sql`update messages set outcome = 'bot' where id = 'm3'`.execute(db);
+      },
     );
-    await sql`update messages set outcome = 'bot' where id = 'm3'`.execute(old.db);
-    await old.close();
-
-    const upgraded = await openDatabase({ path, migrateTo: '0011-conversation-policy' });
-    expect(upgraded.schemaVersion).toBe('0011-conversation-policy');
     const rows = await sql<{ chat_id: string; waiting_since: number | null; waiting_reason: string | null }>`
       select chat_id, waiting_since, waiting_reason from conversations order by chat_id`.execute(upgraded.db);
     expect(rows.rows).toEqual([
@@ -745,33 +633,26 @@ describe('migrations', () => {
   });
 
   it('0013-chat-read: every stored chat is read up to its newest message; markers go with the workspace', async () => {
-    const path = tempPath();
-    const old = await openDatabase({ path, migrateTo: '0011-conversation-policy' });
-    for (const ws of ['wa', 'wb']) {
-      await sql`insert into workspaces (id, name, default_country, bot_mode, tier, settings, created_at, updated_at)
-        values (${ws}, ${ws}, 'NG', 'faq', 'free', '{}', 1, 1)`.execute(old.db);
-    }
     const chat = (n: number) => `23480312345${n}@s.whatsapp.net`;
-    // wa: chat 1 has three messages (newest at 30), chat 2 one at 15; wb: chat 1 one at 99.
-    const rows: [string, string, number, string][] = [
-      ['wa', chat(1), 10, 'contact'],
-      ['wa', chat(1), 20, 'bot'],
-      ['wa', chat(1), 30, 'contact'],
-      ['wa', chat(2), 15, 'contact'],
-      ['wb', chat(1), 99, 'contact'],
-    ];
-    for (const [i, [ws, chatId, at, author]] of rows.entries()) {
-      await sql`insert into messages (id, workspace_id, business_number, provider_message_id, chat_id, contact_id,
-          direction, author, text, status, provider_ts, created_at, updated_at)
-        values (${`m${i}`}, ${ws}, '+2348090000001', ${`P${i}`}, ${chatId}, null,
-          ${author === 'contact' ? 'in' : 'out'}, ${author}, 'hi', 'received', ${at}, ${at}, ${at})`.execute(
-        old.db,
-      );
-    }
-    await old.close();
-
-    const upgraded = await openDatabase({ path, migrateTo: '0013-chat-read' });
-    expect(upgraded.schemaVersion).toBe('0013-chat-read');
+    const upgraded = await migrationUnderTest('0013-chat-read', cleanups).upgradeFrom(async (db) => {
+      await insertShops(db, 'wa', 'wb');
+      // wa: chat 1 has three messages (newest at 30), chat 2 one at 15; wb: chat 1 one at 99.
+      const rows: [string, string, number, string][] = [
+        ['wa', chat(1), 10, 'contact'],
+        ['wa', chat(1), 20, 'bot'],
+        ['wa', chat(1), 30, 'contact'],
+        ['wa', chat(2), 15, 'contact'],
+        ['wb', chat(1), 99, 'contact'],
+      ];
+      for (const [i, [ws, chatId, at, author]] of rows.entries()) {
+        await sql`insert into messages (id, workspace_id, business_number, provider_message_id, chat_id, contact_id,
+            direction, author, text, status, provider_ts, created_at, updated_at)
+          values (${`m${i}`}, ${ws}, '+2348090000001', ${`P${i}`}, ${chatId}, null,
+            ${author === 'contact' ? 'in' : 'out'}, ${author}, 'hi', 'received', ${at}, ${at}, ${at})`.execute(
+          db,
+        );
+      }
+    });
     const reads = await sql<{ workspace_id: string; chat_id: string; read_at: number }>`
       select workspace_id, chat_id, read_at from chat_reads order by workspace_id, chat_id`.execute(
       upgraded.db,

@@ -1,8 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { E164, WorkspaceId } from '../../../shared/types';
-import { insertTestWorkspace } from '../../testing/fixtures';
-import { openTempStore } from '../../testing/temp-files';
-import type { Store } from '../open-database';
+import { storePerTest } from './testing/store-per-test';
 import { createConversationRepository } from './conversations';
 import type { MessageOutcome } from './pipeline-messages';
 import { createStatsRepository } from './stats';
@@ -13,16 +11,9 @@ const NUMBER = '+2348090000001' as E164;
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 4, 18, 9); // any fixed instant
 
-let store: Store;
-let cleanup: () => Promise<void>;
 let seq = 0;
 
-beforeEach(async () => {
-  ({ store, cleanup } = await openTempStore());
-  await insertTestWorkspace(store.db, A);
-  await insertTestWorkspace(store.db, B);
-});
-afterEach(() => cleanup());
+const temp = storePerTest(A, B);
 
 interface Row {
   at: number;
@@ -34,7 +25,7 @@ interface Row {
 }
 
 async function messages(workspaceId: WorkspaceId, rows: Row[]): Promise<void> {
-  await store.db
+  await temp.store.db
     .insertInto('messages')
     .values(
       rows.map((r) => {
@@ -61,7 +52,7 @@ async function messages(workspaceId: WorkspaceId, rows: Row[]): Promise<void> {
 }
 
 const handoff = (workspaceId: WorkspaceId, chatId: string, since: number) =>
-  createConversationRepository(store.db).saveMany(
+  createConversationRepository(temp.store.db).saveMany(
     workspaceId,
     [
       {
@@ -106,7 +97,7 @@ describe('stats repository', () => {
       { at: T0, outcome: 'bot' },
       { at: T0 + 1, author: 'owner' },
     ]);
-    const stats = createStatsRepository(store.db);
+    const stats = createStatsRepository(temp.store.db);
     expect(await stats.activity(A, T0, T0 + DAY)).toEqual({
       messagesIn: 6,
       botMessagesOut: 2,
@@ -136,8 +127,8 @@ describe('stats repository', () => {
   });
 
   it('counts chats waiting for a person until the owner answers or releases them', async () => {
-    const stats = createStatsRepository(store.db);
-    const conversations = createConversationRepository(store.db);
+    const stats = createStatsRepository(temp.store.db);
+    const conversations = createConversationRepository(temp.store.db);
     expect(await stats.waitingHandoffs(A)).toEqual({ chats: 0, oldestSince: null });
 
     await handoff(A, 'answered', T0);

@@ -1,26 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { WorkspaceId } from '../../../shared/types';
-import { insertTestWorkspace } from '../../testing/fixtures';
-import { openTempStore } from '../../testing/temp-files';
-import type { Store } from '../open-database';
+import { storePerTest } from './testing/store-per-test';
 import { createFaqMatcher } from '../../bot/faq/faq-matcher';
 import { closestForEach, cosine, questionVectors } from '../../bot/faq/question-similarity';
 import { PHARMACY_FAQS } from '../../bot/faq/testing/shop-faqs';
 import { createUnansweredRepository } from './unanswered-questions';
 
 const WS = 'ws-shop' as WorkspaceId;
-let store: Store;
-let cleanup: () => Promise<void>;
 let counter = 0;
 
-beforeEach(async () => {
-  ({ store, cleanup } = await openTempStore());
-  await insertTestWorkspace(store.db, WS);
+const temp = storePerTest(WS);
+beforeEach(() => {
   counter = 0;
 });
-afterEach(() => cleanup());
 
-const repo = () => createUnansweredRepository(store.db, () => `q${++counter}`);
+const repo = () => createUnansweredRepository(temp.store.db, () => `q${++counter}`);
 
 describe('question similarity', () => {
   it('puts differently written versions of one question close together', () => {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { afterEach, describe, expect } from 'vitest';
 import { tempDatabasePath } from '../../../testing/temp-files';
 import { openDatabase, type Store } from '../../open-database';
 import type { Database } from '../../schema';
@@ -12,26 +13,45 @@ import { MIGRATION_NAMES } from '../index';
  */
 export function migrationUnderTest(name: string, cleanups: (() => void)[] = []) {
   const before = MIGRATION_NAMES[MIGRATION_NAMES.indexOf(name) - 1]!;
+  /** A new database file at the previous version with what `seed` writes; closed, ready to upgrade. */
+  const previousVersion = async (seed: (db: Kysely<Database>) => Promise<void>): Promise<string> => {
+    const path = tempDatabasePath(cleanups);
+    const old = await openDatabase({ path, migrateTo: before });
+    await seed(old.db);
+    await old.close();
+    return path;
+  };
+  /** The file at `path` migrated to `name`; closed after the test if the test does not close it. */
+  const upgrade = async (path: string): Promise<Store> => {
+    const store = await openDatabase({ path, migrateTo: name });
+    cleanups.push(() => void store.close());
+    return store;
+  };
   return {
     before,
-    cleanup(): void {
+    cleanup: (): void => {
       while (cleanups.length > 0) cleanups.pop()!();
     },
-    /** A new database file at the previous version with what `seed` writes; closed, ready to upgrade. */
-    async previousVersion(seed: (db: Kysely<Database>) => Promise<void>): Promise<string> {
-      const path = tempDatabasePath(cleanups);
-      const old = await openDatabase({ path, migrateTo: before });
-      await seed(old.db);
-      await old.close();
-      return path;
-    },
-    /** The file at `path` migrated to `name`; closed after the test if the test does not close it. */
-    async upgrade(path: string): Promise<Store> {
-      const store = await openDatabase({ path, migrateTo: name });
-      cleanups.push(() => void store.close());
+    previousVersion,
+    upgrade,
+    /** `previousVersion(seed)` then `upgrade`: the database at `name`, checked to say so. */
+    async upgradeFrom(seed: (db: Kysely<Database>) => Promise<void>): Promise<Store> {
+      const store = await upgrade(await previousVersion(seed));
+      expect(store.schemaVersion).toBe(name);
       return store;
     },
   };
+}
+
+export type MigrationUnderTest = ReturnType<typeof migrationUnderTest>;
+
+/** A `describe` block named after the migration whose tests `body` registers, cleaned up after each. */
+export function describeMigration(name: string, body: (migration: MigrationUnderTest) => void): void {
+  describe(name, () => {
+    const migration = migrationUnderTest(name);
+    afterEach(migration.cleanup);
+    body(migration);
+  });
 }
 
 /** Workspaces in the old shape, `wa` named Shop A, `wb` Shop B and so on. */
