@@ -22,7 +22,8 @@ export function eventLogRetention(db: Db) {
     async enforceRetention(policy: RetentionPolicy): Promise<number> {
       let deleted = await deleteOldNoise(db, policy, false);
       if (isLimit(policy.maxAgeMs)) deleted += await deleteOlderThan(db, policy.now - policy.maxAgeMs);
-      if (isLimit(policy.maxRows)) deleted += await deleteBeyondRows(db, policy.maxRows, policy.noiseTypes);
+      if (isLimit(policy.maxRows))
+        deleted += await deleteBeyondRows(db, policy.maxRows, policy.noiseTypes, false);
       return deleted;
     },
 
@@ -37,7 +38,7 @@ export function eventLogRetention(db: Db) {
       let deleted = await deleteOldNoise(db, policy, true);
       if (isLimit(policy.maxAgeMs)) deleted += await deleteSyncedOlderThan(db, policy.now - policy.maxAgeMs);
       if (isLimit(policy.maxRows))
-        deleted += await deleteSyncedBeyondRows(db, policy.maxRows, policy.noiseTypes);
+        deleted += await deleteBeyondRows(db, policy.maxRows, policy.noiseTypes, true);
       const hardCap = await deleteBeyondHardCap(db, policy.hardMaxRows, policy.noiseTypes);
       return { deleted: deleted + hardCap.deleted, forced: hardCap.forced };
     },
@@ -72,23 +73,7 @@ async function deleteNoise(
   before?: number,
 ): Promise<number> {
   if (types === undefined || types.length === 0) return 0;
-  let deleted = 0;
-  while (deleted < limit) {
-    const seqs = (
-      await db
-        .selectFrom('events')
-        .select('seq')
-        .where('type', 'in', types)
-        .$if(before !== undefined, (q) => q.where('ts', '<', before!))
-        .$if(keepUnsynced, (q) => q.where((eb) => eb.not(unsynced(eb))))
-        .orderBy('seq')
-        .limit(Math.min(limit - deleted, RETENTION_CHUNK))
-        .execute()
-    ).map((r) => r.seq);
-    if (seqs.length === 0) break;
-    deleted += await deleteSeqs(db, seqs);
-  }
-  return deleted;
+  return deleteOldest(db, limit, { types, before, keepUnsynced });
 }
 
 /**
@@ -136,25 +121,15 @@ async function deleteOlderThan(db: Db, cutoff: number): Promise<number> {
   return deleted;
 }
 
-/** The oldest events beyond `maxRows`, noise first. */
+/** The oldest events beyond `maxRows` (only acknowledged ones when `keepUnsynced`), noise first. */
 async function deleteBeyondRows(
   db: Db,
   maxRows: number,
   noiseTypes: readonly string[] | undefined,
+  keepUnsynced: boolean,
 ): Promise<number> {
-  let { deleted, excess } = await deleteNoiseBeyond(db, maxRows, noiseTypes, false);
-  while (excess > 0) {
-    const chunk = Math.min(excess, RETENTION_CHUNK);
-    const result = await db
-      .deleteFrom('events')
-      .where('seq', 'in', (eb) => eb.selectFrom('events').select('seq').orderBy('seq', 'asc').limit(chunk))
-      .executeTakeFirst();
-    const n = Number(result.numDeletedRows);
-    deleted += n;
-    excess -= chunk;
-    if (n === 0) break;
-  }
-  return deleted;
+  const { deleted, excess } = await deleteNoiseBeyond(db, maxRows, noiseTypes, keepUnsynced);
+  return deleted + (await deleteOldest(db, excess, { keepUnsynced }));
 }
 
 /** Events written before `cutoff` that every central server concerned has acknowledged. */
@@ -185,33 +160,6 @@ async function deleteSyncedOlderThan(db: Db, cutoff: number): Promise<number> {
   return deleted;
 }
 
-/** The oldest acknowledged events beyond `maxRows`, noise first. */
-async function deleteSyncedBeyondRows(
-  db: Db,
-  maxRows: number,
-  noiseTypes: readonly string[] | undefined,
-): Promise<number> {
-  let { deleted, excess } = await deleteNoiseBeyond(db, maxRows, noiseTypes, true);
-  let after = 0;
-  while (excess > 0) {
-    const seqs = (
-      await db
-        .selectFrom('events')
-        .select('seq')
-        .where('seq', '>', after)
-        .where((eb) => eb.not(unsynced(eb)))
-        .orderBy('seq')
-        .limit(Math.min(excess, RETENTION_CHUNK))
-        .execute()
-    ).map((r) => r.seq);
-    if (seqs.length === 0) break;
-    deleted += await deleteSeqs(db, seqs);
-    excess -= seqs.length;
-    after = seqs.at(-1)!;
-  }
-  return deleted;
-}
-
 /** The oldest events beyond `hardMaxRows`, pushed or not; the unpushed ones counted per workspace. */
 async function deleteBeyondHardCap(
   db: Db,
@@ -220,22 +168,54 @@ async function deleteBeyondHardCap(
 ): Promise<GuardedRetentionResult> {
   const forced = new Map<string, ForcedDeletion>();
   // Past the hard cap noise goes first even unpushed: it is not what the backlog is kept for.
-  let { deleted, excess } = await deleteNoiseBeyond(db, hardMaxRows, noiseTypes, false);
-  while (excess > 0) {
+  const { deleted, excess } = await deleteNoiseBeyond(db, hardMaxRows, noiseTypes, false);
+  const oldest = await deleteOldest(db, excess, { keepUnsynced: false }, (seqs) =>
+    countUnsynced(db, seqs, forced),
+  );
+  return { deleted: deleted + oldest, forced: [...forced.values()] };
+}
+
+/** Which events deleteOldest may take: of these `types` only, written before `before`, not unpushed. */
+interface Deletable {
+  keepUnsynced: boolean;
+  types?: readonly string[];
+  before?: number | undefined;
+}
+
+/**
+ * Deletes the `count` oldest (by seq) of the `which` events, a chunk per statement, walking forward
+ * from a cursor so rows kept are stepped over once; `beforeDelete` sees each chunk first. Seqs start
+ * at 1 (AUTOINCREMENT), so the cursor starts below them all.
+ */
+async function deleteOldest(
+  db: Db,
+  count: number,
+  { keepUnsynced, types, before }: Deletable,
+  beforeDelete?: (seqs: number[]) => Promise<void>,
+): Promise<number> {
+  let deleted = 0;
+  let left = count;
+  let after = 0;
+  while (left > 0) {
     const seqs = (
       await db
         .selectFrom('events')
         .select('seq')
+        .where('seq', '>', after)
+        .$if(types !== undefined, (q) => q.where('type', 'in', types!))
+        .$if(before !== undefined, (q) => q.where('ts', '<', before!))
+        .$if(keepUnsynced, (q) => q.where((eb) => eb.not(unsynced(eb))))
         .orderBy('seq')
-        .limit(Math.min(excess, RETENTION_CHUNK))
+        .limit(Math.min(left, RETENTION_CHUNK))
         .execute()
     ).map((r) => r.seq);
     if (seqs.length === 0) break;
-    await countUnsynced(db, seqs, forced);
+    await beforeDelete?.(seqs);
     deleted += await deleteSeqs(db, seqs);
-    excess -= seqs.length;
+    left -= seqs.length;
+    after = seqs.at(-1)!;
   }
-  return { deleted, forced: [...forced.values()] };
+  return deleted;
 }
 
 /** Adds to `forced`, per workspace, those of `seqs` its central server has not acknowledged. */

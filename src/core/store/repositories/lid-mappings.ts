@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { E164, WorkspaceId } from '../../../shared/types';
 import type { Store } from '../open-database';
 import type { ConversationsTable, Database } from '../schema';
+import { keyedTable } from './keyed-table';
 
 /**
  * LID <-> phone number, per workspace (migration 0012), and the merge of a customer's chat that was
@@ -116,17 +117,9 @@ async function knownPhones(
   workspaceId: WorkspaceId,
   lids: readonly string[],
 ): Promise<Map<string, string>> {
-  const known = new Map<string, string>();
-  for (let i = 0; i < lids.length; i += 500) {
-    const rows = await db
-      .selectFrom('lid_mappings')
-      .select(['lid', 'phone_jid'])
-      .where('workspace_id', '=', workspaceId)
-      .where('lid', 'in', lids.slice(i, i + 500))
-      .execute();
-    for (const r of rows) known.set(r.lid, r.phone_jid);
-  }
-  return known;
+  const key = { workspace_id: workspaceId };
+  const rows = await keyedTable(db, 'lid_mappings').findIn(key, 'lid', lids, ['lid', 'phone_jid']);
+  return new Map(rows.map((r) => [r.lid, r.phone_jid]));
 }
 
 /** What a mapping was learnt from, written with it. */

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { LogPerson } from '../../../shared/log-sentence';
+import type { WorkspaceId } from '../../../shared/types';
 import type { Store } from '../open-database';
+import { keyedTable } from './keyed-table';
 
 /**
  * What the Activity log needs to speak of customers and FAQs by name: the customer behind each chat id
@@ -78,14 +80,8 @@ export function createLogPeople(store: Store): LogPeople {
     },
 
     async faqQuestions(workspaceId, faqIds) {
-      const unique = [...new Set(faqIds)];
-      if (unique.length === 0) return new Map();
-      const rows = await db
-        .selectFrom('faqs')
-        .select(['id', 'question'])
-        .where('workspace_id', '=', workspaceId)
-        .where('id', 'in', unique)
-        .execute();
+      const key = { workspace_id: workspaceId as WorkspaceId };
+      const rows = await keyedTable(db, 'faqs').findIn(key, 'id', faqIds, ['id', 'question']);
       return new Map(rows.map((r) => [r.id, r.question]));
     },
 

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { E164, MessageAuthor, WorkspaceId } from '../../../shared/types';
 import { foldText } from '../../../shared/fold-text';
 import type { Database } from '../schema';
+import { camelRow } from './row-fields';
 
 /** Marks around each matched word in `MessageHit.snippet` (control characters no message text carries). */
 export const HIT_START = '\u0002';
@@ -24,7 +25,7 @@ interface HitRow {
   chat_id: string;
   business_number: string;
   author: string;
-  created_at: number;
+  at: number;
   snippet: string;
 }
 
@@ -69,7 +70,7 @@ export function createMessageSearchRepository(db: Kysely<Database>) {
     beforeRowid?: number,
   ): Promise<(MessageHit & { rowid: number; text: string })[]> {
     const result = await sql<HitRow>`
-      select message_search.rowid as rowid, m.id, m.chat_id, m.business_number, m.author, m.created_at, m.text,
+      select message_search.rowid as rowid, m.id, m.chat_id, m.business_number, m.author, m.created_at as at, m.text,
         snippet(message_search, 0, ${HIT_START}, ${HIT_END}, '…', 16) as snippet
       from message_search
       join messages m on m.rowid = message_search.rowid
@@ -79,14 +80,9 @@ export function createMessageSearchRepository(db: Kysely<Database>) {
       limit ${limit}
     `.execute(db);
     return result.rows.map((row) => ({
-      rowid: row.rowid,
-      text: row.text,
-      id: row.id,
-      chatId: row.chat_id,
+      ...camelRow(row),
       businessNumber: row.business_number as E164,
       author: row.author as MessageAuthor,
-      at: row.created_at,
-      snippet: row.snippet,
     }));
   }
 

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { BackupEntry, BackupProgress, BackupStatus, RestoreStaged } from '../../../shared/contract';
 import { errorMessage } from '../client/client';
 import { FormError } from '../components/Field';
@@ -6,6 +6,7 @@ import { formatTime } from '../format';
 import { hrefOf } from '../router';
 import { useApp, useEvent, useOnReconnect } from '../state/app-context';
 import { useAction } from '../state/use-action';
+import { useSubmit } from '../state/use-submit';
 import { ArchiveFields, RestoreActions, useArchiveDraft } from './backups/ArchiveFields';
 import { BackupOptions } from './backups/BackupOptions';
 import { MoveAway } from './backups/MoveAway';
@@ -247,18 +248,14 @@ export function RestoreDone({ result }: { result: RestoreStaged }) {
 
 function RestoreFromFile(props: { onRestored: (r: RestoreStaged) => void }) {
   const { client } = useApp();
-  const { busy, error, run } = useAction();
   const draft = useArchiveDraft();
   const { file, passphrase } = draft;
   const [found, setFound] = useState<BackupEntry | null>(null);
   // First what the file holds, read with its key; restoring is the confirm step's button.
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const { busy, error, submit } = useSubmit(async () => {
     setFound(null);
-    void run(async () =>
-      setFound(await client.invoke('backup.inspect', { file, ...(passphrase !== '' && { passphrase }) })),
-    );
-  };
+    setFound(await client.invoke('backup.inspect', { file, ...(passphrase !== '' && { passphrase }) }));
+  });
   return (
     <details className="backups__more">
       <summary>Restore a backup from a USB stick or another folder</summary>

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { SyncPhase, SyncStatus } from '../../../shared/contract';
 import { sendsInClear } from '../../../shared/sync-contract';
 import { ConfirmButtons } from '../components/ConfirmButtons';
@@ -8,6 +8,7 @@ import { Badge } from '../components/StatusBadge';
 import { formatCountdown, formatTime, type Tone } from '../format';
 import { useApp, useNow, useWorkspace } from '../state/app-context';
 import { useAction } from '../state/use-action';
+import { useSubmit } from '../state/use-submit';
 import { useWorkspaceStatus } from '../state/use-workspace-status';
 
 /** How each sync phase reads on screen. */
@@ -68,31 +69,27 @@ function EnrollForm(props: {
   onEnrolled: (status: SyncStatus) => void;
 }) {
   const { client } = useApp();
-  const { busy, error, run } = useAction();
   const [serverUrl, setServerUrl] = useState(props.initialUrl);
   const [code, setCode] = useState('');
   const [insecure, setInsecure] = useState(false);
   const inClear = sendsInClear(serverUrl.trim());
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    await run(async () => {
-      const status = await client.invoke('sync.enroll', {
-        workspaceId: props.workspaceId,
-        serverUrl,
-        code,
-        ...(inClear && insecure && { allowInsecure: true }),
-      });
-      setCode('');
-      props.onEnrolled(status);
+  const { busy, error, submit } = useSubmit(async () => {
+    const status = await client.invoke('sync.enroll', {
+      workspaceId: props.workspaceId,
+      serverUrl,
+      code,
+      ...(inClear && insecure && { allowInsecure: true }),
     });
-  };
+    setCode('');
+    props.onEnrolled(status);
+  });
 
   return (
     <form
       className="central-sync__form"
       aria-label={props.again === true ? 'Enroll again' : 'Enroll with a central server'}
-      onSubmit={(e) => void submit(e)}
+      onSubmit={submit}
     >
       <div className="field-row">
         <TextField

@@ -1,11 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { CloudNumberView, CloudStatus, DemoCloudNumber } from '../../../shared/contract';
 import { Fact } from '../components/Fact';
 import { FormError, TextField } from '../components/Field';
 import { CancelAndSubmit } from '../components/FormActions';
 import { formatPhone } from '../format';
 import { useApp } from '../state/app-context';
-import { useAction } from '../state/use-action';
+import { useSubmit } from '../state/use-submit';
 import './cloud-connect.css';
 
 const QUALITY: Record<string, { label: string; tone: 'ok' | 'busy' | 'problem' }> = {
@@ -52,7 +52,6 @@ export function CloudConnectForm(props: {
   existing?: CloudNumberView | undefined;
 }) {
   const { client, info } = useApp();
-  const { busy, error, run } = useAction();
   const existing = props.existing;
   const demoNumber = existing === undefined ? info.demoCloudNumber : undefined;
   const [fields, setFields] = useState<CloudFields>({
@@ -78,23 +77,20 @@ export function CloudConnectForm(props: {
       verifyToken: demo.verifyToken,
     }));
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const { busy, error, submit } = useSubmit(async () => {
     setConnected(null);
-    await run(async () => {
-      const view = await client.invoke('cloud.connect', { workspaceId: props.workspaceId, ...fields });
-      setFields((f) => ({ ...f, accessToken: '', appSecret: '' }));
-      setConnected(view);
-      props.onConnected?.(view);
-    });
-  };
+    const view = await client.invoke('cloud.connect', { workspaceId: props.workspaceId, ...fields });
+    setFields((f) => ({ ...f, accessToken: '', appSecret: '' }));
+    setConnected(view);
+    props.onConnected?.(view);
+  });
 
   if (connected !== null) return <CloudConnected view={connected} onClose={props.onClose} />;
 
   return (
     <form
       className="card form cloud-connect"
-      onSubmit={(e) => void submit(e)}
+      onSubmit={submit}
       aria-label={existing === undefined ? 'Connect an official number' : 'Update the access token'}
     >
       <CloudConnectIntro existing={existing} />

@@ -1,9 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { CreatedWorkspace } from '../../../shared/contract';
 import type { BotMode } from '../../../shared/types';
 import { FormError, TextField } from '../components/Field';
 import { useApp } from '../state/app-context';
-import { useAction } from '../state/use-action';
+import { useSubmit } from '../state/use-submit';
 import { BotModeChoice, CountryField, WhatsAppNumberField } from './BusinessFields';
 
 /** Business name, country, WhatsApp number and how to answer: everything a new workspace needs. */
@@ -16,23 +16,18 @@ export function CreateWorkspaceForm(props: {
   const [country, setCountry] = useState('NG');
   const [number, setNumber] = useState('');
   const [botMode, setBotMode] = useState<BotMode>('faq');
-  const { busy, error, run } = useAction();
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    await run(async () => {
-      const created = await client.invoke('workspace.create', {
-        name,
-        defaultCountry: country,
-        botMode,
-        number,
-      });
-      props.onCreated(created);
+  const { busy, error, submit } = useSubmit(async () => {
+    const created = await client.invoke('workspace.create', {
+      name,
+      defaultCountry: country,
+      botMode,
+      number,
     });
-  };
+    props.onCreated(created);
+  });
 
   return (
-    <form className="form" onSubmit={(e) => void submit(e)} aria-label="Create your business">
+    <form className="form" onSubmit={submit} aria-label="Create your business">
       <TextField
         label="Business name"
         name="businessName"

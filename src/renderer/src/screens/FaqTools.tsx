@@ -6,6 +6,7 @@ import { Icon } from '../components/Icon';
 import { SearchBox } from '../components/SearchBox';
 import { downloadFile } from '../download';
 import { useApp, useEvent } from '../state/app-context';
+import { attempt } from '../state/attempt';
 
 const MAX_CSV_BYTES = 1_000_000;
 
@@ -19,12 +20,7 @@ export function TryMessage({ workspaceId }: { workspaceId: string }) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (text.trim() === '') return;
-    try {
-      setResult(await client.invoke('faq.try', { workspaceId, text }));
-      setError(null);
-    } catch (failure) {
-      setError(errorMessage(failure));
-    }
+    await attempt(async () => setResult(await client.invoke('faq.try', { workspaceId, text })), setError);
   };
 
   return (

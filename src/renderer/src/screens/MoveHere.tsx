@@ -1,7 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { RestoreStaged } from '../../../shared/contract';
 import { useApp } from '../state/app-context';
-import { useAction } from '../state/use-action';
+import { useSubmit } from '../state/use-submit';
 import { ArchiveFields, RestoreActions, useArchiveDraft } from './backups/ArchiveFields';
 import { RestoreDone } from './Backups';
 
@@ -11,14 +11,12 @@ import { RestoreDone } from './Backups';
  */
 export function MoveHere(props: { onCancel: () => void }) {
   const { client } = useApp();
-  const { busy, error, run } = useAction();
   const draft = useArchiveDraft();
   const [done, setDone] = useState<RestoreStaged | null>(null);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const { busy, error, submit } = useSubmit(async () => {
     const { file, passphrase } = draft;
-    void run(async () => setDone(await client.invoke('backup.restore', { file, passphrase })));
-  };
+    setDone(await client.invoke('backup.restore', { file, passphrase }));
+  });
   if (done !== null) return <RestoreDone result={done} />;
   return (
     <form className="move-here" aria-label="Move from another computer" onSubmit={submit}>

@@ -1,9 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { AiProviderStatus, AiStatus } from '../../../../shared/contract';
 import { Field, FormError, Switch, TextField } from '../../components/Field';
 import { parseNumberInput } from '../../number-input';
 import { useApp } from '../../state/app-context';
-import { useAction } from '../../state/use-action';
+import { useSubmit } from '../../state/use-submit';
 
 /**
  * Ready-made addresses for the providers shops use most; any OpenAI-compatible address works. Prices
@@ -192,27 +192,23 @@ export function ProviderForm(props: {
   onDone: (status: AiStatus | null) => void;
 }) {
   const { client } = useApp();
-  const { busy, error, run } = useAction();
   const { existing } = props;
   const draft = useProviderDraft(existing, props.taken);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    await run(async () => {
-      const status = await client.invoke('ai.saveProvider', {
-        workspaceId: props.workspaceId,
-        provider: draft.provider(),
-        ...(draft.needsKey && draft.apiKey.trim() !== '' && { apiKey: draft.apiKey }),
-      });
-      props.onDone(status);
+  const { busy, error, submit } = useSubmit(async () => {
+    const status = await client.invoke('ai.saveProvider', {
+      workspaceId: props.workspaceId,
+      provider: draft.provider(),
+      ...(draft.needsKey && draft.apiKey.trim() !== '' && { apiKey: draft.apiKey }),
     });
-  };
+    props.onDone(status);
+  });
 
   return (
     <form
       className="ai-settings__form"
       aria-label={existing ? `Edit ${existing.id}` : 'Add an AI provider'}
-      onSubmit={(e) => void submit(e)}
+      onSubmit={submit}
     >
       {existing === undefined && <PresetChips preset={draft.preset} onChoose={draft.choose} />}
       <ProviderFields draft={draft} editing={existing !== undefined} />

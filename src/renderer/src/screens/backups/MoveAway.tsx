@@ -1,21 +1,19 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { BackupEntry } from '../../../../shared/contract';
 import { TextField, FormError } from '../../components/Field';
 import { useApp } from '../../state/app-context';
-import { useAction } from '../../state/use-action';
+import { useSubmit } from '../../state/use-submit';
 
 /** One locked file with everything, for the new computer; this one stops answering for good. */
 export function MoveAway({ movedAway }: { movedAway: boolean }) {
   const { client } = useApp();
-  const { busy, error, run } = useAction();
   const [destination, setDestination] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [understood, setUnderstood] = useState(false);
   const [done, setDone] = useState<BackupEntry | null>(null);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void run(async () => setDone(await client.invoke('backup.move', { destination, passphrase })));
-  };
+  const { busy, error, submit } = useSubmit(async () =>
+    setDone(await client.invoke('backup.move', { destination, passphrase })),
+  );
   if (done !== null || movedAway) {
     return (
       <div className="notice notice--ok" role="status">

@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { FormError, TextField } from '../../components/Field';
 import { navigate } from '../../router';
 import { useApp } from '../../state/app-context';
-import { useAction } from '../../state/use-action';
+import { useSubmit } from '../../state/use-submit';
 import { WhatsAppNumberField } from '../BusinessFields';
 
 /** A number to link by QR: added, then the pairing screen opens. */
@@ -18,21 +18,17 @@ export function AddNumber({
   const { client } = useApp();
   const [number, setNumber] = useState('');
   const [label, setLabel] = useState('');
-  const { busy, error, run } = useAction();
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    await run(async () => {
-      const added = await client.invoke('number.add', {
-        workspaceId,
-        number,
-        label: label.trim() === '' ? null : label,
-      });
-      onClose();
-      navigate({ name: 'pair', phoneNumberId: added.id });
+  const { busy, error, submit } = useSubmit(async () => {
+    const added = await client.invoke('number.add', {
+      workspaceId,
+      number,
+      label: label.trim() === '' ? null : label,
     });
-  };
+    onClose();
+    navigate({ name: 'pair', phoneNumberId: added.id });
+  });
   return (
-    <form className="card form form--inline" onSubmit={(e) => void submit(e)} aria-label="Add a number">
+    <form className="card form form--inline" onSubmit={submit} aria-label="Add a number">
       <div className="field-row">
         <WhatsAppNumberField value={number} onValue={setNumber} autoFocus />
         <TextField

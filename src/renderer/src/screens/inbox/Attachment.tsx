@@ -9,6 +9,7 @@ import { FilePicker } from '../../components/FilePicker';
 import { Icon } from '../../components/Icon';
 import { formatBytes } from '../../components/MessageMedia';
 import { useApp } from '../../state/app-context';
+import { attempt } from '../../state/attempt';
 import './attachment.css';
 
 interface Pending {
@@ -144,7 +145,7 @@ export function useAttachment(props: { workspaceId: string; chatId: string }): A
   const send = async (caption: string): Promise<boolean> => {
     if (pending === null || sending) return false;
     setSending(true);
-    try {
+    const sent = await attempt(async () => {
       const uploaded = await pending.upload;
       await client.invoke('conversation.sendMedia', {
         workspaceId: props.workspaceId,
@@ -153,14 +154,9 @@ export function useAttachment(props: { workspaceId: string; chatId: string }): A
         caption: uploaded.kind === 'voice' || uploaded.kind === 'audio' ? '' : caption,
       });
       setPending(null);
-      setProblem(null);
-      return true;
-    } catch (failure) {
-      setProblem(errorMessage(failure));
-      return false;
-    } finally {
-      setSending(false);
-    }
+    }, setProblem);
+    setSending(false);
+    return sent;
   };
 
   const panel =

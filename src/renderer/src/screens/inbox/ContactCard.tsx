@@ -2,9 +2,9 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { FormError } from '../../components/Field';
 import { InlineError } from '../../components/InlineError';
 import { MAX_NOTES, type ContactCard as Card } from '../../../../shared/contract';
-import { errorMessage } from '../../client/client';
 import { formatPhone } from '../../format';
 import { useApp, useEvent, useOnReconnect } from '../../state/app-context';
+import { attempt } from '../../state/attempt';
 import { LabelChips, LabelPicker, useLabels } from './labels';
 import './inbox.css';
 
@@ -23,19 +23,18 @@ function useContactCard(workspaceId: string, chatId: string) {
   /** The owner's names for the shop's numbers ("Lekki branch"), to tell the customer's chats apart. */
   const [numberNames, setNumberNames] = useState<ReadonlyMap<string, string>>(new Map());
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    try {
-      const [found, numbers] = await Promise.all([
-        client.invoke('contact.card', { workspaceId, chatId }),
-        client.invoke('connection.list', { workspaceId }),
-      ]);
-      setCard(found);
-      setNumberNames(new Map(numbers.flatMap((n) => (n.label !== null ? [[n.e164, n.label]] : []))));
-      setError(null);
-    } catch (failure) {
-      setError(errorMessage(failure));
-    }
-  }, [client, workspaceId, chatId]);
+  const load = useCallback(
+    () =>
+      attempt(async () => {
+        const [found, numbers] = await Promise.all([
+          client.invoke('contact.card', { workspaceId, chatId }),
+          client.invoke('connection.list', { workspaceId }),
+        ]);
+        setCard(found);
+        setNumberNames(new Map(numbers.flatMap((n) => (n.label !== null ? [[n.e164, n.label]] : []))));
+      }, setError),
+    [client, workspaceId, chatId],
+  );
   useEffect(() => void load(), [load]);
   useOnReconnect(() => void load());
   useEvent('conversation.changed', (event) => {
@@ -137,13 +136,10 @@ function NameField(props: { card: Card; onSave: (name: string | null) => Promise
     const trimmed = name.trim();
     if (trimmed === '') return setError('Type a name, or use the WhatsApp name.');
     if (trimmed.length > MAX_NAME) return setError(`A name is at most ${MAX_NAME} characters.`);
-    try {
+    await attempt(async () => {
       await props.onSave(trimmed);
       setEditing(false);
-      setError(null);
-    } catch (failure) {
-      setError(errorMessage(failure));
-    }
+    }, setError);
   };
   if (!editing) {
     return (
@@ -212,14 +208,8 @@ function NotesField(props: { notes: string; onSave: (notes: string) => Promise<u
     event.preventDefault();
     if (notes.length > MAX_NOTES) return setError(`Notes are at most ${MAX_NOTES} characters.`);
     setState('saving');
-    try {
-      await props.onSave(notes);
-      setError(null);
-      setState('saved');
-    } catch (failure) {
-      setError(errorMessage(failure));
-      setState('idle');
-    }
+    const saved = await attempt(() => props.onSave(notes), setError);
+    setState(saved ? 'saved' : 'idle');
   };
   return (
     <form className="contact-card__section" onSubmit={(e) => void save(e)} aria-label="Private notes">

@@ -31,6 +31,8 @@ export function Thread({
   const actions = useThreadActions(setError);
   const attachment = useAttachment({ workspaceId: workspace.id, chatId: chat.chatId });
   const { serviceWindow } = view;
+  // What the header and the messages both show the chat by.
+  const shown = { workspaceId: workspace.id, chat, now };
 
   return (
     <section
@@ -38,22 +40,9 @@ export function Thread({
       aria-label={`Conversation with ${chatName(chat)}`}
       {...attachment.dropProps}
     >
-      <ThreadHeader
-        workspaceId={workspace.id}
-        chat={chat}
-        now={now}
-        actions={actions}
-        onBack={onBack}
-        onContact={onContact}
-      />
+      <ThreadHeader {...shown} actions={actions} onBack={onBack} onContact={onContact} />
       <ThreadState chat={chat} now={now} />
-      <Messages
-        workspaceId={workspace.id}
-        chat={chat}
-        view={view}
-        now={now}
-        focusMessageId={focusMessageId}
-      />
+      <Messages {...shown} view={view} focusMessageId={focusMessageId} />
       <LearnFromChat workspaceId={workspace.id} chatId={chat.chatId} lastMessageAt={view.newestAt} />
       {error !== null && (
         <p className="notice notice--problem thread__error" role="alert">

@@ -63,29 +63,34 @@ function HandoffButtons({ workspaceId, chat, now, actions }: HeaderProps) {
   const ref = { workspaceId, chatId: chat.chatId };
   const { busy, act } = actions;
   const paused = chat.botPausedUntil !== null && chat.botPausedUntil > now;
+  // One button in one place: give back while the owner (or the pause, or a wait) has the chat, else take over.
+  const toggle =
+    chat.handedOff || paused || chat.waitingSince !== null
+      ? {
+          kind: 'primary',
+          busy: 'release' as const,
+          invoke: () => client.invoke('conversation.release', ref),
+          title: "The bot answers this customer's next questions again",
+          label: 'Give back to the bot',
+        }
+      : {
+          kind: 'secondary',
+          busy: 'takeOver' as const,
+          invoke: () => client.invoke('conversation.takeOver', ref),
+          title: 'You answer this chat; the bot keeps out until you give it back',
+          label: 'Take over',
+        };
   return (
     <>
-      {chat.handedOff || paused || chat.waitingSince !== null ? (
-        <button
-          className="button button--primary button--small"
-          type="button"
-          disabled={busy !== null}
-          onClick={() => void act('release', () => client.invoke('conversation.release', ref))}
-          title="The bot answers this customer's next questions again"
-        >
-          Give back to the bot
-        </button>
-      ) : (
-        <button
-          className="button button--secondary button--small"
-          type="button"
-          disabled={busy !== null}
-          onClick={() => void act('takeOver', () => client.invoke('conversation.takeOver', ref))}
-          title="You answer this chat; the bot keeps out until you give it back"
-        >
-          Take over
-        </button>
-      )}
+      <button
+        className={`button button--${toggle.kind} button--small`}
+        type="button"
+        disabled={busy !== null}
+        onClick={() => void act(toggle.busy, toggle.invoke)}
+        title={toggle.title}
+      >
+        {toggle.label}
+      </button>
       {!chat.handedOff && !paused && (
         <button
           className="button button--ghost button--small"

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChatWindow, ConversationSummary, ConversationThread } from '../../../../../shared/contract';
 import { errorMessage } from '../../../client/client';
 import { useApp } from '../../../state/app-context';
+import { attempt } from '../../../state/attempt';
 import { useChatRefresh } from '../use-chat-refresh';
 
 type SetError = (error: string | null) => void;
@@ -115,16 +116,9 @@ export function useThreadActions(setError: SetError) {
   const [busy, setBusy] = useState<Busy | null>(null);
   const act = async (kind: Busy, action: () => Promise<unknown>) => {
     setBusy(kind);
-    try {
-      await action();
-      setError(null);
-      return true;
-    } catch (failure) {
-      setError(errorMessage(failure));
-      return false;
-    } finally {
-      setBusy(null);
-    }
+    const done = await attempt(action, setError);
+    setBusy(null);
+    return done;
   };
   return { busy, setBusy, act };
 }
