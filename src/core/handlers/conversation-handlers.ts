@@ -15,6 +15,7 @@ import { toThreadMedia } from '../media/thread-media';
 import { createOutboxRepository, type OutboxKind } from '../store/repositories/outbox';
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
 import type { HandlerContext } from './context';
+import { recordOwnerSending } from './owner-sending';
 import { WINDOW_CLOSED_MESSAGE } from '../pipeline/service-window';
 import { failureInWords } from '../inbox/failure-words';
 import { notConnectedMessage, numbersOfChat, replyNumber, windowOf } from './reply-number';
@@ -250,19 +251,7 @@ async function sendOwnerReply(
   const id = messageId;
   const messages = createPipelineMessageRepository(db);
   // Recorded first, under the id it travels with: the echo from the phone then finds it, not a copy.
-  await messages.recordOutbound(
-    workspaceId,
-    {
-      id,
-      businessNumber: from,
-      providerMessageId: messageId,
-      chatId,
-      author: 'owner',
-      text,
-      status: 'sending',
-    },
-    now,
-  );
+  await recordOwnerSending(db, workspaceId, { id, messageId, from, chatId, text }, now);
   const log = app.logger.child({ workspaceId });
   let providerMessageId: string;
   try {

@@ -8,6 +8,7 @@ import { createMessageRepository } from '../store/repositories/messages';
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
 import { createConversationRepository } from '../store/repositories/conversations';
 import type { HandlerContext } from './context';
+import { recordOwnerSending } from './owner-sending';
 import { numbersOfChat, replyNumber } from './reply-number';
 
 type SendTemplateInput = Parameters<CoreHandlers['conversation.sendTemplate']>[0];
@@ -90,19 +91,7 @@ export async function sendTemplate(
   const messageId = createOutboxId(now);
   const text = filled.text;
   const messages = createPipelineMessageRepository(db);
-  await messages.recordOutbound(
-    workspaceId,
-    {
-      id,
-      businessNumber: number.e164,
-      providerMessageId: messageId,
-      chatId,
-      author: 'owner',
-      text,
-      status: 'sending',
-    },
-    now,
-  );
+  await recordOwnerSending(db, workspaceId, { id, messageId, from: number.e164, chatId, text }, now);
   let providerMessageId: string;
   try {
     ({ providerMessageId } = await provider.sendTemplate(
