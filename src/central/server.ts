@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOn } from '../core/http/index';
 import { systemClock, type Clock } from '../core/ids';
 import { apiRoutes } from './api-routes';
 import { createAdminAuth } from './auth';
@@ -144,19 +144,6 @@ export function createCentralServer(options: CentralServerOptions): CentralServe
       return closing;
     },
   };
-}
-
-/** Resolves with the port and URL once listening (port 0 picks a free one). */
-function listenOn(server: Server, port: number, host: string): Promise<{ port: number; url: string }> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address() as AddressInfo;
-      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve({ port: address.port, url: `http://${shownHost}:${address.port}` });
-    });
-  });
 }
 
 /** What the server's failure handling needs. */
