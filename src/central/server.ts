@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { listenOn } from '../core/http/index';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listenOn, type HttpService } from '../core/http/index';
 import { systemClock, type Clock } from '../core/ids';
 import { apiRoutes } from './api-routes';
 import { createAdminAuth } from './auth';
@@ -49,9 +49,7 @@ export interface CentralServerOptions {
   log?: (line: string) => void;
 }
 
-export interface CentralServer {
-  readonly server: Server;
-  listen(port: number, host: string): Promise<{ port: number; url: string }>;
+export interface CentralServer extends HttpService {
   /** Stops taking connections, lets requests in flight finish (a few seconds at most), then closes. */
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Dispatch, EventHub } from '../core/handlers/index';
-import { listenOn } from '../core/http/index';
+import { listenOn, type HttpService } from '../core/http/index';
 import { handleCommand, internalError, sendResult } from './command-route';
 import { createEventClients } from './event-clients';
 import { SECURITY_HEADERS, serveStatic } from './static-files';
@@ -25,11 +25,8 @@ export interface HttpBindingOptions {
   log?: (line: string) => void;
 }
 
-export interface HttpBinding {
-  readonly server: Server;
-  listen(port: number, host: string): Promise<{ port: number; url: string }>;
+export interface HttpBinding extends HttpService {
   readonly eventClients: number;
-  close(): Promise<void>;
 }
 
 /**

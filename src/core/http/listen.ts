@@ -1,3 +1,4 @@
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 
 /** Resolves with the port and URL once listening (port 0 picks a free one). */
@@ -11,4 +12,11 @@ export function listenOn(server: Server, port: number, host: string): Promise<{ 
       resolve({ port: address.port, url: `http://${shownHost}:${address.port}` });
     });
   });
+}
+
+/** An HTTP server a shell runs (the host's binding, the central server): listened on, closed once. */
+export interface HttpService {
+  readonly server: HttpServer;
+  listen(port: number, host: string): Promise<{ port: number; url: string }>;
+  close(): Promise<void>;
 }
