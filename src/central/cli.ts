@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseOptions } from '../core/cli/index';
+import { parseOptions, parsePort, SERVER_OPTIONS } from '../core/cli/index';
 
 export interface CentralOptions {
   host: string;
@@ -47,12 +47,9 @@ export function parseCentralArgs(
   const envPort = nonEmpty(env.CENTRAL_PORT);
   if (envPort !== undefined) options.port = parsePort(envPort, 'CENTRAL_PORT');
   const { values } = parseOptions(argv, {
-    host: { type: 'string' },
-    port: { type: 'string' },
-    'data-dir': { type: 'string' },
+    ...SERVER_OPTIONS,
     'database-url': { type: 'string' },
     'new-admin-token': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
   });
   if (values.host !== undefined) options.host = values.host;
   if (values.port !== undefined) options.port = parsePort(values.port, '--port');
@@ -67,13 +64,6 @@ export function parseCentralArgs(
     );
   }
   return options;
-}
-
-function parsePort(text: string, what: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535)
-    throw new Error(`${what} must be a number from 0 to 65535, not "${text}"`);
-  return port;
 }
 
 const nonEmpty = (value: string | undefined): string | undefined =>

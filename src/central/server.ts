@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listenOn, type HttpService } from '../core/http/index';
 import { systemClock, type Clock } from '../core/ids';
 import { apiRoutes } from './api-routes';
 import { createAdminAuth } from './auth';
@@ -49,9 +49,7 @@ export interface CentralServerOptions {
   log?: (line: string) => void;
 }
 
-export interface CentralServer {
-  readonly server: Server;
-  listen(port: number, host: string): Promise<{ port: number; url: string }>;
+export interface CentralServer extends HttpService {
   /** Stops taking connections, lets requests in flight finish (a few seconds at most), then closes. */
   close(): Promise<void>;
 }
@@ -144,19 +142,6 @@ export function createCentralServer(options: CentralServerOptions): CentralServe
       return closing;
     },
   };
-}
-
-/** Resolves with the port and URL once listening (port 0 picks a free one). */
-function listenOn(server: Server, port: number, host: string): Promise<{ port: number; url: string }> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address() as AddressInfo;
-      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve({ port: address.port, url: `http://${shownHost}:${address.port}` });
-    });
-  });
 }
 
 /** What the server's failure handling needs. */

@@ -1,21 +1,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSwitchboard, DATABASE_FILE } from './app';
 import { openDatabase } from './store/open-database';
 import { createEventLogRepository } from './store/repositories/event-log';
 import { createMemorySink } from './testing/memory-sink';
-import { makeTempDir } from './testing/temp-files';
+import { useTempDirs } from './testing/temp-dirs';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
+const tempDir = useTempDirs('switchboard-test-');
 
 describe('createSwitchboard', () => {
   it('opens the store, logs into SQLite and the shell sinks, and keeps everything after a restart', async () => {
-    const { dir, cleanup } = makeTempDir();
-    cleanups.push(cleanup);
+    const dir = tempDir();
     const extra = createMemorySink();
     const core = await createSwitchboard({ dataDir: join(dir, 'data'), sinks: [extra] });
     const ws = await core.workspaces.create({ name: 'Iya Basira Foods' });
@@ -39,8 +35,7 @@ describe('createSwitchboard', () => {
   });
 
   it('backs up through the core and logs it', async () => {
-    const { dir, cleanup } = makeTempDir();
-    cleanups.push(cleanup);
+    const dir = tempDir();
     const core = await createSwitchboard({ dataDir: dir });
     await core.workspaces.create({ name: 'Shop' });
     const result = await core.backup(join(dir, 'copy.db'));

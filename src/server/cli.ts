@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseOptions } from '../core/cli/index';
+import { parseOptions, parsePort, SERVER_OPTIONS } from '../core/cli/index';
 import { DATA_COMMAND_NAMES, DATA_COMMANDS_USAGE, type DataCommand } from './data-commands';
 
 export interface ServeOptions {
@@ -47,24 +47,16 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   const { values, positionals } = parseOptions(
     argv,
     {
+      ...SERVER_OPTIONS,
       demo: { type: 'boolean' },
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'data-dir': { type: 'string' },
       'new-token': { type: 'boolean' },
       'no-build': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     true,
   );
   if (values.demo === true) options.demo = true;
   if (values.host !== undefined) options.host = values.host;
-  if (values.port !== undefined) {
-    const text = values.port;
-    if (!/^\d+$/.test(text) || Number(text) > 65535)
-      throw new Error(`--port must be a number from 0 to 65535, not "${text}"`);
-    options.port = Number(text);
-  }
+  if (values.port !== undefined) options.port = parsePort(values.port, '--port');
   if (values['data-dir'] !== undefined) options.dataDir = values['data-dir'];
   const explicitDataDir = env.SWITCHBOARD_DATA_DIR !== undefined || values['data-dir'] !== undefined;
   if (values['new-token'] === true) options.newToken = true;

@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Dispatch, EventHub } from '../core/handlers/index';
+import { listenOn, type HttpService } from '../core/http/index';
 import { handleCommand, internalError, sendResult } from './command-route';
 import { createEventClients } from './event-clients';
 import { SECURITY_HEADERS, serveStatic } from './static-files';
@@ -25,11 +25,8 @@ export interface HttpBindingOptions {
   log?: (line: string) => void;
 }
 
-export interface HttpBinding {
-  readonly server: Server;
-  listen(port: number, host: string): Promise<{ port: number; url: string }>;
+export interface HttpBinding extends HttpService {
   readonly eventClients: number;
-  close(): Promise<void>;
 }
 
 /**
@@ -88,7 +85,7 @@ export function createHttpBinding(options: HttpBindingOptions): HttpBinding {
     get eventClients() {
       return eventClients.size;
     },
-    listen: (port, host) => listen(server, port, host),
+    listen: (port, host) => listenOn(server, port, host),
     close() {
       closing ??= new Promise<void>((resolvePromise) => {
         eventClients.close();
@@ -98,18 +95,6 @@ export function createHttpBinding(options: HttpBindingOptions): HttpBinding {
       return closing;
     },
   };
-}
-
-function listen(server: Server, port: number, host: string): Promise<{ port: number; url: string }> {
-  return new Promise((resolvePromise, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address() as AddressInfo;
-      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolvePromise({ port: address.port, url: `http://${shownHost}:${address.port}` });
-    });
-  });
 }
 
 function safePathname(url: string | undefined): string {

@@ -48,12 +48,16 @@ export interface SyncStatus {
   catchingUp: { done: number; total: number } | null;
 }
 
+/** A field the owner types or pastes, trimmed: missing or empty is "required", over `max` is too long. */
+const requiredText = (label: string, max: number) =>
+  z
+    .string({ error: `${label} is required` })
+    .trim()
+    .min(1, `${label} is required`)
+    .max(max, `${label} is too long (at most ${max} characters)`);
+
 /** The central server's address: http(s) only, no credentials, query or fragment; no trailing slash. */
-export const serverUrlInput = z
-  .string({ error: 'Server address is required' })
-  .trim()
-  .min(1, 'Server address is required')
-  .max(500, 'Server address is too long (at most 500 characters)')
+export const serverUrlInput = requiredText('Server address', 500)
   .pipe(
     z.url({
       protocol: /^https?$/,
@@ -94,11 +98,7 @@ export function sendsInClear(serverUrl: string): boolean {
 }
 
 /** The one-time enrollment code from the central team, e.g. 7KQ2-M9XD-4TNB-H3WE (any case, spaces allowed). */
-export const enrollmentCodeInput = z
-  .string({ error: 'Enrollment code is required' })
-  .trim()
-  .min(1, 'Enrollment code is required')
-  .max(64, 'Enrollment code is too long (at most 64 characters)')
+export const enrollmentCodeInput = requiredText('Enrollment code', 64)
   .refine(
     (value) => /^[A-Za-z0-9][A-Za-z0-9 -]*$/.test(value),
     'An enrollment code has only letters, digits and dashes, like 7KQ2-M9XD-4TNB-H3WE',

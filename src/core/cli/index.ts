@@ -1,2 +1,2 @@
-// The command-line helper the shells (host, central server, release tool) share.
-export { parseOptions } from './parse-options';
+// The command-line helpers the shells (host, central server, release tool) share.
+export { parseOptions, parsePort, SERVER_OPTIONS } from './parse-options';

@@ -40,3 +40,19 @@ function reword(error: unknown): string {
     return `${option} needs a value`;
   return message;
 }
+
+/** The options both servers take (the host and the central server): where to listen, the data folder, help. */
+export const SERVER_OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Options;
+
+/** A port typed at the terminal or in the environment; `what` names where it came from in the error. */
+export function parsePort(text: string, what: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535)
+    throw new Error(`${what} must be a number from 0 to 65535, not "${text}"`);
+  return port;
+}

@@ -3,18 +3,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../testing/temp-files';
+import { useTempDirs } from '../testing/temp-dirs';
 import { acquireInstanceLock, LOCK_FILE } from './instance-lock';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   while (cleanups.length > 0) cleanups.pop()!();
 });
+const tempDir = useTempDirs('switchboard-test-');
 
 describe('instance lock', () => {
   it('refuses a second owner while the first runs, saying where it runs, and frees the folder on release', async () => {
-    const { dir, cleanup } = makeTempDir();
-    cleanups.push(cleanup);
+    const dir = tempDir();
     // The owner is another live process: a child that sleeps.
     const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     cleanups.push(() => child.kill('SIGKILL'));

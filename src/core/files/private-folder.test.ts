@@ -1,19 +1,15 @@
 import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../testing/temp-files';
+import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../testing/temp-dirs';
 import { securePrivateFolder } from './private-folder';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
+const tempDir = useTempDirs('switchboard-modes-');
 const mode = (path: string) => statSync(path).mode & 0o777;
 
 describe.skipIf(process.platform === 'win32')('securePrivateFolder', () => {
   it('creates the data folder 0700 and repairs folders and files that others could read', () => {
-    const { dir, cleanup } = makeTempDir('switchboard-modes-');
-    cleanups.push(cleanup);
+    const dir = tempDir();
     const data = join(dir, 'data');
     expect(securePrivateFolder(data)).toEqual({ repaired: [], unsupported: null });
     expect(mode(data)).toBe(0o700);
@@ -56,8 +52,7 @@ describe.skipIf(process.platform === 'win32')('securePrivateFolder', () => {
   });
 
   it('on Windows says why modes are not checked, and changes nothing', () => {
-    const { dir, cleanup } = makeTempDir('switchboard-modes-');
-    cleanups.push(cleanup);
+    const dir = tempDir();
     chmodSync(dir, 0o755);
     const report = securePrivateFolder(dir, 'win32');
     expect(report.repaired).toEqual([]);
@@ -70,8 +65,7 @@ describe.skipIf(process.platform === 'win32')('the core’s data folder', () => 
   it('is private from the first start, and a folder left readable by others is repaired and logged', async () => {
     const { createSwitchboard } = await import('../app');
     const { createMemorySink } = await import('../testing/memory-sink');
-    const { dir, cleanup } = makeTempDir('switchboard-modes-');
-    cleanups.push(cleanup);
+    const dir = tempDir();
     const data = join(dir, 'data');
     const first = await createSwitchboard({ dataDir: data, durability: 'normal' });
     await first.close();

@@ -1,5 +1,5 @@
 import type { CoreHandlers } from '../../shared/contract';
-import type { HandlerContext } from './context';
+import type { HandlerContext, HandlerInput } from './context';
 import { numbersOfChat, replyNumber, windowOf } from './reply-number';
 import { sendTemplate } from './template-send-handlers';
 
@@ -12,8 +12,6 @@ type CloudHandlers = Pick<
   | 'cloud.window'
   | 'conversation.sendTemplate'
 >;
-
-type WindowInput = Parameters<CoreHandlers['cloud.window']>[0];
 
 /**
  * Numbers on the WhatsApp Cloud API. Inputs are checked by cloud-contract's schemas; a
@@ -48,7 +46,7 @@ export function createCloudHandlers(ctx: HandlerContext): CloudHandlers {
 }
 
 /** The chat's 24-hour window on its reply number; a chat without a Cloud API number is always open. */
-async function chatWindow(ctx: HandlerContext, { workspaceId, chatId }: WindowInput) {
+async function chatWindow(ctx: HandlerContext, { workspaceId, chatId }: HandlerInput<'cloud.window'>) {
   await ctx.app.workspaces.get(workspaceId);
   const number = await replyNumber(ctx, workspaceId, await numbersOfChat(ctx, workspaceId, chatId));
   if (number === undefined) {

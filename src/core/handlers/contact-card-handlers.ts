@@ -1,14 +1,10 @@
-import type { CoreHandlers } from '../../shared/contract';
 import type { ContactCard } from '../../shared/inbox-contract';
 import type { WorkspaceId } from '../../shared/types';
 import { SwitchboardError } from '../errors';
 import { createChatProfileRepository } from '../store/repositories/chat-profiles';
 import { createInboxChatRepository } from '../store/repositories/inbox-chats';
 import { createLabelRepository } from '../store/repositories/labels';
-import type { HandlerContext } from './context';
-
-type CardInput = Parameters<CoreHandlers['contact.card']>[0];
-type UpdateInput = Parameters<CoreHandlers['contact.update']>[0];
+import type { HandlerContext, HandlerInput } from './context';
 
 /** The chat must be this workspace's: another workspace's chat id reads as unknown. */
 export async function requireChat(
@@ -66,12 +62,18 @@ async function card(ctx: HandlerContext, workspaceId: WorkspaceId, chatId: strin
   };
 }
 
-export async function contactCard(ctx: HandlerContext, { workspaceId, chatId }: CardInput) {
+export async function contactCard(
+  ctx: HandlerContext,
+  { workspaceId, chatId }: HandlerInput<'contact.card'>,
+) {
   await requireChat(ctx, workspaceId, chatId);
   return card(ctx, workspaceId, chatId);
 }
 
-export async function updateContact(ctx: HandlerContext, { workspaceId, chatId, name, notes }: UpdateInput) {
+export async function updateContact(
+  ctx: HandlerContext,
+  { workspaceId, chatId, name, notes }: HandlerInput<'contact.update'>,
+) {
   await requireChat(ctx, workspaceId, chatId);
   await createChatProfileRepository(ctx.app.store.db).save(
     workspaceId,

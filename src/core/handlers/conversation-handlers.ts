@@ -14,7 +14,8 @@ import { createMessageRepository } from '../store/repositories/messages';
 import { toThreadMedia } from '../media/thread-media';
 import { createOutboxRepository, type OutboxKind } from '../store/repositories/outbox';
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
-import type { HandlerContext } from './context';
+import type { HandlerContext, HandlerInput } from './context';
+import { recordOwnerSending } from './owner-sending';
 import { WINDOW_CLOSED_MESSAGE } from '../pipeline/service-window';
 import { failureInWords } from '../inbox/failure-words';
 import { notConnectedMessage, numbersOfChat, replyNumber, windowOf } from './reply-number';
@@ -31,10 +32,6 @@ type ConversationHandlers = Pick<
 
 const botKind = (kind: OutboxKind | undefined): BotReplyKind | null =>
   kind === undefined || kind === 'owner' ? null : kind;
-
-type ListInput = Parameters<CoreHandlers['conversation.list']>[0];
-type ThreadInput = Parameters<CoreHandlers['conversation.thread']>[0];
-type ReplyInput = Parameters<CoreHandlers['conversation.reply']>[0];
 
 /** The Conversations screen: chats, their threads, and what the owner does in them. */
 export function createConversationHandlers(ctx: HandlerContext): ConversationHandlers {
@@ -140,7 +137,7 @@ function toThread(
 /** The chats, newest first (or those with a label), with names, unread counts and labels. */
 async function listConversations(
   ctx: HandlerContext,
-  { workspaceId, limit, labelId }: ListInput,
+  { workspaceId, limit, labelId }: HandlerInput<'conversation.list'>,
 ): ReturnType<CoreHandlers['conversation.list']> {
   const { app, clock } = ctx;
   const db = app.store.db;
@@ -189,7 +186,7 @@ async function listConversations(
 /** A page of a chat's thread, oldest first, each message with its kind, failure and file. */
 async function threadPage(
   ctx: HandlerContext,
-  { workspaceId, chatId, before, limit }: ThreadInput,
+  { workspaceId, chatId, before, limit }: HandlerInput<'conversation.thread'>,
 ): ReturnType<CoreHandlers['conversation.thread']> {
   const { app } = ctx;
   const db = app.store.db;
@@ -221,7 +218,7 @@ async function threadPage(
 /** The owner's reply, sent now from a connected number; a refused one is kept as a failed outbox row. */
 async function sendOwnerReply(
   ctx: HandlerContext,
-  { workspaceId, chatId, text }: ReplyInput,
+  { workspaceId, chatId, text }: HandlerInput<'conversation.reply'>,
 ): ReturnType<CoreHandlers['conversation.reply']> {
   const { app, hub, clock } = ctx;
   const db = app.store.db;
@@ -250,19 +247,7 @@ async function sendOwnerReply(
   const id = messageId;
   const messages = createPipelineMessageRepository(db);
   // Recorded first, under the id it travels with: the echo from the phone then finds it, not a copy.
-  await messages.recordOutbound(
-    workspaceId,
-    {
-      id,
-      businessNumber: from,
-      providerMessageId: messageId,
-      chatId,
-      author: 'owner',
-      text,
-      status: 'sending',
-    },
-    now,
-  );
+  await recordOwnerSending(db, workspaceId, { id, messageId, from, chatId, text }, now);
   const log = app.logger.child({ workspaceId });
   let providerMessageId: string;
   try {

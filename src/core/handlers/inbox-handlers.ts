@@ -3,7 +3,7 @@ import { SwitchboardError } from '../errors';
 import { createMessageRepository } from '../store/repositories/messages';
 import { createOutboxRepository } from '../store/repositories/outbox';
 import { contactCard, updateContact } from './contact-card-handlers';
-import type { HandlerContext } from './context';
+import { withContext, type HandlerContext, type HandlerInput } from './context';
 import { searchInbox } from './inbox-search-handlers';
 import { createLabel, deleteLabel, listLabels, setChatLabels, updateLabel } from './label-handlers';
 import {
@@ -32,32 +32,30 @@ type InboxHandlers = Pick<
   | 'contact.update'
 >;
 
-type RetryInput = Parameters<CoreHandlers['conversation.retry']>[0];
-
 /** The inbox: Retry of a failed message, search, labels, saved replies and the contact card. */
 export function createInboxHandlers(ctx: HandlerContext): InboxHandlers {
-  return {
-    'conversation.retry': (input) => retryMessage(ctx, input),
-    'inbox.search': (input) => searchInbox(ctx, input),
-    'label.list': (input) => listLabels(ctx, input),
-    'label.create': (input) => createLabel(ctx, input),
-    'label.update': (input) => updateLabel(ctx, input),
-    'label.delete': (input) => deleteLabel(ctx, input),
-    'conversation.setLabels': (input) => setChatLabels(ctx, input),
-    'reply.list': (input) => listSavedReplies(ctx, input),
-    'reply.create': (input) => createSavedReply(ctx, input),
-    'reply.update': (input) => updateSavedReply(ctx, input),
-    'reply.delete': (input) => deleteSavedReply(ctx, input),
-    'reply.quick': (input) => quickReplies(ctx, input),
-    'contact.card': (input) => contactCard(ctx, input),
-    'contact.update': (input) => updateContact(ctx, input),
-  };
+  return withContext(ctx, {
+    'conversation.retry': retryMessage,
+    'inbox.search': searchInbox,
+    'label.list': listLabels,
+    'label.create': createLabel,
+    'label.update': updateLabel,
+    'label.delete': deleteLabel,
+    'conversation.setLabels': setChatLabels,
+    'reply.list': listSavedReplies,
+    'reply.create': createSavedReply,
+    'reply.update': updateSavedReply,
+    'reply.delete': deleteSavedReply,
+    'reply.quick': quickReplies,
+    'contact.card': contactCard,
+    'contact.update': updateContact,
+  });
 }
 
 /** Retry of a failed outgoing message: it goes back in the outbox once, however often it is pressed. */
 async function retryMessage(
   ctx: HandlerContext,
-  { workspaceId, chatId, messageId }: RetryInput,
+  { workspaceId, chatId, messageId }: HandlerInput<'conversation.retry'>,
 ): Promise<{ queued: true }> {
   await ctx.app.workspaces.get(workspaceId);
   const message = await createMessageRepository(ctx.app.store.db).get(workspaceId, messageId);

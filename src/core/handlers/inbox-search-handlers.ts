@@ -1,15 +1,13 @@
-import type { CoreHandlers, InboxSearchResult, SearchChatHit } from '../../shared/contract';
+import type { InboxSearchResult, SearchChatHit } from '../../shared/contract';
 import type { WorkspaceId } from '../../shared/types';
 import { foldText } from '../../shared/fold-text';
 import { snippetParts } from '../inbox/snippet';
 import { createChatProfileRepository } from '../store/repositories/chat-profiles';
 import { createInboxChatRepository, type ChatPerson } from '../store/repositories/inbox-chats';
 import { createMessageSearchRepository } from '../store/repositories/message-search';
-import type { HandlerContext } from './context';
+import type { HandlerContext, HandlerInput } from './context';
 
 const CHAT_HITS = 20;
-
-type SearchInput = Parameters<CoreHandlers['inbox.search']>[0];
 
 /** WhatsApp's name and phone per chat, with the owner's own names over them. */
 async function peopleOf(
@@ -94,7 +92,7 @@ async function chatHits(
 /** Inbox search: the matching chats by name or number, then the messages whose text matches. */
 export async function searchInbox(
   ctx: HandlerContext,
-  { workspaceId, query, limit }: SearchInput,
+  { workspaceId, query, limit }: HandlerInput<'inbox.search'>,
 ): Promise<InboxSearchResult> {
   await ctx.app.workspaces.get(workspaceId);
   const q = query.trim();

@@ -1,18 +1,12 @@
-import type { CoreHandlers, Label } from '../../shared/contract';
+import type { Label } from '../../shared/contract';
 import type { WorkspaceId } from '../../shared/types';
 import { SwitchboardError } from '../errors';
 import { createId } from '../ids';
 import { createLabelRepository, type LabelRecord } from '../store/repositories/labels';
 import { requireChat } from './contact-card-handlers';
-import type { HandlerContext } from './context';
+import type { HandlerContext, HandlerInput } from './context';
 
 const MAX_LABELS = 50;
-
-type ListInput = Parameters<CoreHandlers['label.list']>[0];
-type CreateInput = Parameters<CoreHandlers['label.create']>[0];
-type UpdateInput = Parameters<CoreHandlers['label.update']>[0];
-type DeleteInput = Parameters<CoreHandlers['label.delete']>[0];
-type SetLabelsInput = Parameters<CoreHandlers['conversation.setLabels']>[0];
 
 const toLabel = (l: LabelRecord): Label => ({ id: l.id, name: l.name, color: l.color });
 
@@ -52,12 +46,15 @@ async function uniqueLabelName(
   }
 }
 
-export async function listLabels(ctx: HandlerContext, { workspaceId }: ListInput) {
+export async function listLabels(ctx: HandlerContext, { workspaceId }: HandlerInput<'label.list'>) {
   await ctx.app.workspaces.get(workspaceId);
   return (await labelsOf(ctx).list(workspaceId)).map(toLabel);
 }
 
-export async function createLabel(ctx: HandlerContext, { workspaceId, name, color }: CreateInput) {
+export async function createLabel(
+  ctx: HandlerContext,
+  { workspaceId, name, color }: HandlerInput<'label.create'>,
+) {
   await ctx.app.workspaces.get(workspaceId);
   const labels = labelsOf(ctx);
   if ((await labels.list(workspaceId)).length >= MAX_LABELS) {
@@ -67,7 +64,10 @@ export async function createLabel(ctx: HandlerContext, { workspaceId, name, colo
   return toLabel(await labels.create(workspaceId, { id: `lbl-${createId()}`, name, color }, ctx.clock.now()));
 }
 
-export async function updateLabel(ctx: HandlerContext, { workspaceId, labelId, name, color }: UpdateInput) {
+export async function updateLabel(
+  ctx: HandlerContext,
+  { workspaceId, labelId, name, color }: HandlerInput<'label.update'>,
+) {
   await ctx.app.workspaces.get(workspaceId);
   const label = await requireLabel(ctx, workspaceId, labelId);
   if (name !== undefined) await uniqueLabelName(ctx, workspaceId, name, labelId);
@@ -84,14 +84,20 @@ export async function updateLabel(ctx: HandlerContext, { workspaceId, labelId, n
   });
 }
 
-export async function deleteLabel(ctx: HandlerContext, { workspaceId, labelId }: DeleteInput) {
+export async function deleteLabel(
+  ctx: HandlerContext,
+  { workspaceId, labelId }: HandlerInput<'label.delete'>,
+) {
   await ctx.app.workspaces.get(workspaceId);
   await requireLabel(ctx, workspaceId, labelId);
   await labelsOf(ctx).delete(workspaceId, labelId);
   return null;
 }
 
-export async function setChatLabels(ctx: HandlerContext, { workspaceId, chatId, labelIds }: SetLabelsInput) {
+export async function setChatLabels(
+  ctx: HandlerContext,
+  { workspaceId, chatId, labelIds }: HandlerInput<'conversation.setLabels'>,
+) {
   await requireChat(ctx, workspaceId, chatId);
   for (const id of labelIds) await requireLabel(ctx, workspaceId, id);
   await ctx.app.store.transaction((trx) =>

@@ -7,14 +7,10 @@ import { createOutboxId } from '../pipeline/outbox-id';
 import { createConversationRepository } from '../store/repositories/conversations';
 import { createFaqRepository } from '../store/repositories/faqs';
 import { createOutboxRepository } from '../store/repositories/outbox';
-import type { HandlerContext } from './context';
+import { withContext, type HandlerContext, type HandlerInput } from './context';
 import { tryMatchers } from './try-matchers';
 
 type LearnHandlers = Pick<CoreHandlers, 'learn.suggest' | 'learn.save' | 'learn.week' | 'learn.sendAnswer'>;
-type SuggestInput = Parameters<CoreHandlers['learn.suggest']>[0];
-type SaveInput = Parameters<CoreHandlers['learn.save']>[0];
-type WeekInput = Parameters<CoreHandlers['learn.week']>[0];
-type SendAnswerInput = Parameters<CoreHandlers['learn.sendAnswer']>[0];
 type Asker = Awaited<ReturnType<ReturnType<typeof createLearningRepository>['waitingAskers']>>[number];
 
 const WEEK_MS = 7 * 24 * 3_600_000;
@@ -24,16 +20,16 @@ const CLOSEST_FLOOR = 0.1;
 
 /** Learning from the owner: keep a chat's question, send a new FAQ's answer, what was learned. */
 export function createLearnHandlers(ctx: HandlerContext): LearnHandlers {
-  return {
-    'learn.suggest': (input) => suggestLearning(ctx, input),
-    'learn.save': (input) => saveLearning(ctx, input),
-    'learn.week': (input) => learnedThisWeek(ctx, input),
-    'learn.sendAnswer': (input) => sendLearnedAnswer(ctx, input),
-  };
+  return withContext(ctx, {
+    'learn.suggest': suggestLearning,
+    'learn.save': saveLearning,
+    'learn.week': learnedThisWeek,
+    'learn.sendAnswer': sendLearnedAnswer,
+  });
 }
 
 /** The question of a chat the owner answered by hand, with the FAQ closest to it. */
-async function suggestLearning(ctx: HandlerContext, { workspaceId, chatId }: SuggestInput) {
+async function suggestLearning(ctx: HandlerContext, { workspaceId, chatId }: HandlerInput<'learn.suggest'>) {
   const { app } = ctx;
   const learning = createLearningRepository(app.store.db, createId);
   const matcherOf = tryMatchers(ctx);
@@ -52,7 +48,10 @@ async function suggestLearning(ctx: HandlerContext, { workspaceId, chatId }: Sug
 }
 
 /** A chat's question kept: as another phrasing of an FAQ, or as a new FAQ with the owner's answer. */
-async function saveLearning(ctx: HandlerContext, { workspaceId, chatId, question, action }: SaveInput) {
+async function saveLearning(
+  ctx: HandlerContext,
+  { workspaceId, chatId, question, action }: HandlerInput<'learn.save'>,
+) {
   const { app, hub, clock, faqs } = ctx;
   const db = app.store.db;
   const learning = createLearningRepository(db, createId);
@@ -97,7 +96,7 @@ async function saveLearning(ctx: HandlerContext, { workspaceId, chatId, question
 }
 
 /** What the bot learned in the last seven days. */
-async function learnedThisWeek(ctx: HandlerContext, { workspaceId }: WeekInput) {
+async function learnedThisWeek(ctx: HandlerContext, { workspaceId }: HandlerInput<'learn.week'>) {
   const { app, clock } = ctx;
   const learning = createLearningRepository(app.store.db, createId);
   await app.workspaces.get(workspaceId);
@@ -112,7 +111,10 @@ async function learnedThisWeek(ctx: HandlerContext, { workspaceId }: WeekInput) 
 }
 
 /** A new FAQ's answer to the customers still waiting on the questions it was made from, each once. */
-async function sendLearnedAnswer(ctx: HandlerContext, { workspaceId, faqId, questionIds }: SendAnswerInput) {
+async function sendLearnedAnswer(
+  ctx: HandlerContext,
+  { workspaceId, faqId, questionIds }: HandlerInput<'learn.sendAnswer'>,
+) {
   const { app, hub } = ctx;
   const db = app.store.db;
   const learning = createLearningRepository(db, createId);
@@ -145,7 +147,7 @@ async function sendLearnedAnswer(ctx: HandlerContext, { workspaceId, faqId, ques
 
 async function claimAndQueue(
   ctx: HandlerContext,
-  workspaceId: SendAnswerInput['workspaceId'],
+  workspaceId: HandlerInput<'learn.sendAnswer'>['workspaceId'],
   faqId: string,
   asker: Asker,
   answer: string,

@@ -4,8 +4,8 @@ import type { E164, WorkspaceId } from '../../shared/types';
 import { SwitchboardError } from '../errors';
 import { createOutboxId } from '../pipeline/outbox-id';
 import { WINDOW_CLOSED_MESSAGE } from '../pipeline/service-window';
+import { recordStoredFile } from '../media/stored-file';
 import { createConversationRepository } from '../store/repositories/conversations';
-import { createMessageMediaRepository } from '../store/repositories/message-media';
 import { createOutboxRepository } from '../store/repositories/outbox';
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
 import type { HandlerContext } from './context';
@@ -137,6 +137,8 @@ async function queueOwnerFile(
   pauseMinutes: number,
 ): Promise<void> {
   const { workspaceId, chatId, number, text, file, id, now } = send;
+  const { kind, mime, size, sha256, fileName } = file;
+  const caption = text === '' ? null : text;
   await ctx.app.store.transaction(async (trx) => {
     await createPipelineMessageRepository(trx).recordOutbound(
       workspaceId,
@@ -146,32 +148,12 @@ async function queueOwnerFile(
         providerMessageId: id,
         chatId,
         author: 'owner',
-        text: text === '' ? null : text,
+        text: caption,
         status: 'queued',
       },
       now,
     );
-    const media = createMessageMediaRepository(trx);
-    await media.insertMany(
-      workspaceId,
-      [
-        {
-          messageId: id,
-          kind: file.kind,
-          mime: file.mime,
-          size: file.size,
-          fileName: file.fileName,
-          caption: text === '' ? null : text,
-          durationSeconds: null,
-          thumbnail: null,
-          extra: null,
-          ref: null,
-          state: 'stored',
-        },
-      ],
-      now,
-    );
-    await media.markStored(workspaceId, id, { sha256: file.sha256, size: file.size }, now);
+    await recordStoredFile(trx, workspaceId, id, { kind, mime, size, sha256, fileName, caption }, now);
     await createOutboxRepository(trx).insertMany(
       workspaceId,
       [
@@ -181,14 +163,8 @@ async function queueOwnerFile(
           chatId,
           inboundMessageId: null,
           kind: 'owner',
-          text: text === '' ? file.fileName : text,
-          media: {
-            kind: file.kind,
-            sha256: file.sha256,
-            mime: file.mime,
-            fileName: file.fileName,
-            caption: text === '' ? null : text,
-          },
+          text: text === '' ? fileName : text,
+          media: { kind, sha256, mime, fileName, caption },
         },
       ],
       now,

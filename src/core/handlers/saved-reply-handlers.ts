@@ -1,17 +1,10 @@
-import type { CoreHandlers } from '../../shared/contract';
 import { SwitchboardError } from '../errors';
 import { createId } from '../ids';
 import { createFaqRepository } from '../store/repositories/faqs';
 import { createSavedReplyRepository } from '../store/repositories/saved-replies';
-import type { HandlerContext } from './context';
+import type { HandlerContext, HandlerInput } from './context';
 
 const MAX_SAVED_REPLIES = 500;
-
-type ListInput = Parameters<CoreHandlers['reply.list']>[0];
-type CreateInput = Parameters<CoreHandlers['reply.create']>[0];
-type UpdateInput = Parameters<CoreHandlers['reply.update']>[0];
-type DeleteInput = Parameters<CoreHandlers['reply.delete']>[0];
-type QuickInput = Parameters<CoreHandlers['reply.quick']>[0];
 
 const repliesOf = (ctx: HandlerContext) => createSavedReplyRepository(ctx.app.store.db);
 
@@ -20,12 +13,15 @@ const gone = (replyId: string) =>
     replyId,
   });
 
-export async function listSavedReplies(ctx: HandlerContext, { workspaceId }: ListInput) {
+export async function listSavedReplies(ctx: HandlerContext, { workspaceId }: HandlerInput<'reply.list'>) {
   await ctx.app.workspaces.get(workspaceId);
   return (await repliesOf(ctx).list(workspaceId)).map(({ id, title, text }) => ({ id, title, text }));
 }
 
-export async function createSavedReply(ctx: HandlerContext, { workspaceId, title, text }: CreateInput) {
+export async function createSavedReply(
+  ctx: HandlerContext,
+  { workspaceId, title, text }: HandlerInput<'reply.create'>,
+) {
   await ctx.app.workspaces.get(workspaceId);
   const savedReplies = repliesOf(ctx);
   if ((await savedReplies.list(workspaceId)).length >= MAX_SAVED_REPLIES) {
@@ -37,7 +33,7 @@ export async function createSavedReply(ctx: HandlerContext, { workspaceId, title
 
 export async function updateSavedReply(
   ctx: HandlerContext,
-  { workspaceId, replyId, title, text }: UpdateInput,
+  { workspaceId, replyId, title, text }: HandlerInput<'reply.update'>,
 ) {
   await ctx.app.workspaces.get(workspaceId);
   const saved = await repliesOf(ctx).update(
@@ -50,14 +46,17 @@ export async function updateSavedReply(
   return { id: saved.id, title: saved.title, text: saved.text };
 }
 
-export async function deleteSavedReply(ctx: HandlerContext, { workspaceId, replyId }: DeleteInput) {
+export async function deleteSavedReply(
+  ctx: HandlerContext,
+  { workspaceId, replyId }: HandlerInput<'reply.delete'>,
+) {
   await ctx.app.workspaces.get(workspaceId);
   if (!(await repliesOf(ctx).delete(workspaceId, replyId))) throw gone(replyId);
   return null;
 }
 
 /** The owner's saved replies first, then the FAQ answers, for the reply box's picker. */
-export async function quickReplies(ctx: HandlerContext, { workspaceId }: QuickInput) {
+export async function quickReplies(ctx: HandlerContext, { workspaceId }: HandlerInput<'reply.quick'>) {
   await ctx.app.workspaces.get(workspaceId);
   const faqs = await createFaqRepository(ctx.app.store.db, createId).list(workspaceId);
   return [

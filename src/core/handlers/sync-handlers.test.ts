@@ -28,6 +28,10 @@ async function workspace(): Promise<string> {
   return (result.value as { workspace: { id: string } }).workspace.id;
 }
 
+/** The central server's answer to a good enrollment code. */
+const enrolled = () =>
+  json(200, { workspaceId: 'cw-1', workspaceName: 'Chidi HQ', workspaceToken: `sbw_${'t'.repeat(43)}` });
+
 describe('sync handlers', () => {
   it('refuse a server address that is not http(s) and a code that cannot be one, before calling anything', async () => {
     const workspaceId = await workspace();
@@ -67,15 +71,13 @@ describe('sync handlers', () => {
       ok: true,
       value: { enrolled: false, phase: 'off', backlog: 0 },
     });
-    script.reply(
-      json(200, { workspaceId: 'cw-1', workspaceName: 'Chidi HQ', workspaceToken: `sbw_${'t'.repeat(43)}` }),
-    );
-    const enrolled = await dispatch('sync.enroll', {
+    script.reply(enrolled());
+    const result = await dispatch('sync.enroll', {
       workspaceId,
       serverUrl: ' https://central.example.ng/switchboard/ ',
       code: ' 7kq2 m9xd 4tnb h3we ',
     });
-    expect(enrolled).toMatchObject({
+    expect(result).toMatchObject({
       ok: true,
       value: {
         enrolled: true,
@@ -104,27 +106,18 @@ describe('sync handlers', () => {
 
   it('refuses plain http to another computer unless the owner ticks "insecure", which is logged', async () => {
     const workspaceId = await workspace();
-    const refused = await dispatch('sync.enroll', {
-      workspaceId,
-      serverUrl: 'http://central.example.ng',
-      code: '7KQ2-M9XD-4TNB-H3WE',
-    });
+    const inClear = { workspaceId, serverUrl: 'http://central.example.ng', code: '7KQ2-M9XD-4TNB-H3WE' };
+    const refused = await dispatch('sync.enroll', inClear);
     expect(refused).toMatchObject({
       ok: false,
       error: { code: 'VALIDATION', message: expect.stringContaining('unencrypted') },
     });
     expect(script.requests).toHaveLength(0);
-    script.reply(
-      json(200, { workspaceId: 'cw-1', workspaceName: 'Chidi HQ', workspaceToken: `sbw_${'t'.repeat(43)}` }),
-    );
-    expect(
-      await dispatch('sync.enroll', {
-        workspaceId,
-        serverUrl: 'http://central.example.ng',
-        code: '7KQ2-M9XD-4TNB-H3WE',
-        allowInsecure: true,
-      }),
-    ).toMatchObject({ ok: true, value: { enrolled: true } });
+    script.reply(enrolled());
+    expect(await dispatch('sync.enroll', { ...inClear, allowInsecure: true })).toMatchObject({
+      ok: true,
+      value: { enrolled: true },
+    });
     expect(script.requests).toHaveLength(1);
     await app.logger.flush();
     const logged = await app.store.db

@@ -1,4 +1,3 @@
-import type { CoreHandlers } from '../../shared/contract';
 import type { SentTemplateMessage } from '../../shared/cloud-contract';
 import type { WorkspaceId } from '../../shared/types';
 import { fillTemplateValues } from '../cloud/template-parameters';
@@ -7,15 +6,14 @@ import { createOutboxId, createTimeOrderedId } from '../pipeline/outbox-id';
 import { createMessageRepository } from '../store/repositories/messages';
 import { createPipelineMessageRepository } from '../store/repositories/pipeline-messages';
 import { createConversationRepository } from '../store/repositories/conversations';
-import type { HandlerContext } from './context';
+import type { HandlerContext, HandlerInput } from './context';
+import { recordOwnerSending } from './owner-sending';
 import { numbersOfChat, replyNumber } from './reply-number';
-
-type SendTemplateInput = Parameters<CoreHandlers['conversation.sendTemplate']>[0];
 
 /** The chat's Cloud API number, its provider and the named template, or a refusal in words. */
 async function sendableTemplate(
   ctx: HandlerContext,
-  { workspaceId, chatId, name, language }: SendTemplateInput,
+  { workspaceId, chatId, name, language }: HandlerInput<'conversation.sendTemplate'>,
 ) {
   const { app } = ctx;
   const number = await replyNumber(ctx, workspaceId, await numbersOfChat(ctx, workspaceId, chatId));
@@ -75,7 +73,7 @@ async function templateFailed(
 /** An approved template to a chat through its Cloud API number, stored first and marked sent or failed. */
 export async function sendTemplate(
   ctx: HandlerContext,
-  input: SendTemplateInput,
+  input: HandlerInput<'conversation.sendTemplate'>,
 ): Promise<SentTemplateMessage> {
   const { app, hub, clock } = ctx;
   const db = app.store.db;
@@ -90,19 +88,7 @@ export async function sendTemplate(
   const messageId = createOutboxId(now);
   const text = filled.text;
   const messages = createPipelineMessageRepository(db);
-  await messages.recordOutbound(
-    workspaceId,
-    {
-      id,
-      businessNumber: number.e164,
-      providerMessageId: messageId,
-      chatId,
-      author: 'owner',
-      text,
-      status: 'sending',
-    },
-    now,
-  );
+  await recordOwnerSending(db, workspaceId, { id, messageId, from: number.e164, chatId, text }, now);
   let providerMessageId: string;
   try {
     ({ providerMessageId } = await provider.sendTemplate(

@@ -1,2 +1,3 @@
-// The HTTP request-body reader the shells (host, central server) share.
+// The HTTP helpers the shells (host, central server) share: reading a request's body, listening.
 export { readBody, type Body } from './read-body';
+export { listenOn, type HttpService } from './listen';

@@ -22,6 +22,15 @@ const outbox = (k: Kit, ws = WS_A, chat = CHAT) => createOutboxRepository(k.stor
 const conversation = (k: Kit, ws = WS_A, number = NUMBER_A, chat = CHAT) =>
   createConversationRepository(k.store.db).get(ws, number, chat);
 
+/** A kit without greeting or pacing, where a customer asked and the bot answered: the answer's outbox row. */
+async function answeredOnce() {
+  kit = await createKit({ settings: { greeting: { enabled: false }, pacing: { enabled: false } } });
+  kit.receive('What time do you open?');
+  await kit.drive();
+  const [row] = await outbox(kit);
+  return row!;
+}
+
 describe('ingest', () => {
   it('stores a message once: a redelivery is dropped, logged as deduplicated, and answered once', async () => {
     kit = await createKit();
@@ -296,11 +305,8 @@ describe('decide and commit', () => {
   });
 
   it("the echo of the bot's own reply does not pause the bot", async () => {
-    kit = await createKit({ settings: { greeting: { enabled: false }, pacing: { enabled: false } } });
-    kit.receive('What time do you open?');
-    await kit.drive();
-    const [sent] = await outbox(kit);
-    kit.ownerReply(sent!.text, { providerMessageId: sent!.id });
+    const sent = await answeredOnce();
+    kit.ownerReply(sent.text, { providerMessageId: sent.id });
     await kit.drive();
     expect(kit.sink.ofType('bot.paused')).toEqual([]);
     await kit.timers.advance(60_000);
@@ -310,20 +316,12 @@ describe('decide and commit', () => {
   });
 
   it('acks move the sent message forward, never back', async () => {
-    kit = await createKit({ settings: { greeting: { enabled: false }, pacing: { enabled: false } } });
-    kit.receive('What time do you open?');
-    await kit.drive();
-    const [row] = await outbox(kit);
+    const row = await answeredOnce();
     const status = async () =>
-      (
-        await kit.store.db
-          .selectFrom('messages')
-          .select('status')
-          .where('id', '=', row!.id)
-          .executeTakeFirst()
-      )?.status;
+      (await kit.store.db.selectFrom('messages').select('status').where('id', '=', row.id).executeTakeFirst())
+        ?.status;
     expect(await status()).toBe('sent');
-    const ack = (s: 'delivered' | 'read') => kit.ack(row!.id, s);
+    const ack = (s: 'delivered' | 'read') => kit.ack(row.id, s);
     ack('read');
     await kit.drive();
     expect(await status()).toBe('read');

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { SwitchboardError } from '../errors';
-import { createMessageMediaRepository } from '../store/repositories/message-media';
+import { recordStoredFile } from '../media/stored-file';
 import type { OutboxMedia, PendingOutboxRow } from '../store/repositories/outbox';
 import type { Database } from '../store/schema';
 import type { OutboundList, OutboundMedia, WhatsAppProvider } from '../whatsapp/provider';
@@ -76,33 +76,25 @@ export async function sendFile(
   return provider.sendMedia(row.chatId, file, { messageId: row.id });
 }
 
-/** The thread shows the file like a customer's: a media row beside the message, stored already. */
+/** The sent file in the thread, as the owner's upload is. */
 export async function recordFile(
   c: SenderContext,
   trx: Kysely<Database>,
   row: PendingOutboxRow,
   file: OutboundMedia,
 ) {
-  const media = createMessageMediaRepository(trx);
-  const now = c.o.timers.now();
-  await media.insertMany(
+  await recordStoredFile(
+    trx,
     c.o.workspaceId,
-    [
-      {
-        messageId: row.id,
-        kind: file.kind,
-        mime: file.mime,
-        size: file.data.length,
-        fileName: file.fileName,
-        caption: file.caption,
-        durationSeconds: null,
-        thumbnail: null,
-        extra: null,
-        ref: null,
-        state: 'stored',
-      },
-    ],
-    now,
+    row.id,
+    {
+      kind: file.kind,
+      mime: file.mime,
+      size: file.data.length,
+      sha256: row.media!.sha256,
+      fileName: file.fileName,
+      caption: file.caption,
+    },
+    c.o.timers.now(),
   );
-  await media.markStored(c.o.workspaceId, row.id, { sha256: row.media!.sha256, size: file.data.length }, now);
 }

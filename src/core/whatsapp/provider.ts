@@ -58,6 +58,17 @@ export interface InboundMedia {
   ref: string | null;
 }
 
+/** The rest of an InboundMedia that has no file (a location, a contact card): nothing to fetch. */
+export const NO_FILE = {
+  mime: null,
+  size: null,
+  fileName: null,
+  caption: null,
+  durationSeconds: null,
+  thumbnail: null,
+  ref: null,
+} as const satisfies Partial<InboundMedia>;
+
 /** The owner answered a chat by hand from their phone: the pipeline pauses the bot there. */
 export interface OwnerReply {
   businessNumber: E164;

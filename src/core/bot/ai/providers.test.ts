@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAnthropicProvider, createOpenAiCompatibleProvider } from './providers';
 import { startLlmServer, type LlmReply, type LlmServer } from './testing/llm-server';
-import { ProviderError, type CompletionRequest } from './types';
+import { ProviderError, type AiProvider, type CompletionRequest } from './types';
 
 const SECRET = 'sk-test-do-not-leak-123';
 const request: CompletionRequest = {
@@ -51,16 +51,23 @@ async function failure(promise: Promise<unknown>): Promise<ProviderError> {
   return error as ProviderError;
 }
 
+/** One completion against a provider's test server: its result and the request the server got. */
+async function completeOnce(made: Promise<{ server: LlmServer; provider: AiProvider }>) {
+  const { server, provider } = await made;
+  const result = await provider.complete(request);
+  return { result, sent: server.requests[0] };
+}
+
 describe('OpenAI-compatible provider', () => {
   it('posts chat completions and reads the answer and usage', async () => {
-    const { server, provider } = await openAi({ text: 'Yes, 9 to 6.', usage: { input: 42, output: 7 } });
-    const result = await provider.complete(request);
+    const { result, sent } = await completeOnce(
+      openAi({ text: 'Yes, 9 to 6.', usage: { input: 42, output: 7 } }),
+    );
     expect(result).toMatchObject({
       text: 'Yes, 9 to 6.',
       usage: { inputTokens: 42, outputTokens: 7 },
       provider: 'oai',
     });
-    const [sent] = server.requests;
     expect(sent?.path).toBe('/v1/chat/completions');
     expect(sent?.headers.authorization).toBe(`Bearer ${SECRET}`);
     expect(sent?.body).toEqual({
@@ -144,14 +151,14 @@ describe('OpenAI-compatible provider', () => {
 
 describe('Anthropic provider', () => {
   it('posts messages with the key and version headers and reads the answer and usage', async () => {
-    const { server, provider } = await anthropic({ text: 'We dey open.', usage: { input: 30, output: 5 } });
-    const result = await provider.complete(request);
+    const { result, sent } = await completeOnce(
+      anthropic({ text: 'We dey open.', usage: { input: 30, output: 5 } }),
+    );
     expect(result).toMatchObject({
       text: 'We dey open.',
       usage: { inputTokens: 30, outputTokens: 5 },
       provider: 'anthropic',
     });
-    const [sent] = server.requests;
     expect(sent?.path).toBe('/v1/messages');
     expect(sent?.headers['x-api-key']).toBe(SECRET);
     expect(sent?.headers['anthropic-version']).toBe('2023-06-01');

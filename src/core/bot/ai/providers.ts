@@ -143,39 +143,51 @@ function parse<T>(provider: string, schema: z.ZodType<T>, body: unknown): T {
   return result.data;
 }
 
-/** OpenAI's chat-completions API, and the many services that copy it (Groq, OpenRouter, Ollama, ...). */
-export function createOpenAiCompatibleProvider(config: OpenAiCompatibleConfig): AiProvider {
+/** A provider making one call per completion; the timing and the result's names are the same for every API. */
+function timedProvider(
+  config: { name: string; model: string; price?: ModelPrice | null },
+  call: (
+    request: CompletionRequest,
+    signal?: AbortSignal,
+  ) => Promise<Pick<CompletionResult, 'text' | 'usage'>>,
+): AiProvider {
   const { name, model } = config;
-  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {
     name,
     model,
     price: config.price ?? null,
     async complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult> {
       const started = performance.now();
-      const body = await postJson(
-        name,
-        joinUrl(config.baseUrl, '/chat/completions'),
-        config.apiKey === '' ? {} : { authorization: `Bearer ${config.apiKey}` },
-        {
-          model,
-          messages: [{ role: 'system', content: request.system }, ...request.messages],
-          max_tokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
-          ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
-        },
-        timeoutMs,
-        signal,
-      );
-      const data = parse(name, openAiResponse, body);
-      return {
-        text: data.choices[0]!.message.content,
-        usage: { inputTokens: data.usage.prompt_tokens, outputTokens: data.usage.completion_tokens },
-        provider: name,
-        model,
-        latencyMs: performance.now() - started,
-      };
+      const { text, usage } = await call(request, signal);
+      return { text, usage, provider: name, model, latencyMs: performance.now() - started };
     },
   };
+}
+
+/** OpenAI's chat-completions API, and the many services that copy it (Groq, OpenRouter, Ollama, ...). */
+export function createOpenAiCompatibleProvider(config: OpenAiCompatibleConfig): AiProvider {
+  const { name, model } = config;
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return timedProvider(config, async (request, signal) => {
+    const body = await postJson(
+      name,
+      joinUrl(config.baseUrl, '/chat/completions'),
+      config.apiKey === '' ? {} : { authorization: `Bearer ${config.apiKey}` },
+      {
+        model,
+        messages: [{ role: 'system', content: request.system }, ...request.messages],
+        max_tokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
+        ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
+      },
+      timeoutMs,
+      signal,
+    );
+    const data = parse(name, openAiResponse, body);
+    return {
+      text: data.choices[0]!.message.content,
+      usage: { inputTokens: data.usage.prompt_tokens, outputTokens: data.usage.completion_tokens },
+    };
+  });
 }
 
 /** Anthropic's messages API. */
@@ -183,40 +195,28 @@ export function createAnthropicProvider(config: AnthropicConfig): AiProvider {
   const name = config.name ?? 'anthropic';
   const { model } = config;
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return {
-    name,
-    model,
-    price: config.price ?? null,
-    async complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult> {
-      const started = performance.now();
-      const body = await postJson(
-        name,
-        joinUrl(config.baseUrl ?? 'https://api.anthropic.com', '/v1/messages'),
-        {
-          ...(config.apiKey === '' ? {} : { 'x-api-key': config.apiKey }),
-          'anthropic-version': config.version ?? DEFAULT_ANTHROPIC_VERSION,
-        },
-        {
-          model,
-          system: request.system,
-          messages: request.messages,
-          max_tokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
-        },
-        timeoutMs,
-        signal,
-      );
-      const data = parse(name, anthropicResponse, body);
-      const text = data.content.find((block) => block.type === 'text')?.text;
-      if (text === undefined) throw new ProviderError(name, 'malformed', null, 'no text block in content');
-      return {
-        text,
-        usage: { inputTokens: data.usage.input_tokens, outputTokens: data.usage.output_tokens },
-        provider: name,
+  return timedProvider({ ...config, name }, async (request, signal) => {
+    const body = await postJson(
+      name,
+      joinUrl(config.baseUrl ?? 'https://api.anthropic.com', '/v1/messages'),
+      {
+        ...(config.apiKey === '' ? {} : { 'x-api-key': config.apiKey }),
+        'anthropic-version': config.version ?? DEFAULT_ANTHROPIC_VERSION,
+      },
+      {
         model,
-        latencyMs: performance.now() - started,
-      };
-    },
-  };
+        system: request.system,
+        messages: request.messages,
+        max_tokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
+      },
+      timeoutMs,
+      signal,
+    );
+    const data = parse(name, anthropicResponse, body);
+    const text = data.content.find((block) => block.type === 'text')?.text;
+    if (text === undefined) throw new ProviderError(name, 'malformed', null, 'no text block in content');
+    return { text, usage: { inputTokens: data.usage.input_tokens, outputTokens: data.usage.output_tokens } };
+  });
 }
 
 /** The provider a workspace configured (Settings > AI answers), with its key opened from the key store. */

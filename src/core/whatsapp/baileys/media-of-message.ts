@@ -1,7 +1,7 @@
 // What a Baileys message's media is: its kind and what the sender declared (mime, size, name,
 // duration, thumbnail), and the reference the provider needs to download the file later.
 import type { proto, WAMessageKey } from '@whiskeysockets/baileys';
-import type { InboundMedia } from '../provider';
+import { NO_FILE, type InboundMedia } from '../provider';
 import type { WhatsAppMediaRef } from './media-download';
 
 type FileContent = proto.Message.IImageMessage &
@@ -44,35 +44,25 @@ function vcardPhone(vcard: string | null | undefined): string | null {
 
 /** The media of a normalized message, or undefined for text and everything else. */
 export function mediaOfMessage(m: proto.IMessage, key: WAMessageKey): InboundMedia | undefined {
-  const none = {
-    mime: null,
-    size: null,
-    fileName: null,
-    caption: null,
-    durationSeconds: null,
-    thumbnail: null,
-  };
   if (m.locationMessage) {
     const l = m.locationMessage;
     return {
       kind: 'location',
-      ...none,
+      ...NO_FILE,
       location: {
         latitude: l.degreesLatitude ?? 0,
         longitude: l.degreesLongitude ?? 0,
         name: l.name ?? null,
         address: l.address ?? null,
       },
-      ref: null,
     };
   }
   if (m.contactMessage) {
     const c = m.contactMessage;
     return {
       kind: 'contact',
-      ...none,
+      ...NO_FILE,
       contact: { name: c.displayName ?? 'Contact', phone: vcardPhone(c.vcard) },
-      ref: null,
     };
   }
   const file = fileOf(m);

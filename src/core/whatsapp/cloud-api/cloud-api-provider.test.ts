@@ -93,6 +93,18 @@ async function customerWrites(text = 'Una dey open today?', phone = ADA): Promis
   return messages.find((m) => m.providerMessageId === id)!;
 }
 
+/** Connected, a customer has written, and Graph refuses the next send with `fault`: that send's error. */
+async function refusedSend(
+  fault: Parameters<GraphApiServer['failNext']>[0],
+  text: string,
+  messageId: string,
+) {
+  await provider.connect();
+  const inbound = await customerWrites();
+  sim.failNext(fault);
+  return { inbound, error: await rejection(provider.sendText(inbound.chatId, text, { messageId })) };
+}
+
 describe('connect', () => {
   it('checks the token with GET /{phone_number_id}, then is open; no QR, no pairing code', async () => {
     const paired: E164[] = [];
@@ -277,10 +289,7 @@ describe('sending', () => {
   ] as const;
   for (const [label, fault] of transient) {
     it(`${label} is transient: the sender retries it`, async () => {
-      await provider.connect();
-      const inbound = await customerWrites();
-      sim.failNext(fault);
-      const error = await rejection(provider.sendText(inbound.chatId, 'Yes', { messageId: 'OUT-T' }));
+      const { inbound, error } = await refusedSend(fault, 'Yes', 'OUT-T');
       expect(classifySendError(error)).toBe('transient');
       expect(sink.ofType('cloud.request_failed').at(-1)?.meta).toMatchObject({
         verdict: 'transient',
@@ -304,12 +313,8 @@ describe('sending', () => {
   });
 
   it('a bad request and an over-long text are permanent', async () => {
-    await provider.connect();
-    const inbound = await customerWrites();
-    sim.failNext({ code: 131009 });
-    expect(
-      classifySendError(await rejection(provider.sendText(inbound.chatId, 'x', { messageId: 'A' }))),
-    ).toBe('permanent');
+    const { inbound, error } = await refusedSend({ code: 131009 }, 'x', 'A');
+    expect(classifySendError(error)).toBe('permanent');
     const long = await rejection(provider.sendText(inbound.chatId, 'x'.repeat(4097), { messageId: 'B' }));
     expect(classifySendError(long)).toBe('permanent');
   });
@@ -350,12 +355,8 @@ describe('sending', () => {
   });
 
   it('restricted accounts (368) close the number too', async () => {
-    await provider.connect();
-    const inbound = await customerWrites();
-    sim.failNext({ code: 368 });
-    expect(
-      classifySendError(await rejection(provider.sendText(inbound.chatId, 'x', { messageId: 'R' }))),
-    ).toBe('not-connected');
+    const { error } = await refusedSend({ code: 368 }, 'x', 'R');
+    expect(classifySendError(error)).toBe('not-connected');
     const closed = statuses.at(-1)!;
     expect(closed.state === 'closed' && closed.close.code).toBe(1403);
   });

@@ -2,7 +2,14 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { E164 } from '../../../shared/types';
 import { normalizePhoneNumber } from '../../phone/normalize-phone-number';
 import { SERVICE_WINDOW_MS } from '../../pipeline/service-window';
-import type { DeliveryAck, DeliveryStatus, InboundMedia, InboundMessage, MessagePricing } from '../provider';
+import {
+  NO_FILE,
+  type DeliveryAck,
+  type DeliveryStatus,
+  type InboundMedia,
+  type InboundMessage,
+  type MessagePricing,
+} from '../provider';
 import {
   changeValueSchema,
   contactSchema,
@@ -263,16 +270,6 @@ function contentOf(m: WebhookMessage): {
     }
   }
 }
-
-const NO_FILE = {
-  mime: null,
-  size: null,
-  fileName: null,
-  caption: null,
-  durationSeconds: null,
-  thumbnail: null,
-  ref: null,
-} as const;
 
 /** A location or contact card, in the shape a Baileys one takes (nothing to download). */
 function sharedPlaceOrCard(m: WebhookMessage): InboundMedia | undefined {
