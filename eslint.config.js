@@ -22,9 +22,7 @@ const NOT_SOURCE = [...TEST_FILES, 'src/**/testing/**'];
 /** [file, { lines (the file now), functions (name: lines now) }, why it is not split yet] */
 // prettier-ignore
 const SIZE_EXCEPTIONS = [
-  ['src/central/db/migrations/0001-initial.ts', { functions: { 'up': 89 } }, 'a migration is history: never edited once released'],
-  ['src/core/store/migrations/0001-initial.ts', { functions: { 'up': 125 } }, 'a migration is history: never edited once released'],
-  ['src/core/store/migrations/0003-pipeline.ts', { functions: { 'up': 85 } }, 'a migration is history: never edited once released'],
+  ['src/core/store/migrations/0001-initial.ts', { functions: { 'up': 95 } }, 'a migration is history: never edited once released'],
 ];
 
 const sizeExceptions = SIZE_EXCEPTIONS.map(([file, { lines, functions }]) => ({
