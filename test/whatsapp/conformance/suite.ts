@@ -116,6 +116,30 @@ function rows(core: Core) {
   };
 }
 
+/**
+ * Uploads a file through the media commands as the app does: start, every piece at its offset, then the
+ * SHA-256 of the whole; returns the upload id for `conversation.sendMedia` or `faq.attach`.
+ */
+async function uploadFile(
+  call: ReturnType<typeof commandCaller>,
+  workspaceId: string,
+  file: { fileName: string; mime: string; data: Buffer },
+): Promise<string> {
+  const started = await call('media.uploadStart', {
+    workspaceId,
+    fileName: file.fileName,
+    mime: file.mime,
+    size: file.data.length,
+  });
+  for (let offset = 0; offset < file.data.length; offset += started.chunkBytes) {
+    const piece = file.data.subarray(offset, offset + started.chunkBytes).toString('base64');
+    await call('media.uploadChunk', { workspaceId, uploadId: started.uploadId, offset, data: piece });
+  }
+  const sha256 = createHash('sha256').update(file.data).digest('hex');
+  await call('media.uploadFinish', { workspaceId, uploadId: started.uploadId, sha256 });
+  return started.uploadId;
+}
+
 export function describeProviderConformance(target: ConformanceTarget): void {
   describe(`WhatsAppProvider conformance: ${target.kind}`, () => {
     let env: ConformanceEnv;
@@ -278,32 +302,8 @@ export function describeProviderConformance(target: ConformanceTarget): void {
         ];
         const sent: string[] = [];
         for (const file of files) {
-          const started = await call('media.uploadStart', {
-            workspaceId: ref.workspaceId,
-            fileName: file.fileName,
-            mime: file.mime,
-            size: file.data.length,
-          });
-          for (let offset = 0; offset < file.data.length; offset += started.chunkBytes) {
-            const piece = file.data.subarray(offset, offset + started.chunkBytes).toString('base64');
-            await call('media.uploadChunk', {
-              workspaceId: ref.workspaceId,
-              uploadId: started.uploadId,
-              offset,
-              data: piece,
-            });
-          }
-          const sha256 = createHash('sha256').update(file.data).digest('hex');
-          await call('media.uploadFinish', {
-            workspaceId: ref.workspaceId,
-            uploadId: started.uploadId,
-            sha256,
-          });
-          const queued = await call('conversation.sendMedia', {
-            ...ref,
-            uploadId: started.uploadId,
-            caption: file.caption,
-          });
+          const uploadId = await uploadFile(call, ref.workspaceId, file);
+          const queued = await call('conversation.sendMedia', { ...ref, uploadId, caption: file.caption });
           sent.push(queued.messageId);
         }
         await ada.waitForReplies(1 + files.length, 30_000);
@@ -347,21 +347,12 @@ export function describeProviderConformance(target: ConformanceTarget): void {
       try {
         const menu = Buffer.from('%PDF-1.4\nJollof rice 2,500; fried rice 2,800\n%%EOF\n');
         const w = { workspaceId: shop.workspaceId };
-        const started = await call('media.uploadStart', {
-          ...w,
+        const uploadId = await uploadFile(call, w.workspaceId, {
           fileName: 'menu.pdf',
           mime: '',
-          size: menu.length,
+          data: menu,
         });
-        await call('media.uploadChunk', {
-          ...w,
-          uploadId: started.uploadId,
-          offset: 0,
-          data: menu.toString('base64'),
-        });
-        const sha256 = createHash('sha256').update(menu).digest('hex');
-        await call('media.uploadFinish', { ...w, uploadId: started.uploadId, sha256 });
-        await call('faq.attach', { ...w, faqId: 'faq-hours', uploadId: started.uploadId });
+        await call('faq.attach', { ...w, faqId: 'faq-hours', uploadId });
         expect(await call('faq.attachment', { ...w, faqId: 'faq-hours' })).toEqual({
           faqId: 'faq-hours',
           kind: 'document',
@@ -392,22 +383,10 @@ export function describeProviderConformance(target: ConformanceTarget): void {
         await ada.send(QUESTION);
         await ada.waitForReplies(1);
         const w = { workspaceId: shop.workspaceId };
-        const started = await call('media.uploadStart', {
-          ...w,
+        const uploadId = await uploadFile(call, w.workspaceId, {
           fileName: 'shop.jpg',
           mime: 'image/jpeg',
-          size: JPEG.length,
-        });
-        await call('media.uploadChunk', {
-          ...w,
-          uploadId: started.uploadId,
-          offset: 0,
-          data: JPEG.toString('base64'),
-        });
-        await call('media.uploadFinish', {
-          ...w,
-          uploadId: started.uploadId,
-          sha256: createHash('sha256').update(JPEG).digest('hex'),
+          data: JPEG,
         });
         env.failNextUpload();
         const { chat_id: chatId } = await core.app.store.db
@@ -418,7 +397,7 @@ export function describeProviderConformance(target: ConformanceTarget): void {
         const { messageId } = await call('conversation.sendMedia', {
           ...w,
           chatId,
-          uploadId: started.uploadId,
+          uploadId,
           caption: 'Our shop',
         });
         await waitUntil(() => ada.files().length === 1, 'the photo on the phone', 20_000);
@@ -445,27 +424,15 @@ export function describeProviderConformance(target: ConformanceTarget): void {
         .where('direction', '=', 'in')
         .executeTakeFirstOrThrow();
       await first.core.app.connections.stop(first.shop.workspaceId, SHOP, 'test: the number is off');
-      const started = await call('media.uploadStart', {
-        ...w,
+      const uploadId = await uploadFile(call, w.workspaceId, {
         fileName: 'receipt.jpg',
         mime: '',
-        size: JPEG.length,
-      });
-      await call('media.uploadChunk', {
-        ...w,
-        uploadId: started.uploadId,
-        offset: 0,
-        data: JPEG.toString('base64'),
-      });
-      await call('media.uploadFinish', {
-        ...w,
-        uploadId: started.uploadId,
-        sha256: createHash('sha256').update(JPEG).digest('hex'),
+        data: JPEG,
       });
       const { messageId } = await call('conversation.sendMedia', {
         ...w,
         chatId,
-        uploadId: started.uploadId,
+        uploadId,
         caption: 'Your receipt',
       });
       runtime.close();
